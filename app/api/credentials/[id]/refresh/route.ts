@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { internalError, json, problem } from "@/server/http/problem";
+import { listCredentials } from "@/server/tickets/list-credentials";
+import { NotFoundError, refreshCredential } from "@/server/tickets/refresh-credential";
+
+const paramsSchema = z.object({ id: z.string().min(1).max(64).regex(/^[a-z0-9]+$/i) }).strict();
+
+export async function POST(_req: Request, ctx: { params: Promise<{ id: string }> }) {
+  const params = paramsSchema.safeParse(await ctx.params);
+  if (!params.success) return problem(400, "Invalid credential id", "id: must be 1–64 letters or digits");
+  try {
+    const result = await refreshCredential({ credentialId: params.data.id, reason: "manual" });
+    const [credential] = await listCredentials({ credentialId: params.data.id });
+    if (!credential) return problem(404, "Credential not found", `No credential with id ${params.data.id}`);
+    if (!result.ok) {
+      return problem(502, "Refresh failed", result.message, { failure: result.failure, credential, serverTime: new Date().toISOString() });
+    }
+    return json({ serverTime: new Date().toISOString(), joined: result.joined, credential });
+  } catch (err) {
+    if (err instanceof NotFoundError) return problem(404, "Credential not found", `No credential with id ${params.data.id}`);
+    return internalError(err, "POST /api/credentials/:id/refresh");
+  }
+}

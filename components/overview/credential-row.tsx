@@ -1,0 +1,95 @@
+"use client";
+import { useRefreshCredential } from "@/lib/api/credentials";
+import type { CredentialView } from "@/lib/credential-view";
+import { Countdown } from "@/components/ui/countdown";
+import { StatusBadge } from "@/components/ui/status-badge";
+import { useNow } from "@/components/ui/use-now";
+import { formatDuration, remainingSeconds } from "@/lib/time";
+
+export function CredentialRow({ credential: c, clockOffsetMs }: { credential: CredentialView; clockOffsetMs: number }) {
+  const refresh = useRefreshCredential();
+  const busy = refresh.isPending || c.refreshing;
+  const rowLabel = `${c.appName} ${c.kindLabel}`;
+  return (
+    <tr aria-label={rowLabel} className="border-t border-slate-200 align-top dark:border-slate-800">
+      <td className="px-4 py-3">
+        <div className="font-medium">{c.appName}</div>
+        <div className="text-xs text-slate-500 dark:text-slate-400">
+          {c.vendorLabel} · <span className="font-mono">{c.appId}</span>
+        </div>
+      </td>
+      <td className="px-4 py-3">
+        <div>{c.kindLabel}</div>
+        <div className="text-xs text-slate-500 dark:text-slate-400">generation {c.generation}</div>
+      </td>
+      <td className="px-4 py-3">
+        {c.current ? (
+          <code aria-label="masked value" className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-sm dark:bg-slate-800">
+            {c.current.maskedValue}
+          </code>
+        ) : (
+          <span className="text-sm text-slate-500">not fetched yet</span>
+        )}
+        {c.previous && (
+          <div className="mt-1 text-xs text-slate-500 dark:text-slate-400">
+            previous <code className="font-mono">{c.previous.maskedValue}</code> <PreviousValidity until={c.previous.validUntil} clockOffsetMs={clockOffsetMs} />
+          </div>
+        )}
+      </td>
+      <td className="px-4 py-3">
+        {c.current ? <Countdown expiresAt={c.current.expiresAt} lifetime={c.current.expiresIn} clockOffsetMs={clockOffsetMs} /> : "—"}
+      </td>
+      <td className="px-4 py-3">
+        <StatusBadge status={c.status} />
+        {c.lastError && (
+          <p className="mt-1 max-w-64 text-xs text-red-700 dark:text-red-400">
+            {c.lastError.class ? `${c.lastError.class}: ` : ""}
+            {c.lastError.message}
+          </p>
+        )}
+      </td>
+      <td className="px-4 py-3 text-sm">
+        <NextRefresh at={c.nextRefreshAt} reason={c.nextRefreshReason} clockOffsetMs={clockOffsetMs} />
+      </td>
+      <td className="px-4 py-3 text-right">
+        <button
+          type="button"
+          onClick={() => refresh.mutate(c.id)}
+          disabled={busy}
+          aria-label={`Refresh ${rowLabel}`}
+          className="inline-flex items-center gap-2 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium shadow-sm hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 disabled:cursor-wait disabled:opacity-60 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800"
+        >
+          {busy && <span aria-hidden className="h-3 w-3 animate-spin rounded-full border-2 border-slate-400 border-t-transparent" />}
+          {busy ? "Refreshing…" : "Refresh"}
+        </button>
+        <div role="status" aria-live="polite" className="mt-1 text-xs">
+          {refresh.isError && <span className="text-red-700 dark:text-red-400">{refresh.error.message}</span>}
+          {refresh.isSuccess && (
+            <span className="text-emerald-700 dark:text-emerald-400">
+              {refresh.data.joined ? "Joined a refresh already running" : "Refreshed"} · generation {refresh.data.credential.generation}
+            </span>
+          )}
+        </div>
+      </td>
+    </tr>
+  );
+}
+
+function PreviousValidity({ until, clockOffsetMs }: { until: string; clockOffsetMs: number }) {
+  const now = useNow();
+  if (!now) return null;
+  const left = remainingSeconds(until, now, clockOffsetMs);
+  return <span>{left > 0 ? `still valid ${formatDuration(left)}` : "no longer valid"}</span>;
+}
+
+function NextRefresh({ at, reason, clockOffsetMs }: { at: string | null; reason: string | null; clockOffsetMs: number }) {
+  const now = useNow();
+  if (!at) return <span className="text-slate-500">{reason ?? "not scheduled"}</span>;
+  const left = now ? remainingSeconds(at, now, clockOffsetMs) : null;
+  return (
+    <div title={reason ?? undefined}>
+      <div className="tabular-nums">{left === null ? "…" : left > 0 ? `in ${formatDuration(left)}` : "due now"}</div>
+      {reason && <div className="max-w-48 truncate text-xs text-slate-500 dark:text-slate-400">{reason}</div>}
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+"use client";
+import { useCredentials } from "@/lib/api/credentials";
+import { statusLabel } from "@/components/ui/status-badge";
+import { CredentialRow } from "./credential-row";
+
+export function Overview() {
+  const { data, error, isPending, refetch, isFetching } = useCredentials();
+
+  if (isPending) {
+    return (
+      <div role="status" aria-live="polite" className="rounded-lg border border-slate-200 bg-white p-8 text-center text-slate-500 dark:border-slate-800 dark:bg-slate-900">
+        Loading credentials…
+      </div>
+    );
+  }
+  if (error && !data) {
+    return (
+      <div role="alert" className="rounded-lg border border-red-200 bg-red-50 p-6 text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
+        <p className="font-medium">Could not load credentials.</p>
+        <p className="mt-1 text-sm">{error.message}</p>
+        <button type="button" onClick={() => refetch()} className="mt-3 rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800">
+          Try again
+        </button>
+      </div>
+    );
+  }
+
+  const counts = new Map<string, number>();
+  for (const c of data.credentials) counts.set(c.status, (counts.get(c.status) ?? 0) + 1);
+  const summary = (["active", "failing", "expired", "pending"] as const)
+    .filter((s) => counts.get(s))
+    .map((s) => `${counts.get(s)} ${statusLabel(s).toLowerCase()}`)
+    .join(" · ");
+
+  return (
+    <section aria-labelledby="overview-title" className="space-y-4">
+      <div className="flex flex-wrap items-end justify-between gap-2">
+        <div>
+          <h1 id="overview-title" className="text-2xl font-semibold tracking-tight">Credentials</h1>
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            Access tokens and tickets, refreshed on each vendor&apos;s rules. Countdowns follow the server&apos;s clock.
+          </p>
+        </div>
+        <p aria-label="summary" className="text-sm font-medium text-slate-700 dark:text-slate-300">
+          {summary || "no credentials"}
+          {error && <span className="ml-2 text-red-700 dark:text-red-400">· live updates paused: {error.message}</span>}
+          {isFetching && <span className="sr-only"> updating</span>}
+        </p>
+      </div>
+
+      {data.credentials.length === 0 ? (
+        <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center dark:border-slate-700 dark:bg-slate-900">
+          <p className="font-medium">No credentials yet</p>
+          <p className="mt-1 text-sm text-slate-500">
+            Start with <code className="font-mono">TICKETHUB_DEMO=on</code> to seed the demo apps, or register a vendor app.
+          </p>
+        </div>
+      ) : (
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
+          <table className="w-full min-w-[960px] text-left text-sm">
+            <caption className="sr-only">Credentials of every app, with time left and refresh actions</caption>
+            <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50 dark:text-slate-400">
+              <tr>
+                <th scope="col" className="px-4 py-2 font-medium">App</th>
+                <th scope="col" className="px-4 py-2 font-medium">Credential</th>
+                <th scope="col" className="px-4 py-2 font-medium">Value</th>
+                <th scope="col" className="px-4 py-2 font-medium">Expires in</th>
+                <th scope="col" className="px-4 py-2 font-medium">Status</th>
+                <th scope="col" className="px-4 py-2 font-medium">Next refresh</th>
+                <th scope="col" className="px-4 py-2 text-right font-medium">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.credentials.map((c) => (
+                <CredentialRow key={c.id} credential={c} clockOffsetMs={data.clockOffsetMs} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

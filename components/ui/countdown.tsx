@@ -1,0 +1,30 @@
+"use client";
+import { formatDuration, remainingSeconds } from "@/lib/time";
+import { useNow } from "./use-now";
+
+/**
+ * Time left until `expiresAt`, recomputed every second from the server's clock
+ * (browser time + measured offset), never from a copied state.
+ */
+export function Countdown({ expiresAt, lifetime, clockOffsetMs }: { expiresAt: string; lifetime: number; clockOffsetMs: number }) {
+  const now = useNow();
+  if (!now) return <span className="text-slate-400">…</span>;
+  const left = remainingSeconds(expiresAt, now, clockOffsetMs);
+  const share = Math.max(0, Math.min(1, left / lifetime));
+  const tone = left <= 0 ? "bg-red-500" : share < 0.1 ? "bg-amber-500" : "bg-emerald-500";
+  return (
+    <div className="min-w-32">
+      <span
+        role="timer"
+        aria-label={left > 0 ? `expires in ${left} seconds` : "expired"}
+        data-remaining-seconds={left}
+        className={`font-mono text-sm tabular-nums ${left <= 0 ? "text-red-600 dark:text-red-400" : ""}`}
+      >
+        {left > 0 ? formatDuration(left) : "expired"}
+      </span>
+      <div className="mt-1 h-1 w-full overflow-hidden rounded bg-slate-200 dark:bg-slate-800" aria-hidden>
+        <div className={`h-full ${tone} transition-[width] duration-1000 ease-linear`} style={{ width: `${share * 100}%` }} />
+      </div>
+    </div>
+  );
+}

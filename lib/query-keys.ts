@@ -1,0 +1,5 @@
+/** Query-key factory: every key the dashboard caches under comes from here. */
+export const credentialKeys = {
+  all: ["credentials"] as const,
+  list: () => [...credentialKeys.all, "list"] as const,
+};

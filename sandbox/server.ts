@@ -1,0 +1,174 @@
+// The vendor sandbox: a real HTTP server that answers like the vendors' documented endpoints,
+// with a control API under /__sandbox for counters, fault injection and its clock.
+import http from "node:http";
+import { FAULT_MODES, SandboxState, type Fault, type FaultMode, type Vendor } from "./state";
+import { wechatRoutes } from "./wechat";
+
+export type Request = { method: string; path: string; query: URLSearchParams; headers: http.IncomingHttpHeaders; json: unknown };
+export type Reply = { status: number; body: unknown; headers?: Record<string, string> };
+export type Handler = (state: SandboxState, req: Request) => Reply | Promise<Reply>;
+
+const VENDOR_ROUTES: Record<Vendor, Record<string, Handler>> = {
+  wechat: wechatRoutes,
+  feishu: {},
+  faceid: {},
+  yzb: {},
+};
+
+/** What each vendor sends for an injected business-level fault. */
+const FAULT_BODIES: Record<Vendor, Partial<Record<FaultMode, unknown>>> = {
+  wechat: {
+    busy: { errcode: -1, errmsg: "system error" },
+    "invalid-credential": { errcode: 40001, errmsg: "invalid credential, access_token is invalid or not latest" },
+    quota: { errcode: 45009, errmsg: "reach max api daily quota limit" },
+  },
+  feishu: {},
+  faceid: {},
+  yzb: {},
+};
+
+export const DEMO_APPS: { vendor: Vendor; appId: string; secret: string }[] = [
+  { vendor: "wechat", appId: "wx000000000000demo", secret: "demo-wechat-secret" },
+];
+
+function route(method: string, path: string): { vendor: Vendor; key: string; handler: Handler } | null {
+  for (const vendor of Object.keys(VENDOR_ROUTES) as Vendor[]) {
+    const handler = VENDOR_ROUTES[vendor][`${method} ${path}`];
+    if (handler) return { vendor, key: `${vendor} ${path}`, handler };
+  }
+  return null;
+}
+
+function stringifyNumbers(v: unknown): unknown {
+  if (typeof v === "number") return String(v);
+  if (Array.isArray(v)) return v.map(stringifyNumbers);
+  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, stringifyNumbers(x)]));
+  return v;
+}
+
+async function readBody(req: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > 1_000_000) throw new Error("body too large");
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+  res.end(text);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function createSandbox(state = new SandboxState()) {
+  for (const app of DEMO_APPS) state.setApp(app.vendor, app.appId, app.secret);
+
+  async function control(method: string, path: string, body: unknown, res: http.ServerResponse) {
+    const b = (body ?? {}) as Record<string, unknown>;
+    if (method === "GET" && path === "/__sandbox/stats") {
+      return send(res, 200, { calls: state.calls, inFlightMax: state.inFlightMax, clockOffsetMs: state.clockOffsetMs });
+    }
+    if (method === "POST" && path === "/__sandbox/reset") {
+      state.resetCounters();
+      if (b.faults !== false) state.faults.clear();
+      return send(res, 200, { ok: true });
+    }
+    if (method === "POST" && path === "/__sandbox/faults") {
+      const endpoint = b.endpoint;
+      if (typeof endpoint !== "string" || !/^(wechat|feishu|faceid|yzb) \//.test(endpoint)) {
+        return send(res, 400, { error: 'endpoint: must look like "wechat /cgi-bin/token"' });
+      }
+      const mode = b.mode ?? null;
+      if (mode !== null && !FAULT_MODES.includes(mode as FaultMode)) {
+        return send(res, 400, { error: `mode: must be one of ${FAULT_MODES.join(", ")} or null` });
+      }
+      const fault: Fault = {
+        mode: mode as FaultMode | null,
+        latencyMs: typeof b.latencyMs === "number" && b.latencyMs >= 0 ? b.latencyMs : 0,
+        remaining: typeof b.times === "number" && b.times > 0 ? b.times : null,
+      };
+      state.faults.set(endpoint, fault);
+      return send(res, 200, { ok: true, endpoint, fault });
+    }
+    if (method === "DELETE" && path === "/__sandbox/faults") {
+      state.faults.clear();
+      return send(res, 200, { ok: true });
+    }
+    if (method === "POST" && path === "/__sandbox/clock") {
+      if (typeof b.advanceSeconds === "number") state.clockOffsetMs += b.advanceSeconds * 1000;
+      else if (typeof b.offsetSeconds === "number") state.clockOffsetMs = b.offsetSeconds * 1000;
+      else return send(res, 400, { error: "advanceSeconds or offsetSeconds: a number is required" });
+      return send(res, 200, { ok: true, clockOffsetMs: state.clockOffsetMs });
+    }
+    if (method === "POST" && path === "/__sandbox/apps") {
+      const { vendor, appId, secret } = b;
+      if (!["wechat", "feishu", "faceid", "yzb"].includes(vendor as string) || typeof appId !== "string" || typeof secret !== "string" || !appId || !secret) {
+        return send(res, 400, { error: "vendor, appId and secret are required" });
+      }
+      state.setApp(vendor as Vendor, appId, secret);
+      return send(res, 200, { ok: true });
+    }
+    return send(res, 404, { error: `no control endpoint ${method} ${path}` });
+  }
+
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://sandbox");
+    const method = req.method ?? "GET";
+    let raw = "";
+    try {
+      raw = await readBody(req);
+    } catch {
+      return send(res, 413, { error: "body too large" });
+    }
+    let json: unknown;
+    try {
+      json = raw ? JSON.parse(raw) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (url.pathname.startsWith("/__sandbox/")) return control(method, url.pathname, json, res);
+
+    const found = route(method, url.pathname);
+    if (!found) return send(res, 404, { errcode: 404, errmsg: `no such endpoint ${method} ${url.pathname}` });
+    const { vendor, key, handler } = found;
+    state.calls[key] = (state.calls[key] ?? 0) + 1;
+    state.inFlight[key] = (state.inFlight[key] ?? 0) + 1;
+    state.inFlightMax[key] = Math.max(state.inFlightMax[key] ?? 0, state.inFlight[key]!);
+    try {
+      const fault = state.faults.get(key);
+      if (fault?.latencyMs) await sleep(fault.latencyMs);
+      const mode = fault?.mode ?? null;
+      if (fault && mode && fault.remaining !== null) {
+        fault.remaining -= 1;
+        if (fault.remaining <= 0) state.faults.delete(key);
+      }
+      if (mode === "timeout") {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, 120_000);
+          res.on("close", () => {
+            clearTimeout(t);
+            resolve();
+          });
+        });
+        if (!res.writableEnded) res.destroy();
+        return;
+      }
+      if (mode === "http-500") return send(res, 500, "Internal Server Error", { "content-type": "text/plain" });
+      if (mode === "malformed") return send(res, 200, '{"errcode":0,"errmsg":"ok","ticket":');
+      if (mode === "wrong-content-type") return send(res, 200, "<html><body>502 Bad Gateway</body></html>", { "content-type": "text/html" });
+      const faultBody = mode ? FAULT_BODIES[vendor][mode] : undefined;
+      if (faultBody) return send(res, 200, faultBody);
+      const reply = await handler(state, { method, path: url.pathname, query: url.searchParams, headers: req.headers, json });
+      const body = mode === "string-numbers" ? stringifyNumbers(reply.body) : reply.body;
+      return send(res, reply.status, body, reply.headers);
+    } finally {
+      state.inFlight[key] = (state.inFlight[key] ?? 1) - 1;
+    }
+  });
+  return { server, state };
+}

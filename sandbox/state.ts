@@ -1,0 +1,86 @@
+// In-memory state of the vendor sandbox: registered apps, issued credentials, counters,
+// injected faults and the sandbox's own clock. Nothing here is shared with Ticket Hub.
+import { randomBytes } from "node:crypto";
+
+export type Vendor = "wechat" | "feishu" | "faceid" | "yzb";
+
+export type Issued = {
+  vendor: Vendor;
+  appId: string;
+  kind: string;
+  expiresAt: number;
+  /** For tickets: the token they were fetched with (they die with it where the vendor says so). */
+  token?: string;
+  secretEpoch: number;
+};
+
+export const FAULT_MODES = [
+  "busy",
+  "invalid-credential",
+  "quota",
+  "http-500",
+  "timeout",
+  "malformed",
+  "wrong-content-type",
+  "string-numbers",
+] as const;
+export type FaultMode = (typeof FAULT_MODES)[number];
+export type Fault = { mode: FaultMode | null; latencyMs: number; remaining: number | null };
+
+export class SandboxState {
+  apps = new Map<string, { secret: string; epoch: number }>();
+  issued = new Map<string, Issued>();
+  calls: Record<string, number> = {};
+  inFlight: Record<string, number> = {};
+  inFlightMax: Record<string, number> = {};
+  faults = new Map<string, Fault>();
+  clockOffsetMs = 0;
+
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  setApp(vendor: Vendor, appId: string, secret: string): void {
+    const key = `${vendor}:${appId}`;
+    const prev = this.apps.get(key);
+    // A secret change kills every token and ticket of the app.
+    const epoch = prev && prev.secret !== secret ? prev.epoch + 1 : (prev?.epoch ?? 0);
+    this.apps.set(key, { secret, epoch });
+  }
+
+  app(vendor: Vendor, appId: string) {
+    return this.apps.get(`${vendor}:${appId}`);
+  }
+
+  issue(value: string, info: Omit<Issued, "secretEpoch">): void {
+    this.issued.set(value, { ...info, secretEpoch: this.app(info.vendor, info.appId)?.epoch ?? 0 });
+  }
+
+  /** A credential is valid while unexpired, its app's secret unchanged, and its token (if any) valid. */
+  valid(value: string, vendor: Vendor, kind?: string): Issued | null {
+    const it = this.issued.get(value);
+    if (!it || it.vendor !== vendor || (kind && it.kind !== kind)) return null;
+    if (it.expiresAt <= this.now()) return null;
+    if ((this.app(vendor, it.appId)?.epoch ?? 0) !== it.secretEpoch) return null;
+    return it;
+  }
+
+  /** Shortens the life of every other value of (app, kind) to the overlap window. */
+  supersede(vendor: Vendor, appId: string, kind: string, except: string, overlapMs: number): void {
+    const until = this.now() + overlapMs;
+    for (const [value, it] of this.issued) {
+      if (value !== except && it.vendor === vendor && it.appId === appId && it.kind === kind && it.expiresAt > until) {
+        it.expiresAt = until;
+      }
+    }
+  }
+
+  resetCounters(): void {
+    this.calls = {};
+    this.inFlightMax = {};
+  }
+}
+
+export function randomValue(bytes: number): string {
+  return randomBytes(bytes).toString("base64url");
+}

@@ -1,0 +1,63 @@
+// WeChat: /cgi-bin/token, /cgi-bin/stable_token, /cgi-bin/ticket/getticket, as documented:
+// 7200 s lifetimes, a new token supersedes the old after a 5-minute overlap, errcode errors.
+import { randomValue, type SandboxState } from "./state";
+import type { Handler } from "./server";
+
+const LIFETIME_S = 7200;
+const TOKEN_OVERLAP_MS = 5 * 60_000;
+
+const err = (errcode: number, errmsg: string) => ({ status: 200, body: { errcode, errmsg } });
+
+function issueToken(state: SandboxState, appId: string, force: boolean) {
+  const value = randomValue(96);
+  state.issue(value, { vendor: "wechat", appId, kind: "access_token", expiresAt: state.now() + LIFETIME_S * 1000 });
+  state.supersede("wechat", appId, "access_token", value, force ? 0 : TOKEN_OVERLAP_MS);
+  return { status: 200, body: { access_token: value, expires_in: LIFETIME_S } };
+}
+
+export const wechatRoutes: Record<string, Handler> = {
+  "GET /cgi-bin/token": (state, req) => {
+    const q = req.query;
+    if (q.get("grant_type") !== "client_credential") return err(40002, "invalid grant_type");
+    const appId = q.get("appid");
+    if (!appId) return err(41002, "appid missing");
+    const app = state.app("wechat", appId);
+    if (!app) return err(40013, "invalid appid");
+    if (q.get("secret") !== app.secret) return err(40001, "invalid credential, access_token is invalid or not latest");
+    return issueToken(state, appId, false);
+  },
+
+  "POST /cgi-bin/stable_token": (state, req) => {
+    const b = (req.json ?? {}) as Record<string, unknown>;
+    if (b.grant_type !== "client_credential") return err(40002, "invalid grant_type");
+    if (typeof b.appid !== "string" || !b.appid) return err(41002, "appid missing");
+    const app = state.app("wechat", b.appid);
+    if (!app) return err(40013, "invalid appid");
+    if (b.secret !== app.secret) return err(40125, "invalid appsecret");
+    if (b.force_refresh !== true) {
+      // Normal mode hands back the live token with its remaining lifetime.
+      for (const [value, it] of state.issued) {
+        const live = state.valid(value, "wechat", "access_token");
+        if (live && it.appId === b.appid && live.expiresAt - state.now() > TOKEN_OVERLAP_MS) {
+          return { status: 200, body: { access_token: value, expires_in: Math.floor((live.expiresAt - state.now()) / 1000) } };
+        }
+      }
+    }
+    return issueToken(state, b.appid, b.force_refresh === true);
+  },
+
+  "GET /cgi-bin/ticket/getticket": (state, req) => {
+    const token = req.query.get("access_token");
+    if (!token) return err(41001, "access_token missing");
+    const type = req.query.get("type");
+    if (type !== "jsapi" && type !== "wx_card") return err(40097, "invalid args");
+    const owner = state.valid(token, "wechat", "access_token");
+    if (!owner) {
+      const known = state.issued.get(token);
+      return known ? err(42001, "access_token expired") : err(40001, "invalid credential, access_token is invalid or not latest");
+    }
+    const value = randomValue(64);
+    state.issue(value, { vendor: "wechat", appId: owner.appId, kind: `${type}_ticket`, expiresAt: state.now() + LIFETIME_S * 1000, token });
+    return { status: 200, body: { errcode: 0, errmsg: "ok", ticket: value, expires_in: LIFETIME_S } };
+  },
+};

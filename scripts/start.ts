@@ -1,0 +1,102 @@
+// `npm run demo` / `npm start`: validates the configuration, applies migrations, seeds the demo
+// apps, builds the dashboard when the sources changed, then runs the vendor sandbox (unless
+// TICKETHUB_SANDBOX=off) and the Next.js server, and stops both together.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { ConfigError, describeDatabase, parseConfig } from "../server/config";
+import { applyMigrations, root } from "./lib/migrations";
+import { sourceHash } from "./lib/source-hash";
+
+const log = (msg: string) => console.log(`[tickethub] ${msg}`);
+const fail = (msg: string): never => {
+  console.error(`[tickethub] ${msg}`);
+  process.exit(1);
+};
+
+let config: ReturnType<typeof parseConfig>;
+try {
+  config = parseConfig();
+} catch (err) {
+  if (err instanceof ConfigError) fail(err.message);
+  throw err;
+}
+mkdirSync(config.dataDir, { recursive: true });
+
+// 1. Database: migrations, then the demo apps.
+const where = describeDatabase(config.database);
+try {
+  const applied = await applyMigrations(config.database.url);
+  log(`database ${where}: ${applied.length ? `applied ${applied.join(", ")}` : "up to date"}`);
+} catch (err) {
+  fail(`cannot prepare the database (${where}): ${(err as Error).message.split("\n")[0]}\n  Check DATABASE_URL.`);
+}
+{
+  const { getDb } = await import("../server/db");
+  const db = getDb();
+  if (config.database.provider === "sqlite") {
+    // WAL lets several processes read while one writes; it persists in the file.
+    await db.$queryRawUnsafe("PRAGMA journal_mode=WAL");
+  }
+  if (config.demo) {
+    const { seedDemoApps } = await import("../server/apps/seed-demo-apps");
+    const created = await seedDemoApps(db, config.sandbox.url);
+    if (created) log(`seeded ${created} demo app(s)`);
+  }
+  await db.$disconnect();
+}
+
+// 2. Build when the sources differ from the last build.
+const hashFile = path.join(root, ".next", "tickethub-source-hash");
+const hash = sourceHash(root);
+const built = existsSync(path.join(root, ".next", "BUILD_ID")) && existsSync(hashFile) && readFileSync(hashFile, "utf8") === hash;
+if (!built) {
+  log("building the dashboard (first start or changed sources)…");
+  const res = spawnSync(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  if (res.status !== 0) fail("next build failed (see above)");
+  writeFileSync(hashFile, hash);
+}
+
+// 3. Processes.
+const children: ChildProcess[] = [];
+let stopping = false;
+function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  for (const c of children) if (c.pid && c.exitCode === null) try { process.kill(-c.pid, "SIGTERM"); } catch { /* gone */ }
+  setTimeout(() => process.exit(code), 1500).unref();
+  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once("exit", r))))).then(() => process.exit(code));
+}
+process.on("SIGINT", () => stop(0));
+process.on("SIGTERM", () => stop(0));
+
+function run(name: string, args: string[], env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: "inherit", detached: true });
+  children.push(child);
+  child.on("exit", (code, signal) => {
+    if (stopping) return;
+    console.error(`[tickethub] ${name} stopped (${signal ?? `exit ${code}`}); stopping everything`);
+    stop(code || 1);
+  });
+  return child;
+}
+
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+if (config.sandbox.enabled) {
+  run("sandbox", ["--conditions=react-server", "--import", "tsx", path.join(root, "sandbox/main.ts")], {
+    ...env,
+    SANDBOX_PORT: String(config.sandbox.port),
+  });
+  const deadline = Date.now() + 15_000;
+  while (!(await fetch(`${config.sandbox.url}/__sandbox/stats`).then((r) => r.ok, () => false))) {
+    if (stopping) await new Promise(() => {});
+    if (Date.now() > deadline) fail(`the vendor sandbox did not answer on ${config.sandbox.url}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+run("next", [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(config.port)], env);
+log(`dashboard: http://localhost:${config.port}  (database: ${where}${config.sandbox.enabled ? `, vendor sandbox: ${config.sandbox.url}` : ""})`);

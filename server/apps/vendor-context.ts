@@ -1,0 +1,28 @@
+import "server-only";
+import type { VendorApp } from "@/generated/sqlite/client";
+import { getConfig } from "../config";
+import { decrypt } from "../crypto";
+import type { Db } from "../db";
+import type { CallRecord, VendorContext } from "../vendors/types";
+
+/** Everything a vendor module needs to call for an app; every call is recorded against it. */
+export function vendorContext(db: Db, app: VendorApp, credentialId: string | null): VendorContext {
+  return {
+    baseUrl: app.baseUrl,
+    appId: app.appId,
+    secret: decrypt(app.secretEnc),
+    tokenVariant: app.tokenVariant,
+    timeoutMs: getConfig().upstreamTimeoutMs,
+    record: async (call: CallRecord) => {
+      await db.upstreamCall.create({
+        data: {
+          ...call,
+          appRef: app.id,
+          credentialId,
+          vendor: app.vendor,
+          day: call.startedAt.toISOString().slice(0, 10),
+        },
+      });
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import "server-only";
+import os from "node:os";
+import path from "node:path";
+import { z } from "zod";
+
+const onOff = z.enum(["on", "off"]);
+
+const databaseUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^(file:|postgres(ql)?:\/\/)/.test(v), {
+    message: 'must start with "file:" (SQLite) or "postgresql://" (PostgreSQL)',
+  })
+  .refine((v) => !v.startsWith("postgres") || URL.canParse(v), { message: "is not a valid URL" });
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  DATABASE_URL: databaseUrl.optional(),
+  TICKETHUB_DATA_DIR: z.string().trim().min(1).default("./data"),
+  TICKETHUB_SECRET_KEY: z
+    .string()
+    .trim()
+    .refine((v) => decodeKey(v) !== null, {
+      message: "must be 32 bytes as 64 hex characters or base64 (openssl rand -base64 32)",
+    })
+    .optional(),
+  SANDBOX_PORT: z.coerce.number().int().min(1).max(65535).default(4010),
+  TICKETHUB_SANDBOX: onOff.default("on"),
+  TICKETHUB_DEMO: onOff.default("on"),
+  TICKETHUB_SCHEDULER: onOff.default("on"),
+  TICKETHUB_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  TICKETHUB_LEASE_TTL_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+  TICKETHUB_INSTANCE_ID: z.string().trim().min(1).max(100).optional(),
+});
+
+export type Config = ReturnType<typeof parseConfig>;
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function decodeKey(value: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, "hex");
+  const b = Buffer.from(value, "base64");
+  return b.length === 32 ? b : null;
+}
+
+/** Validates the environment once; every message names the variable and the rule it broke. */
+export function parseConfig(env: Record<string, string | undefined> = process.env) {
+  const picked = Object.fromEntries(
+    Object.keys(envSchema.shape).map((k) => [k, env[k] === "" ? undefined : env[k]]),
+  );
+  const result = envSchema.safeParse(picked);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((i) => `${String(i.path[0] ?? "environment")}: ${i.message}`),
+    );
+  }
+  const e = result.data;
+  const dataDir = path.resolve(e.TICKETHUB_DATA_DIR);
+  const url = e.DATABASE_URL ?? `file:${path.join(dataDir, "tickethub.db")}`;
+  const database = url.startsWith("file:")
+    ? ({ provider: "sqlite", url, file: path.resolve(url.slice("file:".length)) } as const)
+    : ({ provider: "postgresql", url } as const);
+  return {
+    port: e.PORT,
+    dataDir,
+    database,
+    secretKey: e.TICKETHUB_SECRET_KEY ? decodeKey(e.TICKETHUB_SECRET_KEY) : null,
+    sandbox: { enabled: e.TICKETHUB_SANDBOX === "on", url: `http://127.0.0.1:${e.SANDBOX_PORT}`, port: e.SANDBOX_PORT },
+    demo: e.TICKETHUB_DEMO === "on",
+    scheduler: e.TICKETHUB_SCHEDULER === "on",
+    upstreamTimeoutMs: e.TICKETHUB_UPSTREAM_TIMEOUT_MS,
+    leaseTtlMs: e.TICKETHUB_LEASE_TTL_MS,
+    instanceId: e.TICKETHUB_INSTANCE_ID ?? `${os.hostname()}-${process.pid}`,
+  };
+}
+
+let cached: Config | undefined;
+
+export function getConfig(): Config {
+  cached ??= parseConfig();
+  return cached;
+}
+
+/** Shows a postgres URL without its password, for messages and the health endpoint. */
+export function describeDatabase(db: Config["database"]): string {
+  if (db.provider === "sqlite") return `SQLite ${db.file}`;
+  const u = new URL(db.url);
+  return `PostgreSQL ${u.hostname}:${u.port || 5432}${u.pathname}`;
+}

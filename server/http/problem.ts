@@ -1,0 +1,19 @@
+import "server-only";
+
+/** An RFC 9457 problem response; never carries a stack trace. */
+export function problem(status: number, title: string, detail?: string, extra: Record<string, unknown> = {}): Response {
+  return new Response(JSON.stringify({ type: "about:blank", title, status, detail, ...extra }), {
+    status,
+    headers: { "content-type": "application/problem+json", "cache-control": "no-store" },
+  });
+}
+
+/** Logs an unexpected error on the server and answers with a generic 500. */
+export function internalError(err: unknown, where: string): Response {
+  console.error(`[${where}] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  return problem(500, "Internal error", "Ticket Hub hit an unexpected error; the server log has the details.");
+}
+
+export function json(body: unknown, init: ResponseInit = {}): Response {
+  return Response.json(body, { ...init, headers: { "cache-control": "no-store", ...init.headers } });
+}

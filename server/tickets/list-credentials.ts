@@ -1,0 +1,67 @@
+import "server-only";
+import { isVendor, kindSpec, VENDOR_LABELS } from "@/lib/credential-kinds";
+import type { CredentialView } from "@/lib/credential-view";
+import { maskValue } from "@/lib/mask";
+import { now } from "../clock";
+import { decrypt } from "../crypto";
+import { getDb } from "../db";
+import { policyFor } from "./policy";
+
+/** Every credential of every enabled app with its state; values masked. */
+export async function listCredentials(filter: { credentialId?: string } = {}): Promise<CredentialView[]> {
+  const db = getDb();
+  const at = now();
+  const slots = await db.credential.findMany({
+    where: { id: filter.credentialId, app: { enabled: true } },
+    include: { app: true, lease: true },
+    orderBy: [{ app: { vendor: "asc" } }, { app: { name: "asc" } }, { createdAt: "asc" }],
+  });
+  const currentIds = slots.map((s) => s.currentVersionId).filter((id): id is string => id !== null);
+  const [currents, previous] = await Promise.all([
+    db.credentialVersion.findMany({ where: { id: { in: currentIds } } }),
+    db.credentialVersion.findMany({
+      where: { credentialId: { in: slots.map((s) => s.id) }, validUntil: { gt: at } },
+      orderBy: { generation: "desc" },
+    }),
+  ]);
+  const byId = new Map(currents.map((v) => [v.id, v]));
+
+  return slots.map((slot): CredentialView => {
+    const vendor = slot.app.vendor;
+    const spec = isVendor(vendor) ? kindSpec(vendor, slot.kind) : undefined;
+    const cur = slot.currentVersionId ? byId.get(slot.currentVersionId) : undefined;
+    const prev = previous.find((v) => v.credentialId === slot.id && v.id !== slot.currentVersionId);
+    const expired = !cur || cur.expiresAt <= at;
+    const status = slot.status === "failing" ? "failing" : cur && expired ? "expired" : cur ? "active" : "pending";
+    return {
+      id: slot.id,
+      vendor,
+      vendorLabel: isVendor(vendor) ? VENDOR_LABELS[vendor] : vendor,
+      appRef: slot.app.id,
+      appId: slot.app.appId,
+      appName: slot.app.name,
+      kind: slot.kind,
+      kindLabel: spec?.label ?? slot.kind,
+      status,
+      generation: slot.generation,
+      refreshing: slot.lease !== null && slot.lease.expiresAt > at,
+      current: cur
+        ? {
+            maskedValue: maskValue(decrypt(cur.valueEnc)),
+            fetchedAt: cur.fetchedAt.toISOString(),
+            expiresIn: cur.expiresIn,
+            expiresAt: cur.expiresAt.toISOString(),
+            vendorExpireTime: cur.vendorExpireTime,
+          }
+        : null,
+      previous: prev?.validUntil ? { maskedValue: maskValue(decrypt(prev.valueEnc)), validUntil: prev.validUntil.toISOString() } : null,
+      lastError: slot.lastError
+        ? { message: slot.lastError, class: slot.lastErrorClass, at: slot.lastErrorAt?.toISOString() ?? null }
+        : null,
+      consecutiveFailures: slot.consecutiveFailures,
+      nextRefreshAt: slot.nextRefreshAt?.toISOString() ?? null,
+      nextRefreshReason: slot.nextRefreshReason,
+      policy: isVendor(vendor) && spec ? policyFor(vendor, spec.kind).description : "",
+    };
+  });
+}

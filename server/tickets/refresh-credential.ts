@@ -1,0 +1,211 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { isVendor, kindSpec, type CredentialKind, type VendorId } from "@/lib/credential-kinds";
+import type { VendorApp } from "@/generated/sqlite/client";
+import { vendorContext } from "../apps/vendor-context";
+import { now } from "../clock";
+import { getConfig } from "../config";
+import { decrypt, encrypt, valueHash } from "../crypto";
+import { getDb, type Db } from "../db";
+import { fetchFromVendor } from "../vendors/registry";
+import { VendorError, type FailureClass, type Fetched } from "../vendors/types";
+import { acquireLease, releaseLease, waitForLease } from "./lease";
+import { nextRefreshAt, policyFor } from "./policy";
+
+export type RefreshResult =
+  | { credentialId: string; ok: true; joined: boolean }
+  | { credentialId: string; ok: false; joined: boolean; failure: FailureClass; message: string };
+
+export class NotFoundError extends Error {}
+
+/** Another writer stored a newer generation while this fetch was in flight. */
+class GenerationConflict extends Error {}
+
+const running = new Map<string, Promise<RefreshResult>>();
+
+/**
+ * Fetches a new value for one credential, at most once at a time across every process:
+ * callers in this process share one promise, other processes wait on the database lease and
+ * then read what the holder stored. Used by the scheduler, the Refresh button and the proxy.
+ */
+export function refreshCredential(args: { credentialId: string; reason: string }): Promise<RefreshResult> {
+  const inFlight = running.get(args.credentialId);
+  if (inFlight) return inFlight.then((r) => ({ ...r, joined: true }));
+  const p = runRefresh(getDb(), args).finally(() => running.delete(args.credentialId));
+  running.set(args.credentialId, p);
+  return p;
+}
+
+async function runRefresh(db: Db, { credentialId, reason }: { credentialId: string; reason: string }): Promise<RefreshResult> {
+  const owner = `${getConfig().instanceId}:${randomUUID()}`;
+  const exists = await db.credential.findUnique({ where: { id: credentialId }, select: { id: true } });
+  if (!exists) throw new NotFoundError(`credential ${credentialId} does not exist`);
+
+  if (!(await acquireLease(db, credentialId, owner))) {
+    // Someone else is refreshing: join them, then report what they stored.
+    await waitForLease(db, credentialId, getConfig().leaseTtlMs + 1_000);
+    const slot = await db.credential.findUniqueOrThrow({ where: { id: credentialId } });
+    return slot.status === "failing" && slot.lastError
+      ? { credentialId, ok: false, joined: true, failure: (slot.lastErrorClass ?? "network") as FailureClass, message: slot.lastError }
+      : { credentialId, ok: true, joined: true };
+  }
+  try {
+    const slot = await db.credential.findUniqueOrThrow({ where: { id: credentialId }, include: { app: true } });
+    const vendor = slot.app.vendor;
+    const spec = isVendor(vendor) ? kindSpec(vendor, slot.kind) : undefined;
+    if (!isVendor(vendor) || !spec) throw new VendorError("bad-config", `unknown credential ${vendor} ${slot.kind}`);
+    const ctx = vendorContext(db, slot.app, slot.id);
+    const startedAt = now();
+
+    let parent = spec.parent ? await usableParent(db, slot.app, spec.parent, null) : null;
+    let fetched: Fetched;
+    try {
+      fetched = await fetchFromVendor(vendor, spec.kind, ctx, parent?.value ?? null);
+    } catch (err) {
+      if (!(err instanceof VendorError && err.failure === "invalid-credential" && spec.parent && parent)) throw err;
+      // The token was refused: renew it unless someone already did (compare before invalidating), retry once.
+      parent = await usableParent(db, slot.app, spec.parent, parent.versionId);
+      fetched = await fetchFromVendor(vendor, spec.kind, ctx, parent.value);
+    }
+    await storeVersion(db, { slot, vendor, kind: spec.kind, fetched, fetchedAt: startedAt, parentVersionId: parent?.versionId ?? null, reason });
+    return { credentialId, ok: true, joined: false };
+  } catch (err) {
+    if (err instanceof GenerationConflict) return { credentialId, ok: true, joined: true };
+    const failure: FailureClass = err instanceof VendorError ? err.failure : "network";
+    const message = err instanceof Error ? err.message : String(err);
+    await recordFailure(db, credentialId, failure, message, err instanceof VendorError ? err.detail.retryAfterMs : undefined);
+    return { credentialId, ok: false, joined: false, failure, message };
+  } finally {
+    await releaseLease(db, credentialId, owner);
+  }
+}
+
+/**
+ * The app's current access token, renewed first when it is missing, nearly expired, or is the
+ * very version a vendor just refused (`refusedVersionId`).
+ */
+async function usableParent(
+  db: Db,
+  app: VendorApp,
+  kind: CredentialKind,
+  refusedVersionId: string | null,
+): Promise<{ versionId: string; value: string }> {
+  const parentSlot = await db.credential.findUnique({ where: { appRef_kind: { appRef: app.id, kind } } });
+  if (!parentSlot) throw new VendorError("bad-config", `${app.name} has no ${kind} credential`);
+  const policy = policyFor(app.vendor as VendorId, kind);
+  const usable = async () => {
+    const v = parentSlot && (await currentVersion(db, parentSlot.id));
+    const minRemaining = policy.minParentRemainingSeconds * 1000;
+    return v && v.id !== refusedVersionId && v.expiresAt.getTime() - now().getTime() > minRemaining ? v : null;
+  };
+  let version = await usable();
+  if (!version) {
+    const result = await refreshCredential({ credentialId: parentSlot.id, reason: "needed for a ticket" });
+    version = await usable();
+    if (!version) {
+      const why = result.ok ? "no usable access token" : result.message;
+      throw new VendorError(result.ok ? "invalid-credential" : result.failure, `access token: ${why}`);
+    }
+  }
+  return { versionId: version.id, value: decrypt(version.valueEnc) };
+}
+
+async function currentVersion(db: Db, credentialId: string) {
+  const slot = await db.credential.findUnique({ where: { id: credentialId }, select: { currentVersionId: true } });
+  return slot?.currentVersionId ? db.credentialVersion.findUnique({ where: { id: slot.currentVersionId } }) : null;
+}
+
+async function storeVersion(
+  db: Db,
+  args: {
+    slot: { id: string; generation: number; currentVersionId: string | null };
+    vendor: VendorId;
+    kind: CredentialKind;
+    fetched: Fetched;
+    fetchedAt: Date;
+    parentVersionId: string | null;
+    reason: string;
+  },
+) {
+  const { slot, fetched, fetchedAt } = args;
+  const policy = policyFor(args.vendor, args.kind);
+  const expiresAt = new Date(fetchedAt.getTime() + fetched.expiresIn * 1000);
+  const next = nextRefreshAt(policy, fetchedAt, fetched.expiresIn);
+  await db.$transaction(async (tx) => {
+    // Compare-and-set on the generation: a slower, older fetch never overwrites a newer value.
+    const won = await tx.credential.updateMany({
+      where: { id: slot.id, generation: slot.generation },
+      data: {
+        generation: slot.generation + 1,
+        status: "active",
+        lastError: null,
+        lastErrorClass: null,
+        lastErrorAt: null,
+        consecutiveFailures: 0,
+        nextRefreshAt: next,
+        nextRefreshReason: `scheduled: ${policy.description}`,
+      },
+    });
+    if (won.count !== 1) throw new GenerationConflict();
+    const version = await tx.credentialVersion.create({
+      data: {
+        credentialId: slot.id,
+        generation: slot.generation + 1,
+        valueEnc: encrypt(fetched.value),
+        valueHash: valueHash(fetched.value),
+        fetchedAt,
+        expiresIn: fetched.expiresIn,
+        expiresAt,
+        vendorExpireTime: fetched.vendorExpireTime ?? null,
+        parentVersionId: args.parentVersionId,
+      },
+    });
+    await tx.credential.update({ where: { id: slot.id }, data: { currentVersionId: version.id } });
+    if (slot.currentVersionId) {
+      const prev = await tx.credentialVersion.findUnique({ where: { id: slot.currentVersionId } });
+      if (prev) {
+        const overlapEnd = fetchedAt.getTime() + policy.overlapSeconds * 1000;
+        await tx.credentialVersion.update({
+          where: { id: prev.id },
+          data: { supersededAt: fetchedAt, validUntil: new Date(Math.min(overlapEnd, prev.expiresAt.getTime())) },
+        });
+      }
+    }
+  });
+}
+
+async function recordFailure(db: Db, credentialId: string, failure: FailureClass, message: string, retryAfterMs?: number) {
+  const slot = await db.credential.findUnique({ where: { id: credentialId } });
+  if (!slot) return;
+  const failures = slot.consecutiveFailures + 1;
+  const t = now().getTime();
+  let next: Date | null;
+  let reason: string;
+  if (failure === "bad-config") {
+    next = null;
+    reason = "stopped: fix the app's configuration, then refresh by hand";
+  } else if (failure === "quota-exhausted") {
+    next = new Date(t + 60 * 60_000);
+    reason = "quota exhausted: retrying in an hour";
+  } else if (retryAfterMs) {
+    next = new Date(t + retryAfterMs);
+    reason = `rate limited: retrying after ${Math.round(retryAfterMs / 1000)} s`;
+  } else {
+    // Exponential backoff with jitter: 5 s, 10 s, 20 s … capped at 5 min.
+    const base = Math.min(300_000, 5_000 * 2 ** (failures - 1));
+    next = new Date(t + base * (0.75 + Math.random() * 0.5));
+    reason = `retry ${failures} after ${failure}`;
+  }
+  await db.credential.update({
+    where: { id: credentialId },
+    data: {
+      status: "failing",
+      lastError: message,
+      lastErrorClass: failure,
+      lastErrorAt: new Date(t),
+      consecutiveFailures: failures,
+      nextRefreshAt: next,
+      nextRefreshReason: reason,
+    },
+  });
+}

@@ -1,0 +1,112 @@
+import "server-only";
+import { z } from "zod";
+import { parseJson, upstream } from "./http";
+import { lenientCode, lenientInt } from "./lenient";
+import { VendorError, type FailureClass, type Fetched, type VendorContext } from "./types";
+
+// https://developers.weixin.qq.com — /cgi-bin/token, /cgi-bin/stable_token, /cgi-bin/ticket/getticket.
+
+const errorBody = z.object({ errcode: lenientCode, errmsg: z.string().optional().default("") }).loose();
+const tokenBody = z.object({ access_token: z.string().min(1), expires_in: lenientInt }).loose();
+const ticketBody = z
+  .object({ errcode: lenientCode.optional(), ticket: z.string().min(1), expires_in: lenientInt })
+  .loose();
+
+/** WeChat's error codes, by what the lifecycle engine should do about them. */
+export function classifyWechat(code: string, endpoint: "token" | "ticket"): FailureClass {
+  switch (code) {
+    case "-1":
+      return "busy";
+    case "40001":
+      // On the token endpoint 40001 means the AppSecret is wrong; elsewhere the token is stale.
+      return endpoint === "token" ? "bad-config" : "invalid-credential";
+    case "40014":
+    case "42001":
+      return "invalid-credential";
+    case "45009":
+      return "quota-exhausted";
+    case "45011":
+      return "rate-limited";
+    case "40013":
+    case "40125":
+    case "40164":
+    case "41002":
+    case "41004":
+    case "40002":
+      return "bad-config";
+    default:
+      return "bad-response";
+  }
+}
+
+async function call(
+  ctx: VendorContext,
+  req: Parameters<typeof upstream>[1],
+  kind: "token" | "ticket",
+  schema: typeof tokenBody | typeof ticketBody,
+): Promise<z.infer<typeof tokenBody> | z.infer<typeof ticketBody>> {
+  const { res, finish } = await upstream(ctx, req);
+  const json = parseJson(res.text);
+  const err = errorBody.safeParse(json);
+  if (err.success && err.data.errcode !== "0") {
+    const failure = classifyWechat(err.data.errcode, kind);
+    await finish({ vendorCode: err.data.errcode, vendorMessage: err.data.errmsg, errorClass: failure });
+    throw new VendorError(failure, `WeChat ${err.data.errcode}: ${err.data.errmsg}`, {
+      httpStatus: res.status,
+      vendorCode: err.data.errcode,
+      retryAfterMs: failure === "rate-limited" ? 60_000 : undefined,
+    });
+  }
+  const ok = schema.safeParse(json);
+  if (!ok.success || ok.data.expires_in <= 0) {
+    const why = json === undefined ? `not JSON (content-type ${res.contentType || "none"})` : "unexpected fields";
+    await finish({ errorClass: "bad-response", vendorMessage: why });
+    throw new VendorError("bad-response", `WeChat answered with a body that is ${why}`, { httpStatus: res.status });
+  }
+  await finish({ vendorCode: err.success ? err.data.errcode : "0", vendorMessage: err.success ? err.data.errmsg : "ok" });
+  return ok.data;
+}
+
+/** Fetches an access token through the app's chosen endpoint ("token" or "stable_token"). */
+export async function fetchWechatAccessToken(ctx: VendorContext, opts: { forceRefresh?: boolean } = {}): Promise<Fetched> {
+  const stable = ctx.tokenVariant === "stable_token";
+  const url = new URL(stable ? "/cgi-bin/stable_token" : "/cgi-bin/token", ctx.baseUrl);
+  if (!stable) {
+    url.searchParams.set("grant_type", "client_credential");
+    url.searchParams.set("appid", ctx.appId);
+    url.searchParams.set("secret", ctx.secret);
+  }
+  const data = (await call(
+    ctx,
+    {
+      endpoint: stable ? "/cgi-bin/stable_token" : "/cgi-bin/token",
+      method: stable ? "POST" : "GET",
+      url,
+      body: stable
+        ? { grant_type: "client_credential", appid: ctx.appId, secret: ctx.secret, force_refresh: opts.forceRefresh ?? false }
+        : undefined,
+      secrets: [ctx.secret],
+    },
+    "token",
+    tokenBody,
+  )) as z.infer<typeof tokenBody>;
+  return { value: data.access_token, expiresIn: data.expires_in };
+}
+
+/** Fetches a `jsapi` or `wx_card` ticket with the given access token. */
+export async function fetchWechatTicket(
+  ctx: VendorContext,
+  accessToken: string,
+  type: "jsapi" | "wx_card",
+): Promise<Fetched> {
+  const url = new URL("/cgi-bin/ticket/getticket", ctx.baseUrl);
+  url.searchParams.set("access_token", accessToken);
+  url.searchParams.set("type", type);
+  const data = (await call(
+    ctx,
+    { endpoint: "/cgi-bin/ticket/getticket", method: "GET", url, secrets: [ctx.secret, accessToken] },
+    "ticket",
+    ticketBody,
+  )) as z.infer<typeof ticketBody>;
+  return { value: data.ticket, expiresIn: data.expires_in };
+}
