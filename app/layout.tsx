@@ -18,7 +18,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
           <div className="mx-auto flex max-w-7xl items-center justify-between px-4 py-3">
             <a href="/" className="flex items-center gap-2 font-semibold">
-              <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-sky-600 text-sm text-white">票</span>
+              <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-sky-600 text-xs font-bold text-white">TH</span>
               Ticket Hub
             </a>
             <nav aria-label="Main" className="text-sm">

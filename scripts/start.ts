@@ -1,12 +1,12 @@
 // `npm run demo` / `npm start`: validates the configuration, applies migrations, seeds the demo
 // apps, builds the dashboard when the sources changed, then runs the vendor sandbox (unless
 // TICKETHUB_SANDBOX=off) and the Next.js server, and stops both together.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { ConfigError, describeDatabase, parseConfig } from "../server/config";
 import { applyMigrations, root } from "./lib/migrations";
-import { sourceHash } from "./lib/source-hash";
+import { ensureBuild } from "./lib/build";
 
 const log = (msg: string) => console.log(`[tickethub] ${msg}`);
 const fail = (msg: string): never => {
@@ -47,19 +47,7 @@ try {
 }
 
 // 2. Build when the sources differ from the last build.
-const hashFile = path.join(root, ".next", "tickethub-source-hash");
-const hash = sourceHash(root);
-const built = existsSync(path.join(root, ".next", "BUILD_ID")) && existsSync(hashFile) && readFileSync(hashFile, "utf8") === hash;
-if (!built) {
-  log("building the dashboard (first start or changed sources)…");
-  const res = spawnSync(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], {
-    cwd: root,
-    stdio: "inherit",
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
-  });
-  if (res.status !== 0) fail("next build failed (see above)");
-  writeFileSync(hashFile, hash);
-}
+if (!ensureBuild(root, log)) fail("next build failed (see above)");
 
 // 3. Processes.
 const children: ChildProcess[] = [];
@@ -67,8 +55,15 @@ let stopping = false;
 function stop(code: number) {
   if (stopping) return;
   stopping = true;
-  for (const c of children) if (c.pid && c.exitCode === null) try { process.kill(-c.pid, "SIGTERM"); } catch { /* gone */ }
-  setTimeout(() => process.exit(code), 1500).unref();
+  const signal = (sig: NodeJS.Signals) => {
+    for (const c of children) if (c.pid && c.exitCode === null && c.signalCode === null) try { process.kill(-c.pid, sig); } catch { /* gone */ }
+  };
+  signal("SIGTERM");
+  // Whatever has not stopped after 10 s is killed, so the ports are free when this exits.
+  setTimeout(() => {
+    signal("SIGKILL");
+    setTimeout(() => process.exit(code), 200);
+  }, 10_000).unref();
   Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once("exit", r))))).then(() => process.exit(code));
 }
 process.on("SIGINT", () => stop(0));
@@ -86,7 +81,7 @@ function run(name: string, args: string[], env: NodeJS.ProcessEnv) {
 }
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
-if (config.sandbox.enabled) {
+if (config.sandbox.start) {
   run("sandbox", ["--conditions=react-server", "--import", "tsx", path.join(root, "sandbox/main.ts")], {
     ...env,
     SANDBOX_PORT: String(config.sandbox.port),
@@ -94,9 +89,17 @@ if (config.sandbox.enabled) {
   const deadline = Date.now() + 15_000;
   while (!(await fetch(`${config.sandbox.url}/__sandbox/stats`).then((r) => r.ok, () => false))) {
     if (stopping) await new Promise(() => {});
-    if (Date.now() > deadline) fail(`the vendor sandbox did not answer on ${config.sandbox.url}`);
+    if (Date.now() > deadline) {
+      console.error(`[tickethub] the vendor sandbox did not answer on ${config.sandbox.url}`);
+      stop(1);
+      await new Promise(() => {});
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+if (config.sandbox.enabled && !config.sandbox.start) {
+  const up = await fetch(`${config.sandbox.url}/__sandbox/stats`).then((r) => r.ok, () => false);
+  if (!up) log(`warning: TICKETHUB_SANDBOX=external but nothing answers on ${config.sandbox.url} (npm run sandbox starts it)`);
 }
 run("next", [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(config.port)], env);
 log(`dashboard: http://localhost:${config.port}  (database: ${where}${config.sandbox.enabled ? `, vendor sandbox: ${config.sandbox.url}` : ""})`);

@@ -4,6 +4,7 @@ import path from "node:path";
 import { z } from "zod";
 
 const onOff = z.enum(["on", "off"]);
+const sandboxMode = z.enum(["on", "external", "off"]);
 
 const databaseUrl = z
   .string()
@@ -25,7 +26,7 @@ const envSchema = z.object({
     })
     .optional(),
   SANDBOX_PORT: z.coerce.number().int().min(1).max(65535).default(4010),
-  TICKETHUB_SANDBOX: onOff.default("on"),
+  TICKETHUB_SANDBOX: sandboxMode.default("on"),
   TICKETHUB_DEMO: onOff.default("on"),
   TICKETHUB_SCHEDULER: onOff.default("on"),
   TICKETHUB_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
@@ -70,7 +71,12 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     dataDir,
     database,
     secretKey: e.TICKETHUB_SECRET_KEY ? decodeKey(e.TICKETHUB_SECRET_KEY) : null,
-    sandbox: { enabled: e.TICKETHUB_SANDBOX === "on", url: `http://127.0.0.1:${e.SANDBOX_PORT}`, port: e.SANDBOX_PORT },
+    sandbox: {
+      /** Demo apps point at it and /api/health checks it. */
+      enabled: e.TICKETHUB_SANDBOX !== "off",
+      /** The start script runs it (off for "external": someone else runs it). */
+      start: e.TICKETHUB_SANDBOX === "on",
+      url: `http://127.0.0.1:${e.SANDBOX_PORT}`, port: e.SANDBOX_PORT },
     demo: e.TICKETHUB_DEMO === "on",
     scheduler: e.TICKETHUB_SCHEDULER === "on",
     upstreamTimeoutMs: e.TICKETHUB_UPSTREAM_TIMEOUT_MS,

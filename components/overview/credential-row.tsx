@@ -1,4 +1,5 @@
 "use client";
+import type { ReactNode } from "react";
 import { useRefreshCredential } from "@/lib/api/credentials";
 import type { CredentialView } from "@/lib/credential-view";
 import { Countdown } from "@/components/ui/countdown";
@@ -11,18 +12,18 @@ export function CredentialRow({ credential: c, clockOffsetMs }: { credential: Cr
   const busy = refresh.isPending || c.refreshing;
   const rowLabel = `${c.appName} ${c.kindLabel}`;
   return (
-    <tr aria-label={rowLabel} className="border-t border-slate-200 align-top dark:border-slate-800">
-      <td className="px-4 py-3">
+    <tr aria-label={rowLabel} className="grid grid-cols-2 gap-x-2 border-t border-slate-200 py-2 align-top md:table-row md:py-0 dark:border-slate-800">
+      <Cell label="App">
         <div className="font-medium">{c.appName}</div>
         <div className="text-xs text-slate-500 dark:text-slate-400">
           {c.vendorLabel} · <span className="font-mono">{c.appId}</span>
         </div>
-      </td>
-      <td className="px-4 py-3">
+      </Cell>
+      <Cell label="Credential">
         <div>{c.kindLabel}</div>
         <div className="text-xs text-slate-500 dark:text-slate-400">generation {c.generation}</div>
-      </td>
-      <td className="px-4 py-3">
+      </Cell>
+      <Cell label="Value" className="col-span-2">
         {c.current ? (
           <code aria-label="masked value" className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-sm dark:bg-slate-800">
             {c.current.maskedValue}
@@ -35,11 +36,11 @@ export function CredentialRow({ credential: c, clockOffsetMs }: { credential: Cr
             previous <code className="font-mono">{c.previous.maskedValue}</code> <PreviousValidity until={c.previous.validUntil} clockOffsetMs={clockOffsetMs} />
           </div>
         )}
-      </td>
-      <td className="px-4 py-3">
+      </Cell>
+      <Cell label="Expires in">
         {c.current ? <Countdown expiresAt={c.current.expiresAt} lifetime={c.current.expiresIn} clockOffsetMs={clockOffsetMs} /> : "—"}
-      </td>
-      <td className="px-4 py-3">
+      </Cell>
+      <Cell label="Status">
         <StatusBadge status={c.status} />
         {c.lastError && (
           <p className="mt-1 max-w-64 text-xs text-red-700 dark:text-red-400">
@@ -47,11 +48,11 @@ export function CredentialRow({ credential: c, clockOffsetMs }: { credential: Cr
             {c.lastError.message}
           </p>
         )}
-      </td>
-      <td className="px-4 py-3 text-sm">
+      </Cell>
+      <Cell label="Next refresh" className="text-sm">
         <NextRefresh at={c.nextRefreshAt} reason={c.nextRefreshReason} clockOffsetMs={clockOffsetMs} />
-      </td>
-      <td className="px-4 py-3 text-right">
+      </Cell>
+      <Cell label="" className="col-span-2 md:text-right">
         <button
           type="button"
           onClick={() => refresh.mutate(c.id)}
@@ -70,7 +71,7 @@ export function CredentialRow({ credential: c, clockOffsetMs }: { credential: Cr
             </span>
           )}
         </div>
-      </td>
+      </Cell>
     </tr>
   );
 }
@@ -91,5 +92,17 @@ function NextRefresh({ at, reason, clockOffsetMs }: { at: string | null; reason:
       <div className="tabular-nums">{left === null ? "…" : left > 0 ? `in ${formatDuration(left)}` : "due now"}</div>
       {reason && <div className="max-w-48 truncate text-xs text-slate-500 dark:text-slate-400">{reason}</div>}
     </div>
+  );
+}
+
+/** A table cell on wide screens; on narrow ones a labelled block inside a two-column card. */
+function Cell({ label, className = "", children }: { label: string; className?: string; children: ReactNode }) {
+  return (
+    <td
+      data-label={label}
+      className={`block px-4 py-2 md:table-cell md:py-3 ${label ? "before:mb-0.5 before:block before:text-[11px] before:font-medium before:uppercase before:tracking-wide before:text-slate-500 before:content-[attr(data-label)] md:before:hidden" : ""} ${className}`}
+    >
+      {children}
+    </td>
   );
 }

@@ -57,9 +57,9 @@ export function Overview() {
         </div>
       ) : (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
-          <table className="w-full min-w-[960px] text-left text-sm">
+          <table className="block w-full text-left text-sm md:table md:min-w-[960px]">
             <caption className="sr-only">Credentials of every app, with time left and refresh actions</caption>
-            <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50 dark:text-slate-400">
+            <thead className="hidden bg-slate-50 md:table-header-group text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50 dark:text-slate-400">
               <tr>
                 <th scope="col" className="px-4 py-2 font-medium">App</th>
                 <th scope="col" className="px-4 py-2 font-medium">Credential</th>
@@ -70,7 +70,7 @@ export function Overview() {
                 <th scope="col" className="px-4 py-2 text-right font-medium">Actions</th>
               </tr>
             </thead>
-            <tbody>
+            <tbody className="block md:table-row-group">
               {data.credentials.map((c) => (
                 <CredentialRow key={c.id} credential={c} clockOffsetMs={data.clockOffsetMs} />
               ))}

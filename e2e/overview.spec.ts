@@ -1,0 +1,87 @@
+import { expect, test, type Page } from "@playwright/test";
+import { sandboxStats, startStack, type Stack } from "./support/stack";
+
+const TICKET_ROW = "WeChat demo jsapi ticket";
+
+async function remaining(page: Page, row: string): Promise<number> {
+  const v = await page.getByRole("row", { name: row }).getByRole("timer").getAttribute("data-remaining-seconds");
+  return Number(v);
+}
+
+async function maskedValue(page: Page, row: string): Promise<string> {
+  return (await page.getByRole("row", { name: row }).getByLabel("masked value").textContent()) ?? "";
+}
+
+test.describe("overview on the embedded default (SQLite + sandbox)", () => {
+  let stack: Stack;
+  test.beforeAll(async () => {
+    stack = await startStack();
+  });
+  test.afterAll(async () => {
+    await stack?.stop();
+  });
+
+  test("shows the demo jsapi ticket with a countdown that goes down every second", async ({ page }) => {
+    await page.goto(stack.baseUrl);
+    const row = page.getByRole("row", { name: TICKET_ROW });
+    await expect(row.getByRole("timer")).toBeVisible();
+    await expect(row.getByText("Healthy")).toBeVisible();
+    const first = await remaining(page, TICKET_ROW);
+    expect(first).toBeGreaterThan(7000);
+    expect(first).toBeLessThanOrEqual(7200);
+    await page.waitForTimeout(2_100);
+    const second = await remaining(page, TICKET_ROW);
+    expect(first - second).toBeGreaterThanOrEqual(2);
+    expect(first - second).toBeLessThanOrEqual(3);
+    await page.screenshot({ path: "e2e/screenshots/overview-1280.png", fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: "e2e/screenshots/overview-390.png", fullPage: true });
+  });
+
+  test("Refresh fetches a new ticket: new value, countdown back near 7200 s, one getticket call per click", async ({ page }) => {
+    await page.goto(stack.baseUrl);
+    const row = page.getByRole("row", { name: TICKET_ROW });
+    await expect(row.getByRole("timer")).toBeVisible();
+    for (let click = 0; click < 2; click++) {
+      // Let the countdown run down a little so "back near 7200" is visible.
+      await page.waitForTimeout(2_500);
+      const before = await sandboxStats(stack.sandboxUrl);
+      const oldValue = await maskedValue(page, TICKET_ROW);
+      const oldLeft = await remaining(page, TICKET_ROW);
+      await row.getByRole("button", { name: `Refresh ${TICKET_ROW}` }).click();
+      await expect(row.getByRole("status")).toContainText("Refreshed");
+      await expect.poll(() => maskedValue(page, TICKET_ROW)).not.toBe(oldValue);
+      const newLeft = await remaining(page, TICKET_ROW);
+      expect(newLeft).toBeGreaterThan(oldLeft);
+      expect(newLeft).toBeGreaterThanOrEqual(7195);
+      const after = await sandboxStats(stack.sandboxUrl);
+      const ticketCalls = (s: typeof after) => s.calls["wechat /cgi-bin/ticket/getticket"] ?? 0;
+      expect(ticketCalls(after) - ticketCalls(before)).toBe(1);
+      // The token was still valid: no token call.
+      expect(after.calls["wechat /cgi-bin/token"] ?? 0).toBe(before.calls["wechat /cgi-bin/token"] ?? 0);
+    }
+  });
+});
+
+test("a restart keeps the stored ticket and calls no vendor while it is valid", async ({ page }) => {
+  const first = await startStack();
+  let second: Stack | undefined;
+  try {
+    await page.goto(first.baseUrl);
+    await expect(page.getByRole("row", { name: TICKET_ROW }).getByRole("timer")).toBeVisible();
+    const value = await maskedValue(page, TICKET_ROW);
+    await first.stop();
+
+    second = await startStack({ dataDir: first.dataDir, env: first.env });
+    await page.goto(second.baseUrl);
+    await expect(page.getByRole("row", { name: TICKET_ROW }).getByRole("timer")).toBeVisible();
+    expect(await maskedValue(page, TICKET_ROW)).toBe(value);
+    // Give the scheduler a few ticks to prove it leaves a valid ticket alone.
+    await page.waitForTimeout(3_000);
+    const stats = await sandboxStats(second.sandboxUrl);
+    expect(stats.calls).toEqual({});
+  } finally {
+    await second?.stop();
+    await first.stop();
+  }
+});

@@ -1,0 +1,77 @@
+// Starts Ticket Hub the way a user does (the start script: migrations, seed, sandbox, Next)
+// on free ports with its own data folder, and stops it again.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { freePort } from "../../scripts/lib/postgres";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+export type Stack = {
+  baseUrl: string;
+  sandboxUrl: string;
+  dataDir: string;
+  env: Record<string, string>;
+  output: () => string;
+  stop: () => Promise<void>;
+};
+
+export type StackOptions = { dataDir?: string; port?: number; sandboxPort?: number; env?: Record<string, string> };
+
+export function spawnStart(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join(root, "scripts/start.ts")], {
+    cwd: root,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+  return { child, output: () => out, exited };
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const env: Record<string, string> = { ...opts.env };
+  env.PORT ??= String(opts.port ?? (await freePort()));
+  env.SANDBOX_PORT ??= String(opts.sandboxPort ?? (await freePort()));
+  env.TICKETHUB_DATA_DIR ??= opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), "tickethub-e2e-"));
+  const port = Number(env.PORT);
+  const sandboxPort = Number(env.SANDBOX_PORT);
+  const dataDir = env.TICKETHUB_DATA_DIR;
+  const { child, output, exited } = spawnStart(env);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let done = false;
+  exited.then(() => (done = true));
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (done) throw new Error(`Ticket Hub exited during start:\n${output()}`);
+    if (Date.now() > deadline) throw new Error(`Ticket Hub did not become healthy in 90 s:\n${output()}`);
+    const ok = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(3_000) }).then((r) => r.ok, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    baseUrl,
+    sandboxUrl: `http://127.0.0.1:${sandboxPort}`,
+    dataDir,
+    env,
+    output,
+    stop: async () => {
+      if (!done && child.pid) {
+        try {
+          process.kill(-child.pid, "SIGTERM");
+        } catch {
+          /* already gone */
+        }
+        await exited;
+      }
+    },
+  };
+}
+
+export async function sandboxStats(sandboxUrl: string): Promise<{ calls: Record<string, number>; inFlightMax: Record<string, number> }> {
+  return (await fetch(`${sandboxUrl}/__sandbox/stats`)).json();
+}
