@@ -6,6 +6,12 @@ import { z } from "zod";
 const onOff = z.enum(["on", "off"]);
 const sandboxMode = z.enum(["on", "external", "off"]);
 
+const port = z.coerce
+  .number({ error: "must be a port number (1-65535)" })
+  .int({ error: "must be a port number (1-65535)" })
+  .min(1, { error: "must be a port number (1-65535)" })
+  .max(65535, { error: "must be a port number (1-65535)" });
+
 const databaseUrl = z
   .string()
   .trim()
@@ -15,7 +21,7 @@ const databaseUrl = z
   .refine((v) => !v.startsWith("postgres") || URL.canParse(v), { message: "is not a valid URL" });
 
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  PORT: port.default(3000),
   DATABASE_URL: databaseUrl.optional(),
   TICKETHUB_DATA_DIR: z.string().trim().min(1).default("./data"),
   TICKETHUB_SECRET_KEY: z
@@ -25,7 +31,7 @@ const envSchema = z.object({
       message: "must be 32 bytes as 64 hex characters or base64 (openssl rand -base64 32)",
     })
     .optional(),
-  SANDBOX_PORT: z.coerce.number().int().min(1).max(65535).default(4010),
+  SANDBOX_PORT: port.default(4010),
   TICKETHUB_SANDBOX: sandboxMode.default("on"),
   TICKETHUB_DEMO: onOff.default("on"),
   TICKETHUB_SCHEDULER: onOff.default("on"),

@@ -59,11 +59,11 @@ export async function upstream(
     });
     text = await response.text();
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
+    const e = err as Error & { cause?: { code?: string; message?: string } };
     const message =
       e.name === "TimeoutError" || e.name === "AbortError"
         ? `no answer within ${ctx.timeoutMs} ms`
-        : `cannot reach ${req.url.origin}: ${e.cause?.code ?? e.message}`;
+        : `cannot reach ${req.url.origin}: ${e.cause?.code ?? e.cause?.message ?? e.message}`;
     throw await fail("network", message, {});
   }
   const bodyRedacted = redact(text, req.secrets);

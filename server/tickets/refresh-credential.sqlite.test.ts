@@ -1,0 +1,3 @@
+import { refreshSuite } from "./refresh-credential.suite";
+
+refreshSuite("sqlite");
