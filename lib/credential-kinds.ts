@@ -9,7 +9,8 @@ export const VENDOR_LABELS: Record<VendorId, string> = {
   yzb: "yzb",
 };
 
-export type CredentialKind = "access_token" | "jsapi_ticket" | "wx_card_ticket";
+/** Every vendor's server token is kind "access_token", so lineage works the same everywhere. */
+export type CredentialKind = "access_token" | "jsapi_ticket" | "wx_card_ticket" | "sign_ticket" | "js_ticket";
 
 export type KindSpec = {
   kind: CredentialKind;
@@ -24,10 +25,19 @@ export const VENDOR_KINDS: Record<VendorId, KindSpec[]> = {
     { kind: "jsapi_ticket", label: "jsapi ticket", parent: "access_token" },
     { kind: "wx_card_ticket", label: "wx_card ticket", parent: "access_token" },
   ],
-  // The other vendors arrive with the vendor issue.
-  feishu: [],
-  faceid: [],
-  yzb: [],
+  feishu: [
+    { kind: "access_token", label: "tenant_access_token", parent: null },
+    { kind: "jsapi_ticket", label: "JSAPI ticket", parent: "access_token" },
+  ],
+  // NONCE tickets are issued on demand and never stored for reuse, so they have no slot here.
+  faceid: [
+    { kind: "access_token", label: "Access token", parent: null },
+    { kind: "sign_ticket", label: "SIGN ticket", parent: "access_token" },
+  ],
+  yzb: [
+    { kind: "access_token", label: "Server access token", parent: null },
+    { kind: "js_ticket", label: "js_ticket", parent: "access_token" },
+  ],
 };
 
 export function kindSpec(vendor: VendorId, kind: string): KindSpec | undefined {

@@ -2,33 +2,67 @@
 // with a control API under /__sandbox for counters, fault injection and its clock.
 import http from "node:http";
 import { FAULT_MODES, SandboxState, type Fault, type FaultMode, type Vendor } from "./state";
+import { faceidRoutes, useNonce } from "./faceid";
+import { feishuRoutes } from "./feishu";
 import { wechatRoutes } from "./wechat";
+import { mintYzbAuthCode, yzbRoutes } from "./yzb";
 
-export type Request = { method: string; path: string; query: URLSearchParams; headers: http.IncomingHttpHeaders; json: unknown };
+export type Request = {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+  /** A JSON object or form fields; undefined for anything else. */
+  body: Record<string, unknown> | undefined;
+};
 export type Reply = { status: number; body: unknown; headers?: Record<string, string> };
 export type Handler = (state: SandboxState, req: Request) => Reply | Promise<Reply>;
 
 const VENDOR_ROUTES: Record<Vendor, Record<string, Handler>> = {
   wechat: wechatRoutes,
-  feishu: {},
-  faceid: {},
-  yzb: {},
+  feishu: feishuRoutes,
+  faceid: faceidRoutes,
+  yzb: yzbRoutes,
 };
 
+type FaultReply = { status: number; body: unknown; headers?: Record<string, string> };
+const ok200 = (body: unknown): FaultReply => ({ status: 200, body });
+
 /** What each vendor sends for an injected business-level fault. */
-const FAULT_BODIES: Record<Vendor, Partial<Record<FaultMode, unknown>>> = {
+const FAULT_BODIES: Record<Vendor, Partial<Record<FaultMode, FaultReply>>> = {
   wechat: {
-    busy: { errcode: -1, errmsg: "system error" },
-    "invalid-credential": { errcode: 40001, errmsg: "invalid credential, access_token is invalid or not latest" },
-    quota: { errcode: 45009, errmsg: "reach max api daily quota limit" },
+    busy: ok200({ errcode: -1, errmsg: "system error" }),
+    "invalid-credential": ok200({ errcode: 40001, errmsg: "invalid credential, access_token is invalid or not latest" }),
+    quota: ok200({ errcode: 45009, errmsg: "reach max api daily quota limit" }),
+    "rate-limited": ok200({ errcode: 45011, errmsg: "api minute-quota reach limit  mustslower  retry next minute" }),
+    "bad-config": ok200({ errcode: 40164, errmsg: "invalid ip 203.0.113.9, not in whitelist" }),
   },
-  feishu: {},
-  faceid: {},
-  yzb: {},
+  feishu: {
+    busy: { status: 500, body: { code: 1000004, msg: "internal error, please retry" } },
+    "invalid-credential": { status: 400, body: { code: 99991663, msg: "Invalid access token for authorization." } },
+    "rate-limited": { status: 429, body: { code: 99991400, msg: "request trigger frequency limit" }, headers: { "x-ogw-ratelimit-reset": "2" } },
+    "bad-config": { status: 400, body: { code: 10014, msg: "app secret invalid" } },
+  },
+  faceid: {
+    busy: ok200({ code: "-1", msg: "系统繁忙, 请稍后再试" }),
+    "invalid-credential": ok200({ code: "400103", msg: "access_token 不存在或已过期" }),
+    quota: ok200({ code: "400106", msg: "调用次数超过限制" }),
+    "rate-limited": ok200({ code: "400105", msg: "请求过于频繁" }),
+    "bad-config": ok200({ code: "400104", msg: "secret 错误" }),
+  },
+  yzb: {
+    busy: ok200({ status: "5000", message: "server busy", data: [] }),
+    "invalid-credential": ok200({ status: "4102", message: "server_access_token is invalid", data: [] }),
+    "rate-limited": ok200({ status: "4290", message: "too many requests", data: [] }),
+    "bad-config": ok200({ status: "4001", message: "app_id is invalid", data: [] }),
+  },
 };
 
 export const DEMO_APPS: { vendor: Vendor; appId: string; secret: string }[] = [
   { vendor: "wechat", appId: "wx000000000000demo", secret: "demo-wechat-secret" },
+  { vendor: "feishu", appId: "cli_demo000000000000", secret: "demo-feishu-secret" },
+  { vendor: "faceid", appId: "IDAdemo1", secret: "demo-faceid-secret" },
+  { vendor: "yzb", appId: "yzbdemo1", secret: "demo-yzb-secret" },
 ];
 
 function route(method: string, path: string): { vendor: Vendor; key: string; handler: Handler } | null {
@@ -113,6 +147,15 @@ export function createSandbox(state = new SandboxState()) {
       state.setApp(vendor as Vendor, appId, secret);
       return send(res, 200, { ok: true });
     }
+    if (method === "POST" && path === "/__sandbox/faceid/nonce/use") {
+      if (typeof b.ticket !== "string") return send(res, 400, { error: "ticket: a string is required" });
+      const used = useNonce(state, b.ticket);
+      return send(res, used.ok ? 200 : 409, used);
+    }
+    if (method === "POST" && path === "/__sandbox/yzb/auth-code") {
+      if (typeof b.appId !== "string" || !state.app("yzb", b.appId)) return send(res, 400, { error: "appId: a registered yzb app is required" });
+      return send(res, 200, mintYzbAuthCode(b.appId, typeof b.openId === "string" ? b.openId : undefined));
+    }
     return send(res, 404, { error: `no control endpoint ${method} ${path}` });
   }
 
@@ -131,6 +174,13 @@ export function createSandbox(state = new SandboxState()) {
     } catch {
       json = undefined;
     }
+    const isForm = String(req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded");
+    const body =
+      json && typeof json === "object" && !Array.isArray(json)
+        ? (json as Record<string, unknown>)
+        : isForm
+          ? Object.fromEntries(new URLSearchParams(raw))
+          : undefined;
     if (url.pathname.startsWith("/__sandbox/")) return control(method, url.pathname, json, res);
 
     const found = route(method, url.pathname);
@@ -161,11 +211,10 @@ export function createSandbox(state = new SandboxState()) {
       if (mode === "http-500") return send(res, 500, "Internal Server Error", { "content-type": "text/plain" });
       if (mode === "malformed") return send(res, 200, '{"errcode":0,"errmsg":"ok","ticket":');
       if (mode === "wrong-content-type") return send(res, 200, "<html><body>502 Bad Gateway</body></html>", { "content-type": "text/html" });
-      const faultBody = mode ? FAULT_BODIES[vendor][mode] : undefined;
-      if (faultBody) return send(res, 200, faultBody);
-      const reply = await handler(state, { method, path: url.pathname, query: url.searchParams, headers: req.headers, json });
-      const body = mode === "string-numbers" ? stringifyNumbers(reply.body) : reply.body;
-      return send(res, reply.status, body, reply.headers);
+      const faultReply = mode ? FAULT_BODIES[vendor][mode] : undefined;
+      if (faultReply) return send(res, faultReply.status, faultReply.body, faultReply.headers);
+      const reply = await handler(state, { method, path: url.pathname, query: url.searchParams, headers: req.headers, body });
+      return send(res, reply.status, mode === "string-numbers" ? stringifyNumbers(reply.body) : reply.body, reply.headers);
     } finally {
       state.inFlight[key] = (state.inFlight[key] ?? 1) - 1;
     }

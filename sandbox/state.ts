@@ -9,8 +9,12 @@ export type Issued = {
   appId: string;
   kind: string;
   expiresAt: number;
-  /** For tickets: the token they were fetched with (they die with it where the vendor says so). */
+  /** For tickets: the token they were fetched with. */
   token?: string;
+  /** FaceID: "access_token 失效时，该 access_token 生成的 ticket 都失效". */
+  diesWithToken?: boolean;
+  /** FaceID NONCE tickets are single use. */
+  used?: boolean;
   secretEpoch: number;
 };
 
@@ -18,6 +22,8 @@ export const FAULT_MODES = [
   "busy",
   "invalid-credential",
   "quota",
+  "rate-limited",
+  "bad-config",
   "http-500",
   "timeout",
   "malformed",
@@ -62,6 +68,7 @@ export class SandboxState {
     if (!it || it.vendor !== vendor || (kind && it.kind !== kind)) return null;
     if (it.expiresAt <= this.now()) return null;
     if ((this.app(vendor, it.appId)?.epoch ?? 0) !== it.secretEpoch) return null;
+    if (it.diesWithToken && it.token && !this.valid(it.token, vendor, "access_token")) return null;
     return it;
   }
 
@@ -75,9 +82,32 @@ export class SandboxState {
     }
   }
 
+  /** The newest still-valid value of (app, kind), if any. */
+  latest(vendor: Vendor, appId: string, kind: string): { value: string; issued: Issued } | null {
+    let best: { value: string; issued: Issued } | null = null;
+    for (const [value, it] of this.issued) {
+      if (it.vendor === vendor && it.appId === appId && it.kind === kind && this.valid(value, vendor, kind)) {
+        if (!best || it.expiresAt > best.issued.expiresAt) best = { value, issued: it };
+      }
+    }
+    return best;
+  }
+
+  /** Counts a call against a per-day quota; false once the quota is used up. */
+  quotaUsed: Record<string, number> = {};
+  takeQuota(key: string, limit: number): boolean {
+    const day = new Date(this.now()).toISOString().slice(0, 10);
+    const k = `${day} ${key}`;
+    const used = this.quotaUsed[k] ?? 0;
+    if (used >= limit) return false;
+    this.quotaUsed[k] = used + 1;
+    return true;
+  }
+
   resetCounters(): void {
     this.calls = {};
     this.inFlightMax = {};
+    this.quotaUsed = {};
   }
 }
 

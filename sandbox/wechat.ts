@@ -5,6 +5,8 @@ import type { Handler } from "./server";
 
 const LIFETIME_S = 7200;
 const TOKEN_OVERLAP_MS = 5 * 60_000;
+const TOKEN_DAILY_QUOTA = 2000;
+const lastForce = new Map<string, number>();
 
 const err = (errcode: number, errmsg: string) => ({ status: 200, body: { errcode, errmsg } });
 
@@ -24,11 +26,12 @@ export const wechatRoutes: Record<string, Handler> = {
     const app = state.app("wechat", appId);
     if (!app) return err(40013, "invalid appid");
     if (q.get("secret") !== app.secret) return err(40001, "invalid credential, access_token is invalid or not latest");
+    if (!state.takeQuota(`wechat token ${appId}`, TOKEN_DAILY_QUOTA)) return err(45009, "reach max api daily quota limit");
     return issueToken(state, appId, false);
   },
 
   "POST /cgi-bin/stable_token": (state, req) => {
-    const b = (req.json ?? {}) as Record<string, unknown>;
+    const b = req.body ?? {};
     if (b.grant_type !== "client_credential") return err(40002, "invalid grant_type");
     if (typeof b.appid !== "string" || !b.appid) return err(41002, "appid missing");
     const app = state.app("wechat", b.appid);
@@ -42,6 +45,13 @@ export const wechatRoutes: Record<string, Handler> = {
           return { status: 200, body: { access_token: value, expires_in: Math.floor((live.expiresAt - state.now()) / 1000) } };
         }
       }
+    }
+    if (b.force_refresh === true) {
+      // force_refresh: 20 a day, at least 30 s apart.
+      const last = lastForce.get(b.appid) ?? -Infinity;
+      if (state.now() - last < 30_000) return err(45011, "api minute-quota reach limit  mustslower  retry next minute");
+      if (!state.takeQuota(`wechat stable_token force ${b.appid}`, 20)) return err(45009, "reach max api daily quota limit");
+      lastForce.set(b.appid, state.now());
     }
     return issueToken(state, b.appid, b.force_refresh === true);
   },

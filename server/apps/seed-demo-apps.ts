@@ -7,6 +7,9 @@ import type { Db } from "../db";
 /** The demo apps of the README; the sandbox knows the same credentials. */
 export const DEMO_APPS: { vendor: VendorId; name: string; appId: string; secret: string }[] = [
   { vendor: "wechat", name: "WeChat demo", appId: "wx000000000000demo", secret: "demo-wechat-secret" },
+  { vendor: "feishu", name: "Feishu demo", appId: "cli_demo000000000000", secret: "demo-feishu-secret" },
+  { vendor: "faceid", name: "FaceID demo", appId: "IDAdemo1", secret: "demo-faceid-secret" },
+  { vendor: "yzb", name: "yzb demo", appId: "yzbdemo1", secret: "demo-yzb-secret" },
 ];
 
 /** Creates the demo apps and their credential slots once; existing rows are left as they are. */

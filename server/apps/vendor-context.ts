@@ -12,6 +12,7 @@ export function vendorContext(db: Db, app: VendorApp, credentialId: string | nul
     appId: app.appId,
     secret: decrypt(app.secretEnc),
     tokenVariant: app.tokenVariant,
+    tokenPath: app.tokenPath,
     timeoutMs: getConfig().upstreamTimeoutMs,
     record: async (call: CallRecord) => {
       await db.upstreamCall.create({

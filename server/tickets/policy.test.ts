@@ -18,3 +18,30 @@ describe("WeChat refresh policy", () => {
     expect(at(1)).toBeLessThan(5100);
   });
 });
+
+describe("other vendors' policies", () => {
+  const fetchedAt = new Date("2026-01-01T00:00:00Z");
+  const after = (vendor: Parameters<typeof policyFor>[0], kind: Parameters<typeof policyFor>[1], expiresIn: number) =>
+    (nextRefreshAt(policyFor(vendor, kind), fetchedAt, expiresIn, () => 0.5).getTime() - fetchedAt.getTime()) / 1000;
+
+  it("FaceID refreshes token and SIGN every 20 minutes whatever the lifetime, 1 min overlap", () => {
+    expect(after("faceid", "access_token", 7200)).toBe(1200);
+    expect(policyFor("faceid", "access_token").overlapSeconds).toBe(60);
+    expect(policyFor("faceid", "sign_ticket")).toMatchObject({ overlapSeconds: 60, refreshWithParent: true });
+  });
+
+  it("Feishu refreshes once fewer than 30 minutes are left", () => {
+    const at = after("feishu", "access_token", 7200);
+    expect(7200 - at).toBeLessThan(1800);
+    expect(7200 - at).toBeGreaterThan(600);
+  });
+
+  it("yzb keeps an old js_ticket 10 minutes", () => {
+    expect(policyFor("yzb", "js_ticket").overlapSeconds).toBe(600);
+  });
+
+  it("never schedules past the lifetime, even for a short-lived token", () => {
+    expect(after("faceid", "access_token", 600)).toBeLessThan(600);
+    expect(after("feishu", "access_token", 1000)).toBeGreaterThan(0);
+  });
+});

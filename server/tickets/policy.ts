@@ -1,43 +1,96 @@
 import "server-only";
 import type { CredentialKind, VendorId } from "@/lib/credential-kinds";
 
+type Schedule =
+  /** At a share of the lifetime, ± jitter (a share of the lifetime). */
+  | { type: "fraction"; fraction: number; jitter: number }
+  /** A fixed interval, whatever the lifetime (FaceID: every 20 minutes). */
+  | { type: "every"; seconds: number; jitterSeconds: number }
+  /** When this much lifetime is left (Feishu: inside the "< 30 min left" window). */
+  | { type: "remaining"; seconds: number; jitterSeconds: number };
+
 export type Policy = {
   /** Seconds a superseded value stays valid at its vendor after a new one is fetched. */
   overlapSeconds: number;
-  /** Share of the lifetime after which a refresh is scheduled. */
-  refreshAtFraction: number;
-  /** Random spread (± share of the lifetime) so instances and apps do not refresh in step. */
-  jitterFraction: number;
+  schedule: Schedule;
+  /** A new parent token makes this ticket due at once (the vendor kills tickets with their token). */
+  refreshWithParent: boolean;
   /** A token with less life left than this is refreshed before a ticket is fetched with it. */
   minParentRemainingSeconds: number;
   description: string;
 };
 
-const WECHAT_TOKEN: Policy = {
-  overlapSeconds: 300,
-  refreshAtFraction: 2 / 3,
-  jitterFraction: 0.03,
-  minParentRemainingSeconds: 120,
-  description: "refresh at about 2/3 of the lifetime; the old token stays valid 5 min",
+const TWO_THIRDS: Schedule = { type: "fraction", fraction: 2 / 3, jitter: 0.03 };
+
+const POLICIES: Record<VendorId, Partial<Record<CredentialKind, Policy>>> = {
+  wechat: {
+    access_token: {
+      overlapSeconds: 300,
+      schedule: TWO_THIRDS,
+      refreshWithParent: false,
+      minParentRemainingSeconds: 120,
+      description: "refresh at about 2/3 of the lifetime; the old token stays valid 5 min",
+    },
+    // WeChat documents no overlap for tickets and does not tie them to the token.
+    jsapi_ticket: { overlapSeconds: 0, schedule: TWO_THIRDS, refreshWithParent: false, minParentRemainingSeconds: 120, description: "refresh at about 2/3 of the lifetime" },
+    wx_card_ticket: { overlapSeconds: 0, schedule: TWO_THIRDS, refreshWithParent: false, minParentRemainingSeconds: 120, description: "refresh at about 2/3 of the lifetime" },
+  },
+  feishu: {
+    access_token: {
+      // Both the old and the new token stay valid until each expires.
+      overlapSeconds: 7200,
+      schedule: { type: "remaining", seconds: 25 * 60, jitterSeconds: 120 },
+      refreshWithParent: false,
+      minParentRemainingSeconds: 120,
+      description: "refresh inside Feishu's <30 min window (with ≥30 min left it returns the same token); the old token stays valid until it expires",
+    },
+    jsapi_ticket: { overlapSeconds: 0, schedule: TWO_THIRDS, refreshWithParent: false, minParentRemainingSeconds: 120, description: "refresh at about 2/3 of the lifetime" },
+  },
+  faceid: {
+    access_token: {
+      overlapSeconds: 60,
+      schedule: { type: "every", seconds: 20 * 60, jitterSeconds: 0 },
+      refreshWithParent: false,
+      minParentRemainingSeconds: 120,
+      description: "refresh every 20 min, never concurrently; the old token stays valid 1 min",
+    },
+    sign_ticket: {
+      overlapSeconds: 60,
+      // Refreshed with its token; the fallback interval only matters if that cascade was missed.
+      schedule: { type: "every", seconds: 21 * 60, jitterSeconds: 0 },
+      refreshWithParent: true,
+      minParentRemainingSeconds: 120,
+      description: "refreshed together with its access token every 20 min; the old ticket stays valid 1 min and dies with its token",
+    },
+  },
+  yzb: {
+    access_token: { overlapSeconds: 0, schedule: TWO_THIRDS, refreshWithParent: false, minParentRemainingSeconds: 120, description: "refresh at about 2/3 of expire_in" },
+    js_ticket: {
+      overlapSeconds: 600,
+      schedule: TWO_THIRDS,
+      refreshWithParent: false,
+      minParentRemainingSeconds: 120,
+      description: "refresh at about 2/3 of expire_in; the old ticket stays valid 10 min",
+    },
+  },
 };
 
-const WECHAT_TICKET: Policy = {
-  // WeChat documents no overlap for tickets: a superseded ticket is not relied upon.
-  overlapSeconds: 0,
-  refreshAtFraction: 2 / 3,
-  jitterFraction: 0.03,
-  minParentRemainingSeconds: 120,
-  description: "refresh at about 2/3 of the lifetime",
-};
+const FALLBACK: Policy = { overlapSeconds: 0, schedule: TWO_THIRDS, refreshWithParent: false, minParentRemainingSeconds: 120, description: "refresh at about 2/3 of the lifetime" };
 
 export function policyFor(vendor: VendorId, kind: CredentialKind): Policy {
-  if (vendor === "wechat") return kind === "access_token" ? WECHAT_TOKEN : WECHAT_TICKET;
-  return WECHAT_TICKET;
+  return POLICIES[vendor][kind] ?? FALLBACK;
 }
 
-/** When the next proactive refresh is due, with jitter. */
+/** When the next proactive refresh is due, with jitter; always inside the lifetime. */
 export function nextRefreshAt(policy: Policy, fetchedAt: Date, expiresIn: number, random = Math.random): Date {
-  const jitter = (random() * 2 - 1) * policy.jitterFraction;
-  const seconds = expiresIn * Math.min(0.95, Math.max(0.05, policy.refreshAtFraction + jitter));
+  const spread = random() * 2 - 1;
+  const s = policy.schedule;
+  let seconds =
+    s.type === "fraction"
+      ? expiresIn * (s.fraction + spread * s.jitter)
+      : s.type === "every"
+        ? s.seconds + spread * s.jitterSeconds
+        : expiresIn - s.seconds + spread * s.jitterSeconds;
+  seconds = Math.min(expiresIn * 0.95, Math.max(expiresIn * 0.05, seconds));
   return new Date(fetchedAt.getTime() + seconds * 1000);
 }

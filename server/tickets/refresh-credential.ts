@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { isVendor, kindSpec, type CredentialKind, type VendorId } from "@/lib/credential-kinds";
+import { isVendor, kindSpec, VENDOR_KINDS, type CredentialKind, type VendorId } from "@/lib/credential-kinds";
 import type { VendorApp } from "@/generated/sqlite/client";
 import { vendorContext } from "../apps/vendor-context";
 import { now } from "../clock";
@@ -67,7 +67,7 @@ async function runRefresh(db: Db, { credentialId, reason }: { credentialId: stri
       parent = await usableParent(db, slot.app, spec.parent, parent.versionId);
       fetched = await fetchFromVendor(vendor, spec.kind, ctx, parent.value);
     }
-    await storeVersion(db, { slot, vendor, kind: spec.kind, fetched, fetchedAt: startedAt, parentVersionId: parent?.versionId ?? null, reason });
+    await storeVersion(db, { slot, appRef: slot.app.id, vendor, kind: spec.kind, fetched, fetchedAt: startedAt, parentVersionId: parent?.versionId ?? null, reason });
     return { credentialId, ok: true, joined: false };
   } catch (err) {
     if (err instanceof GenerationConflict) return { credentialId, ok: true, joined: true };
@@ -119,6 +119,7 @@ async function storeVersion(
   db: Db,
   args: {
     slot: { id: string; generation: number; currentVersionId: string | null };
+    appRef: string;
     vendor: VendorId;
     kind: CredentialKind;
     fetched: Fetched;
@@ -131,20 +132,28 @@ async function storeVersion(
   const policy = policyFor(args.vendor, args.kind);
   const expiresAt = new Date(fetchedAt.getTime() + fetched.expiresIn * 1000);
   const next = nextRefreshAt(policy, fetchedAt, fetched.expiresIn);
+  const hash = valueHash(fetched.value);
   await db.$transaction(async (tx) => {
+    const prev = slot.currentVersionId ? await tx.credentialVersion.findUnique({ where: { id: slot.currentVersionId } }) : null;
+    const scheduled = {
+      status: "active",
+      lastError: null,
+      lastErrorClass: null,
+      lastErrorAt: null,
+      consecutiveFailures: 0,
+      nextRefreshAt: next,
+      nextRefreshReason: `scheduled: ${policy.description}`,
+    };
+    if (prev && prev.valueHash === hash) {
+      // The vendor handed back the value we hold (Feishu with ≥30 min left, stable_token): no new version.
+      const same = await tx.credential.updateMany({ where: { id: slot.id, generation: slot.generation }, data: scheduled });
+      if (same.count !== 1) throw new GenerationConflict();
+      return;
+    }
     // Compare-and-set on the generation: a slower, older fetch never overwrites a newer value.
     const won = await tx.credential.updateMany({
       where: { id: slot.id, generation: slot.generation },
-      data: {
-        generation: slot.generation + 1,
-        status: "active",
-        lastError: null,
-        lastErrorClass: null,
-        lastErrorAt: null,
-        consecutiveFailures: 0,
-        nextRefreshAt: next,
-        nextRefreshReason: `scheduled: ${policy.description}`,
-      },
+      data: { ...scheduled, generation: slot.generation + 1 },
     });
     if (won.count !== 1) throw new GenerationConflict();
     const version = await tx.credentialVersion.create({
@@ -152,7 +161,7 @@ async function storeVersion(
         credentialId: slot.id,
         generation: slot.generation + 1,
         valueEnc: encrypt(fetched.value),
-        valueHash: valueHash(fetched.value),
+        valueHash: hash,
         fetchedAt,
         expiresIn: fetched.expiresIn,
         expiresAt,
@@ -161,13 +170,20 @@ async function storeVersion(
       },
     });
     await tx.credential.update({ where: { id: slot.id }, data: { currentVersionId: version.id } });
-    if (slot.currentVersionId) {
-      const prev = await tx.credentialVersion.findUnique({ where: { id: slot.currentVersionId } });
-      if (prev) {
-        const overlapEnd = fetchedAt.getTime() + policy.overlapSeconds * 1000;
-        await tx.credentialVersion.update({
-          where: { id: prev.id },
-          data: { supersededAt: fetchedAt, validUntil: new Date(Math.min(overlapEnd, prev.expiresAt.getTime())) },
+    if (prev) {
+      const overlapEnd = fetchedAt.getTime() + policy.overlapSeconds * 1000;
+      await tx.credentialVersion.update({
+        where: { id: prev.id },
+        data: { supersededAt: fetchedAt, validUntil: new Date(Math.min(overlapEnd, prev.expiresAt.getTime())) },
+      });
+    }
+    if (args.kind === "access_token") {
+      // Tickets that die with their token are due now, fetched with the new one.
+      const bound = VENDOR_KINDS[args.vendor].filter((k) => k.parent === "access_token" && policyFor(args.vendor, k.kind).refreshWithParent);
+      if (bound.length) {
+        await tx.credential.updateMany({
+          where: { appRef: args.appRef, kind: { in: bound.map((k) => k.kind) } },
+          data: { nextRefreshAt: fetchedAt, nextRefreshReason: "token rotated: fetch with the new token" },
         });
       }
     }

@@ -39,6 +39,8 @@ export type VendorContext = {
   appId: string;
   secret: string;
   tokenVariant: string;
+  /** Token endpoint path where the vendor documents none (yzb); null → the module's default. */
+  tokenPath: string | null;
   timeoutMs: number;
   /** Called once per upstream call, success or failure. */
   record: (call: CallRecord) => Promise<void> | void;

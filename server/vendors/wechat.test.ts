@@ -2,59 +2,23 @@
 // through the vendor module.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { fakeVendor, vendorFailure as failure } from "@/server/testing/fake-vendor";
 import { fetchWechatAccessToken, fetchWechatTicket } from "./wechat";
-import { VendorError, type CallRecord, type VendorContext } from "./types";
+import type { CallRecord, VendorContext } from "./types";
 
-let reply: { status: number; body: string; contentType?: string } = { status: 200, body: "{}" };
-let lastUrl = "";
-let lastBody = "";
-const server = http.createServer((req, res) => {
-  lastUrl = req.url ?? "";
-  let body = "";
-  req.on("data", (c) => (body += c));
-  req.on("end", () => {
-    lastBody = body;
-    res.writeHead(reply.status, { "content-type": reply.contentType ?? "application/json" });
-    res.end(reply.body);
-  });
-});
-let baseUrl = "";
-beforeAll(async () => {
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(() => server.close());
-
-function ctx(records: CallRecord[], over: Partial<VendorContext> = {}): VendorContext {
-  return {
-    baseUrl,
-    appId: "wx000000000000demo",
-    secret: "demo-wechat-secret",
-    tokenVariant: "default",
-    timeoutMs: 2_000,
-    record: (c) => void records.push(c),
-    ...over,
-  };
-}
-
-async function failure(p: Promise<unknown>): Promise<VendorError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(VendorError);
-    return err as VendorError;
-  }
-  throw new Error("expected a VendorError");
-}
+const vendor = fakeVendor();
+const ctx = (records: CallRecord[], over: Partial<VendorContext> = {}) =>
+  vendor.ctx(records, { appId: "wx000000000000demo", secret: "demo-wechat-secret", ...over });
+const setReply = (r: { status?: number; body: string; contentType?: string }) => vendor.reply(r.body, r);
 
 describe("WeChat getticket (doc examples)", () => {
   it("parses the documented success body", async () => {
-    reply = { status: 200, body: '{\n  "errcode":0,\n  "errmsg":"ok",\n  "ticket":"bxLdikRXVbTPdHSM05e5u5sUoXNKdvsdshFKA",\n  "expires_in":7200\n}' };
+    setReply({ status: 200, body: '{\n  "errcode":0,\n  "errmsg":"ok",\n  "ticket":"bxLdikRXVbTPdHSM05e5u5sUoXNKdvsdshFKA",\n  "expires_in":7200\n}' });
     const records: CallRecord[] = [];
     const t = await fetchWechatTicket(ctx(records), "ACCESS_TOKEN", "wx_card");
     expect(t).toEqual({ value: "bxLdikRXVbTPdHSM05e5u5sUoXNKdvsdshFKA", expiresIn: 7200 });
-    expect(lastUrl).toBe("/cgi-bin/ticket/getticket?access_token=ACCESS_TOKEN&type=wx_card");
+    expect(vendor.last().url).toBe("/cgi-bin/ticket/getticket?access_token=ACCESS_TOKEN&type=wx_card");
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ endpoint: "/cgi-bin/ticket/getticket", httpStatus: 200, vendorCode: "0", errorClass: null });
     // The stored body never holds the ticket or the token.
@@ -63,12 +27,12 @@ describe("WeChat getticket (doc examples)", () => {
   });
 
   it("accepts numbers sent as strings", async () => {
-    reply = { status: 200, body: '{"errcode":"0","errmsg":"ok","ticket":"abc","expires_in":"7200"}' };
+    setReply({ status: 200, body: '{"errcode":"0","errmsg":"ok","ticket":"abc","expires_in":"7200"}' });
     expect(await fetchWechatTicket(ctx([]), "T", "jsapi")).toEqual({ value: "abc", expiresIn: 7200 });
   });
 
   it("classifies -1 (system busy) as busy", async () => {
-    reply = { status: 200, body: '{"errcode":-1,"errmsg":"system error"}' };
+    setReply({ status: 200, body: '{"errcode":-1,"errmsg":"system error"}' });
     const records: CallRecord[] = [];
     const err = await failure(fetchWechatTicket(ctx(records), "T", "jsapi"));
     expect(err.failure).toBe("busy");
@@ -77,7 +41,7 @@ describe("WeChat getticket (doc examples)", () => {
   });
 
   it("classifies 40001 on getticket as an invalid credential (refresh the token)", async () => {
-    reply = { status: 200, body: '{"errcode":40001,"errmsg":"invalid credential  access_token isinvalid or not latest"}' };
+    setReply({ status: 200, body: '{"errcode":40001,"errmsg":"invalid credential  access_token isinvalid or not latest"}' });
     expect((await failure(fetchWechatTicket(ctx([]), "T", "jsapi"))).failure).toBe("invalid-credential");
   });
 
@@ -89,17 +53,17 @@ describe("WeChat getticket (doc examples)", () => {
       [40164, "bad-config"],
     ];
     for (const [code, cls] of cases) {
-      reply = { status: 200, body: JSON.stringify({ errcode: code, errmsg: "x" }) };
+      setReply({ status: 200, body: JSON.stringify({ errcode: code, errmsg: "x" }) });
       expect((await failure(fetchWechatTicket(ctx([]), "T", "jsapi"))).failure).toBe(cls);
     }
   });
 
   it("turns malformed JSON, HTML and 5xx into bad-response / network", async () => {
-    reply = { status: 200, body: '{"errcode":0,"ticket":' };
+    setReply({ status: 200, body: '{"errcode":0,"ticket":' });
     expect((await failure(fetchWechatTicket(ctx([]), "T", "jsapi"))).failure).toBe("bad-response");
-    reply = { status: 200, body: "<html>oops</html>", contentType: "text/html" };
+    setReply({ status: 200, body: "<html>oops</html>", contentType: "text/html" });
     expect((await failure(fetchWechatTicket(ctx([]), "T", "jsapi"))).message).toMatch(/not JSON \(content-type text\/html\)/);
-    reply = { status: 502, body: "Bad Gateway", contentType: "text/plain" };
+    setReply({ status: 502, body: "Bad Gateway", contentType: "text/plain" });
     expect((await failure(fetchWechatTicket(ctx([]), "T", "jsapi"))).failure).toBe("network");
   });
 
@@ -116,22 +80,22 @@ describe("WeChat getticket (doc examples)", () => {
 
 describe("WeChat access token", () => {
   it("calls /cgi-bin/token with the app's credentials and parses the documented body", async () => {
-    reply = { status: 200, body: '{"access_token":"ACCESS_TOKEN","expires_in":7200}' };
+    setReply({ status: 200, body: '{"access_token":"ACCESS_TOKEN","expires_in":7200}' });
     const records: CallRecord[] = [];
     expect(await fetchWechatAccessToken(ctx(records))).toEqual({ value: "ACCESS_TOKEN", expiresIn: 7200 });
-    expect(lastUrl).toBe("/cgi-bin/token?grant_type=client_credential&appid=wx000000000000demo&secret=demo-wechat-secret");
+    expect(vendor.last().url).toBe("/cgi-bin/token?grant_type=client_credential&appid=wx000000000000demo&secret=demo-wechat-secret");
     expect(records[0]!.bodyRedacted).not.toContain("ACCESS_TOKEN");
   });
 
   it("posts JSON to /cgi-bin/stable_token for apps that use it", async () => {
-    reply = { status: 200, body: '{"access_token":"STABLE","expires_in":6000}' };
+    setReply({ status: 200, body: '{"access_token":"STABLE","expires_in":6000}' });
     expect(await fetchWechatAccessToken(ctx([], { tokenVariant: "stable_token" }), { forceRefresh: true })).toEqual({ value: "STABLE", expiresIn: 6000 });
-    expect(lastUrl).toBe("/cgi-bin/stable_token");
-    expect(JSON.parse(lastBody)).toEqual({ grant_type: "client_credential", appid: "wx000000000000demo", secret: "demo-wechat-secret", force_refresh: true });
+    expect(vendor.last().url).toBe("/cgi-bin/stable_token");
+    expect(JSON.parse(vendor.last().body)).toEqual({ grant_type: "client_credential", appid: "wx000000000000demo", secret: "demo-wechat-secret", force_refresh: true });
   });
 
   it("classifies a wrong AppSecret (40001 on the token endpoint) as bad-config", async () => {
-    reply = { status: 200, body: '{"errcode":40001,"errmsg":"invalid credential"}' };
+    setReply({ status: 200, body: '{"errcode":40001,"errmsg":"invalid credential"}' });
     expect((await failure(fetchWechatAccessToken(ctx([])))).failure).toBe("bad-config");
   });
 });
