@@ -82,7 +82,7 @@ describe("yzb /OAuth2/token (doc examples)", () => {
   it("exchanges a code for the open_id (status as a number)", async () => {
     vendor.reply(TOKEN_OK);
     const res = await exchangeYzbAuthCode(ctx(), "AUTH_CODE");
-    expect(res).toEqual({ openId: expect.stringMatching(/^bkNhRE1LN2FG/) });
+    expect(res).toMatchObject({ openId: expect.stringMatching(/^bkNhRE1LN2FG/), data: { scope: "sns_base" } });
     expect(JSON.parse(vendor.last().body)).toEqual({ app_id: "yzbdemo1", secret: "demo-yzb-secret", grant_type: "authorization_code", code: "AUTH_CODE" });
   });
 

@@ -87,7 +87,10 @@ export async function checkYzbCode(
 }
 
 /** Exchanges a page's one-time auth code for the user's open_id (forwarded, nothing cached). */
-export async function exchangeYzbAuthCode(ctx: VendorContext, code: string): Promise<{ openId: string } | { invalid: string }> {
+export async function exchangeYzbAuthCode(
+  ctx: VendorContext,
+  code: string,
+): Promise<{ openId: string; data: Record<string, unknown> } | { invalid: string }> {
   const env = await call(
     ctx,
     "/OAuth2/token",
@@ -96,5 +99,6 @@ export async function exchangeYzbAuthCode(ctx: VendorContext, code: string): Pro
     "other",
   );
   if (env.status === "4102") return { invalid: env.message };
-  return { openId: dataOf(env, openIdData, "token").open_id };
+  const data = dataOf(env, openIdData, "token");
+  return { openId: data.open_id, data };
 }

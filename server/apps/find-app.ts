@@ -1,0 +1,19 @@
+import "server-only";
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { VendorApp } from "@/generated/sqlite/client";
+import type { VendorId } from "@/lib/credential-kinds";
+import { decrypt } from "../crypto";
+import { getDb } from "../db";
+
+/** An enabled app by its vendor-side id, or null. */
+export async function findApp(vendor: VendorId, appId: string): Promise<VendorApp | null> {
+  const app = await getDb().vendorApp.findUnique({ where: { vendor_appId: { vendor, appId } } });
+  return app?.enabled ? app : null;
+}
+
+/** Compares a presented secret with the stored one in constant time. */
+export function secretMatches(app: VendorApp, presented: string): boolean {
+  const a = createHash("sha256").update(presented).digest();
+  const b = createHash("sha256").update(decrypt(app.secretEnc)).digest();
+  return timingSafeEqual(a, b);
+}

@@ -1,0 +1,54 @@
+import "server-only";
+import { isVendor, type VendorId } from "@/lib/credential-kinds";
+import { problem } from "../http/problem";
+import { faceidProxy } from "./faceid";
+import { feishuProxy } from "./feishu";
+import { wechatProxy } from "./wechat";
+import { yzbCustomTokenRoute, yzbProxy } from "./yzb";
+import type { ProxyRequest, ProxyVendor } from "./types";
+
+const VENDORS: Record<VendorId, ProxyVendor> = { wechat: wechatProxy, feishu: feishuProxy, faceid: faceidProxy, yzb: yzbProxy };
+const MAX_BODY = 64 * 1024;
+
+/**
+ * `/api/proxy/<vendor>/<vendor path>`: answers the vendor's own paths in the vendor's own shapes
+ * with Ticket Hub's credentials, so an SDK pointed here works unchanged.
+ */
+export async function handleProxy(req: Request, params: { vendor: string; path?: string[] }): Promise<Response> {
+  if (!isVendor(params.vendor)) return problem(404, "Unknown vendor", `vendor: must be one of wechat, feishu, faceid, yzb`);
+  const vendor = VENDORS[params.vendor];
+  const path = `/${(params.path ?? []).join("/")}`;
+  let handler = vendor.routes[`${req.method} ${path}`];
+  if (!handler && params.vendor === "yzb" && req.method === "POST") handler = (await yzbCustomTokenRoute(path)) ?? undefined;
+  if (!handler) return vendor.badRequest(`no such endpoint ${req.method} ${path}`);
+
+  let body: Record<string, unknown> | undefined;
+  if (req.method === "POST") {
+    const declared = Number(req.headers.get("content-length") ?? 0);
+    if (declared > MAX_BODY) return vendor.badRequest(`body larger than ${MAX_BODY} bytes`);
+    const raw = await req.text();
+    if (raw.length > MAX_BODY) return vendor.badRequest(`body larger than ${MAX_BODY} bytes`);
+    const type = req.headers.get("content-type") ?? "";
+    if (type.startsWith("application/x-www-form-urlencoded")) {
+      body = Object.fromEntries(new URLSearchParams(raw));
+    } else if (raw.trim()) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        return vendor.badRequest("body is not valid JSON");
+      }
+      if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return vendor.badRequest("body must be a JSON object");
+      body = parsed as Record<string, unknown>;
+    }
+  }
+  const url = new URL(req.url);
+  const proxyReq: ProxyRequest = { method: req.method, path, query: url.searchParams, headers: req.headers, body };
+  try {
+    return await handler(proxyReq);
+  } catch (err) {
+    console.error(`[proxy ${params.vendor} ${path}]`, err instanceof Error ? err.message : err);
+    return vendor.unavailable("unexpected error");
+  }
+}
+

@@ -1,0 +1,75 @@
+import "server-only";
+import type { CredentialKind, VendorId } from "@/lib/credential-kinds";
+import { now } from "../clock";
+import { decrypt, valueHash } from "../crypto";
+import { getDb } from "../db";
+import { refreshCredential } from "./refresh-credential";
+
+/** Below this much life left, a read refreshes first (the scheduler normally has long before). */
+const MIN_SERVE_SECONDS = 60;
+
+export type Served = { value: string; expiresAt: Date; remainingSeconds: number; generation: number; vendorExpireTime: string | null };
+
+export class NotServableError extends Error {
+  constructor(
+    message: string,
+    readonly failure: string,
+  ) {
+    super(message);
+  }
+}
+
+async function currentOf(credentialId: string) {
+  const db = getDb();
+  const slot = await db.credential.findUniqueOrThrow({ where: { id: credentialId } });
+  const v = slot.currentVersionId ? await db.credentialVersion.findUnique({ where: { id: slot.currentVersionId } }) : null;
+  return { slot, version: v };
+}
+
+/**
+ * The value to hand out for (app, kind): the stored one while it has life left, otherwise a
+ * refresh through the single-flight path first. A failed refresh still serves a value that is valid.
+ */
+export async function serveCredential({ appRef, kind }: { appRef: string; kind: CredentialKind }): Promise<Served> {
+  const slot = await getDb().credential.findUnique({ where: { appRef_kind: { appRef, kind } } });
+  if (!slot) throw new NotServableError(`the app has no ${kind}`, "bad-config");
+  const remaining = (v: { expiresAt: Date } | null) => (v ? Math.floor((v.expiresAt.getTime() - now().getTime()) / 1000) : -1);
+
+  let { version } = await currentOf(slot.id);
+  let failure: { failure: string; message: string } | null = null;
+  if (remaining(version) < MIN_SERVE_SECONDS) {
+    const result = await refreshCredential({ credentialId: slot.id, reason: "read by a client" });
+    if (!result.ok) failure = { failure: result.failure, message: result.message };
+    ({ version } = await currentOf(slot.id));
+  }
+  const left = remaining(version);
+  if (!version || left <= 0) {
+    throw new NotServableError(failure ? `no valid ${kind}: ${failure.message}` : `no valid ${kind}`, failure?.failure ?? "network");
+  }
+  return {
+    value: decrypt(version.valueEnc),
+    expiresAt: version.expiresAt,
+    remainingSeconds: left,
+    generation: version.generation,
+    vendorExpireTime: version.vendorExpireTime,
+  };
+}
+
+/**
+ * The app an access token was handed out for, if that token is still accepted: the current one
+ * while unexpired, or a superseded one inside its vendor's overlap window.
+ */
+export async function findAppByIssuedToken(vendor: VendorId, token: string): Promise<{ appRef: string; appId: string } | null> {
+  if (!token || token.length > 2048) return null;
+  const at = now();
+  const versions = await getDb().credentialVersion.findMany({
+    where: { valueHash: valueHash(token), credential: { kind: "access_token", app: { vendor, enabled: true } } },
+    include: { credential: { include: { app: true } } },
+  });
+  for (const v of versions) {
+    const isCurrent = v.credential.currentVersionId === v.id;
+    const inOverlap = v.validUntil !== null && v.validUntil > at;
+    if (v.expiresAt > at && (isCurrent || inOverlap)) return { appRef: v.credential.appRef, appId: v.credential.app.appId };
+  }
+  return null;
+}
