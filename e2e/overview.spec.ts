@@ -38,6 +38,32 @@ test.describe("overview on the embedded default (SQLite + sandbox)", () => {
     await page.screenshot({ path: "e2e/screenshots/overview-390.png", fullPage: true });
   });
 
+  test("shows every demo app's credentials, each with a live countdown", async ({ page }) => {
+    await page.goto(stack.baseUrl);
+    const rows = [
+      "WeChat demo Access token",
+      "WeChat demo jsapi ticket",
+      "WeChat demo wx_card ticket",
+      "Feishu demo tenant_access_token",
+      "Feishu demo JSAPI ticket",
+      "FaceID demo Access token",
+      "FaceID demo SIGN ticket",
+      "yzb demo Server access token",
+      "yzb demo js_ticket",
+    ];
+    for (const name of rows) {
+      const row = page.getByRole("row", { name, exact: true });
+      await expect(row.getByRole("timer"), name).toBeVisible();
+      await expect(row.getByText("Healthy"), name).toBeVisible();
+    }
+    await expect(page.getByLabel("summary")).toHaveText(/9 healthy/);
+    const before = Number(await page.getByRole("row", { name: "FaceID demo SIGN ticket" }).getByRole("timer").getAttribute("data-remaining-seconds"));
+    expect(before).toBeLessThanOrEqual(3600);
+    await expect
+      .poll(async () => Number(await page.getByRole("row", { name: "FaceID demo SIGN ticket" }).getByRole("timer").getAttribute("data-remaining-seconds")))
+      .toBeLessThan(before);
+  });
+
   test("Refresh fetches a new ticket: new value, countdown back near 7200 s, one getticket call per click", async ({ page }) => {
     await page.goto(stack.baseUrl);
     const row = page.getByRole("row", { name: TICKET_ROW });

@@ -93,6 +93,17 @@ test.describe("vendor-compatible proxy", () => {
     expect(exchanged).toMatchObject({ status: 2000, data: { open_id: "open-id-42" } });
   });
 
+  test("stable_token with force_refresh does not renew a token that is seconds old", async ({ request }) => {
+    const url = `${stack.baseUrl}/api/proxy/wechat/cgi-bin/stable_token`;
+    const ask = async (force: boolean) =>
+      (await request.post(url, { data: { grant_type: "client_credential", appid: WECHAT.appid, secret: WECHAT.secret, force_refresh: force } })).json();
+    const first = await ask(true);
+    const calls = (await sandboxStats(stack.sandboxUrl)).calls["wechat /cgi-bin/token"] ?? 0;
+    const again = await ask(true);
+    expect(again.access_token).toBe(first.access_token);
+    expect((await sandboxStats(stack.sandboxUrl)).calls["wechat /cgi-bin/token"] ?? 0).toBe(calls);
+  });
+
   test("bad input gets a 4xx in the vendor's shape and changes nothing", async ({ request }) => {
     const p = `${stack.baseUrl}/api/proxy`;
     const snapshot = async () => JSON.stringify((await (await request.get(`${stack.baseUrl}/api/credentials`)).json()).credentials.map((c: { id: string; generation: number; current: unknown }) => [c.id, c.generation, c.current]));

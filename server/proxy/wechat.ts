@@ -42,8 +42,13 @@ async function forceRefresh(appRef: string): Promise<Response | null> {
   const dayStart = new Date(`${now().toISOString().slice(0, 10)}T00:00:00Z`);
   const forcedToday = await db.auditEvent.count({ where: { action: "proxy.force_refresh", target: appRef, at: { gte: dayStart } } });
   if (forcedToday >= FORCE_DAILY_LIMIT) return err(429, 45009, "reach max api daily quota limit (force_refresh: 20 a day)");
-  await db.auditEvent.create({ data: { actor: "proxy", action: "proxy.force_refresh", target: appRef, outcome: "started" } });
-  await refreshCredential({ credentialId: slot.id, reason: "force_refresh requested through the proxy" });
+  const result = await refreshCredential({ credentialId: slot.id, reason: "force_refresh requested through the proxy" });
+  // Callers that joined a running refresh did not cost a renewal: count only the one that ran it.
+  if (!result.joined) {
+    await db.auditEvent.create({
+      data: { actor: "proxy", action: "proxy.force_refresh", target: appRef, outcome: result.ok ? "renewed" : `failed: ${result.message}` },
+    });
+  }
   return null;
 }
 

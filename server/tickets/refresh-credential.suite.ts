@@ -102,6 +102,48 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
       expect(superseded.validUntil!.getTime() - superseded.supersededAt!.getTime()).toBe(300_000);
     });
 
+    describe("each failure class keeps the last good ticket and serves it while valid", () => {
+      const cases: { name: string; vendor: "wechat" | "feishu"; endpoint: string; fault: Record<string, unknown>; failure: string; message: RegExp; retryWithinS: [number, number] }[] = [
+        { name: "busy (-1)", vendor: "wechat", endpoint: "wechat /cgi-bin/ticket/getticket", fault: { mode: "busy" }, failure: "busy", message: /WeChat -1/, retryWithinS: [3, 7] },
+        { name: "rate-limited (Feishu 429, x-ogw-ratelimit-reset: 2)", vendor: "feishu", endpoint: "feishu /open-apis/jssdk/ticket/get", fault: { mode: "rate-limited" }, failure: "rate-limited", message: /Feishu 99991400/, retryWithinS: [1.5, 2.5] },
+        { name: "quota-exhausted (45009)", vendor: "wechat", endpoint: "wechat /cgi-bin/ticket/getticket", fault: { mode: "quota" }, failure: "quota-exhausted", message: /WeChat 45009/, retryWithinS: [3500, 3700] },
+        { name: "bad-config (40164 IP not whitelisted)", vendor: "wechat", endpoint: "wechat /cgi-bin/ticket/getticket", fault: { mode: "bad-config" }, failure: "bad-config", message: /40164/, retryWithinS: [-1, -1] },
+        { name: "bad-response (malformed JSON)", vendor: "wechat", endpoint: "wechat /cgi-bin/ticket/getticket", fault: { mode: "malformed" }, failure: "bad-response", message: /not JSON/, retryWithinS: [3, 7] },
+        { name: "bad-response (HTML content type)", vendor: "wechat", endpoint: "wechat /cgi-bin/ticket/getticket", fault: { mode: "wrong-content-type" }, failure: "bad-response", message: /content-type text\/html/, retryWithinS: [3, 7] },
+        { name: "network (HTTP 500)", vendor: "wechat", endpoint: "wechat /cgi-bin/ticket/getticket", fault: { mode: "http-500" }, failure: "network", message: /HTTP 500/, retryWithinS: [3, 7] },
+        { name: "network (timeout)", vendor: "wechat", endpoint: "wechat /cgi-bin/ticket/getticket", fault: { mode: "timeout" }, failure: "network", message: /no answer within 1500 ms/, retryWithinS: [3, 7] },
+      ];
+      for (const c of cases) {
+        it(c.name, async () => {
+          const { serveCredential } = await import("./serve-credential");
+          const s0 = await db.credential.findFirstOrThrow({ where: { kind: "jsapi_ticket", app: { vendor: c.vendor } } });
+          // A good ticket first, then the fault.
+          expect((await refresh({ credentialId: s0.id, reason: "test" })).ok).toBe(true);
+          const good = await serveCredential({ appRef: s0.appRef, kind: "jsapi_ticket" });
+          await h.control("/__sandbox/faults", { endpoint: c.endpoint, ...c.fault });
+          const t0 = Date.now();
+          const result = await refresh({ credentialId: s0.id, reason: "test" });
+          expect(result).toMatchObject({ ok: false, failure: c.failure });
+          const s = await db.credential.findUniqueOrThrow({ where: { id: s0.id } });
+          expect(s.status).toBe("failing");
+          expect(s.lastErrorClass).toBe(c.failure);
+          expect(s.lastError).toMatch(c.message);
+          expect(s.consecutiveFailures).toBe(1);
+          if (c.retryWithinS[0] < 0) {
+            expect(s.nextRefreshAt).toBeNull();
+          } else {
+            const wait = (s.nextRefreshAt!.getTime() - t0) / 1000;
+            expect(wait).toBeGreaterThanOrEqual(c.retryWithinS[0]);
+            expect(wait).toBeLessThanOrEqual(c.retryWithinS[1] + 2);
+          }
+          // The last good ticket is still the one served.
+          const served = await serveCredential({ appRef: s0.appRef, kind: "jsapi_ticket" });
+          expect(served.value).toBe(good.value);
+          expect(served.generation).toBe(good.generation);
+        });
+      }
+    });
+
     it("stops scheduling and says what to fix when the secret is wrong", async () => {
       await h.control("/__sandbox/apps", { vendor: "wechat", appId: "wx000000000000demo", secret: "rotated-elsewhere" });
       try {
