@@ -1,5 +1,6 @@
 // `npm run sandbox`: the vendor sandbox on 127.0.0.1:$SANDBOX_PORT (default 4010).
 import { createSandbox } from "./server";
+import { SandboxState } from "./state";
 
 const raw = process.env.SANDBOX_PORT ?? "4010";
 const port = Number(raw);
@@ -7,7 +8,13 @@ if (!Number.isInteger(port) || port < 1 || port > 65535) {
   console.error(`SANDBOX_PORT: must be a port number (1-65535), got "${raw}"`);
   process.exit(1);
 }
-const { server } = createSandbox();
+const scale = Number(process.env.SANDBOX_TIME_SCALE ?? 1);
+const epoch = Number(process.env.SANDBOX_TIME_EPOCH ?? Date.now());
+if (!(scale >= 1) || !Number.isFinite(epoch)) {
+  console.error("SANDBOX_TIME_SCALE: must be a number ≥ 1; SANDBOX_TIME_EPOCH: a unix time in ms");
+  process.exit(1);
+}
+const { server } = createSandbox(new SandboxState({ scale, epoch }));
 server.on("error", (err: NodeJS.ErrnoException) => {
   console.error(
     err.code === "EADDRINUSE"

@@ -139,6 +139,16 @@ export function createSandbox(state = new SandboxState()) {
       else return send(res, 400, { error: "advanceSeconds or offsetSeconds: a number is required" });
       return send(res, 200, { ok: true, clockOffsetMs: state.clockOffsetMs });
     }
+    if (method === "POST" && path === "/__sandbox/valid") {
+      // Is this value (token or ticket) accepted by the vendor right now? For tests.
+      if (typeof b.value !== "string" || !["wechat", "feishu", "faceid", "yzb"].includes(b.vendor as string)) {
+        return send(res, 400, { error: "vendor and value are required" });
+      }
+      // `at` (ISO time): was it valid then? Lets a test judge a value at the moment it was served.
+      const at = typeof b.at === "string" && !Number.isNaN(Date.parse(b.at)) ? Date.parse(b.at) : state.now();
+      const it = state.valid(b.value, b.vendor as Vendor, undefined, at);
+      return send(res, 200, { valid: it !== null, kind: it?.kind ?? null, expiresAt: it ? new Date(it.expiresAt).toISOString() : null, at: new Date(at).toISOString() });
+    }
     if (method === "POST" && path === "/__sandbox/apps") {
       const { vendor, appId, secret } = b;
       if (!["wechat", "feishu", "faceid", "yzb"].includes(vendor as string) || typeof appId !== "string" || typeof secret !== "string" || !appId || !secret) {

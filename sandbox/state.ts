@@ -6,6 +6,7 @@ export type Vendor = "wechat" | "feishu" | "faceid" | "yzb";
 
 export type Issued = {
   vendor: Vendor;
+  issuedAt?: number;
   appId: string;
   kind: string;
   expiresAt: number;
@@ -42,8 +43,12 @@ export class SandboxState {
   faults = new Map<string, Fault>();
   clockOffsetMs = 0;
 
+  /** `scale` simulated seconds per real second from `epoch` (tests cover hours in seconds). */
+  constructor(readonly time: { scale: number; epoch: number } = { scale: 1, epoch: 0 }) {}
+
   now(): number {
-    return Date.now() + this.clockOffsetMs;
+    const real = Date.now();
+    return this.time.epoch + (real - this.time.epoch) * this.time.scale + this.clockOffsetMs;
   }
 
   setApp(vendor: Vendor, appId: string, secret: string): void {
@@ -59,16 +64,16 @@ export class SandboxState {
   }
 
   issue(value: string, info: Omit<Issued, "secretEpoch">): void {
-    this.issued.set(value, { ...info, secretEpoch: this.app(info.vendor, info.appId)?.epoch ?? 0 });
+    this.issued.set(value, { issuedAt: this.now(), ...info, secretEpoch: this.app(info.vendor, info.appId)?.epoch ?? 0 });
   }
 
   /** A credential is valid while unexpired, its app's secret unchanged, and its token (if any) valid. */
-  valid(value: string, vendor: Vendor, kind?: string): Issued | null {
+  valid(value: string, vendor: Vendor, kind?: string, at = this.now()): Issued | null {
     const it = this.issued.get(value);
     if (!it || it.vendor !== vendor || (kind && it.kind !== kind)) return null;
-    if (it.expiresAt <= this.now()) return null;
+    if (it.expiresAt <= at || (it.issuedAt ?? 0) > at) return null;
     if ((this.app(vendor, it.appId)?.epoch ?? 0) !== it.secretEpoch) return null;
-    if (it.diesWithToken && it.token && !this.valid(it.token, vendor, "access_token")) return null;
+    if (it.diesWithToken && it.token && !this.valid(it.token, vendor, "access_token", at)) return null;
     return it;
   }
 

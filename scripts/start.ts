@@ -1,6 +1,7 @@
 // `npm run demo` / `npm start`: validates the configuration, applies migrations, seeds the demo
 // apps, builds the dashboard when the sources changed, then runs the vendor sandbox (unless
 // TICKETHUB_SANDBOX=off) and the Next.js server, and stops both together.
+// `--prepare-only` stops after the build (for running `next start` instances by hand).
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
@@ -48,6 +49,10 @@ try {
 
 // 2. Build when the sources differ from the last build.
 if (!ensureBuild(root, log)) fail("next build failed (see above)");
+if (process.argv.includes("--prepare-only")) {
+  log("prepared (migrations, demo apps, build); not starting servers (--prepare-only)");
+  process.exit(0);
+}
 
 // 3. Processes.
 const children: ChildProcess[] = [];

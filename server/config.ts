@@ -38,6 +38,10 @@ const envSchema = z.object({
   TICKETHUB_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   TICKETHUB_LEASE_TTL_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   TICKETHUB_INSTANCE_ID: z.string().trim().min(1).max(100).optional(),
+  TICKETHUB_LOG_REFRESHES: onOff.default("off"),
+  /** Tests only: simulated seconds per real second, counted from TICKETHUB_TIME_EPOCH. */
+  TICKETHUB_TIME_SCALE: z.coerce.number({ error: "must be a number ≥ 1" }).min(1, { error: "must be a number ≥ 1" }).max(100_000).default(1),
+  TICKETHUB_TIME_EPOCH: z.coerce.number({ error: "must be a unix time in ms" }).int().min(0).optional(),
 });
 
 export type Config = ReturnType<typeof parseConfig>;
@@ -88,6 +92,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     upstreamTimeoutMs: e.TICKETHUB_UPSTREAM_TIMEOUT_MS,
     leaseTtlMs: e.TICKETHUB_LEASE_TTL_MS,
     instanceId: e.TICKETHUB_INSTANCE_ID ?? `${os.hostname()}-${process.pid}`,
+    logRefreshes: e.TICKETHUB_LOG_REFRESHES === "on",
+    time: { scale: e.TICKETHUB_TIME_SCALE, epoch: e.TICKETHUB_TIME_EPOCH ?? Date.now() },
   };
 }
 

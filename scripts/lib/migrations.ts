@@ -196,13 +196,27 @@ async function withEngine<T>(url: string, fn: (engine: SchemaEngine) => Promise<
 
 const filters = { externalTables: [], externalEnums: [] };
 
-/** Applies every committed migration not yet recorded in `_prisma_migrations`. */
+/**
+ * Applies every committed migration not yet recorded in `_prisma_migrations`. On PostgreSQL an
+ * advisory lock makes instances that start together take turns.
+ */
 export async function applyMigrations(url: string): Promise<string[]> {
   const provider = providerOf(url);
-  return withEngine(url, async (engine) => {
-    const out = await engine.applyMigrations({ migrationsList: readMigrations(provider), filters });
-    return out.appliedMigrationNames;
-  });
+  const apply = () =>
+    withEngine(url, async (engine) => {
+      const out = await engine.applyMigrations({ migrationsList: readMigrations(provider), filters });
+      return out.appliedMigrationNames;
+    });
+  if (provider === "sqlite") return apply();
+  const lock = new pg.Client({ connectionString: url });
+  await lock.connect();
+  try {
+    await lock.query("SELECT pg_advisory_lock(7283641)");
+    return await apply();
+  } finally {
+    await lock.query("SELECT pg_advisory_unlock(7283641)").catch(() => {});
+    await lock.end();
+  }
 }
 
 /** SQL that takes the committed migration history to the current models ("" when in sync). */

@@ -16,18 +16,15 @@ export const DEMO_APPS: { vendor: VendorId; name: string; appId: string; secret:
 export async function seedDemoApps(db: Db, sandboxUrl: string): Promise<number> {
   let created = 0;
   for (const demo of DEMO_APPS) {
-    const existing = await db.vendorApp.findUnique({ where: { vendor_appId: { vendor: demo.vendor, appId: demo.appId } } });
+    const key = { vendor_appId: { vendor: demo.vendor, appId: demo.appId } };
+    const existing = await db.vendorApp.findUnique({ where: key });
+    // upsert with an empty update: instances starting together never fail on the unique key.
     const app =
       existing ??
-      (await db.vendorApp.create({
-        data: {
-          vendor: demo.vendor,
-          name: demo.name,
-          appId: demo.appId,
-          secretEnc: encrypt(demo.secret),
-          baseUrl: sandboxUrl,
-          demo: true,
-        },
+      (await db.vendorApp.upsert({
+        where: key,
+        create: { vendor: demo.vendor, name: demo.name, appId: demo.appId, secretEnc: encrypt(demo.secret), baseUrl: sandboxUrl, demo: true },
+        update: {},
       }));
     if (!existing) created++;
     await ensureCredentialSlots(db, app.id, demo.vendor);

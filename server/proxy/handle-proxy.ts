@@ -1,5 +1,6 @@
 import "server-only";
 import { isVendor, type VendorId } from "@/lib/credential-kinds";
+import { now } from "../clock";
 import { problem } from "../http/problem";
 import { faceidProxy } from "./faceid";
 import { feishuProxy } from "./feishu";
@@ -45,7 +46,10 @@ export async function handleProxy(req: Request, params: { vendor: string; path?:
   const url = new URL(req.url);
   const proxyReq: ProxyRequest = { method: req.method, path, query: url.searchParams, headers: req.headers, body };
   try {
-    return await handler(proxyReq);
+    const res = await handler(proxyReq);
+    // When the answer was made, on the server's clock: lets a client (or a test) judge its validity then.
+    res.headers.set("x-tickethub-served-at", now().toISOString());
+    return res;
   } catch (err) {
     console.error(`[proxy ${params.vendor} ${path}]`, err instanceof Error ? err.message : err);
     return vendor.unavailable("unexpected error");

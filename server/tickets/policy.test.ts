@@ -45,3 +45,18 @@ describe("other vendors' policies", () => {
     expect(after("feishu", "access_token", 1000)).toBeGreaterThan(0);
   });
 });
+
+describe("fixed-interval rhythm", () => {
+  it("counts FaceID's 20 minutes from when the refresh was due, not from a late run", () => {
+    const due = new Date("2026-01-01T00:20:00Z");
+    const ranAt = new Date("2026-01-01T00:20:45Z");
+    expect(nextRefreshAt(policyFor("faceid", "access_token"), ranAt, 7200, () => 0.5, due).toISOString()).toBe("2026-01-01T00:40:00.000Z");
+  });
+
+  it("keeps fraction schedules anchored at the fetch (validity starts there)", () => {
+    const due = new Date("2026-01-01T00:00:00Z");
+    const ranAt = new Date("2026-01-01T00:01:00Z");
+    const next = nextRefreshAt(policyFor("wechat", "jsapi_ticket"), ranAt, 7200, () => 0.5, due);
+    expect((next.getTime() - ranAt.getTime()) / 1000).toBeCloseTo(4800, 0);
+  });
+});

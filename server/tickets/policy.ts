@@ -81,16 +81,22 @@ export function policyFor(vendor: VendorId, kind: CredentialKind): Policy {
   return POLICIES[vendor][kind] ?? FALLBACK;
 }
 
-/** When the next proactive refresh is due, with jitter; always inside the lifetime. */
-export function nextRefreshAt(policy: Policy, fetchedAt: Date, expiresIn: number, random = Math.random): Date {
+/**
+ * When the next proactive refresh is due, with jitter; always inside the lifetime. A fixed
+ * interval ("every 20 min") counts from when the refresh was due (`dueAt`), so a late tick does
+ * not push every later refresh back.
+ */
+export function nextRefreshAt(policy: Policy, fetchedAt: Date, expiresIn: number, random = Math.random, dueAt: Date | null = null): Date {
   const spread = random() * 2 - 1;
   const s = policy.schedule;
+  const from = s.type === "every" && dueAt && dueAt <= fetchedAt ? dueAt : fetchedAt;
   let seconds =
     s.type === "fraction"
       ? expiresIn * (s.fraction + spread * s.jitter)
       : s.type === "every"
         ? s.seconds + spread * s.jitterSeconds
         : expiresIn - s.seconds + spread * s.jitterSeconds;
-  seconds = Math.min(expiresIn * 0.95, Math.max(expiresIn * 0.05, seconds));
-  return new Date(fetchedAt.getTime() + seconds * 1000);
+  const lateness = (fetchedAt.getTime() - from.getTime()) / 1000;
+  seconds = Math.min(expiresIn * 0.95 + lateness, Math.max(expiresIn * 0.05 + lateness, seconds));
+  return new Date(from.getTime() + seconds * 1000);
 }

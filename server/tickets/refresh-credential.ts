@@ -13,7 +13,7 @@ import { acquireLease, releaseLease, waitForLease } from "./lease";
 import { nextRefreshAt, policyFor } from "./policy";
 
 export type RefreshResult =
-  | { credentialId: string; ok: true; joined: boolean }
+  | { credentialId: string; ok: true; joined: boolean; boundTickets?: string[] }
   | { credentialId: string; ok: false; joined: boolean; failure: FailureClass; message: string };
 
 export class NotFoundError extends Error {}
@@ -21,39 +21,75 @@ export class NotFoundError extends Error {}
 /** Another writer stored a newer generation while this fetch was in flight. */
 class GenerationConflict extends Error {}
 
+/**
+ * When a refresh is still wanted once the lease is ours (another instance may have just done it):
+ * "always" (the Refresh button), "due" (the scheduler: nextRefreshAt has come), or "stale" (a read
+ * or a ticket needs a value with at least `minSeconds` left, and not the version a vendor refused).
+ */
+export type Need = { type: "always" } | { type: "due" } | { type: "stale"; minSeconds: number; refusedVersionId?: string | null };
+
 const running = new Map<string, Promise<RefreshResult>>();
 
 /**
  * Fetches a new value for one credential, at most once at a time across every process:
- * callers in this process share one promise, other processes wait on the database lease and
- * then read what the holder stored. Used by the scheduler, the Refresh button and the proxy.
+ * callers in this process share one promise; other processes wait on the database lease, then
+ * read what the holder stored, or take over if the holder died. Used by the scheduler, the
+ * Refresh button and the proxy.
  */
-export function refreshCredential(args: { credentialId: string; reason: string }): Promise<RefreshResult> {
+export function refreshCredential(args: { credentialId: string; reason: string; need?: Need }): Promise<RefreshResult> {
   const inFlight = running.get(args.credentialId);
   if (inFlight) return inFlight.then((r) => ({ ...r, joined: true }));
-  const p = runRefresh(getDb(), args).finally(() => running.delete(args.credentialId));
+  const p = runRefresh(getDb(), { ...args, need: args.need ?? { type: "always" } }).finally(() => running.delete(args.credentialId));
   running.set(args.credentialId, p);
-  return p;
+  // Tickets that die with a renewed token are fetched with the new one right away, in the
+  // background once this refresh has let go of its lease: awaiting them here could deadlock with
+  // a ticket refresh that is itself waiting for this token.
+  return p.then((r) => {
+    for (const id of r.ok ? (r.boundTickets ?? []) : []) {
+      refreshCredential({ credentialId: id, reason: "token rotated", need: { type: "due" } }).catch((err: unknown) =>
+        console.error(`[refresh] cascade to ${id}: ${err instanceof Error ? err.message : String(err)}`),
+      );
+    }
+    return r;
+  });
 }
 
-async function runRefresh(db: Db, { credentialId, reason }: { credentialId: string; reason: string }): Promise<RefreshResult> {
+async function stillNeeded(db: Db, credentialId: string, need: Need): Promise<boolean> {
+  if (need.type === "always") return true;
+  const slot = await db.credential.findUniqueOrThrow({ where: { id: credentialId } });
+  if (need.type === "due") return slot.nextRefreshAt !== null && slot.nextRefreshAt <= now();
+  const v = slot.currentVersionId ? await db.credentialVersion.findUnique({ where: { id: slot.currentVersionId } }) : null;
+  if (!v || v.id === need.refusedVersionId) return true;
+  return v.expiresAt.getTime() - now().getTime() < need.minSeconds * 1000;
+}
+
+async function runRefresh(db: Db, { credentialId, reason, need }: { credentialId: string; reason: string; need: Need }): Promise<RefreshResult> {
   const owner = `${getConfig().instanceId}:${randomUUID()}`;
-  const exists = await db.credential.findUnique({ where: { id: credentialId }, select: { id: true } });
+  const exists = await db.credential.findUnique({ where: { id: credentialId }, select: { generation: true } });
   if (!exists) throw new NotFoundError(`credential ${credentialId} does not exist`);
 
-  if (!(await acquireLease(db, credentialId, owner))) {
-    // Someone else is refreshing: join them, then report what they stored.
+  // Up to two tries for the lease: the second one takes over from a holder that died.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (await acquireLease(db, credentialId, owner)) break;
+    const before = (await db.credential.findUniqueOrThrow({ where: { id: credentialId } })).generation;
     await waitForLease(db, credentialId, getConfig().leaseTtlMs + 1_000);
     const slot = await db.credential.findUniqueOrThrow({ where: { id: credentialId } });
-    return slot.status === "failing" && slot.lastError
-      ? { credentialId, ok: false, joined: true, failure: (slot.lastErrorClass ?? "network") as FailureClass, message: slot.lastError }
-      : { credentialId, ok: true, joined: true };
+    if (slot.generation !== before || !(await stillNeeded(db, credentialId, need)) || attempt === 1) {
+      return slot.status === "failing" && slot.lastError && slot.generation === before
+        ? { credentialId, ok: false, joined: true, failure: (slot.lastErrorClass ?? "network") as FailureClass, message: slot.lastError }
+        : { credentialId, ok: true, joined: true };
+    }
   }
   try {
+    if (!(await stillNeeded(db, credentialId, need))) return { credentialId, ok: true, joined: true };
     const slot = await db.credential.findUniqueOrThrow({ where: { id: credentialId }, include: { app: true } });
     const vendor = slot.app.vendor;
     const spec = isVendor(vendor) ? kindSpec(vendor, slot.kind) : undefined;
     if (!isVendor(vendor) || !spec) throw new VendorError("bad-config", `unknown credential ${vendor} ${slot.kind}`);
+    // A scheduled refresh keeps its rhythm from the time it was due, not from when it ran.
+    const dueAt = need.type === "due" && slot.nextRefreshAt ? slot.nextRefreshAt : null;
+    // Should this instance die mid-call, the credential is due and another instance takes over once the lease expires.
+    await db.credential.update({ where: { id: credentialId }, data: { nextRefreshAt: now(), nextRefreshReason: `refresh in progress (${reason})` } });
     const ctx = vendorContext(db, slot.app, slot.id);
     const startedAt = now();
 
@@ -67,8 +103,11 @@ async function runRefresh(db: Db, { credentialId, reason }: { credentialId: stri
       parent = await usableParent(db, slot.app, spec.parent, parent.versionId);
       fetched = await fetchFromVendor(vendor, spec.kind, ctx, parent.value);
     }
-    await storeVersion(db, { slot, appRef: slot.app.id, vendor, kind: spec.kind, fetched, fetchedAt: startedAt, parentVersionId: parent?.versionId ?? null, reason });
-    return { credentialId, ok: true, joined: false };
+    if (getConfig().logRefreshes) {
+      console.log(`[refresh] ${getConfig().instanceId} ${vendor} ${spec.kind} gen ${slot.generation + 1} (${reason}, need ${need.type}) at ${startedAt.toISOString()}`);
+    }
+    const stored = await storeVersion(db, { slot, appRef: slot.app.id, vendor, kind: spec.kind, fetched, fetchedAt: startedAt, dueAt, parentVersionId: parent?.versionId ?? null, reason });
+    return { credentialId, ok: true, joined: false, boundTickets: stored.boundTickets };
   } catch (err) {
     if (err instanceof GenerationConflict) return { credentialId, ok: true, joined: true };
     const failure: FailureClass = err instanceof VendorError ? err.failure : "network";
@@ -100,7 +139,11 @@ async function usableParent(
   };
   let version = await usable();
   if (!version) {
-    const result = await refreshCredential({ credentialId: parentSlot.id, reason: "needed for a ticket" });
+    const result = await refreshCredential({
+      credentialId: parentSlot.id,
+      reason: "needed for a ticket",
+      need: { type: "stale", minSeconds: policy.minParentRemainingSeconds, refusedVersionId },
+    });
     version = await usable();
     if (!version) {
       const why = result.ok ? "no usable access token" : result.message;
@@ -124,6 +167,7 @@ async function storeVersion(
     kind: CredentialKind;
     fetched: Fetched;
     fetchedAt: Date;
+    dueAt: Date | null;
     parentVersionId: string | null;
     reason: string;
   },
@@ -131,10 +175,12 @@ async function storeVersion(
   const { slot, fetched, fetchedAt } = args;
   const policy = policyFor(args.vendor, args.kind);
   const expiresAt = new Date(fetchedAt.getTime() + fetched.expiresIn * 1000);
-  const next = nextRefreshAt(policy, fetchedAt, fetched.expiresIn);
+  const next = nextRefreshAt(policy, fetchedAt, fetched.expiresIn, Math.random, args.dueAt);
   const hash = valueHash(fetched.value);
-  await db.$transaction(async (tx) => {
-    const prev = slot.currentVersionId ? await tx.credentialVersion.findUnique({ where: { id: slot.currentVersionId } }) : null;
+  // Read before the transaction, so that it opens with its compare-and-set write: on SQLite a
+  // transaction that reads first and writes later can fail with SQLITE_BUSY instead of waiting.
+  const prev = slot.currentVersionId ? await db.credentialVersion.findUnique({ where: { id: slot.currentVersionId } }) : null;
+  return db.$transaction(async (tx): Promise<{ boundTickets: string[] }> => {
     const scheduled = {
       status: "active",
       lastError: null,
@@ -148,7 +194,7 @@ async function storeVersion(
       // The vendor handed back the value we hold (Feishu with ≥30 min left, stable_token): no new version.
       const same = await tx.credential.updateMany({ where: { id: slot.id, generation: slot.generation }, data: scheduled });
       if (same.count !== 1) throw new GenerationConflict();
-      return;
+      return { boundTickets: [] };
     }
     // Compare-and-set on the generation: a slower, older fetch never overwrites a newer value.
     const won = await tx.credential.updateMany({
@@ -181,12 +227,12 @@ async function storeVersion(
       // Tickets that die with their token are due now, fetched with the new one.
       const bound = VENDOR_KINDS[args.vendor].filter((k) => k.parent === "access_token" && policyFor(args.vendor, k.kind).refreshWithParent);
       if (bound.length) {
-        await tx.credential.updateMany({
-          where: { appRef: args.appRef, kind: { in: bound.map((k) => k.kind) } },
-          data: { nextRefreshAt: fetchedAt, nextRefreshReason: "token rotated: fetch with the new token" },
-        });
+        const where = { appRef: args.appRef, kind: { in: bound.map((k) => k.kind) } };
+        await tx.credential.updateMany({ where, data: { nextRefreshAt: fetchedAt, nextRefreshReason: "token rotated: fetch with the new token" } });
+        return { boundTickets: (await tx.credential.findMany({ where, select: { id: true } })).map((c) => c.id) };
       }
     }
+    return { boundTickets: [] };
   });
 }
 

@@ -1,9 +1,12 @@
 import "server-only";
-import { now } from "../clock";
+import { now, realMs } from "../clock";
 import { getDb } from "../db";
 import { refreshCredential } from "./refresh-credential";
 
-const TICK_MS = 1_000;
+/** One tick a second, or faster under a test time scale (every simulated minute, at least 20 ms). */
+function tickMs(): number {
+  return Math.max(20, Math.min(1_000, realMs(60_000)));
+}
 
 const state = globalThis as unknown as { tickethubScheduler?: NodeJS.Timeout };
 
@@ -23,14 +26,24 @@ export function startScheduler(): void {
       .finally(() => {
         busy = false;
       });
-  }, TICK_MS);
+  }, tickMs());
   state.tickethubScheduler.unref();
 }
 
 export async function tick(): Promise<void> {
+  const at = now();
+  // Credentials another instance is refreshing right now are left to it.
   const due = await getDb().credential.findMany({
-    where: { app: { enabled: true }, nextRefreshAt: { lte: now() } },
-    select: { id: true },
+    where: {
+      app: { enabled: true },
+      nextRefreshAt: { lte: at },
+      OR: [{ lease: { is: null } }, { lease: { expiresAt: { lt: at } } }],
+    },
+    select: { id: true, kind: true },
   });
-  await Promise.all(due.map((c) => refreshCredential({ credentialId: c.id, reason: "scheduled" })));
+  // Tokens first: a ticket due at the same time then finds a fresh token instead of renewing it.
+  const tokens = due.filter((c) => c.kind === "access_token");
+  const tickets = due.filter((c) => c.kind !== "access_token");
+  await Promise.all(tokens.map((c) => refreshCredential({ credentialId: c.id, reason: "scheduled", need: { type: "due" } })));
+  await Promise.all(tickets.map((c) => refreshCredential({ credentialId: c.id, reason: "scheduled", need: { type: "due" } })));
 }

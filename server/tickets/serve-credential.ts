@@ -1,8 +1,9 @@
 import "server-only";
-import type { CredentialKind, VendorId } from "@/lib/credential-kinds";
+import { isVendor, type CredentialKind, type VendorId } from "@/lib/credential-kinds";
 import { now } from "../clock";
 import { decrypt, valueHash } from "../crypto";
 import { getDb } from "../db";
+import { policyFor } from "./policy";
 import { refreshCredential } from "./refresh-credential";
 
 /** Below this much life left, a read refreshes first (the scheduler normally has long before). */
@@ -19,11 +20,22 @@ export class NotServableError extends Error {
   }
 }
 
+/**
+ * The current version and when it really stops working: its own expiry, or for a ticket that dies
+ * with its token (FaceID), the end of that token's overlap window once the token was superseded.
+ */
 async function currentOf(credentialId: string) {
   const db = getDb();
-  const slot = await db.credential.findUniqueOrThrow({ where: { id: credentialId } });
+  const slot = await db.credential.findUniqueOrThrow({ where: { id: credentialId }, include: { app: true } });
   const v = slot.currentVersionId ? await db.credentialVersion.findUnique({ where: { id: slot.currentVersionId } }) : null;
-  return { slot, version: v };
+  if (!v) return { slot, version: null };
+  let expiresAt = v.expiresAt;
+  if (v.parentVersionId && isVendor(slot.app.vendor) && policyFor(slot.app.vendor, slot.kind as CredentialKind).refreshWithParent) {
+    const parent = await db.credentialVersion.findUnique({ where: { id: v.parentVersionId } });
+    const parentEnd = parent ? (parent.validUntil ?? parent.expiresAt) : new Date(0);
+    if (parentEnd < expiresAt) expiresAt = parentEnd;
+  }
+  return { slot, version: { ...v, expiresAt } };
 }
 
 /**
@@ -38,7 +50,7 @@ export async function serveCredential({ appRef, kind }: { appRef: string; kind: 
   let { version } = await currentOf(slot.id);
   let failure: { failure: string; message: string } | null = null;
   if (remaining(version) < MIN_SERVE_SECONDS) {
-    const result = await refreshCredential({ credentialId: slot.id, reason: "read by a client" });
+    const result = await refreshCredential({ credentialId: slot.id, reason: "read by a client", need: { type: "stale", minSeconds: MIN_SERVE_SECONDS } });
     if (!result.ok) failure = { failure: result.failure, message: result.message };
     ({ version } = await currentOf(slot.id));
   }

@@ -1,4 +1,5 @@
 import "server-only";
+import { now } from "../clock";
 import { VendorError, type CallRecord, type FailureClass, type VendorContext } from "./types";
 
 const SENSITIVE_KEYS = /token|ticket|secret|password|value|open_id/i;
@@ -27,7 +28,7 @@ export async function upstream(
   ctx: VendorContext,
   req: { endpoint: string; method: "GET" | "POST"; url: URL; body?: unknown; headers?: Record<string, string>; secrets: string[] },
 ): Promise<{ res: UpstreamResponse; finish: (outcome: Partial<CallRecord>) => Promise<void> }> {
-  const startedAt = new Date();
+  const startedAt = now();
   const t0 = performance.now();
   const base = { endpoint: req.endpoint, method: req.method, startedAt };
   const fail = async (failure: FailureClass, message: string, partial: Partial<CallRecord>) => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { now } from "@/server/clock";
 import { internalError, json, problem } from "@/server/http/problem";
 import { listCredentials } from "@/server/tickets/list-credentials";
 import { NotFoundError, refreshCredential } from "@/server/tickets/refresh-credential";
@@ -13,9 +14,9 @@ export async function POST(_req: Request, ctx: { params: Promise<{ id: string }>
     const [credential] = await listCredentials({ credentialId: params.data.id });
     if (!credential) return problem(404, "Credential not found", `No credential with id ${params.data.id}`);
     if (!result.ok) {
-      return problem(502, "Refresh failed", result.message, { failure: result.failure, credential, serverTime: new Date().toISOString() });
+      return problem(502, "Refresh failed", result.message, { failure: result.failure, credential, serverTime: now().toISOString() });
     }
-    return json({ serverTime: new Date().toISOString(), joined: result.joined, credential });
+    return json({ serverTime: now().toISOString(), joined: result.joined, credential });
   } catch (err) {
     if (err instanceof NotFoundError) return problem(404, "Credential not found", `No credential with id ${params.data.id}`);
     return internalError(err, "POST /api/credentials/:id/refresh");
