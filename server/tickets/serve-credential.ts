@@ -4,10 +4,13 @@ import { now } from "../clock";
 import { decrypt, valueHash } from "../crypto";
 import { getDb } from "../db";
 import { policyFor } from "./policy";
+import { waitForLease } from "./lease";
 import { refreshCredential } from "./refresh-credential";
 
 /** Below this much life left, a read refreshes first (the scheduler normally has long before). */
 const MIN_SERVE_SECONDS = 60;
+/** Overlaps this short make a read wait for a refresh in flight. */
+const SHORT_OVERLAP_SECONDS = 120;
 
 export type Served = { value: string; expiresAt: Date; remainingSeconds: number; generation: number; vendorExpireTime: string | null };
 
@@ -47,6 +50,10 @@ export async function serveCredential({ appRef, kind }: { appRef: string; kind: 
   if (!slot) throw new NotServableError(`the app has no ${kind}`, "bad-config");
   const remaining = (v: { expiresAt: Date } | null) => (v ? Math.floor((v.expiresAt.getTime() - now().getTime()) / 1000) : -1);
 
+  // A vendor with a short overlap (FaceID: 1 min) kills the old value soon after issuing a new one:
+  // while a refresh is in flight, wait for the new value rather than hand out the one on its way out.
+  const inFlight = await refreshInFlight(slot.id, slot.appRef);
+  if (inFlight) await waitForLease(getDb(), inFlight, 5_000);
   let { version } = await currentOf(slot.id);
   let failure: { failure: string; message: string } | null = null;
   if (remaining(version) < MIN_SERVE_SECONDS) {
@@ -65,6 +72,20 @@ export async function serveCredential({ appRef, kind }: { appRef: string; kind: 
     generation: version.generation,
     vendorExpireTime: version.vendorExpireTime,
   };
+}
+
+/** The credential (this one, or the token it dies with) whose refresh a read should wait for. */
+async function refreshInFlight(credentialId: string, appRef: string): Promise<string | null> {
+  const db = getDb();
+  const slot = await db.credential.findUniqueOrThrow({ where: { id: credentialId }, include: { app: true, lease: true } });
+  if (!isVendor(slot.app.vendor)) return null;
+  const policy = policyFor(slot.app.vendor, slot.kind as CredentialKind);
+  const live = (l: { expiresAt: Date } | null) => l !== null && l.expiresAt > now();
+  if (policy.overlapSeconds <= SHORT_OVERLAP_SECONDS && live(slot.lease)) return slot.id;
+  if (!policy.refreshWithParent) return null;
+  // A ticket that dies with its token is on its way out while that token is being renewed.
+  const token = await db.credential.findUnique({ where: { appRef_kind: { appRef, kind: "access_token" } }, include: { lease: true } });
+  return token && live(token.lease) ? token.id : null;
 }
 
 /**
