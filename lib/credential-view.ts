@@ -13,6 +13,8 @@ export const credentialViewSchema = z.object({
   status: z.enum(["pending", "active", "failing", "expired"]),
   generation: z.number(),
   refreshing: z.boolean(),
+  /** The refresh lease while one is held: which instance, since when, and when it lapses if that instance dies. */
+  lease: z.object({ instance: z.string(), acquiredAt: z.string(), expiresAt: z.string() }).nullable(),
   current: z
     .object({
       maskedValue: z.string(),

@@ -51,6 +51,11 @@ export function CredentialRow({ credential: c, clockOffsetMs }: { credential: Cr
       </Cell>
       <Cell label="Next refresh" className="text-sm">
         <NextRefresh at={c.nextRefreshAt} reason={c.nextRefreshReason} clockOffsetMs={clockOffsetMs} />
+        {c.refreshing && c.lease && (
+          <div className="text-xs text-sky-700 dark:text-sky-400" title={`lease until ${c.lease.expiresAt}`}>
+            refreshing on {c.lease.instance}
+          </div>
+        )}
       </Cell>
       <Cell label="" className="col-span-2 md:text-right">
         <button

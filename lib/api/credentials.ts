@@ -2,22 +2,18 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { credentialListSchema, refreshResponseSchema, type CredentialList } from "@/lib/credential-view";
 import { credentialKeys } from "@/lib/query-keys";
+import { ServerClock } from "@/lib/server-clock";
 import { fetchJson } from "./fetch-json";
 
 export type CredentialListWithClock = CredentialList & { clockOffsetMs: number };
 
-/**
- * The server's time minus ours, measured at the midpoint of the request, so countdowns
- * follow the server's clock even when the browser's is off.
- */
-function clockOffset(serverTime: string, sentAt: number, receivedAt: number): number {
-  return Date.parse(serverTime) - (sentAt + receivedAt) / 2;
-}
+/** The server's time minus ours, so countdowns follow the server's clock even when the browser's is off. */
+const serverClock = new ServerClock();
 
 export async function getCredentials(): Promise<CredentialListWithClock> {
   const sentAt = Date.now();
   const data = await fetchJson("/api/credentials", credentialListSchema, { cache: "no-store" });
-  return { ...data, clockOffsetMs: clockOffset(data.serverTime, sentAt, Date.now()) };
+  return { ...data, clockOffsetMs: serverClock.observe(data.serverTime, sentAt, Date.now()) };
 }
 
 export const credentialsQuery = queryOptions({

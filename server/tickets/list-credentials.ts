@@ -45,6 +45,13 @@ export async function listCredentials(filter: { credentialId?: string } = {}): P
       status,
       generation: slot.generation,
       refreshing: slot.lease !== null && slot.lease.expiresAt > at,
+      lease: slot.lease
+        ? {
+            instance: slot.lease.owner.split(":")[0] ?? slot.lease.owner,
+            acquiredAt: slot.lease.acquiredAt.toISOString(),
+            expiresAt: slot.lease.expiresAt.toISOString(),
+          }
+        : null,
       current: cur
         ? {
             maskedValue: maskValue(decrypt(cur.valueEnc)),

@@ -3,12 +3,15 @@ import { now, realMs } from "../clock";
 import { getDb } from "../db";
 import { refreshCredential } from "./refresh-credential";
 
-/** One tick a second, or faster under a test time scale (every simulated minute, at least 20 ms). */
+/**
+ * Twice a second (a crashed holder's lease is taken over within half a second of expiring), or
+ * under a test time scale every simulated minute, at least every 20 ms.
+ */
 function tickMs(): number {
-  return Math.max(20, Math.min(1_000, realMs(60_000)));
+  return Math.max(20, Math.min(500, realMs(60_000)));
 }
 
-const state = globalThis as unknown as { tickethubScheduler?: NodeJS.Timeout };
+const state = globalThis as unknown as { tickethubScheduler?: NodeJS.Timeout; tickethubLeaseWatch?: Map<string, NodeJS.Timeout> };
 
 /**
  * Runs in every instance: each tick refreshes the credentials whose next refresh is due.
@@ -42,8 +45,33 @@ export async function tick(): Promise<void> {
     select: { id: true, kind: true },
   });
   // Tokens first: a ticket due at the same time then finds a fresh token instead of renewing it.
+  watchHeldLeases(at).catch((err) => console.error(`[scheduler] ${err instanceof Error ? err.message : String(err)}`));
   const tokens = due.filter((c) => c.kind === "access_token");
   const tickets = due.filter((c) => c.kind !== "access_token");
   await Promise.all(tokens.map((c) => refreshCredential({ credentialId: c.id, reason: "scheduled", need: { type: "due" } })));
   await Promise.all(tickets.map((c) => refreshCredential({ credentialId: c.id, reason: "scheduled", need: { type: "due" } })));
+}
+
+/**
+ * A due credential whose lease another instance holds gets a timer for the moment that lease
+ * lapses: if its holder has crashed, this instance takes over then, not at its next tick.
+ */
+async function watchHeldLeases(at: Date): Promise<void> {
+  const watch = (state.tickethubLeaseWatch ??= new Map());
+  const held = await getDb().refreshLease.findMany({
+    where: { expiresAt: { gte: at }, credential: { nextRefreshAt: { lte: at }, app: { enabled: true } } },
+    select: { credentialId: true, expiresAt: true },
+  });
+  for (const lease of held) {
+    if (watch.has(lease.credentialId)) continue;
+    const delay = realMs(lease.expiresAt.getTime() - at.getTime()) + 5;
+    const timer = setTimeout(() => {
+      watch.delete(lease.credentialId);
+      refreshCredential({ credentialId: lease.credentialId, reason: "scheduled", need: { type: "due" } }).catch((err) =>
+        console.error(`[scheduler] ${err instanceof Error ? err.message : String(err)}`),
+      );
+    }, delay);
+    timer.unref();
+    watch.set(lease.credentialId, timer);
+  }
 }

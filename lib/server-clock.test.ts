@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { ServerClock } from "./server-clock";
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+describe("ServerClock", () => {
+  it("measures the offset at the midpoint of the request", () => {
+    const clock = new ServerClock();
+    // Browser clock 5 s behind the server; 100 ms round trip.
+    expect(clock.observe(iso(1_000_050 + 5_000), 1_000_000, 1_000_100)).toBe(5_000);
+  });
+
+  it("keeps the estimate of the fastest round trip, so one slow response does not shift countdowns", () => {
+    const clock = new ServerClock();
+    clock.observe(iso(10_000 + 20 + 5_000), 10_000, 10_040); // 40 ms round trip, exact
+    // A response that took 1.8 s to arrive, stamped early in its trip: its midpoint estimate is 900 ms off.
+    const after = clock.observe(iso(20_000 + 5_000), 20_000, 21_800);
+    expect(after).toBe(5_000);
+  });
+
+  it("forgets old samples so a server clock change is picked up", () => {
+    const clock = new ServerClock(3);
+    clock.observe(iso(1_005), 1_000, 1_010);
+    for (let i = 1; i <= 3; i++) clock.observe(iso(i * 10_000 + 50 + 60_000), i * 10_000, i * 10_000 + 100);
+    expect(clock.offsetMs).toBe(60_000);
+  });
+
+  it("ignores unparsable server times", () => {
+    const clock = new ServerClock();
+    expect(clock.observe("not a date", 0, 10)).toBe(0);
+  });
+});

@@ -1,0 +1,27 @@
+/**
+ * Estimates the server's clock from (sent, server time, received) samples the way NTP does:
+ * the sample with the shortest round trip has the smallest error, so the estimate follows
+ * it rather than the latest poll. Countdowns then tick steadily instead of jumping a second
+ * whenever one response is slow.
+ */
+export class ServerClock {
+  private samples: { offsetMs: number; rttMs: number }[] = [];
+
+  constructor(private readonly keep = 10) {}
+
+  /** Record one request; returns the current best offset (server time − browser time, ms). */
+  observe(serverTime: string, sentAt: number, receivedAt: number): number {
+    const server = Date.parse(serverTime);
+    if (Number.isFinite(server) && receivedAt >= sentAt) {
+      this.samples.push({ offsetMs: server - (sentAt + receivedAt) / 2, rttMs: receivedAt - sentAt });
+      if (this.samples.length > this.keep) this.samples.shift();
+    }
+    return this.offsetMs;
+  }
+
+  get offsetMs(): number {
+    let best: { offsetMs: number; rttMs: number } | undefined;
+    for (const s of this.samples) if (!best || s.rttMs <= best.rttMs) best = s;
+    return best?.offsetMs ?? 0;
+  }
+}
