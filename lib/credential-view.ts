@@ -30,6 +30,17 @@ export const credentialViewSchema = z.object({
   nextRefreshAt: z.string().nullable(),
   nextRefreshReason: z.string().nullable(),
   policy: z.string(),
+  /** Today's calls to the endpoint this credential is fetched from (the vendors' day, UTC+8). */
+  quota: z
+    .object({
+      endpoint: z.string(),
+      used: z.number(),
+      limit: z.number().nullable(),
+      limitSource: z.enum(["app", "vendor"]).nullable(),
+      exhausted: z.boolean(),
+      resetsAt: z.string(),
+    })
+    .nullable(),
 });
 export type CredentialView = z.infer<typeof credentialViewSchema>;
 
@@ -51,3 +62,39 @@ export const problemSchema = z
   .object({ type: z.string().optional(), title: z.string(), status: z.number(), detail: z.string().optional() })
   .loose();
 export type Problem = z.infer<typeof problemSchema>;
+
+/** A credential's history: every version (masked) and every upstream call, newest first. */
+export const credentialHistorySchema = z.object({
+  serverTime: z.string(),
+  credentialId: z.string(),
+  retentionDays: z.number(),
+  versions: z.array(
+    z.object({
+      id: z.string(),
+      generation: z.number(),
+      current: z.boolean(),
+      maskedValue: z.string(),
+      fetchedAt: z.string(),
+      expiresIn: z.number(),
+      expiresAt: z.string(),
+      vendorExpireTime: z.string().nullable(),
+      supersededAt: z.string().nullable(),
+      validUntil: z.string().nullable(),
+      parent: z.object({ id: z.string(), generation: z.number().nullable() }).nullable(),
+    }),
+  ),
+  calls: z.array(
+    z.object({
+      id: z.string(),
+      endpoint: z.string(),
+      method: z.string(),
+      startedAt: z.string(),
+      latencyMs: z.number(),
+      httpStatus: z.number().nullable(),
+      vendorCode: z.string().nullable(),
+      vendorMessage: z.string().nullable(),
+      errorClass: z.string().nullable(),
+    }),
+  ),
+});
+export type CredentialHistory = z.infer<typeof credentialHistorySchema>;

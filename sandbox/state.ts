@@ -1,6 +1,7 @@
 // In-memory state of the vendor sandbox: registered apps, issued credentials, counters,
 // injected faults and the sandbox's own clock. Nothing here is shared with Ticket Hub.
 import { randomBytes } from "node:crypto";
+import { vendorDay } from "../lib/vendor-day";
 
 export type Vendor = "wechat" | "feishu" | "faceid" | "yzb";
 
@@ -101,7 +102,7 @@ export class SandboxState {
   /** Counts a call against a per-day quota; false once the quota is used up. */
   quotaUsed: Record<string, number> = {};
   takeQuota(key: string, limit: number): boolean {
-    const day = new Date(this.now()).toISOString().slice(0, 10);
+    const day = vendorDay(new Date(this.now()));
     const k = `${day} ${key}`;
     const used = this.quotaUsed[k] ?? 0;
     if (used >= limit) return false;

@@ -39,6 +39,12 @@ const envSchema = z.object({
   TICKETHUB_LEASE_TTL_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   TICKETHUB_INSTANCE_ID: z.string().trim().min(1).max(100).optional(),
   TICKETHUB_LOG_REFRESHES: onOff.default("off"),
+  TICKETHUB_RETENTION_DAYS: z.coerce
+    .number({ error: "must be a whole number of days (1-3650)" })
+    .int({ error: "must be a whole number of days (1-3650)" })
+    .min(1, { error: "must be a whole number of days (1-3650)" })
+    .max(3650, { error: "must be a whole number of days (1-3650)" })
+    .default(30),
   /** Tests only: simulated seconds per real second, counted from TICKETHUB_TIME_EPOCH. */
   TICKETHUB_TIME_SCALE: z.coerce.number({ error: "must be a number ≥ 1" }).min(1, { error: "must be a number ≥ 1" }).max(100_000).default(1),
   TICKETHUB_TIME_EPOCH: z.coerce.number({ error: "must be a unix time in ms" }).int().min(0).optional(),
@@ -93,6 +99,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     leaseTtlMs: e.TICKETHUB_LEASE_TTL_MS,
     instanceId: e.TICKETHUB_INSTANCE_ID ?? `${os.hostname()}-${process.pid}`,
     logRefreshes: e.TICKETHUB_LOG_REFRESHES === "on",
+    /** Superseded versions, upstream calls and audit events older than this are deleted. */
+    retentionDays: e.TICKETHUB_RETENTION_DAYS,
     time: { scale: e.TICKETHUB_TIME_SCALE, epoch: e.TICKETHUB_TIME_EPOCH ?? Date.now() },
   };
 }

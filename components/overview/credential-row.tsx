@@ -51,6 +51,7 @@ export function CredentialRow({ credential: c, clockOffsetMs }: { credential: Cr
       </Cell>
       <Cell label="Next refresh" className="text-sm">
         <NextRefresh at={c.nextRefreshAt} reason={c.nextRefreshReason} clockOffsetMs={clockOffsetMs} />
+        {c.quota && <QuotaLine quota={c.quota} />}
         {c.refreshing && c.lease && (
           <div className="text-xs text-sky-700 dark:text-sky-400" title={`lease until ${c.lease.expiresAt}`}>
             refreshing on {c.lease.instance}
@@ -96,6 +97,18 @@ function NextRefresh({ at, reason, clockOffsetMs }: { at: string | null; reason:
     <div title={reason ?? undefined}>
       <div className="tabular-nums">{left === null ? "…" : left > 0 ? `in ${formatDuration(left)}` : "due now"}</div>
       {reason && <div className="max-w-48 truncate text-xs text-slate-500 dark:text-slate-400">{reason}</div>}
+    </div>
+  );
+}
+
+/** Today's calls to the credential's endpoint against its daily limit (the vendors' day, UTC+8). */
+function QuotaLine({ quota }: { quota: NonNullable<CredentialView["quota"]> }) {
+  const share = quota.limit ? quota.used / quota.limit : 0;
+  const tone = quota.exhausted ? "text-red-700 dark:text-red-400" : share >= 0.8 ? "text-amber-700 dark:text-amber-400" : "text-slate-500 dark:text-slate-400";
+  const title = `${quota.endpoint}: ${quota.used} calls today${quota.limit ? ` of ${quota.limit} (${quota.limitSource === "app" ? "configured for this app" : "the vendor's published limit"})` : ", no published limit"}; resets at 00:00 UTC+8`;
+  return (
+    <div aria-label="quota today" title={title} className={`text-xs tabular-nums ${tone}`}>
+      {quota.exhausted ? "quota used up · resets 00:00 UTC+8" : quota.limit ? `quota ${quota.used} / ${quota.limit} today` : `${quota.used} ${quota.used === 1 ? "call" : "calls"} today`}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import type { VendorApp } from "@/generated/sqlite/client";
+import { vendorDay } from "@/lib/vendor-day";
 import { getConfig } from "../config";
 import { decrypt } from "../crypto";
 import type { Db } from "../db";
@@ -21,7 +22,7 @@ export function vendorContext(db: Db, app: VendorApp, credentialId: string | nul
           appRef: app.id,
           credentialId,
           vendor: app.vendor,
-          day: call.startedAt.toISOString().slice(0, 10),
+          day: vendorDay(call.startedAt),
         },
       });
     },

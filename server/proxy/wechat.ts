@@ -1,4 +1,5 @@
 import "server-only";
+import { vendorDayStart } from "@/lib/vendor-day";
 import { findApp, secretMatches } from "../apps/find-app";
 import { now } from "../clock";
 import { getDb } from "../db";
@@ -39,7 +40,7 @@ async function forceRefresh(appRef: string): Promise<Response | null> {
   if (!slot) return null;
   const current = slot.currentVersionId ? await db.credentialVersion.findUnique({ where: { id: slot.currentVersionId } }) : null;
   if (current && now().getTime() - current.fetchedAt.getTime() < FORCE_MIN_INTERVAL_MS) return null;
-  const dayStart = new Date(`${now().toISOString().slice(0, 10)}T00:00:00Z`);
+  const dayStart = vendorDayStart(now());
   const forcedToday = await db.auditEvent.count({ where: { action: "proxy.force_refresh", target: appRef, at: { gte: dayStart } } });
   if (forcedToday >= FORCE_DAILY_LIMIT) return err(429, 45009, "reach max api daily quota limit (force_refresh: 20 a day)");
   const result = await refreshCredential({ credentialId: slot.id, reason: "force_refresh requested through the proxy" });

@@ -5,7 +5,8 @@ import { maskValue } from "@/lib/mask";
 import { now } from "../clock";
 import { decrypt } from "../crypto";
 import { getDb } from "../db";
-import { policyFor } from "./policy";
+import { endpointFor, quotaLedger } from "../quota/quota";
+import { parsePolicyOverrides, policyFor } from "./policy";
 
 /** Every credential of every enabled app with its state; values masked. */
 export async function listCredentials(filter: { credentialId?: string } = {}): Promise<CredentialView[]> {
@@ -25,6 +26,8 @@ export async function listCredentials(filter: { credentialId?: string } = {}): P
     }),
   ]);
   const byId = new Map(currents.map((v) => [v.id, v]));
+  const apps = [...new Map(slots.map((s) => [s.app.id, s.app])).values()];
+  const ledger = await quotaLedger(db, apps, at);
 
   return slots.map((slot): CredentialView => {
     const vendor = slot.app.vendor;
@@ -68,7 +71,8 @@ export async function listCredentials(filter: { credentialId?: string } = {}): P
       consecutiveFailures: slot.consecutiveFailures,
       nextRefreshAt: slot.nextRefreshAt?.toISOString() ?? null,
       nextRefreshReason: slot.nextRefreshReason,
-      policy: isVendor(vendor) && spec ? policyFor(vendor, spec.kind).description : "",
+      quota: spec ? (ledger.get(slot.app.id)?.find((q) => q.endpoint === endpointFor(slot.app, spec.kind)) ?? null) : null,
+      policy: isVendor(vendor) && spec ? policyFor(vendor, spec.kind, parsePolicyOverrides(slot.app.policy)).description : "",
     };
   });
 }

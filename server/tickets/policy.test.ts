@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nextRefreshAt, policyFor } from "./policy";
+import { nextRefreshAt, parsePolicyOverrides, policyFor, policyOverridesSchema } from "./policy";
 
 describe("WeChat refresh policy", () => {
   const fetchedAt = new Date("2026-01-01T00:00:00Z");
@@ -58,5 +58,41 @@ describe("fixed-interval rhythm", () => {
     const ranAt = new Date("2026-01-01T00:01:00Z");
     const next = nextRefreshAt(policyFor("wechat", "jsapi_ticket"), ranAt, 7200, () => 0.5, due);
     expect((next.getTime() - ranAt.getTime()) / 1000).toBeCloseTo(4800, 0);
+  });
+});
+
+describe("per-app policy overrides", () => {
+  const fetchedAt = new Date("2026-01-01T00:00:00Z");
+  const after = (policy: ReturnType<typeof policyFor>, expiresIn: number, r = 0.5) =>
+    (nextRefreshAt(policy, fetchedAt, expiresIn, () => r).getTime() - fetchedAt.getTime()) / 1000;
+
+  it("replace the schedule, keep the vendor's overlap and lineage", () => {
+    const p = policyFor("faceid", "sign_ticket", { schedules: { sign_ticket: { everySeconds: 900 } } });
+    expect(after(p, 3600)).toBe(900);
+    expect(p).toMatchObject({ overlapSeconds: 60, refreshWithParent: true, description: "refresh every 15 min (app override)" });
+    expect(after(policyFor("wechat", "jsapi_ticket", { schedules: { jsapi_ticket: { refreshAtFraction: 0.5 } } }), 7200)).toBe(3600);
+    expect(after(policyFor("feishu", "access_token", { schedules: { access_token: { refreshWhenRemainingSeconds: 600 } } }), 7200)).toBe(6600);
+  });
+
+  it("apply a jitter in seconds", () => {
+    const p = policyFor("wechat", "access_token", { schedules: { access_token: { refreshAtFraction: 0.5, jitterSeconds: 60 } } });
+    expect(after(p, 7200, 0)).toBe(3540);
+    expect(after(p, 7200, 1)).toBe(3660);
+    expect(p.description).toBe("refresh at 50% of the lifetime (app override, ± 60 s)");
+  });
+
+  it("leave other kinds alone", () => {
+    const overrides = { schedules: { jsapi_ticket: { everySeconds: 600 } } };
+    expect(policyFor("wechat", "access_token", overrides)).toEqual(policyFor("wechat", "access_token"));
+  });
+
+  it("reject values outside the rules, naming the field", () => {
+    const bad = policyOverridesSchema.safeParse({ schedules: { jsapi_ticket: { everySeconds: 5 } } });
+    expect(bad.success).toBe(false);
+    expect(bad.error!.issues[0]!.path).toEqual(["schedules", "jsapi_ticket", "everySeconds"]);
+    expect(policyOverridesSchema.safeParse({ schedules: { jsapi_ticket: { everySeconds: 600, refreshAtFraction: 0.5 } } }).success).toBe(false);
+    expect(policyOverridesSchema.safeParse({ quotas: { "cgi-bin/token": 10 } }).success).toBe(false);
+    expect(policyOverridesSchema.safeParse({ overlapSeconds: 600 }).success).toBe(false);
+    expect(parsePolicyOverrides("not json")).toEqual({});
   });
 });

@@ -1,9 +1,10 @@
 import "server-only";
+import { z } from "zod";
 import type { CredentialKind, VendorId } from "@/lib/credential-kinds";
 
 type Schedule =
-  /** At a share of the lifetime, ± jitter (a share of the lifetime). */
-  | { type: "fraction"; fraction: number; jitter: number }
+  /** At a share of the lifetime, ± jitter (a share of the lifetime, or `jitterSeconds` when set). */
+  | { type: "fraction"; fraction: number; jitter: number; jitterSeconds?: number }
   /** A fixed interval, whatever the lifetime (FaceID: every 20 minutes). */
   | { type: "every"; seconds: number; jitterSeconds: number }
   /** When this much lifetime is left (Feishu: inside the "< 30 min left" window). */
@@ -77,8 +78,68 @@ const POLICIES: Record<VendorId, Partial<Record<CredentialKind, Policy>>> = {
 
 const FALLBACK: Policy = { overlapSeconds: 0, schedule: TWO_THIRDS, refreshWithParent: false, minParentRemainingSeconds: 120, description: "refresh at about 2/3 of the lifetime" };
 
-export function policyFor(vendor: VendorId, kind: CredentialKind): Policy {
-  return POLICIES[vendor][kind] ?? FALLBACK;
+/**
+ * What an app may override (stored as JSON in `VendorApp.policy`): when each credential is
+ * refreshed, and the daily quota limits of its endpoints. Overlap windows and lineage are
+ * the vendor's behaviour, not a choice, so they cannot be overridden.
+ */
+const scheduleOverride = z
+  .object({
+    /** Refresh at this share of the lifetime (0.1–0.95). */
+    refreshAtFraction: z.number().min(0.1).max(0.95).optional(),
+    /** Refresh every N seconds (60–7000), whatever the lifetime. */
+    everySeconds: z.number().int().min(60).max(7000).optional(),
+    /** Refresh when this many seconds are left (60–7000). */
+    refreshWhenRemainingSeconds: z.number().int().min(60).max(7000).optional(),
+    /** Random spread around the chosen moment, in seconds (0–600). */
+    jitterSeconds: z.number().int().min(0).max(600).optional(),
+  })
+  .strict()
+  .refine((o) => [o.refreshAtFraction, o.everySeconds, o.refreshWhenRemainingSeconds].filter((v) => v !== undefined).length <= 1, {
+    message: "choose one of refreshAtFraction, everySeconds, refreshWhenRemainingSeconds",
+  });
+
+export const policyOverridesSchema = z
+  .object({
+    schedules: z.record(z.string(), scheduleOverride).optional(),
+    /** Calls a day per endpoint path, e.g. {"/cgi-bin/ticket/getticket": 1000}. */
+    quotas: z.record(z.string().startsWith("/"), z.number().int().min(1).max(10_000_000)).optional(),
+  })
+  .strict();
+export type PolicyOverrides = z.infer<typeof policyOverridesSchema>;
+
+/** The app's overrides; a stored value that no longer parses is ignored (and said so) rather than crashing a refresh. */
+export function parsePolicyOverrides(json: string | null | undefined): PolicyOverrides {
+  if (!json) return {};
+  try {
+    const parsed = policyOverridesSchema.safeParse(JSON.parse(json));
+    if (parsed.success) return parsed.data;
+    console.warn(`[policy] ignoring invalid policy overrides: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  } catch {
+    console.warn("[policy] ignoring policy overrides that are not JSON");
+  }
+  return {};
+}
+
+export function policyFor(vendor: VendorId, kind: CredentialKind, overrides: PolicyOverrides = {}): Policy {
+  const base = POLICIES[vendor][kind] ?? FALLBACK;
+  const o = overrides.schedules?.[kind];
+  if (!o) return base;
+  const jitter = o.jitterSeconds;
+  let schedule: Schedule = base.schedule;
+  let what: string | null = null;
+  if (o.refreshAtFraction !== undefined) {
+    schedule = { type: "fraction", fraction: o.refreshAtFraction, jitter: 0.03 };
+    what = `refresh at ${Math.round(o.refreshAtFraction * 100)}% of the lifetime`;
+  } else if (o.everySeconds !== undefined) {
+    schedule = { type: "every", seconds: o.everySeconds, jitterSeconds: jitter ?? 0 };
+    what = `refresh every ${Math.round(o.everySeconds / 60)} min`;
+  } else if (o.refreshWhenRemainingSeconds !== undefined) {
+    schedule = { type: "remaining", seconds: o.refreshWhenRemainingSeconds, jitterSeconds: jitter ?? 0 };
+    what = `refresh with ${Math.round(o.refreshWhenRemainingSeconds / 60)} min left`;
+  }
+  if (jitter !== undefined) schedule = { ...schedule, jitterSeconds: jitter };
+  return { ...base, schedule, description: `${what ?? base.description} (app override${jitter !== undefined ? `, ± ${jitter} s` : ""})` };
 }
 
 /**
@@ -92,7 +153,7 @@ export function nextRefreshAt(policy: Policy, fetchedAt: Date, expiresIn: number
   const from = s.type === "every" && dueAt && dueAt <= fetchedAt ? dueAt : fetchedAt;
   let seconds =
     s.type === "fraction"
-      ? expiresIn * (s.fraction + spread * s.jitter)
+      ? expiresIn * s.fraction + spread * (s.jitterSeconds ?? s.jitter * expiresIn)
       : s.type === "every"
         ? s.seconds + spread * s.jitterSeconds
         : expiresIn - s.seconds + spread * s.jitterSeconds;

@@ -1,6 +1,7 @@
 // The lifecycle engine against a real database and the real sandbox; run on both providers
 // by refresh-credential.sqlite.test.ts and refresh-credential.postgresql.test.ts.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { nextVendorDayStart } from "@/lib/vendor-day";
 import { startHarness, type Harness } from "@/server/testing/engine-harness";
 
 export function refreshSuite(provider: "sqlite" | "postgresql") {
@@ -106,7 +107,7 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
       const cases: { name: string; vendor: "wechat" | "feishu"; endpoint: string; fault: Record<string, unknown>; failure: string; message: RegExp; retryWithinS: [number, number] }[] = [
         { name: "busy (-1)", vendor: "wechat", endpoint: "wechat /cgi-bin/ticket/getticket", fault: { mode: "busy" }, failure: "busy", message: /WeChat -1/, retryWithinS: [3, 7] },
         { name: "rate-limited (Feishu 429, x-ogw-ratelimit-reset: 2)", vendor: "feishu", endpoint: "feishu /open-apis/jssdk/ticket/get", fault: { mode: "rate-limited" }, failure: "rate-limited", message: /Feishu 99991400/, retryWithinS: [1.5, 2.5] },
-        { name: "quota-exhausted (45009)", vendor: "wechat", endpoint: "wechat /cgi-bin/ticket/getticket", fault: { mode: "quota" }, failure: "quota-exhausted", message: /WeChat 45009/, retryWithinS: [3500, 3700] },
+        { name: "quota-exhausted (45009)", vendor: "wechat", endpoint: "wechat /cgi-bin/ticket/getticket", fault: { mode: "quota" }, failure: "quota-exhausted", message: /WeChat 45009/, retryWithinS: [-2, -2] },
         { name: "bad-config (40164 IP not whitelisted)", vendor: "wechat", endpoint: "wechat /cgi-bin/ticket/getticket", fault: { mode: "bad-config" }, failure: "bad-config", message: /40164/, retryWithinS: [-1, -1] },
         { name: "bad-response (malformed JSON)", vendor: "wechat", endpoint: "wechat /cgi-bin/ticket/getticket", fault: { mode: "malformed" }, failure: "bad-response", message: /not JSON/, retryWithinS: [3, 7] },
         { name: "bad-response (HTML content type)", vendor: "wechat", endpoint: "wechat /cgi-bin/ticket/getticket", fault: { mode: "wrong-content-type" }, failure: "bad-response", message: /content-type text\/html/, retryWithinS: [3, 7] },
@@ -129,7 +130,11 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
           expect(s.lastErrorClass).toBe(c.failure);
           expect(s.lastError).toMatch(c.message);
           expect(s.consecutiveFailures).toBe(1);
-          if (c.retryWithinS[0] < 0) {
+          if (c.retryWithinS[0] === -2) {
+            // A daily quota: nothing scheduled before the vendors' day turns over (00:00 UTC+8).
+            expect(s.nextRefreshAt!.toISOString()).toBe(nextVendorDayStart(new Date()).toISOString());
+            expect(s.nextRefreshReason).toMatch(/paused until the vendor's daily reset/);
+          } else if (c.retryWithinS[0] < 0) {
             expect(s.nextRefreshAt).toBeNull();
           } else {
             const wait = (s.nextRefreshAt!.getTime() - t0) / 1000;
@@ -160,6 +165,157 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
       } finally {
         await h.control("/__sandbox/apps", { vendor: "wechat", appId: "wx000000000000demo", secret: "demo-wechat-secret" });
       }
+    });
+
+    describe("quota ledger", () => {
+      const wechatApp = () => db.vendorApp.findFirstOrThrow({ where: { appId: "wx000000000000demo" } });
+      const setPolicy = async (policy: unknown) => db.vendorApp.update({ where: { id: (await wechatApp()).id }, data: { policy: JSON.stringify(policy) } });
+      const view = async (kind: string) => {
+        const { listCredentials } = await import("./list-credentials");
+        return (await listCredentials({ credentialId: (await slot(kind)).id }))[0]!;
+      };
+
+      it("counts today's calls per endpoint against the published or configured limit", async () => {
+        const before = await view("access_token");
+        expect(before.quota).toMatchObject({ endpoint: "/cgi-bin/token", limit: 2000, limitSource: "vendor", exhausted: false });
+        expect(await refresh({ credentialId: (await slot("access_token")).id, reason: "test" })).toMatchObject({ ok: true });
+        expect((await view("access_token")).quota!.used).toBe(before.quota!.used + 1);
+        // WeChat publishes no ticket limit ("very limited"): unknown until the app configures one.
+        expect((await view("jsapi_ticket")).quota).toMatchObject({ endpoint: "/cgi-bin/ticket/getticket", limit: null });
+        try {
+          await setPolicy({ quotas: { "/cgi-bin/ticket/getticket": 1000 } });
+          expect((await view("jsapi_ticket")).quota).toMatchObject({ limit: 1000, limitSource: "app" });
+          expect((await view("wx_card_ticket")).quota).toMatchObject({ limit: 1000, limitSource: "app" });
+        } finally {
+          await setPolicy({});
+        }
+      });
+
+      it("a used-up limit pauses scheduled refreshes of that endpoint until the vendor's reset; the Refresh button still works", async () => {
+        const ticket = await slot("jsapi_ticket");
+        expect((await refresh({ credentialId: ticket.id, reason: "test" })).ok).toBe(true);
+        const good = (await slot("jsapi_ticket")).currentVersionId;
+        const used = (await view("jsapi_ticket")).quota!.used;
+        try {
+          await setPolicy({ quotas: { "/cgi-bin/ticket/getticket": used } });
+          expect((await view("jsapi_ticket")).quota).toMatchObject({ used, limit: used, exhausted: true });
+          await db.credential.update({ where: { id: ticket.id }, data: { nextRefreshAt: new Date(Date.now() - 1000) } });
+          const callsBefore = await calls("/cgi-bin/ticket/getticket");
+          const result = await refresh({ credentialId: ticket.id, reason: "scheduled", need: { type: "due" } });
+          expect(result).toMatchObject({ ok: false, failure: "quota-exhausted" });
+          expect(await calls("/cgi-bin/ticket/getticket")).toBe(callsBefore);
+          const s = await slot("jsapi_ticket");
+          expect(s.nextRefreshAt!.toISOString()).toBe(nextVendorDayStart(new Date()).toISOString());
+          expect(s.nextRefreshReason).toMatch(new RegExp(`quota exhausted on /cgi-bin/ticket/getticket \\(${used}/${used} calls used today\\)`));
+          // The stored ticket is untouched and still served.
+          expect(s.currentVersionId).toBe(good);
+          expect(s.status).toBe("active");
+          // A person who decides to spend a call anyway can.
+          expect((await refresh({ credentialId: ticket.id, reason: "manual" })).ok).toBe(true);
+          expect(await calls("/cgi-bin/ticket/getticket")).toBe(callsBefore + 1);
+        } finally {
+          await setPolicy({});
+        }
+      });
+
+      it("the vendor's own quota error pauses every credential on that endpoint (jsapi and wx_card)", async () => {
+        const jsapi = await slot("jsapi_ticket");
+        const card = await slot("wx_card_ticket");
+        expect((await refresh({ credentialId: card.id, reason: "test" })).ok).toBe(true);
+        await h.control("/__sandbox/faults", { endpoint: "wechat /cgi-bin/ticket/getticket", mode: "quota" });
+        expect(await refresh({ credentialId: jsapi.id, reason: "test" })).toMatchObject({ ok: false, failure: "quota-exhausted" });
+        const reset = nextVendorDayStart(new Date()).toISOString();
+        expect((await slot("wx_card_ticket")).nextRefreshAt!.toISOString()).toBe(reset);
+        expect((await view("wx_card_ticket")).quota).toMatchObject({ exhausted: true, resetsAt: reset });
+        // The sibling keeps its own good value and status.
+        expect((await slot("wx_card_ticket")).status).toBe("active");
+        // Once the vendor accepts a call again (its quota was cleared), the endpoint is no longer paused.
+        await h.control("/__sandbox/reset");
+        expect((await refresh({ credentialId: jsapi.id, reason: "manual" })).ok).toBe(true);
+        expect((await view("wx_card_ticket")).quota).toMatchObject({ exhausted: false });
+      });
+    });
+
+    describe("policy overrides per app", () => {
+      const wechatApp = () => db.vendorApp.findFirstOrThrow({ where: { appId: "wx000000000000demo" } });
+      const setPolicy = async (policy: string) => db.vendorApp.update({ where: { id: (await wechatApp()).id }, data: { policy } });
+
+      it("an app's schedule override decides the next refresh and is shown as such", async () => {
+        const { listCredentials } = await import("./list-credentials");
+        try {
+          await setPolicy(JSON.stringify({ schedules: { jsapi_ticket: { everySeconds: 600 } } }));
+          const ticket = await slot("jsapi_ticket");
+          expect((await refresh({ credentialId: ticket.id, reason: "test" })).ok).toBe(true);
+          const s = await slot("jsapi_ticket");
+          const v = (await current("jsapi_ticket"))!;
+          expect((s.nextRefreshAt!.getTime() - v.fetchedAt.getTime()) / 1000).toBe(600);
+          const [viewed] = await listCredentials({ credentialId: ticket.id });
+          expect(viewed!.policy).toBe("refresh every 10 min (app override)");
+        } finally {
+          await setPolicy("{}");
+        }
+      });
+
+      it("a stored override that no longer parses falls back to the vendor's policy instead of failing refreshes", async () => {
+        try {
+          await setPolicy('{"schedules": {"jsapi_ticket": {"everySeconds": 5}}}');
+          const ticket = await slot("jsapi_ticket");
+          expect((await refresh({ credentialId: ticket.id, reason: "test" })).ok).toBe(true);
+          const s = await slot("jsapi_ticket");
+          const v = (await current("jsapi_ticket"))!;
+          const after = (s.nextRefreshAt!.getTime() - v.fetchedAt.getTime()) / 1000;
+          expect(after).toBeGreaterThan(7200 * 0.6);
+          expect(after).toBeLessThan(7200 * 0.7);
+        } finally {
+          await setPolicy("{}");
+        }
+      });
+    });
+
+    describe("history", () => {
+      it("lists every version newest first with its lineage, and every upstream call", async () => {
+        const { credentialHistory } = await import("./history");
+        const ticket = await slot("jsapi_ticket");
+        await refresh({ credentialId: ticket.id, reason: "test" });
+        await refresh({ credentialId: ticket.id, reason: "test" });
+        const history = (await credentialHistory(ticket.id, { limit: 100 }))!;
+        const gens = history.versions.map((v) => v.generation);
+        expect(gens).toEqual([...gens].sort((a, b) => b - a));
+        expect(history.versions[0]!.current).toBe(true);
+        expect(history.versions[1]!.supersededAt).not.toBeNull();
+        const token = (await current("access_token"))!;
+        expect(history.versions[0]!.parent).toEqual({ id: token.id, generation: token.generation });
+        expect(history.versions[0]!.maskedValue).toMatch(/•/);
+        expect(history.calls[0]).toMatchObject({ endpoint: "/cgi-bin/ticket/getticket", method: "GET", httpStatus: 200, vendorCode: "0" });
+        expect(history.retentionDays).toBe(30);
+        expect((await credentialHistory(ticket.id, { limit: 1 }))!.versions).toHaveLength(1);
+      });
+
+      it("deletes what is older than the retention, but never the current value or the token it was fetched with", async () => {
+        const { pruneHistory, credentialHistory } = await import("./history");
+        const ticket = await slot("jsapi_ticket");
+        await refresh({ credentialId: ticket.id, reason: "test" });
+        const cur = (await current("jsapi_ticket"))!;
+        const token = (await current("access_token"))!;
+        const old = new Date(Date.now() - 40 * 86_400_000);
+        const stale = await db.credentialVersion.create({
+          data: { credentialId: ticket.id, generation: 10_000, valueEnc: cur.valueEnc, valueHash: "old", fetchedAt: old, expiresIn: 7200, expiresAt: new Date(old.getTime() + 7200_000), supersededAt: old, validUntil: old },
+        });
+        await db.upstreamCall.create({ data: { appRef: ticket.appRef, credentialId: ticket.id, vendor: "wechat", endpoint: "/cgi-bin/ticket/getticket", method: "GET", day: "2000-01-01", startedAt: old, latencyMs: 1 } });
+        // Even a current value and its token that are long expired stay.
+        await db.credentialVersion.update({ where: { id: cur.id }, data: { fetchedAt: old, expiresAt: old } });
+        await db.credentialVersion.update({ where: { id: token.id }, data: { fetchedAt: old, expiresAt: old } });
+        const pruned = await pruneHistory(db);
+        expect(pruned.versions).toBeGreaterThanOrEqual(1);
+        expect(pruned.calls).toBeGreaterThanOrEqual(1);
+        expect(await db.credentialVersion.findUnique({ where: { id: stale.id } })).toBeNull();
+        expect(await db.credentialVersion.findUnique({ where: { id: cur.id } })).not.toBeNull();
+        expect(await db.credentialVersion.findUnique({ where: { id: token.id } })).not.toBeNull();
+        expect((await credentialHistory(ticket.id, { limit: 500 }))!.calls.every((c) => c.startedAt > old.toISOString())).toBe(true);
+        // Put them back to a sane state for the tests after this one.
+        await refresh({ credentialId: (await slot("access_token")).id, reason: "test" });
+        await refresh({ credentialId: ticket.id, reason: "test" });
+      });
     });
   });
 }

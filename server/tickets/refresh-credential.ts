@@ -1,16 +1,18 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { isVendor, kindSpec, VENDOR_KINDS, type CredentialKind, type VendorId } from "@/lib/credential-kinds";
+import { nextVendorDayStart } from "@/lib/vendor-day";
 import type { VendorApp } from "@/generated/sqlite/client";
 import { vendorContext } from "../apps/vendor-context";
 import { now } from "../clock";
 import { getConfig } from "../config";
 import { decrypt, encrypt, valueHash } from "../crypto";
 import { getDb, type Db } from "../db";
+import { endpointFor, quotaBlock } from "../quota/quota";
 import { fetchFromVendor } from "../vendors/registry";
 import { VendorError, type FailureClass, type Fetched } from "../vendors/types";
 import { acquireLease, releaseLease, waitForLease } from "./lease";
-import { nextRefreshAt, policyFor } from "./policy";
+import { nextRefreshAt, parsePolicyOverrides, policyFor, type PolicyOverrides } from "./policy";
 
 export type RefreshResult =
   | { credentialId: string; ok: true; joined: boolean; boundTickets?: string[] }
@@ -86,6 +88,15 @@ async function runRefresh(db: Db, { credentialId, reason, need }: { credentialId
     const vendor = slot.app.vendor;
     const spec = isVendor(vendor) ? kindSpec(vendor, slot.kind) : undefined;
     if (!isVendor(vendor) || !spec) throw new VendorError("bad-config", `unknown credential ${vendor} ${slot.kind}`);
+    // A used-up daily quota pauses scheduled calls to that endpoint until the vendor's reset; a
+    // person (the Refresh button) or a client that needs a value may still try.
+    if (need.type === "due") {
+      const blocked = await quotaBlock(db, slot.app, endpointFor(slot.app, spec.kind), now());
+      if (blocked) {
+        await db.credential.update({ where: { id: credentialId }, data: { nextRefreshAt: blocked.until, nextRefreshReason: blocked.reason } });
+        return { credentialId, ok: false, joined: false, failure: "quota-exhausted", message: blocked.reason };
+      }
+    }
     // A scheduled refresh keeps its rhythm from the time it was due, not from when it ran.
     const dueAt = need.type === "due" && slot.nextRefreshAt ? slot.nextRefreshAt : null;
     // Should this instance die mid-call, the credential is due and another instance takes over once the lease expires.
@@ -106,7 +117,7 @@ async function runRefresh(db: Db, { credentialId, reason, need }: { credentialId
     if (getConfig().logRefreshes) {
       console.log(`[refresh] ${getConfig().instanceId} ${vendor} ${spec.kind} gen ${slot.generation + 1} (${reason}, need ${need.type}) at ${startedAt.toISOString()}`);
     }
-    const stored = await storeVersion(db, { slot, appRef: slot.app.id, vendor, kind: spec.kind, fetched, fetchedAt: startedAt, dueAt, parentVersionId: parent?.versionId ?? null, reason });
+    const stored = await storeVersion(db, { slot, appRef: slot.app.id, vendor, kind: spec.kind, fetched, fetchedAt: startedAt, dueAt, parentVersionId: parent?.versionId ?? null, reason, overrides: parsePolicyOverrides(slot.app.policy) });
     return { credentialId, ok: true, joined: false, boundTickets: stored.boundTickets };
   } catch (err) {
     if (err instanceof GenerationConflict) return { credentialId, ok: true, joined: true };
@@ -131,7 +142,7 @@ async function usableParent(
 ): Promise<{ versionId: string; value: string }> {
   const parentSlot = await db.credential.findUnique({ where: { appRef_kind: { appRef: app.id, kind } } });
   if (!parentSlot) throw new VendorError("bad-config", `${app.name} has no ${kind} credential`);
-  const policy = policyFor(app.vendor as VendorId, kind);
+  const policy = policyFor(app.vendor as VendorId, kind, parsePolicyOverrides(app.policy));
   const usable = async () => {
     const v = parentSlot && (await currentVersion(db, parentSlot.id));
     const minRemaining = policy.minParentRemainingSeconds * 1000;
@@ -170,10 +181,11 @@ async function storeVersion(
     dueAt: Date | null;
     parentVersionId: string | null;
     reason: string;
+    overrides: PolicyOverrides;
   },
 ) {
   const { slot, fetched, fetchedAt } = args;
-  const policy = policyFor(args.vendor, args.kind);
+  const policy = policyFor(args.vendor, args.kind, args.overrides);
   const expiresAt = new Date(fetchedAt.getTime() + fetched.expiresIn * 1000);
   const next = nextRefreshAt(policy, fetchedAt, fetched.expiresIn, Math.random, args.dueAt);
   const hash = valueHash(fetched.value);
@@ -247,8 +259,8 @@ async function recordFailure(db: Db, credentialId: string, failure: FailureClass
     next = null;
     reason = "stopped: fix the app's configuration, then refresh by hand";
   } else if (failure === "quota-exhausted") {
-    next = new Date(t + 60 * 60_000);
-    reason = "quota exhausted: retrying in an hour";
+    next = nextVendorDayStart(new Date(t));
+    reason = "quota exhausted: scheduled refreshes paused until the vendor's daily reset at 00:00 UTC+8";
   } else if (retryAfterMs) {
     next = new Date(t + retryAfterMs);
     reason = `rate limited: retrying after ${Math.round(retryAfterMs / 1000)} s`;
@@ -258,6 +270,7 @@ async function recordFailure(db: Db, credentialId: string, failure: FailureClass
     next = new Date(t + base * (0.75 + Math.random() * 0.5));
     reason = `retry ${failures} after ${failure}`;
   }
+  if (failure === "quota-exhausted" && next) await pauseSiblings(db, slot, next, reason);
   await db.credential.update({
     where: { id: credentialId },
     data: {
@@ -270,4 +283,18 @@ async function recordFailure(db: Db, credentialId: string, failure: FailureClass
       nextRefreshReason: reason,
     },
   });
+}
+
+/** Other credentials of the app that call the same endpoint (WeChat jsapi and wx_card) wait for the reset too. */
+async function pauseSiblings(db: Db, slot: { id: string; appRef: string; kind: string }, until: Date, reason: string) {
+  const app = await db.vendorApp.findUnique({ where: { id: slot.appRef }, include: { credentials: true } });
+  if (!app) return;
+  const endpoint = endpointFor(app, slot.kind as CredentialKind);
+  const siblings = app.credentials.filter((c) => c.id !== slot.id && endpointFor(app, c.kind as CredentialKind) === endpoint).map((c) => c.id);
+  if (siblings.length) {
+    await db.credential.updateMany({
+      where: { id: { in: siblings }, nextRefreshAt: { lt: until } },
+      data: { nextRefreshAt: until, nextRefreshReason: reason },
+    });
+  }
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { now, realMs } from "../clock";
 import { getDb } from "../db";
+import { pruneHistory } from "./history";
 import { refreshCredential } from "./refresh-credential";
 
 /**
@@ -11,7 +12,14 @@ function tickMs(): number {
   return Math.max(20, Math.min(500, realMs(60_000)));
 }
 
-const state = globalThis as unknown as { tickethubScheduler?: NodeJS.Timeout; tickethubLeaseWatch?: Map<string, NodeJS.Timeout> };
+const state = globalThis as unknown as {
+  tickethubScheduler?: NodeJS.Timeout;
+  tickethubLeaseWatch?: Map<string, NodeJS.Timeout>;
+  tickethubLastPrune?: number;
+};
+
+/** History older than the retention setting goes once an hour (simulated time under a test scale). */
+const PRUNE_EVERY_MS = 3_600_000;
 
 /**
  * Runs in every instance: each tick refreshes the credentials whose next refresh is due.
@@ -45,6 +53,14 @@ export async function tick(): Promise<void> {
     select: { id: true, kind: true },
   });
   // Tokens first: a ticket due at the same time then finds a fresh token instead of renewing it.
+  if (state.tickethubLastPrune === undefined || at.getTime() - state.tickethubLastPrune >= PRUNE_EVERY_MS) {
+    state.tickethubLastPrune = at.getTime();
+    pruneHistory(getDb(), at)
+      .then((n) => {
+        if (n.versions + n.calls + n.audit > 0) console.log(`[retention] deleted ${n.versions} versions, ${n.calls} upstream calls, ${n.audit} audit events`);
+      })
+      .catch((err) => console.error(`[retention] ${err instanceof Error ? err.message : String(err)}`));
+  }
   watchHeldLeases(at).catch((err) => console.error(`[scheduler] ${err instanceof Error ? err.message : String(err)}`));
   const tokens = due.filter((c) => c.kind === "access_token");
   const tickets = due.filter((c) => c.kind !== "access_token");

@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { internalError, json, problem } from "@/server/http/problem";
+import { credentialHistory } from "@/server/tickets/history";
+
+const paramsSchema = z.object({ id: z.string().min(1).max(64).regex(/^[a-z0-9]+$/i) }).strict();
+const querySchema = z
+  .object({
+    limit: z.coerce.number({ error: "must be a whole number from 1 to 500" }).int({ error: "must be a whole number from 1 to 500" }).min(1, { error: "must be a whole number from 1 to 500" }).max(500, { error: "must be a whole number from 1 to 500" }).default(100),
+    before: z.iso.datetime({ error: "must be an ISO 8601 time such as 2026-11-22T08:00:00Z" }).optional(),
+  })
+  .strict();
+
+/** GET /api/credentials/:id/history?limit=100&before=<ISO time>: versions and upstream calls, newest first. */
+export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }) {
+  const params = paramsSchema.safeParse(await ctx.params);
+  if (!params.success) return problem(400, "Invalid credential id", "id: must be 1–64 letters or digits");
+  const query = querySchema.safeParse(Object.fromEntries(new URL(req.url).searchParams));
+  if (!query.success) {
+    const issue = query.error.issues[0]!;
+    const field = issue.code === "unrecognized_keys" ? issue.keys.join(", ") : String(issue.path[0] ?? "query");
+    const rule = issue.code === "unrecognized_keys" ? "unknown parameter (allowed: limit, before)" : issue.message;
+    return problem(400, "Invalid query", `${field}: ${rule}`, { field });
+  }
+  try {
+    const history = await credentialHistory(params.data.id, {
+      limit: query.data.limit,
+      before: query.data.before ? new Date(query.data.before) : undefined,
+    });
+    if (!history) return problem(404, "Credential not found", `No credential with id ${params.data.id}`);
+    return json(history);
+  } catch (err) {
+    return internalError(err, "GET /api/credentials/:id/history");
+  }
+}

@@ -1,0 +1,83 @@
+import "server-only";
+import { maskValue } from "@/lib/mask";
+import type { CredentialHistory } from "@/lib/credential-view";
+import { now } from "../clock";
+import { getConfig } from "../config";
+import { decrypt } from "../crypto";
+import { getDb, type Db } from "../db";
+
+/**
+ * Every version a credential has held (newest first, values masked, with the token each ticket
+ * was fetched with) and every upstream call made for it, paged by `before`.
+ */
+export async function credentialHistory(credentialId: string, opts: { limit: number; before?: Date }): Promise<CredentialHistory | null> {
+  const db = getDb();
+  const slot = await db.credential.findUnique({ where: { id: credentialId } });
+  if (!slot) return null;
+  const [versions, calls] = await Promise.all([
+    db.credentialVersion.findMany({
+      where: { credentialId, ...(opts.before ? { fetchedAt: { lt: opts.before } } : {}) },
+      orderBy: { generation: "desc" },
+      take: opts.limit,
+    }),
+    db.upstreamCall.findMany({
+      where: { credentialId, ...(opts.before ? { startedAt: { lt: opts.before } } : {}) },
+      orderBy: { startedAt: "desc" },
+      take: opts.limit,
+    }),
+  ]);
+  const parents = await db.credentialVersion.findMany({
+    where: { id: { in: versions.map((v) => v.parentVersionId).filter((id): id is string => id !== null) } },
+    select: { id: true, generation: true },
+  });
+  return {
+    serverTime: now().toISOString(),
+    credentialId,
+    retentionDays: getConfig().retentionDays,
+    versions: versions.map((v) => ({
+      id: v.id,
+      generation: v.generation,
+      current: v.id === slot.currentVersionId,
+      maskedValue: maskValue(decrypt(v.valueEnc)),
+      fetchedAt: v.fetchedAt.toISOString(),
+      expiresIn: v.expiresIn,
+      expiresAt: v.expiresAt.toISOString(),
+      vendorExpireTime: v.vendorExpireTime,
+      supersededAt: v.supersededAt?.toISOString() ?? null,
+      validUntil: v.validUntil?.toISOString() ?? null,
+      parent: v.parentVersionId ? { id: v.parentVersionId, generation: parents.find((p) => p.id === v.parentVersionId)?.generation ?? null } : null,
+    })),
+    calls: calls.map((c) => ({
+      id: c.id,
+      endpoint: c.endpoint,
+      method: c.method,
+      startedAt: c.startedAt.toISOString(),
+      latencyMs: c.latencyMs,
+      httpStatus: c.httpStatus,
+      vendorCode: c.vendorCode,
+      vendorMessage: c.vendorMessage,
+      errorClass: c.errorClass,
+    })),
+  };
+}
+
+/**
+ * Deletes what is older than the retention setting: upstream calls, audit events, and versions
+ * that are neither current, nor still inside an overlap window, nor the token a current ticket
+ * was fetched with. Returns how many rows went.
+ */
+export async function pruneHistory(db: Db = getDb(), at: Date = now()): Promise<{ versions: number; calls: number; audit: number }> {
+  const cutoff = new Date(at.getTime() - getConfig().retentionDays * 86_400_000);
+  const slots = await db.credential.findMany({ select: { currentVersionId: true } });
+  const currentIds = slots.map((s) => s.currentVersionId).filter((id): id is string => id !== null);
+  const currentParents = await db.credentialVersion.findMany({ where: { id: { in: currentIds } }, select: { parentVersionId: true } });
+  const keep = [...currentIds, ...currentParents.map((p) => p.parentVersionId).filter((id): id is string => id !== null)];
+  const [versions, calls, audit] = await Promise.all([
+    db.credentialVersion.deleteMany({
+      where: { id: { notIn: keep }, expiresAt: { lt: cutoff }, OR: [{ validUntil: null }, { validUntil: { lt: cutoff } }] },
+    }),
+    db.upstreamCall.deleteMany({ where: { startedAt: { lt: cutoff } } }),
+    db.auditEvent.deleteMany({ where: { at: { lt: cutoff } } }),
+  ]);
+  return { versions: versions.count, calls: calls.count, audit: audit.count };
+}
