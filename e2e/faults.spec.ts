@@ -1,5 +1,6 @@
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "@playwright/test";
 import { startStack, type Stack } from "./support/stack";
+import { refreshRow } from "./support/ui";
 
 // The fault matrix as ops see it: for each vendor failure, the overview shows the status, the
 // last error and the next attempt, and clients keep getting the last good ticket while it is valid.
@@ -16,13 +17,16 @@ async function servedTicket(request: APIRequestContext, baseUrl: string): Promis
   return ticket.ticket;
 }
 
+async function credential(request: APIRequestContext, baseUrl: string, kind: string): Promise<{ id: string; generation: number }> {
+  const list = await (await request.get(`${baseUrl}/api/credentials`)).json();
+  return list.credentials.find((c: { vendor: string; kind: string }) => c.vendor === "wechat" && c.kind === kind);
+}
+
 async function fault(stack: Stack, body: Record<string, unknown> | null) {
   await fetch(`${stack.sandboxUrl}/__sandbox/faults`, body ? { method: "POST", body: JSON.stringify(body) } : { method: "DELETE" });
 }
 
-async function refresh(page: Page, row: string) {
-  await page.getByRole("row", { name: row }).getByRole("button", { name: `Refresh ${row}` }).click();
-}
+const refresh = refreshRow;
 
 test.describe("vendor failures as ops see them", () => {
   let stack: Stack;
@@ -69,10 +73,10 @@ test.describe("vendor failures as ops see them", () => {
     });
   }
 
-  test("invalid credential: the token is renewed once and the ticket fetched with it; nothing shows as failing", async ({ page }) => {
+  test("invalid credential: the token is renewed once and the ticket fetched with it; nothing shows as failing", async ({ page, request }) => {
     await fault(stack, null);
     await page.goto(stack.baseUrl);
-    const tokenGen = async () => Number((await page.getByRole("row", { name: TOKEN_ROW }).textContent())?.match(/generation (\d+)/)?.[1]);
+    const tokenGen = async () => (await credential(request, stack.baseUrl, "access_token")).generation;
     const before = await tokenGen();
     await fault(stack, { endpoint: "wechat /cgi-bin/ticket/getticket", mode: "invalid-credential", times: 1 });
     await refresh(page, ROW);
@@ -101,8 +105,14 @@ test.describe("vendor failures as ops see them", () => {
   });
 
   test("history API: versions with lineage and the upstream calls, bad queries named", async ({ request }) => {
-    const list = await (await request.get(`${stack.baseUrl}/api/credentials`)).json();
-    const ticket = list.credentials.find((c: { vendor: string; kind: string }) => c.vendor === "wechat" && c.kind === "jsapi_ticket");
+    await fault(stack, null);
+    const id = (await credential(request, stack.baseUrl, "jsapi_ticket")).id;
+    const refreshApi = () => request.post(`${stack.baseUrl}/api/credentials/${id}/refresh`);
+    expect((await refreshApi()).status()).toBe(200);
+    await fault(stack, { endpoint: "wechat /cgi-bin/ticket/getticket", mode: "busy", times: 1 });
+    expect((await refreshApi()).status()).toBe(502);
+    expect((await refreshApi()).status()).toBe(200);
+    const ticket = await credential(request, stack.baseUrl, "jsapi_ticket");
     const res = await request.get(`${stack.baseUrl}/api/credentials/${ticket.id}/history?limit=50`);
     expect(res.status()).toBe(200);
     const h = await res.json();

@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { sandboxStats, startStack, type Stack } from "./support/stack";
+import { refreshRow } from "./support/ui";
 
 const TICKET_ROW = "WeChat demo jsapi ticket";
 
@@ -82,7 +83,7 @@ test.describe("overview on the embedded default (SQLite + sandbox)", () => {
       const before = await sandboxStats(stack.sandboxUrl);
       const oldValue = await maskedValue(page, TICKET_ROW);
       const oldLeft = await remaining(page, TICKET_ROW);
-      await row.getByRole("button", { name: `Refresh ${TICKET_ROW}` }).click();
+      await refreshRow(page, TICKET_ROW);
       await expect(row.getByRole("status")).toContainText("Refreshed");
       await expect.poll(() => maskedValue(page, TICKET_ROW)).not.toBe(oldValue);
       const newLeft = await remaining(page, TICKET_ROW);
@@ -118,4 +119,67 @@ test("a restart keeps the stored ticket and calls no vendor while it is valid", 
     await second?.stop();
     await first.stop();
   }
+});
+
+test.describe("the Refresh confirmation", () => {
+  let stack: Stack;
+  test.beforeAll(async () => {
+    stack = await startStack();
+  });
+  test.afterAll(async () => {
+    await stack?.stop();
+  });
+
+  test("says what the call costs, and Cancel or Escape makes no call", async ({ page }) => {
+    await page.goto(stack.baseUrl);
+    const name = "WeChat demo Access token";
+    const row = page.getByRole("row", { name, exact: true });
+    await expect(row.getByRole("timer")).toBeVisible();
+    const calls = async () => (await sandboxStats(stack.sandboxUrl)).calls["wechat /cgi-bin/token"] ?? 0;
+    const before = await calls();
+    const dialog = page.getByRole("dialog", { name: `Refresh ${name}?` });
+
+    await row.getByRole("button", { name: `Refresh ${name}` }).click();
+    await expect(dialog).toBeVisible();
+    await expect(dialog).toContainText("/cgi-bin/token");
+    await expect(dialog.getByTestId("quota-cost")).toHaveText(/^Quota: this uses 1 of the \d+ calls left today \(\d+ \/ 2000 used\)\.$/);
+    await expect(dialog.getByRole("button", { name: "Refresh now" })).toBeFocused();
+    await page.screenshot({ path: "e2e/screenshots/refresh-confirm-1280.png" });
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await expect(dialog).toBeHidden();
+
+    await row.getByRole("button", { name: `Refresh ${name}` }).click();
+    await expect(dialog).toBeVisible();
+    await page.keyboard.press("Escape");
+    await expect(dialog).toBeHidden();
+    await page.waitForTimeout(500);
+    expect(await calls()).toBe(before);
+
+    // Enter confirms (the confirm button has focus).
+    await row.getByRole("button", { name: `Refresh ${name}` }).click();
+    await page.keyboard.press("Enter");
+    await expect(row.getByRole("status")).toContainText("Refreshed");
+    expect(await calls()).toBe(before + 1);
+  });
+
+  test("a refresh already running elsewhere is joined, not repeated", async ({ page }) => {
+    await page.goto(stack.baseUrl);
+    const row = page.getByRole("row", { name: TICKET_ROW });
+    await expect(row.getByRole("timer")).toBeVisible();
+    const calls = async () => (await sandboxStats(stack.sandboxUrl)).calls["wechat /cgi-bin/ticket/getticket"] ?? 0;
+    const list = await (await fetch(`${stack.baseUrl}/api/credentials`)).json();
+    const id = list.credentials.find((c: { vendor: string; kind: string }) => c.vendor === "wechat" && c.kind === "jsapi_ticket").id;
+    await fetch(`${stack.sandboxUrl}/__sandbox/faults`, { method: "POST", body: JSON.stringify({ endpoint: "wechat /cgi-bin/ticket/getticket", latencyMs: 4_000, times: 1 }) });
+    const before = await calls();
+    // Someone else (another browser, the scheduler) starts a refresh.
+    const elsewhere = fetch(`${stack.baseUrl}/api/credentials/${id}/refresh`, { method: "POST" });
+    await expect(row.getByRole("button", { name: `Refresh ${TICKET_ROW}` })).toHaveText("Refreshing…");
+    await row.getByRole("button", { name: `Refresh ${TICKET_ROW}` }).click();
+    const dialog = page.getByRole("dialog", { name: `Refresh ${TICKET_ROW}?` });
+    await expect(dialog).toContainText("A refresh is already running");
+    await dialog.getByRole("button", { name: "Join the running refresh" }).click();
+    await expect(row.getByRole("status")).toContainText("Joined a refresh already running", { timeout: 10_000 });
+    await elsewhere;
+    expect(await calls()).toBe(before + 1);
+  });
 });

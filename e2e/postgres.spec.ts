@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { startPostgres, type PgCluster } from "../scripts/lib/postgres";
 import { sandboxStats, startStack, type Stack } from "./support/stack";
+import { refreshRow } from "./support/ui";
 
 const TICKET_ROW = "WeChat demo jsapi ticket";
 
@@ -24,7 +25,7 @@ test.describe("the same flow on PostgreSQL (DATABASE_URL=postgresql://…)", () 
       const first = await masked.textContent();
 
       const before = await sandboxStats(stack.sandboxUrl);
-      await row.getByRole("button", { name: `Refresh ${TICKET_ROW}` }).click();
+      await refreshRow(page, TICKET_ROW);
       await expect(row.getByRole("status")).toContainText("Refreshed");
       await expect(masked).not.toHaveText(first ?? "");
       const after = await sandboxStats(stack.sandboxUrl);

@@ -1,15 +1,13 @@
 "use client";
 import type { ReactNode } from "react";
-import { useRefreshCredential } from "@/lib/api/credentials";
 import type { CredentialView } from "@/lib/credential-view";
 import { Countdown } from "@/components/ui/countdown";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { useNow } from "@/components/ui/use-now";
+import { RefreshAction } from "./refresh-action";
 import { formatDuration, remainingSeconds } from "@/lib/time";
 
 export function CredentialRow({ credential: c, clockOffsetMs }: { credential: CredentialView; clockOffsetMs: number }) {
-  const refresh = useRefreshCredential();
-  const busy = refresh.isPending || c.refreshing;
   const rowLabel = `${c.appName} ${c.kindLabel}`;
   return (
     <tr aria-label={rowLabel} className="grid grid-cols-2 gap-x-2 border-t border-slate-200 py-2 align-top md:table-row md:py-0 dark:border-slate-800">
@@ -59,24 +57,7 @@ export function CredentialRow({ credential: c, clockOffsetMs }: { credential: Cr
         )}
       </Cell>
       <Cell label="" className="col-span-2 md:text-right">
-        <button
-          type="button"
-          onClick={() => refresh.mutate(c.id)}
-          disabled={busy}
-          aria-label={`Refresh ${rowLabel}`}
-          className="inline-flex items-center gap-2 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium shadow-sm hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 disabled:cursor-wait disabled:opacity-60 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800"
-        >
-          {busy && <span aria-hidden className="h-3 w-3 animate-spin rounded-full border-2 border-slate-400 border-t-transparent" />}
-          {busy ? "Refreshing…" : "Refresh"}
-        </button>
-        <div role="status" aria-live="polite" className="mt-1 text-xs">
-          {refresh.isError && <span className="text-red-700 dark:text-red-400">{refresh.error.message}</span>}
-          {refresh.isSuccess && (
-            <span className="text-emerald-700 dark:text-emerald-400">
-              {refresh.data.joined ? "Joined a refresh already running" : "Refreshed"} · generation {refresh.data.credential.generation}
-            </span>
-          )}
-        </div>
+        <RefreshAction credential={c} label={rowLabel} />
       </Cell>
     </tr>
   );
