@@ -2,4 +2,5 @@
 export const credentialKeys = {
   all: ["credentials"] as const,
   list: () => [...credentialKeys.all, "list"] as const,
+  history: (id: string) => [...credentialKeys.all, "history", id] as const,
 };

@@ -18,7 +18,9 @@ export function CredentialRow({ credential: c, clockOffsetMs }: { credential: Cr
         </div>
       </Cell>
       <Cell label="Credential">
-        <div>{c.kindLabel}</div>
+        <a href={`/credentials/${c.id}`} className="text-sky-700 hover:underline focus-visible:outline-2 focus-visible:outline-sky-600 dark:text-sky-400">
+          {c.kindLabel}
+        </a>
         <div className="text-xs text-slate-500 dark:text-slate-400">generation {c.generation}</div>
       </Cell>
       <Cell label="Value" className="col-span-2">

@@ -1,6 +1,7 @@
 "use client";
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { credentialListSchema, refreshResponseSchema, type CredentialList } from "@/lib/credential-view";
+import { z } from "zod";
+import { credentialHistorySchema, credentialListSchema, refreshResponseSchema, type CredentialList } from "@/lib/credential-view";
 import { credentialKeys } from "@/lib/query-keys";
 import { ServerClock } from "@/lib/server-clock";
 import { fetchJson } from "./fetch-json";
@@ -38,5 +39,32 @@ export function useRefreshCredential() {
       );
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: credentialKeys.all }),
+  });
+}
+
+/** One credential, from the same polled list the overview uses. */
+export function useCredential(id: string) {
+  return useQuery({
+    ...credentialsQuery,
+    select: (data) => ({ credential: data.credentials.find((c) => c.id === id) ?? null, clockOffsetMs: data.clockOffsetMs }),
+  });
+}
+
+export function useCredentialHistory(id: string) {
+  return useQuery({
+    queryKey: credentialKeys.history(id),
+    queryFn: () => fetchJson(`/api/credentials/${encodeURIComponent(id)}/history?limit=200`, credentialHistorySchema, { cache: "no-store" }),
+    refetchInterval: 5_000,
+  });
+}
+
+const revealSchema = z.object({ value: z.string(), generation: z.number() });
+
+/** Reveal or copy a value: the server audits it. */
+export function revealValue(id: string, action: "reveal" | "copy", versionId?: string) {
+  return fetchJson(`/api/credentials/${encodeURIComponent(id)}/reveal`, revealSchema, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ action, ...(versionId ? { versionId } : {}) }),
   });
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { now } from "@/server/clock";
+import { getDb } from "@/server/db";
 import { internalError, json, problem } from "@/server/http/problem";
 import { listCredentials } from "@/server/tickets/list-credentials";
 import { NotFoundError, refreshCredential } from "@/server/tickets/refresh-credential";
@@ -13,6 +14,15 @@ export async function POST(_req: Request, ctx: { params: Promise<{ id: string }>
     const result = await refreshCredential({ credentialId: params.data.id, reason: "manual" });
     const [credential] = await listCredentials({ credentialId: params.data.id });
     if (!credential) return problem(404, "Credential not found", `No credential with id ${params.data.id}`);
+    await getDb().auditEvent.create({
+      data: {
+        actor: "dashboard",
+        action: "credential.refresh",
+        target: credential.id,
+        outcome: result.ok ? (result.joined ? "joined a running refresh" : "refreshed") : `failed: ${result.failure}`,
+        detail: `${credential.appName} ${credential.kind} generation ${credential.generation}${result.ok ? "" : `: ${result.message}`}`,
+      },
+    });
     if (!result.ok) {
       return problem(502, "Refresh failed", result.message, { failure: result.failure, credential, serverTime: now().toISOString() });
     }

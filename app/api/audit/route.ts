@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { getDb } from "@/server/db";
+import { internalError, json, problem } from "@/server/http/problem";
+import { now } from "@/server/clock";
+
+const querySchema = z
+  .object({
+    limit: z.coerce.number({ error: "must be a whole number from 1 to 500" }).int({ error: "must be a whole number from 1 to 500" }).min(1, { error: "must be a whole number from 1 to 500" }).max(500, { error: "must be a whole number from 1 to 500" }).default(100),
+    target: z.string().regex(/^[a-z0-9]{1,64}$/i, { error: "must be an id (letters and digits)" }).optional(),
+  })
+  .strict();
+
+/** GET /api/audit?limit=100&target=<id>: manual actions, newest first. */
+export async function GET(req: Request) {
+  const query = querySchema.safeParse(Object.fromEntries(new URL(req.url).searchParams));
+  if (!query.success) {
+    const issue = query.error.issues[0]!;
+    const field = issue.code === "unrecognized_keys" ? issue.keys.join(", ") : String(issue.path[0] ?? "query");
+    const rule = issue.code === "unrecognized_keys" ? "unknown parameter (allowed: limit, target)" : issue.message;
+    return problem(400, "Invalid query", `${field}: ${rule}`, { field });
+  }
+  try {
+    const events = await getDb().auditEvent.findMany({
+      where: query.data.target ? { target: query.data.target } : {},
+      orderBy: { at: "desc" },
+      take: query.data.limit,
+    });
+    return json({
+      serverTime: now().toISOString(),
+      events: events.map((e) => ({ id: e.id, at: e.at.toISOString(), actor: e.actor, action: e.action, target: e.target, outcome: e.outcome, detail: e.detail })),
+    });
+  } catch (err) {
+    return internalError(err, "GET /api/audit");
+  }
+}

@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { internalError, json, problem } from "@/server/http/problem";
+import { revealValue } from "@/server/tickets/reveal";
+
+const paramsSchema = z.object({ id: z.string().min(1).max(64).regex(/^[a-z0-9]+$/i) }).strict();
+const bodySchema = z
+  .object({
+    action: z.enum(["reveal", "copy"], { error: 'must be "reveal" or "copy"' }),
+    versionId: z.string().regex(/^[a-z0-9]{1,64}$/i, { error: "must be a version id (letters and digits)" }).optional(),
+  })
+  .strict();
+
+/** POST /api/credentials/:id/reveal {action, versionId?} → {value, generation}; audited. */
+export async function POST(req: Request, ctx: { params: Promise<{ id: string }> }) {
+  const params = paramsSchema.safeParse(await ctx.params);
+  if (!params.success) return problem(400, "Invalid credential id", "id: must be 1–64 letters or digits");
+  const raw = await req.json().catch(() => undefined);
+  if (raw === undefined) return problem(400, "Invalid body", "body: must be a JSON object", { field: "body" });
+  const body = bodySchema.safeParse(raw);
+  if (!body.success) {
+    const issue = body.error.issues[0]!;
+    const field = issue.code === "unrecognized_keys" ? issue.keys.join(", ") : String(issue.path[0] ?? "body");
+    const rule = issue.code === "unrecognized_keys" ? "unknown field (allowed: action, versionId)" : issue.message;
+    return problem(400, "Invalid body", `${field}: ${rule}`, { field });
+  }
+  try {
+    const revealed = await revealValue({ credentialId: params.data.id, versionId: body.data.versionId ?? null, action: body.data.action, actor: "dashboard" });
+    if (!revealed) return problem(404, "Not found", `No such credential or version: ${params.data.id}${body.data.versionId ? ` / ${body.data.versionId}` : ""}`);
+    return json(revealed);
+  } catch (err) {
+    return internalError(err, "POST /api/credentials/:id/reveal");
+  }
+}

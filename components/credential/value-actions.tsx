@@ -1,0 +1,53 @@
+"use client";
+import { useState } from "react";
+import { revealValue } from "@/lib/api/credentials";
+
+/** A masked value with Reveal/Hide and Copy; both go through the server, which audits them. */
+export function ValueActions({ credentialId, versionId, masked, label }: { credentialId: string; versionId?: string; masked: string; label: string }) {
+  const [shown, setShown] = useState<string | null>(null);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function run(action: "reveal" | "copy") {
+    setBusy(true);
+    setMessage(null);
+    try {
+      const { value } = await revealValue(credentialId, action, versionId);
+      if (action === "reveal") {
+        setShown(value);
+      } else {
+        try {
+          await navigator.clipboard.writeText(value);
+          setMessage({ ok: true, text: "Copied to the clipboard" });
+        } catch {
+          setMessage({ ok: false, text: "The browser blocked clipboard access: use Reveal and copy by hand" });
+        }
+      }
+    } catch (err) {
+      setMessage({ ok: false, text: err instanceof Error ? err.message : String(err) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const button =
+    "rounded-md border border-slate-300 px-2.5 py-1 text-xs font-medium hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 disabled:opacity-60 dark:border-slate-600 dark:hover:bg-slate-800";
+  return (
+    <div className="space-y-1">
+      <div className="flex flex-wrap items-center gap-2">
+        <code aria-label={`${label} value`} className="break-all rounded bg-slate-100 px-1.5 py-0.5 font-mono text-sm dark:bg-slate-800">
+          {shown ?? masked}
+        </code>
+        <button type="button" className={button} disabled={busy} onClick={() => (shown ? setShown(null) : run("reveal"))} aria-label={`${shown ? "Hide" : "Reveal"} ${label}`}>
+          {shown ? "Hide" : "Reveal"}
+        </button>
+        <button type="button" className={button} disabled={busy} onClick={() => run("copy")} aria-label={`Copy ${label}`}>
+          Copy
+        </button>
+      </div>
+      <p role="status" aria-live="polite" className={`text-xs ${message?.ok ? "text-emerald-700 dark:text-emerald-400" : "text-red-700 dark:text-red-400"}`}>
+        {message?.text}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,96 @@
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { startStack, type Stack } from "./support/stack";
+import { refreshDetail } from "./support/ui";
+
+const WECHAT = { appid: "wx000000000000demo", secret: "demo-wechat-secret" };
+
+async function served(request: APIRequestContext, baseUrl: string) {
+  const p = `${baseUrl}/api/proxy/wechat/cgi-bin`;
+  const token = (await (await request.get(`${p}/token?grant_type=client_credential&appid=${WECHAT.appid}&secret=${WECHAT.secret}`)).json()).access_token as string;
+  const ticket = (await (await request.get(`${p}/ticket/getticket?access_token=${encodeURIComponent(token)}&type=jsapi`)).json()).ticket as string;
+  return { token, ticket };
+}
+
+test.describe("credential detail", () => {
+  let stack: Stack;
+  test.beforeAll(async () => {
+    stack = await startStack();
+  });
+  test.afterAll(async () => {
+    await stack?.stop();
+  });
+
+  test("from the overview: masked value, Reveal and Copy (audited), lineage, versions and the call log", async ({ page, context, request }) => {
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: stack.baseUrl });
+    await page.goto(stack.baseUrl);
+    const row = page.getByRole("row", { name: "WeChat demo jsapi ticket" });
+    await expect(row.getByRole("timer")).toBeVisible();
+    await row.getByRole("link", { name: "jsapi ticket" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("WeChat demo · jsapi ticket");
+    const id = page.url().split("/").pop()!;
+
+    const { ticket } = await served(request, stack.baseUrl);
+    const value = page.getByLabel("current value value");
+    await expect(value).toHaveText(/••••••/);
+    await expect(value).not.toHaveText(ticket);
+    await page.getByRole("button", { name: "Reveal current value" }).click();
+    await expect(value).toHaveText(ticket);
+    await page.getByRole("button", { name: "Hide current value" }).click();
+    await expect(value).toHaveText(/••••••/);
+    await page.getByRole("button", { name: "Copy current value" }).click();
+    await expect(page.getByText("Copied to the clipboard")).toBeVisible();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(ticket);
+
+    const audit = await (await request.get(`${stack.baseUrl}/api/audit?target=${id}`)).json();
+    expect(audit.events.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(["credential.reveal", "credential.copy"]));
+    expect(JSON.stringify(audit)).not.toContain(ticket);
+
+    await expect(page.getByText("Vendor says")).toBeVisible();
+    await expect(page.getByRole("table", { name: /Every call made to the vendor/ })).toContainText("GET /cgi-bin/ticket/getticket");
+    await expect(page.getByRole("table", { name: /Every version/ }).getByRole("row")).toHaveCount(2); // header + generation 1
+    await expect(page.getByRole("img", { name: /Upstream call latency/ })).toBeVisible();
+    await page.screenshot({ path: "e2e/screenshots/detail-1280.png", fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: "e2e/screenshots/detail-390.png", fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // Lineage: the ticket names the token it was fetched with, and links to it.
+    await page.getByLabel("lineage").getByRole("link", { name: "Access token generation 1" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("WeChat demo · Access token");
+  });
+
+  test("a token refresh shows the superseded value with its overlap window; a new version lands in the timeline", async ({ page, request }) => {
+    const list = await (await request.get(`${stack.baseUrl}/api/credentials`)).json();
+    const token = list.credentials.find((c: { vendor: string; kind: string }) => c.vendor === "wechat" && c.kind === "access_token");
+    await page.goto(`${stack.baseUrl}/credentials/${token.id}`);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("WeChat demo · Access token");
+    const versions = page.getByRole("table", { name: /Every version/ }).getByRole("row");
+    const before = await versions.count();
+    const old = (await served(request, stack.baseUrl)).token;
+    await refreshDetail(page, "WeChat demo Access token");
+    await expect(page.getByRole("status").filter({ hasText: "Refreshed" })).toBeVisible();
+    await expect(versions).toHaveCount(before + 1);
+    await expect(page.getByText("Previous value (in the vendor's overlap window)")).toBeVisible();
+    await expect(page.getByText(/still valid 4m [45]\ds/)).toBeVisible();
+    await page.getByRole("button", { name: "Reveal previous value" }).click();
+    await expect(page.getByLabel("previous value value")).toHaveText(old);
+  });
+
+  test("an unknown id says so instead of failing", async ({ page }) => {
+    await page.goto(`${stack.baseUrl}/credentials/doesnotexist`);
+    await expect(page.getByText("No credential with id doesnotexist.")).toBeVisible();
+    await expect(page.getByRole("link", { name: "Back to the overview" })).toBeVisible();
+  });
+
+  test("bad reveal requests get a 400 naming the field", async ({ request }) => {
+    const list = await (await request.get(`${stack.baseUrl}/api/credentials`)).json();
+    const id = list.credentials[0].id;
+    const bad = await request.post(`${stack.baseUrl}/api/credentials/${id}/reveal`, { data: { action: "show" } });
+    expect(bad.status()).toBe(400);
+    expect(await bad.json()).toMatchObject({ field: "action", detail: 'action: must be "reveal" or "copy"' });
+    const extra = await request.post(`${stack.baseUrl}/api/credentials/${id}/reveal`, { data: { action: "reveal", all: true } });
+    expect((await extra.json()).detail).toBe("all: unknown field (allowed: action, versionId)");
+    expect((await request.post(`${stack.baseUrl}/api/credentials/${id}/reveal`, { data: "nope" })).status()).toBe(400);
+    expect((await request.post(`${stack.baseUrl}/api/credentials/${id}/reveal`, { data: { action: "reveal", versionId: "unknown1" } })).status()).toBe(404);
+  });
+});
