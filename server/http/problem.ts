@@ -17,3 +17,21 @@ export function internalError(err: unknown, where: string): Response {
 export function json(body: unknown, init: ResponseInit = {}): Response {
   return Response.json(body, { ...init, headers: { "cache-control": "no-store", ...init.headers } });
 }
+
+/**
+ * A 400 for input that failed its zod schema: names the first offending field and the rule it
+ * broke (unknown fields are listed with the allowed ones), e.g. `limit: must be a whole number`.
+ */
+export function invalidInput(
+  error: { issues: readonly ({ code: string; path: readonly PropertyKey[]; message: string } & { keys?: readonly string[] })[] },
+  what: "query" | "body",
+  allowed: readonly string[],
+): Response {
+  const issue = error.issues[0];
+  const unknown = issue?.code === "unrecognized_keys";
+  const field = unknown ? (issue.keys ?? []).join(", ") : String(issue?.path[0] ?? what);
+  const rule = unknown
+    ? `unknown ${what === "query" ? "parameter" : "field"} (allowed: ${allowed.join(", ")})`
+    : (issue?.message ?? "is invalid");
+  return problem(400, what === "query" ? "Invalid query" : "Invalid body", `${field}: ${rule}`, { field });
+}

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { getDb } from "@/server/db";
-import { internalError, json, problem } from "@/server/http/problem";
+import { internalError, invalidInput, json, problem } from "@/server/http/problem";
 import { now } from "@/server/clock";
 
 const querySchema = z
@@ -14,10 +14,7 @@ const querySchema = z
 export async function GET(req: Request) {
   const query = querySchema.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!query.success) {
-    const issue = query.error.issues[0]!;
-    const field = issue.code === "unrecognized_keys" ? issue.keys.join(", ") : String(issue.path[0] ?? "query");
-    const rule = issue.code === "unrecognized_keys" ? "unknown parameter (allowed: limit, target)" : issue.message;
-    return problem(400, "Invalid query", `${field}: ${rule}`, { field });
+    return invalidInput(query.error, "query", ["limit", "target"]);
   }
   try {
     const events = await getDb().auditEvent.findMany({

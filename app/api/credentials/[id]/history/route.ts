@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { internalError, json, problem } from "@/server/http/problem";
+import { internalError, invalidInput, json, problem } from "@/server/http/problem";
 import { credentialHistory } from "@/server/tickets/history";
 
 const paramsSchema = z.object({ id: z.string().min(1).max(64).regex(/^[a-z0-9]+$/i) }).strict();
@@ -16,10 +16,7 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
   if (!params.success) return problem(400, "Invalid credential id", "id: must be 1–64 letters or digits");
   const query = querySchema.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!query.success) {
-    const issue = query.error.issues[0]!;
-    const field = issue.code === "unrecognized_keys" ? issue.keys.join(", ") : String(issue.path[0] ?? "query");
-    const rule = issue.code === "unrecognized_keys" ? "unknown parameter (allowed: limit, before)" : issue.message;
-    return problem(400, "Invalid query", `${field}: ${rule}`, { field });
+    return invalidInput(query.error, "query", ["limit", "before"]);
   }
   try {
     const history = await credentialHistory(params.data.id, {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { internalError, json, problem } from "@/server/http/problem";
+import { internalError, invalidInput, json, problem } from "@/server/http/problem";
 import { revealValue } from "@/server/tickets/reveal";
 
 const paramsSchema = z.object({ id: z.string().min(1).max(64).regex(/^[a-z0-9]+$/i) }).strict();
@@ -18,10 +18,7 @@ export async function POST(req: Request, ctx: { params: Promise<{ id: string }> 
   if (raw === undefined) return problem(400, "Invalid body", "body: must be a JSON object", { field: "body" });
   const body = bodySchema.safeParse(raw);
   if (!body.success) {
-    const issue = body.error.issues[0]!;
-    const field = issue.code === "unrecognized_keys" ? issue.keys.join(", ") : String(issue.path[0] ?? "body");
-    const rule = issue.code === "unrecognized_keys" ? "unknown field (allowed: action, versionId)" : issue.message;
-    return problem(400, "Invalid body", `${field}: ${rule}`, { field });
+    return invalidInput(body.error, "body", ["action", "versionId"]);
   }
   try {
     const revealed = await revealValue({ credentialId: params.data.id, versionId: body.data.versionId ?? null, action: body.data.action, actor: "dashboard" });
