@@ -25,6 +25,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <a href="/" className="rounded px-2 py-1 font-medium text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800">
                 Overview
               </a>
+              <a href="/nonce" className="rounded px-2 py-1 font-medium text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800">
+                NONCE desk
+              </a>
             </nav>
           </div>
         </header>

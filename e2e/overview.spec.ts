@@ -183,3 +183,36 @@ test.describe("the Refresh confirmation", () => {
     expect(await calls()).toBe(before + 1);
   });
 });
+
+test.describe("filters and search", () => {
+  let stack: Stack;
+  test.beforeAll(async () => {
+    stack = await startStack();
+  });
+  test.afterAll(async () => {
+    await stack?.stop();
+  });
+
+  test("narrow the table by search, vendor and health, and say when nothing matches", async ({ page }) => {
+    await page.goto(stack.baseUrl);
+    const table = page.getByRole("table", { name: /Credentials of every app/ });
+    const rows = table.locator("tbody tr");
+    await expect(rows).toHaveCount(9);
+    const filters = page.getByRole("search", { name: "Filter credentials" });
+
+    await filters.getByLabel("Search").fill("feishu");
+    await expect(rows).toHaveCount(2);
+    await expect(filters).toContainText("Showing 2 of 9");
+    await filters.getByLabel("Search").fill("");
+
+    await filters.getByLabel("Vendor").selectOption({ label: "Tencent FaceID" });
+    await expect(rows).toHaveCount(2);
+    await expect(rows.first()).toContainText("FaceID demo");
+
+    await filters.getByLabel("Health").selectOption({ label: "Failing" });
+    await expect(table).toContainText("No credential matches these filters.");
+    await filters.getByRole("button", { name: "Clear filters" }).click();
+    await expect(rows).toHaveCount(9);
+    await expect(page.getByLabel("summary")).toHaveText("9 healthy");
+  });
+});

@@ -4,3 +4,8 @@ export const credentialKeys = {
   list: () => [...credentialKeys.all, "list"] as const,
   history: (id: string) => [...credentialKeys.all, "history", id] as const,
 };
+
+export const nonceKeys = {
+  all: ["nonces"] as const,
+  list: () => [...nonceKeys.all, "list"] as const,
+};

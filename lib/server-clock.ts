@@ -25,3 +25,6 @@ export class ServerClock {
     return best?.offsetMs ?? 0;
   }
 }
+
+/** The browser's one estimate, fed by every API answer that carries `serverTime`. */
+export const serverClock = new ServerClock();

@@ -3,7 +3,8 @@ import type { ReactNode } from "react";
 import { useCredential, useCredentialHistory, useCredentials } from "@/lib/api/credentials";
 import { formatDuration, remainingSeconds } from "@/lib/time";
 import { Countdown } from "@/components/ui/countdown";
-import { StatusBadge } from "@/components/ui/status-badge";
+import { HealthBadge } from "@/components/ui/status-badge";
+import { healthOf } from "@/lib/health";
 import { useNow } from "@/components/ui/use-now";
 import { RefreshAction } from "@/components/overview/refresh-action";
 import { HistoryChart } from "./history-chart";
@@ -52,7 +53,7 @@ export function CredentialDetail({ id }: { id: string }) {
           </p>
         </div>
         <div className="flex items-start gap-3">
-          <StatusBadge status={c.status} />
+          <HealthBadge health={healthOf(c, now || Date.now(), offset)} />
           <div>
             <RefreshAction credential={c} label={label} align="left" />
           </div>

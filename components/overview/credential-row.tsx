@@ -2,12 +2,13 @@
 import type { ReactNode } from "react";
 import type { CredentialView } from "@/lib/credential-view";
 import { Countdown } from "@/components/ui/countdown";
-import { StatusBadge } from "@/components/ui/status-badge";
+import { HealthBadge } from "@/components/ui/status-badge";
+import type { Health } from "@/lib/health";
 import { useNow } from "@/components/ui/use-now";
 import { RefreshAction } from "./refresh-action";
 import { formatDuration, remainingSeconds } from "@/lib/time";
 
-export function CredentialRow({ credential: c, clockOffsetMs }: { credential: CredentialView; clockOffsetMs: number }) {
+export function CredentialRow({ credential: c, clockOffsetMs, health }: { credential: CredentialView; clockOffsetMs: number; health: Health }) {
   const rowLabel = `${c.appName} ${c.kindLabel}`;
   return (
     <tr aria-label={rowLabel} className="grid grid-cols-2 gap-x-2 border-t border-slate-200 py-2 align-top md:table-row md:py-0 dark:border-slate-800">
@@ -41,7 +42,7 @@ export function CredentialRow({ credential: c, clockOffsetMs }: { credential: Cr
         {c.current ? <Countdown expiresAt={c.current.expiresAt} lifetime={c.current.expiresIn} clockOffsetMs={clockOffsetMs} /> : "—"}
       </Cell>
       <Cell label="Status">
-        <StatusBadge status={c.status} />
+        <HealthBadge health={health} />
         {c.lastError && (
           <p className="mt-1 max-w-64 text-xs text-red-700 dark:text-red-400">
             {c.lastError.class ? `${c.lastError.class}: ` : ""}

@@ -1,10 +1,17 @@
 "use client";
+import { useId, useState } from "react";
 import { useCredentials } from "@/lib/api/credentials";
-import { statusLabel } from "@/components/ui/status-badge";
+import { HEALTHS, HEALTH_LABELS, healthOf, healthSummary, type Health } from "@/lib/health";
+import { useNow } from "@/components/ui/use-now";
 import { CredentialRow } from "./credential-row";
 
 export function Overview() {
   const { data, error, isPending, refetch, isFetching } = useCredentials();
+  const now = useNow();
+  const [vendor, setVendor] = useState("");
+  const [health, setHealth] = useState<Health | "">("");
+  const [search, setSearch] = useState("");
+  const ids = { vendor: useId(), health: useId(), search: useId() };
 
   if (isPending) {
     return (
@@ -25,12 +32,18 @@ export function Overview() {
     );
   }
 
-  const counts = new Map<string, number>();
-  for (const c of data.credentials) counts.set(c.status, (counts.get(c.status) ?? 0) + 1);
-  const summary = (["active", "failing", "expired", "pending"] as const)
-    .filter((s) => counts.get(s))
-    .map((s) => `${counts.get(s)} ${statusLabel(s).toLowerCase()}`)
-    .join(" · ");
+  const rows = data.credentials.map((c) => ({ c, health: healthOf(c, now || Date.now(), data.clockOffsetMs) }));
+  const summary = healthSummary(rows.map((r) => r.health));
+  const vendors = [...new Map(data.credentials.map((c) => [c.vendor, c.vendorLabel])).entries()];
+  const needle = search.trim().toLowerCase();
+  const shown = rows.filter(
+    ({ c, health: h }) =>
+      (!vendor || c.vendor === vendor) &&
+      (!health || h === health) &&
+      (!needle || [c.appName, c.appId, c.kindLabel, c.kind, c.vendorLabel].some((f) => f.toLowerCase().includes(needle))),
+  );
+  const filtered = Boolean(vendor || health || needle);
+  const control = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-950";
 
   return (
     <section aria-labelledby="overview-title" className="space-y-4">
@@ -47,6 +60,41 @@ export function Overview() {
           {isFetching && <span className="sr-only"> updating</span>}
         </p>
       </div>
+
+      {data.credentials.length > 0 && (
+        <form role="search" aria-label="Filter credentials" className="flex flex-wrap items-end gap-3" onSubmit={(e) => e.preventDefault()}>
+          <div className="flex flex-col gap-1">
+            <label htmlFor={ids.search} className="text-xs font-medium text-slate-600 dark:text-slate-400">Search</label>
+            <input id={ids.search} type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="app, app id or credential" className={`${control} w-64`} />
+          </div>
+          <div className="flex flex-col gap-1">
+            <label htmlFor={ids.vendor} className="text-xs font-medium text-slate-600 dark:text-slate-400">Vendor</label>
+            <select id={ids.vendor} value={vendor} onChange={(e) => setVendor(e.target.value)} className={control}>
+              <option value="">All vendors</option>
+              {vendors.map(([v, label]) => (
+                <option key={v} value={v}>{label}</option>
+              ))}
+            </select>
+          </div>
+          <div className="flex flex-col gap-1">
+            <label htmlFor={ids.health} className="text-xs font-medium text-slate-600 dark:text-slate-400">Health</label>
+            <select id={ids.health} value={health} onChange={(e) => setHealth(e.target.value as Health | "")} className={control}>
+              <option value="">Any health</option>
+              {HEALTHS.map((h) => (
+                <option key={h} value={h}>{HEALTH_LABELS[h]}</option>
+              ))}
+            </select>
+          </div>
+          {filtered && (
+            <p className="pb-1.5 text-sm text-slate-600 dark:text-slate-400" aria-live="polite">
+              Showing {shown.length} of {rows.length} ·{" "}
+              <button type="button" className="text-sky-700 underline dark:text-sky-400" onClick={() => { setSearch(""); setVendor(""); setHealth(""); }}>
+                Clear filters
+              </button>
+            </p>
+          )}
+        </form>
+      )}
 
       {data.credentials.length === 0 ? (
         <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center dark:border-slate-700 dark:bg-slate-900">
@@ -71,9 +119,16 @@ export function Overview() {
               </tr>
             </thead>
             <tbody className="block md:table-row-group">
-              {data.credentials.map((c) => (
-                <CredentialRow key={c.id} credential={c} clockOffsetMs={data.clockOffsetMs} />
+              {shown.map(({ c, health: h }) => (
+                <CredentialRow key={c.id} credential={c} clockOffsetMs={data.clockOffsetMs} health={h} />
               ))}
+              {shown.length === 0 && (
+                <tr className="block md:table-row">
+                  <td colSpan={7} className="block px-4 py-8 text-center text-sm text-slate-500 md:table-cell">
+                    No credential matches these filters.
+                  </td>
+                </tr>
+              )}
             </tbody>
           </table>
         </div>

@@ -1,17 +1,16 @@
-import type { CredentialView } from "@/lib/credential-view";
+import { HEALTH_LABELS, type Health } from "@/lib/health";
 
-const STYLES: Record<CredentialView["status"], { label: string; className: string }> = {
-  active: { label: "Healthy", className: "bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-300" },
-  pending: { label: "Pending", className: "bg-slate-200 text-slate-700 dark:bg-slate-800 dark:text-slate-300" },
-  failing: { label: "Failing", className: "bg-red-100 text-red-800 dark:bg-red-900/50 dark:text-red-300" },
-  expired: { label: "Expired", className: "bg-amber-100 text-amber-900 dark:bg-amber-900/50 dark:text-amber-300" },
+const STYLES: Record<Health, string> = {
+  healthy: "bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-300",
+  "in-overlap": "bg-sky-100 text-sky-800 dark:bg-sky-900/50 dark:text-sky-300",
+  "refresh-due": "bg-amber-100 text-amber-900 dark:bg-amber-900/50 dark:text-amber-300",
+  "quota-low": "bg-amber-100 text-amber-900 dark:bg-amber-900/50 dark:text-amber-300",
+  expiring: "bg-orange-100 text-orange-900 dark:bg-orange-900/50 dark:text-orange-300",
+  expired: "bg-red-100 text-red-800 dark:bg-red-900/50 dark:text-red-300",
+  failing: "bg-red-100 text-red-800 dark:bg-red-900/50 dark:text-red-300",
+  pending: "bg-slate-200 text-slate-700 dark:bg-slate-800 dark:text-slate-300",
 };
 
-export function StatusBadge({ status }: { status: CredentialView["status"] }) {
-  const s = STYLES[status];
-  return <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ${s.className}`}>{s.label}</span>;
-}
-
-export function statusLabel(status: CredentialView["status"]): string {
-  return STYLES[status].label;
+export function HealthBadge({ health }: { health: Health }) {
+  return <span className={`inline-flex whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ${STYLES[health]}`}>{HEALTH_LABELS[health]}</span>;
 }

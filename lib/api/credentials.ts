@@ -3,13 +3,11 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/r
 import { z } from "zod";
 import { credentialHistorySchema, credentialListSchema, refreshResponseSchema, type CredentialList } from "@/lib/credential-view";
 import { credentialKeys } from "@/lib/query-keys";
-import { ServerClock } from "@/lib/server-clock";
+import { serverClock } from "@/lib/server-clock";
 import { fetchJson } from "./fetch-json";
 
 export type CredentialListWithClock = CredentialList & { clockOffsetMs: number };
 
-/** The server's time minus ours, so countdowns follow the server's clock even when the browser's is off. */
-const serverClock = new ServerClock();
 
 export async function getCredentials(): Promise<CredentialListWithClock> {
   const sentAt = Date.now();

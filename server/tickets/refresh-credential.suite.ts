@@ -317,5 +317,64 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
         await refresh({ credentialId: ticket.id, reason: "test" });
       });
     });
+
+    describe("NONCE desk", () => {
+      const faceidApp = () => db.vendorApp.findFirstOrThrow({ where: { appId: "IDAdemo1" } });
+      const nonceCalls = async () => (await h.stats()).calls["faceid /api/oauth2/api_ticket"] ?? 0;
+
+      it("issues a fresh, different ticket each time for the same user_id, stored encrypted and audited", async () => {
+        const { issueNonce, recentNonces } = await import("@/server/nonce/nonce-desk");
+        const app = await faceidApp();
+        const a = await issueNonce({ appRef: app.id, userId: "qa-1", actor: "tester" });
+        const b = await issueNonce({ appRef: app.id, userId: "qa-1", actor: "tester" });
+        expect(a.value).not.toBe(b.value);
+        expect(a.expiresIn).toBe(120);
+        expect(h.sandbox.state.valid(a.value, "faceid", "nonce_ticket")).not.toBeNull();
+        const stored = await db.nonceTicket.findUniqueOrThrow({ where: { id: a.id } });
+        expect(stored.valueEnc).not.toContain(a.value);
+        expect(decrypt(stored.valueEnc)).toBe(a.value);
+        const recent = await recentNonces(2);
+        expect(recent.map((n) => n.id)).toEqual([b.id, a.id]);
+        expect(JSON.stringify(recent)).not.toContain(a.value);
+        expect(await db.auditEvent.count({ where: { action: "nonce.issue", actor: "tester", outcome: "issued" } })).toBeGreaterThanOrEqual(2);
+      });
+
+      it("rejects a bad user_id before any vendor call", async () => {
+        const { issueNonce } = await import("@/server/nonce/nonce-desk");
+        const app = await faceidApp();
+        const calls = await nonceCalls();
+        const count = await db.nonceTicket.count();
+        await expect(issueNonce({ appRef: app.id, userId: "x".repeat(31), actor: "tester" })).rejects.toThrow("user_id must be at most 30 characters");
+        await expect(issueNonce({ appRef: app.id, userId: "no spaces", actor: "tester" })).rejects.toThrow("user_id may only contain letters, digits, _ and -");
+        expect(await nonceCalls()).toBe(calls);
+        expect(await db.nonceTicket.count()).toBe(count);
+      });
+
+      it("renews a token the vendor refuses, once, and retries", async () => {
+        const { issueNonce } = await import("@/server/nonce/nonce-desk");
+        const app = await faceidApp();
+        const token = await db.credential.findUniqueOrThrow({ where: { appRef_kind: { appRef: app.id, kind: "access_token" } } });
+        await issueNonce({ appRef: app.id, userId: "warm-up", actor: "tester" });
+        const gen = (await db.credential.findUniqueOrThrow({ where: { id: token.id } })).generation;
+        await h.control("/__sandbox/faults", { endpoint: "faceid /api/oauth2/api_ticket", mode: "invalid-credential", times: 1 });
+        const issued = await issueNonce({ appRef: app.id, userId: "qa-2", actor: "tester" });
+        expect(h.sandbox.state.valid(issued.value, "faceid", "nonce_ticket")).not.toBeNull();
+        expect((await db.credential.findUniqueOrThrow({ where: { id: token.id } })).generation).toBe(gen + 1);
+      });
+
+      it("a vendor failure stores nothing and is audited with its class", async () => {
+        const { issueNonce, NonceVendorError } = await import("@/server/nonce/nonce-desk");
+        const app = await faceidApp();
+        await issueNonce({ appRef: app.id, userId: "warm-up", actor: "tester" });
+        const count = await db.nonceTicket.count();
+        await h.control("/__sandbox/faults", { endpoint: "faceid /api/oauth2/api_ticket", mode: "busy" });
+        const err = await issueNonce({ appRef: app.id, userId: "qa-3", actor: "tester" }).catch((e) => e);
+        expect(err).toBeInstanceOf(NonceVendorError);
+        expect(err.failure).toBe("busy");
+        expect(await db.nonceTicket.count()).toBe(count);
+        const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "nonce.issue" }, orderBy: { at: "desc" } });
+        expect(audit.outcome).toBe("failed: busy");
+      });
+    });
   });
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { faceidUserId } from "@/lib/faceid-user-id";
 import { parseJson, upstream } from "./http";
 import { lenientCode, lenientInt } from "./lenient";
 import { VendorError, type FailureClass, type Fetched, type VendorContext } from "./types";
@@ -68,12 +69,8 @@ export async function fetchFaceidAccessToken(ctx: VendorContext): Promise<Fetche
   return { value: data.access_token, expiresIn: data.expire_in, vendorExpireTime: data.expire_time };
 }
 
-/** `user_id` rule of the NONCE document: required, at most 30 characters, no special characters. */
-export const faceidUserId = z
-  .string({ error: "user_id is required" })
-  .min(1, { error: "user_id is required" })
-  .max(30, { error: "user_id must be at most 30 characters" })
-  .regex(/^[A-Za-z0-9_-]+$/, { error: "user_id may only contain letters, digits, _ and -" });
+/** `user_id` rule of the NONCE document (shared with the browser). */
+export { faceidUserId };
 
 /** A SIGN ticket, or with `userId` a single-use NONCE ticket. */
 export async function fetchFaceidTicket(ctx: VendorContext, accessToken: string, opts: { type: "SIGN" } | { type: "NONCE"; userId: string }): Promise<Fetched> {

@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { now } from "@/server/clock";
+import { internalError, invalidInput, json, problem } from "@/server/http/problem";
+import { issueNonce, NonceInputError, NonceVendorError, recentNonces } from "@/server/nonce/nonce-desk";
+
+const listQuery = z
+  .object({
+    limit: z.coerce.number({ error: "must be a whole number from 1 to 200" }).int({ error: "must be a whole number from 1 to 200" }).min(1, { error: "must be a whole number from 1 to 200" }).max(200, { error: "must be a whole number from 1 to 200" }).default(30),
+  })
+  .strict();
+
+// user_id is checked by the shared FaceID rule inside issueNonce, so its message is the vendor doc's.
+const issueBody = z
+  .object({
+    appRef: z.string({ error: "is required" }).regex(/^[a-z0-9]{1,64}$/i, { error: "must be an app id (letters and digits)" }),
+    userId: z.string({ error: (iss) => (iss.input === undefined ? "user_id is required" : "user_id must be a string") }),
+  })
+  .strict();
+
+/** GET /api/nonce?limit=30: recently issued NONCE tickets, newest first, values masked. */
+export async function GET(req: Request) {
+  const query = listQuery.safeParse(Object.fromEntries(new URL(req.url).searchParams));
+  if (!query.success) return invalidInput(query.error, "query", ["limit"]);
+  try {
+    return json({ serverTime: now().toISOString(), nonces: await recentNonces(query.data.limit) });
+  } catch (err) {
+    return internalError(err, "GET /api/nonce");
+  }
+}
+
+/** POST /api/nonce {appRef, userId} → 201 with the new ticket's value (shown once). */
+export async function POST(req: Request) {
+  const raw = await req.json().catch(() => undefined);
+  if (raw === undefined) return problem(400, "Invalid body", "body: must be a JSON object", { field: "body" });
+  const body = issueBody.safeParse(raw);
+  if (!body.success) return invalidInput(body.error, "body", ["appRef", "userId"]);
+  try {
+    const issued = await issueNonce({ ...body.data, actor: "dashboard" });
+    return json({ ...issued, serverTime: now().toISOString() }, { status: 201 });
+  } catch (err) {
+    if (err instanceof NonceInputError) return problem(err.status, "Cannot issue a NONCE ticket", `${err.field}: ${err.message}`, { field: err.field });
+    if (err instanceof NonceVendorError) return problem(502, "FaceID did not issue a NONCE ticket", err.message, { failure: err.failure });
+    return internalError(err, "POST /api/nonce");
+  }
+}

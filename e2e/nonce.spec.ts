@@ -1,0 +1,105 @@
+import { expect, test } from "@playwright/test";
+import { sandboxStats, startStack, type Stack } from "./support/stack";
+
+test.describe("NONCE desk", () => {
+  let stack: Stack;
+  test.beforeAll(async () => {
+    stack = await startStack();
+  });
+  test.afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const nonceCalls = async () => (await sandboxStats(stack.sandboxUrl)).calls["faceid /api/oauth2/api_ticket"] ?? 0;
+  const checkAtVendor = async (value: string) =>
+    (await (await fetch(`${stack.sandboxUrl}/__sandbox/valid`, { method: "POST", body: JSON.stringify({ vendor: "faceid", value }) })).json()) as { valid: boolean; kind: string | null };
+
+  test("QA validates a user_id as they type, issues two different tickets, copies one and marks it used", async ({ page, context }) => {
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: stack.baseUrl });
+    await page.goto(stack.baseUrl);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "NONCE desk" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("NONCE desk");
+    await expect(page.getByText("No NONCE tickets issued yet.")).toBeVisible();
+    await expect(page.getByLabel("FaceID app")).toHaveValue(/.+/);
+    await expect(page.getByLabel("FaceID app").locator("option:checked")).toHaveText("FaceID demo (IDAdemo1)");
+
+    const userId = page.getByLabel("user_id");
+    const issue = page.getByRole("button", { name: "Issue" });
+    await userId.fill("qa user!");
+    await expect(page.getByText("user_id may only contain letters, digits, _ and -")).toBeVisible();
+    await expect(userId).toHaveAttribute("aria-invalid", "true");
+    await userId.fill("a".repeat(31));
+    await expect(page.getByText("user_id must be at most 30 characters")).toBeVisible();
+    await expect(page.getByLabel("characters used")).toHaveText("31/30");
+    await expect(issue).toBeDisabled();
+    const before = await nonceCalls();
+
+    await userId.fill("qa-user_1");
+    await expect(userId).not.toHaveAttribute("aria-invalid", "true");
+    await issue.click();
+    const card = page.getByRole("region", { name: "Issued NONCE ticket" });
+    const value = card.getByLabel("NONCE ticket value");
+    await expect(value).toHaveText(/\S{16,}/);
+    const first = (await value.textContent())!;
+    expect(await checkAtVendor(first)).toMatchObject({ valid: true, kind: "nonce_ticket" });
+    const left = Number(await card.getByRole("timer").getAttribute("data-remaining-seconds"));
+    expect(left).toBeGreaterThan(110);
+    expect(left).toBeLessThanOrEqual(120);
+    await card.getByRole("button", { name: "Copy" }).click();
+    await expect(card.getByText("Copied to the clipboard")).toBeVisible();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(first);
+
+    // The same user_id again: a different ticket, never a cached one.
+    await issue.click();
+    await expect(value).not.toHaveText(first);
+    const second = (await value.textContent())!;
+    expect(await checkAtVendor(second)).toMatchObject({ valid: true });
+    expect(await nonceCalls()).toBe(before + 2);
+
+    const rows = page.getByRole("table", { name: /Recently issued NONCE tickets/ }).getByRole("row", { name: /NONCE for qa-user_1/ });
+    await expect(rows).toHaveCount(2);
+    await expect(rows.first()).toContainText("dashboard");
+    await expect(rows.first()).toContainText(/1m 5\ds|2m 00s/);
+    await expect(page.getByRole("table", { name: /Recently issued/ })).not.toContainText(first);
+
+    await card.getByRole("button", { name: "Mark used" }).click();
+    await expect(card.getByRole("button", { name: "Marked used" })).toBeDisabled();
+    await expect(rows.first()).toContainText("used");
+    await page.screenshot({ path: "e2e/screenshots/nonce-1280.png", fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: "e2e/screenshots/nonce-390.png", fullPage: true });
+
+    const audit = await (await fetch(`${stack.baseUrl}/api/audit?limit=20`)).json();
+    const actions = audit.events.map((e: { action: string }) => e.action);
+    expect(actions.filter((a: string) => a === "nonce.issue")).toHaveLength(2);
+    expect(actions).toContain("nonce.mark-used");
+    expect(JSON.stringify(audit)).not.toContain(first);
+  });
+
+  test("bad input to the NONCE API gets a 400 naming the field, with no vendor call and nothing stored", async ({ request }) => {
+    const list = await (await request.get(`${stack.baseUrl}/api/credentials`)).json();
+    const appRef = list.credentials.find((c: { vendor: string }) => c.vendor === "faceid").appRef;
+    const count = async () => (await (await request.get(`${stack.baseUrl}/api/nonce?limit=200`)).json()).nonces.length;
+    const stored = await count();
+    const calls = await nonceCalls();
+    const cases: [unknown, string][] = [
+      [{ appRef, userId: "x".repeat(31) }, "userId: user_id must be at most 30 characters"],
+      [{ appRef, userId: "a/b" }, "userId: user_id may only contain letters, digits, _ and -"],
+      [{ appRef, userId: "" }, "userId: user_id is required"],
+      [{ appRef }, "userId: user_id is required"],
+      [{ appRef, userId: 42 }, "userId: user_id must be a string"],
+      [{ appRef: "no such app!", userId: "ok" }, "appRef: must be an app id (letters and digits)"],
+      [{ appRef, userId: "ok", extra: 1 }, "extra: unknown field (allowed: appRef, userId)"],
+    ];
+    for (const [data, detail] of cases) {
+      const res = await request.post(`${stack.baseUrl}/api/nonce`, { data: data as object });
+      expect(res.status(), JSON.stringify(data)).toBe(400);
+      expect((await res.json()).detail).toBe(detail);
+    }
+    const wechatApp = list.credentials.find((c: { vendor: string }) => c.vendor === "wechat").appRef;
+    expect((await request.post(`${stack.baseUrl}/api/nonce`, { data: { appRef: wechatApp, userId: "ok" } })).status()).toBe(404);
+    expect((await request.post(`${stack.baseUrl}/api/nonce/unknown1/used`)).status()).toBe(404);
+    expect(await count()).toBe(stored);
+    expect(await nonceCalls()).toBe(calls);
+  });
+});

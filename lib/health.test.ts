@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import type { CredentialView } from "./credential-view";
+import { healthOf, healthSummary } from "./health";
+
+const NOW = Date.parse("2026-11-22T08:00:00Z");
+const at = (s: number) => new Date(NOW + s * 1000).toISOString();
+
+function cred(over: Partial<CredentialView> = {}): CredentialView {
+  return {
+    id: "c1", vendor: "wechat", vendorLabel: "WeChat", appRef: "a1", appId: "wx1", appName: "demo", kind: "jsapi_ticket", kindLabel: "jsapi ticket",
+    status: "active", generation: 1, refreshing: false, lease: null,
+    current: { maskedValue: "abcd••••••wxyz", fetchedAt: at(-100), expiresIn: 7200, expiresAt: at(7100), vendorExpireTime: null },
+    previous: null, lastError: null, consecutiveFailures: 0, nextRefreshAt: at(4000), nextRefreshReason: "scheduled", policy: "", quota: null,
+    ...over,
+  };
+}
+
+describe("healthOf", () => {
+  it("is healthy with life left, a future refresh and no overlap", () => {
+    expect(healthOf(cred(), NOW, 0)).toBe("healthy");
+  });
+  it("puts failing first, then expired, expiring, quota, due, overlap", () => {
+    expect(healthOf(cred({ status: "failing", current: { ...cred().current!, expiresAt: at(-5) } }), NOW, 0)).toBe("failing");
+    expect(healthOf(cred({ current: { ...cred().current!, expiresAt: at(-5) } }), NOW, 0)).toBe("expired");
+    expect(healthOf(cred({ current: { ...cred().current!, expiresAt: at(600) } }), NOW, 0)).toBe("expiring");
+    expect(healthOf(cred({ quota: { endpoint: "/x", used: 1600, limit: 2000, limitSource: "vendor", exhausted: false, resetsAt: at(9999) } }), NOW, 0)).toBe("quota-low");
+    expect(healthOf(cred({ nextRefreshAt: at(-60) }), NOW, 0)).toBe("refresh-due");
+    expect(healthOf(cred({ previous: { maskedValue: "x", validUntil: at(200) } }), NOW, 0)).toBe("in-overlap");
+    expect(healthOf(cred({ current: null, status: "pending" }), NOW, 0)).toBe("pending");
+  });
+  it("does not call a refresh that is running due or expiring", () => {
+    expect(healthOf(cred({ refreshing: true, nextRefreshAt: at(-60) }), NOW, 0)).toBe("healthy");
+    expect(healthOf(cred({ refreshing: true, current: { ...cred().current!, expiresAt: at(100) } }), NOW, 0)).toBe("healthy");
+  });
+  it("follows the server's clock, not the browser's", () => {
+    // The browser is 5 minutes behind: the server sees 7100 - 300 s left.
+    const c = cred({ current: { ...cred().current!, expiresAt: at(500) } });
+    expect(healthOf(c, NOW, 0)).toBe("expiring");
+    expect(healthOf(c, NOW - 300_000, 300_000)).toBe("expiring");
+    expect(healthOf(c, NOW, -10_000_000)).toBe("healthy");
+  });
+  it("a past overlap window no longer counts", () => {
+    expect(healthOf(cred({ previous: { maskedValue: "x", validUntil: at(-1) } }), NOW, 0)).toBe("healthy");
+  });
+});
+
+describe("healthSummary", () => {
+  it("counts, most serious first", () => {
+    expect(healthSummary(["healthy", "failing", "healthy", "in-overlap"])).toBe("1 failing · 1 in overlap · 2 healthy");
+    expect(healthSummary([])).toBe("");
+  });
+});

@@ -1,0 +1,117 @@
+import "server-only";
+import { faceidUserId } from "@/lib/faceid-user-id";
+import { maskValue } from "@/lib/mask";
+import type { NonceView } from "@/lib/nonce-view";
+import { vendorContext } from "../apps/vendor-context";
+import { now } from "../clock";
+import { decrypt, encrypt, valueHash } from "../crypto";
+import { getDb } from "../db";
+import { serveCredential, NotServableError } from "../tickets/serve-credential";
+import { refreshCredential } from "../tickets/refresh-credential";
+import { fetchFaceidTicket } from "../vendors/faceid";
+import { VendorError } from "../vendors/types";
+
+export class NonceInputError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+export class NonceVendorError extends Error {
+  constructor(
+    readonly failure: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function view(n: { id: string; userId: string; valueEnc: string; issuedBy: string; issuedAt: Date; expiresIn: number; expiresAt: Date; usedAt: Date | null; usedBy: string | null; app: { id: string; name: string; appId: string } }, value: string): NonceView {
+  return {
+    id: n.id,
+    appRef: n.app.id,
+    appName: n.app.name,
+    appId: n.app.appId,
+    userId: n.userId,
+    maskedValue: maskValue(value),
+    issuedBy: n.issuedBy,
+    issuedAt: n.issuedAt.toISOString(),
+    expiresIn: n.expiresIn,
+    expiresAt: n.expiresAt.toISOString(),
+    usedAt: n.usedAt?.toISOString() ?? null,
+    usedBy: n.usedBy,
+  };
+}
+
+/**
+ * Issues a fresh NONCE ticket for `userId` with the app's current access token: always a new
+ * call to the vendor (single use, never reused), stored encrypted for the desk's list, audited.
+ * A token the vendor refuses is renewed once (compare-before-invalidate) and the call retried.
+ */
+export async function issueNonce(args: { appRef: string; userId: string; actor: string }): Promise<NonceView & { value: string }> {
+  const userId = faceidUserId.safeParse(args.userId);
+  if (!userId.success) throw new NonceInputError("userId", userId.error.issues[0]?.message ?? "invalid user_id");
+  const db = getDb();
+  const app = await db.vendorApp.findUnique({ where: { id: args.appRef } });
+  if (!app || app.vendor !== "faceid") throw new NonceInputError("appRef", "must be a FaceID app", 404);
+  if (!app.enabled) throw new NonceInputError("appRef", "the app is disabled", 409);
+
+  const ctx = vendorContext(db, app, null);
+  const issuedAt = now();
+  let fetched;
+  try {
+    const token = await serveCredential({ appRef: app.id, kind: "access_token" });
+    try {
+      fetched = await fetchFaceidTicket(ctx, token.value, { type: "NONCE", userId: userId.data });
+    } catch (err) {
+      if (!(err instanceof VendorError && err.failure === "invalid-credential")) throw err;
+      const slot = await db.credential.findUniqueOrThrow({ where: { appRef_kind: { appRef: app.id, kind: "access_token" } } });
+      const refusedVersionId = slot.currentVersionId;
+      await refreshCredential({ credentialId: slot.id, reason: "NONCE desk: token refused", need: { type: "stale", minSeconds: 60, refusedVersionId } });
+      const renewed = await serveCredential({ appRef: app.id, kind: "access_token" });
+      fetched = await fetchFaceidTicket(ctx, renewed.value, { type: "NONCE", userId: userId.data });
+    }
+  } catch (err) {
+    const failure = err instanceof VendorError ? err.failure : err instanceof NotServableError ? err.failure : "network";
+    const message = err instanceof Error ? err.message : String(err);
+    await db.auditEvent.create({ data: { actor: args.actor, action: "nonce.issue", target: app.id, outcome: `failed: ${failure}`, detail: `${app.name} user_id ${userId.data}: ${message}` } });
+    throw new NonceVendorError(failure, message);
+  }
+  const row = await db.nonceTicket.create({
+    data: {
+      appRef: app.id,
+      userId: userId.data,
+      valueEnc: encrypt(fetched.value),
+      valueHash: valueHash(fetched.value),
+      issuedBy: args.actor,
+      issuedAt,
+      expiresIn: fetched.expiresIn,
+      expiresAt: new Date(issuedAt.getTime() + fetched.expiresIn * 1000),
+    },
+    include: { app: true },
+  });
+  await db.auditEvent.create({ data: { actor: args.actor, action: "nonce.issue", target: app.id, outcome: "issued", detail: `${app.name} user_id ${userId.data} (${row.id})` } });
+  return { ...view(row, fetched.value), value: fetched.value };
+}
+
+/** Recently issued NONCE tickets, newest first; values masked (a NONCE is shown once, at issue). */
+export async function recentNonces(limit: number): Promise<NonceView[]> {
+  const rows = await getDb().nonceTicket.findMany({ orderBy: { issuedAt: "desc" }, take: limit, include: { app: true } });
+  return rows.map((r) => view(r, decrypt(r.valueEnc)));
+}
+
+/** Records that QA used a NONCE ticket (it is single use at the vendor); idempotent. */
+export async function markNonceUsed(id: string, actor: string): Promise<NonceView | null> {
+  const db = getDb();
+  const row = await db.nonceTicket.findUnique({ where: { id }, include: { app: true } });
+  if (!row) return null;
+  const updated = row.usedAt
+    ? row
+    : await db.nonceTicket.update({ where: { id }, data: { usedAt: now(), usedBy: actor }, include: { app: true } });
+  if (!row.usedAt) await db.auditEvent.create({ data: { actor, action: "nonce.mark-used", target: row.appRef, outcome: "ok", detail: `${row.app.name} user_id ${row.userId} (${row.id})` } });
+  return view(updated, decrypt(updated.valueEnc));
+}
