@@ -8,6 +8,12 @@ export const metadata: Metadata = {
   description: "Control center for short-lived vendor credentials",
 };
 
+const NAV: [string, string][] = [
+  ["/", "Overview"],
+  ["/nonce", "NONCE desk"],
+  ["/signatures", "Signatures"],
+];
+
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
@@ -16,18 +22,17 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           Skip to content
         </a>
         <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-          <div className="mx-auto flex max-w-7xl items-center justify-between px-4 py-3">
-            <a href="/" className="flex items-center gap-2 font-semibold">
+          <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-x-4 gap-y-1 px-4 py-3">
+            <a href="/" className="flex items-center gap-2 whitespace-nowrap font-semibold">
               <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-sky-600 text-xs font-bold text-white">TH</span>
               Ticket Hub
             </a>
-            <nav aria-label="Main" className="text-sm">
-              <a href="/" className="rounded px-2 py-1 font-medium text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800">
-                Overview
-              </a>
-              <a href="/nonce" className="rounded px-2 py-1 font-medium text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800">
-                NONCE desk
-              </a>
+            <nav aria-label="Main" className="-mx-2 flex overflow-x-auto text-sm">
+              {NAV.map(([href, label]) => (
+                <a key={href} href={href} className="whitespace-nowrap rounded px-2 py-1 font-medium text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800">
+                  {label}
+                </a>
+              ))}
             </nav>
           </div>
         </header>

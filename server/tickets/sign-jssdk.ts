@@ -1,7 +1,7 @@
 import "server-only";
 import { maskValue } from "@/lib/mask";
 import { getDb } from "../db";
-import { jsSdkSignature } from "../signatures";
+import { jsSdkSignature, sortedValuesSignature } from "../signatures";
 import { serveCredential } from "./serve-credential";
 
 export class SignError extends Error {}
@@ -24,4 +24,27 @@ export async function signJsSdk(args: { credentialId: string; url: string; nonce
     canonical: canonical.replace(ticket.value, maskValue(ticket.value)),
     ticketGeneration: ticket.generation,
   };
+}
+
+/** The same signature with a ticket the caller pasted (the dashboard's signature tool); nothing is looked up. */
+export function signJsSdkWithTicket(args: { ticket: string; url: string; nonceStr: string; timestamp: number }) {
+  const { canonical, signature } = jsSdkSignature(args);
+  return { appId: null, timestamp: args.timestamp, nonceStr: args.nonceStr, signature, canonical, ticketGeneration: null };
+}
+
+/**
+ * The FaceID sign over `values`, plus the current SIGN ticket of `credentialId` when given (the
+ * ticket stays on the server: the canonical string comes back with it masked).
+ */
+export async function signFaceid(args: { values: string[]; credentialId?: string }) {
+  let ticket: string | null = null;
+  if (args.credentialId) {
+    const slot = await getDb().credential.findUnique({ where: { id: args.credentialId }, include: { app: true } });
+    if (!slot) throw new SignError(`credentialId: no credential ${args.credentialId}`);
+    if (slot.app.vendor !== "faceid" || slot.kind !== "sign_ticket") throw new SignError("credentialId: must be a FaceID SIGN ticket");
+    ticket = (await serveCredential({ appRef: slot.appRef, kind: "sign_ticket" })).value;
+  }
+  const values = ticket ? [...args.values, ticket] : args.values;
+  const { canonical, signature } = sortedValuesSignature(values);
+  return { signature, canonical: ticket ? canonical.replace(ticket, maskValue(ticket)) : canonical, sorted: [...values].sort().map((v) => (v === ticket ? maskValue(v) : v)) };
 }

@@ -1,27 +1,30 @@
 import { z } from "zod";
-import { internalError, json, problem } from "@/server/http/problem";
+import { internalError, invalidInput, json, problem } from "@/server/http/problem";
 import { NotServableError } from "@/server/tickets/serve-credential";
-import { SignError, signJsSdk } from "@/server/tickets/sign-jssdk";
+import { SignError, signJsSdk, signJsSdkWithTicket } from "@/server/tickets/sign-jssdk";
 
-const bodySchema = z
-  .object({
-    credentialId: z.string().min(1).max(64),
-    url: z.string().min(1).max(2048).refine((u) => URL.canParse(u), { message: "must be an absolute URL" }),
-    nonceStr: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, { message: "letters, digits, _ and - only" }),
-    timestamp: z.number().int().min(0).max(4_102_444_800),
-  })
-  .strict();
+const common = {
+  url: z.string({ error: "is required" }).min(1, { error: "is required" }).max(2048, { error: "must be at most 2048 characters" }).refine((u) => URL.canParse(u), { message: "must be an absolute URL (http://… or https://…)" }),
+  nonceStr: z.string({ error: "is required" }).min(1, { error: "is required" }).max(64, { error: "must be at most 64 characters" }).regex(/^[A-Za-z0-9_-]+$/, { message: "letters, digits, _ and - only" }),
+  timestamp: z.number({ error: "must be a unix time in seconds" }).int({ error: "must be a unix time in seconds" }).min(0, { error: "must be a unix time in seconds" }).max(4_102_444_800, { error: "must be a unix time in seconds, not milliseconds" }),
+};
+const withCredential = z.object({ credentialId: z.string().min(1).max(64), ...common }).strict();
+const withTicket = z.object({ ticket: z.string({ error: "is required" }).min(1, { error: "is required" }).max(512, { error: "must be at most 512 characters" }), ...common }).strict();
 
+/**
+ * POST /api/signatures/jssdk: {credentialId | ticket, url, nonceStr, timestamp} → the JS-SDK
+ * signature. With `credentialId` the app's current ticket is used and never returned.
+ */
 export async function POST(req: Request) {
-  const body = bodySchema.safeParse(await req.json().catch(() => undefined));
-  if (!body.success) {
-    const issue = body.error.issues[0];
-    return problem(400, "Invalid request", issue ? `${issue.path.join(".") || "body"}: ${issue.message}` : "a JSON body is required");
-  }
+  const raw: unknown = await req.json().catch(() => undefined);
+  if (raw === undefined || typeof raw !== "object" || raw === null) return problem(400, "Invalid body", "body: must be a JSON object", { field: "body" });
+  const pasted = "ticket" in raw;
+  const body = pasted ? withTicket.safeParse(raw) : withCredential.safeParse(raw);
+  if (!body.success) return invalidInput(body.error, "body", [pasted ? "ticket" : "credentialId", "url", "nonceStr", "timestamp"]);
   try {
-    return json(await signJsSdk(body.data));
+    return json("ticket" in body.data ? signJsSdkWithTicket(body.data) : await signJsSdk(body.data));
   } catch (err) {
-    if (err instanceof SignError) return problem(400, "Invalid request", err.message);
+    if (err instanceof SignError) return problem(400, "Invalid request", err.message, { field: "credentialId" });
     if (err instanceof NotServableError) return problem(503, "No valid ticket", err.message);
     return internalError(err, "POST /api/signatures/jssdk");
   }

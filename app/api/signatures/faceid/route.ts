@@ -1,0 +1,29 @@
+import { z } from "zod";
+import { internalError, invalidInput, json, problem } from "@/server/http/problem";
+import { NotServableError } from "@/server/tickets/serve-credential";
+import { SignError, signFaceid } from "@/server/tickets/sign-jssdk";
+
+const bodySchema = z
+  .object({
+    values: z
+      .array(z.string({ error: "must be strings" }).max(512, { error: "each must be at most 512 characters" }), { error: "must be a list of strings" })
+      .min(1, { error: "must hold at least one value" })
+      .max(10, { error: "must hold at most 10 values" }),
+    credentialId: z.string().regex(/^[a-z0-9]{1,64}$/i, { error: "must be a credential id (letters and digits)" }).optional(),
+  })
+  .strict();
+
+/** POST /api/signatures/faceid {values, credentialId?}: SHA1 over the sorted values (+ the current SIGN ticket). */
+export async function POST(req: Request) {
+  const raw: unknown = await req.json().catch(() => undefined);
+  if (raw === undefined) return problem(400, "Invalid body", "body: must be a JSON object", { field: "body" });
+  const body = bodySchema.safeParse(raw);
+  if (!body.success) return invalidInput(body.error, "body", ["values", "credentialId"]);
+  try {
+    return json(await signFaceid(body.data));
+  } catch (err) {
+    if (err instanceof SignError) return problem(400, "Invalid request", err.message, { field: "credentialId" });
+    if (err instanceof NotServableError) return problem(503, "No valid ticket", err.message);
+    return internalError(err, "POST /api/signatures/faceid");
+  }
+}
