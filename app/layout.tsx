@@ -12,6 +12,7 @@ const NAV: [string, string][] = [
   ["/", "Overview"],
   ["/nonce", "NONCE desk"],
   ["/signatures", "Signatures"],
+  ["/audit", "Audit log"],
 ];
 
 export default function RootLayout({ children }: { children: ReactNode }) {
@@ -24,7 +25,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
           <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-x-4 gap-y-1 px-4 py-3">
             <a href="/" className="flex items-center gap-2 whitespace-nowrap font-semibold">
-              <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-sky-600 text-xs font-bold text-white">TH</span>
+              <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-sky-700 text-xs font-bold text-white">TH</span>
               Ticket Hub
             </a>
             <nav aria-label="Main" className="-mx-2 flex overflow-x-auto text-sm">

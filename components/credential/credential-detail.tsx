@@ -25,7 +25,7 @@ export function CredentialDetail({ id }: { id: string }) {
     return (
       <Panel>
         <p role="alert" className="font-medium">No credential with id {id}.</p>
-        <p className="mt-1 text-sm text-slate-500">
+        <p className="mt-1 text-sm text-slate-500 dark:text-slate-400">
           It may belong to an app that was disabled or removed. <a href="/" className="text-sky-700 underline dark:text-sky-400">Back to the overview</a>
         </p>
       </Panel>
@@ -64,25 +64,25 @@ export function CredentialDetail({ id }: { id: string }) {
         <Panel title="Current value">
           {c.current ? (
             <dl className="grid grid-cols-1 sm:grid-cols-[9rem_1fr] gap-x-3 gap-y-2 text-sm">
-              <dt className="text-slate-500">Value</dt>
+              <dt className="text-slate-500 dark:text-slate-400">Value</dt>
               <dd>
                 <ValueActions credentialId={c.id} versionId={current?.id} masked={c.current.maskedValue} label="current value" />
               </dd>
-              <dt className="text-slate-500">Expires in</dt>
+              <dt className="text-slate-500 dark:text-slate-400">Expires in</dt>
               <dd>
                 <Countdown expiresAt={c.current.expiresAt} lifetime={c.current.expiresIn} clockOffsetMs={offset} />
               </dd>
-              <dt className="text-slate-500">Fetched</dt>
+              <dt className="text-slate-500 dark:text-slate-400">Fetched</dt>
               <dd>{time(c.current.fetchedAt)} · lifetime {formatDuration(c.current.expiresIn)}</dd>
-              <dt className="text-slate-500">Expires (our clock)</dt>
+              <dt className="text-slate-500 dark:text-slate-400">Expires (our clock)</dt>
               <dd>{time(c.current.expiresAt)}</dd>
-              <dt className="text-slate-500">Vendor says</dt>
+              <dt className="text-slate-500 dark:text-slate-400">Vendor says</dt>
               <dd>
-                {c.current.vendorExpireTime ?? "—"} <span className="text-xs text-slate-500">(display only: validity counts from our fetch time + expire_in)</span>
+                {c.current.vendorExpireTime ?? "—"} <span className="text-xs text-slate-500 dark:text-slate-400">(display only: validity counts from our fetch time + expire_in)</span>
               </dd>
               {current?.parent && (
                 <>
-                  <dt className="text-slate-500">Fetched with</dt>
+                  <dt className="text-slate-500 dark:text-slate-400">Fetched with</dt>
                   <dd aria-label="lineage">
                     {token ? (
                       <a href={`/credentials/${token.id}`} className="text-sky-700 hover:underline dark:text-sky-400">
@@ -96,13 +96,13 @@ export function CredentialDetail({ id }: { id: string }) {
               )}
             </dl>
           ) : (
-            <p className="text-sm text-slate-500">Not fetched yet.</p>
+            <p className="text-sm text-slate-500 dark:text-slate-400">Not fetched yet.</p>
           )}
           {previous && (
             <div className="mt-4 border-t border-slate-200 pt-3 dark:border-slate-800">
               <h3 className="text-sm font-medium">Previous value (in the vendor&apos;s overlap window)</h3>
               <ValueActions credentialId={c.id} versionId={previous.id} masked={previous.maskedValue} label="previous value" />
-              <p className="text-xs text-slate-500">
+              <p className="text-xs text-slate-500 dark:text-slate-400">
                 generation {previous.generation} · still valid {now ? formatDuration(remainingSeconds(previous.validUntil!, now, offset)) : "…"}
               </p>
             </div>
@@ -111,14 +111,14 @@ export function CredentialDetail({ id }: { id: string }) {
 
         <Panel title="Refresh">
           <dl className="grid grid-cols-1 sm:grid-cols-[9rem_1fr] gap-x-3 gap-y-2 text-sm">
-            <dt className="text-slate-500">Policy</dt>
+            <dt className="text-slate-500 dark:text-slate-400">Policy</dt>
             <dd>{c.policy}</dd>
-            <dt className="text-slate-500">Next refresh</dt>
+            <dt className="text-slate-500 dark:text-slate-400">Next refresh</dt>
             <dd>
               {c.nextRefreshAt ? (now ? (remainingSeconds(c.nextRefreshAt, now, offset) > 0 ? `in ${formatDuration(remainingSeconds(c.nextRefreshAt, now, offset))}` : "due now") : "…") : "not scheduled"}
-              {c.nextRefreshReason && <div className="text-xs text-slate-500">{c.nextRefreshReason}</div>}
+              {c.nextRefreshReason && <div className="text-xs text-slate-500 dark:text-slate-400">{c.nextRefreshReason}</div>}
             </dd>
-            <dt className="text-slate-500">Quota today</dt>
+            <dt className="text-slate-500 dark:text-slate-400">Quota today</dt>
             <dd>
               {c.quota ? (
                 <>
@@ -130,13 +130,13 @@ export function CredentialDetail({ id }: { id: string }) {
                 "—"
               )}
             </dd>
-            <dt className="text-slate-500">Last error</dt>
+            <dt className="text-slate-500 dark:text-slate-400">Last error</dt>
             <dd className={c.lastError ? "text-red-700 dark:text-red-400" : ""}>
               {c.lastError ? `${c.lastError.class ? `${c.lastError.class}: ` : ""}${c.lastError.message} (${time(c.lastError.at)}, ${c.consecutiveFailures} in a row)` : "none"}
             </dd>
             {c.refreshing && c.lease && (
               <>
-                <dt className="text-slate-500">Refreshing</dt>
+                <dt className="text-slate-500 dark:text-slate-400">Refreshing</dt>
                 <dd>on {c.lease.instance} since {time(c.lease.acquiredAt)}</dd>
               </>
             )}
@@ -145,7 +145,7 @@ export function CredentialDetail({ id }: { id: string }) {
       </div>
 
       <Panel title="Over time">
-        {history.data ? <HistoryChart history={history.data} /> : <p role="status" className="text-sm text-slate-500">Loading history…</p>}
+        {history.data ? <HistoryChart history={history.data} /> : <p role="status" className="text-sm text-slate-500 dark:text-slate-400">Loading history…</p>}
       </Panel>
 
       <Panel title="Versions">
@@ -167,7 +167,7 @@ export function CredentialDetail({ id }: { id: string }) {
             v.parent ? `token generation ${v.parent.generation ?? "?"}` : "—",
           ])}
         />
-        {history.data && <p className="mt-2 text-xs text-slate-500">History is kept {history.data.retentionDays} days.</p>}
+        {history.data && <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">History is kept {history.data.retentionDays} days.</p>}
       </Panel>
 
       <Panel title="Upstream calls">
@@ -200,9 +200,10 @@ function Panel({ title, children }: { title?: string; children: ReactNode }) {
 }
 
 function Table({ caption, head, rows, empty }: { caption: string; head: string[]; rows: ReactNode[][]; empty: string }) {
-  if (rows.length === 0) return <p className="text-sm text-slate-500">{empty}</p>;
+  if (rows.length === 0) return <p className="text-sm text-slate-500 dark:text-slate-400">{empty}</p>;
   return (
-    <div className="max-h-96 overflow-auto">
+    // Focusable, so keyboard users can scroll a long table.
+    <div className="max-h-96 overflow-auto" tabIndex={0} role="region" aria-label={caption}>
       <table className="w-full min-w-[720px] text-left text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="sticky top-0 bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800 dark:text-slate-400">

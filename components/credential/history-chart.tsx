@@ -43,7 +43,7 @@ function Bars({ title, unit, values }: { title: string; unit: string; values: { 
         </span>
       </figcaption>
       {values.length === 0 ? (
-        <p className="py-6 text-center text-xs text-slate-500">nothing recorded yet</p>
+        <p className="py-6 text-center text-xs text-slate-500 dark:text-slate-400">nothing recorded yet</p>
       ) : (
         <svg viewBox={`0 0 ${w} ${h}`} className="h-20 w-full" role="img" aria-label={`${title}: ${values.length} bars`} preserveAspectRatio="none">
           {values.map((v, i) => {

@@ -47,9 +47,9 @@ export function NonceDesk() {
         <div className="space-y-1">
           <label htmlFor={ids.app} className="block text-sm font-medium">FaceID app</label>
           {credentials.isPending ? (
-            <p className="text-sm text-slate-500">Loading apps…</p>
+            <p className="text-sm text-slate-500 dark:text-slate-400">Loading apps…</p>
           ) : apps.length === 0 ? (
-            <p className="text-sm text-slate-500">No FaceID app is registered.</p>
+            <p className="text-sm text-slate-500 dark:text-slate-400">No FaceID app is registered.</p>
           ) : (
             <select
               id={ids.app}
@@ -78,7 +78,7 @@ export function NonceDesk() {
             aria-describedby={`${ids.help} ${ids.error}`}
             className={`w-full rounded-md border px-2 py-1.5 font-mono text-sm dark:bg-slate-950 ${showProblem ? "border-red-500" : "border-slate-300 dark:border-slate-600"}`}
           />
-          <p id={ids.help} className="flex justify-between text-xs text-slate-500">
+          <p id={ids.help} className="flex justify-between text-xs text-slate-500 dark:text-slate-400">
             <span>Letters, digits, _ and -; at most 30 characters.</span>
             <span className={userId.length > 30 ? "text-red-700 dark:text-red-400" : ""} aria-label="characters used">
               {userId.length}/30
@@ -145,7 +145,7 @@ function IssuedTicket({ issued }: { issued: NonNullable<ReturnType<typeof useIss
           {markUsed.isError ? markUsed.error.message : copied}
         </span>
       </div>
-      <p className="text-xs text-slate-500">Shown once: the list below keeps it masked.</p>
+      <p className="text-xs text-slate-500 dark:text-slate-400">Shown once: the list below keeps it masked.</p>
     </section>
   );
 }
@@ -158,13 +158,13 @@ function RecentNonces() {
     <section aria-labelledby="recent-title" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
       <h2 id="recent-title" className="mb-3 text-base font-semibold">Recently issued</h2>
       {isPending ? (
-        <p role="status" className="text-sm text-slate-500">Loading…</p>
+        <p role="status" className="text-sm text-slate-500 dark:text-slate-400">Loading…</p>
       ) : error && !data ? (
         <p role="alert" className="text-sm text-red-700 dark:text-red-400">Could not load the list: {error.message}</p>
       ) : data.nonces.length === 0 ? (
-        <p className="text-sm text-slate-500">No NONCE tickets issued yet. Pick an app, type a user_id and press Issue.</p>
+        <p className="text-sm text-slate-500 dark:text-slate-400">No NONCE tickets issued yet. Pick an app, type a user_id and press Issue.</p>
       ) : (
-        <div className="overflow-x-auto">
+        <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Recently issued NONCE tickets">
           <table className="w-full min-w-[640px] text-left text-sm">
             <caption className="sr-only">Recently issued NONCE tickets, newest first</caption>
             <thead className="text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">

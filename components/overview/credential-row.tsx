@@ -30,7 +30,7 @@ export function CredentialRow({ credential: c, clockOffsetMs, health }: { creden
             {c.current.maskedValue}
           </code>
         ) : (
-          <span className="text-sm text-slate-500">not fetched yet</span>
+          <span className="text-sm text-slate-500 dark:text-slate-400">not fetched yet</span>
         )}
         {c.previous && (
           <div className="mt-1 text-xs text-slate-500 dark:text-slate-400">
@@ -75,7 +75,7 @@ function PreviousValidity({ until, clockOffsetMs }: { until: string; clockOffset
 
 function NextRefresh({ at, reason, clockOffsetMs }: { at: string | null; reason: string | null; clockOffsetMs: number }) {
   const now = useNow();
-  if (!at) return <span className="text-slate-500">{reason ?? "not scheduled"}</span>;
+  if (!at) return <span className="text-slate-500 dark:text-slate-400">{reason ?? "not scheduled"}</span>;
   const left = now ? remainingSeconds(at, now, clockOffsetMs) : null;
   return (
     <div title={reason ?? undefined}>
@@ -102,7 +102,7 @@ function Cell({ label, className = "", children }: { label: string; className?: 
   return (
     <td
       data-label={label}
-      className={`block px-4 py-2 md:table-cell md:py-3 ${label ? "before:mb-0.5 before:block before:text-[11px] before:font-medium before:uppercase before:tracking-wide before:text-slate-500 before:content-[attr(data-label)] md:before:hidden" : ""} ${className}`}
+      className={`block px-4 py-2 md:table-cell md:py-3 ${label ? "before:mb-0.5 before:block before:text-[11px] before:font-medium before:uppercase before:tracking-wide before:text-slate-500 dark:text-slate-400 before:content-[attr(data-label)] md:before:hidden" : ""} ${className}`}
     >
       {children}
     </td>

@@ -15,7 +15,7 @@ export function Overview() {
 
   if (isPending) {
     return (
-      <div role="status" aria-live="polite" className="rounded-lg border border-slate-200 bg-white p-8 text-center text-slate-500 dark:border-slate-800 dark:bg-slate-900">
+      <div role="status" aria-live="polite" className="rounded-lg border border-slate-200 bg-white p-8 text-center text-slate-500 dark:text-slate-400 dark:border-slate-800 dark:bg-slate-900">
         Loading credentials…
       </div>
     );
@@ -99,7 +99,7 @@ export function Overview() {
       {data.credentials.length === 0 ? (
         <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center dark:border-slate-700 dark:bg-slate-900">
           <p className="font-medium">No credentials yet</p>
-          <p className="mt-1 text-sm text-slate-500">
+          <p className="mt-1 text-sm text-slate-500 dark:text-slate-400">
             Start with <code className="font-mono">TICKETHUB_DEMO=on</code> to seed the demo apps, or register a vendor app.
           </p>
         </div>
@@ -124,7 +124,7 @@ export function Overview() {
               ))}
               {shown.length === 0 && (
                 <tr className="block md:table-row">
-                  <td colSpan={7} className="block px-4 py-8 text-center text-sm text-slate-500 md:table-cell">
+                  <td colSpan={7} className="block px-4 py-8 text-center text-sm text-slate-500 dark:text-slate-400 md:table-cell">
                     No credential matches these filters.
                   </td>
                 </tr>

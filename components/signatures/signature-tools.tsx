@@ -41,7 +41,7 @@ function Field({ label, id, children, hint }: { label: string; id: string; child
     <div className="space-y-1">
       <label htmlFor={id} className="block text-sm font-medium">{label}</label>
       {children}
-      {hint && <p className="text-xs text-slate-500">{hint}</p>}
+      {hint && <p className="text-xs text-slate-500 dark:text-slate-400">{hint}</p>}
     </div>
   );
 }
@@ -234,7 +234,7 @@ function Result({ rows }: { rows: [string, string][] }) {
     <dl aria-label="Result" className="grid gap-x-3 gap-y-2 rounded-md bg-slate-50 p-3 text-sm md:grid-cols-[10rem_1fr] dark:bg-slate-800/60">
       {rows.map(([k, v]) => (
         <div key={k} className="contents">
-          <dt className="text-slate-500">{k}</dt>
+          <dt className="text-slate-500 dark:text-slate-400">{k}</dt>
           <dd className="break-all font-mono" aria-label={k}>{v}</dd>
         </div>
       ))}

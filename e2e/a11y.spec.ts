@@ -1,0 +1,66 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { startStack, type Stack } from "./support/stack";
+
+// Every page, wide and narrow, light and dark: no serious or critical accessibility violation.
+
+test.describe("accessibility and the audit log", () => {
+  let stack: Stack;
+  let credentialId: string;
+  test.beforeAll(async () => {
+    stack = await startStack();
+    const list = await (await fetch(`${stack.baseUrl}/api/credentials`)).json();
+    credentialId = list.credentials.find((c: { vendor: string; kind: string }) => c.vendor === "wechat" && c.kind === "jsapi_ticket").id;
+  });
+  test.afterAll(async () => {
+    await stack?.stop();
+  });
+
+  async function scan(page: Page, what: string): Promise<string[]> {
+    const results = await new AxeBuilder({ page }).analyze();
+    const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    return bad.map((v) => `${what}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+  }
+
+  test("the audit log lists manual actions as they happen", async ({ page, request }) => {
+    await page.goto(`${stack.baseUrl}/audit`);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Audit log");
+    await expect(page.getByText("Nothing has been done by hand yet.")).toBeVisible();
+    expect((await request.post(`${stack.baseUrl}/api/credentials/${credentialId}/refresh`)).status()).toBe(200);
+    expect((await request.post(`${stack.baseUrl}/api/credentials/${credentialId}/reveal`, { data: { action: "reveal" } })).status()).toBe(200);
+    const table = page.getByRole("table", { name: "Manual actions, newest first" });
+    await expect(table.getByRole("row")).toHaveCount(3, { timeout: 10_000 });
+    await expect(table.getByRole("row").nth(1)).toContainText("Reveal");
+    await expect(table.getByRole("row").nth(2)).toContainText("Refresh");
+    await expect(table.getByRole("row").nth(2)).toContainText("refreshed");
+    await page.getByLabel("Action").selectOption({ label: "Refresh" });
+    await expect(table.getByRole("row")).toHaveCount(2);
+    await page.screenshot({ path: "e2e/screenshots/audit-1280.png", fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: "e2e/screenshots/audit-390.png", fullPage: true });
+  });
+
+  for (const scheme of ["light", "dark"] as const) {
+    test(`no serious or critical violations on any page (${scheme})`, async ({ page }) => {
+      await page.emulateMedia({ colorScheme: scheme });
+      const pages: [string, string, () => Promise<void>][] = [
+        ["/", "overview", async () => void (await expect(page.getByRole("timer").first()).toBeVisible())],
+        [`/credentials/${credentialId}`, "detail", async () => void (await expect(page.getByRole("table", { name: /Every version/ })).toBeVisible())],
+        ["/nonce", "NONCE desk", async () => void (await expect(page.getByLabel("FaceID app")).toBeVisible())],
+        ["/signatures", "signatures", async () => void (await expect(page.getByLabel("App ticket")).toBeVisible())],
+        ["/audit", "audit", async () => void (await expect(page.getByRole("heading", { level: 1 })).toBeVisible())],
+      ];
+      const found: string[] = [];
+      for (const width of [1280, 390]) {
+        await page.setViewportSize({ width, height: 900 });
+        for (const [path, name, ready] of pages) {
+          await page.goto(`${stack.baseUrl}${path}`);
+          await ready();
+          found.push(...(await scan(page, `${name} at ${width} px, ${scheme}`)));
+          if (scheme === "dark" && width === 1280) await page.screenshot({ path: `e2e/screenshots/dark-${name.replace(/\s+/g, "-")}.png`, fullPage: true });
+        }
+      }
+      expect(found).toEqual([]);
+    });
+  }
+});
