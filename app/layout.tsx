@@ -12,6 +12,7 @@ const NAV: [string, string][] = [
   ["/", "Overview"],
   ["/nonce", "NONCE desk"],
   ["/signatures", "Signatures"],
+  ["/yzb", "yzb tools"],
   ["/audit", "Audit log"],
 ];
 
@@ -28,7 +29,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-sky-700 text-xs font-bold text-white">TH</span>
               Ticket Hub
             </a>
-            <nav aria-label="Main" className="-mx-2 flex overflow-x-auto text-sm">
+            <nav aria-label="Main" className="-mx-2 flex flex-wrap text-sm">
               {NAV.map(([href, label]) => (
                 <a key={href} href={href} className="whitespace-nowrap rounded px-2 py-1 font-medium text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800">
                   {label}

@@ -48,6 +48,7 @@ test.describe("accessibility and the audit log", () => {
         [`/credentials/${credentialId}`, "detail", async () => void (await expect(page.getByRole("table", { name: /Every version/ })).toBeVisible())],
         ["/nonce", "NONCE desk", async () => void (await expect(page.getByLabel("FaceID app")).toBeVisible())],
         ["/signatures", "signatures", async () => void (await expect(page.getByLabel("App ticket")).toBeVisible())],
+        ["/yzb", "yzb tools", async () => void (await expect(page.getByLabel("yzb app")).toBeVisible())],
         ["/audit", "audit", async () => void (await expect(page.getByRole("heading", { level: 1 })).toBeVisible())],
       ];
       const found: string[] = [];

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs from Debian's packages when the machine lacks it:
-# Chromium (the browser tests drive it) and the PostgreSQL server (tests start throwaway clusters).
+# Chromium (the browser tests drive it), a CJK font (vendor messages and names are Chinese; without one
+# the screenshots show boxes) and the PostgreSQL server (tests start throwaway clusters).
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
+[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then need+=(postgresql); fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then

@@ -7,6 +7,7 @@ import { HealthBadge } from "@/components/ui/status-badge";
 import { healthOf } from "@/lib/health";
 import { useNow } from "@/components/ui/use-now";
 import { RefreshAction } from "@/components/overview/refresh-action";
+import { CheckAction } from "./check-action";
 import { HistoryChart } from "./history-chart";
 import { ValueActions } from "./value-actions";
 
@@ -52,8 +53,9 @@ export function CredentialDetail({ id }: { id: string }) {
             {c.vendorLabel} · <span className="font-mono">{c.appId}</span> · generation {c.generation}
           </p>
         </div>
-        <div className="flex items-start gap-3">
+        <div className="flex flex-wrap items-start gap-3">
           <HealthBadge health={healthOf(c, now || Date.now(), offset)} />
+          <CheckAction credentialId={c.id} label={label} />
           <div>
             <RefreshAction credential={c} label={label} align="left" />
           </div>

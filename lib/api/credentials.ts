@@ -3,6 +3,7 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/r
 import { z } from "zod";
 import { credentialHistorySchema, credentialListSchema, refreshResponseSchema, type CredentialList } from "@/lib/credential-view";
 import { credentialKeys } from "@/lib/query-keys";
+import { checkResultSchema } from "@/lib/check-view";
 import { serverClock } from "@/lib/server-clock";
 import { fetchJson } from "./fetch-json";
 
@@ -64,5 +65,11 @@ export function revealValue(id: string, action: "reveal" | "copy", versionId?: s
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ action, ...(versionId ? { versionId } : {}) }),
+  });
+}
+
+export function useCheckCredential() {
+  return useMutation({
+    mutationFn: (id: string) => fetchJson(`/api/credentials/${encodeURIComponent(id)}/check`, checkResultSchema, { method: "POST" }),
   });
 }

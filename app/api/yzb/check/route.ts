@@ -1,0 +1,26 @@
+import { z } from "zod";
+import { internalError, invalidInput, json, problem } from "@/server/http/problem";
+import { checkCode, YzbToolError } from "@/server/yzb/yzb-tools";
+
+const bodySchema = z
+  .object({
+    appRef: z.string({ error: "is required" }).regex(/^[a-z0-9]{1,64}$/i, { error: "must be an app id (letters and digits)" }),
+    type: z.enum(["access_token", "js_ticket"], { error: 'must be "access_token" or "js_ticket"' }),
+    code: z.string({ error: "is required" }).trim().min(1, { error: "is required" }).max(512, { error: "must be at most 512 characters" }),
+    openId: z.string().trim().max(128, { error: "must be at most 128 characters" }).optional(),
+  })
+  .strict();
+
+/** POST /api/yzb/check {appRef, type, code, openId?} → {valid, vendorExpiresAt | message}. */
+export async function POST(req: Request) {
+  const raw: unknown = await req.json().catch(() => undefined);
+  if (raw === undefined) return problem(400, "Invalid body", "body: must be a JSON object", { field: "body" });
+  const body = bodySchema.safeParse(raw);
+  if (!body.success) return invalidInput(body.error, "body", ["appRef", "type", "code", "openId"]);
+  try {
+    return json(await checkCode({ ...body.data, openId: body.data.openId || undefined, actor: "dashboard" }));
+  } catch (err) {
+    if (err instanceof YzbToolError) return problem(err.status, "Check failed", err.field ? `${err.field}: ${err.message}` : err.message, { field: err.field, failure: err.failure });
+    return internalError(err, "POST /api/yzb/check");
+  }
+}

@@ -1,0 +1,24 @@
+import { z } from "zod";
+import { internalError, invalidInput, json, problem } from "@/server/http/problem";
+import { exchangeCode, YzbToolError } from "@/server/yzb/yzb-tools";
+
+const bodySchema = z
+  .object({
+    appRef: z.string({ error: "is required" }).regex(/^[a-z0-9]{1,64}$/i, { error: "must be an app id (letters and digits)" }),
+    code: z.string({ error: "is required" }).trim().min(1, { error: "is required" }).max(256, { error: "must be at most 256 characters" }),
+  })
+  .strict();
+
+/** POST /api/yzb/open-id {appRef, code} → {openId}. */
+export async function POST(req: Request) {
+  const raw: unknown = await req.json().catch(() => undefined);
+  if (raw === undefined) return problem(400, "Invalid body", "body: must be a JSON object", { field: "body" });
+  const body = bodySchema.safeParse(raw);
+  if (!body.success) return invalidInput(body.error, "body", ["appRef", "code"]);
+  try {
+    return json(await exchangeCode({ ...body.data, actor: "dashboard" }));
+  } catch (err) {
+    if (err instanceof YzbToolError) return problem(err.status, "Exchange failed", err.field ? `${err.field}: ${err.message}` : err.message, { field: err.field, failure: err.failure });
+    return internalError(err, "POST /api/yzb/open-id");
+  }
+}

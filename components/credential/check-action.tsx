@@ -1,0 +1,39 @@
+"use client";
+import { useCheckCredential } from "@/lib/api/credentials";
+import { formatDuration } from "@/lib/time";
+
+/** Check: our own validity of the current value, and the vendor's answer where it offers a check (yzb). */
+export function CheckAction({ credentialId, label }: { credentialId: string; label: string }) {
+  const check = useCheckCredential();
+  const r = check.data;
+  return (
+    <div>
+      <button
+        type="button"
+        onClick={() => check.mutate(credentialId)}
+        disabled={check.isPending}
+        aria-label={`Check ${label}`}
+        className="inline-flex items-center gap-2 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium shadow-sm hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 disabled:cursor-wait disabled:opacity-60 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800"
+      >
+        {check.isPending ? "Checking…" : "Check"}
+      </button>
+      <div role="status" aria-live="polite" aria-label="check result" className="mt-1 max-w-sm space-y-0.5 text-xs">
+        {check.isError && <p className="text-red-700 dark:text-red-400">Check failed: {check.error.message}</p>}
+        {r && (
+          <>
+            <p className={r.local.valid ? "text-emerald-700 dark:text-emerald-400" : "text-red-700 dark:text-red-400"}>
+              Locally: {r.local.valid ? `valid, ${formatDuration(r.local.remainingSeconds)} left (generation ${r.local.generation})` : "no valid value"}
+            </p>
+            {r.probe.available ? (
+              <p className={r.probe.outcome === "valid" ? "text-emerald-700 dark:text-emerald-400" : r.probe.outcome === "skipped" ? "text-slate-600 dark:text-slate-400" : "text-red-700 dark:text-red-400"}>
+                {r.probe.message}
+              </p>
+            ) : (
+              <p className="text-slate-600 dark:text-slate-400">{r.probe.explanation}</p>
+            )}
+          </>
+        )}
+      </div>
+    </div>
+  );
+}

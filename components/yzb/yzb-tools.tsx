@@ -1,0 +1,123 @@
+"use client";
+import { useId, useState, type ReactNode } from "react";
+import { useCredentials } from "@/lib/api/credentials";
+import { useCheckCode, useExchangeCode } from "@/lib/api/yzb";
+
+const input = "w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-950";
+const primary =
+  "inline-flex items-center gap-2 rounded-md bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 disabled:opacity-60";
+
+function Card({ title, id, children }: { title: string; id: string; children: ReactNode }) {
+  return (
+    <section aria-labelledby={id} className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+      <h2 id={id} className="text-base font-semibold">{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+/** QA tools for the yzb open platform: auth code → open_id, and the vendor's checkCode on a pasted value. */
+export function YzbTools() {
+  const credentials = useCredentials();
+  const apps = [...new Map((credentials.data?.credentials ?? []).filter((c) => c.vendor === "yzb").map((c) => [c.appRef, c])).values()];
+  const [appRef, setAppRef] = useState("");
+  const chosen = appRef || apps[0]?.appRef || "";
+  const ids = { app: useId(), code: useId(), type: useId(), value: useId(), openId: useId(), t1: useId(), t2: useId() };
+  const [authCode, setAuthCode] = useState("");
+  const [type, setType] = useState<"access_token" | "js_ticket">("js_ticket");
+  const [value, setValue] = useState("");
+  const [openId, setOpenId] = useState("");
+  const exchange = useExchangeCode();
+  const check = useCheckCode();
+
+  return (
+    <section aria-labelledby="yzb-title" className="space-y-5">
+      <div>
+        <h1 id="yzb-title" className="text-2xl font-semibold tracking-tight">yzb tools</h1>
+        <p className="text-sm text-slate-600 dark:text-slate-400">For the yzb open platform (「更多應用」): what a page&apos;s login and its JS API calls depend on.</p>
+      </div>
+      <div className="max-w-xs space-y-1">
+        <label htmlFor={ids.app} className="block text-sm font-medium">yzb app</label>
+        {apps.length === 0 ? (
+          <p className="text-sm text-slate-500 dark:text-slate-400">{credentials.isPending ? "Loading apps…" : "No yzb app is registered."}</p>
+        ) : (
+          <select id={ids.app} className={input} value={chosen} onChange={(e) => setAppRef(e.target.value)}>
+            {apps.map((a) => (
+              <option key={a.appRef} value={a.appRef}>{a.appName} ({a.appId})</option>
+            ))}
+          </select>
+        )}
+      </div>
+      <div className="grid gap-4 lg:grid-cols-2">
+        <Card title="Auth code → open_id" id={ids.t1}>
+          <p className="text-sm text-slate-600 dark:text-slate-400">Paste the one-time <code className="font-mono">code</code> a page received after login; Ticket Hub asks <code className="font-mono">/OAuth2/token</code> for the user&apos;s open_id. Codes work once.</p>
+          <form
+            aria-label="Exchange an auth code"
+            className="space-y-3"
+            onSubmit={(e) => {
+              e.preventDefault();
+              exchange.mutate({ appRef: chosen, code: authCode.trim() });
+            }}
+          >
+            <div className="space-y-1">
+              <label htmlFor={ids.code} className="block text-sm font-medium">Auth code</label>
+              <input id={ids.code} className={`${input} font-mono`} value={authCode} onChange={(e) => setAuthCode(e.target.value)} spellCheck={false} required />
+            </div>
+            <button type="submit" className={primary} disabled={!chosen || !authCode.trim() || exchange.isPending}>
+              {exchange.isPending ? "Exchanging…" : "Get open_id"}
+            </button>
+          </form>
+          <div role="status" aria-live="polite" aria-label="exchange result" className="text-sm">
+            {exchange.isError && <p className="text-red-700 dark:text-red-400">{exchange.error.message}</p>}
+            {exchange.data && (
+              <p>
+                open_id <code className="font-mono">{exchange.data.openId}</code>
+              </p>
+            )}
+          </div>
+        </Card>
+        <Card title="Check a token or js_ticket" id={ids.t2}>
+          <p className="text-sm text-slate-600 dark:text-slate-400">Asks yzb&apos;s <code className="font-mono">/OAuth2/checkCode</code> whether a value is still valid, and until when (yzb answers with an absolute time).</p>
+          <form
+            aria-label="Check a value"
+            className="space-y-3"
+            onSubmit={(e) => {
+              e.preventDefault();
+              check.mutate({ appRef: chosen, type, code: value.trim(), ...(openId.trim() ? { openId: openId.trim() } : {}) });
+            }}
+          >
+            <div className="grid gap-3 sm:grid-cols-[10rem_1fr]">
+              <div className="space-y-1">
+                <label htmlFor={ids.type} className="block text-sm font-medium">Type</label>
+                <select id={ids.type} className={input} value={type} onChange={(e) => setType(e.target.value as typeof type)}>
+                  <option value="js_ticket">js_ticket</option>
+                  <option value="access_token">access_token</option>
+                </select>
+              </div>
+              <div className="space-y-1">
+                <label htmlFor={ids.value} className="block text-sm font-medium">Value</label>
+                <input id={ids.value} className={`${input} font-mono`} value={value} onChange={(e) => setValue(e.target.value)} spellCheck={false} required />
+              </div>
+            </div>
+            <div className="space-y-1">
+              <label htmlFor={ids.openId} className="block text-sm font-medium">open_id (optional)</label>
+              <input id={ids.openId} className={`${input} font-mono`} value={openId} onChange={(e) => setOpenId(e.target.value)} spellCheck={false} />
+            </div>
+            <button type="submit" className={primary} disabled={!chosen || !value.trim() || check.isPending}>
+              {check.isPending ? "Checking…" : "Check"}
+            </button>
+          </form>
+          <div role="status" aria-live="polite" aria-label="check result" className="text-sm">
+            {check.isError && <p className="text-red-700 dark:text-red-400">{check.error.message}</p>}
+            {check.data &&
+              (check.data.valid ? (
+                <p className="text-emerald-700 dark:text-emerald-400">Valid until {new Date(check.data.vendorExpiresAt).toLocaleString()} (yzb says)</p>
+              ) : (
+                <p className="text-red-700 dark:text-red-400">Not valid: {check.data.message}</p>
+              ))}
+          </div>
+        </Card>
+      </div>
+    </section>
+  );
+}

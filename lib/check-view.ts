@@ -1,0 +1,18 @@
+import { z } from "zod";
+
+/** What the Check action found: our own view of the value, and the vendor's where it offers a check. */
+export const checkResultSchema = z.object({
+  serverTime: z.string(),
+  credentialId: z.string(),
+  local: z.object({ valid: z.boolean(), remainingSeconds: z.number(), expiresAt: z.string().nullable(), generation: z.number().nullable() }),
+  probe: z.discriminatedUnion("available", [
+    z.object({ available: z.literal(false), explanation: z.string() }),
+    z.object({
+      available: z.literal(true),
+      outcome: z.enum(["valid", "invalid", "error", "skipped"]),
+      message: z.string(),
+      vendorExpiresAt: z.string().optional(),
+    }),
+  ]),
+});
+export type CheckResult = z.infer<typeof checkResultSchema>;
