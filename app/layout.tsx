@@ -13,6 +13,7 @@ const NAV: [string, string][] = [
   ["/nonce", "NONCE desk"],
   ["/signatures", "Signatures"],
   ["/yzb", "yzb tools"],
+  ["/apps", "Apps"],
   ["/audit", "Audit log"],
 ];
 

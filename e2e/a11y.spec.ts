@@ -49,6 +49,7 @@ test.describe("accessibility and the audit log", () => {
         ["/nonce", "NONCE desk", async () => void (await expect(page.getByLabel("FaceID app")).toBeVisible())],
         ["/signatures", "signatures", async () => void (await expect(page.getByLabel("App ticket")).toBeVisible())],
         ["/yzb", "yzb tools", async () => void (await expect(page.getByLabel("yzb app")).toBeVisible())],
+        ["/apps", "apps", async () => void (await expect(page.getByRole("table", { name: "Registered vendor apps" })).toBeVisible())],
         ["/audit", "audit", async () => void (await expect(page.getByRole("heading", { level: 1 })).toBeVisible())],
       ];
       const found: string[] = [];

@@ -1,6 +1,6 @@
 import "server-only";
-import { z } from "zod";
 import type { CredentialKind, VendorId } from "@/lib/credential-kinds";
+import { policyOverridesSchema, type PolicyOverrides } from "@/lib/policy-overrides";
 
 type Schedule =
   /** At a share of the lifetime, ± jitter (a share of the lifetime, or `jitterSeconds` when set). */
@@ -78,35 +78,7 @@ const POLICIES: Record<VendorId, Partial<Record<CredentialKind, Policy>>> = {
 
 const FALLBACK: Policy = { overlapSeconds: 0, schedule: TWO_THIRDS, refreshWithParent: false, minParentRemainingSeconds: 120, description: "refresh at about 2/3 of the lifetime" };
 
-/**
- * What an app may override (stored as JSON in `VendorApp.policy`): when each credential is
- * refreshed, and the daily quota limits of its endpoints. Overlap windows and lineage are
- * the vendor's behaviour, not a choice, so they cannot be overridden.
- */
-const scheduleOverride = z
-  .object({
-    /** Refresh at this share of the lifetime (0.1–0.95). */
-    refreshAtFraction: z.number().min(0.1).max(0.95).optional(),
-    /** Refresh every N seconds (60–7000), whatever the lifetime. */
-    everySeconds: z.number().int().min(60).max(7000).optional(),
-    /** Refresh when this many seconds are left (60–7000). */
-    refreshWhenRemainingSeconds: z.number().int().min(60).max(7000).optional(),
-    /** Random spread around the chosen moment, in seconds (0–600). */
-    jitterSeconds: z.number().int().min(0).max(600).optional(),
-  })
-  .strict()
-  .refine((o) => [o.refreshAtFraction, o.everySeconds, o.refreshWhenRemainingSeconds].filter((v) => v !== undefined).length <= 1, {
-    message: "choose one of refreshAtFraction, everySeconds, refreshWhenRemainingSeconds",
-  });
-
-export const policyOverridesSchema = z
-  .object({
-    schedules: z.record(z.string(), scheduleOverride).optional(),
-    /** Calls a day per endpoint path, e.g. {"/cgi-bin/ticket/getticket": 1000}. */
-    quotas: z.record(z.string().startsWith("/"), z.number().int().min(1).max(10_000_000)).optional(),
-  })
-  .strict();
-export type PolicyOverrides = z.infer<typeof policyOverridesSchema>;
+export { policyOverridesSchema, type PolicyOverrides };
 
 /** The app's overrides; a stored value that no longer parses is ignored (and said so) rather than crashing a refresh. */
 export function parsePolicyOverrides(json: string | null | undefined): PolicyOverrides {

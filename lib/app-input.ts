@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { VENDORS, type VendorId } from "./credential-kinds";
+import { policyOverridesSchema } from "./policy-overrides";
+
+/** The vendors' production API hosts; "sandbox" points an app at the built-in vendor sandbox. */
+export const LIVE_BASE_URLS: Partial<Record<VendorId, string>> = {
+  wechat: "https://api.weixin.qq.com",
+  feishu: "https://open.feishu.cn",
+  faceid: "https://miniprogram-kyc.tencentcloudapi.com",
+};
+
+/** How each vendor's app id looks (the vendors' consoles hand them out in these shapes). */
+export const APP_ID_RULES: Record<VendorId, { pattern: RegExp; rule: string; example: string }> = {
+  wechat: { pattern: /^wx[0-9A-Za-z]{16}$/, rule: '"wx" and 16 letters or digits', example: "wx1234567890abcdef" },
+  feishu: { pattern: /^cli_[0-9A-Za-z]{16}$/, rule: '"cli_" and 16 letters or digits', example: "cli_a1b2c3d4e5f6a7b8" },
+  faceid: { pattern: /^[0-9A-Za-z]{8}$/, rule: "8 letters or digits (the WBappid)", example: "IDAabcd1" },
+  yzb: { pattern: /^[0-9A-Za-z_-]{1,64}$/, rule: "1–64 letters, digits, _ or -", example: "yzbapp01" },
+};
+
+const policyJson = z.string().superRefine((text, ctx) => {
+  if (!text.trim()) return;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    ctx.addIssue({ code: "custom", message: "must be a JSON object" });
+    return;
+  }
+  const r = policyOverridesSchema.safeParse(parsed);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    ctx.addIssue({ code: "custom", message: `${i.path.join(".") || "value"}: ${i.message}` });
+  }
+});
+
+/**
+ * An app as the Apps form submits it. `secret` may be left empty when editing (the stored one
+ * stays: it is write-only). `baseUrl` is "sandbox", "live", or an https URL.
+ */
+export const appInputSchema = z
+  .object({
+    vendor: z.enum(VENDORS, { error: `must be one of ${VENDORS.join(", ")}` }),
+    name: z.string({ error: "is required" }).trim().min(1, { error: "is required" }).max(60, { error: "must be at most 60 characters" }),
+    appId: z.string({ error: "is required" }).trim().min(1, { error: "is required" }),
+    secret: z.string().max(256, { error: "must be at most 256 characters" }).optional(),
+    baseUrl: z.string({ error: "is required" }).trim().min(1, { error: "is required" }),
+    tokenVariant: z.enum(["default", "token", "stable_token"], { error: 'must be "token" or "stable_token"' }).default("default"),
+    tokenPath: z.string().trim().max(200).optional(),
+    policy: policyJson.default(""),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    const idRule = APP_ID_RULES[v.vendor];
+    if (!idRule.pattern.test(v.appId)) ctx.addIssue({ code: "custom", path: ["appId"], message: `must be ${idRule.rule}, e.g. ${idRule.example}` });
+    if (v.baseUrl !== "sandbox" && v.baseUrl !== "live") {
+      let ok = false;
+      try {
+        const u = new URL(v.baseUrl);
+        ok = u.protocol === "https:" && !u.username && !u.password && u.pathname === "/" && !u.search && !u.hash;
+      } catch {
+        ok = false;
+      }
+      if (!ok) ctx.addIssue({ code: "custom", path: ["baseUrl"], message: 'must be "sandbox", "live", or an https:// origin such as https://api.example.com' });
+    }
+    if (v.baseUrl === "live" && !LIVE_BASE_URLS[v.vendor]) {
+      ctx.addIssue({ code: "custom", path: ["baseUrl"], message: `${v.vendor} publishes no API host: enter its https:// origin` });
+    }
+    if (v.tokenVariant === "stable_token" && v.vendor !== "wechat") ctx.addIssue({ code: "custom", path: ["tokenVariant"], message: "stable_token exists only for WeChat" });
+    if (v.tokenPath && (v.vendor !== "yzb" || !/^\/[A-Za-z0-9/_.-]{1,199}$/.test(v.tokenPath))) {
+      ctx.addIssue({ code: "custom", path: ["tokenPath"], message: v.vendor !== "yzb" ? "only yzb apps take a token path" : "must be a path such as /OAuth2/accessToken" });
+    }
+  });
+export type AppInput = z.input<typeof appInputSchema>;
+
+export const appViewSchema = z.object({
+  id: z.string(),
+  vendor: z.string(),
+  vendorLabel: z.string(),
+  name: z.string(),
+  appId: z.string(),
+  baseUrl: z.string(),
+  baseUrlKind: z.enum(["sandbox", "live", "custom"]),
+  tokenVariant: z.string(),
+  tokenPath: z.string().nullable(),
+  policy: z.string(),
+  enabled: z.boolean(),
+  demo: z.boolean(),
+  credentials: z.number(),
+  updatedAt: z.string(),
+});
+export type AppView = z.infer<typeof appViewSchema>;

@@ -1,0 +1,31 @@
+import { z } from "zod";
+
+/**
+ * What an app may override (stored as JSON in `VendorApp.policy`): when each credential is
+ * refreshed, and the daily quota limits of its endpoints. Overlap windows and lineage are
+ * the vendor's behaviour, not a choice, so they cannot be overridden.
+ */
+const scheduleOverride = z
+  .object({
+    /** Refresh at this share of the lifetime (0.1–0.95). */
+    refreshAtFraction: z.number({ error: "must be a number from 0.1 to 0.95" }).min(0.1, { error: "must be a number from 0.1 to 0.95" }).max(0.95, { error: "must be a number from 0.1 to 0.95" }).optional(),
+    /** Refresh every N seconds (60–7000), whatever the lifetime. */
+    everySeconds: z.number({ error: "must be whole seconds from 60 to 7000" }).int({ error: "must be whole seconds from 60 to 7000" }).min(60, { error: "must be whole seconds from 60 to 7000" }).max(7000, { error: "must be whole seconds from 60 to 7000" }).optional(),
+    /** Refresh when this many seconds are left (60–7000). */
+    refreshWhenRemainingSeconds: z.number({ error: "must be whole seconds from 60 to 7000" }).int({ error: "must be whole seconds from 60 to 7000" }).min(60, { error: "must be whole seconds from 60 to 7000" }).max(7000, { error: "must be whole seconds from 60 to 7000" }).optional(),
+    /** Random spread around the chosen moment, in seconds (0–600). */
+    jitterSeconds: z.number({ error: "must be whole seconds from 0 to 600" }).int({ error: "must be whole seconds from 0 to 600" }).min(0, { error: "must be whole seconds from 0 to 600" }).max(600, { error: "must be whole seconds from 0 to 600" }).optional(),
+  })
+  .strict()
+  .refine((o) => [o.refreshAtFraction, o.everySeconds, o.refreshWhenRemainingSeconds].filter((v) => v !== undefined).length <= 1, {
+    message: "choose one of refreshAtFraction, everySeconds, refreshWhenRemainingSeconds",
+  });
+
+export const policyOverridesSchema = z
+  .object({
+    schedules: z.record(z.string(), scheduleOverride).optional(),
+    /** Calls a day per endpoint path, e.g. {"/cgi-bin/ticket/getticket": 1000}. */
+    quotas: z.record(z.string().startsWith("/"), z.number().int().min(1).max(10_000_000)).optional(),
+  })
+  .strict();
+export type PolicyOverrides = z.infer<typeof policyOverridesSchema>;

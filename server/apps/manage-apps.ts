@@ -1,0 +1,147 @@
+import "server-only";
+import { appInputSchema, LIVE_BASE_URLS, type AppView } from "@/lib/app-input";
+import { isVendor, VENDOR_LABELS, type VendorId } from "@/lib/credential-kinds";
+import { now } from "../clock";
+import { getConfig } from "../config";
+import { encrypt } from "../crypto";
+import { getDb } from "../db";
+import { ensureCredentialSlots } from "./seed-demo-apps";
+
+export class AppInputError extends Error {
+  constructor(
+    readonly status: number,
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Row = { id: string; vendor: string; name: string; appId: string; baseUrl: string; tokenVariant: string; tokenPath: string | null; policy: string; enabled: boolean; demo: boolean; updatedAt: Date; _count: { credentials: number } };
+
+function baseUrlKind(vendor: string, baseUrl: string): AppView["baseUrlKind"] {
+  if (baseUrl === getConfig().sandbox.url) return "sandbox";
+  return isVendor(vendor) && LIVE_BASE_URLS[vendor] === baseUrl ? "live" : "custom";
+}
+
+/** An app as the dashboard sees it: never its secret. */
+function view(a: Row): AppView {
+  return {
+    id: a.id,
+    vendor: a.vendor,
+    vendorLabel: isVendor(a.vendor) ? VENDOR_LABELS[a.vendor] : a.vendor,
+    name: a.name,
+    appId: a.appId,
+    baseUrl: a.baseUrl,
+    baseUrlKind: baseUrlKind(a.vendor, a.baseUrl),
+    tokenVariant: a.tokenVariant,
+    tokenPath: a.tokenPath,
+    policy: a.policy === "{}" ? "" : a.policy,
+    enabled: a.enabled,
+    demo: a.demo,
+    credentials: a._count.credentials,
+    updatedAt: a.updatedAt.toISOString(),
+  };
+}
+
+export async function listApps(): Promise<AppView[]> {
+  const rows = await getDb().vendorApp.findMany({ orderBy: [{ vendor: "asc" }, { name: "asc" }], include: { _count: { select: { credentials: true } } } });
+  return rows.map(view);
+}
+
+function parse(input: unknown) {
+  const r = appInputSchema.safeParse(input);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    const field = i.code === "unrecognized_keys" ? i.keys.join(", ") : String(i.path[0] ?? "body");
+    const message = i.code === "unrecognized_keys" ? "unknown field (allowed: vendor, name, appId, secret, baseUrl, tokenVariant, tokenPath, policy)" : i.message;
+    throw new AppInputError(400, field, message);
+  }
+  return r.data;
+}
+
+function resolveBaseUrl(vendor: VendorId, baseUrl: string): string {
+  if (baseUrl === "sandbox") {
+    if (!getConfig().sandbox.enabled) throw new AppInputError(400, "baseUrl", "the sandbox is off (TICKETHUB_SANDBOX=off): choose live or an https:// origin");
+    return getConfig().sandbox.url;
+  }
+  if (baseUrl === "live") return LIVE_BASE_URLS[vendor]!;
+  return new URL(baseUrl).origin;
+}
+
+const normalisedPolicy = (text: string) => (text.trim() ? JSON.stringify(JSON.parse(text)) : "{}");
+
+/** Registers an app and its credential slots; they are fetched on the scheduler's next tick. */
+export async function createApp(input: unknown, actor: string): Promise<AppView> {
+  const v = parse(input);
+  if (!v.secret) throw new AppInputError(400, "secret", "is required for a new app");
+  const db = getDb();
+  if (await db.vendorApp.findUnique({ where: { vendor_appId: { vendor: v.vendor, appId: v.appId } } })) {
+    throw new AppInputError(409, "appId", `a ${VENDOR_LABELS[v.vendor]} app with this id is already registered`);
+  }
+  const app = await db.vendorApp.create({
+    data: {
+      vendor: v.vendor,
+      name: v.name,
+      appId: v.appId,
+      secretEnc: encrypt(v.secret),
+      baseUrl: resolveBaseUrl(v.vendor, v.baseUrl),
+      tokenVariant: v.tokenVariant === "token" ? "default" : v.tokenVariant,
+      tokenPath: v.tokenPath || null,
+      policy: normalisedPolicy(v.policy),
+    },
+  });
+  await ensureCredentialSlots(db, app.id, v.vendor);
+  await db.auditEvent.create({ data: { actor, action: "app.create", target: app.id, outcome: "ok", detail: `${VENDOR_LABELS[v.vendor]} ${v.name} (${v.appId})` } });
+  const row = await db.vendorApp.findUniqueOrThrow({ where: { id: app.id }, include: { _count: { select: { credentials: true } } } });
+  return view(row);
+}
+
+/**
+ * Changes an app. The secret is write-only: an empty one keeps the stored secret. A change that
+ * makes the stored values useless (secret, app id, base URL, token endpoint) makes every credential
+ * of the app due at once.
+ */
+export async function updateApp(id: string, input: unknown, actor: string): Promise<AppView | null> {
+  const db = getDb();
+  const current = await db.vendorApp.findUnique({ where: { id } });
+  if (!current) return null;
+  const v = parse(input);
+  if (v.vendor !== current.vendor) throw new AppInputError(409, "vendor", "cannot change: register a new app for another vendor");
+  if (v.appId !== current.appId && (await db.vendorApp.findUnique({ where: { vendor_appId: { vendor: v.vendor, appId: v.appId } } }))) {
+    throw new AppInputError(409, "appId", `a ${VENDOR_LABELS[v.vendor]} app with this id is already registered`);
+  }
+  const data = {
+    name: v.name,
+    appId: v.appId,
+    baseUrl: resolveBaseUrl(v.vendor, v.baseUrl),
+    tokenVariant: v.tokenVariant === "token" ? "default" : v.tokenVariant,
+    tokenPath: v.tokenPath || null,
+    policy: normalisedPolicy(v.policy),
+    ...(v.secret ? { secretEnc: encrypt(v.secret) } : {}),
+  };
+  const changed = (Object.keys(data) as (keyof typeof data)[]).filter((k) => (k === "secretEnc" ? true : data[k] !== current[k]));
+  const invalidates = changed.some((k) => ["secretEnc", "appId", "baseUrl", "tokenVariant", "tokenPath"].includes(k));
+  await db.$transaction(async (tx) => {
+    await tx.vendorApp.update({ where: { id }, data });
+    if (invalidates) {
+      await tx.credential.updateMany({ where: { appRef: id }, data: { nextRefreshAt: now(), nextRefreshReason: "app settings changed: fetch with the new ones" } });
+    }
+  });
+  await db.auditEvent.create({
+    data: { actor, action: "app.update", target: id, outcome: "ok", detail: `${v.name}: ${changed.map((k) => (k === "secretEnc" ? "secret" : k)).join(", ") || "no change"}` },
+  });
+  return view(await db.vendorApp.findUniqueOrThrow({ where: { id }, include: { _count: { select: { credentials: true } } } }));
+}
+
+/** Disables (the scheduler and the proxy leave it alone; nothing is deleted) or enables an app. */
+export async function setAppEnabled(id: string, enabled: boolean, actor: string): Promise<AppView | null> {
+  const db = getDb();
+  const current = await db.vendorApp.findUnique({ where: { id } });
+  if (!current) return null;
+  if (current.enabled !== enabled) {
+    await db.vendorApp.update({ where: { id }, data: { enabled } });
+    await db.auditEvent.create({ data: { actor, action: enabled ? "app.enable" : "app.disable", target: id, outcome: "ok", detail: `${current.name} (${current.appId})` } });
+  }
+  return view(await db.vendorApp.findUniqueOrThrow({ where: { id }, include: { _count: { select: { credentials: true } } } }));
+}
