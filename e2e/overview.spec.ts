@@ -74,7 +74,7 @@ test.describe("overview on the embedded default (SQLite + sandbox)", () => {
         const ticket = list.credentials.find((c: { vendor: string; kind: string }) => c.vendor === "wechat" && c.kind === "jsapi_ticket");
         const serverLeft = (Date.parse(ticket.current.expiresAt) - Date.parse(list.serverTime)) / 1000;
         const shown = await remaining(page, TICKET_ROW);
-        expect(Math.abs(shown - serverLeft)).toBeLessThanOrEqual(1.5);
+        expect(Math.abs(shown - Math.round(serverLeft))).toBeLessThanOrEqual(1);
         await page.waitForTimeout(700);
       }
     });
