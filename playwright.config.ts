@@ -4,6 +4,9 @@ import { defineConfig } from "@playwright/test";
 // ports, so specs never share state. One worker: the machine has two cores.
 export default defineConfig({
   testDir: "e2e",
+  // The leak sweep: every stack's database files and logs searched for plaintext secrets after the run.
+  globalSetup: "./e2e/global-setup.ts",
+  globalTeardown: "./e2e/global-teardown.ts",
   outputDir: "test-results",
   timeout: 120_000,
   expect: { timeout: 10_000 },

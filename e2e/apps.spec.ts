@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { startStack, type Stack } from "./support/stack";
+import { authedRequest, gotoSignedIn } from "./support/auth";
 
 const SHOP = { appId: "wx1234567890abcdef", secret: "shop-secret-1" };
 
@@ -14,8 +15,9 @@ test.describe("Apps", () => {
     await stack?.stop();
   });
 
-  test("add an app with per-field validation, see its tickets go live, edit it, disable and enable it", async ({ page, request }) => {
-    await page.goto(stack.baseUrl);
+  test("add an app with per-field validation, see its tickets go live, edit it, disable and enable it", async ({ page }) => {
+    const request = await authedRequest(stack.baseUrl);
+    await gotoSignedIn(page, stack.baseUrl);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Apps" }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Apps");
     const table = page.getByRole("table", { name: "Registered vendor apps" });
@@ -50,7 +52,7 @@ test.describe("Apps", () => {
     await expect(shopTicket).toContainText("refresh every 60 min (app override)");
 
     // The same app id again is refused on its field.
-    await page.goto(`${stack.baseUrl}/apps`);
+    await gotoSignedIn(page, `${stack.baseUrl}/apps`);
     const again = await request.post(`${stack.baseUrl}/api/apps`, { data: { vendor: "wechat", name: "Dup", appId: SHOP.appId, secret: "x", baseUrl: "sandbox" } });
     expect(again.status()).toBe(409);
     expect(await again.json()).toMatchObject({ field: "appId" });
@@ -88,13 +90,16 @@ test.describe("Apps", () => {
     expect(JSON.stringify(audit)).not.toContain(SHOP.secret);
   });
 
-  test("the API names the field and the rule for bad input, and stores nothing", async ({ request }) => {
+  test("the API names the field and the rule for bad input, and stores nothing", async () => {
+    const request = await authedRequest(stack.baseUrl);
     const count = async () => (await (await request.get(`${stack.baseUrl}/api/apps`)).json()).apps.length;
     const before = await count();
     const base = { vendor: "feishu", name: "X", appId: "cli_a1b2c3d4e5f6a7b8", secret: "s", baseUrl: "sandbox" };
     const cases: [object, string][] = [
       [{ ...base, vendor: "line" }, "vendor: must be one of wechat, feishu, faceid, yzb"],
       [{ ...base, baseUrl: "http://169.254.169.254/" }, 'baseUrl: must be "sandbox", "live", or an https:// origin such as https://api.example.com'],
+      // No SSRF through the Apps form: https origins must be the vendor's own hosts (or allowed by the operator).
+      [{ ...base, baseUrl: "https://metadata.internal.example" }, "baseUrl: https://metadata.internal.example is not a Feishu API host (allowed: https://open.feishu.cn, https://open.larksuite.com); an operator can allow it with TICKETHUB_ALLOWED_BASE_URLS"],
       [{ ...base, tokenVariant: "stable_token" }, "tokenVariant: stable_token exists only for WeChat"],
       [{ ...base, name: "" }, "name: is required"],
       [{ ...base, secret: undefined }, "secret: is required for a new app"],

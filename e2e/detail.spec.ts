@@ -1,10 +1,11 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { startStack, type Stack } from "./support/stack";
 import { refreshDetail } from "./support/ui";
+import { authedRequest, gotoSignedIn, type AuthedRequest } from "./support/auth";
 
 const WECHAT = { appid: "wx000000000000demo", secret: "demo-wechat-secret" };
 
-async function served(request: APIRequestContext, baseUrl: string) {
+async function served(request: AuthedRequest, baseUrl: string) {
   const p = `${baseUrl}/api/proxy/wechat/cgi-bin`;
   const token = (await (await request.get(`${p}/token?grant_type=client_credential&appid=${WECHAT.appid}&secret=${WECHAT.secret}`)).json()).access_token as string;
   const ticket = (await (await request.get(`${p}/ticket/getticket?access_token=${encodeURIComponent(token)}&type=jsapi`)).json()).ticket as string;
@@ -20,9 +21,10 @@ test.describe("credential detail", () => {
     await stack?.stop();
   });
 
-  test("from the overview: masked value, Reveal and Copy (audited), lineage, versions and the call log", async ({ page, context, request }) => {
+  test("from the overview: masked value, Reveal and Copy (audited), lineage, versions and the call log", async ({ page, context }) => {
+    const request = await authedRequest(stack.baseUrl);
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: stack.baseUrl });
-    await page.goto(stack.baseUrl);
+    await gotoSignedIn(page, stack.baseUrl);
     const row = page.getByRole("row", { name: "WeChat demo jsapi ticket" });
     await expect(row.getByRole("timer")).toBeVisible();
     await row.getByRole("link", { name: "jsapi ticket" }).click();
@@ -59,10 +61,11 @@ test.describe("credential detail", () => {
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("WeChat demo · Access token");
   });
 
-  test("a token refresh shows the superseded value with its overlap window; a new version lands in the timeline", async ({ page, request }) => {
+  test("a token refresh shows the superseded value with its overlap window; a new version lands in the timeline", async ({ page }) => {
+    const request = await authedRequest(stack.baseUrl);
     const list = await (await request.get(`${stack.baseUrl}/api/credentials`)).json();
     const token = list.credentials.find((c: { vendor: string; kind: string }) => c.vendor === "wechat" && c.kind === "access_token");
-    await page.goto(`${stack.baseUrl}/credentials/${token.id}`);
+    await gotoSignedIn(page, `${stack.baseUrl}/credentials/${token.id}`);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("WeChat demo · Access token");
     const versions = page.getByRole("table", { name: /Every version/ }).getByRole("row");
     const before = await versions.count();
@@ -77,12 +80,13 @@ test.describe("credential detail", () => {
   });
 
   test("an unknown id says so instead of failing", async ({ page }) => {
-    await page.goto(`${stack.baseUrl}/credentials/doesnotexist`);
+    await gotoSignedIn(page, `${stack.baseUrl}/credentials/doesnotexist`);
     await expect(page.getByText("No credential with id doesnotexist.")).toBeVisible();
     await expect(page.getByRole("link", { name: "Back to the overview" })).toBeVisible();
   });
 
-  test("bad reveal requests get a 400 naming the field", async ({ request }) => {
+  test("bad reveal requests get a 400 naming the field", async () => {
+    const request = await authedRequest(stack.baseUrl);
     const list = await (await request.get(`${stack.baseUrl}/api/credentials`)).json();
     const id = list.credentials[0].id;
     const bad = await request.post(`${stack.baseUrl}/api/credentials/${id}/reveal`, { data: { action: "show" } });

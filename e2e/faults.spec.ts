@@ -1,6 +1,7 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { startStack, type Stack } from "./support/stack";
 import { refreshRow } from "./support/ui";
+import { authedRequest, gotoSignedIn, type AuthedRequest } from "./support/auth";
 
 // The fault matrix as ops see it: for each vendor failure, the overview shows the status, the
 // last error and the next attempt, and clients keep getting the last good ticket while it is valid.
@@ -9,7 +10,7 @@ const ROW = "WeChat demo jsapi ticket";
 const TOKEN_ROW = "WeChat demo Access token";
 const WECHAT = { appid: "wx000000000000demo", secret: "demo-wechat-secret" };
 
-async function servedTicket(request: APIRequestContext, baseUrl: string): Promise<string> {
+async function servedTicket(request: AuthedRequest, baseUrl: string): Promise<string> {
   const p = `${baseUrl}/api/proxy/wechat/cgi-bin`;
   const token = await (await request.get(`${p}/token?grant_type=client_credential&appid=${WECHAT.appid}&secret=${WECHAT.secret}`)).json();
   const ticket = await (await request.get(`${p}/ticket/getticket?access_token=${encodeURIComponent(token.access_token)}&type=jsapi`)).json();
@@ -17,7 +18,7 @@ async function servedTicket(request: APIRequestContext, baseUrl: string): Promis
   return ticket.ticket;
 }
 
-async function credential(request: APIRequestContext, baseUrl: string, kind: string): Promise<{ id: string; generation: number }> {
+async function credential(request: AuthedRequest, baseUrl: string, kind: string): Promise<{ id: string; generation: number }> {
   const list = await (await request.get(`${baseUrl}/api/credentials`)).json();
   return list.credentials.find((c: { vendor: string; kind: string }) => c.vendor === "wechat" && c.kind === kind);
 }
@@ -46,9 +47,10 @@ test.describe("vendor failures as ops see them", () => {
   ];
 
   for (const f of matrix) {
-    test(`${f.name}: status, last error and next attempt shown; the last good ticket is still served`, async ({ page, request }) => {
+    test(`${f.name}: status, last error and next attempt shown; the last good ticket is still served`, async ({ page }) => {
+    const request = await authedRequest(stack.baseUrl);
       await fault(stack, null);
-      await page.goto(stack.baseUrl);
+      await gotoSignedIn(page, stack.baseUrl);
       const row = page.getByRole("row", { name: ROW });
       await refresh(page, ROW);
       await expect(row.getByText("Healthy")).toBeVisible();
@@ -73,9 +75,10 @@ test.describe("vendor failures as ops see them", () => {
     });
   }
 
-  test("invalid credential: the token is renewed once and the ticket fetched with it; nothing shows as failing", async ({ page, request }) => {
+  test("invalid credential: the token is renewed once and the ticket fetched with it; nothing shows as failing", async ({ page }) => {
+    const request = await authedRequest(stack.baseUrl);
     await fault(stack, null);
-    await page.goto(stack.baseUrl);
+    await gotoSignedIn(page, stack.baseUrl);
     const tokenGen = async () => (await credential(request, stack.baseUrl, "access_token")).generation;
     const before = await tokenGen();
     await fault(stack, { endpoint: "wechat /cgi-bin/ticket/getticket", mode: "invalid-credential", times: 1 });
@@ -86,9 +89,10 @@ test.describe("vendor failures as ops see them", () => {
     await expect.poll(tokenGen).toBe(before + 1);
   });
 
-  test("wrong secret: refreshes stop and the row says what to fix; the valid token keeps being served", async ({ page, request }) => {
+  test("wrong secret: refreshes stop and the row says what to fix; the valid token keeps being served", async ({ page }) => {
+    const request = await authedRequest(stack.baseUrl);
     await fault(stack, null);
-    await page.goto(stack.baseUrl);
+    await gotoSignedIn(page, stack.baseUrl);
     const row = page.getByRole("row", { name: TOKEN_ROW });
     const p = `${stack.baseUrl}/api/proxy/wechat/cgi-bin/token?grant_type=client_credential&appid=${WECHAT.appid}&secret=${WECHAT.secret}`;
     const good = (await (await request.get(p)).json()).access_token;
@@ -104,7 +108,8 @@ test.describe("vendor failures as ops see them", () => {
     }
   });
 
-  test("history API: versions with lineage and the upstream calls, bad queries named", async ({ request }) => {
+  test("history API: versions with lineage and the upstream calls, bad queries named", async () => {
+    const request = await authedRequest(stack.baseUrl);
     await fault(stack, null);
     const id = (await credential(request, stack.baseUrl, "jsapi_ticket")).id;
     const refreshApi = () => request.post(`${stack.baseUrl}/api/credentials/${id}/refresh`);

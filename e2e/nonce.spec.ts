@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { sandboxStats, startStack, type Stack } from "./support/stack";
+import { api, authedRequest, gotoSignedIn } from "./support/auth";
 
 test.describe("NONCE desk", () => {
   let stack: Stack;
@@ -16,7 +17,7 @@ test.describe("NONCE desk", () => {
 
   test("QA validates a user_id as they type, issues two different tickets, copies one and marks it used", async ({ page, context }) => {
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: stack.baseUrl });
-    await page.goto(stack.baseUrl);
+    await gotoSignedIn(page, stack.baseUrl);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "NONCE desk" }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("NONCE desk");
     await expect(page.getByText("No NONCE tickets issued yet.")).toBeVisible();
@@ -58,7 +59,7 @@ test.describe("NONCE desk", () => {
 
     const rows = page.getByRole("table", { name: /Recently issued NONCE tickets/ }).getByRole("row", { name: /NONCE for qa-user_1/ });
     await expect(rows).toHaveCount(2);
-    await expect(rows.first()).toContainText("dashboard");
+    await expect(rows.first()).toContainText("admin");
     await expect(rows.first()).toContainText(/1m 5\ds|2m 00s/);
     await expect(page.getByRole("table", { name: /Recently issued/ })).not.toContainText(first);
 
@@ -69,14 +70,15 @@ test.describe("NONCE desk", () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: "e2e/screenshots/nonce-390.png", fullPage: true });
 
-    const audit = await (await fetch(`${stack.baseUrl}/api/audit?limit=20`)).json();
+    const audit = await (await api(stack.baseUrl, `/api/audit?limit=20`)).json();
     const actions = audit.events.map((e: { action: string }) => e.action);
     expect(actions.filter((a: string) => a === "nonce.issue")).toHaveLength(2);
     expect(actions).toContain("nonce.mark-used");
     expect(JSON.stringify(audit)).not.toContain(first);
   });
 
-  test("bad input to the NONCE API gets a 400 naming the field, with no vendor call and nothing stored", async ({ request }) => {
+  test("bad input to the NONCE API gets a 400 naming the field, with no vendor call and nothing stored", async () => {
+    const request = await authedRequest(stack.baseUrl);
     const list = await (await request.get(`${stack.baseUrl}/api/credentials`)).json();
     const appRef = list.credentials.find((c: { vendor: string }) => c.vendor === "faceid").appRef;
     const count = async () => (await (await request.get(`${stack.baseUrl}/api/nonce?limit=200`)).json()).nonces.length;

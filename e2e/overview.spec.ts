@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { sandboxStats, startStack, type Stack } from "./support/stack";
 import { refreshRow } from "./support/ui";
+import { api, gotoSignedIn } from "./support/auth";
 
 const TICKET_ROW = "WeChat demo jsapi ticket";
 
@@ -23,7 +24,7 @@ test.describe("overview on the embedded default (SQLite + sandbox)", () => {
   });
 
   test("shows the demo jsapi ticket with a countdown that goes down every second", async ({ page }) => {
-    await page.goto(stack.baseUrl);
+    await gotoSignedIn(page, stack.baseUrl);
     const row = page.getByRole("row", { name: TICKET_ROW });
     await expect(row.getByRole("timer")).toBeVisible();
     await expect(row.getByText("Healthy")).toBeVisible();
@@ -63,14 +64,14 @@ test.describe("overview on the embedded default (SQLite + sandbox)", () => {
         }
         globalThis.Date = SkewedDate as DateConstructor;
       }, skewMinutes * 60_000);
-      await page.goto(stack.baseUrl);
+      await gotoSignedIn(page, stack.baseUrl);
       const row = page.getByRole("row", { name: TICKET_ROW });
       await expect(row.getByRole("timer")).toBeVisible();
       const browserSkew = await page.evaluate(() => Date.now() - (performance.timeOrigin + performance.now()));
       expect(Math.abs(browserSkew - skewMinutes * 60_000)).toBeLessThan(5_000);
       // The server's own answer: seconds left on its clock.
       for (let i = 0; i < 3; i++) {
-        const list = await (await fetch(`${stack.baseUrl}/api/credentials`)).json();
+        const list = await (await api(stack.baseUrl, `/api/credentials`)).json();
         const ticket = list.credentials.find((c: { vendor: string; kind: string }) => c.vendor === "wechat" && c.kind === "jsapi_ticket");
         const serverLeft = (Date.parse(ticket.current.expiresAt) - Date.parse(list.serverTime)) / 1000;
         const shown = await remaining(page, TICKET_ROW);
@@ -81,20 +82,20 @@ test.describe("overview on the embedded default (SQLite + sandbox)", () => {
   }
 
   test("a refresh made elsewhere shows up without a reload within 2 s", async ({ page }) => {
-    await page.goto(stack.baseUrl);
+    await gotoSignedIn(page, stack.baseUrl);
     const row = page.getByRole("row", { name: TICKET_ROW });
     await expect(row.getByRole("timer")).toBeVisible();
     const before = await maskedValue(page, TICKET_ROW);
-    const list = await (await fetch(`${stack.baseUrl}/api/credentials`)).json();
+    const list = await (await api(stack.baseUrl, `/api/credentials`)).json();
     const id = list.credentials.find((c: { vendor: string; kind: string }) => c.vendor === "wechat" && c.kind === "jsapi_ticket").id;
-    expect((await fetch(`${stack.baseUrl}/api/credentials/${id}/refresh`, { method: "POST" })).status).toBe(200);
+    expect((await api(stack.baseUrl, `/api/credentials/${id}/refresh`, { method: "POST" })).status).toBe(200);
     const refreshedAt = Date.now();
     await expect.poll(() => maskedValue(page, TICKET_ROW), { timeout: 2_500, intervals: [100] }).not.toBe(before);
     console.log(`live update: the new ticket showed ${Date.now() - refreshedAt} ms after the refresh`);
   });
 
   test("shows every demo app's credentials, each with a live countdown", async ({ page }) => {
-    await page.goto(stack.baseUrl);
+    await gotoSignedIn(page, stack.baseUrl);
     const rows = [
       "WeChat demo Access token",
       "WeChat demo jsapi ticket",
@@ -120,7 +121,7 @@ test.describe("overview on the embedded default (SQLite + sandbox)", () => {
   });
 
   test("Refresh fetches a new ticket: new value, countdown back near 7200 s, one getticket call per click", async ({ page }) => {
-    await page.goto(stack.baseUrl);
+    await gotoSignedIn(page, stack.baseUrl);
     const row = page.getByRole("row", { name: TICKET_ROW });
     await expect(row.getByRole("timer")).toBeVisible();
     for (let click = 0; click < 2; click++) {
@@ -148,13 +149,13 @@ test("a restart keeps the stored ticket and calls no vendor while it is valid", 
   const first = await startStack();
   let second: Stack | undefined;
   try {
-    await page.goto(first.baseUrl);
+    await gotoSignedIn(page, first.baseUrl);
     await expect(page.getByRole("row", { name: TICKET_ROW }).getByRole("timer")).toBeVisible();
     const value = await maskedValue(page, TICKET_ROW);
     await first.stop();
 
     second = await startStack({ dataDir: first.dataDir, env: first.env });
-    await page.goto(second.baseUrl);
+    await gotoSignedIn(page, second.baseUrl);
     await expect(page.getByRole("row", { name: TICKET_ROW }).getByRole("timer")).toBeVisible();
     expect(await maskedValue(page, TICKET_ROW)).toBe(value);
     // Give the scheduler a few ticks to prove it leaves a valid ticket alone.
@@ -177,7 +178,7 @@ test.describe("the Refresh confirmation", () => {
   });
 
   test("says what the call costs, and Cancel or Escape makes no call", async ({ page }) => {
-    await page.goto(stack.baseUrl);
+    await gotoSignedIn(page, stack.baseUrl);
     const name = "WeChat demo Access token";
     const row = page.getByRole("row", { name, exact: true });
     await expect(row.getByRole("timer")).toBeVisible();
@@ -209,16 +210,16 @@ test.describe("the Refresh confirmation", () => {
   });
 
   test("a refresh already running elsewhere is joined, not repeated", async ({ page }) => {
-    await page.goto(stack.baseUrl);
+    await gotoSignedIn(page, stack.baseUrl);
     const row = page.getByRole("row", { name: TICKET_ROW });
     await expect(row.getByRole("timer")).toBeVisible();
     const calls = async () => (await sandboxStats(stack.sandboxUrl)).calls["wechat /cgi-bin/ticket/getticket"] ?? 0;
-    const list = await (await fetch(`${stack.baseUrl}/api/credentials`)).json();
+    const list = await (await api(stack.baseUrl, `/api/credentials`)).json();
     const id = list.credentials.find((c: { vendor: string; kind: string }) => c.vendor === "wechat" && c.kind === "jsapi_ticket").id;
     await fetch(`${stack.sandboxUrl}/__sandbox/faults`, { method: "POST", body: JSON.stringify({ endpoint: "wechat /cgi-bin/ticket/getticket", latencyMs: 8_000, times: 1 }) });
     const before = await calls();
     // Someone else (another browser, the scheduler) starts a refresh.
-    const elsewhere = fetch(`${stack.baseUrl}/api/credentials/${id}/refresh`, { method: "POST" });
+    const elsewhere = api(stack.baseUrl, `/api/credentials/${id}/refresh`, { method: "POST" });
     await expect(row.getByRole("button", { name: `Refresh ${TICKET_ROW}` })).toHaveText("Refreshing…");
     await row.getByRole("button", { name: `Refresh ${TICKET_ROW}` }).click();
     const dialog = page.getByRole("dialog", { name: `Refresh ${TICKET_ROW}?` });
@@ -240,7 +241,7 @@ test.describe("filters and search", () => {
   });
 
   test("narrow the table by search, vendor and health, and say when nothing matches", async ({ page }) => {
-    await page.goto(stack.baseUrl);
+    await gotoSignedIn(page, stack.baseUrl);
     const table = page.getByRole("table", { name: /Credentials of every app/ });
     const rows = table.locator("tbody tr");
     await expect(rows).toHaveCount(9);

@@ -2,6 +2,7 @@ import { expect, test } from "@playwright/test";
 import { startPostgres, type PgCluster } from "../scripts/lib/postgres";
 import { sandboxStats, startStack, type Stack } from "./support/stack";
 import { refreshRow } from "./support/ui";
+import { gotoSignedIn } from "./support/auth";
 
 const TICKET_ROW = "WeChat demo jsapi ticket";
 
@@ -18,7 +19,7 @@ test.describe("the same flow on PostgreSQL (DATABASE_URL=postgresql://…)", () 
     let stack: Stack | undefined = await startStack({ env: { DATABASE_URL: url } });
     try {
       expect(stack.output()).toMatch(/database PostgreSQL 127\.0\.0\.1:\d+\/tickethub_e2e: applied \d+_init/);
-      await page.goto(stack.baseUrl);
+      await gotoSignedIn(page, stack.baseUrl);
       const row = page.getByRole("row", { name: TICKET_ROW });
       await expect(row.getByRole("timer")).toBeVisible();
       const masked = row.getByLabel("masked value");
@@ -36,7 +37,7 @@ test.describe("the same flow on PostgreSQL (DATABASE_URL=postgresql://…)", () 
       await stack.stop();
       stack = await startStack({ env });
       expect(stack.output()).toMatch(/up to date/);
-      await page.goto(stack.baseUrl);
+      await gotoSignedIn(page, stack.baseUrl);
       await expect(page.getByRole("row", { name: TICKET_ROW }).getByLabel("masked value")).toHaveText(refreshed ?? "");
       await page.waitForTimeout(2_000);
       expect((await sandboxStats(stack.sandboxUrl)).calls).toEqual({});

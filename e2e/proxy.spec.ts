@@ -1,11 +1,12 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import WechatAPI from "co-wechat-api";
 import { sandboxStats, startStack, type Stack } from "./support/stack";
+import { api, authedRequest } from "./support/auth";
 
 const WECHAT = { appid: "wx000000000000demo", secret: "demo-wechat-secret" };
 
-async function credentialId(request: APIRequestContext, base: string, vendor: string, kind: string): Promise<string> {
-  const list = await (await request.get(`${base}/api/credentials`)).json();
+async function credentialId(base: string, vendor: string, kind: string): Promise<string> {
+  const list = await (await api(base, "/api/credentials")).json();
   const c = list.credentials.find((x: { vendor: string; kind: string }) => x.vendor === vendor && x.kind === kind);
   expect(c, `${vendor} ${kind}`).toBeTruthy();
   return c.id;
@@ -52,8 +53,8 @@ test.describe("vendor-compatible proxy", () => {
     expect(config.appId).toBe(WECHAT.appid);
     expect(config.signature).toMatch(/^[0-9a-f]{40}$/);
 
-    const ours = await request.post(`${stack.baseUrl}/api/signatures/jssdk`, {
-      data: { credentialId: await credentialId(request, stack.baseUrl, "wechat", "jsapi_ticket"), url, nonceStr: config.nonceStr, timestamp: Number(config.timestamp) },
+    const ours = await (await authedRequest(stack.baseUrl, "operator")).post(`${stack.baseUrl}/api/signatures/jssdk`, {
+      data: { credentialId: await credentialId(stack.baseUrl, "wechat", "jsapi_ticket"), url, nonceStr: config.nonceStr, timestamp: Number(config.timestamp) },
     });
     expect(ours.status()).toBe(200);
     const body = await ours.json();
@@ -106,7 +107,7 @@ test.describe("vendor-compatible proxy", () => {
 
   test("bad input gets a 4xx in the vendor's shape and changes nothing", async ({ request }) => {
     const p = `${stack.baseUrl}/api/proxy`;
-    const snapshot = async () => JSON.stringify((await (await request.get(`${stack.baseUrl}/api/credentials`)).json()).credentials.map((c: { id: string; generation: number; current: unknown }) => [c.id, c.generation, c.current]));
+    const snapshot = async () => JSON.stringify((await (await api(stack.baseUrl, "/api/credentials")).json()).credentials.map((c: { id: string; generation: number; current: unknown }) => [c.id, c.generation, c.current]));
     const t = await (await request.get(`${p}/faceid/api/oauth2/access_token?app_id=IDAdemo1&secret=demo-faceid-secret&grant_type=client_credential&version=1.0.0`)).json();
     const before = await snapshot();
     const callsBefore = (await sandboxStats(stack.sandboxUrl)).calls;

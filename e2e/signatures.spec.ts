@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { startStack, type Stack } from "./support/stack";
+import { authedRequest, gotoSignedIn } from "./support/auth";
 
 const sha1 = (s: string) => createHash("sha1").update(s).digest("hex");
 
@@ -14,7 +15,7 @@ test.describe("signature tools", () => {
   });
 
   test("WeChat's official example gives its documented signature", async ({ page }) => {
-    await page.goto(stack.baseUrl);
+    await gotoSignedIn(page, stack.baseUrl);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Signatures" }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Signatures");
     const form = page.getByRole("form", { name: "JS-SDK signature" });
@@ -37,11 +38,12 @@ test.describe("signature tools", () => {
     await page.screenshot({ path: "e2e/screenshots/signatures-390.png", fullPage: true });
   });
 
-  test("with an app's current ticket the signature verifies, and the ticket stays masked", async ({ page, request }) => {
+  test("with an app's current ticket the signature verifies, and the ticket stays masked", async ({ page }) => {
+    const request = await authedRequest(stack.baseUrl);
     const p = `${stack.baseUrl}/api/proxy/wechat/cgi-bin`;
     const token = (await (await request.get(`${p}/token?grant_type=client_credential&appid=wx000000000000demo&secret=demo-wechat-secret`)).json()).access_token;
     const ticket = (await (await request.get(`${p}/ticket/getticket?access_token=${encodeURIComponent(token)}&type=jsapi`)).json()).ticket as string;
-    await page.goto(`${stack.baseUrl}/signatures`);
+    await gotoSignedIn(page, `${stack.baseUrl}/signatures`);
     const form = page.getByRole("form", { name: "JS-SDK signature" });
     await form.getByLabel("App ticket").selectOption({ label: "WeChat demo · jsapi ticket (WeChat)" });
     await form.getByLabel("url").fill("https://shop.example.com/pay?id=7");
@@ -55,11 +57,12 @@ test.describe("signature tools", () => {
     await expect(result.getByLabel("wx.config")).toContainText('"appId":"wx000000000000demo"');
   });
 
-  test("FaceID sign over sorted values with the current SIGN ticket", async ({ page, request }) => {
+  test("FaceID sign over sorted values with the current SIGN ticket", async ({ page }) => {
+    const request = await authedRequest(stack.baseUrl);
     const p = `${stack.baseUrl}/api/proxy/faceid/api/oauth2`;
     const token = (await (await request.get(`${p}/access_token?app_id=IDAdemo1&secret=demo-faceid-secret&grant_type=client_credential&version=1.0.0`)).json()).access_token;
     const sign = (await (await request.get(`${p}/api_ticket?app_id=IDAdemo1&access_token=${encodeURIComponent(token)}&type=SIGN&version=1.0.0`)).json()).tickets[0].value as string;
-    await page.goto(`${stack.baseUrl}/signatures`);
+    await gotoSignedIn(page, `${stack.baseUrl}/signatures`);
     const form = page.getByRole("form", { name: "FaceID sign" });
     await form.getByLabel("wbappid").fill("IDAdemo1");
     await form.getByLabel("userId").fill("user_42");
@@ -70,7 +73,8 @@ test.describe("signature tools", () => {
     await expect(result).not.toContainText(sign);
   });
 
-  test("bad input names the field and the rule", async ({ request }) => {
+  test("bad input names the field and the rule", async () => {
+    const request = await authedRequest(stack.baseUrl);
     const url = `${stack.baseUrl}/api/signatures/jssdk`;
     const base = { ticket: "t", url: "https://a.example/", nonceStr: "n", timestamp: 1700000000 };
     const cases: [object, string][] = [

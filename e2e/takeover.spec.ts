@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { startCluster, type Cluster } from "./support/cluster";
 import { sandboxStats } from "./support/stack";
+import { api } from "./support/auth";
 
 const LEASE_TTL_MS = 3_000;
 
@@ -14,7 +15,7 @@ type View = {
 };
 
 async function ticketOf(url: string): Promise<View> {
-  const list = await (await fetch(`${url}/api/credentials`)).json();
+  const list = await (await api(url, `/api/credentials`)).json();
   return list.credentials.find((c: View) => c.vendor === "wechat" && c.kind === "jsapi_ticket");
 }
 
@@ -30,7 +31,7 @@ test("SIGKILL of the instance holding a refresh lease: another instance complete
 
     // The vendor hangs: instance A takes the lease and waits on its call.
     await fetch(`${cluster.sandboxUrl}/__sandbox/faults`, { method: "POST", body: JSON.stringify({ endpoint: "wechat /cgi-bin/ticket/getticket", latencyMs: 20_000 }) });
-    fetch(`${a.url}/api/credentials/${before.id}/refresh`, { method: "POST" }).catch(() => {});
+    api(a.url, `/api/credentials/${before.id}/refresh`, { method: "POST" }).catch(() => {});
     await expect.poll(async () => (await sandboxStats(cluster!.sandboxUrl)).calls["wechat /cgi-bin/ticket/getticket"] ?? 0).toBe(callsBefore + 1);
     const held = await ticketOf(b.url);
     expect(held.refreshing).toBe(true);

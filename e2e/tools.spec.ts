@@ -1,12 +1,13 @@
 import { expect, test } from "@playwright/test";
 import { startStack, type Stack } from "./support/stack";
+import { api, authedRequest, gotoSignedIn } from "./support/auth";
 
 test.describe("Check and the yzb tools", () => {
   let stack: Stack;
   let list: { credentials: { id: string; vendor: string; kind: string; appRef: string }[] };
   test.beforeAll(async () => {
     stack = await startStack();
-    list = await (await fetch(`${stack.baseUrl}/api/credentials`)).json();
+    list = await (await api(stack.baseUrl, `/api/credentials`)).json();
   });
   test.afterAll(async () => {
     await stack?.stop();
@@ -14,22 +15,23 @@ test.describe("Check and the yzb tools", () => {
   const find = (vendor: string, kind: string) => list.credentials.find((c) => c.vendor === vendor && c.kind === kind)!;
 
   test("Check on a yzb js_ticket asks the vendor; on WeChat it explains there is no vendor check", async ({ page }) => {
-    await page.goto(`${stack.baseUrl}/credentials/${find("yzb", "js_ticket").id}`);
+    await gotoSignedIn(page, `${stack.baseUrl}/credentials/${find("yzb", "js_ticket").id}`);
     await page.getByRole("button", { name: "Check yzb demo js_ticket" }).click();
     const result = page.getByRole("status", { name: "check result" });
     await expect(result).toContainText(/Locally: valid, 1h 5\dm/);
     await expect(result).toContainText(/yzb checkCode: valid until 20\d\d-/);
 
-    await page.goto(`${stack.baseUrl}/credentials/${find("wechat", "jsapi_ticket").id}`);
+    await gotoSignedIn(page, `${stack.baseUrl}/credentials/${find("wechat", "jsapi_ticket").id}`);
     await page.getByRole("button", { name: "Check WeChat demo jsapi ticket" }).click();
     await expect(page.getByRole("status", { name: "check result" })).toContainText("WeChat offers no free validity check");
-    const audit = await (await fetch(`${stack.baseUrl}/api/audit?limit=10`)).json();
+    const audit = await (await api(stack.baseUrl, `/api/audit?limit=10`)).json();
     expect(audit.events.filter((e: { action: string }) => e.action === "credential.check")).toHaveLength(2);
   });
 
-  test("exchange an auth code for an open_id (once), and check pasted values", async ({ page, request }) => {
+  test("exchange an auth code for an open_id (once), and check pasted values", async ({ page }) => {
+    const request = await authedRequest(stack.baseUrl);
     const minted = await (await fetch(`${stack.sandboxUrl}/__sandbox/yzb/auth-code`, { method: "POST", body: JSON.stringify({ appId: "yzbdemo1", openId: "open-id-7" }) })).json();
-    await page.goto(stack.baseUrl);
+    await gotoSignedIn(page, stack.baseUrl);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "yzb tools" }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("yzb tools");
     const exchange = page.getByRole("form", { name: "Exchange an auth code" });
@@ -54,7 +56,8 @@ test.describe("Check and the yzb tools", () => {
     await page.screenshot({ path: "e2e/screenshots/yzb-390.png", fullPage: true });
   });
 
-  test("bad input names the field", async ({ request }) => {
+  test("bad input names the field", async () => {
+    const request = await authedRequest(stack.baseUrl);
     const appRef = find("yzb", "js_ticket").appRef;
     const bad = await request.post(`${stack.baseUrl}/api/yzb/check`, { data: { appRef, type: "ticket", code: "x" } });
     expect(bad.status()).toBe(400);

@@ -9,6 +9,18 @@ export const LIVE_BASE_URLS: Partial<Record<VendorId, string>> = {
   faceid: "https://miniprogram-kyc.tencentcloudapi.com",
 };
 
+/**
+ * The vendors' own API hosts an app may point at (no SSRF through the Apps form): the documented
+ * production host plus WeChat's regional and Lark's international ones. Others must be allowed
+ * by the operator in TICKETHUB_ALLOWED_BASE_URLS.
+ */
+export const VENDOR_HOSTS: Record<VendorId, readonly string[]> = {
+  wechat: ["https://api.weixin.qq.com", "https://api2.weixin.qq.com", "https://sh.api.weixin.qq.com", "https://sz.api.weixin.qq.com", "https://hk.api.weixin.qq.com"],
+  feishu: ["https://open.feishu.cn", "https://open.larksuite.com"],
+  faceid: ["https://miniprogram-kyc.tencentcloudapi.com"],
+  yzb: [],
+};
+
 /** How each vendor's app id looks (the vendors' consoles hand them out in these shapes). */
 export const APP_ID_RULES: Record<VendorId, { pattern: RegExp; rule: string; example: string }> = {
   wechat: { pattern: /^wx[0-9A-Za-z]{16}$/, rule: '"wx" and 16 letters or digits', example: "wx1234567890abcdef" },

@@ -157,6 +157,18 @@ export function createSandbox(state = new SandboxState()) {
       state.setApp(vendor as Vendor, appId, secret);
       return send(res, 200, { ok: true });
     }
+    if (method === "GET" && path === "/__sandbox/issued") {
+      // Every token and ticket issued so far (tests grep stored data and logs for them).
+      return send(res, 200, { values: [...state.issued.keys()] });
+    }
+    if (method === "POST" && path === "/__sandbox/next-value") {
+      // The next value this endpoint issues (e.g. the ticket of WeChat's documented signature example).
+      if (b.endpoint !== "wechat /cgi-bin/ticket/getticket" || typeof b.value !== "string" || !b.value) {
+        return send(res, 400, { error: 'endpoint: "wechat /cgi-bin/ticket/getticket" and value: a string are required' });
+      }
+      state.nextValues.set(b.endpoint, [...(state.nextValues.get(b.endpoint) ?? []), b.value]);
+      return send(res, 200, { ok: true });
+    }
     if (method === "POST" && path === "/__sandbox/faceid/nonce/use") {
       if (typeof b.ticket !== "string") return send(res, 400, { error: "ticket: a string is required" });
       const used = useNonce(state, b.ticket);

@@ -43,6 +43,12 @@ export class SandboxState {
   inFlightMax: Record<string, number> = {};
   faults = new Map<string, Fault>();
   clockOffsetMs = 0;
+  /** Values an endpoint hands out next instead of random ones (tests feed documented examples). */
+  nextValues = new Map<string, string[]>();
+
+  takeNext(endpoint: string): string | undefined {
+    return this.nextValues.get(endpoint)?.shift();
+  }
 
   /** `scale` simulated seconds per real second from `epoch` (tests cover hours in seconds). */
   constructor(readonly time: { scale: number; epoch: number } = { scale: 1, epoch: 0 }) {}

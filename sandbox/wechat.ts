@@ -66,7 +66,7 @@ export const wechatRoutes: Record<string, Handler> = {
       const known = state.issued.get(token);
       return known ? err(42001, "access_token expired") : err(40001, "invalid credential, access_token is invalid or not latest");
     }
-    const value = randomValue(64);
+    const value = state.takeNext("wechat /cgi-bin/ticket/getticket") ?? randomValue(64);
     state.issue(value, { vendor: "wechat", appId: owner.appId, kind: `${type}_ticket`, expiresAt: state.now() + LIFETIME_S * 1000, token });
     return { status: 200, body: { errcode: 0, errmsg: "ok", ticket: value, expires_in: LIFETIME_S } };
   },

@@ -44,6 +44,13 @@ try {
     const created = await seedDemoApps(db, config.sandbox.url);
     if (created) log(`seeded ${created} demo app(s)`);
   }
+  {
+    const { seedUsers } = await import("../server/auth/users");
+    const users = await seedUsers(db, { demo: config.demo, firstAdmin: config.firstAdmin });
+    if (users.length) log(`created user(s): ${users.join(", ")}`);
+    if (config.demo) log("demo mode: the sign-in page lists the demo accounts (admin, operator, viewer)");
+    else if ((await db.user.count()) === 0) log("no users yet: open the dashboard to create the first admin (or set TICKETHUB_ADMIN_USERNAME and TICKETHUB_ADMIN_PASSWORD)");
+  }
   await db.$disconnect();
 }
 

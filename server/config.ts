@@ -45,6 +45,20 @@ const envSchema = z.object({
     .min(1, { error: "must be a whole number of days (1-3650)" })
     .max(3650, { error: "must be a whole number of days (1-3650)" })
     .default(30),
+  TICKETHUB_SESSION_HOURS: z.coerce
+    .number({ error: "must be a number of hours (1-720)" })
+    .int({ error: "must be a number of hours (1-720)" })
+    .min(1, { error: "must be a number of hours (1-720)" })
+    .max(720, { error: "must be a number of hours (1-720)" })
+    .default(12),
+  TICKETHUB_ADMIN_USERNAME: z.string().trim().regex(/^[A-Za-z0-9_.@-]{1,64}$/, { error: "must be 1-64 letters, digits, _ . @ or -" }).optional(),
+  TICKETHUB_ADMIN_PASSWORD: z.string().min(12, { error: "must be at least 12 characters" }).max(200, { error: "must be at most 200 characters" }).optional(),
+  /** Comma-separated https origins that apps may use as base URL besides the vendors' own hosts. */
+  TICKETHUB_ALLOWED_BASE_URLS: z
+    .string()
+    .trim()
+    .refine((v) => v.split(",").every((o) => isHttpsOrigin(o.trim())), { message: "must be comma-separated https:// origins such as https://api.example.com" })
+    .optional(),
   /** Tests only: simulated seconds per real second, counted from TICKETHUB_TIME_EPOCH. */
   TICKETHUB_TIME_SCALE: z.coerce.number({ error: "must be a number ≥ 1" }).min(1, { error: "must be a number ≥ 1" }).max(100_000).default(1),
   TICKETHUB_TIME_EPOCH: z.coerce.number({ error: "must be a unix time in ms" }).int().min(0).optional(),
@@ -57,6 +71,12 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join("\n")}`);
     this.name = "ConfigError";
   }
+}
+
+function isHttpsOrigin(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const u = new URL(value);
+  return u.protocol === "https:" && !u.username && !u.password && u.pathname === "/" && !u.search && !u.hash;
 }
 
 export function decodeKey(value: string): Buffer | null {
@@ -77,6 +97,9 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     );
   }
   const e = result.data;
+  if (!!e.TICKETHUB_ADMIN_USERNAME !== !!e.TICKETHUB_ADMIN_PASSWORD) {
+    throw new ConfigError([`${e.TICKETHUB_ADMIN_USERNAME ? "TICKETHUB_ADMIN_PASSWORD" : "TICKETHUB_ADMIN_USERNAME"}: is required when the other is set (they create the first admin)`]);
+  }
   const dataDir = path.resolve(e.TICKETHUB_DATA_DIR);
   const url = e.DATABASE_URL ?? `file:${path.join(dataDir, "tickethub.db")}`;
   const database = url.startsWith("file:")
@@ -101,6 +124,9 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     logRefreshes: e.TICKETHUB_LOG_REFRESHES === "on",
     /** Superseded versions, upstream calls and audit events older than this are deleted. */
     retentionDays: e.TICKETHUB_RETENTION_DAYS,
+    sessionHours: e.TICKETHUB_SESSION_HOURS,
+    firstAdmin: e.TICKETHUB_ADMIN_USERNAME && e.TICKETHUB_ADMIN_PASSWORD ? { username: e.TICKETHUB_ADMIN_USERNAME, password: e.TICKETHUB_ADMIN_PASSWORD } : null,
+    allowedBaseUrls: (e.TICKETHUB_ALLOWED_BASE_URLS ?? "").split(",").map((o) => o.trim()).filter(Boolean).map((o) => new URL(o).origin),
     time: { scale: e.TICKETHUB_TIME_SCALE, epoch: e.TICKETHUB_TIME_EPOCH ?? Date.now() },
   };
 }

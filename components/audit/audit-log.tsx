@@ -9,6 +9,16 @@ const ACTION_LABELS: Record<string, string> = {
   "nonce.issue": "NONCE issued",
   "nonce.mark-used": "NONCE marked used",
   "proxy.force_refresh": "force_refresh through the proxy",
+  "app.create": "App added",
+  "app.update": "App changed",
+  "app.enable": "App enabled",
+  "app.disable": "App disabled",
+  "user.signin": "Sign-in",
+  "user.signout": "Sign-out",
+  "user.created": "User created",
+  "user.changed": "User changed",
+  "apikey.created": "API key created",
+  "apikey.revoked": "API key revoked",
 };
 
 /** Every manual action: who, when, what, and how it went; newest first. */
@@ -24,7 +34,7 @@ export function AuditLog() {
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h1 id="audit-title" className="text-2xl font-semibold tracking-tight">Audit log</h1>
-          <p className="text-sm text-slate-600 dark:text-slate-400">Every manual action: refreshes, reveals and copies, NONCE tickets issued and used. The newest 200.</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">Every manual action: refreshes, reveals and copies, NONCE tickets, app changes, sign-ins, users and API keys. The newest 200.</p>
         </div>
         <div className="flex flex-col gap-1">
           <label htmlFor={id} className="text-xs font-medium text-slate-600 dark:text-slate-400">Action</label>

@@ -1,11 +1,14 @@
 "use client";
+import { useSession } from "@/components/session/session-context";
 import { useCheckCredential } from "@/lib/api/credentials";
 import { formatDuration } from "@/lib/time";
 
 /** Check: our own validity of the current value, and the vendor's answer where it offers a check (yzb). */
 export function CheckAction({ credentialId, label }: { credentialId: string; label: string }) {
+  const { can } = useSession();
   const check = useCheckCredential();
   const r = check.data;
+  if (!can("operator")) return null;
   return (
     <div>
       <button

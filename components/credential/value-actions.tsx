@@ -1,4 +1,5 @@
 "use client";
+import { useSession } from "@/components/session/session-context";
 import { useState } from "react";
 import { revealValue } from "@/lib/api/credentials";
 
@@ -7,6 +8,7 @@ export function ValueActions({ credentialId, versionId, masked, label }: { crede
   const [shown, setShown] = useState<string | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const { can } = useSession();
 
   async function run(action: "reveal" | "copy") {
     setBusy(true);
@@ -30,6 +32,13 @@ export function ValueActions({ credentialId, versionId, masked, label }: { crede
     }
   }
 
+  if (!can("operator")) {
+    return (
+      <code aria-label={`${label} value`} title="Revealing values needs the operator role" className="break-all rounded bg-slate-100 px-1.5 py-0.5 font-mono text-sm dark:bg-slate-800">
+        {masked}
+      </code>
+    );
+  }
   const button =
     "rounded-md border border-slate-300 px-2.5 py-1 text-xs font-medium hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 disabled:opacity-60 dark:border-slate-600 dark:hover:bg-slate-800";
   return (

@@ -1,4 +1,5 @@
 "use client";
+import { useSession } from "@/components/session/session-context";
 import { useState } from "react";
 import { useRefreshCredential } from "@/lib/api/credentials";
 import type { CredentialView } from "@/lib/credential-view";
@@ -9,10 +10,12 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
  * that is already running instead of starting another; shows progress and the outcome.
  */
 export function RefreshAction({ credential: c, label, align = "right" }: { credential: CredentialView; label: string; align?: "left" | "right" }) {
+  const { can } = useSession();
   const refresh = useRefreshCredential();
   const [asking, setAsking] = useState(false);
   const busy = refresh.isPending || c.refreshing;
   const q = c.quota;
+  if (!can("operator")) return null;
   return (
     <>
       <button

@@ -6,6 +6,7 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "../../scripts/lib/postgres";
+import { issuedBy, recordForSweep } from "./leak-sweep";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -87,9 +88,11 @@ export async function startCluster(opts: { instances: number; databaseUrl?: stri
     instances,
     env,
     stop: async () => {
+      const values = await issuedBy(sandboxUrl);
       await Promise.all(instances.map((i) => i.kill("SIGTERM")));
       sandbox.child.kill("SIGTERM");
       await sandbox.exited;
+      recordForSweep({ name: `cluster ${dataDir}`, dataDir, log: [sandbox.output(), ...instances.map((i) => i.output())].join("\n"), values });
     },
   };
 }

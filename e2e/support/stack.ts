@@ -5,6 +5,7 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "../../scripts/lib/postgres";
+import { issuedBy, recordForSweep } from "./leak-sweep";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -61,6 +62,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     output,
     stop: async () => {
       if (!done && child.pid) {
+        const values = await issuedBy(`http://127.0.0.1:${sandboxPort}`);
+        exited.then(() => recordForSweep({ name: `stack ${baseUrl}`, dataDir, log: output(), values }));
         try {
           process.kill(-child.pid, "SIGTERM");
         } catch {

@@ -1,5 +1,5 @@
 import "server-only";
-import { appInputSchema, LIVE_BASE_URLS, type AppView } from "@/lib/app-input";
+import { appInputSchema, LIVE_BASE_URLS, VENDOR_HOSTS, type AppView } from "@/lib/app-input";
 import { isVendor, VENDOR_LABELS, type VendorId } from "@/lib/credential-kinds";
 import { now } from "../clock";
 import { getConfig } from "../config";
@@ -66,7 +66,16 @@ function resolveBaseUrl(vendor: VendorId, baseUrl: string): string {
     return getConfig().sandbox.url;
   }
   if (baseUrl === "live") return LIVE_BASE_URLS[vendor]!;
-  return new URL(baseUrl).origin;
+  const origin = new URL(baseUrl).origin;
+  const allowed = [...VENDOR_HOSTS[vendor], ...getConfig().allowedBaseUrls];
+  if (!allowed.includes(origin)) {
+    throw new AppInputError(
+      400,
+      "baseUrl",
+      `${origin} is not a ${VENDOR_LABELS[vendor]} API host${allowed.length ? ` (allowed: ${allowed.join(", ")})` : ""}; an operator can allow it with TICKETHUB_ALLOWED_BASE_URLS`,
+    );
+  }
+  return origin;
 }
 
 const normalisedPolicy = (text: string) => (text.trim() ? JSON.stringify(JSON.parse(text)) : "{}");

@@ -1,10 +1,10 @@
 import "server-only";
 
 /** An RFC 9457 problem response; never carries a stack trace. */
-export function problem(status: number, title: string, detail?: string, extra: Record<string, unknown> = {}): Response {
+export function problem(status: number, title: string, detail?: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify({ type: "about:blank", title, status, detail, ...extra }), {
     status,
-    headers: { "content-type": "application/problem+json", "cache-control": "no-store" },
+    headers: { "content-type": "application/problem+json", "cache-control": "no-store", ...headers },
   });
 }
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { isVendor, type VendorId } from "@/lib/credential-kinds";
+import { clientAddress, limits } from "../auth/rate-limit";
 import { now } from "../clock";
 import { problem } from "../http/problem";
 import { faceidProxy } from "./faceid";
@@ -16,6 +17,10 @@ const MAX_BODY = 64 * 1024;
  * with Ticket Hub's credentials, so an SDK pointed here works unchanged.
  */
 export async function handleProxy(req: Request, params: { vendor: string; path?: string[] }): Promise<Response> {
+  const wait = limits.proxy.hit(clientAddress(req));
+  if (wait) {
+    return problem(429, "Too many requests", `At most ${limits.proxy.limit} proxy calls a minute per client; wait ${wait.retryAfterSeconds} s.`, {}, { "retry-after": String(wait.retryAfterSeconds) });
+  }
   if (!isVendor(params.vendor)) return problem(404, "Unknown vendor", `vendor: must be one of wechat, feishu, faceid, yzb`);
   const vendor = VENDORS[params.vendor];
   const path = `/${(params.path ?? []).join("/")}`;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { guarded } from "@/server/auth/guard";
 import { getDb } from "@/server/db";
 import { internalError, invalidInput, json, problem } from "@/server/http/problem";
 import { now } from "@/server/clock";
@@ -11,7 +12,7 @@ const querySchema = z
   .strict();
 
 /** GET /api/audit?limit=100&target=<id>: manual actions, newest first. */
-export async function GET(req: Request) {
+export const GET = guarded("viewer", "GET /api/audit", async (req: Request, _ctx: unknown, user) => {
   const query = querySchema.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!query.success) {
     return invalidInput(query.error, "query", ["limit", "target"]);
@@ -29,4 +30,4 @@ export async function GET(req: Request) {
   } catch (err) {
     return internalError(err, "GET /api/audit");
   }
-}
+});

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { guarded } from "@/server/auth/guard";
+import { limits } from "@/server/auth/rate-limit";
 import { now } from "@/server/clock";
 import { internalError, invalidInput, json, problem } from "@/server/http/problem";
 import { issueNonce, NonceInputError, NonceVendorError, recentNonces } from "@/server/nonce/nonce-desk";
@@ -18,7 +20,7 @@ const issueBody = z
   .strict();
 
 /** GET /api/nonce?limit=30: recently issued NONCE tickets, newest first, values masked. */
-export async function GET(req: Request) {
+export const GET = guarded("operator", "GET /api/nonce", async (req: Request, _ctx: unknown, user) => {
   const query = listQuery.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!query.success) return invalidInput(query.error, "query", ["limit"]);
   try {
@@ -26,20 +28,22 @@ export async function GET(req: Request) {
   } catch (err) {
     return internalError(err, "GET /api/nonce");
   }
-}
+});
 
 /** POST /api/nonce {appRef, userId} → 201 with the new ticket's value (shown once). */
-export async function POST(req: Request) {
+export const POST = guarded("operator", "POST /api/nonce", async (req: Request, _ctx: unknown, user) => {
   const raw = await req.json().catch(() => undefined);
   if (raw === undefined) return problem(400, "Invalid body", "body: must be a JSON object", { field: "body" });
   const body = issueBody.safeParse(raw);
   if (!body.success) return invalidInput(body.error, "body", ["appRef", "userId"]);
+  const wait = limits.nonce.hit(user.username);
+  if (wait) return problem(429, "Too many NONCE tickets", `At most ${limits.nonce.limit} a minute; wait ${wait.retryAfterSeconds} s.`, {}, { "retry-after": String(wait.retryAfterSeconds) });
   try {
-    const issued = await issueNonce({ ...body.data, actor: "dashboard" });
+    const issued = await issueNonce({ ...body.data, actor: user.username });
     return json({ ...issued, serverTime: now().toISOString() }, { status: 201 });
   } catch (err) {
     if (err instanceof NonceInputError) return problem(err.status, "Cannot issue a NONCE ticket", `${err.field}: ${err.message}`, { field: err.field });
     if (err instanceof NonceVendorError) return problem(502, "FaceID did not issue a NONCE ticket", err.message, { failure: err.failure });
     return internalError(err, "POST /api/nonce");
   }
-}
+});

@@ -1,21 +1,22 @@
 import { z } from "zod";
+import { guarded } from "@/server/auth/guard";
 import { AppInputError, updateApp } from "@/server/apps/manage-apps";
 import { internalError, json, problem } from "@/server/http/problem";
 
 const paramsSchema = z.object({ id: z.string().regex(/^[a-z0-9]{1,64}$/i) }).strict();
 
 /** PATCH /api/apps/:id with the whole form; an empty or missing secret keeps the stored one. */
-export async function PATCH(req: Request, ctx: { params: Promise<{ id: string }> }) {
+export const PATCH = guarded("admin", "PATCH /api/apps/:id", async (req: Request, ctx: { params: Promise<{ id: string }> }, user) => {
   const params = paramsSchema.safeParse(await ctx.params);
   if (!params.success) return problem(400, "Invalid app id", "id: must be 1–64 letters or digits", { field: "id" });
   const raw: unknown = await req.json().catch(() => undefined);
   if (raw === undefined) return problem(400, "Invalid body", "body: must be a JSON object", { field: "body" });
   try {
-    const app = await updateApp(params.data.id, raw, "dashboard");
+    const app = await updateApp(params.data.id, raw, user.username);
     if (!app) return problem(404, "App not found", `No app with id ${params.data.id}`);
     return json({ app });
   } catch (err) {
     if (err instanceof AppInputError) return problem(err.status, "Invalid app", `${err.field}: ${err.message}`, { field: err.field });
     return internalError(err, "PATCH /api/apps/:id");
   }
-}
+});

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { guarded } from "@/server/auth/guard";
 import { internalError, invalidInput, json, problem } from "@/server/http/problem";
 import { NotServableError } from "@/server/tickets/serve-credential";
 import { SignError, signFaceid } from "@/server/tickets/sign-jssdk";
@@ -14,7 +15,7 @@ const bodySchema = z
   .strict();
 
 /** POST /api/signatures/faceid {values, credentialId?}: SHA1 over the sorted values (+ the current SIGN ticket). */
-export async function POST(req: Request) {
+export const POST = guarded("operator", "POST /api/signatures/faceid", async (req: Request, _ctx: unknown, user) => {
   const raw: unknown = await req.json().catch(() => undefined);
   if (raw === undefined) return problem(400, "Invalid body", "body: must be a JSON object", { field: "body" });
   const body = bodySchema.safeParse(raw);
@@ -26,4 +27,4 @@ export async function POST(req: Request) {
     if (err instanceof NotServableError) return problem(503, "No valid ticket", err.message);
     return internalError(err, "POST /api/signatures/faceid");
   }
-}
+});

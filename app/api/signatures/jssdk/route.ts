@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { guarded } from "@/server/auth/guard";
 import { internalError, invalidInput, json, problem } from "@/server/http/problem";
 import { NotServableError } from "@/server/tickets/serve-credential";
 import { SignError, signJsSdk, signJsSdkWithTicket } from "@/server/tickets/sign-jssdk";
@@ -15,7 +16,7 @@ const withTicket = z.object({ ticket: z.string({ error: "is required" }).min(1, 
  * POST /api/signatures/jssdk: {credentialId | ticket, url, nonceStr, timestamp} → the JS-SDK
  * signature. With `credentialId` the app's current ticket is used and never returned.
  */
-export async function POST(req: Request) {
+export const POST = guarded("operator", "POST /api/signatures/jssdk", async (req: Request, _ctx: unknown, user) => {
   const raw: unknown = await req.json().catch(() => undefined);
   if (raw === undefined || typeof raw !== "object" || raw === null) return problem(400, "Invalid body", "body: must be a JSON object", { field: "body" });
   const pasted = "ticket" in raw;
@@ -28,4 +29,4 @@ export async function POST(req: Request) {
     if (err instanceof NotServableError) return problem(503, "No valid ticket", err.message);
     return internalError(err, "POST /api/signatures/jssdk");
   }
-}
+});

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { guarded } from "@/server/auth/guard";
 import { internalError, invalidInput, json, problem } from "@/server/http/problem";
 import { checkCode, YzbToolError } from "@/server/yzb/yzb-tools";
 
@@ -12,15 +13,15 @@ const bodySchema = z
   .strict();
 
 /** POST /api/yzb/check {appRef, type, code, openId?} → {valid, vendorExpiresAt | message}. */
-export async function POST(req: Request) {
+export const POST = guarded("operator", "POST /api/yzb/check", async (req: Request, _ctx: unknown, user) => {
   const raw: unknown = await req.json().catch(() => undefined);
   if (raw === undefined) return problem(400, "Invalid body", "body: must be a JSON object", { field: "body" });
   const body = bodySchema.safeParse(raw);
   if (!body.success) return invalidInput(body.error, "body", ["appRef", "type", "code", "openId"]);
   try {
-    return json(await checkCode({ ...body.data, openId: body.data.openId || undefined, actor: "dashboard" }));
+    return json(await checkCode({ ...body.data, openId: body.data.openId || undefined, actor: user.username }));
   } catch (err) {
     if (err instanceof YzbToolError) return problem(err.status, "Check failed", err.field ? `${err.field}: ${err.message}` : err.message, { field: err.field, failure: err.failure });
     return internalError(err, "POST /api/yzb/check");
   }
-}
+});

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { guarded } from "@/server/auth/guard";
 import { setAppEnabled } from "@/server/apps/manage-apps";
 import { internalError, invalidInput, json, problem } from "@/server/http/problem";
 
@@ -6,7 +7,7 @@ const paramsSchema = z.object({ id: z.string().regex(/^[a-z0-9]{1,64}$/i) }).str
 const bodySchema = z.object({ enabled: z.boolean({ error: "must be true or false" }) }).strict();
 
 /** PUT /api/apps/:id/enabled {enabled}: disable or enable an app (nothing is deleted). */
-export async function PUT(req: Request, ctx: { params: Promise<{ id: string }> }) {
+export const PUT = guarded("admin", "PUT /api/apps/:id/enabled", async (req: Request, ctx: { params: Promise<{ id: string }> }, user) => {
   const params = paramsSchema.safeParse(await ctx.params);
   if (!params.success) return problem(400, "Invalid app id", "id: must be 1–64 letters or digits", { field: "id" });
   const raw: unknown = await req.json().catch(() => undefined);
@@ -14,10 +15,10 @@ export async function PUT(req: Request, ctx: { params: Promise<{ id: string }> }
   const body = bodySchema.safeParse(raw);
   if (!body.success) return invalidInput(body.error, "body", ["enabled"]);
   try {
-    const app = await setAppEnabled(params.data.id, body.data.enabled, "dashboard");
+    const app = await setAppEnabled(params.data.id, body.data.enabled, user.username);
     if (!app) return problem(404, "App not found", `No app with id ${params.data.id}`);
     return json({ app });
   } catch (err) {
     return internalError(err, "PUT /api/apps/:id/enabled");
   }
-}
+});

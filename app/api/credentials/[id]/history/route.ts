@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { guarded } from "@/server/auth/guard";
 import { internalError, invalidInput, json, problem } from "@/server/http/problem";
 import { credentialHistory } from "@/server/tickets/history";
 
@@ -11,7 +12,7 @@ const querySchema = z
   .strict();
 
 /** GET /api/credentials/:id/history?limit=100&before=<ISO time>: versions and upstream calls, newest first. */
-export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }) {
+export const GET = guarded("viewer", "GET /api/credentials/:id/history", async (req: Request, ctx: { params: Promise<{ id: string }> }, user) => {
   const params = paramsSchema.safeParse(await ctx.params);
   if (!params.success) return problem(400, "Invalid credential id", "id: must be 1–64 letters or digits");
   const query = querySchema.safeParse(Object.fromEntries(new URL(req.url).searchParams));
@@ -28,4 +29,4 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
   } catch (err) {
     return internalError(err, "GET /api/credentials/:id/history");
   }
-}
+});

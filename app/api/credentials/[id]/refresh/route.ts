@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { guarded } from "@/server/auth/guard";
+import { limits } from "@/server/auth/rate-limit";
 import { now } from "@/server/clock";
 import { getDb } from "@/server/db";
 import { internalError, json, problem } from "@/server/http/problem";
@@ -7,16 +9,18 @@ import { NotFoundError, refreshCredential } from "@/server/tickets/refresh-crede
 
 const paramsSchema = z.object({ id: z.string().min(1).max(64).regex(/^[a-z0-9]+$/i) }).strict();
 
-export async function POST(_req: Request, ctx: { params: Promise<{ id: string }> }) {
+export const POST = guarded("operator", "POST /api/credentials/:id/refresh", async (_req: Request, ctx: { params: Promise<{ id: string }> }, user) => {
   const params = paramsSchema.safeParse(await ctx.params);
   if (!params.success) return problem(400, "Invalid credential id", "id: must be 1–64 letters or digits");
+  const wait = limits.refresh.hit(user.username);
+  if (wait) return problem(429, "Too many refreshes", `At most ${limits.refresh.limit} manual refreshes a minute; wait ${wait.retryAfterSeconds} s.`, {}, { "retry-after": String(wait.retryAfterSeconds) });
   try {
     const result = await refreshCredential({ credentialId: params.data.id, reason: "manual" });
     const [credential] = await listCredentials({ credentialId: params.data.id });
     if (!credential) return problem(404, "Credential not found", `No credential with id ${params.data.id}`);
     await getDb().auditEvent.create({
       data: {
-        actor: "dashboard",
+        actor: user.username,
         action: "credential.refresh",
         target: credential.id,
         outcome: result.ok ? (result.joined ? "joined a running refresh" : "refreshed") : `failed: ${result.failure}`,
@@ -31,4 +35,4 @@ export async function POST(_req: Request, ctx: { params: Promise<{ id: string }>
     if (err instanceof NotFoundError) return problem(404, "Credential not found", `No credential with id ${params.data.id}`);
     return internalError(err, "POST /api/credentials/:id/refresh");
   }
-}
+});

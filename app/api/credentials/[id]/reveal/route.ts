@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { guarded } from "@/server/auth/guard";
 import { internalError, invalidInput, json, problem } from "@/server/http/problem";
 import { revealValue } from "@/server/tickets/reveal";
 
@@ -11,7 +12,7 @@ const bodySchema = z
   .strict();
 
 /** POST /api/credentials/:id/reveal {action, versionId?} → {value, generation}; audited. */
-export async function POST(req: Request, ctx: { params: Promise<{ id: string }> }) {
+export const POST = guarded("operator", "POST /api/credentials/:id/reveal", async (req: Request, ctx: { params: Promise<{ id: string }> }, user) => {
   const params = paramsSchema.safeParse(await ctx.params);
   if (!params.success) return problem(400, "Invalid credential id", "id: must be 1–64 letters or digits");
   const raw = await req.json().catch(() => undefined);
@@ -21,10 +22,10 @@ export async function POST(req: Request, ctx: { params: Promise<{ id: string }> 
     return invalidInput(body.error, "body", ["action", "versionId"]);
   }
   try {
-    const revealed = await revealValue({ credentialId: params.data.id, versionId: body.data.versionId ?? null, action: body.data.action, actor: "dashboard" });
+    const revealed = await revealValue({ credentialId: params.data.id, versionId: body.data.versionId ?? null, action: body.data.action, actor: user.username });
     if (!revealed) return problem(404, "Not found", `No such credential or version: ${params.data.id}${body.data.versionId ? ` / ${body.data.versionId}` : ""}`);
     return json(revealed);
   } catch (err) {
     return internalError(err, "POST /api/credentials/:id/reveal");
   }
-}
+});

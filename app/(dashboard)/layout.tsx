@@ -1,0 +1,53 @@
+import { redirect } from "next/navigation";
+import type { ReactNode } from "react";
+import { SessionProvider } from "@/components/session/session-context";
+import { SignOutButton } from "@/components/session/sign-out-button";
+import { roleAllows, type Role } from "@/lib/roles";
+import { currentUser } from "@/server/auth/current-user";
+import { Providers } from "../providers";
+
+const NAV: [string, string, Role][] = [
+  ["/", "Overview", "viewer"],
+  ["/nonce", "NONCE desk", "operator"],
+  ["/signatures", "Signatures", "operator"],
+  ["/yzb", "yzb tools", "operator"],
+  ["/apps", "Apps", "admin"],
+  ["/admin", "Users & keys", "admin"],
+  ["/audit", "Audit log", "viewer"],
+];
+
+/** Every dashboard page: signed-in users only; the nav shows what the user's role can open. */
+export default async function DashboardLayout({ children }: { children: ReactNode }) {
+  const user = await currentUser();
+  if (!user) redirect("/signin");
+  return (
+    <>
+      <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-x-4 gap-y-1 px-4 py-3">
+          <a href="/" className="flex items-center gap-2 whitespace-nowrap font-semibold">
+            <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-sky-700 text-xs font-bold text-white">TH</span>
+            Ticket Hub
+          </a>
+          <nav aria-label="Main" className="-mx-2 flex flex-wrap text-sm">
+            {NAV.filter(([, , role]) => roleAllows(user.role, role)).map(([href, label]) => (
+              <a key={href} href={href} className="whitespace-nowrap rounded px-2 py-1 font-medium text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800">
+                {label}
+              </a>
+            ))}
+          </nav>
+          <div className="flex items-center gap-2 text-sm">
+            <span className="text-slate-600 dark:text-slate-400">
+              <span className="font-medium text-slate-800 dark:text-slate-200">{user.username}</span> · {user.role}
+            </span>
+            <SignOutButton />
+          </div>
+        </div>
+      </header>
+      <main id="main" className="mx-auto max-w-7xl px-4 py-6">
+        <SessionProvider user={{ username: user.username, role: user.role }}>
+          <Providers>{children}</Providers>
+        </SessionProvider>
+      </main>
+    </>
+  );
+}

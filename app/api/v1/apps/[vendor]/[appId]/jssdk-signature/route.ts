@@ -1,0 +1,6 @@
+import { signForPage } from "@/server/consumer/consumer-api";
+
+/** POST /api/v1/apps/:vendor/:appId/jssdk-signature (API key): {url, timestamp?, nonceStr?} → the page's wx.config values. */
+export async function POST(req: Request, ctx: { params: Promise<{ vendor: string; appId: string }> }) {
+  return signForPage(req, await ctx.params);
+}

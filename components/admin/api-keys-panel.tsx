@@ -1,0 +1,146 @@
+"use client";
+import { useState, type FormEvent } from "react";
+import { useApiKeys, useCreateApiKey, useRevokeApiKey } from "@/lib/api/admin";
+import { useApps } from "@/lib/api/apps";
+import type { ApiKeyView } from "@/lib/api-key-view";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { field, panel, primary, small } from "./ui";
+
+const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "never");
+
+/** Consumer API keys: create one scoped to apps (shown once), see last use, revoke. */
+export function ApiKeysPanel() {
+  const keys = useApiKeys();
+  const apps = useApps();
+  const create = useCreateApiKey();
+  const revoke = useRevokeApiKey();
+  const [name, setName] = useState("");
+  const [picked, setPicked] = useState<string[]>([]);
+  const [created, setCreated] = useState<{ key: string; name: string } | null>(null);
+  const [copied, setCopied] = useState(false);
+  const [revoking, setRevoking] = useState<ApiKeyView | null>(null);
+  const [message, setMessage] = useState("");
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setMessage("");
+    create.mutate(
+      { name, appRefs: picked },
+      {
+        onSuccess: ({ key, apiKey }) => {
+          setCreated({ key, name: apiKey.name });
+          setCopied(false);
+          setName("");
+          setPicked([]);
+        },
+      },
+    );
+  };
+
+  return (
+    <section aria-labelledby="keys-title" className="space-y-3">
+      <div>
+        <h2 id="keys-title" className="text-lg font-semibold">API keys</h2>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          For services that read tickets or JS-SDK signatures from <code className="font-mono">/api/v1</code> (described at{" "}
+          <a className="text-sky-700 underline dark:text-sky-400" href="/api/v1/openapi.json">/api/v1/openapi.json</a>). A key reads only the apps it is scoped to.
+        </p>
+      </div>
+      <form onSubmit={submit} className={`${panel} space-y-3`} aria-label="Create an API key">
+        <label className="block text-sm font-medium">
+          Name
+          <input className={field} required maxLength={60} value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. shop-frontend" />
+        </label>
+        <fieldset>
+          <legend className="text-sm font-medium">Apps this key may read</legend>
+          {apps.isPending ? (
+            <p className="text-sm text-slate-500">Loading apps…</p>
+          ) : (
+            <div className="mt-1 grid gap-1 sm:grid-cols-2">
+              {(apps.data?.apps ?? []).map((a) => (
+                <label key={a.id} className="flex items-center gap-2 text-sm">
+                  <input type="checkbox" checked={picked.includes(a.id)} onChange={(e) => setPicked(e.target.checked ? [...picked, a.id] : picked.filter((p) => p !== a.id))} />
+                  {a.name} <span className="font-mono text-xs text-slate-500 dark:text-slate-400">{a.appId}</span>
+                </label>
+              ))}
+            </div>
+          )}
+        </fieldset>
+        <button type="submit" className={primary} disabled={create.isPending || picked.length === 0 || !name.trim()}>{create.isPending ? "Creating…" : "Create key"}</button>
+        {create.isError && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{create.error.message}</p>}
+      </form>
+      {created && (
+        <div role="region" aria-label="New API key" className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm dark:border-amber-700 dark:bg-amber-950">
+          <p className="font-medium">Key “{created.name}” created. Copy it now: it is shown only this once.</p>
+          <code aria-label="API key value" className="block break-all rounded bg-white px-2 py-1 font-mono dark:bg-slate-900">{created.key}</code>
+          <div className="flex gap-2">
+            <button
+              type="button"
+              className={small}
+              onClick={async () => {
+                await navigator.clipboard.writeText(created.key).then(() => setCopied(true), () => setCopied(false));
+              }}
+            >
+              {copied ? "Copied" : "Copy key"}
+            </button>
+            <button type="button" className={small} onClick={() => setCreated(null)}>Done</button>
+          </div>
+        </div>
+      )}
+      <p role="status" aria-live="polite" className="text-sm text-emerald-700 dark:text-emerald-400">{message}</p>
+      {revoke.isError && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{revoke.error.message}</p>}
+      <div tabIndex={0} role="region" aria-label="API keys" className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
+        {keys.isPending ? (
+          <p role="status" className="p-6 text-center text-sm text-slate-500 dark:text-slate-400">Loading API keys…</p>
+        ) : keys.error && !keys.data ? (
+          <p role="alert" className="p-6 text-sm text-red-700 dark:text-red-400">Could not load the API keys: {keys.error.message}</p>
+        ) : keys.data.keys.length === 0 ? (
+          <p className="p-6 text-center text-sm text-slate-500 dark:text-slate-400">No API keys yet. Create one for each service that needs tickets.</p>
+        ) : (
+          <table className="w-full min-w-[720px] text-left text-sm">
+            <caption className="sr-only">API keys</caption>
+            <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50 dark:text-slate-400">
+              <tr>
+                {["Key", "Apps", "Created", "Last used", "State", ""].map((h) => (
+                  <th key={h} scope="col" className="px-4 py-2 font-medium">{h}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {keys.data.keys.map((k) => (
+                <tr key={k.id} aria-label={k.name} className="border-t border-slate-100 align-top dark:border-slate-800">
+                  <td className="px-4 py-2">
+                    <div className="font-medium">{k.name}</div>
+                    <div className="font-mono text-xs text-slate-500 dark:text-slate-400">{k.prefix}…</div>
+                  </td>
+                  <td className="px-4 py-2 text-xs">{k.apps.map((a) => a.appId).join(", ") || "—"}</td>
+                  <td className="px-4 py-2 text-xs">{when(k.createdAt)} by {k.createdBy}</td>
+                  <td className="px-4 py-2 text-xs">{when(k.lastUsedAt)}</td>
+                  <td className="px-4 py-2">{k.revokedAt ? <span className="text-slate-500 dark:text-slate-400">revoked</span> : <span className="text-emerald-700 dark:text-emerald-400">active</span>}</td>
+                  <td className="px-4 py-2 text-right">
+                    {!k.revokedAt && (
+                      <button type="button" className={small} onClick={() => setRevoking(k)} aria-label={`Revoke ${k.name}`}>Revoke</button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+      <ConfirmDialog
+        open={revoking !== null}
+        title={`Revoke ${revoking?.name ?? ""}?`}
+        confirmLabel="Revoke"
+        onCancel={() => setRevoking(null)}
+        onConfirm={() => {
+          const k = revoking!;
+          setRevoking(null);
+          revoke.mutate(k.id, { onSuccess: () => setMessage(`Revoked ${k.name}: it gets 401 from now on.`) });
+        }}
+      >
+        <p>Services using this key get 401 from the next request on. This cannot be undone: create a new key instead.</p>
+      </ConfirmDialog>
+    </section>
+  );
+}

@@ -1,0 +1,118 @@
+"use client";
+import { useState, type FormEvent } from "react";
+import { useChangeUser, useCreateUser, useUsers } from "@/lib/api/admin";
+import { ROLE_INFO, ROLES } from "@/lib/roles";
+import type { UserView } from "@/lib/user-input";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { useSession } from "@/components/session/session-context";
+import { field, panel, primary, small } from "./ui";
+
+/** Users: add one with a role, change roles, disable or enable. */
+export function UsersPanel() {
+  const { data, isPending, error } = useUsers();
+  const create = useCreateUser();
+  const change = useChangeUser();
+  const me = useSession();
+  const [form, setForm] = useState({ username: "", password: "", role: "viewer" });
+  const [message, setMessage] = useState("");
+  const [disabling, setDisabling] = useState<UserView | null>(null);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setMessage("");
+    create.mutate(form, {
+      onSuccess: ({ user }) => {
+        setMessage(`Added ${user.username} as ${user.role}.`);
+        setForm({ username: "", password: "", role: "viewer" });
+      },
+    });
+  };
+
+  return (
+    <section aria-labelledby="users-title" className="space-y-3">
+      <h2 id="users-title" className="text-lg font-semibold">Users</h2>
+      <form onSubmit={submit} className={`${panel} grid gap-3 sm:grid-cols-[1fr_1fr_auto_auto] sm:items-end`} aria-label="Add a user">
+        <label className="text-sm font-medium">
+          Username
+          <input className={field} required value={form.username} onChange={(e) => setForm({ ...form, username: e.target.value })} autoComplete="off" />
+        </label>
+        <label className="text-sm font-medium">
+          Password
+          <input className={field} required type="password" minLength={12} value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} autoComplete="new-password" aria-describedby="pw-rule" />
+        </label>
+        <label className="text-sm font-medium">
+          Role
+          <select className={field} value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value })}>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>{r}</option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className={primary} disabled={create.isPending}>{create.isPending ? "Adding…" : "Add user"}</button>
+        <p id="pw-rule" className="text-xs text-slate-600 sm:col-span-4 dark:text-slate-400">Passwords: at least 12 characters. {ROLES.map((r) => `${r}: ${ROLE_INFO[r]}`).join(" · ")}.</p>
+      </form>
+      <p role="status" aria-live="polite" className="text-sm text-emerald-700 dark:text-emerald-400">{message}</p>
+      {create.isError && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{create.error.message}</p>}
+      {change.isError && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{change.error.message}</p>}
+      <div tabIndex={0} role="region" aria-label="Users" className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
+        {isPending ? (
+          <p role="status" className="p-6 text-center text-sm text-slate-500 dark:text-slate-400">Loading users…</p>
+        ) : error && !data ? (
+          <p role="alert" className="p-6 text-sm text-red-700 dark:text-red-400">Could not load the users: {error.message}</p>
+        ) : (
+          <table className="w-full min-w-[560px] text-left text-sm">
+            <caption className="sr-only">Users</caption>
+            <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50 dark:text-slate-400">
+              <tr>
+                {["User", "Role", "State", ""].map((h) => (
+                  <th key={h} scope="col" className="px-4 py-2 font-medium">{h}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {data.users.map((u) => (
+                <tr key={u.id} aria-label={u.username} className="border-t border-slate-100 dark:border-slate-800">
+                  <td className="px-4 py-2 font-medium">{u.username}{u.username === me.username && <span className="ml-2 text-xs font-normal text-slate-500 dark:text-slate-400">(you)</span>}</td>
+                  <td className="px-4 py-2">
+                    <select
+                      aria-label={`Role of ${u.username}`}
+                      value={u.role}
+                      disabled={change.isPending}
+                      onChange={(e) => change.mutate({ id: u.id, change: { role: e.target.value } }, { onSuccess: ({ user }) => setMessage(`${user.username} is now ${user.role}.`) })}
+                      className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-950"
+                    >
+                      {ROLES.map((r) => (
+                        <option key={r} value={r}>{r}</option>
+                      ))}
+                    </select>
+                  </td>
+                  <td className="px-4 py-2">{u.disabled ? <span className="text-slate-500 dark:text-slate-400">disabled</span> : <span className="text-emerald-700 dark:text-emerald-400">active</span>}</td>
+                  <td className="px-4 py-2 text-right">
+                    {u.disabled ? (
+                      <button type="button" className={small} onClick={() => change.mutate({ id: u.id, change: { disabled: false } }, { onSuccess: () => setMessage(`Enabled ${u.username}.`) })} aria-label={`Enable ${u.username}`}>Enable</button>
+                    ) : (
+                      <button type="button" className={small} onClick={() => setDisabling(u)} aria-label={`Disable ${u.username}`}>Disable</button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+      <ConfirmDialog
+        open={disabling !== null}
+        title={`Disable ${disabling?.username ?? ""}?`}
+        confirmLabel="Disable"
+        onCancel={() => setDisabling(null)}
+        onConfirm={() => {
+          const u = disabling!;
+          setDisabling(null);
+          change.mutate({ id: u.id, change: { disabled: true } }, { onSuccess: () => setMessage(`Disabled ${u.username}; their sessions ended.`) });
+        }}
+      >
+        <p>They are signed out everywhere at once and cannot sign in until an admin enables them again.</p>
+      </ConfirmDialog>
+    </section>
+  );
+}

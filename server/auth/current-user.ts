@@ -1,0 +1,9 @@
+import "server-only";
+import { cookies } from "next/headers";
+import { SESSION_COOKIE } from "@/lib/roles";
+import { sessionFromToken, type SessionUser } from "./session";
+
+/** The signed-in user of the page being rendered, or null. */
+export async function currentUser(): Promise<SessionUser | null> {
+  return sessionFromToken((await cookies()).get(SESSION_COOKIE)?.value);
+}

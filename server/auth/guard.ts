@@ -1,0 +1,54 @@
+import "server-only";
+import { CSRF_HEADER, roleAllows, type Role } from "@/lib/roles";
+import { internalError, problem } from "../http/problem";
+import { sessionFromToken, sessionToken, type SessionUser } from "./session";
+
+const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Whether a state-changing request comes from our own pages: an Origin (when the browser sends
+ * one) naming this host, and the session's CSRF value echoed in x-csrf-token.
+ */
+export function csrfProblem(req: Request, user: Pick<SessionUser, "csrf"> | null): Response | null {
+  if (SAFE.has(req.method)) return null;
+  const origin = req.headers.get("origin");
+  if (origin && origin !== "null") {
+    const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+    let originHost: string | null = null;
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      originHost = null;
+    }
+    if (!host || originHost !== host) return problem(403, "Cross-site request refused", `origin: ${origin} is not this dashboard`);
+  }
+  if (user && req.headers.get(CSRF_HEADER) !== user.csrf) {
+    return problem(403, "CSRF check failed", `${CSRF_HEADER}: must carry the value of the th_csrf cookie (sign in again if it is missing)`);
+  }
+  return null;
+}
+
+export async function authenticate(req: Request, need: Role): Promise<SessionUser | Response> {
+  const user = await sessionFromToken(sessionToken(req));
+  if (!user) return problem(401, "Sign in required", "Sign in to the dashboard first: your session is missing or has expired.");
+  if (!roleAllows(user.role, need)) {
+    return problem(403, "Not allowed", `This needs the ${need} role; ${user.username} is ${user.role === "admin" ? "an" : "a"} ${user.role}.`, { needs: need, role: user.role });
+  }
+  return csrfProblem(req, user) ?? user;
+}
+
+/**
+ * A dashboard route handler that runs only for a signed-in user with at least `need`, with CSRF
+ * checked on state-changing methods; anything unexpected becomes a 500 problem without a stack.
+ */
+export function guarded<C>(need: Role, where: string, handler: (req: Request, ctx: C, user: SessionUser) => Promise<Response>) {
+  return async (req: Request, ctx: C): Promise<Response> => {
+    try {
+      const user = await authenticate(req, need);
+      if (user instanceof Response) return user;
+      return await handler(req, ctx, user);
+    } catch (err) {
+      return internalError(err, where);
+    }
+  };
+}

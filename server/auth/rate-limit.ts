@@ -1,0 +1,68 @@
+import "server-only";
+
+/**
+ * A fixed-window counter per key, in this process's memory. With N instances behind a load
+ * balancer each instance counts on its own, so the effective limit is at most N times this one.
+ */
+export class RateLimiter {
+  private readonly windows = new Map<string, { start: number; count: number }>();
+
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /** Counts one hit for `key`; returns how long to wait when over the limit, else null. */
+  hit(key: string): { retryAfterSeconds: number } | null {
+    const t = this.clock();
+    let w = this.windows.get(key);
+    if (!w || t - w.start >= this.windowMs) {
+      if (this.windows.size > 10_000) this.sweep(t);
+      w = { start: t, count: 0 };
+      this.windows.set(key, w);
+    }
+    w.count += 1;
+    if (w.count <= this.limit) return null;
+    return { retryAfterSeconds: Math.max(1, Math.ceil((w.start + this.windowMs - t) / 1000)) };
+  }
+
+  /** Whether `key` is over the limit now, without counting a hit. */
+  blocked(key: string): { retryAfterSeconds: number } | null {
+    const t = this.clock();
+    const w = this.windows.get(key);
+    if (!w || t - w.start >= this.windowMs || w.count < this.limit) return null;
+    return { retryAfterSeconds: Math.max(1, Math.ceil((w.start + this.windowMs - t) / 1000)) };
+  }
+
+  /** Forgets `key` (e.g. after a successful sign-in). */
+  reset(key: string): void {
+    this.windows.delete(key);
+  }
+
+  private sweep(t: number) {
+    for (const [k, w] of this.windows) if (t - w.start >= this.windowMs) this.windows.delete(k);
+  }
+}
+
+/** The limits Ticket Hub applies; each answer over the limit is a 429 with Retry-After. */
+export const limits = {
+  /** Failed sign-ins per username and client address. */
+  signIn: new RateLimiter(5, 15 * 60_000),
+  /** Failed sign-ins per username from anywhere (X-Forwarded-For can be forged when nothing in front sets it). */
+  signInAnywhere: new RateLimiter(30, 15 * 60_000),
+  /** Manual refreshes per user. */
+  refresh: new RateLimiter(30, 60_000),
+  /** NONCE tickets issued per user. */
+  nonce: new RateLimiter(30, 60_000),
+  /** Proxy calls per client address. */
+  proxy: new RateLimiter(1200, 60_000),
+  /** Consumer API calls per key. */
+  consumer: new RateLimiter(100_000, 60_000),
+};
+
+/** The client's address as the socket or the first proxy saw it. */
+export function clientAddress(req: Request): string {
+  const fwd = req.headers.get("x-forwarded-for");
+  return (fwd?.split(",")[0]?.trim() || req.headers.get("x-real-ip") || "local").slice(0, 64);
+}

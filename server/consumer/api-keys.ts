@@ -1,0 +1,88 @@
+import "server-only";
+import { createHash, randomBytes } from "node:crypto";
+import type { ApiKeyView } from "@/lib/api-key-view";
+import { getDb } from "../db";
+import { problem } from "../http/problem";
+
+const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+
+export class ApiKeyInputError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function parseRefs(json: string): string[] {
+  try {
+    const v: unknown = JSON.parse(json);
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+export async function listApiKeys(): Promise<ApiKeyView[]> {
+  const db = getDb();
+  const [keys, apps] = await Promise.all([db.apiKey.findMany({ orderBy: { createdAt: "desc" } }), db.vendorApp.findMany()]);
+  const byId = new Map(apps.map((a) => [a.id, a]));
+  return keys.map((k) => ({
+    id: k.id,
+    name: k.name,
+    prefix: k.prefix,
+    apps: parseRefs(k.appRefs).flatMap((ref) => {
+      const a = byId.get(ref);
+      return a ? [{ id: a.id, vendor: a.vendor, appId: a.appId, name: a.name }] : [];
+    }),
+    createdBy: k.createdBy,
+    createdAt: k.createdAt.toISOString(),
+    lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+    revokedAt: k.revokedAt?.toISOString() ?? null,
+  }));
+}
+
+/** Creates a key; the plain key is returned this once and stored only as its SHA-256. */
+export async function createApiKey(input: { name: string; appRefs: string[] }, actor: string): Promise<{ key: string; view: ApiKeyView }> {
+  const db = getDb();
+  const refs = [...new Set(input.appRefs)];
+  const found = await db.vendorApp.findMany({ where: { id: { in: refs } } });
+  const missing = refs.filter((r) => !found.some((a) => a.id === r));
+  if (missing.length) throw new ApiKeyInputError("appRefs", `no app with id ${missing.join(", ")}`);
+  const key = `thk_${randomBytes(4).toString("hex")}_${randomBytes(32).toString("base64url")}`;
+  const prefix = key.slice(0, 12);
+  const row = await db.apiKey.create({ data: { name: input.name, prefix, keyHash: sha256(key), appRefs: JSON.stringify(refs), createdBy: actor } });
+  await db.auditEvent.create({ data: { actor, action: "apikey.created", target: row.id, outcome: "ok", detail: `${input.name} (${prefix}…) for ${found.map((a) => a.appId).join(", ")}` } });
+  const view = (await listApiKeys()).find((k) => k.id === row.id)!;
+  return { key, view };
+}
+
+export async function revokeApiKey(id: string, actor: string): Promise<ApiKeyView | null> {
+  const db = getDb();
+  const row = await db.apiKey.findUnique({ where: { id } });
+  if (!row) return null;
+  if (!row.revokedAt) {
+    await db.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+    await db.auditEvent.create({ data: { actor, action: "apikey.revoked", target: id, outcome: "ok", detail: `${row.name} (${row.prefix}…)` } });
+  }
+  return (await listApiKeys()).find((k) => k.id === id) ?? null;
+}
+
+export type KeyHolder = { id: string; name: string; prefix: string; appRefs: Set<string> };
+
+/** The API key of a consumer request (`Authorization: Bearer thk_…`), or a 401 problem. */
+export async function authenticateKey(req: Request): Promise<KeyHolder | Response> {
+  const auth = req.headers.get("authorization") ?? "";
+  const m = /^Bearer\s+(thk_[0-9a-f]{8}_[A-Za-z0-9_-]{43})$/.exec(auth.trim());
+  const unauthorized = (detail: string) => problem(401, "API key required", detail, {}, { "www-authenticate": 'Bearer realm="tickethub"' });
+  if (!m) return unauthorized("Send Authorization: Bearer <API key> (an admin creates keys under Users & keys).");
+  const row = await getDb().apiKey.findUnique({ where: { keyHash: sha256(m[1]!) } });
+  if (!row) return unauthorized("This API key is not known.");
+  if (row.revokedAt) return unauthorized(`This API key (${row.prefix}…) was revoked on ${row.revokedAt.toISOString()}.`);
+  // Last use is kept to the minute: a read should not cost a write each time.
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+    await getDb().apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+  }
+  return { id: row.id, name: row.name, prefix: row.prefix, appRefs: new Set(parseRefs(row.appRefs)) };
+}

@@ -1,0 +1,112 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { isVendor, kindSpec, type CredentialKind, type VendorId } from "@/lib/credential-kinds";
+import { findApp } from "../apps/find-app";
+import { limits } from "../auth/rate-limit";
+import { now } from "../clock";
+import { internalError, invalidInput, json, problem } from "../http/problem";
+import { jsSdkSignature } from "../signatures";
+import { NotServableError, serveCredential } from "../tickets/serve-credential";
+import { authenticateKey, type KeyHolder } from "./api-keys";
+
+type AppParams = { vendor: string; appId: string };
+
+/** The key, and the app it may read; or the 4xx that says why not. */
+async function admit(req: Request, p: AppParams): Promise<{ key: KeyHolder; app: { id: string; vendor: VendorId; appId: string } } | Response> {
+  const key = await authenticateKey(req);
+  if (key instanceof Response) return key;
+  const wait = limits.consumer.hit(key.id);
+  if (wait) return problem(429, "Too many requests", `This key is over ${limits.consumer.limit} calls a minute; wait ${wait.retryAfterSeconds} s.`, {}, { "retry-after": String(wait.retryAfterSeconds) });
+  if (!isVendor(p.vendor)) return problem(404, "Unknown vendor", "vendor: must be one of wechat, feishu, faceid, yzb", { field: "vendor" });
+  if (!/^[0-9A-Za-z_-]{1,64}$/.test(p.appId)) return problem(400, "Invalid app id", "appId: must be 1–64 letters, digits, _ or -", { field: "appId" });
+  const app = await findApp(p.vendor, p.appId);
+  if (!app || !key.appRefs.has(app.id)) {
+    return problem(403, "Not allowed for this key", `API key ${key.prefix}… may not read ${p.vendor} ${p.appId}: it is scoped to other apps.`);
+  }
+  return { key, app: { id: app.id, vendor: p.vendor, appId: app.appId } };
+}
+
+function etagOf(appRef: string, kind: string, generation: number): string {
+  return `"${appRef}.${kind}.${generation}"`;
+}
+
+function ifNoneMatch(req: Request, etag: string): boolean {
+  const header = req.headers.get("if-none-match");
+  if (!header) return false;
+  return header.split(",").some((t) => t.trim().replace(/^W\//, "") === etag || t.trim() === "*");
+}
+
+/**
+ * GET /api/v1/apps/:vendor/:appId/:kind → the current value, its expiry and generation, with an
+ * ETag; `If-None-Match` with the current ETag gets 304 (the value is unchanged).
+ */
+export async function readCredential(req: Request, p: AppParams & { kind: string }): Promise<Response> {
+  try {
+    const admitted = await admit(req, p);
+    if (admitted instanceof Response) return admitted;
+    const { app } = admitted;
+    const spec = kindSpec(app.vendor, p.kind);
+    if (!spec) return problem(404, "Unknown credential kind", `kind: ${app.vendor} has ${["access_token", "jsapi_ticket", "wx_card_ticket", "sign_ticket", "js_ticket"].filter((k) => kindSpec(app.vendor, k)).join(", ")}`, { field: "kind" });
+    const served = await serveCredential({ appRef: app.id, kind: spec.kind as CredentialKind });
+    const etag = etagOf(app.id, spec.kind, served.generation);
+    const headers = { etag, "cache-control": "private, no-cache" };
+    if (ifNoneMatch(req, etag)) return new Response(null, { status: 304, headers });
+    return json(
+      {
+        vendor: app.vendor,
+        appId: app.appId,
+        kind: spec.kind,
+        value: served.value,
+        expiresAt: served.expiresAt.toISOString(),
+        remainingSeconds: served.remainingSeconds,
+        generation: served.generation,
+        servedAt: now().toISOString(),
+      },
+      { headers },
+    );
+  } catch (err) {
+    if (err instanceof NotServableError) return problem(503, "No valid value", err.message, { failure: err.failure }, { "retry-after": "5" });
+    return internalError(err, "GET /api/v1/apps/:vendor/:appId/:kind");
+  }
+}
+
+const signBody = z
+  .object({
+    url: z
+      .string({ error: "is required" })
+      .min(1, { error: "is required" })
+      .max(2048, { error: "must be at most 2048 characters" })
+      // A #fragment is allowed and left out of the signature, as the JS-SDK expects.
+      .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), { message: "must be the page's absolute http(s) URL" }),
+    timestamp: z.number({ error: "must be a unix time in seconds" }).int({ error: "must be a unix time in seconds" }).min(0, { error: "must be a unix time in seconds" }).max(4_102_444_800, { error: "must be a unix time in seconds, not milliseconds" }).optional(),
+    nonceStr: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }).max(32, { error: "must be at most 32 characters" }).regex(/^[A-Za-z0-9]+$/, { error: "letters and digits only" }).optional(),
+  })
+  .strict();
+
+/**
+ * POST /api/v1/apps/:vendor/:appId/jssdk-signature {url, timestamp?, nonceStr?} → {appId,
+ * timestamp, nonceStr, signature}: what a page passes to wx.config / h5sdk.config. The ticket stays here.
+ */
+export async function signForPage(req: Request, p: AppParams): Promise<Response> {
+  try {
+    const admitted = await admit(req, p);
+    if (admitted instanceof Response) return admitted;
+    const { app } = admitted;
+    if (app.vendor !== "wechat" && app.vendor !== "feishu") {
+      return problem(400, "No JS-SDK for this vendor", `vendor: JS-SDK signatures exist for wechat and feishu, not ${app.vendor}`, { field: "vendor" });
+    }
+    const raw: unknown = await req.json().catch(() => undefined);
+    if (raw === undefined || typeof raw !== "object" || raw === null || Array.isArray(raw)) return problem(400, "Invalid body", "body: must be a JSON object", { field: "body" });
+    const body = signBody.safeParse(raw);
+    if (!body.success) return invalidInput(body.error, "body", ["url", "timestamp", "nonceStr"]);
+    const timestamp = body.data.timestamp ?? Math.floor(now().getTime() / 1000);
+    const nonceStr = body.data.nonceStr ?? randomBytes(12).toString("base64url").replace(/[-_]/g, "x");
+    const ticket = await serveCredential({ appRef: app.id, kind: "jsapi_ticket" });
+    const { signature } = jsSdkSignature({ ticket: ticket.value, nonceStr, timestamp, url: body.data.url });
+    return json({ appId: app.appId, timestamp, nonceStr, signature, ticketGeneration: ticket.generation });
+  } catch (err) {
+    if (err instanceof NotServableError) return problem(503, "No valid ticket", err.message, { failure: err.failure }, { "retry-after": "5" });
+    return internalError(err, "POST /api/v1/apps/:vendor/:appId/jssdk-signature");
+  }
+}

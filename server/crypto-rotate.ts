@@ -1,0 +1,121 @@
+import "server-only";
+import type { Prisma } from "@/generated/sqlite/client";
+import { decrypt, encrypt, valueHash } from "./crypto";
+import type { Db } from "./db";
+
+// Key rotation: every secret at rest (VendorApp.secretEnc, CredentialVersion.valueEnc/valueHash,
+// NonceTicket.valueEnc/valueHash) is decrypted with the old key and sealed again with the new one,
+// all in one transaction so the database is never left half on one key and half on the other.
+// `npm run rotate-key` (scripts/rotate-key.ts) is the command around it. No plaintext is logged.
+
+type Tx = Prisma.TransactionClient;
+
+export type RotateCounts = { apps: number; versions: number; nonces: number };
+
+export class KeyRotationError extends Error {
+  constructor(readonly table: string, readonly rowId: string, column: string) {
+    super(`${table} ${rowId}: ${column} does not decrypt with the old key; nothing was changed`);
+    this.name = "KeyRotationError";
+  }
+}
+
+const BATCH = 500;
+
+function open(sealed: string, key: Buffer, table: string, id: string, column: string): string {
+  try {
+    return decrypt(sealed, key);
+  } catch {
+    // The cause (GCM auth failure or a bad format) is deliberately not passed on: it says nothing useful.
+    throw new KeyRotationError(table, id, column);
+  }
+}
+
+/** Walks a table by id in batches (ids are unique, so the cursor is stable inside the transaction). */
+async function eachBatch<T extends { id: string }>(
+  fetch: (after: string | undefined) => Promise<T[]>,
+  handle: (row: T) => Promise<void>,
+): Promise<number> {
+  let count = 0;
+  let after: string | undefined;
+  for (;;) {
+    const rows = await fetch(after);
+    for (const row of rows) {
+      await handle(row);
+      count++;
+    }
+    if (rows.length < BATCH) return count;
+    after = rows[rows.length - 1]!.id;
+  }
+}
+
+const page = (after: string | undefined) => ({
+  ...(after === undefined ? {} : { where: { id: { gt: after } } }),
+  orderBy: { id: "asc" as const },
+  take: BATCH,
+});
+
+/**
+ * Re-encrypts every secret with newKey (and recomputes the keyed hashes) in one interactive
+ * transaction. A row that does not decrypt with oldKey throws a KeyRotationError naming the table
+ * and row id, and the transaction rolls back: either every row moves to newKey or none does.
+ * Instances must be stopped meanwhile: they hold the old key and would write rows with it.
+ */
+export async function rotateKey(
+  db: Db,
+  oldKey: Buffer,
+  newKey: Buffer,
+  options: { timeoutMs?: number } = {},
+): Promise<RotateCounts> {
+  if (oldKey.length !== 32 || newKey.length !== 32) throw new Error("keys must be 32 bytes (AES-256)");
+  const timeout = options.timeoutMs ?? 10 * 60_000;
+  return db.$transaction(
+    async (tx: Tx): Promise<RotateCounts> => {
+      const apps = await eachBatch(
+        (after) => tx.vendorApp.findMany({ ...page(after), select: { id: true, secretEnc: true, updatedAt: true } }),
+        async (row) => {
+          const secret = open(row.secretEnc, oldKey, "VendorApp", row.id, "secretEnc");
+          // updatedAt is kept: the app's settings did not change, only how its secret is sealed.
+          await tx.vendorApp.update({ where: { id: row.id }, data: { secretEnc: encrypt(secret, newKey), updatedAt: row.updatedAt } });
+        },
+      );
+      const versions = await eachBatch(
+        (after) => tx.credentialVersion.findMany({ ...page(after), select: { id: true, valueEnc: true } }),
+        async (row) => {
+          const value = open(row.valueEnc, oldKey, "CredentialVersion", row.id, "valueEnc");
+          await tx.credentialVersion.update({
+            where: { id: row.id },
+            data: { valueEnc: encrypt(value, newKey), valueHash: valueHash(value, newKey) },
+          });
+        },
+      );
+      const nonces = await eachBatch(
+        (after) => tx.nonceTicket.findMany({ ...page(after), select: { id: true, valueEnc: true } }),
+        async (row) => {
+          const value = open(row.valueEnc, oldKey, "NonceTicket", row.id, "valueEnc");
+          await tx.nonceTicket.update({
+            where: { id: row.id },
+            data: { valueEnc: encrypt(value, newKey), valueHash: valueHash(value, newKey) },
+          });
+        },
+      );
+      return { apps, versions, nonces };
+    },
+    { timeout, maxWait: 30_000 },
+  );
+}
+
+/**
+ * Whether `key` opens the stored secrets, judged on the first VendorApp row (every other
+ * encrypted row belongs to an app, so no app means nothing is encrypted). Lets the CLI refuse a
+ * wrong old key before it starts.
+ */
+export async function checkKey(db: Db, key: Buffer): Promise<{ status: "ok" | "empty" } | { status: "wrong"; appId: string }> {
+  const sample = await db.vendorApp.findFirst({ orderBy: { id: "asc" }, select: { id: true, secretEnc: true } });
+  if (!sample) return { status: "empty" };
+  try {
+    decrypt(sample.secretEnc, key);
+    return { status: "ok" };
+  } catch {
+    return { status: "wrong", appId: sample.id };
+  }
+}
