@@ -6,4 +6,6 @@ export async function register() {
   if (!getConfig().scheduler) return;
   const { startScheduler } = await import("./server/tickets/scheduler");
   startScheduler();
+  const { startAlerts } = await import("./server/alerts/alerts");
+  startAlerts();
 }

@@ -88,6 +88,8 @@ test.describe("fuzzing every route handler", () => {
     const credentialId = ((await (await admin.fetch("/api/credentials")).json()).credentials as { id: string }[])[0]!.id;
     const ids = (real?: string) => (real ? [real, ...BAD_IDS] : BAD_IDS);
     const targets: Target[] = [
+      { route: "GET /api/alerts", paths: ["/api/alerts"] },
+      { route: "GET /api/metrics", paths: ["/api/metrics"] },
       { route: "GET /api/apps", paths: ["/api/apps"] },
       { route: "POST /api/apps", paths: ["/api/apps"], bodyFields: ["vendor", "name", "appId", "secret", "baseUrl", "tokenVariant", "tokenPath", "policy"] },
       { route: "PATCH /api/apps/[id]", paths: ids(appId).map((i) => `/api/apps/${i}`), bodyFields: ["vendor", "name", "appId", "secret", "baseUrl", "tokenVariant", "tokenPath", "policy"] },

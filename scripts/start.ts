@@ -8,6 +8,7 @@ import path from "node:path";
 import { ConfigError, describeDatabase, parseConfig } from "../server/config";
 import { applyMigrations, root } from "./lib/migrations";
 import { ensureBuild } from "./lib/build";
+import { serveArgs } from "./lib/serve-args";
 
 const log = (msg: string) => console.log(`[tickethub] ${msg}`);
 const fail = (msg: string): never => {
@@ -113,5 +114,6 @@ if (config.sandbox.enabled && !config.sandbox.start) {
   const up = await fetch(`${config.sandbox.url}/__sandbox/stats`).then((r) => r.ok, () => false);
   if (!up) log(`warning: TICKETHUB_SANDBOX=external but nothing answers on ${config.sandbox.url} (npm run sandbox starts it)`);
 }
-run("next", [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(config.port)], env);
+// Next behind the fast read path (scripts/serve.ts): one process, one port.
+run("next", serveArgs(root, config.port), env);
 log(`dashboard: http://localhost:${config.port}  (database: ${where}${config.sandbox.enabled ? `, vendor sandbox: ${config.sandbox.url}` : ""})`);

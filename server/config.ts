@@ -59,6 +59,22 @@ const envSchema = z.object({
     .trim()
     .refine((v) => v.split(",").every((o) => isHttpsOrigin(o.trim())), { message: "must be comma-separated https:// origins such as https://api.example.com" })
     .optional(),
+  TICKETHUB_ALERT_WEBHOOK_URL: z
+    .string()
+    .trim()
+    .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), { message: "must be an http(s) URL" })
+    .optional(),
+  TICKETHUB_ALERT_INTERVAL_MS: z.coerce.number({ error: "must be milliseconds (200-600000)" }).int().min(200, { error: "must be milliseconds (200-600000)" }).max(600_000, { error: "must be milliseconds (200-600000)" }).default(15_000),
+  TICKETHUB_ALERT_FAILURES: z.coerce.number({ error: "must be a whole number (1-100)" }).int().min(1, { error: "must be a whole number (1-100)" }).max(100, { error: "must be a whole number (1-100)" }).default(3),
+  TICKETHUB_ALERT_EXPIRY_MARGIN_SECONDS: z.coerce.number({ error: "must be seconds (10-86400)" }).int().min(10, { error: "must be seconds (10-86400)" }).max(86_400, { error: "must be seconds (10-86400)" }).default(300),
+  TICKETHUB_ALERT_QUOTA_PERCENT: z.coerce.number({ error: "must be a percentage (1-100)" }).min(1, { error: "must be a percentage (1-100)" }).max(100, { error: "must be a percentage (1-100)" }).default(80),
+  TICKETHUB_READ_CACHE: onOff.default("on"),
+  TICKETHUB_READ_CACHE_POLL_MS: z.coerce
+    .number({ error: "must be a whole number of milliseconds (50-5000)" })
+    .int({ error: "must be a whole number of milliseconds (50-5000)" })
+    .min(50, { error: "must be a whole number of milliseconds (50-5000)" })
+    .max(5000, { error: "must be a whole number of milliseconds (50-5000)" })
+    .default(250),
   /** Tests only: simulated seconds per real second, counted from TICKETHUB_TIME_EPOCH. */
   TICKETHUB_TIME_SCALE: z.coerce.number({ error: "must be a number ≥ 1" }).min(1, { error: "must be a number ≥ 1" }).max(100_000).default(1),
   TICKETHUB_TIME_EPOCH: z.coerce.number({ error: "must be a unix time in ms" }).int().min(0).optional(),
@@ -125,6 +141,15 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     /** Superseded versions, upstream calls and audit events older than this are deleted. */
     retentionDays: e.TICKETHUB_RETENTION_DAYS,
     sessionHours: e.TICKETHUB_SESSION_HOURS,
+    alerts: {
+      webhookUrl: e.TICKETHUB_ALERT_WEBHOOK_URL ?? null,
+      intervalMs: e.TICKETHUB_ALERT_INTERVAL_MS,
+      failures: e.TICKETHUB_ALERT_FAILURES,
+      expiryMarginSeconds: e.TICKETHUB_ALERT_EXPIRY_MARGIN_SECONDS,
+      quotaPercent: e.TICKETHUB_ALERT_QUOTA_PERCENT,
+    },
+    /** The fast read path's in-process cache, and how often it checks the database for changes. */
+    readCache: { enabled: e.TICKETHUB_READ_CACHE === "on", pollMs: e.TICKETHUB_READ_CACHE_POLL_MS },
     firstAdmin: e.TICKETHUB_ADMIN_USERNAME && e.TICKETHUB_ADMIN_PASSWORD ? { username: e.TICKETHUB_ADMIN_USERNAME, password: e.TICKETHUB_ADMIN_PASSWORD } : null,
     allowedBaseUrls: (e.TICKETHUB_ALLOWED_BASE_URLS ?? "").split(",").map((o) => o.trim()).filter(Boolean).map((o) => new URL(o).origin),
     time: { scale: e.TICKETHUB_TIME_SCALE, epoch: e.TICKETHUB_TIME_EPOCH ?? Date.now() },

@@ -3,6 +3,7 @@ import { useId, useState } from "react";
 import { useCredentials } from "@/lib/api/credentials";
 import { HEALTHS, HEALTH_LABELS, healthOf, healthSummary, type Health } from "@/lib/health";
 import { useNow } from "@/components/ui/use-now";
+import { AlertsBanner } from "./alerts-banner";
 import { CredentialRow } from "./credential-row";
 
 export function Overview() {
@@ -60,6 +61,8 @@ export function Overview() {
           {isFetching && <span className="sr-only"> updating</span>}
         </p>
       </div>
+
+      <AlertsBanner />
 
       {data.credentials.length > 0 && (
         <form role="search" aria-label="Filter credentials" className="flex flex-wrap items-end gap-3" onSubmit={(e) => e.preventDefault()}>

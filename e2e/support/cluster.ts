@@ -1,11 +1,12 @@
 // Several Ticket Hub instances on one database behind no load balancer (each on its own port),
-// with one vendor sandbox, optionally on a shared fast clock. Instances are plain `next start`
-// processes, so a test can SIGKILL one.
+// with one vendor sandbox, optionally on a shared fast clock. Each instance is one process (Next
+// behind the fast read path, as `npm start` runs it), so a test can SIGKILL one.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "../../scripts/lib/postgres";
+import { serveArgs } from "../../scripts/lib/serve-args";
 import { issuedBy, recordForSweep } from "./leak-sweep";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -69,7 +70,7 @@ export async function startCluster(opts: { instances: number; databaseUrl?: stri
   for (let i = 0; i < opts.instances; i++) {
     const port = await freePort();
     const name = `instance-${i + 1}`;
-    const p = spawnLogged([path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port)], { ...env, PORT: String(port), TICKETHUB_INSTANCE_ID: name, TICKETHUB_LOG_REFRESHES: "on" });
+    const p = spawnLogged(serveArgs(root, port), { ...env, PORT: String(port), TICKETHUB_INSTANCE_ID: name, TICKETHUB_LOG_REFRESHES: "on" });
     const url = `http://127.0.0.1:${port}`;
     instances.push({
       name,

@@ -2,6 +2,7 @@ import "server-only";
 import type { VendorApp } from "@/generated/sqlite/client";
 import { vendorDay } from "@/lib/vendor-day";
 import { getConfig } from "../config";
+import { countUpstreamCall } from "../metrics/registry";
 import { decrypt } from "../crypto";
 import type { Db } from "../db";
 import type { CallRecord, VendorContext } from "../vendors/types";
@@ -16,6 +17,7 @@ export function vendorContext(db: Db, app: VendorApp, credentialId: string | nul
     tokenPath: app.tokenPath,
     timeoutMs: getConfig().upstreamTimeoutMs,
     record: async (call: CallRecord) => {
+      countUpstreamCall({ vendor: app.vendor, endpoint: call.endpoint, status: call.errorClass ? call.errorClass : "ok" }, call.latencyMs / 1000);
       await db.upstreamCall.create({
         data: {
           ...call,

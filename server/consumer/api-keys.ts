@@ -4,7 +4,27 @@ import type { ApiKeyView } from "@/lib/api-key-view";
 import { getDb } from "../db";
 import { problem } from "../http/problem";
 
-const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+export const keyHashOf = (key: string) => createHash("sha256").update(key).digest("hex");
+const sha256 = keyHashOf;
+
+/** The key in `Authorization: Bearer thk_…`, or null when the header is missing or malformed. */
+export function bearerKey(header: string | null | undefined): string | null {
+  const m = /^Bearer\s+(thk_[0-9a-f]{8}_[A-Za-z0-9_-]{43})$/.exec((header ?? "").trim());
+  return m ? m[1]! : null;
+}
+
+/** Last use is kept to the minute: a read should not cost a write each time. */
+export function lastUseIsStale(lastUsedAt: Date | null, at = Date.now()): boolean {
+  return !lastUsedAt || at - lastUsedAt.getTime() > 60_000;
+}
+
+export async function touchKey(id: string, at = new Date()): Promise<void> {
+  await getDb().apiKey.update({ where: { id }, data: { lastUsedAt: at } });
+}
+
+export function parseScope(json: string): Set<string> {
+  return new Set(parseRefs(json));
+}
 
 export class ApiKeyInputError extends Error {
   constructor(
@@ -73,16 +93,12 @@ export type KeyHolder = { id: string; name: string; prefix: string; appRefs: Set
 
 /** The API key of a consumer request (`Authorization: Bearer thk_…`), or a 401 problem. */
 export async function authenticateKey(req: Request): Promise<KeyHolder | Response> {
-  const auth = req.headers.get("authorization") ?? "";
-  const m = /^Bearer\s+(thk_[0-9a-f]{8}_[A-Za-z0-9_-]{43})$/.exec(auth.trim());
+  const key = bearerKey(req.headers.get("authorization"));
   const unauthorized = (detail: string) => problem(401, "API key required", detail, {}, { "www-authenticate": 'Bearer realm="tickethub"' });
-  if (!m) return unauthorized("Send Authorization: Bearer <API key> (an admin creates keys under Users & keys).");
-  const row = await getDb().apiKey.findUnique({ where: { keyHash: sha256(m[1]!) } });
+  if (!key) return unauthorized("Send Authorization: Bearer <API key> (an admin creates keys under Users & keys).");
+  const row = await getDb().apiKey.findUnique({ where: { keyHash: sha256(key) } });
   if (!row) return unauthorized("This API key is not known.");
   if (row.revokedAt) return unauthorized(`This API key (${row.prefix}…) was revoked on ${row.revokedAt.toISOString()}.`);
-  // Last use is kept to the minute: a read should not cost a write each time.
-  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
-    await getDb().apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
-  }
-  return { id: row.id, name: row.name, prefix: row.prefix, appRefs: new Set(parseRefs(row.appRefs)) };
+  if (lastUseIsStale(row.lastUsedAt)) await touchKey(row.id);
+  return { id: row.id, name: row.name, prefix: row.prefix, appRefs: parseScope(row.appRefs) };
 }

@@ -7,7 +7,7 @@ import { limits } from "../auth/rate-limit";
 import { now } from "../clock";
 import { internalError, invalidInput, json, problem } from "../http/problem";
 import { jsSdkSignature } from "../signatures";
-import { NotServableError, serveCredential } from "../tickets/serve-credential";
+import { NotServableError, serveCredential, type Served } from "../tickets/serve-credential";
 import { authenticateKey, type KeyHolder } from "./api-keys";
 
 type AppParams = { vendor: string; appId: string };
@@ -27,14 +27,29 @@ async function admit(req: Request, p: AppParams): Promise<{ key: KeyHolder; app:
   return { key, app: { id: app.id, vendor: p.vendor, appId: app.appId } };
 }
 
-function etagOf(appRef: string, kind: string, generation: number): string {
+export function etagOf(appRef: string, kind: string, generation: number): string {
   return `"${appRef}.${kind}.${generation}"`;
 }
 
-function ifNoneMatch(req: Request, etag: string): boolean {
-  const header = req.headers.get("if-none-match");
-  if (!header) return false;
-  return header.split(",").some((t) => t.trim().replace(/^W\//, "") === etag || t.trim() === "*");
+export function matchesEtag(ifNoneMatchHeader: string | null | undefined, etag: string): boolean {
+  if (!ifNoneMatchHeader) return false;
+  return ifNoneMatchHeader.split(",").some((t) => t.trim().replace(/^W\//, "") === etag || t.trim() === "*");
+}
+
+export const CREDENTIAL_CACHE_CONTROL = "private, no-cache";
+
+/** The body of a credential read: one shape for the route handler and the fast path. */
+export function credentialBody(app: { vendor: string; appId: string }, kind: string, served: Served, servedAt: Date) {
+  return {
+    vendor: app.vendor,
+    appId: app.appId,
+    kind,
+    value: served.value,
+    expiresAt: served.expiresAt.toISOString(),
+    remainingSeconds: Math.floor((served.expiresAt.getTime() - servedAt.getTime()) / 1000),
+    generation: served.generation,
+    servedAt: servedAt.toISOString(),
+  };
 }
 
 /**
@@ -50,21 +65,9 @@ export async function readCredential(req: Request, p: AppParams & { kind: string
     if (!spec) return problem(404, "Unknown credential kind", `kind: ${app.vendor} has ${["access_token", "jsapi_ticket", "wx_card_ticket", "sign_ticket", "js_ticket"].filter((k) => kindSpec(app.vendor, k)).join(", ")}`, { field: "kind" });
     const served = await serveCredential({ appRef: app.id, kind: spec.kind as CredentialKind });
     const etag = etagOf(app.id, spec.kind, served.generation);
-    const headers = { etag, "cache-control": "private, no-cache" };
-    if (ifNoneMatch(req, etag)) return new Response(null, { status: 304, headers });
-    return json(
-      {
-        vendor: app.vendor,
-        appId: app.appId,
-        kind: spec.kind,
-        value: served.value,
-        expiresAt: served.expiresAt.toISOString(),
-        remainingSeconds: served.remainingSeconds,
-        generation: served.generation,
-        servedAt: now().toISOString(),
-      },
-      { headers },
-    );
+    const headers = { etag, "cache-control": CREDENTIAL_CACHE_CONTROL, "x-tickethub-path": "route" };
+    if (matchesEtag(req.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers });
+    return json(credentialBody(app, spec.kind, served, now()), { headers });
   } catch (err) {
     if (err instanceof NotServableError) return problem(503, "No valid value", err.message, { failure: err.failure }, { "retry-after": "5" });
     return internalError(err, "GET /api/v1/apps/:vendor/:appId/:kind");

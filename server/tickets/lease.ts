@@ -1,4 +1,5 @@
 import "server-only";
+import { countLeaseTakeover } from "../metrics/registry";
 import { getConfig } from "../config";
 import { now, simulatedMs } from "../clock";
 import type { Db } from "../db";
@@ -17,6 +18,7 @@ export async function acquireLease(db: Db, credentialId: string, owner: string):
     const removed = await db.refreshLease.deleteMany({ where: { credentialId, owner: stale.owner, expiresAt: { lt: at } } });
     if (removed.count) {
       leaseStats.takeovers++;
+      countLeaseTakeover();
       console.warn(`[lease] ${owner.split(":")[0]} took over the expired refresh lease of ${stale.owner.split(":")[0]} on ${credentialId}`);
     }
   }

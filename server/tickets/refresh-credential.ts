@@ -11,6 +11,7 @@ import { getDb, type Db } from "../db";
 import { endpointFor, quotaBlock } from "../quota/quota";
 import { fetchFromVendor } from "../vendors/registry";
 import { VendorError, type FailureClass, type Fetched } from "../vendors/types";
+import { countRefresh } from "../metrics/registry";
 import { acquireLease, releaseLease, waitForLease } from "./lease";
 import { nextRefreshAt, parsePolicyOverrides, policyFor, type PolicyOverrides } from "./policy";
 
@@ -82,10 +83,14 @@ async function runRefresh(db: Db, { credentialId, reason, need }: { credentialId
         : { credentialId, ok: true, joined: true };
     }
   }
+  let slotVendor: string | undefined;
+  let slotKind: string | undefined;
   try {
     if (!(await stillNeeded(db, credentialId, need))) return { credentialId, ok: true, joined: true };
     const slot = await db.credential.findUniqueOrThrow({ where: { id: credentialId }, include: { app: true } });
     const vendor = slot.app.vendor;
+    slotVendor = vendor;
+    slotKind = slot.kind;
     const spec = isVendor(vendor) ? kindSpec(vendor, slot.kind) : undefined;
     if (!isVendor(vendor) || !spec) throw new VendorError("bad-config", `unknown credential ${vendor} ${slot.kind}`);
     // A used-up daily quota pauses scheduled calls to that endpoint until the vendor's reset; a
@@ -118,12 +123,14 @@ async function runRefresh(db: Db, { credentialId, reason, need }: { credentialId
       console.log(`[refresh] ${getConfig().instanceId} ${vendor} ${spec.kind} gen ${slot.generation + 1} (${reason}, need ${need.type}) at ${startedAt.toISOString()}`);
     }
     const stored = await storeVersion(db, { slot, appRef: slot.app.id, vendor, kind: spec.kind, fetched, fetchedAt: startedAt, dueAt, parentVersionId: parent?.versionId ?? null, reason, overrides: parsePolicyOverrides(slot.app.policy) });
+    countRefresh({ vendor, kind: spec.kind, outcome: "success", class: "none" });
     return { credentialId, ok: true, joined: false, boundTickets: stored.boundTickets };
   } catch (err) {
     if (err instanceof GenerationConflict) return { credentialId, ok: true, joined: true };
     const failure: FailureClass = err instanceof VendorError ? err.failure : "network";
     const message = err instanceof Error ? err.message : String(err);
     await recordFailure(db, credentialId, failure, message, err instanceof VendorError ? err.detail.retryAfterMs : undefined);
+    countRefresh({ vendor: slotVendor ?? "unknown", kind: slotKind ?? "unknown", outcome: "failure", class: failure });
     return { credentialId, ok: false, joined: false, failure, message };
   } finally {
     await releaseLease(db, credentialId, owner);

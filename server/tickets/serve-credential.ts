@@ -74,6 +74,35 @@ export async function serveCredential({ appRef, kind }: { appRef: string; kind: 
   };
 }
 
+/**
+ * What serveCredential would hand out without refreshing, for every credential of every enabled
+ * app: the in-process cache of the fast path is filled from this (one implementation of "current").
+ * A credential whose refresh a read should wait for is left out, so such reads take the slow path.
+ */
+export async function servableSnapshot(): Promise<Map<string, Served & { appRef: string; kind: string }>> {
+  const db = getDb();
+  const slots = await db.credential.findMany({ where: { app: { enabled: true }, currentVersionId: { not: null } }, select: { id: true, appRef: true, kind: true } });
+  const out = new Map<string, Served & { appRef: string; kind: string }>();
+  for (const s of slots) {
+    if (await refreshInFlight(s.id, s.appRef)) continue;
+    const { version } = await currentOf(s.id);
+    if (!version) continue;
+    out.set(`${s.appRef}:${s.kind}`, {
+      appRef: s.appRef,
+      kind: s.kind,
+      value: decrypt(version.valueEnc),
+      expiresAt: version.expiresAt,
+      remainingSeconds: Math.floor((version.expiresAt.getTime() - now().getTime()) / 1000),
+      generation: version.generation,
+      vendorExpireTime: version.vendorExpireTime,
+    });
+  }
+  return out;
+}
+
+/** Reads serve a value only while it has this much life left; below it they refresh first. */
+export const MIN_SERVE_SECONDS_FOR_READS = MIN_SERVE_SECONDS;
+
 /** The credential (this one, or the token it dies with) whose refresh a read should wait for. */
 async function refreshInFlight(credentialId: string, appRef: string): Promise<string | null> {
   const db = getDb();

@@ -1,0 +1,21 @@
+// Shared helpers of the benchmarks: the machine they ran on, a signed-in admin, an API key.
+import os from "node:os";
+import { apiSession } from "../e2e/support/auth";
+
+export function machine(): string {
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  return `${os.cpus().length} × ${cpu.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}`;
+}
+
+/** An API key scoped to the demo WeChat app (created through the admin API, as a user would). */
+export async function wechatKey(baseUrl: string): Promise<string> {
+  const admin = await apiSession(baseUrl, "admin");
+  const apps = (await (await admin.fetch("/api/apps")).json()).apps as { id: string; appId: string }[];
+  const wechat = apps.find((a) => a.appId === "wx000000000000demo");
+  if (!wechat) throw new Error("the demo WeChat app is missing");
+  const res = await admin.fetch("/api/keys", { method: "POST", body: JSON.stringify({ name: `bench-${Date.now()}`, appRefs: [wechat.id] }) });
+  if (res.status !== 201) throw new Error(`could not create an API key: ${res.status} ${await res.text()}`);
+  return (await res.json()).key as string;
+}
+
+export const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });

@@ -1,0 +1,35 @@
+// Runs every benchmark once and writes bench/RESULTS.md (never part of the test suite: a report).
+// Usage: npm run bench
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { benchConsumerRead } from "./consumer-read";
+import { benchDashboard } from "./dashboard";
+import { machine } from "./lib";
+import { benchMemory } from "./memory";
+import { benchThunderingHerd } from "./thundering-herd";
+
+const sections: string[] = [];
+for (const [name, run] of [
+  ["consumer read", benchConsumerRead],
+  ["thundering herd (SQLite)", () => benchThunderingHerd(false)],
+  ["thundering herd (PostgreSQL)", () => benchThunderingHerd(true)],
+  ["dashboard", benchDashboard],
+  ["memory", benchMemory],
+] as const) {
+  console.log(`[bench] ${name}…`);
+  const text = await run();
+  console.log(text + "\n");
+  sections.push(text);
+}
+const out = [
+  "# Benchmark results",
+  "",
+  `Produced by \`npm run bench\` (\`bench/run-all.ts\`) on ${new Date().toISOString().slice(0, 10)}, on: ${machine()}.`,
+  "Each benchmark can also run alone: `node --conditions=react-server --import tsx bench/<name>.ts`.",
+  "These are reports, not tests: figures vary from run to run and machine to machine.",
+  "",
+  ...sections.flatMap((s) => [s, ""]),
+].join("\n");
+writeFileSync(path.join(import.meta.dirname, "RESULTS.md"), out);
+console.log("[bench] wrote bench/RESULTS.md");
+process.exit(0);

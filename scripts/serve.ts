@@ -1,0 +1,33 @@
+// The production server of one instance: Next's request handler behind a small Node HTTP server
+// that answers hot consumer reads from memory (server/fast/) and hands everything else to Next.
+// Run by the start script; for N instances, run one per port (README: "Several instances").
+import http from "node:http";
+import path from "node:path";
+import nextImport from "next";
+import { tryFastPath } from "../server/fast/fast-path";
+import { startReadCache } from "../server/fast/read-cache";
+import { getConfig } from "../server/config";
+
+const root = path.resolve(import.meta.dirname, "..");
+const config = getConfig();
+const port = Number(process.argv[2] ?? config.port);
+// `next` is CommonJS: depending on the loader its function is the default export or under `.default`.
+const next = ((nextImport as unknown as { default?: typeof nextImport }).default ?? nextImport) as typeof nextImport;
+const app = next({ dev: false, dir: root, port, hostname: "0.0.0.0" });
+await app.prepare();
+const handle = app.getRequestHandler();
+if (config.readCache.enabled) startReadCache(config.readCache.pollMs);
+
+const server = http.createServer((req, res) => {
+  if (config.readCache.enabled && tryFastPath(req, res)) return;
+  void handle(req, res);
+});
+server.keepAliveTimeout = 65_000;
+server.listen(port, () => console.log(`[tickethub] instance ${config.instanceId} listening on :${port}${config.readCache.enabled ? ` (fast reads: cache polled every ${config.readCache.pollMs} ms)` : ""}`));
+
+const shutdown = () => {
+  server.close(() => process.exit(0));
+  setTimeout(() => process.exit(0), 5_000).unref();
+};
+process.on("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);

@@ -1,0 +1,79 @@
+import "server-only";
+import { getConfig } from "../config";
+import { listCredentials } from "../tickets/list-credentials";
+import { LATENCY_BUCKETS_SECONDS, snapshotRegistry } from "./registry";
+
+const esc = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+const labelText = (labels: Record<string, string>) => {
+  const parts = Object.entries(labels).map(([k, v]) => `${k}="${esc(v)}"`);
+  return parts.length ? `{${parts.join(",")}}` : "";
+};
+const num = (n: number) => (Number.isFinite(n) ? String(n) : "NaN");
+
+class Out {
+  lines: string[] = [];
+  family(name: string, type: "gauge" | "counter" | "histogram", help: string) {
+    this.lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+  }
+  sample(name: string, labels: Record<string, string>, value: number) {
+    this.lines.push(`${name}${labelText(labels)} ${num(value)}`);
+  }
+}
+
+/**
+ * /api/metrics in the Prometheus text format (0.0.4): the state of every credential (from the
+ * database, the same for every instance) and this instance's counters (refreshes, upstream calls,
+ * latency, lease takeovers, alert notifications).
+ */
+export async function renderMetrics(extraGauges: { name: string; help: string; samples: { labels: Record<string, string>; value: number }[] }[] = []): Promise<string> {
+  const creds = await listCredentials();
+  const o = new Out();
+  const id = (c: (typeof creds)[number]) => ({ vendor: c.vendor, app_id: c.appId, kind: c.kind });
+
+  o.family("tickethub_credential_expiry_timestamp_seconds", "gauge", "When the current value of a credential expires (unix seconds; fetchedAt + expires_in on Ticket Hub's clock).");
+  for (const c of creds) if (c.current) o.sample("tickethub_credential_expiry_timestamp_seconds", id(c), Date.parse(c.current.expiresAt) / 1000);
+  o.family("tickethub_credential_next_refresh_timestamp_seconds", "gauge", "When the scheduler refreshes the credential next (unix seconds).");
+  for (const c of creds) if (c.nextRefreshAt) o.sample("tickethub_credential_next_refresh_timestamp_seconds", id(c), Date.parse(c.nextRefreshAt) / 1000);
+  o.family("tickethub_credential_generation", "gauge", "How many values the credential has had.");
+  for (const c of creds) o.sample("tickethub_credential_generation", id(c), c.generation);
+  o.family("tickethub_credential_consecutive_failures", "gauge", "Failed refreshes since the last good one.");
+  for (const c of creds) o.sample("tickethub_credential_consecutive_failures", id(c), c.consecutiveFailures);
+  o.family("tickethub_credential_status", "gauge", "1 for the credential's current status (pending, active, failing, expired).");
+  for (const c of creds) o.sample("tickethub_credential_status", { ...id(c), status: c.status }, 1);
+
+  const quotas = new Map<string, { labels: Record<string, string>; used: number; limit: number | null }>();
+  for (const c of creds) if (c.quota) quotas.set(`${c.appRef}|${c.quota.endpoint}`, { labels: { vendor: c.vendor, app_id: c.appId, endpoint: c.quota.endpoint }, used: c.quota.used, limit: c.quota.limit });
+  o.family("tickethub_quota_used", "gauge", "Upstream calls counted today (vendor day, UTC+8) per app and endpoint.");
+  for (const q of quotas.values()) o.sample("tickethub_quota_used", q.labels, q.used);
+  o.family("tickethub_quota_limit", "gauge", "The daily limit per app and endpoint, where the vendor publishes one or the app configures one.");
+  for (const q of quotas.values()) if (q.limit !== null) o.sample("tickethub_quota_limit", q.labels, q.limit);
+
+  const r = snapshotRegistry();
+  o.family("tickethub_refreshes_total", "counter", "Refreshes this instance made, by outcome and failure class.");
+  for (const e of r.refreshes) o.sample("tickethub_refreshes_total", e.labels, e.value);
+  o.family("tickethub_upstream_calls_total", "counter", "Vendor calls this instance made, by endpoint and outcome (ok or the failure class).");
+  for (const e of r.upstreamCalls) o.sample("tickethub_upstream_calls_total", e.labels, e.value);
+  o.family("tickethub_upstream_latency_seconds", "histogram", "Latency of vendor calls made by this instance.");
+  for (const h of r.upstreamLatency) {
+    LATENCY_BUCKETS_SECONDS.forEach((b, i) => o.sample("tickethub_upstream_latency_seconds_bucket", { ...h.labels, le: String(b) }, h.buckets[i]!));
+    o.sample("tickethub_upstream_latency_seconds_bucket", { ...h.labels, le: "+Inf" }, h.count);
+    o.sample("tickethub_upstream_latency_seconds_sum", h.labels, h.sum);
+    o.sample("tickethub_upstream_latency_seconds_count", h.labels, h.count);
+  }
+  o.family("tickethub_lease_takeovers_total", "counter", "Refresh leases this instance took over from an instance that died holding them.");
+  o.sample("tickethub_lease_takeovers_total", {}, r.leaseTakeovers[0]?.value ?? 0);
+  o.family("tickethub_alert_notifications_total", "counter", "Alert webhooks this instance sent, by kind, status (firing, resolved) and outcome.");
+  for (const e of r.alertsSent) o.sample("tickethub_alert_notifications_total", e.labels, e.value);
+  for (const g of extraGauges) {
+    o.family(g.name, "gauge", g.help);
+    for (const s of g.samples) o.sample(g.name, s.labels, s.value);
+  }
+  const mem = process.memoryUsage();
+  o.family("process_resident_memory_bytes", "gauge", "Resident memory of this instance's process.");
+  o.sample("process_resident_memory_bytes", {}, mem.rss);
+  o.family("nodejs_heap_used_bytes", "gauge", "V8 heap in use.");
+  o.sample("nodejs_heap_used_bytes", {}, mem.heapUsed);
+  o.family("tickethub_instance_info", "gauge", "This instance (always 1).");
+  o.sample("tickethub_instance_info", { instance_id: getConfig().instanceId }, 1);
+  return o.lines.join("\n") + "\n";
+}
