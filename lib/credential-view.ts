@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "zod/mini";
 
 /** A credential as the dashboard API shows it: values masked, times as ISO strings. */
 export const credentialViewSchema = z.object({
@@ -14,33 +14,29 @@ export const credentialViewSchema = z.object({
   generation: z.number(),
   refreshing: z.boolean(),
   /** The refresh lease while one is held: which instance, since when, and when it lapses if that instance dies. */
-  lease: z.object({ instance: z.string(), acquiredAt: z.string(), expiresAt: z.string() }).nullable(),
-  current: z
-    .object({
+  lease: z.nullable(z.object({ instance: z.string(), acquiredAt: z.string(), expiresAt: z.string() })),
+  current: z.nullable(z.object({
       maskedValue: z.string(),
       fetchedAt: z.string(),
       expiresIn: z.number(),
       expiresAt: z.string(),
-      vendorExpireTime: z.string().nullable(),
-    })
-    .nullable(),
-  previous: z.object({ maskedValue: z.string(), validUntil: z.string() }).nullable(),
-  lastError: z.object({ message: z.string(), class: z.string().nullable(), at: z.string().nullable() }).nullable(),
+      vendorExpireTime: z.nullable(z.string()),
+    })),
+  previous: z.nullable(z.object({ maskedValue: z.string(), validUntil: z.string() })),
+  lastError: z.nullable(z.object({ message: z.string(), class: z.nullable(z.string()), at: z.nullable(z.string()) })),
   consecutiveFailures: z.number(),
-  nextRefreshAt: z.string().nullable(),
-  nextRefreshReason: z.string().nullable(),
+  nextRefreshAt: z.nullable(z.string()),
+  nextRefreshReason: z.nullable(z.string()),
   policy: z.string(),
   /** Today's calls to the endpoint this credential is fetched from (the vendors' day, UTC+8). */
-  quota: z
-    .object({
+  quota: z.nullable(z.object({
       endpoint: z.string(),
       used: z.number(),
-      limit: z.number().nullable(),
-      limitSource: z.enum(["app", "vendor"]).nullable(),
+      limit: z.nullable(z.number()),
+      limitSource: z.nullable(z.enum(["app", "vendor"])),
       exhausted: z.boolean(),
       resetsAt: z.string(),
-    })
-    .nullable(),
+    })),
 });
 export type CredentialView = z.infer<typeof credentialViewSchema>;
 
@@ -58,9 +54,7 @@ export const refreshResponseSchema = z.object({
 export type RefreshResponse = z.infer<typeof refreshResponseSchema>;
 
 /** RFC 9457 problem details, as every API error is sent. */
-export const problemSchema = z
-  .object({ type: z.string().optional(), title: z.string(), status: z.number(), detail: z.string().optional() })
-  .loose();
+export const problemSchema = z.looseObject({ type: z.optional(z.string()), title: z.string(), status: z.number(), detail: z.optional(z.string()) });
 export type Problem = z.infer<typeof problemSchema>;
 
 /** A credential's history: every version (masked) and every upstream call, newest first. */
@@ -77,10 +71,10 @@ export const credentialHistorySchema = z.object({
       fetchedAt: z.string(),
       expiresIn: z.number(),
       expiresAt: z.string(),
-      vendorExpireTime: z.string().nullable(),
-      supersededAt: z.string().nullable(),
-      validUntil: z.string().nullable(),
-      parent: z.object({ id: z.string(), generation: z.number().nullable() }).nullable(),
+      vendorExpireTime: z.nullable(z.string()),
+      supersededAt: z.nullable(z.string()),
+      validUntil: z.nullable(z.string()),
+      parent: z.nullable(z.object({ id: z.string(), generation: z.nullable(z.number()) })),
     }),
   ),
   calls: z.array(
@@ -90,10 +84,10 @@ export const credentialHistorySchema = z.object({
       method: z.string(),
       startedAt: z.string(),
       latencyMs: z.number(),
-      httpStatus: z.number().nullable(),
-      vendorCode: z.string().nullable(),
-      vendorMessage: z.string().nullable(),
-      errorClass: z.string().nullable(),
+      httpStatus: z.nullable(z.number()),
+      vendorCode: z.nullable(z.string()),
+      vendorMessage: z.nullable(z.string()),
+      errorClass: z.nullable(z.string()),
     }),
   ),
 });

@@ -1,8 +1,8 @@
-import { z } from "zod";
-import { roleSchema } from "@/lib/user-input";
+import { z } from "zod/mini";
+import { ROLES } from "@/lib/roles";
 import { fetchJson } from "./fetch-json";
 
-const signedIn = z.object({ user: z.object({ username: z.string(), role: roleSchema }) }).passthrough();
+const signedIn = z.looseObject({ user: z.object({ username: z.string(), role: z.enum(ROLES) }) });
 
 export function signIn(username: string, password: string) {
   return fetchJson("/api/auth/signin", signedIn, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password }) });
@@ -12,6 +12,4 @@ export function setUpFirstAdmin(username: string, password: string) {
   return fetchJson("/api/auth/setup", signedIn, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password }) });
 }
 
-export async function signOut(): Promise<void> {
-  await fetchJson("/api/auth/signout", z.unknown(), { method: "POST" });
-}
+export { signOut } from "./sign-out";

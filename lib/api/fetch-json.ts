@@ -1,5 +1,4 @@
-import type { z } from "zod";
-import { problemSchema } from "@/lib/credential-view";
+import { problemOf } from "@/lib/shape";
 import { CSRF_COOKIE, CSRF_HEADER } from "@/lib/roles";
 
 export class ApiError extends Error {
@@ -23,7 +22,7 @@ function csrfToken(): string {
  * Fetches JSON, turns problem+json answers into ApiError, and parses success with `schema`.
  * State-changing requests carry the session's CSRF value; a 401 on a page sends the user to sign in.
  */
-export async function fetchJson<S extends z.ZodType>(url: string, schema: S, init?: RequestInit): Promise<z.infer<S>> {
+export async function fetchJson<T>(url: string, schema: { parse: (data: unknown) => T }, init?: RequestInit): Promise<T> {
   let res: Response;
   const unsafe = !!init?.method && !["GET", "HEAD"].includes(init.method.toUpperCase());
   try {
@@ -37,8 +36,8 @@ export async function fetchJson<S extends z.ZodType>(url: string, schema: S, ini
     window.location.assign(`/signin?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
   }
   if (!res.ok) {
-    const p = problemSchema.safeParse(body);
-    throw new ApiError(res.status, p.success ? p.data.title : `HTTP ${res.status}`, p.success ? p.data.detail : undefined, body);
+    const p = problemOf(body);
+    throw new ApiError(res.status, p ? p.title : `HTTP ${res.status}`, p?.detail, body);
   }
   return schema.parse(body);
 }

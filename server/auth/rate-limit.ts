@@ -57,8 +57,6 @@ export const limits = {
   nonce: new RateLimiter(30, 60_000),
   /** Proxy calls per client address. */
   proxy: new RateLimiter(1200, 60_000),
-  /** Consumer API calls per key. */
-  consumer: new RateLimiter(100_000, 60_000),
 };
 
 /** The client's address as the socket or the first proxy saw it. */

@@ -1,15 +1,38 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { limits } from "../auth/rate-limit";
 import { now } from "../clock";
 import { bearerKey, keyHashOf, touchKey } from "../consumer/api-keys";
-import { CREDENTIAL_CACHE_CONTROL, credentialBody, etagOf, matchesEtag } from "../consumer/consumer-api";
+import { CREDENTIAL_CACHE_CONTROL, credentialJson, credentialJsonHead, etagOf, matchesEtag } from "../consumer/consumer-api";
 import { lookup } from "./read-cache";
 
-const CONSUMER_READ = /^\/api\/v1\/apps\/([^/?#]+)\/([^/?#]+)\/([^/?#]+)\/?$/;
+const CONSUMER_READ = /^\/api\/v1\/apps\/([^/?#]+)\/([^/?#]+)\/([^/?#]+)\/?(?:\?.*)?$/;
 
-/** Headers Next adds to every answer (next.config.js) that the fast path must send too. */
-const SECURITY_HEADERS: Record<string, string> = { "x-content-type-options": "nosniff", "x-frame-options": "DENY", "referrer-policy": "same-origin" };
+// Per-process memos, so that a hit costs no hashing or serialising beyond the per-read tail.
+const keyHashes = new Map<string, string>();
+const heads = new Map<string, string>();
+function memo(map: Map<string, string>, key: string, make: () => string): string {
+  let v = map.get(key);
+  if (v === undefined) {
+    if (map.size >= 10_000) map.clear();
+    map.set(key, (v = make()));
+  }
+  return v;
+}
+
+/** The three request headers the fast path reads, straight from the raw list (no header object is built). */
+function rawHeaders(req: IncomingMessage): { authorization?: string; cacheControl?: string; ifNoneMatch?: string } {
+  const out: { authorization?: string; cacheControl?: string; ifNoneMatch?: string } = {};
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 13 && name.toLowerCase() === "authorization") out.authorization = raw[i + 1];
+    else if (name.length === 13 && name.toLowerCase() === "cache-control") out.cacheControl = raw[i + 1];
+    else if (name.length === 13 && name.toLowerCase() === "if-none-match") out.ifNoneMatch = raw[i + 1];
+  }
+  return out;
+}
+
+const decode = (s: string) => (s.includes("%") ? decodeURIComponent(s) : s);
 
 /**
  * Answers a consumer read (`GET /api/v1/apps/:vendor/:appId/:kind`) from the in-process cache,
@@ -17,32 +40,40 @@ const SECURITY_HEADERS: Record<string, string> = { "x-content-type-options": "no
  * request is not a cache hit: the caller hands it to Next, where the route handler answers it.
  */
 export function tryFastPath(req: IncomingMessage, res: ServerResponse): boolean {
-  if (req.method !== "GET" || !req.url) return false;
-  // A client that asks for no cached answer gets the route handler's read of the database.
-  if (/no-cache|no-store/.test(String(req.headers["cache-control"] ?? ""))) return false;
-  const m = CONSUMER_READ.exec(req.url.split("?")[0]!);
+  const url = req.url;
+  if (req.method !== "GET" || !url || !url.startsWith("/api/v1/apps/")) return false;
+  const m = CONSUMER_READ.exec(url);
   if (!m) return false;
-  const key = bearerKey(req.headers.authorization);
+  const h = rawHeaders(req);
+  // A client that asks for no cached answer gets the route handler's read of the database.
+  if (h.cacheControl && /no-cache|no-store/.test(h.cacheControl)) return false;
+  const key = bearerKey(h.authorization);
   if (!key) return false;
   let vendor: string, appId: string, kind: string;
   try {
-    [vendor, appId, kind] = [decodeURIComponent(m[1]!), decodeURIComponent(m[2]!), decodeURIComponent(m[3]!)];
+    [vendor, appId, kind] = [decode(m[1]!), decode(m[2]!), decode(m[3]!)];
   } catch {
     return false;
   }
-  const hit = lookup(keyHashOf(key), vendor, appId, kind);
+  const hit = lookup(memo(keyHashes, key, () => keyHashOf(key)), vendor, appId, kind);
   if (!hit) return false;
-  if (limits.consumer.hit(hit.keyId)) return false; // the route handler answers the 429
   if (hit.touchKey) touchKey(hit.keyId).catch(() => {});
   const etag = etagOf(hit.appRef, hit.kind, hit.served.generation);
-  const headers = { ...SECURITY_HEADERS, etag, "cache-control": CREDENTIAL_CACHE_CONTROL, "x-tickethub-path": "fast" };
-  if (matchesEtag(req.headers["if-none-match"], etag)) {
-    res.writeHead(304, headers);
+  if (matchesEtag(h.ifNoneMatch, etag)) {
+    res.writeHead(304, ["etag", etag, "cache-control", CREDENTIAL_CACHE_CONTROL, "x-content-type-options", "nosniff", "x-tickethub-path", "fast"]);
     res.end();
     return true;
   }
-  const body = JSON.stringify(credentialBody({ vendor, appId }, hit.kind, hit.served, now()));
-  res.writeHead(200, { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+  const head = memo(heads, `${etag}|${hit.served.expiresAt.getTime()}|${vendor}|${appId}`, () => credentialJsonHead({ vendor, appId }, hit.kind, hit.served));
+  const body = credentialJson(head, hit.served.expiresAt, now());
+  res.writeHead(200, [
+    "content-type", "application/json",
+    "content-length", String(Buffer.byteLength(body)),
+    "etag", etag,
+    "cache-control", CREDENTIAL_CACHE_CONTROL,
+    "x-content-type-options", "nosniff",
+    "x-tickethub-path", "fast",
+  ]);
   res.end(body);
   return true;
 }

@@ -101,12 +101,12 @@ export function lookup(keyHash: string, vendor: string, appId: string, kind: str
   if (!key || key.revoked || !app || !app.enabled || !key.scope.has(app.id)) return miss();
   const served = snap.creds.get(`${app.id}:${kind}`);
   if (!served) return miss();
-  const left = Math.floor((served.expiresAt.getTime() - now().getTime()) / 1000);
-  if (left < MIN_SERVE_SECONDS_FOR_READS) return miss();
+  const t = now().getTime();
+  if (served.expiresAt.getTime() - t < MIN_SERVE_SECONDS_FOR_READS * 1000) return miss();
   stats.hits++;
   const touch = !key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > 60_000;
   if (touch) key.lastUsedAt = new Date();
-  return { keyId: key.id, keyPrefix: key.prefix, touchKey: touch, appRef: app.id, kind, served: { ...served, remainingSeconds: left } };
+  return { keyId: key.id, keyPrefix: key.prefix, touchKey: touch, appRef: app.id, kind, served };
 }
 
 function miss(): null {
