@@ -4,7 +4,7 @@
 import http from "node:http";
 import path from "node:path";
 import nextImport from "next";
-import { tryFastPath } from "../server/fast/fast-path";
+import { tryFastPath, tryProxy } from "../server/fast/fast-path";
 import { startReadCache } from "../server/fast/read-cache";
 import { getConfig } from "../server/config";
 
@@ -18,8 +18,17 @@ await app.prepare();
 const handle = app.getRequestHandler();
 if (config.readCache.enabled) startReadCache(config.readCache.pollMs);
 
-const server = http.createServer((req, res) => {
-  if (config.readCache.enabled && tryFastPath(req, res)) return;
+const server = http.createServer(async (req, res) => {
+  try {
+    if (config.readCache.enabled && (tryFastPath(req, res) || (await tryProxy(req, res)))) return;
+  } catch (err) {
+    console.error(`[fast path] ${(err as Error).message}`);
+    if (!res.headersSent) {
+      res.writeHead(500, { "content-type": "application/problem+json" });
+      res.end(JSON.stringify({ type: "about:blank", title: "Internal error", status: 500, detail: "Ticket Hub hit an unexpected error; the server log has the details." }));
+    }
+    return;
+  }
   void handle(req, res);
 });
 server.keepAliveTimeout = 65_000;

@@ -3,11 +3,13 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { VendorApp } from "@/generated/sqlite/client";
 import type { VendorId } from "@/lib/credential-kinds";
 import { decrypt } from "../crypto";
+import { cachedApp } from "../fast/cache-store";
 import { getDb } from "../db";
 
 /** An enabled app by its vendor-side id, or null. */
 export async function findApp(vendor: VendorId, appId: string): Promise<VendorApp | null> {
-  const app = await getDb().vendorApp.findUnique({ where: { vendor_appId: { vendor, appId } } });
+  // The read cache knows every app as of its last reload; an app it does not know is looked up.
+  const app = cachedApp(vendor, appId) ?? (await getDb().vendorApp.findUnique({ where: { vendor_appId: { vendor, appId } } }));
   return app?.enabled ? app : null;
 }
 

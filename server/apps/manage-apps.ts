@@ -1,4 +1,5 @@
 import "server-only";
+import { invalidateReadCache } from "../fast/cache-store";
 import { appInputSchema, LIVE_BASE_URLS, VENDOR_HOSTS, type AppView } from "@/lib/app-input";
 import { isVendor, VENDOR_LABELS, type VendorId } from "@/lib/credential-kinds";
 import { now } from "../clock";
@@ -137,6 +138,7 @@ export async function updateApp(id: string, input: unknown, actor: string): Prom
       await tx.credential.updateMany({ where: { appRef: id }, data: { nextRefreshAt: now(), nextRefreshReason: "app settings changed: fetch with the new ones" } });
     }
   });
+  invalidateReadCache();
   await db.auditEvent.create({
     data: { actor, action: "app.update", target: id, outcome: "ok", detail: `${v.name}: ${changed.map((k) => (k === "secretEnc" ? "secret" : k)).join(", ") || "no change"}` },
   });
@@ -150,6 +152,7 @@ export async function setAppEnabled(id: string, enabled: boolean, actor: string)
   if (!current) return null;
   if (current.enabled !== enabled) {
     await db.vendorApp.update({ where: { id }, data: { enabled } });
+    invalidateReadCache();
     await db.auditEvent.create({ data: { actor, action: enabled ? "app.enable" : "app.disable", target: id, outcome: "ok", detail: `${current.name} (${current.appId})` } });
   }
   return view(await db.vendorApp.findUniqueOrThrow({ where: { id }, include: { _count: { select: { credentials: true } } } }));

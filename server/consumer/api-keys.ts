@@ -2,6 +2,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import type { ApiKeyView } from "@/lib/api-key-view";
 import { getDb } from "../db";
+import { invalidateReadCache } from "../fast/cache-store";
 import { problem } from "../http/problem";
 
 export const keyHashOf = (key: string) => createHash("sha256").update(key).digest("hex");
@@ -84,6 +85,7 @@ export async function revokeApiKey(id: string, actor: string): Promise<ApiKeyVie
   if (!row) return null;
   if (!row.revokedAt) {
     await db.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+    invalidateReadCache();
     await db.auditEvent.create({ data: { actor, action: "apikey.revoked", target: id, outcome: "ok", detail: `${row.name} (${row.prefix}…)` } });
   }
   return (await listApiKeys()).find((k) => k.id === id) ?? null;

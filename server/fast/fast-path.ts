@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { now } from "../clock";
 import { bearerKey, keyHashOf, touchKey } from "../consumer/api-keys";
 import { CREDENTIAL_CACHE_CONTROL, credentialJson, credentialJsonHead, etagOf, matchesEtag } from "../consumer/consumer-api";
+import { handleProxy } from "../proxy/handle-proxy";
 import { lookup } from "./read-cache";
 
 const CONSUMER_READ = /^\/api\/v1\/apps\/([^/?#]+)\/([^/?#]+)\/([^/?#]+)\/?(?:\?.*)?$/;
@@ -75,5 +76,50 @@ export function tryFastPath(req: IncomingMessage, res: ServerResponse): boolean 
     "x-tickethub-path", "fast",
   ]);
   res.end(body);
+  return true;
+}
+
+const PROXY = /^\/api\/proxy\/([^/?#]+)((?:\/[^?#]*)?)(?:\?.*)?$/;
+const MAX_PROXY_BODY = 64 * 1024;
+
+/**
+ * The vendor-compatible proxy (`/api/proxy/<vendor>/…`), answered here with the very handler the
+ * route (app/api/proxy) calls, without Next's request pipeline; its reads are served from the read
+ * cache like every other read. Returns false for anything else.
+ */
+export async function tryProxy(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  const url = req.url;
+  if (!url || !url.startsWith("/api/proxy/") || (req.method !== "GET" && req.method !== "POST")) return false;
+  const m = PROXY.exec(url);
+  if (!m) return false;
+  let body: Buffer | undefined;
+  if (req.method === "POST") {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      // More than the proxy accepts: keep only enough for it to say so.
+      if (size <= MAX_PROXY_BODY + 1) chunks.push(chunk);
+    }
+    body = Buffer.concat(chunks);
+  }
+  const headers = new Headers();
+  for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+  const request = new Request(`http://${req.headers.host ?? "localhost"}${url}`, { method: req.method, headers, body: body ? new Uint8Array(body) : undefined });
+  let vendor: string;
+  let path: string[];
+  try {
+    vendor = decodeURIComponent(m[1]!);
+    path = (m[2] ?? "").split("/").filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return false;
+  }
+  const answer = await handleProxy(request, { vendor, path });
+  const out: string[] = ["x-content-type-options", "nosniff", "x-tickethub-path", "fast"];
+  answer.headers.forEach((v, k) => out.push(k, v));
+  const buf = Buffer.from(await answer.arrayBuffer());
+  out.push("content-length", String(buf.length));
+  res.writeHead(answer.status, out);
+  res.end(buf);
   return true;
 }

@@ -3,7 +3,9 @@ import { kindSpec, isVendor } from "@/lib/credential-kinds";
 import { now } from "../clock";
 import { parseScope } from "../consumer/api-keys";
 import { getDb } from "../db";
-import { MIN_SERVE_SECONDS_FOR_READS, servableSnapshot, type Served } from "../tickets/serve-credential";
+import { servableSnapshot, type Served } from "../tickets/serve-credential";
+import { getConfig } from "../config";
+import { cacheStore, freshSnapshot, MIN_CACHED_SECONDS, type Snapshot } from "./cache-store";
 
 /**
  * The in-process cache behind the fast read path: current credential values, apps and API keys.
@@ -13,18 +15,9 @@ import { MIN_SERVE_SECONDS_FOR_READS, servableSnapshot, type Served } from "../t
  * reaches every instance within one poll interval, and a value is never served past its expiry
  * or once a refresh of it (or of the token it dies with) is under way.
  */
-type Snapshot = {
-  stamp: string;
-  creds: Map<string, Served & { appRef: string; kind: string }>;
-  apps: Map<string, { id: string; enabled: boolean }>;
-  keys: Map<string, { id: string; prefix: string; scope: Set<string>; revoked: boolean; lastUsedAt: Date | null }>;
-  loadedAt: number;
-};
-
-let current: Snapshot | null = null;
+const store = cacheStore();
 let timer: NodeJS.Timeout | null = null;
 let polling: Promise<void> | null = null;
-let stats = { loads: 0, polls: 0, hits: 0, misses: 0 };
 
 async function readStamp(): Promise<string> {
   const rows = await getDb().$queryRawUnsafe<Record<string, unknown>[]>(
@@ -42,13 +35,30 @@ async function readStamp(): Promise<string> {
 
 async function load(stamp: string): Promise<Snapshot> {
   const db = getDb();
-  const [creds, apps, keys] = await Promise.all([servableSnapshot(), db.vendorApp.findMany({ select: { id: true, vendor: true, appId: true, enabled: true } }), db.apiKey.findMany()]);
-  stats.loads++;
+  const at = now();
+  const [creds, apps, keys, tokens] = await Promise.all([
+    servableSnapshot(),
+    db.vendorApp.findMany(),
+    db.apiKey.findMany(),
+    db.credentialVersion.findMany({
+      where: { expiresAt: { gt: at }, credential: { kind: "access_token", app: { enabled: true } } },
+      select: { id: true, valueHash: true, expiresAt: true, validUntil: true, credential: { select: { currentVersionId: true, appRef: true, app: { select: { vendor: true, appId: true } } } } },
+    }),
+  ]);
+  store.stats.loads++;
+  const previous = store.current;
   return {
     stamp,
     creds,
-    apps: new Map(apps.map((a) => [`${a.vendor}:${a.appId}`, { id: a.id, enabled: a.enabled }])),
-    keys: new Map(keys.map((k) => [k.keyHash, { id: k.id, prefix: k.prefix, scope: parseScope(k.appRefs), revoked: !!k.revokedAt, lastUsedAt: k.lastUsedAt }])),
+    apps: new Map(apps.map((a) => [`${a.vendor}:${a.appId}`, a])),
+    keys: new Map(
+      keys.map((k) => [k.keyHash, { id: k.id, prefix: k.prefix, scope: parseScope(k.appRefs), revoked: !!k.revokedAt, lastUsedAt: previous?.keys.get(k.keyHash)?.lastUsedAt ?? k.lastUsedAt }]),
+    ),
+    tokens: new Map(
+      tokens
+        .filter((v) => v.credential.currentVersionId === v.id || (v.validUntil && v.validUntil > at))
+        .map((v) => [`${v.credential.app.vendor}:${v.valueHash}`, { appRef: v.credential.appRef, appId: v.credential.app.appId, expiresAt: v.expiresAt, validUntil: v.validUntil, current: v.credential.currentVersionId === v.id }]),
+    ),
     loadedAt: Date.now(),
   };
 }
@@ -57,14 +67,24 @@ async function load(stamp: string): Promise<Snapshot> {
 export async function pollOnce(): Promise<void> {
   polling ??= (async () => {
     try {
-      stats.polls++;
+      store.stats.polls++;
+      const askedAt = Date.now();
       const stamp = await readStamp();
-      if (current?.stamp !== stamp) {
-        current = null; // nothing stale is served while the new snapshot loads
-        current = await load(stamp);
+      if (store.current?.stamp === stamp) {
+        store.confirmedAt = askedAt;
+      } else {
+        const next = await load(stamp);
+        // Changed again while loading? Then this snapshot may already be stale: drop it, retry next poll.
+        const again = Date.now();
+        if ((await readStamp()) === stamp) {
+          store.current = next;
+          store.confirmedAt = again;
+        } else {
+          store.current = null;
+        }
       }
     } catch (err) {
-      current = null;
+      store.current = null;
       console.error(`[read-cache] ${(err as Error).message.split("\n")[0]}`);
     } finally {
       polling = null;
@@ -73,8 +93,14 @@ export async function pollOnce(): Promise<void> {
   return polling;
 }
 
+/**
+ * Starts polling. A snapshot is trusted for two poll intervals after the database last matched it,
+ * and never for more than 5 s of the (possibly simulated) clock, which is far inside every vendor's
+ * overlap window (1 minute at the shortest).
+ */
 export function startReadCache(pollMs: number): void {
   if (timer) return;
+  store.maxAgeMs = Math.min(2 * pollMs + 100, 5_000 / getConfig().time.scale);
   void pollOnce();
   timer = setInterval(() => void pollOnce(), pollMs);
   timer.unref();
@@ -83,7 +109,7 @@ export function startReadCache(pollMs: number): void {
 export function stopReadCache(): void {
   if (timer) clearInterval(timer);
   timer = null;
-  current = null;
+  store.current = null;
 }
 
 export type CacheHit = { keyId: string; keyPrefix: string; touchKey: boolean; appRef: string; kind: string; served: Served };
@@ -94,7 +120,7 @@ export type CacheHit = { keyId: string; keyPrefix: string; touchKey: boolean; ap
  * every refusal and every refresh stays with the route handler.
  */
 export function lookup(keyHash: string, vendor: string, appId: string, kind: string): CacheHit | null {
-  const snap = current;
+  const snap = freshSnapshot();
   if (!snap || !isVendor(vendor) || !kindSpec(vendor, kind)) return miss();
   const key = snap.keys.get(keyHash);
   const app = snap.apps.get(`${vendor}:${appId}`);
@@ -102,22 +128,18 @@ export function lookup(keyHash: string, vendor: string, appId: string, kind: str
   const served = snap.creds.get(`${app.id}:${kind}`);
   if (!served) return miss();
   const t = now().getTime();
-  if (served.expiresAt.getTime() - t < MIN_SERVE_SECONDS_FOR_READS * 1000) return miss();
-  stats.hits++;
+  if (served.expiresAt.getTime() - t < MIN_CACHED_SECONDS * 1000) return miss();
+  store.stats.hits++;
   const touch = !key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > 60_000;
   if (touch) key.lastUsedAt = new Date();
   return { keyId: key.id, keyPrefix: key.prefix, touchKey: touch, appRef: app.id, kind, served };
 }
 
 function miss(): null {
-  stats.misses++;
+  store.stats.misses++;
   return null;
 }
 
 export function readCacheStats() {
-  return { ...stats, entries: current?.creds.size ?? 0, ageMs: current ? Date.now() - current.loadedAt : null };
-}
-
-export function resetReadCacheStats() {
-  stats = { loads: 0, polls: 0, hits: 0, misses: 0 };
+  return { ...store.stats, entries: store.current?.creds.size ?? 0, ageMs: store.current ? Date.now() - store.current.loadedAt : null };
 }

@@ -6,9 +6,10 @@ import { getDb } from "../db";
 import { policyFor } from "./policy";
 import { waitForLease } from "./lease";
 import { refreshCredential } from "./refresh-credential";
+import { cachedServed, cachedTokenOwner, MIN_CACHED_SECONDS } from "../fast/cache-store";
 
 /** Below this much life left, a read refreshes first (the scheduler normally has long before). */
-const MIN_SERVE_SECONDS = 60;
+const MIN_SERVE_SECONDS = MIN_CACHED_SECONDS;
 /** Overlaps this short make a read wait for a refresh in flight. */
 const SHORT_OVERLAP_SECONDS = 120;
 
@@ -46,6 +47,9 @@ async function currentOf(credentialId: string) {
  * refresh through the single-flight path first. A failed refresh still serves a value that is valid.
  */
 export async function serveCredential({ appRef, kind }: { appRef: string; kind: CredentialKind }): Promise<Served> {
+  // The read cache (when this process runs one) answers exactly the case below that needs no refresh.
+  const cached = cachedServed(appRef, kind, now().getTime());
+  if (cached) return cached;
   const slot = await getDb().credential.findUnique({ where: { appRef_kind: { appRef, kind } } });
   if (!slot) throw new NotServableError(`the app has no ${kind}`, "bad-config");
   const remaining = (v: { expiresAt: Date } | null) => (v ? Math.floor((v.expiresAt.getTime() - now().getTime()) / 1000) : -1);
@@ -100,9 +104,6 @@ export async function servableSnapshot(): Promise<Map<string, Served & { appRef:
   return out;
 }
 
-/** Reads serve a value only while it has this much life left; below it they refresh first. */
-export const MIN_SERVE_SECONDS_FOR_READS = MIN_SERVE_SECONDS;
-
 /** The credential (this one, or the token it dies with) whose refresh a read should wait for. */
 async function refreshInFlight(credentialId: string, appRef: string): Promise<string | null> {
   const db = getDb();
@@ -124,6 +125,8 @@ async function refreshInFlight(credentialId: string, appRef: string): Promise<st
 export async function findAppByIssuedToken(vendor: VendorId, token: string): Promise<{ appRef: string; appId: string } | null> {
   if (!token || token.length > 2048) return null;
   const at = now();
+  const cached = cachedTokenOwner(vendor, valueHash(token), at.getTime());
+  if (cached) return cached;
   const versions = await getDb().credentialVersion.findMany({
     where: { valueHash: valueHash(token), credential: { kind: "access_token", app: { vendor, enabled: true } } },
     include: { credential: { include: { app: true } } },
