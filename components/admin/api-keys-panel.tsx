@@ -4,7 +4,7 @@ import { useApiKeys, useCreateApiKey, useRevokeApiKey } from "@/lib/api/admin";
 import { useApps } from "@/lib/api/apps";
 import type { ApiKeyView } from "@/lib/api-key-view";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { field, panel, primary, small } from "./ui";
+import { field, panel, primary, small } from "@/components/ui/styles";
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "never");
 

@@ -5,7 +5,7 @@ import { ROLE_INFO, ROLES } from "@/lib/roles";
 import type { UserView } from "@/lib/user-input";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useSession } from "@/components/session/session-context";
-import { field, panel, primary, small } from "./ui";
+import { field, panel, primary, small } from "@/components/ui/styles";
 
 /** Users: add one with a role, change roles, disable or enable. */
 export function UsersPanel() {

@@ -3,10 +3,9 @@ import { useState } from "react";
 import type { AppView } from "@/lib/app-input";
 import { useApps, useSetAppEnabled } from "@/lib/api/apps";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { small } from "@/components/ui/styles";
 import { AppForm } from "./app-form";
 
-const small =
-  "rounded-md border border-slate-300 px-2.5 py-1 text-xs font-medium hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 disabled:opacity-60 dark:border-slate-600 dark:hover:bg-slate-800";
 
 /** Register, edit and disable vendor apps. Secrets are write-only. */
 export function AppsPage() {

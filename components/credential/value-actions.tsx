@@ -1,6 +1,7 @@
 "use client";
 import { useSession } from "@/components/session/session-context";
 import { useState } from "react";
+import { small } from "@/components/ui/styles";
 import { revealValue } from "@/lib/api/credentials";
 
 /** A masked value with Reveal/Hide and Copy; both go through the server, which audits them. */
@@ -39,18 +40,16 @@ export function ValueActions({ credentialId, versionId, masked, label }: { crede
       </code>
     );
   }
-  const button =
-    "rounded-md border border-slate-300 px-2.5 py-1 text-xs font-medium hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 disabled:opacity-60 dark:border-slate-600 dark:hover:bg-slate-800";
   return (
     <div className="space-y-1">
       <div className="flex flex-wrap items-center gap-2">
         <code aria-label={`${label} value`} className="break-all rounded bg-slate-100 px-1.5 py-0.5 font-mono text-sm dark:bg-slate-800">
           {shown ?? masked}
         </code>
-        <button type="button" className={button} disabled={busy} onClick={() => (shown ? setShown(null) : run("reveal"))} aria-label={`${shown ? "Hide" : "Reveal"} ${label}`}>
+        <button type="button" className={small} disabled={busy} onClick={() => (shown ? setShown(null) : run("reveal"))} aria-label={`${shown ? "Hide" : "Reveal"} ${label}`}>
           {shown ? "Hide" : "Reveal"}
         </button>
-        <button type="button" className={button} disabled={busy} onClick={() => run("copy")} aria-label={`Copy ${label}`}>
+        <button type="button" className={small} disabled={busy} onClick={() => run("copy")} aria-label={`Copy ${label}`}>
           Copy
         </button>
       </div>

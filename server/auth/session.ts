@@ -63,6 +63,13 @@ export function sessionCookies(req: Request, token: string, expiresAt: Date): st
   return [`${SESSION_COOKIE}=${token}; HttpOnly; ${common}`, `${CSRF_COOKIE}=${csrfFor(token)}; ${common}`];
 }
 
+/** A JSON answer that starts a session: the body, and the session's cookies. */
+export function sessionResponse(req: Request, body: unknown, status: number, session: { token: string; expiresAt: Date }): Response {
+  const headers = new Headers({ "content-type": "application/json", "cache-control": "no-store" });
+  for (const c of sessionCookies(req, session.token, session.expiresAt)) headers.append("set-cookie", c);
+  return new Response(JSON.stringify(body), { status, headers });
+}
+
 export function clearedCookies(): string[] {
   const gone = "Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; SameSite=Lax";
   return [`${SESSION_COOKIE}=; HttpOnly; ${gone}`, `${CSRF_COOKIE}=; ${gone}`];

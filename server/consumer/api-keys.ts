@@ -6,7 +6,6 @@ import { invalidateReadCache } from "../fast/cache-store";
 import { problem } from "../http/problem";
 
 export const keyHashOf = (key: string) => createHash("sha256").update(key).digest("hex");
-const sha256 = keyHashOf;
 
 /** The key in `Authorization: Bearer thk_…`, or null when the header is missing or malformed. */
 export function bearerKey(header: string | null | undefined): string | null {
@@ -73,7 +72,7 @@ export async function createApiKey(input: { name: string; appRefs: string[] }, a
   if (missing.length) throw new ApiKeyInputError("appRefs", `no app with id ${missing.join(", ")}`);
   const key = `thk_${randomBytes(4).toString("hex")}_${randomBytes(32).toString("base64url")}`;
   const prefix = key.slice(0, 12);
-  const row = await db.apiKey.create({ data: { name: input.name, prefix, keyHash: sha256(key), appRefs: JSON.stringify(refs), createdBy: actor } });
+  const row = await db.apiKey.create({ data: { name: input.name, prefix, keyHash: keyHashOf(key), appRefs: JSON.stringify(refs), createdBy: actor } });
   await db.auditEvent.create({ data: { actor, action: "apikey.created", target: row.id, outcome: "ok", detail: `${input.name} (${prefix}…) for ${found.map((a) => a.appId).join(", ")}` } });
   const view = (await listApiKeys()).find((k) => k.id === row.id)!;
   return { key, view };
@@ -98,7 +97,7 @@ export async function authenticateKey(req: Request): Promise<KeyHolder | Respons
   const key = bearerKey(req.headers.get("authorization"));
   const unauthorized = (detail: string) => problem(401, "API key required", detail, {}, { "www-authenticate": 'Bearer realm="tickethub"' });
   if (!key) return unauthorized("Send Authorization: Bearer <API key> (an admin creates keys under Users & keys).");
-  const row = await getDb().apiKey.findUnique({ where: { keyHash: sha256(key) } });
+  const row = await getDb().apiKey.findUnique({ where: { keyHash: keyHashOf(key) } });
   if (!row) return unauthorized("This API key is not known.");
   if (row.revokedAt) return unauthorized(`This API key (${row.prefix}…) was revoked on ${row.revokedAt.toISOString()}.`);
   if (lastUseIsStale(row.lastUsedAt)) await touchKey(row.id);

@@ -28,12 +28,11 @@ type Store = {
   confirmedAt: number;
   /** How old that confirmation may be before the snapshot is not trusted (wall-clock ms). */
   maxAgeMs: number;
-  stats: { loads: number; polls: number; hits: number; misses: number };
 };
 const g = globalThis as unknown as { tickethubReadCache?: Store };
 
 export function cacheStore(): Store {
-  g.tickethubReadCache ??= { current: null, confirmedAt: 0, maxAgeMs: 0, stats: { loads: 0, polls: 0, hits: 0, misses: 0 } };
+  g.tickethubReadCache ??= { current: null, confirmedAt: 0, maxAgeMs: 0 };
   return g.tickethubReadCache;
 }
 

@@ -1,11 +1,11 @@
 import "server-only";
 import { kindSpec, isVendor } from "@/lib/credential-kinds";
 import { now } from "../clock";
-import { parseScope } from "../consumer/api-keys";
+import { lastUseIsStale, parseScope } from "../consumer/api-keys";
 import { getDb } from "../db";
 import { servableSnapshot, type Served } from "../tickets/serve-credential";
 import { getConfig } from "../config";
-import { cacheStore, freshSnapshot, MIN_CACHED_SECONDS, type Snapshot } from "./cache-store";
+import { cacheStore, cachedServed, freshSnapshot, type Snapshot } from "./cache-store";
 
 /**
  * The in-process cache behind the fast read path: current credential values, apps and API keys.
@@ -45,7 +45,6 @@ async function load(stamp: string): Promise<Snapshot> {
       select: { id: true, valueHash: true, expiresAt: true, validUntil: true, credential: { select: { currentVersionId: true, appRef: true, app: { select: { vendor: true, appId: true } } } } },
     }),
   ]);
-  store.stats.loads++;
   const previous = store.current;
   return {
     stamp,
@@ -67,7 +66,6 @@ async function load(stamp: string): Promise<Snapshot> {
 export async function pollOnce(): Promise<void> {
   polling ??= (async () => {
     try {
-      store.stats.polls++;
       const askedAt = Date.now();
       const stamp = await readStamp();
       if (store.current?.stamp === stamp) {
@@ -106,13 +104,7 @@ export function startReadCache(pollMs: number): void {
   timer.unref();
 }
 
-export function stopReadCache(): void {
-  if (timer) clearInterval(timer);
-  timer = null;
-  store.current = null;
-}
-
-export type CacheHit = { keyId: string; keyPrefix: string; touchKey: boolean; appRef: string; kind: string; served: Served };
+export type CacheHit = { keyId: string; touchKey: boolean; appRef: string; kind: string; served: Served };
 
 /**
  * A consumer read answered from memory, or null when the slow path must answer (unknown or
@@ -121,25 +113,15 @@ export type CacheHit = { keyId: string; keyPrefix: string; touchKey: boolean; ap
  */
 export function lookup(keyHash: string, vendor: string, appId: string, kind: string): CacheHit | null {
   const snap = freshSnapshot();
-  if (!snap || !isVendor(vendor) || !kindSpec(vendor, kind)) return miss();
+  if (!snap || !isVendor(vendor) || !kindSpec(vendor, kind)) return null;
   const key = snap.keys.get(keyHash);
   const app = snap.apps.get(`${vendor}:${appId}`);
-  if (!key || key.revoked || !app || !app.enabled || !key.scope.has(app.id)) return miss();
-  const served = snap.creds.get(`${app.id}:${kind}`);
-  if (!served) return miss();
-  const t = now().getTime();
-  if (served.expiresAt.getTime() - t < MIN_CACHED_SECONDS * 1000) return miss();
-  store.stats.hits++;
-  const touch = !key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > 60_000;
+  if (!key || key.revoked || !app || !app.enabled || !key.scope.has(app.id)) return null;
+  const served = cachedServed(app.id, kind, now().getTime());
+  if (!served) return null;
+  const touch = lastUseIsStale(key.lastUsedAt);
   if (touch) key.lastUsedAt = new Date();
-  return { keyId: key.id, keyPrefix: key.prefix, touchKey: touch, appRef: app.id, kind, served };
+  return { keyId: key.id, touchKey: touch, appRef: app.id, kind, served };
 }
 
-function miss(): null {
-  store.stats.misses++;
-  return null;
-}
 
-export function readCacheStats() {
-  return { ...store.stats, entries: store.current?.creds.size ?? 0, ageMs: store.current ? Date.now() - store.current.loadedAt : null };
-}

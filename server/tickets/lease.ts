@@ -4,8 +4,6 @@ import { getConfig } from "../config";
 import { now, simulatedMs } from "../clock";
 import type { Db } from "../db";
 
-export const leaseStats = { takeovers: 0 };
-
 /**
  * A refresh lease: one row per credential, taken by inserting it (the primary key makes that
  * atomic on SQLite and PostgreSQL alike); an expired row is deleted first so a crashed holder
@@ -17,7 +15,6 @@ export async function acquireLease(db: Db, credentialId: string, owner: string):
   if (stale && stale.expiresAt < at) {
     const removed = await db.refreshLease.deleteMany({ where: { credentialId, owner: stale.owner, expiresAt: { lt: at } } });
     if (removed.count) {
-      leaseStats.takeovers++;
       countLeaseTakeover();
       console.warn(`[lease] ${owner.split(":")[0]} took over the expired refresh lease of ${stale.owner.split(":")[0]} on ${credentialId}`);
     }

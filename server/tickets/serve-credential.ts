@@ -69,10 +69,15 @@ export async function serveCredential({ appRef, kind }: { appRef: string; kind: 
   if (!version || left <= 0) {
     throw new NotServableError(failure ? `no valid ${kind}: ${failure.message}` : `no valid ${kind}`, failure?.failure ?? "network");
   }
+  return servedOf(version);
+}
+
+/** The value of a version as reads hand it out, with its remaining life now. */
+function servedOf(version: { valueEnc: string; expiresAt: Date; generation: number; vendorExpireTime: string | null }): Served {
   return {
     value: decrypt(version.valueEnc),
     expiresAt: version.expiresAt,
-    remainingSeconds: left,
+    remainingSeconds: Math.floor((version.expiresAt.getTime() - now().getTime()) / 1000),
     generation: version.generation,
     vendorExpireTime: version.vendorExpireTime,
   };
@@ -91,15 +96,7 @@ export async function servableSnapshot(): Promise<Map<string, Served & { appRef:
     if (await refreshInFlight(s.id, s.appRef)) continue;
     const { version } = await currentOf(s.id);
     if (!version) continue;
-    out.set(`${s.appRef}:${s.kind}`, {
-      appRef: s.appRef,
-      kind: s.kind,
-      value: decrypt(version.valueEnc),
-      expiresAt: version.expiresAt,
-      remainingSeconds: Math.floor((version.expiresAt.getTime() - now().getTime()) / 1000),
-      generation: version.generation,
-      vendorExpireTime: version.vendorExpireTime,
-    });
+    out.set(`${s.appRef}:${s.kind}`, { ...servedOf(version), appRef: s.appRef, kind: s.kind });
   }
   return out;
 }
@@ -125,10 +122,11 @@ async function refreshInFlight(credentialId: string, appRef: string): Promise<st
 export async function findAppByIssuedToken(vendor: VendorId, token: string): Promise<{ appRef: string; appId: string } | null> {
   if (!token || token.length > 2048) return null;
   const at = now();
-  const cached = cachedTokenOwner(vendor, valueHash(token), at.getTime());
+  const hash = valueHash(token);
+  const cached = cachedTokenOwner(vendor, hash, at.getTime());
   if (cached) return cached;
   const versions = await getDb().credentialVersion.findMany({
-    where: { valueHash: valueHash(token), credential: { kind: "access_token", app: { vendor, enabled: true } } },
+    where: { valueHash: hash, credential: { kind: "access_token", app: { vendor, enabled: true } } },
     include: { credential: { include: { app: true } } },
   });
   for (const v of versions) {

@@ -1,14 +1,10 @@
 import { guarded } from "@/server/auth/guard";
 import { AppInputError, createApp, listApps } from "@/server/apps/manage-apps";
-import { internalError, json, problem } from "@/server/http/problem";
+import { json, problem } from "@/server/http/problem";
 
 /** GET /api/apps: every app, never a secret. */
 export const GET = guarded("viewer", "GET /api/apps", async (_req: Request, _ctx: unknown, user) => {
-  try {
-    return json({ apps: await listApps() });
-  } catch (err) {
-    return internalError(err, "GET /api/apps");
-  }
+  return json({ apps: await listApps() });
 });
 
 /** POST /api/apps {vendor, name, appId, secret, baseUrl, tokenVariant?, tokenPath?, policy?} → 201. */
@@ -19,6 +15,6 @@ export const POST = guarded("admin", "POST /api/apps", async (req: Request, _ctx
     return json({ app: await createApp(raw, user.username) }, { status: 201 });
   } catch (err) {
     if (err instanceof AppInputError) return problem(err.status, "Invalid app", `${err.field}: ${err.message}`, { field: err.field });
-    return internalError(err, "POST /api/apps");
+    throw err;
   }
 });

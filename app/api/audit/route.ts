@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { guarded } from "@/server/auth/guard";
 import { getDb } from "@/server/db";
-import { internalError, invalidInput, json, problem } from "@/server/http/problem";
+import { invalidInput, json, problem } from "@/server/http/problem";
 import { now } from "@/server/clock";
 
 const querySchema = z
@@ -17,17 +17,13 @@ export const GET = guarded("viewer", "GET /api/audit", async (req: Request, _ctx
   if (!query.success) {
     return invalidInput(query.error, "query", ["limit", "target"]);
   }
-  try {
-    const events = await getDb().auditEvent.findMany({
-      where: query.data.target ? { target: query.data.target } : {},
-      orderBy: { at: "desc" },
-      take: query.data.limit,
-    });
-    return json({
-      serverTime: now().toISOString(),
-      events: events.map((e) => ({ id: e.id, at: e.at.toISOString(), actor: e.actor, action: e.action, target: e.target, outcome: e.outcome, detail: e.detail })),
-    });
-  } catch (err) {
-    return internalError(err, "GET /api/audit");
-  }
+  const events = await getDb().auditEvent.findMany({
+    where: query.data.target ? { target: query.data.target } : {},
+    orderBy: { at: "desc" },
+    take: query.data.limit,
+  });
+  return json({
+    serverTime: now().toISOString(),
+    events: events.map((e) => ({ id: e.id, at: e.at.toISOString(), actor: e.actor, action: e.action, target: e.target, outcome: e.outcome, detail: e.detail })),
+  });
 });

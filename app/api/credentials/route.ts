@@ -1,13 +1,9 @@
 import { guarded } from "@/server/auth/guard";
 import { now } from "@/server/clock";
-import { internalError, json } from "@/server/http/problem";
+import { json } from "@/server/http/problem";
 import { listCredentials } from "@/server/tickets/list-credentials";
 
 export const GET = guarded("viewer", "GET /api/credentials", async (_req: Request, _ctx: unknown, user) => {
-  try {
-    const credentials = await listCredentials();
-    return json({ serverTime: now().toISOString(), credentials });
-  } catch (err) {
-    return internalError(err, "GET /api/credentials");
-  }
+  const credentials = await listCredentials();
+  return json({ serverTime: now().toISOString(), credentials });
 });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { guarded } from "@/server/auth/guard";
 import { limits } from "@/server/auth/rate-limit";
 import { now } from "@/server/clock";
-import { internalError, invalidInput, json, problem } from "@/server/http/problem";
+import { invalidInput, json, problem } from "@/server/http/problem";
 import { issueNonce, NonceInputError, NonceVendorError, recentNonces } from "@/server/nonce/nonce-desk";
 
 const listQuery = z
@@ -23,11 +23,7 @@ const issueBody = z
 export const GET = guarded("operator", "GET /api/nonce", async (req: Request, _ctx: unknown, user) => {
   const query = listQuery.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!query.success) return invalidInput(query.error, "query", ["limit"]);
-  try {
-    return json({ serverTime: now().toISOString(), nonces: await recentNonces(query.data.limit) });
-  } catch (err) {
-    return internalError(err, "GET /api/nonce");
-  }
+  return json({ serverTime: now().toISOString(), nonces: await recentNonces(query.data.limit) });
 });
 
 /** POST /api/nonce {appRef, userId} → 201 with the new ticket's value (shown once). */
@@ -44,6 +40,6 @@ export const POST = guarded("operator", "POST /api/nonce", async (req: Request, 
   } catch (err) {
     if (err instanceof NonceInputError) return problem(err.status, "Cannot issue a NONCE ticket", `${err.field}: ${err.message}`, { field: err.field });
     if (err instanceof NonceVendorError) return problem(502, "FaceID did not issue a NONCE ticket", err.message, { failure: err.failure });
-    return internalError(err, "POST /api/nonce");
+    throw err;
   }
 });

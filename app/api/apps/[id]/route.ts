@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { guarded } from "@/server/auth/guard";
 import { AppInputError, updateApp } from "@/server/apps/manage-apps";
-import { internalError, json, problem } from "@/server/http/problem";
+import { json, problem } from "@/server/http/problem";
 
 const paramsSchema = z.object({ id: z.string().regex(/^[a-z0-9]{1,64}$/i) }).strict();
 
@@ -17,6 +17,6 @@ export const PATCH = guarded("admin", "PATCH /api/apps/:id", async (req: Request
     return json({ app });
   } catch (err) {
     if (err instanceof AppInputError) return problem(err.status, "Invalid app", `${err.field}: ${err.message}`, { field: err.field });
-    return internalError(err, "PATCH /api/apps/:id");
+    throw err;
   }
 });

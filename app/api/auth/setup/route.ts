@@ -2,7 +2,7 @@ import { z } from "zod";
 import { passwordSchema, usernameSchema } from "@/lib/user-input";
 import { csrfProblem } from "@/server/auth/guard";
 import { hashPassword } from "@/server/auth/password";
-import { createSession, sessionCookies } from "@/server/auth/session";
+import { createSession, sessionResponse } from "@/server/auth/session";
 import { getDb } from "@/server/db";
 import { internalError, invalidInput, problem } from "@/server/http/problem";
 
@@ -25,10 +25,7 @@ export async function POST(req: Request) {
     });
     if (!user) return problem(409, "Already set up", "An admin exists: sign in instead.");
     await db.auditEvent.create({ data: { actor: user.username, action: "user.created", target: user.username, outcome: "first admin created on the first-run screen" } });
-    const { token, expiresAt } = await createSession(user.id);
-    const headers = new Headers({ "content-type": "application/json", "cache-control": "no-store" });
-    for (const c of sessionCookies(req, token, expiresAt)) headers.append("set-cookie", c);
-    return new Response(JSON.stringify({ user: { username: user.username, role: "admin" } }), { status: 201, headers });
+    return sessionResponse(req, { user: { username: user.username, role: "admin" } }, 201, await createSession(user.id));
   } catch (err) {
     return internalError(err, "POST /api/auth/setup");
   }

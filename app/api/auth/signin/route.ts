@@ -1,7 +1,7 @@
 import { signInSchema } from "@/lib/user-input";
 import { csrfProblem } from "@/server/auth/guard";
 import { clientAddress, limits } from "@/server/auth/rate-limit";
-import { createSession, sessionCookies } from "@/server/auth/session";
+import { createSession, sessionResponse } from "@/server/auth/session";
 import { checkCredentials } from "@/server/auth/users";
 import { getDb } from "@/server/db";
 import { internalError, invalidInput, problem } from "@/server/http/problem";
@@ -30,11 +30,9 @@ export async function POST(req: Request) {
       return problem(401, "Wrong username or password", "Check both and try again.", { field: "password" });
     }
     limits.signIn.reset(key);
-    const { token, expiresAt } = await createSession(user.id);
+    const session = await createSession(user.id);
     await getDb().auditEvent.create({ data: { actor: user.username, action: "user.signin", outcome: "signed in" } });
-    const headers = new Headers({ "content-type": "application/json", "cache-control": "no-store" });
-    for (const c of sessionCookies(req, token, expiresAt)) headers.append("set-cookie", c);
-    return new Response(JSON.stringify({ user: { username: user.username, role: user.role }, expiresAt: expiresAt.toISOString() }), { status: 200, headers });
+    return sessionResponse(req, { user: { username: user.username, role: user.role }, expiresAt: session.expiresAt.toISOString() }, 200, session);
   } catch (err) {
     return internalError(err, "POST /api/auth/signin");
   }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { guarded } from "@/server/auth/guard";
-import { internalError, invalidInput, json, problem } from "@/server/http/problem";
+import { invalidInput, json, problem } from "@/server/http/problem";
 import { NotServableError } from "@/server/tickets/serve-credential";
 import { SignError, signFaceid } from "@/server/tickets/sign-jssdk";
 
@@ -25,6 +25,6 @@ export const POST = guarded("operator", "POST /api/signatures/faceid", async (re
   } catch (err) {
     if (err instanceof SignError) return problem(400, "Invalid request", err.message, { field: "credentialId" });
     if (err instanceof NotServableError) return problem(503, "No valid ticket", err.message);
-    return internalError(err, "POST /api/signatures/faceid");
+    throw err;
   }
 });

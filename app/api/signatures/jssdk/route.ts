@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { guarded } from "@/server/auth/guard";
-import { internalError, invalidInput, json, problem } from "@/server/http/problem";
+import { invalidInput, json, problem } from "@/server/http/problem";
 import { NotServableError } from "@/server/tickets/serve-credential";
 import { SignError, signJsSdk, signJsSdkWithTicket } from "@/server/tickets/sign-jssdk";
 
@@ -27,6 +27,6 @@ export const POST = guarded("operator", "POST /api/signatures/jssdk", async (req
   } catch (err) {
     if (err instanceof SignError) return problem(400, "Invalid request", err.message, { field: "credentialId" });
     if (err instanceof NotServableError) return problem(503, "No valid ticket", err.message);
-    return internalError(err, "POST /api/signatures/jssdk");
+    throw err;
   }
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { guarded } from "@/server/auth/guard";
-import { internalError, invalidInput, json, problem } from "@/server/http/problem";
+import { invalidInput, json, problem } from "@/server/http/problem";
 import { checkCode, YzbToolError } from "@/server/yzb/yzb-tools";
 
 const bodySchema = z
@@ -22,6 +22,6 @@ export const POST = guarded("operator", "POST /api/yzb/check", async (req: Reque
     return json(await checkCode({ ...body.data, openId: body.data.openId || undefined, actor: user.username }));
   } catch (err) {
     if (err instanceof YzbToolError) return problem(err.status, "Check failed", err.field ? `${err.field}: ${err.message}` : err.message, { field: err.field, failure: err.failure });
-    return internalError(err, "POST /api/yzb/check");
+    throw err;
   }
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { guarded } from "@/server/auth/guard";
-import { internalError, invalidInput, json, problem } from "@/server/http/problem";
+import { invalidInput, json, problem } from "@/server/http/problem";
 import { exchangeCode, YzbToolError } from "@/server/yzb/yzb-tools";
 
 const bodySchema = z
@@ -20,6 +20,6 @@ export const POST = guarded("operator", "POST /api/yzb/open-id", async (req: Req
     return json(await exchangeCode({ ...body.data, actor: user.username }));
   } catch (err) {
     if (err instanceof YzbToolError) return problem(err.status, "Exchange failed", err.field ? `${err.field}: ${err.message}` : err.message, { field: err.field, failure: err.failure });
-    return internalError(err, "POST /api/yzb/open-id");
+    throw err;
   }
 });

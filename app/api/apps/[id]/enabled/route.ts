@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { guarded } from "@/server/auth/guard";
 import { setAppEnabled } from "@/server/apps/manage-apps";
-import { internalError, invalidInput, json, problem } from "@/server/http/problem";
+import { invalidInput, json, problem } from "@/server/http/problem";
 
 const paramsSchema = z.object({ id: z.string().regex(/^[a-z0-9]{1,64}$/i) }).strict();
 const bodySchema = z.object({ enabled: z.boolean({ error: "must be true or false" }) }).strict();
@@ -14,11 +14,7 @@ export const PUT = guarded("admin", "PUT /api/apps/:id/enabled", async (req: Req
   if (raw === undefined) return problem(400, "Invalid body", "body: must be a JSON object", { field: "body" });
   const body = bodySchema.safeParse(raw);
   if (!body.success) return invalidInput(body.error, "body", ["enabled"]);
-  try {
-    const app = await setAppEnabled(params.data.id, body.data.enabled, user.username);
-    if (!app) return problem(404, "App not found", `No app with id ${params.data.id}`);
-    return json({ app });
-  } catch (err) {
-    return internalError(err, "PUT /api/apps/:id/enabled");
-  }
+  const app = await setAppEnabled(params.data.id, body.data.enabled, user.username);
+  if (!app) return problem(404, "App not found", `No app with id ${params.data.id}`);
+  return json({ app });
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { guarded } from "@/server/auth/guard";
-import { internalError, invalidInput, json, problem } from "@/server/http/problem";
+import { invalidInput, json, problem } from "@/server/http/problem";
 import { credentialHistory } from "@/server/tickets/history";
 
 const paramsSchema = z.object({ id: z.string().min(1).max(64).regex(/^[a-z0-9]+$/i) }).strict();
@@ -19,14 +19,10 @@ export const GET = guarded("viewer", "GET /api/credentials/:id/history", async (
   if (!query.success) {
     return invalidInput(query.error, "query", ["limit", "before"]);
   }
-  try {
-    const history = await credentialHistory(params.data.id, {
-      limit: query.data.limit,
-      before: query.data.before ? new Date(query.data.before) : undefined,
-    });
-    if (!history) return problem(404, "Credential not found", `No credential with id ${params.data.id}`);
-    return json(history);
-  } catch (err) {
-    return internalError(err, "GET /api/credentials/:id/history");
-  }
+  const history = await credentialHistory(params.data.id, {
+    limit: query.data.limit,
+    before: query.data.before ? new Date(query.data.before) : undefined,
+  });
+  if (!history) return problem(404, "Credential not found", `No credential with id ${params.data.id}`);
+  return json(history);
 });

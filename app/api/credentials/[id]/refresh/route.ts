@@ -3,7 +3,7 @@ import { guarded } from "@/server/auth/guard";
 import { limits } from "@/server/auth/rate-limit";
 import { now } from "@/server/clock";
 import { getDb } from "@/server/db";
-import { internalError, json, problem } from "@/server/http/problem";
+import { json, problem } from "@/server/http/problem";
 import { listCredentials } from "@/server/tickets/list-credentials";
 import { NotFoundError, refreshCredential } from "@/server/tickets/refresh-credential";
 
@@ -33,6 +33,6 @@ export const POST = guarded("operator", "POST /api/credentials/:id/refresh", asy
     return json({ serverTime: now().toISOString(), joined: result.joined, credential });
   } catch (err) {
     if (err instanceof NotFoundError) return problem(404, "Credential not found", `No credential with id ${params.data.id}`);
-    return internalError(err, "POST /api/credentials/:id/refresh");
+    throw err;
   }
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { guarded } from "@/server/auth/guard";
-import { internalError, invalidInput, json, problem } from "@/server/http/problem";
+import { invalidInput, json, problem } from "@/server/http/problem";
 import { revealValue } from "@/server/tickets/reveal";
 
 const paramsSchema = z.object({ id: z.string().min(1).max(64).regex(/^[a-z0-9]+$/i) }).strict();
@@ -21,11 +21,7 @@ export const POST = guarded("operator", "POST /api/credentials/:id/reveal", asyn
   if (!body.success) {
     return invalidInput(body.error, "body", ["action", "versionId"]);
   }
-  try {
-    const revealed = await revealValue({ credentialId: params.data.id, versionId: body.data.versionId ?? null, action: body.data.action, actor: user.username });
-    if (!revealed) return problem(404, "Not found", `No such credential or version: ${params.data.id}${body.data.versionId ? ` / ${body.data.versionId}` : ""}`);
-    return json(revealed);
-  } catch (err) {
-    return internalError(err, "POST /api/credentials/:id/reveal");
-  }
+  const revealed = await revealValue({ credentialId: params.data.id, versionId: body.data.versionId ?? null, action: body.data.action, actor: user.username });
+  if (!revealed) return problem(404, "Not found", `No such credential or version: ${params.data.id}${body.data.versionId ? ` / ${body.data.versionId}` : ""}`);
+  return json(revealed);
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { guarded } from "@/server/auth/guard";
 import { now } from "@/server/clock";
-import { internalError, json, problem } from "@/server/http/problem";
+import { json, problem } from "@/server/http/problem";
 import { markNonceUsed } from "@/server/nonce/nonce-desk";
 
 const paramsSchema = z.object({ id: z.string().regex(/^[a-z0-9]{1,64}$/i) }).strict();
@@ -10,11 +10,7 @@ const paramsSchema = z.object({ id: z.string().regex(/^[a-z0-9]{1,64}$/i) }).str
 export const POST = guarded("operator", "POST /api/nonce/:id/used", async (_req: Request, ctx: { params: Promise<{ id: string }> }, user) => {
   const params = paramsSchema.safeParse(await ctx.params);
   if (!params.success) return problem(400, "Invalid NONCE id", "id: must be 1–64 letters or digits", { field: "id" });
-  try {
-    const nonce = await markNonceUsed(params.data.id, user.username);
-    if (!nonce) return problem(404, "NONCE ticket not found", `No NONCE ticket with id ${params.data.id}`);
-    return json({ serverTime: now().toISOString(), nonce });
-  } catch (err) {
-    return internalError(err, "POST /api/nonce/:id/used");
-  }
+  const nonce = await markNonceUsed(params.data.id, user.username);
+  if (!nonce) return problem(404, "NONCE ticket not found", `No NONCE ticket with id ${params.data.id}`);
+  return json({ serverTime: now().toISOString(), nonce });
 });

@@ -1,3 +1,4 @@
+// Class lists shared by the dashboard's buttons, fields and panels.
 export const small =
   "rounded-md border border-slate-300 px-2.5 py-1 text-xs font-medium hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 disabled:opacity-60 dark:border-slate-600 dark:hover:bg-slate-800";
 export const primary =
