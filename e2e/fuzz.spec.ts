@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { expect, test } from "@playwright/test";
@@ -133,22 +134,48 @@ test.describe("fuzzing every route handler", () => {
     let sent = 0;
     const statuses: Record<string, number> = {};
     const failures: string[] = [];
-    const send = async (who: ApiSession | null, method: string, p: string, body?: string, contentType = "application/json") => {
-      const headers: Record<string, string> = who ? { cookie: who.cookie, "x-csrf-token": who.csrf, authorization: `Bearer ${key}` } : {};
-      if (body !== undefined) headers["content-type"] = contentType;
-      let status: number;
-      try {
-        const res = await fetch(`${stack.baseUrl}${p}`, { method, headers, body, signal: AbortSignal.timeout(30_000) });
-        status = res.status;
-        await res.arrayBuffer();
-      } catch (err) {
-        status = -1;
-        failures.push(`${method} ${p.slice(0, 80)}: no answer (${(err as Error).message})`);
-      }
+    const record = (method: string, p: string, body: string | undefined, status: number, type: string, note = "") => {
       sent++;
       statuses[status] = (statuses[status] ?? 0) + 1;
-      if (status >= 500) failures.push(`${method} ${p.slice(0, 80)} ${body === undefined ? "" : body.slice(0, 60)} → ${status}`);
+      const what = `${method} ${p.slice(0, 80)} ${body === undefined ? "" : body.slice(0, 60)}${note}`;
+      if (status >= 500) failures.push(`${what} → ${status}`);
+      // Every refusal is problem+json; the vendor proxy answers vendor errors in the vendor's own shape.
+      if (status >= 400 && status < 500 && !type.includes("application/problem+json") && !(p.startsWith("/api/proxy/") && type.includes("application/json"))) {
+        failures.push(`${what} → ${status} ${type || "no content type"}`);
+      }
     };
+    const send = async (who: ApiSession | null, method: string, p: string, body?: string, contentType: string | null = "application/json") => {
+      const headers: Record<string, string> = who ? { cookie: who.cookie, "x-csrf-token": who.csrf, authorization: `Bearer ${key}` } : {};
+      if (body !== undefined && contentType !== null) headers["content-type"] = contentType;
+      try {
+        const res = await fetch(`${stack.baseUrl}${p}`, { method, headers, body, signal: AbortSignal.timeout(30_000) });
+        await res.arrayBuffer();
+        record(method, p, body, res.status, res.headers.get("content-type") ?? "", contentType === "application/json" ? "" : ` (${contentType})`);
+      } catch (err) {
+        record(method, p, body, -1, "");
+        failures.push(`${method} ${p.slice(0, 80)}: no answer (${(err as Error).message})`);
+      }
+    };
+    // Raw requests: a Host header or a path exactly as written (fetch would correct both).
+    const sendRaw = (who: ApiSession | null, method: string, p: string, host?: string) =>
+      new Promise<void>((resolve) => {
+        const u = new URL(stack.baseUrl);
+        const headers: Record<string, string> = who ? { cookie: who.cookie, "x-csrf-token": who.csrf } : {};
+        if (host !== undefined) headers.host = host;
+        const req = http.request({ host: u.hostname, port: u.port, method, path: p, headers, setHost: host === undefined, timeout: 30_000 }, (res) => {
+          res.resume();
+          res.on("end", () => {
+            record(method, p, undefined, res.statusCode ?? -1, String(res.headers["content-type"] ?? ""), host === undefined ? "" : ` (Host: ${host})`);
+            resolve();
+          });
+        });
+        req.on("error", (err) => {
+          record(method, p, undefined, -1, "");
+          failures.push(`${method} ${p.slice(0, 80)}: no answer (${err.message})`);
+          resolve();
+        });
+        req.end(method === "GET" ? undefined : "{}");
+      });
     for (const t of targets) {
       const method = t.route.split(" ")[0]!;
       const paths = t.paths.length ? t.paths : [t.route.split(" ")[1]!];
@@ -159,8 +186,13 @@ test.describe("fuzzing every route handler", () => {
         if (t.bodyFields) {
           for (const body of bodiesFor(t.bodyFields)) await send(admin, method, p, body);
           await send(admin, method, p, "a=1&b=%ZZ", "application/x-www-form-urlencoded");
-          await send(admin, method, p, "{}", "text/plain");
+          for (const type of ["text/plain", "multipart/form-data; boundary=x", "application/xml", "application/jsonx", null]) await send(admin, method, p, "{}", type);
         }
+        // Malformed percent-encoding in the path, and Host headers that are not a host.
+        const malformed = p.includes("/", 5) ? p.replace(/\/[^/]*$/, "/%E0%A4%A") : `${p}/%E0%A4%A`;
+        await sendRaw(admin, method, malformed);
+        await sendRaw(admin, method, `${p}%`);
+        for (const host of ["[", "x/y?z", "a b", "evil.example@127.0.0.1", "", "h".repeat(300)]) await sendRaw(admin, method, p, host);
       }
     }
     const after = snapshot(dbFile);

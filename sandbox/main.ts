@@ -1,6 +1,7 @@
 // `npm run sandbox`: the vendor sandbox on 127.0.0.1:$SANDBOX_PORT (default 4010).
 import { createSandbox } from "./server";
 import { SandboxState } from "./state";
+import { exitWithParent } from "../scripts/lib/exit-with-parent";
 
 const raw = process.env.SANDBOX_PORT ?? "4010";
 const port = Number(raw);
@@ -14,6 +15,7 @@ if (!(scale >= 1) || !Number.isFinite(epoch)) {
   console.error("SANDBOX_TIME_SCALE: must be a number ≥ 1; SANDBOX_TIME_EPOCH: a unix time in ms");
   process.exit(1);
 }
+exitWithParent("sandbox");
 const { server } = createSandbox(new SandboxState({ scale, epoch }));
 server.on("error", (err: NodeJS.ErrnoException) => {
   console.error(

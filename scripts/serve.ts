@@ -7,6 +7,9 @@ import nextImport from "next";
 import { tryFastPath, tryProxy } from "../server/fast/fast-path";
 import { startReadCache } from "../server/fast/read-cache";
 import { getConfig } from "../server/config";
+import { admitRequest } from "../server/http/front-door";
+import { problemBody, withProblemFor405 } from "../server/http/node-answers";
+import { exitWithParent } from "./lib/exit-with-parent";
 
 const root = path.resolve(import.meta.dirname, "..");
 const config = getConfig();
@@ -18,18 +21,27 @@ await app.prepare();
 const handle = app.getRequestHandler();
 if (config.readCache.enabled) startReadCache(config.readCache.pollMs);
 
+exitWithParent("next");
+
 const server = http.createServer(async (req, res) => {
+  const refused = admitRequest(req, config.trustedProxies);
+  if (refused) {
+    const body = problemBody(refused.status, refused.title, refused.detail, { field: refused.field });
+    res.writeHead(refused.status, { "content-type": "application/problem+json", "content-length": Buffer.byteLength(body), "cache-control": "no-store", connection: "close" });
+    res.end(body);
+    return;
+  }
   try {
     if (config.readCache.enabled && (tryFastPath(req, res) || (await tryProxy(req, res)))) return;
   } catch (err) {
     console.error(`[fast path] ${(err as Error).message}`);
     if (!res.headersSent) {
       res.writeHead(500, { "content-type": "application/problem+json" });
-      res.end(JSON.stringify({ type: "about:blank", title: "Internal error", status: 500, detail: "Ticket Hub hit an unexpected error; the server log has the details." }));
+      res.end(problemBody(500, "Internal error", "Ticket Hub hit an unexpected error; the server log has the details."));
     }
     return;
   }
-  void handle(req, res);
+  void handle(req, withProblemFor405(req, res));
 });
 server.keepAliveTimeout = 65_000;
 server.listen(port, () => console.log(`[tickethub] instance ${config.instanceId} listening on :${port}${config.readCache.enabled ? ` (fast reads: cache polled every ${config.readCache.pollMs} ms)` : ""}`));

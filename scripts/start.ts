@@ -83,7 +83,8 @@ process.on("SIGINT", () => stop(0));
 process.on("SIGTERM", () => stop(0));
 
 function run(name: string, args: string[], env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, args, { cwd: root, env, stdio: "inherit", detached: true });
+  // The child exits by itself if this supervisor dies without stopping it (scripts/lib/exit-with-parent.ts).
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...env, TICKETHUB_SUPERVISOR_PID: String(process.pid) }, stdio: "inherit", detached: true });
   children.push(child);
   child.on("exit", (code, signal) => {
     if (stopping) return;

@@ -2,6 +2,7 @@ import "server-only";
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import { parseTrustedProxies } from "./http/front-door";
 
 const onOff = z.enum(["on", "off"]);
 const sandboxMode = z.enum(["on", "external", "off"]);
@@ -59,6 +60,12 @@ const envSchema = z.object({
     .trim()
     .refine((v) => v.split(",").every((o) => isHttpsOrigin(o.trim())), { message: "must be comma-separated https:// origins such as https://api.example.com" })
     .optional(),
+  /** Comma-separated addresses or CIDRs of proxies whose X-Forwarded-* headers are believed. */
+  TICKETHUB_TRUSTED_PROXIES: z
+    .string()
+    .trim()
+    .refine((v) => isProxyList(v), { message: "must be comma-separated IP addresses or CIDRs such as 10.0.0.0/8, 172.28.0.10" })
+    .optional(),
   TICKETHUB_ALERT_WEBHOOK_URL: z
     .string()
     .trim()
@@ -93,6 +100,14 @@ function isHttpsOrigin(value: string): boolean {
   if (!URL.canParse(value)) return false;
   const u = new URL(value);
   return u.protocol === "https:" && !u.username && !u.password && u.pathname === "/" && !u.search && !u.hash;
+}
+
+function isProxyList(value: string): boolean {
+  try {
+    return parseTrustedProxies(value).length > 0;
+  } catch {
+    return false;
+  }
 }
 
 export function decodeKey(value: string): Buffer | null {
@@ -151,6 +166,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     /** The fast read path's in-process cache, and how often it checks the database for changes. */
     readCache: { enabled: e.TICKETHUB_READ_CACHE === "on", pollMs: e.TICKETHUB_READ_CACHE_POLL_MS },
     firstAdmin: e.TICKETHUB_ADMIN_USERNAME && e.TICKETHUB_ADMIN_PASSWORD ? { username: e.TICKETHUB_ADMIN_USERNAME, password: e.TICKETHUB_ADMIN_PASSWORD } : null,
+    /** Proxies whose X-Forwarded-For/-Host/-Proto count (scripts/serve.ts); from anyone else they are dropped. */
+    trustedProxies: parseTrustedProxies(e.TICKETHUB_TRUSTED_PROXIES ?? ""),
     allowedBaseUrls: (e.TICKETHUB_ALLOWED_BASE_URLS ?? "").split(",").map((o) => o.trim()).filter(Boolean).map((o) => new URL(o).origin),
     time: { scale: e.TICKETHUB_TIME_SCALE, epoch: e.TICKETHUB_TIME_EPOCH ?? Date.now() },
   };

@@ -2,7 +2,7 @@
 // the WASM build of the same engine, driven through the project's own driver adapters.
 // Applies committed migrations (recorded in `_prisma_migrations`, so `prisma migrate deploy`
 // accepts the same folder) and diffs the models against the history to write the next one.
-import { readFileSync, readdirSync, existsSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, openSync, readFileSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
@@ -197,6 +197,17 @@ async function withEngine<T>(url: string, fn: (engine: SchemaEngine) => Promise<
 const filters = { externalTables: [], externalEnums: [] };
 
 /**
+ * The SQLite file holds ciphertext, key hashes and sessions: readable by this user only, like
+ * secret.key. Created 0600 before SQLite opens it (its -wal and -shm files take the same mode), and
+ * an existing file from an older version is tightened.
+ */
+export function secureSqliteFile(file: string): void {
+  const resolved = path.resolve(file);
+  if (!existsSync(resolved)) closeSync(openSync(resolved, "a", 0o600));
+  for (const f of [resolved, `${resolved}-wal`, `${resolved}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+}
+
+/**
  * Applies every committed migration not yet recorded in `_prisma_migrations`. On PostgreSQL an
  * advisory lock makes instances that start together take turns.
  */
@@ -207,7 +218,10 @@ export async function applyMigrations(url: string): Promise<string[]> {
       const out = await engine.applyMigrations({ migrationsList: readMigrations(provider), filters });
       return out.appliedMigrationNames;
     });
-  if (provider === "sqlite") return apply();
+  if (provider === "sqlite") {
+    secureSqliteFile(url.slice("file:".length));
+    return apply();
+  }
   const lock = new pg.Client({ connectionString: url });
   await lock.connect();
   try {

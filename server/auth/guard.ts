@@ -6,21 +6,35 @@ import { sessionFromToken, sessionToken, type SessionUser } from "./session";
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
+ * This dashboard's own origin as the browser sees it. X-Forwarded-Host/-Proto reach this point only
+ * from a trusted proxy (the front door drops them from anyone else, and Next then sets them from
+ * the socket), so they can be believed here.
+ */
+function ownOrigin(req: Request): string | null {
+  const first = (name: string) => req.headers.get(name)?.split(",")[0]?.trim() || null;
+  const host = first("x-forwarded-host") ?? first("host");
+  if (!host) return null;
+  const proto = first("x-forwarded-proto") === "https" ? "https" : "http";
+  return `${proto}://${host}`.toLowerCase();
+}
+
+/**
  * Whether a state-changing request comes from our own pages: an Origin (when the browser sends
- * one) naming this host, and the session's CSRF value echoed in x-csrf-token.
+ * one) equal to this dashboard's origin, scheme and port included, and the session's CSRF value
+ * echoed in x-csrf-token. `Origin: null` (a sandboxed frame, a data: page) is refused: it is how a
+ * cross-site form hides where it comes from.
  */
 export function csrfProblem(req: Request, user: Pick<SessionUser, "csrf"> | null): Response | null {
   if (SAFE.has(req.method)) return null;
   const origin = req.headers.get("origin");
-  if (origin && origin !== "null") {
-    const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
-    let originHost: string | null = null;
+  if (origin !== null) {
+    let sent: string | null = null;
     try {
-      originHost = new URL(origin).host;
+      sent = origin === "null" ? null : new URL(origin).origin.toLowerCase();
     } catch {
-      originHost = null;
+      sent = null;
     }
-    if (!host || originHost !== host) return problem(403, "Cross-site request refused", `origin: ${origin} is not this dashboard`);
+    if (!sent || sent !== ownOrigin(req)) return problem(403, "Cross-site request refused", `origin: ${origin.slice(0, 200)} is not this dashboard`, { field: "origin" });
   }
   if (user && req.headers.get(CSRF_HEADER) !== user.csrf) {
     return problem(403, "CSRF check failed", `${CSRF_HEADER}: must carry the value of the th_csrf cookie (sign in again if it is missing)`);

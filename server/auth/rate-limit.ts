@@ -1,4 +1,5 @@
 import "server-only";
+import { CLIENT_HEADER } from "../http/front-door";
 
 /**
  * A fixed-window counter per key, in this process's memory. With N instances behind a load
@@ -59,8 +60,10 @@ export const limits = {
   proxy: new RateLimiter(1200, 60_000),
 };
 
-/** The client's address as the socket or the first proxy saw it. */
+/**
+ * The client's address as the front door (server/http/front-door.ts) decided it: the socket's peer,
+ * or what a trusted proxy forwarded. Never read from X-Forwarded-For here: anyone can send that.
+ */
 export function clientAddress(req: Request): string {
-  const fwd = req.headers.get("x-forwarded-for");
-  return (fwd?.split(",")[0]?.trim() || req.headers.get("x-real-ip") || "local").slice(0, 64);
+  return (req.headers.get(CLIENT_HEADER) || "unknown").slice(0, 64);
 }

@@ -8,6 +8,7 @@ import { internalError, invalidInput, json, problem } from "../http/problem";
 import { jsSdkSignature } from "../signatures";
 import { NotServableError, serveCredential, type Served } from "../tickets/serve-credential";
 import { authenticateKey, type KeyHolder } from "./api-keys";
+import { readJsonObject } from "../http/body";
 
 type AppParams = { vendor: string; appId: string };
 
@@ -95,8 +96,7 @@ export async function signForPage(req: Request, p: AppParams): Promise<Response>
     if (app.vendor !== "wechat" && app.vendor !== "feishu") {
       return problem(400, "No JS-SDK for this vendor", `vendor: JS-SDK signatures exist for wechat and feishu, not ${app.vendor}`, { field: "vendor" });
     }
-    const raw: unknown = await req.json().catch(() => undefined);
-    if (raw === undefined || typeof raw !== "object" || raw === null || Array.isArray(raw)) return problem(400, "Invalid body", "body: must be a JSON object", { field: "body" });
+    const raw = await readJsonObject(req);
     const body = signBody.safeParse(raw);
     if (!body.success) return invalidInput(body.error, "body", ["url", "timestamp", "nonceStr"]);
     const timestamp = body.data.timestamp ?? Math.floor(now().getTime() / 1000);

@@ -105,7 +105,8 @@ export async function tryProxy(req: IncomingMessage, res: ServerResponse): Promi
   }
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
-  const request = new Request(`http://${req.headers.host ?? "localhost"}${url}`, { method: req.method, headers, body: body ? new Uint8Array(body) : undefined });
+  // A fixed origin: the Host header is the client's to choose and must not reach the URL.
+  const request = new Request(`http://tickethub.internal${url}`, { method: req.method, headers, body: body ? new Uint8Array(body) : undefined });
   let vendor: string;
   let path: string[];
   try {

@@ -8,8 +8,33 @@ export function problem(status: number, title: string, detail?: string, extra: R
   });
 }
 
-/** Logs an unexpected error on the server and answers with a generic 500. */
+/**
+ * A refusal decided in the HTTP layer (body too large, wrong content type, …), thrown so that a
+ * helper deep in a handler can end the request; every handler's error mapping answers it as is.
+ */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+    readonly extra: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(`${title}: ${detail}`);
+    this.name = "HttpProblem";
+  }
+
+  response(): Response {
+    return problem(this.status, this.title, this.detail, this.extra, this.headers);
+  }
+}
+
+/**
+ * The answer for an error a handler did not handle: an HttpProblem as it says, anything else is
+ * logged on the server and answered with a generic 500.
+ */
 export function internalError(err: unknown, where: string): Response {
+  if (err instanceof HttpProblem) return err.response();
   console.error(`[${where}] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   return problem(500, "Internal error", "Ticket Hub hit an unexpected error; the server log has the details.");
 }

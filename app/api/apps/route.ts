@@ -1,6 +1,7 @@
 import { guarded } from "@/server/auth/guard";
 import { AppInputError, createApp, listApps } from "@/server/apps/manage-apps";
 import { json, problem } from "@/server/http/problem";
+import { readJson } from "@/server/http/body";
 
 /** GET /api/apps: every app, never a secret. */
 export const GET = guarded("viewer", "GET /api/apps", async (_req: Request, _ctx: unknown, user) => {
@@ -9,8 +10,7 @@ export const GET = guarded("viewer", "GET /api/apps", async (_req: Request, _ctx
 
 /** POST /api/apps {vendor, name, appId, secret, baseUrl, tokenVariant?, tokenPath?, policy?} → 201. */
 export const POST = guarded("admin", "POST /api/apps", async (req: Request, _ctx: unknown, user) => {
-  const raw: unknown = await req.json().catch(() => undefined);
-  if (raw === undefined) return problem(400, "Invalid body", "body: must be a JSON object", { field: "body" });
+  const raw = await readJson(req);
   try {
     return json({ app: await createApp(raw, user.username) }, { status: 201 });
   } catch (err) {

@@ -4,6 +4,7 @@ import { limits } from "@/server/auth/rate-limit";
 import { now } from "@/server/clock";
 import { invalidInput, json, problem } from "@/server/http/problem";
 import { issueNonce, NonceInputError, NonceVendorError, recentNonces } from "@/server/nonce/nonce-desk";
+import { readJson } from "@/server/http/body";
 
 const listQuery = z
   .object({
@@ -28,8 +29,7 @@ export const GET = guarded("operator", "GET /api/nonce", async (req: Request, _c
 
 /** POST /api/nonce {appRef, userId} → 201 with the new ticket's value (shown once). */
 export const POST = guarded("operator", "POST /api/nonce", async (req: Request, _ctx: unknown, user) => {
-  const raw = await req.json().catch(() => undefined);
-  if (raw === undefined) return problem(400, "Invalid body", "body: must be a JSON object", { field: "body" });
+  const raw = await readJson(req);
   const body = issueBody.safeParse(raw);
   if (!body.success) return invalidInput(body.error, "body", ["appRef", "userId"]);
   const wait = limits.nonce.hit(user.username);

@@ -2,14 +2,14 @@ import { newUserSchema } from "@/lib/user-input";
 import { guarded } from "@/server/auth/guard";
 import { createUser, listUsers, UserInputError } from "@/server/auth/manage-users";
 import { invalidInput, json, problem } from "@/server/http/problem";
+import { readJson } from "@/server/http/body";
 
 /** GET /api/users (admin). */
 export const GET = guarded("admin", "GET /api/users", async () => json({ users: await listUsers() }));
 
 /** POST /api/users {username, password, role} (admin) → 201. */
 export const POST = guarded("admin", "POST /api/users", async (req: Request, _ctx: unknown, user) => {
-  const raw: unknown = await req.json().catch(() => undefined);
-  if (raw === undefined) return problem(400, "Invalid body", "body: must be a JSON object", { field: "body" });
+  const raw = await readJson(req);
   const input = newUserSchema.safeParse(raw);
   if (!input.success) return invalidInput(input.error, "body", ["username", "password", "role"]);
   try {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { guarded } from "@/server/auth/guard";
 import { AppInputError, updateApp } from "@/server/apps/manage-apps";
 import { json, problem } from "@/server/http/problem";
+import { readJson } from "@/server/http/body";
 
 const paramsSchema = z.object({ id: z.string().regex(/^[a-z0-9]{1,64}$/i) }).strict();
 
@@ -9,8 +10,7 @@ const paramsSchema = z.object({ id: z.string().regex(/^[a-z0-9]{1,64}$/i) }).str
 export const PATCH = guarded("admin", "PATCH /api/apps/:id", async (req: Request, ctx: { params: Promise<{ id: string }> }, user) => {
   const params = paramsSchema.safeParse(await ctx.params);
   if (!params.success) return problem(400, "Invalid app id", "id: must be 1–64 letters or digits", { field: "id" });
-  const raw: unknown = await req.json().catch(() => undefined);
-  if (raw === undefined) return problem(400, "Invalid body", "body: must be a JSON object", { field: "body" });
+  const raw = await readJson(req);
   try {
     const app = await updateApp(params.data.id, raw, user.username);
     if (!app) return problem(404, "App not found", `No app with id ${params.data.id}`);

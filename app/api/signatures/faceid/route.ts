@@ -3,6 +3,7 @@ import { guarded } from "@/server/auth/guard";
 import { invalidInput, json, problem } from "@/server/http/problem";
 import { NotServableError } from "@/server/tickets/serve-credential";
 import { SignError, signFaceid } from "@/server/tickets/sign-jssdk";
+import { readJson } from "@/server/http/body";
 
 const bodySchema = z
   .object({
@@ -16,8 +17,7 @@ const bodySchema = z
 
 /** POST /api/signatures/faceid {values, credentialId?}: SHA1 over the sorted values (+ the current SIGN ticket). */
 export const POST = guarded("operator", "POST /api/signatures/faceid", async (req: Request, _ctx: unknown, user) => {
-  const raw: unknown = await req.json().catch(() => undefined);
-  if (raw === undefined) return problem(400, "Invalid body", "body: must be a JSON object", { field: "body" });
+  const raw = await readJson(req);
   const body = bodySchema.safeParse(raw);
   if (!body.success) return invalidInput(body.error, "body", ["values", "credentialId"]);
   try {

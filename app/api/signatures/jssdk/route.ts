@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { guarded } from "@/server/auth/guard";
+import { readJsonObject } from "@/server/http/body";
 import { invalidInput, json, problem } from "@/server/http/problem";
 import { NotServableError } from "@/server/tickets/serve-credential";
 import { SignError, signJsSdk, signJsSdkWithTicket } from "@/server/tickets/sign-jssdk";
@@ -17,8 +18,7 @@ const withTicket = z.object({ ticket: z.string({ error: "is required" }).min(1, 
  * signature. With `credentialId` the app's current ticket is used and never returned.
  */
 export const POST = guarded("operator", "POST /api/signatures/jssdk", async (req: Request, _ctx: unknown, user) => {
-  const raw: unknown = await req.json().catch(() => undefined);
-  if (raw === undefined || typeof raw !== "object" || raw === null) return problem(400, "Invalid body", "body: must be a JSON object", { field: "body" });
+  const raw = await readJsonObject(req);
   const pasted = "ticket" in raw;
   const body = pasted ? withTicket.safeParse(raw) : withCredential.safeParse(raw);
   if (!body.success) return invalidInput(body.error, "body", [pasted ? "ticket" : "credentialId", "url", "nonceStr", "timestamp"]);

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { guarded } from "@/server/auth/guard";
 import { invalidInput, json, problem } from "@/server/http/problem";
 import { checkCode, YzbToolError } from "@/server/yzb/yzb-tools";
+import { readJson } from "@/server/http/body";
 
 const bodySchema = z
   .object({
@@ -14,8 +15,7 @@ const bodySchema = z
 
 /** POST /api/yzb/check {appRef, type, code, openId?} → {valid, vendorExpiresAt | message}. */
 export const POST = guarded("operator", "POST /api/yzb/check", async (req: Request, _ctx: unknown, user) => {
-  const raw: unknown = await req.json().catch(() => undefined);
-  if (raw === undefined) return problem(400, "Invalid body", "body: must be a JSON object", { field: "body" });
+  const raw = await readJson(req);
   const body = bodySchema.safeParse(raw);
   if (!body.success) return invalidInput(body.error, "body", ["appRef", "type", "code", "openId"]);
   try {

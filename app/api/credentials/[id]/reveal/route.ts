@@ -2,6 +2,7 @@ import { z } from "zod";
 import { guarded } from "@/server/auth/guard";
 import { invalidInput, json, problem } from "@/server/http/problem";
 import { revealValue } from "@/server/tickets/reveal";
+import { readJson } from "@/server/http/body";
 
 const paramsSchema = z.object({ id: z.string().min(1).max(64).regex(/^[a-z0-9]+$/i) }).strict();
 const bodySchema = z
@@ -15,8 +16,7 @@ const bodySchema = z
 export const POST = guarded("operator", "POST /api/credentials/:id/reveal", async (req: Request, ctx: { params: Promise<{ id: string }> }, user) => {
   const params = paramsSchema.safeParse(await ctx.params);
   if (!params.success) return problem(400, "Invalid credential id", "id: must be 1–64 letters or digits");
-  const raw = await req.json().catch(() => undefined);
-  if (raw === undefined) return problem(400, "Invalid body", "body: must be a JSON object", { field: "body" });
+  const raw = await readJson(req);
   const body = bodySchema.safeParse(raw);
   if (!body.success) {
     return invalidInput(body.error, "body", ["action", "versionId"]);

@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { clientAddressOf, isValidHost, isValidPath, parseTrustedProxies } from "./front-door";
+
+describe("the client address", () => {
+  const proxies = parseTrustedProxies("10.0.0.0/8, 172.28.0.10, ::1");
+
+  it("is the socket's peer when the peer is not a trusted proxy, whatever X-Forwarded-For says", () => {
+    expect(clientAddressOf("203.0.113.7", "1.2.3.4", proxies)).toBe("203.0.113.7");
+    expect(clientAddressOf("::ffff:203.0.113.7", "1.2.3.4", proxies)).toBe("203.0.113.7");
+    expect(clientAddressOf("203.0.113.7", "1.2.3.4", [])).toBe("203.0.113.7");
+  });
+
+  it("is the nearest untrusted hop when a trusted proxy forwarded the request", () => {
+    expect(clientAddressOf("172.28.0.10", "198.51.100.9", proxies)).toBe("198.51.100.9");
+    // A client that writes its own X-Forwarded-For only prepends to what the proxy appends.
+    expect(clientAddressOf("172.28.0.10", "6.6.6.6, 198.51.100.9", proxies)).toBe("198.51.100.9");
+    expect(clientAddressOf("::ffff:10.1.2.3", "198.51.100.9, 10.9.9.9", proxies)).toBe("198.51.100.9");
+    expect(clientAddressOf("::1", "[2001:db8::5]:443", proxies)).toBe("2001:db8::5");
+  });
+
+  it("stays the proxy when the forwarded value is not an address", () => {
+    expect(clientAddressOf("172.28.0.10", "not-an-ip", proxies)).toBe("172.28.0.10");
+    expect(clientAddressOf("172.28.0.10", undefined, proxies)).toBe("172.28.0.10");
+  });
+
+  it("refuses a trusted-proxy list that is not addresses or CIDRs", () => {
+    expect(() => parseTrustedProxies("10.0.0.0/33")).toThrow();
+    expect(() => parseTrustedProxies("proxy.example")).toThrow();
+    expect(parseTrustedProxies("")).toEqual([]);
+  });
+});
+
+describe("requests the front door refuses", () => {
+  it("a Host header that is not a host name or an IP address with a port", () => {
+    for (const ok of ["localhost", "localhost:3000", "127.0.0.1:8080", "[::1]:3000", "tickets.example.com"]) expect(isValidHost(ok), ok).toBe(true);
+    for (const bad of ["[", "x/y?z", "a b", "evil.example@good", "host:99999999", "", "a\\b"]) expect(isValidHost(bad), bad).toBe(false);
+  });
+
+  it("a path whose percent-encoding does not decode, or that is not origin-relative", () => {
+    for (const ok of ["/", "/api/credentials/abc/history?x=%E0", "/api/v1/apps/wechat/wx%20/jsapi_ticket", "/credentials/%E4%B8%AD"]) expect(isValidPath(ok), ok).toBe(true);
+    for (const bad of ["/api/credentials/%E0%A4%A/history", "/api/proxy/wechat/%E0%A4%A", "/credentials/%", "http://evil.example/", "//evil.example/", "*"]) expect(isValidPath(bad), bad).toBe(false);
+  });
+});

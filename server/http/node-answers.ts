@@ -1,0 +1,54 @@
+import "server-only";
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+// Answers written straight to a Node response by the process that owns the port (scripts/serve.ts),
+// in the same problem+json shape as server/http/problem.ts.
+
+export function problemBody(status: number, title: string, detail: string, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ type: "about:blank", title, status, detail, ...extra });
+}
+
+/**
+ * Next answers a method a route file does not export with an empty 405. For the API, give that
+ * answer a problem+json body naming the method (its Allow header, when Next sets one, stays). The
+ * decision is taken when the headers are about to leave (writeHead, flushHeaders, write or end):
+ * a 405 without a content type is Next's, and its (empty) body is replaced.
+ */
+export function withProblemFor405(req: IncomingMessage, res: ServerResponse): ServerResponse {
+  if (!req.url?.startsWith("/api/")) return res;
+  const { writeHead, flushHeaders, write, end } = res;
+  let decided = false;
+  let replace = false;
+  const body = () => problemBody(405, "Method not allowed", `method: ${String(req.method).slice(0, 16)} is not allowed on this path`, { field: "method" });
+  const decide = () => {
+    if (decided) return;
+    decided = true;
+    replace = res.statusCode === 405 && !res.getHeader("content-type") && !res.headersSent;
+    if (replace) {
+      res.setHeader("content-type", "application/problem+json");
+      res.setHeader("cache-control", "no-store");
+      res.removeHeader("content-length");
+    }
+  };
+  // Next's compression layer sends the headers itself (writeHead) before its end calls ours.
+  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    if (typeof args[0] === "number") res.statusCode = args[0];
+    decide();
+    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+  } as ServerResponse["writeHead"];
+  res.flushHeaders = function (this: ServerResponse) {
+    decide();
+    return flushHeaders.call(this);
+  };
+  res.write = function (this: ServerResponse, ...args: unknown[]) {
+    decide();
+    if (replace) return true; // Next's empty body; ours is written at the end
+    return (write as (...a: unknown[]) => boolean).apply(this, args);
+  } as ServerResponse["write"];
+  res.end = function (this: ServerResponse, ...args: unknown[]) {
+    decide();
+    if (replace) return (end as (this: ServerResponse, chunk: string) => ServerResponse).call(this, body());
+    return (end as (...a: unknown[]) => ServerResponse).apply(this, args);
+  } as ServerResponse["end"];
+  return res;
+}
