@@ -43,6 +43,20 @@ const server = http.createServer(async (req, res) => {
   }
   void handle(req, withProblemFor405(req, res));
 });
+// What Node's parser refuses before a request exists (a header block over 16 KiB, a malformed
+// request line) gets the same problem+json as everything else instead of an empty answer.
+server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+  if (err.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, title, detail] =
+    err.code === "HPE_HEADER_OVERFLOW"
+      ? [431, "Request headers too large", "headers: the request line and headers must fit in 16 KiB"]
+      : [400, "Bad request", "request: not a well-formed HTTP/1.1 request"];
+  const body = problemBody(status, title, detail);
+  socket.end(`HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+});
 server.keepAliveTimeout = 65_000;
 server.listen(port, () => console.log(`[tickethub] instance ${config.instanceId} listening on :${port}${config.readCache.enabled ? ` (fast reads: cache polled every ${config.readCache.pollMs} ms)` : ""}`));
 
