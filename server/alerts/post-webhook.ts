@@ -39,9 +39,10 @@ export type WebhookResult = { ok: true } | { ok: false; error: string; retry: bo
 
 /**
  * Posts one alert body to a webhook URL: https to a public address, unless the operator listed the
- * host in TICKETHUB_ALLOWED_WEBHOOK_HOSTS. The address is checked on the URL's text (IP literals),
- * after DNS and once connected, each before a byte is sent; a redirect is a failure (node's http
- * never follows one). Not fetch: its lookup cannot be replaced without a dependency.
+ * host in TICKETHUB_ALLOWED_WEBHOOK_HOSTS. The address is checked on the URL's text (IP literals)
+ * and after DNS, both before connecting, and once connected, before any request byte; a redirect
+ * is a failure (node's http never follows one). Not fetch: its lookup cannot be replaced without
+ * a dependency.
  */
 export async function postWebhook(target: string, body: string, opts: { allowedHosts: readonly string[]; timeoutMs?: number; resolve?: Resolve }): Promise<WebhookResult> {
   // Refused by rule: trying again cannot change that.
@@ -72,7 +73,8 @@ export async function postWebhook(target: string, body: string, opts: { allowedH
       },
     );
     if (guard) {
-      // Last line: the address actually connected to (an IP literal never goes through lookup).
+      // Last line, should the checks above ever be bypassed: the address actually connected to.
+      // Only a TLS hello can have gone out by then, never the request.
       req.on("socket", (socket) => {
         socket.once("connect", () => {
           if (!isPublicAddress(socket.remoteAddress)) req.destroy(new AddressRefused("connected to a non-public address"));
