@@ -28,8 +28,11 @@ test.describe("ops: fast reads, metrics, alerts", () => {
       });
     });
     await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
-    const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-    stack = await startStack({ env: { TICKETHUB_ALERT_WEBHOOK_URL: hookUrl, TICKETHUB_ALERT_INTERVAL_MS: "300", TICKETHUB_ALERT_FAILURES: "1" } });
+    const hookHost = `127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    // A loopback http receiver is refused unless the operator lists its host.
+    stack = await startStack({
+      env: { TICKETHUB_ALERT_WEBHOOK_URL: `http://${hookHost}/hook`, TICKETHUB_ALLOWED_WEBHOOK_HOSTS: hookHost, TICKETHUB_ALERT_INTERVAL_MS: "300", TICKETHUB_ALERT_FAILURES: "1" },
+    });
     const admin = await apiSession(stack.baseUrl, "admin");
     const apps = (await (await admin.fetch("/api/apps")).json()).apps as { id: string; appId: string }[];
     key = (await (await admin.fetch("/api/keys", { method: "POST", body: JSON.stringify({ name: "ops", appRefs: [apps.find((a) => a.appId === WECHAT)!.id] }) })).json()).key;

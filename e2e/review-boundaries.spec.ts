@@ -86,6 +86,15 @@ test.describe("the server's edges", () => {
     expect((await res.json()).field).toBe("body");
   });
 
+  test("10: policy JSON has a size limit", async () => {
+    const admin = await apiSession(stack.baseUrl, "admin");
+    const policy = JSON.stringify({ quotas: Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`/endpoint/${i}`, 1000])) });
+    const res = await admin.fetch("/api/apps", { method: "POST", body: JSON.stringify({ vendor: "wechat", name: "policy cap", appId: "wx1234567890abcdef", secret: "s3cret-xxxx", baseUrl: "sandbox", policy }) });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ field: "policy", detail: "policy: must be at most 8 KiB of JSON" });
+    expect(((await (await admin.fetch("/api/apps")).json()).apps as { name: string }[]).map((a) => a.name)).not.toContain("policy cap");
+  });
+
   test("10: the SQLite file and its journal are readable by this user only, like secret.key", async () => {
     for (const f of ["tickethub.db", "tickethub.db-wal", "secret.key"]) {
       const mode = statSync(path.join(stack.dataDir, f)).mode & 0o777;

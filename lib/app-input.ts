@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { VENDORS, type VendorId } from "./credential-kinds";
 import { policyOverridesSchema } from "./policy-overrides";
+import { isPlainVendorPath, VENDOR_PATH_RULE } from "./vendor-path";
 
 /** The vendors' production API hosts; "sandbox" points an app at the built-in vendor sandbox. */
 export const LIVE_BASE_URLS: Partial<Record<VendorId, string>> = {
@@ -29,7 +30,10 @@ export const APP_ID_RULES: Record<VendorId, { pattern: RegExp; rule: string; exa
   yzb: { pattern: /^[0-9A-Za-z_-]{1,64}$/, rule: "1–64 letters, digits, _ or -", example: "yzbapp01" },
 };
 
-const policyJson = z.string().superRefine((text, ctx) => {
+/** Policy overrides are a few schedules, quotas and a URL: 8 KiB is generous, and it bounds the parse. */
+export const MAX_POLICY_CHARS = 8 * 1024;
+
+const policyJson = z.string().max(MAX_POLICY_CHARS, { error: `must be at most ${MAX_POLICY_CHARS / 1024} KiB of JSON` }).superRefine((text, ctx) => {
   if (!text.trim()) return;
   let parsed: unknown;
   try {
@@ -78,8 +82,10 @@ export const appInputSchema = z
       ctx.addIssue({ code: "custom", path: ["baseUrl"], message: `${v.vendor} publishes no API host: enter its https:// origin` });
     }
     if (v.tokenVariant === "stable_token" && v.vendor !== "wechat") ctx.addIssue({ code: "custom", path: ["tokenVariant"], message: "stable_token exists only for WeChat" });
-    if (v.tokenPath && (v.vendor !== "yzb" || !/^\/[A-Za-z0-9/_.-]{1,199}$/.test(v.tokenPath))) {
-      ctx.addIssue({ code: "custom", path: ["tokenPath"], message: v.vendor !== "yzb" ? "only yzb apps take a token path" : "must be a path such as /OAuth2/accessToken" });
+    // The path is joined to the app's base URL and the app secret is posted there: it must not be
+    // able to name another host ("//evil.example/x") or climb out of the vendor's API.
+    if (v.tokenPath && (v.vendor !== "yzb" || !isPlainVendorPath(v.tokenPath))) {
+      ctx.addIssue({ code: "custom", path: ["tokenPath"], message: v.vendor !== "yzb" ? "only yzb apps take a token path" : VENDOR_PATH_RULE });
     }
   });
 export type AppInput = z.input<typeof appInputSchema>;

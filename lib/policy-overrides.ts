@@ -26,11 +26,15 @@ export const policyOverridesSchema = z
     schedules: z.record(z.string(), scheduleOverride).optional(),
     /** Calls a day per endpoint path, e.g. {"/cgi-bin/ticket/getticket": 1000}. */
     quotas: z.record(z.string().startsWith("/"), z.number().int().min(1).max(10_000_000)).optional(),
-    /** Where this app's alerts are posted (besides TICKETHUB_ALERT_WEBHOOK_URL), e.g. "https://hooks.example.com/tickethub". */
+    /**
+     * Where this app's alerts are posted (besides TICKETHUB_ALERT_WEBHOOK_URL), e.g.
+     * "https://hooks.example.com/tickethub". Only the syntax here: the server also applies
+     * `webhookUrlProblem` (https, no private address), which needs its allowed-hosts setting.
+     */
     alertWebhookUrl: z
       .string()
       .max(2048, { error: "must be at most 2048 characters" })
-      .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), { message: "must be an http(s) URL" })
+      .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), { message: "must be an https:// URL" })
       .optional(),
   })
   .strict();

@@ -45,4 +45,18 @@ describe("parseConfig", () => {
     expect(parseConfig({ TICKETHUB_SECRET_KEY: "ab".repeat(32) }).secretKey?.length).toBe(32);
     expect(parseConfig({ TICKETHUB_SECRET_KEY: Buffer.alloc(32, 7).toString("base64") }).secretKey?.length).toBe(32);
   });
+
+  it("holds the alert webhook to the webhook rule: https, public, unless its host is allowed", () => {
+    expect(errorOf({ TICKETHUB_ALERT_WEBHOOK_URL: "http://127.0.0.1:4310/__sandbox/reset" })).toMatch(/TICKETHUB_ALERT_WEBHOOK_URL: must not point at a loopback.*TICKETHUB_ALLOWED_WEBHOOK_HOSTS/);
+    expect(errorOf({ TICKETHUB_ALERT_WEBHOOK_URL: "http://169.254.169.254/latest/meta-data" })).toMatch(/TICKETHUB_ALERT_WEBHOOK_URL:/);
+    expect(errorOf({ TICKETHUB_ALERT_WEBHOOK_URL: "http://hooks.example.com/x" })).toMatch(/TICKETHUB_ALERT_WEBHOOK_URL: must be https/);
+    expect(parseConfig({ TICKETHUB_ALERT_WEBHOOK_URL: "https://hooks.example.com/x" }).alerts.webhookUrl).toBe("https://hooks.example.com/x");
+    const allowed = parseConfig({ TICKETHUB_ALERT_WEBHOOK_URL: "http://127.0.0.1:4310/hook", TICKETHUB_ALLOWED_WEBHOOK_HOSTS: " 127.0.0.1:4310, bot.lan " });
+    expect(allowed.alerts.allowedWebhookHosts).toEqual(["127.0.0.1:4310", "bot.lan"]);
+  });
+
+  it("names TICKETHUB_ALLOWED_WEBHOOK_HOSTS when an entry is not a host or host:port", () => {
+    expect(errorOf({ TICKETHUB_ALLOWED_WEBHOOK_HOSTS: "http://bot.lan" })).toMatch(/TICKETHUB_ALLOWED_WEBHOOK_HOSTS: must be comma-separated hosts/);
+    expect(errorOf({ TICKETHUB_ALLOWED_WEBHOOK_HOSTS: "bot.lan:99999" })).toMatch(/TICKETHUB_ALLOWED_WEBHOOK_HOSTS:/);
+  });
 });

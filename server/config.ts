@@ -2,6 +2,7 @@ import "server-only";
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import { parseWebhookHost, webhookUrlProblem } from "../lib/webhook-url";
 import { parseTrustedProxies } from "./http/front-door";
 
 const onOff = z.enum(["on", "off"]);
@@ -71,6 +72,12 @@ const envSchema = z.object({
     .trim()
     .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), { message: "must be an http(s) URL" })
     .optional(),
+  /** Comma-separated hosts (host or host:port) alert webhooks may reach over http or on a private address. */
+  TICKETHUB_ALLOWED_WEBHOOK_HOSTS: z
+    .string()
+    .trim()
+    .refine((v) => v.split(",").every((h) => parseWebhookHost(h) !== null), { message: "must be comma-separated hosts or host:port pairs such as hooks.lan,10.0.0.5:8080" })
+    .optional(),
   TICKETHUB_ALERT_INTERVAL_MS: z.coerce.number({ error: "must be milliseconds (200-600000)" }).int().min(200, { error: "must be milliseconds (200-600000)" }).max(600_000, { error: "must be milliseconds (200-600000)" }).default(15_000),
   TICKETHUB_ALERT_FAILURES: z.coerce.number({ error: "must be a whole number (1-100)" }).int().min(1, { error: "must be a whole number (1-100)" }).max(100, { error: "must be a whole number (1-100)" }).default(3),
   TICKETHUB_ALERT_EXPIRY_MARGIN_SECONDS: z.coerce.number({ error: "must be seconds (10-86400)" }).int().min(10, { error: "must be seconds (10-86400)" }).max(86_400, { error: "must be seconds (10-86400)" }).default(300),
@@ -131,6 +138,9 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   if (!!e.TICKETHUB_ADMIN_USERNAME !== !!e.TICKETHUB_ADMIN_PASSWORD) {
     throw new ConfigError([`${e.TICKETHUB_ADMIN_USERNAME ? "TICKETHUB_ADMIN_PASSWORD" : "TICKETHUB_ADMIN_USERNAME"}: is required when the other is set (they create the first admin)`]);
   }
+  const allowedWebhookHosts = (e.TICKETHUB_ALLOWED_WEBHOOK_HOSTS ?? "").split(",").map((h) => h.trim()).filter(Boolean);
+  const webhookProblem = e.TICKETHUB_ALERT_WEBHOOK_URL ? webhookUrlProblem(e.TICKETHUB_ALERT_WEBHOOK_URL, allowedWebhookHosts) : null;
+  if (webhookProblem) throw new ConfigError([`TICKETHUB_ALERT_WEBHOOK_URL: ${webhookProblem}`]);
   const dataDir = path.resolve(e.TICKETHUB_DATA_DIR);
   const url = e.DATABASE_URL ?? `file:${path.join(dataDir, "tickethub.db")}`;
   const database = url.startsWith("file:")
@@ -158,6 +168,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     sessionHours: e.TICKETHUB_SESSION_HOURS,
     alerts: {
       webhookUrl: e.TICKETHUB_ALERT_WEBHOOK_URL ?? null,
+      /** Exempt from the https-only and public-address rules (tests, chat bots on the LAN). */
+      allowedWebhookHosts,
       intervalMs: e.TICKETHUB_ALERT_INTERVAL_MS,
       failures: e.TICKETHUB_ALERT_FAILURES,
       expiryMarginSeconds: e.TICKETHUB_ALERT_EXPIRY_MARGIN_SECONDS,

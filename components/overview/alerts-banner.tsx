@@ -17,7 +17,7 @@ export function AlertsBanner() {
           <li key={a.id}>
             <span className="font-medium">{KIND_LABELS[a.kind] ?? a.kind}:</span> {a.message}{" "}
             <span className="text-xs text-red-800 dark:text-red-300">
-              since {new Date(a.openedAt).toLocaleTimeString()} · {a.deliveryError ? `webhook failed: ${a.deliveryError}` : a.notified ? "webhook sent" : "no webhook configured"}
+              since {new Date(a.openedAt).toLocaleTimeString()} · {a.deliveryError ? `webhook ${a.deliveryError}` : a.notified ? "webhook sent" : "no webhook configured"}
             </span>
             {a.credentialId && (
               <a href={`/credentials/${a.credentialId}`} className="ml-2 text-xs underline">details</a>

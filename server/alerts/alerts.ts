@@ -5,6 +5,7 @@ import { getConfig } from "../config";
 import { getDb } from "../db";
 import { countAlertSent } from "../metrics/registry";
 import { listCredentials } from "../tickets/list-credentials";
+import { postWebhook } from "./post-webhook";
 
 export type AlertKind = "refresh-failing" | "expiring" | "quota";
 type Condition = { key: string; kind: AlertKind; subject: string; appRef: string; credentialId: string | null; message: string };
@@ -67,20 +68,19 @@ async function deliver(d: Delivery): Promise<{ sent: boolean; error: string | nu
     instance: getConfig().instanceId,
   });
   let lastError: string | null = null;
+  const { allowedWebhookHosts } = getConfig().alerts;
   for (const url of targets) {
     let ok = false;
     for (const wait of [0, 1_000, 3_000]) {
       if (wait) await new Promise((r) => setTimeout(r, wait));
-      try {
-        const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "user-agent": "TicketHub-Alerts" }, body, signal: AbortSignal.timeout(5_000), redirect: "error" });
-        if (res.ok) {
-          ok = true;
-          break;
-        }
-        lastError = `${new URL(url).origin} answered HTTP ${res.status}`;
-      } catch (err) {
-        lastError = `${new URL(url).origin}: ${(err as Error).message}`;
+      // Every role sees the error: a class of failure only, never the URL, a body or a socket error.
+      const res = await postWebhook(url, body, { allowedHosts: allowedWebhookHosts, timeoutMs: 5_000 });
+      if (res.ok) {
+        ok = true;
+        break;
       }
+      lastError = res.error;
+      if (!res.retry) break;
     }
     countAlertSent({ kind: d.alert.kind, status: d.status, outcome: ok ? "delivered" : "failed" });
     if (ok) sent = true;

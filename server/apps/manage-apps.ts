@@ -2,6 +2,9 @@ import "server-only";
 import { invalidateReadCache } from "../fast/cache-store";
 import { appInputSchema, LIVE_BASE_URLS, VENDOR_HOSTS, type AppView } from "@/lib/app-input";
 import { isVendor, VENDOR_LABELS, type VendorId } from "@/lib/credential-kinds";
+import { policyOverridesSchema } from "@/lib/policy-overrides";
+import type { Role } from "@/lib/roles";
+import { maskWebhookUrl, webhookUrlProblem } from "@/lib/webhook-url";
 import { now } from "../clock";
 import { getConfig } from "../config";
 import { encrypt } from "../crypto";
@@ -25,8 +28,26 @@ function baseUrlKind(vendor: string, baseUrl: string): AppView["baseUrlKind"] {
   return isVendor(vendor) && LIVE_BASE_URLS[vendor] === baseUrl ? "live" : "custom";
 }
 
-/** An app as the dashboard sees it: never its secret. */
-function view(a: Row): AppView {
+/**
+ * The stored policy JSON with its webhook URL cut to the origin: the path and query of a chat
+ * webhook are usually its bearer secret, and only admins (who edit them) need them.
+ */
+function policyFor(policy: string, role: Role): string {
+  if (policy === "{}") return "";
+  if (role === "admin") return policy;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(policy);
+  } catch {
+    return "";
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return "";
+  const obj = parsed as Record<string, unknown>;
+  return "alertWebhookUrl" in obj ? JSON.stringify({ ...obj, alertWebhookUrl: maskWebhookUrl(String(obj.alertWebhookUrl)) }) : policy;
+}
+
+/** An app as the dashboard sees it: never its secret; the webhook URL in full for admins only. */
+function view(a: Row, role: Role): AppView {
   return {
     id: a.id,
     vendor: a.vendor,
@@ -37,7 +58,7 @@ function view(a: Row): AppView {
     baseUrlKind: baseUrlKind(a.vendor, a.baseUrl),
     tokenVariant: a.tokenVariant,
     tokenPath: a.tokenPath,
-    policy: a.policy === "{}" ? "" : a.policy,
+    policy: policyFor(a.policy, role),
     enabled: a.enabled,
     demo: a.demo,
     credentials: a._count.credentials,
@@ -45,9 +66,9 @@ function view(a: Row): AppView {
   };
 }
 
-export async function listApps(): Promise<AppView[]> {
+export async function listApps({ role }: { role: Role }): Promise<AppView[]> {
   const rows = await getDb().vendorApp.findMany({ orderBy: [{ vendor: "asc" }, { name: "asc" }], include: { _count: { select: { credentials: true } } } });
-  return rows.map(view);
+  return rows.map((row) => view(row, role));
 }
 
 function parse(input: unknown) {
@@ -58,6 +79,11 @@ function parse(input: unknown) {
     const message = i.code === "unrecognized_keys" ? "unknown field (allowed: vendor, name, appId, secret, baseUrl, tokenVariant, tokenPath, policy)" : i.message;
     throw new AppInputError(400, field, message);
   }
+  // The schema (shared with the browser) checks the webhook URL's syntax; where it may point
+  // depends on this server's TICKETHUB_ALLOWED_WEBHOOK_HOSTS.
+  const hook = r.data.policy.trim() ? policyOverridesSchema.parse(JSON.parse(r.data.policy)).alertWebhookUrl : undefined;
+  const hookProblem = hook ? webhookUrlProblem(hook, getConfig().alerts.allowedWebhookHosts) : null;
+  if (hookProblem) throw new AppInputError(400, "policy", `alertWebhookUrl: ${hookProblem}`);
   return r.data;
 }
 
@@ -104,7 +130,7 @@ export async function createApp(input: unknown, actor: string): Promise<AppView>
   await ensureCredentialSlots(db, app.id, v.vendor);
   await db.auditEvent.create({ data: { actor, action: "app.create", target: app.id, outcome: "ok", detail: `${VENDOR_LABELS[v.vendor]} ${v.name} (${v.appId})` } });
   const row = await db.vendorApp.findUniqueOrThrow({ where: { id: app.id }, include: { _count: { select: { credentials: true } } } });
-  return view(row);
+  return view(row, "admin");
 }
 
 /**
@@ -142,7 +168,7 @@ export async function updateApp(id: string, input: unknown, actor: string): Prom
   await db.auditEvent.create({
     data: { actor, action: "app.update", target: id, outcome: "ok", detail: `${v.name}: ${changed.map((k) => (k === "secretEnc" ? "secret" : k)).join(", ") || "no change"}` },
   });
-  return view(await db.vendorApp.findUniqueOrThrow({ where: { id }, include: { _count: { select: { credentials: true } } } }));
+  return view(await db.vendorApp.findUniqueOrThrow({ where: { id }, include: { _count: { select: { credentials: true } } } }), "admin");
 }
 
 /** Disables (the scheduler and the proxy leave it alone; nothing is deleted) or enables an app. */
@@ -155,5 +181,5 @@ export async function setAppEnabled(id: string, enabled: boolean, actor: string)
     invalidateReadCache();
     await db.auditEvent.create({ data: { actor, action: enabled ? "app.enable" : "app.disable", target: id, outcome: "ok", detail: `${current.name} (${current.appId})` } });
   }
-  return view(await db.vendorApp.findUniqueOrThrow({ where: { id }, include: { _count: { select: { credentials: true } } } }));
+  return view(await db.vendorApp.findUniqueOrThrow({ where: { id }, include: { _count: { select: { credentials: true } } } }), "admin");
 }

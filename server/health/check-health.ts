@@ -18,7 +18,7 @@ export async function checkHealth(): Promise<Health> {
       .then(() => "ok")
       .catch((err: unknown) => `unreachable (${describeDatabase(config.database)}): ${reason(err)}`),
     config.sandbox.enabled
-      ? fetch(`${config.sandbox.url}/__sandbox/stats`, { signal: AbortSignal.timeout(2_000), cache: "no-store" })
+      ? fetch(`${config.sandbox.url}/__sandbox/stats`, { signal: AbortSignal.timeout(2_000), cache: "no-store", redirect: "error" })
           .then((r) => (r.ok ? "ok" : `unhealthy: HTTP ${r.status} from ${config.sandbox.url}`))
           .catch((err: unknown) => `unreachable at ${config.sandbox.url}: ${reason(err)} (is the sandbox running? npm run sandbox)`)
       : Promise.resolve(undefined),

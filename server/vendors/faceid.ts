@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { faceidUserId } from "@/lib/faceid-user-id";
-import { parseJson, upstream } from "./http";
+import { parseJson, upstream, vendorUrl } from "./http";
 import { lenientCode, lenientInt } from "./lenient";
 import { VendorError, type FailureClass, type Fetched, type VendorContext } from "./types";
 
@@ -63,8 +63,7 @@ async function call<S extends z.ZodType>(ctx: VendorContext, url: URL, endpoint:
 }
 
 export async function fetchFaceidAccessToken(ctx: VendorContext): Promise<Fetched> {
-  const url = new URL("/api/oauth2/access_token", ctx.baseUrl);
-  url.search = new URLSearchParams({ app_id: ctx.appId, secret: ctx.secret, grant_type: "client_credential", version: "1.0.0" }).toString();
+  const url = vendorUrl(ctx, "/api/oauth2/access_token", { app_id: ctx.appId, secret: ctx.secret, grant_type: "client_credential", version: "1.0.0" });
   const data = await call(ctx, url, "/api/oauth2/access_token", [ctx.secret], tokenBody);
   return { value: data.access_token, expiresIn: data.expire_in, vendorExpireTime: data.expire_time };
 }
@@ -74,10 +73,9 @@ export { faceidUserId };
 
 /** A SIGN ticket, or with `userId` a single-use NONCE ticket. */
 export async function fetchFaceidTicket(ctx: VendorContext, accessToken: string, opts: { type: "SIGN" } | { type: "NONCE"; userId: string }): Promise<Fetched> {
-  const url = new URL("/api/oauth2/api_ticket", ctx.baseUrl);
-  const params = new URLSearchParams({ app_id: ctx.appId, access_token: accessToken, type: opts.type, version: "1.0.0" });
-  if (opts.type === "NONCE") params.set("user_id", faceidUserId.parse(opts.userId));
-  url.search = params.toString();
+  const query: Record<string, string> = { app_id: ctx.appId, access_token: accessToken, type: opts.type, version: "1.0.0" };
+  if (opts.type === "NONCE") query.user_id = faceidUserId.parse(opts.userId);
+  const url = vendorUrl(ctx, "/api/oauth2/api_ticket", query);
   const data = await call(ctx, url, "/api/oauth2/api_ticket", [ctx.secret, accessToken], ticketBody);
   const t = data.tickets[0]!;
   if (t.expire_in <= 0) throw new VendorError("bad-response", "FaceID answered with a non-positive expire_in");

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { parseJson, upstream } from "./http";
+import { parseJson, upstream, vendorUrl } from "./http";
 import { lenientCode, lenientInt } from "./lenient";
 import { VendorError, type FailureClass, type Fetched, type VendorContext } from "./types";
 
@@ -51,7 +51,7 @@ export async function fetchFeishuTenantToken(ctx: VendorContext): Promise<Fetche
   const endpoint = "/open-apis/auth/v3/tenant_access_token/internal";
   const data = await call(
     ctx,
-    { endpoint, url: new URL(endpoint, ctx.baseUrl), body: { app_id: ctx.appId, app_secret: ctx.secret }, secrets: [ctx.secret] },
+    { endpoint, url: vendorUrl(ctx, endpoint), body: { app_id: ctx.appId, app_secret: ctx.secret }, secrets: [ctx.secret] },
     tokenBody,
   );
   return { value: data.tenant_access_token, expiresIn: data.expire };
@@ -63,7 +63,7 @@ export async function fetchFeishuJsapiTicket(ctx: VendorContext, tenantToken: st
     ctx,
     {
       endpoint,
-      url: new URL(endpoint, ctx.baseUrl),
+      url: vendorUrl(ctx, endpoint),
       body: {},
       headers: { authorization: `Bearer ${tenantToken}` },
       secrets: [ctx.secret, tenantToken],

@@ -1,4 +1,5 @@
 import "server-only";
+import { isPlainVendorPath } from "@/lib/vendor-path";
 import { now } from "../clock";
 import { VendorError, type CallRecord, type FailureClass, type VendorContext } from "./types";
 
@@ -18,11 +19,35 @@ export function redact(body: string, secrets: string[] = []): string {
   return text.length > 4000 ? `${text.slice(0, 4000)}…` : text;
 }
 
+/** The origin of an app's base URL; anything but an http(s) URL is a configuration error. */
+function baseOrigin(baseUrl: string): string {
+  const u = URL.canParse(baseUrl) ? new URL(baseUrl) : null;
+  if (!u || (u.protocol !== "https:" && u.protocol !== "http:")) throw new VendorError("bad-config", "the app's base URL is not an http(s) URL");
+  return u.origin;
+}
+
+/**
+ * The one place a vendor URL is built: the app's origin plus a plain path (and a query). Every
+ * vendor module calls this, never `new URL(path, base)`: a path such as "//evil.example/x" would
+ * resolve to another host and the app secret would be posted there. Refused before any request.
+ */
+export function vendorUrl(ctx: Pick<VendorContext, "baseUrl">, path: string, query?: Record<string, string>): URL {
+  const origin = baseOrigin(ctx.baseUrl);
+  if (!isPlainVendorPath(path)) throw new VendorError("bad-config", `refused to call ${JSON.stringify(path.slice(0, 200))}: not a plain path on the app's host`);
+  const url = new URL(path, origin);
+  // Belt and braces: whatever the rule above misses, the request still goes to the app's origin.
+  if (url.origin !== origin || url.pathname !== path) throw new VendorError("bad-config", `refused to call ${JSON.stringify(path.slice(0, 200))}: it leaves ${origin}`);
+  if (query) url.search = new URLSearchParams(query).toString();
+  return url;
+}
+
 export type UpstreamResponse = { status: number; contentType: string; text: string; headers: Headers };
 
 /**
  * One HTTP call to a vendor with a timeout. Transport failures and 5xx become `network`;
- * the caller parses the body and finishes the record through `finish`.
+ * the caller parses the body and finishes the record through `finish`. A URL off the app's origin
+ * is refused (recorded as `bad-config`, nothing sent), and a redirect is a failure, not followed:
+ * following it would re-send the body, secrets included, to wherever the Location points.
  */
 export async function upstream(
   ctx: VendorContext,
@@ -45,6 +70,14 @@ export async function upstream(
     return new VendorError(failure, message, { httpStatus: partial.httpStatus ?? undefined });
   };
 
+  let origin: string;
+  try {
+    origin = baseOrigin(ctx.baseUrl);
+  } catch (err) {
+    throw await fail("bad-config", (err as Error).message, {});
+  }
+  if (req.url.origin !== origin) throw await fail("bad-config", `refused to call ${req.url.origin}: not the app's base URL ${origin}`, {});
+
   let response: Response;
   let text: string;
   try {
@@ -57,10 +90,13 @@ export async function upstream(
       body: req.body !== undefined ? JSON.stringify(req.body) : undefined,
       signal: AbortSignal.timeout(ctx.timeoutMs),
       cache: "no-store",
+      redirect: "error",
     });
     text = await response.text();
   } catch (err) {
     const e = err as Error & { cause?: { code?: string; message?: string } };
+    // fetch reports `redirect: "error"` as a network error whose cause says so.
+    if (e.cause?.message === "unexpected redirect") throw await fail("bad-response", `${req.url.origin} answered with a redirect: not followed`, {});
     const message =
       e.name === "TimeoutError" || e.name === "AbortError"
         ? `no answer within ${ctx.timeoutMs} ms`

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { parseJson, upstream } from "./http";
+import { parseJson, upstream, vendorUrl } from "./http";
 import { lenientCode, lenientInt } from "./lenient";
 import { VendorError, type FailureClass, type Fetched, type VendorContext } from "./types";
 
@@ -70,12 +70,9 @@ async function call(
 /** Fetches an access token through the app's chosen endpoint ("token" or "stable_token"). */
 export async function fetchWechatAccessToken(ctx: VendorContext, opts: { forceRefresh?: boolean } = {}): Promise<Fetched> {
   const stable = ctx.tokenVariant === "stable_token";
-  const url = new URL(stable ? "/cgi-bin/stable_token" : "/cgi-bin/token", ctx.baseUrl);
-  if (!stable) {
-    url.searchParams.set("grant_type", "client_credential");
-    url.searchParams.set("appid", ctx.appId);
-    url.searchParams.set("secret", ctx.secret);
-  }
+  const url = stable
+    ? vendorUrl(ctx, "/cgi-bin/stable_token")
+    : vendorUrl(ctx, "/cgi-bin/token", { grant_type: "client_credential", appid: ctx.appId, secret: ctx.secret });
   const data = (await call(
     ctx,
     {
@@ -99,9 +96,7 @@ export async function fetchWechatTicket(
   accessToken: string,
   type: "jsapi" | "wx_card",
 ): Promise<Fetched> {
-  const url = new URL("/cgi-bin/ticket/getticket", ctx.baseUrl);
-  url.searchParams.set("access_token", accessToken);
-  url.searchParams.set("type", type);
+  const url = vendorUrl(ctx, "/cgi-bin/ticket/getticket", { access_token: accessToken, type });
   const data = (await call(
     ctx,
     { endpoint: "/cgi-bin/ticket/getticket", method: "GET", url, secrets: [ctx.secret, accessToken] },

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { parseJson, upstream } from "./http";
+import { parseJson, upstream, vendorUrl } from "./http";
 import { lenientCode, lenientInt } from "./lenient";
 import { VendorError, type FailureClass, type Fetched, type VendorContext } from "./types";
 
@@ -36,7 +36,7 @@ async function call(
   secrets: string[],
   kind: "token" | "ticket" | "other",
 ): Promise<Envelope & { httpStatus: number }> {
-  const { res, finish } = await upstream(ctx, { endpoint, method: "POST", url: new URL(endpoint, ctx.baseUrl), body, secrets });
+  const { res, finish } = await upstream(ctx, { endpoint, method: "POST", url: vendorUrl(ctx, endpoint), body, secrets });
   const head = envelope.safeParse(parseJson(res.text));
   if (!head.success) {
     const why = parseJson(res.text) === undefined ? `not JSON (content-type ${res.contentType || "none"})` : "missing status";

@@ -3,9 +3,9 @@ import { AppInputError, createApp, listApps } from "@/server/apps/manage-apps";
 import { json, problem } from "@/server/http/problem";
 import { readJson } from "@/server/http/body";
 
-/** GET /api/apps: every app, never a secret. */
+/** GET /api/apps: every app, never a secret; the alert webhook URL masked for non-admins. */
 export const GET = guarded("viewer", "GET /api/apps", async (_req: Request, _ctx: unknown, user) => {
-  return json({ apps: await listApps() });
+  return json({ apps: await listApps({ role: user.role }) });
 });
 
 /** POST /api/apps {vendor, name, appId, secret, baseUrl, tokenVariant?, tokenPath?, policy?} → 201. */
