@@ -1,5 +1,6 @@
 import "server-only";
 import { getConfig } from "../config";
+import { getDb } from "../db";
 import { listCredentials } from "../tickets/list-credentials";
 import { LATENCY_BUCKETS_SECONDS, snapshotRegistry } from "./registry";
 
@@ -20,13 +21,31 @@ class Out {
   }
 }
 
+/** What a reader may see: every app (a signed-in dashboard user), or the apps an API key is scoped to. */
+export type MetricsScope = { apps: "all" } | { apps: ReadonlySet<string> };
+
+const ALERT_KINDS = ["refresh-failing", "expiring", "quota"] as const;
+
 /**
- * /api/metrics in the Prometheus text format (0.0.4): the state of every credential (from the
- * database, the same for every instance) and this instance's counters (refreshes, upstream calls,
- * latency, lease takeovers, alert notifications).
+ * /api/metrics in the Prometheus text format (0.0.4): the state of every credential in scope (from
+ * the database, the same for every instance), open alerts of those apps, and this instance's
+ * counters (refreshes, upstream calls, latency, lease takeovers, alert notifications).
+ *
+ * A key scoped to some apps must not learn about the others (their app ids, expiries, quotas,
+ * alerts), so per-app series are filtered to its apps and per-vendor counters to its apps' vendors;
+ * counters that cannot be attributed to an app (alert notifications) are left out for it.
  */
-export async function renderMetrics(extraGauges: { name: string; help: string; samples: { labels: Record<string, string>; value: number }[] }[] = []): Promise<string> {
-  const creds = await listCredentials();
+export async function renderMetrics(scope: MetricsScope): Promise<string> {
+  const all = scope.apps === "all";
+  const inScope = (appRef: string | null) => scope.apps === "all" || (appRef !== null && scope.apps.has(appRef));
+  const creds = (await listCredentials()).filter((c) => inScope(c.appRef));
+  const vendors = new Set(creds.map((c) => c.vendor));
+  const vendorInScope = (labels: Record<string, string>) => all || vendors.has(labels.vendor ?? "");
+  const open = await getDb().alert.groupBy({
+    by: ["kind"],
+    where: { openKey: { not: null }, ...(scope.apps === "all" ? {} : { appRef: { in: [...scope.apps] } }) },
+    _count: { _all: true },
+  });
   const o = new Out();
   const id = (c: (typeof creds)[number]) => ({ vendor: c.vendor, app_id: c.appId, kind: c.kind });
 
@@ -50,11 +69,11 @@ export async function renderMetrics(extraGauges: { name: string; help: string; s
 
   const r = snapshotRegistry();
   o.family("tickethub_refreshes_total", "counter", "Refreshes this instance made, by outcome and failure class.");
-  for (const e of r.refreshes) o.sample("tickethub_refreshes_total", e.labels, e.value);
+  for (const e of r.refreshes.filter((x) => vendorInScope(x.labels))) o.sample("tickethub_refreshes_total", e.labels, e.value);
   o.family("tickethub_upstream_calls_total", "counter", "Vendor calls this instance made, by endpoint and outcome (ok or the failure class).");
-  for (const e of r.upstreamCalls) o.sample("tickethub_upstream_calls_total", e.labels, e.value);
+  for (const e of r.upstreamCalls.filter((x) => vendorInScope(x.labels))) o.sample("tickethub_upstream_calls_total", e.labels, e.value);
   o.family("tickethub_upstream_latency_seconds", "histogram", "Latency of vendor calls made by this instance.");
-  for (const h of r.upstreamLatency) {
+  for (const h of r.upstreamLatency.filter((x) => vendorInScope(x.labels))) {
     LATENCY_BUCKETS_SECONDS.forEach((b, i) => o.sample("tickethub_upstream_latency_seconds_bucket", { ...h.labels, le: String(b) }, h.buckets[i]!));
     o.sample("tickethub_upstream_latency_seconds_bucket", { ...h.labels, le: "+Inf" }, h.count);
     o.sample("tickethub_upstream_latency_seconds_sum", h.labels, h.sum);
@@ -63,11 +82,9 @@ export async function renderMetrics(extraGauges: { name: string; help: string; s
   o.family("tickethub_lease_takeovers_total", "counter", "Refresh leases this instance took over from an instance that died holding them.");
   o.sample("tickethub_lease_takeovers_total", {}, r.leaseTakeovers[0]?.value ?? 0);
   o.family("tickethub_alert_notifications_total", "counter", "Alert webhooks this instance sent, by kind, status (firing, resolved) and outcome.");
-  for (const e of r.alertsSent) o.sample("tickethub_alert_notifications_total", e.labels, e.value);
-  for (const g of extraGauges) {
-    o.family(g.name, "gauge", g.help);
-    for (const s of g.samples) o.sample(g.name, s.labels, s.value);
-  }
+  if (all) for (const e of r.alertsSent) o.sample("tickethub_alert_notifications_total", e.labels, e.value);
+  o.family("tickethub_alerts_open", "gauge", "Open alert incidents by kind.");
+  for (const kind of ALERT_KINDS) o.sample("tickethub_alerts_open", { kind }, open.find((x) => x.kind === kind)?._count._all ?? 0);
   const mem = process.memoryUsage();
   o.family("process_resident_memory_bytes", "gauge", "Resident memory of this instance's process.");
   o.sample("process_resident_memory_bytes", {}, mem.rss);
