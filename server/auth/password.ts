@@ -40,6 +40,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
 /** A hash to compare against when the user does not exist, so timing does not reveal usernames. */
 let dummy: Promise<string> | undefined;
 export function dummyHash(): Promise<string> {
-  dummy ??= hashPassword(randomBytes(16).toString("hex"));
+  // Not cached when refused by a full gate: a rejected promise kept here would fail every later sign-in.
+  dummy ??= hashPassword(randomBytes(16).toString("hex")).catch((err: unknown) => {
+    dummy = undefined;
+    throw err;
+  });
   return dummy;
 }

@@ -55,6 +55,10 @@ describe("renderMetrics", () => {
     expect(sample(text, "tickethub_alerts_open", 'kind="expiring"')).toMatch(/ 1$/);
     expect(sample(text, "tickethub_alerts_open", 'kind="quota"')).toMatch(/ 0$/);
     expect(text).not.toMatch(/^tickethub_alert_notifications_total\{/m);
+    // This instance's counters keep their totals; other vendors are folded into "other".
+    expect(text).toMatch(/^tickethub_refreshes_total\{vendor="wechat",kind="jsapi_ticket",outcome="success",class="ok"\} \d+$/m);
+    expect(text).toMatch(/^tickethub_refreshes_total\{vendor="other",kind="other",outcome="success",class="ok"\} \d+$/m);
+    expect(text).toMatch(/^tickethub_upstream_latency_seconds_count\{vendor="other",endpoint="other"\} \d+$/m);
     // Process-wide series stay.
     expect(text).toMatch(/^process_resident_memory_bytes \d+$/m);
     expect(text).toMatch(/^tickethub_lease_takeovers_total /m);
@@ -63,7 +67,7 @@ describe("renderMetrics", () => {
   it("shows a key with no apps in scope no app at all", async () => {
     const text = await renderMetrics({ apps: new Set() });
     for (const a of APPS) expect(text).not.toContain(a.appId);
-    expect(text).not.toMatch(/vendor="/);
+    expect(text).not.toMatch(/vendor="(wechat|feishu)"/);
   });
 
   it("shows a signed-in dashboard user everything", async () => {
