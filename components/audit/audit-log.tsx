@@ -14,6 +14,7 @@ const ACTION_LABELS: Record<string, string> = {
   "app.enable": "App enabled",
   "app.disable": "App disabled",
   "user.signin": "Sign-in",
+  "user.signin.attack": "Sign-in attack on a username",
   "user.signout": "Sign-out",
   "user.created": "User created",
   "user.changed": "User changed",

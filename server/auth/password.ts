@@ -1,8 +1,20 @@
 import "server-only";
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import { HashGate } from "./hash-gate";
+
+/**
+ * Every scrypt call in the process goes through one gate: 2 at a time (half of libuv's pool, so
+ * file and DNS work keep the rest), up to 16 waiting (~0.8 s of work at ~100 ms each), and a
+ * HashingBusyError beyond that. Kept on globalThis so every copy of this module shares it.
+ */
+const g = globalThis as unknown as { tickethubHashGate?: HashGate };
+export function hashGate(): HashGate {
+  g.tickethubHashGate ??= new HashGate(2, 16, 1);
+  return g.tickethubHashGate;
+}
 
 const scrypt = (password: string, salt: Buffer, keylen: number, opts: ScryptOptions) =>
-  new Promise<Buffer>((resolve, reject) => scryptCb(password, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key))));
+  hashGate().run(() => new Promise<Buffer>((resolve, reject) => scryptCb(password, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key)))));
 
 /** scrypt with N = 2^15, r = 8: 32 MiB of memory per hash, about 100 ms on this class of machine. */
 const PARAMS = { N: 1 << 15, r: 8, p: 1 };
@@ -28,6 +40,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
 /** A hash to compare against when the user does not exist, so timing does not reveal usernames. */
 let dummy: Promise<string> | undefined;
 export function dummyHash(): Promise<string> {
-  dummy ??= hashPassword(randomBytes(16).toString("hex"));
+  // Not cached when refused by a full gate: a rejected promise kept here would fail every later sign-in.
+  dummy ??= hashPassword(randomBytes(16).toString("hex")).catch((err: unknown) => {
+    dummy = undefined;
+    throw err;
+  });
   return dummy;
 }

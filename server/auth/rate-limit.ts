@@ -46,12 +46,8 @@ export class RateLimiter {
   }
 }
 
-/** The limits Ticket Hub applies; each answer over the limit is a 429 with Retry-After. */
+/** The limits Ticket Hub applies; each answer over the limit is a 429 with Retry-After (sign-ins: sign-in-limiter.ts). */
 export const limits = {
-  /** Failed sign-ins per username and client address. */
-  signIn: new RateLimiter(5, 15 * 60_000),
-  /** Failed sign-ins per username from anywhere (X-Forwarded-For can be forged when nothing in front sets it). */
-  signInAnywhere: new RateLimiter(30, 15 * 60_000),
   /** Manual refreshes per user. */
   refresh: new RateLimiter(30, 60_000),
   /** NONCE tickets issued per user. */

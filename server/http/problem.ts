@@ -60,3 +60,8 @@ export function invalidInput(
     : (issue?.message ?? "is invalid");
   return problem(400, what === "query" ? "Invalid query" : "Invalid body", `${field}: ${rule}`, { field });
 }
+
+/** A 503 when too many password hashes are already running or queued (see server/auth/hash-gate.ts). */
+export function hashingBusy(retryAfterSeconds: number): Response {
+  return problem(503, "Busy checking passwords", `password: too many passwords are being checked at once; try again in ${retryAfterSeconds} s`, { field: "password" }, { "retry-after": String(retryAfterSeconds) });
+}

@@ -1,5 +1,6 @@
 import "server-only";
 import { getConfig } from "../config";
+import { getDb } from "../db";
 import { listCredentials } from "../tickets/list-credentials";
 import { LATENCY_BUCKETS_SECONDS, snapshotRegistry } from "./registry";
 
@@ -20,13 +21,70 @@ class Out {
   }
 }
 
+type Snapshot = ReturnType<typeof snapshotRegistry>;
+type Sample = Snapshot["refreshes"][number];
+type Hist = Snapshot["upstreamLatency"][number];
+
+/** Counters of vendors outside `vendors` merged into one series per remaining label (null: keep all). */
+function foldOutOfScope(r: Snapshot, vendors: ReadonlySet<string> | null): Snapshot {
+  if (!vendors) return r;
+  // Kinds and endpoints name their vendor (sign_ticket, /open-apis/…), so they are folded too.
+  const mask = (labels: Record<string, string>) =>
+    vendors.has(labels.vendor ?? "") ? labels : Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, k === "vendor" || k === "kind" || k === "endpoint" ? "other" : v]));
+  const counters = (list: Sample[]) => {
+    const out = new Map<string, Sample>();
+    for (const e of list) {
+      const labels = mask(e.labels);
+      const k = JSON.stringify(labels);
+      const have = out.get(k);
+      if (have) have.value += e.value;
+      else out.set(k, { labels, value: e.value });
+    }
+    return [...out.values()];
+  };
+  const histograms = (list: Hist[]) => {
+    const out = new Map<string, Hist>();
+    for (const h of list) {
+      const labels = mask(h.labels);
+      const k = JSON.stringify(labels);
+      const have = out.get(k);
+      if (!have) out.set(k, { labels, buckets: [...h.buckets], sum: h.sum, count: h.count });
+      else {
+        h.buckets.forEach((b, i) => (have.buckets[i]! += b));
+        have.sum += h.sum;
+        have.count += h.count;
+      }
+    }
+    return [...out.values()];
+  };
+  return { ...r, refreshes: counters(r.refreshes), upstreamCalls: counters(r.upstreamCalls), upstreamLatency: histograms(r.upstreamLatency), alertsSent: [] };
+}
+
+/** What a reader may see: every app (a signed-in dashboard user), or the apps an API key is scoped to. */
+export type MetricsScope = { apps: "all" } | { apps: ReadonlySet<string> };
+
+const ALERT_KINDS = ["refresh-failing", "expiring", "quota"] as const;
+
 /**
- * /api/metrics in the Prometheus text format (0.0.4): the state of every credential (from the
- * database, the same for every instance) and this instance's counters (refreshes, upstream calls,
- * latency, lease takeovers, alert notifications).
+ * /api/metrics in the Prometheus text format (0.0.4): the state of every credential in scope (from
+ * the database, the same for every instance), open alerts of those apps, and this instance's
+ * counters (refreshes, upstream calls, latency, lease takeovers, alert notifications).
+ *
+ * A key scoped to some apps must not learn about the others (their app ids, expiries, quotas,
+ * alerts), so per-app series are filtered to its apps; this instance's per-vendor counters keep the
+ * key's vendors and fold every other vendor into `vendor="other"` (totals stay right, names do not
+ * leak); alert notifications, which count every app's alerts, are left out for it.
  */
-export async function renderMetrics(extraGauges: { name: string; help: string; samples: { labels: Record<string, string>; value: number }[] }[] = []): Promise<string> {
-  const creds = await listCredentials();
+export async function renderMetrics(scope: MetricsScope): Promise<string> {
+  const all = scope.apps === "all";
+  const inScope = (appRef: string | null) => scope.apps === "all" || (appRef !== null && scope.apps.has(appRef));
+  const creds = (await listCredentials()).filter((c) => inScope(c.appRef));
+  const vendors = new Set(creds.map((c) => c.vendor));
+  const open = await getDb().alert.groupBy({
+    by: ["kind"],
+    where: { openKey: { not: null }, ...(scope.apps === "all" ? {} : { appRef: { in: [...scope.apps] } }) },
+    _count: { _all: true },
+  });
   const o = new Out();
   const id = (c: (typeof creds)[number]) => ({ vendor: c.vendor, app_id: c.appId, kind: c.kind });
 
@@ -48,7 +106,7 @@ export async function renderMetrics(extraGauges: { name: string; help: string; s
   o.family("tickethub_quota_limit", "gauge", "The daily limit per app and endpoint, where the vendor publishes one or the app configures one.");
   for (const q of quotas.values()) if (q.limit !== null) o.sample("tickethub_quota_limit", q.labels, q.limit);
 
-  const r = snapshotRegistry();
+  const r = foldOutOfScope(snapshotRegistry(), all ? null : vendors);
   o.family("tickethub_refreshes_total", "counter", "Refreshes this instance made, by outcome and failure class.");
   for (const e of r.refreshes) o.sample("tickethub_refreshes_total", e.labels, e.value);
   o.family("tickethub_upstream_calls_total", "counter", "Vendor calls this instance made, by endpoint and outcome (ok or the failure class).");
@@ -64,10 +122,8 @@ export async function renderMetrics(extraGauges: { name: string; help: string; s
   o.sample("tickethub_lease_takeovers_total", {}, r.leaseTakeovers[0]?.value ?? 0);
   o.family("tickethub_alert_notifications_total", "counter", "Alert webhooks this instance sent, by kind, status (firing, resolved) and outcome.");
   for (const e of r.alertsSent) o.sample("tickethub_alert_notifications_total", e.labels, e.value);
-  for (const g of extraGauges) {
-    o.family(g.name, "gauge", g.help);
-    for (const s of g.samples) o.sample(g.name, s.labels, s.value);
-  }
+  o.family("tickethub_alerts_open", "gauge", "Open alert incidents by kind.");
+  for (const kind of ALERT_KINDS) o.sample("tickethub_alerts_open", { kind }, open.find((x) => x.kind === kind)?._count._all ?? 0);
   const mem = process.memoryUsage();
   o.family("process_resident_memory_bytes", "gauge", "Resident memory of this instance's process.");
   o.sample("process_resident_memory_bytes", {}, mem.rss);

@@ -1,7 +1,8 @@
 import { newUserSchema } from "@/lib/user-input";
 import { guarded } from "@/server/auth/guard";
+import { HashingBusyError } from "@/server/auth/hash-gate";
 import { createUser, listUsers, UserInputError } from "@/server/auth/manage-users";
-import { invalidInput, json, problem } from "@/server/http/problem";
+import { hashingBusy, invalidInput, json, problem } from "@/server/http/problem";
 import { readJson } from "@/server/http/body";
 
 /** GET /api/users (admin). */
@@ -16,6 +17,7 @@ export const POST = guarded("admin", "POST /api/users", async (req: Request, _ct
     return json({ user: await createUser(input.data, user.username) }, { status: 201 });
   } catch (err) {
     if (err instanceof UserInputError) return problem(err.status, "Invalid user", `${err.field}: ${err.message}`, { field: err.field });
+    if (err instanceof HashingBusyError) return hashingBusy(err.retryAfterSeconds);
     throw err;
   }
 });

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { userChangeSchema } from "@/lib/user-input";
 import { guarded } from "@/server/auth/guard";
+import { HashingBusyError } from "@/server/auth/hash-gate";
 import { changeUser, UserInputError } from "@/server/auth/manage-users";
-import { invalidInput, json, problem } from "@/server/http/problem";
+import { hashingBusy, invalidInput, json, problem } from "@/server/http/problem";
 import { readJson } from "@/server/http/body";
 
 const paramsSchema = z.object({ id: z.string().regex(/^[a-z0-9]{1,64}$/i) }).strict();
@@ -20,6 +21,7 @@ export const PATCH = guarded("admin", "PATCH /api/users/:id", async (req: Reques
     return json({ user: changed });
   } catch (err) {
     if (err instanceof UserInputError) return problem(err.status, "Invalid change", `${err.field}: ${err.message}`, { field: err.field });
+    if (err instanceof HashingBusyError) return hashingBusy(err.retryAfterSeconds);
     throw err;
   }
 });

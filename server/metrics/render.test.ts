@@ -1,0 +1,80 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { CredentialView } from "@/lib/credential-view";
+
+// Two apps of two vendors, each with a credential, a quota, an open alert and some traffic.
+const APPS = [
+  { appRef: "app-wechat", vendor: "wechat", appId: "wx000000000000demo" },
+  { appRef: "app-feishu", vendor: "feishu", appId: "cli_demo000000000000" },
+];
+const creds = APPS.map(
+  (a) =>
+    ({
+      ...a,
+      id: `cred-${a.vendor}`,
+      kind: "jsapi_ticket",
+      status: "active",
+      generation: 4,
+      consecutiveFailures: 0,
+      nextRefreshAt: "2030-01-01T00:00:00.000Z",
+      current: { expiresAt: "2030-01-01T01:00:00.000Z" },
+      quota: { endpoint: `${a.vendor} token`, used: 7, limit: 2000 },
+    }) as unknown as CredentialView,
+);
+const alerts = [
+  { kind: "expiring", appRef: "app-wechat" },
+  { kind: "quota", appRef: "app-feishu" },
+  { kind: "quota", appRef: "app-feishu" },
+];
+const groupBy = vi.fn(async (args: { where: { appRef?: { in: string[] } } }) => {
+  const rows = alerts.filter((a) => !args.where.appRef || args.where.appRef.in.includes(a.appRef));
+  return [...new Set(rows.map((r) => r.kind))].map((kind) => ({ kind, _count: { _all: rows.filter((r) => r.kind === kind).length } }));
+});
+vi.mock("../tickets/list-credentials", () => ({ listCredentials: async () => creds }));
+vi.mock("../db", () => ({ getDb: () => ({ alert: { groupBy } }) }));
+vi.mock("../config", () => ({ getConfig: () => ({ instanceId: "test-1" }) }));
+
+const { renderMetrics } = await import("./render");
+const { countRefresh, countUpstreamCall, countAlertSent } = await import("./registry");
+
+const sample = (text: string, name: string, labels: string) => text.split("\n").find((l) => l.startsWith(`${name}{${labels}}`));
+
+describe("renderMetrics", () => {
+  beforeEach(() => {
+    for (const vendor of ["wechat", "feishu"]) {
+      countRefresh({ vendor, kind: "jsapi_ticket", outcome: "success", class: "ok" });
+      countUpstreamCall({ vendor, endpoint: `${vendor} token`, status: "ok" }, 0.02);
+    }
+    countAlertSent({ kind: "quota", status: "firing", outcome: "ok" });
+  });
+
+  it("shows a key scoped to one app nothing of the other app: no app id, quota, alert or vendor counter", async () => {
+    const text = await renderMetrics({ apps: new Set(["app-wechat"]) });
+    expect(text).toContain('app_id="wx000000000000demo"');
+    expect(text).not.toContain("cli_demo000000000000");
+    expect(text).not.toContain("feishu");
+    expect(sample(text, "tickethub_alerts_open", 'kind="expiring"')).toMatch(/ 1$/);
+    expect(sample(text, "tickethub_alerts_open", 'kind="quota"')).toMatch(/ 0$/);
+    expect(text).not.toMatch(/^tickethub_alert_notifications_total\{/m);
+    // This instance's counters keep their totals; other vendors are folded into "other".
+    expect(text).toMatch(/^tickethub_refreshes_total\{vendor="wechat",kind="jsapi_ticket",outcome="success",class="ok"\} \d+$/m);
+    expect(text).toMatch(/^tickethub_refreshes_total\{vendor="other",kind="other",outcome="success",class="ok"\} \d+$/m);
+    expect(text).toMatch(/^tickethub_upstream_latency_seconds_count\{vendor="other",endpoint="other"\} \d+$/m);
+    // Process-wide series stay.
+    expect(text).toMatch(/^process_resident_memory_bytes \d+$/m);
+    expect(text).toMatch(/^tickethub_lease_takeovers_total /m);
+  });
+
+  it("shows a key with no apps in scope no app at all", async () => {
+    const text = await renderMetrics({ apps: new Set() });
+    for (const a of APPS) expect(text).not.toContain(a.appId);
+    expect(text).not.toMatch(/vendor="(wechat|feishu)"/);
+  });
+
+  it("shows a signed-in dashboard user everything", async () => {
+    const text = await renderMetrics({ apps: "all" });
+    for (const a of APPS) expect(text).toContain(`app_id="${a.appId}"`);
+    expect(sample(text, "tickethub_alerts_open", 'kind="quota"')).toMatch(/ 2$/);
+    expect(text).toMatch(/^tickethub_alert_notifications_total\{/m);
+    expect(text).toMatch(/^tickethub_refreshes_total\{vendor="feishu"/m);
+  });
+});
