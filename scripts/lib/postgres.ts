@@ -36,7 +36,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export type PgCluster = { url: (db?: string) => string; createDatabase: (name: string) => Promise<string>; stop: () => void };
+export type PgCluster = {
+  url: (db?: string) => string;
+  createDatabase: (name: string) => Promise<string>;
+  /** Stops the server but keeps its data (an outage); `resume` starts it again on the same port. */
+  pause: () => void;
+  resume: () => void;
+  stop: () => void;
+};
 
 export async function startPostgres(): Promise<PgCluster> {
   const bin = findPgBin();
@@ -54,10 +61,12 @@ export async function startPostgres(): Promise<PgCluster> {
     if (res.status !== 0) throw new Error(`${cmd} failed: ${res.stderr || res.stdout || res.error?.message}`);
   };
   run("initdb", ["-D", dataDir, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"]);
-  run("pg_ctl", [
-    "-D", dataDir, "-l", path.join(dir, "server.log"), "-w", "-t", "30",
-    "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, "start",
-  ]);
+  const start = () =>
+    run("pg_ctl", [
+      "-D", dataDir, "-l", path.join(dir, "server.log"), "-w", "-t", "30",
+      "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, "start",
+    ]);
+  start();
   const url = (db = "postgres") => `postgresql://postgres@127.0.0.1:${port}/${db}`;
   return {
     url,
@@ -68,6 +77,10 @@ export async function startPostgres(): Promise<PgCluster> {
       await client.end();
       return url(name);
     },
+    pause() {
+      run("pg_ctl", ["-D", dataDir, "-m", "immediate", "-w", "stop"]);
+    },
+    resume: start,
     stop() {
       try {
         run("pg_ctl", ["-D", dataDir, "-m", "immediate", "-w", "stop"]);
