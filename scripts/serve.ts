@@ -6,6 +6,7 @@ import path from "node:path";
 import nextImport from "next";
 import { tryFastPath, tryProxy } from "../server/fast/fast-path";
 import { startReadCache } from "../server/fast/read-cache";
+import { startClockSync } from "../server/clock-sync";
 import { getConfig } from "../server/config";
 import { admitRequest } from "../server/http/front-door";
 import { problemBody, withProblemFor405 } from "../server/http/node-answers";
@@ -19,6 +20,8 @@ const next = ((nextImport as unknown as { default?: typeof nextImport }).default
 const app = next({ dev: false, dir: root, port, hostname: "0.0.0.0" });
 await app.prepare();
 const handle = app.getRequestHandler();
+// The database's clock before anything is judged by time (instrumentation.ts does the same; whichever runs first measures).
+await startClockSync();
 if (config.readCache.enabled) startReadCache(config.readCache.pollMs);
 
 exitWithParent("next");

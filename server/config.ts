@@ -92,6 +92,8 @@ const envSchema = z.object({
   /** Tests only: simulated seconds per real second, counted from TICKETHUB_TIME_EPOCH. */
   TICKETHUB_TIME_SCALE: z.coerce.number({ error: "must be a number ≥ 1" }).min(1, { error: "must be a number ≥ 1" }).max(100_000).default(1),
   TICKETHUB_TIME_EPOCH: z.coerce.number({ error: "must be a unix time in ms" }).int().min(0).optional(),
+  /** Tests only: pretend this host's clock is off by this many ms (proves that the database's clock rules). */
+  TICKETHUB_TEST_CLOCK_OFFSET_MS: z.coerce.number({ error: "must be milliseconds" }).int({ error: "must be milliseconds" }).min(-86_400_000).max(86_400_000).default(0),
 });
 
 export type Config = ReturnType<typeof parseConfig>;
@@ -181,7 +183,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     /** Proxies whose X-Forwarded-For/-Host/-Proto count (scripts/serve.ts); from anyone else they are dropped. */
     trustedProxies: parseTrustedProxies(e.TICKETHUB_TRUSTED_PROXIES ?? ""),
     allowedBaseUrls: (e.TICKETHUB_ALLOWED_BASE_URLS ?? "").split(",").map((o) => o.trim()).filter(Boolean).map((o) => new URL(o).origin),
-    time: { scale: e.TICKETHUB_TIME_SCALE, epoch: e.TICKETHUB_TIME_EPOCH ?? Date.now() },
+    time: { scale: e.TICKETHUB_TIME_SCALE, epoch: e.TICKETHUB_TIME_EPOCH ?? Date.now(), testOffsetMs: e.TICKETHUB_TEST_CLOCK_OFFSET_MS },
   };
 }
 

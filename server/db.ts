@@ -13,7 +13,9 @@ export function createDb(database: Config["database"]): Db {
   }
   // Both generated clients come from the same models, so their query API is the same;
   // TypeScript sees two nominally different classes, hence the one cast here.
-  return new PgClient({ adapter: new PrismaPg({ connectionString: database.url }) }) as unknown as Db;
+  // A database that does not answer a connect within 5 s counts as unreachable (reads then fall back
+  // to the values this instance last confirmed) rather than holding every request.
+  return new PgClient({ adapter: new PrismaPg({ connectionString: database.url, connectionTimeoutMillis: 5_000 }) }) as unknown as Db;
 }
 
 const globalForDb = globalThis as unknown as { tickethubDb?: Db };
@@ -22,4 +24,14 @@ const globalForDb = globalThis as unknown as { tickethubDb?: Db };
 export function getDb(): Db {
   globalForDb.tickethubDb ??= createDb(getConfig().database);
   return globalForDb.tickethubDb;
+}
+
+/** The database's own clock, in ms since the epoch (the time every instance agrees on; see clock.ts). */
+export async function databaseNowMs(db: Db = getDb()): Promise<number> {
+  const sql =
+    getConfig().database.provider === "postgresql"
+      ? `SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::float8 AS ms`
+      : `SELECT (julianday('now') - 2440587.5) * 86400000.0 AS ms`;
+  const rows = await db.$queryRawUnsafe<{ ms: number | string }[]>(sql);
+  return Number(rows[0]?.ms);
 }

@@ -11,7 +11,15 @@ import { issuedBy, recordForSweep } from "./leak-sweep";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
-export type Instance = { name: string; url: string; child: ChildProcess; output: () => string; kill: (signal?: NodeJS.Signals) => Promise<void> };
+export type Instance = {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+  kill: (signal?: NodeJS.Signals) => Promise<void>;
+  /** Starts the instance again after a kill: same name, port and settings; resolves once it is healthy. */
+  restart: () => Promise<void>;
+};
 export type Cluster = {
   sandboxUrl: string;
   instances: Instance[];
@@ -37,7 +45,14 @@ async function waitFor(url: string, what: string, output: () => string, timeoutM
   throw new Error(`${what} did not answer on ${url}:\n${output()}`);
 }
 
-export async function startCluster(opts: { instances: number; databaseUrl?: string; env?: Record<string, string>; timeScale?: number }): Promise<Cluster> {
+export async function startCluster(opts: {
+  instances: number;
+  databaseUrl?: string;
+  env?: Record<string, string>;
+  /** Settings for one instance only (e.g. a wrong clock), by index. */
+  instanceEnv?: (index: number) => Record<string, string>;
+  timeScale?: number;
+}): Promise<Cluster> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "tickethub-cluster-"));
   const sandboxPort = await freePort();
   const epoch = String(Date.now());
@@ -67,21 +82,31 @@ export async function startCluster(opts: { instances: number; databaseUrl?: stri
   if (prep.status !== 0) throw new Error(`prepare failed:\n${prep.stdout}${prep.stderr}`);
 
   const instances: Instance[] = [];
+  const logs: (() => string)[] = [];
   for (let i = 0; i < opts.instances; i++) {
     const port = await freePort();
     const name = `instance-${i + 1}`;
-    const p = spawnLogged(serveArgs(root, port), { ...env, PORT: String(port), TICKETHUB_INSTANCE_ID: name, TICKETHUB_LOG_REFRESHES: "on" });
+    const instanceEnv = { ...env, PORT: String(port), TICKETHUB_INSTANCE_ID: name, TICKETHUB_LOG_REFRESHES: "on", ...opts.instanceEnv?.(i) };
+    let p = spawnLogged(serveArgs(root, port), instanceEnv);
+    logs.push(() => p.output());
     const url = `http://127.0.0.1:${port}`;
-    instances.push({
+    const instance: Instance = {
       name,
       url,
       child: p.child,
-      output: p.output,
+      output: () => p.output(),
       kill: async (signal = "SIGTERM") => {
         if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill(signal);
         await p.exited;
       },
-    });
+      restart: async () => {
+        p = spawnLogged(serveArgs(root, port), instanceEnv);
+        logs.push(() => p.output());
+        instance.child = p.child;
+        await waitFor(`${url}/api/health`, name, p.output);
+      },
+    };
+    instances.push(instance);
     await waitFor(`${url}/api/health`, name, p.output);
   }
   return {
@@ -93,7 +118,7 @@ export async function startCluster(opts: { instances: number; databaseUrl?: stri
       await Promise.all(instances.map((i) => i.kill("SIGTERM")));
       sandbox.child.kill("SIGTERM");
       await sandbox.exited;
-      recordForSweep({ name: `cluster ${dataDir}`, dataDir, log: [sandbox.output(), ...instances.map((i) => i.output())].join("\n"), values });
+      recordForSweep({ name: `cluster ${dataDir}`, dataDir, log: [sandbox.output(), ...logs.map((l) => l())].join("\n"), values });
     },
   };
 }

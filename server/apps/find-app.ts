@@ -3,13 +3,24 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { VendorApp } from "@/generated/sqlite/client";
 import type { VendorId } from "@/lib/credential-kinds";
 import { decrypt } from "../crypto";
-import { cachedApp } from "../fast/cache-store";
+import { DatabaseUnavailableError, isDatabaseUnreachable } from "../errors";
+import { cachedApp, staleApp } from "../fast/cache-store";
 import { getDb } from "../db";
 
 /** An enabled app by its vendor-side id, or null. */
 export async function findApp(vendor: VendorId, appId: string): Promise<VendorApp | null> {
   // The read cache knows every app as of its last reload; an app it does not know is looked up.
-  const app = cachedApp(vendor, appId) ?? (await getDb().vendorApp.findUnique({ where: { vendor_appId: { vendor, appId } } }));
+  let app = cachedApp(vendor, appId);
+  if (!app) {
+    try {
+      app = await getDb().vendorApp.findUnique({ where: { vendor_appId: { vendor, appId } } });
+    } catch (err) {
+      if (!isDatabaseUnreachable(err)) throw err;
+      // The database is down: the apps this instance last confirmed.
+      app = staleApp(vendor, appId);
+      if (!app) throw new DatabaseUnavailableError(`the ${vendor} app ${appId} was not confirmed before`);
+    }
+  }
   return app?.enabled ? app : null;
 }
 

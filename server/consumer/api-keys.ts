@@ -2,7 +2,8 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import type { ApiKeyView } from "@/lib/api-key-view";
 import { getDb } from "../db";
-import { invalidateReadCache } from "../fast/cache-store";
+import { DatabaseUnavailableError, isDatabaseUnreachable } from "../errors";
+import { invalidateReadCache, staleKey } from "../fast/cache-store";
 import { problem } from "../http/problem";
 
 export const keyHashOf = (key: string) => createHash("sha256").update(key).digest("hex");
@@ -97,9 +98,20 @@ export async function authenticateKey(req: Request): Promise<KeyHolder | Respons
   const key = bearerKey(req.headers.get("authorization"));
   const unauthorized = (detail: string) => problem(401, "API key required", detail, {}, { "www-authenticate": 'Bearer realm="tickethub"' });
   if (!key) return unauthorized("Send Authorization: Bearer <API key> (an admin creates keys under Users & keys).");
-  const row = await getDb().apiKey.findUnique({ where: { keyHash: keyHashOf(key) } });
+  const hash = keyHashOf(key);
+  let row;
+  try {
+    row = await getDb().apiKey.findUnique({ where: { keyHash: hash } });
+  } catch (err) {
+    if (!isDatabaseUnreachable(err)) throw err;
+    // The database is down: the keys this instance last confirmed still open the door.
+    const known = staleKey(hash);
+    if (!known) throw new DatabaseUnavailableError("this API key was not confirmed before");
+    if (known.revoked) return unauthorized(`This API key (${known.prefix}…) was revoked.`);
+    return { id: known.id, name: known.name, prefix: known.prefix, appRefs: known.scope };
+  }
   if (!row) return unauthorized("This API key is not known.");
   if (row.revokedAt) return unauthorized(`This API key (${row.prefix}…) was revoked on ${row.revokedAt.toISOString()}.`);
-  if (lastUseIsStale(row.lastUsedAt)) await touchKey(row.id);
+  if (lastUseIsStale(row.lastUsedAt)) await touchKey(row.id).catch((err: unknown) => console.warn(`[api-keys] last use not recorded: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`));
   return { id: row.id, name: row.name, prefix: row.prefix, appRefs: parseScope(row.appRefs) };
 }

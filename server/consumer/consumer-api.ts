@@ -9,6 +9,7 @@ import { jsSdkSignature } from "../signatures";
 import { NotServableError, serveCredential, type Served } from "../tickets/serve-credential";
 import { authenticateKey, type KeyHolder } from "./api-keys";
 import { readJsonObject } from "../http/body";
+import { STALE_HEADER, staleHeaderValue, trackStaleReads } from "../fast/cache-store";
 
 type AppParams = { vendor: string; appId: string };
 
@@ -54,6 +55,12 @@ export function credentialJson(head: string, expiresAt: Date, servedAt: Date): s
  * ETag; `If-None-Match` with the current ETag gets 304 (the value is unchanged).
  */
 export async function readCredential(req: Request, p: AppParams & { kind: string }): Promise<Response> {
+  const { value, staleSince } = await trackStaleReads(() => readCredentialFresh(req, p));
+  if (staleSince) value.headers.set(STALE_HEADER, staleHeaderValue(staleSince));
+  return value;
+}
+
+async function readCredentialFresh(req: Request, p: AppParams & { kind: string }): Promise<Response> {
   try {
     const admitted = await admit(req, p);
     if (admitted instanceof Response) return admitted;
@@ -89,6 +96,12 @@ const signBody = z
  * timestamp, nonceStr, signature}: what a page passes to wx.config / h5sdk.config. The ticket stays here.
  */
 export async function signForPage(req: Request, p: AppParams): Promise<Response> {
+  const { value, staleSince } = await trackStaleReads(() => signForPageFresh(req, p));
+  if (staleSince) value.headers.set(STALE_HEADER, staleHeaderValue(staleSince));
+  return value;
+}
+
+async function signForPageFresh(req: Request, p: AppParams): Promise<Response> {
   try {
     const admitted = await admit(req, p);
     if (admitted instanceof Response) return admitted;

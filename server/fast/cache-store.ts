@@ -1,4 +1,5 @@
 import "server-only";
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { VendorApp } from "@/generated/sqlite/client";
 import type { Served } from "../tickets/serve-credential";
 
@@ -10,13 +11,19 @@ import type { Served } from "../tickets/serve-credential";
  *
  * Only positive answers come from here: something missing from the snapshot (a value, an app, a
  * token issued since the last reload) is looked up in the database.
+ *
+ * The last snapshot the database confirmed is also kept (`lastGood`) for when the database cannot
+ * be reached: then a value may still be served, but only while it is unexpired and no longer than
+ * its vendor's overlap window after the database last confirmed it (another instance may have
+ * rotated it since, and the vendor keeps the old value alive only that long).
  */
-export type TokenEntry = { appRef: string; appId: string; expiresAt: Date; validUntil: Date | null; current: boolean };
+export type CachedCredential = Served & { appRef: string; kind: string; vendor: string; outageWindowMs: number };
+export type TokenEntry = { appRef: string; appId: string; expiresAt: Date; validUntil: Date | null; current: boolean; outageWindowMs: number };
 export type Snapshot = {
   stamp: string;
-  creds: Map<string, Served & { appRef: string; kind: string }>;
+  creds: Map<string, CachedCredential>;
   apps: Map<string, VendorApp>;
-  keys: Map<string, { id: string; prefix: string; scope: Set<string>; revoked: boolean; lastUsedAt: Date | null }>;
+  keys: Map<string, { id: string; prefix: string; name: string; scope: Set<string>; revoked: boolean; lastUsedAt: Date | null }>;
   /** Access tokens still accepted (current, or superseded inside their overlap), by keyed hash and vendor. */
   tokens: Map<string, TokenEntry>;
   loadedAt: number;
@@ -28,11 +35,18 @@ type Store = {
   confirmedAt: number;
   /** How old that confirmation may be before the snapshot is not trusted (wall-clock ms). */
   maxAgeMs: number;
+  /** The last snapshot the database confirmed; kept through this process's own writes and through outages. */
+  lastGood: Snapshot | null;
+  /** The server time (clock.ts, possibly simulated) of the database's last confirmation of lastGood. */
+  lastGoodConfirmedAt: number;
+  /** Since when (wall-clock ms) the database does not answer, and why; null while it does. */
+  dbDownSince: number | null;
+  dbError: string | null;
 };
-const g = globalThis as unknown as { tickethubReadCache?: Store };
+const g = globalThis as unknown as { tickethubReadCache?: Store; tickethubStaleReads?: AsyncLocalStorage<{ confirmedAt: Date | null }> };
 
 export function cacheStore(): Store {
-  g.tickethubReadCache ??= { current: null, confirmedAt: 0, maxAgeMs: 0 };
+  g.tickethubReadCache ??= { current: null, confirmedAt: 0, maxAgeMs: 0, lastGood: null, lastGoodConfirmedAt: 0, dbDownSince: null, dbError: null };
   return g.tickethubReadCache;
 }
 
@@ -52,7 +66,11 @@ export const MIN_CACHED_SECONDS = 60;
 export function cachedServed(appRef: string, kind: string, nowMs: number): Served | null {
   const s = freshSnapshot()?.creds.get(`${appRef}:${kind}`);
   if (!s || s.expiresAt.getTime() - nowMs < MIN_CACHED_SECONDS * 1000) return null;
-  return { ...s, remainingSeconds: Math.floor((s.expiresAt.getTime() - nowMs) / 1000) };
+  return servedAt(s, nowMs);
+}
+
+function servedAt(s: CachedCredential, nowMs: number): Served {
+  return { value: s.value, expiresAt: s.expiresAt, remainingSeconds: Math.floor((s.expiresAt.getTime() - nowMs) / 1000), generation: s.generation, vendorExpireTime: s.vendorExpireTime };
 }
 
 /** An app by vendor and app id, if the snapshot has it. */
@@ -63,8 +81,11 @@ export function cachedApp(vendor: string, appId: string): VendorApp | null {
 /** The app an access token (by keyed hash) was handed out for, if the snapshot knows it and it is still accepted. */
 export function cachedTokenOwner(vendor: string, hash: string, nowMs: number): { appRef: string; appId: string } | null {
   const t = freshSnapshot()?.tokens.get(`${vendor}:${hash}`);
-  if (!t || t.expiresAt.getTime() <= nowMs || !(t.current || (t.validUntil && t.validUntil.getTime() > nowMs))) return null;
-  return { appRef: t.appRef, appId: t.appId };
+  return t && tokenAccepted(t, nowMs) ? { appRef: t.appRef, appId: t.appId } : null;
+}
+
+function tokenAccepted(t: TokenEntry, nowMs: number): boolean {
+  return t.expiresAt.getTime() > nowMs && (t.current || (t.validUntil !== null && t.validUntil.getTime() > nowMs));
 }
 
 /**
@@ -75,4 +96,83 @@ export function cachedTokenOwner(vendor: string, hash: string, nowMs: number): {
 export function invalidateReadCache(): void {
   const s = g.tickethubReadCache;
   if (s) s.current = null;
+}
+
+// ——— When the database cannot be reached ———
+
+/** Whether the read cache's polls currently fail (the database does not answer). */
+export function databaseDown(): boolean {
+  return cacheStore().dbDownSince !== null;
+}
+
+function staleLimitMs(e: { expiresAt: Date; outageWindowMs: number }): number {
+  return Math.min(e.expiresAt.getTime(), cacheStore().lastGoodConfirmedAt + e.outageWindowMs);
+}
+
+/**
+ * The value this instance last confirmed, for a read the database cannot answer: while it is
+ * unexpired and inside its vendor's overlap window after the confirmation; otherwise null.
+ */
+export function staleServed(appRef: string, kind: string, nowMs: number): (Served & { confirmedAt: Date }) | null {
+  const s = cacheStore();
+  const e = s.lastGood?.creds.get(`${appRef}:${kind}`);
+  if (!e || nowMs >= staleLimitMs(e)) return null;
+  noteStaleRead();
+  return { ...servedAt(e, nowMs), confirmedAt: new Date(s.lastGoodConfirmedAt) };
+}
+
+export function staleApp(vendor: string, appId: string): VendorApp | null {
+  const app = cacheStore().lastGood?.apps.get(`${vendor}:${appId}`) ?? null;
+  if (app) noteStaleRead();
+  return app;
+}
+
+export function staleKey(keyHash: string) {
+  const key = cacheStore().lastGood?.keys.get(keyHash) ?? null;
+  if (key) noteStaleRead();
+  return key;
+}
+
+export function staleTokenOwner(vendor: string, hash: string, nowMs: number): { appRef: string; appId: string } | null {
+  const t = cacheStore().lastGood?.tokens.get(`${vendor}:${hash}`);
+  if (!t || !tokenAccepted(t, nowMs) || nowMs >= staleLimitMs(t)) return null;
+  noteStaleRead();
+  return { appRef: t.appRef, appId: t.appId };
+}
+
+/** When the database last confirmed what this instance holds in memory (server time), or null. */
+export function lastConfirmedAt(): Date | null {
+  const s = cacheStore();
+  return s.lastGood ? new Date(s.lastGoodConfirmedAt) : null;
+}
+
+/** How many values this instance could still serve without the database, now. */
+export function servableFromMemory(nowMs: number): number {
+  const snap = cacheStore().lastGood;
+  if (!snap) return 0;
+  let n = 0;
+  for (const e of snap.creds.values()) if (nowMs < staleLimitMs(e)) n++;
+  return n;
+}
+
+// A request's answer says when it was served from memory because the database did not answer. The
+// code that falls back (deep in a read) notes it here; the HTTP layer that answers asks afterwards.
+const staleReads = (g.tickethubStaleReads ??= new AsyncLocalStorage<{ confirmedAt: Date | null }>());
+
+function noteStaleRead(): void {
+  const ctx = staleReads.getStore();
+  if (ctx) ctx.confirmedAt = new Date(cacheStore().lastGoodConfirmedAt);
+}
+
+/** Runs `fn`, and says whether anything it read came from memory for want of the database. */
+export async function trackStaleReads<T>(fn: () => Promise<T>): Promise<{ value: T; staleSince: Date | null }> {
+  const ctx = { confirmedAt: null as Date | null };
+  const value = await staleReads.run(ctx, fn);
+  return { value, staleSince: ctx.confirmedAt };
+}
+
+/** The header on answers served from memory while the database is unreachable. */
+export const STALE_HEADER = "ticket-hub-stale";
+export function staleHeaderValue(confirmedAt: Date): string {
+  return `database-unreachable; confirmed=${confirmedAt.toISOString()}`;
 }

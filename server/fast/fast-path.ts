@@ -4,6 +4,7 @@ import { now } from "../clock";
 import { bearerKey, keyHashOf, touchKey } from "../consumer/api-keys";
 import { CREDENTIAL_CACHE_CONTROL, credentialJson, credentialJsonHead, etagOf, matchesEtag } from "../consumer/consumer-api";
 import { handleProxy } from "../proxy/handle-proxy";
+import { STALE_HEADER, staleHeaderValue } from "./cache-store";
 import { lookup } from "./read-cache";
 
 const CONSUMER_READ = /^\/api\/v1\/apps\/([^/?#]+)\/([^/?#]+)\/([^/?#]+)\/?(?:\?.*)?$/;
@@ -60,8 +61,9 @@ export function tryFastPath(req: IncomingMessage, res: ServerResponse): boolean 
   if (!hit) return false;
   if (hit.touchKey) touchKey(hit.keyId).catch(() => {});
   const etag = etagOf(hit.appRef, hit.kind, hit.served.generation);
+  const stale = hit.staleSince ? [STALE_HEADER, staleHeaderValue(hit.staleSince)] : [];
   if (matchesEtag(h.ifNoneMatch, etag)) {
-    res.writeHead(304, ["etag", etag, "cache-control", CREDENTIAL_CACHE_CONTROL, "x-content-type-options", "nosniff", "x-tickethub-path", "fast"]);
+    res.writeHead(304, ["etag", etag, "cache-control", CREDENTIAL_CACHE_CONTROL, "x-content-type-options", "nosniff", "x-tickethub-path", "fast", ...stale]);
     res.end();
     return true;
   }
@@ -74,6 +76,7 @@ export function tryFastPath(req: IncomingMessage, res: ServerResponse): boolean 
     "cache-control", CREDENTIAL_CACHE_CONTROL,
     "x-content-type-options", "nosniff",
     "x-tickethub-path", "fast",
+    ...stale,
   ]);
   res.end(body);
   return true;

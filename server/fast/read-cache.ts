@@ -5,7 +5,8 @@ import { lastUseIsStale, parseScope } from "../consumer/api-keys";
 import { getDb } from "../db";
 import { servableSnapshot, type Served } from "../tickets/serve-credential";
 import { getConfig } from "../config";
-import { cacheStore, cachedServed, freshSnapshot, type Snapshot } from "./cache-store";
+import { outageWindowSeconds } from "../tickets/policy";
+import { cacheStore, cachedServed, databaseDown, freshSnapshot, staleServed, type Snapshot } from "./cache-store";
 
 /**
  * The in-process cache behind the fast read path: current credential values, apps and API keys.
@@ -13,7 +14,7 @@ import { cacheStore, cachedServed, freshSnapshot, type Snapshot } from "./cache-
  * per read): any credential's generation, a refresh lease taken or released, an app changed, a key
  * created or revoked — by this instance or any other on the same database. So a rotation anywhere
  * reaches every instance within one poll interval, and a value is never served past its expiry
- * or once a refresh of it (or of the token it dies with) is under way.
+ * or with less than a minute left (then the route handler refreshes first).
  */
 const store = cacheStore();
 let timer: NodeJS.Timeout | null = null;
@@ -51,44 +52,74 @@ async function load(stamp: string): Promise<Snapshot> {
     creds,
     apps: new Map(apps.map((a) => [`${a.vendor}:${a.appId}`, a])),
     keys: new Map(
-      keys.map((k) => [k.keyHash, { id: k.id, prefix: k.prefix, scope: parseScope(k.appRefs), revoked: !!k.revokedAt, lastUsedAt: previous?.keys.get(k.keyHash)?.lastUsedAt ?? k.lastUsedAt }]),
+      keys.map((k) => [k.keyHash, { id: k.id, prefix: k.prefix, name: k.name, scope: parseScope(k.appRefs), revoked: !!k.revokedAt, lastUsedAt: previous?.keys.get(k.keyHash)?.lastUsedAt ?? k.lastUsedAt }]),
     ),
     tokens: new Map(
       tokens
         .filter((v) => v.credential.currentVersionId === v.id || (v.validUntil && v.validUntil > at))
-        .map((v) => [`${v.credential.app.vendor}:${v.valueHash}`, { appRef: v.credential.appRef, appId: v.credential.app.appId, expiresAt: v.expiresAt, validUntil: v.validUntil, current: v.credential.currentVersionId === v.id }]),
+        .map((v) => [
+          `${v.credential.app.vendor}:${v.valueHash}`,
+          {
+            appRef: v.credential.appRef,
+            appId: v.credential.app.appId,
+            expiresAt: v.expiresAt,
+            validUntil: v.validUntil,
+            current: v.credential.currentVersionId === v.id,
+            outageWindowMs: isVendor(v.credential.app.vendor) ? outageWindowSeconds(v.credential.app.vendor, "access_token") * 1000 : 0,
+          },
+        ]),
     ),
     loadedAt: Date.now(),
   };
 }
 
-/** Checks the stamp and reloads when it moved. Errors leave the cache empty (every read goes the slow way). */
+/**
+ * Checks the stamp and reloads when it moved. A failure leaves the fresh snapshot empty (every read
+ * goes the slow way) but keeps the last confirmed one for reads the database cannot answer.
+ */
 export async function pollOnce(): Promise<void> {
   polling ??= (async () => {
     try {
       const askedAt = Date.now();
+      const askedNow = now().getTime();
       const stamp = await readStamp();
       if (store.current?.stamp === stamp) {
-        store.confirmedAt = askedAt;
+        confirm(store.current, askedAt, askedNow);
       } else {
         const next = await load(stamp);
         // Changed again while loading? Then this snapshot may already be stale: drop it, retry next poll.
         const again = Date.now();
+        const againNow = now().getTime();
         if ((await readStamp()) === stamp) {
           store.current = next;
-          store.confirmedAt = again;
+          confirm(next, again, againNow);
         } else {
           store.current = null;
         }
       }
+      if (store.dbDownSince !== null) console.log(`[read-cache] the database answers again after ${Math.round((Date.now() - store.dbDownSince) / 1000)} s`);
+      store.dbDownSince = null;
+      store.dbError = null;
     } catch (err) {
       store.current = null;
-      console.error(`[read-cache] ${(err as Error).message.split("\n")[0]}`);
+      const message = (err as Error).message.split("\n")[0] ?? String(err);
+      if (store.dbDownSince === null) {
+        store.dbDownSince = Date.now();
+        console.error(`[read-cache] the database does not answer (${message}); serving what it last confirmed, within each vendor's overlap window`);
+      }
+      store.dbError = message;
     } finally {
       polling = null;
     }
   })();
   return polling;
+}
+
+/** The database matched `snap` at `wallMs` (server time `serverMs`): trust it, and keep it for an outage. */
+function confirm(snap: Snapshot, wallMs: number, serverMs: number) {
+  store.confirmedAt = wallMs;
+  store.lastGood = snap;
+  store.lastGoodConfirmedAt = serverMs;
 }
 
 /**
@@ -104,24 +135,30 @@ export function startReadCache(pollMs: number): void {
   timer.unref();
 }
 
-export type CacheHit = { keyId: string; touchKey: boolean; appRef: string; kind: string; served: Served };
+export type CacheHit = { keyId: string; touchKey: boolean; appRef: string; kind: string; served: Served; staleSince: Date | null };
 
 /**
  * A consumer read answered from memory, or null when the slow path must answer (unknown or
- * revoked key, app out of scope, nothing cached, too little life left, a refresh under way…):
- * every refusal and every refresh stays with the route handler.
+ * revoked key, app out of scope, nothing cached, too little life left…): every refusal and every
+ * refresh stays with the route handler. While the database does not answer, the last confirmed
+ * snapshot answers instead, within each value's outage window (cache-store.ts: staleServed).
  */
 export function lookup(keyHash: string, vendor: string, appId: string, kind: string): CacheHit | null {
-  const snap = freshSnapshot();
+  const fresh = freshSnapshot();
+  const snap = fresh ?? (databaseDown() ? store.lastGood : null);
   if (!snap || !isVendor(vendor) || !kindSpec(vendor, kind)) return null;
   const key = snap.keys.get(keyHash);
   const app = snap.apps.get(`${vendor}:${appId}`);
   if (!key || key.revoked || !app || !app.enabled || !key.scope.has(app.id)) return null;
-  const served = cachedServed(app.id, kind, now().getTime());
-  if (!served) return null;
-  const touch = lastUseIsStale(key.lastUsedAt);
-  if (touch) key.lastUsedAt = new Date();
-  return { keyId: key.id, touchKey: touch, appRef: app.id, kind, served };
+  const at = now().getTime();
+  if (fresh) {
+    const served = cachedServed(app.id, kind, at);
+    if (!served) return null;
+    const touch = lastUseIsStale(key.lastUsedAt);
+    if (touch) key.lastUsedAt = new Date();
+    return { keyId: key.id, touchKey: touch, appRef: app.id, kind, served, staleSince: null };
+  }
+  const stale = staleServed(app.id, kind, at);
+  if (!stale) return null;
+  return { keyId: key.id, touchKey: false, appRef: app.id, kind, served: stale, staleSince: stale.confirmedAt };
 }
-
-

@@ -1,4 +1,5 @@
 import "server-only";
+import { DatabaseUnavailableError, isDatabaseUnreachable } from "../errors";
 
 /** An RFC 9457 problem response; never carries a stack trace. */
 export function problem(status: number, title: string, detail?: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
@@ -35,6 +36,11 @@ export class HttpProblem extends Error {
  */
 export function internalError(err: unknown, where: string): Response {
   if (err instanceof HttpProblem) return err.response();
+  // The database is down: say so, and when to try again, rather than a bare 500.
+  if (err instanceof DatabaseUnavailableError || isDatabaseUnreachable(err)) {
+    const detail = err instanceof DatabaseUnavailableError ? `${err.message}; try again shortly` : "The database is unreachable; try again shortly.";
+    return problem(503, "Database unreachable", detail, { failure: "database-unreachable" }, { "retry-after": "5" });
+  }
   console.error(`[${where}] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   return problem(500, "Internal error", "Ticket Hub hit an unexpected error; the server log has the details.");
 }

@@ -2,6 +2,8 @@ import "server-only";
 import { isVendor, type VendorId } from "@/lib/credential-kinds";
 import { clientAddress, limits } from "../auth/rate-limit";
 import { now } from "../clock";
+import { DatabaseUnavailableError, isDatabaseUnreachable } from "../errors";
+import { STALE_HEADER, staleHeaderValue, trackStaleReads } from "../fast/cache-store";
 import { problem } from "../http/problem";
 import { faceidProxy } from "./faceid";
 import { feishuProxy } from "./feishu";
@@ -51,11 +53,19 @@ export async function handleProxy(req: Request, params: { vendor: string; path?:
   const url = new URL(req.url);
   const proxyReq: ProxyRequest = { method: req.method, path, query: url.searchParams, headers: req.headers, body };
   try {
-    const res = await handler(proxyReq);
+    const { value: res, staleSince } = await trackStaleReads(() => handler(proxyReq));
     // When the answer was made, on the server's clock: lets a client (or a test) judge its validity then.
     res.headers.set("x-tickethub-served-at", now().toISOString());
+    // Served from memory because the database did not answer (safe inside the vendor's overlap window).
+    if (staleSince) res.headers.set(STALE_HEADER, staleHeaderValue(staleSince));
     return res;
   } catch (err) {
+    if (err instanceof DatabaseUnavailableError || isDatabaseUnreachable(err)) {
+      // The vendor's own "busy, try again" answer, so an SDK retries as it would with the vendor.
+      const res = vendor.unavailable("the database is unreachable; try again shortly");
+      res.headers.set("retry-after", "5");
+      return res;
+    }
     console.error(`[proxy ${params.vendor} ${path}]`, err instanceof Error ? err.message : err);
     return vendor.unavailable("unexpected error");
   }

@@ -7,7 +7,8 @@ import type { Db } from "../db";
 /**
  * A refresh lease: one row per credential, taken by inserting it (the primary key makes that
  * atomic on SQLite and PostgreSQL alike); an expired row is deleted first so a crashed holder
- * is taken over. The TTL is wall-clock time, whatever the test time scale.
+ * is taken over. The TTL is wall-clock time, whatever the test time scale; times are the database's
+ * (clock.ts), so instances whose clocks disagree still agree on when a lease lapsed.
  */
 export async function acquireLease(db: Db, credentialId: string, owner: string): Promise<boolean> {
   const at = now();
@@ -21,13 +22,48 @@ export async function acquireLease(db: Db, credentialId: string, owner: string):
   }
   try {
     await db.refreshLease.create({
-      data: { credentialId, owner, acquiredAt: at, expiresAt: new Date(at.getTime() + simulatedMs(getConfig().leaseTtlMs)) },
+      data: { credentialId, owner, instance: instanceOf(owner), acquiredAt: at, heartbeatAt: at, expiresAt: new Date(at.getTime() + simulatedMs(getConfig().leaseTtlMs)) },
     });
     return true;
   } catch (err) {
     if ((err as { code?: string }).code === "P2002") return false;
     throw err;
   }
+}
+
+/** The instance part of an owner ("<instance>:<uuid>"). */
+export function instanceOf(owner: string): string {
+  const i = owner.lastIndexOf(":");
+  return i > 0 ? owner.slice(0, i) : owner;
+}
+
+/**
+ * While the holder lives it renews its lease (a heartbeat every third of the TTL, at most every
+ * 5 s), so a slow vendor call never lets the lease lapse under a live holder (no second refresh
+ * next to it); a holder that died stops renewing, and its lease lapses one TTL after its last beat.
+ * Returns the function that stops the heartbeat.
+ */
+export function keepLeaseAlive(db: Db, credentialId: string, owner: string): () => void {
+  const ttl = getConfig().leaseTtlMs;
+  const timer = setInterval(() => {
+    const at = now();
+    db.refreshLease
+      .updateMany({ where: { credentialId, owner }, data: { heartbeatAt: at, expiresAt: new Date(at.getTime() + simulatedMs(ttl)) } })
+      .catch((err: unknown) => console.warn(`[lease] heartbeat of ${credentialId} failed: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`));
+  }, Math.min(5_000, Math.max(100, ttl / 3)));
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
+ * Frees every lease an earlier run of this instance left behind (a crash, a SIGKILL): whatever it
+ * was fetching is not being fetched any more, and waiting out the TTL would only delay it.
+ * Instance ids are unique (the default is host name and process id).
+ */
+export async function releaseLeasesOf(db: Db, instance: string): Promise<number> {
+  const { count } = await db.refreshLease.deleteMany({ where: { instance } });
+  if (count) console.log(`[lease] freed ${count} refresh lease${count === 1 ? "" : "s"} a previous run of ${instance} left behind`);
+  return count;
 }
 
 export async function releaseLease(db: Db, credentialId: string, owner: string): Promise<void> {

@@ -7,6 +7,7 @@ import { decrypt } from "../crypto";
 import { getDb } from "../db";
 import { endpointFor, quotaLedger } from "../quota/quota";
 import { parsePolicyOverrides, policyFor } from "./policy";
+import { instanceOf } from "./lease";
 
 /** Every credential of every enabled app with its state; values masked. */
 export async function listCredentials(filter: { credentialId?: string } = {}): Promise<CredentialView[]> {
@@ -50,7 +51,7 @@ export async function listCredentials(filter: { credentialId?: string } = {}): P
       refreshing: slot.lease !== null && slot.lease.expiresAt > at,
       lease: slot.lease
         ? {
-            instance: slot.lease.owner.split(":")[0] ?? slot.lease.owner,
+            instance: slot.lease.instance || instanceOf(slot.lease.owner),
             acquiredAt: slot.lease.acquiredAt.toISOString(),
             expiresAt: slot.lease.expiresAt.toISOString(),
           }

@@ -133,3 +133,16 @@ export function nextRefreshAt(policy: Policy, fetchedAt: Date, expiresIn: number
   seconds = Math.min(expiresIn * 0.95 + lateness, Math.max(expiresIn * 0.05 + lateness, seconds));
   return new Date(from.getTime() + seconds * 1000);
 }
+
+/**
+ * How long after the database last confirmed a value this instance may keep serving it while the
+ * database cannot be reached. Another instance may have rotated the value meanwhile; the vendor keeps
+ * a superseded value alive for its overlap window (WeChat token 5 min, FaceID token and SIGN 1 min,
+ * yzb js_ticket 10 min). WeChat and Feishu tickets, and Feishu's token, stay valid until their own
+ * expiry whatever is fetched after them: for those, until that expiry.
+ */
+export function outageWindowSeconds(vendor: VendorId, kind: CredentialKind): number {
+  if ((vendor === "wechat" || vendor === "feishu") && kind !== "access_token") return Number.POSITIVE_INFINITY;
+  if (vendor === "feishu") return Number.POSITIVE_INFINITY;
+  return (POLICIES[vendor][kind] ?? FALLBACK).overlapSeconds;
+}

@@ -13,7 +13,7 @@ import { fetchFromVendor } from "../vendors/registry";
 import { VendorError, type FailureClass, type Fetched } from "../vendors/types";
 import { invalidateReadCache } from "../fast/cache-store";
 import { countRefresh } from "../metrics/registry";
-import { acquireLease, releaseLease, waitForLease } from "./lease";
+import { acquireLease, keepLeaseAlive, releaseLease, waitForLease } from "./lease";
 import { nextRefreshAt, parsePolicyOverrides, policyFor, type PolicyOverrides } from "./policy";
 
 export type RefreshResult =
@@ -86,6 +86,7 @@ async function runRefresh(db: Db, { credentialId, reason, need }: { credentialId
   }
   let slotVendor: string | undefined;
   let slotKind: string | undefined;
+  const stopHeartbeat = keepLeaseAlive(db, credentialId, owner);
   try {
     if (!(await stillNeeded(db, credentialId, need))) return { credentialId, ok: true, joined: true };
     const slot = await db.credential.findUniqueOrThrow({ where: { id: credentialId }, include: { app: true } });
@@ -135,6 +136,7 @@ async function runRefresh(db: Db, { credentialId, reason, need }: { credentialId
     countRefresh({ vendor: slotVendor ?? "unknown", kind: slotKind ?? "unknown", outcome: "failure", class: failure });
     return { credentialId, ok: false, joined: false, failure, message };
   } finally {
+    stopHeartbeat();
     await releaseLease(db, credentialId, owner);
   }
 }

@@ -3,15 +3,13 @@ import { isVendor, type CredentialKind, type VendorId } from "@/lib/credential-k
 import { now } from "../clock";
 import { decrypt, valueHash } from "../crypto";
 import { getDb } from "../db";
-import { policyFor } from "./policy";
-import { waitForLease } from "./lease";
+import { DatabaseUnavailableError, isDatabaseUnreachable } from "../errors";
+import { cachedServed, cachedTokenOwner, MIN_CACHED_SECONDS, staleServed, staleTokenOwner, type CachedCredential } from "../fast/cache-store";
+import { outageWindowSeconds, policyFor } from "./policy";
 import { refreshCredential } from "./refresh-credential";
-import { cachedServed, cachedTokenOwner, MIN_CACHED_SECONDS } from "../fast/cache-store";
 
 /** Below this much life left, a read refreshes first (the scheduler normally has long before). */
 const MIN_SERVE_SECONDS = MIN_CACHED_SECONDS;
-/** Overlaps this short make a read wait for a refresh in flight. */
-const SHORT_OVERLAP_SECONDS = 120;
 
 export type Served = { value: string; expiresAt: Date; remainingSeconds: number; generation: number; vendorExpireTime: string | null };
 
@@ -45,19 +43,29 @@ async function currentOf(credentialId: string) {
 /**
  * The value to hand out for (app, kind): the stored one while it has life left, otherwise a
  * refresh through the single-flight path first. A failed refresh still serves a value that is valid.
+ * A read never waits for a refresh another instance holds while the stored value has life left: the
+ * vendor keeps a superseded value valid for its overlap window (FaceID 1 min) for exactly that.
+ * When the database cannot be reached, the value this instance last confirmed is served while that
+ * is safe (cache-store.ts: staleServed); otherwise DatabaseUnavailableError.
  */
 export async function serveCredential({ appRef, kind }: { appRef: string; kind: CredentialKind }): Promise<Served> {
   // The read cache (when this process runs one) answers exactly the case below that needs no refresh.
   const cached = cachedServed(appRef, kind, now().getTime());
   if (cached) return cached;
+  try {
+    return await serveFromDatabase(appRef, kind);
+  } catch (err) {
+    if (!isDatabaseUnreachable(err)) throw err;
+    const stale = staleServed(appRef, kind, now().getTime());
+    if (stale) return stale;
+    throw new DatabaseUnavailableError(`no ${kind} confirmed recently enough is held in memory`);
+  }
+}
+
+async function serveFromDatabase(appRef: string, kind: CredentialKind): Promise<Served> {
   const slot = await getDb().credential.findUnique({ where: { appRef_kind: { appRef, kind } } });
   if (!slot) throw new NotServableError(`the app has no ${kind}`, "bad-config");
   const remaining = (v: { expiresAt: Date } | null) => (v ? Math.floor((v.expiresAt.getTime() - now().getTime()) / 1000) : -1);
-
-  // A vendor with a short overlap (FaceID: 1 min) kills the old value soon after issuing a new one:
-  // while a refresh is in flight, wait for the new value rather than hand out the one on its way out.
-  const inFlight = await refreshInFlight(slot.id, slot.appRef);
-  if (inFlight) await waitForLease(getDb(), inFlight, 5_000);
   let { version } = await currentOf(slot.id);
   let failure: { failure: string; message: string } | null = null;
   if (remaining(version) < MIN_SERVE_SECONDS) {
@@ -85,34 +93,20 @@ function servedOf(version: { valueEnc: string; expiresAt: Date; generation: numb
 
 /**
  * What serveCredential would hand out without refreshing, for every credential of every enabled
- * app: the in-process cache of the fast path is filled from this (one implementation of "current").
- * A credential whose refresh a read should wait for is left out, so such reads take the slow path.
+ * app: the in-process cache of the fast path is filled from this (one implementation of "current"),
+ * with how long each may be served from memory should the database stop answering.
  */
-export async function servableSnapshot(): Promise<Map<string, Served & { appRef: string; kind: string }>> {
+export async function servableSnapshot(): Promise<Map<string, CachedCredential>> {
   const db = getDb();
-  const slots = await db.credential.findMany({ where: { app: { enabled: true }, currentVersionId: { not: null } }, select: { id: true, appRef: true, kind: true } });
-  const out = new Map<string, Served & { appRef: string; kind: string }>();
+  const slots = await db.credential.findMany({ where: { app: { enabled: true }, currentVersionId: { not: null } }, select: { id: true, appRef: true, kind: true, app: { select: { vendor: true } } } });
+  const out = new Map<string, CachedCredential>();
   for (const s of slots) {
-    if (await refreshInFlight(s.id, s.appRef)) continue;
     const { version } = await currentOf(s.id);
-    if (!version) continue;
-    out.set(`${s.appRef}:${s.kind}`, { ...servedOf(version), appRef: s.appRef, kind: s.kind });
+    if (!version || !isVendor(s.app.vendor)) continue;
+    const outageWindowMs = outageWindowSeconds(s.app.vendor, s.kind as CredentialKind) * 1000;
+    out.set(`${s.appRef}:${s.kind}`, { ...servedOf(version), appRef: s.appRef, kind: s.kind, vendor: s.app.vendor, outageWindowMs });
   }
   return out;
-}
-
-/** The credential (this one, or the token it dies with) whose refresh a read should wait for. */
-async function refreshInFlight(credentialId: string, appRef: string): Promise<string | null> {
-  const db = getDb();
-  const slot = await db.credential.findUniqueOrThrow({ where: { id: credentialId }, include: { app: true, lease: true } });
-  if (!isVendor(slot.app.vendor)) return null;
-  const policy = policyFor(slot.app.vendor, slot.kind as CredentialKind);
-  const live = (l: { expiresAt: Date } | null) => l !== null && l.expiresAt > now();
-  if (policy.overlapSeconds <= SHORT_OVERLAP_SECONDS && live(slot.lease)) return slot.id;
-  if (!policy.refreshWithParent) return null;
-  // A ticket that dies with its token is on its way out while that token is being renewed.
-  const token = await db.credential.findUnique({ where: { appRef_kind: { appRef, kind: "access_token" } }, include: { lease: true } });
-  return token && live(token.lease) ? token.id : null;
 }
 
 /**
@@ -125,10 +119,18 @@ export async function findAppByIssuedToken(vendor: VendorId, token: string): Pro
   const hash = valueHash(token);
   const cached = cachedTokenOwner(vendor, hash, at.getTime());
   if (cached) return cached;
-  const versions = await getDb().credentialVersion.findMany({
-    where: { valueHash: hash, credential: { kind: "access_token", app: { vendor, enabled: true } } },
-    include: { credential: { include: { app: true } } },
-  });
+  let versions;
+  try {
+    versions = await getDb().credentialVersion.findMany({
+      where: { valueHash: hash, credential: { kind: "access_token", app: { vendor, enabled: true } } },
+      include: { credential: { include: { app: true } } },
+    });
+  } catch (err) {
+    if (!isDatabaseUnreachable(err)) throw err;
+    const stale = staleTokenOwner(vendor, hash, at.getTime());
+    if (stale) return stale;
+    throw new DatabaseUnavailableError("this access token was not confirmed recently enough");
+  }
   for (const v of versions) {
     const isCurrent = v.credential.currentVersionId === v.id;
     const inOverlap = v.validUntil !== null && v.validUntil > at;

@@ -1,7 +1,19 @@
-import { checkHealth } from "@/server/health/check-health";
-import { json } from "@/server/http/problem";
+import { z } from "zod";
+import { checkHealth, type HealthStatus } from "@/server/health/check-health";
+import { invalidInput, json } from "@/server/http/problem";
 
-export async function GET() {
+const code = z.coerce.number({ error: "must be an HTTP status code (100-599)" }).int({ error: "must be an HTTP status code (100-599)" }).min(100, { error: "must be an HTTP status code (100-599)" }).max(599, { error: "must be an HTTP status code (100-599)" });
+const querySchema = z.object({ okcode: code.optional(), degradedcode: code.optional(), downcode: code.optional() }).strict();
+
+/**
+ * GET /api/health: ok (200), degraded (200: still serving valid values, see `problems`) or down
+ * (503). Like Vault's /sys/health, a load balancer that wants other codes asks for them:
+ * `?degradedcode=429` takes a degraded instance out of rotation where others are healthy.
+ */
+export async function GET(req: Request) {
+  const query = querySchema.safeParse(Object.fromEntries(new URL(req.url).searchParams));
+  if (!query.success) return invalidInput(query.error, "query", ["okcode", "degradedcode", "downcode"]);
   const health = await checkHealth();
-  return json(health, { status: health.status === "ok" ? 200 : 503 });
+  const codes: Record<HealthStatus, number> = { ok: query.data.okcode ?? 200, degraded: query.data.degradedcode ?? 200, down: query.data.downcode ?? 503 };
+  return json(health, { status: codes[health.status] });
 }
