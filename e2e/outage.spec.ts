@@ -1,0 +1,88 @@
+import { expect, test } from "@playwright/test";
+import { startPostgres, type PgCluster } from "../scripts/lib/postgres";
+import { apiSession } from "./support/auth";
+import { startStack, type Stack } from "./support/stack";
+
+// Issue 11: a database outage must not stop valid tickets from flowing. PostgreSQL (real, started
+// here) is stopped for 65 s under the README's demo apps; consumers and SDKs keep reading.
+
+const WECHAT = { appId: "wx000000000000demo", secret: "demo-wechat-secret" };
+const OUTAGE_MS = 65_000;
+
+type Answer = { status: number; stale: string | null; type: string; retryAfter: string | null };
+
+test("PostgreSQL stopped for 65 s: reads are served from memory with the stale header, within each vendor's window; fresh again once it is back", async () => {
+  test.setTimeout(240_000);
+  let pg: PgCluster | undefined;
+  let stack: Stack | undefined;
+  try {
+    pg = await startPostgres();
+    stack = await startStack({ env: { DATABASE_URL: await pg.createDatabase("tickethub_outage") } });
+    const admin = await apiSession(stack.baseUrl, "admin");
+    const operator = await apiSession(stack.baseUrl, "operator");
+    const apps = (await (await admin.fetch("/api/apps")).json()).apps as { id: string; vendor: string; appId: string }[];
+    const key = (await (await admin.fetch("/api/keys", { method: "POST", body: JSON.stringify({ name: "outage", appRefs: apps.map((a) => a.id) }) })).json()).key as string;
+    const faceid = apps.find((a) => a.vendor === "faceid")!;
+    const get = async (path: string, headers: Record<string, string> = {}): Promise<Answer> => {
+      const res = await fetch(`${stack!.baseUrl}${path}`, { headers: { authorization: `Bearer ${key}`, ...headers }, signal: AbortSignal.timeout(15_000) });
+      await res.arrayBuffer();
+      return { status: res.status, stale: res.headers.get("ticket-hub-stale"), type: res.headers.get("content-type") ?? "", retryAfter: res.headers.get("retry-after") };
+    };
+    const ticket = (headers?: Record<string, string>) => get(`/api/v1/apps/wechat/${WECHAT.appId}/jsapi_ticket`, headers);
+    const proxyToken = () => get(`/api/proxy/wechat/cgi-bin/token?grant_type=client_credential&appid=${WECHAT.appId}&secret=${WECHAT.secret}`);
+    const sign = () => get(`/api/v1/apps/faceid/${faceid.appId}/sign_ticket`);
+    await expect.poll(async () => (await ticket()).status, { timeout: 30_000 }).toBe(200);
+    expect((await sign()).status).toBe(200);
+    const ticketBefore = (await (await fetch(`${stack.baseUrl}/api/v1/apps/wechat/${WECHAT.appId}/jsapi_ticket`, { headers: { authorization: `Bearer ${key}` } })).json()).generation as number;
+
+    pg.pause();
+    const stoppedAt = Date.now();
+    const counts = { reads: 0, proxy: 0, stale: 0, other: [] as string[] };
+    let health: { status: string; problems: string[] } | null = null;
+    let faceidRefused: Answer | null = null;
+    while (Date.now() - stoppedAt < OUTAGE_MS) {
+      // The fast path (memory), the route handler (tries the database first) and an SDK's token call.
+      for (const [what, answer] of [["read", await ticket()], ["read (no-cache)", await ticket({ "cache-control": "no-cache" })], ["proxy token", await proxyToken()]] as const) {
+        if (what === "proxy token") counts.proxy++;
+        else counts.reads++;
+        if (answer.status !== 200) counts.other.push(`${what} at ${Date.now() - stoppedAt} ms: ${answer.status}`);
+        // The first poll after the stop (every 250 ms) notices; from then on every answer says so.
+        else if (answer.stale) counts.stale++;
+        else if (Date.now() - stoppedAt > 1_500) counts.other.push(`${what} at ${Date.now() - stoppedAt} ms: 200 without the stale header`);
+        if (answer.stale) expect(answer.stale).toMatch(/^database-unreachable; confirmed=\d{4}-\d\d-\d\dT/);
+      }
+      if (!health && Date.now() - stoppedAt > 3_000) {
+        const res = await fetch(`${stack.baseUrl}/api/health`);
+        health = await res.json();
+        expect(res.status).toBe(200);
+      }
+      // FaceID keeps a superseded SIGN ticket only 60 s: past that since the last confirmation, no more.
+      if (!faceidRefused && Date.now() - stoppedAt > 62_000) faceidRefused = await sign();
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    console.log(
+      `PostgreSQL down ${Math.round((Date.now() - stoppedAt) / 1000)} s: ${counts.reads} jsapi_ticket reads and ${counts.proxy} proxy cgi-bin/token calls, ` +
+        `${counts.stale} answered from memory with Ticket-Hub-Stale, ${counts.other.length} otherwise; FaceID SIGN after 62 s: ${faceidRefused?.status}; health: ${health?.status}`,
+    );
+    expect(counts.other).toEqual([]);
+    expect(health?.status).toBe("degraded");
+    expect(health?.problems.join(" ")).toMatch(/database unreachable/);
+    expect(faceidRefused).toMatchObject({ status: 503, retryAfter: "5" });
+    expect(faceidRefused!.type).toContain("application/problem+json");
+
+    pg.resume();
+    const resumedAt = Date.now();
+    await expect.poll(async () => (await ticket()).stale, { timeout: 5_000, intervals: [100] }).toBeNull();
+    const freshAfter = Date.now() - resumedAt;
+    expect((await (await fetch(`${stack.baseUrl}/api/health`)).json()).status).toBe("ok");
+    // Refreshes resume by themselves: a Refresh now reaches the vendor and stores a new generation.
+    const list = (await (await operator.fetch("/api/credentials")).json()).credentials as { id: string; vendor: string; kind: string }[];
+    const id = list.find((c) => c.vendor === "wechat" && c.kind === "jsapi_ticket")!.id;
+    expect((await operator.fetch(`/api/credentials/${id}/refresh`, { method: "POST" })).status).toBe(200);
+    await expect.poll(async () => (await (await fetch(`${stack!.baseUrl}/api/v1/apps/wechat/${WECHAT.appId}/jsapi_ticket`, { headers: { authorization: `Bearer ${key}` } })).json()).generation, { timeout: 10_000 }).toBeGreaterThan(ticketBefore);
+    console.log(`PostgreSQL back: fresh reads after ${freshAfter} ms, a Refresh stored a new generation`);
+  } finally {
+    await stack?.stop();
+    pg?.stop();
+  }
+});
