@@ -21,13 +21,13 @@ test("after a restart of the demo, one Refresh of the WeChat jsapi ticket is one
     };
     await refresh(first); // Ticket Hub now holds a token the sandbox issued
     await first.stop();
-    expect(existsSync(path.join(first.dataDir, "sandbox-state.json"))).toBe(true);
 
     second = await startStack({ dataDir: first.dataDir, env: first.env });
     await refresh(second);
     const stats = await sandboxStats(second.sandboxUrl);
     expect(stats.calls["wechat /cgi-bin/ticket/getticket"]).toBe(1);
     expect(stats.calls["wechat /cgi-bin/token"] ?? 0).toBe(0);
+    expect(existsSync(path.join(first.dataDir, "sandbox-state.json"))).toBe(true);
   } finally {
     await second?.stop();
     await first.stop();
