@@ -7,7 +7,7 @@ const SECRETS = ["demo-wechat-secret", "demo-feishu-secret", "demo-faceid-secret
 
 /**
  * The leak sweep over the whole run: no demo secret and no token or ticket any sandbox issued may
- * appear in plaintext in any stack's SQLite files or logs. Fails the run (with the places) if one does.
+ * appear in plaintext in any stack's SQLite files, the sandbox's saved state or logs. Fails the run (with the places) if one does.
  */
 export default function globalTeardown() {
   const dir = process.env.TICKETHUB_SWEEP_DIR;
@@ -20,7 +20,8 @@ export default function globalTeardown() {
   for (const r of records) {
     const needles = [...SECRETS, ...r.values.filter((v) => v.length >= 16)];
     values += needles.length;
-    const files = existsSync(r.dataDir) ? readdirSync(r.dataDir).filter((f) => f.startsWith("tickethub.db")) : [];
+    // The sandbox's saved state too: it keeps digests of what it issued, never the values (sandbox/state.ts).
+    const files = existsSync(r.dataDir) ? readdirSync(r.dataDir).filter((f) => f.startsWith("tickethub.db") || f === "sandbox-state.json") : [];
     const haystacks = [...files.map((f) => ({ where: path.join(r.dataDir, f), text: readFileSync(path.join(r.dataDir, f)).toString("latin1") })), { where: `${r.name} log`, text: r.log }];
     for (const h of haystacks) {
       bytes += h.text.length;

@@ -24,7 +24,7 @@ export const faceidRoutes: Record<string, Handler> = {
     if (!appId || q.get("grant_type") !== "client_credential" || !q.get("version")) return fail(state, "400101", "参数不合法: app_id, grant_type, version 必填");
     const app = state.app("faceid", appId);
     if (!app) return fail(state, "400104", "app_id 不存在");
-    if (q.get("secret") !== app.secret) return fail(state, "400104", "secret 错误");
+    if (!state.secretMatches(app, q.get("secret"))) return fail(state, "400104", "secret 错误");
     const value = randomValue(48);
     const expiresAt = state.now() + TOKEN_S * 1000;
     state.issue(value, { vendor: "faceid", appId, kind: "access_token", expiresAt });
@@ -67,5 +67,6 @@ export function useNonce(state: SandboxState, value: string): { ok: boolean; rea
   if (!it) return { ok: false, reason: "NONCE ticket expired or unknown" };
   if (it.used) return { ok: false, reason: "NONCE ticket already used" };
   it.used = true;
+  state.changed();
   return { ok: true };
 }

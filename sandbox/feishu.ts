@@ -16,7 +16,7 @@ export const feishuRoutes: Record<string, Handler> = {
     }
     const app = state.app("feishu", b.app_id);
     if (!app) return fail(400, 10003, "invalid param: app_id");
-    if (app.secret !== b.app_secret) return fail(400, 10014, "app secret invalid");
+    if (!state.secretMatches(app, b.app_secret)) return fail(400, 10014, "app secret invalid");
     const live = state.latest("feishu", b.app_id, "access_token");
     if (live && live.issued.expiresAt - state.now() >= SAME_TOKEN_MIN_LEFT_MS) {
       const expire = Math.floor((live.issued.expiresAt - state.now()) / 1000);

@@ -1,4 +1,5 @@
 // `npm run sandbox`: the vendor sandbox on 127.0.0.1:$SANDBOX_PORT (default 4010).
+import { loadState, persistState } from "./persist";
 import { createSandbox } from "./server";
 import { SandboxState } from "./state";
 import { exitWithParent } from "../scripts/lib/exit-with-parent";
@@ -16,7 +17,15 @@ if (!(scale >= 1) || !Number.isFinite(epoch)) {
   process.exit(1);
 }
 exitWithParent("sandbox");
-const { server } = createSandbox(new SandboxState({ scale, epoch }));
+const state = new SandboxState({ scale, epoch });
+// SANDBOX_STATE_FILE (the start script sets it to <data dir>/sandbox-state.json): remember issued
+// tokens and tickets across restarts. Unset (`npm run sandbox` alone, test clusters): memory only.
+const stateFile = process.env.SANDBOX_STATE_FILE;
+if (stateFile) console.log(`sandbox: ${loadState(state, stateFile)}`);
+const saver = stateFile ? persistState(state, stateFile) : null;
+// Whatever way the process ends (signal, parent gone), the last changes are written first.
+if (saver) process.on("exit", saver.stop);
+const { server } = createSandbox(state);
 server.on("error", (err: NodeJS.ErrnoException) => {
   console.error(
     err.code === "EADDRINUSE"
@@ -26,4 +35,9 @@ server.on("error", (err: NodeJS.ErrnoException) => {
   process.exit(1);
 });
 server.listen(port, "127.0.0.1", () => console.log(`sandbox: vendor sandbox listening on http://127.0.0.1:${port}`));
-for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => server.close(() => process.exit(0)));
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.on(sig, () => {
+    saver?.flush();
+    server.close(() => process.exit(0));
+  });
+}

@@ -100,7 +100,8 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function createSandbox(state = new SandboxState()) {
-  for (const app of DEMO_APPS) state.setApp(app.vendor, app.appId, app.secret);
+  // Registered unless remembered from before a restart (the secret may have changed since).
+  for (const app of DEMO_APPS) if (!state.app(app.vendor, app.appId)) state.setApp(app.vendor, app.appId, app.secret);
 
   async function control(method: string, path: string, body: unknown, res: http.ServerResponse) {
     const b = (body ?? {}) as Record<string, unknown>;
@@ -137,6 +138,7 @@ export function createSandbox(state = new SandboxState()) {
       if (typeof b.advanceSeconds === "number") state.clockOffsetMs += b.advanceSeconds * 1000;
       else if (typeof b.offsetSeconds === "number") state.clockOffsetMs = b.offsetSeconds * 1000;
       else return send(res, 400, { error: "advanceSeconds or offsetSeconds: a number is required" });
+      state.changed();
       return send(res, 200, { ok: true, clockOffsetMs: state.clockOffsetMs });
     }
     if (method === "POST" && path === "/__sandbox/valid") {
@@ -159,7 +161,8 @@ export function createSandbox(state = new SandboxState()) {
     }
     if (method === "GET" && path === "/__sandbox/issued") {
       // Every token and ticket issued so far (tests grep stored data and logs for them).
-      return send(res, 200, { values: [...state.issued.keys()] });
+      // Those issued before a restart are remembered by digest only: their run listed them.
+      return send(res, 200, { values: state.issuedValues() });
     }
     if (method === "POST" && path === "/__sandbox/next-value") {
       // The next value this endpoint issues (e.g. the ticket of WeChat's documented signature example).

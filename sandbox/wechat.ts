@@ -6,7 +6,6 @@ import type { Handler } from "./server";
 const LIFETIME_S = 7200;
 const TOKEN_OVERLAP_MS = 5 * 60_000;
 const TOKEN_DAILY_QUOTA = 2000;
-const lastForce = new Map<string, number>();
 
 const err = (errcode: number, errmsg: string) => ({ status: 200, body: { errcode, errmsg } });
 
@@ -25,7 +24,7 @@ export const wechatRoutes: Record<string, Handler> = {
     if (!appId) return err(41002, "appid missing");
     const app = state.app("wechat", appId);
     if (!app) return err(40013, "invalid appid");
-    if (q.get("secret") !== app.secret) return err(40001, "invalid credential, access_token is invalid or not latest");
+    if (!state.secretMatches(app, q.get("secret"))) return err(40001, "invalid credential, access_token is invalid or not latest");
     if (!state.takeQuota(`wechat token ${appId}`, TOKEN_DAILY_QUOTA)) return err(45009, "reach max api daily quota limit");
     return issueToken(state, appId, false);
   },
@@ -36,22 +35,20 @@ export const wechatRoutes: Record<string, Handler> = {
     if (typeof b.appid !== "string" || !b.appid) return err(41002, "appid missing");
     const app = state.app("wechat", b.appid);
     if (!app) return err(40013, "invalid appid");
-    if (b.secret !== app.secret) return err(40125, "invalid appsecret");
+    if (!state.secretMatches(app, b.secret)) return err(40125, "invalid appsecret");
     if (b.force_refresh !== true) {
       // Normal mode hands back the live token with its remaining lifetime.
-      for (const [value, it] of state.issued) {
-        const live = state.valid(value, "wechat", "access_token");
-        if (live && it.appId === b.appid && live.expiresAt - state.now() > TOKEN_OVERLAP_MS) {
-          return { status: 200, body: { access_token: value, expires_in: Math.floor((live.expiresAt - state.now()) / 1000) } };
-        }
+      const live = state.latest("wechat", b.appid, "access_token");
+      if (live && live.issued.expiresAt - state.now() > TOKEN_OVERLAP_MS) {
+        return { status: 200, body: { access_token: live.value, expires_in: Math.floor((live.issued.expiresAt - state.now()) / 1000) } };
       }
     }
     if (b.force_refresh === true) {
       // force_refresh: 20 a day, at least 30 s apart.
-      const last = lastForce.get(b.appid) ?? -Infinity;
+      const last = state.lastForce.get(b.appid) ?? -Infinity;
       if (state.now() - last < 30_000) return err(45011, "api minute-quota reach limit  mustslower  retry next minute");
       if (!state.takeQuota(`wechat stable_token force ${b.appid}`, 20)) return err(45009, "reach max api daily quota limit");
-      lastForce.set(b.appid, state.now());
+      state.lastForce.set(b.appid, state.now());
     }
     return issueToken(state, b.appid, b.force_refresh === true);
   },
@@ -63,7 +60,7 @@ export const wechatRoutes: Record<string, Handler> = {
     if (type !== "jsapi" && type !== "wx_card") return err(40097, "invalid args");
     const owner = state.valid(token, "wechat", "access_token");
     if (!owner) {
-      const known = state.issued.get(token);
+      const known = state.lookup(token);
       return known ? err(42001, "access_token expired") : err(40001, "invalid credential, access_token is invalid or not latest");
     }
     const value = state.takeNext("wechat /cgi-bin/ticket/getticket") ?? randomValue(64);

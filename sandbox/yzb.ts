@@ -17,7 +17,7 @@ export const yzbRoutes: Record<string, Handler> = {
     const b = req.body ?? {};
     const app = typeof b.app_id === "string" ? state.app("yzb", b.app_id) : undefined;
     if (!app) return { status: 200, body: { status: "4001", message: "app_id is invalid", data: [] } };
-    if (b.secret !== app.secret) return invalid("secret is invalid");
+    if (!state.secretMatches(app, b.secret)) return invalid("secret is invalid");
     const value = hex(32);
     state.issue(value, { vendor: "yzb", appId: b.app_id as string, kind: "access_token", expiresAt: state.now() + LIFETIME_S * 1000 });
     return { status: 200, body: { status: "2000", message: "ok", data: { access_token: value, expires_in: LIFETIME_S } } };
@@ -45,7 +45,7 @@ export const yzbRoutes: Record<string, Handler> = {
   "POST /OAuth2/token": (state, req) => {
     const b = req.body ?? {};
     const app = typeof b.app_id === "string" ? state.app("yzb", b.app_id) : undefined;
-    if (!app || b.secret !== app.secret) return { status: 200, body: { status: "4001", message: "app_id or secret is invalid", data: [] } };
+    if (!app || !state.secretMatches(app, b.secret)) return { status: 200, body: { status: "4001", message: "app_id or secret is invalid", data: [] } };
     if (b.grant_type !== "authorization_code") return { status: 200, body: { status: "4001", message: "grant_type is invalid", data: [] } };
     const code = typeof b.code === "string" ? yzbAuthCodes.get(b.code) : undefined;
     if (!code || code.appId !== b.app_id) return invalid("authorization_code is invalid");

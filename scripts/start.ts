@@ -99,6 +99,8 @@ if (config.sandbox.start) {
   run("sandbox", ["--conditions=react-server", "--import", "tsx", path.join(root, "sandbox/main.ts")], {
     ...env,
     SANDBOX_PORT: String(config.sandbox.port),
+    // The sandbox remembers what it issued across restarts, as a vendor does (sandbox/persist.ts).
+    SANDBOX_STATE_FILE: path.join(config.dataDir, "sandbox-state.json"),
   });
   const deadline = Date.now() + 15_000;
   while (!(await fetch(`${config.sandbox.url}/__sandbox/stats`).then((r) => r.ok, () => false))) {

@@ -11,11 +11,17 @@ import { str, vendorJson, type ProxyVendor } from "./types";
 function stamp(d: Date): string {
   return new Date(d.getTime() + 8 * 3600_000).toISOString().replace(/[-:T]/g, "").slice(0, 14);
 }
-const err = (status: number, code: string, msg: string) => vendorJson(status, { code, msg, transactionTime: stamp(now()) });
-const unavailable = (message: string) => err(503, "-1", `系统繁忙, 请稍后再试: ${message}`);
+/**
+ * FaceID answers failures with HTTP 200 and a non-zero `code` (tencent-faceid-*.md: "code 不为0则表示获取失败,
+ * 可以根据 code 和 msg 字段进行定位"); the sandbox does the same. A status other than 200 would hide the code
+ * from clients that check the status first.
+ */
+const err = (code: string, msg: string) => vendorJson(200, { code, msg, transactionTime: stamp(now()) });
+const unavailable = (message: string) => err("-1", `系统繁忙, 请稍后再试: ${message}`);
 
 export const faceidProxy: ProxyVendor = {
-  badRequest: (message) => err(400, "400101", `参数不合法: ${message}`),
+  badRequest: (message) => err("400101", `参数不合法: ${message}`),
+  notFound: (message) => vendorJson(404, { code: "400101", msg: `参数不合法: ${message}`, transactionTime: stamp(now()) }),
   unavailable,
   routes: {
     "GET /api/oauth2/access_token": async (req) => {
@@ -23,10 +29,10 @@ export const faceidProxy: ProxyVendor = {
       const appId = str(q.get("app_id"), 32);
       const secret = str(q.get("secret"), 128);
       if (!appId || !secret || q.get("grant_type") !== "client_credential" || !str(q.get("version"), 20)) {
-        return err(400, "400101", "参数不合法: app_id, secret, grant_type=client_credential, version 必填");
+        return err("400101", "参数不合法: app_id, secret, grant_type=client_credential, version 必填");
       }
       const app = await findApp("faceid", appId);
-      if (!app || !secretMatches(app, secret)) return err(401, "400104", "app_id 或 secret 错误");
+      if (!app || !secretMatches(app, secret)) return err("400104", "app_id 或 secret 错误");
       try {
         const t = await serveCredential({ appRef: app.id, kind: "access_token" });
         return vendorJson(200, {
@@ -48,16 +54,16 @@ export const faceidProxy: ProxyVendor = {
       const appId = str(q.get("app_id"), 32);
       const token = str(q.get("access_token"), 512);
       const type = q.get("type");
-      if (!appId || !token || !str(q.get("version"), 20)) return err(400, "400101", "参数不合法: app_id, access_token, version 必填");
-      if (type !== "SIGN" && type !== "NONCE") return err(400, "400101", "参数不合法: type 必须为大写 SIGN 或 NONCE");
+      if (!appId || !token || !str(q.get("version"), 20)) return err("400101", "参数不合法: app_id, access_token, version 必填");
+      if (type !== "SIGN" && type !== "NONCE") return err("400101", "参数不合法: type 必须为大写 SIGN 或 NONCE");
       let userId: string | null = null;
       if (type === "NONCE") {
         const parsed = faceidUserId.safeParse(q.get("user_id") ?? "");
-        if (!parsed.success) return err(400, "400101", `参数不合法: ${parsed.error.issues[0]?.message}`);
+        if (!parsed.success) return err("400101", `参数不合法: ${parsed.error.issues[0]?.message}`);
         userId = parsed.data;
       }
       const owner = await findAppByIssuedToken("faceid", token);
-      if (!owner || owner.appId !== appId) return err(401, "400103", "access_token 不存在或已过期");
+      if (!owner || owner.appId !== appId) return err("400103", "access_token 不存在或已过期");
       try {
         if (type === "SIGN") {
           const t = await serveCredential({ appRef: owner.appRef, kind: "sign_ticket" });

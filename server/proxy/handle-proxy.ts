@@ -28,7 +28,7 @@ export async function handleProxy(req: Request, params: { vendor: string; path?:
   const path = `/${(params.path ?? []).join("/")}`;
   let handler = vendor.routes[`${req.method} ${path}`];
   if (!handler && params.vendor === "yzb" && req.method === "POST") handler = (await yzbCustomTokenRoute(path)) ?? undefined;
-  if (!handler) return vendor.badRequest(`no such endpoint ${req.method} ${path}`);
+  if (!handler) return vendor.notFound(`no such endpoint ${req.method} ${path}`);
 
   let body: Record<string, unknown> | undefined;
   if (req.method === "POST") {

@@ -11,8 +11,10 @@ export type ProxyRequest = {
 
 export type ProxyVendor = {
   routes: Record<string, (req: ProxyRequest) => Promise<Response>>;
-  /** The vendor's own error shape for input it would reject. */
+  /** The vendor's own status and error shape for input it would reject. */
   badRequest: (message: string) => Response;
+  /** A path the vendor does not have: HTTP 404, as the vendors (and the sandbox) answer it, in the vendor's body shape. */
+  notFound: (message: string) => Response;
   /** The vendor's own "try again later" shape, for when no valid credential can be served. */
   unavailable: (message: string) => Response;
 };

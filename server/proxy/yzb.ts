@@ -7,8 +7,12 @@ import { checkYzbCode, DEFAULT_TOKEN_PATH, exchangeYzbAuthCode } from "../vendor
 import { VendorError } from "../vendors/types";
 import { str, vendorJson, type ProxyRequest, type ProxyVendor } from "./types";
 
-const err = (status: number, code: string, message: string) => vendorJson(status, { status: code, message, data: [] });
-const unavailable = (message: string) => err(503, "5000", `server busy: ${message}`);
+/**
+ * yzb answers errors with HTTP 200: the status is in the body (`"status": "4102"`, `data: []`, as in
+ * yzb-oauth2-token-ticket-checkcode.md's "錯誤的返回值"; the sandbox answers the same).
+ */
+const err = (code: string, message: string) => vendorJson(200, { status: code, message, data: [] });
+const unavailable = (message: string) => err("5000", `server busy: ${message}`);
 const ok = (data: unknown) => vendorJson(200, { status: "2000", message: "ok", data });
 
 async function guarded(fn: () => Promise<Response>): Promise<Response> {
@@ -23,10 +27,10 @@ async function guarded(fn: () => Promise<Response>): Promise<Response> {
 async function serverToken(req: ProxyRequest): Promise<Response> {
   const appId = str(req.body?.app_id, 64);
   const secret = str(req.body?.secret, 128);
-  if (!appId || !secret) return err(400, "4001", "app_id and secret are required strings");
+  if (!appId || !secret) return err("4001", "app_id and secret are required strings");
   const app = await findApp("yzb", appId);
-  if (!app) return err(404, "4001", "app_id is invalid");
-  if (!secretMatches(app, secret)) return err(401, "4102", "secret is invalid");
+  if (!app) return err("4001", "app_id is invalid");
+  if (!secretMatches(app, secret)) return err("4102", "secret is invalid");
   return guarded(async () => {
     const t = await serveCredential({ appRef: app.id, kind: "access_token" });
     return ok({ access_token: t.value, expires_in: t.remainingSeconds });
@@ -34,7 +38,8 @@ async function serverToken(req: ProxyRequest): Promise<Response> {
 }
 
 export const yzbProxy: ProxyVendor = {
-  badRequest: (message) => err(400, "4001", message),
+  badRequest: (message) => err("4001", message),
+  notFound: (message) => vendorJson(404, { status: "4001", message, data: [] }),
   unavailable,
   routes: {
     [`POST ${DEFAULT_TOKEN_PATH}`]: serverToken,
@@ -43,10 +48,10 @@ export const yzbProxy: ProxyVendor = {
       const b = req.body;
       const appId = str(b?.app_id, 64);
       const token = str(b?.access_token, 512);
-      if (!appId || !token) return err(400, "4001", "app_id and access_token are required strings");
-      if (b?.type !== "js_ticket") return err(400, "4001", "type must be js_ticket");
+      if (!appId || !token) return err("4001", "app_id and access_token are required strings");
+      if (b?.type !== "js_ticket") return err("4001", "type must be js_ticket");
       const owner = await findAppByIssuedToken("yzb", token);
-      if (!owner || owner.appId !== appId) return err(401, "4102", "server_access_token is invalid");
+      if (!owner || owner.appId !== appId) return err("4102", "server_access_token is invalid");
       return guarded(async () => {
         const t = await serveCredential({ appRef: owner.appRef, kind: "js_ticket" });
         return ok({ ticket: t.value, expires_in: t.remainingSeconds });
@@ -58,14 +63,14 @@ export const yzbProxy: ProxyVendor = {
       const b = req.body;
       const appId = str(b?.app_id, 64);
       const code = str(b?.code, 512);
-      if (!appId || !code) return err(400, "4001", "app_id and code are required strings");
-      if (b?.type !== "access_token" && b?.type !== "js_ticket") return err(400, "4001", "type must be access_token or js_ticket");
-      if (b.open_id !== undefined && !str(b.open_id, 512)) return err(400, "4001", "open_id must be a string");
+      if (!appId || !code) return err("4001", "app_id and code are required strings");
+      if (b?.type !== "access_token" && b?.type !== "js_ticket") return err("4001", "type must be access_token or js_ticket");
+      if (b.open_id !== undefined && !str(b.open_id, 512)) return err("4001", "open_id must be a string");
       const app = await findApp("yzb", appId);
-      if (!app) return err(404, "4001", "app_id is invalid");
+      if (!app) return err("4001", "app_id is invalid");
       return guarded(async () => {
         const res = await checkYzbCode(vendorContext(getDb(), app, null), { type: b.type as "access_token" | "js_ticket", code, openId: str(b.open_id) ?? undefined });
-        return res.valid ? ok({ expires_in: Math.floor(res.expiresAt.getTime() / 1000) }) : err(200, "4102", res.message);
+        return res.valid ? ok({ expires_in: Math.floor(res.expiresAt.getTime() / 1000) }) : err("4102", res.message);
       });
     },
 
@@ -75,14 +80,14 @@ export const yzbProxy: ProxyVendor = {
       const appId = str(b?.app_id, 64);
       const secret = str(b?.secret, 128);
       const code = str(b?.code, 512);
-      if (!appId || !secret || !code) return err(400, "4001", "app_id, secret and code are required strings");
-      if (b?.grant_type !== "authorization_code") return err(400, "4001", "grant_type must be authorization_code");
+      if (!appId || !secret || !code) return err("4001", "app_id, secret and code are required strings");
+      if (b?.grant_type !== "authorization_code") return err("4001", "grant_type must be authorization_code");
       const app = await findApp("yzb", appId);
-      if (!app) return err(404, "4001", "app_id is invalid");
-      if (!secretMatches(app, secret)) return err(401, "4001", "app_id or secret is invalid");
+      if (!app) return err("4001", "app_id is invalid");
+      if (!secretMatches(app, secret)) return err("4001", "app_id or secret is invalid");
       return guarded(async () => {
         const res = await exchangeYzbAuthCode(vendorContext(getDb(), app, null), code);
-        return "invalid" in res ? err(200, "4102", res.invalid) : vendorJson(200, { status: 2000, message: "ok", data: res.data });
+        return "invalid" in res ? err("4102", res.invalid) : vendorJson(200, { status: 2000, message: "ok", data: res.data });
       });
     },
   },
