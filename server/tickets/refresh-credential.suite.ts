@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { nextVendorDayStart } from "@/lib/vendor-day";
 import { startHarness, type Harness } from "@/server/testing/engine-harness";
+import { WECHAT_BUSY_RETRY_MS } from "@/server/vendors/wechat";
 
 export function refreshSuite(provider: "sqlite" | "postgresql") {
   describe(`refreshCredential on ${provider}`, () => {
@@ -105,7 +106,8 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
 
     describe("each failure class keeps the last good ticket and serves it while valid", () => {
       const cases: { name: string; vendor: "wechat" | "feishu"; endpoint: string; fault: Record<string, unknown>; failure: string; message: RegExp; retryWithinS: [number, number] }[] = [
-        { name: "busy (-1)", vendor: "wechat", endpoint: "wechat /cgi-bin/ticket/getticket", fault: { mode: "busy" }, failure: "busy", message: /WeChat -1/, retryWithinS: [3, 7] },
+        // WeChat's -1 asks for a retry "in a few minutes": exactly the vendor module's delay, no jitter.
+        { name: "busy (-1)", vendor: "wechat", endpoint: "wechat /cgi-bin/ticket/getticket", fault: { mode: "busy" }, failure: "busy", message: /WeChat -1/, retryWithinS: [WECHAT_BUSY_RETRY_MS / 1000, WECHAT_BUSY_RETRY_MS / 1000] },
         { name: "rate-limited (Feishu 429, x-ogw-ratelimit-reset: 2)", vendor: "feishu", endpoint: "feishu /open-apis/jssdk/ticket/get", fault: { mode: "rate-limited" }, failure: "rate-limited", message: /Feishu 99991400/, retryWithinS: [1.5, 2.5] },
         { name: "quota-exhausted (45009)", vendor: "wechat", endpoint: "wechat /cgi-bin/ticket/getticket", fault: { mode: "quota" }, failure: "quota-exhausted", message: /WeChat 45009/, retryWithinS: [-2, -2] },
         { name: "bad-config (40164 IP not whitelisted)", vendor: "wechat", endpoint: "wechat /cgi-bin/ticket/getticket", fault: { mode: "bad-config" }, failure: "bad-config", message: /40164/, retryWithinS: [-1, -1] },

@@ -271,8 +271,9 @@ async function recordFailure(db: Db, credentialId: string, failure: FailureClass
     next = nextVendorDayStart(new Date(t));
     reason = "quota exhausted: scheduled refreshes paused until the vendor's daily reset at 00:00 UTC+8";
   } else if (retryAfterMs) {
+    // The vendor said how long to wait (a rate limit's reset, WeChat's "try again in a few minutes").
     next = new Date(t + retryAfterMs);
-    reason = `rate limited: retrying after ${Math.round(retryAfterMs / 1000)} s`;
+    reason = `${failure === "busy" ? "vendor busy" : "rate limited"}: retrying after ${Math.round(retryAfterMs / 1000)} s`;
   } else {
     // Exponential backoff with jitter: 5 s, 10 s, 20 s … capped at 5 min.
     const base = Math.min(300_000, 5_000 * 2 ** (failures - 1));
