@@ -3,6 +3,7 @@ import { isVendor, type CredentialKind, type VendorId } from "@/lib/credential-k
 import { now } from "../clock";
 import { decrypt, valueHash } from "../crypto";
 import { getDb } from "../db";
+import { effectiveExpiryOf } from "./effective-expiry";
 import { policyFor } from "./policy";
 import { waitForLease } from "./lease";
 import { refreshCredential } from "./refresh-credential";
@@ -33,13 +34,7 @@ async function currentOf(credentialId: string) {
   const slot = await db.credential.findUniqueOrThrow({ where: { id: credentialId }, include: { app: true } });
   const v = slot.currentVersionId ? await db.credentialVersion.findUnique({ where: { id: slot.currentVersionId } }) : null;
   if (!v) return { slot, version: null };
-  let expiresAt = v.expiresAt;
-  if (v.parentVersionId && isVendor(slot.app.vendor) && policyFor(slot.app.vendor, slot.kind as CredentialKind).refreshWithParent) {
-    const parent = await db.credentialVersion.findUnique({ where: { id: v.parentVersionId } });
-    const parentEnd = parent ? (parent.validUntil ?? parent.expiresAt) : new Date(0);
-    if (parentEnd < expiresAt) expiresAt = parentEnd;
-  }
-  return { slot, version: { ...v, expiresAt } };
+  return { slot, version: { ...v, expiresAt: await effectiveExpiryOf(db, slot.app.vendor, slot.kind, v) } };
 }
 
 /**
