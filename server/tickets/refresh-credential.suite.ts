@@ -160,6 +160,7 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
           } else if (c.retryWithinS[0] < 0) {
             expect(s.nextRefreshAt).toBeNull();
           } else {
+            if (c.failure === "busy") expect(s.nextRefreshReason).toMatch(/retry 1 after busy in \d+ s \(the vendor asks to try again in a few minutes\)/);
             const wait = (s.nextRefreshAt!.getTime() - t0) / 1000;
             expect(wait).toBeGreaterThanOrEqual(c.retryWithinS[0]);
             expect(wait).toBeLessThanOrEqual(c.retryWithinS[1] + 2);

@@ -293,7 +293,10 @@ async function recordFailure(db: Db, credentialId: string, failure: FailureClass
   } else if (retryAfterMs) {
     // The vendor said how long to wait (a rate limit's reset, WeChat's "try again in a few minutes").
     next = new Date(t + retryAfterMs);
-    reason = `${failure === "busy" ? "vendor busy" : "rate limited"}: retrying after ${Math.round(retryAfterMs / 1000)} s`;
+    reason =
+      failure === "busy"
+        ? `retry ${failures} after busy in ${Math.round(retryAfterMs / 1000)} s (the vendor asks to try again in a few minutes)`
+        : `rate limited: retrying after ${Math.round(retryAfterMs / 1000)} s`;
   } else {
     // Exponential backoff with jitter: 5 s, 10 s, 20 s … capped at 5 min.
     const base = Math.min(300_000, 5_000 * 2 ** (failures - 1));
