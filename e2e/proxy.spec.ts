@@ -97,11 +97,13 @@ test.describe("vendor-compatible proxy", () => {
     expect(faceToken).toMatchObject({ code: "0", access_token: expect.any(String), expire_in: expect.any(Number) });
     const sign = await (await request.get(`${p}/faceid/api/oauth2/api_ticket?app_id=IDAdemo1&access_token=${encodeURIComponent(faceToken.access_token)}&type=SIGN&version=1.0.0`)).json();
     expect(sign.tickets).toHaveLength(1);
-    expect(sign.tickets[0].expire_in).toBeLessThanOrEqual(3600);
+    // expire_in as the documents' examples send it: a string.
+    expect(sign.tickets[0].expire_in).toMatch(/^\d+$/);
+    expect(Number(sign.tickets[0].expire_in)).toBeLessThanOrEqual(3600);
     const nonceUrl = `${p}/faceid/api/oauth2/api_ticket?app_id=IDAdemo1&access_token=${encodeURIComponent(faceToken.access_token)}&type=NONCE&version=1.0.0&user_id=qa-user_1`;
     const n1 = await (await request.get(nonceUrl)).json();
     const n2 = await (await request.get(nonceUrl)).json();
-    expect(n1.tickets[0].expire_in).toBe(120);
+    expect(n1.tickets[0].expire_in).toBe("120");
     expect(n1.tickets[0].value).not.toBe(n2.tickets[0].value); // NONCE is never reused
 
     const yzbToken = await (await request.post(`${p}/yzb/OAuth2/accessToken`, { data: { app_id: "yzbdemo1", secret: "demo-yzb-secret" } })).json();

@@ -50,3 +50,28 @@ describe("policy JSON", () => {
     expect(r.error?.issues[0]).toMatchObject({ path: ["policy"], message: "must be at most 8 KiB of JSON" });
   });
 });
+
+describe("FaceID's 20-minute cadence", () => {
+  const faceid = (policy: unknown) =>
+    appInputSchema.safeParse({ vendor: "faceid", name: "f", appId: "IDAabcd1", secret: "s3cret-value", baseUrl: "sandbox", policy: JSON.stringify(policy) });
+
+  it("refuses an override that would refresh the token or SIGN ticket later, naming the field and the rule", () => {
+    for (const [policy, field] of [
+      [{ schedules: { access_token: { everySeconds: 3600 } } }, "schedules.access_token.everySeconds"],
+      [{ schedules: { sign_ticket: { everySeconds: 1100, jitterSeconds: 200 } } }, "schedules.sign_ticket.jitterSeconds"],
+      [{ schedules: { access_token: { refreshAtFraction: 0.5 } } }, "schedules.access_token.refreshAtFraction"],
+      [{ schedules: { sign_ticket: { refreshWhenRemainingSeconds: 600 } } }, "schedules.sign_ticket.refreshWhenRemainingSeconds"],
+    ] as const) {
+      const r = faceid(policy);
+      expect(r.success).toBe(false);
+      expect(r.error!.issues[0]!.path).toEqual(["policy"]);
+      expect(r.error!.issues[0]!.message).toContain(`${field}: FaceID's document requires refreshing the access token and SIGN ticket at least every 20 minutes`);
+    }
+  });
+
+  it("accepts a shorter cadence, and any cadence for other vendors", () => {
+    expect(faceid({ schedules: { access_token: { everySeconds: 900, jitterSeconds: 60 } } }).success).toBe(true);
+    const wechat = appInputSchema.safeParse({ vendor: "wechat", name: "w", appId: "wx1234567890abcdef", secret: "s3cret-value", baseUrl: "sandbox", policy: JSON.stringify({ schedules: { access_token: { everySeconds: 3600 } } }) });
+    expect(wechat.success).toBe(true);
+  });
+});

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { VENDORS, type VendorId } from "./credential-kinds";
-import { policyOverridesSchema } from "./policy-overrides";
+import { cadenceProblem, policyOverridesSchema, type PolicyOverrides } from "./policy-overrides";
 import { isPlainVendorPath, VENDOR_PATH_RULE } from "./vendor-path";
 
 /** The vendors' production API hosts; "sandbox" points an app at the built-in vendor sandbox. */
@@ -49,6 +49,17 @@ const policyJson = z.string().max(MAX_POLICY_CHARS, { error: `must be at most ${
   }
 });
 
+/** The policy text as overrides, or null when it is empty or not valid (policyJson says why). */
+function parsedPolicy(text: string): PolicyOverrides | null {
+  if (!text.trim()) return null;
+  try {
+    const r = policyOverridesSchema.safeParse(JSON.parse(text));
+    return r.success ? r.data : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * An app as the Apps form submits it. `secret` may be left empty when editing (the stored one
  * stays: it is write-only). `baseUrl` is "sandbox", "live", or an https URL.
@@ -81,6 +92,10 @@ export const appInputSchema = z
     if (v.baseUrl === "live" && !LIVE_BASE_URLS[v.vendor]) {
       ctx.addIssue({ code: "custom", path: ["baseUrl"], message: `${v.vendor} publishes no API host: enter its https:// origin` });
     }
+    // A vendor's prescribed cadence depends on the vendor, so it is checked here rather than in the policy's own schema.
+    const policy = parsedPolicy(v.policy);
+    const late = policy ? cadenceProblem(v.vendor, policy) : null;
+    if (late) ctx.addIssue({ code: "custom", path: ["policy"], message: `${late.path}: ${late.message}` });
     if (v.tokenVariant === "stable_token" && v.vendor !== "wechat") ctx.addIssue({ code: "custom", path: ["tokenVariant"], message: "stable_token exists only for WeChat" });
     // The path is joined to the app's base URL and the app secret is posted there: it must not be
     // able to name another host ("//evil.example/x") or climb out of the vendor's API.

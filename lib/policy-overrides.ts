@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { VendorId } from "./credential-kinds";
 
 /**
  * What an app may override (stored as JSON in `VendorApp.policy`): when each credential is
@@ -39,3 +40,43 @@ export const policyOverridesSchema = z
   })
   .strict();
 export type PolicyOverrides = z.infer<typeof policyOverridesSchema>;
+
+/**
+ * Refresh cadences a vendor prescribes and an app may shorten but never stretch. FaceID's SIGN
+ * document: bind the ticket to its access token and refresh both every 20 minutes
+ * ("每20分钟定时刷新"); "如果未按照上述做定时刷新，可能导致鉴权不通过" — otherwise authentication fails.
+ */
+export const VENDOR_CADENCES: Partial<Record<VendorId, { kinds: readonly string[]; seconds: number; rule: string }>> = {
+  faceid: {
+    kinds: ["access_token", "sign_ticket"],
+    seconds: 20 * 60,
+    rule: "FaceID's document requires refreshing the access token and SIGN ticket at least every 20 minutes (authentication fails otherwise)",
+  },
+};
+
+/**
+ * The first override that would refresh later than its vendor's cadence, with the field it names:
+ * only a fixed interval can be held to a cadence (a share of the lifetime, or "when N s are left",
+ * depends on a lifetime the vendor decides), and its latest moment is everySeconds + jitterSeconds.
+ */
+export function cadenceProblem(vendor: VendorId, overrides: PolicyOverrides): { path: string; message: string } | null {
+  const cadence = VENDOR_CADENCES[vendor];
+  if (!cadence) return null;
+  for (const kind of cadence.kinds) {
+    const o = overrides.schedules?.[kind];
+    if (!o) continue;
+    const at = `schedules.${kind}`;
+    const use = `use everySeconds (with jitterSeconds) adding up to at most ${cadence.seconds}`;
+    if (o.refreshAtFraction !== undefined) return { path: `${at}.refreshAtFraction`, message: `${cadence.rule}: ${use}` };
+    if (o.refreshWhenRemainingSeconds !== undefined) return { path: `${at}.refreshWhenRemainingSeconds`, message: `${cadence.rule}: ${use}` };
+    const every = o.everySeconds ?? cadence.seconds;
+    const jitter = o.jitterSeconds ?? 0;
+    if (every + jitter > cadence.seconds) {
+      return {
+        path: o.everySeconds !== undefined && o.everySeconds > cadence.seconds ? `${at}.everySeconds` : `${at}.jitterSeconds`,
+        message: `${cadence.rule}: everySeconds + jitterSeconds must be at most ${cadence.seconds} (is ${every + jitter})`,
+      };
+    }
+  }
+  return null;
+}

@@ -7,6 +7,7 @@ import { now } from "../clock";
 import { decrypt, encrypt, valueHash } from "../crypto";
 import { getDb } from "../db";
 import { serveCredential, NotServableError } from "../tickets/serve-credential";
+import { effectiveExpiry } from "../tickets/effective-expiry";
 import { refreshCredential } from "../tickets/refresh-credential";
 import { fetchFaceidTicket } from "../vendors/faceid";
 import { VendorError } from "../vendors/types";
@@ -30,7 +31,21 @@ export class NonceVendorError extends Error {
   }
 }
 
-function view(n: { id: string; userId: string; valueEnc: string; issuedBy: string; issuedAt: Date; expiresIn: number; expiresAt: Date; usedAt: Date | null; usedBy: string | null; app: { id: string; name: string; appId: string } }, value: string): NonceView {
+type NonceRow = { id: string; userId: string; valueEnc: string; issuedBy: string; issuedAt: Date; expiresIn: number; expiresAt: Date; tokenVersionId: string | null; usedAt: Date | null; usedBy: string | null; app: { id: string; name: string; appId: string } };
+
+/**
+ * When each NONCE really dies: its 120 s, or earlier when the token it was fetched with dies first
+ * ("access_token 失效时，该 access_token 生成的 ticket 都失效") — e.g. that token was rotated and its
+ * 60 s overlap ran out. Read now, since a rotation after the issue moves it forward.
+ */
+async function nonceEnds(rows: NonceRow[]): Promise<Map<string, Date>> {
+  const ids = [...new Set(rows.map((r) => r.tokenVersionId).filter((id): id is string => id !== null))];
+  const tokens = ids.length ? await getDb().credentialVersion.findMany({ where: { id: { in: ids } } }) : [];
+  const byId = new Map(tokens.map((t) => [t.id, t]));
+  return new Map(rows.map((r) => [r.id, effectiveExpiry(r, r.tokenVersionId ? (byId.get(r.tokenVersionId) ?? "gone") : null)]));
+}
+
+function view(n: NonceRow, value: string, expiresAt: Date): NonceView {
   return {
     id: n.id,
     appRef: n.app.id,
@@ -41,7 +56,7 @@ function view(n: { id: string; userId: string; valueEnc: string; issuedBy: strin
     issuedBy: n.issuedBy,
     issuedAt: n.issuedAt.toISOString(),
     expiresIn: n.expiresIn,
-    expiresAt: n.expiresAt.toISOString(),
+    expiresAt: expiresAt.toISOString(),
     usedAt: n.usedAt?.toISOString() ?? null,
     usedBy: n.usedBy,
   };
@@ -63,8 +78,9 @@ export async function issueNonce(args: { appRef: string; userId: string; actor: 
   const ctx = vendorContext(db, app, null);
   const issuedAt = now();
   let fetched;
+  let token;
   try {
-    const token = await serveCredential({ appRef: app.id, kind: "access_token" });
+    token = await serveCredential({ appRef: app.id, kind: "access_token" });
     try {
       fetched = await fetchFaceidTicket(ctx, token.value, { type: "NONCE", userId: userId.data });
     } catch (err) {
@@ -72,8 +88,8 @@ export async function issueNonce(args: { appRef: string; userId: string; actor: 
       const slot = await db.credential.findUniqueOrThrow({ where: { appRef_kind: { appRef: app.id, kind: "access_token" } } });
       const refusedVersionId = slot.currentVersionId;
       await refreshCredential({ credentialId: slot.id, reason: "NONCE desk: token refused", need: { type: "stale", minSeconds: 60, refusedVersionId } });
-      const renewed = await serveCredential({ appRef: app.id, kind: "access_token" });
-      fetched = await fetchFaceidTicket(ctx, renewed.value, { type: "NONCE", userId: userId.data });
+      token = await serveCredential({ appRef: app.id, kind: "access_token" });
+      fetched = await fetchFaceidTicket(ctx, token.value, { type: "NONCE", userId: userId.data });
     }
   } catch (err) {
     const failure = err instanceof VendorError ? err.failure : err instanceof NotServableError ? err.failure : "network";
@@ -81,6 +97,9 @@ export async function issueNonce(args: { appRef: string; userId: string; actor: 
     await db.auditEvent.create({ data: { actor: args.actor, action: "nonce.issue", target: app.id, outcome: `failed: ${failure}`, detail: `${app.name} user_id ${userId.data}: ${message}` } });
     throw new NonceVendorError(failure, message);
   }
+  // The token version it was fetched with (the generation served names it), so a later rotation caps it too.
+  const tokenSlot = await db.credential.findUniqueOrThrow({ where: { appRef_kind: { appRef: app.id, kind: "access_token" } } });
+  const tokenVersion = await db.credentialVersion.findUnique({ where: { credentialId_generation: { credentialId: tokenSlot.id, generation: token.generation } } });
   const row = await db.nonceTicket.create({
     data: {
       appRef: app.id,
@@ -90,18 +109,20 @@ export async function issueNonce(args: { appRef: string; userId: string; actor: 
       issuedBy: args.actor,
       issuedAt,
       expiresIn: fetched.expiresIn,
-      expiresAt: new Date(issuedAt.getTime() + fetched.expiresIn * 1000),
+      expiresAt: effectiveExpiry({ expiresAt: new Date(issuedAt.getTime() + fetched.expiresIn * 1000) }, { expiresAt: token.expiresAt }),
+      tokenVersionId: tokenVersion?.id ?? null,
     },
     include: { app: true },
   });
   await db.auditEvent.create({ data: { actor: args.actor, action: "nonce.issue", target: app.id, outcome: "issued", detail: `${app.name} user_id ${userId.data} (${row.id})` } });
-  return { ...view(row, fetched.value), value: fetched.value };
+  return { ...view(row, fetched.value, (await nonceEnds([row])).get(row.id)!), value: fetched.value };
 }
 
 /** Recently issued NONCE tickets, newest first; values masked (a NONCE is shown once, at issue). */
 export async function recentNonces(limit: number): Promise<NonceView[]> {
   const rows = await getDb().nonceTicket.findMany({ orderBy: { issuedAt: "desc" }, take: limit, include: { app: true } });
-  return rows.map((r) => view(r, decrypt(r.valueEnc)));
+  const ends = await nonceEnds(rows);
+  return rows.map((r) => view(r, decrypt(r.valueEnc), ends.get(r.id)!));
 }
 
 /** Records that QA used a NONCE ticket (it is single use at the vendor); idempotent. */
@@ -113,5 +134,5 @@ export async function markNonceUsed(id: string, actor: string): Promise<NonceVie
     ? row
     : await db.nonceTicket.update({ where: { id }, data: { usedAt: now(), usedBy: actor }, include: { app: true } });
   if (!row.usedAt) await db.auditEvent.create({ data: { actor, action: "nonce.mark-used", target: row.appRef, outcome: "ok", detail: `${row.app.name} user_id ${row.userId} (${row.id})` } });
-  return view(updated, decrypt(updated.valueEnc));
+  return view(updated, decrypt(updated.valueEnc), (await nonceEnds([updated])).get(updated.id)!);
 }

@@ -5,6 +5,7 @@ import { now } from "../clock";
 import { getDb } from "../db";
 import { faceidUserId, fetchFaceidTicket } from "../vendors/faceid";
 import { VendorError } from "../vendors/types";
+import { effectiveExpiry } from "../tickets/effective-expiry";
 import { findAppByIssuedToken, NotServableError, serveCredential } from "../tickets/serve-credential";
 import { str, vendorJson, type ProxyVendor } from "./types";
 
@@ -71,18 +72,22 @@ export const faceidProxy: ProxyVendor = {
             code: "0",
             msg: "请求成功",
             transactionTime: stamp(now()),
-            tickets: [{ value: t.value, expire_in: t.remainingSeconds, expire_time: stamp(t.expiresAt) }],
+            // The documents' examples send expire_in as a string ("3600", "120"); so do we.
+            tickets: [{ value: t.value, expire_in: String(t.remainingSeconds), expire_time: stamp(t.expiresAt) }],
           });
         }
         // NONCE: single use, so always a fresh one from the vendor; never stored for reuse.
         const app = await getDb().vendorApp.findUniqueOrThrow({ where: { id: owner.appRef } });
         const current = await serveCredential({ appRef: owner.appRef, kind: "access_token" });
         const nonce = await fetchFaceidTicket(vendorContext(getDb(), app, null), current.value, { type: "NONCE", userId: userId! });
+        // It dies with the token it was fetched with, if that token dies first.
+        const at = now();
+        const end = effectiveExpiry({ expiresAt: new Date(at.getTime() + nonce.expiresIn * 1000) }, { expiresAt: current.expiresAt });
         return vendorJson(200, {
           code: "0",
           msg: "请求成功",
-          transactionTime: stamp(now()),
-          tickets: [{ value: nonce.value, expire_in: nonce.expiresIn, expire_time: stamp(new Date(now().getTime() + nonce.expiresIn * 1000)) }],
+          transactionTime: stamp(at),
+          tickets: [{ value: nonce.value, expire_in: String(Math.max(0, Math.floor((end.getTime() - at.getTime()) / 1000))), expire_time: stamp(end) }],
         });
       } catch (e) {
         if (e instanceof NotServableError || e instanceof VendorError) return unavailable(e.message);

@@ -5,6 +5,7 @@ import { now } from "../clock";
 import { decrypt } from "../crypto";
 import { getDb } from "../db";
 import { checkYzbCode } from "../vendors/yzb";
+import { effectiveExpiryOf } from "./effective-expiry";
 import { VendorError } from "../vendors/types";
 
 const NO_PROBE: Record<string, string> = {
@@ -23,8 +24,10 @@ export async function checkCredential(credentialId: string, actor: string): Prom
   if (!slot) return null;
   const at = now();
   const version = slot.currentVersionId ? await db.credentialVersion.findUnique({ where: { id: slot.currentVersionId } }) : null;
-  const local = version
-    ? { valid: version.expiresAt > at, remainingSeconds: Math.max(0, Math.floor((version.expiresAt.getTime() - at.getTime()) / 1000)), expiresAt: version.expiresAt.toISOString(), generation: version.generation }
+  // A FaceID SIGN ticket dies with its token: the local view is the capped expiry, as everywhere else.
+  const expiresAt = version ? await effectiveExpiryOf(db, slot.app.vendor, slot.kind, version) : null;
+  const local = version && expiresAt
+    ? { valid: expiresAt > at, remainingSeconds: Math.max(0, Math.floor((expiresAt.getTime() - at.getTime()) / 1000)), expiresAt: expiresAt.toISOString(), generation: version.generation }
     : { valid: false, remainingSeconds: 0, expiresAt: null, generation: null };
 
   let probe: CheckView["probe"];

@@ -6,6 +6,7 @@ import { now } from "../clock";
 import { decrypt } from "../crypto";
 import { getDb } from "../db";
 import { endpointFor, quotaLedger } from "../quota/quota";
+import { effectiveExpiries } from "./effective-expiry";
 import { parsePolicyOverrides, policyFor } from "./policy";
 import { instanceOf } from "./lease";
 
@@ -27,6 +28,12 @@ export async function listCredentials(filter: { credentialId?: string } = {}): P
     }),
   ]);
   const byId = new Map(currents.map((v) => [v.id, v]));
+  // A FaceID SIGN ticket dies with its token: show the capped expiry, for the current and the previous value.
+  const vendorKind = new Map(slots.map((s) => [s.id, { vendor: s.app.vendor, kind: s.kind }]));
+  const ends = await effectiveExpiries(
+    db,
+    [...currents, ...previous].map((version) => ({ ...vendorKind.get(version.credentialId)!, version })),
+  );
   const apps = [...new Map(slots.map((s) => [s.app.id, s.app])).values()];
   const ledger = await quotaLedger(db, apps, at);
 
@@ -35,7 +42,9 @@ export async function listCredentials(filter: { credentialId?: string } = {}): P
     const spec = isVendor(vendor) ? kindSpec(vendor, slot.kind) : undefined;
     const cur = slot.currentVersionId ? byId.get(slot.currentVersionId) : undefined;
     const prev = previous.find((v) => v.credentialId === slot.id && v.id !== slot.currentVersionId);
-    const expired = !cur || cur.expiresAt <= at;
+    const curEnd = cur ? (ends.get(cur.id) ?? cur.expiresAt) : null;
+    const prevEnd = prev ? (ends.get(prev.id) ?? prev.validUntil) : null;
+    const expired = !curEnd || curEnd <= at;
     const status = slot.status === "failing" ? "failing" : cur && expired ? "expired" : cur ? "active" : "pending";
     return {
       id: slot.id,
@@ -61,11 +70,11 @@ export async function listCredentials(filter: { credentialId?: string } = {}): P
             maskedValue: maskValue(decrypt(cur.valueEnc)),
             fetchedAt: cur.fetchedAt.toISOString(),
             expiresIn: cur.expiresIn,
-            expiresAt: cur.expiresAt.toISOString(),
+            expiresAt: curEnd!.toISOString(),
             vendorExpireTime: cur.vendorExpireTime,
           }
         : null,
-      previous: prev?.validUntil ? { maskedValue: maskValue(decrypt(prev.valueEnc)), validUntil: prev.validUntil.toISOString() } : null,
+      previous: prev && prevEnd && prevEnd > at ? { maskedValue: maskValue(decrypt(prev.valueEnc)), validUntil: prevEnd.toISOString() } : null,
       lastError: slot.lastError
         ? { message: slot.lastError, class: slot.lastErrorClass, at: slot.lastErrorAt?.toISOString() ?? null }
         : null,

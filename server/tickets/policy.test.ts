@@ -81,6 +81,21 @@ describe("per-app policy overrides", () => {
     expect(p.description).toBe("refresh at 50% of the lifetime (app override, ± 60 s)");
   });
 
+  it("never stretch FaceID's 20-minute cadence, even when a stored override asks for it", () => {
+    // Stored before the rule was enforced at input: clamped when read, not obeyed.
+    for (const kind of ["access_token", "sign_ticket"] as const) {
+      for (const o of [{ everySeconds: 3600 }, { refreshAtFraction: 0.9 }, { refreshWhenRemainingSeconds: 600 }, { everySeconds: 1200, jitterSeconds: 300 }, { jitterSeconds: 300 }]) {
+        const p = policyFor("faceid", kind, { schedules: { [kind]: o } });
+        expect(after(p, 7200, 1)).toBeLessThanOrEqual(1200);
+        expect(p.description).toMatch(/clamped to at most every 20 min/);
+      }
+    }
+    // Shorter is the app's choice.
+    expect(after(policyFor("faceid", "access_token", { schedules: { access_token: { everySeconds: 900, jitterSeconds: 60 } } }), 7200, 1)).toBe(960);
+    // Other vendors prescribe no cadence.
+    expect(after(policyFor("wechat", "access_token", { schedules: { access_token: { everySeconds: 3600 } } }), 7200)).toBe(3600);
+  });
+
   it("leave other kinds alone", () => {
     const overrides = { schedules: { jsapi_ticket: { everySeconds: 600 } } };
     expect(policyFor("wechat", "access_token", overrides)).toEqual(policyFor("wechat", "access_token"));

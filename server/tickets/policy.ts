@@ -1,6 +1,6 @@
 import "server-only";
 import type { CredentialKind, VendorId } from "@/lib/credential-kinds";
-import { policyOverridesSchema, type PolicyOverrides } from "@/lib/policy-overrides";
+import { cadenceProblem, policyOverridesSchema, VENDOR_CADENCES, type PolicyOverrides } from "@/lib/policy-overrides";
 
 type Schedule =
   /** At a share of the lifetime, ± jitter (a share of the lifetime, or `jitterSeconds` when set). */
@@ -18,6 +18,8 @@ export type Policy = {
   refreshWithParent: boolean;
   /** A token with less life left than this is refreshed before a ticket is fetched with it. */
   minParentRemainingSeconds: number;
+  /** The latest a refresh may come after the last one (a vendor's prescribed cadence); null when the vendor prescribes none. */
+  maxIntervalSeconds?: number | null;
   description: string;
 };
 
@@ -111,7 +113,14 @@ export function policyFor(vendor: VendorId, kind: CredentialKind, overrides: Pol
     what = `refresh with ${Math.round(o.refreshWhenRemainingSeconds / 60)} min left`;
   }
   if (jitter !== undefined) schedule = { ...schedule, jitterSeconds: jitter };
-  return { ...base, schedule, description: `${what ?? base.description} (app override${jitter !== undefined ? `, ± ${jitter} s` : ""})` };
+  const description = `${what ?? base.description} (app override${jitter !== undefined ? `, ± ${jitter} s` : ""})`;
+  // An override stored before the cadence was enforced at input is clamped, not obeyed: FaceID
+  // fails authentication when its 20-minute cadence is stretched.
+  const cadence = VENDOR_CADENCES[vendor];
+  if (cadence?.kinds.includes(kind) && cadenceProblem(vendor, { schedules: { [kind]: o } })) {
+    return { ...base, schedule, maxIntervalSeconds: cadence.seconds, description: `${description}, clamped to at most every ${cadence.seconds / 60} min (the vendor's cadence)` };
+  }
+  return { ...base, schedule, description };
 }
 
 /**
@@ -129,6 +138,7 @@ export function nextRefreshAt(policy: Policy, fetchedAt: Date, expiresIn: number
       : s.type === "every"
         ? s.seconds + spread * s.jitterSeconds
         : expiresIn - s.seconds + spread * s.jitterSeconds;
+  if (policy.maxIntervalSeconds) seconds = Math.min(seconds, policy.maxIntervalSeconds);
   const lateness = (fetchedAt.getTime() - from.getTime()) / 1000;
   seconds = Math.min(expiresIn * 0.95 + lateness, Math.max(expiresIn * 0.05 + lateness, seconds));
   return new Date(from.getTime() + seconds * 1000);

@@ -3,6 +3,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { nextVendorDayStart } from "@/lib/vendor-day";
 import { startHarness, type Harness } from "@/server/testing/engine-harness";
+import { WECHAT_BUSY_RETRY_MS } from "@/server/vendors/wechat";
+import { nextRefreshAt, policyFor } from "./policy";
 
 export function refreshSuite(provider: "sqlite" | "postgresql") {
   describe(`refreshCredential on ${provider}`, () => {
@@ -103,9 +105,30 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
       expect(superseded.validUntil!.getTime() - superseded.supersededAt!.getTime()).toBe(300_000);
     });
 
+    it("a 40001 that persists after the token was renewed twice is bad configuration, not a reason to renew again", async () => {
+      const ticket = await slot("jsapi_ticket");
+      await h.control("/__sandbox/faults", { endpoint: "wechat /cgi-bin/ticket/getticket", mode: "invalid-credential" });
+      // First attempt: refused, the token renewed once, refused again → an ordinary retry later.
+      expect(await refresh({ credentialId: ticket.id, reason: "test" })).toMatchObject({ ok: false, failure: "invalid-credential" });
+      expect(await calls("/cgi-bin/token")).toBe(1);
+      // Second attempt: a second fresh token refused too → stop, and say what to check.
+      const second = await refresh({ credentialId: ticket.id, reason: "test" });
+      expect(second).toMatchObject({ ok: false, failure: "bad-config" });
+      expect(second.ok === false && second.message).toMatch(/WeChat 40001.*renewed twice.*AppSecret/);
+      expect(await calls("/cgi-bin/token")).toBe(2);
+      const s = await slot("jsapi_ticket");
+      expect(s).toMatchObject({ status: "failing", lastErrorClass: "bad-config", nextRefreshAt: null });
+      expect(s.nextRefreshReason).toMatch(/fix the app's configuration/);
+      // Once fixed, the Refresh button brings it back.
+      await h.control("/__sandbox/reset");
+      expect((await refresh({ credentialId: ticket.id, reason: "manual" })).ok).toBe(true);
+      expect(await slot("jsapi_ticket")).toMatchObject({ status: "active", consecutiveFailures: 0, lastErrorClass: null });
+    });
+
     describe("each failure class keeps the last good ticket and serves it while valid", () => {
       const cases: { name: string; vendor: "wechat" | "feishu"; endpoint: string; fault: Record<string, unknown>; failure: string; message: RegExp; retryWithinS: [number, number] }[] = [
-        { name: "busy (-1)", vendor: "wechat", endpoint: "wechat /cgi-bin/ticket/getticket", fault: { mode: "busy" }, failure: "busy", message: /WeChat -1/, retryWithinS: [3, 7] },
+        // WeChat's -1 asks for a retry "in a few minutes": exactly the vendor module's delay, no jitter.
+        { name: "busy (-1)", vendor: "wechat", endpoint: "wechat /cgi-bin/ticket/getticket", fault: { mode: "busy" }, failure: "busy", message: /WeChat -1/, retryWithinS: [WECHAT_BUSY_RETRY_MS / 1000, WECHAT_BUSY_RETRY_MS / 1000] },
         { name: "rate-limited (Feishu 429, x-ogw-ratelimit-reset: 2)", vendor: "feishu", endpoint: "feishu /open-apis/jssdk/ticket/get", fault: { mode: "rate-limited" }, failure: "rate-limited", message: /Feishu 99991400/, retryWithinS: [1.5, 2.5] },
         { name: "quota-exhausted (45009)", vendor: "wechat", endpoint: "wechat /cgi-bin/ticket/getticket", fault: { mode: "quota" }, failure: "quota-exhausted", message: /WeChat 45009/, retryWithinS: [-2, -2] },
         { name: "bad-config (40164 IP not whitelisted)", vendor: "wechat", endpoint: "wechat /cgi-bin/ticket/getticket", fault: { mode: "bad-config" }, failure: "bad-config", message: /40164/, retryWithinS: [-1, -1] },
@@ -137,6 +160,7 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
           } else if (c.retryWithinS[0] < 0) {
             expect(s.nextRefreshAt).toBeNull();
           } else {
+            if (c.failure === "busy") expect(s.nextRefreshReason).toMatch(/retry 1 after busy in \d+ s \(the vendor asks to try again in a few minutes\)/);
             const wait = (s.nextRefreshAt!.getTime() - t0) / 1000;
             expect(wait).toBeGreaterThanOrEqual(c.retryWithinS[0]);
             expect(wait).toBeLessThanOrEqual(c.retryWithinS[1] + 2);
@@ -236,6 +260,16 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
         await h.control("/__sandbox/reset");
         expect((await refresh({ credentialId: jsapi.id, reason: "manual" })).ok).toBe(true);
         expect((await view("wx_card_ticket")).quota).toMatchObject({ exhausted: false });
+        // ...and the sibling goes back to its own schedule instead of waiting hours for the reset:
+        // somewhere inside its policy's jitter window around 2/3 of its lifetime.
+        const cardValue = (await current("wx_card_ticket"))!;
+        const policy = policyFor("wechat", "wx_card_ticket");
+        const earliest = nextRefreshAt(policy, cardValue.fetchedAt, cardValue.expiresIn, () => 0);
+        const latest = nextRefreshAt(policy, cardValue.fetchedAt, cardValue.expiresIn, () => 1);
+        const lifted = await slot("wx_card_ticket");
+        expect(lifted.nextRefreshAt!.getTime()).toBeGreaterThanOrEqual(earliest.getTime());
+        expect(lifted.nextRefreshAt!.getTime()).toBeLessThanOrEqual(latest.getTime());
+        expect(lifted.nextRefreshReason).not.toMatch(/quota exhausted/);
       });
     });
 
@@ -318,6 +352,64 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
         // Put them back to a sane state for the tests after this one.
         await refresh({ credentialId: (await slot("access_token")).id, reason: "test" });
         await refresh({ credentialId: ticket.id, reason: "test" });
+      });
+    });
+
+    describe("a FaceID ticket dies with its token", () => {
+      const faceidApp = () => db.vendorApp.findFirstOrThrow({ where: { appId: "IDAdemo1" } });
+      const faceSlot = async (kind: string) => db.credential.findUniqueOrThrow({ where: { appRef_kind: { appRef: (await faceidApp()).id, kind } } });
+
+      it("the overview, Check, reads and the NONCE desk all show the expiry capped by the superseded token's overlap", async () => {
+        const { listCredentials } = await import("./list-credentials");
+        const { checkCredential } = await import("./check-credential");
+        const { serveCredential } = await import("./serve-credential");
+        const { issueNonce, recentNonces } = await import("@/server/nonce/nonce-desk");
+        const app = await faceidApp();
+        const sign = await faceSlot("sign_ticket");
+        expect((await refresh({ credentialId: sign.id, reason: "test" })).ok).toBe(true);
+        const ticket = await db.credentialVersion.findUniqueOrThrow({ where: { id: (await faceSlot("sign_ticket")).currentVersionId! } });
+        const nonce = await issueNonce({ appRef: app.id, userId: "qa-dies", actor: "tester" });
+        // While the token is current, the ticket lives its own expire_in (3600 s) and the NONCE its 120 s.
+        expect((await listCredentials({ credentialId: sign.id }))[0]!.current!.expiresAt).toBe(ticket.expiresAt.toISOString());
+        expect(nonce.expiresAt).toBe(new Date(Date.parse(nonce.issuedAt) + 120_000).toISOString());
+        try {
+          // The token is rotated and its cascade has not landed yet: the old token (and so everything
+          // it fetched) works 60 s more; 90 s here keeps a read from renewing it first.
+          const tokenEnd = new Date(Date.now() + 90_000);
+          await db.credentialVersion.update({ where: { id: ticket.parentVersionId! }, data: { supersededAt: new Date(), validUntil: tokenEnd } });
+          const viewed = (await listCredentials({ credentialId: sign.id }))[0]!;
+          expect(viewed.current!.expiresAt).toBe(tokenEnd.toISOString());
+          const checked = (await checkCredential(sign.id, "tester"))!;
+          expect(checked.local.expiresAt).toBe(tokenEnd.toISOString());
+          expect(checked.local.remainingSeconds).toBeLessThanOrEqual(90);
+          const served = await serveCredential({ appRef: app.id, kind: "sign_ticket" });
+          expect(served.expiresAt.toISOString()).toBe(tokenEnd.toISOString());
+          expect(served.generation).toBe(ticket.generation);
+          const listed = (await recentNonces(20)).find((n) => n.id === nonce.id)!;
+          expect(listed.expiresAt).toBe(tokenEnd.toISOString());
+        } finally {
+          await refresh({ credentialId: (await faceSlot("access_token")).id, reason: "test" });
+          await refresh({ credentialId: sign.id, reason: "test" });
+        }
+      });
+
+      it("a NONCE issued with a token about to expire expires with it", async () => {
+        const { issueNonce } = await import("@/server/nonce/nonce-desk");
+        const app = await faceidApp();
+        const token = await faceSlot("access_token");
+        expect((await refresh({ credentialId: token.id, reason: "test" })).ok).toBe(true);
+        // 90 s left: above the 60 s below which a read renews it first, below the NONCE's 120 s.
+        const tokenEnd = new Date(Date.now() + 90_000);
+        const v = (await faceSlot("access_token")).currentVersionId!;
+        await db.credentialVersion.update({ where: { id: v }, data: { expiresAt: tokenEnd } });
+        try {
+          const nonce = await issueNonce({ appRef: app.id, userId: "qa-short", actor: "tester" });
+          expect(nonce.expiresIn).toBe(120);
+          expect(nonce.expiresAt).toBe(tokenEnd.toISOString());
+          expect((await db.nonceTicket.findUniqueOrThrow({ where: { id: nonce.id } })).tokenVersionId).toBe(v);
+        } finally {
+          await refresh({ credentialId: token.id, reason: "test" });
+        }
       });
     });
 

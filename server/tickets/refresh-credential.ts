@@ -119,7 +119,22 @@ async function runRefresh(db: Db, { credentialId, reason, need }: { credentialId
       if (!(err instanceof VendorError && err.failure === "invalid-credential" && spec.parent && parent)) throw err;
       // The token was refused: renew it unless someone already did (compare before invalidating), retry once.
       parent = await usableParent(db, slot.app, spec.parent, parent.versionId);
-      fetched = await fetchFromVendor(vendor, spec.kind, ctx, parent.value);
+      try {
+        fetched = await fetchFromVendor(vendor, spec.kind, ctx, parent.value);
+      } catch (again) {
+        // Refused again right after a renewal, and the previous attempt ended the same way: two fresh
+        // tokens refused is not staleness. WeChat's getticket document says what 40001 then means:
+        // "check that AppSecret is correct, or that they are calling interfaces for the appropriate
+        // Official Account". Stop renewing the token every backoff cycle and say so.
+        if (again instanceof VendorError && again.failure === "invalid-credential" && slot.lastErrorClass === "invalid-credential" && slot.consecutiveFailures >= 1) {
+          throw new VendorError(
+            "bad-config",
+            `${again.message} — still refused after the access token was renewed twice: check the app secret (AppSecret), or whether the app id belongs to the right account`,
+            again.detail,
+          );
+        }
+        throw again;
+      }
     }
     if (getConfig().logRefreshes) {
       console.log(`[refresh] ${getConfig().instanceId} ${vendor} ${spec.kind} gen ${slot.generation + 1} (${reason}, need ${need.type}) at ${startedAt.toISOString()}`);
@@ -203,7 +218,7 @@ async function storeVersion(
   // Read before the transaction, so that it opens with its compare-and-set write: on SQLite a
   // transaction that reads first and writes later can fail with SQLITE_BUSY instead of waiting.
   const prev = slot.currentVersionId ? await db.credentialVersion.findUnique({ where: { id: slot.currentVersionId } }) : null;
-  return db.$transaction(async (tx): Promise<{ boundTickets: string[] }> => {
+  const stored = await db.$transaction(async (tx): Promise<{ boundTickets: string[] }> => {
     const scheduled = {
       status: "active",
       lastError: null,
@@ -257,7 +272,12 @@ async function storeVersion(
     }
     return { boundTickets: [] };
   });
+  await liftQuotaPause(db, { slotId: slot.id, appRef: args.appRef, vendor: args.vendor, kind: args.kind, overrides: args.overrides });
+  return stored;
 }
+
+/** Why a credential is paused after a vendor said its daily quota is used up (recordFailure, pauseSiblings). */
+const QUOTA_PAUSE_REASON = "quota exhausted: scheduled refreshes paused until the vendor's daily reset at 00:00 UTC+8";
 
 async function recordFailure(db: Db, credentialId: string, failure: FailureClass, message: string, retryAfterMs?: number) {
   const slot = await db.credential.findUnique({ where: { id: credentialId } });
@@ -271,10 +291,14 @@ async function recordFailure(db: Db, credentialId: string, failure: FailureClass
     reason = "stopped: fix the app's configuration, then refresh by hand";
   } else if (failure === "quota-exhausted") {
     next = nextVendorDayStart(new Date(t));
-    reason = "quota exhausted: scheduled refreshes paused until the vendor's daily reset at 00:00 UTC+8";
+    reason = QUOTA_PAUSE_REASON;
   } else if (retryAfterMs) {
+    // The vendor said how long to wait (a rate limit's reset, WeChat's "try again in a few minutes").
     next = new Date(t + retryAfterMs);
-    reason = `rate limited: retrying after ${Math.round(retryAfterMs / 1000)} s`;
+    reason =
+      failure === "busy"
+        ? `retry ${failures} after busy in ${Math.round(retryAfterMs / 1000)} s (the vendor asks to try again in a few minutes)`
+        : `rate limited: retrying after ${Math.round(retryAfterMs / 1000)} s`;
   } else {
     // Exponential backoff with jitter: 5 s, 10 s, 20 s … capped at 5 min.
     const base = Math.min(300_000, 5_000 * 2 ** (failures - 1));
@@ -306,6 +330,32 @@ async function pauseSiblings(db: Db, slot: { id: string; appRef: string; kind: s
     await db.credential.updateMany({
       where: { id: { in: siblings }, nextRefreshAt: { lt: until } },
       data: { nextRefreshAt: until, nextRefreshReason: reason },
+    });
+  }
+}
+
+/**
+ * A call the vendor accepted shows the endpoint's quota is not used up (any more): credentials of the
+ * app that call it and were paused by a quota error go back to their own schedule, or are due now if
+ * that has passed. Without this one 45009 on jsapi kept wx_card paused for hours after jsapi recovered.
+ */
+async function liftQuotaPause(db: Db, args: { slotId: string; appRef: string; vendor: VendorId; kind: CredentialKind; overrides: PolicyOverrides }) {
+  const app = await db.vendorApp.findUnique({ where: { id: args.appRef }, include: { credentials: true } });
+  if (!app) return;
+  const endpoint = endpointFor(app, args.kind);
+  const paused = app.credentials.filter(
+    (c) => c.id !== args.slotId && c.nextRefreshReason === QUOTA_PAUSE_REASON && endpointFor(app, c.kind as CredentialKind) === endpoint,
+  );
+  for (const c of paused) {
+    const v = c.currentVersionId ? await db.credentialVersion.findUnique({ where: { id: c.currentVersionId } }) : null;
+    const policy = policyFor(args.vendor, c.kind as CredentialKind, args.overrides);
+    const own = v ? nextRefreshAt(policy, v.fetchedAt, v.expiresIn) : null;
+    const at = now();
+    const due = !own || own < at;
+    // Compare-and-set: leave it alone if its own refresh rescheduled it meanwhile.
+    await db.credential.updateMany({
+      where: { id: c.id, nextRefreshAt: c.nextRefreshAt, nextRefreshReason: QUOTA_PAUSE_REASON },
+      data: { nextRefreshAt: due ? at : own, nextRefreshReason: due ? `quota pause lifted (${endpoint} answered again): due now` : `scheduled: ${policy.description}` },
     });
   }
 }

@@ -5,6 +5,7 @@ import { decrypt, valueHash } from "../crypto";
 import { getDb } from "../db";
 import { DatabaseUnavailableError, isDatabaseUnreachable } from "../errors";
 import { cachedServed, cachedTokenOwner, MIN_CACHED_SECONDS, staleServed, staleTokenOwner, type CachedCredential } from "../fast/cache-store";
+import { effectiveExpiryOf } from "./effective-expiry";
 import { outageWindowSeconds, policyFor } from "./policy";
 import { refreshCredential } from "./refresh-credential";
 
@@ -31,13 +32,7 @@ async function currentOf(credentialId: string) {
   const slot = await db.credential.findUniqueOrThrow({ where: { id: credentialId }, include: { app: true } });
   const v = slot.currentVersionId ? await db.credentialVersion.findUnique({ where: { id: slot.currentVersionId } }) : null;
   if (!v) return { slot, version: null };
-  let expiresAt = v.expiresAt;
-  if (v.parentVersionId && isVendor(slot.app.vendor) && policyFor(slot.app.vendor, slot.kind as CredentialKind).refreshWithParent) {
-    const parent = await db.credentialVersion.findUnique({ where: { id: v.parentVersionId } });
-    const parentEnd = parent ? (parent.validUntil ?? parent.expiresAt) : new Date(0);
-    if (parentEnd < expiresAt) expiresAt = parentEnd;
-  }
-  return { slot, version: { ...v, expiresAt } };
+  return { slot, version: { ...v, expiresAt: await effectiveExpiryOf(db, slot.app.vendor, slot.kind, v) } };
 }
 
 /**

@@ -89,4 +89,11 @@ describe("FaceID access token", () => {
     expect(vendor.last().url).toBe("/api/oauth2/access_token?app_id=IDAdemo1&secret=demo-faceid-secret&grant_type=client_credential&version=1.0.0");
     expect(records[0]!.bodyRedacted).not.toContain("accessToken_string");
   });
+
+  it("refuses a zero or negative expire_in as bad-response", async () => {
+    for (const expire_in of [0, "-1"]) {
+      vendor.reply({ code: "0", msg: "请求成功", access_token: "accessToken_string", expire_in });
+      expect((await vendorFailure(fetchFaceidAccessToken(ctx()))).failure).toBe("bad-response");
+    }
+  });
 });

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { faceidUserId } from "@/lib/faceid-user-id";
 import { parseJson, upstream, vendorUrl } from "./http";
-import { lenientCode, lenientInt } from "./lenient";
+import { lenientCode, lenientSeconds } from "./lenient";
 import { VendorError, type FailureClass, type Fetched, type VendorContext } from "./types";
 
 // Tencent Cloud FaceID (人脸核身): /api/oauth2/access_token and /api/oauth2/api_ticket (SIGN, NONCE).
@@ -10,7 +10,7 @@ import { VendorError, type FailureClass, type Fetched, type VendorContext } from
 const envelope = z.object({ code: lenientCode, msg: z.string().optional().default("") }).loose();
 const tokenBody = envelope.extend({
   access_token: z.string().min(1),
-  expire_in: lenientInt,
+  expire_in: lenientSeconds,
   expire_time: z.union([z.string(), z.number()]).transform(String).optional(),
   transactionTime: z.string().optional(),
 });
@@ -20,7 +20,7 @@ const ticketBody = envelope.extend({
       z
         .object({
           value: z.string().min(1),
-          expire_in: lenientInt,
+          expire_in: lenientSeconds,
           expire_time: z.union([z.string(), z.number()]).transform(String).optional(),
         })
         .loose(),
@@ -78,6 +78,5 @@ export async function fetchFaceidTicket(ctx: VendorContext, accessToken: string,
   const url = vendorUrl(ctx, "/api/oauth2/api_ticket", query);
   const data = await call(ctx, url, "/api/oauth2/api_ticket", [ctx.secret, accessToken], ticketBody);
   const t = data.tickets[0]!;
-  if (t.expire_in <= 0) throw new VendorError("bad-response", "FaceID answered with a non-positive expire_in");
   return { value: t.value, expiresIn: t.expire_in, vendorExpireTime: t.expire_time };
 }

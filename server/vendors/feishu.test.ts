@@ -46,6 +46,20 @@ describe("Feishu jssdk/ticket/get (doc example)", () => {
   });
 });
 
+describe("Feishu lifetimes", () => {
+  it("refuses a missing, zero or negative expire_in / expire as bad-response (a value dead on arrival)", async () => {
+    for (const data of [{ ticket: "abc" }, { ticket: "abc", expire_in: 0 }, { ticket: "abc", expire_in: "-5" }]) {
+      vendor.reply({ code: 0, msg: "ok", data });
+      const err = await vendorFailure(fetchFeishuJsapiTicket(ctx(), "t-x"));
+      expect(err.failure).toBe("bad-response");
+    }
+    for (const expire of [0, -1, undefined]) {
+      vendor.reply({ code: 0, msg: "ok", tenant_access_token: "t-abc", expire });
+      expect((await vendorFailure(fetchFeishuTenantToken(ctx()))).failure).toBe("bad-response");
+    }
+  });
+});
+
 describe("Feishu tenant_access_token/internal", () => {
   it("posts app_id and app_secret and reads `expire` (not expire_in) as the remaining lifetime", async () => {
     vendor.reply({ code: 0, msg: "ok", tenant_access_token: "t-caecc734c2e3328a62489fe0648c4b98779515d3", expire: 6543 });

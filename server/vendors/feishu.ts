@@ -1,14 +1,14 @@
 import "server-only";
 import { z } from "zod";
 import { parseJson, upstream, vendorUrl } from "./http";
-import { lenientCode, lenientInt } from "./lenient";
+import { lenientCode, lenientSeconds } from "./lenient";
 import { VendorError, type FailureClass, type Fetched, type VendorContext } from "./types";
 
 // Feishu / Lark: tenant_access_token (internal app) and POST /open-apis/jssdk/ticket/get.
 
 const envelope = z.object({ code: lenientCode, msg: z.string().optional().default("") }).loose();
-const tokenBody = envelope.extend({ tenant_access_token: z.string().min(1), expire: lenientInt });
-const ticketBody = envelope.extend({ data: z.object({ ticket: z.string().min(1), expire_in: lenientInt }).loose() });
+const tokenBody = envelope.extend({ tenant_access_token: z.string().min(1), expire: lenientSeconds });
+const ticketBody = envelope.extend({ data: z.object({ ticket: z.string().min(1), expire_in: lenientSeconds }).loose() });
 
 export function classifyFeishu(code: string, httpStatus: number): FailureClass {
   if (httpStatus === 429 || code === "99991400") return "rate-limited";
@@ -38,7 +38,7 @@ async function call<S extends z.ZodType>(
   }
   const ok = schema.safeParse(json);
   if (!ok.success) {
-    const why = json === undefined ? `not JSON (content-type ${res.contentType || "none"})` : "unexpected fields";
+    const why = json === undefined ? `not JSON (content-type ${res.contentType || "none"})` : (ok.error.issues[0]?.message ?? "unexpected fields");
     await finish({ errorClass: "bad-response", vendorMessage: why });
     throw new VendorError("bad-response", `Feishu answered with a body that is ${why}`, { httpStatus: res.status });
   }

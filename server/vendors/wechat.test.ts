@@ -4,7 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { fakeVendor, vendorFailure as failure } from "@/server/testing/fake-vendor";
-import { fetchWechatAccessToken, fetchWechatTicket } from "./wechat";
+import { fetchWechatAccessToken, fetchWechatTicket, WECHAT_BUSY_RETRY_MS } from "./wechat";
 import type { CallRecord, VendorContext } from "./types";
 
 const vendor = fakeVendor();
@@ -38,6 +38,20 @@ describe("WeChat getticket (doc examples)", () => {
     expect(err.failure).toBe("busy");
     expect(err.detail.vendorCode).toBe("-1");
     expect(records[0]).toMatchObject({ vendorCode: "-1", vendorMessage: "system error", errorClass: "busy" });
+  });
+
+  it("asks for a retry after minutes on -1, as the document says (\"try again in a few minutes\")", async () => {
+    setReply({ status: 200, body: '{"errcode":-1,"errmsg":"system error"}' });
+    const err = await failure(fetchWechatTicket(ctx([]), "T", "jsapi"));
+    expect(err.detail.retryAfterMs).toBe(WECHAT_BUSY_RETRY_MS);
+    expect(WECHAT_BUSY_RETRY_MS).toBeGreaterThanOrEqual(60_000);
+  });
+
+  it("refuses a missing, zero or negative expires_in as bad-response", async () => {
+    for (const body of ['{"errcode":0,"errmsg":"ok","ticket":"abc"}', '{"errcode":0,"errmsg":"ok","ticket":"abc","expires_in":0}', '{"errcode":0,"errmsg":"ok","ticket":"abc","expires_in":"-5"}']) {
+      setReply({ status: 200, body });
+      expect((await failure(fetchWechatTicket(ctx([]), "T", "jsapi"))).failure).toBe("bad-response");
+    }
   });
 
   it("classifies 40001 on getticket as an invalid credential (refresh the token)", async () => {

@@ -1,15 +1,21 @@
 import "server-only";
 import { z } from "zod";
 import { parseJson, upstream, vendorUrl } from "./http";
-import { lenientCode, lenientInt } from "./lenient";
+import { lenientCode, lenientSeconds } from "./lenient";
 import { VendorError, type FailureClass, type Fetched, type VendorContext } from "./types";
 
 // https://developers.weixin.qq.com — /cgi-bin/token, /cgi-bin/stable_token, /cgi-bin/ticket/getticket.
 
 const errorBody = z.object({ errcode: lenientCode, errmsg: z.string().optional().default("") }).loose();
-const tokenBody = z.object({ access_token: z.string().min(1), expires_in: lenientInt }).loose();
+const tokenBody = z.object({ access_token: z.string().min(1), expires_in: lenientSeconds }).loose();
+/**
+ * `-1`: the getticket document says "The system is busy, so the developer is asked to try again in
+ * a few minutes" (系统繁忙，请稍候再试): retried after minutes, not the generic seconds-long backoff.
+ */
+export const WECHAT_BUSY_RETRY_MS = 3 * 60_000;
+
 const ticketBody = z
-  .object({ errcode: lenientCode.optional(), ticket: z.string().min(1), expires_in: lenientInt })
+  .object({ errcode: lenientCode.optional(), ticket: z.string().min(1), expires_in: lenientSeconds })
   .loose();
 
 /** WeChat's error codes, by what the lifecycle engine should do about them. */
@@ -54,12 +60,12 @@ async function call(
     throw new VendorError(failure, `WeChat ${err.data.errcode}: ${err.data.errmsg}`, {
       httpStatus: res.status,
       vendorCode: err.data.errcode,
-      retryAfterMs: failure === "rate-limited" ? 60_000 : undefined,
+      retryAfterMs: failure === "rate-limited" ? 60_000 : failure === "busy" ? WECHAT_BUSY_RETRY_MS : undefined,
     });
   }
   const ok = schema.safeParse(json);
-  if (!ok.success || ok.data.expires_in <= 0) {
-    const why = json === undefined ? `not JSON (content-type ${res.contentType || "none"})` : "unexpected fields";
+  if (!ok.success) {
+    const why = json === undefined ? `not JSON (content-type ${res.contentType || "none"})` : (ok.error.issues[0]?.message ?? "unexpected fields");
     await finish({ errorClass: "bad-response", vendorMessage: why });
     throw new VendorError("bad-response", `WeChat answered with a body that is ${why}`, { httpStatus: res.status });
   }

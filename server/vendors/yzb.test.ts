@@ -63,6 +63,23 @@ describe("yzb /OAuth2/ticket (doc examples)", () => {
     expect(err.failure).toBe("invalid-credential");
     expect(err.message).toBe("yzb 4102: server_access_token is invalid");
   });
+
+  it("stores a ticket longer than 128 characters (the document asks to reserve 128, not to refuse more)", async () => {
+    const long = "a".repeat(200);
+    vendor.reply({ status: "2000", message: "ok", data: { ticket: long, expires_in: 7200 } });
+    expect(await fetchYzbJsTicket(ctx(), "SERVER_TOKEN")).toEqual({ value: long, expiresIn: 7200 });
+  });
+
+  it("refuses a missing, zero or negative expires_in as bad-response (ticket and server token)", async () => {
+    for (const data of [{ ticket: "abc" }, { ticket: "abc", expires_in: 0 }, { ticket: "abc", expires_in: "-5" }]) {
+      vendor.reply({ status: "2000", message: "ok", data });
+      expect((await vendorFailure(fetchYzbJsTicket(ctx(), "SERVER_TOKEN"))).failure).toBe("bad-response");
+    }
+    for (const data of [{ access_token: "abc" }, { access_token: "abc", expires_in: 0 }]) {
+      vendor.reply({ status: "2000", message: "ok", data });
+      expect((await vendorFailure(fetchYzbAccessToken(ctx()))).failure).toBe("bad-response");
+    }
+  });
 });
 
 describe("yzb /OAuth2/checkCode (doc examples)", () => {

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { parseJson, upstream, vendorUrl } from "./http";
-import { lenientCode, lenientInt } from "./lenient";
+import { lenientCode, lenientInt, lenientSeconds } from "./lenient";
 import { VendorError, type FailureClass, type Fetched, type VendorContext } from "./types";
 
 // yzb open platform 「更多應用」: /OAuth2/ticket, /OAuth2/checkCode, /OAuth2/token, and the server
@@ -13,8 +13,9 @@ export const DEFAULT_TOKEN_PATH = "/OAuth2/accessToken";
 const envelope = z
   .object({ status: lenientCode, message: z.string().optional().default(""), data: z.unknown().optional() })
   .loose();
-const tokenData = z.object({ access_token: z.string().min(1), expires_in: lenientInt }).loose();
-const ticketData = z.object({ ticket: z.string().min(1).max(128), expires_in: lenientInt }).loose();
+const tokenData = z.object({ access_token: z.string().min(1), expires_in: lenientSeconds }).loose();
+// "請預留 128 位長度的存儲空間" asks us to reserve room for 128 characters, not to refuse longer ones.
+const ticketData = z.object({ ticket: z.string().min(1), expires_in: lenientSeconds }).loose();
 // checkCode: here `expires_in` is an absolute unix time, not a duration.
 const checkData = z.object({ expires_in: lenientInt }).loose();
 const openIdData = z.object({ open_id: z.string().min(1) }).loose();
@@ -56,7 +57,7 @@ async function call(
 
 function dataOf<S extends z.ZodType>(env: Envelope, schema: S, what: string): z.infer<S> {
   const ok = schema.safeParse(env.data);
-  if (!ok.success) throw new VendorError("bad-response", `yzb ${what}: unexpected data`);
+  if (!ok.success) throw new VendorError("bad-response", `yzb ${what}: ${ok.error.issues[0]?.message ?? "unexpected data"}`);
   return ok.data;
 }
 

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "NonceTicket" ADD COLUMN "tokenVersionId" TEXT;
