@@ -49,6 +49,8 @@ export type CredentialList = z.infer<typeof credentialListSchema>;
 export const refreshResponseSchema = z.object({
   serverTime: z.string(),
   joined: z.boolean(),
+  /** The stored generation was already newer than the one the caller saw: no vendor call was made. */
+  alreadyNewer: z.boolean(),
   credential: credentialViewSchema,
 });
 export type RefreshResponse = z.infer<typeof refreshResponseSchema>;

@@ -68,6 +68,7 @@ export const refreshResponse = {
     const o = obj(x, "answer");
     str(o.serverTime, "serverTime");
     bool(o.joined, "joined");
+    bool(o.alreadyNewer, "alreadyNewer");
     credentialView(o.credential, "credential");
     return o as RefreshResponse;
   },

@@ -32,7 +32,7 @@ export function RefreshAction({ credential: c, label, align = "right" }: { crede
         {refresh.isError && <span className="text-red-700 dark:text-red-400">Refresh failed: {refresh.error.message}</span>}
         {refresh.isSuccess && (
           <span className="text-emerald-700 dark:text-emerald-400">
-            {refresh.data.joined ? "Joined a refresh already running" : "Refreshed"} · generation {refresh.data.credential.generation}
+            {refresh.data.alreadyNewer ? "Already refreshed by someone else" : refresh.data.joined ? "Joined a refresh already running" : "Refreshed"} · generation {refresh.data.credential.generation}
           </span>
         )}
       </div>
@@ -43,7 +43,7 @@ export function RefreshAction({ credential: c, label, align = "right" }: { crede
         onCancel={() => setAsking(false)}
         onConfirm={() => {
           setAsking(false);
-          refresh.mutate(c.id);
+          refresh.mutate({ id: c.id, ifGeneration: c.generation });
         }}
       >
         {c.refreshing ? (

@@ -33,8 +33,13 @@ export function useCredentials() {
 export function useRefreshCredential() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) =>
-      fetchJson(`/api/credentials/${encodeURIComponent(id)}/refresh`, refreshResponse, { method: "POST" }),
+    // The generation the operator saw: if someone refreshed meanwhile, the answer is that value, at no vendor call.
+    mutationFn: ({ id, ifGeneration }: { id: string; ifGeneration: number }) =>
+      fetchJson(`/api/credentials/${encodeURIComponent(id)}/refresh`, refreshResponse, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ ifGeneration }),
+      }),
     onSuccess: (res) => {
       queryClient.setQueryData(credentialKeys.list(), (old: CredentialListWithClock | undefined) =>
         old ? { ...old, credentials: old.credentials.map((c) => (c.id === res.credential.id ? res.credential : c)) } : old,

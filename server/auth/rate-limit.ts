@@ -52,6 +52,8 @@ export const limits = {
   refresh: new RateLimiter(30, 60_000),
   /** NONCE tickets issued per user. */
   nonce: new RateLimiter(30, 60_000),
+  /** Vendor calls caused by consumers' reports of a refused value, per API key (joins cost nothing and are not counted). */
+  refused: new RateLimiter(30, 60_000),
   /** Proxy calls per client address. */
   proxy: new RateLimiter(1200, 60_000),
 };

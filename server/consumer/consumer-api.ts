@@ -6,7 +6,9 @@ import { findApp } from "../apps/find-app";
 import { now } from "../clock";
 import { internalError, invalidInput, json, problem } from "../http/problem";
 import { jsSdkSignature } from "../signatures";
-import { NotServableError, serveCredential, type Served } from "../tickets/serve-credential";
+import { limits } from "../auth/rate-limit";
+import { refreshCredential } from "../tickets/refresh-credential";
+import { NotServableError, serveCredential, storedGeneration, type Served } from "../tickets/serve-credential";
 import { authenticateKey, type KeyHolder } from "./api-keys";
 import { readJsonObject } from "../http/body";
 import { STALE_HEADER, staleHeaderValue, trackStaleReads } from "../fast/cache-store";
@@ -120,5 +122,58 @@ async function signForPageFresh(req: Request, p: AppParams): Promise<Response> {
   } catch (err) {
     if (err instanceof NotServableError) return problem(503, "No valid ticket", err.message, { failure: err.failure }, { "retry-after": "5" });
     return internalError(err, "POST /api/v1/apps/:vendor/:appId/jssdk-signature");
+  }
+}
+
+const refusedBody = z
+  .object({
+    generation: z
+      .number({ error: "must be the generation of the value the vendor refused (a whole number ≥ 0)" })
+      .int({ error: "must be the generation of the value the vendor refused (a whole number ≥ 0)" })
+      .min(0, { error: "must be the generation of the value the vendor refused (a whole number ≥ 0)" }),
+  })
+  .strict();
+
+/**
+ * POST /api/v1/apps/:vendor/:appId/:kind/refused {generation}: the vendor refused this value (WeChat
+ * 40001/42001, …). "Refresh only if the value is still the one I have": when `generation` is still
+ * current, one refresh (single-flight across instances, compare-and-set on the generation), and every
+ * caller reporting the same generation gets the value it produced; when the stored one is already
+ * newer, that one at once, with no vendor call. The answer has the read's shape, plus `refreshed`.
+ */
+export async function reportRefused(req: Request, p: AppParams & { kind: string }): Promise<Response> {
+  try {
+    const admitted = await admit(req, p);
+    if (admitted instanceof Response) return admitted;
+    const { app, key } = admitted;
+    const spec = kindSpec(app.vendor, p.kind);
+    if (!spec) return problem(404, "Unknown credential kind", `kind: ${app.vendor} has no ${p.kind.slice(0, 40)}`, { field: "kind" });
+    const body = refusedBody.safeParse(await readJsonObject(req));
+    if (!body.success) return invalidInput(body.error, "body", ["generation"]);
+    const kind = spec.kind as CredentialKind;
+    const stored = await storedGeneration(app.id, kind);
+    if (!stored) return problem(404, "Unknown credential kind", `kind: this app has no ${kind}`, { field: "kind" });
+    if (body.data.generation > stored.generation) {
+      return problem(409, "No such generation yet", `generation: ${body.data.generation} is newer than the stored generation ${stored.generation}`, { field: "generation", generation: stored.generation });
+    }
+    let refreshed = false;
+    if (body.data.generation === stored.generation) {
+      const limited = limits.refused.blocked(key.id);
+      if (limited) return problem(429, "Too many refusals reported", `At most ${limits.refused.limit} refreshes a minute from one API key; wait ${limited.retryAfterSeconds} s.`, {}, { "retry-after": String(limited.retryAfterSeconds) });
+      const result = await refreshCredential({ credentialId: stored.id, reason: `refused at the vendor (reported by API key ${key.prefix}…)`, need: { type: "ifGeneration", generation: body.data.generation } });
+      if (!result.ok) return problem(502, "Refresh failed", result.message, { failure: result.failure }, { "retry-after": "5" });
+      if (!result.joined) limits.refused.hit(key.id);
+      refreshed = !result.joined;
+    }
+    // From the database: the refresh may have been stored by another instance a moment ago.
+    const served = await serveCredential({ appRef: app.id, kind, fresh: true });
+    const etag = etagOf(app.id, kind, served.generation);
+    const head = credentialJsonHead(app, kind, served);
+    return new Response(`${credentialJson(head, served.expiresAt, now()).slice(0, -1)},"refreshed":${refreshed}}`, {
+      headers: { etag, "cache-control": "no-store", "content-type": "application/json" },
+    });
+  } catch (err) {
+    if (err instanceof NotServableError) return problem(503, "No valid value", err.message, { failure: err.failure }, { "retry-after": "5" });
+    return internalError(err, "POST /api/v1/apps/:vendor/:appId/:kind/refused");
   }
 }

@@ -16,7 +16,7 @@ export const openApiDocument = {
     description: [
       "Ticket Hub keeps the server-side credentials of vendor apps — WeChat, Feishu, Tencent FaceID and yzb access tokens and the tickets fetched with them — fresh in one place, so that services never call the vendors' token endpoints themselves (and never exhaust their daily quotas or invalidate each other's tokens).",
       "",
-      "Services read the current value of a credential with `GET /api/v1/apps/{vendor}/{appId}/{kind}`, or, for a web page that uses the WeChat or Feishu JS-SDK, ask Ticket Hub to sign the page with `POST /api/v1/apps/{vendor}/{appId}/jssdk-signature` so that the ticket never leaves the server.",
+      "Services read the current value of a credential with `GET /api/v1/apps/{vendor}/{appId}/{kind}`, or, for a web page that uses the WeChat or Feishu JS-SDK, ask Ticket Hub to sign the page with `POST /api/v1/apps/{vendor}/{appId}/jssdk-signature` so that the ticket never leaves the server. When the vendor refuses a value, report it with `POST /api/v1/apps/{vendor}/{appId}/{kind}/refused` rather than fetching a new one yourself.",
       "",
       "Every call except this document needs an API key (`Authorization: Bearer thk_…`). Errors are RFC 9457 problem details (`application/problem+json`).",
     ].join("\n"),
@@ -74,6 +74,7 @@ export const openApiDocument = {
             headers: {
               ETag: { $ref: "#/components/headers/ETag" },
               "Cache-Control": { description: "`private, no-cache`: revalidate with `If-None-Match`.", schema: { type: "string" } },
+              "Ticket-Hub-Stale": { $ref: "#/components/headers/TicketHubStale" },
             },
             content: {
               "application/json": {
@@ -104,6 +105,56 @@ export const openApiDocument = {
           },
           "429": { $ref: "#/components/responses/TooManyRequests" },
           "500": { $ref: "#/components/responses/InternalError" },
+          "503": { $ref: "#/components/responses/NoValidValue" },
+        },
+      },
+    },
+    "/api/v1/apps/{vendor}/{appId}/{kind}/refused": {
+      post: {
+        operationId: "reportRefused",
+        tags: ["credentials"],
+        summary: "The vendor refused this value: refresh it only if it is still current",
+        description: [
+          "When the vendor refuses a value you got from Ticket Hub (WeChat `40001`/`42001`, Feishu `99991663`, …), report the `generation` you used instead of fetching a token from the vendor yourself.",
+          "",
+          "- If that generation is still the stored one, Ticket Hub refreshes the value once (one vendor call, however many services report it at the same moment, on however many instances) and answers with the new one (`refreshed: true` for the report that caused the call).",
+          "- If the stored generation is already newer (someone refreshed meanwhile), the answer is that value at once, with no vendor call.",
+          "",
+          "This is the \"refresh only if the token is still the one I have\" call that WeChat's guidance asks a central token server to offer; it ends 40001 storms where every service renews the token in turn.",
+        ].join("\n"),
+        parameters: [
+          { $ref: "#/components/parameters/Vendor" },
+          { $ref: "#/components/parameters/AppId" },
+          { name: "kind", in: "path", required: true, description: "The credential kind, as for reads.", schema: { type: "string", enum: ["access_token", "jsapi_ticket", "wx_card_ticket", "sign_ticket", "js_ticket"] }, example: "access_token" },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": {
+              schema: { type: "object", additionalProperties: false, required: ["generation"], properties: { generation: { type: "integer", minimum: 0, description: "The generation of the value the vendor refused (from the read's body)." } } },
+              example: { generation: 7 },
+            },
+          },
+        },
+        responses: {
+          "200": {
+            description: "The current value (a newer generation than the one reported), in the read's shape plus `refreshed`.",
+            content: {
+              "application/json": {
+                schema: { allOf: [{ $ref: "#/components/schemas/Credential" }, { type: "object", required: ["refreshed"], properties: { refreshed: { type: "boolean", description: "Whether this report caused the vendor call." } } }] },
+                example: { vendor: "wechat", appId: "wx0123456789abcdef", kind: "access_token", value: "ACCESS_TOKEN", expiresAt: "2025-06-01T10:30:00.000Z", remainingSeconds: 7199, generation: 8, servedAt: "2025-06-01T08:30:01.000Z", refreshed: true },
+              },
+            },
+          },
+          "400": { $ref: "#/components/responses/BadRequest" },
+          "401": { $ref: "#/components/responses/Unauthorized" },
+          "403": { $ref: "#/components/responses/Forbidden" },
+          "404": { description: "Unknown vendor, or a kind this vendor does not have.", content: problemJson },
+          "409": { description: "`generation` is newer than the stored one (`generation` in the body is the stored one).", content: problemJson },
+          "415": { description: "The body is not `application/json`.", content: problemJson },
+          "429": { $ref: "#/components/responses/TooManyRequests" },
+          "500": { $ref: "#/components/responses/InternalError" },
+          "502": { description: "The refresh failed at the vendor (`failure` says why); try again after `Retry-After` seconds.", headers: { "Retry-After": { $ref: "#/components/headers/RetryAfter" } }, content: problemJson },
           "503": { $ref: "#/components/responses/NoValidValue" },
         },
       },
@@ -241,6 +292,12 @@ export const openApiDocument = {
         description: "Seconds to wait before trying again.",
         schema: { type: "integer", minimum: 0 },
         example: 5,
+      },
+      TicketHubStale: {
+        description:
+          "Present only when the database could not be reached and the value was served from this instance's memory: `database-unreachable; confirmed=<RFC 3339>`, when the database last confirmed it. Ticket Hub does this only while the value is unexpired and inside its vendor's overlap window after that confirmation (WeChat token 5 min, FaceID token and SIGN 1 min, yzb js_ticket 10 min; WeChat and Feishu tickets until they expire); past that it answers 503.",
+        schema: { type: "string" },
+        example: "database-unreachable; confirmed=2025-06-01T08:29:58.000Z",
       },
       WWWAuthenticate: {
         description: 'The scheme to use: `Bearer realm="tickethub"`.',

@@ -30,7 +30,12 @@ class GenerationConflict extends Error {}
  * "always" (the Refresh button), "due" (the scheduler: nextRefreshAt has come), or "stale" (a read
  * or a ticket needs a value with at least `minSeconds` left, and not the version a vendor refused).
  */
-export type Need = { type: "always" } | { type: "due" } | { type: "stale"; minSeconds: number; refusedVersionId?: string | null };
+export type Need =
+  | { type: "always" }
+  | { type: "due" }
+  | { type: "stale"; minSeconds: number; refusedVersionId?: string | null }
+  /** Compare-and-refresh: only while the stored generation is still the one the caller saw (a person's Refresh, a consumer's 40001). */
+  | { type: "ifGeneration"; generation: number };
 
 const running = new Map<string, Promise<RefreshResult>>();
 
@@ -62,6 +67,7 @@ async function stillNeeded(db: Db, credentialId: string, need: Need): Promise<bo
   if (need.type === "always") return true;
   const slot = await db.credential.findUniqueOrThrow({ where: { id: credentialId } });
   if (need.type === "due") return slot.nextRefreshAt !== null && slot.nextRefreshAt <= now();
+  if (need.type === "ifGeneration") return slot.generation === need.generation;
   const v = slot.currentVersionId ? await db.credentialVersion.findUnique({ where: { id: slot.currentVersionId } }) : null;
   if (!v || v.id === need.refusedVersionId) return true;
   return v.expiresAt.getTime() - now().getTime() < need.minSeconds * 1000;

@@ -43,9 +43,10 @@ async function currentOf(credentialId: string) {
  * When the database cannot be reached, the value this instance last confirmed is served while that
  * is safe (cache-store.ts: staleServed); otherwise DatabaseUnavailableError.
  */
-export async function serveCredential({ appRef, kind }: { appRef: string; kind: CredentialKind }): Promise<Served> {
-  // The read cache (when this process runs one) answers exactly the case below that needs no refresh.
-  const cached = cachedServed(appRef, kind, now().getTime());
+export async function serveCredential({ appRef, kind, fresh = false }: { appRef: string; kind: CredentialKind; fresh?: boolean }): Promise<Served> {
+  // The read cache (when this process runs one) answers exactly the case below that needs no refresh;
+  // `fresh` reads the database (a caller that knows the value just changed, possibly elsewhere).
+  const cached = fresh ? null : cachedServed(appRef, kind, now().getTime());
   if (cached) return cached;
   try {
     return await serveFromDatabase(appRef, kind);
@@ -132,4 +133,9 @@ export async function findAppByIssuedToken(vendor: VendorId, token: string): Pro
     if (v.expiresAt > at && (isCurrent || inOverlap)) return { appRef: v.credential.appRef, appId: v.credential.app.appId };
   }
   return null;
+}
+
+/** The stored generation of (app, kind), read from the database; null when the app has no such credential. */
+export async function storedGeneration(appRef: string, kind: CredentialKind): Promise<{ id: string; generation: number } | null> {
+  return getDb().credential.findUnique({ where: { appRef_kind: { appRef, kind } }, select: { id: true, generation: true } });
 }
