@@ -42,7 +42,8 @@ async function runDay(cluster: Cluster) {
         const res = await fetch(url);
         const body = await res.json();
         const at = res.headers.get("x-tickethub-served-at");
-        if (!res.ok) {
+        // The proxy answers as FaceID does: HTTP 200 with a non-zero `code` for an error.
+        if (!res.ok || (body.code !== undefined && String(body.code) !== "0")) {
           // Refused (e.g. a token used after its overlap ended): nothing was served.
           refused++;
           return body;
