@@ -393,6 +393,27 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
         }
       });
 
+      it("a scheduled SIGN refresh whose token is due renews the token first: one SIGN call, not one now and one in the cascade", async () => {
+        const token = await faceSlot("access_token");
+        const sign = await faceSlot("sign_ticket");
+        expect((await refresh({ credentialId: sign.id, reason: "test" })).ok).toBe(true);
+        const faceCalls = async () => (await h.stats()).calls;
+        await h.control("/__sandbox/reset");
+        // Both due at once: a tick that came late for the token's 20-minute renewal.
+        await db.credential.updateMany({ where: { id: { in: [token.id, sign.id] } }, data: { nextRefreshAt: new Date(Date.now() - 1_000) } });
+        const tokenBefore = (await faceSlot("access_token")).generation;
+        expect((await refresh({ credentialId: sign.id, reason: "scheduled", need: { type: "due" } })).ok).toBe(true);
+        // The cascade the token's renewal started runs in the background: let it finish (or find nothing to do).
+        await new Promise((r) => setTimeout(r, 500));
+        const calls = await faceCalls();
+        expect(calls["faceid /api/oauth2/access_token"]).toBe(1);
+        expect(calls["faceid /api/oauth2/api_ticket"]).toBe(1);
+        const ticket = await db.credentialVersion.findUniqueOrThrow({ where: { id: (await faceSlot("sign_ticket")).currentVersionId! } });
+        const newToken = await faceSlot("access_token");
+        expect(newToken.generation).toBe(tokenBefore + 1);
+        expect(ticket.parentVersionId).toBe(newToken.currentVersionId);
+      });
+
       it("a NONCE issued with a token about to expire expires with it", async () => {
         const { issueNonce } = await import("@/server/nonce/nonce-desk");
         const app = await faceidApp();

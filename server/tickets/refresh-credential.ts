@@ -117,7 +117,9 @@ async function runRefresh(db: Db, { credentialId, reason, need }: { credentialId
     const ctx = vendorContext(db, slot.app, slot.id);
     const startedAt = now();
 
-    let parent = spec.parent ? await usableParent(db, slot.app, spec.parent, null) : null;
+    // A ticket that dies with its token is fetched with the token that will be current, not one due for replacement.
+    const diesWithToken = policyFor(vendor, spec.kind).refreshWithParent;
+    let parent = spec.parent ? await usableParent(db, slot.app, spec.parent, null, diesWithToken) : null;
     let fetched: Fetched;
     try {
       fetched = await fetchFromVendor(vendor, spec.kind, ctx, parent?.value ?? null);
@@ -171,10 +173,17 @@ async function usableParent(
   app: VendorApp,
   kind: CredentialKind,
   refusedVersionId: string | null,
+  renewIfDue = false,
 ): Promise<{ versionId: string; value: string }> {
   const parentSlot = await db.credential.findUnique({ where: { appRef_kind: { appRef: app.id, kind } } });
   if (!parentSlot) throw new VendorError("bad-config", `${app.name} has no ${kind} credential`);
   const policy = policyFor(app.vendor as VendorId, kind, parsePolicyOverrides(app.policy));
+  // FaceID: a SIGN ticket fetched with a token that is due for its 20-minute renewal dies a minute
+  // after that renewal and is fetched again by the cascade: two ticket calls where one will do. When
+  // the token is due (its scheduled time has come, or a late tick left it so), renew it first.
+  if (renewIfDue && !refusedVersionId && parentSlot.nextRefreshAt !== null && parentSlot.nextRefreshAt <= now()) {
+    await refreshCredential({ credentialId: parentSlot.id, reason: "due, and a ticket that dies with it is being fetched", need: { type: "due" } });
+  }
   const usable = async () => {
     const v = parentSlot && (await currentVersion(db, parentSlot.id));
     const minRemaining = policy.minParentRemainingSeconds * 1000;
