@@ -3,6 +3,7 @@ import { useId, useState } from "react";
 import { useCredentials } from "@/lib/api/credentials";
 import { useIssueNonce, useMarkNonceUsed, useNonces } from "@/lib/api/nonce";
 import { userIdProblem } from "@/lib/faceid-user-id";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { formatDuration, remainingSeconds } from "@/lib/time";
 import { Countdown } from "@/components/ui/countdown";
 import { useNow } from "@/components/ui/use-now";
@@ -22,6 +23,7 @@ export function NonceDesk() {
   const issue = useIssueNonce();
   const selected = appRef || apps[0]?.appRef || "";
   const problem = userIdProblem(userId);
+  const hydrated = useHydrated();
   const showProblem = (touched || userId.length > 0) && problem;
   const ids = { user: useId(), help: useId(), error: useId(), app: useId() };
 
@@ -69,6 +71,8 @@ export function NonceDesk() {
           <label htmlFor={ids.user} className="block text-sm font-medium">user_id</label>
           <input
             id={ids.user}
+            // Typing into the server's HTML before React hydrates would not reach React's state.
+            disabled={!hydrated}
             value={userId}
             onChange={(e) => setUserId(e.target.value)}
             onBlur={() => setTouched(true)}

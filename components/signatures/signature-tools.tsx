@@ -1,4 +1,5 @@
 "use client";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { useId, useState, type ReactNode } from "react";
 import { useCredentials } from "@/lib/api/credentials";
 import { useFaceidSignature, useJsSdkSignature } from "@/lib/api/signatures";
@@ -47,6 +48,7 @@ function Field({ label, id, children, hint }: { label: string; id: string; child
 }
 
 function JsSdkTool() {
+  const hydrated = useHydrated();
   const credentials = useCredentials();
   const tickets = (credentials.data?.credentials ?? []).filter((c) => c.kind === "jsapi_ticket");
   const [source, setSource] = useState<"current" | "pasted">("current");
@@ -88,6 +90,7 @@ function JsSdkTool() {
           sign.mutate(source === "current" ? { credentialId: chosen, ...common } : { ticket: ticket.trim(), ...common });
         }}
       >
+        <fieldset disabled={!hydrated} className="contents">
         <fieldset className="space-y-2">
           <legend className="text-sm font-medium">Ticket</legend>
           <div className="flex flex-wrap gap-4 text-sm">
@@ -144,6 +147,7 @@ function JsSdkTool() {
         <button type="submit" className={primary} disabled={sign.isPending || (source === "current" && !chosen)}>
           {sign.isPending ? "Signing…" : "Sign"}
         </button>
+        </fieldset>
       </form>
       {sign.isError && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{sign.error.message}</p>}
       {sign.data && (
@@ -162,6 +166,7 @@ function JsSdkTool() {
 }
 
 function FaceidTool() {
+  const hydrated = useHydrated();
   const credentials = useCredentials();
   const signTickets = (credentials.data?.credentials ?? []).filter((c) => c.vendor === "faceid" && c.kind === "sign_ticket");
   const [values, setValues] = useState({ wbappid: "", userId: "", nonceStr: "", version: "1.0.0" });
@@ -186,6 +191,7 @@ function FaceidTool() {
           sign.mutate(useCurrent ? { values: list, credentialId: chosen } : { values: [...list, ticket.trim()].filter(Boolean) });
         }}
       >
+        <fieldset disabled={!hydrated} className="contents">
         <div className="grid gap-4 md:grid-cols-4">
           <Field label="wbappid" id={ids.wbappid}><input id={ids.wbappid} className={`${input} font-mono`} value={values.wbappid} onChange={set("wbappid")} /></Field>
           <Field label="userId" id={ids.userId}><input id={ids.userId} className={`${input} font-mono`} value={values.userId} onChange={set("userId")} /></Field>
@@ -214,6 +220,7 @@ function FaceidTool() {
         <button type="submit" className={primary} disabled={sign.isPending}>
           {sign.isPending ? "Signing…" : "Sign"}
         </button>
+        </fieldset>
       </form>
       {sign.isError && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{sign.error.message}</p>}
       {sign.data && (

@@ -2,6 +2,7 @@
 import { useId, useState, type ReactNode } from "react";
 import { useCredentials } from "@/lib/api/credentials";
 import { useCheckCode, useExchangeCode } from "@/lib/api/yzb";
+import { useHydrated } from "@/components/ui/use-hydrated";
 
 const input = "w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-950";
 const primary =
@@ -29,6 +30,7 @@ export function YzbTools() {
   const [openId, setOpenId] = useState("");
   const exchange = useExchangeCode();
   const check = useCheckCode();
+  const hydrated = useHydrated();
 
   return (
     <section aria-labelledby="yzb-title" className="space-y-5">
@@ -59,6 +61,7 @@ export function YzbTools() {
               exchange.mutate({ appRef: chosen, code: authCode.trim() });
             }}
           >
+            <fieldset disabled={!hydrated} className="space-y-3">
             <div className="space-y-1">
               <label htmlFor={ids.code} className="block text-sm font-medium">Auth code</label>
               <input id={ids.code} className={`${input} font-mono`} value={authCode} onChange={(e) => setAuthCode(e.target.value)} spellCheck={false} required />
@@ -66,6 +69,7 @@ export function YzbTools() {
             <button type="submit" className={primary} disabled={!chosen || !authCode.trim() || exchange.isPending}>
               {exchange.isPending ? "Exchanging…" : "Get open_id"}
             </button>
+            </fieldset>
           </form>
           <div role="status" aria-live="polite" aria-label="exchange result" className="text-sm">
             {exchange.isError && <p className="text-red-700 dark:text-red-400">{exchange.error.message}</p>}
@@ -86,6 +90,7 @@ export function YzbTools() {
               check.mutate({ appRef: chosen, type, code: value.trim(), ...(openId.trim() ? { openId: openId.trim() } : {}) });
             }}
           >
+            <fieldset disabled={!hydrated} className="space-y-3">
             <div className="grid gap-3 sm:grid-cols-[10rem_1fr]">
               <div className="space-y-1">
                 <label htmlFor={ids.type} className="block text-sm font-medium">Type</label>
@@ -106,6 +111,7 @@ export function YzbTools() {
             <button type="submit" className={primary} disabled={!chosen || !value.trim() || check.isPending}>
               {check.isPending ? "Checking…" : "Check"}
             </button>
+            </fieldset>
           </form>
           <div role="status" aria-live="polite" aria-label="check result" className="text-sm">
             {check.isError && <p className="text-red-700 dark:text-red-400">{check.error.message}</p>}
