@@ -44,7 +44,6 @@ export const POST = guarded("operator", "POST /api/credentials/:id/refresh", asy
     });
     const [credential] = await listCredentials({ credentialId: params.data.id });
     if (!credential) return problem(404, "Credential not found", `No credential with id ${params.data.id}`);
-    const alreadyNewer = result.ok && result.joined && ifGeneration !== undefined && credential.generation > ifGeneration;
     await getDb().auditEvent.create({
       data: {
         actor: user.username,
@@ -57,7 +56,8 @@ export const POST = guarded("operator", "POST /api/credentials/:id/refresh", asy
     if (!result.ok) {
       return problem(502, "Refresh failed", result.message, { failure: result.failure, credential, serverTime: now().toISOString() });
     }
-    return json({ serverTime: now().toISOString(), joined: result.joined, alreadyNewer, credential });
+    // Joined: a refresh that was already running (here or on another instance) produced the value.
+    return json({ serverTime: now().toISOString(), joined: result.joined, alreadyNewer: false, credential });
   } catch (err) {
     if (err instanceof NotFoundError) return problem(404, "Credential not found", `No credential with id ${params.data.id}`);
     throw err;
