@@ -3,6 +3,7 @@ import { kindSpec, isVendor } from "@/lib/credential-kinds";
 import { now } from "../clock";
 import { lastUseIsStale, parseScope } from "../consumer/api-keys";
 import { getDb } from "../db";
+import { isDatabaseUnreachable } from "../errors";
 import { servableSnapshot, type Served } from "../tickets/serve-credential";
 import { getConfig } from "../config";
 import { outageWindowSeconds } from "../tickets/policy";
@@ -103,6 +104,11 @@ export async function pollOnce(): Promise<void> {
     } catch (err) {
       store.current = null;
       const message = (err as Error).message.split("\n")[0] ?? String(err);
+      if (!isDatabaseUnreachable(err)) {
+        // Not an outage (the database answered with an error): reads go the slow way, nothing is served stale.
+        console.error(`[read-cache] ${message}`);
+        return;
+      }
       if (store.dbDownSince === null) {
         store.dbDownSince = Date.now();
         console.error(`[read-cache] the database does not answer (${message}); serving what it last confirmed, within each vendor's overlap window`);

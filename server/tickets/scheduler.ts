@@ -33,12 +33,25 @@ export function startScheduler(): void {
     if (busy) return;
     busy = true;
     tick()
-      .catch((err) => console.error(`[scheduler] ${err instanceof Error ? err.message : String(err)}`))
+      .catch((err) => logOnce(`[scheduler] ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`))
       .finally(() => {
         busy = false;
       });
   }, tickMs());
   state.tickethubScheduler.unref();
+}
+
+/**
+ * The same failure every half second (the database is down) is said once a minute, not 120 times:
+ * the read cache and /api/health report the outage itself.
+ */
+const logged = new Map<string, number>();
+function logOnce(message: string) {
+  const at = Date.now();
+  if ((logged.get(message) ?? 0) > at - 60_000) return;
+  if (logged.size > 100) logged.clear();
+  logged.set(message, at);
+  console.error(message);
 }
 
 export async function tick(): Promise<void> {
@@ -61,7 +74,7 @@ export async function tick(): Promise<void> {
       })
       .catch((err) => console.error(`[retention] ${err instanceof Error ? err.message : String(err)}`));
   }
-  watchHeldLeases(at).catch((err) => console.error(`[scheduler] ${err instanceof Error ? err.message : String(err)}`));
+  watchHeldLeases(at).catch((err) => logOnce(`[scheduler] ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`));
   const tokens = due.filter((c) => c.kind === "access_token");
   const tickets = due.filter((c) => c.kind !== "access_token");
   await Promise.all(tokens.map((c) => refreshCredential({ credentialId: c.id, reason: "scheduled", need: { type: "due" } })));

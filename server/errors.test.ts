@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { isDatabaseUnreachable } from "./errors";
+
+describe("a database that cannot be reached, told from one that refused a query", () => {
+  it.each([
+    [Object.assign(new Error("Can't reach database server at 127.0.0.1:5432"), { code: "P1001" })],
+    [new Error("Connection terminated unexpectedly")],
+    [Object.assign(new Error("x"), { cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" }) })],
+    [new Error("timeout exceeded when trying to connect")],
+  ])("unreachable: %s", (err) => expect(isDatabaseUnreachable(err)).toBe(true));
+
+  it.each([
+    [Object.assign(new Error("Unique constraint failed on the fields: (`openKey`)"), { code: "P2002" })],
+    [new Error("Record to update not found.")],
+    [null],
+  ])("not an outage: %s", (err) => expect(isDatabaseUnreachable(err)).toBe(false));
+});
