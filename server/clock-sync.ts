@@ -3,15 +3,20 @@ import { clockState, syncClock } from "./clock";
 import { databaseNowMs } from "./db";
 
 const SYNC_EVERY_MS = 30_000;
-const g = globalThis as unknown as { tickethubClockSync?: NodeJS.Timeout };
+const g = globalThis as unknown as { tickethubClockSync?: Promise<void> };
 
 /**
  * Measures the database's clock now (before the scheduler decides anything by time) and every 30 s
  * after. A failed measurement keeps the last offset: the database being down is no reason to
  * believe the host's clock instead.
  */
-export async function startClockSync(): Promise<void> {
-  if (g.tickethubClockSync) return;
+export function startClockSync(): Promise<void> {
+  // Once per process, whoever asks first (the custom server or Next's instrumentation); later callers wait for the first measurement.
+  g.tickethubClockSync ??= start();
+  return g.tickethubClockSync;
+}
+
+async function start(): Promise<void> {
   const sync = () =>
     syncClock(() => databaseNowMs()).catch((err: unknown) => {
       if (clockState().syncedAt === null) console.warn(`[clock] cannot read the database's clock yet: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
@@ -19,6 +24,5 @@ export async function startClockSync(): Promise<void> {
   await sync();
   const offset = clockState().dbOffsetMs;
   if (Math.abs(offset) > 2_000) console.warn(`[clock] this host's clock is ${Math.round(offset / 1000)} s ${offset > 0 ? "behind" : "ahead of"} the database's; Ticket Hub uses the database's`);
-  g.tickethubClockSync = setInterval(() => void sync(), SYNC_EVERY_MS);
-  g.tickethubClockSync.unref();
+  setInterval(() => void sync(), SYNC_EVERY_MS).unref();
 }
