@@ -50,9 +50,20 @@ export function keepLeaseAlive(db: Db, credentialId: string, owner: string): () 
     db.refreshLease
       .updateMany({ where: { credentialId, owner }, data: { heartbeatAt: at, expiresAt: new Date(at.getTime() + simulatedMs(ttl)) } })
       .catch((err: unknown) => console.warn(`[lease] heartbeat of ${credentialId} failed: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`));
-  }, Math.min(5_000, Math.max(100, ttl / 3)));
+  }, heartbeatEveryMs());
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** How often a live holder renews its lease (wall-clock ms). */
+function heartbeatEveryMs(): number {
+  return Math.min(5_000, Math.max(100, getConfig().leaseTtlMs / 3));
+}
+
+/** Whether a lease's holder has beaten recently (three missed beats: it is gone, or stuck). */
+export function holderAlive(lease: { heartbeatAt: Date | null; acquiredAt: Date }, at: Date): boolean {
+  const last = (lease.heartbeatAt ?? lease.acquiredAt).getTime();
+  return at.getTime() - last <= simulatedMs(3 * heartbeatEveryMs());
 }
 
 /**

@@ -7,6 +7,7 @@ import { DatabaseUnavailableError, isDatabaseUnreachable } from "../errors";
 import { cachedServed, cachedTokenOwner, MIN_CACHED_SECONDS, staleServed, staleTokenOwner, type CachedCredential } from "../fast/cache-store";
 import { effectiveExpiryOf } from "./effective-expiry";
 import { outageWindowSeconds, policyFor } from "./policy";
+import { holderAlive, waitForLease } from "./lease";
 import { refreshCredential } from "./refresh-credential";
 
 /** Below this much life left, a read refreshes first (the scheduler normally has long before). */
@@ -59,9 +60,10 @@ export async function serveCredential({ appRef, kind, fresh = false }: { appRef:
 }
 
 async function serveFromDatabase(appRef: string, kind: CredentialKind): Promise<Served> {
-  const slot = await getDb().credential.findUnique({ where: { appRef_kind: { appRef, kind } } });
+  const slot = await getDb().credential.findUnique({ where: { appRef_kind: { appRef, kind } }, include: { app: { select: { vendor: true } }, lease: true } });
   if (!slot) throw new NotServableError(`the app has no ${kind}`, "bad-config");
   const remaining = (v: { expiresAt: Date } | null) => (v ? Math.floor((v.expiresAt.getTime() - now().getTime()) / 1000) : -1);
+  await waitForRefreshThatMayKill(slot);
   let { version } = await currentOf(slot.id);
   let failure: { failure: string; message: string } | null = null;
   if (remaining(version) < MIN_SERVE_SECONDS) {
@@ -74,6 +76,41 @@ async function serveFromDatabase(appRef: string, kind: CredentialKind): Promise<
     throw new NotServableError(failure ? `no valid ${kind}: ${failure.message}` : `no valid ${kind}`, failure?.failure ?? "network");
   }
   return servedOf(version);
+}
+
+/** Below this much guaranteed life, a read waits for a live holder's refresh rather than hand out the value it is about to kill. */
+const MIN_GUARANTEED_SECONDS = 10;
+
+/**
+ * A refresh in flight may already have replaced the stored value at the vendor; the old one then
+ * lives only its overlap window (FaceID: 60 s; a SIGN ticket dies with its token the same way), so
+ * it is guaranteed only until the lease was taken plus that window. While that leaves enough, the
+ * stored value is served at once (the usual case: a refresh takes a second). Only when it does not,
+ * and the holder is alive (its heartbeat is recent), does a read wait for the new value; a dead
+ * holder is never waited for. Values the vendor keeps until they expire (WeChat and Feishu tickets)
+ * never wait.
+ */
+type LeaseRow = { credentialId: string; acquiredAt: Date; heartbeatAt: Date | null; expiresAt: Date };
+
+async function waitForRefreshThatMayKill(slot: { id: string; appRef: string; kind: string; app: { vendor: string }; lease: LeaseRow | null }): Promise<void> {
+  const db = getDb();
+  const vendor = slot.app.vendor;
+  if (!isVendor(vendor)) return;
+  const kind = slot.kind as CredentialKind;
+  const windowMs = outageWindowSeconds(vendor, kind) * 1000;
+  if (!Number.isFinite(windowMs)) return;
+  const at = now();
+  const leases: LeaseRow[] = slot.lease ? [slot.lease] : [];
+  if (policyFor(vendor, kind).refreshWithParent) {
+    const token = await db.credential.findUnique({ where: { appRef_kind: { appRef: slot.appRef, kind: "access_token" } }, select: { lease: true } });
+    if (token?.lease) leases.push(token.lease);
+  }
+  for (const lease of leases) {
+    if (lease.expiresAt <= at) continue;
+    const guaranteedMs = lease.acquiredAt.getTime() + windowMs - at.getTime();
+    if (guaranteedMs >= MIN_GUARANTEED_SECONDS * 1000 || !holderAlive(lease, at)) continue;
+    await waitForLease(db, lease.credentialId, 5_000);
+  }
 }
 
 /** The value of a version as reads hand it out, with its remaining life now. */
