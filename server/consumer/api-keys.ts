@@ -2,7 +2,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import type { ApiKeyView } from "@/lib/api-key-view";
 import { getDb } from "../db";
-import { DatabaseUnavailableError, isDatabaseUnreachable } from "../errors";
+import { AppError, DatabaseUnavailableError, isDatabaseUnreachable } from "../errors";
 import { invalidateReadCache, staleKey } from "../fast/cache-store";
 import { problem } from "../http/problem";
 
@@ -27,12 +27,9 @@ export function parseScope(json: string): Set<string> {
   return new Set(parseRefs(json));
 }
 
-export class ApiKeyInputError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
+export class ApiKeyInputError extends AppError {
+  constructor(field: string, message: string) {
+    super("invalid", "Invalid API key", message, { field });
   }
 }
 
@@ -65,7 +62,7 @@ export async function listApiKeys(): Promise<ApiKeyView[]> {
 }
 
 /** Creates a key; the plain key is returned this once and stored only as its SHA-256. */
-export async function createApiKey(input: { name: string; appRefs: string[] }, actor: string): Promise<{ key: string; view: ApiKeyView }> {
+export async function createApiKey({ input, actor }: { input: { name: string; appRefs: string[] }; actor: string }): Promise<{ key: string; view: ApiKeyView }> {
   const db = getDb();
   const refs = [...new Set(input.appRefs)];
   const found = await db.vendorApp.findMany({ where: { id: { in: refs } } });
@@ -73,22 +70,30 @@ export async function createApiKey(input: { name: string; appRefs: string[] }, a
   if (missing.length) throw new ApiKeyInputError("appRefs", `no app with id ${missing.join(", ")}`);
   const key = `thk_${randomBytes(4).toString("hex")}_${randomBytes(32).toString("base64url")}`;
   const prefix = key.slice(0, 12);
-  const row = await db.apiKey.create({ data: { name: input.name, prefix, keyHash: keyHashOf(key), appRefs: JSON.stringify(refs), createdBy: actor } });
-  await db.auditEvent.create({ data: { actor, action: "apikey.created", target: row.id, outcome: "ok", detail: `${input.name} (${prefix}…) for ${found.map((a) => a.appId).join(", ")}` } });
+  const row = await db.$transaction(async (tx) => {
+    const created = await tx.apiKey.create({ data: { name: input.name, prefix, keyHash: keyHashOf(key), appRefs: JSON.stringify(refs), createdBy: actor } });
+    await tx.auditEvent.create({ data: { actor, action: "apikey.created", target: created.id, outcome: "ok", detail: `${input.name} (${prefix}…) for ${found.map((a) => a.appId).join(", ")}` } });
+    return created;
+  });
   const view = (await listApiKeys()).find((k) => k.id === row.id)!;
   return { key, view };
 }
 
-export async function revokeApiKey(id: string, actor: string): Promise<ApiKeyView | null> {
+export async function revokeApiKey({ id, actor }: { id: string; actor: string }): Promise<ApiKeyView> {
   const db = getDb();
+  const notFound = () => new AppError("not-found", "API key not found", `No API key with id ${id}`);
   const row = await db.apiKey.findUnique({ where: { id } });
-  if (!row) return null;
+  if (!row) throw notFound();
   if (!row.revokedAt) {
-    await db.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+    await db.$transaction([
+      db.apiKey.update({ where: { id }, data: { revokedAt: new Date() } }),
+      db.auditEvent.create({ data: { actor, action: "apikey.revoked", target: id, outcome: "ok", detail: `${row.name} (${row.prefix}…)` } }),
+    ]);
     invalidateReadCache();
-    await db.auditEvent.create({ data: { actor, action: "apikey.revoked", target: id, outcome: "ok", detail: `${row.name} (${row.prefix}…)` } });
   }
-  return (await listApiKeys()).find((k) => k.id === id) ?? null;
+  const view = (await listApiKeys()).find((k) => k.id === id);
+  if (!view) throw notFound();
+  return view;
 }
 
 export type KeyHolder = { id: string; name: string; prefix: string; appRefs: Set<string> };

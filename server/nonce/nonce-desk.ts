@@ -6,28 +6,25 @@ import { vendorContext } from "../apps/vendor-context";
 import { now } from "../clock";
 import { decrypt, encrypt, valueHash } from "../crypto";
 import { getDb } from "../db";
+import { AppError } from "../errors";
 import { serveCredential, NotServableError } from "../tickets/serve-credential";
 import { effectiveExpiry } from "../tickets/effective-expiry";
 import { refreshCredential } from "../tickets/refresh-credential";
 import { fetchFaceidTicket } from "../vendors/faceid";
 import { VendorError } from "../vendors/types";
 
-export class NonceInputError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
+export class NonceInputError extends AppError {
+  constructor(field: string, message: string, kind: "invalid" | "not-found" | "conflict" = "invalid") {
+    super(kind, "Cannot issue a NONCE ticket", message, { field });
   }
 }
 
-export class NonceVendorError extends Error {
+export class NonceVendorError extends AppError {
   constructor(
     readonly failure: string,
     message: string,
   ) {
-    super(message);
+    super("upstream", "FaceID did not issue a NONCE ticket", message, { extra: { failure } });
   }
 }
 
@@ -72,8 +69,8 @@ export async function issueNonce(args: { appRef: string; userId: string; actor: 
   if (!userId.success) throw new NonceInputError("userId", userId.error.issues[0]?.message ?? "invalid user_id");
   const db = getDb();
   const app = await db.vendorApp.findUnique({ where: { id: args.appRef } });
-  if (!app || app.vendor !== "faceid") throw new NonceInputError("appRef", "must be a FaceID app", 404);
-  if (!app.enabled) throw new NonceInputError("appRef", "the app is disabled", 409);
+  if (!app || app.vendor !== "faceid") throw new NonceInputError("appRef", "must be a FaceID app", "not-found");
+  if (!app.enabled) throw new NonceInputError("appRef", "the app is disabled", "conflict");
 
   const ctx = vendorContext(db, app, null);
   const issuedAt = now();

@@ -1,13 +1,12 @@
 import { z } from "zod";
 import { passwordSchema, usernameSchema } from "@/lib/user-input";
 import { csrfProblem } from "@/server/auth/guard";
-import { HashingBusyError } from "@/server/auth/hash-gate";
 import { hashPassword } from "@/server/auth/password";
 import { createSession, sessionResponse } from "@/server/auth/session";
 import { countUsers } from "@/server/auth/users";
 import { getDb } from "@/server/db";
 import { readJson } from "@/server/http/body";
-import { hashingBusy, internalError, invalidInput, problem } from "@/server/http/problem";
+import { internalError, invalidInput, problem } from "@/server/http/problem";
 
 const schema = z.object({ username: usernameSchema, password: passwordSchema }).strict();
 
@@ -39,7 +38,6 @@ export async function POST(req: Request) {
     await db.auditEvent.create({ data: { actor: user.username, action: "user.created", target: user.username, outcome: "first admin created on the first-run screen" } });
     return sessionResponse(req, { user: { username: user.username, role: "admin" } }, 201, await createSession(user.id));
   } catch (err) {
-    if (err instanceof HashingBusyError) return hashingBusy(err.retryAfterSeconds);
     return internalError(err, "POST /api/auth/setup");
   }
 }

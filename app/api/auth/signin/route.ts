@@ -1,13 +1,12 @@
 import { signInSchema } from "@/lib/user-input";
 import { csrfProblem } from "@/server/auth/guard";
-import { HashingBusyError } from "@/server/auth/hash-gate";
 import { clientAddress } from "@/server/auth/rate-limit";
 import { signInLimiter, type Refusal } from "@/server/auth/sign-in-limiter";
 import { createSession, sessionResponse } from "@/server/auth/session";
 import { checkCredentials } from "@/server/auth/users";
 import { getDb } from "@/server/db";
 import { readJson } from "@/server/http/body";
-import { hashingBusy, internalError, invalidInput, problem } from "@/server/http/problem";
+import { internalError, invalidInput, problem } from "@/server/http/problem";
 
 const tooMany = (r: Refusal) =>
   problem(
@@ -64,7 +63,6 @@ export async function POST(req: Request) {
     await db.auditEvent.create({ data: { actor: user.username, action: "user.signin", outcome: "signed in" } });
     return sessionResponse(req, { user: { username: user.username, role: user.role }, expiresAt: session.expiresAt.toISOString() }, 200, session);
   } catch (err) {
-    if (err instanceof HashingBusyError) return hashingBusy(err.retryAfterSeconds);
     return internalError(err, "POST /api/auth/signin");
   }
 }
