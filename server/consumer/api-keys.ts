@@ -4,7 +4,6 @@ import type { ApiKeyView } from "@/lib/api-key-view";
 import { getDb } from "../db";
 import { AppError, DatabaseUnavailableError, isDatabaseUnreachable } from "../errors";
 import { invalidateReadCache, staleKey } from "../fast/cache-store";
-import { problem } from "../http/problem";
 
 export const keyHashOf = (key: string) => createHash("sha256").update(key).digest("hex");
 
@@ -98,25 +97,27 @@ export async function revokeApiKey({ id, actor }: { id: string; actor: string })
 
 export type KeyHolder = { id: string; name: string; prefix: string; appRefs: Set<string> };
 
-/** The API key of a consumer request (`Authorization: Bearer thk_…`), or a 401 problem. */
-export async function authenticateKey(req: Request): Promise<KeyHolder | Response> {
-  const key = bearerKey(req.headers.get("authorization"));
-  const unauthorized = (detail: string) => problem(401, "API key required", detail, {}, { "www-authenticate": 'Bearer realm="tickethub"' });
-  if (!key) return unauthorized("Send Authorization: Bearer <API key> (an admin creates keys under Users & keys).");
+/**
+ * The holder of the key in an `Authorization: Bearer thk_…` header, or why there is none (the
+ * sentence a 401 says). While the database is down, the keys this instance last confirmed still
+ * open the door; any other key is a DatabaseUnavailableError.
+ */
+export async function keyHolderFor(authorization: string | null): Promise<KeyHolder | { refused: string }> {
+  const key = bearerKey(authorization);
+  if (!key) return { refused: "Send Authorization: Bearer <API key> (an admin creates keys under Users & keys)." };
   const hash = keyHashOf(key);
   let row;
   try {
     row = await getDb().apiKey.findUnique({ where: { keyHash: hash } });
   } catch (err) {
     if (!isDatabaseUnreachable(err)) throw err;
-    // The database is down: the keys this instance last confirmed still open the door.
     const known = staleKey(hash);
     if (!known) throw new DatabaseUnavailableError("this API key was not confirmed before");
-    if (known.revoked) return unauthorized(`This API key (${known.prefix}…) was revoked.`);
+    if (known.revoked) return { refused: `This API key (${known.prefix}…) was revoked.` };
     return { id: known.id, name: known.name, prefix: known.prefix, appRefs: known.scope };
   }
-  if (!row) return unauthorized("This API key is not known.");
-  if (row.revokedAt) return unauthorized(`This API key (${row.prefix}…) was revoked on ${row.revokedAt.toISOString()}.`);
+  if (!row) return { refused: "This API key is not known." };
+  if (row.revokedAt) return { refused: `This API key (${row.prefix}…) was revoked on ${row.revokedAt.toISOString()}.` };
   if (lastUseIsStale(row.lastUsedAt)) await touchKey(row.id).catch((err: unknown) => console.warn(`[api-keys] last use not recorded: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`));
   return { id: row.id, name: row.name, prefix: row.prefix, appRefs: parseScope(row.appRefs) };
 }

@@ -1,4 +1,4 @@
-import { guarded } from "@/server/auth/guard";
+import { guarded } from "@/server/http/guard";
 import { createApp, listApps } from "@/server/apps/manage-apps";
 import { json } from "@/server/http/problem";
 import { readJson } from "@/server/http/body";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { guarded } from "@/server/auth/guard";
+import { guarded } from "@/server/http/guard";
 import { getDb } from "@/server/db";
 import { invalidInput, json, problem } from "@/server/http/problem";
 import { now } from "@/server/clock";

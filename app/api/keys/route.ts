@@ -1,5 +1,5 @@
 import { newApiKeySchema } from "@/lib/api-key-view";
-import { guarded } from "@/server/auth/guard";
+import { guarded } from "@/server/http/guard";
 import { createApiKey, listApiKeys } from "@/server/consumer/api-keys";
 import { invalidInput, json } from "@/server/http/problem";
 import { readJson } from "@/server/http/body";

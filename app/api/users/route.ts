@@ -1,5 +1,5 @@
 import { newUserSchema } from "@/lib/user-input";
-import { guarded } from "@/server/auth/guard";
+import { guarded } from "@/server/http/guard";
 import { createUser, listUsers } from "@/server/auth/manage-users";
 import { invalidInput, json } from "@/server/http/problem";
 import { readJson } from "@/server/http/body";

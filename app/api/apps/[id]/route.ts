@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { guarded } from "@/server/auth/guard";
+import { guarded } from "@/server/http/guard";
 import { updateApp } from "@/server/apps/manage-apps";
 import { json, problem } from "@/server/http/problem";
 import { readJson } from "@/server/http/body";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { passwordSchema, usernameSchema } from "@/lib/user-input";
-import { csrfProblem } from "@/server/auth/guard";
+import { csrfProblem } from "@/server/http/guard";
 import { hashPassword } from "@/server/auth/password";
 import { createSession, sessionResponse } from "@/server/auth/session";
 import { countUsers } from "@/server/auth/users";

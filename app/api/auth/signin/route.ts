@@ -1,5 +1,5 @@
 import { signInSchema } from "@/lib/user-input";
-import { csrfProblem } from "@/server/auth/guard";
+import { csrfProblem } from "@/server/http/guard";
 import { clientAddress } from "@/server/auth/rate-limit";
 import { signInLimiter, type Refusal } from "@/server/auth/sign-in-limiter";
 import { createSession, sessionResponse } from "@/server/auth/session";

@@ -1,4 +1,4 @@
-import { guarded } from "@/server/auth/guard";
+import { guarded } from "@/server/http/guard";
 import { clearedCookies, endSession } from "@/server/auth/session";
 import { getDb } from "@/server/db";
 

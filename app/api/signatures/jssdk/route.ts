@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { guarded } from "@/server/auth/guard";
+import { guarded } from "@/server/http/guard";
 import { readJsonObject } from "@/server/http/body";
 import { invalidInput, json } from "@/server/http/problem";
 import { signJsSdk, signJsSdkWithTicket } from "@/server/tickets/sign-jssdk";

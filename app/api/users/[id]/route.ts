@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { userChangeSchema } from "@/lib/user-input";
-import { guarded } from "@/server/auth/guard";
+import { guarded } from "@/server/http/guard";
 import { changeUser } from "@/server/auth/manage-users";
 import { invalidInput, json, problem } from "@/server/http/problem";
 import { readJson } from "@/server/http/body";

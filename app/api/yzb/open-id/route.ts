@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { guarded } from "@/server/auth/guard";
+import { guarded } from "@/server/http/guard";
 import { invalidInput, json } from "@/server/http/problem";
 import { exchangeCode } from "@/server/yzb/yzb-tools";
 import { readJson } from "@/server/http/body";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { guarded } from "@/server/auth/guard";
+import { guarded } from "@/server/http/guard";
 import { limits } from "@/server/auth/rate-limit";
 import { now } from "@/server/clock";
 import { getDb } from "@/server/db";

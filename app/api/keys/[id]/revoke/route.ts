@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { guarded } from "@/server/auth/guard";
+import { guarded } from "@/server/http/guard";
 import { revokeApiKey } from "@/server/consumer/api-keys";
 import { json, problem } from "@/server/http/problem";
 
