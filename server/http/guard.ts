@@ -1,6 +1,7 @@
 import "server-only";
 import { CSRF_HEADER, roleAllows, type Role } from "@/lib/roles";
-import { sessionFromToken, sessionToken, type SessionUser } from "../auth/session";
+import { sessionFromToken, type SessionUser } from "../auth/session";
+import { sessionToken } from "./session-cookies";
 import { AppError } from "../errors";
 import { appErrorResponse, internalError } from "./problem";
 
