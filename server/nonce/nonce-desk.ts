@@ -97,8 +97,10 @@ export async function issueNonce(args: { appRef: string; userId: string; actor: 
   // The token version it was fetched with (the generation served names it), so a later rotation caps it too.
   const tokenSlot = await db.credential.findUniqueOrThrow({ where: { appRef_kind: { appRef: app.id, kind: "access_token" } } });
   const tokenVersion = await db.credentialVersion.findUnique({ where: { credentialId_generation: { credentialId: tokenSlot.id, generation: token.generation } } });
-  const row = await db.nonceTicket.create({
-    data: {
+  // The ticket and its audit row together: a NONCE is single-use money at the vendor.
+  const row = await db.$transaction(async (tx) => {
+    const created = await tx.nonceTicket.create({
+      data: {
       appRef: app.id,
       userId: userId.data,
       valueEnc: encrypt(fetched.value),
@@ -108,10 +110,12 @@ export async function issueNonce(args: { appRef: string; userId: string; actor: 
       expiresIn: fetched.expiresIn,
       expiresAt: effectiveExpiry({ expiresAt: new Date(issuedAt.getTime() + fetched.expiresIn * 1000) }, { expiresAt: token.expiresAt }),
       tokenVersionId: tokenVersion?.id ?? null,
-    },
-    include: { app: true },
+      },
+      include: { app: true },
+    });
+    await tx.auditEvent.create({ data: { actor: args.actor, action: "nonce.issue", target: app.id, outcome: "issued", detail: `${app.name} user_id ${userId.data} (${created.id})` } });
+    return created;
   });
-  await db.auditEvent.create({ data: { actor: args.actor, action: "nonce.issue", target: app.id, outcome: "issued", detail: `${app.name} user_id ${userId.data} (${row.id})` } });
   return { ...view(row, fetched.value, (await nonceEnds([row])).get(row.id)!), value: fetched.value };
 }
 
@@ -129,7 +133,9 @@ export async function markNonceUsed(id: string, actor: string): Promise<NonceVie
   if (!row) return null;
   const updated = row.usedAt
     ? row
-    : await db.nonceTicket.update({ where: { id }, data: { usedAt: now(), usedBy: actor }, include: { app: true } });
-  if (!row.usedAt) await db.auditEvent.create({ data: { actor, action: "nonce.mark-used", target: row.appRef, outcome: "ok", detail: `${row.app.name} user_id ${row.userId} (${row.id})` } });
+    : await db.$transaction(async (tx) => {
+        await tx.auditEvent.create({ data: { actor, action: "nonce.mark-used", target: row.appRef, outcome: "ok", detail: `${row.app.name} user_id ${row.userId} (${row.id})` } });
+        return tx.nonceTicket.update({ where: { id }, data: { usedAt: now(), usedBy: actor }, include: { app: true } });
+      });
   return view(updated, decrypt(updated.valueEnc), (await nonceEnds([updated])).get(updated.id)!);
 }
