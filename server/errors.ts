@@ -25,3 +25,42 @@ export function isDatabaseUnreachable(err: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * The class of a refusal, which the HTTP layer turns into a status code. The core never names a
+ * status itself: the same verb may one day answer a queue or a CLI.
+ */
+export type ErrorKind = "invalid" | "unauthenticated" | "forbidden" | "not-found" | "conflict" | "unprocessable" | "too-many" | "upstream" | "unavailable";
+
+/**
+ * The one error a verb throws on purpose. `title` is the problem's one-line summary; the message is
+ * the rule that was broken, said about `field` when there is one (the HTTP detail becomes
+ * "<field>: <rule>"). `extra` carries machine-readable members (`failure`, `needs`, …) and
+ * `retryAfterSeconds` tells a client when trying again can help.
+ */
+export class AppError extends Error {
+  readonly field?: string;
+  readonly extra: Record<string, unknown>;
+  readonly retryAfterSeconds?: number;
+  /** Headers the adapter adds as they are (e.g. www-authenticate); the core rarely needs any. */
+  readonly headers: Record<string, string>;
+
+  constructor(
+    readonly kind: ErrorKind,
+    readonly title: string,
+    message: string,
+    opts: { field?: string | null; extra?: Record<string, unknown>; retryAfterSeconds?: number; headers?: Record<string, string> } = {},
+  ) {
+    super(message);
+    this.name = "AppError";
+    if (opts.field) this.field = opts.field;
+    this.extra = opts.extra ?? {};
+    if (opts.retryAfterSeconds !== undefined) this.retryAfterSeconds = opts.retryAfterSeconds;
+    this.headers = opts.headers ?? {};
+  }
+
+  /** The problem's detail: the rule, prefixed with the field it is about. */
+  get detail(): string {
+    return this.field ? `${this.field}: ${this.message}` : this.message;
+  }
+}

@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import { SessionProvider } from "@/components/session/session-context";
 import { SignOutButton } from "@/components/session/sign-out-button";
 import { roleAllows, type Role } from "@/lib/roles";
-import { currentUser } from "@/server/auth/current-user";
+import { currentUser } from "@/server/http/current-user";
 import { Providers } from "../providers";
 
 const NAV: [string, string, Role][] = [

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/session/sign-in-form";
 import { DEMO_ACCOUNTS } from "@/lib/demo-accounts";
-import { currentUser } from "@/server/auth/current-user";
+import { currentUser } from "@/server/http/current-user";
 import { countUsers } from "@/server/auth/users";
 import { getConfig } from "@/server/config";
 

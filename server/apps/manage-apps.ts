@@ -8,16 +8,13 @@ import { maskWebhookUrl, webhookUrlProblem } from "@/lib/webhook-url";
 import { now } from "../clock";
 import { getConfig } from "../config";
 import { encrypt } from "../crypto";
-import { getDb } from "../db";
+import { getDb, type Db } from "../db";
+import { AppError } from "../errors";
 import { ensureCredentialSlots } from "./seed-demo-apps";
 
-export class AppInputError extends Error {
-  constructor(
-    readonly status: number,
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
+export class AppInputError extends AppError {
+  constructor(kind: "invalid" | "conflict", field: string, message: string) {
+    super(kind, "Invalid app", message, { field });
   }
 }
 
@@ -77,27 +74,26 @@ function parse(input: unknown) {
     const i = r.error.issues[0]!;
     const field = i.code === "unrecognized_keys" ? i.keys.join(", ") : String(i.path[0] ?? "body");
     const message = i.code === "unrecognized_keys" ? "unknown field (allowed: vendor, name, appId, secret, baseUrl, tokenVariant, tokenPath, policy)" : i.message;
-    throw new AppInputError(400, field, message);
+    throw new AppInputError("invalid", field, message);
   }
   // The schema (shared with the browser) checks the webhook URL's syntax; where it may point
   // depends on this server's TICKETHUB_ALLOWED_WEBHOOK_HOSTS.
   const hook = r.data.policy.trim() ? policyOverridesSchema.parse(JSON.parse(r.data.policy)).alertWebhookUrl : undefined;
   const hookProblem = hook ? webhookUrlProblem(hook, getConfig().alerts.allowedWebhookHosts) : null;
-  if (hookProblem) throw new AppInputError(400, "policy", `alertWebhookUrl: ${hookProblem}`);
+  if (hookProblem) throw new AppInputError("invalid", "policy", `alertWebhookUrl: ${hookProblem}`);
   return r.data;
 }
 
 function resolveBaseUrl(vendor: VendorId, baseUrl: string): string {
   if (baseUrl === "sandbox") {
-    if (!getConfig().sandbox.enabled) throw new AppInputError(400, "baseUrl", "the sandbox is off (TICKETHUB_SANDBOX=off): choose live or an https:// origin");
+    if (!getConfig().sandbox.enabled) throw new AppInputError("invalid", "baseUrl", "the sandbox is off (TICKETHUB_SANDBOX=off): choose live or an https:// origin");
     return getConfig().sandbox.url;
   }
   if (baseUrl === "live") return LIVE_BASE_URLS[vendor]!;
   const origin = new URL(baseUrl).origin;
   const allowed = [...VENDOR_HOSTS[vendor], ...getConfig().allowedBaseUrls];
   if (!allowed.includes(origin)) {
-    throw new AppInputError(
-      400,
+    throw new AppInputError("invalid",
       "baseUrl",
       `${origin} is not a ${VENDOR_LABELS[vendor]} API host${allowed.length ? ` (allowed: ${allowed.join(", ")})` : ""}; an operator can allow it with TICKETHUB_ALLOWED_BASE_URLS`,
     );
@@ -107,29 +103,37 @@ function resolveBaseUrl(vendor: VendorId, baseUrl: string): string {
 
 const normalisedPolicy = (text: string) => (text.trim() ? JSON.stringify(JSON.parse(text)) : "{}");
 
+const withCount = { _count: { select: { credentials: true } } } as const;
+
+function notFound(id: string): never {
+  throw new AppError("not-found", "App not found", `No app with id ${id}`);
+}
+
 /** Registers an app and its credential slots; they are fetched on the scheduler's next tick. */
-export async function createApp(input: unknown, actor: string): Promise<AppView> {
+export async function createApp({ input, actor }: { input: unknown; actor: string }): Promise<AppView> {
   const v = parse(input);
-  if (!v.secret) throw new AppInputError(400, "secret", "is required for a new app");
+  if (!v.secret) throw new AppInputError("invalid", "secret", "is required for a new app");
   const db = getDb();
   if (await db.vendorApp.findUnique({ where: { vendor_appId: { vendor: v.vendor, appId: v.appId } } })) {
-    throw new AppInputError(409, "appId", `a ${VENDOR_LABELS[v.vendor]} app with this id is already registered`);
+    throw new AppInputError("conflict", "appId", `a ${VENDOR_LABELS[v.vendor]} app with this id is already registered`);
   }
-  const app = await db.vendorApp.create({
-    data: {
-      vendor: v.vendor,
-      name: v.name,
-      appId: v.appId,
-      secretEnc: encrypt(v.secret),
-      baseUrl: resolveBaseUrl(v.vendor, v.baseUrl),
-      tokenVariant: v.tokenVariant === "token" ? "default" : v.tokenVariant,
-      tokenPath: v.tokenPath || null,
-      policy: normalisedPolicy(v.policy),
-    },
+  const data = {
+    vendor: v.vendor,
+    name: v.name,
+    appId: v.appId,
+    secretEnc: encrypt(v.secret),
+    baseUrl: resolveBaseUrl(v.vendor, v.baseUrl),
+    tokenVariant: v.tokenVariant === "token" ? "default" : v.tokenVariant,
+    tokenPath: v.tokenPath || null,
+    policy: normalisedPolicy(v.policy),
+  };
+  // The app, its slots and the audit row stand or fall together.
+  const row = await db.$transaction(async (tx) => {
+    const app = await tx.vendorApp.create({ data });
+    await ensureCredentialSlots(tx as Db, app.id, v.vendor);
+    await tx.auditEvent.create({ data: { actor, action: "app.create", target: app.id, outcome: "ok", detail: `${VENDOR_LABELS[v.vendor]} ${v.name} (${v.appId})` } });
+    return tx.vendorApp.findUniqueOrThrow({ where: { id: app.id }, include: withCount });
   });
-  await ensureCredentialSlots(db, app.id, v.vendor);
-  await db.auditEvent.create({ data: { actor, action: "app.create", target: app.id, outcome: "ok", detail: `${VENDOR_LABELS[v.vendor]} ${v.name} (${v.appId})` } });
-  const row = await db.vendorApp.findUniqueOrThrow({ where: { id: app.id }, include: { _count: { select: { credentials: true } } } });
   return view(row, "admin");
 }
 
@@ -138,14 +142,14 @@ export async function createApp(input: unknown, actor: string): Promise<AppView>
  * makes the stored values useless (secret, app id, base URL, token endpoint) makes every credential
  * of the app due at once.
  */
-export async function updateApp(id: string, input: unknown, actor: string): Promise<AppView | null> {
+export async function updateApp({ id, input, actor }: { id: string; input: unknown; actor: string }): Promise<AppView> {
   const db = getDb();
   const current = await db.vendorApp.findUnique({ where: { id } });
-  if (!current) return null;
+  if (!current) notFound(id);
   const v = parse(input);
-  if (v.vendor !== current.vendor) throw new AppInputError(409, "vendor", "cannot change: register a new app for another vendor");
+  if (v.vendor !== current.vendor) throw new AppInputError("conflict", "vendor", "cannot change: register a new app for another vendor");
   if (v.appId !== current.appId && (await db.vendorApp.findUnique({ where: { vendor_appId: { vendor: v.vendor, appId: v.appId } } }))) {
-    throw new AppInputError(409, "appId", `a ${VENDOR_LABELS[v.vendor]} app with this id is already registered`);
+    throw new AppInputError("conflict", "appId", `a ${VENDOR_LABELS[v.vendor]} app with this id is already registered`);
   }
   const data = {
     name: v.name,
@@ -158,28 +162,31 @@ export async function updateApp(id: string, input: unknown, actor: string): Prom
   };
   const changed = (Object.keys(data) as (keyof typeof data)[]).filter((k) => (k === "secretEnc" ? true : data[k] !== current[k]));
   const invalidates = changed.some((k) => ["secretEnc", "appId", "baseUrl", "tokenVariant", "tokenPath"].includes(k));
-  await db.$transaction(async (tx) => {
+  const row = await db.$transaction(async (tx) => {
     await tx.vendorApp.update({ where: { id }, data });
     if (invalidates) {
       await tx.credential.updateMany({ where: { appRef: id }, data: { nextRefreshAt: now(), nextRefreshReason: "app settings changed: fetch with the new ones" } });
     }
+    await tx.auditEvent.create({
+      data: { actor, action: "app.update", target: id, outcome: "ok", detail: `${v.name}: ${changed.map((k) => (k === "secretEnc" ? "secret" : k)).join(", ") || "no change"}` },
+    });
+    return tx.vendorApp.findUniqueOrThrow({ where: { id }, include: withCount });
   });
   invalidateReadCache();
-  await db.auditEvent.create({
-    data: { actor, action: "app.update", target: id, outcome: "ok", detail: `${v.name}: ${changed.map((k) => (k === "secretEnc" ? "secret" : k)).join(", ") || "no change"}` },
-  });
-  return view(await db.vendorApp.findUniqueOrThrow({ where: { id }, include: { _count: { select: { credentials: true } } } }), "admin");
+  return view(row, "admin");
 }
 
 /** Disables (the scheduler and the proxy leave it alone; nothing is deleted) or enables an app. */
-export async function setAppEnabled(id: string, enabled: boolean, actor: string): Promise<AppView | null> {
+export async function setAppEnabled({ id, enabled, actor }: { id: string; enabled: boolean; actor: string }): Promise<AppView> {
   const db = getDb();
   const current = await db.vendorApp.findUnique({ where: { id } });
-  if (!current) return null;
+  if (!current) notFound(id);
   if (current.enabled !== enabled) {
-    await db.vendorApp.update({ where: { id }, data: { enabled } });
+    await db.$transaction([
+      db.vendorApp.update({ where: { id }, data: { enabled } }),
+      db.auditEvent.create({ data: { actor, action: enabled ? "app.enable" : "app.disable", target: id, outcome: "ok", detail: `${current.name} (${current.appId})` } }),
+    ]);
     invalidateReadCache();
-    await db.auditEvent.create({ data: { actor, action: enabled ? "app.enable" : "app.disable", target: id, outcome: "ok", detail: `${current.name} (${current.appId})` } });
   }
-  return view(await db.vendorApp.findUniqueOrThrow({ where: { id }, include: { _count: { select: { credentials: true } } } }), "admin");
+  return view(await db.vendorApp.findUniqueOrThrow({ where: { id }, include: withCount }), "admin");
 }

@@ -2,16 +2,14 @@ import "server-only";
 import type { Role } from "@/lib/roles";
 import type { UserView } from "@/lib/user-input";
 import { getDb } from "../db";
+import { AppError } from "../errors";
 import { hashPassword } from "./password";
 import { toUserView } from "./users";
 
-export class UserInputError extends Error {
-  constructor(
-    readonly status: number,
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
+/** A user change refused: `title` differs between creating ("Invalid user") and changing ("Invalid change"). */
+export class UserInputError extends AppError {
+  constructor(kind: "invalid" | "conflict", title: string, field: string, message: string) {
+    super(kind, title, message, { field });
   }
 }
 
@@ -19,11 +17,15 @@ export async function listUsers(): Promise<UserView[]> {
   return (await getDb().user.findMany({ orderBy: { createdAt: "asc" } })).map(toUserView);
 }
 
-export async function createUser(input: { username: string; password: string; role: Role }, actor: string): Promise<UserView> {
+export async function createUser({ input, actor }: { input: { username: string; password: string; role: Role }; actor: string }): Promise<UserView> {
   const db = getDb();
-  if (await db.user.findUnique({ where: { username: input.username } })) throw new UserInputError(409, "username", "is taken");
-  const user = await db.user.create({ data: { username: input.username, role: input.role, passwordHash: await hashPassword(input.password) } });
-  await db.auditEvent.create({ data: { actor, action: "user.created", target: user.id, outcome: "ok", detail: `${user.username} (${user.role})` } });
+  if (await db.user.findUnique({ where: { username: input.username } })) throw new UserInputError("conflict", "Invalid user", "username", "is taken");
+  const passwordHash = await hashPassword(input.password);
+  const user = await db.$transaction(async (tx) => {
+    const created = await tx.user.create({ data: { username: input.username, role: input.role, passwordHash } });
+    await tx.auditEvent.create({ data: { actor, action: "user.created", target: created.id, outcome: "ok", detail: `${created.username} (${created.role})` } });
+    return created;
+  });
   return toUserView(user);
 }
 
@@ -31,28 +33,29 @@ export async function createUser(input: { username: string; password: string; ro
  * Changes a user's role, password or disabled state. Disabling or demoting ends their sessions'
  * power at once (roles are read per request); the last enabled admin cannot be demoted or disabled.
  */
-export async function changeUser(id: string, change: { role?: Role; disabled?: boolean; password?: string }, actor: string): Promise<UserView | null> {
+export async function changeUser({ id, input: change, actor }: { id: string; input: { role?: Role; disabled?: boolean; password?: string }; actor: string }): Promise<UserView> {
   const db = getDb();
   const user = await db.user.findUnique({ where: { id } });
-  if (!user) return null;
+  if (!user) throw new AppError("not-found", "User not found", `No user with id ${id}`);
   const losesAdmin = user.role === "admin" && !user.disabledAt && ((change.role !== undefined && change.role !== "admin") || change.disabled === true);
   const data: { role?: string; disabledAt?: Date | null; passwordHash?: string } = {};
   if (change.role !== undefined) data.role = change.role;
   if (change.disabled !== undefined) data.disabledAt = change.disabled ? (user.disabledAt ?? new Date()) : null;
   if (change.password !== undefined) data.passwordHash = await hashPassword(change.password);
+  const what = [change.role !== undefined ? `role ${user.role} → ${change.role}` : null, change.disabled !== undefined ? (change.disabled ? "disabled" : "enabled") : null, change.password !== undefined ? "password reset" : null].filter(Boolean).join(", ");
   // The count and the change in one serializable transaction: two admins demoting each other at
   // the same moment must not both see "another admin is left". The loser of a conflict retries and
-  // then sees the other's change.
+  // then sees the other's change. The audit row is written in the same transaction.
   const updated = await serializable(db, async (tx) => {
     if (losesAdmin && (await tx.user.count({ where: { role: "admin", disabledAt: null } })) <= 1) {
-      throw new UserInputError(409, change.role !== undefined ? "role" : "disabled", "would leave no enabled admin");
+      throw new UserInputError("conflict", "Invalid change", change.role !== undefined ? "role" : "disabled", "would leave no enabled admin");
     }
-    return tx.user.update({ where: { id }, data });
+    const row = await tx.user.update({ where: { id }, data });
+    // A new password or a disabled account signs the user out everywhere.
+    if (change.password !== undefined || change.disabled === true) await tx.session.deleteMany({ where: { userId: id } });
+    await tx.auditEvent.create({ data: { actor, action: "user.changed", target: id, outcome: "ok", detail: `${user.username}: ${what}` } });
+    return row;
   });
-  // A new password or a disabled account signs the user out everywhere.
-  if (change.password !== undefined || change.disabled === true) await db.session.deleteMany({ where: { userId: id } });
-  const what = [change.role !== undefined ? `role ${user.role} → ${change.role}` : null, change.disabled !== undefined ? (change.disabled ? "disabled" : "enabled") : null, change.password !== undefined ? "password reset" : null].filter(Boolean).join(", ");
-  await db.auditEvent.create({ data: { actor, action: "user.changed", target: id, outcome: "ok", detail: `${user.username}: ${what}` } });
   return toUserView(updated);
 }
 

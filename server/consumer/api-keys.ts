@@ -2,9 +2,8 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import type { ApiKeyView } from "@/lib/api-key-view";
 import { getDb } from "../db";
-import { DatabaseUnavailableError, isDatabaseUnreachable } from "../errors";
+import { AppError, DatabaseUnavailableError, isDatabaseUnreachable } from "../errors";
 import { invalidateReadCache, staleKey } from "../fast/cache-store";
-import { problem } from "../http/problem";
 
 export const keyHashOf = (key: string) => createHash("sha256").update(key).digest("hex");
 
@@ -27,12 +26,9 @@ export function parseScope(json: string): Set<string> {
   return new Set(parseRefs(json));
 }
 
-export class ApiKeyInputError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
+export class ApiKeyInputError extends AppError {
+  constructor(field: string, message: string) {
+    super("invalid", "Invalid API key", message, { field });
   }
 }
 
@@ -65,7 +61,7 @@ export async function listApiKeys(): Promise<ApiKeyView[]> {
 }
 
 /** Creates a key; the plain key is returned this once and stored only as its SHA-256. */
-export async function createApiKey(input: { name: string; appRefs: string[] }, actor: string): Promise<{ key: string; view: ApiKeyView }> {
+export async function createApiKey({ input, actor }: { input: { name: string; appRefs: string[] }; actor: string }): Promise<{ key: string; view: ApiKeyView }> {
   const db = getDb();
   const refs = [...new Set(input.appRefs)];
   const found = await db.vendorApp.findMany({ where: { id: { in: refs } } });
@@ -73,45 +69,55 @@ export async function createApiKey(input: { name: string; appRefs: string[] }, a
   if (missing.length) throw new ApiKeyInputError("appRefs", `no app with id ${missing.join(", ")}`);
   const key = `thk_${randomBytes(4).toString("hex")}_${randomBytes(32).toString("base64url")}`;
   const prefix = key.slice(0, 12);
-  const row = await db.apiKey.create({ data: { name: input.name, prefix, keyHash: keyHashOf(key), appRefs: JSON.stringify(refs), createdBy: actor } });
-  await db.auditEvent.create({ data: { actor, action: "apikey.created", target: row.id, outcome: "ok", detail: `${input.name} (${prefix}…) for ${found.map((a) => a.appId).join(", ")}` } });
+  const row = await db.$transaction(async (tx) => {
+    const created = await tx.apiKey.create({ data: { name: input.name, prefix, keyHash: keyHashOf(key), appRefs: JSON.stringify(refs), createdBy: actor } });
+    await tx.auditEvent.create({ data: { actor, action: "apikey.created", target: created.id, outcome: "ok", detail: `${input.name} (${prefix}…) for ${found.map((a) => a.appId).join(", ")}` } });
+    return created;
+  });
   const view = (await listApiKeys()).find((k) => k.id === row.id)!;
   return { key, view };
 }
 
-export async function revokeApiKey(id: string, actor: string): Promise<ApiKeyView | null> {
+export async function revokeApiKey({ id, actor }: { id: string; actor: string }): Promise<ApiKeyView> {
   const db = getDb();
+  const notFound = () => new AppError("not-found", "API key not found", `No API key with id ${id}`);
   const row = await db.apiKey.findUnique({ where: { id } });
-  if (!row) return null;
+  if (!row) throw notFound();
   if (!row.revokedAt) {
-    await db.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+    await db.$transaction([
+      db.apiKey.update({ where: { id }, data: { revokedAt: new Date() } }),
+      db.auditEvent.create({ data: { actor, action: "apikey.revoked", target: id, outcome: "ok", detail: `${row.name} (${row.prefix}…)` } }),
+    ]);
     invalidateReadCache();
-    await db.auditEvent.create({ data: { actor, action: "apikey.revoked", target: id, outcome: "ok", detail: `${row.name} (${row.prefix}…)` } });
   }
-  return (await listApiKeys()).find((k) => k.id === id) ?? null;
+  const view = (await listApiKeys()).find((k) => k.id === id);
+  if (!view) throw notFound();
+  return view;
 }
 
 export type KeyHolder = { id: string; name: string; prefix: string; appRefs: Set<string> };
 
-/** The API key of a consumer request (`Authorization: Bearer thk_…`), or a 401 problem. */
-export async function authenticateKey(req: Request): Promise<KeyHolder | Response> {
-  const key = bearerKey(req.headers.get("authorization"));
-  const unauthorized = (detail: string) => problem(401, "API key required", detail, {}, { "www-authenticate": 'Bearer realm="tickethub"' });
-  if (!key) return unauthorized("Send Authorization: Bearer <API key> (an admin creates keys under Users & keys).");
+/**
+ * The holder of the key in an `Authorization: Bearer thk_…` header, or why there is none (the
+ * sentence a 401 says). While the database is down, the keys this instance last confirmed still
+ * open the door; any other key is a DatabaseUnavailableError.
+ */
+export async function keyHolderFor(authorization: string | null): Promise<KeyHolder | { refused: string }> {
+  const key = bearerKey(authorization);
+  if (!key) return { refused: "Send Authorization: Bearer <API key> (an admin creates keys under Users & keys)." };
   const hash = keyHashOf(key);
   let row;
   try {
     row = await getDb().apiKey.findUnique({ where: { keyHash: hash } });
   } catch (err) {
     if (!isDatabaseUnreachable(err)) throw err;
-    // The database is down: the keys this instance last confirmed still open the door.
     const known = staleKey(hash);
     if (!known) throw new DatabaseUnavailableError("this API key was not confirmed before");
-    if (known.revoked) return unauthorized(`This API key (${known.prefix}…) was revoked.`);
+    if (known.revoked) return { refused: `This API key (${known.prefix}…) was revoked.` };
     return { id: known.id, name: known.name, prefix: known.prefix, appRefs: known.scope };
   }
-  if (!row) return unauthorized("This API key is not known.");
-  if (row.revokedAt) return unauthorized(`This API key (${row.prefix}…) was revoked on ${row.revokedAt.toISOString()}.`);
+  if (!row) return { refused: "This API key is not known." };
+  if (row.revokedAt) return { refused: `This API key (${row.prefix}…) was revoked on ${row.revokedAt.toISOString()}.` };
   if (lastUseIsStale(row.lastUsedAt)) await touchKey(row.id).catch((err: unknown) => console.warn(`[api-keys] last use not recorded: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`));
   return { id: row.id, name: row.name, prefix: row.prefix, appRefs: parseScope(row.appRefs) };
 }

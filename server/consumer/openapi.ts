@@ -2,7 +2,7 @@ import "server-only";
 
 /**
  * The OpenAPI 3.1 description of the consumer API (what services holding an API key may call),
- * served at GET /api/v1/openapi.json. Kept by hand next to consumer-api.ts, which is the truth;
+ * served at GET /api/v1/openapi.json. Kept by hand next to server/http/consumer.ts, which is the truth;
  * openapi.test.ts checks that its paths match the route files under app/api/v1.
  */
 

@@ -2,8 +2,8 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { now } from "../clock";
 import { bearerKey, keyHashOf, touchKey } from "../consumer/api-keys";
-import { CREDENTIAL_CACHE_CONTROL, credentialJson, credentialJsonHead, etagOf, matchesEtag } from "../consumer/consumer-api";
-import { handleProxy } from "../proxy/handle-proxy";
+import { CREDENTIAL_CACHE_CONTROL, credentialJson, credentialJsonHead, etagOf, matchesEtag } from "../http/consumer";
+import { handleProxy } from "../http/proxy";
 import { STALE_HEADER, staleHeaderValue } from "./cache-store";
 import { lookup } from "./read-cache";
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { DatabaseUnavailableError, isDatabaseUnreachable } from "../errors";
+import { AppError, DatabaseUnavailableError, isDatabaseUnreachable, type ErrorKind } from "../errors";
 
 /** An RFC 9457 problem response; never carries a stack trace. */
 export function problem(status: number, title: string, detail?: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
@@ -30,12 +30,31 @@ export class HttpProblem extends Error {
   }
 }
 
+const STATUS: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  "not-found": 404,
+  conflict: 409,
+  unprocessable: 422,
+  "too-many": 429,
+  upstream: 502,
+  unavailable: 503,
+};
+
+/** The one mapping from the core's typed error to problem+json. */
+export function appErrorResponse(err: AppError): Response {
+  const headers = err.retryAfterSeconds === undefined ? err.headers : { "retry-after": String(err.retryAfterSeconds), ...err.headers };
+  return problem(STATUS[err.kind], err.title, err.detail, err.field ? { field: err.field, ...err.extra } : err.extra, headers);
+}
+
 /**
- * The answer for an error a handler did not handle: an HttpProblem as it says, anything else is
- * logged on the server and answered with a generic 500.
+ * The answer for an error a handler did not handle: an HttpProblem or an AppError as it says, an
+ * unreachable database as a 503, anything else is logged on the server and answered with a generic 500.
  */
 export function internalError(err: unknown, where: string): Response {
   if (err instanceof HttpProblem) return err.response();
+  if (err instanceof AppError) return appErrorResponse(err);
   // The database is down: say so, and when to try again, rather than a bare 500.
   if (err instanceof DatabaseUnavailableError || isDatabaseUnreachable(err)) {
     const detail = err instanceof DatabaseUnavailableError ? `${err.message}; try again shortly` : "The database is unreachable; try again shortly.";
@@ -65,9 +84,4 @@ export function invalidInput(
     ? `unknown ${what === "query" ? "parameter" : "field"} (allowed: ${allowed.join(", ")})`
     : (issue?.message ?? "is invalid");
   return problem(400, what === "query" ? "Invalid query" : "Invalid body", `${field}: ${rule}`, { field });
-}
-
-/** A 503 when too many password hashes are already running or queued (see server/auth/hash-gate.ts). */
-export function hashingBusy(retryAfterSeconds: number): Response {
-  return problem(503, "Busy checking passwords", `password: too many passwords are being checked at once; try again in ${retryAfterSeconds} s`, { field: "password" }, { "retry-after": String(retryAfterSeconds) });
 }

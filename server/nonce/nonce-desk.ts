@@ -6,28 +6,25 @@ import { vendorContext } from "../apps/vendor-context";
 import { now } from "../clock";
 import { decrypt, encrypt, valueHash } from "../crypto";
 import { getDb } from "../db";
+import { AppError } from "../errors";
 import { serveCredential, NotServableError } from "../tickets/serve-credential";
 import { effectiveExpiry } from "../tickets/effective-expiry";
 import { refreshCredential } from "../tickets/refresh-credential";
 import { fetchFaceidTicket } from "../vendors/faceid";
 import { VendorError } from "../vendors/types";
 
-export class NonceInputError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
+export class NonceInputError extends AppError {
+  constructor(field: string, message: string, kind: "invalid" | "not-found" | "conflict" = "invalid") {
+    super(kind, "Cannot issue a NONCE ticket", message, { field });
   }
 }
 
-export class NonceVendorError extends Error {
+export class NonceVendorError extends AppError {
   constructor(
     readonly failure: string,
     message: string,
   ) {
-    super(message);
+    super("upstream", "FaceID did not issue a NONCE ticket", message, { extra: { failure } });
   }
 }
 
@@ -72,8 +69,8 @@ export async function issueNonce(args: { appRef: string; userId: string; actor: 
   if (!userId.success) throw new NonceInputError("userId", userId.error.issues[0]?.message ?? "invalid user_id");
   const db = getDb();
   const app = await db.vendorApp.findUnique({ where: { id: args.appRef } });
-  if (!app || app.vendor !== "faceid") throw new NonceInputError("appRef", "must be a FaceID app", 404);
-  if (!app.enabled) throw new NonceInputError("appRef", "the app is disabled", 409);
+  if (!app || app.vendor !== "faceid") throw new NonceInputError("appRef", "must be a FaceID app", "not-found");
+  if (!app.enabled) throw new NonceInputError("appRef", "the app is disabled", "conflict");
 
   const ctx = vendorContext(db, app, null);
   const issuedAt = now();
@@ -100,8 +97,10 @@ export async function issueNonce(args: { appRef: string; userId: string; actor: 
   // The token version it was fetched with (the generation served names it), so a later rotation caps it too.
   const tokenSlot = await db.credential.findUniqueOrThrow({ where: { appRef_kind: { appRef: app.id, kind: "access_token" } } });
   const tokenVersion = await db.credentialVersion.findUnique({ where: { credentialId_generation: { credentialId: tokenSlot.id, generation: token.generation } } });
-  const row = await db.nonceTicket.create({
-    data: {
+  // The ticket and its audit row together: a NONCE is single-use money at the vendor.
+  const row = await db.$transaction(async (tx) => {
+    const created = await tx.nonceTicket.create({
+      data: {
       appRef: app.id,
       userId: userId.data,
       valueEnc: encrypt(fetched.value),
@@ -111,10 +110,12 @@ export async function issueNonce(args: { appRef: string; userId: string; actor: 
       expiresIn: fetched.expiresIn,
       expiresAt: effectiveExpiry({ expiresAt: new Date(issuedAt.getTime() + fetched.expiresIn * 1000) }, { expiresAt: token.expiresAt }),
       tokenVersionId: tokenVersion?.id ?? null,
-    },
-    include: { app: true },
+      },
+      include: { app: true },
+    });
+    await tx.auditEvent.create({ data: { actor: args.actor, action: "nonce.issue", target: app.id, outcome: "issued", detail: `${app.name} user_id ${userId.data} (${created.id})` } });
+    return created;
   });
-  await db.auditEvent.create({ data: { actor: args.actor, action: "nonce.issue", target: app.id, outcome: "issued", detail: `${app.name} user_id ${userId.data} (${row.id})` } });
   return { ...view(row, fetched.value, (await nonceEnds([row])).get(row.id)!), value: fetched.value };
 }
 
@@ -132,7 +133,9 @@ export async function markNonceUsed(id: string, actor: string): Promise<NonceVie
   if (!row) return null;
   const updated = row.usedAt
     ? row
-    : await db.nonceTicket.update({ where: { id }, data: { usedAt: now(), usedBy: actor }, include: { app: true } });
-  if (!row.usedAt) await db.auditEvent.create({ data: { actor, action: "nonce.mark-used", target: row.appRef, outcome: "ok", detail: `${row.app.name} user_id ${row.userId} (${row.id})` } });
+    : await db.$transaction(async (tx) => {
+        await tx.auditEvent.create({ data: { actor, action: "nonce.mark-used", target: row.appRef, outcome: "ok", detail: `${row.app.name} user_id ${row.userId} (${row.id})` } });
+        return tx.nonceTicket.update({ where: { id }, data: { usedAt: now(), usedBy: actor }, include: { app: true } });
+      });
   return view(updated, decrypt(updated.valueEnc), (await nonceEnds([updated])).get(updated.id)!);
 }

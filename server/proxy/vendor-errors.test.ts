@@ -14,7 +14,7 @@ describe("proxy errors in the vendor's status and shape", () => {
 
   beforeAll(async () => {
     h = await startHarness("sqlite");
-    const { handleProxy } = await import("./handle-proxy");
+    const { handleProxy } = await import("@/server/http/proxy");
     proxy = async (vendor, call) => {
       const headers = { "content-type": "application/json; charset=utf-8", ...call.headers };
       const req = new Request(`http://127.0.0.1/api/proxy/${vendor}${call.path}`, {
@@ -79,7 +79,7 @@ describe("proxy errors in the vendor's status and shape", () => {
     const { feishuProxy } = await import("./feishu");
     const { faceidProxy } = await import("./faceid");
     const { yzbProxy } = await import("./yzb");
-    const shape = async (res: Response) => ({ status: res.status, body: await res.json() });
+    const shape = async (answer: { status: number; body: unknown }) => ({ status: answer.status, body: answer.body });
     expect(await shape(wechatProxy.unavailable("x"))).toMatchObject({ status: 200, body: { errcode: -1 } });
     expect(await shape(wechatProxy.badRequest("x"))).toMatchObject({ status: 200, body: { errcode: 40097 } });
     expect(await shape(feishuProxy.unavailable("x"))).toMatchObject({ status: 500, body: { code: 1000004 } });

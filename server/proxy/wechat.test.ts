@@ -18,7 +18,7 @@ describe("WeChat proxy: stable_token force_refresh", () => {
         headers: new Headers(),
         body: body as Record<string, unknown>,
       });
-      return { status: res.status, body: await res.json() };
+      return { status: res.status, body: res.body as Record<string, unknown> };
     };
   }, 120_000);
   afterAll(async () => {

@@ -5,7 +5,7 @@ import { now } from "../clock";
 import { getDb } from "../db";
 import { refreshCredential } from "../tickets/refresh-credential";
 import { findAppByIssuedToken, NotServableError, serveCredential } from "../tickets/serve-credential";
-import { str, vendorJson, type ProxyRequest, type ProxyVendor } from "./types";
+import { str, vendorJson, type ProxyRequest, type ProxyVendor, type VendorAnswer } from "./types";
 
 /**
  * WeChat answers every business error with HTTP 200 and an `errcode` body (wechat-getticket.md,
@@ -17,7 +17,7 @@ const err = (errcode: number, errmsg: string) => vendorJson(200, { errcode, errm
 const FORCE_MIN_INTERVAL_MS = 30_000;
 const FORCE_DAILY_LIMIT = 20;
 
-async function token(appId: string | null, secret: string | null, opts: { force: boolean }): Promise<Response> {
+async function token(appId: string | null, secret: string | null, opts: { force: boolean }): Promise<VendorAnswer> {
   if (!appId) return err(41002, "appid missing");
   if (!secret) return err(41004, "appsecret missing");
   const app = await findApp("wechat", appId);
@@ -40,7 +40,7 @@ async function token(appId: string | null, secret: string | null, opts: { force:
  * stable_token with force_refresh: a caller saw 40001 elsewhere. Renew through the same
  * single-flight refresh, unless the token is already fresh (≤ 30 s old) or 20 were forced today.
  */
-async function forceRefresh(appRef: string): Promise<Response | null> {
+async function forceRefresh(appRef: string): Promise<VendorAnswer | null> {
   const db = getDb();
   const slot = await db.credential.findUnique({ where: { appRef_kind: { appRef, kind: "access_token" } } });
   if (!slot) return null;

@@ -5,7 +5,7 @@ import { getDb } from "../db";
 import { findAppByIssuedToken, NotServableError, serveCredential } from "../tickets/serve-credential";
 import { checkYzbCode, DEFAULT_TOKEN_PATH, exchangeYzbAuthCode } from "../vendors/yzb";
 import { VendorError } from "../vendors/types";
-import { str, vendorJson, type ProxyRequest, type ProxyVendor } from "./types";
+import { str, vendorJson, type ProxyRequest, type ProxyVendor, type VendorAnswer, type ProxyRoute } from "./types";
 
 /**
  * yzb answers errors with HTTP 200: the status is in the body (`"status": "4102"`, `data: []`, as in
@@ -15,7 +15,7 @@ const err = (code: string, message: string) => vendorJson(200, { status: code, m
 const unavailable = (message: string) => err("5000", `server busy: ${message}`);
 const ok = (data: unknown) => vendorJson(200, { status: "2000", message: "ok", data });
 
-async function guarded(fn: () => Promise<Response>): Promise<Response> {
+async function guarded(fn: () => Promise<VendorAnswer>): Promise<VendorAnswer> {
   try {
     return await fn();
   } catch (e) {
@@ -24,7 +24,7 @@ async function guarded(fn: () => Promise<Response>): Promise<Response> {
   }
 }
 
-async function serverToken(req: ProxyRequest): Promise<Response> {
+async function serverToken(req: ProxyRequest): Promise<VendorAnswer> {
   const appId = str(req.body?.app_id, 64);
   const secret = str(req.body?.secret, 128);
   if (!appId || !secret) return err("4001", "app_id and secret are required strings");
@@ -94,7 +94,7 @@ export const yzbProxy: ProxyVendor = {
 };
 
 /** Apps may configure another server-token path; the proxy answers it too. */
-export async function yzbCustomTokenRoute(path: string): Promise<((req: ProxyRequest) => Promise<Response>) | null> {
+export async function yzbCustomTokenRoute(path: string): Promise<ProxyRoute | null> {
   const app = await getDb().vendorApp.findFirst({ where: { vendor: "yzb", tokenPath: path, enabled: true } });
   return app ? serverToken : null;
 }

@@ -3,7 +3,7 @@ import { isVendor, type CredentialKind, type VendorId } from "@/lib/credential-k
 import { now } from "../clock";
 import { decrypt, valueHash } from "../crypto";
 import { getDb } from "../db";
-import { DatabaseUnavailableError, isDatabaseUnreachable } from "../errors";
+import { AppError, DatabaseUnavailableError, isDatabaseUnreachable } from "../errors";
 import { cachedServed, cachedTokenOwner, MIN_CACHED_SECONDS, staleServed, staleTokenOwner, type CachedCredential } from "../fast/cache-store";
 import { effectiveExpiryOf } from "./effective-expiry";
 import { outageWindowSeconds, policyFor } from "./policy";
@@ -15,12 +15,13 @@ const MIN_SERVE_SECONDS = MIN_CACHED_SECONDS;
 
 export type Served = { value: string; expiresAt: Date; remainingSeconds: number; generation: number; vendorExpireTime: string | null };
 
-export class NotServableError extends Error {
+/** No value that still works and none could be fetched: a consumer should try again shortly. */
+export class NotServableError extends AppError {
   constructor(
     message: string,
     readonly failure: string,
   ) {
-    super(message);
+    super("unavailable", "No valid value", message, { extra: { failure }, retryAfterSeconds: 5 });
   }
 }
 

@@ -1,49 +1,51 @@
 import "server-only";
 import { vendorContext } from "../apps/vendor-context";
 import { getDb } from "../db";
+import { AppError } from "../errors";
 import { checkYzbCode, exchangeYzbAuthCode } from "../vendors/yzb";
 import { VendorError } from "../vendors/types";
 
-export class YzbToolError extends Error {
-  constructor(
-    readonly status: number,
-    readonly field: string | null,
-    message: string,
-    readonly failure?: string,
-  ) {
-    super(message);
+/** `title` names the tool ("Exchange failed", "Check failed"); `field` is null (and said so) for a vendor failure. */
+export class YzbToolError extends AppError {
+  constructor(kind: "not-found" | "conflict" | "unprocessable" | "upstream", title: string, field: string | null, message: string, failure?: string) {
+    super(kind, title, message, field ? { field, extra: failure === undefined ? {} : { failure } } : { extra: { field: null, ...(failure === undefined ? {} : { failure }) } });
   }
 }
 
-async function yzbApp(appRef: string) {
+async function yzbApp(appRef: string, title: string) {
   const app = await getDb().vendorApp.findUnique({ where: { id: appRef } });
-  if (!app || app.vendor !== "yzb") throw new YzbToolError(404, "appRef", "must be a yzb app");
-  if (!app.enabled) throw new YzbToolError(409, "appRef", "the app is disabled");
+  if (!app || app.vendor !== "yzb") throw new YzbToolError("not-found", title, "appRef", "must be a yzb app");
+  if (!app.enabled) throw new YzbToolError("conflict", title, "appRef", "the app is disabled");
   return app;
 }
 
-function vendorFailure(err: unknown): never {
-  if (err instanceof VendorError) throw new YzbToolError(502, null, err.message, err.failure);
-  throw err;
-}
+const vendorFailure =
+  (title: string) =>
+  (err: unknown): never => {
+    if (err instanceof VendorError) throw new YzbToolError("upstream", title, null, err.message, err.failure);
+    throw err;
+  };
+
+const EXCHANGE = "Exchange failed";
+const CHECK = "Check failed";
 
 /** A page's one-time auth code → the user's open_id, through `/OAuth2/token` (forwarded; nothing cached). */
 export async function exchangeCode(args: { appRef: string; code: string; actor: string }) {
   const db = getDb();
-  const app = await yzbApp(args.appRef);
-  const r = await exchangeYzbAuthCode(vendorContext(db, app, null), args.code).catch(vendorFailure);
+  const app = await yzbApp(args.appRef, EXCHANGE);
+  const r = await exchangeYzbAuthCode(vendorContext(db, app, null), args.code).catch(vendorFailure(EXCHANGE));
   await db.auditEvent.create({
     data: { actor: args.actor, action: "yzb.exchange-code", target: app.id, outcome: "invalid" in r ? "invalid code" : "ok", detail: "invalid" in r ? r.invalid : `open_id ${r.openId}` },
   });
-  if ("invalid" in r) throw new YzbToolError(422, "code", `yzb refused the code: ${r.invalid}`);
+  if ("invalid" in r) throw new YzbToolError("unprocessable", EXCHANGE, "code", `yzb refused the code: ${r.invalid}`);
   return { openId: r.openId };
 }
 
 /** yzb's `/OAuth2/checkCode` on a token or js_ticket someone pasted. */
 export async function checkCode(args: { appRef: string; type: "access_token" | "js_ticket"; code: string; openId?: string; actor: string }) {
   const db = getDb();
-  const app = await yzbApp(args.appRef);
-  const r = await checkYzbCode(vendorContext(db, app, null), { type: args.type, code: args.code, openId: args.openId }).catch(vendorFailure);
+  const app = await yzbApp(args.appRef, CHECK);
+  const r = await checkYzbCode(vendorContext(db, app, null), { type: args.type, code: args.code, openId: args.openId }).catch(vendorFailure(CHECK));
   await db.auditEvent.create({ data: { actor: args.actor, action: "yzb.check-code", target: app.id, outcome: r.valid ? "valid" : "invalid", detail: `${app.name} ${args.type}` } });
   return r.valid ? { valid: true as const, vendorExpiresAt: r.expiresAt.toISOString() } : { valid: false as const, message: r.message };
 }

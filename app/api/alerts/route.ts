@@ -1,5 +1,5 @@
 import { listAlerts } from "@/server/alerts/alerts";
-import { guarded } from "@/server/auth/guard";
+import { guarded } from "@/server/http/guard";
 import { json } from "@/server/http/problem";
 
 /** GET /api/alerts: open incidents and the most recent resolved ones. */

@@ -1,6 +1,6 @@
-import { guarded } from "@/server/auth/guard";
-import { AppInputError, createApp, listApps } from "@/server/apps/manage-apps";
-import { json, problem } from "@/server/http/problem";
+import { guarded } from "@/server/http/guard";
+import { createApp, listApps } from "@/server/apps/manage-apps";
+import { json } from "@/server/http/problem";
 import { readJson } from "@/server/http/body";
 
 /** GET /api/apps: every app, never a secret; the alert webhook URL masked for non-admins. */
@@ -11,10 +11,5 @@ export const GET = guarded("viewer", "GET /api/apps", async (_req: Request, _ctx
 /** POST /api/apps {vendor, name, appId, secret, baseUrl, tokenVariant?, tokenPath?, policy?} → 201. */
 export const POST = guarded("admin", "POST /api/apps", async (req: Request, _ctx: unknown, user) => {
   const raw = await readJson(req);
-  try {
-    return json({ app: await createApp(raw, user.username) }, { status: 201 });
-  } catch (err) {
-    if (err instanceof AppInputError) return problem(err.status, "Invalid app", `${err.field}: ${err.message}`, { field: err.field });
-    throw err;
-  }
+  return json({ app: await createApp({ input: raw, actor: user.username }) }, { status: 201 });
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { guarded } from "@/server/auth/guard";
-import { getDb } from "@/server/db";
-import { invalidInput, json, problem } from "@/server/http/problem";
+import { guarded } from "@/server/http/guard";
+import { listAuditEvents } from "@/server/audit/list-audit-events";
+import { invalidInput, json } from "@/server/http/problem";
 import { now } from "@/server/clock";
 
 const querySchema = z
@@ -17,13 +17,5 @@ export const GET = guarded("viewer", "GET /api/audit", async (req: Request, _ctx
   if (!query.success) {
     return invalidInput(query.error, "query", ["limit", "target"]);
   }
-  const events = await getDb().auditEvent.findMany({
-    where: query.data.target ? { target: query.data.target } : {},
-    orderBy: { at: "desc" },
-    take: query.data.limit,
-  });
-  return json({
-    serverTime: now().toISOString(),
-    events: events.map((e) => ({ id: e.id, at: e.at.toISOString(), actor: e.actor, action: e.action, target: e.target, outcome: e.outcome, detail: e.detail })),
-  });
+  return json({ serverTime: now().toISOString(), events: await listAuditEvents(query.data) });
 });

@@ -1,4 +1,4 @@
-import { guarded } from "@/server/auth/guard";
+import { guarded } from "@/server/http/guard";
 import { now } from "@/server/clock";
 import { json } from "@/server/http/problem";
 import { listCredentials } from "@/server/tickets/list-credentials";

@@ -1,5 +1,5 @@
-import { authenticate } from "@/server/auth/guard";
-import { authenticateKey } from "@/server/consumer/api-keys";
+import { authenticate } from "@/server/http/guard";
+import { authenticateKey } from "@/server/http/api-key";
 import { internalError } from "@/server/http/problem";
 import { renderMetrics } from "@/server/metrics/render";
 
@@ -11,7 +11,6 @@ import { renderMetrics } from "@/server/metrics/render";
 export async function GET(req: Request) {
   try {
     const who = req.headers.get("authorization") ? await authenticateKey(req) : await authenticate(req, "viewer");
-    if (who instanceof Response) return who;
     const text = await renderMetrics({ apps: "appRefs" in who ? who.appRefs : "all" });
     return new Response(text, { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" } });
   } catch (err) {

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { guarded } from "@/server/auth/guard";
+import { guarded } from "@/server/http/guard";
 import { limits } from "@/server/auth/rate-limit";
 import { now } from "@/server/clock";
 import { invalidInput, json, problem } from "@/server/http/problem";
-import { issueNonce, NonceInputError, NonceVendorError, recentNonces } from "@/server/nonce/nonce-desk";
+import { issueNonce, recentNonces } from "@/server/nonce/nonce-desk";
 import { readJson } from "@/server/http/body";
 
 const listQuery = z
@@ -34,12 +34,6 @@ export const POST = guarded("operator", "POST /api/nonce", async (req: Request, 
   if (!body.success) return invalidInput(body.error, "body", ["appRef", "userId"]);
   const wait = limits.nonce.hit(user.username);
   if (wait) return problem(429, "Too many NONCE tickets", `At most ${limits.nonce.limit} a minute; wait ${wait.retryAfterSeconds} s.`, {}, { "retry-after": String(wait.retryAfterSeconds) });
-  try {
-    const issued = await issueNonce({ ...body.data, actor: user.username });
-    return json({ ...issued, serverTime: now().toISOString() }, { status: 201 });
-  } catch (err) {
-    if (err instanceof NonceInputError) return problem(err.status, "Cannot issue a NONCE ticket", `${err.field}: ${err.message}`, { field: err.field });
-    if (err instanceof NonceVendorError) return problem(502, "FaceID did not issue a NONCE ticket", err.message, { failure: err.failure });
-    throw err;
-  }
+  const issued = await issueNonce({ ...body.data, actor: user.username });
+  return json({ ...issued, serverTime: now().toISOString() }, { status: 201 });
 });

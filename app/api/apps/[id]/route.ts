@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { guarded } from "@/server/auth/guard";
-import { AppInputError, updateApp } from "@/server/apps/manage-apps";
+import { guarded } from "@/server/http/guard";
+import { updateApp } from "@/server/apps/manage-apps";
 import { json, problem } from "@/server/http/problem";
 import { readJson } from "@/server/http/body";
 
@@ -11,12 +11,5 @@ export const PATCH = guarded("admin", "PATCH /api/apps/:id", async (req: Request
   const params = paramsSchema.safeParse(await ctx.params);
   if (!params.success) return problem(400, "Invalid app id", "id: must be 1–64 letters or digits", { field: "id" });
   const raw = await readJson(req);
-  try {
-    const app = await updateApp(params.data.id, raw, user.username);
-    if (!app) return problem(404, "App not found", `No app with id ${params.data.id}`);
-    return json({ app });
-  } catch (err) {
-    if (err instanceof AppInputError) return problem(err.status, "Invalid app", `${err.field}: ${err.message}`, { field: err.field });
-    throw err;
-  }
+  return json({ app: await updateApp({ id: params.data.id, input: raw, actor: user.username }) });
 });

@@ -1,4 +1,4 @@
-import { guarded } from "@/server/auth/guard";
+import { guarded } from "@/server/http/guard";
 import { json } from "@/server/http/problem";
 
 /** GET /api/auth/me: who this session belongs to. */

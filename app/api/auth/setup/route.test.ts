@@ -8,13 +8,15 @@ vi.mock("@/server/auth/password", () => ({ hashPassword }));
 vi.mock("@/server/auth/users", () => ({ countUsers }));
 vi.mock("@/server/auth/session", () => ({
   createSession: vi.fn(async () => ({ token: "t", csrf: "c", expiresAt: new Date() })),
-  sessionResponse: vi.fn((_req: Request, body: unknown, status: number) => Response.json(body, { status })),
   sessionFromToken: vi.fn(async () => null),
+}));
+vi.mock("@/server/http/session-cookies", () => ({
+  sessionResponse: vi.fn((_req: Request, body: unknown, status: number) => Response.json(body, { status })),
   sessionToken: vi.fn(() => null),
 }));
 vi.mock("@/server/db", () => ({
   getDb: () => ({
-    $transaction: async <T,>(fn: (tx: unknown) => Promise<T>) => fn({ user: { count: txCount, create: vi.fn(async () => ({ id: "u1", username: "ops" })) } }),
+    $transaction: async <T,>(fn: (tx: unknown) => Promise<T>) => fn({ user: { count: txCount, create: vi.fn(async () => ({ id: "u1", username: "ops" })) }, auditEvent: { create: vi.fn(async () => ({})) } }),
     auditEvent: { create: vi.fn(async () => ({})) },
   }),
 }));

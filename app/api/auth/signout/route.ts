@@ -1,11 +1,10 @@
-import { guarded } from "@/server/auth/guard";
-import { clearedCookies, endSession } from "@/server/auth/session";
-import { getDb } from "@/server/db";
+import { signOut } from "@/server/auth/session";
+import { guarded } from "@/server/http/guard";
+import { clearedCookies } from "@/server/http/session-cookies";
 
 /** POST /api/auth/signout: ends this session. */
 export const POST = guarded("viewer", "POST /api/auth/signout", async (_req, _ctx, user) => {
-  await endSession(user.sessionId);
-  await getDb().auditEvent.create({ data: { actor: user.username, action: "user.signout", outcome: "signed out" } });
+  await signOut({ actor: user });
   const headers = new Headers({ "cache-control": "no-store" });
   for (const c of clearedCookies()) headers.append("set-cookie", c);
   return new Response(null, { status: 204, headers });

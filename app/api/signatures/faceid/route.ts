@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { guarded } from "@/server/auth/guard";
-import { invalidInput, json, problem } from "@/server/http/problem";
-import { NotServableError } from "@/server/tickets/serve-credential";
-import { SignError, signFaceid } from "@/server/tickets/sign-jssdk";
+import { guarded } from "@/server/http/guard";
+import { invalidInput, json } from "@/server/http/problem";
+import { signFaceid } from "@/server/tickets/sign-jssdk";
 import { readJson } from "@/server/http/body";
 
 const bodySchema = z
@@ -20,11 +19,5 @@ export const POST = guarded("operator", "POST /api/signatures/faceid", async (re
   const raw = await readJson(req);
   const body = bodySchema.safeParse(raw);
   if (!body.success) return invalidInput(body.error, "body", ["values", "credentialId"]);
-  try {
-    return json(await signFaceid(body.data));
-  } catch (err) {
-    if (err instanceof SignError) return problem(400, "Invalid request", err.message, { field: "credentialId" });
-    if (err instanceof NotServableError) return problem(503, "No valid ticket", err.message);
-    throw err;
-  }
+  return json(await signFaceid(body.data));
 });

@@ -1,9 +1,8 @@
 import { z } from "zod";
-import { guarded } from "@/server/auth/guard";
+import { guarded } from "@/server/http/guard";
 import { readJsonObject } from "@/server/http/body";
-import { invalidInput, json, problem } from "@/server/http/problem";
-import { NotServableError } from "@/server/tickets/serve-credential";
-import { SignError, signJsSdk, signJsSdkWithTicket } from "@/server/tickets/sign-jssdk";
+import { invalidInput, json } from "@/server/http/problem";
+import { signJsSdk, signJsSdkWithTicket } from "@/server/tickets/sign-jssdk";
 
 const common = {
   url: z.string({ error: "is required" }).min(1, { error: "is required" }).max(2048, { error: "must be at most 2048 characters" }).refine((u) => URL.canParse(u), { message: "must be an absolute URL (http://… or https://…)" }),
@@ -22,11 +21,5 @@ export const POST = guarded("operator", "POST /api/signatures/jssdk", async (req
   const pasted = "ticket" in raw;
   const body = pasted ? withTicket.safeParse(raw) : withCredential.safeParse(raw);
   if (!body.success) return invalidInput(body.error, "body", [pasted ? "ticket" : "credentialId", "url", "nonceStr", "timestamp"]);
-  try {
-    return json("ticket" in body.data ? signJsSdkWithTicket(body.data) : await signJsSdk(body.data));
-  } catch (err) {
-    if (err instanceof SignError) return problem(400, "Invalid request", err.message, { field: "credentialId" });
-    if (err instanceof NotServableError) return problem(503, "No valid ticket", err.message);
-    throw err;
-  }
+  return json("ticket" in body.data ? signJsSdkWithTicket(body.data) : await signJsSdk(body.data));
 });

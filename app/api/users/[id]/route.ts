@@ -1,9 +1,8 @@
 import { z } from "zod";
 import { userChangeSchema } from "@/lib/user-input";
-import { guarded } from "@/server/auth/guard";
-import { HashingBusyError } from "@/server/auth/hash-gate";
-import { changeUser, UserInputError } from "@/server/auth/manage-users";
-import { hashingBusy, invalidInput, json, problem } from "@/server/http/problem";
+import { guarded } from "@/server/http/guard";
+import { changeUser } from "@/server/auth/manage-users";
+import { invalidInput, json, problem } from "@/server/http/problem";
 import { readJson } from "@/server/http/body";
 
 const paramsSchema = z.object({ id: z.string().regex(/^[a-z0-9]{1,64}$/i) }).strict();
@@ -15,13 +14,5 @@ export const PATCH = guarded("admin", "PATCH /api/users/:id", async (req: Reques
   const raw = await readJson(req);
   const input = userChangeSchema.safeParse(raw);
   if (!input.success) return invalidInput(input.error, "body", ["role", "disabled", "password"]);
-  try {
-    const changed = await changeUser(params.data.id, input.data, user.username);
-    if (!changed) return problem(404, "User not found", `No user with id ${params.data.id}`);
-    return json({ user: changed });
-  } catch (err) {
-    if (err instanceof UserInputError) return problem(err.status, "Invalid change", `${err.field}: ${err.message}`, { field: err.field });
-    if (err instanceof HashingBusyError) return hashingBusy(err.retryAfterSeconds);
-    throw err;
-  }
+  return json({ user: await changeUser({ id: params.data.id, input: input.data, actor: user.username }) });
 });

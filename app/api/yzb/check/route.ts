@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { guarded } from "@/server/auth/guard";
-import { invalidInput, json, problem } from "@/server/http/problem";
-import { checkCode, YzbToolError } from "@/server/yzb/yzb-tools";
+import { guarded } from "@/server/http/guard";
+import { invalidInput, json } from "@/server/http/problem";
+import { checkCode } from "@/server/yzb/yzb-tools";
 import { readJson } from "@/server/http/body";
 
 const bodySchema = z
@@ -18,10 +18,5 @@ export const POST = guarded("operator", "POST /api/yzb/check", async (req: Reque
   const raw = await readJson(req);
   const body = bodySchema.safeParse(raw);
   if (!body.success) return invalidInput(body.error, "body", ["appRef", "type", "code", "openId"]);
-  try {
-    return json(await checkCode({ ...body.data, openId: body.data.openId || undefined, actor: user.username }));
-  } catch (err) {
-    if (err instanceof YzbToolError) return problem(err.status, "Check failed", err.field ? `${err.field}: ${err.message}` : err.message, { field: err.field, failure: err.failure });
-    throw err;
-  }
+  return json(await checkCode({ ...body.data, openId: body.data.openId || undefined, actor: user.username }));
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { guarded } from "@/server/auth/guard";
-import { invalidInput, json, problem } from "@/server/http/problem";
-import { exchangeCode, YzbToolError } from "@/server/yzb/yzb-tools";
+import { guarded } from "@/server/http/guard";
+import { invalidInput, json } from "@/server/http/problem";
+import { exchangeCode } from "@/server/yzb/yzb-tools";
 import { readJson } from "@/server/http/body";
 
 const bodySchema = z
@@ -16,10 +16,5 @@ export const POST = guarded("operator", "POST /api/yzb/open-id", async (req: Req
   const raw = await readJson(req);
   const body = bodySchema.safeParse(raw);
   if (!body.success) return invalidInput(body.error, "body", ["appRef", "code"]);
-  try {
-    return json(await exchangeCode({ ...body.data, actor: user.username }));
-  } catch (err) {
-    if (err instanceof YzbToolError) return problem(err.status, "Exchange failed", err.field ? `${err.field}: ${err.message}` : err.message, { field: err.field, failure: err.failure });
-    throw err;
-  }
+  return json(await exchangeCode({ ...body.data, actor: user.username }));
 });

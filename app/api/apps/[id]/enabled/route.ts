@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { guarded } from "@/server/auth/guard";
+import { guarded } from "@/server/http/guard";
 import { setAppEnabled } from "@/server/apps/manage-apps";
 import { invalidInput, json, problem } from "@/server/http/problem";
 import { readJson } from "@/server/http/body";
@@ -14,7 +14,5 @@ export const PUT = guarded("admin", "PUT /api/apps/:id/enabled", async (req: Req
   const raw = await readJson(req);
   const body = bodySchema.safeParse(raw);
   if (!body.success) return invalidInput(body.error, "body", ["enabled"]);
-  const app = await setAppEnabled(params.data.id, body.data.enabled, user.username);
-  if (!app) return problem(404, "App not found", `No app with id ${params.data.id}`);
-  return json({ app });
+  return json({ app: await setAppEnabled({ id: params.data.id, enabled: body.data.enabled, actor: user.username }) });
 });

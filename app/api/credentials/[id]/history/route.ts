@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { guarded } from "@/server/auth/guard";
+import { guarded } from "@/server/http/guard";
 import { invalidInput, json, problem } from "@/server/http/problem";
 import { credentialHistory } from "@/server/tickets/history";
 

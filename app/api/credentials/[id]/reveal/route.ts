@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { guarded } from "@/server/auth/guard";
+import { guarded } from "@/server/http/guard";
 import { invalidInput, json, problem } from "@/server/http/problem";
 import { revealValue } from "@/server/tickets/reveal";
 import { readJson } from "@/server/http/body";

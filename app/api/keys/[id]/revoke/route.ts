@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { guarded } from "@/server/auth/guard";
+import { guarded } from "@/server/http/guard";
 import { revokeApiKey } from "@/server/consumer/api-keys";
 import { json, problem } from "@/server/http/problem";
 
@@ -9,7 +9,5 @@ const paramsSchema = z.object({ id: z.string().regex(/^[a-z0-9]{1,64}$/i) }).str
 export const POST = guarded("admin", "POST /api/keys/:id/revoke", async (_req: Request, ctx: { params: Promise<{ id: string }> }, user) => {
   const params = paramsSchema.safeParse(await ctx.params);
   if (!params.success) return problem(400, "Invalid key id", "id: must be 1–64 letters or digits", { field: "id" });
-  const key = await revokeApiKey(params.data.id, user.username);
-  if (!key) return problem(404, "API key not found", `No API key with id ${params.data.id}`);
-  return json({ apiKey: key });
+  return json({ apiKey: await revokeApiKey({ id: params.data.id, actor: user.username }) });
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { guarded } from "@/server/auth/guard";
+import { guarded } from "@/server/http/guard";
 import { now } from "@/server/clock";
 import { json, problem } from "@/server/http/problem";
 import { markNonceUsed } from "@/server/nonce/nonce-desk";

@@ -1,4 +1,4 @@
-import { handleProxy } from "@/server/proxy/handle-proxy";
+import { handleProxy } from "@/server/http/proxy";
 
 type Ctx = { params: Promise<{ vendor: string; path: string[] }> };
 

@@ -4,13 +4,14 @@ import { z } from "zod";
 import { isVendor, kindSpec, type CredentialKind, type VendorId } from "@/lib/credential-kinds";
 import { findApp } from "../apps/find-app";
 import { now } from "../clock";
-import { internalError, invalidInput, json, problem } from "../http/problem";
+import { internalError, invalidInput, json, problem } from "./problem";
 import { jsSdkSignature } from "../signatures";
 import { limits } from "../auth/rate-limit";
 import { refreshCredential } from "../tickets/refresh-credential";
 import { NotServableError, serveCredential, storedGeneration, type Served } from "../tickets/serve-credential";
-import { authenticateKey, type KeyHolder } from "./api-keys";
-import { readJsonObject } from "../http/body";
+import type { KeyHolder } from "../consumer/api-keys";
+import { authenticateKey } from "./api-key";
+import { readJsonObject } from "./body";
 import { STALE_HEADER, staleHeaderValue, trackStaleReads } from "../fast/cache-store";
 
 type AppParams = { vendor: string; appId: string };
@@ -18,7 +19,6 @@ type AppParams = { vendor: string; appId: string };
 /** The key, and the app it may read; or the 4xx that says why not. */
 async function admit(req: Request, p: AppParams): Promise<{ key: KeyHolder; app: { id: string; vendor: VendorId; appId: string } } | Response> {
   const key = await authenticateKey(req);
-  if (key instanceof Response) return key;
   if (!isVendor(p.vendor)) return problem(404, "Unknown vendor", "vendor: must be one of wechat, feishu, faceid, yzb", { field: "vendor" });
   if (!/^[0-9A-Za-z_-]{1,64}$/.test(p.appId)) return problem(400, "Invalid app id", "appId: must be 1–64 letters, digits, _ or -", { field: "appId" });
   const app = await findApp(p.vendor, p.appId);
@@ -75,7 +75,6 @@ async function readCredentialFresh(req: Request, p: AppParams & { kind: string }
     if (matchesEtag(req.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers });
     return new Response(credentialJson(credentialJsonHead(app, spec.kind, served), served.expiresAt, now()), { headers: { ...headers, "content-type": "application/json" } });
   } catch (err) {
-    if (err instanceof NotServableError) return problem(503, "No valid value", err.message, { failure: err.failure }, { "retry-after": "5" });
     return internalError(err, "GET /api/v1/apps/:vendor/:appId/:kind");
   }
 }
@@ -173,7 +172,6 @@ export async function reportRefused(req: Request, p: AppParams & { kind: string 
       headers: { etag, "cache-control": "no-store", "content-type": "application/json" },
     });
   } catch (err) {
-    if (err instanceof NotServableError) return problem(503, "No valid value", err.message, { failure: err.failure }, { "retry-after": "5" });
     return internalError(err, "POST /api/v1/apps/:vendor/:appId/:kind/refused");
   }
 }

@@ -4,15 +4,23 @@ import { clientAddress, limits } from "../auth/rate-limit";
 import { now } from "../clock";
 import { DatabaseUnavailableError, isDatabaseUnreachable } from "../errors";
 import { STALE_HEADER, staleHeaderValue, trackStaleReads } from "../fast/cache-store";
-import { problem } from "../http/problem";
-import { faceidProxy } from "./faceid";
-import { feishuProxy } from "./feishu";
-import { wechatProxy } from "./wechat";
-import { yzbCustomTokenRoute, yzbProxy } from "./yzb";
-import type { ProxyRequest, ProxyVendor } from "./types";
+import { faceidProxy } from "../proxy/faceid";
+import { feishuProxy } from "../proxy/feishu";
+import type { ProxyRequest, ProxyVendor, VendorAnswer } from "../proxy/types";
+import { wechatProxy } from "../proxy/wechat";
+import { yzbCustomTokenRoute, yzbProxy } from "../proxy/yzb";
+import { problem } from "./problem";
 
 const VENDORS: Record<VendorId, ProxyVendor> = { wechat: wechatProxy, feishu: feishuProxy, faceid: faceidProxy, yzb: yzbProxy };
 const MAX_BODY = 64 * 1024;
+
+/** A vendor-shaped answer on the wire: always JSON, never cached by intermediaries. */
+function vendorResponse(answer: VendorAnswer, extra?: Record<string, string>): Response {
+  return new Response(JSON.stringify(answer.body), {
+    status: answer.status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...answer.headers, ...extra },
+  });
+}
 
 /**
  * `/api/proxy/<vendor>/<vendor path>`: answers the vendor's own paths in the vendor's own shapes
@@ -28,14 +36,14 @@ export async function handleProxy(req: Request, params: { vendor: string; path?:
   const path = `/${(params.path ?? []).join("/")}`;
   let handler = vendor.routes[`${req.method} ${path}`];
   if (!handler && params.vendor === "yzb" && req.method === "POST") handler = (await yzbCustomTokenRoute(path)) ?? undefined;
-  if (!handler) return vendor.notFound(`no such endpoint ${req.method} ${path}`);
+  if (!handler) return vendorResponse(vendor.notFound(`no such endpoint ${req.method} ${path}`));
 
   let body: Record<string, unknown> | undefined;
   if (req.method === "POST") {
     const declared = Number(req.headers.get("content-length") ?? 0);
-    if (declared > MAX_BODY) return vendor.badRequest(`body larger than ${MAX_BODY} bytes`);
+    if (declared > MAX_BODY) return vendorResponse(vendor.badRequest(`body larger than ${MAX_BODY} bytes`));
     const raw = await req.text();
-    if (raw.length > MAX_BODY) return vendor.badRequest(`body larger than ${MAX_BODY} bytes`);
+    if (raw.length > MAX_BODY) return vendorResponse(vendor.badRequest(`body larger than ${MAX_BODY} bytes`));
     const type = req.headers.get("content-type") ?? "";
     if (type.startsWith("application/x-www-form-urlencoded")) {
       body = Object.fromEntries(new URLSearchParams(raw));
@@ -44,30 +52,28 @@ export async function handleProxy(req: Request, params: { vendor: string; path?:
       try {
         parsed = JSON.parse(raw);
       } catch {
-        return vendor.badRequest("body is not valid JSON");
+        return vendorResponse(vendor.badRequest("body is not valid JSON"));
       }
-      if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return vendor.badRequest("body must be a JSON object");
+      if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return vendorResponse(vendor.badRequest("body must be a JSON object"));
       body = parsed as Record<string, unknown>;
     }
   }
   const url = new URL(req.url);
   const proxyReq: ProxyRequest = { method: req.method, path, query: url.searchParams, headers: req.headers, body };
   try {
-    const { value: res, staleSince } = await trackStaleReads(() => handler(proxyReq));
+    const { value: answer, staleSince } = await trackStaleReads(() => handler(proxyReq));
     // When the answer was made, on the server's clock: lets a client (or a test) judge its validity then.
-    res.headers.set("x-tickethub-served-at", now().toISOString());
+    const res = vendorResponse(answer, { "x-tickethub-served-at": now().toISOString() });
     // Served from memory because the database did not answer (safe inside the vendor's overlap window).
     if (staleSince) res.headers.set(STALE_HEADER, staleHeaderValue(staleSince));
     return res;
   } catch (err) {
     if (err instanceof DatabaseUnavailableError || isDatabaseUnreachable(err)) {
       // The vendor's own "busy, try again" answer, so an SDK retries as it would with the vendor.
-      const res = vendor.unavailable("the database is unreachable; try again shortly");
-      res.headers.set("retry-after", "5");
-      return res;
+      return vendorResponse(vendor.unavailable("the database is unreachable; try again shortly"), { "retry-after": "5" });
     }
     console.error(`[proxy ${params.vendor} ${path}]`, err instanceof Error ? err.message : err);
-    return vendor.unavailable("unexpected error");
+    return vendorResponse(vendor.unavailable("unexpected error"));
   }
 }
 

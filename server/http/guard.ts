@@ -1,7 +1,9 @@
 import "server-only";
 import { CSRF_HEADER, roleAllows, type Role } from "@/lib/roles";
-import { internalError, problem } from "../http/problem";
-import { sessionFromToken, sessionToken, type SessionUser } from "./session";
+import { sessionFromToken, type SessionUser } from "../auth/session";
+import { sessionToken } from "./session-cookies";
+import { AppError } from "../errors";
+import { appErrorResponse, internalError } from "./problem";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -24,7 +26,7 @@ function ownOrigin(req: Request): string | null {
  * echoed in x-csrf-token. `Origin: null` (a sandboxed frame, a data: page) is refused: it is how a
  * cross-site form hides where it comes from.
  */
-export function csrfProblem(req: Request, user: Pick<SessionUser, "csrf"> | null): Response | null {
+function csrfRefusal(req: Request, user: Pick<SessionUser, "csrf"> | null): AppError | null {
   if (SAFE.has(req.method)) return null;
   const origin = req.headers.get("origin");
   if (origin !== null) {
@@ -34,21 +36,33 @@ export function csrfProblem(req: Request, user: Pick<SessionUser, "csrf"> | null
     } catch {
       sent = null;
     }
-    if (!sent || sent !== ownOrigin(req)) return problem(403, "Cross-site request refused", `origin: ${origin.slice(0, 200)} is not this dashboard`, { field: "origin" });
+    if (!sent || sent !== ownOrigin(req)) return new AppError("forbidden", "Cross-site request refused", `${origin.slice(0, 200)} is not this dashboard`, { field: "origin" });
   }
   if (user && req.headers.get(CSRF_HEADER) !== user.csrf) {
-    return problem(403, "CSRF check failed", `${CSRF_HEADER}: must carry the value of the th_csrf cookie (sign in again if it is missing)`);
+    return new AppError("forbidden", "CSRF check failed", `${CSRF_HEADER}: must carry the value of the th_csrf cookie (sign in again if it is missing)`);
   }
   return null;
 }
 
-export async function authenticate(req: Request, need: Role): Promise<SessionUser | Response> {
+/** The CSRF/Origin check alone, for the forms that post before there is a session (sign-in, first run). */
+export function csrfProblem(req: Request, user: Pick<SessionUser, "csrf"> | null): Response | null {
+  const refused = csrfRefusal(req, user);
+  return refused ? appErrorResponse(refused) : null;
+}
+
+/**
+ * The signed-in user with at least `need`, CSRF checked on state-changing methods; otherwise
+ * throws (an AppError for a missing session or role, the CSRF problem as it is).
+ */
+export async function authenticate(req: Request, need: Role): Promise<SessionUser> {
   const user = await sessionFromToken(sessionToken(req));
-  if (!user) return problem(401, "Sign in required", "Sign in to the dashboard first: your session is missing or has expired.");
+  if (!user) throw new AppError("unauthenticated", "Sign in required", "Sign in to the dashboard first: your session is missing or has expired.");
   if (!roleAllows(user.role, need)) {
-    return problem(403, "Not allowed", `This needs the ${need} role; ${user.username} is ${user.role === "admin" ? "an" : "a"} ${user.role}.`, { needs: need, role: user.role });
+    throw new AppError("forbidden", "Not allowed", `This needs the ${need} role; ${user.username} is ${user.role === "admin" ? "an" : "a"} ${user.role}.`, { extra: { needs: need, role: user.role } });
   }
-  return csrfProblem(req, user) ?? user;
+  const refused = csrfRefusal(req, user);
+  if (refused) throw refused;
+  return user;
 }
 
 /**
@@ -58,9 +72,7 @@ export async function authenticate(req: Request, need: Role): Promise<SessionUse
 export function guarded<C>(need: Role, where: string, handler: (req: Request, ctx: C, user: SessionUser) => Promise<Response>) {
   return async (req: Request, ctx: C): Promise<Response> => {
     try {
-      const user = await authenticate(req, need);
-      if (user instanceof Response) return user;
-      return await handler(req, ctx, user);
+      return await handler(req, ctx, await authenticate(req, need));
     } catch (err) {
       return internalError(err, where);
     }

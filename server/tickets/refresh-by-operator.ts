@@ -1,0 +1,54 @@
+import "server-only";
+import type { CredentialView } from "@/lib/credential-view";
+import { limits } from "../auth/rate-limit";
+import { now } from "../clock";
+import { getDb } from "../db";
+import { AppError } from "../errors";
+import { listCredentials } from "./list-credentials";
+import { NotFoundError, refreshCredential } from "./refresh-credential";
+
+export type OperatorRefresh = { serverTime: string; joined: boolean; alreadyNewer: boolean; credential: CredentialView };
+
+const notFound = (id: string) => new AppError("not-found", "Credential not found", `No credential with id ${id}`);
+
+/**
+ * An operator's "refresh now". With `ifGeneration` (the dashboard always sends the generation the
+ * operator saw) it is a compare-and-refresh: when the stored generation is already newer, the answer
+ * is that value and no vendor call is made, so twenty operators clicking at once cost one call.
+ */
+export async function refreshByOperator({ input, actor }: { input: { credentialId: string; ifGeneration?: number }; actor: string }): Promise<OperatorRefresh> {
+  const { credentialId, ifGeneration } = input;
+  const [seen] = await listCredentials({ credentialId });
+  if (!seen) throw notFound(credentialId);
+  if (ifGeneration !== undefined && ifGeneration > seen.generation) {
+    throw new AppError("conflict", "No such generation yet", `${ifGeneration} is newer than the stored generation ${seen.generation}`, { field: "ifGeneration", extra: { generation: seen.generation } });
+  }
+  if (ifGeneration !== undefined && ifGeneration < seen.generation) {
+    return { serverTime: now().toISOString(), joined: true, alreadyNewer: true, credential: seen };
+  }
+  const wait = limits.refresh.hit(actor);
+  if (wait) throw new AppError("too-many", "Too many refreshes", `At most ${limits.refresh.limit} manual refreshes a minute; wait ${wait.retryAfterSeconds} s.`, { retryAfterSeconds: wait.retryAfterSeconds });
+  let result;
+  try {
+    result = await refreshCredential({ credentialId, reason: "manual", need: ifGeneration === undefined ? { type: "always" } : { type: "ifGeneration", generation: ifGeneration } });
+  } catch (err) {
+    if (err instanceof NotFoundError) throw notFound(credentialId);
+    throw err;
+  }
+  const [credential] = await listCredentials({ credentialId });
+  if (!credential) throw notFound(credentialId);
+  // Written after the refresh's own transaction (refresh-credential.ts owns that one): the row
+  // records the outcome, failed refreshes included.
+  await getDb().auditEvent.create({
+    data: {
+      actor,
+      action: "credential.refresh",
+      target: credential.id,
+      outcome: result.ok ? (result.joined ? "joined a running refresh" : "refreshed") : `failed: ${result.failure}`,
+      detail: `${credential.appName} ${credential.kind} generation ${credential.generation}${result.ok ? "" : `: ${result.message}`}`,
+    },
+  });
+  if (!result.ok) throw new AppError("upstream", "Refresh failed", result.message, { extra: { failure: result.failure, credential, serverTime: now().toISOString() } });
+  // Joined: a refresh that was already running (here or on another instance) produced the value.
+  return { serverTime: now().toISOString(), joined: result.joined, alreadyNewer: false, credential };
+}
