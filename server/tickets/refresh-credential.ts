@@ -11,7 +11,7 @@ import { getDb, type Db } from "../db";
 import { endpointFor, quotaBlock } from "../quota/quota";
 import { fetchFromVendor } from "../vendors/registry";
 import { VendorError, type FailureClass, type Fetched } from "../vendors/types";
-import { invalidateReadCache } from "../fast/cache-store";
+import { credentialsChanged } from "../events";
 import { countRefresh } from "../metrics/registry";
 import { acquireLease, keepLeaseAlive, releaseLease, waitForLease } from "./lease";
 import { nextRefreshAt, parsePolicyOverrides, policyFor, type PolicyOverrides } from "./policy";
@@ -148,7 +148,7 @@ async function runRefresh(db: Db, { credentialId, reason, need }: { credentialId
       console.log(`[refresh] ${getConfig().instanceId} ${vendor} ${spec.kind} gen ${slot.generation + 1} (${reason}, need ${need.type}) at ${startedAt.toISOString()}`);
     }
     const stored = await storeVersion(db, { slot, appRef: slot.app.id, vendor, kind: spec.kind, fetched, fetchedAt: startedAt, dueAt, parentVersionId: parent?.versionId ?? null, reason, overrides: parsePolicyOverrides(slot.app.policy) });
-    invalidateReadCache();
+    credentialsChanged();
     countRefresh({ vendor, kind: spec.kind, outcome: "success", class: "none" });
     return { credentialId, ok: true, joined: false, boundTickets: stored.boundTickets };
   } catch (err) {
