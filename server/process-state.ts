@@ -17,7 +17,7 @@ type ProcessSingletons = {
   tickethubClock: unknown;
   /** clock-sync.ts: the first measurement, which later callers wait for. */
   tickethubClockSync: unknown;
-  /** auth/password.ts: the gate every scrypt call goes through. */
+  /** auth/password.ts: the gate every scrypt call goes through (still reads globalThis itself; same name). */
   tickethubHashGate: unknown;
   /** metrics/registry.ts: the counters /api/metrics renders. */
   tickethubMetrics: unknown;
@@ -35,6 +35,5 @@ const slots = globalThis as unknown as Partial<Record<ProcessSingletonName, unkn
 
 /** The process's one `name`, created by `create` the first time any copy of any module asks. */
 export function processSingleton<T>(name: ProcessSingletonName, create: () => T): T {
-  if (!(name in slots) || slots[name] === undefined) slots[name] = create();
-  return slots[name] as T;
+  return (slots[name] ??= create()) as T;
 }
