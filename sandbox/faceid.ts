@@ -1,7 +1,7 @@
 // Tencent FaceID: access_token and api_ticket (SIGN, NONCE). A new token or SIGN ticket leaves
 // the old one valid 1 minute; tickets die with their token; NONCE lives 120 s and is single use.
 import { randomValue, type SandboxState } from "./state";
-import type { Handler } from "./server";
+import type { Handler } from "./handler";
 
 const TOKEN_S = 7200;
 const SIGN_S = 3600;

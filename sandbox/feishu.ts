@@ -1,7 +1,7 @@
 // Feishu: tenant_access_token/internal and jssdk/ticket/get. With ≥30 min left the same token is
 // returned (with its remaining `expire`); with <30 min left a new one is issued and both stay valid.
 import { randomValue, type SandboxState } from "./state";
-import type { Handler } from "./server";
+import type { Handler } from "./handler";
 
 const LIFETIME_S = 7200;
 const SAME_TOKEN_MIN_LEFT_MS = 30 * 60_000;

@@ -6,17 +6,8 @@ import { faceidRoutes, useNonce } from "./faceid";
 import { feishuRoutes } from "./feishu";
 import { wechatRoutes } from "./wechat";
 import { mintYzbAuthCode, yzbRoutes } from "./yzb";
+import type { Handler } from "./handler";
 
-export type Request = {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  headers: http.IncomingHttpHeaders;
-  /** A JSON object or form fields; undefined for anything else. */
-  body: Record<string, unknown> | undefined;
-};
-export type Reply = { status: number; body: unknown; headers?: Record<string, string> };
-export type Handler = (state: SandboxState, req: Request) => Reply | Promise<Reply>;
 
 const VENDOR_ROUTES: Record<Vendor, Record<string, Handler>> = {
   wechat: wechatRoutes,

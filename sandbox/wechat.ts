@@ -1,7 +1,7 @@
 // WeChat: /cgi-bin/token, /cgi-bin/stable_token, /cgi-bin/ticket/getticket, as documented:
 // 7200 s lifetimes, a new token supersedes the old after a 5-minute overlap, errcode errors.
 import { randomValue, type SandboxState } from "./state";
-import type { Handler } from "./server";
+import type { Handler } from "./handler";
 
 const LIFETIME_S = 7200;
 const TOKEN_OVERLAP_MS = 5 * 60_000;

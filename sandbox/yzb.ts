@@ -3,7 +3,7 @@
 // /OAuth2/token (one-time auth codes minted through the control API).
 import { randomBytes } from "node:crypto";
 import { type SandboxState } from "./state";
-import type { Handler } from "./server";
+import type { Handler } from "./handler";
 
 const LIFETIME_S = 7200;
 const TICKET_OVERLAP_MS = 10 * 60_000;

@@ -1,9 +1,9 @@
 import "server-only";
 import { clockState, syncClock } from "./clock";
 import { databaseNowMs } from "./db";
+import { processSingleton } from "./process-state";
 
 const SYNC_EVERY_MS = 30_000;
-const g = globalThis as unknown as { tickethubClockSync?: Promise<void> };
 
 /**
  * Measures the database's clock now (before the scheduler decides anything by time) and every 30 s
@@ -12,8 +12,7 @@ const g = globalThis as unknown as { tickethubClockSync?: Promise<void> };
  */
 export function startClockSync(): Promise<void> {
   // Once per process, whoever asks first (the custom server or Next's instrumentation); later callers wait for the first measurement.
-  g.tickethubClockSync ??= start();
-  return g.tickethubClockSync;
+  return processSingleton("tickethubClockSync", start);
 }
 
 async function start(): Promise<void> {

@@ -1,5 +1,6 @@
 import "server-only";
 import { getConfig } from "./config";
+import { processSingleton } from "./process-state";
 
 /**
  * The one place server code reads the time: the database's clock, as this process estimates it.
@@ -14,9 +15,8 @@ import { getConfig } from "./config";
  * TICKETHUB_TIME_EPOCH, so every instance and the sandbox agree on the simulated time while the code
  * paths stay the ones production runs; and TICKETHUB_TEST_CLOCK_OFFSET_MS to make a host's clock wrong.
  */
-const g = globalThis as unknown as { tickethubClock?: { dbOffsetMs: number; syncedAt: number | null } };
-// On globalThis: the custom server's copy of this module and Next's bundled copy must agree.
-const state = (g.tickethubClock ??= { dbOffsetMs: 0, syncedAt: null });
+// Process-wide (process-state.ts): the custom server's copy of this module and Next's bundled copy must agree.
+const state = processSingleton("tickethubClock", () => ({ dbOffsetMs: 0, syncedAt: null as number | null }));
 
 /** This host's wall clock, as wrong as a test made it. */
 function hostMs(): number {

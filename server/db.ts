@@ -4,6 +4,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as PgClient } from "@/generated/postgresql/client";
 import { PrismaClient } from "@/generated/sqlite/client";
 import { getConfig, type Config } from "./config";
+import { processSingleton } from "./process-state";
 
 export type Db = PrismaClient;
 
@@ -18,12 +19,9 @@ export function createDb(database: Config["database"]): Db {
   return new PgClient({ adapter: new PrismaPg({ connectionString: database.url, connectionTimeoutMillis: 5_000 }) }) as unknown as Db;
 }
 
-const globalForDb = globalThis as unknown as { tickethubDb?: Db };
-
-/** One client per process (kept across hot reloads in development). */
+/** One client per process (process-state.ts; also kept across hot reloads in development). */
 export function getDb(): Db {
-  globalForDb.tickethubDb ??= createDb(getConfig().database);
-  return globalForDb.tickethubDb;
+  return processSingleton("tickethubDb", () => createDb(getConfig().database));
 }
 
 /** The database's own clock, in ms since the epoch (the time every instance agrees on; see clock.ts). */

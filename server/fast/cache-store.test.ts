@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { cacheStore, staleServed, trackStaleReads, type CachedCredential, type Snapshot } from "./cache-store";
+import { credentialsChanged } from "../events";
+import { cacheStore, freshSnapshot, staleServed, trackStaleReads, type CachedCredential, type Snapshot } from "./cache-store";
 
 // What an instance may still serve when the database does not answer: a value only while it is
 // unexpired and inside its vendor's overlap window after the database last confirmed it.
@@ -49,5 +50,17 @@ describe("serving from memory while the database is down", () => {
     expect(used.staleSince).toEqual(new Date(confirmedAt));
     const fresh = await trackStaleReads(async () => null);
     expect(fresh.staleSince).toBeNull();
+  });
+});
+
+describe("a change announced by the lifecycle", () => {
+  it("drops the fresh snapshot (this instance reads its own writes) but keeps the last confirmed one for an outage", () => {
+    remember([{ kind: "access_token" }]);
+    const store = cacheStore();
+    Object.assign(store, { current: store.lastGood, confirmedAt: Date.now(), maxAgeMs: 60_000 });
+    expect(freshSnapshot()).not.toBeNull();
+    credentialsChanged();
+    expect(freshSnapshot()).toBeNull();
+    expect(store.lastGood).not.toBeNull();
   });
 });

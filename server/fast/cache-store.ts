@@ -1,11 +1,13 @@
 import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { VendorApp } from "@/generated/sqlite/client";
-import type { Served } from "../tickets/serve-credential";
+import { onCredentialsChanged } from "../events";
+import { processSingleton } from "../process-state";
+import type { Served } from "../tickets/served";
 
 /**
- * The read cache's current snapshot, on globalThis so that every copy of the server modules in
- * the process (the custom server's and Next's bundle) reads the same one. Filled and kept fresh by
+ * The read cache's current snapshot, process-wide (process-state.ts) so that every copy of the server
+ * modules in the process (the custom server's and Next's bundle) reads the same one. Filled and kept fresh by
  * ./read-cache.ts (started by scripts/serve.ts); absent elsewhere (tests, scripts), where every
  * lookup answers "not cached" and the database is read as before.
  *
@@ -43,11 +45,8 @@ type Store = {
   dbDownSince: number | null;
   dbError: string | null;
 };
-const g = globalThis as unknown as { tickethubReadCache?: Store; tickethubStaleReads?: AsyncLocalStorage<{ confirmedAt: Date | null }> };
-
 export function cacheStore(): Store {
-  g.tickethubReadCache ??= { current: null, confirmedAt: 0, maxAgeMs: 0, lastGood: null, lastGoodConfirmedAt: 0, dbDownSince: null, dbError: null };
-  return g.tickethubReadCache;
+  return processSingleton<Store>("tickethubReadCache", () => ({ current: null, confirmedAt: 0, maxAgeMs: 0, lastGood: null, lastGoodConfirmedAt: 0, dbDownSince: null, dbError: null }));
 }
 
 /**
@@ -94,9 +93,10 @@ function tokenAccepted(t: TokenEntry, nowMs: number): boolean {
  * its own writes at once; other instances catch up within a poll.
  */
 export function invalidateReadCache(): void {
-  const s = g.tickethubReadCache;
-  if (s) s.current = null;
+  cacheStore().current = null;
 }
+// The lifecycle announces new values (events.ts) rather than importing this cache.
+onCredentialsChanged(invalidateReadCache);
 
 // ——— When the database cannot be reached ———
 
@@ -157,7 +157,7 @@ export function servableFromMemory(nowMs: number): number {
 
 // A request's answer says when it was served from memory because the database did not answer. The
 // code that falls back (deep in a read) notes it here; the HTTP layer that answers asks afterwards.
-const staleReads = (g.tickethubStaleReads ??= new AsyncLocalStorage<{ confirmedAt: Date | null }>());
+const staleReads = processSingleton("tickethubStaleReads", () => new AsyncLocalStorage<{ confirmedAt: Date | null }>());
 
 function noteStaleRead(): void {
   const ctx = staleReads.getStore();

@@ -1,8 +1,9 @@
 import "server-only";
+import { processSingleton } from "../process-state";
 
 /**
  * Per-process counters and histograms for /api/metrics (Prometheus scrapes every instance; sums
- * across instances give the cluster's totals). Kept on globalThis so that every copy of this
+ * across instances give the cluster's totals). Process-wide (process-state.ts) so that every copy of this
  * module in the process (Next's bundle, the custom server) counts into the same registry.
  */
 type Labels = Record<string, string>;
@@ -19,10 +20,8 @@ type Registry = {
   alertsSent: Counter;
 };
 
-const g = globalThis as unknown as { tickethubMetrics?: Registry };
 function registry(): Registry {
-  g.tickethubMetrics ??= { refreshes: new Map(), upstreamCalls: new Map(), upstreamLatency: new Map(), leaseTakeovers: new Map(), alertsSent: new Map() };
-  return g.tickethubMetrics;
+  return processSingleton<Registry>("tickethubMetrics", () => ({ refreshes: new Map(), upstreamCalls: new Map(), upstreamLatency: new Map(), leaseTakeovers: new Map(), alertsSent: new Map() }));
 }
 
 const keyOf = (labels: Labels) => JSON.stringify(Object.entries(labels).sort());

@@ -1,7 +1,7 @@
 // The FaceID proxy against a real database and the sandbox: answers shaped like the documents'
 // examples, with lifetimes capped by the token a ticket dies with.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "@/server/testing/engine-harness";
+import { startHarness, type Harness } from "@/test-support/engine-harness";
 
 describe("FaceID proxy: api_ticket", () => {
   let h: Harness;

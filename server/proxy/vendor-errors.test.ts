@@ -3,7 +3,7 @@
 // the status before the body; co-wechat-api, for one, throws on anything but 200-204 and so never
 // reaches its own 40001 recovery when the proxy answers 401.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startHarness, type Harness } from "@/server/testing/engine-harness";
+import { startHarness, type Harness } from "@/test-support/engine-harness";
 
 type Answer = { status: number; body: Record<string, unknown> };
 type Call = { method: "GET" | "POST"; path: string; body?: unknown; headers?: Record<string, string> };

@@ -1,7 +1,7 @@
 // The WeChat proxy's force_refresh rules against a real database and the sandbox, with the
 // clock moved forward (Date only) instead of waiting.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startHarness, type Harness } from "@/server/testing/engine-harness";
+import { startHarness, type Harness } from "@/test-support/engine-harness";
 
 describe("WeChat proxy: stable_token force_refresh", () => {
   let h: Harness;

@@ -2,7 +2,7 @@
 // by refresh-credential.sqlite.test.ts and refresh-credential.postgresql.test.ts.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { nextVendorDayStart } from "@/lib/vendor-day";
-import { startHarness, type Harness } from "@/server/testing/engine-harness";
+import { startHarness, type Harness } from "@/test-support/engine-harness";
 import { WECHAT_BUSY_RETRY_MS } from "@/server/vendors/wechat";
 import { nextRefreshAt, policyFor } from "./policy";
 

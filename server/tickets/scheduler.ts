@@ -1,6 +1,7 @@
 import "server-only";
 import { now, realMs } from "../clock";
 import { getDb } from "../db";
+import { processSingleton } from "../process-state";
 import { pruneHistory } from "./history";
 import { refreshCredential } from "./refresh-credential";
 
@@ -12,11 +13,12 @@ function tickMs(): number {
   return Math.max(20, Math.min(500, realMs(60_000)));
 }
 
-const state = globalThis as unknown as {
-  tickethubScheduler?: NodeJS.Timeout;
-  tickethubLeaseWatch?: Map<string, NodeJS.Timeout>;
-  tickethubLastPrune?: number;
-};
+// Process-wide (process-state.ts): one scheduler ticks per process, whichever copy of this module starts it.
+const state = processSingleton("tickethubScheduler", () => ({
+  timer: undefined as NodeJS.Timeout | undefined,
+  leaseWatch: new Map<string, NodeJS.Timeout>(),
+  lastPrune: undefined as number | undefined,
+}));
 
 /** History older than the retention setting goes once an hour (simulated time under a test scale). */
 const PRUNE_EVERY_MS = 3_600_000;
@@ -27,9 +29,9 @@ const PRUNE_EVERY_MS = 3_600_000;
  * state lives in the database, so a restart picks up where the last process left off.
  */
 export function startScheduler(): void {
-  if (state.tickethubScheduler) return;
+  if (state.timer) return;
   let busy = false;
-  state.tickethubScheduler = setInterval(() => {
+  state.timer = setInterval(() => {
     if (busy) return;
     busy = true;
     tick()
@@ -38,7 +40,7 @@ export function startScheduler(): void {
         busy = false;
       });
   }, tickMs());
-  state.tickethubScheduler.unref();
+  state.timer.unref();
 }
 
 /**
@@ -66,8 +68,8 @@ export async function tick(): Promise<void> {
     select: { id: true, kind: true },
   });
   // Tokens first: a ticket due at the same time then finds a fresh token instead of renewing it.
-  if (state.tickethubLastPrune === undefined || at.getTime() - state.tickethubLastPrune >= PRUNE_EVERY_MS) {
-    state.tickethubLastPrune = at.getTime();
+  if (state.lastPrune === undefined || at.getTime() - state.lastPrune >= PRUNE_EVERY_MS) {
+    state.lastPrune = at.getTime();
     pruneHistory(getDb(), at)
       .then((n) => {
         if (n.versions + n.calls + n.audit > 0) console.log(`[retention] deleted ${n.versions} versions, ${n.calls} upstream calls, ${n.audit} audit events`);
@@ -86,7 +88,7 @@ export async function tick(): Promise<void> {
  * lapses: if its holder has crashed, this instance takes over then, not at its next tick.
  */
 async function watchHeldLeases(at: Date): Promise<void> {
-  const watch = (state.tickethubLeaseWatch ??= new Map());
+  const watch = state.leaseWatch;
   const held = await getDb().refreshLease.findMany({
     where: { expiresAt: { gte: at }, credential: { nextRefreshAt: { lte: at }, app: { enabled: true } } },
     select: { credentialId: true, expiresAt: true },

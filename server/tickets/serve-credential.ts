@@ -9,11 +9,13 @@ import { effectiveExpiryOf } from "./effective-expiry";
 import { outageWindowSeconds, policyFor } from "./policy";
 import { holderAlive, waitForLease } from "./lease";
 import { refreshCredential } from "./refresh-credential";
+import type { Served } from "./served";
 
 /** Below this much life left, a read refreshes first (the scheduler normally has long before). */
 const MIN_SERVE_SECONDS = MIN_CACHED_SECONDS;
 
-export type Served = { value: string; expiresAt: Date; remainingSeconds: number; generation: number; vendorExpireTime: string | null };
+// Kept importable from here for the consumer API and proxy; the type lives in ./served.ts (no cycle with the cache).
+export type { Served } from "./served";
 
 /** No value that still works and none could be fetched: a consumer should try again shortly. */
 export class NotServableError extends AppError {

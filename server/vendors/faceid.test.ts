@@ -1,6 +1,6 @@
 // Contract tests: the literal examples of the FaceID SIGN and NONCE documents through the module.
 import { describe, expect, it } from "vitest";
-import { fakeVendor, vendorFailure } from "@/server/testing/fake-vendor";
+import { fakeVendor, vendorFailure } from "@/test-support/fake-vendor";
 import { fetchFaceidAccessToken, fetchFaceidTicket } from "./faceid";
 import type { CallRecord } from "./types";
 

@@ -1,6 +1,6 @@
 // Contract tests: the literal example of the Feishu JSAPI ticket document through the module.
 import { describe, expect, it } from "vitest";
-import { fakeVendor, vendorFailure } from "@/server/testing/fake-vendor";
+import { fakeVendor, vendorFailure } from "@/test-support/fake-vendor";
 import { fetchFeishuJsapiTicket, fetchFeishuTenantToken } from "./feishu";
 import type { CallRecord } from "./types";
 

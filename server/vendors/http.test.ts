@@ -4,7 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { vendorFailure } from "@/server/testing/fake-vendor";
+import { vendorFailure } from "@/test-support/fake-vendor";
 import { fetchFaceidAccessToken } from "./faceid";
 import { fetchFeishuTenantToken } from "./feishu";
 import { upstream, vendorUrl } from "./http";

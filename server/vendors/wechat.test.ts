@@ -3,7 +3,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { fakeVendor, vendorFailure as failure } from "@/server/testing/fake-vendor";
+import { fakeVendor, vendorFailure as failure } from "@/test-support/fake-vendor";
 import { fetchWechatAccessToken, fetchWechatTicket, WECHAT_BUSY_RETRY_MS } from "./wechat";
 import type { CallRecord, VendorContext } from "./types";
 

@@ -1,6 +1,6 @@
 // Contract tests: the literal examples of the yzb document through the module.
 import { describe, expect, it } from "vitest";
-import { fakeVendor, vendorFailure } from "@/server/testing/fake-vendor";
+import { fakeVendor, vendorFailure } from "@/test-support/fake-vendor";
 import { checkYzbCode, exchangeYzbAuthCode, fetchYzbAccessToken, fetchYzbJsTicket } from "./yzb";
 import type { CallRecord } from "./types";
 

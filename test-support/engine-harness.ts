@@ -1,5 +1,7 @@
 // Test harness: a real database (SQLite file or a throwaway PostgreSQL cluster), migrated with
 // the committed migrations, plus the vendor sandbox as a real HTTP server on a free port.
+// In test-support/, not server/: it wires server code to scripts/ and sandbox/, and is shared by the
+// tests of server/tickets, server/proxy and server/vendors; nothing outside tests imports it.
 import { mkdtempSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import os from "node:os";

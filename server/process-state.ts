@@ -1,0 +1,39 @@
+import "server-only";
+
+/**
+ * The one home of process-wide singletons.
+ *
+ * Two copies of the server modules live in one process: the custom server's (scripts/serve.ts,
+ * loaded by tsx) and the one Next bundles into its route handlers and instrumentation. A
+ * module-level `let` or `new Map()` would exist once per copy — two database pools, two metric
+ * registries that each count half, a read cache one copy drops while the other keeps serving it.
+ * State that must be one per process therefore lives on globalThis, under one of the names below
+ * (also kept across hot reloads in development).
+ */
+type ProcessSingletons = {
+  /** db.ts: one PrismaClient (and so one connection pool). */
+  tickethubDb: unknown;
+  /** clock.ts: the measured offset to the database's clock. */
+  tickethubClock: unknown;
+  /** clock-sync.ts: the first measurement, which later callers wait for. */
+  tickethubClockSync: unknown;
+  /** auth/password.ts: the gate every scrypt call goes through (still reads globalThis itself; same name). */
+  tickethubHashGate: unknown;
+  /** metrics/registry.ts: the counters /api/metrics renders. */
+  tickethubMetrics: unknown;
+  /** fast/cache-store.ts: the read cache's snapshot, and the per-request note of reads served from memory. */
+  tickethubReadCache: unknown;
+  tickethubStaleReads: unknown;
+  /** events.ts: who is told when stored credentials change (the read cache). */
+  tickethubCredentialListeners: unknown;
+  /** tickets/scheduler.ts: the one ticking scheduler and its lease watches. */
+  tickethubScheduler: unknown;
+};
+export type ProcessSingletonName = keyof ProcessSingletons;
+
+const slots = globalThis as unknown as Partial<Record<ProcessSingletonName, unknown>>;
+
+/** The process's one `name`, created by `create` the first time any copy of any module asks. */
+export function processSingleton<T>(name: ProcessSingletonName, create: () => T): T {
+  return (slots[name] ??= create()) as T;
+}

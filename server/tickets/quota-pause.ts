@@ -1,0 +1,49 @@
+import "server-only";
+import type { CredentialKind, VendorId } from "@/lib/credential-kinds";
+import { now } from "../clock";
+import type { Db } from "../db";
+import { endpointFor } from "../quota/quota";
+import { QUOTA_PAUSE_REASON } from "./failure-policy";
+import { nextRefreshAt, policyFor, type PolicyOverrides } from "./policy";
+
+// Pausing and lifting are one rule seen from both ends (same endpoint, same reason string), so they share a file.
+
+/** Other credentials of the app that call the same endpoint (WeChat jsapi and wx_card) wait for the reset too. */
+export async function pauseSiblings(db: Db, slot: { id: string; appRef: string; kind: string }, until: Date, reason: string) {
+  const app = await db.vendorApp.findUnique({ where: { id: slot.appRef }, include: { credentials: true } });
+  if (!app) return;
+  const endpoint = endpointFor(app, slot.kind as CredentialKind);
+  const siblings = app.credentials.filter((c) => c.id !== slot.id && endpointFor(app, c.kind as CredentialKind) === endpoint).map((c) => c.id);
+  if (siblings.length) {
+    await db.credential.updateMany({
+      where: { id: { in: siblings }, nextRefreshAt: { lt: until } },
+      data: { nextRefreshAt: until, nextRefreshReason: reason },
+    });
+  }
+}
+
+/**
+ * A call the vendor accepted shows the endpoint's quota is not used up (any more): credentials of the
+ * app that call it and were paused by a quota error go back to their own schedule, or are due now if
+ * that has passed. Without this one 45009 on jsapi kept wx_card paused for hours after jsapi recovered.
+ */
+export async function liftQuotaPause(db: Db, args: { slotId: string; appRef: string; vendor: VendorId; kind: CredentialKind; overrides: PolicyOverrides }) {
+  const app = await db.vendorApp.findUnique({ where: { id: args.appRef }, include: { credentials: true } });
+  if (!app) return;
+  const endpoint = endpointFor(app, args.kind);
+  const paused = app.credentials.filter(
+    (c) => c.id !== args.slotId && c.nextRefreshReason === QUOTA_PAUSE_REASON && endpointFor(app, c.kind as CredentialKind) === endpoint,
+  );
+  for (const c of paused) {
+    const v = c.currentVersionId ? await db.credentialVersion.findUnique({ where: { id: c.currentVersionId } }) : null;
+    const policy = policyFor(args.vendor, c.kind as CredentialKind, args.overrides);
+    const own = v ? nextRefreshAt(policy, v.fetchedAt, v.expiresIn) : null;
+    const at = now();
+    const due = !own || own < at;
+    // Compare-and-set: leave it alone if its own refresh rescheduled it meanwhile.
+    await db.credential.updateMany({
+      where: { id: c.id, nextRefreshAt: c.nextRefreshAt, nextRefreshReason: QUOTA_PAUSE_REASON },
+      data: { nextRefreshAt: due ? at : own, nextRefreshReason: due ? `quota pause lifted (${endpoint} answered again): due now` : `scheduled: ${policy.description}` },
+    });
+  }
+}

@@ -1,0 +1,96 @@
+import "server-only";
+import { VENDOR_KINDS, type CredentialKind, type VendorId } from "@/lib/credential-kinds";
+import { encrypt, valueHash } from "../crypto";
+import type { Db } from "../db";
+import type { Fetched } from "../vendors/types";
+import { nextRefreshAt, policyFor, type PolicyOverrides } from "./policy";
+import { liftQuotaPause } from "./quota-pause";
+
+/** Another writer stored a newer generation while this fetch was in flight. */
+export class GenerationConflict extends Error {}
+
+/**
+ * Stores a fetched value as the credential's next generation, unless another writer got there
+ * first (GenerationConflict), and schedules the next refresh. Answers the tickets that die with a
+ * renewed token (now due), for the caller to fetch once it has let go of its lease.
+ */
+export async function storeVersion(
+  db: Db,
+  args: {
+    slot: { id: string; generation: number; currentVersionId: string | null };
+    appRef: string;
+    vendor: VendorId;
+    kind: CredentialKind;
+    fetched: Fetched;
+    fetchedAt: Date;
+    dueAt: Date | null;
+    parentVersionId: string | null;
+    reason: string;
+    overrides: PolicyOverrides;
+  },
+): Promise<{ boundTickets: string[] }> {
+  const { slot, fetched, fetchedAt } = args;
+  const policy = policyFor(args.vendor, args.kind, args.overrides);
+  const expiresAt = new Date(fetchedAt.getTime() + fetched.expiresIn * 1000);
+  const next = nextRefreshAt(policy, fetchedAt, fetched.expiresIn, Math.random, args.dueAt);
+  const hash = valueHash(fetched.value);
+  // Read before the transaction, so that it opens with its compare-and-set write: on SQLite a
+  // transaction that reads first and writes later can fail with SQLITE_BUSY instead of waiting.
+  const prev = slot.currentVersionId ? await db.credentialVersion.findUnique({ where: { id: slot.currentVersionId } }) : null;
+  const stored = await db.$transaction(async (tx): Promise<{ boundTickets: string[] }> => {
+    const scheduled = {
+      status: "active",
+      lastError: null,
+      lastErrorClass: null,
+      lastErrorAt: null,
+      consecutiveFailures: 0,
+      nextRefreshAt: next,
+      nextRefreshReason: `scheduled: ${policy.description}`,
+    };
+    if (prev && prev.valueHash === hash) {
+      // The vendor handed back the value we hold (Feishu with ≥30 min left, stable_token): no new version.
+      const same = await tx.credential.updateMany({ where: { id: slot.id, generation: slot.generation }, data: scheduled });
+      if (same.count !== 1) throw new GenerationConflict();
+      return { boundTickets: [] };
+    }
+    // Compare-and-set on the generation: a slower, older fetch never overwrites a newer value.
+    const won = await tx.credential.updateMany({
+      where: { id: slot.id, generation: slot.generation },
+      data: { ...scheduled, generation: slot.generation + 1 },
+    });
+    if (won.count !== 1) throw new GenerationConflict();
+    const version = await tx.credentialVersion.create({
+      data: {
+        credentialId: slot.id,
+        generation: slot.generation + 1,
+        valueEnc: encrypt(fetched.value),
+        valueHash: hash,
+        fetchedAt,
+        expiresIn: fetched.expiresIn,
+        expiresAt,
+        vendorExpireTime: fetched.vendorExpireTime ?? null,
+        parentVersionId: args.parentVersionId,
+      },
+    });
+    await tx.credential.update({ where: { id: slot.id }, data: { currentVersionId: version.id } });
+    if (prev) {
+      const overlapEnd = fetchedAt.getTime() + policy.overlapSeconds * 1000;
+      await tx.credentialVersion.update({
+        where: { id: prev.id },
+        data: { supersededAt: fetchedAt, validUntil: new Date(Math.min(overlapEnd, prev.expiresAt.getTime())) },
+      });
+    }
+    if (args.kind === "access_token") {
+      // Tickets that die with their token are due now, fetched with the new one.
+      const bound = VENDOR_KINDS[args.vendor].filter((k) => k.parent === "access_token" && policyFor(args.vendor, k.kind).refreshWithParent);
+      if (bound.length) {
+        const where = { appRef: args.appRef, kind: { in: bound.map((k) => k.kind) } };
+        await tx.credential.updateMany({ where, data: { nextRefreshAt: fetchedAt, nextRefreshReason: "token rotated: fetch with the new token" } });
+        return { boundTickets: (await tx.credential.findMany({ where, select: { id: true } })).map((c) => c.id) };
+      }
+    }
+    return { boundTickets: [] };
+  });
+  await liftQuotaPause(db, { slotId: slot.id, appRef: args.appRef, vendor: args.vendor, kind: args.kind, overrides: args.overrides });
+  return stored;
+}
