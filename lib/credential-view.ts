@@ -55,10 +55,6 @@ export const refreshResponseSchema = z.object({
 });
 export type RefreshResponse = z.infer<typeof refreshResponseSchema>;
 
-/** RFC 9457 problem details, as every API error is sent. */
-export const problemSchema = z.looseObject({ type: z.optional(z.string()), title: z.string(), status: z.number(), detail: z.optional(z.string()) });
-export type Problem = z.infer<typeof problemSchema>;
-
 /** A credential's history: every version (masked) and every upstream call, newest first. */
 export const credentialHistorySchema = z.object({
   serverTime: z.string(),

@@ -1,7 +1,7 @@
 "use client";
 import { useState, type FormEvent } from "react";
-import { useApiKeys, useCreateApiKey, useRevokeApiKey } from "@/lib/api/admin";
-import { useApps } from "@/lib/api/apps";
+import { useApiKeys, useCreateApiKey, useRevokeApiKey } from "./api/api-keys";
+import { useApps } from "@/components/apps/api/get-apps";
 import type { ApiKeyView } from "@/lib/api-key-view";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { field, panel, primary, small } from "@/components/ui/styles";

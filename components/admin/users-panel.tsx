@@ -1,6 +1,6 @@
 "use client";
 import { useState, type FormEvent } from "react";
-import { useChangeUser, useCreateUser, useUsers } from "@/lib/api/admin";
+import { useChangeUser, useCreateUser, useUsers } from "./api/users";
 import { ROLE_INFO, ROLES } from "@/lib/roles";
 import type { UserView } from "@/lib/user-input";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";

@@ -2,8 +2,8 @@
 import { useId, useState, type ReactNode } from "react";
 import { APP_ID_RULES, appInputSchema, LIVE_BASE_URLS, type AppView } from "@/lib/app-input";
 import { VENDOR_LABELS, VENDORS, type VendorId } from "@/lib/credential-kinds";
-import { ApiError } from "@/lib/api/fetch-json";
-import { useCreateApp, useUpdateApp } from "@/lib/api/apps";
+import { ApiError } from "@/components/ui/fetch-json";
+import { useCreateApp, useUpdateApp } from "./api/change-app";
 
 const input = "w-full rounded-md border bg-white px-2 py-1.5 text-sm dark:bg-slate-950";
 const button =

@@ -1,7 +1,8 @@
 "use client";
 import { useState } from "react";
 import type { AppView } from "@/lib/app-input";
-import { useApps, useSetAppEnabled } from "@/lib/api/apps";
+import { useApps } from "./api/get-apps";
+import { useSetAppEnabled } from "./api/change-app";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { small } from "@/components/ui/styles";
 import { AppForm } from "./app-form";

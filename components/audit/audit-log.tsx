@@ -1,6 +1,6 @@
 "use client";
 import { useId, useState } from "react";
-import { useAudit } from "@/lib/api/audit";
+import { useAudit } from "./api/get-audit";
 
 const ACTION_LABELS: Record<string, string> = {
   "credential.refresh": "Refresh",

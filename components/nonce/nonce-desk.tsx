@@ -1,7 +1,9 @@
 "use client";
 import { useId, useState } from "react";
-import { useCredentials } from "@/lib/api/credentials";
-import { useIssueNonce, useMarkNonceUsed, useNonces } from "@/lib/api/nonce";
+import { useCredentials } from "@/components/credential/api/get-credentials";
+import { useNonces } from "./api/get-nonces";
+import { useIssueNonce } from "./api/issue-nonce";
+import { useMarkNonceUsed } from "./api/mark-nonce-used";
 import { userIdProblem } from "@/lib/faceid-user-id";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { formatDuration, remainingSeconds } from "@/lib/time";

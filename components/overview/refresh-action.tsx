@@ -1,7 +1,7 @@
 "use client";
 import { useSession } from "@/components/session/session-context";
 import { useState } from "react";
-import { useRefreshCredential } from "@/lib/api/credential-list";
+import { useRefreshCredential } from "@/components/credential/api/refresh-credential";
 import type { CredentialView } from "@/lib/credential-view";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 

@@ -1,7 +1,7 @@
 "use client";
 import { useState, type FormEvent } from "react";
-import { ApiError } from "@/lib/api/fetch-json";
-import { setUpFirstAdmin, signIn } from "@/lib/api/auth";
+import { ApiError } from "@/components/ui/fetch-json";
+import { setUpFirstAdmin, signIn } from "./api/sign-in";
 import { ROLE_INFO, type Role } from "@/lib/roles";
 
 const input =

@@ -1,8 +1,8 @@
 "use client";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { useId, useState, type ReactNode } from "react";
-import { useCredentials } from "@/lib/api/credentials";
-import { useFaceidSignature, useJsSdkSignature } from "@/lib/api/signatures";
+import { useCredentials } from "@/components/credential/api/get-credentials";
+import { useFaceidSignature, useJsSdkSignature } from "./api/sign";
 import { jsSdkHints } from "@/lib/signature-hints";
 
 // The official example from WeChat's JS-SDK documentation (vendor-notes.md).

@@ -1,7 +1,7 @@
 "use client";
 import { useId, useState, type ReactNode } from "react";
-import { useCredentials } from "@/lib/api/credentials";
-import { useCheckCode, useExchangeCode } from "@/lib/api/yzb";
+import { useCredentials } from "@/components/credential/api/get-credentials";
+import { useCheckCode, useExchangeCode } from "./api/yzb-code";
 import { useHydrated } from "@/components/ui/use-hydrated";
 
 const input = "w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-950";
