@@ -1,4 +1,4 @@
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 
 /** An alert as GET /api/alerts shows it (zod/mini: the overview polls this and stays light). */
 export const alertViewSchema = z.object({

@@ -1,4 +1,4 @@
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 
 /** One audit row as GET /api/audit shows it. */
 export const auditEventSchema = z.object({

@@ -1,4 +1,4 @@
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 
 /** RFC 9457 problem details, as every API error is sent. */
 export const problemSchema = z.looseObject({ type: z.optional(z.string()), title: z.string(), status: z.number(), detail: z.optional(z.string()) });

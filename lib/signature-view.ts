@@ -1,4 +1,4 @@
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 
 /** The answers of the dashboard's signature tools (POST /api/signatures/jssdk and /faceid). */
 export const jsSdkSignatureSchema = z.object({

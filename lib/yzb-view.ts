@@ -1,4 +1,4 @@
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 
 /** The answers of the dashboard's yzb tools (POST /api/yzb/open-id and /check). */
 export const openIdSchema = z.object({ openId: z.string() });
