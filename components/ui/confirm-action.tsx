@@ -30,11 +30,10 @@ export function ConfirmAction({
   onConfirm: () => void;
 }) {
   const [asking, setAsking] = useState(false);
+  // The (hidden) dialog comes first so the button stays its parent's last child: `space-x-*` on
+  // the parent would otherwise give the button a trailing margin.
   return (
     <>
-      <button type="button" className={className} disabled={disabled} onClick={() => setAsking(true)} aria-label={label}>
-        {children}
-      </button>
       <ConfirmDialog
         open={asking}
         title={title}
@@ -47,6 +46,9 @@ export function ConfirmAction({
       >
         {body}
       </ConfirmDialog>
+      <button type="button" className={className} disabled={disabled} onClick={() => setAsking(true)} aria-label={label}>
+        {children}
+      </button>
     </>
   );
 }
