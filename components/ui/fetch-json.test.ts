@@ -23,3 +23,22 @@ describe("answers checked with the schema the handler shares", () => {
     expect(() => parseAnswer(credentialListSchema, null)).toThrow(/answer should be an object/);
   });
 });
+
+describe("fetchJson", () => {
+  const answer = (status: number, body: unknown) => async () => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+
+  it("parses with a schema that loads alongside the request", async () => {
+    const ok = { serverTime: "2026-01-01T00:00:00Z", credentials: [view] };
+    const { fetchJson } = await import("./fetch-json");
+    const real = globalThis.fetch;
+    globalThis.fetch = answer(200, ok) as typeof fetch;
+    try {
+      const got = await fetchJson("/api/credentials", () => import("@/lib/credential-view").then((m) => m.credentialListSchema));
+      expect(got.credentials[0]!.kind).toBe("jsapi_ticket");
+      globalThis.fetch = answer(403, { title: "Not allowed", status: 403, detail: "needs admin" }) as typeof fetch;
+      await expect(fetchJson("/api/users", credentialListSchema)).rejects.toMatchObject({ status: 403, title: "Not allowed", message: "Not allowed: needs admin" });
+    } finally {
+      globalThis.fetch = real;
+    }
+  });
+});

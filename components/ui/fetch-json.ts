@@ -1,6 +1,5 @@
 // The one client-side HTTP helper every feature's `api/` files use. It lives in components/ (the
 // browser side) rather than lib/ because it reads document.cookie and redirects the window.
-import { problemSchema } from "@/lib/problem";
 import { CSRF_COOKIE, CSRF_HEADER } from "@/lib/roles";
 
 export class ApiError extends Error {
@@ -30,8 +29,15 @@ function describe(issue: Issue): string {
   return `unexpected answer from Ticket Hub: ${at} ${want ? `should be ${want}` : issue.message}`;
 }
 
+type Schema<T> = { parse: (data: unknown) => T };
+/**
+ * A schema, or a loader for one: the overview passes loaders so zod/mini is fetched alongside its
+ * first request instead of weighing on the page's first load (Turbopack keeps ~24 kB gzip of it).
+ */
+export type SchemaSource<T> = Schema<T> | (() => Promise<Schema<T>>);
+
 /** Parses with a zod (or zod/mini) schema; a mismatch becomes one readable error naming the first wrong field. */
-export function parseAnswer<T>(schema: { parse: (data: unknown) => T }, data: unknown): T {
+export function parseAnswer<T>(schema: Schema<T>, data: unknown): T {
   try {
     return schema.parse(data);
   } catch (e) {
@@ -51,7 +57,9 @@ function csrfToken(): string {
  * Fetches JSON, turns problem+json answers into ApiError, and parses success with `schema`.
  * State-changing requests carry the session's CSRF value; a 401 on a page sends the user to sign in.
  */
-export async function fetchJson<T>(url: string, schema: { parse: (data: unknown) => T }, init?: RequestInit): Promise<T> {
+export async function fetchJson<T>(url: string, source: SchemaSource<T>, init?: RequestInit): Promise<T> {
+  const loading = typeof source === "function" ? source() : Promise.resolve(source);
+  loading.catch(() => {}); // awaited below; a failed load must not surface as an unhandled rejection first
   let res: Response;
   const unsafe = !!init?.method && !["GET", "HEAD"].includes(init.method.toUpperCase());
   try {
@@ -60,15 +68,16 @@ export async function fetchJson<T>(url: string, schema: { parse: (data: unknown)
     throw new ApiError(0, "Ticket Hub is not reachable", "Check that the server is running, then try again.", null);
   }
   const body: unknown = await res.json().catch(() => null);
-  if (res.status === 204) return parseAnswer(schema, undefined);
+  if (res.status === 204) return parseAnswer(await loading, undefined);
   if (res.status === 401 && typeof window !== "undefined" && !url.startsWith("/api/auth/")) {
     window.location.assign(`/signin?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
   }
   if (!res.ok) {
+    const { problemSchema } = await import("@/lib/problem");
     const p = problemSchema.safeParse(body);
     throw new ApiError(res.status, p.success ? p.data.title : `HTTP ${res.status}`, p.success ? p.data.detail : undefined, body);
   }
-  return parseAnswer(schema, body);
+  return parseAnswer(await loading, body);
 }
 
 /** JSON body for a POST/PATCH/PUT. */

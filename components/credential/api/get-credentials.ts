@@ -1,17 +1,20 @@
 "use client";
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { credentialListSchema, type CredentialList } from "@/lib/credential-view";
+import type { CredentialList } from "@/lib/credential-view";
 import { credentialKeys } from "@/lib/query-keys";
 import { serverClock } from "@/lib/server-clock";
 import { fetchJson } from "@/components/ui/fetch-json";
 
 // The polled credential list: the overview's data, also used by the detail page and the tools.
 
+// The schema is loaded with the first request, not with the page: see SchemaSource.
+const listSchema = () => import("@/lib/credential-view").then((m) => m.credentialListSchema);
+
 export type CredentialListWithClock = CredentialList & { clockOffsetMs: number };
 
 export async function getCredentials(): Promise<CredentialListWithClock> {
   const sentAt = Date.now();
-  const data = await fetchJson("/api/credentials", credentialListSchema, { cache: "no-store" });
+  const data = await fetchJson("/api/credentials", listSchema, { cache: "no-store" });
   return { ...data, clockOffsetMs: serverClock.observe(data.serverTime, sentAt, Date.now()) };
 }
 

@@ -1,10 +1,11 @@
 "use client";
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { alertListSchema } from "@/lib/alert-view";
 import { alertKeys } from "@/lib/query-keys";
 import { fetchJson } from "@/components/ui/fetch-json";
 
-export const getAlerts = () => fetchJson("/api/alerts", alertListSchema, { cache: "no-store" });
+const alertsSchema = () => import("@/lib/alert-view").then((m) => m.alertListSchema);
+
+export const getAlerts = () => fetchJson("/api/alerts", alertsSchema, { cache: "no-store" });
 
 export const alertsQueryOptions = queryOptions({ queryKey: alertKeys.all, queryFn: getAlerts, refetchInterval: 5_000 });
 
