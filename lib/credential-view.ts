@@ -1,4 +1,5 @@
-import { z } from "zod/mini";
+// A namespace import: bundlers keep only the schemas used ({ z } pulls in all of zod/mini, ~20 kB gzip).
+import * as z from "zod/mini";
 
 /** A credential as the dashboard API shows it: values masked, times as ISO strings. */
 export const credentialViewSchema = z.object({
@@ -54,10 +55,6 @@ export const refreshResponseSchema = z.object({
   credential: credentialViewSchema,
 });
 export type RefreshResponse = z.infer<typeof refreshResponseSchema>;
-
-/** RFC 9457 problem details, as every API error is sent. */
-export const problemSchema = z.looseObject({ type: z.optional(z.string()), title: z.string(), status: z.number(), detail: z.optional(z.string()) });
-export type Problem = z.infer<typeof problemSchema>;
 
 /** A credential's history: every version (masked) and every upstream call, newest first. */
 export const credentialHistorySchema = z.object({

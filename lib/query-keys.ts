@@ -1,4 +1,8 @@
-/** Query-key factory: every key the dashboard caches under comes from here. */
+/**
+ * Query-key factories, one per feature: every key the dashboard caches under comes from here.
+ * Kept in one pure module (not beside each feature's fetchers) because features invalidate each
+ * other's data (an app change invalidates credentials) and the server can prefetch with them.
+ */
 export const credentialKeys = {
   all: ["credentials"] as const,
   list: () => [...credentialKeys.all, "list"] as const,
@@ -8,4 +12,24 @@ export const credentialKeys = {
 export const nonceKeys = {
   all: ["nonces"] as const,
   list: () => [...nonceKeys.all, "list"] as const,
+};
+
+export const alertKeys = {
+  all: ["alerts"] as const,
+};
+
+export const appKeys = {
+  all: ["apps"] as const,
+  list: () => [...appKeys.all, "list"] as const,
+};
+
+export const adminKeys = {
+  all: ["admin"] as const,
+  users: () => [...adminKeys.all, "users"] as const,
+  apiKeys: () => [...adminKeys.all, "keys"] as const,
+};
+
+export const auditKeys = {
+  all: ["audit"] as const,
+  list: () => [...auditKeys.all, "list"] as const,
 };

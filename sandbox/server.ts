@@ -1,6 +1,7 @@
 // The vendor sandbox: a real HTTP server that answers like the vendors' documented endpoints,
 // with a control API under /__sandbox for counters, fault injection and its clock.
 import http from "node:http";
+import { DEMO_APPS } from "../lib/demo-apps";
 import { FAULT_MODES, SandboxState, type Fault, type FaultMode, type Vendor } from "./state";
 import { faceidRoutes, useNonce } from "./faceid";
 import { feishuRoutes } from "./feishu";
@@ -49,12 +50,6 @@ const FAULT_BODIES: Record<Vendor, Partial<Record<FaultMode, FaultReply>>> = {
   },
 };
 
-export const DEMO_APPS: { vendor: Vendor; appId: string; secret: string }[] = [
-  { vendor: "wechat", appId: "wx000000000000demo", secret: "demo-wechat-secret" },
-  { vendor: "feishu", appId: "cli_demo000000000000", secret: "demo-feishu-secret" },
-  { vendor: "faceid", appId: "IDAdemo1", secret: "demo-faceid-secret" },
-  { vendor: "yzb", appId: "yzbdemo1", secret: "demo-yzb-secret" },
-];
 
 function route(method: string, path: string): { vendor: Vendor; key: string; handler: Handler } | null {
   for (const vendor of Object.keys(VENDOR_ROUTES) as Vendor[]) {

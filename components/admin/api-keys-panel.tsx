@@ -1,9 +1,9 @@
 "use client";
 import { useState, type FormEvent } from "react";
-import { useApiKeys, useCreateApiKey, useRevokeApiKey } from "@/lib/api/admin";
-import { useApps } from "@/lib/api/apps";
-import type { ApiKeyView } from "@/lib/api-key-view";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { useApiKeys, useCreateApiKey, useRevokeApiKey } from "./api/api-keys";
+import { useApps } from "@/components/apps/api/get-apps";
+import { ConfirmAction } from "@/components/ui/confirm-action";
+import { DataTable } from "@/components/ui/data-table";
 import { field, panel, primary, small } from "@/components/ui/styles";
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "never");
@@ -18,7 +18,6 @@ export function ApiKeysPanel() {
   const [picked, setPicked] = useState<string[]>([]);
   const [created, setCreated] = useState<{ key: string; name: string } | null>(null);
   const [copied, setCopied] = useState(false);
-  const [revoking, setRevoking] = useState<ApiKeyView | null>(null);
   const [message, setMessage] = useState("");
 
   const submit = (e: FormEvent) => {
@@ -89,58 +88,42 @@ export function ApiKeysPanel() {
       )}
       <p role="status" aria-live="polite" className="text-sm text-emerald-700 dark:text-emerald-400">{message}</p>
       {revoke.isError && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{revoke.error.message}</p>}
-      <div tabIndex={0} role="region" aria-label="API keys" className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
-        {keys.isPending ? (
-          <p role="status" className="p-6 text-center text-sm text-slate-500 dark:text-slate-400">Loading API keys…</p>
-        ) : keys.error && !keys.data ? (
-          <p role="alert" className="p-6 text-sm text-red-700 dark:text-red-400">Could not load the API keys: {keys.error.message}</p>
-        ) : keys.data.keys.length === 0 ? (
-          <p className="p-6 text-center text-sm text-slate-500 dark:text-slate-400">No API keys yet. Create one for each service that needs tickets.</p>
-        ) : (
-          <table className="w-full min-w-[720px] text-left text-sm">
-            <caption className="sr-only">API keys</caption>
-            <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50 dark:text-slate-400">
-              <tr>
-                {["Key", "Apps", "Created", "Last used", "State", ""].map((h) => (
-                  <th key={h} scope="col" className="px-4 py-2 font-medium">{h}</th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {keys.data.keys.map((k) => (
-                <tr key={k.id} aria-label={k.name} className="border-t border-slate-100 align-top dark:border-slate-800">
-                  <td className="px-4 py-2">
-                    <div className="font-medium">{k.name}</div>
-                    <div className="font-mono text-xs text-slate-500 dark:text-slate-400">{k.prefix}…</div>
-                  </td>
-                  <td className="px-4 py-2 text-xs">{k.apps.map((a) => a.appId).join(", ") || "—"}</td>
-                  <td className="px-4 py-2 text-xs">{when(k.createdAt)} by {k.createdBy}</td>
-                  <td className="px-4 py-2 text-xs">{when(k.lastUsedAt)}</td>
-                  <td className="px-4 py-2">{k.revokedAt ? <span className="text-slate-500 dark:text-slate-400">revoked</span> : <span className="text-emerald-700 dark:text-emerald-400">active</span>}</td>
-                  <td className="px-4 py-2 text-right">
-                    {!k.revokedAt && (
-                      <button type="button" className={small} onClick={() => setRevoking(k)} aria-label={`Revoke ${k.name}`}>Revoke</button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </div>
-      <ConfirmDialog
-        open={revoking !== null}
-        title={`Revoke ${revoking?.name ?? ""}?`}
-        confirmLabel="Revoke"
-        onCancel={() => setRevoking(null)}
-        onConfirm={() => {
-          const k = revoking!;
-          setRevoking(null);
-          revoke.mutate(k.id, { onSuccess: () => setMessage(`Revoked ${k.name}: it gets 401 from now on.`) });
-        }}
+      <DataTable
+        region="API keys"
+        caption="API keys"
+        columns={["Key", "Apps", "Created", "Last used", "State", ""]}
+        minWidth="min-w-[720px]"
+        compact
+        loading={keys.isPending && "Loading API keys…"}
+        error={keys.error && !keys.data && `Could not load the API keys: ${keys.error.message}`}
+        empty={keys.data?.keys.length === 0 && "No API keys yet. Create one for each service that needs tickets."}
       >
-        <p>Services using this key get 401 from the next request on. This cannot be undone: create a new key instead.</p>
-      </ConfirmDialog>
+        {keys.data?.keys.map((k) => (
+          <tr key={k.id} aria-label={k.name} className="border-t border-slate-100 align-top dark:border-slate-800">
+            <td className="px-4 py-2">
+              <div className="font-medium">{k.name}</div>
+              <div className="font-mono text-xs text-slate-500 dark:text-slate-400">{k.prefix}…</div>
+            </td>
+            <td className="px-4 py-2 text-xs">{k.apps.map((a) => a.appId).join(", ") || "—"}</td>
+            <td className="px-4 py-2 text-xs">{when(k.createdAt)} by {k.createdBy}</td>
+            <td className="px-4 py-2 text-xs">{when(k.lastUsedAt)}</td>
+            <td className="px-4 py-2">{k.revokedAt ? <span className="text-slate-500 dark:text-slate-400">revoked</span> : <span className="text-emerald-700 dark:text-emerald-400">active</span>}</td>
+            <td className="px-4 py-2 text-right">
+              {!k.revokedAt && (
+                <ConfirmAction
+                  label={`Revoke ${k.name}`}
+                  title={`Revoke ${k.name}?`}
+                  confirmLabel="Revoke"
+                  body={<p>Services using this key get 401 from the next request on. This cannot be undone: create a new key instead.</p>}
+                  onConfirm={() => revoke.mutate(k.id, { onSuccess: () => setMessage(`Revoked ${k.name}: it gets 401 from now on.`) })}
+                >
+                  Revoke
+                </ConfirmAction>
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }

@@ -1,9 +1,9 @@
 "use client";
 import { useState, type FormEvent } from "react";
-import { useChangeUser, useCreateUser, useUsers } from "@/lib/api/admin";
+import { useChangeUser, useCreateUser, useUsers } from "./api/users";
 import { ROLE_INFO, ROLES } from "@/lib/roles";
-import type { UserView } from "@/lib/user-input";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { ConfirmAction } from "@/components/ui/confirm-action";
+import { DataTable } from "@/components/ui/data-table";
 import { useSession } from "@/components/session/session-context";
 import { field, panel, primary, small } from "@/components/ui/styles";
 
@@ -15,7 +15,6 @@ export function UsersPanel() {
   const me = useSession();
   const [form, setForm] = useState({ username: "", password: "", role: "viewer" });
   const [message, setMessage] = useState("");
-  const [disabling, setDisabling] = useState<UserView | null>(null);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -54,65 +53,50 @@ export function UsersPanel() {
       <p role="status" aria-live="polite" className="text-sm text-emerald-700 dark:text-emerald-400">{message}</p>
       {create.isError && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{create.error.message}</p>}
       {change.isError && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{change.error.message}</p>}
-      <div tabIndex={0} role="region" aria-label="Users" className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
-        {isPending ? (
-          <p role="status" className="p-6 text-center text-sm text-slate-500 dark:text-slate-400">Loading users…</p>
-        ) : error && !data ? (
-          <p role="alert" className="p-6 text-sm text-red-700 dark:text-red-400">Could not load the users: {error.message}</p>
-        ) : (
-          <table className="w-full min-w-[560px] text-left text-sm">
-            <caption className="sr-only">Users</caption>
-            <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50 dark:text-slate-400">
-              <tr>
-                {["User", "Role", "State", ""].map((h) => (
-                  <th key={h} scope="col" className="px-4 py-2 font-medium">{h}</th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {data.users.map((u) => (
-                <tr key={u.id} aria-label={u.username} className="border-t border-slate-100 dark:border-slate-800">
-                  <td className="px-4 py-2 font-medium">{u.username}{u.username === me.username && <span className="ml-2 text-xs font-normal text-slate-500 dark:text-slate-400">(you)</span>}</td>
-                  <td className="px-4 py-2">
-                    <select
-                      aria-label={`Role of ${u.username}`}
-                      value={u.role}
-                      disabled={change.isPending}
-                      onChange={(e) => change.mutate({ id: u.id, change: { role: e.target.value } }, { onSuccess: ({ user }) => setMessage(`${user.username} is now ${user.role}.`) })}
-                      className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-950"
-                    >
-                      {ROLES.map((r) => (
-                        <option key={r} value={r}>{r}</option>
-                      ))}
-                    </select>
-                  </td>
-                  <td className="px-4 py-2">{u.disabled ? <span className="text-slate-500 dark:text-slate-400">disabled</span> : <span className="text-emerald-700 dark:text-emerald-400">active</span>}</td>
-                  <td className="px-4 py-2 text-right">
-                    {u.disabled ? (
-                      <button type="button" className={small} onClick={() => change.mutate({ id: u.id, change: { disabled: false } }, { onSuccess: () => setMessage(`Enabled ${u.username}.`) })} aria-label={`Enable ${u.username}`}>Enable</button>
-                    ) : (
-                      <button type="button" className={small} onClick={() => setDisabling(u)} aria-label={`Disable ${u.username}`}>Disable</button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </div>
-      <ConfirmDialog
-        open={disabling !== null}
-        title={`Disable ${disabling?.username ?? ""}?`}
-        confirmLabel="Disable"
-        onCancel={() => setDisabling(null)}
-        onConfirm={() => {
-          const u = disabling!;
-          setDisabling(null);
-          change.mutate({ id: u.id, change: { disabled: true } }, { onSuccess: () => setMessage(`Disabled ${u.username}; their sessions ended.`) });
-        }}
+      <DataTable
+        region="Users"
+        caption="Users"
+        columns={["User", "Role", "State", ""]}
+        minWidth="min-w-[560px]"
+        compact
+        loading={isPending && "Loading users…"}
+        error={error && !data && `Could not load the users: ${error.message}`}
       >
-        <p>They are signed out everywhere at once and cannot sign in until an admin enables them again.</p>
-      </ConfirmDialog>
+        {data?.users.map((u) => (
+          <tr key={u.id} aria-label={u.username} className="border-t border-slate-100 dark:border-slate-800">
+            <td className="px-4 py-2 font-medium">{u.username}{u.username === me.username && <span className="ml-2 text-xs font-normal text-slate-500 dark:text-slate-400">(you)</span>}</td>
+            <td className="px-4 py-2">
+              <select
+                aria-label={`Role of ${u.username}`}
+                value={u.role}
+                disabled={change.isPending}
+                onChange={(e) => change.mutate({ id: u.id, change: { role: e.target.value } }, { onSuccess: ({ user }) => setMessage(`${user.username} is now ${user.role}.`) })}
+                className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-950"
+              >
+                {ROLES.map((r) => (
+                  <option key={r} value={r}>{r}</option>
+                ))}
+              </select>
+            </td>
+            <td className="px-4 py-2">{u.disabled ? <span className="text-slate-500 dark:text-slate-400">disabled</span> : <span className="text-emerald-700 dark:text-emerald-400">active</span>}</td>
+            <td className="px-4 py-2 text-right">
+              {u.disabled ? (
+                <button type="button" className={small} onClick={() => change.mutate({ id: u.id, change: { disabled: false } }, { onSuccess: () => setMessage(`Enabled ${u.username}.`) })} aria-label={`Enable ${u.username}`}>Enable</button>
+              ) : (
+                <ConfirmAction
+                  label={`Disable ${u.username}`}
+                  title={`Disable ${u.username}?`}
+                  confirmLabel="Disable"
+                  body={<p>They are signed out everywhere at once and cannot sign in until an admin enables them again.</p>}
+                  onConfirm={() => change.mutate({ id: u.id, change: { disabled: true } }, { onSuccess: () => setMessage(`Disabled ${u.username}; their sessions ended.`) })}
+                >
+                  Disable
+                </ConfirmAction>
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }

@@ -2,12 +2,10 @@
 import { useId, useState, type ReactNode } from "react";
 import { APP_ID_RULES, appInputSchema, LIVE_BASE_URLS, type AppView } from "@/lib/app-input";
 import { VENDOR_LABELS, VENDORS, type VendorId } from "@/lib/credential-kinds";
-import { ApiError } from "@/lib/api/fetch-json";
-import { useCreateApp, useUpdateApp } from "@/lib/api/apps";
+import { ApiError } from "@/components/ui/fetch-json";
+import { useCreateApp, useUpdateApp } from "./api/change-app";
+import { actionButton, fieldBase, primaryAction } from "@/components/ui/styles";
 
-const input = "w-full rounded-md border bg-white px-2 py-1.5 text-sm dark:bg-slate-950";
-const button =
-  "inline-flex items-center gap-2 rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 disabled:opacity-60";
 
 type Fields = { vendor: VendorId; name: string; appId: string; secret: string; base: "sandbox" | "live" | "custom"; customUrl: string; tokenVariant: string; tokenPath: string; policy: string };
 
@@ -89,7 +87,7 @@ export function AppForm({ app, onDone }: { app: AppView | null; onDone: (message
       <div className="grid gap-4 md:grid-cols-3">
         <Field label="Vendor" error={errors.vendor}>
           {(p) => (
-            <select {...p} className={`${input} ${border(p)}`} value={f.vendor} disabled={!!app} onChange={(e) => set("vendor", e.target.value as VendorId)}>
+            <select {...p} className={`${fieldBase} ${border(p)}`} value={f.vendor} disabled={!!app} onChange={(e) => set("vendor", e.target.value as VendorId)}>
               {VENDORS.map((v) => (
                 <option key={v} value={v}>{VENDOR_LABELS[v]}</option>
               ))}
@@ -97,14 +95,14 @@ export function AppForm({ app, onDone }: { app: AppView | null; onDone: (message
           )}
         </Field>
         <Field label="Name" error={errors.name}>
-          {(p) => <input {...p} className={`${input} ${border(p)}`} value={f.name} onChange={(e) => set("name", e.target.value)} />}
+          {(p) => <input {...p} className={`${fieldBase} ${border(p)}`} value={f.name} onChange={(e) => set("name", e.target.value)} />}
         </Field>
         <Field label="App id" error={errors.appId} hint={`${rule.rule}, e.g. ${rule.example}`}>
-          {(p) => <input {...p} className={`${input} ${border(p)} font-mono`} value={f.appId} onChange={(e) => set("appId", e.target.value)} spellCheck={false} />}
+          {(p) => <input {...p} className={`${fieldBase} ${border(p)} font-mono`} value={f.appId} onChange={(e) => set("appId", e.target.value)} spellCheck={false} />}
         </Field>
         <Field label="Secret" error={errors.secret} hint={app ? "Write-only: leave empty to keep the stored secret." : "Stored encrypted; never shown again."}>
           {(p) => (
-            <input {...p} type="password" autoComplete="new-password" className={`${input} ${border(p)} font-mono`} value={f.secret} onChange={(e) => set("secret", e.target.value)} placeholder={app ? "unchanged" : ""} />
+            <input {...p} type="password" autoComplete="new-password" className={`${fieldBase} ${border(p)} font-mono`} value={f.secret} onChange={(e) => set("secret", e.target.value)} placeholder={app ? "unchanged" : ""} />
           )}
         </Field>
         <fieldset className="space-y-1 md:col-span-2">
@@ -118,7 +116,7 @@ export function AppForm({ app, onDone }: { app: AppView | null; onDone: (message
           </div>
           {f.base === "custom" && (
             <Field label="https:// origin" error={errors.baseUrl}>
-              {(p) => <input {...p} className={`${input} ${border(p)} font-mono`} value={f.customUrl} onChange={(e) => set("customUrl", e.target.value)} placeholder="https://api.example.com" />}
+              {(p) => <input {...p} className={`${fieldBase} ${border(p)} font-mono`} value={f.customUrl} onChange={(e) => set("customUrl", e.target.value)} placeholder="https://api.example.com" />}
             </Field>
           )}
           {f.base !== "custom" && errors.baseUrl && <p role="alert" className="text-xs text-red-700 dark:text-red-400">{errors.baseUrl}</p>}
@@ -126,7 +124,7 @@ export function AppForm({ app, onDone }: { app: AppView | null; onDone: (message
         {f.vendor === "wechat" && (
           <Field label="Token endpoint" error={errors.tokenVariant} hint="stable_token keeps one token across callers; force_refresh is limited to 20 a day.">
             {(p) => (
-              <select {...p} className={`${input} ${border(p)}`} value={f.tokenVariant} onChange={(e) => set("tokenVariant", e.target.value)}>
+              <select {...p} className={`${fieldBase} ${border(p)}`} value={f.tokenVariant} onChange={(e) => set("tokenVariant", e.target.value)}>
                 <option value="token">/cgi-bin/token</option>
                 <option value="stable_token">/cgi-bin/stable_token</option>
               </select>
@@ -135,21 +133,21 @@ export function AppForm({ app, onDone }: { app: AppView | null; onDone: (message
         )}
         {f.vendor === "yzb" && (
           <Field label="Token path" error={errors.tokenPath} hint="yzb's doc names the server access_token interface without its path; default /OAuth2/accessToken.">
-            {(p) => <input {...p} className={`${input} ${border(p)} font-mono`} value={f.tokenPath} onChange={(e) => set("tokenPath", e.target.value)} placeholder="/OAuth2/accessToken" />}
+            {(p) => <input {...p} className={`${fieldBase} ${border(p)} font-mono`} value={f.tokenPath} onChange={(e) => set("tokenPath", e.target.value)} placeholder="/OAuth2/accessToken" />}
           </Field>
         )}
         <div className="md:col-span-3">
           <Field label="Policy overrides (JSON, optional)" error={errors.policy} hint='e.g. {"schedules": {"jsapi_ticket": {"everySeconds": 3600}}, "quotas": {"/cgi-bin/ticket/getticket": 1000}}'>
-            {(p) => <textarea {...p} rows={3} className={`${input} ${border(p)} font-mono`} value={f.policy} onChange={(e) => set("policy", e.target.value)} spellCheck={false} />}
+            {(p) => <textarea {...p} rows={3} className={`${fieldBase} ${border(p)} font-mono`} value={f.policy} onChange={(e) => set("policy", e.target.value)} spellCheck={false} />}
           </Field>
         </div>
       </div>
       {formError && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{formError}</p>}
       <div className="flex gap-2">
-        <button type="submit" disabled={pending} className={`${button} bg-sky-700 text-white hover:bg-sky-800`}>
+        <button type="submit" disabled={pending} className={primaryAction}>
           {pending ? "Saving…" : app ? "Save changes" : "Add app"}
         </button>
-        <button type="button" onClick={() => onDone("")} className={`${button} border border-slate-300 hover:bg-slate-50 dark:border-slate-600 dark:hover:bg-slate-800`}>
+        <button type="button" onClick={() => onDone("")} className={`${actionButton} border border-slate-300 hover:bg-slate-50 dark:border-slate-600 dark:hover:bg-slate-800`}>
           Cancel
         </button>
       </div>

@@ -1,18 +1,18 @@
 "use client";
 import { useState } from "react";
 import type { AppView } from "@/lib/app-input";
-import { useApps, useSetAppEnabled } from "@/lib/api/apps";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { small } from "@/components/ui/styles";
+import { useApps } from "./api/get-apps";
+import { useSetAppEnabled } from "./api/change-app";
+import { ConfirmAction } from "@/components/ui/confirm-action";
+import { DataTable } from "@/components/ui/data-table";
+import { primary, small } from "@/components/ui/styles";
 import { AppForm } from "./app-form";
-
 
 /** Register, edit and disable vendor apps. Secrets are write-only. */
 export function AppsPage() {
   const { data, isPending, error } = useApps();
   const [editing, setEditing] = useState<AppView | "new" | null>(null);
   const [message, setMessage] = useState("");
-  const [disabling, setDisabling] = useState<AppView | null>(null);
   const toggle = useSetAppEnabled();
 
   return (
@@ -23,7 +23,7 @@ export function AppsPage() {
           <p className="text-sm text-slate-600 dark:text-slate-400">The vendor apps whose credentials Ticket Hub keeps fresh. Secrets are stored encrypted and never shown.</p>
         </div>
         {editing === null && (
-          <button type="button" onClick={() => { setEditing("new"); setMessage(""); }} className="rounded-md bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600">
+          <button type="button" onClick={() => { setEditing("new"); setMessage(""); }} className={primary}>
             Add app
           </button>
         )}
@@ -40,72 +40,57 @@ export function AppsPage() {
         />
       )}
       {toggle.isError && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{toggle.error.message}</p>}
-      <div tabIndex={0} role="region" aria-label="Registered apps" className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
-        {isPending ? (
-          <p role="status" className="p-8 text-center text-sm text-slate-500 dark:text-slate-400">Loading apps…</p>
-        ) : error && !data ? (
-          <p role="alert" className="p-6 text-sm text-red-700 dark:text-red-400">Could not load the apps: {error.message}</p>
-        ) : data.apps.length === 0 ? (
-          <p className="p-8 text-center text-sm text-slate-500 dark:text-slate-400">No apps yet. Add one to start keeping its tokens and tickets fresh.</p>
-        ) : (
-          <table className="w-full min-w-[760px] text-left text-sm">
-            <caption className="sr-only">Registered vendor apps</caption>
-            <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50 dark:text-slate-400">
-              <tr>
-                {["App", "Vendor", "Base URL", "Token endpoint", "State", ""].map((h) => (
-                  <th key={h} scope="col" className="px-4 py-2 font-medium">{h}</th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {data.apps.map((a) => (
-                <tr key={a.id} aria-label={a.name} className="border-t border-slate-100 align-top dark:border-slate-800">
-                  <td className="px-4 py-2">
-                    <div className="font-medium">{a.name}{a.demo && <span className="ml-2 rounded bg-slate-100 px-1 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">demo</span>}</div>
-                    <div className="font-mono text-xs text-slate-500 dark:text-slate-400">{a.appId}</div>
-                  </td>
-                  <td className="px-4 py-2">{a.vendorLabel}</td>
-                  <td className="px-4 py-2">
-                    <span className="mr-1 rounded bg-slate-100 px-1 text-xs dark:bg-slate-800">{a.baseUrlKind}</span>
-                    <span className="font-mono text-xs">{a.baseUrl}</span>
-                  </td>
-                  <td className="px-4 py-2 font-mono text-xs">
-                    {a.vendor === "wechat" ? (a.tokenVariant === "stable_token" ? "/cgi-bin/stable_token" : "/cgi-bin/token") : a.vendor === "yzb" ? (a.tokenPath ?? "/OAuth2/accessToken") : "—"}
-                    {a.policy && <div className="font-sans text-slate-500 dark:text-slate-400">policy overrides</div>}
-                  </td>
-                  <td className="px-4 py-2">{a.enabled ? <span className="text-emerald-700 dark:text-emerald-400">enabled</span> : <span className="text-slate-500 dark:text-slate-400">disabled</span>}</td>
-                  <td className="space-x-2 whitespace-nowrap px-4 py-2 text-right">
-                    <button type="button" className={small} onClick={() => { setEditing(a); setMessage(""); }} aria-label={`Edit ${a.name}`}>Edit</button>
-                    {a.enabled ? (
-                      <button type="button" className={small} onClick={() => setDisabling(a)} aria-label={`Disable ${a.name}`}>Disable</button>
-                    ) : (
-                      <button type="button" className={small} disabled={toggle.isPending} onClick={() => toggle.mutate({ id: a.id, enabled: true }, { onSuccess: () => setMessage(`Enabled ${a.name}.`) })} aria-label={`Enable ${a.name}`}>
-                        Enable
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </div>
-      <ConfirmDialog
-        open={disabling !== null}
-        title={`Disable ${disabling?.name ?? ""}?`}
-        confirmLabel="Disable"
-        onCancel={() => setDisabling(null)}
-        onConfirm={() => {
-          const a = disabling!;
-          setDisabling(null);
-          toggle.mutate({ id: a.id, enabled: false }, { onSuccess: () => setMessage(`Disabled ${a.name}.`) });
-        }}
+      <DataTable
+        region="Registered apps"
+        caption="Registered vendor apps"
+        columns={["App", "Vendor", "Base URL", "Token endpoint", "State", ""]}
+        minWidth="min-w-[760px]"
+        loading={isPending && "Loading apps…"}
+        error={error && !data && `Could not load the apps: ${error.message}`}
+        empty={data?.apps.length === 0 && "No apps yet. Add one to start keeping its tokens and tickets fresh."}
       >
-        <p>
-          Ticket Hub stops refreshing its {disabling?.credentials} credentials and stops serving them to clients and the proxy. Nothing is deleted: enable it again
-          at any time.
-        </p>
-      </ConfirmDialog>
+        {data?.apps.map((a) => (
+          <tr key={a.id} aria-label={a.name} className="border-t border-slate-100 align-top dark:border-slate-800">
+            <td className="px-4 py-2">
+              <div className="font-medium">{a.name}{a.demo && <span className="ml-2 rounded bg-slate-100 px-1 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">demo</span>}</div>
+              <div className="font-mono text-xs text-slate-500 dark:text-slate-400">{a.appId}</div>
+            </td>
+            <td className="px-4 py-2">{a.vendorLabel}</td>
+            <td className="px-4 py-2">
+              <span className="mr-1 rounded bg-slate-100 px-1 text-xs dark:bg-slate-800">{a.baseUrlKind}</span>
+              <span className="font-mono text-xs">{a.baseUrl}</span>
+            </td>
+            <td className="px-4 py-2 font-mono text-xs">
+              {a.vendor === "wechat" ? (a.tokenVariant === "stable_token" ? "/cgi-bin/stable_token" : "/cgi-bin/token") : a.vendor === "yzb" ? (a.tokenPath ?? "/OAuth2/accessToken") : "—"}
+              {a.policy && <div className="font-sans text-slate-500 dark:text-slate-400">policy overrides</div>}
+            </td>
+            <td className="px-4 py-2">{a.enabled ? <span className="text-emerald-700 dark:text-emerald-400">enabled</span> : <span className="text-slate-500 dark:text-slate-400">disabled</span>}</td>
+            <td className="space-x-2 whitespace-nowrap px-4 py-2 text-right">
+              <button type="button" className={small} onClick={() => { setEditing(a); setMessage(""); }} aria-label={`Edit ${a.name}`}>Edit</button>
+              {a.enabled ? (
+                <ConfirmAction
+                  label={`Disable ${a.name}`}
+                  title={`Disable ${a.name}?`}
+                  confirmLabel="Disable"
+                  body={
+                    <p>
+                      Ticket Hub stops refreshing its {a.credentials} credentials and stops serving them to clients and the proxy. Nothing is deleted: enable it again
+                      at any time.
+                    </p>
+                  }
+                  onConfirm={() => toggle.mutate({ id: a.id, enabled: false }, { onSuccess: () => setMessage(`Disabled ${a.name}.`) })}
+                >
+                  Disable
+                </ConfirmAction>
+              ) : (
+                <button type="button" className={small} disabled={toggle.isPending} onClick={() => toggle.mutate({ id: a.id, enabled: true }, { onSuccess: () => setMessage(`Enabled ${a.name}.`) })} aria-label={`Enable ${a.name}`}>
+                  Enable
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }

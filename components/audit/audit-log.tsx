@@ -1,6 +1,7 @@
 "use client";
 import { useId, useState } from "react";
-import { useAudit } from "@/lib/api/audit";
+import { DataTable } from "@/components/ui/data-table";
+import { useAudit } from "./api/get-audit";
 
 const ACTION_LABELS: Record<string, string> = {
   "credential.refresh": "Refresh",
@@ -47,43 +48,31 @@ export function AuditLog() {
           </select>
         </div>
       </div>
-      <div tabIndex={0} role="region" aria-label="Audit events" className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
-        {isPending ? (
-          <p role="status" className="p-8 text-center text-sm text-slate-500 dark:text-slate-400">Loading the audit log…</p>
-        ) : error && !data ? (
-          <p role="alert" className="p-6 text-sm text-red-700 dark:text-red-400">Could not load the audit log: {error.message}</p>
-        ) : events.length === 0 ? (
-          <p className="p-8 text-center text-sm text-slate-500 dark:text-slate-400">{action ? "No events of this kind yet." : "Nothing has been done by hand yet."}</p>
-        ) : (
-          <table className="w-full min-w-[720px] text-left text-sm">
-            <caption className="sr-only">Manual actions, newest first</caption>
-            <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50 dark:text-slate-400">
-              <tr>
-                {["Time", "Who", "Action", "Outcome", "Detail"].map((h) => (
-                  <th key={h} scope="col" className="px-4 py-2 font-medium">{h}</th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {events.map((e) => (
-                <tr key={e.id} className="border-t border-slate-100 align-top dark:border-slate-800">
-                  <td className="whitespace-nowrap px-4 py-2">{new Date(e.at).toLocaleString()}</td>
-                  <td className="px-4 py-2">{e.actor}</td>
-                  <td className="px-4 py-2">
-                    {e.action.startsWith("credential.") && e.target ? (
-                      <a href={`/credentials/${e.target}`} className="text-sky-700 hover:underline dark:text-sky-400">{ACTION_LABELS[e.action] ?? e.action}</a>
-                    ) : (
-                      (ACTION_LABELS[e.action] ?? e.action)
-                    )}
-                  </td>
-                  <td className={`px-4 py-2 ${e.outcome.startsWith("failed") ? "text-red-700 dark:text-red-400" : ""}`}>{e.outcome}</td>
-                  <td className="px-4 py-2 text-slate-600 dark:text-slate-400">{e.detail ?? "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </div>
+      <DataTable
+        region="Audit events"
+        caption="Manual actions, newest first"
+        columns={["Time", "Who", "Action", "Outcome", "Detail"]}
+        minWidth="min-w-[720px]"
+        loading={isPending && "Loading the audit log…"}
+        error={error && !data && `Could not load the audit log: ${error.message}`}
+        empty={events.length === 0 && (action ? "No events of this kind yet." : "Nothing has been done by hand yet.")}
+      >
+        {events.map((e) => (
+          <tr key={e.id} className="border-t border-slate-100 align-top dark:border-slate-800">
+            <td className="whitespace-nowrap px-4 py-2">{new Date(e.at).toLocaleString()}</td>
+            <td className="px-4 py-2">{e.actor}</td>
+            <td className="px-4 py-2">
+              {e.action.startsWith("credential.") && e.target ? (
+                <a href={`/credentials/${e.target}`} className="text-sky-700 hover:underline dark:text-sky-400">{ACTION_LABELS[e.action] ?? e.action}</a>
+              ) : (
+                (ACTION_LABELS[e.action] ?? e.action)
+              )}
+            </td>
+            <td className={`px-4 py-2 ${e.outcome.startsWith("failed") ? "text-red-700 dark:text-red-400" : ""}`}>{e.outcome}</td>
+            <td className="px-4 py-2 text-slate-600 dark:text-slate-400">{e.detail ?? "—"}</td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }

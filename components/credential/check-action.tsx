@@ -1,6 +1,6 @@
 "use client";
 import { useSession } from "@/components/session/session-context";
-import { useCheckCredential } from "@/lib/api/credentials";
+import { useCheckCredential } from "./api/check-credential";
 import { formatDuration } from "@/lib/time";
 
 /** Check: our own validity of the current value, and the vendor's answer where it offers a check (yzb). */

@@ -1,6 +1,7 @@
 "use client";
 import type { ReactNode } from "react";
-import { useCredential, useCredentialHistory, useCredentials } from "@/lib/api/credentials";
+import { useCredential, useCredentials } from "./api/get-credentials";
+import { useCredentialHistory } from "./api/get-credential-history";
 import { formatDuration, remainingSeconds } from "@/lib/time";
 import { Countdown } from "@/components/ui/countdown";
 import { HealthBadge } from "@/components/ui/status-badge";

@@ -2,7 +2,7 @@
 import { useSession } from "@/components/session/session-context";
 import { useState } from "react";
 import { small } from "@/components/ui/styles";
-import { revealValue } from "@/lib/api/credentials";
+import { revealValue } from "./api/reveal-value";
 
 /** A masked value with Reveal/Hide and Copy; both go through the server, which audits them. */
 export function ValueActions({ credentialId, versionId, masked, label }: { credentialId: string; versionId?: string; masked: string; label: string }) {

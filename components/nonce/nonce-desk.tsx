@@ -1,17 +1,19 @@
 "use client";
 import { useId, useState } from "react";
-import { useCredentials } from "@/lib/api/credentials";
-import { useIssueNonce, useMarkNonceUsed, useNonces } from "@/lib/api/nonce";
+import { useCredentials } from "@/components/credential/api/get-credentials";
+import { useNonces } from "./api/get-nonces";
+import { useIssueNonce } from "./api/issue-nonce";
+import { useMarkNonceUsed } from "./api/mark-nonce-used";
 import { userIdProblem } from "@/lib/faceid-user-id";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { formatDuration, remainingSeconds } from "@/lib/time";
 import { Countdown } from "@/components/ui/countdown";
 import { useNow } from "@/components/ui/use-now";
+import { primaryAction, secondaryAction } from "@/components/ui/styles";
 
-const button =
-  "inline-flex items-center gap-2 rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 disabled:cursor-not-allowed disabled:opacity-60";
-const primary = `${button} bg-sky-700 text-white hover:bg-sky-800`;
-const secondary = `${button} border border-slate-300 bg-white hover:bg-slate-50 dark:border-slate-600 dark:bg-slate-900 dark:hover:bg-slate-800`;
+// The desk's buttons also show a not-allowed cursor while disabled.
+const primary = `${primaryAction} disabled:cursor-not-allowed`;
+const secondary = `${secondaryAction} disabled:cursor-not-allowed`;
 
 /** QA's desk: issue a single-use FaceID NONCE ticket for a user_id, copy it, mark it used. */
 export function NonceDesk() {

@@ -1,5 +1,5 @@
 "use client";
-import { useAlerts } from "@/lib/api/alerts";
+import { useAlerts } from "@/components/overview/api/get-alerts";
 
 const KIND_LABELS: Record<string, string> = { "refresh-failing": "Refresh failing", expiring: "Expiring", quota: "Quota" };
 

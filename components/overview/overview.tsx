@@ -1,6 +1,6 @@
 "use client";
 import { useId, useState } from "react";
-import { useCredentials } from "@/lib/api/credential-list";
+import { useCredentials } from "@/components/credential/api/get-credentials";
 import { HEALTHS, HEALTH_LABELS, healthOf, healthSummary, type Health } from "@/lib/health";
 import { useNow } from "@/components/ui/use-now";
 import { AlertsBanner } from "./alerts-banner";

@@ -1,11 +1,10 @@
 "use client";
 import { useState, type FormEvent } from "react";
-import { ApiError } from "@/lib/api/fetch-json";
-import { setUpFirstAdmin, signIn } from "@/lib/api/auth";
+import { ApiError } from "@/components/ui/fetch-json";
+import { setUpFirstAdmin, signIn } from "./api/sign-in";
 import { ROLE_INFO, type Role } from "@/lib/roles";
+import { signInField } from "@/components/ui/styles";
 
-const input =
-  "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm focus-visible:outline-2 focus-visible:outline-sky-600 dark:border-slate-600 dark:bg-slate-900";
 
 /** Sign in, or on a fresh install with no users, create the first admin. */
 export function SignInForm({ mode, next, demoAccounts }: { mode: "signin" | "setup"; next: string; demoAccounts: { username: string; password: string; role: Role }[] }) {
@@ -40,11 +39,11 @@ export function SignInForm({ mode, next, demoAccounts }: { mode: "signin" | "set
         </div>
         <label className="block text-sm font-medium">
           Username
-          <input name="username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} className={input} />
+          <input name="username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} className={signInField} />
         </label>
         <label className="block text-sm font-medium">
           Password
-          <input name="password" type="password" autoComplete={mode === "setup" ? "new-password" : "current-password"} required minLength={mode === "setup" ? 12 : 1} value={password} onChange={(e) => setPassword(e.target.value)} className={input} />
+          <input name="password" type="password" autoComplete={mode === "setup" ? "new-password" : "current-password"} required minLength={mode === "setup" ? 12 : 1} value={password} onChange={(e) => setPassword(e.target.value)} className={signInField} />
           {mode === "setup" && <span className="mt-1 block text-xs font-normal text-slate-600 dark:text-slate-400">At least 12 characters.</span>}
         </label>
         {error && <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">{error}</p>}

@@ -1,6 +1,6 @@
 "use client";
 import { useState } from "react";
-import { signOut } from "@/lib/api/sign-out";
+import { signOut } from "./api/sign-out";
 
 export function SignOutButton() {
   const [busy, setBusy] = useState(false);

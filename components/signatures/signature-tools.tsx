@@ -1,9 +1,10 @@
 "use client";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { useId, useState, type ReactNode } from "react";
-import { useCredentials } from "@/lib/api/credentials";
-import { useFaceidSignature, useJsSdkSignature } from "@/lib/api/signatures";
+import { useCredentials } from "@/components/credential/api/get-credentials";
+import { useFaceidSignature, useJsSdkSignature } from "./api/sign";
 import { jsSdkHints } from "@/lib/signature-hints";
+import { primaryAction, secondaryAction, toolField } from "@/components/ui/styles";
 
 // The official example from WeChat's JS-SDK documentation (vendor-notes.md).
 const WECHAT_EXAMPLE = {
@@ -13,11 +14,6 @@ const WECHAT_EXAMPLE = {
   url: "http://mp.weixin.qq.com?params=value",
 };
 
-const input = "w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-950";
-const button =
-  "inline-flex items-center gap-2 rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 disabled:opacity-60";
-const primary = `${button} bg-sky-700 text-white hover:bg-sky-800`;
-const secondary = `${button} border border-slate-300 bg-white hover:bg-slate-50 dark:border-slate-600 dark:bg-slate-900 dark:hover:bg-slate-800`;
 
 const randomNonce = () => Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[b % 62]).join("");
 const nowSeconds = () => String(Math.floor(Date.now() / 1000));
@@ -68,7 +64,7 @@ function JsSdkTool() {
         <h2 id="jssdk-title" className="text-base font-semibold">JS-SDK signature (WeChat, Feishu)</h2>
         <button
           type="button"
-          className={secondary}
+          className={secondaryAction}
           onClick={() => {
             setSource("pasted");
             setTicket(WECHAT_EXAMPLE.ticket);
@@ -103,7 +99,7 @@ function JsSdkTool() {
           </div>
           {source === "current" ? (
             <Field label="App ticket" id={ids.cred} hint="The ticket stays on the server; the canonical string shows it masked.">
-              <select id={ids.cred} className={input} value={chosen} onChange={(e) => setCredentialId(e.target.value)}>
+              <select id={ids.cred} className={toolField} value={chosen} onChange={(e) => setCredentialId(e.target.value)}>
                 {tickets.map((t) => (
                   <option key={t.id} value={t.id}>
                     {t.appName} · {t.kindLabel} ({t.vendorLabel})
@@ -113,24 +109,24 @@ function JsSdkTool() {
             </Field>
           ) : (
             <Field label="jsapi_ticket" id={ids.ticket}>
-              <textarea id={ids.ticket} rows={2} className={`${input} font-mono`} value={ticket} onChange={(e) => setTicket(e.target.value)} spellCheck={false} />
+              <textarea id={ids.ticket} rows={2} className={`${toolField} font-mono`} value={ticket} onChange={(e) => setTicket(e.target.value)} spellCheck={false} />
             </Field>
           )}
         </fieldset>
         <div className="grid gap-4 md:grid-cols-[2fr_1fr_1fr]">
           <Field label="url" id={ids.url} hint="The page's full URL, exactly as location.href shows it, without #fragment.">
-            <input id={ids.url} className={`${input} font-mono`} value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://example.com/page?x=1" spellCheck={false} />
+            <input id={ids.url} className={`${toolField} font-mono`} value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://example.com/page?x=1" spellCheck={false} />
           </Field>
           <Field label="noncestr" id={ids.nonce}>
             <div className="flex gap-2">
-              <input id={ids.nonce} className={`${input} font-mono`} value={nonceStr} onChange={(e) => setNonceStr(e.target.value)} spellCheck={false} />
-              <button type="button" className={secondary} onClick={() => setNonceStr(randomNonce())}>New</button>
+              <input id={ids.nonce} className={`${toolField} font-mono`} value={nonceStr} onChange={(e) => setNonceStr(e.target.value)} spellCheck={false} />
+              <button type="button" className={secondaryAction} onClick={() => setNonceStr(randomNonce())}>New</button>
             </div>
           </Field>
           <Field label="timestamp" id={ids.ts} hint="Seconds since 1970.">
             <div className="flex gap-2">
-              <input id={ids.ts} inputMode="numeric" className={`${input} font-mono`} value={timestamp} onChange={(e) => setTimestamp(e.target.value)} />
-              <button type="button" className={secondary} onClick={() => setTimestamp(nowSeconds())}>Now</button>
+              <input id={ids.ts} inputMode="numeric" className={`${toolField} font-mono`} value={timestamp} onChange={(e) => setTimestamp(e.target.value)} />
+              <button type="button" className={secondaryAction} onClick={() => setTimestamp(nowSeconds())}>Now</button>
             </div>
           </Field>
         </div>
@@ -144,7 +140,7 @@ function JsSdkTool() {
             ))}
           </ul>
         )}
-        <button type="submit" className={primary} disabled={sign.isPending || (source === "current" && !chosen)}>
+        <button type="submit" className={primaryAction} disabled={sign.isPending || (source === "current" && !chosen)}>
           {sign.isPending ? "Signing…" : "Sign"}
         </button>
         </fieldset>
@@ -193,10 +189,10 @@ function FaceidTool() {
       >
         <fieldset disabled={!hydrated} className="contents">
         <div className="grid gap-4 md:grid-cols-4">
-          <Field label="wbappid" id={ids.wbappid}><input id={ids.wbappid} className={`${input} font-mono`} value={values.wbappid} onChange={set("wbappid")} /></Field>
-          <Field label="userId" id={ids.userId}><input id={ids.userId} className={`${input} font-mono`} value={values.userId} onChange={set("userId")} /></Field>
-          <Field label="nonceStr" id={ids.nonce}><input id={ids.nonce} className={`${input} font-mono`} value={values.nonceStr} onChange={set("nonceStr")} /></Field>
-          <Field label="version" id={ids.version}><input id={ids.version} className={`${input} font-mono`} value={values.version} onChange={set("version")} /></Field>
+          <Field label="wbappid" id={ids.wbappid}><input id={ids.wbappid} className={`${toolField} font-mono`} value={values.wbappid} onChange={set("wbappid")} /></Field>
+          <Field label="userId" id={ids.userId}><input id={ids.userId} className={`${toolField} font-mono`} value={values.userId} onChange={set("userId")} /></Field>
+          <Field label="nonceStr" id={ids.nonce}><input id={ids.nonce} className={`${toolField} font-mono`} value={values.nonceStr} onChange={set("nonceStr")} /></Field>
+          <Field label="version" id={ids.version}><input id={ids.version} className={`${toolField} font-mono`} value={values.version} onChange={set("version")} /></Field>
         </div>
         <fieldset className="space-y-2">
           <legend className="text-sm font-medium">Ticket</legend>
@@ -205,7 +201,7 @@ function FaceidTool() {
           </label>
           {useCurrent ? (
             <Field label="SIGN ticket of" id={ids.cred}>
-              <select id={ids.cred} className={input} value={chosen} onChange={(e) => setCredentialId(e.target.value)}>
+              <select id={ids.cred} className={toolField} value={chosen} onChange={(e) => setCredentialId(e.target.value)}>
                 {signTickets.map((t) => (
                   <option key={t.id} value={t.id}>{t.appName} ({t.appId})</option>
                 ))}
@@ -213,11 +209,11 @@ function FaceidTool() {
             </Field>
           ) : (
             <Field label="ticket" id={ids.ticket}>
-              <input id={ids.ticket} className={`${input} font-mono`} value={ticket} onChange={(e) => setTicket(e.target.value)} />
+              <input id={ids.ticket} className={`${toolField} font-mono`} value={ticket} onChange={(e) => setTicket(e.target.value)} />
             </Field>
           )}
         </fieldset>
-        <button type="submit" className={primary} disabled={sign.isPending}>
+        <button type="submit" className={primaryAction} disabled={sign.isPending}>
           {sign.isPending ? "Signing…" : "Sign"}
         </button>
         </fieldset>

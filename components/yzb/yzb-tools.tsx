@@ -1,12 +1,10 @@
 "use client";
 import { useId, useState, type ReactNode } from "react";
-import { useCredentials } from "@/lib/api/credentials";
-import { useCheckCode, useExchangeCode } from "@/lib/api/yzb";
+import { useCredentials } from "@/components/credential/api/get-credentials";
+import { useCheckCode, useExchangeCode } from "./api/yzb-code";
 import { useHydrated } from "@/components/ui/use-hydrated";
+import { primaryAction, toolField } from "@/components/ui/styles";
 
-const input = "w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-950";
-const primary =
-  "inline-flex items-center gap-2 rounded-md bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 disabled:opacity-60";
 
 function Card({ title, id, children }: { title: string; id: string; children: ReactNode }) {
   return (
@@ -43,7 +41,7 @@ export function YzbTools() {
         {apps.length === 0 ? (
           <p className="text-sm text-slate-500 dark:text-slate-400">{credentials.isPending ? "Loading apps…" : "No yzb app is registered."}</p>
         ) : (
-          <select id={ids.app} className={input} value={chosen} onChange={(e) => setAppRef(e.target.value)}>
+          <select id={ids.app} className={toolField} value={chosen} onChange={(e) => setAppRef(e.target.value)}>
             {apps.map((a) => (
               <option key={a.appRef} value={a.appRef}>{a.appName} ({a.appId})</option>
             ))}
@@ -64,9 +62,9 @@ export function YzbTools() {
             <fieldset disabled={!hydrated} className="space-y-3">
             <div className="space-y-1">
               <label htmlFor={ids.code} className="block text-sm font-medium">Auth code</label>
-              <input id={ids.code} className={`${input} font-mono`} value={authCode} onChange={(e) => setAuthCode(e.target.value)} spellCheck={false} required />
+              <input id={ids.code} className={`${toolField} font-mono`} value={authCode} onChange={(e) => setAuthCode(e.target.value)} spellCheck={false} required />
             </div>
-            <button type="submit" className={primary} disabled={!chosen || !authCode.trim() || exchange.isPending}>
+            <button type="submit" className={primaryAction} disabled={!chosen || !authCode.trim() || exchange.isPending}>
               {exchange.isPending ? "Exchanging…" : "Get open_id"}
             </button>
             </fieldset>
@@ -94,21 +92,21 @@ export function YzbTools() {
             <div className="grid gap-3 sm:grid-cols-[10rem_1fr]">
               <div className="space-y-1">
                 <label htmlFor={ids.type} className="block text-sm font-medium">Type</label>
-                <select id={ids.type} className={input} value={type} onChange={(e) => setType(e.target.value as typeof type)}>
+                <select id={ids.type} className={toolField} value={type} onChange={(e) => setType(e.target.value as typeof type)}>
                   <option value="js_ticket">js_ticket</option>
                   <option value="access_token">access_token</option>
                 </select>
               </div>
               <div className="space-y-1">
                 <label htmlFor={ids.value} className="block text-sm font-medium">Value</label>
-                <input id={ids.value} className={`${input} font-mono`} value={value} onChange={(e) => setValue(e.target.value)} spellCheck={false} required />
+                <input id={ids.value} className={`${toolField} font-mono`} value={value} onChange={(e) => setValue(e.target.value)} spellCheck={false} required />
               </div>
             </div>
             <div className="space-y-1">
               <label htmlFor={ids.openId} className="block text-sm font-medium">open_id (optional)</label>
-              <input id={ids.openId} className={`${input} font-mono`} value={openId} onChange={(e) => setOpenId(e.target.value)} spellCheck={false} />
+              <input id={ids.openId} className={`${toolField} font-mono`} value={openId} onChange={(e) => setOpenId(e.target.value)} spellCheck={false} />
             </div>
-            <button type="submit" className={primary} disabled={!chosen || !value.trim() || check.isPending}>
+            <button type="submit" className={primaryAction} disabled={!chosen || !value.trim() || check.isPending}>
               {check.isPending ? "Checking…" : "Check"}
             </button>
             </fieldset>

@@ -3,14 +3,8 @@ import { VENDOR_KINDS, type VendorId } from "@/lib/credential-kinds";
 import { now } from "../clock";
 import { encrypt } from "../crypto";
 import type { Db } from "../db";
+import { DEMO_APPS } from "@/lib/demo-apps"; // shared with the sandbox
 
-/** The demo apps of the README; the sandbox knows the same credentials. */
-export const DEMO_APPS: { vendor: VendorId; name: string; appId: string; secret: string }[] = [
-  { vendor: "wechat", name: "WeChat demo", appId: "wx000000000000demo", secret: "demo-wechat-secret" },
-  { vendor: "feishu", name: "Feishu demo", appId: "cli_demo000000000000", secret: "demo-feishu-secret" },
-  { vendor: "faceid", name: "FaceID demo", appId: "IDAdemo1", secret: "demo-faceid-secret" },
-  { vendor: "yzb", name: "yzb demo", appId: "yzbdemo1", secret: "demo-yzb-secret" },
-];
 
 /** Creates the demo apps and their credential slots once; existing rows are left as they are. */
 export async function seedDemoApps(db: Db, sandboxUrl: string): Promise<number> {

@@ -1,0 +1,15 @@
+"use client";
+import { queryOptions, useQuery } from "@tanstack/react-query";
+import { credentialHistorySchema } from "@/lib/credential-view";
+import { credentialKeys } from "@/lib/query-keys";
+import { fetchJson } from "@/components/ui/fetch-json";
+
+export const getCredentialHistory = (id: string) =>
+  fetchJson(`/api/credentials/${encodeURIComponent(id)}/history?limit=200`, credentialHistorySchema, { cache: "no-store" });
+
+export const credentialHistoryQueryOptions = (id: string) =>
+  queryOptions({ queryKey: credentialKeys.history(id), queryFn: () => getCredentialHistory(id), refetchInterval: 5_000 });
+
+export function useCredentialHistory(id: string) {
+  return useQuery(credentialHistoryQueryOptions(id));
+}

@@ -1,0 +1,24 @@
+"use client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { credentialKeys } from "@/lib/query-keys";
+import { fetchJson, jsonBody } from "@/components/ui/fetch-json";
+import type { CredentialListWithClock } from "./get-credentials";
+
+const refreshSchema = () => import("@/lib/credential-view").then((m) => m.refreshResponseSchema);
+
+/** The generation the operator saw: if someone refreshed meanwhile, the answer is that value, at no vendor call. */
+export const refreshCredential = ({ id, ifGeneration }: { id: string; ifGeneration: number }) =>
+  fetchJson(`/api/credentials/${encodeURIComponent(id)}/refresh`, refreshSchema, jsonBody("POST", { ifGeneration }));
+
+export function useRefreshCredential() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: refreshCredential,
+    onSuccess: (res) => {
+      queryClient.setQueryData(credentialKeys.list(), (old: CredentialListWithClock | undefined) =>
+        old ? { ...old, credentials: old.credentials.map((c) => (c.id === res.credential.id ? res.credential : c)) } : old,
+      );
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: credentialKeys.all }),
+  });
+}

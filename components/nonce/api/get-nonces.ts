@@ -1,0 +1,18 @@
+"use client";
+import { queryOptions, useQuery } from "@tanstack/react-query";
+import { nonceListSchema } from "@/lib/nonce-view";
+import { nonceKeys } from "@/lib/query-keys";
+import { serverClock } from "@/lib/server-clock";
+import { fetchJson } from "@/components/ui/fetch-json";
+
+export async function getNonces() {
+  const sentAt = Date.now();
+  const data = await fetchJson("/api/nonce?limit=30", nonceListSchema, { cache: "no-store" });
+  return { ...data, clockOffsetMs: serverClock.observe(data.serverTime, sentAt, Date.now()) };
+}
+
+export const noncesQueryOptions = queryOptions({ queryKey: nonceKeys.list(), queryFn: getNonces, refetchInterval: 2_000 });
+
+export function useNonces() {
+  return useQuery(noncesQueryOptions);
+}

@@ -1,0 +1,14 @@
+"use client";
+import { queryOptions, useQuery } from "@tanstack/react-query";
+import { alertKeys } from "@/lib/query-keys";
+import { fetchJson } from "@/components/ui/fetch-json";
+
+const alertsSchema = () => import("@/lib/alert-view").then((m) => m.alertListSchema);
+
+export const getAlerts = () => fetchJson("/api/alerts", alertsSchema, { cache: "no-store" });
+
+export const alertsQueryOptions = queryOptions({ queryKey: alertKeys.all, queryFn: getAlerts, refetchInterval: 5_000 });
+
+export function useAlerts() {
+  return useQuery(alertsQueryOptions);
+}

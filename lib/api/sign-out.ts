@@ -1,7 +1,0 @@
-import { anything } from "@/lib/shape";
-import { fetchJson } from "./fetch-json";
-
-/** Ends this session (the sign-out button is on every page, so this module stays small). */
-export async function signOut(): Promise<void> {
-  await fetchJson("/api/auth/signout", anything, { method: "POST" });
-}

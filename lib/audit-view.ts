@@ -1,0 +1,15 @@
+import * as z from "zod/mini";
+
+/** One audit row as GET /api/audit shows it. */
+export const auditEventSchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  target: z.nullable(z.string()),
+  outcome: z.string(),
+  detail: z.nullable(z.string()),
+});
+export type AuditEvent = z.infer<typeof auditEventSchema>;
+
+export const auditListSchema = z.object({ serverTime: z.string(), events: z.array(auditEventSchema) });
