@@ -16,7 +16,7 @@ import { processSingleton } from "./process-state";
  * paths stay the ones production runs; and TICKETHUB_TEST_CLOCK_OFFSET_MS to make a host's clock wrong.
  */
 // Process-wide (process-state.ts): the custom server's copy of this module and Next's bundled copy must agree.
-const state = processSingleton("tickethubClock", () => ({ dbOffsetMs: 0, syncedAt: null as number | null }));
+const state = processSingleton("tickethubClock", () => ({ dbOffsetMs: 0, syncedAt: null as number | null, recent: [] as { rtt: number; offset: number }[] }));
 
 /** This host's wall clock, as wrong as a test made it. */
 function hostMs(): number {
@@ -47,14 +47,18 @@ export function realMs(simulated: number): number {
 
 /** How far this host's clock is from the database's (ms), and when that was last measured. */
 export function clockState(): { dbOffsetMs: number; syncedAt: number | null } {
-  return { ...state };
+  return { dbOffsetMs: state.dbOffsetMs, syncedAt: state.syncedAt };
 }
+
+/** How many past measurements the offset is chosen from (one per sync, every 30 s: the last 4 minutes). */
+const KEEP_SAMPLES = 8;
 
 /**
  * Measures the database's clock against this host's, NTP-style: of a few round trips, the one that
  * took least time is used, and the midpoint of it is taken as the moment the database read its
- * clock (the error is at most half that round trip: well under a millisecond on a quiet network).
- * Round trips over 1 s say little and are ignored.
+ * clock (the error is at most half that round trip). A busy machine makes some round trips slow and
+ * lopsided, so the offset comes from the fastest round trip of the last few syncs, not the latest
+ * one; round trips over 1 s say little and are ignored.
  */
 export async function syncClock(readDbMs: () => Promise<number>, samples = 5): Promise<void> {
   let best: { rtt: number; offset: number } | null = null;
@@ -66,6 +70,7 @@ export async function syncClock(readDbMs: () => Promise<number>, samples = 5): P
     if (!best || t1 - t0 < best.rtt) best = { rtt: t1 - t0, offset: db - (t0 + t1) / 2 };
   }
   if (!best) return;
-  state.dbOffsetMs = best.offset;
+  state.recent = [...state.recent, best].slice(-KEEP_SAMPLES);
+  state.dbOffsetMs = state.recent.reduce((a, b) => (b.rtt < a.rtt ? b : a)).offset;
   state.syncedAt = hostMs();
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { isVendor, type CredentialKind, type VendorId } from "@/lib/credential-kinds";
-import { now } from "../clock";
+import { now, simulatedMs } from "../clock";
 import { decrypt, valueHash } from "../crypto";
 import { getDb } from "../db";
 import { AppError, DatabaseUnavailableError, isDatabaseUnreachable } from "../errors";
@@ -81,8 +81,15 @@ async function serveFromDatabase(appRef: string, kind: CredentialKind): Promise<
   return servedOf(version);
 }
 
-/** Below this much guaranteed life, a read waits for a live holder's refresh rather than hand out the value it is about to kill. */
-const MIN_GUARANTEED_SECONDS = 10;
+/**
+ * Below this much guaranteed life, a read waits for a live holder's refresh rather than hand out the
+ * value it is about to kill: 10 s, and never less than one second of real time (the answer must still
+ * be valid when it reaches the caller, also under a test's compressed clock, where a second of real
+ * time is many simulated ones).
+ */
+function minGuaranteedMs(): number {
+  return Math.max(10_000, simulatedMs(1_000));
+}
 
 /**
  * A refresh in flight may already have replaced the stored value at the vendor; the old one then
@@ -111,7 +118,7 @@ async function waitForRefreshThatMayKill(slot: { id: string; appRef: string; kin
   for (const lease of leases) {
     if (lease.expiresAt <= at) continue;
     const guaranteedMs = lease.acquiredAt.getTime() + windowMs - at.getTime();
-    if (guaranteedMs >= MIN_GUARANTEED_SECONDS * 1000 || !holderAlive(lease, at)) continue;
+    if (guaranteedMs >= minGuaranteedMs() || !holderAlive(lease, at)) continue;
     await waitForLease(db, lease.credentialId, 5_000);
   }
 }
