@@ -8,7 +8,9 @@ export async function register() {
   await startClockSync();
   // Leases an earlier run of this instance held (it crashed mid-refresh) are freed now, not after their TTL.
   const [{ releaseLeasesOf }, { getDb }] = await Promise.all([import("./server/tickets/lease"), import("./server/db")]);
-  await releaseLeasesOf(getDb(), getConfig().instanceId).catch((err: unknown) => console.warn(`[lease] could not free old leases: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`));
+  await releaseLeasesOf(getDb(), getConfig().instanceId).catch((err: unknown) =>
+    console.warn(`[lease] could not free old leases: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`),
+  );
   if (!getConfig().scheduler) return;
   const { startScheduler } = await import("./server/tickets/scheduler");
   startScheduler();

@@ -44,11 +44,18 @@ export async function benchConsumerRead(): Promise<string> {
     // The baseline runs in its own process, as Ticket Hub does, so both get a core of their own.
     const bodyFile = nodePath.join(os.tmpdir(), `bench-body-${process.pid}.json`);
     writeFileSync(bodyFile, body);
-    const bare = spawn(process.execPath, ["-e", `
+    const bare = spawn(
+      process.execPath,
+      [
+        "-e",
+        `
       const body = require("node:fs").readFileSync(${JSON.stringify(bodyFile)});
       const s = require("node:http").createServer((req, res) => { res.writeHead(200, { "content-type": "application/json", "content-length": body.length }); res.end(body); });
       s.listen(0, "127.0.0.1", () => console.log(s.address().port));
-    `], { stdio: ["ignore", "pipe", "inherit"] });
+    `,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
     const port = await new Promise<number>((resolve) => bare.stdout!.once("data", (d) => resolve(Number(String(d).trim()))));
     const bareUrl = `http://127.0.0.1:${port}${path}`;
     try {

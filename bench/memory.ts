@@ -24,7 +24,9 @@ async function rss(metrics: () => Promise<string>): Promise<number> {
 
 export async function benchMemory(): Promise<string> {
   const epoch = String(Date.now());
-  const stack = await startStack({ env: { TICKETHUB_TIME_SCALE: String(SCALE), TICKETHUB_TIME_EPOCH: epoch, SANDBOX_TIME_SCALE: String(SCALE), SANDBOX_TIME_EPOCH: epoch } });
+  const stack = await startStack({
+    env: { TICKETHUB_TIME_SCALE: String(SCALE), TICKETHUB_TIME_EPOCH: epoch, SANDBOX_TIME_SCALE: String(SCALE), SANDBOX_TIME_EPOCH: epoch },
+  });
   try {
     const admin = await apiSession(stack.baseUrl, "admin");
     const metrics = async () => (await admin.fetch("/api/metrics")).text();
@@ -37,7 +39,9 @@ export async function benchMemory(): Promise<string> {
     }
     const apps = (await (await admin.fetch("/api/apps")).json()).apps as { id: string; vendor: string; appId: string }[];
     const wechat = apps.filter((a) => a.vendor === "wechat");
-    const key = (await (await admin.fetch("/api/keys", { method: "POST", body: JSON.stringify({ name: "memory-bench", appRefs: wechat.map((a) => a.id) }) })).json()).key as string;
+    const key = (
+      await (await admin.fetch("/api/keys", { method: "POST", body: JSON.stringify({ name: "memory-bench", appRefs: wechat.map((a) => a.id) }) })).json()
+    ).key as string;
 
     const realMs = (simulatedMinutes * 60_000) / SCALE;
     const t0 = Date.now();
@@ -48,7 +52,9 @@ export async function benchMemory(): Promise<string> {
     while (Date.now() - t0 < realMs) {
       const batch = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
-          fetch(`${stack.baseUrl}/api/v1/apps/wechat/${wechat[(reads + i) % wechat.length]!.appId}/jsapi_ticket`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status),
+          fetch(`${stack.baseUrl}/api/v1/apps/wechat/${wechat[(reads + i) % wechat.length]!.appId}/jsapi_ticket`, {
+            headers: { authorization: `Bearer ${key}` },
+          }).then((r) => r.status),
         ),
       );
       reads += batch.length;

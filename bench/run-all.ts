@@ -18,7 +18,7 @@ for (const [name, run] of [
 ] as const) {
   console.log(`[bench] ${name}…`);
   const text = await run();
-  console.log(text + "\n");
+  console.log(`${text}\n`);
   sections.push(text);
 }
 const out = [

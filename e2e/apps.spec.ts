@@ -53,7 +53,9 @@ test.describe("Apps", () => {
 
     // The same app id again is refused on its field.
     await gotoSignedIn(page, `${stack.baseUrl}/apps`);
-    const again = await request.post(`${stack.baseUrl}/api/apps`, { data: { vendor: "wechat", name: "Dup", appId: SHOP.appId, secret: "x", baseUrl: "sandbox" } });
+    const again = await request.post(`${stack.baseUrl}/api/apps`, {
+      data: { vendor: "wechat", name: "Dup", appId: SHOP.appId, secret: "x", baseUrl: "sandbox" },
+    });
     expect(again.status()).toBe(409);
     expect(await again.json()).toMatchObject({ field: "appId" });
 
@@ -100,7 +102,10 @@ test.describe("Apps", () => {
       [{ ...base, vendor: "line" }, "vendor: must be one of wechat, feishu, faceid, yzb"],
       [{ ...base, baseUrl: "http://169.254.169.254/" }, 'baseUrl: must be "sandbox", "live", or an https:// origin such as https://api.example.com'],
       // No SSRF through the Apps form: https origins must be the vendor's own hosts (or allowed by the operator).
-      [{ ...base, baseUrl: "https://metadata.internal.example" }, "baseUrl: https://metadata.internal.example is not a Feishu API host (allowed: https://open.feishu.cn, https://open.larksuite.com); an operator can allow it with TICKETHUB_ALLOWED_BASE_URLS"],
+      [
+        { ...base, baseUrl: "https://metadata.internal.example" },
+        "baseUrl: https://metadata.internal.example is not a Feishu API host (allowed: https://open.feishu.cn, https://open.larksuite.com); an operator can allow it with TICKETHUB_ALLOWED_BASE_URLS",
+      ],
       [{ ...base, tokenVariant: "stable_token" }, "tokenVariant: stable_token exists only for WeChat"],
       [{ ...base, name: "" }, "name: is required"],
       [{ ...base, secret: undefined }, "secret: is required for a new app"],

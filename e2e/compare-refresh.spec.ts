@@ -21,7 +21,8 @@ test.describe("twenty operators click Refresh on the generation they saw", () =>
 
   test("one getticket call; every answer carries the new generation", async () => {
     const operator = await apiSession(stack.baseUrl, "operator");
-    const list = async () => ((await (await operator.fetch("/api/credentials")).json()).credentials as View[]).find((c) => c.vendor === "wechat" && c.kind === "jsapi_ticket")!;
+    const list = async () =>
+      ((await (await operator.fetch("/api/credentials")).json()).credentials as View[]).find((c) => c.vendor === "wechat" && c.kind === "jsapi_ticket")!;
     // Fetched once by hand (the scheduler is off), so the test starts from a known generation.
     await expect.poll(async () => (await operator.fetch(`/api/credentials/${(await list()).id}/refresh`, { method: "POST" })).status).toBe(200);
     const seen = await list();
@@ -38,7 +39,9 @@ test.describe("twenty operators click Refresh on the generation they saw", () =>
     const answers = await Promise.all(clicks);
     await fetch(`${stack.sandboxUrl}/__sandbox/faults`, { method: "DELETE" });
     const calls = ((await sandboxStats(stack.sandboxUrl)).calls[GETTICKET] ?? 0) - before;
-    console.log(`20 Refresh clicks on generation ${seen.generation}: ${calls} getticket call(s); ${answers.filter((a) => a.alreadyNewer).length} answered "already refreshed" at no cost`);
+    console.log(
+      `20 Refresh clicks on generation ${seen.generation}: ${calls} getticket call(s); ${answers.filter((a) => a.alreadyNewer).length} answered "already refreshed" at no cost`,
+    );
     expect(calls).toBe(1);
     for (const a of answers) expect(a.credential.generation).toBe(seen.generation + 1);
     expect(answers.filter((a) => !a.joined)).toHaveLength(1);
@@ -57,15 +60,21 @@ test("100 services report the same refused token over 3 instances: one token cal
     const a = cluster.instances[0]!;
     const apps = (await (await api(a.url, "/api/apps")).json()).apps as { id: string; vendor: string; appId: string }[];
     const wechat = apps.find((x) => x.vendor === "wechat")!;
-    const key = (await (await api(a.url, "/api/keys", { method: "POST", body: JSON.stringify({ name: "services", appRefs: [wechat.id] }) })).json()).key as string;
-    const read = async (url: string) => (await fetch(`${url}/api/v1/apps/wechat/${wechat.appId}/access_token`, { headers: { authorization: `Bearer ${key}` } })).json();
+    const key = (await (await api(a.url, "/api/keys", { method: "POST", body: JSON.stringify({ name: "services", appRefs: [wechat.id] }) })).json())
+      .key as string;
+    const read = async (url: string) =>
+      (await fetch(`${url}/api/v1/apps/wechat/${wechat.appId}/access_token`, { headers: { authorization: `Bearer ${key}` } })).json();
     await expect.poll(async () => (await read(a.url)).generation ?? 0, { timeout: 30_000 }).toBeGreaterThan(0);
     const g = (await read(a.url)).generation as number;
     const before = (await sandboxStats(cluster.sandboxUrl)).calls[TOKEN] ?? 0;
     await fetch(`${cluster.sandboxUrl}/__sandbox/faults`, { method: "POST", body: JSON.stringify({ endpoint: TOKEN, latencyMs: 300 }) });
     const reports = Array.from({ length: 100 }, async (_, i) => {
       const inst = cluster!.instances[i % 3]!;
-      const res = await fetch(`${inst.url}/api/v1/apps/wechat/${wechat.appId}/access_token/refused`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ generation: g }) });
+      const res = await fetch(`${inst.url}/api/v1/apps/wechat/${wechat.appId}/access_token/refused`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify({ generation: g }),
+      });
       expect(res.status).toBe(200);
       return (await res.json()) as { generation: number; refreshed: boolean };
     });
@@ -78,7 +87,11 @@ test("100 services report the same refused token over 3 instances: one token cal
     expect(generations).toEqual([g + 1]);
     expect(answers.filter((x) => x.refreshed)).toHaveLength(1);
     // A late report of the old generation costs nothing: the newer value at once.
-    const late = await fetch(`${cluster.instances[1]!.url}/api/v1/apps/wechat/${wechat.appId}/access_token/refused`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ generation: g }) });
+    const late = await fetch(`${cluster.instances[1]!.url}/api/v1/apps/wechat/${wechat.appId}/access_token/refused`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ generation: g }),
+    });
     expect(await late.json()).toMatchObject({ generation: g + 1, refreshed: false });
     expect(((await sandboxStats(cluster.sandboxUrl)).calls[TOKEN] ?? 0) - before).toBe(1);
   } finally {

@@ -7,7 +7,8 @@ const WECHAT = { appid: "wx000000000000demo", secret: "demo-wechat-secret" };
 
 async function served(request: AuthedRequest, baseUrl: string) {
   const p = `${baseUrl}/api/proxy/wechat/cgi-bin`;
-  const token = (await (await request.get(`${p}/token?grant_type=client_credential&appid=${WECHAT.appid}&secret=${WECHAT.secret}`)).json()).access_token as string;
+  const token = (await (await request.get(`${p}/token?grant_type=client_credential&appid=${WECHAT.appid}&secret=${WECHAT.secret}`)).json())
+    .access_token as string;
   const ticket = (await (await request.get(`${p}/ticket/getticket?access_token=${encodeURIComponent(token)}&type=jsapi`)).json()).ticket as string;
   return { token, ticket };
 }

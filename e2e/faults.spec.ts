@@ -48,7 +48,7 @@ test.describe("vendor failures as ops see them", () => {
 
   for (const f of matrix) {
     test(`${f.name}: status, last error and next attempt shown; the last good ticket is still served`, async ({ page }) => {
-    const request = await authedRequest(stack.baseUrl);
+      const request = await authedRequest(stack.baseUrl);
       await fault(stack, null);
       await gotoSignedIn(page, stack.baseUrl);
       const row = page.getByRole("row", { name: ROW });
@@ -95,8 +95,11 @@ test.describe("vendor failures as ops see them", () => {
     await gotoSignedIn(page, stack.baseUrl);
     const row = page.getByRole("row", { name: TOKEN_ROW });
     const p = `${stack.baseUrl}/api/proxy/wechat/cgi-bin/token?grant_type=client_credential&appid=${WECHAT.appid}&secret=${WECHAT.secret}`;
-    const good = (await (await request.get(p)).json()).access_token;
-    await fetch(`${stack.sandboxUrl}/__sandbox/apps`, { method: "POST", body: JSON.stringify({ vendor: "wechat", appId: WECHAT.appid, secret: "rotated-elsewhere" }) });
+    const _good = (await (await request.get(p)).json()).access_token;
+    await fetch(`${stack.sandboxUrl}/__sandbox/apps`, {
+      method: "POST",
+      body: JSON.stringify({ vendor: "wechat", appId: WECHAT.appid, secret: "rotated-elsewhere" }),
+    });
     try {
       await refresh(page, TOKEN_ROW);
       await expect(row.getByText("Failing")).toBeVisible();
@@ -104,7 +107,10 @@ test.describe("vendor failures as ops see them", () => {
       await expect(row).toContainText("stopped: fix the app's configuration, then refresh by hand");
       await page.screenshot({ path: "e2e/screenshots/fault-bad-config.png", fullPage: true });
     } finally {
-      await fetch(`${stack.sandboxUrl}/__sandbox/apps`, { method: "POST", body: JSON.stringify({ vendor: "wechat", appId: WECHAT.appid, secret: WECHAT.secret }) });
+      await fetch(`${stack.sandboxUrl}/__sandbox/apps`, {
+        method: "POST",
+        body: JSON.stringify({ vendor: "wechat", appId: WECHAT.appid, secret: WECHAT.secret }),
+      });
     }
   });
 

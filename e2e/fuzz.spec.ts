@@ -20,7 +20,7 @@ function routesOnDisk(): string[] {
       const p = path.join(dir, name);
       if (statSync(p).isDirectory()) walk(p);
       else if (name === "route.ts") {
-        const url = "/" + path.relative(path.join(root, "app"), dir).split(path.sep).join("/");
+        const url = `/${path.relative(path.join(root, "app"), dir).split(path.sep).join("/")}`;
         const src = readFileSync(p, "utf8");
         for (const m of src.matchAll(/export (?:const|async function|function) (GET|POST|PUT|PATCH|DELETE)\b/g)) out.push(`${m[1]} ${url}`);
       }
@@ -31,10 +31,62 @@ function routesOnDisk(): string[] {
 }
 
 // Values of the wrong type or shape; no booleans, so that no combination is accidentally valid.
-const WEIRD: unknown[] = [123, -1, 1e308, "", "x".repeat(100_000), [], {}, null, "\u0000\u202e", "'; DROP TABLE VendorApp;--", "../../etc/passwd", "<script>alert(1)</script>", [1, "a", null], { $gt: "" }];
-const FIELDS = ["vendor", "name", "appId", "secret", "baseUrl", "tokenVariant", "tokenPath", "policy", "enabled", "action", "versionId", "appRef", "userId", "credentialId", "ticket", "url", "nonceStr", "timestamp", "values", "value", "code", "username", "password", "role", "disabled", "appRefs", "kind"];
+const WEIRD: unknown[] = [
+  123,
+  -1,
+  1e308,
+  "",
+  "x".repeat(100_000),
+  [],
+  {},
+  null,
+  "\u0000\u202e",
+  "'; DROP TABLE VendorApp;--",
+  "../../etc/passwd",
+  "<script>alert(1)</script>",
+  [1, "a", null],
+  { $gt: "" },
+];
+const FIELDS = [
+  "vendor",
+  "name",
+  "appId",
+  "secret",
+  "baseUrl",
+  "tokenVariant",
+  "tokenPath",
+  "policy",
+  "enabled",
+  "action",
+  "versionId",
+  "appRef",
+  "userId",
+  "credentialId",
+  "ticket",
+  "url",
+  "nonceStr",
+  "timestamp",
+  "values",
+  "value",
+  "code",
+  "username",
+  "password",
+  "role",
+  "disabled",
+  "appRefs",
+  "kind",
+];
 const BAD_IDS = ["%00", "..%2F..%2Fetc%2Fpasswd", "x".repeat(5_000), "%E2%80%AE%F0%9F%92%A5", "'%20OR%201%3D1--", "zzzzzzzznotthere"];
-const QUERIES = ["", "?limit=-1", "?limit=abc&unknown=1", "?limit=1e309", `?before=${"9".repeat(40)}`, `?q=${"x".repeat(20_000)}`, "?target=%00&limit=[]", "?grant_type=client_credential&appid=%00&secret=[]"];
+const QUERIES = [
+  "",
+  "?limit=-1",
+  "?limit=abc&unknown=1",
+  "?limit=1e309",
+  `?before=${"9".repeat(40)}`,
+  `?q=${"x".repeat(20_000)}`,
+  "?target=%00&limit=[]",
+  "?grant_type=client_credential&appid=%00&secret=[]",
+];
 
 function bodiesFor(fields: string[]): string[] {
   const deep = "[".repeat(20_000) + "]".repeat(20_000);
@@ -55,7 +107,13 @@ type Target = { route: string; paths: string[]; bodyFields?: string[] };
 function snapshot(file: string): Record<string, string> {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('Session', '_prisma_migrations') ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+    const tables = (
+      db
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('Session', '_prisma_migrations') ORDER BY name",
+        )
+        .all() as { name: string }[]
+    ).map((t) => t.name);
     return Object.fromEntries(
       tables.map((t) => {
         const where = t === "AuditEvent" ? ` WHERE NOT (action = 'user.signin' AND outcome LIKE 'failed%')` : "";
@@ -83,7 +141,8 @@ test.describe("fuzzing every route handler", () => {
     const admin = await apiSession(stack.baseUrl, "admin");
     const apps = (await (await admin.fetch("/api/apps")).json()).apps as { id: string }[];
     const users = (await (await admin.fetch("/api/users")).json()).users as { id: string }[];
-    const key = (await (await admin.fetch("/api/keys", { method: "POST", body: JSON.stringify({ name: "fuzz", appRefs: [apps[0]!.id] }) })).json()).key as string;
+    const key = (await (await admin.fetch("/api/keys", { method: "POST", body: JSON.stringify({ name: "fuzz", appRefs: [apps[0]!.id] }) })).json())
+      .key as string;
     const appId = apps[0]!.id;
     const userId = users[0]!.id;
     const credentialId = ((await (await admin.fetch("/api/credentials")).json()).credentials as { id: string }[])[0]!.id;
@@ -93,7 +152,11 @@ test.describe("fuzzing every route handler", () => {
       { route: "GET /api/metrics", paths: ["/api/metrics"] },
       { route: "GET /api/apps", paths: ["/api/apps"] },
       { route: "POST /api/apps", paths: ["/api/apps"], bodyFields: ["vendor", "name", "appId", "secret", "baseUrl", "tokenVariant", "tokenPath", "policy"] },
-      { route: "PATCH /api/apps/[id]", paths: ids(appId).map((i) => `/api/apps/${i}`), bodyFields: ["vendor", "name", "appId", "secret", "baseUrl", "tokenVariant", "tokenPath", "policy"] },
+      {
+        route: "PATCH /api/apps/[id]",
+        paths: ids(appId).map((i) => `/api/apps/${i}`),
+        bodyFields: ["vendor", "name", "appId", "secret", "baseUrl", "tokenVariant", "tokenPath", "policy"],
+      },
       { route: "PUT /api/apps/[id]/enabled", paths: ids(appId).map((i) => `/api/apps/${i}/enabled`), bodyFields: ["enabled"] },
       { route: "GET /api/audit", paths: ["/api/audit"] },
       { route: "GET /api/auth/me", paths: ["/api/auth/me"] },
@@ -113,16 +176,63 @@ test.describe("fuzzing every route handler", () => {
       { route: "GET /api/nonce", paths: ["/api/nonce"] },
       { route: "POST /api/nonce", paths: ["/api/nonce"], bodyFields: ["appRef", "userId"] },
       { route: "POST /api/nonce/[id]/used", paths: ids().map((i) => `/api/nonce/${i}/used`), bodyFields: [] },
-      { route: "GET /api/proxy/[vendor]/[...path]", paths: ["/api/proxy/wechat/cgi-bin/token", "/api/proxy/wechat/cgi-bin/ticket/getticket", "/api/proxy/feishu/open-apis/auth/v3/tenant_access_token/internal", "/api/proxy/faceid/api/oauth2/api_ticket", "/api/proxy/yzb/OAuth2/checkCode", "/api/proxy/nope/x", `/api/proxy/wechat/${"x/".repeat(500)}`] },
-      { route: "POST /api/proxy/[vendor]/[...path]", paths: ["/api/proxy/wechat/cgi-bin/stable_token", "/api/proxy/feishu/open-apis/auth/v3/tenant_access_token/internal", "/api/proxy/feishu/open-apis/jssdk/ticket/get", "/api/proxy/yzb/OAuth2/token", "/api/proxy/yzb/OAuth2/accessToken"], bodyFields: ["appid", "secret", "grant_type", "force_refresh", "app_id", "app_secret", "code", "url"] },
+      {
+        route: "GET /api/proxy/[vendor]/[...path]",
+        paths: [
+          "/api/proxy/wechat/cgi-bin/token",
+          "/api/proxy/wechat/cgi-bin/ticket/getticket",
+          "/api/proxy/feishu/open-apis/auth/v3/tenant_access_token/internal",
+          "/api/proxy/faceid/api/oauth2/api_ticket",
+          "/api/proxy/yzb/OAuth2/checkCode",
+          "/api/proxy/nope/x",
+          `/api/proxy/wechat/${"x/".repeat(500)}`,
+        ],
+      },
+      {
+        route: "POST /api/proxy/[vendor]/[...path]",
+        paths: [
+          "/api/proxy/wechat/cgi-bin/stable_token",
+          "/api/proxy/feishu/open-apis/auth/v3/tenant_access_token/internal",
+          "/api/proxy/feishu/open-apis/jssdk/ticket/get",
+          "/api/proxy/yzb/OAuth2/token",
+          "/api/proxy/yzb/OAuth2/accessToken",
+        ],
+        bodyFields: ["appid", "secret", "grant_type", "force_refresh", "app_id", "app_secret", "code", "url"],
+      },
       { route: "POST /api/signatures/faceid", paths: ["/api/signatures/faceid"], bodyFields: ["values", "credentialId"] },
       { route: "POST /api/signatures/jssdk", paths: ["/api/signatures/jssdk"], bodyFields: ["credentialId", "ticket", "url", "nonceStr", "timestamp"] },
       { route: "GET /api/users", paths: ["/api/users"] },
       { route: "POST /api/users", paths: ["/api/users"], bodyFields: ["username", "password", "role"] },
       { route: "PATCH /api/users/[id]", paths: ids(userId).map((i) => `/api/users/${i}`), bodyFields: ["role", "disabled", "password"] },
-      { route: "GET /api/v1/apps/[vendor]/[appId]/[kind]", paths: ["/api/v1/apps/wechat/wx000000000000demo/nope", "/api/v1/apps/nope/x/jsapi_ticket", `/api/v1/apps/wechat/${"x".repeat(3000)}/jsapi_ticket`, "/api/v1/apps/wechat/%00/access_token", "/api/v1/apps/feishu/cli_demo000000000000/jsapi_ticket"] },
-      { route: "POST /api/v1/apps/[vendor]/[appId]/[kind]/refused", paths: ["/api/v1/apps/wechat/wx000000000000demo/nope/refused", "/api/v1/apps/nope/x/jsapi_ticket/refused", "/api/v1/apps/wechat/%00/access_token/refused", "/api/v1/apps/faceid/IDAdemo1/jsapi_ticket/refused"], bodyFields: ["generation"] },
-      { route: "POST /api/v1/apps/[vendor]/[appId]/jssdk-signature", paths: ["/api/v1/apps/wechat/wx000000000000demo/jssdk-signature", "/api/v1/apps/faceid/IDAdemo1/jssdk-signature", "/api/v1/apps/wechat/%00/jssdk-signature"], bodyFields: ["url", "timestamp", "nonceStr"] },
+      {
+        route: "GET /api/v1/apps/[vendor]/[appId]/[kind]",
+        paths: [
+          "/api/v1/apps/wechat/wx000000000000demo/nope",
+          "/api/v1/apps/nope/x/jsapi_ticket",
+          `/api/v1/apps/wechat/${"x".repeat(3000)}/jsapi_ticket`,
+          "/api/v1/apps/wechat/%00/access_token",
+          "/api/v1/apps/feishu/cli_demo000000000000/jsapi_ticket",
+        ],
+      },
+      {
+        route: "POST /api/v1/apps/[vendor]/[appId]/[kind]/refused",
+        paths: [
+          "/api/v1/apps/wechat/wx000000000000demo/nope/refused",
+          "/api/v1/apps/nope/x/jsapi_ticket/refused",
+          "/api/v1/apps/wechat/%00/access_token/refused",
+          "/api/v1/apps/faceid/IDAdemo1/jsapi_ticket/refused",
+        ],
+        bodyFields: ["generation"],
+      },
+      {
+        route: "POST /api/v1/apps/[vendor]/[appId]/jssdk-signature",
+        paths: [
+          "/api/v1/apps/wechat/wx000000000000demo/jssdk-signature",
+          "/api/v1/apps/faceid/IDAdemo1/jssdk-signature",
+          "/api/v1/apps/wechat/%00/jssdk-signature",
+        ],
+        bodyFields: ["url", "timestamp", "nonceStr"],
+      },
       { route: "GET /api/v1/openapi.json", paths: ["/api/v1/openapi.json"] },
       { route: "POST /api/yzb/check", paths: ["/api/yzb/check"], bodyFields: ["appRef", "value"] },
       { route: "POST /api/yzb/open-id", paths: ["/api/yzb/open-id"], bodyFields: ["appRef", "code"] },
@@ -187,7 +297,8 @@ test.describe("fuzzing every route handler", () => {
         if (t.bodyFields) {
           for (const body of bodiesFor(t.bodyFields)) await send(admin, method, p, body);
           await send(admin, method, p, "a=1&b=%ZZ", "application/x-www-form-urlencoded");
-          for (const type of ["text/plain", "multipart/form-data; boundary=x", "application/xml", "application/jsonx", null]) await send(admin, method, p, "{}", type);
+          for (const type of ["text/plain", "multipart/form-data; boundary=x", "application/xml", "application/jsonx", null])
+            await send(admin, method, p, "{}", type);
         }
         // Malformed percent-encoding in the path, and Host headers that are not a host.
         const malformed = p.includes("/", 5) ? p.replace(/\/[^/]*$/, "/%E0%A4%A") : `${p}/%E0%A4%A`;

@@ -22,12 +22,17 @@ export default function globalTeardown() {
     values += needles.length;
     // The sandbox's saved state too: it keeps digests of what it issued, never the values (sandbox/state.ts).
     const files = existsSync(r.dataDir) ? readdirSync(r.dataDir).filter((f) => f.startsWith("tickethub.db") || f === "sandbox-state.json") : [];
-    const haystacks = [...files.map((f) => ({ where: path.join(r.dataDir, f), text: readFileSync(path.join(r.dataDir, f)).toString("latin1") })), { where: `${r.name} log`, text: r.log }];
+    const haystacks = [
+      ...files.map((f) => ({ where: path.join(r.dataDir, f), text: readFileSync(path.join(r.dataDir, f)).toString("latin1") })),
+      { where: `${r.name} log`, text: r.log },
+    ];
     for (const h of haystacks) {
       bytes += h.text.length;
       for (const n of needles) if (h.text.includes(n)) found.add(`${n.slice(0, 10)}… in ${h.where}`);
     }
   }
-  console.log(`leak sweep: ${records.length} stacks, ${(bytes / 1e6).toFixed(1)} MB of database files and logs, ${values} secrets/tokens/tickets searched: ${found.size} found`);
+  console.log(
+    `leak sweep: ${records.length} stacks, ${(bytes / 1e6).toFixed(1)} MB of database files and logs, ${values} secrets/tokens/tickets searched: ${found.size} found`,
+  );
   if (found.size) throw new Error(`plaintext secrets, tokens or tickets found:\n  ${[...found].join("\n  ")}`);
 }

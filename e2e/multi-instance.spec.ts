@@ -36,9 +36,9 @@ async function runDay(cluster: Cluster) {
   while (Date.now() - t0 < windowMs) {
     for (const inst of cluster.instances) {
       const p = `${inst.url}/api/proxy`;
-      // Each value is checked with the vendor the moment it arrives.
       // Each value is judged by the vendor as of the moment the instance served it.
-      const served_ = async (url: string, pick: (b: Record<string, any>) => unknown, what: string) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+      // biome-ignore lint/suspicious/noExplicitAny: vendor bodies of several shapes, read field by field
+      const served_ = async (url: string, pick: (b: Record<string, any>) => unknown, what: string) => {
         const res = await fetch(url);
         const body = await res.json();
         const at = res.headers.get("x-tickethub-served-at");
@@ -49,12 +49,22 @@ async function runDay(cluster: Cluster) {
           return body;
         }
         served++;
-        const v = await (await fetch(`${cluster.sandboxUrl}/__sandbox/valid`, { method: "POST", body: JSON.stringify({ vendor: "faceid", value: String(pick(body)), at }) })).json();
+        const v = await (
+          await fetch(`${cluster.sandboxUrl}/__sandbox/valid`, { method: "POST", body: JSON.stringify({ vendor: "faceid", value: String(pick(body)), at }) })
+        ).json();
         if (!v.valid) expired.push(`${inst.name} served an invalid ${what} at ${at}: ${JSON.stringify(body).slice(0, 200)}`);
         return body;
       };
-      const t = await served_(`${p}/faceid/api/oauth2/access_token?app_id=IDAdemo1&secret=demo-faceid-secret&grant_type=client_credential&version=1.0.0`, (b) => b.access_token, "token");
-      await served_(`${p}/faceid/api/oauth2/api_ticket?app_id=IDAdemo1&access_token=${encodeURIComponent(String(t.access_token))}&type=SIGN&version=1.0.0`, (b) => b.tickets?.[0]?.value, "SIGN ticket");
+      const t = await served_(
+        `${p}/faceid/api/oauth2/access_token?app_id=IDAdemo1&secret=demo-faceid-secret&grant_type=client_credential&version=1.0.0`,
+        (b) => b.access_token,
+        "token",
+      );
+      await served_(
+        `${p}/faceid/api/oauth2/api_ticket?app_id=IDAdemo1&access_token=${encodeURIComponent(String(t.access_token))}&type=SIGN&version=1.0.0`,
+        (b) => b.tickets?.[0]?.value,
+        "SIGN ticket",
+      );
     }
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -64,7 +74,9 @@ async function runDay(cluster: Cluster) {
 }
 
 function report(label: string, run: Awaited<ReturnType<typeof runDay>>) {
-  const lines = [`${label}: ${run.elapsedHours.toFixed(2)} simulated hours, 3 instances with host clocks off by ${CLOCK_OFFSETS_MS.map((o) => `${o / 1000} s`).join(", ")}, ${run.served} values served and checked with the vendor, ${run.refused} requests refused`];
+  const lines = [
+    `${label}: ${run.elapsedHours.toFixed(2)} simulated hours, 3 instances with host clocks off by ${CLOCK_OFFSETS_MS.map((o) => `${o / 1000} s`).join(", ")}, ${run.served} values served and checked with the vendor, ${run.refused} requests refused`,
+  ];
   for (const [endpoint, e] of Object.entries(EXPECTED)) {
     const calls = run.stats.calls[endpoint] ?? 0;
     // FaceID's api_ticket count includes the NONCE-free SIGN refreshes only (no NONCE is issued here).
@@ -96,7 +108,15 @@ test.describe("three instances through 24 simulated hours", () => {
     try {
       const run = await runDay(cluster);
       report("SQLite", run);
-      if (process.env.DEBUG_REFRESHES) for (const i of cluster.instances) console.log(i.output().split("\n").filter((l) => l.includes("faceid access_token")).join("\n"));
+      if (process.env.DEBUG_REFRESHES)
+        for (const i of cluster.instances)
+          console.log(
+            i
+              .output()
+              .split("\n")
+              .filter((l) => l.includes("faceid access_token"))
+              .join("\n"),
+          );
       check(run);
     } finally {
       await cluster.stop();

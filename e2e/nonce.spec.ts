@@ -13,7 +13,10 @@ test.describe("NONCE desk", () => {
 
   const nonceCalls = async () => (await sandboxStats(stack.sandboxUrl)).calls["faceid /api/oauth2/api_ticket"] ?? 0;
   const checkAtVendor = async (value: string) =>
-    (await (await fetch(`${stack.sandboxUrl}/__sandbox/valid`, { method: "POST", body: JSON.stringify({ vendor: "faceid", value }) })).json()) as { valid: boolean; kind: string | null };
+    (await (await fetch(`${stack.sandboxUrl}/__sandbox/valid`, { method: "POST", body: JSON.stringify({ vendor: "faceid", value }) })).json()) as {
+      valid: boolean;
+      kind: string | null;
+    };
 
   test("QA validates a user_id as they type, issues two different tickets, copies one and marks it used", async ({ page, context }) => {
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: stack.baseUrl });

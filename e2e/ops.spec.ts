@@ -31,11 +31,20 @@ test.describe("ops: fast reads, metrics, alerts", () => {
     const hookHost = `127.0.0.1:${(receiver.address() as AddressInfo).port}`;
     // A loopback http receiver is refused unless the operator lists its host.
     stack = await startStack({
-      env: { TICKETHUB_ALERT_WEBHOOK_URL: `http://${hookHost}/hook`, TICKETHUB_ALLOWED_WEBHOOK_HOSTS: hookHost, TICKETHUB_ALERT_INTERVAL_MS: "300", TICKETHUB_ALERT_FAILURES: "1" },
+      env: {
+        TICKETHUB_ALERT_WEBHOOK_URL: `http://${hookHost}/hook`,
+        TICKETHUB_ALLOWED_WEBHOOK_HOSTS: hookHost,
+        TICKETHUB_ALERT_INTERVAL_MS: "300",
+        TICKETHUB_ALERT_FAILURES: "1",
+      },
     });
     const admin = await apiSession(stack.baseUrl, "admin");
     const apps = (await (await admin.fetch("/api/apps")).json()).apps as { id: string; appId: string }[];
-    key = (await (await admin.fetch("/api/keys", { method: "POST", body: JSON.stringify({ name: "ops", appRefs: [apps.find((a) => a.appId === WECHAT)!.id] }) })).json()).key;
+    key = (
+      await (
+        await admin.fetch("/api/keys", { method: "POST", body: JSON.stringify({ name: "ops", appRefs: [apps.find((a) => a.appId === WECHAT)!.id] }) })
+      ).json()
+    ).key;
   });
   test.afterAll(async () => {
     await stack?.stop();
@@ -76,7 +85,11 @@ test.describe("ops: fast reads, metrics, alerts", () => {
     const res = await fetch(`${stack.baseUrl}/api/metrics`, { headers: { authorization: `Bearer ${key}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/plain; version=0.0.4");
-    const families = parsePrometheusTextFormat(await res.text()) as { name: string; type: string; metrics: { labels?: Record<string, string>; value?: string; buckets?: Record<string, string> }[] }[];
+    const families = parsePrometheusTextFormat(await res.text()) as {
+      name: string;
+      type: string;
+      metrics: { labels?: Record<string, string>; value?: string; buckets?: Record<string, string> }[];
+    }[];
     const family = (name: string) => families.find((f) => f.name === name);
     const expected: [string, string][] = [
       ["tickethub_credential_expiry_timestamp_seconds", "GAUGE"],
@@ -90,9 +103,13 @@ test.describe("ops: fast reads, metrics, alerts", () => {
       ["tickethub_alerts_open", "GAUGE"],
     ];
     for (const [name, type] of expected) expect(family(name)?.type, name).toBe(type);
-    const expiry = family("tickethub_credential_expiry_timestamp_seconds")!.metrics.find((m) => m.labels?.app_id === WECHAT && m.labels?.kind === "jsapi_ticket");
+    const expiry = family("tickethub_credential_expiry_timestamp_seconds")!.metrics.find(
+      (m) => m.labels?.app_id === WECHAT && m.labels?.kind === "jsapi_ticket",
+    );
     expect(Number(expiry?.value) * 1000).toBeGreaterThan(Date.now());
-    const successes = family("tickethub_refreshes_total")!.metrics.filter((m) => m.labels?.outcome === "success").reduce((n, m) => n + Number(m.value), 0);
+    const successes = family("tickethub_refreshes_total")!
+      .metrics.filter((m) => m.labels?.outcome === "success")
+      .reduce((n, m) => n + Number(m.value), 0);
     expect(successes).toBeGreaterThanOrEqual(9);
     const tokenCalls = family("tickethub_upstream_calls_total")!.metrics.find((m) => m.labels?.vendor === "wechat" && m.labels?.endpoint === "/cgi-bin/token");
     expect(Number(tokenCalls?.value)).toBeGreaterThanOrEqual(1);
@@ -105,7 +122,10 @@ test.describe("ops: fast reads, metrics, alerts", () => {
     const creds = (await (await op.fetch("/api/credentials")).json()).credentials as { id: string; appId: string; kind: string }[];
     const id = creds.find((c) => c.appId === WECHAT && c.kind === "jsapi_ticket")!.id;
     hooks.length = 0;
-    await fetch(`${stack.sandboxUrl}/__sandbox/faults`, { method: "POST", body: JSON.stringify({ endpoint: "wechat /cgi-bin/ticket/getticket", mode: "busy" }) });
+    await fetch(`${stack.sandboxUrl}/__sandbox/faults`, {
+      method: "POST",
+      body: JSON.stringify({ endpoint: "wechat /cgi-bin/ticket/getticket", mode: "busy" }),
+    });
     try {
       expect((await op.fetch(`/api/credentials/${id}/refresh`, { method: "POST" })).status).toBe(502);
       await expect.poll(() => hooks.length, { timeout: 5_000 }).toBe(1);

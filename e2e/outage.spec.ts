@@ -21,19 +21,27 @@ test("PostgreSQL stopped for 65 s: reads are served from memory with the stale h
     const admin = await apiSession(stack.baseUrl, "admin");
     const operator = await apiSession(stack.baseUrl, "operator");
     const apps = (await (await admin.fetch("/api/apps")).json()).apps as { id: string; vendor: string; appId: string }[];
-    const key = (await (await admin.fetch("/api/keys", { method: "POST", body: JSON.stringify({ name: "outage", appRefs: apps.map((a) => a.id) }) })).json()).key as string;
+    const key = (await (await admin.fetch("/api/keys", { method: "POST", body: JSON.stringify({ name: "outage", appRefs: apps.map((a) => a.id) }) })).json())
+      .key as string;
     const faceid = apps.find((a) => a.vendor === "faceid")!;
     const get = async (path: string, headers: Record<string, string> = {}): Promise<Answer> => {
       const res = await fetch(`${stack!.baseUrl}${path}`, { headers: { authorization: `Bearer ${key}`, ...headers }, signal: AbortSignal.timeout(15_000) });
       await res.arrayBuffer();
-      return { status: res.status, stale: res.headers.get("ticket-hub-stale"), type: res.headers.get("content-type") ?? "", retryAfter: res.headers.get("retry-after") };
+      return {
+        status: res.status,
+        stale: res.headers.get("ticket-hub-stale"),
+        type: res.headers.get("content-type") ?? "",
+        retryAfter: res.headers.get("retry-after"),
+      };
     };
     const ticket = (headers?: Record<string, string>) => get(`/api/v1/apps/wechat/${WECHAT.appId}/jsapi_ticket`, headers);
     const proxyToken = () => get(`/api/proxy/wechat/cgi-bin/token?grant_type=client_credential&appid=${WECHAT.appId}&secret=${WECHAT.secret}`);
     const sign = () => get(`/api/v1/apps/faceid/${faceid.appId}/sign_ticket`);
     await expect.poll(async () => (await ticket()).status, { timeout: 30_000 }).toBe(200);
     expect((await sign()).status).toBe(200);
-    const ticketBefore = (await (await fetch(`${stack.baseUrl}/api/v1/apps/wechat/${WECHAT.appId}/jsapi_ticket`, { headers: { authorization: `Bearer ${key}` } })).json()).generation as number;
+    const ticketBefore = (
+      await (await fetch(`${stack.baseUrl}/api/v1/apps/wechat/${WECHAT.appId}/jsapi_ticket`, { headers: { authorization: `Bearer ${key}` } })).json()
+    ).generation as number;
 
     pg.pause();
     const stoppedAt = Date.now();
@@ -42,7 +50,11 @@ test("PostgreSQL stopped for 65 s: reads are served from memory with the stale h
     let faceidRefused: Answer | null = null;
     while (Date.now() - stoppedAt < OUTAGE_MS) {
       // The fast path (memory), the route handler (tries the database first) and an SDK's token call.
-      for (const [what, answer] of [["read", await ticket()], ["read (no-cache)", await ticket({ "cache-control": "no-cache" })], ["proxy token", await proxyToken()]] as const) {
+      for (const [what, answer] of [
+        ["read", await ticket()],
+        ["read (no-cache)", await ticket({ "cache-control": "no-cache" })],
+        ["proxy token", await proxyToken()],
+      ] as const) {
         if (what === "proxy token") counts.proxy++;
         else counts.reads++;
         if (answer.status !== 200) counts.other.push(`${what} at ${Date.now() - stoppedAt} ms: ${answer.status}`);
@@ -79,7 +91,14 @@ test("PostgreSQL stopped for 65 s: reads are served from memory with the stale h
     const list = (await (await operator.fetch("/api/credentials")).json()).credentials as { id: string; vendor: string; kind: string }[];
     const id = list.find((c) => c.vendor === "wechat" && c.kind === "jsapi_ticket")!.id;
     expect((await operator.fetch(`/api/credentials/${id}/refresh`, { method: "POST" })).status).toBe(200);
-    await expect.poll(async () => (await (await fetch(`${stack!.baseUrl}/api/v1/apps/wechat/${WECHAT.appId}/jsapi_ticket`, { headers: { authorization: `Bearer ${key}` } })).json()).generation, { timeout: 10_000 }).toBeGreaterThan(ticketBefore);
+    await expect
+      .poll(
+        async () =>
+          (await (await fetch(`${stack!.baseUrl}/api/v1/apps/wechat/${WECHAT.appId}/jsapi_ticket`, { headers: { authorization: `Bearer ${key}` } })).json())
+            .generation,
+        { timeout: 10_000 },
+      )
+      .toBeGreaterThan(ticketBefore);
     console.log(`PostgreSQL back: fresh reads after ${freshAfter} ms, a Refresh stored a new generation`);
   } finally {
     await stack?.stop();

@@ -35,10 +35,13 @@ test.describe("overview on the embedded default (SQLite + sandbox)", () => {
     const started = Date.now();
     const seen = [first];
     await expect
-      .poll(async () => {
-        seen.push(await remaining(page, TICKET_ROW));
-        return first - seen[seen.length - 1]!;
-      }, { timeout: 6_000, intervals: [200] })
+      .poll(
+        async () => {
+          seen.push(await remaining(page, TICKET_ROW));
+          return first - seen[seen.length - 1]!;
+        },
+        { timeout: 6_000, intervals: [200] },
+      )
       .toBeGreaterThanOrEqual(3);
     const elapsedSeconds = (Date.now() - started) / 1000;
     for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeLessThanOrEqual(seen[i - 1]!);
@@ -49,7 +52,9 @@ test.describe("overview on the embedded default (SQLite + sandbox)", () => {
   });
 
   for (const skewMinutes of [5, -5]) {
-    test(`the countdown follows the server's clock when the browser's is ${Math.abs(skewMinutes)} minutes ${skewMinutes > 0 ? "fast" : "slow"}`, async ({ page }) => {
+    test(`the countdown follows the server's clock when the browser's is ${Math.abs(skewMinutes)} minutes ${skewMinutes > 0 ? "fast" : "slow"}`, async ({
+      page,
+    }) => {
       // A browser whose system clock is off: every Date reads skewed; timers run normally.
       await page.addInitScript((skewMs: number) => {
         const RealDate = Date;
@@ -216,7 +221,10 @@ test.describe("the Refresh confirmation", () => {
     const calls = async () => (await sandboxStats(stack.sandboxUrl)).calls["wechat /cgi-bin/ticket/getticket"] ?? 0;
     const list = await (await api(stack.baseUrl, `/api/credentials`)).json();
     const id = list.credentials.find((c: { vendor: string; kind: string }) => c.vendor === "wechat" && c.kind === "jsapi_ticket").id;
-    await fetch(`${stack.sandboxUrl}/__sandbox/faults`, { method: "POST", body: JSON.stringify({ endpoint: "wechat /cgi-bin/ticket/getticket", latencyMs: 8_000, times: 1 }) });
+    await fetch(`${stack.sandboxUrl}/__sandbox/faults`, {
+      method: "POST",
+      body: JSON.stringify({ endpoint: "wechat /cgi-bin/ticket/getticket", latencyMs: 8_000, times: 1 }),
+    });
     const before = await calls();
     // Someone else (another browser, the scheduler) starts a refresh.
     const elsewhere = api(stack.baseUrl, `/api/credentials/${id}/refresh`, { method: "POST" });

@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import WechatAPI, { type AccessToken } from "co-wechat-api";
 import { sandboxStats, startStack, type Stack } from "./support/stack";
 import { api, authedRequest } from "./support/auth";
@@ -45,7 +45,7 @@ test.describe("vendor-compatible proxy", () => {
     expect(stats.inFlightMax["wechat /cgi-bin/ticket/getticket"]).toBe(1);
   });
 
-  test("co-wechat-api pointed at the proxy signs exactly as Ticket Hub does", async ({ request }) => {
+  test("co-wechat-api pointed at the proxy signs exactly as Ticket Hub does", async () => {
     const api = new WechatAPI(WECHAT.appid, WECHAT.secret);
     api.prefix = `${stack.baseUrl}/api/proxy/wechat/cgi-bin/`;
     const url = "https://shop.example.com/pay?order=42";
@@ -74,10 +74,15 @@ test.describe("vendor-compatible proxy", () => {
       // The SDK's token store still holds a token from before (its own cache has not expired).
       let stored: AccessToken | null = stale;
       const saved: (string | null)[] = [];
-      const sdk = new WechatAPI(WECHAT.appid, WECHAT.secret, async () => stored, async (t) => {
-        stored = t;
-        saved.push(t?.accessToken ?? null);
-      });
+      const sdk = new WechatAPI(
+        WECHAT.appid,
+        WECHAT.secret,
+        async () => stored,
+        async (t) => {
+          stored = t;
+          saved.push(t?.accessToken ?? null);
+        },
+      );
       sdk.prefix = `${base}/`;
       const ticket = call === "getTicket" ? await sdk.getTicket("jsapi") : await sdk.getLatestTicket();
       expect(ticket.ticket, call).toBe(served.ticket);
@@ -88,14 +93,24 @@ test.describe("vendor-compatible proxy", () => {
 
   test("every vendor's token and ticket come through the proxy with a remaining lifetime", async ({ request }) => {
     const p = `${stack.baseUrl}/api/proxy`;
-    const feishuToken = await (await request.post(`${p}/feishu/open-apis/auth/v3/tenant_access_token/internal`, { data: { app_id: "cli_demo000000000000", app_secret: "demo-feishu-secret" } })).json();
+    const feishuToken = await (
+      await request.post(`${p}/feishu/open-apis/auth/v3/tenant_access_token/internal`, {
+        data: { app_id: "cli_demo000000000000", app_secret: "demo-feishu-secret" },
+      })
+    ).json();
     expect(feishuToken).toMatchObject({ code: 0, tenant_access_token: expect.any(String), expire: expect.any(Number) });
-    const feishuTicket = await (await request.post(`${p}/feishu/open-apis/jssdk/ticket/get`, { headers: { authorization: `Bearer ${feishuToken.tenant_access_token}` }, data: {} })).json();
+    const feishuTicket = await (
+      await request.post(`${p}/feishu/open-apis/jssdk/ticket/get`, { headers: { authorization: `Bearer ${feishuToken.tenant_access_token}` }, data: {} })
+    ).json();
     expect(feishuTicket).toMatchObject({ code: 0, data: { ticket: expect.any(String), expire_in: expect.any(Number) } });
 
-    const faceToken = await (await request.get(`${p}/faceid/api/oauth2/access_token?app_id=IDAdemo1&secret=demo-faceid-secret&grant_type=client_credential&version=1.0.0`)).json();
+    const faceToken = await (
+      await request.get(`${p}/faceid/api/oauth2/access_token?app_id=IDAdemo1&secret=demo-faceid-secret&grant_type=client_credential&version=1.0.0`)
+    ).json();
     expect(faceToken).toMatchObject({ code: "0", access_token: expect.any(String), expire_in: expect.any(Number) });
-    const sign = await (await request.get(`${p}/faceid/api/oauth2/api_ticket?app_id=IDAdemo1&access_token=${encodeURIComponent(faceToken.access_token)}&type=SIGN&version=1.0.0`)).json();
+    const sign = await (
+      await request.get(`${p}/faceid/api/oauth2/api_ticket?app_id=IDAdemo1&access_token=${encodeURIComponent(faceToken.access_token)}&type=SIGN&version=1.0.0`)
+    ).json();
     expect(sign.tickets).toHaveLength(1);
     // expire_in as the documents' examples send it: a string.
     expect(sign.tickets[0].expire_in).toMatch(/^\d+$/);
@@ -108,13 +123,23 @@ test.describe("vendor-compatible proxy", () => {
 
     const yzbToken = await (await request.post(`${p}/yzb/OAuth2/accessToken`, { data: { app_id: "yzbdemo1", secret: "demo-yzb-secret" } })).json();
     expect(yzbToken).toMatchObject({ status: "2000", data: { access_token: expect.any(String) } });
-    const jsTicket = await (await request.post(`${p}/yzb/OAuth2/ticket`, { data: { app_id: "yzbdemo1", access_token: yzbToken.data.access_token, type: "js_ticket" } })).json();
+    const jsTicket = await (
+      await request.post(`${p}/yzb/OAuth2/ticket`, { data: { app_id: "yzbdemo1", access_token: yzbToken.data.access_token, type: "js_ticket" } })
+    ).json();
     expect(jsTicket).toMatchObject({ status: "2000", data: { ticket: expect.any(String), expires_in: expect.any(Number) } });
-    const check = await (await request.post(`${p}/yzb/OAuth2/checkCode`, { data: { app_id: "yzbdemo1", type: "js_ticket", code: jsTicket.data.ticket } })).json();
+    const check = await (
+      await request.post(`${p}/yzb/OAuth2/checkCode`, { data: { app_id: "yzbdemo1", type: "js_ticket", code: jsTicket.data.ticket } })
+    ).json();
     expect(check.status).toBe("2000");
     expect(check.data.expires_in * 1000).toBeGreaterThan(Date.now() + 7000_000); // absolute unix time
-    const minted = await (await fetch(`${stack.sandboxUrl}/__sandbox/yzb/auth-code`, { method: "POST", body: JSON.stringify({ appId: "yzbdemo1", openId: "open-id-42" }) })).json();
-    const exchanged = await (await request.post(`${p}/yzb/OAuth2/token`, { data: { app_id: "yzbdemo1", secret: "demo-yzb-secret", grant_type: "authorization_code", code: minted.code } })).json();
+    const minted = await (
+      await fetch(`${stack.sandboxUrl}/__sandbox/yzb/auth-code`, { method: "POST", body: JSON.stringify({ appId: "yzbdemo1", openId: "open-id-42" }) })
+    ).json();
+    const exchanged = await (
+      await request.post(`${p}/yzb/OAuth2/token`, {
+        data: { app_id: "yzbdemo1", secret: "demo-yzb-secret", grant_type: "authorization_code", code: minted.code },
+      })
+    ).json();
     expect(exchanged).toMatchObject({ status: 2000, data: { open_id: "open-id-42" } });
   });
 
@@ -131,36 +156,132 @@ test.describe("vendor-compatible proxy", () => {
 
   test("bad input gets the vendor's status and shape and changes nothing", async ({ request }) => {
     const p = `${stack.baseUrl}/api/proxy`;
-    const snapshot = async () => JSON.stringify((await (await api(stack.baseUrl, "/api/credentials")).json()).credentials.map((c: { id: string; generation: number; current: unknown }) => [c.id, c.generation, c.current]));
-    const t = await (await request.get(`${p}/faceid/api/oauth2/access_token?app_id=IDAdemo1&secret=demo-faceid-secret&grant_type=client_credential&version=1.0.0`)).json();
+    const snapshot = async () =>
+      JSON.stringify(
+        (await (await api(stack.baseUrl, "/api/credentials")).json()).credentials.map((c: { id: string; generation: number; current: unknown }) => [
+          c.id,
+          c.generation,
+          c.current,
+        ]),
+      );
+    const t = await (
+      await request.get(`${p}/faceid/api/oauth2/access_token?app_id=IDAdemo1&secret=demo-faceid-secret&grant_type=client_credential&version=1.0.0`)
+    ).json();
     const before = await snapshot();
     const callsBefore = (await sandboxStats(stack.sandboxUrl)).calls;
     const ft = encodeURIComponent(t.access_token);
 
     const cases: { name: string; send: () => Promise<import("@playwright/test").APIResponse>; shape: Record<string, unknown>; status?: number }[] = [
-      { name: "wechat token without appid", send: () => request.get(`${p}/wechat/cgi-bin/token?grant_type=client_credential&secret=x`), shape: { errcode: 41002 } },
-      { name: "wechat token, unknown app", send: () => request.get(`${p}/wechat/cgi-bin/token?grant_type=client_credential&appid=wxnope&secret=x`), shape: { errcode: 40013 } },
-      { name: "wechat token, wrong secret", send: () => request.get(`${p}/wechat/cgi-bin/token?grant_type=client_credential&appid=${WECHAT.appid}&secret=wrong`), shape: { errcode: 40125 } },
-      { name: "wechat stable_token, force_refresh not a boolean", send: () => request.post(`${p}/wechat/cgi-bin/stable_token`, { data: { grant_type: "client_credential", appid: WECHAT.appid, secret: WECHAT.secret, force_refresh: "yes" } }), shape: { errcode: 40097 } },
-      { name: "wechat stable_token, malformed JSON", send: () => request.post(`${p}/wechat/cgi-bin/stable_token`, { headers: { "content-type": "application/json" }, data: "{nope" }), shape: { errcode: 40097 } },
+      {
+        name: "wechat token without appid",
+        send: () => request.get(`${p}/wechat/cgi-bin/token?grant_type=client_credential&secret=x`),
+        shape: { errcode: 41002 },
+      },
+      {
+        name: "wechat token, unknown app",
+        send: () => request.get(`${p}/wechat/cgi-bin/token?grant_type=client_credential&appid=wxnope&secret=x`),
+        shape: { errcode: 40013 },
+      },
+      {
+        name: "wechat token, wrong secret",
+        send: () => request.get(`${p}/wechat/cgi-bin/token?grant_type=client_credential&appid=${WECHAT.appid}&secret=wrong`),
+        shape: { errcode: 40125 },
+      },
+      {
+        name: "wechat stable_token, force_refresh not a boolean",
+        send: () =>
+          request.post(`${p}/wechat/cgi-bin/stable_token`, {
+            data: { grant_type: "client_credential", appid: WECHAT.appid, secret: WECHAT.secret, force_refresh: "yes" },
+          }),
+        shape: { errcode: 40097 },
+      },
+      {
+        name: "wechat stable_token, malformed JSON",
+        send: () => request.post(`${p}/wechat/cgi-bin/stable_token`, { headers: { "content-type": "application/json" }, data: "{nope" }),
+        shape: { errcode: 40097 },
+      },
       { name: "wechat getticket without token", send: () => request.get(`${p}/wechat/cgi-bin/ticket/getticket?type=jsapi`), shape: { errcode: 41001 } },
-      { name: "wechat getticket, forged token", send: () => request.get(`${p}/wechat/cgi-bin/ticket/getticket?type=jsapi&access_token=forged`), shape: { errcode: 40001 } },
-      { name: "wechat getticket, bad type", send: () => request.get(`${p}/wechat/cgi-bin/ticket/getticket?type=JSAPI&access_token=x`), shape: { errcode: 40097 } },
-      { name: "feishu token, app_id a number", send: () => request.post(`${p}/feishu/open-apis/auth/v3/tenant_access_token/internal`, { data: { app_id: 42, app_secret: "x" } }), shape: { code: 10003 } },
-      { name: "feishu token, unknown app", send: () => request.post(`${p}/feishu/open-apis/auth/v3/tenant_access_token/internal`, { data: { app_id: "cli_nope", app_secret: "x" } }), shape: { code: 10003 } },
+      {
+        name: "wechat getticket, forged token",
+        send: () => request.get(`${p}/wechat/cgi-bin/ticket/getticket?type=jsapi&access_token=forged`),
+        shape: { errcode: 40001 },
+      },
+      {
+        name: "wechat getticket, bad type",
+        send: () => request.get(`${p}/wechat/cgi-bin/ticket/getticket?type=JSAPI&access_token=x`),
+        shape: { errcode: 40097 },
+      },
+      {
+        name: "feishu token, app_id a number",
+        send: () => request.post(`${p}/feishu/open-apis/auth/v3/tenant_access_token/internal`, { data: { app_id: 42, app_secret: "x" } }),
+        shape: { code: 10003 },
+      },
+      {
+        name: "feishu token, unknown app",
+        send: () => request.post(`${p}/feishu/open-apis/auth/v3/tenant_access_token/internal`, { data: { app_id: "cli_nope", app_secret: "x" } }),
+        shape: { code: 10003 },
+      },
       { name: "feishu ticket without bearer", send: () => request.post(`${p}/feishu/open-apis/jssdk/ticket/get`, { data: {} }), shape: { code: 99991661 } },
-      { name: "faceid token, missing version", send: () => request.get(`${p}/faceid/api/oauth2/access_token?app_id=IDAdemo1&secret=demo-faceid-secret&grant_type=client_credential`), shape: { code: "400101" } },
-      { name: "faceid NONCE, 31-char user_id", send: () => request.get(`${p}/faceid/api/oauth2/api_ticket?app_id=IDAdemo1&access_token=${ft}&type=NONCE&version=1.0.0&user_id=${"u".repeat(31)}`), shape: { code: "400101" } },
-      { name: "faceid NONCE, user@id", send: () => request.get(`${p}/faceid/api/oauth2/api_ticket?app_id=IDAdemo1&access_token=${ft}&type=NONCE&version=1.0.0&user_id=user%40id`), shape: { code: "400101" } },
-      { name: "faceid ticket, lower-case type", send: () => request.get(`${p}/faceid/api/oauth2/api_ticket?app_id=IDAdemo1&access_token=${ft}&type=sign&version=1.0.0`), shape: { code: "400101" } },
-      { name: "faceid ticket, token of another app", send: () => request.get(`${p}/faceid/api/oauth2/api_ticket?app_id=IDAnope1&access_token=${ft}&type=SIGN&version=1.0.0`), shape: { code: "400103" } },
-      { name: "yzb server token, secret a number", send: () => request.post(`${p}/yzb/OAuth2/accessToken`, { data: { app_id: "yzbdemo1", secret: 123 } }), shape: { status: "4001", data: [] } },
-      { name: "yzb server token, wrong secret", send: () => request.post(`${p}/yzb/OAuth2/accessToken`, { data: { app_id: "yzbdemo1", secret: "nope" } }), shape: { status: "4102" } },
-      { name: "yzb server token, unknown app", send: () => request.post(`${p}/yzb/OAuth2/accessToken`, { data: { app_id: "nope", secret: "nope" } }), shape: { status: "4001" } },
-      { name: "yzb ticket, missing access_token", send: () => request.post(`${p}/yzb/OAuth2/ticket`, { data: { app_id: "yzbdemo1", type: "js_ticket" } }), shape: { status: "4001", data: [] } },
-      { name: "yzb ticket, wrong type", send: () => request.post(`${p}/yzb/OAuth2/ticket`, { data: { app_id: "yzbdemo1", access_token: "x", type: "jsapi" } }), shape: { status: "4001" } },
-      { name: "yzb checkCode, unknown app", send: () => request.post(`${p}/yzb/OAuth2/checkCode`, { data: { app_id: "nope", type: "js_ticket", code: "x" } }), shape: { status: "4001" } },
-      { name: "yzb token, wrong grant_type", send: () => request.post(`${p}/yzb/OAuth2/token`, { data: { app_id: "yzbdemo1", secret: "demo-yzb-secret", grant_type: "password", code: "x" } }), shape: { status: "4001" } },
+      {
+        name: "faceid token, missing version",
+        send: () => request.get(`${p}/faceid/api/oauth2/access_token?app_id=IDAdemo1&secret=demo-faceid-secret&grant_type=client_credential`),
+        shape: { code: "400101" },
+      },
+      {
+        name: "faceid NONCE, 31-char user_id",
+        send: () => request.get(`${p}/faceid/api/oauth2/api_ticket?app_id=IDAdemo1&access_token=${ft}&type=NONCE&version=1.0.0&user_id=${"u".repeat(31)}`),
+        shape: { code: "400101" },
+      },
+      {
+        name: "faceid NONCE, user@id",
+        send: () => request.get(`${p}/faceid/api/oauth2/api_ticket?app_id=IDAdemo1&access_token=${ft}&type=NONCE&version=1.0.0&user_id=user%40id`),
+        shape: { code: "400101" },
+      },
+      {
+        name: "faceid ticket, lower-case type",
+        send: () => request.get(`${p}/faceid/api/oauth2/api_ticket?app_id=IDAdemo1&access_token=${ft}&type=sign&version=1.0.0`),
+        shape: { code: "400101" },
+      },
+      {
+        name: "faceid ticket, token of another app",
+        send: () => request.get(`${p}/faceid/api/oauth2/api_ticket?app_id=IDAnope1&access_token=${ft}&type=SIGN&version=1.0.0`),
+        shape: { code: "400103" },
+      },
+      {
+        name: "yzb server token, secret a number",
+        send: () => request.post(`${p}/yzb/OAuth2/accessToken`, { data: { app_id: "yzbdemo1", secret: 123 } }),
+        shape: { status: "4001", data: [] },
+      },
+      {
+        name: "yzb server token, wrong secret",
+        send: () => request.post(`${p}/yzb/OAuth2/accessToken`, { data: { app_id: "yzbdemo1", secret: "nope" } }),
+        shape: { status: "4102" },
+      },
+      {
+        name: "yzb server token, unknown app",
+        send: () => request.post(`${p}/yzb/OAuth2/accessToken`, { data: { app_id: "nope", secret: "nope" } }),
+        shape: { status: "4001" },
+      },
+      {
+        name: "yzb ticket, missing access_token",
+        send: () => request.post(`${p}/yzb/OAuth2/ticket`, { data: { app_id: "yzbdemo1", type: "js_ticket" } }),
+        shape: { status: "4001", data: [] },
+      },
+      {
+        name: "yzb ticket, wrong type",
+        send: () => request.post(`${p}/yzb/OAuth2/ticket`, { data: { app_id: "yzbdemo1", access_token: "x", type: "jsapi" } }),
+        shape: { status: "4001" },
+      },
+      {
+        name: "yzb checkCode, unknown app",
+        send: () => request.post(`${p}/yzb/OAuth2/checkCode`, { data: { app_id: "nope", type: "js_ticket", code: "x" } }),
+        shape: { status: "4001" },
+      },
+      {
+        name: "yzb token, wrong grant_type",
+        send: () => request.post(`${p}/yzb/OAuth2/token`, { data: { app_id: "yzbdemo1", secret: "demo-yzb-secret", grant_type: "password", code: "x" } }),
+        shape: { status: "4001" },
+      },
       { name: "unknown path", send: () => request.get(`${p}/wechat/cgi-bin/menu/get`), shape: { errcode: 40097 }, status: 404 },
     ];
     for (const c of cases) {

@@ -24,7 +24,14 @@ async function countingListener(host: string) {
   server.on("connection", () => state.connections++);
   await new Promise<void>((r) => server.listen(0, host, r));
   state.port = (server.address() as AddressInfo).port;
-  return { state, close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))) };
+  return {
+    state,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
 
 test.describe("review: outbound calls stay where they belong", () => {
@@ -45,7 +52,15 @@ test.describe("review: outbound calls stay where they belong", () => {
   });
 
   const appsAs = async (role: "admin" | "viewer") => (await (await (await apiSession(stack.baseUrl, role)).fetch("/api/apps")).json()).apps as App[];
-  const formOf = (a: App, over: Record<string, unknown>) => ({ vendor: a.vendor, name: a.name, appId: a.appId, baseUrl: a.baseUrlKind, tokenPath: a.tokenPath ?? "", policy: a.policy, ...over });
+  const formOf = (a: App, over: Record<string, unknown>) => ({
+    vendor: a.vendor,
+    name: a.name,
+    appId: a.appId,
+    baseUrl: a.baseUrlKind,
+    tokenPath: a.tokenPath ?? "",
+    policy: a.policy,
+    ...over,
+  });
 
   test("a yzb token path naming another host is refused; the stored app is unchanged and nothing reaches that host", async () => {
     const admin = await apiSession(stack.baseUrl, "admin");
@@ -81,8 +96,18 @@ test.describe("review: outbound calls stay where they belong", () => {
     const admin = await apiSession(stack.baseUrl, "admin");
     const app = (await appsAs("admin")).find((a) => a.vendor === "wechat")!;
     const sandboxPort = new URL(stack.sandboxUrl).port;
-    for (const url of ["http://169.254.169.254/latest/meta-data", "http://[::1]:22/", `http://127.0.0.1:${sandboxPort}/__sandbox/reset`, "https://[::ffff:127.0.0.1]/", "https://localhost/x", "http://hooks.example.com/x"]) {
-      const res = await admin.fetch(`/api/apps/${app.id}`, { method: "PATCH", body: JSON.stringify(formOf(app, { policy: JSON.stringify({ alertWebhookUrl: url }) })) });
+    for (const url of [
+      "http://169.254.169.254/latest/meta-data",
+      "http://[::1]:22/",
+      `http://127.0.0.1:${sandboxPort}/__sandbox/reset`,
+      "https://[::ffff:127.0.0.1]/",
+      "https://localhost/x",
+      "http://hooks.example.com/x",
+    ]) {
+      const res = await admin.fetch(`/api/apps/${app.id}`, {
+        method: "PATCH",
+        body: JSON.stringify(formOf(app, { policy: JSON.stringify({ alertWebhookUrl: url }) })),
+      });
       expect(res.status, url).toBe(400);
       expect(res.headers.get("content-type")).toContain("application/problem+json");
       expect(await res.json()).toMatchObject({ field: "policy", detail: expect.stringContaining("alertWebhookUrl: must") });
@@ -94,14 +119,17 @@ test.describe("review: outbound calls stay where they belong", () => {
     const admin = await apiSession(stack.baseUrl, "admin");
     const app = (await appsAs("admin")).find((a) => a.vendor === "feishu")!;
     const secretUrl = `http://127.0.0.1:${hook.state.port}/services/T0SECRETPATH?token=hooktoken123`;
-    const res = await admin.fetch(`/api/apps/${app.id}`, { method: "PATCH", body: JSON.stringify(formOf(app, { policy: JSON.stringify({ alertWebhookUrl: secretUrl }) })) });
+    const res = await admin.fetch(`/api/apps/${app.id}`, {
+      method: "PATCH",
+      body: JSON.stringify(formOf(app, { policy: JSON.stringify({ alertWebhookUrl: secretUrl }) })),
+    });
     expect(res.status).toBe(200);
     expect(JSON.parse((await appsAs("admin")).find((a) => a.id === app.id)!.policy).alertWebhookUrl).toBe(secretUrl);
     for (const role of ["viewer", "operator"] as const) {
       const text = await (await (await apiSession(stack.baseUrl, role)).fetch("/api/apps")).text();
       expect(text).not.toContain("T0SECRETPATH");
       expect(text).not.toContain("hooktoken123");
-      const seen = ((JSON.parse(text) as { apps: App[] }).apps).find((a) => a.id === app.id)!;
+      const seen = (JSON.parse(text) as { apps: App[] }).apps.find((a) => a.id === app.id)!;
       expect(JSON.parse(seen.policy).alertWebhookUrl).toBe(`http://127.0.0.1:${hook.state.port}/…`);
     }
   });

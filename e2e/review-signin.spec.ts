@@ -92,7 +92,11 @@ test.describe("sign-in under attack", () => {
   test("setup on an installed instance answers 409, every time", async () => {
     const answers = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        fetch(`${stack.baseUrl}/api/auth/setup`, { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": `100.65.0.${i}` }, body: JSON.stringify({ username: `intruder${i}`, password: "another-long-password" }) }),
+        fetch(`${stack.baseUrl}/api/auth/setup`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-forwarded-for": `100.65.0.${i}` },
+          body: JSON.stringify({ username: `intruder${i}`, password: "another-long-password" }),
+        }),
       ),
     );
     // With hashing first, 40 at once would overflow the hashing queue (503); without it, all are 409.

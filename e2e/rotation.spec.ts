@@ -70,11 +70,15 @@ test.describe("rotation across three instances on PostgreSQL", () => {
       // The vendor's verdict on every value, at the moment it was served.
       const invalid: string[] = [];
       for (const s of served) {
-        const v = await (await fetch(`${sandbox}/__sandbox/valid`, { method: "POST", body: JSON.stringify({ vendor, value: s.value, at: s.servedAt }) })).json();
+        const v = await (
+          await fetch(`${sandbox}/__sandbox/valid`, { method: "POST", body: JSON.stringify({ vendor, value: s.value, at: s.servedAt }) })
+        ).json();
         if (!v.valid) invalid.push(`${s.instance} served generation ${s.generation} at ${s.servedAt}`);
       }
       const fast = served.filter((s) => s.path === "fast").length;
-      console.log(`rotation ${vendor} ${kind}: ${[...caughtUp].map(([n, ms]) => `${n} served the new generation after ${ms} ms`).join(", ")}; ${served.length} reads (${fast} from the cache), ${invalid.length} invalid at the vendor`);
+      console.log(
+        `rotation ${vendor} ${kind}: ${[...caughtUp].map(([n, ms]) => `${n} served the new generation after ${ms} ms`).join(", ")}; ${served.length} reads (${fast} from the cache), ${invalid.length} invalid at the vendor`,
+      );
       for (const ms of caughtUp.values()) expect(ms).toBeLessThanOrEqual(1_000);
       expect(invalid).toEqual([]);
     }

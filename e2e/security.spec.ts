@@ -51,11 +51,23 @@ test.describe("locked down and consumable", () => {
       { name: "copy", need: "operator", method: "POST", path: `/api/credentials/${ticket.id}/reveal`, body: { action: "copy" } },
       { name: "NONCE list", need: "operator", method: "GET", path: "/api/nonce" },
       { name: "NONCE issue", need: "operator", method: "POST", path: "/api/nonce", body: { appRef: faceidApp.id, userId: "role-test" } },
-      { name: "JS-SDK signature", need: "operator", method: "POST", path: "/api/signatures/jssdk", body: { credentialId: ticket.id, url: "https://a.example/", nonceStr: "abc", timestamp: 1700000000 } },
+      {
+        name: "JS-SDK signature",
+        need: "operator",
+        method: "POST",
+        path: "/api/signatures/jssdk",
+        body: { credentialId: ticket.id, url: "https://a.example/", nonceStr: "abc", timestamp: 1700000000 },
+      },
       { name: "FaceID sign", need: "operator", method: "POST", path: "/api/signatures/faceid", body: { values: ["a", "b"] } },
       { name: "yzb check", need: "operator", method: "POST", path: "/api/yzb/check", body: { appRef: yzbApp.id, value: "x".repeat(20) } },
       { name: "app change", need: "admin", method: "PUT", path: `/api/apps/${yzbApp.id}/enabled`, body: { enabled: true } },
-      { name: "app create", need: "admin", method: "POST", path: "/api/apps", body: { vendor: "wechat", name: "Role test", appId: "wx1234567890abcdef", secret: "s3cret-role-test", baseUrl: "sandbox" } },
+      {
+        name: "app create",
+        need: "admin",
+        method: "POST",
+        path: "/api/apps",
+        body: { vendor: "wechat", name: "Role test", appId: "wx1234567890abcdef", secret: "s3cret-role-test", baseUrl: "sandbox" },
+      },
       { name: "users", need: "admin", method: "GET", path: "/api/users" },
       { name: "API keys", need: "admin", method: "GET", path: "/api/keys" },
     ];
@@ -86,10 +98,17 @@ test.describe("locked down and consumable", () => {
     const noToken = await fetch(`${stack.baseUrl}${path_}`, { method: "POST", headers: { cookie: admin.cookie } });
     expect(noToken.status).toBe(403);
     expect((await noToken.json()).title).toBe("CSRF check failed");
-    const crossSite = await fetch(`${stack.baseUrl}${path_}`, { method: "POST", headers: { cookie: admin.cookie, "x-csrf-token": admin.csrf, origin: "https://evil.example" } });
+    const crossSite = await fetch(`${stack.baseUrl}${path_}`, {
+      method: "POST",
+      headers: { cookie: admin.cookie, "x-csrf-token": admin.csrf, origin: "https://evil.example" },
+    });
     expect(crossSite.status).toBe(403);
     expect((await crossSite.json()).title).toBe("Cross-site request refused");
-    const signInElsewhere = await fetch(`${stack.baseUrl}/api/auth/signin`, { method: "POST", headers: { origin: "https://evil.example", "content-type": "application/json" }, body: JSON.stringify({ username: "admin", password: "demo-admin-password" }) });
+    const signInElsewhere = await fetch(`${stack.baseUrl}/api/auth/signin`, {
+      method: "POST",
+      headers: { origin: "https://evil.example", "content-type": "application/json" },
+      body: JSON.stringify({ username: "admin", password: "demo-admin-password" }),
+    });
     expect(signInElsewhere.status).toBe(403);
   });
 
@@ -111,15 +130,27 @@ test.describe("locked down and consumable", () => {
 
   test("sign-in: a wrong password is refused; after five failures even the right one is, until the wait is over", async () => {
     const admin = await apiSession(stack.baseUrl, "admin");
-    expect((await admin.fetch("/api/users", { method: "POST", body: JSON.stringify({ username: "locktest", password: "the-right-password", role: "viewer" }) })).status).toBe(201);
-    const attempt = (password: string) => fetch(`${stack.baseUrl}/api/auth/signin`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "locktest", password }) });
+    expect(
+      (await admin.fetch("/api/users", { method: "POST", body: JSON.stringify({ username: "locktest", password: "the-right-password", role: "viewer" }) }))
+        .status,
+    ).toBe(201);
+    const attempt = (password: string) =>
+      fetch(`${stack.baseUrl}/api/auth/signin`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ username: "locktest", password }),
+      });
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await attempt(`guess-${i}`)).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
     const limited = await attempt("the-right-password");
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
-    const bad = await fetch(`${stack.baseUrl}/api/auth/signin`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "admin" }) });
+    const bad = await fetch(`${stack.baseUrl}/api/auth/signin`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "admin" }),
+    });
     expect(bad.status).toBe(400);
     expect((await bad.json()).detail).toBe("password: is required");
   });
@@ -164,13 +195,16 @@ test.describe("locked down and consumable", () => {
     await page.getByRole("button", { name: "Done" }).click();
     await expect(page.getByLabel("API key value")).toHaveCount(0);
 
-    const v1 = (p: string, init: RequestInit = {}, k = key) => fetch(`${stack.baseUrl}/api/v1${p}`, { ...init, headers: { authorization: `Bearer ${k}`, ...(init.headers as Record<string, string>) } });
+    const v1 = (p: string, init: RequestInit = {}, k = key) =>
+      fetch(`${stack.baseUrl}/api/v1${p}`, { ...init, headers: { authorization: `Bearer ${k}`, ...(init.headers as Record<string, string>) } });
     const res = await v1(`/apps/wechat/${WECHAT.appId}/jsapi_ticket`);
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body).toMatchObject({ vendor: "wechat", appId: WECHAT.appId, kind: "jsapi_ticket" });
     expect(body.remainingSeconds).toBeGreaterThan(60);
-    const valid = await (await fetch(`${stack.sandboxUrl}/__sandbox/valid`, { method: "POST", body: JSON.stringify({ vendor: "wechat", value: body.value }) })).json();
+    const valid = await (
+      await fetch(`${stack.sandboxUrl}/__sandbox/valid`, { method: "POST", body: JSON.stringify({ vendor: "wechat", value: body.value }) })
+    ).json();
     expect(valid).toMatchObject({ valid: true, kind: "jsapi_ticket" });
     const etag = res.headers.get("etag")!;
     expect(etag).toBeTruthy();
@@ -180,7 +214,7 @@ test.describe("locked down and consumable", () => {
 
     const other = await v1("/apps/feishu/cli_demo000000000000/jsapi_ticket");
     expect(other.status).toBe(403);
-    expect((await v1(`/apps/wechat/${WECHAT.appId}/jsapi_ticket`, {}, "thk_00000000_" + "A".repeat(43))).status).toBe(401);
+    expect((await v1(`/apps/wechat/${WECHAT.appId}/jsapi_ticket`, {}, `thk_00000000_${"A".repeat(43)}`)).status).toBe(401);
     expect((await fetch(`${stack.baseUrl}/api/v1/apps/wechat/${WECHAT.appId}/jsapi_ticket`)).status).toBe(401);
 
     await page.setViewportSize({ width: 1280, height: 800 });
@@ -198,10 +232,17 @@ test.describe("locked down and consumable", () => {
     const apps = (await (await admin.fetch("/api/apps")).json()).apps as { id: string; appId: string }[];
     const wechat = apps.find((a) => a.appId === WECHAT.appId)!;
     const created = await (await admin.fetch("/api/keys", { method: "POST", body: JSON.stringify({ name: "signer", appRefs: [wechat.id] }) })).json();
-    await fetch(`${stack.sandboxUrl}/__sandbox/next-value`, { method: "POST", body: JSON.stringify({ endpoint: "wechat /cgi-bin/ticket/getticket", value: OFFICIAL.ticket }) });
+    await fetch(`${stack.sandboxUrl}/__sandbox/next-value`, {
+      method: "POST",
+      body: JSON.stringify({ endpoint: "wechat /cgi-bin/ticket/getticket", value: OFFICIAL.ticket }),
+    });
     expect((await admin.fetch(`/api/credentials/${find("wechat", "jsapi_ticket").id}/refresh`, { method: "POST" })).status).toBe(200);
     const sign = (body: unknown) =>
-      fetch(`${stack.baseUrl}/api/v1/apps/wechat/${WECHAT.appId}/jssdk-signature`, { method: "POST", headers: { authorization: `Bearer ${created.key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+      fetch(`${stack.baseUrl}/api/v1/apps/wechat/${WECHAT.appId}/jssdk-signature`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${created.key}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
     const res = await sign({ url: OFFICIAL.url, timestamp: OFFICIAL.timestamp, nonceStr: OFFICIAL.nonceStr });
     expect(res.status).toBe(200);
     const body = await res.json();
@@ -219,13 +260,18 @@ test.describe("locked down and consumable", () => {
   test("no demo secret, token or ticket in plaintext in the database file or the logs", async () => {
     // Exercise what stores or logs values: the proxy, reveal, a NONCE, a failing vendor call.
     const op = await apiSession(stack.baseUrl, "operator");
-    const t = await (await fetch(`${stack.baseUrl}/api/proxy/wechat/cgi-bin/token?grant_type=client_credential&appid=${WECHAT.appId}&secret=${WECHAT.secret}`)).json();
+    const t = await (
+      await fetch(`${stack.baseUrl}/api/proxy/wechat/cgi-bin/token?grant_type=client_credential&appid=${WECHAT.appId}&secret=${WECHAT.secret}`)
+    ).json();
     expect(t.access_token).toBeTruthy();
     await fetch(`${stack.baseUrl}/api/proxy/wechat/cgi-bin/ticket/getticket?access_token=${encodeURIComponent(t.access_token)}&type=jsapi`);
     await fetch(`${stack.baseUrl}/api/proxy/wechat/cgi-bin/token?grant_type=client_credential&appid=${WECHAT.appId}&secret=wrong-secret-value`);
     await op.fetch(`/api/credentials/${find("feishu", "jsapi_ticket").id}/reveal`, { method: "POST", body: JSON.stringify({ action: "reveal" }) });
     const apps = (await (await (await apiSession(stack.baseUrl, "admin")).fetch("/api/apps")).json()).apps as { id: string; vendor: string }[];
-    expect((await op.fetch("/api/nonce", { method: "POST", body: JSON.stringify({ appRef: apps.find((a) => a.vendor === "faceid")!.id, userId: "grep-test" }) })).status).toBe(201);
+    expect(
+      (await op.fetch("/api/nonce", { method: "POST", body: JSON.stringify({ appRef: apps.find((a) => a.vendor === "faceid")!.id, userId: "grep-test" }) }))
+        .status,
+    ).toBe(201);
     for (const c of creds) await op.fetch(`/api/credentials/${c.id}/refresh`, { method: "POST" });
     const issued: string[] = (await (await fetch(`${stack.sandboxUrl}/__sandbox/issued`)).json()).values;
     expect(issued.length).toBeGreaterThan(10);
@@ -242,7 +288,9 @@ test.describe("locked down and consumable", () => {
     const needles = [...DEMO_SECRETS, ...issued, "wrong-secret-value"];
     const found: string[] = [];
     for (const h of haystacks) for (const n of needles) if (h.text.includes(n)) found.push(`${n.slice(0, 12)}… in ${h.name}`);
-    console.log(`redaction: searched ${haystacks.map((h) => `${h.name} (${h.text.length} bytes)`).join(", ")} for ${needles.length} values: ${found.length} found`);
+    console.log(
+      `redaction: searched ${haystacks.map((h) => `${h.name} (${h.text.length} bytes)`).join(", ")} for ${needles.length} values: ${found.length} found`,
+    );
     expect(found).toEqual([]);
   });
 });
@@ -262,7 +310,11 @@ test("a fresh install with no users shows the first-run screen, which creates an
     await page.getByRole("button", { name: "Create admin and sign in" }).click();
     await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users & keys" })).toBeVisible();
     await expect(page.getByText("ops-lead")).toBeVisible();
-    const second = await fetch(`${stack.baseUrl}/api/auth/setup`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "intruder", password: "another-long-password" }) });
+    const second = await fetch(`${stack.baseUrl}/api/auth/setup`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "intruder", password: "another-long-password" }),
+    });
     expect(second.status).toBe(409);
   } finally {
     await stack.stop();

@@ -51,7 +51,9 @@ test.describe("signature tools", () => {
     await form.getByLabel("timestamp").fill("1700000000");
     await form.getByRole("button", { name: "Sign" }).click();
     const result = page.getByRole("region", { name: "JS-SDK signature (WeChat, Feishu)" }).getByLabel("Result");
-    await expect(result.getByLabel("signature (sha1)")).toHaveText(sha1(`jsapi_ticket=${ticket}&noncestr=abc123&timestamp=1700000000&url=https://shop.example.com/pay?id=7`));
+    await expect(result.getByLabel("signature (sha1)")).toHaveText(
+      sha1(`jsapi_ticket=${ticket}&noncestr=abc123&timestamp=1700000000&url=https://shop.example.com/pay?id=7`),
+    );
     await expect(result.getByLabel("Canonical string")).toContainText("••••••");
     await expect(result).not.toContainText(ticket);
     await expect(result.getByLabel("wx.config")).toContainText('"appId":"wx000000000000demo"');
@@ -60,8 +62,10 @@ test.describe("signature tools", () => {
   test("FaceID sign over sorted values with the current SIGN ticket", async ({ page }) => {
     const request = await authedRequest(stack.baseUrl);
     const p = `${stack.baseUrl}/api/proxy/faceid/api/oauth2`;
-    const token = (await (await request.get(`${p}/access_token?app_id=IDAdemo1&secret=demo-faceid-secret&grant_type=client_credential&version=1.0.0`)).json()).access_token;
-    const sign = (await (await request.get(`${p}/api_ticket?app_id=IDAdemo1&access_token=${encodeURIComponent(token)}&type=SIGN&version=1.0.0`)).json()).tickets[0].value as string;
+    const token = (await (await request.get(`${p}/access_token?app_id=IDAdemo1&secret=demo-faceid-secret&grant_type=client_credential&version=1.0.0`)).json())
+      .access_token;
+    const sign = (await (await request.get(`${p}/api_ticket?app_id=IDAdemo1&access_token=${encodeURIComponent(token)}&type=SIGN&version=1.0.0`)).json())
+      .tickets[0].value as string;
     await gotoSignedIn(page, `${stack.baseUrl}/signatures`);
     const form = page.getByRole("form", { name: "FaceID sign" });
     await form.getByLabel("wbappid").fill("IDAdemo1");

@@ -30,7 +30,10 @@ test("SIGKILL of the instance holding a refresh lease: another instance complete
     const callsBefore = (await sandboxStats(cluster.sandboxUrl)).calls["wechat /cgi-bin/ticket/getticket"] ?? 0;
 
     // The vendor hangs: instance A takes the lease and waits on its call.
-    await fetch(`${cluster.sandboxUrl}/__sandbox/faults`, { method: "POST", body: JSON.stringify({ endpoint: "wechat /cgi-bin/ticket/getticket", latencyMs: 20_000 }) });
+    await fetch(`${cluster.sandboxUrl}/__sandbox/faults`, {
+      method: "POST",
+      body: JSON.stringify({ endpoint: "wechat /cgi-bin/ticket/getticket", latencyMs: 20_000 }),
+    });
     api(a.url, `/api/credentials/${before.id}/refresh`, { method: "POST" }).catch(() => {});
     await expect.poll(async () => (await sandboxStats(cluster!.sandboxUrl)).calls["wechat /cgi-bin/ticket/getticket"] ?? 0).toBe(callsBefore + 1);
     const held = await ticketOf(b.url);
@@ -76,10 +79,14 @@ test("a dead lease holder costs readers nothing, and its restart frees the lease
     const before = await ticketOf(a.url);
     const apps = (await (await api(a.url, "/api/apps")).json()).apps as { id: string; vendor: string; appId: string }[];
     const wechat = apps.find((x) => x.vendor === "wechat")!;
-    const key = (await (await api(a.url, "/api/keys", { method: "POST", body: JSON.stringify({ name: "reader", appRefs: [wechat.id] }) })).json()).key as string;
+    const key = (await (await api(a.url, "/api/keys", { method: "POST", body: JSON.stringify({ name: "reader", appRefs: [wechat.id] }) })).json())
+      .key as string;
 
     // The vendor answers after 8 s: A takes the lease for a Refresh and is killed mid-call.
-    await fetch(`${cluster.sandboxUrl}/__sandbox/faults`, { method: "POST", body: JSON.stringify({ endpoint: "wechat /cgi-bin/ticket/getticket", latencyMs: 8_000 }) });
+    await fetch(`${cluster.sandboxUrl}/__sandbox/faults`, {
+      method: "POST",
+      body: JSON.stringify({ endpoint: "wechat /cgi-bin/ticket/getticket", latencyMs: 8_000 }),
+    });
     api(a.url, `/api/credentials/${before.id}/refresh`, { method: "POST" }).catch(() => {});
     await expect.poll(async () => (await ticketOf(b.url)).lease?.instance ?? null, { timeout: 10_000, intervals: [50] }).toBe(a.name);
     await a.kill("SIGKILL");
@@ -87,7 +94,9 @@ test("a dead lease holder costs readers nothing, and its restart frees the lease
     // Meanwhile consumers read the ticket from B: the stored one has ~2 h left, so nobody waits for the lease.
     const read = async (noCache: boolean) => {
       const t0 = performance.now();
-      const res = await fetch(`${b.url}/api/v1/apps/wechat/${wechat.appId}/jsapi_ticket`, { headers: { authorization: `Bearer ${key}`, ...(noCache ? { "cache-control": "no-cache" } : {}) } });
+      const res = await fetch(`${b.url}/api/v1/apps/wechat/${wechat.appId}/jsapi_ticket`, {
+        headers: { authorization: `Bearer ${key}`, ...(noCache ? { "cache-control": "no-cache" } : {}) },
+      });
       const ms = performance.now() - t0;
       expect(res.status).toBe(200);
       expect((await res.json()).generation).toBe(before.generation);
@@ -101,7 +110,9 @@ test("a dead lease holder costs readers nothing, and its restart frees the lease
       route.push((await read(true)).ms);
     }
     const p99 = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor(xs.length * 0.99))]!;
-    console.log(`reads from ${b.name} while the dead ${a.name} holds the lease: cache ${fast.length} reads p99 ${p99(fast).toFixed(1)} ms, database ${route.length} reads p99 ${p99(route).toFixed(1)} ms`);
+    console.log(
+      `reads from ${b.name} while the dead ${a.name} holds the lease: cache ${fast.length} reads p99 ${p99(fast).toFixed(1)} ms, database ${route.length} reads p99 ${p99(route).toFixed(1)} ms`,
+    );
     // Before, every read waited on the lease (5 s each); now none does. Generous bounds: the machine may be busy.
     expect(Math.max(...fast)).toBeLessThan(1_000);
     expect(Math.max(...route)).toBeLessThan(1_000);
@@ -114,7 +125,9 @@ test("a dead lease holder costs readers nothing, and its restart frees the lease
     expect(a.output()).toMatch(/freed 1 refresh lease a previous run of instance-1 left behind/);
     await expect.poll(async () => (await ticketOf(b.url)).generation, { timeout: 15_000, intervals: [100] }).toBe(before.generation + 1);
     const doneAt = Date.now();
-    console.log(`restart of ${a.name}: lease freed at start; refresh completed ${doneAt - restartedAt} ms after it was healthy, ${Math.round((leaseExpiresAt - doneAt) / 1000)} s before the lease would have lapsed`);
+    console.log(
+      `restart of ${a.name}: lease freed at start; refresh completed ${doneAt - restartedAt} ms after it was healthy, ${Math.round((leaseExpiresAt - doneAt) / 1000)} s before the lease would have lapsed`,
+    );
     expect(doneAt).toBeLessThan(leaseExpiresAt);
   } finally {
     await cluster?.stop();

@@ -30,7 +30,9 @@ test.describe("Check and the yzb tools", () => {
 
   test("exchange an auth code for an open_id (once), and check pasted values", async ({ page }) => {
     const request = await authedRequest(stack.baseUrl);
-    const minted = await (await fetch(`${stack.sandboxUrl}/__sandbox/yzb/auth-code`, { method: "POST", body: JSON.stringify({ appId: "yzbdemo1", openId: "open-id-7" }) })).json();
+    const minted = await (
+      await fetch(`${stack.sandboxUrl}/__sandbox/yzb/auth-code`, { method: "POST", body: JSON.stringify({ appId: "yzbdemo1", openId: "open-id-7" }) })
+    ).json();
     await gotoSignedIn(page, stack.baseUrl);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "yzb tools" }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("yzb tools");

@@ -5,7 +5,7 @@ import { isPlainVendorPath } from "./vendor-path";
 const yzb = (tokenPath: string) => ({ vendor: "yzb", name: "yzb", appId: "yzbdemo1", secret: "s3cret-value", baseUrl: "https://yzb.example.com", tokenPath });
 const tokenPathError = (tokenPath: string) => {
   const r = appInputSchema.safeParse(yzb(tokenPath));
-  return r.success ? null : r.error.issues.find((i) => i.path[0] === "tokenPath")?.message ?? null;
+  return r.success ? null : (r.error.issues.find((i) => i.path[0] === "tokenPath")?.message ?? null);
 };
 
 describe("yzb token path", () => {
@@ -65,13 +65,22 @@ describe("FaceID's 20-minute cadence", () => {
       const r = faceid(policy);
       expect(r.success).toBe(false);
       expect(r.error!.issues[0]!.path).toEqual(["policy"]);
-      expect(r.error!.issues[0]!.message).toContain(`${field}: FaceID's document requires refreshing the access token and SIGN ticket at least every 20 minutes`);
+      expect(r.error!.issues[0]!.message).toContain(
+        `${field}: FaceID's document requires refreshing the access token and SIGN ticket at least every 20 minutes`,
+      );
     }
   });
 
   it("accepts a shorter cadence, and any cadence for other vendors", () => {
     expect(faceid({ schedules: { access_token: { everySeconds: 900, jitterSeconds: 60 } } }).success).toBe(true);
-    const wechat = appInputSchema.safeParse({ vendor: "wechat", name: "w", appId: "wx1234567890abcdef", secret: "s3cret-value", baseUrl: "sandbox", policy: JSON.stringify({ schedules: { access_token: { everySeconds: 3600 } } }) });
+    const wechat = appInputSchema.safeParse({
+      vendor: "wechat",
+      name: "w",
+      appId: "wx1234567890abcdef",
+      secret: "s3cret-value",
+      baseUrl: "sandbox",
+      policy: JSON.stringify({ schedules: { access_token: { everySeconds: 3600 } } }),
+    });
     expect(wechat.success).toBe(true);
   });
 });

@@ -16,7 +16,13 @@ export const LIVE_BASE_URLS: Partial<Record<VendorId, string>> = {
  * by the operator in TICKETHUB_ALLOWED_BASE_URLS.
  */
 export const VENDOR_HOSTS: Record<VendorId, readonly string[]> = {
-  wechat: ["https://api.weixin.qq.com", "https://api2.weixin.qq.com", "https://sh.api.weixin.qq.com", "https://sz.api.weixin.qq.com", "https://hk.api.weixin.qq.com"],
+  wechat: [
+    "https://api.weixin.qq.com",
+    "https://api2.weixin.qq.com",
+    "https://sh.api.weixin.qq.com",
+    "https://sz.api.weixin.qq.com",
+    "https://hk.api.weixin.qq.com",
+  ],
   feishu: ["https://open.feishu.cn", "https://open.larksuite.com"],
   faceid: ["https://miniprogram-kyc.tencentcloudapi.com"],
   yzb: [],
@@ -33,21 +39,24 @@ export const APP_ID_RULES: Record<VendorId, { pattern: RegExp; rule: string; exa
 /** Policy overrides are a few schedules, quotas and a URL: 8 KiB is generous, and it bounds the parse. */
 export const MAX_POLICY_CHARS = 8 * 1024;
 
-const policyJson = z.string().max(MAX_POLICY_CHARS, { error: `must be at most ${MAX_POLICY_CHARS / 1024} KiB of JSON` }).superRefine((text, ctx) => {
-  if (!text.trim()) return;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    ctx.addIssue({ code: "custom", message: "must be a JSON object" });
-    return;
-  }
-  const r = policyOverridesSchema.safeParse(parsed);
-  if (!r.success) {
-    const i = r.error.issues[0]!;
-    ctx.addIssue({ code: "custom", message: `${i.path.join(".") || "value"}: ${i.message}` });
-  }
-});
+const policyJson = z
+  .string()
+  .max(MAX_POLICY_CHARS, { error: `must be at most ${MAX_POLICY_CHARS / 1024} KiB of JSON` })
+  .superRefine((text, ctx) => {
+    if (!text.trim()) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be a JSON object" });
+      return;
+    }
+    const r = policyOverridesSchema.safeParse(parsed);
+    if (!r.success) {
+      const i = r.error.issues[0]!;
+      ctx.addIssue({ code: "custom", message: `${i.path.join(".") || "value"}: ${i.message}` });
+    }
+  });
 
 /** The policy text as overrides, or null when it is empty or not valid (policyJson says why). */
 function parsedPolicy(text: string): PolicyOverrides | null {
@@ -96,7 +105,8 @@ export const appInputSchema = z
     const policy = parsedPolicy(v.policy);
     const late = policy ? cadenceProblem(v.vendor, policy) : null;
     if (late) ctx.addIssue({ code: "custom", path: ["policy"], message: `${late.path}: ${late.message}` });
-    if (v.tokenVariant === "stable_token" && v.vendor !== "wechat") ctx.addIssue({ code: "custom", path: ["tokenVariant"], message: "stable_token exists only for WeChat" });
+    if (v.tokenVariant === "stable_token" && v.vendor !== "wechat")
+      ctx.addIssue({ code: "custom", path: ["tokenVariant"], message: "stable_token exists only for WeChat" });
     // The path is joined to the app's base URL and the app secret is posted there: it must not be
     // able to name another host ("//evil.example/x") or climb out of the vendor's API.
     if (v.tokenPath && (v.vendor !== "yzb" || !isPlainVendorPath(v.tokenPath))) {

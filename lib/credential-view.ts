@@ -16,13 +16,15 @@ export const credentialViewSchema = z.object({
   refreshing: z.boolean(),
   /** The refresh lease while one is held: which instance, since when, and when it lapses if that instance dies. */
   lease: z.nullable(z.object({ instance: z.string(), acquiredAt: z.string(), expiresAt: z.string() })),
-  current: z.nullable(z.object({
+  current: z.nullable(
+    z.object({
       maskedValue: z.string(),
       fetchedAt: z.string(),
       expiresIn: z.number(),
       expiresAt: z.string(),
       vendorExpireTime: z.nullable(z.string()),
-    })),
+    }),
+  ),
   previous: z.nullable(z.object({ maskedValue: z.string(), validUntil: z.string() })),
   lastError: z.nullable(z.object({ message: z.string(), class: z.nullable(z.string()), at: z.nullable(z.string()) })),
   consecutiveFailures: z.number(),
@@ -30,14 +32,16 @@ export const credentialViewSchema = z.object({
   nextRefreshReason: z.nullable(z.string()),
   policy: z.string(),
   /** Today's calls to the endpoint this credential is fetched from (the vendors' day, UTC+8). */
-  quota: z.nullable(z.object({
+  quota: z.nullable(
+    z.object({
       endpoint: z.string(),
       used: z.number(),
       limit: z.nullable(z.number()),
       limitSource: z.nullable(z.enum(["app", "vendor"])),
       exhausted: z.boolean(),
       resetsAt: z.string(),
-    })),
+    }),
+  ),
 });
 export type CredentialView = z.infer<typeof credentialViewSchema>;
 

@@ -7,10 +7,26 @@ const at = (s: number) => new Date(NOW + s * 1000).toISOString();
 
 function cred(over: Partial<CredentialView> = {}): CredentialView {
   return {
-    id: "c1", vendor: "wechat", vendorLabel: "WeChat", appRef: "a1", appId: "wx1", appName: "demo", kind: "jsapi_ticket", kindLabel: "jsapi ticket",
-    status: "active", generation: 1, refreshing: false, lease: null,
+    id: "c1",
+    vendor: "wechat",
+    vendorLabel: "WeChat",
+    appRef: "a1",
+    appId: "wx1",
+    appName: "demo",
+    kind: "jsapi_ticket",
+    kindLabel: "jsapi ticket",
+    status: "active",
+    generation: 1,
+    refreshing: false,
+    lease: null,
     current: { maskedValue: "abcd••••••wxyz", fetchedAt: at(-100), expiresIn: 7200, expiresAt: at(7100), vendorExpireTime: null },
-    previous: null, lastError: null, consecutiveFailures: 0, nextRefreshAt: at(4000), nextRefreshReason: "scheduled", policy: "", quota: null,
+    previous: null,
+    lastError: null,
+    consecutiveFailures: 0,
+    nextRefreshAt: at(4000),
+    nextRefreshReason: "scheduled",
+    policy: "",
+    quota: null,
     ...over,
   };
 }
@@ -23,7 +39,9 @@ describe("healthOf", () => {
     expect(healthOf(cred({ status: "failing", current: { ...cred().current!, expiresAt: at(-5) } }), NOW, 0)).toBe("failing");
     expect(healthOf(cred({ current: { ...cred().current!, expiresAt: at(-5) } }), NOW, 0)).toBe("expired");
     expect(healthOf(cred({ current: { ...cred().current!, expiresAt: at(600) } }), NOW, 0)).toBe("expiring");
-    expect(healthOf(cred({ quota: { endpoint: "/x", used: 1600, limit: 2000, limitSource: "vendor", exhausted: false, resetsAt: at(9999) } }), NOW, 0)).toBe("quota-low");
+    expect(healthOf(cred({ quota: { endpoint: "/x", used: 1600, limit: 2000, limitSource: "vendor", exhausted: false, resetsAt: at(9999) } }), NOW, 0)).toBe(
+      "quota-low",
+    );
     expect(healthOf(cred({ nextRefreshAt: at(-60) }), NOW, 0)).toBe("refresh-due");
     expect(healthOf(cred({ previous: { maskedValue: "x", validUntil: at(200) } }), NOW, 0)).toBe("in-overlap");
     expect(healthOf(cred({ current: null, status: "pending" }), NOW, 0)).toBe("pending");

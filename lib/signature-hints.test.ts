@@ -2,12 +2,18 @@ import { describe, expect, it } from "vitest";
 import { jsSdkHints } from "./signature-hints";
 
 const warnings = (url: string, timestamp = "1414587457") =>
-  jsSdkHints({ url, nonceStr: "n", timestamp }).filter((h) => h.level === "warning").map((h) => h.text);
+  jsSdkHints({ url, nonceStr: "n", timestamp })
+    .filter((h) => h.level === "warning")
+    .map((h) => h.text);
 
 describe("jsSdkHints", () => {
   it("stays quiet about a clean URL, but always explains the nonceStr spelling", () => {
     expect(warnings("http://mp.weixin.qq.com?params=value")).toEqual([]);
-    expect(jsSdkHints({ url: "http://a.b/", nonceStr: "n", timestamp: "1" }).map((h) => h.text).join()).toMatch(/noncestr .* nonceStr/);
+    expect(
+      jsSdkHints({ url: "http://a.b/", nonceStr: "n", timestamp: "1" })
+        .map((h) => h.text)
+        .join(),
+    ).toMatch(/noncestr .* nonceStr/);
   });
   it("warns about a fragment and says what is signed instead", () => {
     expect(warnings("https://a.example/page?x=1#top")[0]).toMatch(/signature is for https:\/\/a\.example\/page\?x=1\./);

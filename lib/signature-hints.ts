@@ -8,13 +8,22 @@ export function jsSdkHints(input: { url: string; nonceStr: string; timestamp: st
   const hints: Hint[] = [];
   const url = input.url.trim();
   if (url.includes("#")) {
-    hints.push({ level: "warning", text: `The #fragment is not signed: the signature is for ${url.split("#")[0]}. In the page, sign location.href.split('#')[0].` });
+    hints.push({
+      level: "warning",
+      text: `The #fragment is not signed: the signature is for ${url.split("#")[0]}. In the page, sign location.href.split('#')[0].`,
+    });
   }
   if (/%[0-9A-Fa-f]{2}/.test(url)) {
-    hints.push({ level: "warning", text: "The URL holds percent-encoded characters: sign it exactly as the page's location.href shows it; do not decode or re-encode it." });
+    hints.push({
+      level: "warning",
+      text: "The URL holds percent-encoded characters: sign it exactly as the page's location.href shows it; do not decode or re-encode it.",
+    });
   }
   if (/[\s\u0080-\uFFFF]/.test(url)) {
-    hints.push({ level: "warning", text: "The URL holds spaces or non-ASCII characters: the browser's location.href percent-encodes them, and that encoded form is what must be signed." });
+    hints.push({
+      level: "warning",
+      text: "The URL holds spaces or non-ASCII characters: the browser's location.href percent-encodes them, and that encoded form is what must be signed.",
+    });
   }
   if (/^\d{13}$/.test(input.timestamp.trim())) {
     hints.push({ level: "warning", text: "The timestamp looks like milliseconds: the JS-SDK expects seconds (Math.floor(Date.now() / 1000))." });

@@ -12,7 +12,10 @@ export const passwordSchema = z
 export const roleSchema = z.enum(ROLES, { error: `must be one of ${ROLES.join(", ")}` });
 
 export const signInSchema = z
-  .object({ username: z.string({ error: "is required" }).min(1, { error: "is required" }).max(64, { error: "must be at most 64 characters" }), password: z.string({ error: "is required" }).min(1, { error: "is required" }).max(200, { error: "must be at most 200 characters" }) })
+  .object({
+    username: z.string({ error: "is required" }).min(1, { error: "is required" }).max(64, { error: "must be at most 64 characters" }),
+    password: z.string({ error: "is required" }).min(1, { error: "is required" }).max(200, { error: "must be at most 200 characters" }),
+  })
   .strict();
 export const newUserSchema = z.object({ username: usernameSchema, password: passwordSchema, role: roleSchema }).strict();
 export const userChangeSchema = z

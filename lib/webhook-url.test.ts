@@ -26,9 +26,12 @@ describe("webhookUrlProblem", () => {
     expect(webhookUrlProblem(url, [])).toMatch(why);
   });
 
-  it.each(["https://hooks.example.com/x", "https://8.8.8.8/hook", "https://[2001:4860::8888]/hook", "https://hooks.example.com:8443/x?token=abc"])("accepts %s by its text", (url) => {
-    expect(webhookUrlProblem(url, [])).toBeNull();
-  });
+  it.each(["https://hooks.example.com/x", "https://8.8.8.8/hook", "https://[2001:4860::8888]/hook", "https://hooks.example.com:8443/x?token=abc"])(
+    "accepts %s by its text",
+    (url) => {
+      expect(webhookUrlProblem(url, [])).toBeNull();
+    },
+  );
 
   it("lets the operator allow a host (any port) or one host:port, over http and on private addresses", () => {
     expect(webhookUrlProblem("http://127.0.0.1:4310/hook", ["127.0.0.1:4310"])).toBeNull();
@@ -55,7 +58,23 @@ describe("allowed hosts", () => {
 });
 
 describe("isPublicAddress", () => {
-  it.each(["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.0.1", "169.254.169.254", "0.0.0.0", "::1", "::", "::ffff:127.0.0.1", "fe80::1", "fd00::1", "64:ff9b::7f00:1", "224.0.0.1", "", "nonsense"])("%j is not public", (a) => {
+  it.each([
+    "127.0.0.1",
+    "10.1.2.3",
+    "172.16.0.1",
+    "192.168.0.1",
+    "169.254.169.254",
+    "0.0.0.0",
+    "::1",
+    "::",
+    "::ffff:127.0.0.1",
+    "fe80::1",
+    "fd00::1",
+    "64:ff9b::7f00:1",
+    "224.0.0.1",
+    "",
+    "nonsense",
+  ])("%j is not public", (a) => {
     expect(isPublicAddress(a)).toBe(false);
   });
   it.each(["8.8.8.8", "::ffff:8.8.8.8", "2001:4860::8888"])("%s is public", (a) => {

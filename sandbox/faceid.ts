@@ -21,7 +21,8 @@ export const faceidRoutes: Record<string, Handler> = {
   "GET /api/oauth2/access_token": (state, req) => {
     const q = req.query;
     const appId = q.get("app_id");
-    if (!appId || q.get("grant_type") !== "client_credential" || !q.get("version")) return fail(state, "400101", "参数不合法: app_id, grant_type, version 必填");
+    if (!appId || q.get("grant_type") !== "client_credential" || !q.get("version"))
+      return fail(state, "400101", "参数不合法: app_id, grant_type, version 必填");
     const app = state.app("faceid", appId);
     if (!app) return fail(state, "400104", "app_id 不存在");
     if (!state.secretMatches(app, q.get("secret"))) return fail(state, "400104", "secret 错误");
@@ -52,17 +53,33 @@ export const faceidRoutes: Record<string, Handler> = {
       }
       const value = randomValue(32);
       state.issue(value, { vendor: "faceid", appId, kind: "nonce_ticket", expiresAt: now + NONCE_S * 1000, token, diesWithToken: true });
-      return { status: 200, body: { code: "0", msg: "请求成功", transactionTime: stamp(now), tickets: [{ value, expire_in: String(NONCE_S), expire_time: stamp(now + NONCE_S * 1000) }] } };
+      return {
+        status: 200,
+        body: {
+          code: "0",
+          msg: "请求成功",
+          transactionTime: stamp(now),
+          tickets: [{ value, expire_in: String(NONCE_S), expire_time: stamp(now + NONCE_S * 1000) }],
+        },
+      };
     }
     const value = randomValue(40);
     state.issue(value, { vendor: "faceid", appId, kind: "sign_ticket", expiresAt: now + SIGN_S * 1000, token, diesWithToken: true });
     state.supersede("faceid", appId, "sign_ticket", value, OVERLAP_MS);
-    return { status: 200, body: { code: "0", msg: "请求成功", transactionTime: stamp(now), tickets: [{ value, expire_in: String(SIGN_S), expire_time: stamp(now + SIGN_S * 1000) }] } };
+    return {
+      status: 200,
+      body: {
+        code: "0",
+        msg: "请求成功",
+        transactionTime: stamp(now),
+        tickets: [{ value, expire_in: String(SIGN_S), expire_time: stamp(now + SIGN_S * 1000) }],
+      },
+    };
   },
 };
 
 /** What the FaceID SDK does when it starts with a NONCE ticket: it may be used once. */
-export function useNonce(state: SandboxState, value: string): { ok: boolean; reason?: string } {
+export function consumeNonce(state: SandboxState, value: string): { ok: boolean; reason?: string } {
   const it = state.valid(value, "faceid", "nonce_ticket");
   if (!it) return { ok: false, reason: "NONCE ticket expired or unknown" };
   if (it.used) return { ok: false, reason: "NONCE ticket already used" };

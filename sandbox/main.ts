@@ -27,11 +27,7 @@ const saver = stateFile ? persistState(state, stateFile) : null;
 if (saver) process.on("exit", saver.stop);
 const { server } = createSandbox(state);
 server.on("error", (err: NodeJS.ErrnoException) => {
-  console.error(
-    err.code === "EADDRINUSE"
-      ? `sandbox: port ${port} is already in use (set SANDBOX_PORT to another port)`
-      : `sandbox: ${err.message}`,
-  );
+  console.error(err.code === "EADDRINUSE" ? `sandbox: port ${port} is already in use (set SANDBOX_PORT to another port)` : `sandbox: ${err.message}`);
   process.exit(1);
 });
 server.listen(port, "127.0.0.1", () => console.log(`sandbox: vendor sandbox listening on http://127.0.0.1:${port}`));

@@ -31,7 +31,19 @@ async function start(file: string, state = new SandboxState()) {
   running.push({ close });
   const get = async (p: string) => (await fetch(base + p)).json();
   const post = async (p: string, body: unknown) => (await fetch(base + p, { method: "POST", body: JSON.stringify(body) })).json();
-  return { state, base, get, post, close: async () => (running.splice(running.findIndex((r) => r.close === close), 1), close()) };
+  return {
+    state,
+    base,
+    get,
+    post,
+    close: async () => {
+      running.splice(
+        running.findIndex((r) => r.close === close),
+        1,
+      );
+      await close();
+    },
+  };
 }
 
 const newFile = () => path.join(mkdtempSync(path.join(os.tmpdir(), "sandbox-state-")), "sandbox-state.json");

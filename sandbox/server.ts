@@ -3,12 +3,11 @@
 import http from "node:http";
 import { DEMO_APPS } from "../lib/demo-apps";
 import { FAULT_MODES, SandboxState, type Fault, type FaultMode, type Vendor } from "./state";
-import { faceidRoutes, useNonce } from "./faceid";
+import { faceidRoutes, consumeNonce } from "./faceid";
 import { feishuRoutes } from "./feishu";
 import { wechatRoutes } from "./wechat";
 import { mintYzbAuthCode, yzbRoutes } from "./yzb";
 import type { Handler } from "./handler";
-
 
 const VENDOR_ROUTES: Record<Vendor, Record<string, Handler>> = {
   wechat: wechatRoutes,
@@ -49,7 +48,6 @@ const FAULT_BODIES: Record<Vendor, Partial<Record<FaultMode, FaultReply>>> = {
     "bad-config": ok200({ status: "4001", message: "app_id is invalid", data: [] }),
   },
 };
-
 
 function route(method: string, path: string): { vendor: Vendor; key: string; handler: Handler } | null {
   for (const vendor of Object.keys(VENDOR_ROUTES) as Vendor[]) {
@@ -135,7 +133,12 @@ export function createSandbox(state = new SandboxState()) {
       // `at` (ISO time): was it valid then? Lets a test judge a value at the moment it was served.
       const at = typeof b.at === "string" && !Number.isNaN(Date.parse(b.at)) ? Date.parse(b.at) : state.now();
       const it = state.valid(b.value, b.vendor as Vendor, undefined, at);
-      return send(res, 200, { valid: it !== null, kind: it?.kind ?? null, expiresAt: it ? new Date(it.expiresAt).toISOString() : null, at: new Date(at).toISOString() });
+      return send(res, 200, {
+        valid: it !== null,
+        kind: it?.kind ?? null,
+        expiresAt: it ? new Date(it.expiresAt).toISOString() : null,
+        at: new Date(at).toISOString(),
+      });
     }
     if (method === "POST" && path === "/__sandbox/apps") {
       const { vendor, appId, secret } = b;
@@ -160,7 +163,7 @@ export function createSandbox(state = new SandboxState()) {
     }
     if (method === "POST" && path === "/__sandbox/faceid/nonce/use") {
       if (typeof b.ticket !== "string") return send(res, 400, { error: "ticket: a string is required" });
-      const used = useNonce(state, b.ticket);
+      const used = consumeNonce(state, b.ticket);
       return send(res, used.ok ? 200 : 409, used);
     }
     if (method === "POST" && path === "/__sandbox/yzb/auth-code") {

@@ -237,7 +237,6 @@ export class SandboxState {
   }
 }
 
-
 export function randomValue(bytes: number): string {
   return randomBytes(bytes).toString("base64url");
 }

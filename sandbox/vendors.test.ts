@@ -22,7 +22,7 @@ beforeEach(() => {
   sandbox.state.faults.clear();
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- vendor bodies, checked field by field
+// biome-ignore lint/suspicious/noExplicitAny: vendor bodies, checked field by field
 type J = Record<string, any>;
 const get = async (path: string): Promise<J> => (await fetch(base + path)).json();
 const post = async (path: string, body: unknown, headers: Record<string, string> = {}): Promise<J> =>
@@ -142,7 +142,8 @@ describe("sandbox: yzb", () => {
 
 describe("sandbox: quotas", () => {
   it("WeChat stable_token force_refresh: ≥30 s apart, 20 a day", async () => {
-    const force = () => post("/cgi-bin/stable_token", { grant_type: "client_credential", appid: "wx000000000000demo", secret: "demo-wechat-secret", force_refresh: true });
+    const force = () =>
+      post("/cgi-bin/stable_token", { grant_type: "client_credential", appid: "wx000000000000demo", secret: "demo-wechat-secret", force_refresh: true });
     expect((await force()).expires_in).toBe(7200);
     expect((await force()).errcode).toBe(45011);
     for (let i = 1; i < 20; i++) {

@@ -18,8 +18,7 @@ const get = async (path: string) => {
   const res = await fetch(base + path);
   return { status: res.status, type: res.headers.get("content-type"), body: (await res.json()) as Record<string, unknown> };
 };
-const token = async () =>
-  (await get("/cgi-bin/token?grant_type=client_credential&appid=wx000000000000demo&secret=demo-wechat-secret")).body;
+const token = async () => (await get("/cgi-bin/token?grant_type=client_credential&appid=wx000000000000demo&secret=demo-wechat-secret")).body;
 const ticket = async (t: string) => get(`/cgi-bin/ticket/getticket?access_token=${encodeURIComponent(t)}&type=jsapi`);
 const advance = (seconds: number) => fetch(`${base}/__sandbox/clock`, { method: "POST", body: JSON.stringify({ advanceSeconds: seconds }) });
 

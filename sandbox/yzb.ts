@@ -2,7 +2,6 @@
 // /OAuth2/ticket (old js_ticket valid 10 more minutes), /OAuth2/checkCode (absolute expires_in),
 // /OAuth2/token (one-time auth codes minted through the control API).
 import { randomBytes } from "node:crypto";
-import { type SandboxState } from "./state";
 import type { Handler } from "./handler";
 
 const LIFETIME_S = 7200;

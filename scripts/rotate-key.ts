@@ -35,7 +35,7 @@ function readKeyFile(file: string): Buffer {
 function writeKeyFile(file: string, key: Buffer) {
   const fd = fs.openSync(file, "wx", 0o600);
   try {
-    fs.writeSync(fd, key.toString("base64") + "\n");
+    fs.writeSync(fd, `${key.toString("base64")}\n`);
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
@@ -45,12 +45,20 @@ function writeKeyFile(file: string, key: Buffer) {
 function syncDir(dir: string) {
   try {
     const fd = fs.openSync(dir, "r");
-    try { fs.fsyncSync(fd); } finally { fs.closeSync(fd); }
-  } catch { /* not supported everywhere; the rename itself is atomic */ }
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    /* not supported everywhere; the rename itself is atomic */
+  }
 }
 
 async function main() {
-  log("note: stop every Ticket Hub instance before rotating and keep them stopped until it finishes — they cache the key and would write rows with the old one");
+  log(
+    "note: stop every Ticket Hub instance before rotating and keep them stopped until it finishes — they cache the key and would write rows with the old one",
+  );
 
   const config = parseConfig();
   const keyFile = path.join(config.dataDir, "secret.key");
@@ -100,9 +108,15 @@ async function main() {
       // never replaced the key file: finishing it is a rename, not another rotation.
       if (!fromEnv && fs.existsSync(pendingFile)) {
         let pending: Buffer | null = null;
-        try { pending = readKeyFile(pendingFile); } catch { /* unreadable: fall through */ }
+        try {
+          pending = readKeyFile(pendingFile);
+        } catch {
+          /* unreadable: fall through */
+        }
         if (pending && (await checkKey(db, pending)).status === "ok") {
-          throw new Refusal(`the stored secrets are already encrypted with ${pendingFile} (an earlier rotation was interrupted); rename it to ${keyFile} and start again`);
+          throw new Refusal(
+            `the stored secrets are already encrypted with ${pendingFile} (an earlier rotation was interrupted); rename it to ${keyFile} and start again`,
+          );
         }
       }
       if ((await checkKey(db, newKey)).status === "ok") {
@@ -133,11 +147,15 @@ async function main() {
         fs.renameSync(pendingFile, keyFile);
         syncDir(config.dataDir);
       } catch (err) {
-        throw new Refusal(`the data is now encrypted with the key in ${pendingFile} but it could not replace ${keyFile} (${(err as Error).message}); rename it by hand before starting`);
+        throw new Refusal(
+          `the data is now encrypted with the key in ${pendingFile} but it could not replace ${keyFile} (${(err as Error).message}); rename it by hand before starting`,
+        );
       }
       log(`replaced ${keyFile} with the new key (the old key is not kept); start the instances again`);
     } else {
-      log("done: set TICKETHUB_SECRET_KEY to the value of TICKETHUB_NEW_SECRET_KEY on every instance, then start them; with the old value they can no longer read the secrets");
+      log(
+        "done: set TICKETHUB_SECRET_KEY to the value of TICKETHUB_NEW_SECRET_KEY on every instance, then start them; with the old value they can no longer read the secrets",
+      );
     }
   } finally {
     await db.$disconnect();
@@ -147,10 +165,7 @@ async function main() {
 try {
   await main();
 } catch (err) {
-  const message =
-    err instanceof ConfigError
-      ? `invalid configuration: ${err.issues.join("; ")}`
-      : (err as Error).message.split("\n")[0];
+  const message = err instanceof ConfigError ? `invalid configuration: ${err.issues.join("; ")}` : (err as Error).message.split("\n")[0];
   console.error(`[rotate-key] ${err instanceof Refusal || err instanceof ConfigError ? "" : "rotation failed: "}${message}`);
   process.exit(1);
 }

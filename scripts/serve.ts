@@ -30,7 +30,12 @@ const server = http.createServer(async (req, res) => {
   const refused = admitRequest(req, config.trustedProxies);
   if (refused) {
     const body = problemBody(refused.status, refused.title, refused.detail, { field: refused.field });
-    res.writeHead(refused.status, { "content-type": "application/problem+json", "content-length": Buffer.byteLength(body), "cache-control": "no-store", connection: "close" });
+    res.writeHead(refused.status, {
+      "content-type": "application/problem+json",
+      "content-length": Buffer.byteLength(body),
+      "cache-control": "no-store",
+      connection: "close",
+    });
     res.end(body);
     return;
   }
@@ -58,10 +63,16 @@ server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
       ? [431, "Request headers too large", "headers: the request line and headers must fit in 16 KiB"]
       : [400, "Bad request", "request: not a well-formed HTTP/1.1 request"];
   const body = problemBody(status, title, detail);
-  socket.end(`HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 });
 server.keepAliveTimeout = 65_000;
-server.listen(port, () => console.log(`[tickethub] instance ${config.instanceId} listening on :${port}${config.readCache.enabled ? ` (fast reads: cache polled every ${config.readCache.pollMs} ms)` : ""}`));
+server.listen(port, () =>
+  console.log(
+    `[tickethub] instance ${config.instanceId} listening on :${port}${config.readCache.enabled ? ` (fast reads: cache polled every ${config.readCache.pollMs} ms)` : ""}`,
+  ),
+);
 
 const shutdown = () => {
   server.close(() => process.exit(0));

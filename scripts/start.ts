@@ -50,7 +50,8 @@ try {
     const users = await seedUsers(db, { demo: config.demo, firstAdmin: config.firstAdmin });
     if (users.length) log(`created user(s): ${users.join(", ")}`);
     if (config.demo) log("demo mode: the sign-in page lists the demo accounts (admin, operator, viewer)");
-    else if ((await db.user.count()) === 0) log("no users yet: open the dashboard to create the first admin (or set TICKETHUB_ADMIN_USERNAME and TICKETHUB_ADMIN_PASSWORD)");
+    else if ((await db.user.count()) === 0)
+      log("no users yet: open the dashboard to create the first admin (or set TICKETHUB_ADMIN_USERNAME and TICKETHUB_ADMIN_PASSWORD)");
   }
   await db.$disconnect();
 }
@@ -69,7 +70,13 @@ function stop(code: number) {
   if (stopping) return;
   stopping = true;
   const signal = (sig: NodeJS.Signals) => {
-    for (const c of children) if (c.pid && c.exitCode === null && c.signalCode === null) try { process.kill(-c.pid, sig); } catch { /* gone */ }
+    for (const c of children)
+      if (c.pid && c.exitCode === null && c.signalCode === null)
+        try {
+          process.kill(-c.pid, sig);
+        } catch {
+          /* gone */
+        }
   };
   signal("SIGTERM");
   // Whatever has not stopped after 10 s is killed, so the ports are free when this exits.
@@ -103,7 +110,12 @@ if (config.sandbox.start) {
     SANDBOX_STATE_FILE: path.join(config.dataDir, "sandbox-state.json"),
   });
   const deadline = Date.now() + 15_000;
-  while (!(await fetch(`${config.sandbox.url}/__sandbox/stats`).then((r) => r.ok, () => false))) {
+  while (
+    !(await fetch(`${config.sandbox.url}/__sandbox/stats`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
     if (stopping) await new Promise(() => {});
     if (Date.now() > deadline) {
       console.error(`[tickethub] the vendor sandbox did not answer on ${config.sandbox.url}`);
@@ -114,7 +126,10 @@ if (config.sandbox.start) {
   }
 }
 if (config.sandbox.enabled && !config.sandbox.start) {
-  const up = await fetch(`${config.sandbox.url}/__sandbox/stats`).then((r) => r.ok, () => false);
+  const up = await fetch(`${config.sandbox.url}/__sandbox/stats`).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (!up) log(`warning: TICKETHUB_SANDBOX=external but nothing answers on ${config.sandbox.url} (npm run sandbox starts it)`);
 }
 // Next behind the fast read path (scripts/serve.ts): one process, one port.

@@ -18,10 +18,14 @@ export function startClockSync(): Promise<void> {
 async function start(): Promise<void> {
   const sync = () =>
     syncClock(() => databaseNowMs()).catch((err: unknown) => {
-      if (clockState().syncedAt === null) console.warn(`[clock] cannot read the database's clock yet: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
+      if (clockState().syncedAt === null)
+        console.warn(`[clock] cannot read the database's clock yet: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
     });
   await sync();
   const offset = clockState().dbOffsetMs;
-  if (Math.abs(offset) > 2_000) console.warn(`[clock] this host's clock is ${Math.round(offset / 1000)} s ${offset > 0 ? "behind" : "ahead of"} the database's; Ticket Hub uses the database's`);
+  if (Math.abs(offset) > 2_000)
+    console.warn(
+      `[clock] this host's clock is ${Math.round(offset / 1000)} s ${offset > 0 ? "behind" : "ahead of"} the database's; Ticket Hub uses the database's`,
+    );
   setInterval(() => void sync(), SYNC_EVERY_MS).unref();
 }

@@ -47,7 +47,9 @@ describe("parseConfig", () => {
   });
 
   it("holds the alert webhook to the webhook rule: https, public, unless its host is allowed", () => {
-    expect(errorOf({ TICKETHUB_ALERT_WEBHOOK_URL: "http://127.0.0.1:4310/__sandbox/reset" })).toMatch(/TICKETHUB_ALERT_WEBHOOK_URL: must not point at a loopback.*TICKETHUB_ALLOWED_WEBHOOK_HOSTS/);
+    expect(errorOf({ TICKETHUB_ALERT_WEBHOOK_URL: "http://127.0.0.1:4310/__sandbox/reset" })).toMatch(
+      /TICKETHUB_ALERT_WEBHOOK_URL: must not point at a loopback.*TICKETHUB_ALLOWED_WEBHOOK_HOSTS/,
+    );
     expect(errorOf({ TICKETHUB_ALERT_WEBHOOK_URL: "http://169.254.169.254/latest/meta-data" })).toMatch(/TICKETHUB_ALERT_WEBHOOK_URL:/);
     expect(errorOf({ TICKETHUB_ALERT_WEBHOOK_URL: "http://hooks.example.com/x" })).toMatch(/TICKETHUB_ALERT_WEBHOOK_URL: must be https/);
     expect(parseConfig({ TICKETHUB_ALERT_WEBHOOK_URL: "https://hooks.example.com/x" }).alerts.webhookUrl).toBe("https://hooks.example.com/x");

@@ -53,7 +53,11 @@ const envSchema = z.object({
     .min(1, { error: "must be a number of hours (1-720)" })
     .max(720, { error: "must be a number of hours (1-720)" })
     .default(12),
-  TICKETHUB_ADMIN_USERNAME: z.string().trim().regex(/^[A-Za-z0-9_.@-]{1,64}$/, { error: "must be 1-64 letters, digits, _ . @ or -" }).optional(),
+  TICKETHUB_ADMIN_USERNAME: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.@-]{1,64}$/, { error: "must be 1-64 letters, digits, _ . @ or -" })
+    .optional(),
   TICKETHUB_ADMIN_PASSWORD: z.string().min(12, { error: "must be at least 12 characters" }).max(200, { error: "must be at most 200 characters" }).optional(),
   /** Comma-separated https origins that apps may use as base URL besides the vendors' own hosts. */
   TICKETHUB_ALLOWED_BASE_URLS: z
@@ -76,12 +80,33 @@ const envSchema = z.object({
   TICKETHUB_ALLOWED_WEBHOOK_HOSTS: z
     .string()
     .trim()
-    .refine((v) => v.split(",").every((h) => parseWebhookHost(h) !== null), { message: "must be comma-separated hosts or host:port pairs such as hooks.lan,10.0.0.5:8080" })
+    .refine((v) => v.split(",").every((h) => parseWebhookHost(h) !== null), {
+      message: "must be comma-separated hosts or host:port pairs such as hooks.lan,10.0.0.5:8080",
+    })
     .optional(),
-  TICKETHUB_ALERT_INTERVAL_MS: z.coerce.number({ error: "must be milliseconds (200-600000)" }).int().min(200, { error: "must be milliseconds (200-600000)" }).max(600_000, { error: "must be milliseconds (200-600000)" }).default(15_000),
-  TICKETHUB_ALERT_FAILURES: z.coerce.number({ error: "must be a whole number (1-100)" }).int().min(1, { error: "must be a whole number (1-100)" }).max(100, { error: "must be a whole number (1-100)" }).default(3),
-  TICKETHUB_ALERT_EXPIRY_MARGIN_SECONDS: z.coerce.number({ error: "must be seconds (10-86400)" }).int().min(10, { error: "must be seconds (10-86400)" }).max(86_400, { error: "must be seconds (10-86400)" }).default(300),
-  TICKETHUB_ALERT_QUOTA_PERCENT: z.coerce.number({ error: "must be a percentage (1-100)" }).min(1, { error: "must be a percentage (1-100)" }).max(100, { error: "must be a percentage (1-100)" }).default(80),
+  TICKETHUB_ALERT_INTERVAL_MS: z.coerce
+    .number({ error: "must be milliseconds (200-600000)" })
+    .int()
+    .min(200, { error: "must be milliseconds (200-600000)" })
+    .max(600_000, { error: "must be milliseconds (200-600000)" })
+    .default(15_000),
+  TICKETHUB_ALERT_FAILURES: z.coerce
+    .number({ error: "must be a whole number (1-100)" })
+    .int()
+    .min(1, { error: "must be a whole number (1-100)" })
+    .max(100, { error: "must be a whole number (1-100)" })
+    .default(3),
+  TICKETHUB_ALERT_EXPIRY_MARGIN_SECONDS: z.coerce
+    .number({ error: "must be seconds (10-86400)" })
+    .int()
+    .min(10, { error: "must be seconds (10-86400)" })
+    .max(86_400, { error: "must be seconds (10-86400)" })
+    .default(300),
+  TICKETHUB_ALERT_QUOTA_PERCENT: z.coerce
+    .number({ error: "must be a percentage (1-100)" })
+    .min(1, { error: "must be a percentage (1-100)" })
+    .max(100, { error: "must be a percentage (1-100)" })
+    .default(80),
   TICKETHUB_READ_CACHE: onOff.default("on"),
   TICKETHUB_READ_CACHE_POLL_MS: z.coerce
     .number({ error: "must be a whole number of milliseconds (50-5000)" })
@@ -93,7 +118,12 @@ const envSchema = z.object({
   TICKETHUB_TIME_SCALE: z.coerce.number({ error: "must be a number ≥ 1" }).min(1, { error: "must be a number ≥ 1" }).max(100_000).default(1),
   TICKETHUB_TIME_EPOCH: z.coerce.number({ error: "must be a unix time in ms" }).int().min(0).optional(),
   /** Tests only: pretend this host's clock is off by this many ms (proves that the database's clock rules). */
-  TICKETHUB_TEST_CLOCK_OFFSET_MS: z.coerce.number({ error: "must be milliseconds" }).int({ error: "must be milliseconds" }).min(-86_400_000).max(86_400_000).default(0),
+  TICKETHUB_TEST_CLOCK_OFFSET_MS: z.coerce
+    .number({ error: "must be milliseconds" })
+    .int({ error: "must be milliseconds" })
+    .min(-86_400_000)
+    .max(86_400_000)
+    .default(0),
 });
 
 export type Config = ReturnType<typeof parseConfig>;
@@ -127,20 +157,21 @@ export function decodeKey(value: string): Buffer | null {
 
 /** Validates the environment once; every message names the variable and the rule it broke. */
 export function parseConfig(env: Record<string, string | undefined> = process.env) {
-  const picked = Object.fromEntries(
-    Object.keys(envSchema.shape).map((k) => [k, env[k] === "" ? undefined : env[k]]),
-  );
+  const picked = Object.fromEntries(Object.keys(envSchema.shape).map((k) => [k, env[k] === "" ? undefined : env[k]]));
   const result = envSchema.safeParse(picked);
   if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((i) => `${String(i.path[0] ?? "environment")}: ${i.message}`),
-    );
+    throw new ConfigError(result.error.issues.map((i) => `${String(i.path[0] ?? "environment")}: ${i.message}`));
   }
   const e = result.data;
   if (!!e.TICKETHUB_ADMIN_USERNAME !== !!e.TICKETHUB_ADMIN_PASSWORD) {
-    throw new ConfigError([`${e.TICKETHUB_ADMIN_USERNAME ? "TICKETHUB_ADMIN_PASSWORD" : "TICKETHUB_ADMIN_USERNAME"}: is required when the other is set (they create the first admin)`]);
+    throw new ConfigError([
+      `${e.TICKETHUB_ADMIN_USERNAME ? "TICKETHUB_ADMIN_PASSWORD" : "TICKETHUB_ADMIN_USERNAME"}: is required when the other is set (they create the first admin)`,
+    ]);
   }
-  const allowedWebhookHosts = (e.TICKETHUB_ALLOWED_WEBHOOK_HOSTS ?? "").split(",").map((h) => h.trim()).filter(Boolean);
+  const allowedWebhookHosts = (e.TICKETHUB_ALLOWED_WEBHOOK_HOSTS ?? "")
+    .split(",")
+    .map((h) => h.trim())
+    .filter(Boolean);
   const webhookProblem = e.TICKETHUB_ALERT_WEBHOOK_URL ? webhookUrlProblem(e.TICKETHUB_ALERT_WEBHOOK_URL, allowedWebhookHosts) : null;
   if (webhookProblem) throw new ConfigError([`TICKETHUB_ALERT_WEBHOOK_URL: ${webhookProblem}`]);
   const dataDir = path.resolve(e.TICKETHUB_DATA_DIR);
@@ -158,7 +189,9 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       enabled: e.TICKETHUB_SANDBOX !== "off",
       /** The start script runs it (off for "external": someone else runs it). */
       start: e.TICKETHUB_SANDBOX === "on",
-      url: `http://127.0.0.1:${e.SANDBOX_PORT}`, port: e.SANDBOX_PORT },
+      url: `http://127.0.0.1:${e.SANDBOX_PORT}`,
+      port: e.SANDBOX_PORT,
+    },
     demo: e.TICKETHUB_DEMO === "on",
     scheduler: e.TICKETHUB_SCHEDULER === "on",
     upstreamTimeoutMs: e.TICKETHUB_UPSTREAM_TIMEOUT_MS,
@@ -179,10 +212,15 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     },
     /** The fast read path's in-process cache, and how often it checks the database for changes. */
     readCache: { enabled: e.TICKETHUB_READ_CACHE === "on", pollMs: e.TICKETHUB_READ_CACHE_POLL_MS },
-    firstAdmin: e.TICKETHUB_ADMIN_USERNAME && e.TICKETHUB_ADMIN_PASSWORD ? { username: e.TICKETHUB_ADMIN_USERNAME, password: e.TICKETHUB_ADMIN_PASSWORD } : null,
+    firstAdmin:
+      e.TICKETHUB_ADMIN_USERNAME && e.TICKETHUB_ADMIN_PASSWORD ? { username: e.TICKETHUB_ADMIN_USERNAME, password: e.TICKETHUB_ADMIN_PASSWORD } : null,
     /** Proxies whose X-Forwarded-For/-Host/-Proto count (scripts/serve.ts); from anyone else they are dropped. */
     trustedProxies: parseTrustedProxies(e.TICKETHUB_TRUSTED_PROXIES ?? ""),
-    allowedBaseUrls: (e.TICKETHUB_ALLOWED_BASE_URLS ?? "").split(",").map((o) => o.trim()).filter(Boolean).map((o) => new URL(o).origin),
+    allowedBaseUrls: (e.TICKETHUB_ALLOWED_BASE_URLS ?? "")
+      .split(",")
+      .map((o) => o.trim())
+      .filter(Boolean)
+      .map((o) => new URL(o).origin),
     time: { scale: e.TICKETHUB_TIME_SCALE, epoch: e.TICKETHUB_TIME_EPOCH ?? Date.now(), testOffsetMs: e.TICKETHUB_TEST_CLOCK_OFFSET_MS },
   };
 }

@@ -146,7 +146,7 @@ describe("npm run rotate-key", () => {
 
   it("rotates the key file, replaces it (mode 0600, old key not kept) and prints the counts", async () => {
     const { app } = await seed(keyA);
-    writeFileSync(keyFile(), keyA.toString("base64") + "\n", { mode: 0o600 });
+    writeFileSync(keyFile(), `${keyA.toString("base64")}\n`, { mode: 0o600 });
 
     const out = run({});
     expect(out.stderr).toBe("");

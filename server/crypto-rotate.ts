@@ -13,7 +13,11 @@ type Tx = Prisma.TransactionClient;
 export type RotateCounts = { apps: number; versions: number; nonces: number };
 
 export class KeyRotationError extends Error {
-  constructor(readonly table: string, readonly rowId: string, column: string) {
+  constructor(
+    readonly table: string,
+    readonly rowId: string,
+    column: string,
+  ) {
     super(`${table} ${rowId}: ${column} does not decrypt with the old key; nothing was changed`);
     this.name = "KeyRotationError";
   }
@@ -31,10 +35,7 @@ function open(sealed: string, key: Buffer, table: string, id: string, column: st
 }
 
 /** Walks a table by id in batches (ids are unique, so the cursor is stable inside the transaction). */
-async function eachBatch<T extends { id: string }>(
-  fetch: (after: string | undefined) => Promise<T[]>,
-  handle: (row: T) => Promise<void>,
-): Promise<number> {
+async function eachBatch<T extends { id: string }>(fetch: (after: string | undefined) => Promise<T[]>, handle: (row: T) => Promise<void>): Promise<number> {
   let count = 0;
   let after: string | undefined;
   for (;;) {
@@ -60,12 +61,7 @@ const page = (after: string | undefined) => ({
  * and row id, and the transaction rolls back: either every row moves to newKey or none does.
  * Instances must be stopped meanwhile: they hold the old key and would write rows with it.
  */
-export async function rotateKey(
-  db: Db,
-  oldKey: Buffer,
-  newKey: Buffer,
-  options: { timeoutMs?: number } = {},
-): Promise<RotateCounts> {
+export async function rotateKey(db: Db, oldKey: Buffer, newKey: Buffer, options: { timeoutMs?: number } = {}): Promise<RotateCounts> {
   if (oldKey.length !== 32 || newKey.length !== 32) throw new Error("keys must be 32 bytes (AES-256)");
   const timeout = options.timeoutMs ?? 10 * 60_000;
   return db.$transaction(

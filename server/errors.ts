@@ -13,8 +13,23 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
-const UNREACHABLE_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENOTFOUND", "EPIPE", "SQLITE_CANTOPEN", "SQLITE_IOERR"]);
-const UNREACHABLE_TEXT = /Can't reach database|Connection terminated|connection (?:is )?closed|timeout exceeded when trying to connect|Connection refused|ECONNREFUSED|ECONNRESET|server closed the connection|terminating connection|the database system is (?:starting up|shutting down)|Timed out fetching a new connection|unable to open database file|disk I\/O error/i;
+const UNREACHABLE_CODES = new Set([
+  "P1001",
+  "P1002",
+  "P1008",
+  "P1017",
+  "P2024",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENOTFOUND",
+  "EPIPE",
+  "SQLITE_CANTOPEN",
+  "SQLITE_IOERR",
+]);
+const UNREACHABLE_TEXT =
+  /Can't reach database|Connection terminated|connection (?:is )?closed|timeout exceeded when trying to connect|Connection refused|ECONNREFUSED|ECONNRESET|server closed the connection|terminating connection|the database system is (?:starting up|shutting down)|Timed out fetching a new connection|unable to open database file|disk I\/O error/i;
 
 /** Whether an error says the database could not be reached (as opposed to a query it refused). */
 export function isDatabaseUnreachable(err: unknown): boolean {

@@ -37,8 +37,7 @@ export async function startHarness(provider: "sqlite" | "postgresql"): Promise<H
   const sandbox = createSandbox();
   await new Promise<void>((r) => sandbox.server.listen(0, "127.0.0.1", r));
   const sandboxUrl = `http://127.0.0.1:${(sandbox.server.address() as AddressInfo).port}`;
-  const control = async (p: string, body?: unknown) =>
-    (await fetch(`${sandboxUrl}${p}`, { method: "POST", body: JSON.stringify(body ?? {}) })).json();
+  const control = async (p: string, body?: unknown) => (await fetch(`${sandboxUrl}${p}`, { method: "POST", body: JSON.stringify(body ?? {}) })).json();
 
   const { getDb } = await import("@/server/db");
   const { seedDemoApps } = await import("@/server/apps/seed-demo-apps");

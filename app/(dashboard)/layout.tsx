@@ -25,12 +25,18 @@ export default async function DashboardLayout({ children }: { children: ReactNod
       <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
         <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-x-4 gap-y-1 px-4 py-3">
           <a href="/" className="flex items-center gap-2 whitespace-nowrap font-semibold">
-            <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-sky-700 text-xs font-bold text-white">TH</span>
+            <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-sky-700 text-xs font-bold text-white">
+              TH
+            </span>
             Ticket Hub
           </a>
           <nav aria-label="Main" className="-mx-2 flex flex-wrap text-sm">
             {NAV.filter(([, , role]) => roleAllows(user.role, role)).map(([href, label]) => (
-              <a key={href} href={href} className="whitespace-nowrap rounded px-2 py-1 font-medium text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800">
+              <a
+                key={href}
+                href={href}
+                className="whitespace-nowrap rounded px-2 py-1 font-medium text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"
+              >
                 {label}
               </a>
             ))}

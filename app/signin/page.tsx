@@ -21,7 +21,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   return (
     <main id="main" className="mx-auto flex min-h-screen max-w-md flex-col justify-center px-4 py-10">
       <div className="mb-6 flex items-center gap-2 text-lg font-semibold">
-        <span aria-hidden className="grid h-8 w-8 place-items-center rounded-md bg-sky-700 text-xs font-bold text-white">TH</span>
+        <span aria-hidden className="grid h-8 w-8 place-items-center rounded-md bg-sky-700 text-xs font-bold text-white">
+          TH
+        </span>
         Ticket Hub
       </div>
       <SignInForm mode={firstRun ? "setup" : "signin"} next={next} demoAccounts={demo && !firstRun ? DEMO_ACCOUNTS : []} />

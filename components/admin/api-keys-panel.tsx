@@ -39,10 +39,15 @@ export function ApiKeysPanel() {
   return (
     <section aria-labelledby="keys-title" className="space-y-3">
       <div>
-        <h2 id="keys-title" className="text-lg font-semibold">API keys</h2>
+        <h2 id="keys-title" className="text-lg font-semibold">
+          API keys
+        </h2>
         <p className="text-sm text-slate-600 dark:text-slate-400">
           For services that read tickets or JS-SDK signatures from <code className="font-mono">/api/v1</code> (described at{" "}
-          <a className="text-sky-700 underline dark:text-sky-400" href="/api/v1/openapi.json">/api/v1/openapi.json</a>). A key reads only the apps it is scoped to.
+          <a className="text-sky-700 underline dark:text-sky-400" href="/api/v1/openapi.json">
+            /api/v1/openapi.json
+          </a>
+          ). A key reads only the apps it is scoped to.
         </p>
       </div>
       <form onSubmit={submit} className={`${panel} space-y-3`} aria-label="Create an API key">
@@ -58,36 +63,63 @@ export function ApiKeysPanel() {
             <div className="mt-1 grid gap-1 sm:grid-cols-2">
               {(apps.data?.apps ?? []).map((a) => (
                 <label key={a.id} className="flex items-center gap-2 text-sm">
-                  <input type="checkbox" checked={picked.includes(a.id)} onChange={(e) => setPicked(e.target.checked ? [...picked, a.id] : picked.filter((p) => p !== a.id))} />
+                  <input
+                    type="checkbox"
+                    checked={picked.includes(a.id)}
+                    onChange={(e) => setPicked(e.target.checked ? [...picked, a.id] : picked.filter((p) => p !== a.id))}
+                  />
                   {a.name} <span className="font-mono text-xs text-slate-500 dark:text-slate-400">{a.appId}</span>
                 </label>
               ))}
             </div>
           )}
         </fieldset>
-        <button type="submit" className={primary} disabled={create.isPending || picked.length === 0 || !name.trim()}>{create.isPending ? "Creating…" : "Create key"}</button>
-        {create.isError && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{create.error.message}</p>}
+        <button type="submit" className={primary} disabled={create.isPending || picked.length === 0 || !name.trim()}>
+          {create.isPending ? "Creating…" : "Create key"}
+        </button>
+        {create.isError && (
+          <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+            {create.error.message}
+          </p>
+        )}
       </form>
       {created && (
-        <div role="region" aria-label="New API key" className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm dark:border-amber-700 dark:bg-amber-950">
+        <div
+          role="region"
+          aria-label="New API key"
+          className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm dark:border-amber-700 dark:bg-amber-950"
+        >
           <p className="font-medium">Key “{created.name}” created. Copy it now: it is shown only this once.</p>
-          <code aria-label="API key value" className="block break-all rounded bg-white px-2 py-1 font-mono dark:bg-slate-900">{created.key}</code>
+          <code aria-label="API key value" className="block break-all rounded bg-white px-2 py-1 font-mono dark:bg-slate-900">
+            {created.key}
+          </code>
           <div className="flex gap-2">
             <button
               type="button"
               className={small}
               onClick={async () => {
-                await navigator.clipboard.writeText(created.key).then(() => setCopied(true), () => setCopied(false));
+                await navigator.clipboard.writeText(created.key).then(
+                  () => setCopied(true),
+                  () => setCopied(false),
+                );
               }}
             >
               {copied ? "Copied" : "Copy key"}
             </button>
-            <button type="button" className={small} onClick={() => setCreated(null)}>Done</button>
+            <button type="button" className={small} onClick={() => setCreated(null)}>
+              Done
+            </button>
           </div>
         </div>
       )}
-      <p role="status" aria-live="polite" className="text-sm text-emerald-700 dark:text-emerald-400">{message}</p>
-      {revoke.isError && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{revoke.error.message}</p>}
+      <p role="status" aria-live="polite" className="text-sm text-emerald-700 dark:text-emerald-400">
+        {message}
+      </p>
+      {revoke.isError && (
+        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+          {revoke.error.message}
+        </p>
+      )}
       <DataTable
         region="API keys"
         caption="API keys"
@@ -105,9 +137,17 @@ export function ApiKeysPanel() {
               <div className="font-mono text-xs text-slate-500 dark:text-slate-400">{k.prefix}…</div>
             </td>
             <td className="px-4 py-2 text-xs">{k.apps.map((a) => a.appId).join(", ") || "—"}</td>
-            <td className="px-4 py-2 text-xs">{when(k.createdAt)} by {k.createdBy}</td>
+            <td className="px-4 py-2 text-xs">
+              {when(k.createdAt)} by {k.createdBy}
+            </td>
             <td className="px-4 py-2 text-xs">{when(k.lastUsedAt)}</td>
-            <td className="px-4 py-2">{k.revokedAt ? <span className="text-slate-500 dark:text-slate-400">revoked</span> : <span className="text-emerald-700 dark:text-emerald-400">active</span>}</td>
+            <td className="px-4 py-2">
+              {k.revokedAt ? (
+                <span className="text-slate-500 dark:text-slate-400">revoked</span>
+              ) : (
+                <span className="text-emerald-700 dark:text-emerald-400">active</span>
+              )}
+            </td>
             <td className="px-4 py-2 text-right">
               {!k.revokedAt && (
                 <ConfirmAction

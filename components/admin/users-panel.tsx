@@ -29,7 +29,9 @@ export function UsersPanel() {
 
   return (
     <section aria-labelledby="users-title" className="space-y-3">
-      <h2 id="users-title" className="text-lg font-semibold">Users</h2>
+      <h2 id="users-title" className="text-lg font-semibold">
+        Users
+      </h2>
       <form onSubmit={submit} className={`${panel} grid gap-3 sm:grid-cols-[1fr_1fr_auto_auto] sm:items-end`} aria-label="Add a user">
         <label className="text-sm font-medium">
           Username
@@ -37,22 +39,47 @@ export function UsersPanel() {
         </label>
         <label className="text-sm font-medium">
           Password
-          <input className={field} required type="password" minLength={12} value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} autoComplete="new-password" aria-describedby="pw-rule" />
+          <input
+            className={field}
+            required
+            type="password"
+            minLength={12}
+            value={form.password}
+            onChange={(e) => setForm({ ...form, password: e.target.value })}
+            autoComplete="new-password"
+            aria-describedby="pw-rule"
+          />
         </label>
         <label className="text-sm font-medium">
           Role
           <select className={field} value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value })}>
             {ROLES.map((r) => (
-              <option key={r} value={r}>{r}</option>
+              <option key={r} value={r}>
+                {r}
+              </option>
             ))}
           </select>
         </label>
-        <button type="submit" className={primary} disabled={create.isPending}>{create.isPending ? "Adding…" : "Add user"}</button>
-        <p id="pw-rule" className="text-xs text-slate-600 sm:col-span-4 dark:text-slate-400">Passwords: at least 12 characters. {ROLES.map((r) => `${r}: ${ROLE_INFO[r]}`).join(" · ")}.</p>
+        <button type="submit" className={primary} disabled={create.isPending}>
+          {create.isPending ? "Adding…" : "Add user"}
+        </button>
+        <p id="pw-rule" className="text-xs text-slate-600 sm:col-span-4 dark:text-slate-400">
+          Passwords: at least 12 characters. {ROLES.map((r) => `${r}: ${ROLE_INFO[r]}`).join(" · ")}.
+        </p>
       </form>
-      <p role="status" aria-live="polite" className="text-sm text-emerald-700 dark:text-emerald-400">{message}</p>
-      {create.isError && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{create.error.message}</p>}
-      {change.isError && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{change.error.message}</p>}
+      <p role="status" aria-live="polite" className="text-sm text-emerald-700 dark:text-emerald-400">
+        {message}
+      </p>
+      {create.isError && (
+        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+          {create.error.message}
+        </p>
+      )}
+      {change.isError && (
+        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+          {change.error.message}
+        </p>
+      )}
       <DataTable
         region="Users"
         caption="Users"
@@ -64,31 +91,56 @@ export function UsersPanel() {
       >
         {data?.users.map((u) => (
           <tr key={u.id} aria-label={u.username} className="border-t border-slate-100 dark:border-slate-800">
-            <td className="px-4 py-2 font-medium">{u.username}{u.username === me.username && <span className="ml-2 text-xs font-normal text-slate-500 dark:text-slate-400">(you)</span>}</td>
+            <td className="px-4 py-2 font-medium">
+              {u.username}
+              {u.username === me.username && <span className="ml-2 text-xs font-normal text-slate-500 dark:text-slate-400">(you)</span>}
+            </td>
             <td className="px-4 py-2">
               <select
                 aria-label={`Role of ${u.username}`}
                 value={u.role}
                 disabled={change.isPending}
-                onChange={(e) => change.mutate({ id: u.id, change: { role: e.target.value } }, { onSuccess: ({ user }) => setMessage(`${user.username} is now ${user.role}.`) })}
+                onChange={(e) =>
+                  change.mutate(
+                    { id: u.id, change: { role: e.target.value } },
+                    { onSuccess: ({ user }) => setMessage(`${user.username} is now ${user.role}.`) },
+                  )
+                }
                 className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-950"
               >
                 {ROLES.map((r) => (
-                  <option key={r} value={r}>{r}</option>
+                  <option key={r} value={r}>
+                    {r}
+                  </option>
                 ))}
               </select>
             </td>
-            <td className="px-4 py-2">{u.disabled ? <span className="text-slate-500 dark:text-slate-400">disabled</span> : <span className="text-emerald-700 dark:text-emerald-400">active</span>}</td>
+            <td className="px-4 py-2">
+              {u.disabled ? (
+                <span className="text-slate-500 dark:text-slate-400">disabled</span>
+              ) : (
+                <span className="text-emerald-700 dark:text-emerald-400">active</span>
+              )}
+            </td>
             <td className="px-4 py-2 text-right">
               {u.disabled ? (
-                <button type="button" className={small} onClick={() => change.mutate({ id: u.id, change: { disabled: false } }, { onSuccess: () => setMessage(`Enabled ${u.username}.`) })} aria-label={`Enable ${u.username}`}>Enable</button>
+                <button
+                  type="button"
+                  className={small}
+                  onClick={() => change.mutate({ id: u.id, change: { disabled: false } }, { onSuccess: () => setMessage(`Enabled ${u.username}.`) })}
+                  aria-label={`Enable ${u.username}`}
+                >
+                  Enable
+                </button>
               ) : (
                 <ConfirmAction
                   label={`Disable ${u.username}`}
                   title={`Disable ${u.username}?`}
                   confirmLabel="Disable"
                   body={<p>They are signed out everywhere at once and cannot sign in until an admin enables them again.</p>}
-                  onConfirm={() => change.mutate({ id: u.id, change: { disabled: true } }, { onSuccess: () => setMessage(`Disabled ${u.username}; their sessions ended.`) })}
+                  onConfirm={() =>
+                    change.mutate({ id: u.id, change: { disabled: true } }, { onSuccess: () => setMessage(`Disabled ${u.username}; their sessions ended.`) })
+                  }
                 >
                   Disable
                 </ConfirmAction>

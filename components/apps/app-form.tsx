@@ -6,8 +6,17 @@ import { ApiError } from "@/components/ui/fetch-json";
 import { useCreateApp, useUpdateApp } from "./api/change-app";
 import { actionButton, fieldBase, primaryAction } from "@/components/ui/styles";
 
-
-type Fields = { vendor: VendorId; name: string; appId: string; secret: string; base: "sandbox" | "live" | "custom"; customUrl: string; tokenVariant: string; tokenPath: string; policy: string };
+type Fields = {
+  vendor: VendorId;
+  name: string;
+  appId: string;
+  secret: string;
+  base: "sandbox" | "live" | "custom";
+  customUrl: string;
+  tokenVariant: string;
+  tokenPath: string;
+  policy: string;
+};
 
 function initial(app: AppView | null): Fields {
   if (!app) return { vendor: "wechat", name: "", appId: "", secret: "", base: "sandbox", customUrl: "", tokenVariant: "token", tokenPath: "", policy: "" };
@@ -87,9 +96,17 @@ export function AppForm({ app, onDone }: { app: AppView | null; onDone: (message
       <div className="grid gap-4 md:grid-cols-3">
         <Field label="Vendor" error={errors.vendor}>
           {(p) => (
-            <select {...p} className={`${fieldBase} ${border(p)}`} value={f.vendor} disabled={!!app} onChange={(e) => set("vendor", e.target.value as VendorId)}>
+            <select
+              {...p}
+              className={`${fieldBase} ${border(p)}`}
+              value={f.vendor}
+              disabled={!!app}
+              onChange={(e) => set("vendor", e.target.value as VendorId)}
+            >
               {VENDORS.map((v) => (
-                <option key={v} value={v}>{VENDOR_LABELS[v]}</option>
+                <option key={v} value={v}>
+                  {VENDOR_LABELS[v]}
+                </option>
               ))}
             </select>
           )}
@@ -98,28 +115,55 @@ export function AppForm({ app, onDone }: { app: AppView | null; onDone: (message
           {(p) => <input {...p} className={`${fieldBase} ${border(p)}`} value={f.name} onChange={(e) => set("name", e.target.value)} />}
         </Field>
         <Field label="App id" error={errors.appId} hint={`${rule.rule}, e.g. ${rule.example}`}>
-          {(p) => <input {...p} className={`${fieldBase} ${border(p)} font-mono`} value={f.appId} onChange={(e) => set("appId", e.target.value)} spellCheck={false} />}
+          {(p) => (
+            <input {...p} className={`${fieldBase} ${border(p)} font-mono`} value={f.appId} onChange={(e) => set("appId", e.target.value)} spellCheck={false} />
+          )}
         </Field>
         <Field label="Secret" error={errors.secret} hint={app ? "Write-only: leave empty to keep the stored secret." : "Stored encrypted; never shown again."}>
           {(p) => (
-            <input {...p} type="password" autoComplete="new-password" className={`${fieldBase} ${border(p)} font-mono`} value={f.secret} onChange={(e) => set("secret", e.target.value)} placeholder={app ? "unchanged" : ""} />
+            <input
+              {...p}
+              type="password"
+              autoComplete="new-password"
+              className={`${fieldBase} ${border(p)} font-mono`}
+              value={f.secret}
+              onChange={(e) => set("secret", e.target.value)}
+              placeholder={app ? "unchanged" : ""}
+            />
           )}
         </Field>
         <fieldset className="space-y-1 md:col-span-2">
           <legend className="text-sm font-medium">Base URL</legend>
           <div className="flex flex-wrap gap-4 text-sm">
-            <label className="flex items-center gap-2"><input type="radio" name="base" checked={f.base === "sandbox"} onChange={() => set("base", "sandbox")} /> Built-in sandbox</label>
             <label className="flex items-center gap-2">
-              <input type="radio" name="base" checked={f.base === "live"} onChange={() => set("base", "live")} disabled={!LIVE_BASE_URLS[f.vendor]} /> Live{LIVE_BASE_URLS[f.vendor] ? ` (${LIVE_BASE_URLS[f.vendor]})` : " (no published host)"}
+              <input type="radio" name="base" checked={f.base === "sandbox"} onChange={() => set("base", "sandbox")} /> Built-in sandbox
             </label>
-            <label className="flex items-center gap-2"><input type="radio" name="base" checked={f.base === "custom"} onChange={() => set("base", "custom")} /> Other</label>
+            <label className="flex items-center gap-2">
+              <input type="radio" name="base" checked={f.base === "live"} onChange={() => set("base", "live")} disabled={!LIVE_BASE_URLS[f.vendor]} /> Live
+              {LIVE_BASE_URLS[f.vendor] ? ` (${LIVE_BASE_URLS[f.vendor]})` : " (no published host)"}
+            </label>
+            <label className="flex items-center gap-2">
+              <input type="radio" name="base" checked={f.base === "custom"} onChange={() => set("base", "custom")} /> Other
+            </label>
           </div>
           {f.base === "custom" && (
             <Field label="https:// origin" error={errors.baseUrl}>
-              {(p) => <input {...p} className={`${fieldBase} ${border(p)} font-mono`} value={f.customUrl} onChange={(e) => set("customUrl", e.target.value)} placeholder="https://api.example.com" />}
+              {(p) => (
+                <input
+                  {...p}
+                  className={`${fieldBase} ${border(p)} font-mono`}
+                  value={f.customUrl}
+                  onChange={(e) => set("customUrl", e.target.value)}
+                  placeholder="https://api.example.com"
+                />
+              )}
             </Field>
           )}
-          {f.base !== "custom" && errors.baseUrl && <p role="alert" className="text-xs text-red-700 dark:text-red-400">{errors.baseUrl}</p>}
+          {f.base !== "custom" && errors.baseUrl && (
+            <p role="alert" className="text-xs text-red-700 dark:text-red-400">
+              {errors.baseUrl}
+            </p>
+          )}
         </fieldset>
         {f.vendor === "wechat" && (
           <Field label="Token endpoint" error={errors.tokenVariant} hint="stable_token keeps one token across callers; force_refresh is limited to 20 a day.">
@@ -132,22 +176,55 @@ export function AppForm({ app, onDone }: { app: AppView | null; onDone: (message
           </Field>
         )}
         {f.vendor === "yzb" && (
-          <Field label="Token path" error={errors.tokenPath} hint="yzb's doc names the server access_token interface without its path; default /OAuth2/accessToken.">
-            {(p) => <input {...p} className={`${fieldBase} ${border(p)} font-mono`} value={f.tokenPath} onChange={(e) => set("tokenPath", e.target.value)} placeholder="/OAuth2/accessToken" />}
+          <Field
+            label="Token path"
+            error={errors.tokenPath}
+            hint="yzb's doc names the server access_token interface without its path; default /OAuth2/accessToken."
+          >
+            {(p) => (
+              <input
+                {...p}
+                className={`${fieldBase} ${border(p)} font-mono`}
+                value={f.tokenPath}
+                onChange={(e) => set("tokenPath", e.target.value)}
+                placeholder="/OAuth2/accessToken"
+              />
+            )}
           </Field>
         )}
         <div className="md:col-span-3">
-          <Field label="Policy overrides (JSON, optional)" error={errors.policy} hint='e.g. {"schedules": {"jsapi_ticket": {"everySeconds": 3600}}, "quotas": {"/cgi-bin/ticket/getticket": 1000}}'>
-            {(p) => <textarea {...p} rows={3} className={`${fieldBase} ${border(p)} font-mono`} value={f.policy} onChange={(e) => set("policy", e.target.value)} spellCheck={false} />}
+          <Field
+            label="Policy overrides (JSON, optional)"
+            error={errors.policy}
+            hint='e.g. {"schedules": {"jsapi_ticket": {"everySeconds": 3600}}, "quotas": {"/cgi-bin/ticket/getticket": 1000}}'
+          >
+            {(p) => (
+              <textarea
+                {...p}
+                rows={3}
+                className={`${fieldBase} ${border(p)} font-mono`}
+                value={f.policy}
+                onChange={(e) => set("policy", e.target.value)}
+                spellCheck={false}
+              />
+            )}
           </Field>
         </div>
       </div>
-      {formError && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{formError}</p>}
+      {formError && (
+        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+          {formError}
+        </p>
+      )}
       <div className="flex gap-2">
         <button type="submit" disabled={pending} className={primaryAction}>
           {pending ? "Saving…" : app ? "Save changes" : "Add app"}
         </button>
-        <button type="button" onClick={() => onDone("")} className={`${actionButton} border border-slate-300 hover:bg-slate-50 dark:border-slate-600 dark:hover:bg-slate-800`}>
+        <button
+          type="button"
+          onClick={() => onDone("")}
+          className={`${actionButton} border border-slate-300 hover:bg-slate-50 dark:border-slate-600 dark:hover:bg-slate-800`}
+        >
           Cancel
         </button>
       </div>
@@ -162,10 +239,18 @@ function Field({ label, error, hint, children }: { label: string; error?: string
   const id = useId();
   return (
     <div className="space-y-1">
-      <label htmlFor={id} className="block text-sm font-medium">{label}</label>
+      <label htmlFor={id} className="block text-sm font-medium">
+        {label}
+      </label>
       {children({ id, ...(error ? { "aria-invalid": true as const } : {}), "aria-describedby": `${id}-hint ${id}-error` })}
-      {hint && <p id={`${id}-hint`} className="text-xs text-slate-500 dark:text-slate-400">{hint}</p>}
-      <p id={`${id}-error`} className="text-xs text-red-700 dark:text-red-400">{error ?? ""}</p>
+      {hint && (
+        <p id={`${id}-hint`} className="text-xs text-slate-500 dark:text-slate-400">
+          {hint}
+        </p>
+      )}
+      <p id={`${id}-error`} className="text-xs text-red-700 dark:text-red-400">
+        {error ?? ""}
+      </p>
     </div>
   );
 }

@@ -19,16 +19,29 @@ export function AppsPage() {
     <section aria-labelledby="apps-title" className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
-          <h1 id="apps-title" className="text-2xl font-semibold tracking-tight">Apps</h1>
-          <p className="text-sm text-slate-600 dark:text-slate-400">The vendor apps whose credentials Ticket Hub keeps fresh. Secrets are stored encrypted and never shown.</p>
+          <h1 id="apps-title" className="text-2xl font-semibold tracking-tight">
+            Apps
+          </h1>
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            The vendor apps whose credentials Ticket Hub keeps fresh. Secrets are stored encrypted and never shown.
+          </p>
         </div>
         {editing === null && (
-          <button type="button" onClick={() => { setEditing("new"); setMessage(""); }} className={primary}>
+          <button
+            type="button"
+            onClick={() => {
+              setEditing("new");
+              setMessage("");
+            }}
+            className={primary}
+          >
             Add app
           </button>
         )}
       </div>
-      <p role="status" aria-live="polite" className="text-sm text-emerald-700 dark:text-emerald-400">{message}</p>
+      <p role="status" aria-live="polite" className="text-sm text-emerald-700 dark:text-emerald-400">
+        {message}
+      </p>
       {editing !== null && (
         <AppForm
           key={editing === "new" ? "new" : editing.id}
@@ -39,7 +52,11 @@ export function AppsPage() {
           }}
         />
       )}
-      {toggle.isError && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{toggle.error.message}</p>}
+      {toggle.isError && (
+        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+          {toggle.error.message}
+        </p>
+      )}
       <DataTable
         region="Registered apps"
         caption="Registered vendor apps"
@@ -52,7 +69,10 @@ export function AppsPage() {
         {data?.apps.map((a) => (
           <tr key={a.id} aria-label={a.name} className="border-t border-slate-100 align-top dark:border-slate-800">
             <td className="px-4 py-2">
-              <div className="font-medium">{a.name}{a.demo && <span className="ml-2 rounded bg-slate-100 px-1 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">demo</span>}</div>
+              <div className="font-medium">
+                {a.name}
+                {a.demo && <span className="ml-2 rounded bg-slate-100 px-1 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">demo</span>}
+              </div>
               <div className="font-mono text-xs text-slate-500 dark:text-slate-400">{a.appId}</div>
             </td>
             <td className="px-4 py-2">{a.vendorLabel}</td>
@@ -61,12 +81,34 @@ export function AppsPage() {
               <span className="font-mono text-xs">{a.baseUrl}</span>
             </td>
             <td className="px-4 py-2 font-mono text-xs">
-              {a.vendor === "wechat" ? (a.tokenVariant === "stable_token" ? "/cgi-bin/stable_token" : "/cgi-bin/token") : a.vendor === "yzb" ? (a.tokenPath ?? "/OAuth2/accessToken") : "—"}
+              {a.vendor === "wechat"
+                ? a.tokenVariant === "stable_token"
+                  ? "/cgi-bin/stable_token"
+                  : "/cgi-bin/token"
+                : a.vendor === "yzb"
+                  ? (a.tokenPath ?? "/OAuth2/accessToken")
+                  : "—"}
               {a.policy && <div className="font-sans text-slate-500 dark:text-slate-400">policy overrides</div>}
             </td>
-            <td className="px-4 py-2">{a.enabled ? <span className="text-emerald-700 dark:text-emerald-400">enabled</span> : <span className="text-slate-500 dark:text-slate-400">disabled</span>}</td>
+            <td className="px-4 py-2">
+              {a.enabled ? (
+                <span className="text-emerald-700 dark:text-emerald-400">enabled</span>
+              ) : (
+                <span className="text-slate-500 dark:text-slate-400">disabled</span>
+              )}
+            </td>
             <td className="space-x-2 whitespace-nowrap px-4 py-2 text-right">
-              <button type="button" className={small} onClick={() => { setEditing(a); setMessage(""); }} aria-label={`Edit ${a.name}`}>Edit</button>
+              <button
+                type="button"
+                className={small}
+                onClick={() => {
+                  setEditing(a);
+                  setMessage("");
+                }}
+                aria-label={`Edit ${a.name}`}
+              >
+                Edit
+              </button>
               {a.enabled ? (
                 <ConfirmAction
                   label={`Disable ${a.name}`}
@@ -74,8 +116,8 @@ export function AppsPage() {
                   confirmLabel="Disable"
                   body={
                     <p>
-                      Ticket Hub stops refreshing its {a.credentials} credentials and stops serving them to clients and the proxy. Nothing is deleted: enable it again
-                      at any time.
+                      Ticket Hub stops refreshing its {a.credentials} credentials and stops serving them to clients and the proxy. Nothing is deleted: enable it
+                      again at any time.
                     </p>
                   }
                   onConfirm={() => toggle.mutate({ id: a.id, enabled: false }, { onSuccess: () => setMessage(`Disabled ${a.name}.`) })}
@@ -83,7 +125,13 @@ export function AppsPage() {
                   Disable
                 </ConfirmAction>
               ) : (
-                <button type="button" className={small} disabled={toggle.isPending} onClick={() => toggle.mutate({ id: a.id, enabled: true }, { onSuccess: () => setMessage(`Enabled ${a.name}.`) })} aria-label={`Enable ${a.name}`}>
+                <button
+                  type="button"
+                  className={small}
+                  disabled={toggle.isPending}
+                  onClick={() => toggle.mutate({ id: a.id, enabled: true }, { onSuccess: () => setMessage(`Enabled ${a.name}.`) })}
+                  aria-label={`Enable ${a.name}`}
+                >
                   Enable
                 </button>
               )}

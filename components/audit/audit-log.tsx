@@ -35,15 +35,28 @@ export function AuditLog() {
     <section aria-labelledby="audit-title" className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
-          <h1 id="audit-title" className="text-2xl font-semibold tracking-tight">Audit log</h1>
-          <p className="text-sm text-slate-600 dark:text-slate-400">Every manual action: refreshes, reveals and copies, NONCE tickets, app changes, sign-ins, users and API keys. The newest 200.</p>
+          <h1 id="audit-title" className="text-2xl font-semibold tracking-tight">
+            Audit log
+          </h1>
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            Every manual action: refreshes, reveals and copies, NONCE tickets, app changes, sign-ins, users and API keys. The newest 200.
+          </p>
         </div>
         <div className="flex flex-col gap-1">
-          <label htmlFor={id} className="text-xs font-medium text-slate-600 dark:text-slate-400">Action</label>
-          <select id={id} value={action} onChange={(e) => setAction(e.target.value)} className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-950">
+          <label htmlFor={id} className="text-xs font-medium text-slate-600 dark:text-slate-400">
+            Action
+          </label>
+          <select
+            id={id}
+            value={action}
+            onChange={(e) => setAction(e.target.value)}
+            className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-950"
+          >
             <option value="">All actions</option>
             {actions.map((a) => (
-              <option key={a} value={a}>{ACTION_LABELS[a] ?? a}</option>
+              <option key={a} value={a}>
+                {ACTION_LABELS[a] ?? a}
+              </option>
             ))}
           </select>
         </div>
@@ -63,7 +76,9 @@ export function AuditLog() {
             <td className="px-4 py-2">{e.actor}</td>
             <td className="px-4 py-2">
               {e.action.startsWith("credential.") && e.target ? (
-                <a href={`/credentials/${e.target}`} className="text-sky-700 hover:underline dark:text-sky-400">{ACTION_LABELS[e.action] ?? e.action}</a>
+                <a href={`/credentials/${e.target}`} className="text-sky-700 hover:underline dark:text-sky-400">
+                  {ACTION_LABELS[e.action] ?? e.action}
+                </a>
               ) : (
                 (ACTION_LABELS[e.action] ?? e.action)
               )}

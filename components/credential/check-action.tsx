@@ -28,7 +28,15 @@ export function CheckAction({ credentialId, label }: { credentialId: string; lab
               Locally: {r.local.valid ? `valid, ${formatDuration(r.local.remainingSeconds)} left (generation ${r.local.generation})` : "no valid value"}
             </p>
             {r.probe.available ? (
-              <p className={r.probe.outcome === "valid" ? "text-emerald-700 dark:text-emerald-400" : r.probe.outcome === "skipped" ? "text-slate-600 dark:text-slate-400" : "text-red-700 dark:text-red-400"}>
+              <p
+                className={
+                  r.probe.outcome === "valid"
+                    ? "text-emerald-700 dark:text-emerald-400"
+                    : r.probe.outcome === "skipped"
+                      ? "text-slate-600 dark:text-slate-400"
+                      : "text-red-700 dark:text-red-400"
+                }
+              >
                 {r.probe.message}
               </p>
             ) : (

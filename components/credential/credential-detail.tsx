@@ -20,15 +20,32 @@ export function CredentialDetail({ id }: { id: string }) {
   const history = useCredentialHistory(id);
   const now = useNow();
 
-  if (isPending) return <Panel><p role="status">Loading credential…</p></Panel>;
-  if (error && !data) return <Panel><p role="alert" className="text-red-700 dark:text-red-400">Could not load the credential: {error.message}</p></Panel>;
+  if (isPending)
+    return (
+      <Panel>
+        <p role="status">Loading credential…</p>
+      </Panel>
+    );
+  if (error && !data)
+    return (
+      <Panel>
+        <p role="alert" className="text-red-700 dark:text-red-400">
+          Could not load the credential: {error.message}
+        </p>
+      </Panel>
+    );
   const c = data?.credential;
   if (!c) {
     return (
       <Panel>
-        <p role="alert" className="font-medium">No credential with id {id}.</p>
+        <p role="alert" className="font-medium">
+          No credential with id {id}.
+        </p>
         <p className="mt-1 text-sm text-slate-500 dark:text-slate-400">
-          It may belong to an app that was disabled or removed. <a href="/" className="text-sky-700 underline dark:text-sky-400">Back to the overview</a>
+          It may belong to an app that was disabled or removed.{" "}
+          <a href="/" className="text-sky-700 underline dark:text-sky-400">
+            Back to the overview
+          </a>
         </p>
       </Panel>
     );
@@ -43,7 +60,9 @@ export function CredentialDetail({ id }: { id: string }) {
   return (
     <article aria-labelledby="credential-title" className="space-y-5">
       <nav aria-label="Breadcrumb" className="text-sm">
-        <a href="/" className="text-sky-700 hover:underline dark:text-sky-400">← Overview</a>
+        <a href="/" className="text-sky-700 hover:underline dark:text-sky-400">
+          ← Overview
+        </a>
       </nav>
       <header className="flex flex-wrap items-start justify-between gap-3">
         <div>
@@ -76,12 +95,15 @@ export function CredentialDetail({ id }: { id: string }) {
                 <Countdown expiresAt={c.current.expiresAt} lifetime={c.current.expiresIn} clockOffsetMs={offset} />
               </dd>
               <dt className="text-slate-500 dark:text-slate-400">Fetched</dt>
-              <dd>{time(c.current.fetchedAt)} · lifetime {formatDuration(c.current.expiresIn)}</dd>
+              <dd>
+                {time(c.current.fetchedAt)} · lifetime {formatDuration(c.current.expiresIn)}
+              </dd>
               <dt className="text-slate-500 dark:text-slate-400">Expires (our clock)</dt>
               <dd>{time(c.current.expiresAt)}</dd>
               <dt className="text-slate-500 dark:text-slate-400">Vendor says</dt>
               <dd>
-                {c.current.vendorExpireTime ?? "—"} <span className="text-xs text-slate-500 dark:text-slate-400">(display only: validity counts from our fetch time + expire_in)</span>
+                {c.current.vendorExpireTime ?? "—"}{" "}
+                <span className="text-xs text-slate-500 dark:text-slate-400">(display only: validity counts from our fetch time + expire_in)</span>
               </dd>
               {current?.parent && (
                 <>
@@ -118,7 +140,13 @@ export function CredentialDetail({ id }: { id: string }) {
             <dd>{c.policy}</dd>
             <dt className="text-slate-500 dark:text-slate-400">Next refresh</dt>
             <dd>
-              {c.nextRefreshAt ? (now ? (remainingSeconds(c.nextRefreshAt, now, offset) > 0 ? `in ${formatDuration(remainingSeconds(c.nextRefreshAt, now, offset))}` : "due now") : "…") : "not scheduled"}
+              {c.nextRefreshAt
+                ? now
+                  ? remainingSeconds(c.nextRefreshAt, now, offset) > 0
+                    ? `in ${formatDuration(remainingSeconds(c.nextRefreshAt, now, offset))}`
+                    : "due now"
+                  : "…"
+                : "not scheduled"}
               {c.nextRefreshReason && <div className="text-xs text-slate-500 dark:text-slate-400">{c.nextRefreshReason}</div>}
             </dd>
             <dt className="text-slate-500 dark:text-slate-400">Quota today</dt>
@@ -126,7 +154,8 @@ export function CredentialDetail({ id }: { id: string }) {
               {c.quota ? (
                 <>
                   {c.quota.used}
-                  {c.quota.limit !== null ? ` / ${c.quota.limit}` : " calls (no published limit)"} on <code className="font-mono text-xs">{c.quota.endpoint}</code>
+                  {c.quota.limit !== null ? ` / ${c.quota.limit}` : " calls (no published limit)"} on{" "}
+                  <code className="font-mono text-xs">{c.quota.endpoint}</code>
                   {c.quota.exhausted && <div className="text-xs text-red-700 dark:text-red-400">used up until 00:00 UTC+8</div>}
                 </>
               ) : (
@@ -135,12 +164,16 @@ export function CredentialDetail({ id }: { id: string }) {
             </dd>
             <dt className="text-slate-500 dark:text-slate-400">Last error</dt>
             <dd className={c.lastError ? "text-red-700 dark:text-red-400" : ""}>
-              {c.lastError ? `${c.lastError.class ? `${c.lastError.class}: ` : ""}${c.lastError.message} (${time(c.lastError.at)}, ${c.consecutiveFailures} in a row)` : "none"}
+              {c.lastError
+                ? `${c.lastError.class ? `${c.lastError.class}: ` : ""}${c.lastError.message} (${time(c.lastError.at)}, ${c.consecutiveFailures} in a row)`
+                : "none"}
             </dd>
             {c.refreshing && c.lease && (
               <>
                 <dt className="text-slate-500 dark:text-slate-400">Refreshing</dt>
-                <dd>on {c.lease.instance} since {time(c.lease.acquiredAt)}</dd>
+                <dd>
+                  on {c.lease.instance} since {time(c.lease.acquiredAt)}
+                </dd>
               </>
             )}
           </dl>
@@ -148,7 +181,13 @@ export function CredentialDetail({ id }: { id: string }) {
       </div>
 
       <Panel title="Over time">
-        {history.data ? <HistoryChart history={history.data} /> : <p role="status" className="text-sm text-slate-500 dark:text-slate-400">Loading history…</p>}
+        {history.data ? (
+          <HistoryChart history={history.data} />
+        ) : (
+          <p role="status" className="text-sm text-slate-500 dark:text-slate-400">
+            Loading history…
+          </p>
+        )}
       </Panel>
 
       <Panel title="Versions">
@@ -159,9 +198,13 @@ export function CredentialDetail({ id }: { id: string }) {
           rows={versions.map((v) => [
             <span key="g">
               {v.generation}
-              {v.current && <span className="ml-1 rounded bg-emerald-100 px-1 text-xs text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-300">current</span>}
+              {v.current && (
+                <span className="ml-1 rounded bg-emerald-100 px-1 text-xs text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-300">current</span>
+              )}
             </span>,
-            <code key="v" className="font-mono text-xs">{v.maskedValue}</code>,
+            <code key="v" className="font-mono text-xs">
+              {v.maskedValue}
+            </code>,
             time(v.fetchedAt),
             formatDuration(v.expiresIn),
             time(v.expiresAt),
@@ -180,12 +223,22 @@ export function CredentialDetail({ id }: { id: string }) {
           empty={history.isPending ? "Loading…" : "No calls yet."}
           rows={(history.data?.calls ?? []).map((call) => [
             time(call.startedAt),
-            <code key="e" className="font-mono text-xs">{call.method} {call.endpoint}</code>,
+            <code key="e" className="font-mono text-xs">
+              {call.method} {call.endpoint}
+            </code>,
             `${call.latencyMs} ms`,
             call.httpStatus ?? "—",
             call.vendorCode ?? "—",
             call.vendorMessage ?? "—",
-            call.errorClass ? <span key="o" className="text-red-700 dark:text-red-400">{call.errorClass}</span> : <span key="o" className="text-emerald-700 dark:text-emerald-400">ok</span>,
+            call.errorClass ? (
+              <span key="o" className="text-red-700 dark:text-red-400">
+                {call.errorClass}
+              </span>
+            ) : (
+              <span key="o" className="text-emerald-700 dark:text-emerald-400">
+                ok
+              </span>
+            ),
           ])}
         />
       </Panel>

@@ -12,7 +12,12 @@ export function HistoryChart({ history }: { history: CredentialHistory }) {
       <Bars
         title="Lifetime per version"
         unit="s"
-        values={versions.map((v) => ({ key: v.id, value: v.expiresIn, label: `generation ${v.generation}: ${v.expiresIn} s, fetched ${new Date(v.fetchedAt).toLocaleString()}`, bad: false }))}
+        values={versions.map((v) => ({
+          key: v.id,
+          value: v.expiresIn,
+          label: `generation ${v.generation}: ${v.expiresIn} s, fetched ${new Date(v.fetchedAt).toLocaleString()}`,
+          bad: false,
+        }))}
       />
       <Bars
         title="Upstream call latency"

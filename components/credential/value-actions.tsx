@@ -35,7 +35,11 @@ export function ValueActions({ credentialId, versionId, masked, label }: { crede
 
   if (!can("operator")) {
     return (
-      <code aria-label={`${label} value`} title="Revealing values needs the operator role" className="break-all rounded bg-slate-100 px-1.5 py-0.5 font-mono text-sm dark:bg-slate-800">
+      <code
+        aria-label={`${label} value`}
+        title="Revealing values needs the operator role"
+        className="break-all rounded bg-slate-100 px-1.5 py-0.5 font-mono text-sm dark:bg-slate-800"
+      >
         {masked}
       </code>
     );
@@ -46,7 +50,13 @@ export function ValueActions({ credentialId, versionId, masked, label }: { crede
         <code aria-label={`${label} value`} className="break-all rounded bg-slate-100 px-1.5 py-0.5 font-mono text-sm dark:bg-slate-800">
           {shown ?? masked}
         </code>
-        <button type="button" className={small} disabled={busy} onClick={() => (shown ? setShown(null) : run("reveal"))} aria-label={`${shown ? "Hide" : "Reveal"} ${label}`}>
+        <button
+          type="button"
+          className={small}
+          disabled={busy}
+          onClick={() => (shown ? setShown(null) : run("reveal"))}
+          aria-label={`${shown ? "Hide" : "Reveal"} ${label}`}
+        >
           {shown ? "Hide" : "Reveal"}
         </button>
         <button type="button" className={small} disabled={busy} onClick={() => run("copy")} aria-label={`Copy ${label}`}>

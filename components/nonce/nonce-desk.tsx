@@ -32,7 +32,9 @@ export function NonceDesk() {
   return (
     <section aria-labelledby="nonce-title" className="space-y-5">
       <div>
-        <h1 id="nonce-title" className="text-2xl font-semibold tracking-tight">NONCE desk</h1>
+        <h1 id="nonce-title" className="text-2xl font-semibold tracking-tight">
+          NONCE desk
+        </h1>
         <p className="text-sm text-slate-600 dark:text-slate-400">
           FaceID NONCE tickets for testing by hand: each lives 120 s and works once. Issuing again always gives a new ticket.
         </p>
@@ -49,7 +51,9 @@ export function NonceDesk() {
         }}
       >
         <div className="space-y-1">
-          <label htmlFor={ids.app} className="block text-sm font-medium">FaceID app</label>
+          <label htmlFor={ids.app} className="block text-sm font-medium">
+            FaceID app
+          </label>
           {credentials.isPending ? (
             <p className="text-sm text-slate-500 dark:text-slate-400">Loading apps…</p>
           ) : apps.length === 0 ? (
@@ -70,7 +74,9 @@ export function NonceDesk() {
           )}
         </div>
         <div className="space-y-1">
-          <label htmlFor={ids.user} className="block text-sm font-medium">user_id</label>
+          <label htmlFor={ids.user} className="block text-sm font-medium">
+            user_id
+          </label>
           <input
             id={ids.user}
             // Typing into the server's HTML before React hydrates would not reach React's state.
@@ -162,11 +168,17 @@ function RecentNonces() {
   const now = useNow();
   return (
     <section aria-labelledby="recent-title" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
-      <h2 id="recent-title" className="mb-3 text-base font-semibold">Recently issued</h2>
+      <h2 id="recent-title" className="mb-3 text-base font-semibold">
+        Recently issued
+      </h2>
       {isPending ? (
-        <p role="status" className="text-sm text-slate-500 dark:text-slate-400">Loading…</p>
+        <p role="status" className="text-sm text-slate-500 dark:text-slate-400">
+          Loading…
+        </p>
       ) : error && !data ? (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-400">Could not load the list: {error.message}</p>
+        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
+          Could not load the list: {error.message}
+        </p>
       ) : data.nonces.length === 0 ? (
         <p className="text-sm text-slate-500 dark:text-slate-400">No NONCE tickets issued yet. Pick an app, type a user_id and press Issue.</p>
       ) : (
@@ -176,7 +188,9 @@ function RecentNonces() {
             <thead className="text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">
               <tr>
                 {["Issued", "App", "user_id", "Ticket", "Issued by", "Time left", ""].map((h) => (
-                  <th key={h} scope="col" className="px-2 py-1.5 font-medium">{h}</th>
+                  <th key={h} scope="col" className="px-2 py-1.5 font-medium">
+                    {h}
+                  </th>
                 ))}
               </tr>
             </thead>
@@ -184,18 +198,25 @@ function RecentNonces() {
               {data.nonces.map((n) => {
                 const left = now ? remainingSeconds(n.expiresAt, now, data.clockOffsetMs) : null;
                 return (
-                  <tr key={n.id} aria-label={`NONCE for ${n.userId} issued ${new Date(n.issuedAt).toLocaleTimeString()}`} className="border-t border-slate-100 dark:border-slate-800">
+                  <tr
+                    key={n.id}
+                    aria-label={`NONCE for ${n.userId} issued ${new Date(n.issuedAt).toLocaleTimeString()}`}
+                    className="border-t border-slate-100 dark:border-slate-800"
+                  >
                     <td className="px-2 py-1.5">{new Date(n.issuedAt).toLocaleTimeString()}</td>
                     <td className="px-2 py-1.5">{n.appName}</td>
                     <td className="px-2 py-1.5 font-mono">{n.userId}</td>
                     <td className="px-2 py-1.5 font-mono text-xs">{n.maskedValue}</td>
                     <td className="px-2 py-1.5">{n.issuedBy}</td>
-                    <td className="px-2 py-1.5 tabular-nums">
-                      {n.usedAt ? "used" : left === null ? "…" : left > 0 ? formatDuration(left) : "expired"}
-                    </td>
+                    <td className="px-2 py-1.5 tabular-nums">{n.usedAt ? "used" : left === null ? "…" : left > 0 ? formatDuration(left) : "expired"}</td>
                     <td className="px-2 py-1.5 text-right">
                       {!n.usedAt && left !== null && left > 0 && (
-                        <button type="button" className={`${secondary} py-1 text-xs`} onClick={() => markUsed.mutate(n.id)} aria-label={`Mark the NONCE for ${n.userId} used`}>
+                        <button
+                          type="button"
+                          className={`${secondary} py-1 text-xs`}
+                          onClick={() => markUsed.mutate(n.id)}
+                          aria-label={`Mark the NONCE for ${n.userId} used`}
+                        >
                           Mark used
                         </button>
                       )}

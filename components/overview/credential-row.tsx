@@ -34,7 +34,8 @@ export function CredentialRow({ credential: c, clockOffsetMs, health }: { creden
         )}
         {c.previous && (
           <div className="mt-1 text-xs text-slate-500 dark:text-slate-400">
-            previous <code className="font-mono">{c.previous.maskedValue}</code> <PreviousValidity until={c.previous.validUntil} clockOffsetMs={clockOffsetMs} />
+            previous <code className="font-mono">{c.previous.maskedValue}</code>{" "}
+            <PreviousValidity until={c.previous.validUntil} clockOffsetMs={clockOffsetMs} />
           </div>
         )}
       </Cell>
@@ -92,7 +93,11 @@ function QuotaLine({ quota }: { quota: NonNullable<CredentialView["quota"]> }) {
   const title = `${quota.endpoint}: ${quota.used} calls today${quota.limit ? ` of ${quota.limit} (${quota.limitSource === "app" ? "configured for this app" : "the vendor's published limit"})` : ", no published limit"}; resets at 00:00 UTC+8`;
   return (
     <div aria-label="quota today" title={title} className={`text-xs tabular-nums ${tone}`}>
-      {quota.exhausted ? "quota used up · resets 00:00 UTC+8" : quota.limit ? `quota ${quota.used} / ${quota.limit} today` : `${quota.used} ${quota.used === 1 ? "call" : "calls"} today`}
+      {quota.exhausted
+        ? "quota used up · resets 00:00 UTC+8"
+        : quota.limit
+          ? `quota ${quota.used} / ${quota.limit} today`
+          : `${quota.used} ${quota.used === 1 ? "call" : "calls"} today`}
     </div>
   );
 }

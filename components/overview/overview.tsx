@@ -16,7 +16,11 @@ export function Overview() {
 
   if (isPending) {
     return (
-      <div role="status" aria-live="polite" className="rounded-lg border border-slate-200 bg-white p-8 text-center text-slate-500 dark:text-slate-400 dark:border-slate-800 dark:bg-slate-900">
+      <div
+        role="status"
+        aria-live="polite"
+        className="rounded-lg border border-slate-200 bg-white p-8 text-center text-slate-500 dark:text-slate-400 dark:border-slate-800 dark:bg-slate-900"
+      >
         Loading credentials…
       </div>
     );
@@ -50,7 +54,9 @@ export function Overview() {
     <section aria-labelledby="overview-title" className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-2">
         <div>
-          <h1 id="overview-title" className="text-2xl font-semibold tracking-tight">Credentials</h1>
+          <h1 id="overview-title" className="text-2xl font-semibold tracking-tight">
+            Credentials
+          </h1>
           <p className="text-sm text-slate-600 dark:text-slate-400">
             Access tokens and tickets, refreshed on each vendor&apos;s rules. Countdowns follow the server&apos;s clock.
           </p>
@@ -67,31 +73,56 @@ export function Overview() {
       {data.credentials.length > 0 && (
         <form role="search" aria-label="Filter credentials" className="flex flex-wrap items-end gap-3" onSubmit={(e) => e.preventDefault()}>
           <div className="flex flex-col gap-1">
-            <label htmlFor={ids.search} className="text-xs font-medium text-slate-600 dark:text-slate-400">Search</label>
-            <input id={ids.search} type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="app, app id or credential" className={`${control} w-64`} />
+            <label htmlFor={ids.search} className="text-xs font-medium text-slate-600 dark:text-slate-400">
+              Search
+            </label>
+            <input
+              id={ids.search}
+              type="search"
+              value={search}
+              onChange={(e) => setSearch(e.target.value)}
+              placeholder="app, app id or credential"
+              className={`${control} w-64`}
+            />
           </div>
           <div className="flex flex-col gap-1">
-            <label htmlFor={ids.vendor} className="text-xs font-medium text-slate-600 dark:text-slate-400">Vendor</label>
+            <label htmlFor={ids.vendor} className="text-xs font-medium text-slate-600 dark:text-slate-400">
+              Vendor
+            </label>
             <select id={ids.vendor} value={vendor} onChange={(e) => setVendor(e.target.value)} className={control}>
               <option value="">All vendors</option>
               {vendors.map(([v, label]) => (
-                <option key={v} value={v}>{label}</option>
+                <option key={v} value={v}>
+                  {label}
+                </option>
               ))}
             </select>
           </div>
           <div className="flex flex-col gap-1">
-            <label htmlFor={ids.health} className="text-xs font-medium text-slate-600 dark:text-slate-400">Health</label>
+            <label htmlFor={ids.health} className="text-xs font-medium text-slate-600 dark:text-slate-400">
+              Health
+            </label>
             <select id={ids.health} value={health} onChange={(e) => setHealth(e.target.value as Health | "")} className={control}>
               <option value="">Any health</option>
               {HEALTHS.map((h) => (
-                <option key={h} value={h}>{HEALTH_LABELS[h]}</option>
+                <option key={h} value={h}>
+                  {HEALTH_LABELS[h]}
+                </option>
               ))}
             </select>
           </div>
           {filtered && (
             <p className="pb-1.5 text-sm text-slate-600 dark:text-slate-400" aria-live="polite">
               Showing {shown.length} of {rows.length} ·{" "}
-              <button type="button" className="text-sky-700 underline dark:text-sky-400" onClick={() => { setSearch(""); setVendor(""); setHealth(""); }}>
+              <button
+                type="button"
+                className="text-sky-700 underline dark:text-sky-400"
+                onClick={() => {
+                  setSearch("");
+                  setVendor("");
+                  setHealth("");
+                }}
+              >
                 Clear filters
               </button>
             </p>
@@ -112,13 +143,27 @@ export function Overview() {
             <caption className="sr-only">Credentials of every app, with time left and refresh actions</caption>
             <thead className="hidden bg-slate-50 md:table-header-group text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50 dark:text-slate-400">
               <tr>
-                <th scope="col" className="px-4 py-2 font-medium">App</th>
-                <th scope="col" className="px-4 py-2 font-medium">Credential</th>
-                <th scope="col" className="px-4 py-2 font-medium">Value</th>
-                <th scope="col" className="px-4 py-2 font-medium">Expires in</th>
-                <th scope="col" className="px-4 py-2 font-medium">Status</th>
-                <th scope="col" className="px-4 py-2 font-medium">Next refresh</th>
-                <th scope="col" className="px-4 py-2 text-right font-medium">Actions</th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  App
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Credential
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Value
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Expires in
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Status
+                </th>
+                <th scope="col" className="px-4 py-2 font-medium">
+                  Next refresh
+                </th>
+                <th scope="col" className="px-4 py-2 text-right font-medium">
+                  Actions
+                </th>
               </tr>
             </thead>
             <tbody className="block md:table-row-group">

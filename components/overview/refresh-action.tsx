@@ -26,22 +26,24 @@ export function RefreshAction({ credential: c, label, align = "right" }: { crede
         body={
           <>
             {c.refreshing ? (
-              <p>
-                A refresh is already running{c.lease ? ` on ${c.lease.instance}` : ""}. Confirming waits for its result; it costs no
-                extra vendor call.
-              </p>
+              <p>A refresh is already running{c.lease ? ` on ${c.lease.instance}` : ""}. Confirming waits for its result; it costs no extra vendor call.</p>
             ) : (
               <p>
-                Ticket Hub fetches a new value now{q ? (
+                Ticket Hub fetches a new value now
+                {q ? (
                   <>
-                    {" "}with one call to <code className="font-mono">{q.endpoint}</code>
+                    {" "}
+                    with one call to <code className="font-mono">{q.endpoint}</code>
                   </>
                 ) : null}
                 . Clients get the new value at once; the current one stays usable as long as the vendor keeps it valid.
               </p>
             )}
             {q && !c.refreshing && (
-              <p data-testid="quota-cost" className={q.exhausted || (q.limit !== null && q.used / q.limit >= 0.8) ? "font-medium text-amber-800 dark:text-amber-300" : ""}>
+              <p
+                data-testid="quota-cost"
+                className={q.exhausted || (q.limit !== null && q.used / q.limit >= 0.8) ? "font-medium text-amber-800 dark:text-amber-300" : ""}
+              >
                 {q.exhausted
                   ? `The vendor's daily quota for this endpoint is used up (${q.used} calls today); the call will most likely be refused until 00:00 UTC+8.`
                   : q.limit !== null
@@ -59,7 +61,8 @@ export function RefreshAction({ credential: c, label, align = "right" }: { crede
         {refresh.isError && <span className="text-red-700 dark:text-red-400">Refresh failed: {refresh.error.message}</span>}
         {refresh.isSuccess && (
           <span className="text-emerald-700 dark:text-emerald-400">
-            {refresh.data.alreadyNewer ? "Already refreshed by someone else" : refresh.data.joined ? "Joined a refresh already running" : "Refreshed"} · generation {refresh.data.credential.generation}
+            {refresh.data.alreadyNewer ? "Already refreshed by someone else" : refresh.data.joined ? "Joined a refresh already running" : "Refreshed"} ·
+            generation {refresh.data.credential.generation}
           </span>
         )}
       </div>

@@ -21,8 +21,13 @@ export function RequireRole({ role, what, children }: { role: Role; what: string
   const { can, username, role: mine } = useSession();
   if (can(role)) return <>{children}</>;
   return (
-    <section aria-labelledby="role-needed" className="mx-auto max-w-xl rounded-lg border border-amber-300 bg-amber-50 p-5 dark:border-amber-700 dark:bg-amber-950">
-      <h1 id="role-needed" className="text-lg font-semibold">{what} needs the {role} role</h1>
+    <section
+      aria-labelledby="role-needed"
+      className="mx-auto max-w-xl rounded-lg border border-amber-300 bg-amber-50 p-5 dark:border-amber-700 dark:bg-amber-950"
+    >
+      <h1 id="role-needed" className="text-lg font-semibold">
+        {what} needs the {role} role
+      </h1>
       <p className="mt-1 text-sm text-slate-700 dark:text-slate-300">
         You are signed in as <strong>{username}</strong> ({mine}: {ROLE_INFO[mine]}). Ask an admin for the {role} role ({ROLE_INFO[role]}).
       </p>

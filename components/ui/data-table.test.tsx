@@ -5,7 +5,11 @@ import { DataTable } from "./data-table";
 const render = (props: Partial<Parameters<typeof DataTable>[0]> = {}) =>
   renderToStaticMarkup(
     <DataTable region="Users" caption="Users of the dashboard" columns={["User", "Role", ""]} minWidth="min-w-[560px]" {...props}>
-      <tr><td>alice</td><td>admin</td><td /></tr>
+      <tr>
+        <td>alice</td>
+        <td>admin</td>
+        <td />
+      </tr>
     </DataTable>,
   );
 

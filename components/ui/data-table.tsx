@@ -35,11 +35,20 @@ export function DataTable({
 }) {
   const pad = compact ? "p-6" : "p-8";
   return (
-    <div tabIndex={0} role="region" aria-label={region} className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
+    <div
+      tabIndex={0}
+      role="region"
+      aria-label={region}
+      className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900"
+    >
       {loading ? (
-        <p role="status" className={`${pad} text-center text-sm text-slate-500 dark:text-slate-400`}>{loading}</p>
+        <p role="status" className={`${pad} text-center text-sm text-slate-500 dark:text-slate-400`}>
+          {loading}
+        </p>
       ) : error ? (
-        <p role="alert" className="p-6 text-sm text-red-700 dark:text-red-400">{error}</p>
+        <p role="alert" className="p-6 text-sm text-red-700 dark:text-red-400">
+          {error}
+        </p>
       ) : empty ? (
         <p className={`${pad} text-center text-sm text-slate-500 dark:text-slate-400`}>{empty}</p>
       ) : (
@@ -48,7 +57,9 @@ export function DataTable({
           <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50 dark:text-slate-400">
             <tr>
               {columns.map((h, i) => (
-                <th key={`${i}-${h}`} scope="col" className="px-4 py-2 font-medium">{h}</th>
+                <th key={`${i}-${h}`} scope="col" className="px-4 py-2 font-medium">
+                  {h}
+                </th>
               ))}
             </tr>
           </thead>

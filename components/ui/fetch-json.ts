@@ -18,11 +18,11 @@ export class UnexpectedAnswerError extends Error {}
 
 type Issue = { code: string; path: PropertyKey[]; message: string; expected?: string; values?: unknown[] };
 
-function describe(issue: Issue): string {
+function describeIssue(issue: Issue): string {
   const at = issue.path.reduce<string>((s, k) => (typeof k === "number" ? `${s}[${k}]` : s ? `${s}.${String(k)}` : String(k)), "") || "answer";
   const want =
     issue.code === "invalid_type" && issue.expected
-      ? ({ object: "an object", array: "a list", boolean: "true or false" } as Record<string, string>)[issue.expected] ?? `a ${issue.expected}`
+      ? (({ object: "an object", array: "a list", boolean: "true or false" } as Record<string, string>)[issue.expected] ?? `a ${issue.expected}`)
       : issue.code === "invalid_value" && issue.values
         ? `one of ${issue.values.join(", ")}`
         : null;
@@ -42,7 +42,7 @@ export function parseAnswer<T>(schema: Schema<T>, data: unknown): T {
     return schema.parse(data);
   } catch (e) {
     const issues = (e as { issues?: Issue[] } | null)?.issues;
-    if (Array.isArray(issues) && issues[0]) throw new UnexpectedAnswerError(describe(issues[0]));
+    if (Array.isArray(issues) && issues[0]) throw new UnexpectedAnswerError(describeIssue(issues[0]));
     throw e;
   }
 }

@@ -5,11 +5,12 @@ import { useCheckCode, useExchangeCode } from "./api/yzb-code";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { primaryAction, toolField } from "@/components/ui/styles";
 
-
 function Card({ title, id, children }: { title: string; id: string; children: ReactNode }) {
   return (
     <section aria-labelledby={id} className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
-      <h2 id={id} className="text-base font-semibold">{title}</h2>
+      <h2 id={id} className="text-base font-semibold">
+        {title}
+      </h2>
       {children}
     </section>
   );
@@ -33,24 +34,35 @@ export function YzbTools() {
   return (
     <section aria-labelledby="yzb-title" className="space-y-5">
       <div>
-        <h1 id="yzb-title" className="text-2xl font-semibold tracking-tight">yzb tools</h1>
-        <p className="text-sm text-slate-600 dark:text-slate-400">For the yzb open platform (「更多應用」): what a page&apos;s login and its JS API calls depend on.</p>
+        <h1 id="yzb-title" className="text-2xl font-semibold tracking-tight">
+          yzb tools
+        </h1>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          For the yzb open platform (「更多應用」): what a page&apos;s login and its JS API calls depend on.
+        </p>
       </div>
       <div className="max-w-xs space-y-1">
-        <label htmlFor={ids.app} className="block text-sm font-medium">yzb app</label>
+        <label htmlFor={ids.app} className="block text-sm font-medium">
+          yzb app
+        </label>
         {apps.length === 0 ? (
           <p className="text-sm text-slate-500 dark:text-slate-400">{credentials.isPending ? "Loading apps…" : "No yzb app is registered."}</p>
         ) : (
           <select id={ids.app} className={toolField} value={chosen} onChange={(e) => setAppRef(e.target.value)}>
             {apps.map((a) => (
-              <option key={a.appRef} value={a.appRef}>{a.appName} ({a.appId})</option>
+              <option key={a.appRef} value={a.appRef}>
+                {a.appName} ({a.appId})
+              </option>
             ))}
           </select>
         )}
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
         <Card title="Auth code → open_id" id={ids.t1}>
-          <p className="text-sm text-slate-600 dark:text-slate-400">Paste the one-time <code className="font-mono">code</code> a page received after login; Ticket Hub asks <code className="font-mono">/OAuth2/token</code> for the user&apos;s open_id. Codes work once.</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            Paste the one-time <code className="font-mono">code</code> a page received after login; Ticket Hub asks{" "}
+            <code className="font-mono">/OAuth2/token</code> for the user&apos;s open_id. Codes work once.
+          </p>
           <form
             aria-label="Exchange an auth code"
             className="space-y-3"
@@ -60,13 +72,22 @@ export function YzbTools() {
             }}
           >
             <fieldset disabled={!hydrated} className="space-y-3">
-            <div className="space-y-1">
-              <label htmlFor={ids.code} className="block text-sm font-medium">Auth code</label>
-              <input id={ids.code} className={`${toolField} font-mono`} value={authCode} onChange={(e) => setAuthCode(e.target.value)} spellCheck={false} required />
-            </div>
-            <button type="submit" className={primaryAction} disabled={!chosen || !authCode.trim() || exchange.isPending}>
-              {exchange.isPending ? "Exchanging…" : "Get open_id"}
-            </button>
+              <div className="space-y-1">
+                <label htmlFor={ids.code} className="block text-sm font-medium">
+                  Auth code
+                </label>
+                <input
+                  id={ids.code}
+                  className={`${toolField} font-mono`}
+                  value={authCode}
+                  onChange={(e) => setAuthCode(e.target.value)}
+                  spellCheck={false}
+                  required
+                />
+              </div>
+              <button type="submit" className={primaryAction} disabled={!chosen || !authCode.trim() || exchange.isPending}>
+                {exchange.isPending ? "Exchanging…" : "Get open_id"}
+              </button>
             </fieldset>
           </form>
           <div role="status" aria-live="polite" aria-label="exchange result" className="text-sm">
@@ -79,7 +100,10 @@ export function YzbTools() {
           </div>
         </Card>
         <Card title="Check a token or js_ticket" id={ids.t2}>
-          <p className="text-sm text-slate-600 dark:text-slate-400">Asks yzb&apos;s <code className="font-mono">/OAuth2/checkCode</code> whether a value is still valid, and until when (yzb answers with an absolute time).</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            Asks yzb&apos;s <code className="font-mono">/OAuth2/checkCode</code> whether a value is still valid, and until when (yzb answers with an absolute
+            time).
+          </p>
           <form
             aria-label="Check a value"
             className="space-y-3"
@@ -89,26 +113,39 @@ export function YzbTools() {
             }}
           >
             <fieldset disabled={!hydrated} className="space-y-3">
-            <div className="grid gap-3 sm:grid-cols-[10rem_1fr]">
-              <div className="space-y-1">
-                <label htmlFor={ids.type} className="block text-sm font-medium">Type</label>
-                <select id={ids.type} className={toolField} value={type} onChange={(e) => setType(e.target.value as typeof type)}>
-                  <option value="js_ticket">js_ticket</option>
-                  <option value="access_token">access_token</option>
-                </select>
+              <div className="grid gap-3 sm:grid-cols-[10rem_1fr]">
+                <div className="space-y-1">
+                  <label htmlFor={ids.type} className="block text-sm font-medium">
+                    Type
+                  </label>
+                  <select id={ids.type} className={toolField} value={type} onChange={(e) => setType(e.target.value as typeof type)}>
+                    <option value="js_ticket">js_ticket</option>
+                    <option value="access_token">access_token</option>
+                  </select>
+                </div>
+                <div className="space-y-1">
+                  <label htmlFor={ids.value} className="block text-sm font-medium">
+                    Value
+                  </label>
+                  <input
+                    id={ids.value}
+                    className={`${toolField} font-mono`}
+                    value={value}
+                    onChange={(e) => setValue(e.target.value)}
+                    spellCheck={false}
+                    required
+                  />
+                </div>
               </div>
               <div className="space-y-1">
-                <label htmlFor={ids.value} className="block text-sm font-medium">Value</label>
-                <input id={ids.value} className={`${toolField} font-mono`} value={value} onChange={(e) => setValue(e.target.value)} spellCheck={false} required />
+                <label htmlFor={ids.openId} className="block text-sm font-medium">
+                  open_id (optional)
+                </label>
+                <input id={ids.openId} className={`${toolField} font-mono`} value={openId} onChange={(e) => setOpenId(e.target.value)} spellCheck={false} />
               </div>
-            </div>
-            <div className="space-y-1">
-              <label htmlFor={ids.openId} className="block text-sm font-medium">open_id (optional)</label>
-              <input id={ids.openId} className={`${toolField} font-mono`} value={openId} onChange={(e) => setOpenId(e.target.value)} spellCheck={false} />
-            </div>
-            <button type="submit" className={primaryAction} disabled={!chosen || !value.trim() || check.isPending}>
-              {check.isPending ? "Checking…" : "Check"}
-            </button>
+              <button type="submit" className={primaryAction} disabled={!chosen || !value.trim() || check.isPending}>
+                {check.isPending ? "Checking…" : "Check"}
+              </button>
             </fieldset>
           </form>
           <div role="status" aria-live="polite" aria-label="check result" className="text-sm">

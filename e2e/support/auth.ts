@@ -20,7 +20,11 @@ export async function apiSession(baseUrl: string, role: Role = "admin", fresh = 
   if (!fresh && sessions.has(key)) return sessions.get(key)!;
   const made = (async () => {
     const { username, password } = account(role);
-    const res = await fetch(`${baseUrl}/api/auth/signin`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password }) });
+    const res = await fetch(`${baseUrl}/api/auth/signin`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username, password }),
+    });
     if (!res.ok) throw new Error(`sign-in as ${username} failed: ${res.status} ${await res.text()}`);
     const jar = Object.fromEntries(res.headers.getSetCookie().map((c) => c.split(";")[0]!.split("=") as [string, string]));
     const cookie = `th_session=${jar.th_session}; th_csrf=${jar.th_csrf}`;
@@ -29,7 +33,15 @@ export async function apiSession(baseUrl: string, role: Role = "admin", fresh = 
       cookie,
       csrf,
       fetch: (path: string, init: RequestInit = {}) =>
-        fetch(`${baseUrl}${path}`, { ...init, headers: { cookie, "x-csrf-token": csrf, ...(init.body ? { "content-type": "application/json" } : {}), ...(init.headers as Record<string, string> | undefined) } }),
+        fetch(`${baseUrl}${path}`, {
+          ...init,
+          headers: {
+            cookie,
+            "x-csrf-token": csrf,
+            ...(init.body ? { "content-type": "application/json" } : {}),
+            ...(init.headers as Record<string, string> | undefined),
+          },
+        }),
     };
   })();
   sessions.set(key, made);
@@ -64,7 +76,8 @@ export async function signInContext(page: Page, origin: string, role: Role) {
 type Like = {
   status: () => number;
   ok: () => boolean;
-  json: () => Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: Playwright's APIResponse.json() is typed any
+  json: () => Promise<any>;
   text: () => Promise<string>;
   headers: () => Record<string, string>;
 };
@@ -77,17 +90,23 @@ export type AuthedRequest = Record<"get" | "post" | "put" | "patch" | "delete", 
  */
 export async function authedRequest(baseUrl: string, role: Role = "admin"): Promise<AuthedRequest> {
   const s = await apiSession(baseUrl, role);
-  const call = (method: string) => async (url: string, opts: Opts = {}): Promise<Like> => {
-    const body = opts.data === undefined ? undefined : typeof opts.data === "string" ? opts.data : JSON.stringify(opts.data);
-    const res = await fetch(url, { method, body, headers: { cookie: s.cookie, "x-csrf-token": s.csrf, ...(body !== undefined ? { "content-type": "application/json" } : {}), ...opts.headers } });
-    const text = await res.text();
-    return {
-      status: () => res.status,
-      ok: () => res.ok,
-      json: async () => JSON.parse(text),
-      text: async () => text,
-      headers: () => Object.fromEntries(res.headers),
+  const call =
+    (method: string) =>
+    async (url: string, opts: Opts = {}): Promise<Like> => {
+      const body = opts.data === undefined ? undefined : typeof opts.data === "string" ? opts.data : JSON.stringify(opts.data);
+      const res = await fetch(url, {
+        method,
+        body,
+        headers: { cookie: s.cookie, "x-csrf-token": s.csrf, ...(body !== undefined ? { "content-type": "application/json" } : {}), ...opts.headers },
+      });
+      const text = await res.text();
+      return {
+        status: () => res.status,
+        ok: () => res.ok,
+        json: async () => JSON.parse(text),
+        text: async () => text,
+        headers: () => Object.fromEntries(res.headers),
+      };
     };
-  };
   return { get: call("GET"), post: call("POST"), put: call("PUT"), patch: call("PATCH"), delete: call("DELETE") };
 }

@@ -50,7 +50,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   for (;;) {
     if (done) throw new Error(`Ticket Hub exited during start:\n${output()}`);
     if (Date.now() > deadline) throw new Error(`Ticket Hub did not become healthy in 90 s:\n${output()}`);
-    const ok = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(3_000) }).then((r) => r.ok, () => false);
+    const ok = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(3_000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     await new Promise((r) => setTimeout(r, 250));
   }

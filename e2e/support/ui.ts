@@ -2,7 +2,10 @@ import { expect, type Page } from "@playwright/test";
 
 /** Clicks a row's Refresh button and confirms in the dialog that follows. */
 export async function refreshRow(page: Page, rowName: string): Promise<void> {
-  await page.getByRole("row", { name: rowName, exact: true }).getByRole("button", { name: `Refresh ${rowName}` }).click();
+  await page
+    .getByRole("row", { name: rowName, exact: true })
+    .getByRole("button", { name: `Refresh ${rowName}` })
+    .click();
   await confirmRefresh(page, rowName);
 }
 

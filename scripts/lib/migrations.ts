@@ -7,11 +7,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import {
-  bindMigrationAwareSqlAdapterFactory,
-  type SqlDriverAdapter,
-  type SqlMigrationAwareDriverAdapterFactory,
-} from "@prisma/driver-adapter-utils";
+import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter, type SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import * as engineBg from "@prisma/schema-engine-wasm/schema_engine_bg";
 import type { MigrationList, SchemaEngine } from "@prisma/schema-engine-wasm";
 import pg from "pg";
@@ -40,7 +36,10 @@ function loadEngine(): typeof engineBg {
 export function readMigrations(provider: Provider): MigrationList {
   const baseDir = migrationsDir(provider);
   const dirs = existsSync(baseDir)
-    ? readdirSync(baseDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
+    ? readdirSync(baseDir, { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => d.name)
+        .sort()
     : [];
   const lockPath = path.join(baseDir, "migration_lock.toml");
   return {
@@ -53,9 +52,7 @@ export function readMigrations(provider: Provider): MigrationList {
         path: name,
         migrationFile: {
           path: "migration.sql",
-          content: existsSync(file)
-            ? { tag: "ok" as const, value: readFileSync(file, "utf8") }
-            : { tag: "error" as const, value: `${file} is missing` },
+          content: existsSync(file) ? { tag: "ok" as const, value: readFileSync(file, "utf8") } : { tag: "error" as const, value: `${file} is missing` },
         },
       };
     }),

@@ -9,7 +9,10 @@ import pg from "pg";
 
 export function findPgBin(): string | null {
   const candidates = [
-    ...readdirSafe("/usr/lib/postgresql").sort().reverse().map((v) => `/usr/lib/postgresql/${v}/bin`),
+    ...readdirSafe("/usr/lib/postgresql")
+      .sort()
+      .reverse()
+      .map((v) => `/usr/lib/postgresql/${v}/bin`),
     "/usr/local/bin",
     "/usr/bin",
   ];
@@ -55,16 +58,22 @@ export async function startPostgres(): Promise<PgCluster> {
   const port = await freePort();
   const run = (cmd: string, args: string[]) => {
     const full = path.join(bin, cmd);
-    const res = isRoot
-      ? spawnSync("runuser", ["-u", "postgres", "--", full, ...args], { encoding: "utf8" })
-      : spawnSync(full, args, { encoding: "utf8" });
+    const res = isRoot ? spawnSync("runuser", ["-u", "postgres", "--", full, ...args], { encoding: "utf8" }) : spawnSync(full, args, { encoding: "utf8" });
     if (res.status !== 0) throw new Error(`${cmd} failed: ${res.stderr || res.stdout || res.error?.message}`);
   };
   run("initdb", ["-D", dataDir, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"]);
   const start = () =>
     run("pg_ctl", [
-      "-D", dataDir, "-l", path.join(dir, "server.log"), "-w", "-t", "30",
-      "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, "start",
+      "-D",
+      dataDir,
+      "-l",
+      path.join(dir, "server.log"),
+      "-w",
+      "-t",
+      "30",
+      "-o",
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      "start",
     ]);
   start();
   const url = (db = "postgres") => `postgresql://postgres@127.0.0.1:${port}/${db}`;

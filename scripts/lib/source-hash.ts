@@ -3,8 +3,16 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
 const INPUTS = [
-  "app", "components", "lib", "server", "instrumentation.ts", "next.config.js", "postcss.config.mjs",
-  "package.json", "tsconfig.json", "prisma/models.prisma",
+  "app",
+  "components",
+  "lib",
+  "server",
+  "instrumentation.ts",
+  "next.config.js",
+  "postcss.config.mjs",
+  "package.json",
+  "tsconfig.json",
+  "prisma/models.prisma",
 ];
 
 /** A hash of everything `next build` reads, so a stale build is noticed and rebuilt. */

@@ -19,24 +19,48 @@ export async function currentConditions(): Promise<Condition[]> {
   for (const c of await listCredentials()) {
     const label = `${c.appName} ${c.kindLabel}`;
     if (c.consecutiveFailures >= failures) {
-      out.push({ key: `refresh-failing:${c.id}`, kind: "refresh-failing", subject: c.id, appRef: c.appRef, credentialId: c.id, message: `${label}: ${c.consecutiveFailures} failed refresh${c.consecutiveFailures === 1 ? "" : "es"} in a row; last error: ${c.lastError?.message ?? "unknown"}` });
+      out.push({
+        key: `refresh-failing:${c.id}`,
+        kind: "refresh-failing",
+        subject: c.id,
+        appRef: c.appRef,
+        credentialId: c.id,
+        message: `${label}: ${c.consecutiveFailures} failed refresh${c.consecutiveFailures === 1 ? "" : "es"} in a row; last error: ${c.lastError?.message ?? "unknown"}`,
+      });
     }
     if (c.current) {
       const left = Math.floor((Date.parse(c.current.expiresAt) - at) / 1000);
       if (left < expiryMarginSeconds) {
-        out.push({ key: `expiring:${c.id}`, kind: "expiring", subject: c.id, appRef: c.appRef, credentialId: c.id, message: left > 0 ? `${label} expires in ${left} s and has not been renewed` : `${label} has expired and has not been renewed` });
+        out.push({
+          key: `expiring:${c.id}`,
+          kind: "expiring",
+          subject: c.id,
+          appRef: c.appRef,
+          credentialId: c.id,
+          message: left > 0 ? `${label} expires in ${left} s and has not been renewed` : `${label} has expired and has not been renewed`,
+        });
       }
     }
     const q = c.quota;
-    if (q && q.limit && !quotaSeen.has(`${c.appRef}|${q.endpoint}`) && (q.used / q.limit) * 100 >= quotaPercent) {
+    if (q?.limit && !quotaSeen.has(`${c.appRef}|${q.endpoint}`) && (q.used / q.limit) * 100 >= quotaPercent) {
       quotaSeen.add(`${c.appRef}|${q.endpoint}`);
-      out.push({ key: `quota:${c.appRef}|${q.endpoint}`, kind: "quota", subject: `${c.appRef}|${q.endpoint}`, appRef: c.appRef, credentialId: null, message: `${c.appName} ${q.endpoint}: ${q.used} of ${q.limit} calls used today (${Math.round((q.used / q.limit) * 100)} %)` });
+      out.push({
+        key: `quota:${c.appRef}|${q.endpoint}`,
+        kind: "quota",
+        subject: `${c.appRef}|${q.endpoint}`,
+        appRef: c.appRef,
+        credentialId: null,
+        message: `${c.appName} ${q.endpoint}: ${q.used} of ${q.limit} calls used today (${Math.round((q.used / q.limit) * 100)} %)`,
+      });
     }
   }
   return out;
 }
 
-type Delivery = { status: "firing" | "resolved"; alert: { id: string; kind: string; message: string; openedAt: Date; resolvedAt: Date | null; appRef: string | null; credentialId: string | null } };
+type Delivery = {
+  status: "firing" | "resolved";
+  alert: { id: string; kind: string; message: string; openedAt: Date; resolvedAt: Date | null; appRef: string | null; credentialId: string | null };
+};
 
 async function webhookTargets(appRef: string | null): Promise<string[]> {
   const urls: string[] = [];
@@ -108,7 +132,9 @@ export async function evaluateAlerts(): Promise<{ opened: number; resolved: numb
     if (openKeys.has(c.key)) continue;
     let alert;
     try {
-      alert = await db.alert.create({ data: { openKey: c.key, kind: c.kind, subject: c.subject, appRef: c.appRef, credentialId: c.credentialId, message: c.message } });
+      alert = await db.alert.create({
+        data: { openKey: c.key, kind: c.kind, subject: c.subject, appRef: c.appRef, credentialId: c.credentialId, message: c.message },
+      });
     } catch (err) {
       if (isUniqueViolation(err)) continue; // another instance opened it
       throw err;

@@ -47,17 +47,23 @@ describe("postWebhook: the address guard", () => {
   });
 
   it("refuses a name when any of its addresses is private", async () => {
-    const mixed: Resolve = async () => [{ address: "8.8.8.8", family: 4 }, { address: "::1", family: 6 }];
+    const mixed: Resolve = async () => [
+      { address: "8.8.8.8", family: 4 },
+      { address: "::1", family: 6 },
+    ];
     const res = await postWebhook(`https://hooks.example.test:${target.port}/x`, BODY, { allowedHosts: [], resolve: mixed });
     expect(res).toMatchObject({ ok: false, error: "delivery failed: refused by the address guard" });
     expect(target.connections).toBe(0);
   });
 
-  it.each(["https://localhost:PORT/x", "https://127.0.0.1:PORT/x", "https://[::ffff:127.0.0.1]:PORT/x", "http://127.0.0.1:PORT/x"])("refuses %s without a connection", async (url) => {
-    const res = await postWebhook(url.replace("PORT", String(target.port)), BODY, { allowedHosts: [] });
-    expect(res).toMatchObject({ ok: false, error: "delivery failed: refused by the address guard" });
-    expect(target.connections).toBe(0);
-  });
+  it.each(["https://localhost:PORT/x", "https://127.0.0.1:PORT/x", "https://[::ffff:127.0.0.1]:PORT/x", "http://127.0.0.1:PORT/x"])(
+    "refuses %s without a connection",
+    async (url) => {
+      const res = await postWebhook(url.replace("PORT", String(target.port)), BODY, { allowedHosts: [] });
+      expect(res).toMatchObject({ ok: false, error: "delivery failed: refused by the address guard" });
+      expect(target.connections).toBe(0);
+    },
+  );
 
   it("delivers to a host the operator listed, over http on loopback", async () => {
     const res = await postWebhook(`http://127.0.0.1:${target.port}/hook`, BODY, { allowedHosts: [`127.0.0.1:${target.port}`] });

@@ -44,7 +44,11 @@ export type WebhookResult = { ok: true } | { ok: false; error: string; retry: bo
  * is a failure (node's http never follows one). Not fetch: its lookup cannot be replaced without
  * a dependency.
  */
-export async function postWebhook(target: string, body: string, opts: { allowedHosts: readonly string[]; timeoutMs?: number; resolve?: Resolve }): Promise<WebhookResult> {
+export async function postWebhook(
+  target: string,
+  body: string,
+  opts: { allowedHosts: readonly string[]; timeoutMs?: number; resolve?: Resolve },
+): Promise<WebhookResult> {
   // Refused by rule: trying again cannot change that.
   const refused: WebhookResult = { ok: false, error: "delivery failed: refused by the address guard", retry: false };
   if (webhookUrlProblem(target, opts.allowedHosts)) return refused;

@@ -18,7 +18,20 @@ export class AppInputError extends AppError {
   }
 }
 
-type Row = { id: string; vendor: string; name: string; appId: string; baseUrl: string; tokenVariant: string; tokenPath: string | null; policy: string; enabled: boolean; demo: boolean; updatedAt: Date; _count: { credentials: number } };
+type Row = {
+  id: string;
+  vendor: string;
+  name: string;
+  appId: string;
+  baseUrl: string;
+  tokenVariant: string;
+  tokenPath: string | null;
+  policy: string;
+  enabled: boolean;
+  demo: boolean;
+  updatedAt: Date;
+  _count: { credentials: number };
+};
 
 function baseUrlKind(vendor: string, baseUrl: string): AppView["baseUrlKind"] {
   if (baseUrl === getConfig().sandbox.url) return "sandbox";
@@ -73,7 +86,8 @@ function parse(input: unknown) {
   if (!r.success) {
     const i = r.error.issues[0]!;
     const field = i.code === "unrecognized_keys" ? i.keys.join(", ") : String(i.path[0] ?? "body");
-    const message = i.code === "unrecognized_keys" ? "unknown field (allowed: vendor, name, appId, secret, baseUrl, tokenVariant, tokenPath, policy)" : i.message;
+    const message =
+      i.code === "unrecognized_keys" ? "unknown field (allowed: vendor, name, appId, secret, baseUrl, tokenVariant, tokenPath, policy)" : i.message;
     throw new AppInputError("invalid", field, message);
   }
   // The schema (shared with the browser) checks the webhook URL's syntax; where it may point
@@ -86,14 +100,16 @@ function parse(input: unknown) {
 
 function resolveBaseUrl(vendor: VendorId, baseUrl: string): string {
   if (baseUrl === "sandbox") {
-    if (!getConfig().sandbox.enabled) throw new AppInputError("invalid", "baseUrl", "the sandbox is off (TICKETHUB_SANDBOX=off): choose live or an https:// origin");
+    if (!getConfig().sandbox.enabled)
+      throw new AppInputError("invalid", "baseUrl", "the sandbox is off (TICKETHUB_SANDBOX=off): choose live or an https:// origin");
     return getConfig().sandbox.url;
   }
   if (baseUrl === "live") return LIVE_BASE_URLS[vendor]!;
   const origin = new URL(baseUrl).origin;
   const allowed = [...VENDOR_HOSTS[vendor], ...getConfig().allowedBaseUrls];
   if (!allowed.includes(origin)) {
-    throw new AppInputError("invalid",
+    throw new AppInputError(
+      "invalid",
       "baseUrl",
       `${origin} is not a ${VENDOR_LABELS[vendor]} API host${allowed.length ? ` (allowed: ${allowed.join(", ")})` : ""}; an operator can allow it with TICKETHUB_ALLOWED_BASE_URLS`,
     );
@@ -131,7 +147,9 @@ export async function createApp({ input, actor }: { input: unknown; actor: strin
   const row = await db.$transaction(async (tx) => {
     const app = await tx.vendorApp.create({ data });
     await ensureCredentialSlots(tx as Db, app.id, v.vendor);
-    await tx.auditEvent.create({ data: { actor, action: "app.create", target: app.id, outcome: "ok", detail: `${VENDOR_LABELS[v.vendor]} ${v.name} (${v.appId})` } });
+    await tx.auditEvent.create({
+      data: { actor, action: "app.create", target: app.id, outcome: "ok", detail: `${VENDOR_LABELS[v.vendor]} ${v.name} (${v.appId})` },
+    });
     return tx.vendorApp.findUniqueOrThrow({ where: { id: app.id }, include: withCount });
   });
   return view(row, "admin");
@@ -165,10 +183,19 @@ export async function updateApp({ id, input, actor }: { id: string; input: unkno
   const row = await db.$transaction(async (tx) => {
     await tx.vendorApp.update({ where: { id }, data });
     if (invalidates) {
-      await tx.credential.updateMany({ where: { appRef: id }, data: { nextRefreshAt: now(), nextRefreshReason: "app settings changed: fetch with the new ones" } });
+      await tx.credential.updateMany({
+        where: { appRef: id },
+        data: { nextRefreshAt: now(), nextRefreshReason: "app settings changed: fetch with the new ones" },
+      });
     }
     await tx.auditEvent.create({
-      data: { actor, action: "app.update", target: id, outcome: "ok", detail: `${v.name}: ${changed.map((k) => (k === "secretEnc" ? "secret" : k)).join(", ") || "no change"}` },
+      data: {
+        actor,
+        action: "app.update",
+        target: id,
+        outcome: "ok",
+        detail: `${v.name}: ${changed.map((k) => (k === "secretEnc" ? "secret" : k)).join(", ") || "no change"}`,
+      },
     });
     return tx.vendorApp.findUniqueOrThrow({ where: { id }, include: withCount });
   });
@@ -184,7 +211,9 @@ export async function setAppEnabled({ id, enabled, actor }: { id: string; enable
   if (current.enabled !== enabled) {
     await db.$transaction([
       db.vendorApp.update({ where: { id }, data: { enabled } }),
-      db.auditEvent.create({ data: { actor, action: enabled ? "app.enable" : "app.disable", target: id, outcome: "ok", detail: `${current.name} (${current.appId})` } }),
+      db.auditEvent.create({
+        data: { actor, action: enabled ? "app.enable" : "app.disable", target: id, outcome: "ok", detail: `${current.name} (${current.appId})` },
+      }),
     ]);
     invalidateReadCache();
   }

@@ -5,7 +5,6 @@ import { encrypt } from "../crypto";
 import type { Db } from "../db";
 import { DEMO_APPS } from "@/lib/demo-apps"; // shared with the sandbox
 
-
 /** Creates the demo apps and their credential slots once; existing rows are left as they are. */
 export async function seedDemoApps(db: Db, sandboxUrl: string): Promise<number> {
   let created = 0;

@@ -4,7 +4,10 @@ import { AppError } from "../errors";
 /** Thrown when the queue for scrypt work is full: the HTTP layer answers 503 with Retry-After. */
 export class HashingBusyError extends AppError {
   constructor(retryAfterSeconds: number) {
-    super("unavailable", "Busy checking passwords", `too many passwords are being checked at once; try again in ${retryAfterSeconds} s`, { field: "password", retryAfterSeconds });
+    super("unavailable", "Busy checking passwords", `too many passwords are being checked at once; try again in ${retryAfterSeconds} s`, {
+      field: "password",
+      retryAfterSeconds,
+    });
     this.name = "HashingBusyError";
   }
 }

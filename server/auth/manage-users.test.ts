@@ -29,7 +29,9 @@ describe("user changes and their audit rows", () => {
     const op = await users.createUser({ input: { username: "operator-1", password: "a-long-password-2", role: "operator" }, actor: "test" });
     expect(await db.auditEvent.count({ where: { action: "user.created" } })).toBe(2);
     // The database refuses this one audit row: the mutation must fail with it.
-    await db.$executeRawUnsafe(`CREATE TRIGGER refuse_user_changed BEFORE INSERT ON "AuditEvent" WHEN NEW.action = 'user.changed' BEGIN SELECT RAISE(ABORT, 'audit refused'); END`);
+    await db.$executeRawUnsafe(
+      `CREATE TRIGGER refuse_user_changed BEFORE INSERT ON "AuditEvent" WHEN NEW.action = 'user.changed' BEGIN SELECT RAISE(ABORT, 'audit refused'); END`,
+    );
     try {
       await expect(users.changeUser({ id: op.id, input: { role: "viewer", disabled: true }, actor: admin.username })).rejects.toThrow();
     } finally {
@@ -43,7 +45,10 @@ describe("user changes and their audit rows", () => {
 
   it("a refused change (the last admin demoted) writes no audit row", async () => {
     const admin = await db.user.findUniqueOrThrow({ where: { username: "first-admin" } });
-    await expect(users.changeUser({ id: admin.id, input: { role: "viewer" }, actor: "first-admin" })).rejects.toMatchObject({ kind: "conflict", field: "role" });
+    await expect(users.changeUser({ id: admin.id, input: { role: "viewer" }, actor: "first-admin" })).rejects.toMatchObject({
+      kind: "conflict",
+      field: "role",
+    });
     expect((await db.user.findUniqueOrThrow({ where: { id: admin.id } })).role).toBe("admin");
     expect(await db.auditEvent.count({ where: { action: "user.changed" } })).toBe(0);
   });
@@ -51,6 +56,8 @@ describe("user changes and their audit rows", () => {
   it("a change that succeeds writes exactly one audit row", async () => {
     const op = await db.user.findUniqueOrThrow({ where: { username: "operator-1" } });
     await users.changeUser({ id: op.id, input: { role: "viewer" }, actor: "first-admin" });
-    expect(await db.auditEvent.findMany({ where: { action: "user.changed" }, select: { target: true, detail: true } })).toEqual([{ target: op.id, detail: "operator-1: role operator → viewer" }]);
+    expect(await db.auditEvent.findMany({ where: { action: "user.changed" }, select: { target: true, detail: true } })).toEqual([
+      { target: op.id, detail: "operator-1: role operator → viewer" },
+    ]);
   });
 });

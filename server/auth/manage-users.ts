@@ -33,7 +33,15 @@ export async function createUser({ input, actor }: { input: { username: string; 
  * Changes a user's role, password or disabled state. Disabling or demoting ends their sessions'
  * power at once (roles are read per request); the last enabled admin cannot be demoted or disabled.
  */
-export async function changeUser({ id, input: change, actor }: { id: string; input: { role?: Role; disabled?: boolean; password?: string }; actor: string }): Promise<UserView> {
+export async function changeUser({
+  id,
+  input: change,
+  actor,
+}: {
+  id: string;
+  input: { role?: Role; disabled?: boolean; password?: string };
+  actor: string;
+}): Promise<UserView> {
   const db = getDb();
   const user = await db.user.findUnique({ where: { id } });
   if (!user) throw new AppError("not-found", "User not found", `No user with id ${id}`);
@@ -42,7 +50,13 @@ export async function changeUser({ id, input: change, actor }: { id: string; inp
   if (change.role !== undefined) data.role = change.role;
   if (change.disabled !== undefined) data.disabledAt = change.disabled ? (user.disabledAt ?? new Date()) : null;
   if (change.password !== undefined) data.passwordHash = await hashPassword(change.password);
-  const what = [change.role !== undefined ? `role ${user.role} → ${change.role}` : null, change.disabled !== undefined ? (change.disabled ? "disabled" : "enabled") : null, change.password !== undefined ? "password reset" : null].filter(Boolean).join(", ");
+  const what = [
+    change.role !== undefined ? `role ${user.role} → ${change.role}` : null,
+    change.disabled !== undefined ? (change.disabled ? "disabled" : "enabled") : null,
+    change.password !== undefined ? "password reset" : null,
+  ]
+    .filter(Boolean)
+    .join(", ");
   // The count and the change in one serializable transaction: two admins demoting each other at
   // the same moment must not both see "another admin is left". The loser of a conflict retries and
   // then sees the other's change. The audit row is written in the same transaction.

@@ -107,7 +107,9 @@ describe("SignInLimiter", () => {
       const r = l.fail(`192.0.2.${i}`, "admin");
       if (r) reports.push({ at: i, ...r });
     }
-    expect(reports).toEqual([{ at: P.attack.addresses - 1, username: "admin", addresses: P.attack.addresses, failures: P.attack.addresses, windowMinutes: P.attack.windowMs / 60_000 }]);
+    expect(reports).toEqual([
+      { at: P.attack.addresses - 1, username: "admin", addresses: P.attack.addresses, failures: P.attack.addresses, windowMinutes: P.attack.windowMs / 60_000 },
+    ]);
     // Many failures from a few addresses are the pair limit's business, not an attack report.
     for (let i = 0; i < 50; i++) expect(l.fail(`192.0.2.${i % 3}`, "bob")).toBeNull();
     advance(P.attack.windowMs);

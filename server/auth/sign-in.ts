@@ -18,10 +18,15 @@ export async function signIn({ input, address }: { input: { username: string; pa
   const name = input.username.toLowerCase();
   const refused = signInLimiter.admit(address, name);
   if (refused) {
-    throw new AppError("too-many", refused.reason === "address-rate" ? "Too many sign-in attempts" : "Too many failed sign-ins", `Wait ${refused.retryAfterSeconds} s, then try again from this address.`, {
-      extra: { field: refused.reason === "pair-delay" ? "password" : "address", rule: refused.reason },
-      retryAfterSeconds: refused.retryAfterSeconds,
-    });
+    throw new AppError(
+      "too-many",
+      refused.reason === "address-rate" ? "Too many sign-in attempts" : "Too many failed sign-ins",
+      `Wait ${refused.retryAfterSeconds} s, then try again from this address.`,
+      {
+        extra: { field: refused.reason === "pair-delay" ? "password" : "address", rule: refused.reason },
+        retryAfterSeconds: refused.retryAfterSeconds,
+      },
+    );
   }
   const user = await checkCredentials(input.username, input.password);
   const db = getDb();
@@ -29,7 +34,9 @@ export async function signIn({ input, address }: { input: { username: string; pa
     const attack = signInLimiter.fail(address, name);
     await db.auditEvent.create({ data: { actor: input.username.slice(0, 64), action: "user.signin", outcome: "failed: wrong username or password" } });
     if (attack) {
-      console.warn(`[signin] ${attack.failures} failed sign-ins for "${attack.username}" from ${attack.addresses}+ addresses within ${attack.windowMinutes} min`);
+      console.warn(
+        `[signin] ${attack.failures} failed sign-ins for "${attack.username}" from ${attack.addresses}+ addresses within ${attack.windowMinutes} min`,
+      );
       await db.auditEvent.create({
         data: {
           actor: "Ticket Hub",
@@ -62,7 +69,9 @@ export async function setUpFirstAdmin({ input }: { input: { username: string; pa
   const user = await getDb().$transaction(async (tx) => {
     if ((await tx.user.count()) > 0) return null;
     const created = await tx.user.create({ data: { username: input.username, role: "admin", passwordHash } });
-    await tx.auditEvent.create({ data: { actor: created.username, action: "user.created", target: created.username, outcome: "first admin created on the first-run screen" } });
+    await tx.auditEvent.create({
+      data: { actor: created.username, action: "user.created", target: created.username, outcome: "first admin created on the first-run screen" },
+    });
     return created;
   });
   if (!user) throw alreadySetUp();

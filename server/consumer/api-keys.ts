@@ -61,7 +61,13 @@ export async function listApiKeys(): Promise<ApiKeyView[]> {
 }
 
 /** Creates a key; the plain key is returned this once and stored only as its SHA-256. */
-export async function createApiKey({ input, actor }: { input: { name: string; appRefs: string[] }; actor: string }): Promise<{ key: string; view: ApiKeyView }> {
+export async function createApiKey({
+  input,
+  actor,
+}: {
+  input: { name: string; appRefs: string[] };
+  actor: string;
+}): Promise<{ key: string; view: ApiKeyView }> {
   const db = getDb();
   const refs = [...new Set(input.appRefs)];
   const found = await db.vendorApp.findMany({ where: { id: { in: refs } } });
@@ -71,7 +77,15 @@ export async function createApiKey({ input, actor }: { input: { name: string; ap
   const prefix = key.slice(0, 12);
   const row = await db.$transaction(async (tx) => {
     const created = await tx.apiKey.create({ data: { name: input.name, prefix, keyHash: keyHashOf(key), appRefs: JSON.stringify(refs), createdBy: actor } });
-    await tx.auditEvent.create({ data: { actor, action: "apikey.created", target: created.id, outcome: "ok", detail: `${input.name} (${prefix}…) for ${found.map((a) => a.appId).join(", ")}` } });
+    await tx.auditEvent.create({
+      data: {
+        actor,
+        action: "apikey.created",
+        target: created.id,
+        outcome: "ok",
+        detail: `${input.name} (${prefix}…) for ${found.map((a) => a.appId).join(", ")}`,
+      },
+    });
     return created;
   });
   const view = (await listApiKeys()).find((k) => k.id === row.id)!;
@@ -118,6 +132,9 @@ export async function keyHolderFor(authorization: string | null): Promise<KeyHol
   }
   if (!row) return { refused: "This API key is not known." };
   if (row.revokedAt) return { refused: `This API key (${row.prefix}…) was revoked on ${row.revokedAt.toISOString()}.` };
-  if (lastUseIsStale(row.lastUsedAt)) await touchKey(row.id).catch((err: unknown) => console.warn(`[api-keys] last use not recorded: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`));
+  if (lastUseIsStale(row.lastUsedAt))
+    await touchKey(row.id).catch((err: unknown) =>
+      console.warn(`[api-keys] last use not recorded: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`),
+    );
   return { id: row.id, name: row.name, prefix: row.prefix, appRefs: parseScope(row.appRefs) };
 }

@@ -59,7 +59,9 @@ describe("consumer OpenAPI document", () => {
     expect(doc.openapi).toBe("3.1.0");
     expect(openApiDocument.info.title).toBe("Ticket Hub consumer API");
     expect(openApiDocument.servers).toEqual([{ url: "/" }]);
-    expect(Object.keys(openApiDocument.components.schemas).sort()).toEqual(expect.arrayContaining(["Credential", "JsSdkSignature", "Problem", "SignatureRequest"]));
+    expect(Object.keys(openApiDocument.components.schemas).sort()).toEqual(
+      expect.arrayContaining(["Credential", "JsSdkSignature", "Problem", "SignatureRequest"]),
+    );
   });
 
   it("has only paths under /api/v1/", () => {

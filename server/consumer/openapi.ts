@@ -120,18 +120,32 @@ export const openApiDocument = {
           "- If that generation is still the stored one, Ticket Hub refreshes the value once (one vendor call, however many services report it at the same moment, on however many instances) and answers with the new one (`refreshed: true` for the report that caused the call).",
           "- If the stored generation is already newer (someone refreshed meanwhile), the answer is that value at once, with no vendor call.",
           "",
-          "This is the \"refresh only if the token is still the one I have\" call that WeChat's guidance asks a central token server to offer; it ends 40001 storms where every service renews the token in turn.",
+          'This is the "refresh only if the token is still the one I have" call that WeChat\'s guidance asks a central token server to offer; it ends 40001 storms where every service renews the token in turn.',
         ].join("\n"),
         parameters: [
           { $ref: "#/components/parameters/Vendor" },
           { $ref: "#/components/parameters/AppId" },
-          { name: "kind", in: "path", required: true, description: "The credential kind, as for reads.", schema: { type: "string", enum: ["access_token", "jsapi_ticket", "wx_card_ticket", "sign_ticket", "js_ticket"] }, example: "access_token" },
+          {
+            name: "kind",
+            in: "path",
+            required: true,
+            description: "The credential kind, as for reads.",
+            schema: { type: "string", enum: ["access_token", "jsapi_ticket", "wx_card_ticket", "sign_ticket", "js_ticket"] },
+            example: "access_token",
+          },
         ],
         requestBody: {
           required: true,
           content: {
             "application/json": {
-              schema: { type: "object", additionalProperties: false, required: ["generation"], properties: { generation: { type: "integer", minimum: 0, description: "The generation of the value the vendor refused (from the read's body)." } } },
+              schema: {
+                type: "object",
+                additionalProperties: false,
+                required: ["generation"],
+                properties: {
+                  generation: { type: "integer", minimum: 0, description: "The generation of the value the vendor refused (from the read's body)." },
+                },
+              },
               example: { generation: 7 },
             },
           },
@@ -141,8 +155,27 @@ export const openApiDocument = {
             description: "The current value (a newer generation than the one reported), in the read's shape plus `refreshed`.",
             content: {
               "application/json": {
-                schema: { allOf: [{ $ref: "#/components/schemas/Credential" }, { type: "object", required: ["refreshed"], properties: { refreshed: { type: "boolean", description: "Whether this report caused the vendor call." } } }] },
-                example: { vendor: "wechat", appId: "wx0123456789abcdef", kind: "access_token", value: "ACCESS_TOKEN", expiresAt: "2025-06-01T10:30:00.000Z", remainingSeconds: 7199, generation: 8, servedAt: "2025-06-01T08:30:01.000Z", refreshed: true },
+                schema: {
+                  allOf: [
+                    { $ref: "#/components/schemas/Credential" },
+                    {
+                      type: "object",
+                      required: ["refreshed"],
+                      properties: { refreshed: { type: "boolean", description: "Whether this report caused the vendor call." } },
+                    },
+                  ],
+                },
+                example: {
+                  vendor: "wechat",
+                  appId: "wx0123456789abcdef",
+                  kind: "access_token",
+                  value: "ACCESS_TOKEN",
+                  expiresAt: "2025-06-01T10:30:00.000Z",
+                  remainingSeconds: 7199,
+                  generation: 8,
+                  servedAt: "2025-06-01T08:30:01.000Z",
+                  refreshed: true,
+                },
               },
             },
           },
@@ -154,7 +187,11 @@ export const openApiDocument = {
           "415": { description: "The body is not `application/json`.", content: problemJson },
           "429": { $ref: "#/components/responses/TooManyRequests" },
           "500": { $ref: "#/components/responses/InternalError" },
-          "502": { description: "The refresh failed at the vendor (`failure` says why); try again after `Retry-After` seconds.", headers: { "Retry-After": { $ref: "#/components/headers/RetryAfter" } }, content: problemJson },
+          "502": {
+            description: "The refresh failed at the vendor (`failure` says why); try again after `Retry-After` seconds.",
+            headers: { "Retry-After": { $ref: "#/components/headers/RetryAfter" } },
+            content: problemJson,
+          },
           "503": { $ref: "#/components/responses/NoValidValue" },
         },
       },
@@ -261,7 +298,7 @@ export const openApiDocument = {
         scheme: "bearer",
         bearerFormat: "thk_<8 hex>_<43 base64url characters>",
         description:
-          "An API key, sent as `Authorization: Bearer thk_…`. An admin creates keys on the dashboard's \"Users & keys\" page; the key is shown once (Ticket Hub keeps only its hash), is scoped to the apps chosen when it was created, and can be revoked there at any time.",
+          'An API key, sent as `Authorization: Bearer thk_…`. An admin creates keys on the dashboard\'s "Users & keys" page; the key is shown once (Ticket Hub keeps only its hash), is scoped to the apps chosen when it was created, and can be revoked there at any time.',
       },
     },
     parameters: {

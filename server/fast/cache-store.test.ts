@@ -11,7 +11,23 @@ const min = 60_000;
 function remember(creds: Partial<CachedCredential>[]) {
   const snap: Snapshot = {
     stamp: "s",
-    creds: new Map(creds.map((c, i) => [`app:${c.kind ?? i}`, { value: `v${i}`, expiresAt: new Date(confirmedAt + 120 * min), remainingSeconds: 0, generation: 3, vendorExpireTime: null, appRef: "app", kind: `k${i}`, vendor: "wechat", outageWindowMs: 5 * min, ...c } as CachedCredential])),
+    creds: new Map(
+      creds.map((c, i) => [
+        `app:${c.kind ?? i}`,
+        {
+          value: `v${i}`,
+          expiresAt: new Date(confirmedAt + 120 * min),
+          remainingSeconds: 0,
+          generation: 3,
+          vendorExpireTime: null,
+          appRef: "app",
+          kind: `k${i}`,
+          vendor: "wechat",
+          outageWindowMs: 5 * min,
+          ...c,
+        } as CachedCredential,
+      ]),
+    ),
     apps: new Map(),
     keys: new Map(),
     tokens: new Map(),

@@ -46,7 +46,15 @@ type Store = {
   dbError: string | null;
 };
 export function cacheStore(): Store {
-  return processSingleton<Store>("tickethubReadCache", () => ({ current: null, confirmedAt: 0, maxAgeMs: 0, lastGood: null, lastGoodConfirmedAt: 0, dbDownSince: null, dbError: null }));
+  return processSingleton<Store>("tickethubReadCache", () => ({
+    current: null,
+    confirmedAt: 0,
+    maxAgeMs: 0,
+    lastGood: null,
+    lastGoodConfirmedAt: 0,
+    dbDownSince: null,
+    dbError: null,
+  }));
 }
 
 /**
@@ -69,7 +77,13 @@ export function cachedServed(appRef: string, kind: string, nowMs: number): Serve
 }
 
 function servedAt(s: CachedCredential, nowMs: number): Served {
-  return { value: s.value, expiresAt: s.expiresAt, remainingSeconds: Math.floor((s.expiresAt.getTime() - nowMs) / 1000), generation: s.generation, vendorExpireTime: s.vendorExpireTime };
+  return {
+    value: s.value,
+    expiresAt: s.expiresAt,
+    remainingSeconds: Math.floor((s.expiresAt.getTime() - nowMs) / 1000),
+    generation: s.generation,
+    vendorExpireTime: s.vendorExpireTime,
+  };
 }
 
 /** An app by vendor and app id, if the snapshot has it. */

@@ -57,7 +57,12 @@ export function tryFastPath(req: IncomingMessage, res: ServerResponse): boolean 
   } catch {
     return false;
   }
-  const hit = lookup(memo(keyHashes, key, () => keyHashOf(key)), vendor, appId, kind);
+  const hit = lookup(
+    memo(keyHashes, key, () => keyHashOf(key)),
+    vendor,
+    appId,
+    kind,
+  );
   if (!hit) return false;
   if (hit.touchKey) touchKey(hit.keyId).catch(() => {});
   const etag = etagOf(hit.appRef, hit.kind, hit.served.generation);
@@ -70,12 +75,18 @@ export function tryFastPath(req: IncomingMessage, res: ServerResponse): boolean 
   const head = memo(heads, `${etag}|${hit.served.expiresAt.getTime()}|${vendor}|${appId}`, () => credentialJsonHead({ vendor, appId }, hit.kind, hit.served));
   const body = credentialJson(head, hit.served.expiresAt, now());
   res.writeHead(200, [
-    "content-type", "application/json",
-    "content-length", String(Buffer.byteLength(body)),
-    "etag", etag,
-    "cache-control", CREDENTIAL_CACHE_CONTROL,
-    "x-content-type-options", "nosniff",
-    "x-tickethub-path", "fast",
+    "content-type",
+    "application/json",
+    "content-length",
+    String(Buffer.byteLength(body)),
+    "etag",
+    etag,
+    "cache-control",
+    CREDENTIAL_CACHE_CONTROL,
+    "x-content-type-options",
+    "nosniff",
+    "x-tickethub-path",
+    "fast",
     ...stale,
   ]);
   res.end(body);
@@ -92,7 +103,7 @@ const MAX_PROXY_BODY = 64 * 1024;
  */
 export async function tryProxy(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
   const url = req.url;
-  if (!url || !url.startsWith("/api/proxy/") || (req.method !== "GET" && req.method !== "POST")) return false;
+  if (!url?.startsWith("/api/proxy/") || (req.method !== "GET" && req.method !== "POST")) return false;
   const m = PROXY.exec(url);
   if (!m) return false;
   let body: Buffer | undefined;

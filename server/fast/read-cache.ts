@@ -45,7 +45,13 @@ async function load(stamp: string): Promise<Snapshot> {
     db.apiKey.findMany(),
     db.credentialVersion.findMany({
       where: { expiresAt: { gt: at }, credential: { kind: "access_token", app: { enabled: true } } },
-      select: { id: true, valueHash: true, expiresAt: true, validUntil: true, credential: { select: { currentVersionId: true, appRef: true, app: { select: { vendor: true, appId: true } } } } },
+      select: {
+        id: true,
+        valueHash: true,
+        expiresAt: true,
+        validUntil: true,
+        credential: { select: { currentVersionId: true, appRef: true, app: { select: { vendor: true, appId: true } } } },
+      },
     }),
   ]);
   const previous = store.current;
@@ -54,7 +60,17 @@ async function load(stamp: string): Promise<Snapshot> {
     creds,
     apps: new Map(apps.map((a) => [`${a.vendor}:${a.appId}`, a])),
     keys: new Map(
-      keys.map((k) => [k.keyHash, { id: k.id, prefix: k.prefix, name: k.name, scope: parseScope(k.appRefs), revoked: !!k.revokedAt, lastUsedAt: previous?.keys.get(k.keyHash)?.lastUsedAt ?? k.lastUsedAt }]),
+      keys.map((k) => [
+        k.keyHash,
+        {
+          id: k.id,
+          prefix: k.prefix,
+          name: k.name,
+          scope: parseScope(k.appRefs),
+          revoked: !!k.revokedAt,
+          lastUsedAt: previous?.keys.get(k.keyHash)?.lastUsedAt ?? k.lastUsedAt,
+        },
+      ]),
     ),
     tokens: new Map(
       tokens

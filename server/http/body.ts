@@ -15,7 +15,9 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 export async function readJson(req: Request, limit = MAX_JSON_BODY): Promise<unknown> {
   const type = req.headers.get("content-type") ?? "";
   if (!JSON_TYPE.test(type)) {
-    throw new HttpProblem(415, "Unsupported content type", `content-type: must be application/json${type ? `, not ${type.slice(0, 80)}` : ""}`, { field: "content-type" });
+    throw new HttpProblem(415, "Unsupported content type", `content-type: must be application/json${type ? `, not ${type.slice(0, 80)}` : ""}`, {
+      field: "content-type",
+    });
   }
   const tooLarge = () => new HttpProblem(413, "Body too large", `body: must be at most ${limit / 1024} KiB`, { field: "body" });
   const declared = Number(req.headers.get("content-length") ?? "");

@@ -44,7 +44,14 @@ export const CREDENTIAL_CACHE_CONTROL = "private, no-cache";
  * the part fixed for a value (serialised once per value by the fast path), then the per-read tail.
  */
 export function credentialJsonHead(app: { vendor: string; appId: string }, kind: string, served: Pick<Served, "value" | "expiresAt" | "generation">): string {
-  const head = JSON.stringify({ vendor: app.vendor, appId: app.appId, kind, value: served.value, expiresAt: served.expiresAt.toISOString(), generation: served.generation });
+  const head = JSON.stringify({
+    vendor: app.vendor,
+    appId: app.appId,
+    kind,
+    value: served.value,
+    expiresAt: served.expiresAt.toISOString(),
+    generation: served.generation,
+  });
   return head.slice(0, -1);
 }
 
@@ -68,12 +75,20 @@ async function readCredentialFresh(req: Request, p: AppParams & { kind: string }
     if (admitted instanceof Response) return admitted;
     const { app } = admitted;
     const spec = kindSpec(app.vendor, p.kind);
-    if (!spec) return problem(404, "Unknown credential kind", `kind: ${app.vendor} has ${["access_token", "jsapi_ticket", "wx_card_ticket", "sign_ticket", "js_ticket"].filter((k) => kindSpec(app.vendor, k)).join(", ")}`, { field: "kind" });
+    if (!spec)
+      return problem(
+        404,
+        "Unknown credential kind",
+        `kind: ${app.vendor} has ${["access_token", "jsapi_ticket", "wx_card_ticket", "sign_ticket", "js_ticket"].filter((k) => kindSpec(app.vendor, k)).join(", ")}`,
+        { field: "kind" },
+      );
     const served = await serveCredential({ appRef: app.id, kind: spec.kind as CredentialKind });
     const etag = etagOf(app.id, spec.kind, served.generation);
     const headers = { etag, "cache-control": CREDENTIAL_CACHE_CONTROL, "x-tickethub-path": "route" };
     if (matchesEtag(req.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers });
-    return new Response(credentialJson(credentialJsonHead(app, spec.kind, served), served.expiresAt, now()), { headers: { ...headers, "content-type": "application/json" } });
+    return new Response(credentialJson(credentialJsonHead(app, spec.kind, served), served.expiresAt, now()), {
+      headers: { ...headers, "content-type": "application/json" },
+    });
   } catch (err) {
     return internalError(err, "GET /api/v1/apps/:vendor/:appId/:kind");
   }
@@ -87,8 +102,18 @@ const signBody = z
       .max(2048, { error: "must be at most 2048 characters" })
       // A #fragment is allowed and left out of the signature, as the JS-SDK expects.
       .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), { message: "must be the page's absolute http(s) URL" }),
-    timestamp: z.number({ error: "must be a unix time in seconds" }).int({ error: "must be a unix time in seconds" }).min(0, { error: "must be a unix time in seconds" }).max(4_102_444_800, { error: "must be a unix time in seconds, not milliseconds" }).optional(),
-    nonceStr: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }).max(32, { error: "must be at most 32 characters" }).regex(/^[A-Za-z0-9]+$/, { error: "letters and digits only" }).optional(),
+    timestamp: z
+      .number({ error: "must be a unix time in seconds" })
+      .int({ error: "must be a unix time in seconds" })
+      .min(0, { error: "must be a unix time in seconds" })
+      .max(4_102_444_800, { error: "must be a unix time in seconds, not milliseconds" })
+      .optional(),
+    nonceStr: z
+      .string({ error: "must be a string" })
+      .min(1, { error: "must not be empty" })
+      .max(32, { error: "must be at most 32 characters" })
+      .regex(/^[A-Za-z0-9]+$/, { error: "letters and digits only" })
+      .optional(),
   })
   .strict();
 
@@ -153,13 +178,27 @@ export async function reportRefused(req: Request, p: AppParams & { kind: string 
     const stored = await storedGeneration(app.id, kind);
     if (!stored) return problem(404, "Unknown credential kind", `kind: this app has no ${kind}`, { field: "kind" });
     if (body.data.generation > stored.generation) {
-      return problem(409, "No such generation yet", `generation: ${body.data.generation} is newer than the stored generation ${stored.generation}`, { field: "generation", generation: stored.generation });
+      return problem(409, "No such generation yet", `generation: ${body.data.generation} is newer than the stored generation ${stored.generation}`, {
+        field: "generation",
+        generation: stored.generation,
+      });
     }
     let refreshed = false;
     if (body.data.generation === stored.generation) {
       const limited = limits.refused.blocked(key.id);
-      if (limited) return problem(429, "Too many refusals reported", `At most ${limits.refused.limit} refreshes a minute from one API key; wait ${limited.retryAfterSeconds} s.`, {}, { "retry-after": String(limited.retryAfterSeconds) });
-      const result = await refreshCredential({ credentialId: stored.id, reason: `refused at the vendor (reported by API key ${key.prefix}…)`, need: { type: "ifGeneration", generation: body.data.generation } });
+      if (limited)
+        return problem(
+          429,
+          "Too many refusals reported",
+          `At most ${limits.refused.limit} refreshes a minute from one API key; wait ${limited.retryAfterSeconds} s.`,
+          {},
+          { "retry-after": String(limited.retryAfterSeconds) },
+        );
+      const result = await refreshCredential({
+        credentialId: stored.id,
+        reason: `refused at the vendor (reported by API key ${key.prefix}…)`,
+        need: { type: "ifGeneration", generation: body.data.generation },
+      });
       if (!result.ok) return problem(502, "Refresh failed", result.message, { failure: result.failure }, { "retry-after": "5" });
       if (!result.joined) limits.refused.hit(key.id);
       refreshed = !result.joined;

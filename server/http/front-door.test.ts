@@ -37,7 +37,9 @@ describe("requests the front door refuses", () => {
   });
 
   it("a path whose percent-encoding does not decode, or that is not origin-relative", () => {
-    for (const ok of ["/", "/api/credentials/abc/history?x=%E0", "/api/v1/apps/wechat/wx%20/jsapi_ticket", "/credentials/%E4%B8%AD"]) expect(isValidPath(ok), ok).toBe(true);
-    for (const bad of ["/api/credentials/%E0%A4%A/history", "/api/proxy/wechat/%E0%A4%A", "/credentials/%", "http://evil.example/", "//evil.example/", "*"]) expect(isValidPath(bad), bad).toBe(false);
+    for (const ok of ["/", "/api/credentials/abc/history?x=%E0", "/api/v1/apps/wechat/wx%20/jsapi_ticket", "/credentials/%E4%B8%AD"])
+      expect(isValidPath(ok), ok).toBe(true);
+    for (const bad of ["/api/credentials/%E0%A4%A/history", "/api/proxy/wechat/%E0%A4%A", "/credentials/%", "http://evil.example/", "//evil.example/", "*"])
+      expect(isValidPath(bad), bad).toBe(false);
   });
 });

@@ -59,7 +59,10 @@ export function clientAddressOf(peer: string | undefined, forwardedFor: string |
   const peerAddr = parseAddress(peer ?? "");
   const peerText = peerAddr?.toString() ?? "unknown";
   if (!isTrusted(peerAddr, trusted) || !forwardedFor) return peerText;
-  const hops = forwardedFor.split(",").map((h) => h.trim()).filter(Boolean);
+  const hops = forwardedFor
+    .split(",")
+    .map((h) => h.trim())
+    .filter(Boolean);
   let client = peerText;
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = parseAddress(hops[i]!);
@@ -72,7 +75,9 @@ export function clientAddressOf(peer: string | undefined, forwardedFor: string |
 
 /** A Host (or X-Forwarded-Host) value: a DNS name or an IP literal, with an optional port. */
 export function isValidHost(host: string): boolean {
-  return /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})?)*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(host) && host.length <= 255;
+  return (
+    /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})?)*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(host) && host.length <= 255
+  );
 }
 
 /** Whether every percent-escape in the path decodes (Next answers a bare 500 when one does not). */
@@ -97,15 +102,22 @@ export type Refusal = { status: number; title: string; detail: string; field: st
  */
 export function admitRequest(req: IncomingMessage, trusted: readonly Range[]): Refusal | null {
   const host = req.headers.host;
-  if (!host || !isValidHost(host)) return { status: 400, title: "Bad Host header", detail: "host: must be a host name or an IP address, with an optional port", field: "host" };
-  if (!req.url || !isValidPath(req.url)) return { status: 400, title: "Malformed URL", detail: "path: must start with / and use valid percent-encoding (%XX of UTF-8)", field: "path" };
+  if (!host || !isValidHost(host))
+    return { status: 400, title: "Bad Host header", detail: "host: must be a host name or an IP address, with an optional port", field: "host" };
+  if (!req.url || !isValidPath(req.url))
+    return { status: 400, title: "Malformed URL", detail: "path: must start with / and use valid percent-encoding (%XX of UTF-8)", field: "path" };
   const peer = req.socket.remoteAddress;
   const fromProxy = isTrusted(parseAddress(peer ?? ""), trusted);
   const client = clientAddressOf(peer, fromProxy ? headerText(req.headers["x-forwarded-for"]) : undefined, trusted);
   if (fromProxy) {
     const fwdHost = headerText(req.headers["x-forwarded-host"]);
     if (fwdHost !== undefined && !isValidHost(fwdHost.split(",")[0]!.trim())) {
-      return { status: 400, title: "Bad X-Forwarded-Host header", detail: "x-forwarded-host: must be a host name or an IP address, with an optional port", field: "x-forwarded-host" };
+      return {
+        status: 400,
+        title: "Bad X-Forwarded-Host header",
+        detail: "x-forwarded-host: must be a host name or an IP address, with an optional port",
+        field: "x-forwarded-host",
+      };
     }
   }
   const drop = (name: string) => !fromProxy || name === CLIENT_HEADER;

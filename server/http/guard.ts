@@ -36,7 +36,8 @@ function csrfRefusal(req: Request, user: Pick<SessionUser, "csrf"> | null): AppE
     } catch {
       sent = null;
     }
-    if (!sent || sent !== ownOrigin(req)) return new AppError("forbidden", "Cross-site request refused", `${origin.slice(0, 200)} is not this dashboard`, { field: "origin" });
+    if (!sent || sent !== ownOrigin(req))
+      return new AppError("forbidden", "Cross-site request refused", `${origin.slice(0, 200)} is not this dashboard`, { field: "origin" });
   }
   if (user && req.headers.get(CSRF_HEADER) !== user.csrf) {
     return new AppError("forbidden", "CSRF check failed", `${CSRF_HEADER}: must carry the value of the th_csrf cookie (sign in again if it is missing)`);
@@ -58,7 +59,9 @@ export async function authenticate(req: Request, need: Role): Promise<SessionUse
   const user = await sessionFromToken(sessionToken(req));
   if (!user) throw new AppError("unauthenticated", "Sign in required", "Sign in to the dashboard first: your session is missing or has expired.");
   if (!roleAllows(user.role, need)) {
-    throw new AppError("forbidden", "Not allowed", `This needs the ${need} role; ${user.username} is ${user.role === "admin" ? "an" : "a"} ${user.role}.`, { extra: { needs: need, role: user.role } });
+    throw new AppError("forbidden", "Not allowed", `This needs the ${need} role; ${user.username} is ${user.role === "admin" ? "an" : "a"} ${user.role}.`, {
+      extra: { needs: need, role: user.role },
+    });
   }
   const refused = csrfRefusal(req, user);
   if (refused) throw refused;

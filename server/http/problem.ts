@@ -80,8 +80,6 @@ export function invalidInput(
   const issue = error.issues[0];
   const unknown = issue?.code === "unrecognized_keys";
   const field = unknown ? (issue.keys ?? []).join(", ") : String(issue?.path[0] ?? what);
-  const rule = unknown
-    ? `unknown ${what === "query" ? "parameter" : "field"} (allowed: ${allowed.join(", ")})`
-    : (issue?.message ?? "is invalid");
+  const rule = unknown ? `unknown ${what === "query" ? "parameter" : "field"} (allowed: ${allowed.join(", ")})` : (issue?.message ?? "is invalid");
   return problem(400, what === "query" ? "Invalid query" : "Invalid body", `${field}: ${rule}`, { field });
 }

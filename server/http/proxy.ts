@@ -29,7 +29,13 @@ function vendorResponse(answer: VendorAnswer, extra?: Record<string, string>): R
 export async function handleProxy(req: Request, params: { vendor: string; path?: string[] }): Promise<Response> {
   const wait = limits.proxy.hit(clientAddress(req));
   if (wait) {
-    return problem(429, "Too many requests", `At most ${limits.proxy.limit} proxy calls a minute per client; wait ${wait.retryAfterSeconds} s.`, {}, { "retry-after": String(wait.retryAfterSeconds) });
+    return problem(
+      429,
+      "Too many requests",
+      `At most ${limits.proxy.limit} proxy calls a minute per client; wait ${wait.retryAfterSeconds} s.`,
+      {},
+      { "retry-after": String(wait.retryAfterSeconds) },
+    );
   }
   if (!isVendor(params.vendor)) return problem(404, "Unknown vendor", `vendor: must be one of wechat, feishu, faceid, yzb`);
   const vendor = VENDORS[params.vendor];
@@ -76,4 +82,3 @@ export async function handleProxy(req: Request, params: { vendor: string; path?:
     return vendorResponse(vendor.unavailable("unexpected error"));
   }
 }
-

@@ -42,5 +42,3 @@ export function clearedCookies(): string[] {
   const gone = "Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; SameSite=Lax";
   return [`${SESSION_COOKIE}=; HttpOnly; ${gone}`, `${CSRF_COOKIE}=; ${gone}`];
 }
-
-

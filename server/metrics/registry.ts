@@ -21,7 +21,13 @@ type Registry = {
 };
 
 function registry(): Registry {
-  return processSingleton<Registry>("tickethubMetrics", () => ({ refreshes: new Map(), upstreamCalls: new Map(), upstreamLatency: new Map(), leaseTakeovers: new Map(), alertsSent: new Map() }));
+  return processSingleton<Registry>("tickethubMetrics", () => ({
+    refreshes: new Map(),
+    upstreamCalls: new Map(),
+    upstreamLatency: new Map(),
+    leaseTakeovers: new Map(),
+    alertsSent: new Map(),
+  }));
 }
 
 const keyOf = (labels: Labels) => JSON.stringify(Object.entries(labels).sort());

@@ -30,7 +30,9 @@ function foldOutOfScope(r: Snapshot, vendors: ReadonlySet<string> | null): Snaps
   if (!vendors) return r;
   // Kinds and endpoints name their vendor (sign_ticket, /open-apis/…), so they are folded too.
   const mask = (labels: Record<string, string>) =>
-    vendors.has(labels.vendor ?? "") ? labels : Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, k === "vendor" || k === "kind" || k === "endpoint" ? "other" : v]));
+    vendors.has(labels.vendor ?? "")
+      ? labels
+      : Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, k === "vendor" || k === "kind" || k === "endpoint" ? "other" : v]));
   const counters = (list: Sample[]) => {
     const out = new Map<string, Sample>();
     for (const e of list) {
@@ -88,7 +90,11 @@ export async function renderMetrics(scope: MetricsScope): Promise<string> {
   const o = new Out();
   const id = (c: (typeof creds)[number]) => ({ vendor: c.vendor, app_id: c.appId, kind: c.kind });
 
-  o.family("tickethub_credential_expiry_timestamp_seconds", "gauge", "When the current value of a credential expires (unix seconds; fetchedAt + expires_in on Ticket Hub's clock).");
+  o.family(
+    "tickethub_credential_expiry_timestamp_seconds",
+    "gauge",
+    "When the current value of a credential expires (unix seconds; fetchedAt + expires_in on Ticket Hub's clock).",
+  );
   for (const c of creds) if (c.current) o.sample("tickethub_credential_expiry_timestamp_seconds", id(c), Date.parse(c.current.expiresAt) / 1000);
   o.family("tickethub_credential_next_refresh_timestamp_seconds", "gauge", "When the scheduler refreshes the credential next (unix seconds).");
   for (const c of creds) if (c.nextRefreshAt) o.sample("tickethub_credential_next_refresh_timestamp_seconds", id(c), Date.parse(c.nextRefreshAt) / 1000);
@@ -100,7 +106,13 @@ export async function renderMetrics(scope: MetricsScope): Promise<string> {
   for (const c of creds) o.sample("tickethub_credential_status", { ...id(c), status: c.status }, 1);
 
   const quotas = new Map<string, { labels: Record<string, string>; used: number; limit: number | null }>();
-  for (const c of creds) if (c.quota) quotas.set(`${c.appRef}|${c.quota.endpoint}`, { labels: { vendor: c.vendor, app_id: c.appId, endpoint: c.quota.endpoint }, used: c.quota.used, limit: c.quota.limit });
+  for (const c of creds)
+    if (c.quota)
+      quotas.set(`${c.appRef}|${c.quota.endpoint}`, {
+        labels: { vendor: c.vendor, app_id: c.appId, endpoint: c.quota.endpoint },
+        used: c.quota.used,
+        limit: c.quota.limit,
+      });
   o.family("tickethub_quota_used", "gauge", "Upstream calls counted today (vendor day, UTC+8) per app and endpoint.");
   for (const q of quotas.values()) o.sample("tickethub_quota_used", q.labels, q.used);
   o.family("tickethub_quota_limit", "gauge", "The daily limit per app and endpoint, where the vendor publishes one or the app configures one.");
@@ -131,5 +143,5 @@ export async function renderMetrics(scope: MetricsScope): Promise<string> {
   o.sample("nodejs_heap_used_bytes", {}, mem.heapUsed);
   o.family("tickethub_instance_info", "gauge", "This instance (always 1).");
   o.sample("tickethub_instance_info", { instance_id: getConfig().instanceId }, 1);
-  return o.lines.join("\n") + "\n";
+  return `${o.lines.join("\n")}\n`;
 }

@@ -28,7 +28,19 @@ export class NonceVendorError extends AppError {
   }
 }
 
-type NonceRow = { id: string; userId: string; valueEnc: string; issuedBy: string; issuedAt: Date; expiresIn: number; expiresAt: Date; tokenVersionId: string | null; usedAt: Date | null; usedBy: string | null; app: { id: string; name: string; appId: string } };
+type NonceRow = {
+  id: string;
+  userId: string;
+  valueEnc: string;
+  issuedBy: string;
+  issuedAt: Date;
+  expiresIn: number;
+  expiresAt: Date;
+  tokenVersionId: string | null;
+  usedAt: Date | null;
+  usedBy: string | null;
+  app: { id: string; name: string; appId: string };
+};
 
 /**
  * When each NONCE really dies: its 120 s, or earlier when the token it was fetched with dies first
@@ -69,7 +81,7 @@ export async function issueNonce(args: { appRef: string; userId: string; actor: 
   if (!userId.success) throw new NonceInputError("userId", userId.error.issues[0]?.message ?? "invalid user_id");
   const db = getDb();
   const app = await db.vendorApp.findUnique({ where: { id: args.appRef } });
-  if (!app || app.vendor !== "faceid") throw new NonceInputError("appRef", "must be a FaceID app", "not-found");
+  if (app?.vendor !== "faceid") throw new NonceInputError("appRef", "must be a FaceID app", "not-found");
   if (!app.enabled) throw new NonceInputError("appRef", "the app is disabled", "conflict");
 
   const ctx = vendorContext(db, app, null);
@@ -91,29 +103,41 @@ export async function issueNonce(args: { appRef: string; userId: string; actor: 
   } catch (err) {
     const failure = err instanceof VendorError ? err.failure : err instanceof NotServableError ? err.failure : "network";
     const message = err instanceof Error ? err.message : String(err);
-    await db.auditEvent.create({ data: { actor: args.actor, action: "nonce.issue", target: app.id, outcome: `failed: ${failure}`, detail: `${app.name} user_id ${userId.data}: ${message}` } });
+    await db.auditEvent.create({
+      data: {
+        actor: args.actor,
+        action: "nonce.issue",
+        target: app.id,
+        outcome: `failed: ${failure}`,
+        detail: `${app.name} user_id ${userId.data}: ${message}`,
+      },
+    });
     throw new NonceVendorError(failure, message);
   }
   // The token version it was fetched with (the generation served names it), so a later rotation caps it too.
   const tokenSlot = await db.credential.findUniqueOrThrow({ where: { appRef_kind: { appRef: app.id, kind: "access_token" } } });
-  const tokenVersion = await db.credentialVersion.findUnique({ where: { credentialId_generation: { credentialId: tokenSlot.id, generation: token.generation } } });
+  const tokenVersion = await db.credentialVersion.findUnique({
+    where: { credentialId_generation: { credentialId: tokenSlot.id, generation: token.generation } },
+  });
   // The ticket and its audit row together: a NONCE is single-use money at the vendor.
   const row = await db.$transaction(async (tx) => {
     const created = await tx.nonceTicket.create({
       data: {
-      appRef: app.id,
-      userId: userId.data,
-      valueEnc: encrypt(fetched.value),
-      valueHash: valueHash(fetched.value),
-      issuedBy: args.actor,
-      issuedAt,
-      expiresIn: fetched.expiresIn,
-      expiresAt: effectiveExpiry({ expiresAt: new Date(issuedAt.getTime() + fetched.expiresIn * 1000) }, { expiresAt: token.expiresAt }),
-      tokenVersionId: tokenVersion?.id ?? null,
+        appRef: app.id,
+        userId: userId.data,
+        valueEnc: encrypt(fetched.value),
+        valueHash: valueHash(fetched.value),
+        issuedBy: args.actor,
+        issuedAt,
+        expiresIn: fetched.expiresIn,
+        expiresAt: effectiveExpiry({ expiresAt: new Date(issuedAt.getTime() + fetched.expiresIn * 1000) }, { expiresAt: token.expiresAt }),
+        tokenVersionId: tokenVersion?.id ?? null,
       },
       include: { app: true },
     });
-    await tx.auditEvent.create({ data: { actor: args.actor, action: "nonce.issue", target: app.id, outcome: "issued", detail: `${app.name} user_id ${userId.data} (${created.id})` } });
+    await tx.auditEvent.create({
+      data: { actor: args.actor, action: "nonce.issue", target: app.id, outcome: "issued", detail: `${app.name} user_id ${userId.data} (${created.id})` },
+    });
     return created;
   });
   return { ...view(row, fetched.value, (await nonceEnds([row])).get(row.id)!), value: fetched.value };
@@ -134,7 +158,9 @@ export async function markNonceUsed(id: string, actor: string): Promise<NonceVie
   const updated = row.usedAt
     ? row
     : await db.$transaction(async (tx) => {
-        await tx.auditEvent.create({ data: { actor, action: "nonce.mark-used", target: row.appRef, outcome: "ok", detail: `${row.app.name} user_id ${row.userId} (${row.id})` } });
+        await tx.auditEvent.create({
+          data: { actor, action: "nonce.mark-used", target: row.appRef, outcome: "ok", detail: `${row.app.name} user_id ${row.userId} (${row.id})` },
+        });
         return tx.nonceTicket.update({ where: { id }, data: { usedAt: now(), usedBy: actor }, include: { app: true } });
       });
   return view(updated, decrypt(updated.valueEnc), (await nonceEnds([updated])).get(updated.id)!);

@@ -27,12 +27,18 @@ describe("FaceID proxy: api_ticket", () => {
     return r.body.access_token as string;
   };
   const ticket = async (accessToken: string, type: "SIGN" | "NONCE") => {
-    const r = await get("/api/oauth2/api_ticket", { app_id: "IDAdemo1", access_token: accessToken, type, version: "1.0.0", ...(type === "NONCE" ? { user_id: "qa-proxy-1" } : {}) });
+    const r = await get("/api/oauth2/api_ticket", {
+      app_id: "IDAdemo1",
+      access_token: accessToken,
+      type,
+      version: "1.0.0",
+      ...(type === "NONCE" ? { user_id: "qa-proxy-1" } : {}),
+    });
     expect(r.status).toBe(200);
     return (r.body.tickets as { value: string; expire_in: unknown; expire_time: string }[])[0]!;
   };
 
-  it("answers expire_in as a string, as the documents' examples do (\"3600\", \"120\")", async () => {
+  it('answers expire_in as a string, as the documents\' examples do ("3600", "120")', async () => {
     const t = await token();
     const sign = await ticket(t, "SIGN");
     expect(sign.expire_in).toEqual(expect.stringMatching(/^\d+$/));

@@ -42,20 +42,104 @@ describe("proxy errors in the vendor's status and shape", () => {
 
   // Requests both the vendor and the proxy refuse, with the field that carries the vendor's code.
   const cases: { name: string; vendor: string; call: Call; code: string; expected: { status: number; code: unknown } }[] = [
-    { name: "WeChat getticket, a token it does not know", vendor: "wechat", code: "errcode", call: { method: "GET", path: "/cgi-bin/ticket/getticket?access_token=stale-token-from-before&type=jsapi" }, expected: { status: 200, code: 40001 } },
-    { name: "WeChat getticket, no token", vendor: "wechat", code: "errcode", call: { method: "GET", path: "/cgi-bin/ticket/getticket?type=jsapi" }, expected: { status: 200, code: 41001 } },
-    { name: "WeChat token, unknown appid", vendor: "wechat", code: "errcode", call: { method: "GET", path: "/cgi-bin/token?grant_type=client_credential&appid=wxnope&secret=x" }, expected: { status: 200, code: 40013 } },
-    { name: "WeChat stable_token, wrong secret", vendor: "wechat", code: "errcode", call: { method: "POST", path: "/cgi-bin/stable_token", body: { grant_type: "client_credential", appid: "wx000000000000demo", secret: "wrong" } }, expected: { status: 200, code: 40125 } },
-    { name: "Feishu ticket, a token it does not know", vendor: "feishu", code: "code", call: { method: "POST", path: "/open-apis/jssdk/ticket/get", body: {}, headers: { authorization: "Bearer t-stale-token" } }, expected: { status: 400, code: 99991663 } },
-    { name: "Feishu ticket, no token", vendor: "feishu", code: "code", call: { method: "POST", path: "/open-apis/jssdk/ticket/get", body: {} }, expected: { status: 400, code: 99991661 } },
-    { name: "Feishu token, wrong secret", vendor: "feishu", code: "code", call: { method: "POST", path: "/open-apis/auth/v3/tenant_access_token/internal", body: { app_id: "cli_demo000000000000", app_secret: "wrong" } }, expected: { status: 400, code: 10014 } },
-    { name: "Feishu token, unknown app", vendor: "feishu", code: "code", call: { method: "POST", path: "/open-apis/auth/v3/tenant_access_token/internal", body: { app_id: "cli_nope", app_secret: "x" } }, expected: { status: 400, code: 10003 } },
-    { name: "FaceID SIGN ticket, a token it does not know", vendor: "faceid", code: "code", call: { method: "GET", path: "/api/oauth2/api_ticket?app_id=IDAdemo1&access_token=stale&type=SIGN&version=1.0.0" }, expected: { status: 200, code: "400103" } },
-    { name: "FaceID ticket, lower-case type", vendor: "faceid", code: "code", call: { method: "GET", path: "/api/oauth2/api_ticket?app_id=IDAdemo1&access_token=x&type=sign&version=1.0.0" }, expected: { status: 200, code: "400101" } },
-    { name: "FaceID token, wrong secret", vendor: "faceid", code: "code", call: { method: "GET", path: "/api/oauth2/access_token?app_id=IDAdemo1&secret=wrong&grant_type=client_credential&version=1.0.0" }, expected: { status: 200, code: "400104" } },
-    { name: "yzb ticket, a token it does not know", vendor: "yzb", code: "status", call: { method: "POST", path: "/OAuth2/ticket", body: { app_id: "yzbdemo1", access_token: "stale", type: "js_ticket" } }, expected: { status: 200, code: "4102" } },
-    { name: "yzb server token, wrong secret", vendor: "yzb", code: "status", call: { method: "POST", path: "/OAuth2/accessToken", body: { app_id: "yzbdemo1", secret: "wrong" } }, expected: { status: 200, code: "4102" } },
-    { name: "yzb token, wrong secret", vendor: "yzb", code: "status", call: { method: "POST", path: "/OAuth2/token", body: { app_id: "yzbdemo1", secret: "wrong", grant_type: "authorization_code", code: "x" } }, expected: { status: 200, code: "4001" } },
+    {
+      name: "WeChat getticket, a token it does not know",
+      vendor: "wechat",
+      code: "errcode",
+      call: { method: "GET", path: "/cgi-bin/ticket/getticket?access_token=stale-token-from-before&type=jsapi" },
+      expected: { status: 200, code: 40001 },
+    },
+    {
+      name: "WeChat getticket, no token",
+      vendor: "wechat",
+      code: "errcode",
+      call: { method: "GET", path: "/cgi-bin/ticket/getticket?type=jsapi" },
+      expected: { status: 200, code: 41001 },
+    },
+    {
+      name: "WeChat token, unknown appid",
+      vendor: "wechat",
+      code: "errcode",
+      call: { method: "GET", path: "/cgi-bin/token?grant_type=client_credential&appid=wxnope&secret=x" },
+      expected: { status: 200, code: 40013 },
+    },
+    {
+      name: "WeChat stable_token, wrong secret",
+      vendor: "wechat",
+      code: "errcode",
+      call: { method: "POST", path: "/cgi-bin/stable_token", body: { grant_type: "client_credential", appid: "wx000000000000demo", secret: "wrong" } },
+      expected: { status: 200, code: 40125 },
+    },
+    {
+      name: "Feishu ticket, a token it does not know",
+      vendor: "feishu",
+      code: "code",
+      call: { method: "POST", path: "/open-apis/jssdk/ticket/get", body: {}, headers: { authorization: "Bearer t-stale-token" } },
+      expected: { status: 400, code: 99991663 },
+    },
+    {
+      name: "Feishu ticket, no token",
+      vendor: "feishu",
+      code: "code",
+      call: { method: "POST", path: "/open-apis/jssdk/ticket/get", body: {} },
+      expected: { status: 400, code: 99991661 },
+    },
+    {
+      name: "Feishu token, wrong secret",
+      vendor: "feishu",
+      code: "code",
+      call: { method: "POST", path: "/open-apis/auth/v3/tenant_access_token/internal", body: { app_id: "cli_demo000000000000", app_secret: "wrong" } },
+      expected: { status: 400, code: 10014 },
+    },
+    {
+      name: "Feishu token, unknown app",
+      vendor: "feishu",
+      code: "code",
+      call: { method: "POST", path: "/open-apis/auth/v3/tenant_access_token/internal", body: { app_id: "cli_nope", app_secret: "x" } },
+      expected: { status: 400, code: 10003 },
+    },
+    {
+      name: "FaceID SIGN ticket, a token it does not know",
+      vendor: "faceid",
+      code: "code",
+      call: { method: "GET", path: "/api/oauth2/api_ticket?app_id=IDAdemo1&access_token=stale&type=SIGN&version=1.0.0" },
+      expected: { status: 200, code: "400103" },
+    },
+    {
+      name: "FaceID ticket, lower-case type",
+      vendor: "faceid",
+      code: "code",
+      call: { method: "GET", path: "/api/oauth2/api_ticket?app_id=IDAdemo1&access_token=x&type=sign&version=1.0.0" },
+      expected: { status: 200, code: "400101" },
+    },
+    {
+      name: "FaceID token, wrong secret",
+      vendor: "faceid",
+      code: "code",
+      call: { method: "GET", path: "/api/oauth2/access_token?app_id=IDAdemo1&secret=wrong&grant_type=client_credential&version=1.0.0" },
+      expected: { status: 200, code: "400104" },
+    },
+    {
+      name: "yzb ticket, a token it does not know",
+      vendor: "yzb",
+      code: "status",
+      call: { method: "POST", path: "/OAuth2/ticket", body: { app_id: "yzbdemo1", access_token: "stale", type: "js_ticket" } },
+      expected: { status: 200, code: "4102" },
+    },
+    {
+      name: "yzb server token, wrong secret",
+      vendor: "yzb",
+      code: "status",
+      call: { method: "POST", path: "/OAuth2/accessToken", body: { app_id: "yzbdemo1", secret: "wrong" } },
+      expected: { status: 200, code: "4102" },
+    },
+    {
+      name: "yzb token, wrong secret",
+      vendor: "yzb",
+      code: "status",
+      call: { method: "POST", path: "/OAuth2/token", body: { app_id: "yzbdemo1", secret: "wrong", grant_type: "authorization_code", code: "x" } },
+      expected: { status: 200, code: "4001" },
+    },
   ];
 
   for (const c of cases) {
@@ -91,7 +175,12 @@ describe("proxy errors in the vendor's status and shape", () => {
   });
 
   it("a path the vendor does not have: 404, like the vendor, in its shape", async () => {
-    for (const [vendor, field] of [["wechat", "errcode"], ["feishu", "code"], ["faceid", "code"], ["yzb", "status"]] as const) {
+    for (const [vendor, field] of [
+      ["wechat", "errcode"],
+      ["feishu", "code"],
+      ["faceid", "code"],
+      ["yzb", "status"],
+    ] as const) {
       const res = await proxy(vendor, { method: "GET", path: "/cgi-bin/menu/get" });
       expect(res.status, vendor).toBe(404);
       expect(res.body[field], vendor).toBeDefined();

@@ -69,7 +69,11 @@ export const yzbProxy: ProxyVendor = {
       const app = await findApp("yzb", appId);
       if (!app) return err("4001", "app_id is invalid");
       return guarded(async () => {
-        const res = await checkYzbCode(vendorContext(getDb(), app, null), { type: b.type as "access_token" | "js_ticket", code, openId: str(b.open_id) ?? undefined });
+        const res = await checkYzbCode(vendorContext(getDb(), app, null), {
+          type: b.type as "access_token" | "js_ticket",
+          code,
+          openId: str(b.open_id) ?? undefined,
+        });
         return res.valid ? ok({ expires_in: Math.floor(res.expiresAt.getTime() / 1000) }) : err("4102", res.message);
       });
     },

@@ -96,7 +96,12 @@ export async function quotaLedger(db: Db, apps: Pick<VendorApp, "id" | "vendor" 
 }
 
 /** Whether scheduled calls to this endpoint must wait for the vendors' next day, and until when. */
-export async function quotaBlock(db: Db, app: Pick<VendorApp, "id" | "vendor" | "policy">, endpoint: string, at: Date): Promise<{ until: Date; reason: string } | null> {
+export async function quotaBlock(
+  db: Db,
+  app: Pick<VendorApp, "id" | "vendor" | "policy">,
+  endpoint: string,
+  at: Date,
+): Promise<{ until: Date; reason: string } | null> {
   const use = (await quotaLedger(db, [app], at)).get(app.id)?.find((u) => u.endpoint === endpoint);
   if (!use?.exhausted) return null;
   const why = use.limit !== null && use.used >= use.limit ? `${use.used}/${use.limit} calls used today` : "the vendor reported its daily quota used up";

@@ -9,8 +9,10 @@ import { effectiveExpiryOf } from "./effective-expiry";
 import { VendorError } from "../vendors/types";
 
 const NO_PROBE: Record<string, string> = {
-  wechat: "WeChat offers no free validity check for tokens or tickets: the local validity below is what Ticket Hub relies on (a 40001/42001 on use triggers a renewal).",
-  feishu: "Feishu offers no validity check for tenant tokens or JSAPI tickets: the local validity below is what Ticket Hub relies on (99991663 on use triggers a renewal).",
+  wechat:
+    "WeChat offers no free validity check for tokens or tickets: the local validity below is what Ticket Hub relies on (a 40001/42001 on use triggers a renewal).",
+  feishu:
+    "Feishu offers no validity check for tenant tokens or JSAPI tickets: the local validity below is what Ticket Hub relies on (99991663 on use triggers a renewal).",
   faceid: "FaceID offers no validity check: the local validity below is what Ticket Hub relies on (400103 on use triggers a renewal).",
 };
 
@@ -26,9 +28,15 @@ export async function checkCredential(credentialId: string, actor: string): Prom
   const version = slot.currentVersionId ? await db.credentialVersion.findUnique({ where: { id: slot.currentVersionId } }) : null;
   // A FaceID SIGN ticket dies with its token: the local view is the capped expiry, as everywhere else.
   const expiresAt = version ? await effectiveExpiryOf(db, slot.app.vendor, slot.kind, version) : null;
-  const local = version && expiresAt
-    ? { valid: expiresAt > at, remainingSeconds: Math.max(0, Math.floor((expiresAt.getTime() - at.getTime()) / 1000)), expiresAt: expiresAt.toISOString(), generation: version.generation }
-    : { valid: false, remainingSeconds: 0, expiresAt: null, generation: null };
+  const local =
+    version && expiresAt
+      ? {
+          valid: expiresAt > at,
+          remainingSeconds: Math.max(0, Math.floor((expiresAt.getTime() - at.getTime()) / 1000)),
+          expiresAt: expiresAt.toISOString(),
+          generation: version.generation,
+        }
+      : { valid: false, remainingSeconds: 0, expiresAt: null, generation: null };
 
   let probe: CheckView["probe"];
   if (slot.app.vendor !== "yzb") {

@@ -23,6 +23,7 @@ export function effectiveExpiry(own: Lived, token: Lived | "gone" | null): Date 
   if (token === null) return mine;
   if (token === "gone") return new Date(0);
   const theirs = endOf(token);
+  // biome-ignore lint/complexity/useMathMinMax: these are Dates; Math.min would return a number
   return theirs < mine ? theirs : mine;
 }
 

@@ -22,7 +22,14 @@ export async function acquireLease(db: Db, credentialId: string, owner: string):
   }
   try {
     await db.refreshLease.create({
-      data: { credentialId, owner, instance: instanceOf(owner), acquiredAt: at, heartbeatAt: at, expiresAt: new Date(at.getTime() + simulatedMs(getConfig().leaseTtlMs)) },
+      data: {
+        credentialId,
+        owner,
+        instance: instanceOf(owner),
+        acquiredAt: at,
+        heartbeatAt: at,
+        expiresAt: new Date(at.getTime() + simulatedMs(getConfig().leaseTtlMs)),
+      },
     });
     return true;
   } catch (err) {

@@ -75,9 +75,7 @@ export async function listCredentials(filter: { credentialId?: string } = {}): P
           }
         : null,
       previous: prev && prevEnd && prevEnd > at ? { maskedValue: maskValue(decrypt(prev.valueEnc)), validUntil: prevEnd.toISOString() } : null,
-      lastError: slot.lastError
-        ? { message: slot.lastError, class: slot.lastErrorClass, at: slot.lastErrorAt?.toISOString() ?? null }
-        : null,
+      lastError: slot.lastError ? { message: slot.lastError, class: slot.lastErrorClass, at: slot.lastErrorAt?.toISOString() ?? null } : null,
       consecutiveFailures: slot.consecutiveFailures,
       nextRefreshAt: slot.nextRefreshAt?.toISOString() ?? null,
       nextRefreshReason: slot.nextRefreshReason,

@@ -84,7 +84,13 @@ describe("per-app policy overrides", () => {
   it("never stretch FaceID's 20-minute cadence, even when a stored override asks for it", () => {
     // Stored before the rule was enforced at input: clamped when read, not obeyed.
     for (const kind of ["access_token", "sign_ticket"] as const) {
-      for (const o of [{ everySeconds: 3600 }, { refreshAtFraction: 0.9 }, { refreshWhenRemainingSeconds: 600 }, { everySeconds: 1200, jitterSeconds: 300 }, { jitterSeconds: 300 }]) {
+      for (const o of [
+        { everySeconds: 3600 },
+        { refreshAtFraction: 0.9 },
+        { refreshWhenRemainingSeconds: 600 },
+        { everySeconds: 1200, jitterSeconds: 300 },
+        { jitterSeconds: 300 },
+      ]) {
         const p = policyFor("faceid", kind, { schedules: { [kind]: o } });
         expect(after(p, 7200, 1)).toBeLessThanOrEqual(1200);
         expect(p.description).toMatch(/clamped to at most every 20 min/);

@@ -35,8 +35,20 @@ const POLICIES: Record<VendorId, Partial<Record<CredentialKind, Policy>>> = {
       description: "refresh at about 2/3 of the lifetime; the old token stays valid 5 min",
     },
     // WeChat documents no overlap for tickets and does not tie them to the token.
-    jsapi_ticket: { overlapSeconds: 0, schedule: TWO_THIRDS, refreshWithParent: false, minParentRemainingSeconds: 120, description: "refresh at about 2/3 of the lifetime" },
-    wx_card_ticket: { overlapSeconds: 0, schedule: TWO_THIRDS, refreshWithParent: false, minParentRemainingSeconds: 120, description: "refresh at about 2/3 of the lifetime" },
+    jsapi_ticket: {
+      overlapSeconds: 0,
+      schedule: TWO_THIRDS,
+      refreshWithParent: false,
+      minParentRemainingSeconds: 120,
+      description: "refresh at about 2/3 of the lifetime",
+    },
+    wx_card_ticket: {
+      overlapSeconds: 0,
+      schedule: TWO_THIRDS,
+      refreshWithParent: false,
+      minParentRemainingSeconds: 120,
+      description: "refresh at about 2/3 of the lifetime",
+    },
   },
   feishu: {
     access_token: {
@@ -47,7 +59,13 @@ const POLICIES: Record<VendorId, Partial<Record<CredentialKind, Policy>>> = {
       minParentRemainingSeconds: 120,
       description: "refresh inside Feishu's <30 min window (with ≥30 min left it returns the same token); the old token stays valid until it expires",
     },
-    jsapi_ticket: { overlapSeconds: 0, schedule: TWO_THIRDS, refreshWithParent: false, minParentRemainingSeconds: 120, description: "refresh at about 2/3 of the lifetime" },
+    jsapi_ticket: {
+      overlapSeconds: 0,
+      schedule: TWO_THIRDS,
+      refreshWithParent: false,
+      minParentRemainingSeconds: 120,
+      description: "refresh at about 2/3 of the lifetime",
+    },
   },
   faceid: {
     access_token: {
@@ -67,7 +85,13 @@ const POLICIES: Record<VendorId, Partial<Record<CredentialKind, Policy>>> = {
     },
   },
   yzb: {
-    access_token: { overlapSeconds: 0, schedule: TWO_THIRDS, refreshWithParent: false, minParentRemainingSeconds: 120, description: "refresh at about 2/3 of expire_in" },
+    access_token: {
+      overlapSeconds: 0,
+      schedule: TWO_THIRDS,
+      refreshWithParent: false,
+      minParentRemainingSeconds: 120,
+      description: "refresh at about 2/3 of expire_in",
+    },
     js_ticket: {
       overlapSeconds: 600,
       schedule: TWO_THIRDS,
@@ -78,7 +102,13 @@ const POLICIES: Record<VendorId, Partial<Record<CredentialKind, Policy>>> = {
   },
 };
 
-const FALLBACK: Policy = { overlapSeconds: 0, schedule: TWO_THIRDS, refreshWithParent: false, minParentRemainingSeconds: 120, description: "refresh at about 2/3 of the lifetime" };
+const FALLBACK: Policy = {
+  overlapSeconds: 0,
+  schedule: TWO_THIRDS,
+  refreshWithParent: false,
+  minParentRemainingSeconds: 120,
+  description: "refresh at about 2/3 of the lifetime",
+};
 
 export { policyOverridesSchema, type PolicyOverrides };
 
@@ -118,7 +148,12 @@ export function policyFor(vendor: VendorId, kind: CredentialKind, overrides: Pol
   // fails authentication when its 20-minute cadence is stretched.
   const cadence = VENDOR_CADENCES[vendor];
   if (cadence?.kinds.includes(kind) && cadenceProblem(vendor, { schedules: { [kind]: o } })) {
-    return { ...base, schedule, maxIntervalSeconds: cadence.seconds, description: `${description}, clamped to at most every ${cadence.seconds / 60} min (the vendor's cadence)` };
+    return {
+      ...base,
+      schedule,
+      maxIntervalSeconds: cadence.seconds,
+      description: `${description}, clamped to at most every ${cadence.seconds / 60} min (the vendor's cadence)`,
+    };
   }
   return { ...base, schedule, description };
 }

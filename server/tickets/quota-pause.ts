@@ -43,7 +43,10 @@ export async function liftQuotaPause(db: Db, args: { slotId: string; appRef: str
     // Compare-and-set: leave it alone if its own refresh rescheduled it meanwhile.
     await db.credential.updateMany({
       where: { id: c.id, nextRefreshAt: c.nextRefreshAt, nextRefreshReason: QUOTA_PAUSE_REASON },
-      data: { nextRefreshAt: due ? at : own, nextRefreshReason: due ? `quota pause lifted (${endpoint} answered again): due now` : `scheduled: ${policy.description}` },
+      data: {
+        nextRefreshAt: due ? at : own,
+        nextRefreshReason: due ? `quota pause lifted (${endpoint} answered again): due now` : `scheduled: ${policy.description}`,
+      },
     });
   }
 }

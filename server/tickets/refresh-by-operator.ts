@@ -21,16 +21,26 @@ export async function refreshByOperator({ input, actor }: { input: { credentialI
   const [seen] = await listCredentials({ credentialId });
   if (!seen) throw notFound(credentialId);
   if (ifGeneration !== undefined && ifGeneration > seen.generation) {
-    throw new AppError("conflict", "No such generation yet", `${ifGeneration} is newer than the stored generation ${seen.generation}`, { field: "ifGeneration", extra: { generation: seen.generation } });
+    throw new AppError("conflict", "No such generation yet", `${ifGeneration} is newer than the stored generation ${seen.generation}`, {
+      field: "ifGeneration",
+      extra: { generation: seen.generation },
+    });
   }
   if (ifGeneration !== undefined && ifGeneration < seen.generation) {
     return { serverTime: now().toISOString(), joined: true, alreadyNewer: true, credential: seen };
   }
   const wait = limits.refresh.hit(actor);
-  if (wait) throw new AppError("too-many", "Too many refreshes", `At most ${limits.refresh.limit} manual refreshes a minute; wait ${wait.retryAfterSeconds} s.`, { retryAfterSeconds: wait.retryAfterSeconds });
+  if (wait)
+    throw new AppError("too-many", "Too many refreshes", `At most ${limits.refresh.limit} manual refreshes a minute; wait ${wait.retryAfterSeconds} s.`, {
+      retryAfterSeconds: wait.retryAfterSeconds,
+    });
   let result;
   try {
-    result = await refreshCredential({ credentialId, reason: "manual", need: ifGeneration === undefined ? { type: "always" } : { type: "ifGeneration", generation: ifGeneration } });
+    result = await refreshCredential({
+      credentialId,
+      reason: "manual",
+      need: ifGeneration === undefined ? { type: "always" } : { type: "ifGeneration", generation: ifGeneration },
+    });
   } catch (err) {
     if (err instanceof NotFoundError) throw notFound(credentialId);
     throw err;
@@ -48,7 +58,8 @@ export async function refreshByOperator({ input, actor }: { input: { credentialI
       detail: `${credential.appName} ${credential.kind} generation ${credential.generation}${result.ok ? "" : `: ${result.message}`}`,
     },
   });
-  if (!result.ok) throw new AppError("upstream", "Refresh failed", result.message, { extra: { failure: result.failure, credential, serverTime: now().toISOString() } });
+  if (!result.ok)
+    throw new AppError("upstream", "Refresh failed", result.message, { extra: { failure: result.failure, credential, serverTime: now().toISOString() } });
   // Joined: a refresh that was already running (here or on another instance) produced the value.
   return { serverTime: now().toISOString(), joined: result.joined, alreadyNewer: false, credential };
 }

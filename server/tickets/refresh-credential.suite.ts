@@ -12,8 +12,7 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
     let db: Awaited<ReturnType<typeof loadDb>>;
     let refresh: typeof import("./refresh-credential").refreshCredential;
     let decrypt: typeof import("@/server/crypto").decrypt;
-    const slot = async (kind: string) =>
-      db.credential.findFirstOrThrow({ where: { kind, app: { appId: "wx000000000000demo" } } });
+    const slot = async (kind: string) => db.credential.findFirstOrThrow({ where: { kind, app: { appId: "wx000000000000demo" } } });
     const current = async (kind: string) => {
       const s = await slot(kind);
       return s.currentVersionId ? db.credentialVersion.findUniqueOrThrow({ where: { id: s.currentVersionId } }) : null;
@@ -126,16 +125,88 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
     });
 
     describe("each failure class keeps the last good ticket and serves it while valid", () => {
-      const cases: { name: string; vendor: "wechat" | "feishu"; endpoint: string; fault: Record<string, unknown>; failure: string; message: RegExp; retryWithinS: [number, number] }[] = [
+      const cases: {
+        name: string;
+        vendor: "wechat" | "feishu";
+        endpoint: string;
+        fault: Record<string, unknown>;
+        failure: string;
+        message: RegExp;
+        retryWithinS: [number, number];
+      }[] = [
         // WeChat's -1 asks for a retry "in a few minutes": exactly the vendor module's delay, no jitter.
-        { name: "busy (-1)", vendor: "wechat", endpoint: "wechat /cgi-bin/ticket/getticket", fault: { mode: "busy" }, failure: "busy", message: /WeChat -1/, retryWithinS: [WECHAT_BUSY_RETRY_MS / 1000, WECHAT_BUSY_RETRY_MS / 1000] },
-        { name: "rate-limited (Feishu 429, x-ogw-ratelimit-reset: 2)", vendor: "feishu", endpoint: "feishu /open-apis/jssdk/ticket/get", fault: { mode: "rate-limited" }, failure: "rate-limited", message: /Feishu 99991400/, retryWithinS: [1.5, 2.5] },
-        { name: "quota-exhausted (45009)", vendor: "wechat", endpoint: "wechat /cgi-bin/ticket/getticket", fault: { mode: "quota" }, failure: "quota-exhausted", message: /WeChat 45009/, retryWithinS: [-2, -2] },
-        { name: "bad-config (40164 IP not whitelisted)", vendor: "wechat", endpoint: "wechat /cgi-bin/ticket/getticket", fault: { mode: "bad-config" }, failure: "bad-config", message: /40164/, retryWithinS: [-1, -1] },
-        { name: "bad-response (malformed JSON)", vendor: "wechat", endpoint: "wechat /cgi-bin/ticket/getticket", fault: { mode: "malformed" }, failure: "bad-response", message: /not JSON/, retryWithinS: [3, 7] },
-        { name: "bad-response (HTML content type)", vendor: "wechat", endpoint: "wechat /cgi-bin/ticket/getticket", fault: { mode: "wrong-content-type" }, failure: "bad-response", message: /content-type text\/html/, retryWithinS: [3, 7] },
-        { name: "network (HTTP 500)", vendor: "wechat", endpoint: "wechat /cgi-bin/ticket/getticket", fault: { mode: "http-500" }, failure: "network", message: /HTTP 500/, retryWithinS: [3, 7] },
-        { name: "network (timeout)", vendor: "wechat", endpoint: "wechat /cgi-bin/ticket/getticket", fault: { mode: "timeout" }, failure: "network", message: /no answer within 1500 ms/, retryWithinS: [3, 7] },
+        {
+          name: "busy (-1)",
+          vendor: "wechat",
+          endpoint: "wechat /cgi-bin/ticket/getticket",
+          fault: { mode: "busy" },
+          failure: "busy",
+          message: /WeChat -1/,
+          retryWithinS: [WECHAT_BUSY_RETRY_MS / 1000, WECHAT_BUSY_RETRY_MS / 1000],
+        },
+        {
+          name: "rate-limited (Feishu 429, x-ogw-ratelimit-reset: 2)",
+          vendor: "feishu",
+          endpoint: "feishu /open-apis/jssdk/ticket/get",
+          fault: { mode: "rate-limited" },
+          failure: "rate-limited",
+          message: /Feishu 99991400/,
+          retryWithinS: [1.5, 2.5],
+        },
+        {
+          name: "quota-exhausted (45009)",
+          vendor: "wechat",
+          endpoint: "wechat /cgi-bin/ticket/getticket",
+          fault: { mode: "quota" },
+          failure: "quota-exhausted",
+          message: /WeChat 45009/,
+          retryWithinS: [-2, -2],
+        },
+        {
+          name: "bad-config (40164 IP not whitelisted)",
+          vendor: "wechat",
+          endpoint: "wechat /cgi-bin/ticket/getticket",
+          fault: { mode: "bad-config" },
+          failure: "bad-config",
+          message: /40164/,
+          retryWithinS: [-1, -1],
+        },
+        {
+          name: "bad-response (malformed JSON)",
+          vendor: "wechat",
+          endpoint: "wechat /cgi-bin/ticket/getticket",
+          fault: { mode: "malformed" },
+          failure: "bad-response",
+          message: /not JSON/,
+          retryWithinS: [3, 7],
+        },
+        {
+          name: "bad-response (HTML content type)",
+          vendor: "wechat",
+          endpoint: "wechat /cgi-bin/ticket/getticket",
+          fault: { mode: "wrong-content-type" },
+          failure: "bad-response",
+          message: /content-type text\/html/,
+          retryWithinS: [3, 7],
+        },
+        {
+          name: "network (HTTP 500)",
+          vendor: "wechat",
+          endpoint: "wechat /cgi-bin/ticket/getticket",
+          fault: { mode: "http-500" },
+          failure: "network",
+          message: /HTTP 500/,
+          retryWithinS: [3, 7],
+        },
+        {
+          name: "network (timeout)",
+          vendor: "wechat",
+          endpoint: "wechat /cgi-bin/ticket/getticket",
+          fault: { mode: "timeout" },
+          failure: "network",
+          message: /no answer within 1500 ms/,
+          retryWithinS: [3, 7],
+        },
       ];
       for (const c of cases) {
         it(c.name, async () => {
@@ -336,9 +407,30 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
         const token = (await current("access_token"))!;
         const old = new Date(Date.now() - 40 * 86_400_000);
         const stale = await db.credentialVersion.create({
-          data: { credentialId: ticket.id, generation: 10_000, valueEnc: cur.valueEnc, valueHash: "old", fetchedAt: old, expiresIn: 7200, expiresAt: new Date(old.getTime() + 7200_000), supersededAt: old, validUntil: old },
+          data: {
+            credentialId: ticket.id,
+            generation: 10_000,
+            valueEnc: cur.valueEnc,
+            valueHash: "old",
+            fetchedAt: old,
+            expiresIn: 7200,
+            expiresAt: new Date(old.getTime() + 7200_000),
+            supersededAt: old,
+            validUntil: old,
+          },
         });
-        await db.upstreamCall.create({ data: { appRef: ticket.appRef, credentialId: ticket.id, vendor: "wechat", endpoint: "/cgi-bin/ticket/getticket", method: "GET", day: "2000-01-01", startedAt: old, latencyMs: 1 } });
+        await db.upstreamCall.create({
+          data: {
+            appRef: ticket.appRef,
+            credentialId: ticket.id,
+            vendor: "wechat",
+            endpoint: "/cgi-bin/ticket/getticket",
+            method: "GET",
+            day: "2000-01-01",
+            startedAt: old,
+            latencyMs: 1,
+          },
+        });
         // Even a current value and its token that are long expired stay.
         await db.credentialVersion.update({ where: { id: cur.id }, data: { fetchedAt: old, expiresAt: old } });
         await db.credentialVersion.update({ where: { id: token.id }, data: { fetchedAt: old, expiresAt: old } });

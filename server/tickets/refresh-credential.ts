@@ -115,9 +115,22 @@ async function runRefresh(db: Db, { credentialId, reason, need }: { credentialId
       refresh: refreshCredential,
     });
     if (getConfig().logRefreshes) {
-      console.log(`[refresh] ${getConfig().instanceId} ${vendor} ${spec.kind} gen ${slot.generation + 1} (${reason}, need ${need.type}) at ${startedAt.toISOString()}`);
+      console.log(
+        `[refresh] ${getConfig().instanceId} ${vendor} ${spec.kind} gen ${slot.generation + 1} (${reason}, need ${need.type}) at ${startedAt.toISOString()}`,
+      );
     }
-    const stored = await storeVersion(db, { slot, appRef: slot.app.id, vendor, kind: spec.kind, fetched, fetchedAt: startedAt, dueAt, parentVersionId, reason, overrides: parsePolicyOverrides(slot.app.policy) });
+    const stored = await storeVersion(db, {
+      slot,
+      appRef: slot.app.id,
+      vendor,
+      kind: spec.kind,
+      fetched,
+      fetchedAt: startedAt,
+      dueAt,
+      parentVersionId,
+      reason,
+      overrides: parsePolicyOverrides(slot.app.policy),
+    });
     credentialsChanged();
     countRefresh({ vendor, kind: spec.kind, outcome: "success", class: "none" });
     return { credentialId, ok: true, joined: false, boundTickets: stored.boundTickets };

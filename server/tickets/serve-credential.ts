@@ -141,7 +141,10 @@ function servedOf(version: { valueEnc: string; expiresAt: Date; generation: numb
  */
 export async function servableSnapshot(): Promise<Map<string, CachedCredential>> {
   const db = getDb();
-  const slots = await db.credential.findMany({ where: { app: { enabled: true }, currentVersionId: { not: null } }, select: { id: true, appRef: true, kind: true, app: { select: { vendor: true } } } });
+  const slots = await db.credential.findMany({
+    where: { app: { enabled: true }, currentVersionId: { not: null } },
+    select: { id: true, appRef: true, kind: true, app: { select: { vendor: true } } },
+  });
   const out = new Map<string, CachedCredential>();
   for (const s of slots) {
     const { version } = await currentOf(s.id);

@@ -61,5 +61,9 @@ export async function signFaceid(args: { values: string[]; credentialId?: string
   }
   const values = ticket ? [...args.values, ticket] : args.values;
   const { canonical, signature } = sortedValuesSignature(values);
-  return { signature, canonical: ticket ? canonical.replace(ticket, maskValue(ticket)) : canonical, sorted: [...values].sort().map((v) => (v === ticket ? maskValue(v) : v)) };
+  return {
+    signature,
+    canonical: ticket ? canonical.replace(ticket, maskValue(ticket)) : canonical,
+    sorted: [...values].sort().map((v) => (v === ticket ? maskValue(v) : v)),
+  };
 }

@@ -83,7 +83,14 @@ describe("FaceID api_ticket (doc examples)", () => {
 
 describe("FaceID access token", () => {
   it("parses the documented body and asks with app_id, secret, grant_type and version", async () => {
-    vendor.reply({ code: "0", msg: "请求成功", transactionTime: "20151022043831", access_token: "accessToken_string", expire_time: "20151022043831", expire_in: "7200" });
+    vendor.reply({
+      code: "0",
+      msg: "请求成功",
+      transactionTime: "20151022043831",
+      access_token: "accessToken_string",
+      expire_time: "20151022043831",
+      expire_in: "7200",
+    });
     const records: CallRecord[] = [];
     expect(await fetchFaceidAccessToken(ctx(records))).toEqual({ value: "accessToken_string", expiresIn: 7200, vendorExpireTime: "20151022043831" });
     expect(vendor.last().url).toBe("/api/oauth2/access_token?app_id=IDAdemo1&secret=demo-faceid-secret&grant_type=client_credential&version=1.0.0");

@@ -54,7 +54,7 @@ async function call<S extends z.ZodType>(ctx: VendorContext, url: URL, endpoint:
   }
   const ok = schema.safeParse(json);
   if (!ok.success) {
-    const why = json === undefined ? `not JSON (content-type ${res.contentType || "none"})` : ok.error.issues[0]?.message ?? "unexpected fields";
+    const why = json === undefined ? `not JSON (content-type ${res.contentType || "none"})` : (ok.error.issues[0]?.message ?? "unexpected fields");
     await finish({ errorClass: "bad-response", vendorMessage: why });
     throw new VendorError("bad-response", `FaceID answered with a body that is ${why}`, { httpStatus: res.status });
   }

@@ -36,7 +36,9 @@ function listener(answer: (req: http.IncomingMessage, res: http.ServerResponse) 
   return state;
 }
 
-const elsewhere = listener((_q, r) => void r.writeHead(200, { "content-type": "application/json" }).end('{"status":"2000","data":{"access_token":"stolen","expires_in":7200}}'));
+const elsewhere = listener(
+  (_q, r) => void r.writeHead(200, { "content-type": "application/json" }).end('{"status":"2000","data":{"access_token":"stolen","expires_in":7200}}'),
+);
 let redirectStatus = 302;
 const redirecting = listener((_q, r) => void r.writeHead(redirectStatus, { location: `${elsewhere.origin}/landing` }).end());
 
@@ -60,9 +62,12 @@ const VENDOR_CALLS = {
 };
 
 describe("vendorUrl", () => {
-  it.each(["//evil.example/x", "//127.0.0.2/exfil", "/a/../b", "/a\\b", "/%2f%2fevil", "https://evil.example/x", "/x?y=1", ""])("refuses %j as bad-config", (p) => {
-    expect(() => vendorUrl({ baseUrl: "https://api.example.com" }, p)).toThrowError(expect.objectContaining({ name: "VendorError", failure: "bad-config" }));
-  });
+  it.each(["//evil.example/x", "//127.0.0.2/exfil", "/a/../b", "/a\\b", "/%2f%2fevil", "https://evil.example/x", "/x?y=1", ""])(
+    "refuses %j as bad-config",
+    (p) => {
+      expect(() => vendorUrl({ baseUrl: "https://api.example.com" }, p)).toThrowError(expect.objectContaining({ name: "VendorError", failure: "bad-config" }));
+    },
+  );
 
   it("keeps the app's origin and sets the query", () => {
     const u = vendorUrl({ baseUrl: "https://api.example.com" }, "/cgi-bin/token", { appid: "a&b", secret: "s" });
@@ -103,7 +108,13 @@ describe("no call leaves the app's origin", () => {
     elsewhere.seen.length = 0;
     const records: CallRecord[] = [];
     const err = await vendorFailure(
-      upstream(ctx({}, records), { endpoint: "/exfil", method: "POST", url: new URL(`${elsewhere.origin}/exfil`), body: { secret: "demo-yzb-secret" }, secrets: ["demo-yzb-secret"] }),
+      upstream(ctx({}, records), {
+        endpoint: "/exfil",
+        method: "POST",
+        url: new URL(`${elsewhere.origin}/exfil`),
+        body: { secret: "demo-yzb-secret" },
+        secrets: ["demo-yzb-secret"],
+      }),
     );
     expect(err.failure).toBe("bad-config");
     expect(records).toMatchObject([{ endpoint: "/exfil", errorClass: "bad-config", httpStatus: null }]);

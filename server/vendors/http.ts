@@ -33,10 +33,12 @@ function baseOrigin(baseUrl: string): string {
  */
 export function vendorUrl(ctx: Pick<VendorContext, "baseUrl">, path: string, query?: Record<string, string>): URL {
   const origin = baseOrigin(ctx.baseUrl);
-  if (!isPlainVendorPath(path)) throw new VendorError("bad-config", `refused to call ${JSON.stringify(path.slice(0, 200))}: not a plain path on the app's host`);
+  if (!isPlainVendorPath(path))
+    throw new VendorError("bad-config", `refused to call ${JSON.stringify(path.slice(0, 200))}: not a plain path on the app's host`);
   const url = new URL(path, origin);
   // Belt and braces: whatever the rule above misses, the request still goes to the app's origin.
-  if (url.origin !== origin || url.pathname !== path) throw new VendorError("bad-config", `refused to call ${JSON.stringify(path.slice(0, 200))}: it leaves ${origin}`);
+  if (url.origin !== origin || url.pathname !== path)
+    throw new VendorError("bad-config", `refused to call ${JSON.stringify(path.slice(0, 200))}: it leaves ${origin}`);
   if (query) url.search = new URLSearchParams(query).toString();
   return url;
 }

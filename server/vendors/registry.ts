@@ -26,12 +26,7 @@ const TICKETS: Record<VendorId, Partial<Record<CredentialKind, TicketFetcher>>> 
 };
 
 /** Fetches one stored credential from its vendor; `parentValue` is the access token for tickets. */
-export async function fetchFromVendor(
-  vendor: VendorId,
-  kind: CredentialKind,
-  ctx: VendorContext,
-  parentValue: string | null,
-): Promise<Fetched> {
+export async function fetchFromVendor(vendor: VendorId, kind: CredentialKind, ctx: VendorContext, parentValue: string | null): Promise<Fetched> {
   if (kind === "access_token") return TOKENS[vendor](ctx);
   const fetcher = TICKETS[vendor][kind];
   if (!fetcher) throw new VendorError("bad-config", `${vendor} has no ${kind}`);

@@ -1,14 +1,7 @@
 import "server-only";
 
 /** Every vendor failure falls into one of these; the lifecycle engine acts on the class only. */
-export type FailureClass =
-  | "invalid-credential"
-  | "busy"
-  | "rate-limited"
-  | "quota-exhausted"
-  | "bad-config"
-  | "bad-response"
-  | "network";
+export type FailureClass = "invalid-credential" | "busy" | "rate-limited" | "quota-exhausted" | "bad-config" | "bad-response" | "network";
 
 export class VendorError extends Error {
   constructor(

@@ -40,7 +40,7 @@ describe("WeChat getticket (doc examples)", () => {
     expect(records[0]).toMatchObject({ vendorCode: "-1", vendorMessage: "system error", errorClass: "busy" });
   });
 
-  it("asks for a retry after minutes on -1, as the document says (\"try again in a few minutes\")", async () => {
+  it('asks for a retry after minutes on -1, as the document says ("try again in a few minutes")', async () => {
     setReply({ status: 200, body: '{"errcode":-1,"errmsg":"system error"}' });
     const err = await failure(fetchWechatTicket(ctx([]), "T", "jsapi"));
     expect(err.detail.retryAfterMs).toBe(WECHAT_BUSY_RETRY_MS);
@@ -48,7 +48,11 @@ describe("WeChat getticket (doc examples)", () => {
   });
 
   it("refuses a missing, zero or negative expires_in as bad-response", async () => {
-    for (const body of ['{"errcode":0,"errmsg":"ok","ticket":"abc"}', '{"errcode":0,"errmsg":"ok","ticket":"abc","expires_in":0}', '{"errcode":0,"errmsg":"ok","ticket":"abc","expires_in":"-5"}']) {
+    for (const body of [
+      '{"errcode":0,"errmsg":"ok","ticket":"abc"}',
+      '{"errcode":0,"errmsg":"ok","ticket":"abc","expires_in":0}',
+      '{"errcode":0,"errmsg":"ok","ticket":"abc","expires_in":"-5"}',
+    ]) {
       setReply({ status: 200, body });
       expect((await failure(fetchWechatTicket(ctx([]), "T", "jsapi"))).failure).toBe("bad-response");
     }
@@ -105,7 +109,12 @@ describe("WeChat access token", () => {
     setReply({ status: 200, body: '{"access_token":"STABLE","expires_in":6000}' });
     expect(await fetchWechatAccessToken(ctx([], { tokenVariant: "stable_token" }), { forceRefresh: true })).toEqual({ value: "STABLE", expiresIn: 6000 });
     expect(vendor.last().url).toBe("/cgi-bin/stable_token");
-    expect(JSON.parse(vendor.last().body)).toEqual({ grant_type: "client_credential", appid: "wx000000000000demo", secret: "demo-wechat-secret", force_refresh: true });
+    expect(JSON.parse(vendor.last().body)).toEqual({
+      grant_type: "client_credential",
+      appid: "wx000000000000demo",
+      secret: "demo-wechat-secret",
+      force_refresh: true,
+    });
   });
 
   it("classifies a wrong AppSecret (40001 on the token endpoint) as bad-config", async () => {

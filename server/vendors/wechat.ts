@@ -14,9 +14,7 @@ const tokenBody = z.object({ access_token: z.string().min(1), expires_in: lenien
  */
 export const WECHAT_BUSY_RETRY_MS = 3 * 60_000;
 
-const ticketBody = z
-  .object({ errcode: lenientCode.optional(), ticket: z.string().min(1), expires_in: lenientSeconds })
-  .loose();
+const ticketBody = z.object({ errcode: lenientCode.optional(), ticket: z.string().min(1), expires_in: lenientSeconds }).loose();
 
 /** WeChat's error codes, by what the lifecycle engine should do about them. */
 export function classifyWechat(code: string, endpoint: "token" | "ticket"): FailureClass {
@@ -85,9 +83,7 @@ export async function fetchWechatAccessToken(ctx: VendorContext, opts: { forceRe
       endpoint: stable ? "/cgi-bin/stable_token" : "/cgi-bin/token",
       method: stable ? "POST" : "GET",
       url,
-      body: stable
-        ? { grant_type: "client_credential", appid: ctx.appId, secret: ctx.secret, force_refresh: opts.forceRefresh ?? false }
-        : undefined,
+      body: stable ? { grant_type: "client_credential", appid: ctx.appId, secret: ctx.secret, force_refresh: opts.forceRefresh ?? false } : undefined,
       secrets: [ctx.secret],
     },
     "token",
@@ -97,11 +93,7 @@ export async function fetchWechatAccessToken(ctx: VendorContext, opts: { forceRe
 }
 
 /** Fetches a `jsapi` or `wx_card` ticket with the given access token. */
-export async function fetchWechatTicket(
-  ctx: VendorContext,
-  accessToken: string,
-  type: "jsapi" | "wx_card",
-): Promise<Fetched> {
+export async function fetchWechatTicket(ctx: VendorContext, accessToken: string, type: "jsapi" | "wx_card"): Promise<Fetched> {
   const url = vendorUrl(ctx, "/cgi-bin/ticket/getticket", { access_token: accessToken, type });
   const data = (await call(
     ctx,

@@ -112,7 +112,10 @@ describe("yzb /OAuth2/token (doc examples)", () => {
 describe("yzb server access token", () => {
   it("uses the configured path", async () => {
     vendor.reply({ status: "2000", message: "ok", data: { access_token: "abc", expires_in: "7200" } });
-    expect(await fetchYzbAccessToken(vendor.ctx([], { appId: "yzbdemo1", secret: "s", tokenPath: "/custom/token" }), "/custom/token")).toEqual({ value: "abc", expiresIn: 7200 });
+    expect(await fetchYzbAccessToken(vendor.ctx([], { appId: "yzbdemo1", secret: "s", tokenPath: "/custom/token" }), "/custom/token")).toEqual({
+      value: "abc",
+      expiresIn: 7200,
+    });
     expect(vendor.last().url).toBe("/custom/token");
   });
 

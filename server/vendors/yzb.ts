@@ -10,9 +10,7 @@ import { VendorError, type FailureClass, type Fetched, type VendorContext } from
 export const DEFAULT_TOKEN_PATH = "/OAuth2/accessToken";
 
 // `status` comes as 2000 or "2000"; errors carry `data: []`.
-const envelope = z
-  .object({ status: lenientCode, message: z.string().optional().default(""), data: z.unknown().optional() })
-  .loose();
+const envelope = z.object({ status: lenientCode, message: z.string().optional().default(""), data: z.unknown().optional() }).loose();
 const tokenData = z.object({ access_token: z.string().min(1), expires_in: lenientSeconds }).loose();
 // "請預留 128 位長度的存儲空間" asks us to reserve room for 128 characters, not to refuse longer ones.
 const ticketData = z.object({ ticket: z.string().min(1), expires_in: lenientSeconds }).loose();
@@ -76,10 +74,7 @@ export async function fetchYzbJsTicket(ctx: VendorContext, accessToken: string):
 export type CheckResult = { valid: true; expiresAt: Date } | { valid: false; message: string };
 
 /** The vendor's own check: is this access token or js_ticket still valid, and until when. */
-export async function checkYzbCode(
-  ctx: VendorContext,
-  args: { type: "access_token" | "js_ticket"; code: string; openId?: string },
-): Promise<CheckResult> {
+export async function checkYzbCode(ctx: VendorContext, args: { type: "access_token" | "js_ticket"; code: string; openId?: string }): Promise<CheckResult> {
   const body: Record<string, string> = { app_id: ctx.appId, type: args.type, code: args.code };
   if (args.openId) body.open_id = args.openId;
   const env = await call(ctx, "/OAuth2/checkCode", body, [ctx.secret, args.code], "other");
@@ -88,17 +83,8 @@ export async function checkYzbCode(
 }
 
 /** Exchanges a page's one-time auth code for the user's open_id (forwarded, nothing cached). */
-export async function exchangeYzbAuthCode(
-  ctx: VendorContext,
-  code: string,
-): Promise<{ openId: string; data: Record<string, unknown> } | { invalid: string }> {
-  const env = await call(
-    ctx,
-    "/OAuth2/token",
-    { app_id: ctx.appId, secret: ctx.secret, grant_type: "authorization_code", code },
-    [ctx.secret, code],
-    "other",
-  );
+export async function exchangeYzbAuthCode(ctx: VendorContext, code: string): Promise<{ openId: string; data: Record<string, unknown> } | { invalid: string }> {
+  const env = await call(ctx, "/OAuth2/token", { app_id: ctx.appId, secret: ctx.secret, grant_type: "authorization_code", code }, [ctx.secret, code], "other");
   if (env.status === "4102") return { invalid: env.message };
   const data = dataOf(env, openIdData, "token");
   return { openId: data.open_id, data };

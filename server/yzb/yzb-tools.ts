@@ -8,13 +8,18 @@ import { VendorError } from "../vendors/types";
 /** `title` names the tool ("Exchange failed", "Check failed"); `field` is null (and said so) for a vendor failure. */
 export class YzbToolError extends AppError {
   constructor(kind: "not-found" | "conflict" | "unprocessable" | "upstream", title: string, field: string | null, message: string, failure?: string) {
-    super(kind, title, message, field ? { field, extra: failure === undefined ? {} : { failure } } : { extra: { field: null, ...(failure === undefined ? {} : { failure }) } });
+    super(
+      kind,
+      title,
+      message,
+      field ? { field, extra: failure === undefined ? {} : { failure } } : { extra: { field: null, ...(failure === undefined ? {} : { failure }) } },
+    );
   }
 }
 
 async function yzbApp(appRef: string, title: string) {
   const app = await getDb().vendorApp.findUnique({ where: { id: appRef } });
-  if (!app || app.vendor !== "yzb") throw new YzbToolError("not-found", title, "appRef", "must be a yzb app");
+  if (app?.vendor !== "yzb") throw new YzbToolError("not-found", title, "appRef", "must be a yzb app");
   if (!app.enabled) throw new YzbToolError("conflict", title, "appRef", "the app is disabled");
   return app;
 }
@@ -35,7 +40,13 @@ export async function exchangeCode(args: { appRef: string; code: string; actor: 
   const app = await yzbApp(args.appRef, EXCHANGE);
   const r = await exchangeYzbAuthCode(vendorContext(db, app, null), args.code).catch(vendorFailure(EXCHANGE));
   await db.auditEvent.create({
-    data: { actor: args.actor, action: "yzb.exchange-code", target: app.id, outcome: "invalid" in r ? "invalid code" : "ok", detail: "invalid" in r ? r.invalid : `open_id ${r.openId}` },
+    data: {
+      actor: args.actor,
+      action: "yzb.exchange-code",
+      target: app.id,
+      outcome: "invalid" in r ? "invalid code" : "ok",
+      detail: "invalid" in r ? r.invalid : `open_id ${r.openId}`,
+    },
   });
   if ("invalid" in r) throw new YzbToolError("unprocessable", EXCHANGE, "code", `yzb refused the code: ${r.invalid}`);
   return { openId: r.openId };
@@ -46,6 +57,8 @@ export async function checkCode(args: { appRef: string; type: "access_token" | "
   const db = getDb();
   const app = await yzbApp(args.appRef, CHECK);
   const r = await checkYzbCode(vendorContext(db, app, null), { type: args.type, code: args.code, openId: args.openId }).catch(vendorFailure(CHECK));
-  await db.auditEvent.create({ data: { actor: args.actor, action: "yzb.check-code", target: app.id, outcome: r.valid ? "valid" : "invalid", detail: `${app.name} ${args.type}` } });
+  await db.auditEvent.create({
+    data: { actor: args.actor, action: "yzb.check-code", target: app.id, outcome: r.valid ? "valid" : "invalid", detail: `${app.name} ${args.type}` },
+  });
   return r.valid ? { valid: true as const, vendorExpiresAt: r.expiresAt.toISOString() } : { valid: false as const, message: r.message };
 }

@@ -6,13 +6,21 @@ import { now } from "@/server/clock";
 
 const querySchema = z
   .object({
-    limit: z.coerce.number({ error: "must be a whole number from 1 to 500" }).int({ error: "must be a whole number from 1 to 500" }).min(1, { error: "must be a whole number from 1 to 500" }).max(500, { error: "must be a whole number from 1 to 500" }).default(100),
-    target: z.string().regex(/^[a-z0-9]{1,64}$/i, { error: "must be an id (letters and digits)" }).optional(),
+    limit: z.coerce
+      .number({ error: "must be a whole number from 1 to 500" })
+      .int({ error: "must be a whole number from 1 to 500" })
+      .min(1, { error: "must be a whole number from 1 to 500" })
+      .max(500, { error: "must be a whole number from 1 to 500" })
+      .default(100),
+    target: z
+      .string()
+      .regex(/^[a-z0-9]{1,64}$/i, { error: "must be an id (letters and digits)" })
+      .optional(),
   })
   .strict();
 
 /** GET /api/audit?limit=100&target=<id>: manual actions, newest first. */
-export const GET = guarded("viewer", "GET /api/audit", async (req: Request, _ctx: unknown, user) => {
+export const GET = guarded("viewer", "GET /api/audit", async (req: Request, _ctx: unknown, _user) => {
   const query = querySchema.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!query.success) {
     return invalidInput(query.error, "query", ["limit", "target"]);

@@ -2,7 +2,11 @@ import { z } from "zod";
 import { checkHealth, type HealthStatus } from "@/server/health/check-health";
 import { invalidInput, json } from "@/server/http/problem";
 
-const code = z.coerce.number({ error: "must be an HTTP status code (100-599)" }).int({ error: "must be an HTTP status code (100-599)" }).min(100, { error: "must be an HTTP status code (100-599)" }).max(599, { error: "must be an HTTP status code (100-599)" });
+const code = z.coerce
+  .number({ error: "must be an HTTP status code (100-599)" })
+  .int({ error: "must be an HTTP status code (100-599)" })
+  .min(100, { error: "must be an HTTP status code (100-599)" })
+  .max(599, { error: "must be an HTTP status code (100-599)" });
 const querySchema = z.object({ okcode: code.optional(), degradedcode: code.optional(), downcode: code.optional() }).strict();
 
 /**

@@ -8,7 +8,12 @@ import { readJson } from "@/server/http/body";
 
 const listQuery = z
   .object({
-    limit: z.coerce.number({ error: "must be a whole number from 1 to 200" }).int({ error: "must be a whole number from 1 to 200" }).min(1, { error: "must be a whole number from 1 to 200" }).max(200, { error: "must be a whole number from 1 to 200" }).default(30),
+    limit: z.coerce
+      .number({ error: "must be a whole number from 1 to 200" })
+      .int({ error: "must be a whole number from 1 to 200" })
+      .min(1, { error: "must be a whole number from 1 to 200" })
+      .max(200, { error: "must be a whole number from 1 to 200" })
+      .default(30),
   })
   .strict();
 
@@ -21,7 +26,7 @@ const issueBody = z
   .strict();
 
 /** GET /api/nonce?limit=30: recently issued NONCE tickets, newest first, values masked. */
-export const GET = guarded("operator", "GET /api/nonce", async (req: Request, _ctx: unknown, user) => {
+export const GET = guarded("operator", "GET /api/nonce", async (req: Request, _ctx: unknown, _user) => {
   const query = listQuery.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!query.success) return invalidInput(query.error, "query", ["limit"]);
   return json({ serverTime: now().toISOString(), nonces: await recentNonces(query.data.limit) });
@@ -33,7 +38,14 @@ export const POST = guarded("operator", "POST /api/nonce", async (req: Request, 
   const body = issueBody.safeParse(raw);
   if (!body.success) return invalidInput(body.error, "body", ["appRef", "userId"]);
   const wait = limits.nonce.hit(user.username);
-  if (wait) return problem(429, "Too many NONCE tickets", `At most ${limits.nonce.limit} a minute; wait ${wait.retryAfterSeconds} s.`, {}, { "retry-after": String(wait.retryAfterSeconds) });
+  if (wait)
+    return problem(
+      429,
+      "Too many NONCE tickets",
+      `At most ${limits.nonce.limit} a minute; wait ${wait.retryAfterSeconds} s.`,
+      {},
+      { "retry-after": String(wait.retryAfterSeconds) },
+    );
   const issued = await issueNonce({ ...body.data, actor: user.username });
   return json({ ...issued, serverTime: now().toISOString() }, { status: 201 });
 });

@@ -16,14 +16,21 @@ vi.mock("@/server/http/session-cookies", () => ({
 }));
 vi.mock("@/server/db", () => ({
   getDb: () => ({
-    $transaction: async <T,>(fn: (tx: unknown) => Promise<T>) => fn({ user: { count: txCount, create: vi.fn(async () => ({ id: "u1", username: "ops" })) }, auditEvent: { create: vi.fn(async () => ({})) } }),
+    $transaction: async <T>(fn: (tx: unknown) => Promise<T>) =>
+      fn({ user: { count: txCount, create: vi.fn(async () => ({ id: "u1", username: "ops" })) }, auditEvent: { create: vi.fn(async () => ({})) } }),
     auditEvent: { create: vi.fn(async () => ({})) },
   }),
 }));
 
 const { POST } = await import("./route");
 const setup = () =>
-  POST(new Request("http://127.0.0.1/api/auth/setup", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "intruder", password: "another-long-password" }) }));
+  POST(
+    new Request("http://127.0.0.1/api/auth/setup", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "intruder", password: "another-long-password" }),
+    }),
+  );
 
 describe("POST /api/auth/setup", () => {
   beforeEach(() => {

@@ -10,12 +10,15 @@ const bodySchema = z
       .array(z.string({ error: "must be strings" }).max(512, { error: "each must be at most 512 characters" }), { error: "must be a list of strings" })
       .min(1, { error: "must hold at least one value" })
       .max(10, { error: "must hold at most 10 values" }),
-    credentialId: z.string().regex(/^[a-z0-9]{1,64}$/i, { error: "must be a credential id (letters and digits)" }).optional(),
+    credentialId: z
+      .string()
+      .regex(/^[a-z0-9]{1,64}$/i, { error: "must be a credential id (letters and digits)" })
+      .optional(),
   })
   .strict();
 
 /** POST /api/signatures/faceid {values, credentialId?}: SHA1 over the sorted values (+ the current SIGN ticket). */
-export const POST = guarded("operator", "POST /api/signatures/faceid", async (req: Request, _ctx: unknown, user) => {
+export const POST = guarded("operator", "POST /api/signatures/faceid", async (req: Request, _ctx: unknown, _user) => {
   const raw = await readJson(req);
   const body = bodySchema.safeParse(raw);
   if (!body.success) return invalidInput(body.error, "body", ["values", "credentialId"]);

@@ -3,16 +3,29 @@ import { guarded } from "@/server/http/guard";
 import { invalidInput, json, problem } from "@/server/http/problem";
 import { credentialHistory } from "@/server/tickets/history";
 
-const paramsSchema = z.object({ id: z.string().min(1).max(64).regex(/^[a-z0-9]+$/i) }).strict();
+const paramsSchema = z
+  .object({
+    id: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[a-z0-9]+$/i),
+  })
+  .strict();
 const querySchema = z
   .object({
-    limit: z.coerce.number({ error: "must be a whole number from 1 to 500" }).int({ error: "must be a whole number from 1 to 500" }).min(1, { error: "must be a whole number from 1 to 500" }).max(500, { error: "must be a whole number from 1 to 500" }).default(100),
+    limit: z.coerce
+      .number({ error: "must be a whole number from 1 to 500" })
+      .int({ error: "must be a whole number from 1 to 500" })
+      .min(1, { error: "must be a whole number from 1 to 500" })
+      .max(500, { error: "must be a whole number from 1 to 500" })
+      .default(100),
     before: z.iso.datetime({ error: "must be an ISO 8601 time such as 2026-11-22T08:00:00Z" }).optional(),
   })
   .strict();
 
 /** GET /api/credentials/:id/history?limit=100&before=<ISO time>: versions and upstream calls, newest first. */
-export const GET = guarded("viewer", "GET /api/credentials/:id/history", async (req: Request, ctx: { params: Promise<{ id: string }> }, user) => {
+export const GET = guarded("viewer", "GET /api/credentials/:id/history", async (req: Request, ctx: { params: Promise<{ id: string }> }, _user) => {
   const params = paramsSchema.safeParse(await ctx.params);
   if (!params.success) return problem(400, "Invalid credential id", "id: must be 1–64 letters or digits");
   const query = querySchema.safeParse(Object.fromEntries(new URL(req.url).searchParams));

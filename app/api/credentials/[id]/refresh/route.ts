@@ -4,8 +4,19 @@ import { readJson } from "@/server/http/body";
 import { invalidInput, json, problem } from "@/server/http/problem";
 import { refreshByOperator } from "@/server/tickets/refresh-by-operator";
 
-const paramsSchema = z.object({ id: z.string().min(1).max(64).regex(/^[a-z0-9]+$/i) }).strict();
-const generation = z.number({ error: "must be the generation you saw (a whole number ≥ 0)" }).int({ error: "must be the generation you saw (a whole number ≥ 0)" }).min(0, { error: "must be the generation you saw (a whole number ≥ 0)" });
+const paramsSchema = z
+  .object({
+    id: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[a-z0-9]+$/i),
+  })
+  .strict();
+const generation = z
+  .number({ error: "must be the generation you saw (a whole number ≥ 0)" })
+  .int({ error: "must be the generation you saw (a whole number ≥ 0)" })
+  .min(0, { error: "must be the generation you saw (a whole number ≥ 0)" });
 const bodySchema = z.object({ ifGeneration: generation.optional() }).strict();
 
 /** POST /api/credentials/:id/refresh {ifGeneration?}: fetch a new value now (a compare-and-refresh with `ifGeneration`). */

@@ -4,11 +4,22 @@ import { invalidInput, json, problem } from "@/server/http/problem";
 import { revealValue } from "@/server/tickets/reveal";
 import { readJson } from "@/server/http/body";
 
-const paramsSchema = z.object({ id: z.string().min(1).max(64).regex(/^[a-z0-9]+$/i) }).strict();
+const paramsSchema = z
+  .object({
+    id: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[a-z0-9]+$/i),
+  })
+  .strict();
 const bodySchema = z
   .object({
     action: z.enum(["reveal", "copy"], { error: 'must be "reveal" or "copy"' }),
-    versionId: z.string().regex(/^[a-z0-9]{1,64}$/i, { error: "must be a version id (letters and digits)" }).optional(),
+    versionId: z
+      .string()
+      .regex(/^[a-z0-9]{1,64}$/i, { error: "must be a version id (letters and digits)" })
+      .optional(),
   })
   .strict();
 
