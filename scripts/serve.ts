@@ -4,7 +4,7 @@
 import http from "node:http";
 import path from "node:path";
 import nextImport from "next";
-import { tryFastPath, tryProxy } from "../server/fast/fast-path";
+import { tryFastPath, tryProxy } from "../server/http/fast-path";
 import { startReadCache } from "../server/fast/read-cache";
 import { startClockSync } from "../server/clock-sync";
 import { getConfig } from "../server/config";

@@ -1,5 +1,4 @@
 import "server-only";
-import { CLIENT_HEADER } from "../http/front-door";
 
 /**
  * A fixed-window counter per key, in this process's memory. With N instances behind a load
@@ -57,11 +56,3 @@ export const limits = {
   /** Proxy calls per client address. */
   proxy: new RateLimiter(1200, 60_000),
 };
-
-/**
- * The client's address as the front door (server/http/front-door.ts) decided it: the socket's peer,
- * or what a trusted proxy forwarded. Never read from X-Forwarded-For here: anyone can send that.
- */
-export function clientAddress(req: Request): string {
-  return (req.headers.get(CLIENT_HEADER) || "unknown").slice(0, 64);
-}

@@ -137,3 +137,11 @@ export function admitRequest(req: IncomingMessage, trusted: readonly Range[]): R
 function headerText(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v.join(", ") : v;
 }
+
+/**
+ * The client's address as the front door decided it (above): the socket's peer,
+ * or what a trusted proxy forwarded. Never read from X-Forwarded-For here: anyone can send that.
+ */
+export function clientAddress(req: Request): string {
+  return (req.headers.get(CLIENT_HEADER) || "unknown").slice(0, 64);
+}

@@ -1,6 +1,7 @@
 import "server-only";
 import { isVendor, type VendorId } from "@/lib/credential-kinds";
-import { clientAddress, limits } from "../auth/rate-limit";
+import { limits } from "../auth/rate-limit";
+import { clientAddress } from "./front-door";
 import { now } from "../clock";
 import { DatabaseUnavailableError, isDatabaseUnreachable } from "../errors";
 import { STALE_HEADER, staleHeaderValue, trackStaleReads } from "../fast/cache-store";

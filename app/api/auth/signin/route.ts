@@ -1,5 +1,5 @@
 import { signInSchema } from "@/lib/user-input";
-import { clientAddress } from "@/server/auth/rate-limit";
+import { clientAddress } from "@/server/http/front-door";
 import { signIn } from "@/server/auth/sign-in";
 import { readJson } from "@/server/http/body";
 import { csrfProblem } from "@/server/http/guard";

@@ -2,10 +2,10 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { now } from "../clock";
 import { bearerKey, keyHashOf, touchKey } from "../consumer/api-keys";
-import { CREDENTIAL_CACHE_CONTROL, credentialJson, credentialJsonHead, etagOf, matchesEtag } from "../http/consumer";
-import { handleProxy } from "../http/proxy";
-import { STALE_HEADER, staleHeaderValue } from "./cache-store";
-import { lookup } from "./read-cache";
+import { CREDENTIAL_CACHE_CONTROL, credentialJson, credentialJsonHead, etagOf, matchesEtag } from "./consumer";
+import { handleProxy } from "./proxy";
+import { STALE_HEADER, staleHeaderValue } from "../fast/cache-store";
+import { lookup } from "../fast/read-cache";
 
 const CONSUMER_READ = /^\/api\/v1\/apps\/([^/?#]+)\/([^/?#]+)\/([^/?#]+)\/?(?:\?.*)?$/;
 
