@@ -92,7 +92,8 @@ export async function startPostgres(): Promise<PgCluster> {
     resume: start,
     stop() {
       try {
-        run("pg_ctl", ["-D", dataDir, "-m", "immediate", "-w", "stop"]);
+        // Already stopped (a test paused it and failed before resuming): nothing to stop.
+        if (existsSync(path.join(dataDir, "postmaster.pid"))) run("pg_ctl", ["-D", dataDir, "-m", "immediate", "-w", "stop"]);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

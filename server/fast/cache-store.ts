@@ -160,6 +160,11 @@ export function lastConfirmedAt(): Date | null {
   return s.lastGood ? new Date(s.lastGoodConfirmedAt) : null;
 }
 
+/** How many values this instance holds as last confirmed by the database. */
+export function heldInMemory(): number {
+  return cacheStore().lastGood?.creds.size ?? 0;
+}
+
 /** How many values this instance could still serve without the database, now. */
 export function servableFromMemory(nowMs: number): number {
   const snap = cacheStore().lastGood;

@@ -2,7 +2,7 @@ import "server-only";
 import { now } from "../clock";
 import { describeDatabase, getConfig } from "../config";
 import { getDb } from "../db";
-import { cacheStore, lastConfirmedAt, servableFromMemory } from "../fast/cache-store";
+import { cacheStore, heldInMemory, lastConfirmedAt, servableFromMemory } from "../fast/cache-store";
 
 /**
  * ok: the database answers (and, in demo mode, the vendor sandbox).
@@ -18,7 +18,7 @@ export type Health = {
   problems: string[];
   instance: string;
   database: string;
-  memory: { servable: number; confirmedAt: string | null; databaseDownSince: string | null };
+  memory: { held: number; servable: number; confirmedAt: string | null; databaseDownSince: string | null };
   sandbox?: string;
 };
 
@@ -74,7 +74,7 @@ export async function checkHealth(): Promise<Health> {
     problems,
     instance: config.instanceId,
     database,
-    memory: { servable, confirmedAt: confirmed?.toISOString() ?? null, databaseDownSince: downSince ? new Date(downSince).toISOString() : null },
+    memory: { held: heldInMemory(), servable, confirmedAt: confirmed?.toISOString() ?? null, databaseDownSince: downSince ? new Date(downSince).toISOString() : null },
     ...(sandbox !== undefined ? { sandbox } : {}),
   };
 }
