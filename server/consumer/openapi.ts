@@ -1,4 +1,5 @@
 import "server-only";
+import { CREDENTIAL_KINDS } from "@/lib/credential-kinds";
 
 /**
  * The OpenAPI 3.1 description of the consumer API (what services holding an API key may call),
@@ -56,7 +57,7 @@ export const openApiDocument = {
             in: "path",
             required: true,
             description: "The credential kind; which kinds each vendor has is listed above.",
-            schema: { type: "string", enum: ["access_token", "jsapi_ticket", "wx_card_ticket", "sign_ticket", "js_ticket"] },
+            schema: { type: "string", enum: [...CREDENTIAL_KINDS] },
             example: "jsapi_ticket",
           },
           {
@@ -130,7 +131,7 @@ export const openApiDocument = {
             in: "path",
             required: true,
             description: "The credential kind, as for reads.",
-            schema: { type: "string", enum: ["access_token", "jsapi_ticket", "wx_card_ticket", "sign_ticket", "js_ticket"] },
+            schema: { type: "string", enum: [...CREDENTIAL_KINDS] },
             example: "access_token",
           },
         ],
@@ -427,7 +428,7 @@ export const openApiDocument = {
         properties: {
           vendor: { type: "string", enum: ["wechat", "feishu", "faceid", "yzb"] },
           appId: { type: "string", description: "The app's id at the vendor." },
-          kind: { type: "string", enum: ["access_token", "jsapi_ticket", "wx_card_ticket", "sign_ticket", "js_ticket"] },
+          kind: { type: "string", enum: [...CREDENTIAL_KINDS] },
           value: { type: "string", description: "The token or ticket itself. Treat it as a secret." },
           expiresAt: { type: "string", format: "date-time", description: "When the value stops working." },
           remainingSeconds: { type: "integer", description: "Seconds from `servedAt` to `expiresAt`." },

@@ -74,7 +74,12 @@ export async function checkHealth(): Promise<Health> {
     problems,
     instance: config.instanceId,
     database,
-    memory: { held: heldInMemory(), servable, confirmedAt: confirmed?.toISOString() ?? null, databaseDownSince: downSince ? new Date(downSince).toISOString() : null },
+    memory: {
+      held: heldInMemory(),
+      servable,
+      confirmedAt: confirmed?.toISOString() ?? null,
+      databaseDownSince: downSince ? new Date(downSince).toISOString() : null,
+    },
     ...(sandbox !== undefined ? { sandbox } : {}),
   };
 }

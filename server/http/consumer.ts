@@ -1,7 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { isVendor, kindSpec, type CredentialKind, type VendorId } from "@/lib/credential-kinds";
+import { CREDENTIAL_KINDS, isVendor, kindSpec, type CredentialKind, type VendorId } from "@/lib/credential-kinds";
 import { findApp } from "../apps/find-app";
 import { now } from "../clock";
 import { internalError, invalidInput, json, problem } from "./problem";
@@ -76,12 +76,9 @@ async function readCredentialFresh(req: Request, p: AppParams & { kind: string }
     const { app } = admitted;
     const spec = kindSpec(app.vendor, p.kind);
     if (!spec)
-      return problem(
-        404,
-        "Unknown credential kind",
-        `kind: ${app.vendor} has ${["access_token", "jsapi_ticket", "wx_card_ticket", "sign_ticket", "js_ticket"].filter((k) => kindSpec(app.vendor, k)).join(", ")}`,
-        { field: "kind" },
-      );
+      return problem(404, "Unknown credential kind", `kind: ${app.vendor} has ${CREDENTIAL_KINDS.filter((k) => kindSpec(app.vendor, k)).join(", ")}`, {
+        field: "kind",
+      });
     const served = await serveCredential({ appRef: app.id, kind: spec.kind as CredentialKind });
     const etag = etagOf(app.id, spec.kind, served.generation);
     const headers = { etag, "cache-control": CREDENTIAL_CACHE_CONTROL, "x-tickethub-path": "route" };
