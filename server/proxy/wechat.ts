@@ -49,13 +49,13 @@ async function forceRefresh(appRef: string): Promise<VendorAnswer | null> {
   const dayStart = vendorDayStart(now());
   const forcedToday = await db.auditEvent.count({ where: { action: "proxy.force_refresh", target: appRef, at: { gte: dayStart } } });
   if (forcedToday >= FORCE_DAILY_LIMIT) return err(45009, "reach max api daily quota limit (force_refresh: 20 a day)");
-  const result = await refreshCredential({ credentialId: slot.id, reason: "force_refresh requested through the proxy" });
-  // Callers that joined a running refresh did not cost a renewal: count only the one that ran it.
-  if (!result.joined) {
-    await db.auditEvent.create({
-      data: { actor: "proxy", action: "proxy.force_refresh", target: appRef, outcome: result.ok ? "renewed" : `failed: ${result.message}` },
-    });
-  }
+  // Counted by the row written with the renewal (in its transaction); callers that joined a running
+  // refresh did not cost a renewal and write none.
+  await refreshCredential({
+    credentialId: slot.id,
+    reason: "force_refresh requested through the proxy",
+    audit: { actor: "proxy", action: "proxy.force_refresh", target: appRef, describe: (generation) => `access token generation ${generation}` },
+  });
   return null;
 }
 

@@ -4,25 +4,31 @@ import type { Db } from "../db";
 import type { FailureClass } from "../vendors/types";
 import { failurePolicy } from "./failure-policy";
 import { pauseSiblings } from "./quota-pause";
+import type { AuditNote } from "./refresh-types";
+import { writeAudit } from "./store-version";
 
 /** Writes a failed refresh onto the credential: the error, the failure count, and when to try again (failure-policy.ts). */
-export async function recordFailure(db: Db, credentialId: string, failure: FailureClass, message: string, retryAfterMs?: number) {
+export async function recordFailure(db: Db, credentialId: string, failure: FailureClass, message: string, retryAfterMs?: number, audit?: AuditNote) {
   const slot = await db.credential.findUnique({ where: { id: credentialId } });
   if (!slot) return;
   const failures = slot.consecutiveFailures + 1;
   const at = now();
   const decision = failurePolicy({ failure, consecutiveFailures: failures, retryAfterMs, now: at, random: Math.random });
   if (failure === "quota-exhausted" && decision.nextRefreshAt) await pauseSiblings(db, slot, decision.nextRefreshAt, decision.reason);
-  await db.credential.update({
-    where: { id: credentialId },
-    data: {
-      status: decision.status,
-      lastError: message,
-      lastErrorClass: failure,
-      lastErrorAt: new Date(at.getTime()),
-      consecutiveFailures: failures,
-      nextRefreshAt: decision.nextRefreshAt,
-      nextRefreshReason: decision.reason,
-    },
+  // The failure and the caller's audit row (if any) in one transaction.
+  await db.$transaction(async (tx) => {
+    await tx.credential.update({
+      where: { id: credentialId },
+      data: {
+        status: decision.status,
+        lastError: message,
+        lastErrorClass: failure,
+        lastErrorAt: new Date(at.getTime()),
+        consecutiveFailures: failures,
+        nextRefreshAt: decision.nextRefreshAt,
+        nextRefreshReason: decision.reason,
+      },
+    });
+    await writeAudit(tx, credentialId, audit, slot.generation, { failure, message });
   });
 }

@@ -40,6 +40,8 @@ export async function refreshByOperator({ input, actor }: { input: { credentialI
       credentialId,
       reason: "manual",
       need: ifGeneration === undefined ? { type: "always" } : { type: "ifGeneration", generation: ifGeneration },
+      // Written in the transaction that stores the value (or records the failure).
+      audit: { actor, action: "credential.refresh", describe: (generation) => `${seen.appName} ${seen.kind} generation ${generation}` },
     });
   } catch (err) {
     if (err instanceof NotFoundError) throw notFound(credentialId);
@@ -47,17 +49,18 @@ export async function refreshByOperator({ input, actor }: { input: { credentialI
   }
   const [credential] = await listCredentials({ credentialId });
   if (!credential) throw notFound(credentialId);
-  // Written after the refresh's own transaction (refresh-credential.ts owns that one): the row
-  // records the outcome, failed refreshes included.
-  await getDb().auditEvent.create({
-    data: {
-      actor,
-      action: "credential.refresh",
-      target: credential.id,
-      outcome: result.ok ? (result.joined ? "joined a running refresh" : "refreshed") : `failed: ${result.failure}`,
-      detail: `${credential.appName} ${credential.kind} generation ${credential.generation}${result.ok ? "" : `: ${result.message}`}`,
-    },
-  });
+  if (!result.audited) {
+    // Joined a refresh someone else ran (or it was no longer needed): nothing changed on this caller's behalf.
+    await getDb().auditEvent.create({
+      data: {
+        actor,
+        action: "credential.refresh",
+        target: credential.id,
+        outcome: result.ok ? "joined a running refresh" : `failed: ${result.failure}`,
+        detail: `${credential.appName} ${credential.kind} generation ${credential.generation}${result.ok ? "" : `: ${result.message}`}`,
+      },
+    });
+  }
   if (!result.ok)
     throw new AppError("upstream", "Refresh failed", result.message, { extra: { failure: result.failure, credential, serverTime: now().toISOString() } });
   // Joined: a refresh that was already running (here or on another instance) produced the value.

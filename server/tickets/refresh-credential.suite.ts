@@ -584,5 +584,20 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
         expect(audit.outcome).toBe("failed: busy");
       });
     });
+    it("a caller's audit row is written with the stored value, or with the recorded failure, and says which", async () => {
+      const ticketSlot = await slot("jsapi_ticket");
+      const audit = { actor: "auditor", action: "credential.refresh", describe: (g: number) => `ticket generation ${g}` };
+      const ok = await refresh({ credentialId: ticketSlot.id, reason: "test", audit });
+      expect(ok).toMatchObject({ ok: true, joined: false, audited: true });
+      const generation = (await slot("jsapi_ticket")).generation;
+      await h.control("/__sandbox/faults", { endpoint: "wechat /cgi-bin/ticket/getticket", mode: "busy", times: 1 });
+      const failed = await refresh({ credentialId: ticketSlot.id, reason: "test", audit });
+      expect(failed).toMatchObject({ ok: false, audited: true });
+      const rows = await db.auditEvent.findMany({ where: { actor: "auditor", target: ticketSlot.id }, orderBy: { at: "asc" } });
+      expect(rows.map((r) => [r.outcome, r.detail])).toEqual([
+        ["refreshed", `ticket generation ${generation}`],
+        ["failed: busy", `ticket generation ${generation}: ${(failed as { message: string }).message}`],
+      ]);
+    });
   });
 }

@@ -13,10 +13,10 @@ import { fetchWithParent } from "./fetch-with-parent";
 import { acquireLease, keepLeaseAlive, releaseLease, waitForLease } from "./lease";
 import { parsePolicyOverrides } from "./policy";
 import { recordFailure } from "./record-failure";
-import type { Need, RefreshResult } from "./refresh-types";
+import type { AuditNote, Need, RefreshResult } from "./refresh-types";
 import { GenerationConflict, storeVersion } from "./store-version";
 
-export type { Need, RefreshResult } from "./refresh-types";
+export type { AuditNote, Need, RefreshResult } from "./refresh-types";
 
 export class NotFoundError extends Error {}
 
@@ -32,9 +32,10 @@ const running = new Map<string, Promise<RefreshResult>>();
  * it: fetch-with-parent.ts (the vendor call and parent-token renewal), store-version.ts (the
  * compare-and-set write), record-failure.ts with failure-policy.ts (when to try again).
  */
-export function refreshCredential(args: { credentialId: string; reason: string; need?: Need }): Promise<RefreshResult> {
+export function refreshCredential(args: { credentialId: string; reason: string; need?: Need; audit?: AuditNote }): Promise<RefreshResult> {
   const inFlight = running.get(args.credentialId);
-  if (inFlight) return inFlight.then((r) => ({ ...r, joined: true }));
+  // Joined: the running refresh wrote its own caller's audit row, not this one's.
+  if (inFlight) return inFlight.then((r) => ({ ...r, joined: true, audited: false }));
   const p = runRefresh(getDb(), { ...args, need: args.need ?? { type: "always" } }).finally(() => running.delete(args.credentialId));
   running.set(args.credentialId, p);
   // Tickets that die with a renewed token are fetched with the new one right away, in the
@@ -60,7 +61,10 @@ async function stillNeeded(db: Db, credentialId: string, need: Need): Promise<bo
   return v.expiresAt.getTime() - now().getTime() < need.minSeconds * 1000;
 }
 
-async function runRefresh(db: Db, { credentialId, reason, need }: { credentialId: string; reason: string; need: Need }): Promise<RefreshResult> {
+async function runRefresh(
+  db: Db,
+  { credentialId, reason, need, audit }: { credentialId: string; reason: string; need: Need; audit?: AuditNote },
+): Promise<RefreshResult> {
   const owner = `${getConfig().instanceId}:${randomUUID()}`;
   const exists = await db.credential.findUnique({ where: { id: credentialId }, select: { generation: true } });
   if (!exists) throw new NotFoundError(`credential ${credentialId} does not exist`);
@@ -130,17 +134,18 @@ async function runRefresh(db: Db, { credentialId, reason, need }: { credentialId
       parentVersionId,
       reason,
       overrides: parsePolicyOverrides(slot.app.policy),
+      audit,
     });
     credentialsChanged();
     countRefresh({ vendor, kind: spec.kind, outcome: "success", class: "none" });
-    return { credentialId, ok: true, joined: false, boundTickets: stored.boundTickets };
+    return { credentialId, ok: true, joined: false, boundTickets: stored.boundTickets, audited: !!audit };
   } catch (err) {
     if (err instanceof GenerationConflict) return { credentialId, ok: true, joined: true };
     const failure: FailureClass = err instanceof VendorError ? err.failure : "network";
     const message = err instanceof Error ? err.message : String(err);
-    await recordFailure(db, credentialId, failure, message, err instanceof VendorError ? err.detail.retryAfterMs : undefined);
+    await recordFailure(db, credentialId, failure, message, err instanceof VendorError ? err.detail.retryAfterMs : undefined, audit);
     countRefresh({ vendor: slotVendor ?? "unknown", kind: slotKind ?? "unknown", outcome: "failure", class: failure });
-    return { credentialId, ok: false, joined: false, failure, message };
+    return { credentialId, ok: false, joined: false, failure, message, audited: !!audit };
   } finally {
     stopHeartbeat();
     await releaseLease(db, credentialId, owner);

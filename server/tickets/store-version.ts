@@ -5,6 +5,7 @@ import type { Db } from "../db";
 import type { Fetched } from "../vendors/types";
 import { nextRefreshAt, policyFor, type PolicyOverrides } from "./policy";
 import { liftQuotaPause } from "./quota-pause";
+import type { AuditNote } from "./refresh-types";
 
 /** Another writer stored a newer generation while this fetch was in flight. */
 export class GenerationConflict extends Error {}
@@ -27,6 +28,8 @@ export async function storeVersion(
     parentVersionId: string | null;
     reason: string;
     overrides: PolicyOverrides;
+    /** The caller's audit row, written in the same transaction as the value. */
+    audit?: AuditNote;
   },
 ): Promise<{ boundTickets: string[] }> {
   const { slot, fetched, fetchedAt } = args;
@@ -51,6 +54,7 @@ export async function storeVersion(
       // The vendor handed back the value we hold (Feishu with ≥30 min left, stable_token): no new version.
       const same = await tx.credential.updateMany({ where: { id: slot.id, generation: slot.generation }, data: scheduled });
       if (same.count !== 1) throw new GenerationConflict();
+      await writeAudit(tx, slot.id, args.audit, slot.generation);
       return { boundTickets: [] };
     }
     // Compare-and-set on the generation: a slower, older fetch never overwrites a newer value.
@@ -73,6 +77,7 @@ export async function storeVersion(
       },
     });
     await tx.credential.update({ where: { id: slot.id }, data: { currentVersionId: version.id } });
+    await writeAudit(tx, slot.id, args.audit, slot.generation + 1);
     if (prev) {
       const overlapEnd = fetchedAt.getTime() + policy.overlapSeconds * 1000;
       await tx.credentialVersion.update({
@@ -93,4 +98,26 @@ export async function storeVersion(
   });
   await liftQuotaPause(db, { slotId: slot.id, appRef: args.appRef, vendor: args.vendor, kind: args.kind, overrides: args.overrides });
   return stored;
+}
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+/** The refresh's audit row, in the transaction of the change it records. */
+export async function writeAudit(
+  tx: Pick<Tx, "auditEvent">,
+  credentialId: string,
+  audit: AuditNote | undefined,
+  generation: number,
+  failure?: { failure: string; message: string },
+) {
+  if (!audit) return;
+  await tx.auditEvent.create({
+    data: {
+      actor: audit.actor,
+      action: audit.action,
+      target: audit.target ?? credentialId,
+      outcome: failure ? `failed: ${failure.failure}` : "refreshed",
+      detail: `${audit.describe(generation)}${failure ? `: ${failure.message}` : ""}`,
+    },
+  });
 }
