@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { VendorId } from "./credential-kinds";
+import { numberIn } from "./number-rule";
 
 /**
  * What an app may override (stored as JSON in `VendorApp.policy`): when each credential is
@@ -9,32 +10,13 @@ import type { VendorId } from "./credential-kinds";
 const scheduleOverride = z
   .object({
     /** Refresh at this share of the lifetime (0.1–0.95). */
-    refreshAtFraction: z
-      .number({ error: "must be a number from 0.1 to 0.95" })
-      .min(0.1, { error: "must be a number from 0.1 to 0.95" })
-      .max(0.95, { error: "must be a number from 0.1 to 0.95" })
-      .optional(),
+    refreshAtFraction: numberIn(0.1, 0.95, "must be a number from 0.1 to 0.95").optional(),
     /** Refresh every N seconds (60–7000), whatever the lifetime. */
-    everySeconds: z
-      .number({ error: "must be whole seconds from 60 to 7000" })
-      .int({ error: "must be whole seconds from 60 to 7000" })
-      .min(60, { error: "must be whole seconds from 60 to 7000" })
-      .max(7000, { error: "must be whole seconds from 60 to 7000" })
-      .optional(),
+    everySeconds: numberIn(60, 7000, "must be whole seconds from 60 to 7000", { int: true }).optional(),
     /** Refresh when this many seconds are left (60–7000). */
-    refreshWhenRemainingSeconds: z
-      .number({ error: "must be whole seconds from 60 to 7000" })
-      .int({ error: "must be whole seconds from 60 to 7000" })
-      .min(60, { error: "must be whole seconds from 60 to 7000" })
-      .max(7000, { error: "must be whole seconds from 60 to 7000" })
-      .optional(),
+    refreshWhenRemainingSeconds: numberIn(60, 7000, "must be whole seconds from 60 to 7000", { int: true }).optional(),
     /** Random spread around the chosen moment, in seconds (0–600). */
-    jitterSeconds: z
-      .number({ error: "must be whole seconds from 0 to 600" })
-      .int({ error: "must be whole seconds from 0 to 600" })
-      .min(0, { error: "must be whole seconds from 0 to 600" })
-      .max(600, { error: "must be whole seconds from 0 to 600" })
-      .optional(),
+    jitterSeconds: numberIn(0, 600, "must be whole seconds from 0 to 600", { int: true }).optional(),
   })
   .strict()
   .refine((o) => [o.refreshAtFraction, o.everySeconds, o.refreshWhenRemainingSeconds].filter((v) => v !== undefined).length <= 1, {

@@ -4,15 +4,12 @@ import path from "node:path";
 import { z } from "zod";
 import { parseWebhookHost, webhookUrlProblem } from "../lib/webhook-url";
 import { parseTrustedProxies } from "./http/front-door";
+import { numberIn } from "../lib/number-rule";
 
 const onOff = z.enum(["on", "off"]);
 const sandboxMode = z.enum(["on", "external", "off"]);
 
-const port = z.coerce
-  .number({ error: "must be a port number (1-65535)" })
-  .int({ error: "must be a port number (1-65535)" })
-  .min(1, { error: "must be a port number (1-65535)" })
-  .max(65535, { error: "must be a port number (1-65535)" });
+const port = numberIn(1, 65535, "must be a port number (1-65535)", { int: true, coerce: true });
 
 const databaseUrl = z
   .string()
@@ -41,18 +38,8 @@ const envSchema = z.object({
   TICKETHUB_LEASE_TTL_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   TICKETHUB_INSTANCE_ID: z.string().trim().min(1).max(100).optional(),
   TICKETHUB_LOG_REFRESHES: onOff.default("off"),
-  TICKETHUB_RETENTION_DAYS: z.coerce
-    .number({ error: "must be a whole number of days (1-3650)" })
-    .int({ error: "must be a whole number of days (1-3650)" })
-    .min(1, { error: "must be a whole number of days (1-3650)" })
-    .max(3650, { error: "must be a whole number of days (1-3650)" })
-    .default(30),
-  TICKETHUB_SESSION_HOURS: z.coerce
-    .number({ error: "must be a number of hours (1-720)" })
-    .int({ error: "must be a number of hours (1-720)" })
-    .min(1, { error: "must be a number of hours (1-720)" })
-    .max(720, { error: "must be a number of hours (1-720)" })
-    .default(12),
+  TICKETHUB_RETENTION_DAYS: numberIn(1, 3650, "must be a whole number of days (1-3650)", { int: true, coerce: true }).default(30),
+  TICKETHUB_SESSION_HOURS: numberIn(1, 720, "must be a number of hours (1-720)", { int: true, coerce: true }).default(12),
   TICKETHUB_ADMIN_USERNAME: z
     .string()
     .trim()
@@ -84,36 +71,12 @@ const envSchema = z.object({
       message: "must be comma-separated hosts or host:port pairs such as hooks.lan,10.0.0.5:8080",
     })
     .optional(),
-  TICKETHUB_ALERT_INTERVAL_MS: z.coerce
-    .number({ error: "must be milliseconds (200-600000)" })
-    .int()
-    .min(200, { error: "must be milliseconds (200-600000)" })
-    .max(600_000, { error: "must be milliseconds (200-600000)" })
-    .default(15_000),
-  TICKETHUB_ALERT_FAILURES: z.coerce
-    .number({ error: "must be a whole number (1-100)" })
-    .int()
-    .min(1, { error: "must be a whole number (1-100)" })
-    .max(100, { error: "must be a whole number (1-100)" })
-    .default(3),
-  TICKETHUB_ALERT_EXPIRY_MARGIN_SECONDS: z.coerce
-    .number({ error: "must be seconds (10-86400)" })
-    .int()
-    .min(10, { error: "must be seconds (10-86400)" })
-    .max(86_400, { error: "must be seconds (10-86400)" })
-    .default(300),
-  TICKETHUB_ALERT_QUOTA_PERCENT: z.coerce
-    .number({ error: "must be a percentage (1-100)" })
-    .min(1, { error: "must be a percentage (1-100)" })
-    .max(100, { error: "must be a percentage (1-100)" })
-    .default(80),
+  TICKETHUB_ALERT_INTERVAL_MS: numberIn(200, 600_000, "must be milliseconds (200-600000)", { int: true, coerce: true }).default(15_000),
+  TICKETHUB_ALERT_FAILURES: numberIn(1, 100, "must be a whole number (1-100)", { int: true, coerce: true }).default(3),
+  TICKETHUB_ALERT_EXPIRY_MARGIN_SECONDS: numberIn(10, 86_400, "must be seconds (10-86400)", { int: true, coerce: true }).default(300),
+  TICKETHUB_ALERT_QUOTA_PERCENT: numberIn(1, 100, "must be a percentage (1-100)", { coerce: true }).default(80),
   TICKETHUB_READ_CACHE: onOff.default("on"),
-  TICKETHUB_READ_CACHE_POLL_MS: z.coerce
-    .number({ error: "must be a whole number of milliseconds (50-5000)" })
-    .int({ error: "must be a whole number of milliseconds (50-5000)" })
-    .min(50, { error: "must be a whole number of milliseconds (50-5000)" })
-    .max(5000, { error: "must be a whole number of milliseconds (50-5000)" })
-    .default(250),
+  TICKETHUB_READ_CACHE_POLL_MS: numberIn(50, 5000, "must be a whole number of milliseconds (50-5000)", { int: true, coerce: true }).default(250),
   /** Tests only: simulated seconds per real second, counted from TICKETHUB_TIME_EPOCH. */
   TICKETHUB_TIME_SCALE: z.coerce.number({ error: "must be a number ≥ 1" }).min(1, { error: "must be a number ≥ 1" }).max(100_000).default(1),
   TICKETHUB_TIME_EPOCH: z.coerce.number({ error: "must be a unix time in ms" }).int().min(0).optional(),

@@ -3,15 +3,11 @@ import { guarded } from "@/server/http/guard";
 import { listAuditEvents } from "@/server/audit/list-audit-events";
 import { invalidInput, json } from "@/server/http/problem";
 import { now } from "@/server/clock";
+import { numberIn } from "@/lib/number-rule";
 
 const querySchema = z
   .object({
-    limit: z.coerce
-      .number({ error: "must be a whole number from 1 to 500" })
-      .int({ error: "must be a whole number from 1 to 500" })
-      .min(1, { error: "must be a whole number from 1 to 500" })
-      .max(500, { error: "must be a whole number from 1 to 500" })
-      .default(100),
+    limit: numberIn(1, 500, "must be a whole number from 1 to 500", { int: true, coerce: true }).default(100),
     target: z
       .string()
       .regex(/^[a-z0-9]{1,64}$/i, { error: "must be an id (letters and digits)" })

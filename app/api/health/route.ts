@@ -1,12 +1,9 @@
 import { z } from "zod";
 import { checkHealth, type HealthStatus } from "@/server/health/check-health";
 import { invalidInput, json } from "@/server/http/problem";
+import { numberIn } from "@/lib/number-rule";
 
-const code = z.coerce
-  .number({ error: "must be an HTTP status code (100-599)" })
-  .int({ error: "must be an HTTP status code (100-599)" })
-  .min(100, { error: "must be an HTTP status code (100-599)" })
-  .max(599, { error: "must be an HTTP status code (100-599)" });
+const code = numberIn(100, 599, "must be an HTTP status code (100-599)", { int: true, coerce: true });
 const querySchema = z.object({ okcode: code.optional(), degradedcode: code.optional(), downcode: code.optional() }).strict();
 
 /**

@@ -5,15 +5,11 @@ import { now } from "@/server/clock";
 import { invalidInput, json, problem } from "@/server/http/problem";
 import { issueNonce, recentNonces } from "@/server/nonce/nonce-desk";
 import { readJson } from "@/server/http/body";
+import { numberIn } from "@/lib/number-rule";
 
 const listQuery = z
   .object({
-    limit: z.coerce
-      .number({ error: "must be a whole number from 1 to 200" })
-      .int({ error: "must be a whole number from 1 to 200" })
-      .min(1, { error: "must be a whole number from 1 to 200" })
-      .max(200, { error: "must be a whole number from 1 to 200" })
-      .default(30),
+    limit: numberIn(1, 200, "must be a whole number from 1 to 200", { int: true, coerce: true }).default(30),
   })
   .strict();
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { guarded } from "@/server/http/guard";
 import { invalidInput, json, problem } from "@/server/http/problem";
 import { credentialHistory } from "@/server/tickets/history";
+import { numberIn } from "@/lib/number-rule";
 
 const paramsSchema = z
   .object({
@@ -14,12 +15,7 @@ const paramsSchema = z
   .strict();
 const querySchema = z
   .object({
-    limit: z.coerce
-      .number({ error: "must be a whole number from 1 to 500" })
-      .int({ error: "must be a whole number from 1 to 500" })
-      .min(1, { error: "must be a whole number from 1 to 500" })
-      .max(500, { error: "must be a whole number from 1 to 500" })
-      .default(100),
+    limit: numberIn(1, 500, "must be a whole number from 1 to 500", { int: true, coerce: true }).default(100),
     before: z.iso.datetime({ error: "must be an ISO 8601 time such as 2026-11-22T08:00:00Z" }).optional(),
   })
   .strict();
