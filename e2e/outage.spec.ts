@@ -47,6 +47,16 @@ test("PostgreSQL stopped for 65 s: reads are served from memory with the stale h
     // its memory holds every credential (the demo's first refreshes have all landed and been confirmed).
     const total = ((await (await admin.fetch("/api/credentials")).json()).credentials as unknown[]).length;
     await expect.poll(async () => (await (await fetch(`${stack!.baseUrl}/api/health`)).json()).memory.held, { timeout: 30_000 }).toBe(total);
+    // …and the API key created above: a read answered from memory proves it.
+    await expect
+      .poll(
+        async () =>
+          (await fetch(`${stack!.baseUrl}/api/v1/apps/wechat/${WECHAT.appId}/jsapi_ticket`, { headers: { authorization: `Bearer ${key}` } })).headers.get(
+            "x-tickethub-path",
+          ),
+        { timeout: 30_000 },
+      )
+      .toBe("fast");
 
     pg.pause();
     const stoppedAt = Date.now();

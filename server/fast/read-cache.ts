@@ -113,6 +113,12 @@ export async function pollOnce(): Promise<void> {
           confirm(next, again, againNow);
         } else {
           store.current = null;
+          // Still the newest the database told us: every value in it was current at some moment
+          // after `askedNow`, so it may stand in during an outage, counted from then (never later).
+          // Without this, a database that changes faster than a load (start-up, many apps) would
+          // leave the outage memory behind by minutes.
+          store.lastGood = next;
+          store.lastGoodConfirmedAt = askedNow;
         }
       }
       if (store.dbDownSince !== null) console.log(`[read-cache] the database answers again after ${Math.round((Date.now() - store.dbDownSince) / 1000)} s`);
