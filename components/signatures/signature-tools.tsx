@@ -74,6 +74,8 @@ function JsSdkTool() {
         <button
           type="button"
           className={secondaryAction}
+          // A click on the server's HTML before React hydrates would do nothing and look like it did.
+          disabled={!hydrated}
           onClick={() => {
             setSource("pasted");
             setTicket(WECHAT_EXAMPLE.ticket);
