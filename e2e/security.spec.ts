@@ -180,6 +180,20 @@ test.describe("locked down and consumable", () => {
     expect((await page.context().request.get(`${stack.baseUrl}/api/credentials`)).status()).toBe(401);
   });
 
+  test("a deep link opened while signed out comes back after sign-in (an off-site next is refused)", async ({ page }) => {
+    const ticket = find("wechat", "jsapi_ticket");
+    await page.goto(`${stack.baseUrl}/credentials/${ticket.id}?from=incident`);
+    await expect(page).toHaveURL(`${stack.baseUrl}/signin?next=${encodeURIComponent(`/credentials/${ticket.id}?from=incident`)}`);
+    await page.getByRole("button", { name: "Sign in as viewer" }).click();
+    await expect(page).toHaveURL(`${stack.baseUrl}/credentials/${ticket.id}?from=incident`);
+    await expect(page.getByRole("heading", { level: 1 })).toContainText("jsapi ticket");
+    // A crafted next that leaves the site lands on the overview instead.
+    await page.context().clearCookies();
+    await page.goto(`${stack.baseUrl}/signin?next=//evil.example/steal`);
+    await page.getByRole("button", { name: "Sign in as viewer" }).click();
+    await expect(page).toHaveURL(`${stack.baseUrl}/`);
+  });
+
   test("admin creates a key scoped to one app: reads its ticket with ETag/304, is refused another app, 401 once revoked", async ({ page }) => {
     await gotoSignedIn(page, `${stack.baseUrl}/admin`, "admin");
     await expect(page.getByRole("heading", { name: "Users & keys" })).toBeVisible();

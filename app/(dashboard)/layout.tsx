@@ -1,7 +1,9 @@
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { SessionProvider } from "@/components/session/session-context";
 import { SignOutButton } from "@/components/session/sign-out-button";
+import { REQUESTED_PATH_HEADER } from "@/lib/requested-path";
 import { roleAllows, type Role } from "@/lib/roles";
 import { currentUser } from "@/server/http/current-user";
 import { Providers } from "../providers";
@@ -19,7 +21,11 @@ const NAV: [string, string, Role][] = [
 /** Every dashboard page: signed-in users only; the nav shows what the user's role can open. */
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const user = await currentUser();
-  if (!user) redirect("/signin");
+  if (!user) {
+    // proxy.ts tells which page was asked for: after signing in, the visitor lands there.
+    const asked = (await headers()).get(REQUESTED_PATH_HEADER);
+    redirect(asked && asked !== "/" ? `/signin?next=${encodeURIComponent(asked)}` : "/signin");
+  }
   return (
     <>
       <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
