@@ -48,7 +48,8 @@ export async function refreshByOperator({ input, actor }: { input: { credentialI
   const [credential] = await listCredentials({ credentialId });
   if (!credential) throw notFound("credential", credentialId);
   if (!result.audited) {
-    // Joined a refresh someone else ran (or it was no longer needed): nothing changed on this caller's behalf.
+    // Joined a refresh someone else ran (or it was no longer needed): nothing changed on this caller's
+    // behalf, so the row stands alone (the change it saw was audited in its own transaction).
     await getDb().auditEvent.create({
       data: {
         actor,

@@ -39,6 +39,7 @@ export async function exchangeCode(args: { appRef: string; code: string; actor: 
   const db = getDb();
   const app = await yzbApp(args.appRef, EXCHANGE);
   const r = await exchangeYzbAuthCode(vendorContext(db, app, null), args.code).catch(vendorFailure(EXCHANGE));
+  // Standalone: an exchange stores nothing, so there is no transaction for its row to join.
   await db.auditEvent.create({
     data: {
       actor: args.actor,
@@ -57,6 +58,7 @@ export async function checkCode(args: { appRef: string; type: "access_token" | "
   const db = getDb();
   const app = await yzbApp(args.appRef, CHECK);
   const r = await checkYzbCode(vendorContext(db, app, null), { type: args.type, code: args.code, openId: args.openId }).catch(vendorFailure(CHECK));
+  // Standalone: a check stores nothing, so there is no transaction for its row to join.
   await db.auditEvent.create({
     data: { actor: args.actor, action: "yzb.check-code", target: app.id, outcome: r.valid ? "valid" : "invalid", detail: `${app.name} ${args.type}` },
   });
