@@ -17,5 +17,5 @@ const bodySchema = z
 /** POST /api/yzb/check {appRef, type, code, openId?} → {valid, vendorExpiresAt | message}. */
 export const POST = guarded("operator", "POST /api/yzb/check", async (req: Request, _ctx: unknown, user) => {
   const body = await readBody(req, bodySchema);
-  return json(await checkCode({ ...body, openId: body.openId || undefined, actor: user.username }));
+  return json(await checkCode({ input: { ...body, openId: body.openId || undefined }, actor: user.username }));
 });

@@ -15,5 +15,5 @@ const bodySchema = z
 /** POST /api/yzb/open-id {appRef, code} → {openId}. */
 export const POST = guarded("operator", "POST /api/yzb/open-id", async (req: Request, _ctx: unknown, user) => {
   const body = await readBody(req, bodySchema);
-  return json(await exchangeCode({ ...body, actor: user.username }));
+  return json(await exchangeCode({ input: body, actor: user.username }));
 });
