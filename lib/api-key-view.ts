@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { textIn } from "./input-rules";
 
 export const apiKeyViewSchema = z.object({
   id: z.string(),
@@ -14,7 +15,7 @@ export type ApiKeyView = z.infer<typeof apiKeyViewSchema>;
 
 export const newApiKeySchema = z
   .object({
-    name: z.string({ error: "is required" }).trim().min(1, { error: "is required" }).max(60, { error: "must be at most 60 characters" }),
+    name: textIn(60, { required: true, trim: true }),
     appRefs: z
       .array(z.string().regex(/^[a-z0-9]{1,64}$/i, { error: "must be app ids (letters and digits)" }), { error: "must be a list of app ids" })
       .min(1, { error: "pick at least one app" })

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { requiredText, textIn } from "./input-rules";
 import { VENDORS, type VendorId } from "./credential-kinds";
 import { cadenceProblem, policyOverridesSchema, type PolicyOverrides } from "./policy-overrides";
 import { isPlainVendorPath, VENDOR_PATH_RULE } from "./vendor-path";
@@ -76,10 +77,10 @@ function parsedPolicy(text: string): PolicyOverrides | null {
 export const appInputSchema = z
   .object({
     vendor: z.enum(VENDORS, { error: `must be one of ${VENDORS.join(", ")}` }),
-    name: z.string({ error: "is required" }).trim().min(1, { error: "is required" }).max(60, { error: "must be at most 60 characters" }),
-    appId: z.string({ error: "is required" }).trim().min(1, { error: "is required" }),
-    secret: z.string().max(256, { error: "must be at most 256 characters" }).optional(),
-    baseUrl: z.string({ error: "is required" }).trim().min(1, { error: "is required" }),
+    name: textIn(60, { required: true, trim: true }),
+    appId: requiredText({ trim: true }),
+    secret: textIn(256).optional(),
+    baseUrl: requiredText({ trim: true }),
     tokenVariant: z.enum(["default", "token", "stable_token"], { error: 'must be "token" or "stable_token"' }).default("default"),
     tokenPath: z.string().trim().max(200).optional(),
     policy: policyJson.default(""),

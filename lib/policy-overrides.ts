@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { textIn } from "./input-rules";
 import type { VendorId } from "./credential-kinds";
 import { numberIn } from "./number-rule";
 
@@ -33,9 +34,7 @@ export const policyOverridesSchema = z
      * "https://hooks.example.com/tickethub". Only the syntax here: the server also applies
      * `webhookUrlProblem` (https, no private address), which needs its allowed-hosts setting.
      */
-    alertWebhookUrl: z
-      .string()
-      .max(2048, { error: "must be at most 2048 characters" })
+    alertWebhookUrl: textIn(2048)
       .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), { message: "must be an https:// URL" })
       .optional(),
   })

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { textIn } from "./input-rules";
 import { ROLES } from "./roles";
 
 export const usernameSchema = z
@@ -13,8 +14,8 @@ export const roleSchema = z.enum(ROLES, { error: `must be one of ${ROLES.join(",
 
 export const signInSchema = z
   .object({
-    username: z.string({ error: "is required" }).min(1, { error: "is required" }).max(64, { error: "must be at most 64 characters" }),
-    password: z.string({ error: "is required" }).min(1, { error: "is required" }).max(200, { error: "must be at most 200 characters" }),
+    username: textIn(64, { required: true }),
+    password: textIn(200, { required: true }),
   })
   .strict();
 export const newUserSchema = z.object({ username: usernameSchema, password: passwordSchema, role: roleSchema }).strict();

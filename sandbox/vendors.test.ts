@@ -1,19 +1,11 @@
 // The sandbox's Feishu, FaceID and yzb endpoints over real HTTP: the documented lifetimes,
 // overlap windows, tickets dying with their token, NONCE single use, secret changes, quotas.
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
+import { loopbackForFile } from "@/test-support/loopback";
 import { createSandbox } from "./server";
 
 const sandbox = createSandbox();
-let base = "";
-beforeAll(async () => {
-  await new Promise<void>((r) => sandbox.server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(sandbox.server.address() as AddressInfo).port}`;
-});
-afterAll(() => {
-  sandbox.server.closeAllConnections();
-  sandbox.server.close();
-});
+const listening = loopbackForFile(sandbox.server);
 beforeEach(() => {
   // Fresh state (and clock) for every test, on the same server.
   sandbox.state.issued.clear();
@@ -24,9 +16,15 @@ beforeEach(() => {
 
 // biome-ignore lint/suspicious/noExplicitAny: vendor bodies, checked field by field
 type J = Record<string, any>;
-const get = async (path: string): Promise<J> => (await fetch(base + path)).json();
+const get = async (path: string): Promise<J> => (await fetch(listening.origin + path)).json();
 const post = async (path: string, body: unknown, headers: Record<string, string> = {}): Promise<J> =>
-  (await fetch(base + path, { method: "POST", headers: { "content-type": "application/json; charset=utf-8", ...headers }, body: JSON.stringify(body) })).json();
+  (
+    await fetch(listening.origin + path, {
+      method: "POST",
+      headers: { "content-type": "application/json; charset=utf-8", ...headers },
+      body: JSON.stringify(body),
+    })
+  ).json();
 const advance = (s: number) => post("/__sandbox/clock", { advanceSeconds: s });
 
 describe("sandbox: Feishu", () => {
@@ -88,7 +86,7 @@ describe("sandbox: FaceID", () => {
     const t = await token();
     const n = await ticket(t.access_token, "NONCE", "qa-user_1");
     expect(n.tickets[0].expire_in).toBe("120");
-    const use = (v: string) => fetch(`${base}/__sandbox/faceid/nonce/use`, { method: "POST", body: JSON.stringify({ ticket: v }) });
+    const use = (v: string) => fetch(`${listening.origin}/__sandbox/faceid/nonce/use`, { method: "POST", body: JSON.stringify({ ticket: v }) });
     expect((await use(n.tickets[0].value)).status).toBe(200);
     expect((await use(n.tickets[0].value)).status).toBe(409);
     expect((await ticket(t.access_token, "NONCE", "u".repeat(31))).code).toBe("400101");
@@ -131,7 +129,7 @@ describe("sandbox: yzb", () => {
   });
 
   it("accepts form-encoded bodies too", async () => {
-    const res = await fetch(`${base}/OAuth2/accessToken`, {
+    const res = await fetch(`${listening.origin}/OAuth2/accessToken`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
       body: "app_id=yzbdemo1&secret=demo-yzb-secret&grant_type=client_credential",

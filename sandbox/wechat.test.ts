@@ -1,26 +1,18 @@
 // The sandbox's WeChat endpoints over real HTTP: documented lifetimes, overlap, errors, counters.
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { loopbackForFile } from "@/test-support/loopback";
 import { createSandbox } from "./server";
 
 const sandbox = createSandbox();
-let base = "";
-beforeAll(async () => {
-  await new Promise<void>((r) => sandbox.server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(sandbox.server.address() as AddressInfo).port}`;
-});
-afterAll(() => {
-  sandbox.server.closeAllConnections();
-  sandbox.server.close();
-});
+const listening = loopbackForFile(sandbox.server);
 
 const get = async (path: string) => {
-  const res = await fetch(base + path);
+  const res = await fetch(listening.origin + path);
   return { status: res.status, type: res.headers.get("content-type"), body: (await res.json()) as Record<string, unknown> };
 };
 const token = async () => (await get("/cgi-bin/token?grant_type=client_credential&appid=wx000000000000demo&secret=demo-wechat-secret")).body;
 const ticket = async (t: string) => get(`/cgi-bin/ticket/getticket?access_token=${encodeURIComponent(t)}&type=jsapi`);
-const advance = (seconds: number) => fetch(`${base}/__sandbox/clock`, { method: "POST", body: JSON.stringify({ advanceSeconds: seconds }) });
+const advance = (seconds: number) => fetch(`${listening.origin}/__sandbox/clock`, { method: "POST", body: JSON.stringify({ advanceSeconds: seconds }) });
 
 describe("sandbox: WeChat", () => {
   it("issues a 7200 s token as JSON and a ticket with it", async () => {
@@ -54,25 +46,25 @@ describe("sandbox: WeChat", () => {
   });
 
   it("counts calls per endpoint and zeroes them on reset", async () => {
-    await fetch(`${base}/__sandbox/reset`, { method: "POST" });
+    await fetch(`${listening.origin}/__sandbox/reset`, { method: "POST" });
     await token();
     await token();
     const stats = (await get("/__sandbox/stats")).body as { calls: Record<string, number>; inFlightMax: Record<string, number> };
     expect(stats.calls).toEqual({ "wechat /cgi-bin/token": 2 });
     expect(stats.inFlightMax).toEqual({ "wechat /cgi-bin/token": 1 });
-    await fetch(`${base}/__sandbox/reset`, { method: "POST" });
+    await fetch(`${listening.origin}/__sandbox/reset`, { method: "POST" });
     expect((await get("/__sandbox/stats")).body.calls).toEqual({});
   });
 
   it("injects faults per endpoint, a limited number of times", async () => {
-    const res = await fetch(`${base}/__sandbox/faults`, {
+    const res = await fetch(`${listening.origin}/__sandbox/faults`, {
       method: "POST",
       body: JSON.stringify({ endpoint: "wechat /cgi-bin/token", mode: "busy", times: 1 }),
     });
     expect(res.status).toBe(200);
     expect((await token()).errcode).toBe(-1);
     expect((await token()).expires_in).toBe(7200);
-    const bad = await fetch(`${base}/__sandbox/faults`, { method: "POST", body: JSON.stringify({ endpoint: "wechat /x", mode: "explode" }) });
+    const bad = await fetch(`${listening.origin}/__sandbox/faults`, { method: "POST", body: JSON.stringify({ endpoint: "wechat /x", mode: "explode" }) });
     expect(bad.status).toBe(400);
   });
 });

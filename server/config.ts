@@ -5,6 +5,7 @@ import { z } from "zod";
 import { parseWebhookHost, webhookUrlProblem } from "../lib/webhook-url";
 import { parseTrustedProxies } from "./http/front-door";
 import { numberIn } from "../lib/number-rule";
+import { passwordSchema } from "../lib/user-input";
 
 const onOff = z.enum(["on", "off"]);
 const sandboxMode = z.enum(["on", "external", "off"]);
@@ -45,7 +46,7 @@ const envSchema = z.object({
     .trim()
     .regex(/^[A-Za-z0-9_.@-]{1,64}$/, { error: "must be 1-64 letters, digits, _ . @ or -" })
     .optional(),
-  TICKETHUB_ADMIN_PASSWORD: z.string().min(12, { error: "must be at least 12 characters" }).max(200, { error: "must be at most 200 characters" }).optional(),
+  TICKETHUB_ADMIN_PASSWORD: passwordSchema.optional(),
   /** Comma-separated https origins that apps may use as base URL besides the vendors' own hosts. */
   TICKETHUB_ALLOWED_BASE_URLS: z
     .string()

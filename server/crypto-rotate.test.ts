@@ -1,10 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { applyMigrations } from "@/scripts/lib/migrations";
+import { migratedSqlite } from "@/test-support/test-db";
 import { checkKey, rotateKey } from "./crypto-rotate";
 import { decrypt, encrypt, valueHash } from "./crypto";
 import { createDb, type Db } from "./db";
@@ -19,10 +18,8 @@ let dir: string;
 let db: Db;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), "tickethub-rotate-"));
-  const file = path.join(dir, "test.db");
-  const url = `file:${file}`;
-  await applyMigrations(url);
+  const { dataDir, file, url } = await migratedSqlite("tickethub-rotate-");
+  dir = dataDir;
   db = createDb({ provider: "sqlite", url, file });
 });
 

@@ -79,3 +79,12 @@ export class AppError extends Error {
     return this.field ? `${this.field}: ${this.message}` : this.message;
   }
 }
+
+/**
+ * The one "no such thing" refusal: `what` is the thing as a person names it ("credential",
+ * "API key"), e.g. 404 "Credential not found" / "No credential with id abc". A verb throws it
+ * instead of returning null, so that no route writes a 404 branch of its own.
+ */
+export function notFound(what: string, id: string): AppError {
+  return new AppError("not-found", `${what.charAt(0).toUpperCase()}${what.slice(1)} not found`, `No ${what} with id ${id}`);
+}

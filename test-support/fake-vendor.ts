@@ -1,15 +1,15 @@
 // A real HTTP server that answers every request with the body a test sets: contract tests feed
 // the vendor documents' literal examples through the vendor modules with it.
 import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, expect } from "vitest";
+import { expect } from "vitest";
+import { loopbackForFile } from "./loopback";
 import { VendorError, type CallRecord, type VendorContext } from "@/server/vendors/types";
 
 export type FakeReply = { status?: number; body: string | object; contentType?: string; headers?: Record<string, string> };
 export type Seen = { method: string; url: string; headers: http.IncomingHttpHeaders; body: string };
 
 export function fakeVendor() {
-  const state = { reply: { body: "{}" } as FakeReply, seen: [] as Seen[], baseUrl: "" };
+  const state = { reply: { body: "{}" } as FakeReply, seen: [] as Seen[] };
   const server = http.createServer((req, res) => {
     let body = "";
     req.on("data", (c) => (body += c));
@@ -20,14 +20,7 @@ export function fakeVendor() {
       res.end(typeof r.body === "string" ? r.body : JSON.stringify(r.body));
     });
   });
-  beforeAll(async () => {
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    state.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(() => {
-    server.closeAllConnections();
-    server.close();
-  });
+  const listening = loopbackForFile(server);
   return {
     /** The next answers: this body (a string as is, anything else as JSON), optionally with a status etc. */
     reply(body: string | object, opts: Omit<FakeReply, "body"> = {}) {
@@ -39,7 +32,7 @@ export function fakeVendor() {
       return s;
     },
     ctx(records: CallRecord[], over: Partial<VendorContext> & { appId: string; secret: string }): VendorContext {
-      return { baseUrl: state.baseUrl, tokenVariant: "default", tokenPath: null, timeoutMs: 2_000, record: (c) => void records.push(c), ...over };
+      return { baseUrl: listening.origin, tokenVariant: "default", tokenPath: null, timeoutMs: 2_000, record: (c) => void records.push(c), ...over };
     },
   };
 }

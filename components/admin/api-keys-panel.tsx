@@ -4,6 +4,8 @@ import { useApiKeys, useCreateApiKey, useRevokeApiKey } from "./api/api-keys";
 import { useApps } from "@/components/apps/api/get-apps";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { DataTable } from "@/components/ui/data-table";
+import { ErrorMessage, StatusMessage } from "@/components/ui/feedback";
+import { DataRow, NameCell, RowActions, StateText } from "@/components/ui/table-row";
 import { field, panel, primary, small } from "@/components/ui/styles";
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "never");
@@ -77,11 +79,7 @@ export function ApiKeysPanel() {
         <button type="submit" className={primary} disabled={create.isPending || picked.length === 0 || !name.trim()}>
           {create.isPending ? "Creating…" : "Create key"}
         </button>
-        {create.isError && (
-          <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-            {create.error.message}
-          </p>
-        )}
+        <ErrorMessage error={create.error} />
       </form>
       {created && (
         <div
@@ -112,14 +110,8 @@ export function ApiKeysPanel() {
           </div>
         </div>
       )}
-      <p role="status" aria-live="polite" className="text-sm text-emerald-700 dark:text-emerald-400">
-        {message}
-      </p>
-      {revoke.isError && (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-          {revoke.error.message}
-        </p>
-      )}
+      <StatusMessage>{message}</StatusMessage>
+      <ErrorMessage error={revoke.error} />
       <DataTable
         region="API keys"
         caption="API keys"
@@ -131,24 +123,17 @@ export function ApiKeysPanel() {
         empty={keys.data?.keys.length === 0 && "No API keys yet. Create one for each service that needs tickets."}
       >
         {keys.data?.keys.map((k) => (
-          <tr key={k.id} aria-label={k.name} className="border-t border-slate-100 align-top dark:border-slate-800">
-            <td className="px-4 py-2">
-              <div className="font-medium">{k.name}</div>
-              <div className="font-mono text-xs text-slate-500 dark:text-slate-400">{k.prefix}…</div>
-            </td>
+          <DataRow key={k.id} name={k.name} top>
+            <NameCell name={k.name} sub={`${k.prefix}…`} />
             <td className="px-4 py-2 text-xs">{k.apps.map((a) => a.appId).join(", ") || "—"}</td>
             <td className="px-4 py-2 text-xs">
               {when(k.createdAt)} by {k.createdBy}
             </td>
             <td className="px-4 py-2 text-xs">{when(k.lastUsedAt)}</td>
             <td className="px-4 py-2">
-              {k.revokedAt ? (
-                <span className="text-slate-500 dark:text-slate-400">revoked</span>
-              ) : (
-                <span className="text-emerald-700 dark:text-emerald-400">active</span>
-              )}
+              <StateText on={!k.revokedAt} onLabel="active" offLabel="revoked" />
             </td>
-            <td className="px-4 py-2 text-right">
+            <RowActions>
               {!k.revokedAt && (
                 <ConfirmAction
                   label={`Revoke ${k.name}`}
@@ -160,8 +145,8 @@ export function ApiKeysPanel() {
                   Revoke
                 </ConfirmAction>
               )}
-            </td>
-          </tr>
+            </RowActions>
+          </DataRow>
         ))}
       </DataTable>
     </section>

@@ -2,10 +2,11 @@
 import { useState, type FormEvent } from "react";
 import { useChangeUser, useCreateUser, useUsers } from "./api/users";
 import { ROLE_INFO, ROLES } from "@/lib/roles";
-import { ConfirmAction } from "@/components/ui/confirm-action";
 import { DataTable } from "@/components/ui/data-table";
+import { ErrorMessage, StatusMessage } from "@/components/ui/feedback";
+import { DataRow, EnableToggle, RowActions, StateText } from "@/components/ui/table-row";
 import { useSession } from "@/components/session/session-context";
-import { field, panel, primary, small } from "@/components/ui/styles";
+import { field, panel, primary } from "@/components/ui/styles";
 
 /** Users: add one with a role, change roles, disable or enable. */
 export function UsersPanel() {
@@ -67,19 +68,9 @@ export function UsersPanel() {
           Passwords: at least 12 characters. {ROLES.map((r) => `${r}: ${ROLE_INFO[r]}`).join(" · ")}.
         </p>
       </form>
-      <p role="status" aria-live="polite" className="text-sm text-emerald-700 dark:text-emerald-400">
-        {message}
-      </p>
-      {create.isError && (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-          {create.error.message}
-        </p>
-      )}
-      {change.isError && (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-          {change.error.message}
-        </p>
-      )}
+      <StatusMessage>{message}</StatusMessage>
+      <ErrorMessage error={create.error} />
+      <ErrorMessage error={change.error} />
       <DataTable
         region="Users"
         caption="Users"
@@ -90,7 +81,7 @@ export function UsersPanel() {
         error={error && !data && `Could not load the users: ${error.message}`}
       >
         {data?.users.map((u) => (
-          <tr key={u.id} aria-label={u.username} className="border-t border-slate-100 dark:border-slate-800">
+          <DataRow key={u.id} name={u.username}>
             <td className="px-4 py-2 font-medium">
               {u.username}
               {u.username === me.username && <span className="ml-2 text-xs font-normal text-slate-500 dark:text-slate-400">(you)</span>}
@@ -116,37 +107,22 @@ export function UsersPanel() {
               </select>
             </td>
             <td className="px-4 py-2">
-              {u.disabled ? (
-                <span className="text-slate-500 dark:text-slate-400">disabled</span>
-              ) : (
-                <span className="text-emerald-700 dark:text-emerald-400">active</span>
-              )}
+              <StateText on={!u.disabled} onLabel="active" offLabel="disabled" />
             </td>
-            <td className="px-4 py-2 text-right">
-              {u.disabled ? (
-                <button
-                  type="button"
-                  className={small}
-                  onClick={() => change.mutate({ id: u.id, change: { disabled: false } }, { onSuccess: () => setMessage(`Enabled ${u.username}.`) })}
-                  aria-label={`Enable ${u.username}`}
-                >
-                  Enable
-                </button>
-              ) : (
-                <ConfirmAction
-                  label={`Disable ${u.username}`}
-                  title={`Disable ${u.username}?`}
-                  confirmLabel="Disable"
-                  body={<p>They are signed out everywhere at once and cannot sign in until an admin enables them again.</p>}
-                  onConfirm={() =>
-                    change.mutate({ id: u.id, change: { disabled: true } }, { onSuccess: () => setMessage(`Disabled ${u.username}; their sessions ended.`) })
-                  }
-                >
-                  Disable
-                </ConfirmAction>
-              )}
-            </td>
-          </tr>
+            <RowActions>
+              <EnableToggle
+                name={u.username}
+                enabled={!u.disabled}
+                consequence={<p>They are signed out everywhere at once and cannot sign in until an admin enables them again.</p>}
+                onChange={(enabled) =>
+                  change.mutate(
+                    { id: u.id, change: { disabled: !enabled } },
+                    { onSuccess: () => setMessage(enabled ? `Enabled ${u.username}.` : `Disabled ${u.username}; their sessions ended.`) },
+                  )
+                }
+              />
+            </RowActions>
+          </DataRow>
         ))}
       </DataTable>
     </section>

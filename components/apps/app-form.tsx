@@ -3,6 +3,7 @@ import { useId, useState, type ReactNode } from "react";
 import { APP_ID_RULES, appInputSchema, LIVE_BASE_URLS, type AppView } from "@/lib/app-input";
 import { VENDOR_LABELS, VENDORS, type VendorId } from "@/lib/credential-kinds";
 import { ApiError } from "@/components/ui/fetch-json";
+import { ErrorMessage } from "@/components/ui/feedback";
 import { useCreateApp, useUpdateApp } from "./api/change-app";
 import { actionButton, fieldBase, primaryAction } from "@/components/ui/styles";
 
@@ -211,11 +212,7 @@ export function AppForm({ app, onDone }: { app: AppView | null; onDone: (message
           </Field>
         </div>
       </div>
-      {formError && (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-          {formError}
-        </p>
-      )}
+      <ErrorMessage error={formError} />
       <div className="flex gap-2">
         <button type="submit" disabled={pending} className={primaryAction}>
           {pending ? "Saving…" : app ? "Save changes" : "Add app"}

@@ -3,8 +3,9 @@ import { useState } from "react";
 import type { AppView } from "@/lib/app-input";
 import { useApps } from "./api/get-apps";
 import { useSetAppEnabled } from "./api/change-app";
-import { ConfirmAction } from "@/components/ui/confirm-action";
 import { DataTable } from "@/components/ui/data-table";
+import { ErrorMessage, StatusMessage } from "@/components/ui/feedback";
+import { DataRow, EnableToggle, NameCell, RowActions, StateText } from "@/components/ui/table-row";
 import { primary, small } from "@/components/ui/styles";
 import { AppForm } from "./app-form";
 
@@ -39,9 +40,7 @@ export function AppsPage() {
           </button>
         )}
       </div>
-      <p role="status" aria-live="polite" className="text-sm text-emerald-700 dark:text-emerald-400">
-        {message}
-      </p>
+      <StatusMessage>{message}</StatusMessage>
       {editing !== null && (
         <AppForm
           key={editing === "new" ? "new" : editing.id}
@@ -52,11 +51,7 @@ export function AppsPage() {
           }}
         />
       )}
-      {toggle.isError && (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-          {toggle.error.message}
-        </p>
-      )}
+      <ErrorMessage error={toggle.error} />
       <DataTable
         region="Registered apps"
         caption="Registered vendor apps"
@@ -67,14 +62,10 @@ export function AppsPage() {
         empty={data?.apps.length === 0 && "No apps yet. Add one to start keeping its tokens and tickets fresh."}
       >
         {data?.apps.map((a) => (
-          <tr key={a.id} aria-label={a.name} className="border-t border-slate-100 align-top dark:border-slate-800">
-            <td className="px-4 py-2">
-              <div className="font-medium">
-                {a.name}
-                {a.demo && <span className="ml-2 rounded bg-slate-100 px-1 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">demo</span>}
-              </div>
-              <div className="font-mono text-xs text-slate-500 dark:text-slate-400">{a.appId}</div>
-            </td>
+          <DataRow key={a.id} name={a.name} top>
+            <NameCell name={a.name} sub={a.appId}>
+              {a.demo && <span className="ml-2 rounded bg-slate-100 px-1 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">demo</span>}
+            </NameCell>
             <td className="px-4 py-2">{a.vendorLabel}</td>
             <td className="px-4 py-2">
               <span className="mr-1 rounded bg-slate-100 px-1 text-xs dark:bg-slate-800">{a.baseUrlKind}</span>
@@ -91,13 +82,9 @@ export function AppsPage() {
               {a.policy && <div className="font-sans text-slate-500 dark:text-slate-400">policy overrides</div>}
             </td>
             <td className="px-4 py-2">
-              {a.enabled ? (
-                <span className="text-emerald-700 dark:text-emerald-400">enabled</span>
-              ) : (
-                <span className="text-slate-500 dark:text-slate-400">disabled</span>
-              )}
+              <StateText on={a.enabled} onLabel="enabled" offLabel="disabled" />
             </td>
-            <td className="space-x-2 whitespace-nowrap px-4 py-2 text-right">
+            <RowActions>
               <button
                 type="button"
                 className={small}
@@ -109,34 +96,20 @@ export function AppsPage() {
               >
                 Edit
               </button>
-              {a.enabled ? (
-                <ConfirmAction
-                  label={`Disable ${a.name}`}
-                  title={`Disable ${a.name}?`}
-                  confirmLabel="Disable"
-                  body={
-                    <p>
-                      Ticket Hub stops refreshing its {a.credentials} credentials and stops serving them to clients and the proxy. Nothing is deleted: enable it
-                      again at any time.
-                    </p>
-                  }
-                  onConfirm={() => toggle.mutate({ id: a.id, enabled: false }, { onSuccess: () => setMessage(`Disabled ${a.name}.`) })}
-                >
-                  Disable
-                </ConfirmAction>
-              ) : (
-                <button
-                  type="button"
-                  className={small}
-                  disabled={toggle.isPending}
-                  onClick={() => toggle.mutate({ id: a.id, enabled: true }, { onSuccess: () => setMessage(`Enabled ${a.name}.`) })}
-                  aria-label={`Enable ${a.name}`}
-                >
-                  Enable
-                </button>
-              )}
-            </td>
-          </tr>
+              <EnableToggle
+                name={a.name}
+                enabled={a.enabled}
+                pending={toggle.isPending}
+                consequence={
+                  <p>
+                    Ticket Hub stops refreshing its {a.credentials} credentials and stops serving them to clients and the proxy. Nothing is deleted: enable it
+                    again at any time.
+                  </p>
+                }
+                onChange={(enabled) => toggle.mutate({ id: a.id, enabled }, { onSuccess: () => setMessage(`${enabled ? "Enabled" : "Disabled"} ${a.name}.`) })}
+              />
+            </RowActions>
+          </DataRow>
         ))}
       </DataTable>
     </section>

@@ -3,6 +3,8 @@ import { useId, useState } from "react";
 import { useCredentials } from "@/components/credential/api/get-credentials";
 import { HEALTHS, HEALTH_LABELS, healthOf, healthSummary, type Health } from "@/lib/health";
 import { useNow } from "@/components/ui/use-now";
+import { FilterSelect } from "@/components/ui/filter-select";
+import { filterControl } from "@/components/ui/styles";
 import { AlertsBanner } from "./alerts-banner";
 import { CredentialRow } from "./credential-row";
 
@@ -48,7 +50,6 @@ export function Overview() {
       (!needle || [c.appName, c.appId, c.kindLabel, c.kind, c.vendorLabel].some((f) => f.toLowerCase().includes(needle))),
   );
   const filtered = Boolean(vendor || health || needle);
-  const control = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-950";
 
   return (
     <section aria-labelledby="overview-title" className="space-y-4">
@@ -82,35 +83,18 @@ export function Overview() {
               value={search}
               onChange={(e) => setSearch(e.target.value)}
               placeholder="app, app id or credential"
-              className={`${control} w-64`}
+              className={`${filterControl} w-64`}
             />
           </div>
-          <div className="flex flex-col gap-1">
-            <label htmlFor={ids.vendor} className="text-xs font-medium text-slate-600 dark:text-slate-400">
-              Vendor
-            </label>
-            <select id={ids.vendor} value={vendor} onChange={(e) => setVendor(e.target.value)} className={control}>
-              <option value="">All vendors</option>
-              {vendors.map(([v, label]) => (
-                <option key={v} value={v}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="flex flex-col gap-1">
-            <label htmlFor={ids.health} className="text-xs font-medium text-slate-600 dark:text-slate-400">
-              Health
-            </label>
-            <select id={ids.health} value={health} onChange={(e) => setHealth(e.target.value as Health | "")} className={control}>
-              <option value="">Any health</option>
-              {HEALTHS.map((h) => (
-                <option key={h} value={h}>
-                  {HEALTH_LABELS[h]}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterSelect id={ids.vendor} label="Vendor" anyLabel="All vendors" value={vendor} options={vendors} onChange={setVendor} />
+          <FilterSelect
+            id={ids.health}
+            label="Health"
+            anyLabel="Any health"
+            value={health}
+            options={HEALTHS.map((h) => [h, HEALTH_LABELS[h]] as const)}
+            onChange={setHealth}
+          />
           {filtered && (
             <p className="pb-1.5 text-sm text-slate-600 dark:text-slate-400" aria-live="polite">
               Showing {shown.length} of {rows.length} ·{" "}

@@ -20,3 +20,6 @@ export const toolField = `${fieldBase} border-slate-300 dark:border-slate-600`;
 /** The sign-in page's larger fields. */
 export const signInField =
   "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm focus-visible:outline-2 focus-visible:outline-sky-600 dark:border-slate-600 dark:bg-slate-900";
+
+/** The filters above a table (search box, selects): no top margin, their label sits above them. */
+export const filterControl = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-950";

@@ -9,7 +9,7 @@ import { now } from "../clock";
 import { getConfig } from "../config";
 import { encrypt } from "../crypto";
 import { getDb, type Db } from "../db";
-import { AppError } from "../errors";
+import { AppError, notFound } from "../errors";
 import { ensureCredentialSlots } from "./seed-demo-apps";
 
 export class AppInputError extends AppError {
@@ -121,10 +121,6 @@ const normalisedPolicy = (text: string) => (text.trim() ? JSON.stringify(JSON.pa
 
 const withCount = { _count: { select: { credentials: true } } } as const;
 
-function notFound(id: string): never {
-  throw new AppError("not-found", "App not found", `No app with id ${id}`);
-}
-
 /** Registers an app and its credential slots; they are fetched on the scheduler's next tick. */
 export async function createApp({ input, actor }: { input: unknown; actor: string }): Promise<AppView> {
   const v = parse(input);
@@ -163,7 +159,7 @@ export async function createApp({ input, actor }: { input: unknown; actor: strin
 export async function updateApp({ id, input, actor }: { id: string; input: unknown; actor: string }): Promise<AppView> {
   const db = getDb();
   const current = await db.vendorApp.findUnique({ where: { id } });
-  if (!current) notFound(id);
+  if (!current) throw notFound("app", id);
   const v = parse(input);
   if (v.vendor !== current.vendor) throw new AppInputError("conflict", "vendor", "cannot change: register a new app for another vendor");
   if (v.appId !== current.appId && (await db.vendorApp.findUnique({ where: { vendor_appId: { vendor: v.vendor, appId: v.appId } } }))) {
@@ -207,7 +203,7 @@ export async function updateApp({ id, input, actor }: { id: string; input: unkno
 export async function setAppEnabled({ id, enabled, actor }: { id: string; enabled: boolean; actor: string }): Promise<AppView> {
   const db = getDb();
   const current = await db.vendorApp.findUnique({ where: { id } });
-  if (!current) notFound(id);
+  if (!current) throw notFound("app", id);
   if (current.enabled !== enabled) {
     await db.$transaction([
       db.vendorApp.update({ where: { id }, data: { enabled } }),

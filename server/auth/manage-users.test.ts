@@ -1,22 +1,16 @@
 // Audit rows are written in the transaction of the change they record: against a real (SQLite)
 // database, a change whose audit row cannot be written is not made, and a refused change leaves
 // no audit row.
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyMigrations } from "@/scripts/lib/migrations";
-
-const dataDir = mkdtempSync(path.join(os.tmpdir(), "tickethub-users-test-"));
-const url = `file:${path.join(dataDir, "test.db")}`;
-Object.assign(process.env, { DATABASE_URL: url, TICKETHUB_DATA_DIR: dataDir, TICKETHUB_SECRET_KEY: "11".repeat(32) });
+import { migratedSqlite, pointEnvAt } from "@/test-support/test-db";
 
 describe("user changes and their audit rows", () => {
   let db: Awaited<typeof import("@/server/db")>["getDb"] extends () => infer D ? D : never;
   let users: typeof import("./manage-users");
 
   beforeAll(async () => {
-    await applyMigrations(url);
+    const { url, dataDir } = await migratedSqlite("tickethub-users-test-");
+    pointEnvAt(url, dataDir);
     db = (await import("@/server/db")).getDb();
     users = await import("./manage-users");
   }, 60_000);

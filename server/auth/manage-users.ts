@@ -2,7 +2,7 @@ import "server-only";
 import type { Role } from "@/lib/roles";
 import type { UserView } from "@/lib/user-input";
 import { getDb } from "../db";
-import { AppError } from "../errors";
+import { AppError, notFound } from "../errors";
 import { hashPassword } from "./password";
 import { toUserView } from "./users";
 
@@ -44,7 +44,7 @@ export async function changeUser({
 }): Promise<UserView> {
   const db = getDb();
   const user = await db.user.findUnique({ where: { id } });
-  if (!user) throw new AppError("not-found", "User not found", `No user with id ${id}`);
+  if (!user) throw notFound("user", id);
   const losesAdmin = user.role === "admin" && !user.disabledAt && ((change.role !== undefined && change.role !== "admin") || change.disabled === true);
   const data: { role?: string; disabledAt?: Date | null; passwordHash?: string } = {};
   if (change.role !== undefined) data.role = change.role;

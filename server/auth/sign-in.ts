@@ -32,6 +32,7 @@ export async function signIn({ input, address }: { input: { username: string; pa
   const db = getDb();
   if (!user) {
     const attack = signInLimiter.fail(address, name);
+    // Standalone (this one and the attack row): a failed sign-in changes nothing stored to join.
     await db.auditEvent.create({ data: { actor: input.username.slice(0, 64), action: "user.signin", outcome: "failed: wrong username or password" } });
     if (attack) {
       console.warn(

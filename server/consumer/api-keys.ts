@@ -2,7 +2,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import type { ApiKeyView } from "@/lib/api-key-view";
 import { getDb } from "../db";
-import { AppError, DatabaseUnavailableError, isDatabaseUnreachable } from "../errors";
+import { AppError, DatabaseUnavailableError, notFound, isDatabaseUnreachable } from "../errors";
 import { invalidateReadCache, staleKey } from "../fast/cache-store";
 
 export const keyHashOf = (key: string) => createHash("sha256").update(key).digest("hex");
@@ -94,9 +94,8 @@ export async function createApiKey({
 
 export async function revokeApiKey({ id, actor }: { id: string; actor: string }): Promise<ApiKeyView> {
   const db = getDb();
-  const notFound = () => new AppError("not-found", "API key not found", `No API key with id ${id}`);
   const row = await db.apiKey.findUnique({ where: { id } });
-  if (!row) throw notFound();
+  if (!row) throw notFound("API key", id);
   if (!row.revokedAt) {
     await db.$transaction([
       db.apiKey.update({ where: { id }, data: { revokedAt: new Date() } }),
@@ -105,7 +104,7 @@ export async function revokeApiKey({ id, actor }: { id: string; actor: string })
     invalidateReadCache();
   }
   const view = (await listApiKeys()).find((k) => k.id === id);
-  if (!view) throw notFound();
+  if (!view) throw notFound("API key", id);
   return view;
 }
 

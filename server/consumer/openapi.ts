@@ -8,6 +8,11 @@ import { CREDENTIAL_KINDS } from "@/lib/credential-kinds";
  */
 
 const problemJson = { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } as const;
+const ref = (name: string) => ({ $ref: `#/components/responses/${name}` });
+/** What every keyed call may answer besides its own: no key or a wrong one. */
+const keyRefusals = { "401": ref("Unauthorized"), "403": ref("Forbidden") };
+/** …and too many requests, an unexpected error, no valid value to serve. */
+const serverRefusals = { "429": ref("TooManyRequests"), "500": ref("InternalError"), "503": ref("NoValidValue") };
 
 export const openApiDocument = {
   openapi: "3.1.0",
@@ -97,16 +102,13 @@ export const openApiDocument = {
             description: "Not Modified: the `If-None-Match` ETag is still current, so the value you hold is unchanged. No body.",
             headers: { ETag: { $ref: "#/components/headers/ETag" } },
           },
-          "400": { $ref: "#/components/responses/BadRequest" },
-          "401": { $ref: "#/components/responses/Unauthorized" },
-          "403": { $ref: "#/components/responses/Forbidden" },
+          "400": ref("BadRequest"),
+          ...keyRefusals,
           "404": {
             description: "Unknown vendor, or a kind this vendor does not have (`field` is `vendor` or `kind`; the detail lists the vendor's kinds).",
             content: problemJson,
           },
-          "429": { $ref: "#/components/responses/TooManyRequests" },
-          "500": { $ref: "#/components/responses/InternalError" },
-          "503": { $ref: "#/components/responses/NoValidValue" },
+          ...serverRefusals,
         },
       },
     },
@@ -180,20 +182,19 @@ export const openApiDocument = {
               },
             },
           },
-          "400": { $ref: "#/components/responses/BadRequest" },
-          "401": { $ref: "#/components/responses/Unauthorized" },
-          "403": { $ref: "#/components/responses/Forbidden" },
+          "400": ref("BadRequest"),
+          ...keyRefusals,
           "404": { description: "Unknown vendor, or a kind this vendor does not have.", content: problemJson },
           "409": { description: "`generation` is newer than the stored one (`generation` in the body is the stored one).", content: problemJson },
           "415": { description: "The body is not `application/json`.", content: problemJson },
-          "429": { $ref: "#/components/responses/TooManyRequests" },
-          "500": { $ref: "#/components/responses/InternalError" },
+          "429": ref("TooManyRequests"),
+          "500": ref("InternalError"),
           "502": {
             description: "The refresh failed at the vendor (`failure` says why); try again after `Retry-After` seconds.",
             headers: { "Retry-After": { $ref: "#/components/headers/RetryAfter" } },
             content: problemJson,
           },
-          "503": { $ref: "#/components/responses/NoValidValue" },
+          "503": ref("NoValidValue"),
         },
       },
     },
@@ -266,12 +267,9 @@ export const openApiDocument = {
               },
             },
           },
-          "401": { $ref: "#/components/responses/Unauthorized" },
-          "403": { $ref: "#/components/responses/Forbidden" },
+          ...keyRefusals,
           "404": { description: "Unknown vendor (`field: vendor`).", content: problemJson },
-          "429": { $ref: "#/components/responses/TooManyRequests" },
-          "500": { $ref: "#/components/responses/InternalError" },
-          "503": { $ref: "#/components/responses/NoValidValue" },
+          ...serverRefusals,
         },
       },
     },

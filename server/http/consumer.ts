@@ -1,17 +1,19 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { textIn, unixSeconds } from "@/lib/input-rules";
+import { numberIn } from "@/lib/number-rule";
 import { CREDENTIAL_KINDS, isVendor, kindSpec, type CredentialKind, type VendorId } from "@/lib/credential-kinds";
 import { findApp } from "../apps/find-app";
 import { now } from "../clock";
-import { internalError, invalidInput, json, problem } from "./problem";
+import { internalError, json, problem } from "./problem";
 import { jsSdkSignature } from "../signatures";
 import { limits } from "../auth/rate-limit";
 import { refreshCredential } from "../tickets/refresh-credential";
 import { NotServableError, serveCredential, storedGeneration, type Served } from "../tickets/serve-credential";
 import type { KeyHolder } from "../consumer/api-keys";
 import { authenticateKey } from "./api-key";
-import { readJsonObject } from "./body";
+import { readBody } from "./input";
 import { STALE_HEADER, staleHeaderValue, trackStaleReads } from "../fast/cache-store";
 
 type AppParams = { vendor: string; appId: string };
@@ -93,18 +95,10 @@ async function readCredentialFresh(req: Request, p: AppParams & { kind: string }
 
 const signBody = z
   .object({
-    url: z
-      .string({ error: "is required" })
-      .min(1, { error: "is required" })
-      .max(2048, { error: "must be at most 2048 characters" })
+    url: textIn(2048, { required: true })
       // A #fragment is allowed and left out of the signature, as the JS-SDK expects.
       .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), { message: "must be the page's absolute http(s) URL" }),
-    timestamp: z
-      .number({ error: "must be a unix time in seconds" })
-      .int({ error: "must be a unix time in seconds" })
-      .min(0, { error: "must be a unix time in seconds" })
-      .max(4_102_444_800, { error: "must be a unix time in seconds, not milliseconds" })
-      .optional(),
+    timestamp: unixSeconds().optional(),
     nonceStr: z
       .string({ error: "must be a string" })
       .min(1, { error: "must not be empty" })
@@ -132,13 +126,11 @@ async function signForPageFresh(req: Request, p: AppParams): Promise<Response> {
     if (app.vendor !== "wechat" && app.vendor !== "feishu") {
       return problem(400, "No JS-SDK for this vendor", `vendor: JS-SDK signatures exist for wechat and feishu, not ${app.vendor}`, { field: "vendor" });
     }
-    const raw = await readJsonObject(req);
-    const body = signBody.safeParse(raw);
-    if (!body.success) return invalidInput(body.error, "body", ["url", "timestamp", "nonceStr"]);
-    const timestamp = body.data.timestamp ?? Math.floor(now().getTime() / 1000);
-    const nonceStr = body.data.nonceStr ?? randomBytes(12).toString("base64url").replace(/[-_]/g, "x");
+    const body = await readBody(req, signBody);
+    const timestamp = body.timestamp ?? Math.floor(now().getTime() / 1000);
+    const nonceStr = body.nonceStr ?? randomBytes(12).toString("base64url").replace(/[-_]/g, "x");
     const ticket = await serveCredential({ appRef: app.id, kind: "jsapi_ticket" });
-    const { signature } = jsSdkSignature({ ticket: ticket.value, nonceStr, timestamp, url: body.data.url });
+    const { signature } = jsSdkSignature({ ticket: ticket.value, nonceStr, timestamp, url: body.url });
     return json({ appId: app.appId, timestamp, nonceStr, signature, ticketGeneration: ticket.generation });
   } catch (err) {
     if (err instanceof NotServableError) return problem(503, "No valid ticket", err.message, { failure: err.failure }, { "retry-after": "5" });
@@ -148,10 +140,7 @@ async function signForPageFresh(req: Request, p: AppParams): Promise<Response> {
 
 const refusedBody = z
   .object({
-    generation: z
-      .number({ error: "must be the generation of the value the vendor refused (a whole number ≥ 0)" })
-      .int({ error: "must be the generation of the value the vendor refused (a whole number ≥ 0)" })
-      .min(0, { error: "must be the generation of the value the vendor refused (a whole number ≥ 0)" }),
+    generation: numberIn(0, Number.MAX_SAFE_INTEGER, "must be the generation of the value the vendor refused (a whole number ≥ 0)", { int: true }),
   })
   .strict();
 
@@ -169,19 +158,18 @@ export async function reportRefused(req: Request, p: AppParams & { kind: string 
     const { app, key } = admitted;
     const spec = kindSpec(app.vendor, p.kind);
     if (!spec) return problem(404, "Unknown credential kind", `kind: ${app.vendor} has no ${p.kind.slice(0, 40)}`, { field: "kind" });
-    const body = refusedBody.safeParse(await readJsonObject(req));
-    if (!body.success) return invalidInput(body.error, "body", ["generation"]);
+    const body = await readBody(req, refusedBody);
     const kind = spec.kind as CredentialKind;
     const stored = await storedGeneration(app.id, kind);
     if (!stored) return problem(404, "Unknown credential kind", `kind: this app has no ${kind}`, { field: "kind" });
-    if (body.data.generation > stored.generation) {
-      return problem(409, "No such generation yet", `generation: ${body.data.generation} is newer than the stored generation ${stored.generation}`, {
+    if (body.generation > stored.generation) {
+      return problem(409, "No such generation yet", `generation: ${body.generation} is newer than the stored generation ${stored.generation}`, {
         field: "generation",
         generation: stored.generation,
       });
     }
     let refreshed = false;
-    if (body.data.generation === stored.generation) {
+    if (body.generation === stored.generation) {
       const limited = limits.refused.blocked(key.id);
       if (limited)
         return problem(
@@ -194,7 +182,7 @@ export async function reportRefused(req: Request, p: AppParams & { kind: string 
       const result = await refreshCredential({
         credentialId: stored.id,
         reason: `refused at the vendor (reported by API key ${key.prefix}…)`,
-        need: { type: "ifGeneration", generation: body.data.generation },
+        need: { type: "ifGeneration", generation: body.generation },
       });
       if (!result.ok) return problem(502, "Refresh failed", result.message, { failure: result.failure }, { "retry-after": "5" });
       if (!result.joined) limits.refused.hit(key.id);

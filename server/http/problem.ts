@@ -72,14 +72,19 @@ export function json(body: unknown, init: ResponseInit = {}): Response {
  * A 400 for input that failed its zod schema: names the first offending field and the rule it
  * broke (unknown fields are listed with the allowed ones), e.g. `limit: must be a whole number`.
  */
-export function invalidInput(
+export function invalidInputProblem(
   error: { issues: readonly ({ code: string; path: readonly PropertyKey[]; message: string } & { keys?: readonly string[] })[] },
   what: "query" | "body",
   allowed: readonly string[],
-): Response {
+): HttpProblem {
   const issue = error.issues[0];
   const unknown = issue?.code === "unrecognized_keys";
   const field = unknown ? (issue.keys ?? []).join(", ") : String(issue?.path[0] ?? what);
   const rule = unknown ? `unknown ${what === "query" ? "parameter" : "field"} (allowed: ${allowed.join(", ")})` : (issue?.message ?? "is invalid");
-  return problem(400, what === "query" ? "Invalid query" : "Invalid body", `${field}: ${rule}`, { field });
+  return new HttpProblem(400, what === "query" ? "Invalid query" : "Invalid body", `${field}: ${rule}`, { field });
+}
+
+/** invalidInputProblem as a Response, for a handler that answers rather than throws. */
+export function invalidInput(...args: Parameters<typeof invalidInputProblem>): Response {
+  return invalidInputProblem(...args).response();
 }

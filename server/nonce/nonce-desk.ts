@@ -6,7 +6,7 @@ import { vendorContext } from "../apps/vendor-context";
 import { now } from "../clock";
 import { decrypt, encrypt, valueHash } from "../crypto";
 import { getDb } from "../db";
-import { AppError } from "../errors";
+import { AppError, notFound } from "../errors";
 import { serveCredential, NotServableError } from "../tickets/serve-credential";
 import { effectiveExpiry } from "../tickets/effective-expiry";
 import { refreshCredential } from "../tickets/refresh-credential";
@@ -76,11 +76,11 @@ function view(n: NonceRow, value: string, expiresAt: Date): NonceView {
  * call to the vendor (single use, never reused), stored encrypted for the desk's list, audited.
  * A token the vendor refuses is renewed once (compare-before-invalidate) and the call retried.
  */
-export async function issueNonce(args: { appRef: string; userId: string; actor: string }): Promise<NonceView & { value: string }> {
-  const userId = faceidUserId.safeParse(args.userId);
+export async function issueNonce({ input, actor }: { input: { appRef: string; userId: string }; actor: string }): Promise<NonceView & { value: string }> {
+  const userId = faceidUserId.safeParse(input.userId);
   if (!userId.success) throw new NonceInputError("userId", userId.error.issues[0]?.message ?? "invalid user_id");
   const db = getDb();
-  const app = await db.vendorApp.findUnique({ where: { id: args.appRef } });
+  const app = await db.vendorApp.findUnique({ where: { id: input.appRef } });
   if (app?.vendor !== "faceid") throw new NonceInputError("appRef", "must be a FaceID app", "not-found");
   if (!app.enabled) throw new NonceInputError("appRef", "the app is disabled", "conflict");
 
@@ -103,9 +103,10 @@ export async function issueNonce(args: { appRef: string; userId: string; actor: 
   } catch (err) {
     const failure = err instanceof VendorError ? err.failure : err instanceof NotServableError ? err.failure : "network";
     const message = err instanceof Error ? err.message : String(err);
+    // Standalone: the vendor issued nothing, so nothing is stored for this row to join.
     await db.auditEvent.create({
       data: {
-        actor: args.actor,
+        actor,
         action: "nonce.issue",
         target: app.id,
         outcome: `failed: ${failure}`,
@@ -127,7 +128,7 @@ export async function issueNonce(args: { appRef: string; userId: string; actor: 
         userId: userId.data,
         valueEnc: encrypt(fetched.value),
         valueHash: valueHash(fetched.value),
-        issuedBy: args.actor,
+        issuedBy: actor,
         issuedAt,
         expiresIn: fetched.expiresIn,
         expiresAt: effectiveExpiry({ expiresAt: new Date(issuedAt.getTime() + fetched.expiresIn * 1000) }, { expiresAt: token.expiresAt }),
@@ -136,7 +137,7 @@ export async function issueNonce(args: { appRef: string; userId: string; actor: 
       include: { app: true },
     });
     await tx.auditEvent.create({
-      data: { actor: args.actor, action: "nonce.issue", target: app.id, outcome: "issued", detail: `${app.name} user_id ${userId.data} (${created.id})` },
+      data: { actor, action: "nonce.issue", target: app.id, outcome: "issued", detail: `${app.name} user_id ${userId.data} (${created.id})` },
     });
     return created;
   });
@@ -151,10 +152,11 @@ export async function recentNonces(limit: number): Promise<NonceView[]> {
 }
 
 /** Records that QA used a NONCE ticket (it is single use at the vendor); idempotent. */
-export async function markNonceUsed(id: string, actor: string): Promise<NonceView | null> {
+export async function markNonceUsed({ input, actor }: { input: { id: string }; actor: string }): Promise<NonceView> {
+  const { id } = input;
   const db = getDb();
   const row = await db.nonceTicket.findUnique({ where: { id }, include: { app: true } });
-  if (!row) return null;
+  if (!row) throw notFound("NONCE ticket", id);
   const updated = row.usedAt
     ? row
     : await db.$transaction(async (tx) => {

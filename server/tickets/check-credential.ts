@@ -4,6 +4,7 @@ import { vendorContext } from "../apps/vendor-context";
 import { now } from "../clock";
 import { decrypt } from "../crypto";
 import { getDb } from "../db";
+import { notFound } from "../errors";
 import { checkYzbCode } from "../vendors/yzb";
 import { effectiveExpiryOf } from "./effective-expiry";
 import { VendorError } from "../vendors/types";
@@ -20,10 +21,11 @@ const NO_PROBE: Record<string, string> = {
  * Is the current value still good? Always the local view (our fetch time + expire_in); for yzb
  * also the vendor's own `checkCode`, which answers valid/invalid and its absolute expiry.
  */
-export async function checkCredential(credentialId: string, actor: string): Promise<CheckView | null> {
+export async function checkCredential({ input, actor }: { input: { credentialId: string }; actor: string }): Promise<CheckView> {
+  const { credentialId } = input;
   const db = getDb();
   const slot = await db.credential.findUnique({ where: { id: credentialId }, include: { app: true } });
-  if (!slot) return null;
+  if (!slot) throw notFound("credential", credentialId);
   const at = now();
   const version = slot.currentVersionId ? await db.credentialVersion.findUnique({ where: { id: slot.currentVersionId } }) : null;
   // A FaceID SIGN ticket dies with its token: the local view is the capped expiry, as everywhere else.
@@ -55,6 +57,7 @@ export async function checkCredential(credentialId: string, actor: string): Prom
       probe = { available: true, outcome: "error", message: `yzb checkCode failed (${failure}): ${err instanceof Error ? err.message : String(err)}` };
     }
   }
+  // Standalone: a check changes nothing stored, so there is no transaction for its row to join.
   await db.auditEvent.create({
     data: {
       actor,

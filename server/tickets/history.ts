@@ -5,15 +5,17 @@ import { now } from "../clock";
 import { getConfig } from "../config";
 import { decrypt } from "../crypto";
 import { getDb, type Db } from "../db";
+import { notFound } from "../errors";
 
 /**
  * Every version a credential has held (newest first, values masked, with the token each ticket
  * was fetched with) and every upstream call made for it, paged by `before`.
  */
-export async function credentialHistory(credentialId: string, opts: { limit: number; before?: Date }): Promise<CredentialHistory | null> {
+export async function credentialHistory({ input }: { input: { credentialId: string; limit: number; before?: Date } }): Promise<CredentialHistory> {
+  const { credentialId, ...opts } = input;
   const db = getDb();
   const slot = await db.credential.findUnique({ where: { id: credentialId } });
-  if (!slot) return null;
+  if (!slot) throw notFound("credential", credentialId);
   const [versions, calls] = await Promise.all([
     db.credentialVersion.findMany({
       where: { credentialId, ...(opts.before ? { fetchedAt: { lt: opts.before } } : {}) },

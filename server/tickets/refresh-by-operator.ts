@@ -3,13 +3,11 @@ import type { CredentialView } from "@/lib/credential-view";
 import { limits } from "../auth/rate-limit";
 import { now } from "../clock";
 import { getDb } from "../db";
-import { AppError } from "../errors";
+import { AppError, notFound } from "../errors";
 import { listCredentials } from "./list-credentials";
 import { NotFoundError, refreshCredential } from "./refresh-credential";
 
 export type OperatorRefresh = { serverTime: string; joined: boolean; alreadyNewer: boolean; credential: CredentialView };
-
-const notFound = (id: string) => new AppError("not-found", "Credential not found", `No credential with id ${id}`);
 
 /**
  * An operator's "refresh now". With `ifGeneration` (the dashboard always sends the generation the
@@ -19,7 +17,7 @@ const notFound = (id: string) => new AppError("not-found", "Credential not found
 export async function refreshByOperator({ input, actor }: { input: { credentialId: string; ifGeneration?: number }; actor: string }): Promise<OperatorRefresh> {
   const { credentialId, ifGeneration } = input;
   const [seen] = await listCredentials({ credentialId });
-  if (!seen) throw notFound(credentialId);
+  if (!seen) throw notFound("credential", credentialId);
   if (ifGeneration !== undefined && ifGeneration > seen.generation) {
     throw new AppError("conflict", "No such generation yet", `${ifGeneration} is newer than the stored generation ${seen.generation}`, {
       field: "ifGeneration",
@@ -44,13 +42,14 @@ export async function refreshByOperator({ input, actor }: { input: { credentialI
       audit: { actor, action: "credential.refresh", describe: (generation) => `${seen.appName} ${seen.kind} generation ${generation}` },
     });
   } catch (err) {
-    if (err instanceof NotFoundError) throw notFound(credentialId);
+    if (err instanceof NotFoundError) throw notFound("credential", credentialId);
     throw err;
   }
   const [credential] = await listCredentials({ credentialId });
-  if (!credential) throw notFound(credentialId);
+  if (!credential) throw notFound("credential", credentialId);
   if (!result.audited) {
-    // Joined a refresh someone else ran (or it was no longer needed): nothing changed on this caller's behalf.
+    // Joined a refresh someone else ran (or it was no longer needed): nothing changed on this caller's
+    // behalf, so the row stands alone (the change it saw was audited in its own transaction).
     await getDb().auditEvent.create({
       data: {
         actor,

@@ -386,7 +386,7 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
         const ticket = await slot("jsapi_ticket");
         await refresh({ credentialId: ticket.id, reason: "test" });
         await refresh({ credentialId: ticket.id, reason: "test" });
-        const history = (await credentialHistory(ticket.id, { limit: 100 }))!;
+        const history = await credentialHistory({ input: { credentialId: ticket.id, limit: 100 } });
         const gens = history.versions.map((v) => v.generation);
         expect(gens).toEqual([...gens].sort((a, b) => b - a));
         expect(history.versions[0]!.current).toBe(true);
@@ -396,7 +396,7 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
         expect(history.versions[0]!.maskedValue).toMatch(/•/);
         expect(history.calls[0]).toMatchObject({ endpoint: "/cgi-bin/ticket/getticket", method: "GET", httpStatus: 200, vendorCode: "0" });
         expect(history.retentionDays).toBe(30);
-        expect((await credentialHistory(ticket.id, { limit: 1 }))!.versions).toHaveLength(1);
+        expect((await credentialHistory({ input: { credentialId: ticket.id, limit: 1 } })).versions).toHaveLength(1);
       });
 
       it("deletes what is older than the retention, but never the current value or the token it was fetched with", async () => {
@@ -440,7 +440,7 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
         expect(await db.credentialVersion.findUnique({ where: { id: stale.id } })).toBeNull();
         expect(await db.credentialVersion.findUnique({ where: { id: cur.id } })).not.toBeNull();
         expect(await db.credentialVersion.findUnique({ where: { id: token.id } })).not.toBeNull();
-        expect((await credentialHistory(ticket.id, { limit: 500 }))!.calls.every((c) => c.startedAt > old.toISOString())).toBe(true);
+        expect((await credentialHistory({ input: { credentialId: ticket.id, limit: 500 } })).calls.every((c) => c.startedAt > old.toISOString())).toBe(true);
         // Put them back to a sane state for the tests after this one.
         await refresh({ credentialId: (await slot("access_token")).id, reason: "test" });
         await refresh({ credentialId: ticket.id, reason: "test" });
@@ -460,7 +460,7 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
         const sign = await faceSlot("sign_ticket");
         expect((await refresh({ credentialId: sign.id, reason: "test" })).ok).toBe(true);
         const ticket = await db.credentialVersion.findUniqueOrThrow({ where: { id: (await faceSlot("sign_ticket")).currentVersionId! } });
-        const nonce = await issueNonce({ appRef: app.id, userId: "qa-dies", actor: "tester" });
+        const nonce = await issueNonce({ input: { appRef: app.id, userId: "qa-dies" }, actor: "tester" });
         // While the token is current, the ticket lives its own expire_in (3600 s) and the NONCE its 120 s.
         expect((await listCredentials({ credentialId: sign.id }))[0]!.current!.expiresAt).toBe(ticket.expiresAt.toISOString());
         expect(nonce.expiresAt).toBe(new Date(Date.parse(nonce.issuedAt) + 120_000).toISOString());
@@ -471,7 +471,7 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
           await db.credentialVersion.update({ where: { id: ticket.parentVersionId! }, data: { supersededAt: new Date(), validUntil: tokenEnd } });
           const viewed = (await listCredentials({ credentialId: sign.id }))[0]!;
           expect(viewed.current!.expiresAt).toBe(tokenEnd.toISOString());
-          const checked = (await checkCredential(sign.id, "tester"))!;
+          const checked = await checkCredential({ input: { credentialId: sign.id }, actor: "tester" });
           expect(checked.local.expiresAt).toBe(tokenEnd.toISOString());
           expect(checked.local.remainingSeconds).toBeLessThanOrEqual(90);
           const served = await serveCredential({ appRef: app.id, kind: "sign_ticket" });
@@ -516,7 +516,7 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
         const v = (await faceSlot("access_token")).currentVersionId!;
         await db.credentialVersion.update({ where: { id: v }, data: { expiresAt: tokenEnd } });
         try {
-          const nonce = await issueNonce({ appRef: app.id, userId: "qa-short", actor: "tester" });
+          const nonce = await issueNonce({ input: { appRef: app.id, userId: "qa-short" }, actor: "tester" });
           expect(nonce.expiresIn).toBe(120);
           expect(nonce.expiresAt).toBe(tokenEnd.toISOString());
           expect((await db.nonceTicket.findUniqueOrThrow({ where: { id: nonce.id } })).tokenVersionId).toBe(v);
@@ -533,8 +533,8 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
       it("issues a fresh, different ticket each time for the same user_id, stored encrypted and audited", async () => {
         const { issueNonce, recentNonces } = await import("@/server/nonce/nonce-desk");
         const app = await faceidApp();
-        const a = await issueNonce({ appRef: app.id, userId: "qa-1", actor: "tester" });
-        const b = await issueNonce({ appRef: app.id, userId: "qa-1", actor: "tester" });
+        const a = await issueNonce({ input: { appRef: app.id, userId: "qa-1" }, actor: "tester" });
+        const b = await issueNonce({ input: { appRef: app.id, userId: "qa-1" }, actor: "tester" });
         expect(a.value).not.toBe(b.value);
         expect(a.expiresIn).toBe(120);
         expect(h.sandbox.state.valid(a.value, "faceid", "nonce_ticket")).not.toBeNull();
@@ -552,8 +552,12 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
         const app = await faceidApp();
         const calls = await nonceCalls();
         const count = await db.nonceTicket.count();
-        await expect(issueNonce({ appRef: app.id, userId: "x".repeat(31), actor: "tester" })).rejects.toThrow("user_id must be at most 30 characters");
-        await expect(issueNonce({ appRef: app.id, userId: "no spaces", actor: "tester" })).rejects.toThrow("user_id may only contain letters, digits, _ and -");
+        await expect(issueNonce({ input: { appRef: app.id, userId: "x".repeat(31) }, actor: "tester" })).rejects.toThrow(
+          "user_id must be at most 30 characters",
+        );
+        await expect(issueNonce({ input: { appRef: app.id, userId: "no spaces" }, actor: "tester" })).rejects.toThrow(
+          "user_id may only contain letters, digits, _ and -",
+        );
         expect(await nonceCalls()).toBe(calls);
         expect(await db.nonceTicket.count()).toBe(count);
       });
@@ -562,10 +566,10 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
         const { issueNonce } = await import("@/server/nonce/nonce-desk");
         const app = await faceidApp();
         const token = await db.credential.findUniqueOrThrow({ where: { appRef_kind: { appRef: app.id, kind: "access_token" } } });
-        await issueNonce({ appRef: app.id, userId: "warm-up", actor: "tester" });
+        await issueNonce({ input: { appRef: app.id, userId: "warm-up" }, actor: "tester" });
         const gen = (await db.credential.findUniqueOrThrow({ where: { id: token.id } })).generation;
         await h.control("/__sandbox/faults", { endpoint: "faceid /api/oauth2/api_ticket", mode: "invalid-credential", times: 1 });
-        const issued = await issueNonce({ appRef: app.id, userId: "qa-2", actor: "tester" });
+        const issued = await issueNonce({ input: { appRef: app.id, userId: "qa-2" }, actor: "tester" });
         expect(h.sandbox.state.valid(issued.value, "faceid", "nonce_ticket")).not.toBeNull();
         expect((await db.credential.findUniqueOrThrow({ where: { id: token.id } })).generation).toBe(gen + 1);
       });
@@ -573,10 +577,10 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
       it("a vendor failure stores nothing and is audited with its class", async () => {
         const { issueNonce, NonceVendorError } = await import("@/server/nonce/nonce-desk");
         const app = await faceidApp();
-        await issueNonce({ appRef: app.id, userId: "warm-up", actor: "tester" });
+        await issueNonce({ input: { appRef: app.id, userId: "warm-up" }, actor: "tester" });
         const count = await db.nonceTicket.count();
         await h.control("/__sandbox/faults", { endpoint: "faceid /api/oauth2/api_ticket", mode: "busy" });
-        const err = await issueNonce({ appRef: app.id, userId: "qa-3", actor: "tester" }).catch((e) => e);
+        const err = await issueNonce({ input: { appRef: app.id, userId: "qa-3" }, actor: "tester" }).catch((e) => e);
         expect(err).toBeInstanceOf(NonceVendorError);
         expect(err.failure).toBe("busy");
         expect(await db.nonceTicket.count()).toBe(count);

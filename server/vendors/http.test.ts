@@ -1,10 +1,10 @@
 // The one place vendor URLs are built and sent: never another origin, never a followed redirect.
 import { readFileSync, readdirSync } from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { vendorFailure } from "@/test-support/fake-vendor";
+import { loopbackForFile } from "@/test-support/loopback";
 import { fetchFaceidAccessToken } from "./faceid";
 import { fetchFeishuTenantToken } from "./feishu";
 import { upstream, vendorUrl } from "./http";
@@ -23,17 +23,17 @@ function listener(answer: (req: http.IncomingMessage, res: http.ServerResponse) 
       answer(req, res);
     });
   });
-  const state = { seen, origin: "", port: 0, server };
-  beforeAll(async () => {
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    state.port = (server.address() as AddressInfo).port;
-    state.origin = `http://127.0.0.1:${state.port}`;
-  });
-  afterAll(() => {
-    server.closeAllConnections();
-    server.close();
-  });
-  return state;
+  const listening = loopbackForFile(server);
+  return {
+    seen,
+    server,
+    get origin() {
+      return listening.origin;
+    },
+    get port() {
+      return listening.port;
+    },
+  };
 }
 
 const elsewhere = listener(

@@ -35,13 +35,14 @@ const EXCHANGE = "Exchange failed";
 const CHECK = "Check failed";
 
 /** A page's one-time auth code → the user's open_id, through `/OAuth2/token` (forwarded; nothing cached). */
-export async function exchangeCode(args: { appRef: string; code: string; actor: string }) {
+export async function exchangeCode({ input, actor }: { input: { appRef: string; code: string }; actor: string }) {
   const db = getDb();
-  const app = await yzbApp(args.appRef, EXCHANGE);
-  const r = await exchangeYzbAuthCode(vendorContext(db, app, null), args.code).catch(vendorFailure(EXCHANGE));
+  const app = await yzbApp(input.appRef, EXCHANGE);
+  const r = await exchangeYzbAuthCode(vendorContext(db, app, null), input.code).catch(vendorFailure(EXCHANGE));
+  // Standalone: an exchange stores nothing, so there is no transaction for its row to join.
   await db.auditEvent.create({
     data: {
-      actor: args.actor,
+      actor,
       action: "yzb.exchange-code",
       target: app.id,
       outcome: "invalid" in r ? "invalid code" : "ok",
@@ -53,12 +54,19 @@ export async function exchangeCode(args: { appRef: string; code: string; actor: 
 }
 
 /** yzb's `/OAuth2/checkCode` on a token or js_ticket someone pasted. */
-export async function checkCode(args: { appRef: string; type: "access_token" | "js_ticket"; code: string; openId?: string; actor: string }) {
+export async function checkCode({
+  input,
+  actor,
+}: {
+  input: { appRef: string; type: "access_token" | "js_ticket"; code: string; openId?: string };
+  actor: string;
+}) {
   const db = getDb();
-  const app = await yzbApp(args.appRef, CHECK);
-  const r = await checkYzbCode(vendorContext(db, app, null), { type: args.type, code: args.code, openId: args.openId }).catch(vendorFailure(CHECK));
+  const app = await yzbApp(input.appRef, CHECK);
+  const r = await checkYzbCode(vendorContext(db, app, null), { type: input.type, code: input.code, openId: input.openId }).catch(vendorFailure(CHECK));
+  // Standalone: a check stores nothing, so there is no transaction for its row to join.
   await db.auditEvent.create({
-    data: { actor: args.actor, action: "yzb.check-code", target: app.id, outcome: r.valid ? "valid" : "invalid", detail: `${app.name} ${args.type}` },
+    data: { actor, action: "yzb.check-code", target: app.id, outcome: r.valid ? "valid" : "invalid", detail: `${app.name} ${input.type}` },
   });
   return r.valid ? { valid: true as const, vendorExpiresAt: r.expiresAt.toISOString() } : { valid: false as const, message: r.message };
 }

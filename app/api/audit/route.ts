@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { guarded } from "@/server/http/guard";
 import { listAuditEvents } from "@/server/audit/list-audit-events";
-import { invalidInput, json } from "@/server/http/problem";
+import { readQuery } from "@/server/http/input";
+import { json } from "@/server/http/problem";
 import { now } from "@/server/clock";
 import { numberIn } from "@/lib/number-rule";
 
@@ -17,9 +18,5 @@ const querySchema = z
 
 /** GET /api/audit?limit=100&target=<id>: manual actions, newest first. */
 export const GET = guarded("viewer", "GET /api/audit", async (req: Request, _ctx: unknown, _user) => {
-  const query = querySchema.safeParse(Object.fromEntries(new URL(req.url).searchParams));
-  if (!query.success) {
-    return invalidInput(query.error, "query", ["limit", "target"]);
-  }
-  return json({ serverTime: now().toISOString(), events: await listAuditEvents(query.data) });
+  return json({ serverTime: now().toISOString(), events: await listAuditEvents(readQuery(req, querySchema)) });
 });

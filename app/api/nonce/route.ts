@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { guarded } from "@/server/http/guard";
+import { readBody, readQuery } from "@/server/http/input";
 import { limits } from "@/server/auth/rate-limit";
 import { now } from "@/server/clock";
-import { invalidInput, json, problem } from "@/server/http/problem";
+import { json, problem } from "@/server/http/problem";
 import { issueNonce, recentNonces } from "@/server/nonce/nonce-desk";
-import { readJson } from "@/server/http/body";
 import { numberIn } from "@/lib/number-rule";
 
 const listQuery = z
@@ -23,16 +23,13 @@ const issueBody = z
 
 /** GET /api/nonce?limit=30: recently issued NONCE tickets, newest first, values masked. */
 export const GET = guarded("operator", "GET /api/nonce", async (req: Request, _ctx: unknown, _user) => {
-  const query = listQuery.safeParse(Object.fromEntries(new URL(req.url).searchParams));
-  if (!query.success) return invalidInput(query.error, "query", ["limit"]);
-  return json({ serverTime: now().toISOString(), nonces: await recentNonces(query.data.limit) });
+  const { limit } = readQuery(req, listQuery);
+  return json({ serverTime: now().toISOString(), nonces: await recentNonces(limit) });
 });
 
 /** POST /api/nonce {appRef, userId} → 201 with the new ticket's value (shown once). */
 export const POST = guarded("operator", "POST /api/nonce", async (req: Request, _ctx: unknown, user) => {
-  const raw = await readJson(req);
-  const body = issueBody.safeParse(raw);
-  if (!body.success) return invalidInput(body.error, "body", ["appRef", "userId"]);
+  const body = await readBody(req, issueBody);
   const wait = limits.nonce.hit(user.username);
   if (wait)
     return problem(
@@ -42,6 +39,6 @@ export const POST = guarded("operator", "POST /api/nonce", async (req: Request, 
       {},
       { "retry-after": String(wait.retryAfterSeconds) },
     );
-  const issued = await issueNonce({ ...body.data, actor: user.username });
+  const issued = await issueNonce({ input: body, actor: user.username });
   return json({ ...issued, serverTime: now().toISOString() }, { status: 201 });
 });

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { passwordSchema, usernameSchema } from "@/lib/user-input";
 import { setUpFirstAdmin } from "@/server/auth/sign-in";
-import { readJson } from "@/server/http/body";
+import { readBody } from "@/server/http/input";
 import { csrfProblem } from "@/server/http/guard";
-import { internalError, invalidInput } from "@/server/http/problem";
+import { internalError } from "@/server/http/problem";
 import { sessionResponse } from "@/server/http/session-cookies";
 
 const schema = z.object({ username: usernameSchema, password: passwordSchema }).strict();
@@ -14,9 +14,8 @@ export async function POST(req: Request) {
   if (crossSite) return crossSite;
   try {
     // JSON only (415 otherwise): a cross-site form can post text/plain without a preflight.
-    const input = schema.safeParse(await readJson(req, 4 * 1024));
-    if (!input.success) return invalidInput(input.error, "body", ["username", "password"]);
-    const { user, session } = await setUpFirstAdmin({ input: input.data });
+    const input = await readBody(req, schema, { limit: 4 * 1024 });
+    const { user, session } = await setUpFirstAdmin({ input });
     return sessionResponse(req, { user }, 201, session);
   } catch (err) {
     return internalError(err, "POST /api/auth/setup");

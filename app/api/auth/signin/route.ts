@@ -1,9 +1,9 @@
 import { signInSchema } from "@/lib/user-input";
 import { clientAddress } from "@/server/http/front-door";
 import { signIn } from "@/server/auth/sign-in";
-import { readJson } from "@/server/http/body";
+import { readBody } from "@/server/http/input";
 import { csrfProblem } from "@/server/http/guard";
-import { internalError, invalidInput } from "@/server/http/problem";
+import { internalError } from "@/server/http/problem";
 import { sessionResponse } from "@/server/http/session-cookies";
 
 /**
@@ -15,9 +15,8 @@ export async function POST(req: Request) {
   if (crossSite) return crossSite;
   try {
     // JSON only (415 otherwise): a cross-site form can post text/plain without a preflight.
-    const input = signInSchema.safeParse(await readJson(req, 4 * 1024));
-    if (!input.success) return invalidInput(input.error, "body", ["username", "password"]);
-    const { user, session } = await signIn({ input: input.data, address: clientAddress(req) });
+    const input = await readBody(req, signInSchema, { limit: 4 * 1024 });
+    const { user, session } = await signIn({ input, address: clientAddress(req) });
     return sessionResponse(req, { user, expiresAt: session.expiresAt.toISOString() }, 200, session);
   } catch (err) {
     return internalError(err, "POST /api/auth/signin");

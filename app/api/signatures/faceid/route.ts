@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { guarded } from "@/server/http/guard";
-import { invalidInput, json } from "@/server/http/problem";
+import { readBody } from "@/server/http/input";
+import { json } from "@/server/http/problem";
 import { signFaceid } from "@/server/tickets/sign-jssdk";
-import { readJson } from "@/server/http/body";
 
 const bodySchema = z
   .object({
@@ -19,8 +19,6 @@ const bodySchema = z
 
 /** POST /api/signatures/faceid {values, credentialId?}: SHA1 over the sorted values (+ the current SIGN ticket). */
 export const POST = guarded("operator", "POST /api/signatures/faceid", async (req: Request, _ctx: unknown, _user) => {
-  const raw = await readJson(req);
-  const body = bodySchema.safeParse(raw);
-  if (!body.success) return invalidInput(body.error, "body", ["values", "credentialId"]);
-  return json(await signFaceid(body.data));
+  const body = await readBody(req, bodySchema);
+  return json(await signFaceid(body));
 });

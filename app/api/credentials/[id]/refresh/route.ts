@@ -1,31 +1,18 @@
 import { z } from "zod";
+import { numberIn } from "@/lib/number-rule";
 import { guarded } from "@/server/http/guard";
-import { readJson } from "@/server/http/body";
-import { invalidInput, json, problem } from "@/server/http/problem";
+import { type IdContext, readBody, routeId } from "@/server/http/input";
+import { json } from "@/server/http/problem";
 import { refreshByOperator } from "@/server/tickets/refresh-by-operator";
 
-const paramsSchema = z
-  .object({
-    id: z
-      .string()
-      .min(1)
-      .max(64)
-      .regex(/^[a-z0-9]+$/i),
-  })
-  .strict();
-const generation = z
-  .number({ error: "must be the generation you saw (a whole number ≥ 0)" })
-  .int({ error: "must be the generation you saw (a whole number ≥ 0)" })
-  .min(0, { error: "must be the generation you saw (a whole number ≥ 0)" });
+const generation = numberIn(0, Number.MAX_SAFE_INTEGER, "must be the generation you saw (a whole number ≥ 0)", { int: true });
 const bodySchema = z.object({ ifGeneration: generation.optional() }).strict();
 
 /** POST /api/credentials/:id/refresh {ifGeneration?}: fetch a new value now (a compare-and-refresh with `ifGeneration`). */
-export const POST = guarded("operator", "POST /api/credentials/:id/refresh", async (req: Request, ctx: { params: Promise<{ id: string }> }, user) => {
-  const params = paramsSchema.safeParse(await ctx.params);
-  if (!params.success) return problem(400, "Invalid credential id", "id: must be 1–64 letters or digits");
+export const POST = guarded("operator", "POST /api/credentials/:id/refresh", async (req: Request, ctx: IdContext, user) => {
+  const credentialId = await routeId(ctx, "credential");
   // The body is optional (a plain POST refreshes unconditionally).
   const hasBody = req.headers.get("content-length") !== "0" && (req.headers.has("content-type") || req.headers.has("transfer-encoding"));
-  const body = bodySchema.safeParse(hasBody ? await readJson(req) : {});
-  if (!body.success) return invalidInput(body.error, "body", ["ifGeneration"]);
-  return json(await refreshByOperator({ input: { credentialId: params.data.id, ifGeneration: body.data.ifGeneration }, actor: user.username }));
+  const { ifGeneration } = hasBody ? await readBody(req, bodySchema) : {};
+  return json(await refreshByOperator({ input: { credentialId, ifGeneration }, actor: user.username }));
 });
