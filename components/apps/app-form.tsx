@@ -5,6 +5,7 @@ import { VENDOR_LABELS, VENDORS, type VendorId } from "@/lib/credential-kinds";
 import { ApiError } from "@/components/ui/fetch-json";
 import { useCreateApp, useUpdateApp } from "./api/change-app";
 import { actionButton, fieldBase, primaryAction } from "@/components/ui/styles";
+import { AppAlertChannel } from "@/components/alerts/app-alert-channel";
 
 type Fields = {
   vendor: VendorId;
@@ -210,6 +211,7 @@ export function AppForm({ app, onDone }: { app: AppView | null; onDone: (message
             )}
           </Field>
         </div>
+        {app && <AppAlertChannel app={app} />}
       </div>
       {formError && (
         <p role="alert" className="text-sm text-red-700 dark:text-red-400">

@@ -5,8 +5,7 @@ import { getConfig } from "../config";
 import { getDb } from "../db";
 import { countAlertSent } from "../metrics/registry";
 import { listCredentials } from "../tickets/list-credentials";
-import { decrypt } from "../crypto";
-import { type AlertChannel, alertChannelSchema, channelRequest } from "./channels";
+import { type AlertChannel, appChannel, channelRequest } from "./channels";
 import { postWebhook } from "./post-webhook";
 import { runbookFor } from "./runbook";
 
@@ -102,17 +101,6 @@ type Delivery = {
   status: "firing" | "resolved";
   alert: { id: string; kind: string; message: string; openedAt: Date; resolvedAt: Date | null; appRef: string | null; credentialId: string | null };
 };
-
-/** An app's own chat-bot channel, decrypted; null when it has none or it cannot be read. */
-export function appChannel(app: { alertChannelEnc: string | null }): AlertChannel | null {
-  if (!app.alertChannelEnc) return null;
-  try {
-    const parsed = alertChannelSchema.safeParse(JSON.parse(decrypt(app.alertChannelEnc)));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
 
 /** The generic webhook(s) and chat bots an alert goes to: the global ones, then the app's own. */
 async function alertTargets(appRef: string | null): Promise<AlertChannel[]> {

@@ -1,6 +1,7 @@
 import "server-only";
 import { createHmac } from "node:crypto";
 import { z } from "zod";
+import { decrypt } from "../crypto";
 
 /**
  * Where an alert goes besides the generic JSON webhook: the chat bots ops live in. Each is a URL
@@ -100,4 +101,15 @@ export function channelRequest(channel: AlertChannel, alert: AlertText, generic:
 /** What the browser may see of a channel: its type and host, never the path (it carries the bot's key) or the secret. */
 export function describeChannel(channel: AlertChannel): { type: ChannelType; host: string; signed: boolean } {
   return { type: channel.type, host: URL.canParse(channel.url) ? new URL(channel.url).host : "", signed: !!channel.secret };
+}
+
+/** An app's own channel, decrypted; null when it has none or it cannot be read (a rotated key, say). */
+export function appChannel(app: { alertChannelEnc: string | null }): AlertChannel | null {
+  if (!app.alertChannelEnc) return null;
+  try {
+    const parsed = alertChannelSchema.safeParse(JSON.parse(decrypt(app.alertChannelEnc)));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
