@@ -1,3 +1,6 @@
+import { createHmac } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { nextVendorDayStart } from "../lib/vendor-day";
@@ -36,13 +39,58 @@ async function openAlerts(s: ApiSession): Promise<Alert[]> {
   return (await (await s.fetch("/api/alerts")).json()).open;
 }
 
+const BOT_SECRET = "e2e-feishu-bot-secret";
+type BotMessage = { text: string; signatureOk: boolean };
+
 test.describe("alerts on what breaks clients", () => {
   let stack: Stack;
+  let bot: http.Server;
+  let botHost = "";
+  const botGot: BotMessage[] = [];
   test.beforeAll(async () => {
-    stack = await startStack({ env: { TICKETHUB_ALERT_INTERVAL_MS: String(ALERT_TICK_MS) } });
+    // A loopback Feishu custom bot that checks the signature as Feishu does (timestamp + "\n" + secret as the HMAC key).
+    bot = http.createServer((req, res) => {
+      let raw = "";
+      req.on("data", (d) => (raw += d));
+      req.on("end", () => {
+        const b = JSON.parse(raw) as { timestamp?: string; sign?: string; content?: { text?: string } };
+        const expected = createHmac("sha256", `${b.timestamp}\n${BOT_SECRET}`).update("").digest("base64");
+        const ok = b.sign === expected && Math.abs(Date.now() / 1000 - Number(b.timestamp)) < 3600;
+        botGot.push({ text: b.content?.text ?? "", signatureOk: ok });
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(ok ? { code: 0 } : { code: 19021 }));
+      });
+    });
+    await new Promise<void>((r) => bot.listen(0, "127.0.0.1", r));
+    botHost = `127.0.0.1:${(bot.address() as AddressInfo).port}`;
+    stack = await startStack({ env: { TICKETHUB_ALERT_INTERVAL_MS: String(ALERT_TICK_MS), TICKETHUB_ALLOWED_WEBHOOK_HOSTS: botHost } });
   });
   test.afterAll(async () => {
     await stack?.stop();
+    bot?.close();
+  });
+
+  test("the Apps form sets an app's own Feishu bot: refused address named, then saved and shown as type and host only", async ({ page }) => {
+    await gotoSignedIn(page, `${stack.baseUrl}/apps`, "admin");
+    const table = page.getByRole("table", { name: "Registered vendor apps" });
+    await table.getByRole("button", { name: "Edit WeChat demo" }).click();
+    const form = page.getByRole("form", { name: "Edit WeChat demo" });
+    const channel = form.getByRole("group", { name: "Alert channel (this app)" });
+    await expect(channel).toContainText("Now: none");
+    await channel.getByLabel("Channel type").selectOption("feishu");
+    await channel.getByLabel("Bot webhook URL").fill("http://10.0.0.9/open-apis/bot/v2/hook/x");
+    await channel.getByRole("button", { name: "Save alert channel" }).click();
+    await expect(channel.getByRole("status")).toContainText("channel.url:");
+    const url = `http://${botHost}/open-apis/bot/v2/hook/e2e-bot-key`;
+    await channel.getByLabel("Bot webhook URL").fill(url);
+    await channel.getByLabel("Signing secret").fill(BOT_SECRET);
+    await channel.getByRole("button", { name: "Save alert channel" }).click();
+    await expect(channel.getByRole("status")).toHaveText("Alert channel saved.");
+    await expect(channel).toContainText(`Now: feishu at ${botHost}, signed.`);
+    // Neither the bot's key (the URL's path) nor the secret reaches the browser.
+    const apps = await (await (await apiSession(stack.baseUrl, "admin")).fetch("/api/apps")).text();
+    expect(apps).not.toContain("e2e-bot-key");
+    expect(apps).not.toContain(BOT_SECRET);
+    expect(await page.content()).not.toContain(BOT_SECRET);
   });
 
   test("an app with a wrong app id: alert open within one tick of its first failure, runbook points at the Apps page", async ({ page }) => {
@@ -141,5 +189,10 @@ test.describe("alerts on what breaks clients", () => {
     expect(adminAudit.find((e) => e.action === "app.clear-quota")).toMatchObject({ outcome: "ok" });
     await expect.poll(async () => (await credentials(op)).find((c) => c.id === ticket.id)?.impact.state, { timeout: 10_000 }).toBe("ok");
     await expect.poll(async () => (await openAlerts(op)).some((a) => a.credentialId === ticket.id), { timeout: ONE_TICK_BOUND_MS + 2_000 }).toBe(false);
+    // The app's own Feishu bot (set in the first test) got exactly one firing and one resolution, both signed.
+    await expect.poll(() => botGot.filter((m) => m.text.includes("jsapi ticket")).length, { timeout: 10_000 }).toBe(2);
+    const mine = botGot.filter((m) => m.text.includes("jsapi ticket"));
+    expect(mine.map((m) => m.text.split(" (")[0])).toEqual(["[Ticket Hub] FIRING", "[Ticket Hub] RESOLVED"]);
+    expect(mine.every((m) => m.signatureOk)).toBe(true);
   });
 });

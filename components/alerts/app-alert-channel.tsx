@@ -1,9 +1,10 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { anyAnswer, fetchJson, jsonBody } from "@/components/ui/fetch-json";
+import { z } from "zod";
+import { fetchJson, jsonBody } from "@/components/ui/fetch-json";
 import { fieldBase, small } from "@/components/ui/styles";
-import type { AppView } from "@/lib/app-input";
+import { type AppView, appViewSchema } from "@/lib/app-input";
 import { appKeys } from "@/lib/query-keys";
 
 const TYPES = [
@@ -14,8 +15,10 @@ const TYPES = [
   { value: "webhook", label: "Generic JSON webhook" },
 ] as const;
 
+const savedSchema = z.object({ alertChannel: appViewSchema.shape.alertChannel });
+
 const saveChannel = ({ id, channel }: { id: string; channel: { type: string; url: string; secret?: string } | null }) =>
-  fetchJson(`/api/apps/${encodeURIComponent(id)}/alert-channel`, anyAnswer, jsonBody("PUT", { channel }));
+  fetchJson(`/api/apps/${encodeURIComponent(id)}/alert-channel`, savedSchema, jsonBody("PUT", { channel }));
 
 /**
  * The app's own alert channel, inside the Apps form when editing: saved on its own (admin), shown as
@@ -36,7 +39,8 @@ export function AppAlertChannel({ app }: { app: AppView }) {
     onSettled: () => queryClient.invalidateQueries({ queryKey: appKeys.all }),
   });
   const signed = type === "feishu" || type === "dingtalk";
-  const current = app.alertChannel;
+  // The form holds the app as it was opened: after a save, the server's answer is the current channel.
+  const current = save.data ? save.data.alertChannel : app.alertChannel;
   return (
     <fieldset className="md:col-span-3 space-y-2 rounded-md border border-slate-200 p-3 dark:border-slate-700">
       <legend className="px-1 text-sm font-medium">Alert channel (this app)</legend>

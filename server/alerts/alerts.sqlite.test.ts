@@ -150,11 +150,51 @@ describe("alerts on sqlite", () => {
     expect((await slot("jsapi_ticket")).nextRefreshAt!.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
     expect(await db.auditEvent.count({ where: { action: "app.clear-quota", outcome: "ok" } })).toBe(1);
     expect((await h.stats()).calls["wechat /cgi-bin/clear_quota/v2"]).toBe(1);
+    // The scheduler's quota check lets the ticket through again (it re-paused it until the reset before).
+    const { quotaBlock } = await import("@/server/quota/quota");
+    const app = await db.vendorApp.findUniqueOrThrow({ where: { id: ticket.appRef } });
+    expect(await quotaBlock(db, app, "/cgi-bin/ticket/getticket", new Date())).toBeNull();
     expect(await refresh({ credentialId: ticket.id, reason: "test" })).toMatchObject({ ok: true });
     // Resolved while silenced: no message reaches the bots.
     got.length = 0;
     await evaluate();
     expect((await list()).open.find((a) => a.id === alert.id)).toBeUndefined();
     expect(got.filter((g) => g.status === "resolved")).toHaveLength(0);
+  });
+
+  it("an app's own channel: stored encrypted, shown as type and host, secret kept when left out; a bad signature is a failed delivery", async () => {
+    const { setAppAlertChannel } = await import("./app-channel");
+    const { listApps } = await import("@/server/apps/manage-apps");
+    const app = await db.vendorApp.findFirstOrThrow({ where: { appId: "wx000000000000demo" } });
+    const port = (bots[0]!.address() as AddressInfo).port;
+    const url = `http://127.0.0.1:${port}/open-apis/bot/v2/hook/app-own-key`;
+    await expect(setAppAlertChannel({ id: app.id, channel: { type: "feishu", url: "http://10.0.0.9/x" }, actor: "admin" })).rejects.toMatchObject({
+      field: "channel.url",
+    });
+    // A wrong secret: the fake Feishu bot refuses the signature, as the real one does (code 19021).
+    await setAppAlertChannel({ id: app.id, channel: { type: "feishu", url, secret: "not-the-bot-secret" }, actor: "admin" });
+    const stored = (await db.vendorApp.findUniqueOrThrow({ where: { id: app.id } })).alertChannelEnc!;
+    expect(stored).not.toContain("app-own-key");
+    expect(stored).not.toContain("not-the-bot-secret");
+    const shown = (await listApps({ role: "admin" })).find((a) => a.id === app.id)!;
+    expect(shown.alertChannel).toEqual({ type: "feishu", host: `127.0.0.1:${port}`, signed: true });
+    expect(JSON.stringify(shown)).not.toContain("app-own-key");
+    // Left out, the stored secret stays.
+    await setAppAlertChannel({ id: app.id, channel: { type: "feishu", url }, actor: "admin" });
+    expect((await listApps({ role: "viewer" })).find((a) => a.id === app.id)!.alertChannel).toMatchObject({ signed: true });
+
+    const token = await slot("access_token");
+    await h.control("/__sandbox/faults", { endpoint: "wechat /cgi-bin/token", mode: "bad-config", times: 1 });
+    await refresh({ credentialId: token.id, reason: "test" });
+    await evaluate();
+    const open = (await list()).open.find((a) => a.credentialId === token.id)!;
+    // The global bots got it; the app's own (wrong secret) refused it and the alert says so, as a class only.
+    expect(open.notified).toBe(true);
+    expect(open.deliveryError).toBe("delivery failed: the bot refused it (code 19021)");
+    expect(got.filter((g) => g.bot === "feishu").map((g) => g.signatureOk)).toEqual([true, false]);
+    await refresh({ credentialId: token.id, reason: "test" });
+    await evaluate();
+    await setAppAlertChannel({ id: app.id, channel: null, actor: "admin" });
+    expect(await db.auditEvent.count({ where: { action: "app.alert-channel", target: app.id } })).toBe(3);
   });
 });

@@ -104,6 +104,8 @@ export async function fetchWechatTicket(ctx: VendorContext, accessToken: string,
   return { value: data.ticket, expiresIn: data.expires_in };
 }
 
+export const CLEAR_QUOTA_PATH = "/cgi-bin/clear_quota/v2";
+
 /**
  * Resets the app's daily API call counters with its AppSecret (clearQuotaByAppSecret,
  * POST /cgi-bin/clear_quota/v2 with `appid` and `appsecret`; it works when the quota is so used up
@@ -112,9 +114,9 @@ export async function fetchWechatTicket(ctx: VendorContext, accessToken: string,
  */
 export async function clearWechatQuota(ctx: VendorContext): Promise<void> {
   const { res, finish } = await upstream(ctx, {
-    endpoint: "/cgi-bin/clear_quota/v2",
+    endpoint: CLEAR_QUOTA_PATH,
     method: "POST",
-    url: vendorUrl(ctx, "/cgi-bin/clear_quota/v2"),
+    url: vendorUrl(ctx, CLEAR_QUOTA_PATH),
     body: { appid: ctx.appId, appsecret: ctx.secret },
     secrets: [ctx.secret],
   });
