@@ -86,6 +86,7 @@ test.describe("alerts on what breaks clients", () => {
     await channel.getByRole("button", { name: "Save alert channel" }).click();
     await expect(channel.getByRole("status")).toHaveText("Alert channel saved.");
     await expect(channel).toContainText(`Now: feishu at ${botHost}, signed.`);
+    await channel.screenshot({ path: "e2e/screenshots/app-alert-channel.png" });
     // Neither the bot's key (the URL's path) nor the secret reaches the browser.
     const apps = await (await (await apiSession(stack.baseUrl, "admin")).fetch("/api/apps")).text();
     expect(apps).not.toContain("e2e-bot-key");
@@ -171,6 +172,9 @@ test.describe("alerts on what breaks clients", () => {
     const axe = await new AxeBuilder({ page }).include("section[aria-label='Time to impact and alerts']").analyze();
     expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
     await page.screenshot({ path: "e2e/screenshots/alerts-impact-1280.png", fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole("region", { name: "Time to impact and alerts" }).screenshot({ path: "e2e/screenshots/alerts-impact-390.png" });
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     await card.getByRole("button", { name: "Acknowledge" }).click();
     await expect(card).toContainText("acknowledged by operator");
