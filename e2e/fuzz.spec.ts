@@ -149,6 +149,10 @@ test.describe("fuzzing every route handler", () => {
     const ids = (real?: string) => (real ? [real, ...BAD_IDS] : BAD_IDS);
     const targets: Target[] = [
       { route: "GET /api/alerts", paths: ["/api/alerts"] },
+      { route: "POST /api/alerts/[id]/acknowledge", paths: ids().map((i) => `/api/alerts/${i}/acknowledge`), bodyFields: [] },
+      { route: "POST /api/alerts/[id]/silence", paths: ids().map((i) => `/api/alerts/${i}/silence`), bodyFields: ["minutes"] },
+      { route: "PUT /api/apps/[id]/alert-channel", paths: BAD_IDS.map((i) => `/api/apps/${i}/alert-channel`), bodyFields: ["channel"] },
+      { route: "POST /api/apps/[id]/clear-quota", paths: BAD_IDS.map((i) => `/api/apps/${i}/clear-quota`), bodyFields: [] },
       { route: "GET /api/metrics", paths: ["/api/metrics"] },
       { route: "GET /api/apps", paths: ["/api/apps"] },
       { route: "POST /api/apps", paths: ["/api/apps"], bodyFields: ["vendor", "name", "appId", "secret", "baseUrl", "tokenVariant", "tokenPath", "policy"] },

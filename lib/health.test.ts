@@ -27,6 +27,7 @@ function cred(over: Partial<CredentialView> = {}): CredentialView {
     nextRefreshReason: "scheduled",
     policy: "",
     quota: null,
+    impact: { state: "ok", atRisk: false, breaksAt: at(7100), refreshPossibleAt: at(0), blockedBy: null, attention: 6 },
     ...over,
   };
 }

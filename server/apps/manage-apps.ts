@@ -11,6 +11,7 @@ import { encrypt } from "../crypto";
 import { getDb, type Db } from "../db";
 import { AppError, notFound } from "../errors";
 import { ensureCredentialSlots } from "./seed-demo-apps";
+import { appChannel, describeChannel } from "../alerts/channels";
 
 export class AppInputError extends AppError {
   constructor(kind: "invalid" | "conflict", field: string, message: string) {
@@ -29,6 +30,7 @@ type Row = {
   policy: string;
   enabled: boolean;
   demo: boolean;
+  alertChannelEnc: string | null;
   updatedAt: Date;
   _count: { credentials: number };
 };
@@ -73,6 +75,7 @@ function view(a: Row, role: Role): AppView {
     demo: a.demo,
     credentials: a._count.credentials,
     updatedAt: a.updatedAt.toISOString(),
+    alertChannel: ((ch) => (ch ? describeChannel(ch) : null))(appChannel(a)),
   };
 }
 
