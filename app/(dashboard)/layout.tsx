@@ -2,6 +2,8 @@ import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { SessionProvider } from "@/components/session/session-context";
 import { SignOutButton } from "@/components/session/sign-out-button";
+import { StaleBanner, UpdatedAgo } from "@/components/ui/freshness-status";
+import { LiveUpdates } from "@/components/ui/live-updates";
 import { roleAllows, type Role } from "@/lib/roles";
 import { currentUser } from "@/server/http/current-user";
 import { Providers } from "../providers";
@@ -42,6 +44,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
             ))}
           </nav>
           <div className="flex items-center gap-2 text-sm">
+            <UpdatedAgo />
             <span className="text-slate-600 dark:text-slate-400">
               <span className="font-medium text-slate-800 dark:text-slate-200">{user.username}</span> · {user.role}
             </span>
@@ -51,7 +54,11 @@ export default async function DashboardLayout({ children }: { children: ReactNod
       </header>
       <main id="main" className="mx-auto max-w-7xl px-4 py-6">
         <SessionProvider user={{ username: user.username, role: user.role }}>
-          <Providers>{children}</Providers>
+          <Providers>
+            <LiveUpdates />
+            <StaleBanner />
+            {children}
+          </Providers>
         </SessionProvider>
       </main>
     </>
