@@ -121,7 +121,10 @@ export async function fetchJsonIfChanged<T>(url: string, source: SchemaSource<T>
   loading.catch(() => {});
   const res = await send(url, { ...init, cache: "no-store", headers: { ...init?.headers, ...(etag ? { "if-none-match": etag } : {}) } });
   const serverTime = res.headers.get("x-server-time");
-  if (res.status === 304 && etag) return { changed: false, serverTime };
+  if (res.status === 304 && etag) {
+    await res.arrayBuffer().catch(() => {}); // no body; reading it ends the request cleanly
+    return { changed: false, serverTime };
+  }
   const body: unknown = await res.json().catch(() => null);
   if (!res.ok) throw await problemOf(res, body);
   return { changed: true, data: parseAnswer(await loading, body), etag: res.headers.get("etag"), serverTime };
