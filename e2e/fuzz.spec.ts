@@ -168,11 +168,14 @@ test.describe("fuzzing every route handler", () => {
       { route: "POST /api/auth/signin", paths: ["/api/auth/signin"], bodyFields: ["username", "password"] },
       // Sign-out takes no input: it is only sent without a session (with one it would end it).
       { route: "POST /api/auth/signout", paths: [] },
+      { route: "GET /api/catalog", paths: ["/api/catalog"] },
       { route: "GET /api/credentials", paths: ["/api/credentials"] },
       { route: "POST /api/credentials/[id]/check", paths: ids().map((i) => `/api/credentials/${i}/check`), bodyFields: [] },
       { route: "GET /api/credentials/[id]/history", paths: ids(credentialId).map((i) => `/api/credentials/${i}/history`) },
       { route: "POST /api/credentials/[id]/refresh", paths: ids().map((i) => `/api/credentials/${i}/refresh`), bodyFields: ["ifGeneration"] },
       { route: "POST /api/credentials/[id]/reveal", paths: ids(credentialId).map((i) => `/api/credentials/${i}/reveal`), bodyFields: ["action", "versionId"] },
+      // The change stream never ends while signed in; it takes no input (its 401 is checked in freshness.spec).
+      { route: "GET /api/events", paths: [] },
       { route: "GET /api/health", paths: ["/api/health"] },
       { route: "POST /api/keys", paths: ["/api/keys"], bodyFields: ["name", "appRefs"] },
       { route: "GET /api/keys", paths: ["/api/keys"] },

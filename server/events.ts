@@ -29,3 +29,28 @@ export function credentialsChanged(): void {
     }
   }
 }
+
+/**
+ * "The read cache read the database's change stamp": told on every poll (read-cache.ts), so that a
+ * listener (server/live) knows both when the stamp moved and that the database was just asked.
+ */
+type StampListener = (stamp: string) => void;
+
+const stampListeners = () => processSingleton("tickethubStampListeners", () => new Set<StampListener>());
+
+/** Calls `listener` with each stamp the read cache reads; returns a function that stops it. */
+export function onStampRead(listener: StampListener): () => void {
+  stampListeners().add(listener);
+  return () => stampListeners().delete(listener);
+}
+
+/** The read cache just read `stamp` from the database. */
+export function stampRead(stamp: string): void {
+  for (const listener of stampListeners()) {
+    try {
+      listener(stamp);
+    } catch (err) {
+      console.error(`[events] stamp listener: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}

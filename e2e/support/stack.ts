@@ -14,6 +14,8 @@ export type Stack = {
   sandboxUrl: string;
   dataDir: string;
   env: Record<string, string>;
+  /** The start script's process id: every process of the stack (server, sandbox) descends from it. */
+  pid: number;
   output: () => string;
   stop: () => Promise<void>;
 };
@@ -62,6 +64,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     sandboxUrl: `http://127.0.0.1:${sandboxPort}`,
     dataDir,
     env,
+    pid: child.pid!,
     output,
     stop: async () => {
       if (!done && child.pid) {
