@@ -52,7 +52,10 @@ export const credentialViewSchema = z.object({
     atRisk: z.boolean(),
     /** When clients break: the current value's effective expiry; null without a value. */
     breaksAt: z.nullable(z.string()),
-    /** The earliest moment a refresh can succeed; null: never until the app's configuration is changed. */
+    /**
+     * The earliest moment a refresh can succeed when something holds it back (`blockedBy` says what);
+     * null with `blockedBy` set: never until the app's configuration is changed; null without: now.
+     */
     refreshPossibleAt: z.nullable(z.string()),
     blockedBy: z.nullable(z.string()),
     attention: z.number(),

@@ -49,8 +49,10 @@ export function CredentialAlerts({ credential: c, clockOffsetMs }: { credential:
               <>
                 A refresh can succeed at <time dateTime={impact.refreshPossibleAt}>{time(impact.refreshPossibleAt)}</time>.
               </>
-            ) : (
+            ) : impact.blockedBy ? (
               "No refresh can succeed until the app's configuration is changed."
+            ) : (
+              "A refresh can succeed now."
             )}
             {impact.blockedBy ? ` (${impact.blockedBy})` : ""}
           </p>

@@ -11,6 +11,7 @@ const view = (over: Partial<CredentialView>): CredentialView =>
     current: { maskedValue: "x", fetchedAt: iso(-10), expiresIn: 7200, expiresAt: iso(7190), vendorExpireTime: null },
     previous: null,
     quota: { endpoint: "/t", used: 1, limit: null, limitSource: null, exhausted: false, resetsAt: iso(36_000) },
+    impact: { state: "ok", atRisk: false, breaksAt: null, refreshPossibleAt: null, blockedBy: null, attention: 6 },
     ...over,
   }) as CredentialView;
 
@@ -23,6 +24,18 @@ describe("nextTimeChange: when a rendered list stops being true by time alone", 
     expect(nextTimeChange([view({ quota: { endpoint: "/t", used: 1, limit: 5, limitSource: "app", exhausted: false, resetsAt: iso(60) } })], at)).toBe(
       at + 60_000,
     );
+  });
+
+  it("counts the moment a waited-for refresh becomes possible (a retry, a quota reset): the time to impact changes then", () => {
+    const retrying = {
+      state: "retrying" as const,
+      atRisk: false,
+      breaksAt: iso(7190),
+      refreshPossibleAt: iso(45),
+      blockedBy: "waiting for the next retry",
+      attention: 3,
+    };
+    expect(nextTimeChange([view({ impact: retrying })], at)).toBe(at + 45_000);
   });
 
   it("ignores moments already past (an expired value stays expired) and a lease nobody holds", () => {

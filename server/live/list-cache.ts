@@ -38,6 +38,9 @@ export function nextTimeChange(credentials: CredentialView[], atMs: number): num
     consider(c.previous?.validUntil);
     if (c.refreshing) consider(c.lease?.expiresAt);
     consider(c.quota?.resetsAt);
+    // Time to impact moves by time alone too: a retry's moment passes, a value's end comes.
+    consider(c.impact.refreshPossibleAt);
+    consider(c.impact.breaksAt);
   }
   return next;
 }

@@ -96,7 +96,8 @@ export async function listCredentials(filter: { credentialId?: string } = {}): P
         state: impact.state,
         atRisk: impact.atRisk,
         breaksAt: impact.breaksAt?.toISOString() ?? null,
-        refreshPossibleAt: impact.refreshPossibleAt?.toISOString() ?? null,
+        // Only a moment something waits for: "now" would change every render, and with it the list's ETag.
+        refreshPossibleAt: impact.blockedBy && impact.refreshPossibleAt ? impact.refreshPossibleAt.toISOString() : null,
         blockedBy: impact.blockedBy,
         attention: impact.attention,
       },
