@@ -72,9 +72,9 @@ describe("time to impact in the health", () => {
     const risk = { state: "failing" as const, atRisk: true, breaksAt: at(7100), refreshPossibleAt: at(20_000), blockedBy: "daily quota used up", attention: 1 };
     expect(healthOf(cred({ ...failing, impact: risk }), NOW, 0)).toBe("at-risk");
     expect(healthOf(cred({ impact: { ...risk, state: "at-risk" } }), NOW, 0)).toBe("at-risk");
-    expect(
-      healthOf(cred({ ...failing, current: null, impact: { ...risk, state: "broken", atRisk: true, breaksAt: null, attention: 0 } }), NOW, 0),
-    ).toBe("failing");
+    expect(healthOf(cred({ ...failing, current: null, impact: { ...risk, state: "broken", atRisk: true, breaksAt: null, attention: 0 } }), NOW, 0)).toBe(
+      "failing",
+    );
   });
   it("sorts what needs attention first (soonest break first) and keeps the rest in the server's order", () => {
     const row = (id: string, health: Health, breaksIn: number) => ({ c: cred({ id, impact: { ...cred().impact, breaksAt: at(breaksIn) } }), health });

@@ -137,11 +137,7 @@ export function Overview() {
           {filtered && (
             <p className="pb-1.5 text-sm text-slate-600 dark:text-slate-400" aria-live="polite">
               Showing {shown.length} of {rows.length} ·{" "}
-              <button
-                type="button"
-                className="text-sky-700 underline dark:text-sky-400"
-                onClick={() => router.replace(pathname, { scroll: false })}
-              >
+              <button type="button" className="text-sky-700 underline dark:text-sky-400" onClick={() => router.replace(pathname, { scroll: false })}>
                 Clear filters
               </button>
             </p>

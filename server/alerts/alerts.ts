@@ -27,7 +27,9 @@ export async function currentConditions(): Promise<Condition[]> {
     const failing = c.status === "failing" && c.lastError;
     const breaks =
       c.impact.breaksAt && Date.parse(c.impact.breaksAt) > at ? `clients break at ${when(c.impact.breaksAt)}` : "no valid value: clients are failing now";
-    const impact = c.impact.atRisk ? `; ${breaks}, a refresh can succeed ${!c.impact.blockedBy ? "now" : c.impact.refreshPossibleAt ? `at ${when(c.impact.refreshPossibleAt)}` : when(null)}` : "";
+    const impact = c.impact.atRisk
+      ? `; ${breaks}, a refresh can succeed ${!c.impact.blockedBy ? "now" : c.impact.refreshPossibleAt ? `at ${when(c.impact.refreshPossibleAt)}` : when(null)}`
+      : "";
     const cause = failing ? c.lastError!.class : null;
     // Alert at the first failure that a retry cannot fix; an invalid credential only once it persists:
     // a ticket's refresh already renewed its token and retried once (fetch-with-parent.ts), a token needs a second failure.
