@@ -10,7 +10,6 @@ import http from "node:http";
 import path from "node:path";
 import nextImport from "next";
 import { startReadCache } from "../server/fast/read-cache";
-import { dbWallMs } from "../server/clock";
 import { startClockSync } from "../server/clock-sync";
 import { getConfig } from "../server/config";
 import { renderMetricsPeer } from "./lib/peer-metrics";
@@ -45,7 +44,6 @@ if (parent) {
   });
   parent.on("message", (m) => {
     if (m?.type === "metrics?") parent.send({ type: "metrics", id: m.id, peer: renderMetricsPeer("next") });
-    else if (m?.type === "clock?") parent.send({ type: "clock", id: m.id, dbMs: dbWallMs() });
   });
 }
 

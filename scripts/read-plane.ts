@@ -9,7 +9,7 @@ import { rmSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { syncClock } from "../server/clock";
+import { startClockSync } from "../server/clock-sync";
 import { getConfig } from "../server/config";
 import { startReadCache } from "../server/fast/read-cache";
 import { tryFastPath, tryProxy } from "../server/http/fast-path";
@@ -48,46 +48,28 @@ child.on("exit", (code, signal) => {
 exitWithParent("read plane");
 const relay = relayCredentialChanges(channel);
 
-// Questions to the Next server, answered over the same channel (null: no answer within 2 s).
+// /api/metrics counts the Next server's refreshes and upstream calls too (the scheduler runs there).
 let asked = 0;
-const waiting = new Map<number, (answer: InstanceMessage | null) => void>();
+const waiting = new Map<number, (peer: PeerProcess | null) => void>();
 channel.on("message", (m) => {
-  if ((m?.type === "metrics" || m?.type === "clock") && waiting.has(m.id)) waiting.get(m.id)!(m);
+  if (m?.type === "metrics") waiting.get(m.id)?.(m.peer);
 });
-function ask(question: (id: number) => InstanceMessage): Promise<InstanceMessage | null> {
+function nextServerMetrics(): Promise<PeerProcess[]> {
   const id = ++asked;
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => done(null), 2_000);
-    const done = (answer: InstanceMessage | null) => {
+  return new Promise<PeerProcess | null>((resolve) => {
+    const timer = setTimeout(() => resolve(null), 2_000);
+    waiting.set(id, (peer) => {
       clearTimeout(timer);
       waiting.delete(id);
-      resolve(answer);
-    };
-    waiting.set(id, done);
-    channel.send(question(id));
-  });
+      resolve(peer);
+    });
+    channel.send({ type: "metrics?", id });
+  }).then((peer) => (peer ? [peer] : []));
 }
-/** /api/metrics counts the Next server's refreshes and upstream calls too (the scheduler runs there). */
-const nextServerMetrics = async (): Promise<PeerProcess[]> => {
-  const answer = await ask((id) => ({ type: "metrics?", id }));
-  return answer?.type === "metrics" ? [answer.peer] : [];
-};
-/**
- * One instance, one clock: the read plane takes the database's time from the Next server (which
- * measures it, server/clock-sync.ts) rather than measuring it again, so that the two never disagree
- * by their measurement errors (seconds of a simulated clock, where the scheduler and a proxy read
- * would then judge the same value's life differently). Over IPC the error is a fraction of a ms.
- */
-const nextServerClock = async (): Promise<number> => {
-  const answer = await ask((id) => ({ type: "clock?", id }));
-  if (answer?.type !== "clock") throw new Error("the Next server did not tell its clock");
-  return answer.dbMs;
-};
 
-await new Promise<void>((resolve) => channel.on("message", (m) => m?.type === "ready" && resolve()));
-await syncClock(nextServerClock).catch((err: unknown) => console.warn(`[read plane] clock: ${(err as Error).message}`));
-setInterval(() => void syncClock(nextServerClock).catch(() => {}), 30_000).unref();
+await startClockSync();
 if (config.readCache.enabled) startReadCache(config.readCache.pollMs);
+await new Promise<void>((resolve) => channel.on("message", (m) => m?.type === "ready" && resolve()));
 
 // 2. The port.
 const forward = forwarderTo(socketPath, relay.heard);

@@ -10,10 +10,7 @@ export type InstanceMessage =
   | { type: "credentials-changed"; count: number }
   /** The front asks for the Next server's counters and memory, for /api/metrics. */
   | { type: "metrics?"; id: number }
-  | { type: "metrics"; id: number; peer: PeerProcess }
-  /** The front asks for the Next server's reading of the database's clock (server/clock.ts dbWallMs), to agree with it. */
-  | { type: "clock?"; id: number }
-  | { type: "clock"; id: number; dbMs: number };
+  | { type: "metrics"; id: number; peer: PeerProcess };
 
 type Channel = { send?: (message: InstanceMessage) => unknown; on(event: "message", listener: (message: InstanceMessage) => void): unknown };
 
