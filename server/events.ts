@@ -18,7 +18,10 @@ export function onCredentialsChanged(listener: Listener): () => void {
   return () => listeners().delete(listener);
 }
 
-/** Tells every listener that stored credentials changed (a new value or schedule was committed). */
+/**
+ * Tells every listener that stored credentials, or what serves them, changed: a new value or
+ * schedule, a recorded failure, an app changed or disabled, an API key revoked.
+ */
 export function credentialsChanged(): void {
   for (const listener of listeners()) {
     try {

@@ -1,5 +1,5 @@
 import "server-only";
-import { invalidateReadCache } from "../fast/cache-store";
+import { credentialsChanged } from "../events";
 import { appInputSchema, LIVE_BASE_URLS, VENDOR_HOSTS, type AppView } from "@/lib/app-input";
 import { isVendor, VENDOR_LABELS, type VendorId } from "@/lib/credential-kinds";
 import { policyOverridesSchema } from "@/lib/policy-overrides";
@@ -151,6 +151,7 @@ export async function createApp({ input, actor }: { input: unknown; actor: strin
     });
     return tx.vendorApp.findUniqueOrThrow({ where: { id: app.id }, include: withCount });
   });
+  credentialsChanged();
   return view(row, "admin");
 }
 
@@ -198,7 +199,8 @@ export async function updateApp({ id, input, actor }: { id: string; input: unkno
     });
     return tx.vendorApp.findUniqueOrThrow({ where: { id }, include: withCount });
   });
-  invalidateReadCache();
+  // Every copy (this process's read cache and list, the read plane's cache over IPC) drops it now.
+  credentialsChanged();
   return view(row, "admin");
 }
 
@@ -214,7 +216,8 @@ export async function setAppEnabled({ id, enabled, actor }: { id: string; enable
         data: { actor, action: enabled ? "app.enable" : "app.disable", target: id, outcome: "ok", detail: `${current.name} (${current.appId})` },
       }),
     ]);
-    invalidateReadCache();
+    // Every copy (this process's read cache and list, the read plane's cache over IPC) drops it now.
+    credentialsChanged();
   }
   return view(await db.vendorApp.findUniqueOrThrow({ where: { id }, include: withCount }), "admin");
 }

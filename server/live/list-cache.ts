@@ -2,6 +2,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import type { CredentialView } from "@/lib/credential-view";
 import { now } from "../clock";
+import { onCredentialsChanged } from "../events";
 import { processSingleton } from "../process-state";
 import { listCredentials } from "../tickets/list-credentials";
 import { freshTopics, watchChanges } from "./changes";
@@ -21,7 +22,15 @@ import { freshTopics, watchChanges } from "./changes";
 const MAX_AGE_MS = 30_000;
 
 type Rendered = { stamp: string; etag: string; credentials: CredentialView[]; validUntilServerMs: number; renderedAt: number };
-const slot = () => processSingleton<{ last: Rendered | null }>("tickethubListCache", () => ({ last: null }));
+const slot = () =>
+  processSingleton<{ last: Rendered | null }>("tickethubListCache", () => {
+    // A write in this process (or relayed from the other process of this instance) drops the
+    // rendered list at once: whoever just refreshed, failed, or changed an app reads it next.
+    onCredentialsChanged(() => {
+      slot().last = null;
+    });
+    return { last: null };
+  });
 
 export type CredentialList = { etag: string; credentials: CredentialView[] };
 
