@@ -1,6 +1,6 @@
 "use client";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useEffect, useId } from "react";
+import { useSearchParams } from "next/navigation";
+import { useEffect, useId, useState } from "react";
 import { useCredentials } from "@/components/credential/api/get-credentials";
 import { ATTENTION_HEALTHS, HEALTHS, HEALTH_LABELS, byAttention, healthOf, type Health } from "@/lib/health";
 import { useNow } from "@/components/ui/use-now";
@@ -13,21 +13,26 @@ import { CredentialRow } from "./credential-row";
 export function Overview() {
   const { data, error, isPending, refetch, isFetching } = useCredentials();
   const now = useNow();
-  // Filters live in the URL (/?health=at-risk&vendor=wechat&q=demo): a view can be shared or bookmarked.
+  // Filters live in the URL (/?health=at-risk&vendor=wechat&q=demo): a view can be shared or
+  // bookmarked. The state is the truth while the page is open; the URL follows it with
+  // history.replaceState (Next keeps useSearchParams in step), so quick changes never race.
   const params = useSearchParams();
-  const router = useRouter();
-  const pathname = usePathname();
-  const vendor = params.get("vendor") ?? "";
-  const asked = params.get("health") ?? "";
-  const health: Health | "" = (HEALTHS as readonly string[]).includes(asked) ? (asked as Health) : "";
-  const search = params.get("q") ?? "";
-  const setFilter = (name: "vendor" | "health" | "q", value: string) => {
-    const next = new URLSearchParams(params.toString());
-    if (value) next.set(name, value);
-    else next.delete(name);
-    const query = next.toString();
-    router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
-  };
+  const [filters, setFilters] = useState(() => {
+    const asked = params.get("health") ?? "";
+    return {
+      vendor: params.get("vendor") ?? "",
+      health: ((HEALTHS as readonly string[]).includes(asked) ? asked : "") as Health | "",
+      q: params.get("q") ?? "",
+    };
+  });
+  const { vendor, health, q: search } = filters;
+  const setFilter = (name: keyof typeof filters, value: string) =>
+    setFilters((f) => {
+      const next = { ...f, [name]: value };
+      const query = new URLSearchParams(Object.entries(next).filter(([, v]) => v)).toString();
+      window.history.replaceState(null, "", query ? `?${query}` : window.location.pathname);
+      return next;
+    });
   const setVendor = (v: string) => setFilter("vendor", v);
   const setHealth = (h: Health | "") => setFilter("health", h);
   const setSearch = (q: string) => setFilter("q", q);
@@ -137,7 +142,14 @@ export function Overview() {
           {filtered && (
             <p className="pb-1.5 text-sm text-slate-600 dark:text-slate-400" aria-live="polite">
               Showing {shown.length} of {rows.length} ·{" "}
-              <button type="button" className="text-sky-700 underline dark:text-sky-400" onClick={() => router.replace(pathname, { scroll: false })}>
+              <button
+                type="button"
+                className="text-sky-700 underline dark:text-sky-400"
+                onClick={() => {
+                  setFilters({ vendor: "", health: "", q: "" });
+                  window.history.replaceState(null, "", window.location.pathname);
+                }}
+              >
                 Clear filters
               </button>
             </p>
