@@ -71,6 +71,7 @@ test.describe("vendor failures as ops see them", () => {
       await expect(row.getByRole("status")).toContainText(/Refresh failed|WeChat|HTTP|JSON|answer/, { timeout: 10_000 });
       await expect(row.getByText(f.health)).toBeVisible();
       await expect(row.getByText("Failing", { exact: true })).toHaveCount(0);
+      await expect(row).not.toContainText("Refresh failed: Refresh failed");
       await expect(row).toContainText(f.shows);
       await expect(row).toContainText(f.next);
       await expect(row.getByRole("timer")).toHaveAttribute("data-remaining-seconds", /^\d{4}$/);

@@ -1,4 +1,5 @@
 "use client";
+import { failedText } from "@/components/ui/fetch-json";
 import { useSession } from "@/components/session/session-context";
 import { useCheckCredential } from "./api/check-credential";
 import { formatDuration } from "@/lib/time";
@@ -21,7 +22,7 @@ export function CheckAction({ credentialId, label }: { credentialId: string; lab
         {check.isPending ? "Checking…" : "Check"}
       </button>
       <div role="status" aria-live="polite" aria-label="check result" className="mt-1 max-w-sm space-y-0.5 text-xs">
-        {check.isError && <p className="text-red-700 dark:text-red-400">Check failed: {check.error.message}</p>}
+        {check.isError && <p className="text-red-700 dark:text-red-400">{failedText("Check failed", check.error)}</p>}
         {r && (
           <>
             <p className={r.local.valid ? "text-emerald-700 dark:text-emerald-400" : "text-red-700 dark:text-red-400"}>

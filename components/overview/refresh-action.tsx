@@ -1,4 +1,5 @@
 "use client";
+import { failedText } from "@/components/ui/fetch-json";
 import { useSession } from "@/components/session/session-context";
 import { useRefreshCredential } from "@/components/credential/api/refresh-credential";
 import type { CredentialView } from "@/lib/credential-view";
@@ -58,7 +59,7 @@ export function RefreshAction({ credential: c, label, align = "right" }: { crede
         {busy ? "Refreshing…" : "Refresh"}
       </ConfirmAction>
       <div role="status" aria-live="polite" className={`mt-1 text-xs ${align === "right" ? "md:text-right" : ""}`}>
-        {refresh.isError && <span className="text-red-700 dark:text-red-400">Refresh failed: {refresh.error.message}</span>}
+        {refresh.isError && <span className="text-red-700 dark:text-red-400">{failedText("Refresh failed", refresh.error)}</span>}
         {refresh.isSuccess && (
           <span className="text-emerald-700 dark:text-emerald-400">
             {refresh.data.alreadyNewer ? "Already refreshed by someone else" : refresh.data.joined ? "Joined a refresh already running" : "Refreshed"} ·

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { credentialListSchema } from "@/lib/credential-view";
-import { parseAnswer, UnexpectedAnswerError } from "./fetch-json";
+import { ApiError, failedText, parseAnswer, UnexpectedAnswerError } from "./fetch-json";
 
 const view = {
   id: "c1",
@@ -62,5 +62,14 @@ describe("fetchJson", () => {
     } finally {
       globalThis.fetch = real;
     }
+  });
+});
+
+describe("failedText", () => {
+  it("says what failed once, even when the server's title already says it", () => {
+    expect(failedText("Refresh failed", new ApiError(502, "Refresh failed", "HTTP 500 from the vendor", null))).toBe(
+      "Refresh failed: HTTP 500 from the vendor",
+    );
+    expect(failedText("Refresh failed", new ApiError(409, "Conflict", "already running", null))).toBe("Refresh failed: Conflict: already running");
   });
 });

@@ -14,6 +14,14 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * "Refresh failed: the vendor answered HTTP 500", said once: the server's problem title often is
+ * already what the UI would put in front ("Refresh failed"), and must not be repeated.
+ */
+export function failedText(what: string, err: Error): string {
+  return err.message.toLowerCase().startsWith(what.toLowerCase()) ? err.message : `${what}: ${err.message}`;
+}
+
 /** A success answer that does not match its schema; the message names the field. */
 export class UnexpectedAnswerError extends Error {}
 
