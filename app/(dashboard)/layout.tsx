@@ -5,6 +5,7 @@ import type { ReactNode } from "react";
 import { SessionProvider } from "@/components/session/session-context";
 import { SignOutButton } from "@/components/session/sign-out-button";
 import { LanguageSwitch } from "@/components/ui/language-switch";
+import { TimeZoneSwitch } from "@/components/ui/time-zone-switch";
 import { REQUESTED_PATH_HEADER } from "@/lib/requested-path";
 import { roleAllows, type Role } from "@/lib/roles";
 import { currentUser } from "@/server/http/current-user";
@@ -55,6 +56,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
               <span className="font-medium text-slate-800 dark:text-slate-200">{user.username}</span> · {tRoles(user.role)}
             </span>
             <LanguageSwitch />
+            <TimeZoneSwitch />
             <SignOutButton />
           </div>
         </div>

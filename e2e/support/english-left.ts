@@ -29,6 +29,8 @@ const KEEP = new Set(
     "English",
     "TICKETHUB_DEMO",
     "UTC",
+    "Asia",
+    "Shanghai",
   ].map((w) => w.toLowerCase()),
 );
 
