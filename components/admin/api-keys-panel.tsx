@@ -48,7 +48,7 @@ export function ApiKeysPanel() {
         </h2>
         <p className="text-sm text-slate-600 dark:text-slate-400">
           {t("introBefore")} <code className="font-mono">/api/v1</code> {t("introDescribed")}{" "}
-          <a className="text-sky-700 underline dark:text-sky-400" href="/api/v1/openapi.json">
+          <a translate="no" className="text-sky-700 underline dark:text-sky-400" href="/api/v1/openapi.json">
             /api/v1/openapi.json
           </a>
           {t("introAfter")}
@@ -72,7 +72,10 @@ export function ApiKeysPanel() {
                     checked={picked.includes(a.id)}
                     onChange={(e) => setPicked(e.target.checked ? [...picked, a.id] : picked.filter((p) => p !== a.id))}
                   />
-                  {a.name} <span className="font-mono text-xs text-slate-500 dark:text-slate-400">{a.appId}</span>
+                  {a.name}{" "}
+                  <span translate="no" className="font-mono text-xs text-slate-500 dark:text-slate-400">
+                    {a.appId}
+                  </span>
                 </label>
               ))}
             </div>
@@ -127,7 +130,9 @@ export function ApiKeysPanel() {
         {keys.data?.keys.map((k) => (
           <DataRow key={k.id} name={k.name} top>
             <NameCell name={k.name} sub={`${k.prefix}…`} />
-            <td className="px-4 py-2 text-xs">{k.apps.map((a) => a.appId).join(", ") || "—"}</td>
+            <td translate="no" className="px-4 py-2 text-xs">
+              {k.apps.map((a) => a.appId).join(", ") || "—"}
+            </td>
             <td className="px-4 py-2 text-xs">{t.rich("createdBy", { when: () => <DateTime at={k.createdAt} />, username: k.createdBy })}</td>
             <td className="px-4 py-2 text-xs">{k.lastUsedAt ? <DateTime at={k.lastUsedAt} /> : tTime("never")}</td>
             <td className="px-4 py-2">
