@@ -52,7 +52,10 @@ export default async function DashboardLayout({ children }: { children: ReactNod
             ))}
           </nav>
           <div className="flex flex-wrap items-center gap-2 text-sm">
-            <span className="whitespace-nowrap text-slate-600 dark:text-slate-400" title={t("signedInAs", { username: user.username, role: tRoles(user.role) })}>
+            <span
+              className="whitespace-nowrap text-slate-600 dark:text-slate-400"
+              title={t("signedInAs", { username: user.username, role: tRoles(user.role) })}
+            >
               <span className="font-medium text-slate-800 dark:text-slate-200">{user.username}</span> · {tRoles(user.role)}
             </span>
             <LanguageSwitch />
