@@ -1,22 +1,8 @@
 // @ts-check
 import createNextIntlPlugin from "next-intl/plugin";
+import { securityHeaders } from "./server/http/security-headers.mjs";
 
 const dev = process.env.NODE_ENV !== "production";
-
-// Next inlines its bootstrap scripts, so scripts need 'unsafe-inline' (no nonces: pages are not
-// rendered per request for that); everything else is locked to this origin.
-const csp = [
-  "default-src 'self'",
-  `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ""}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -29,14 +15,7 @@ const nextConfig = {
     return [
       {
         source: "/:path*",
-        headers: [
-          { key: "Content-Security-Policy", value: csp },
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "X-Frame-Options", value: "DENY" },
-          { key: "Referrer-Policy", value: "same-origin" },
-          { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
-          { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
-        ],
+        headers: securityHeaders(dev),
       },
     ];
   },

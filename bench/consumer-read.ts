@@ -1,6 +1,7 @@
-// Consumer read throughput and latency: Ticket Hub's GET /api/v1/apps/…/jsapi_ticket (fast path,
-// and with the read cache off, the Next route handler) against a bare Node http server answering
-// the same JSON from memory, one after the other with the same load generator (autocannon).
+// Consumer read throughput and latency: Ticket Hub's GET /api/v1/apps/…/jsapi_ticket (the read
+// plane's fast path, and with the read cache off, the Next route handler) against a bare Node http
+// server answering the same JSON from memory, alternately with the same load generator (autocannon);
+// and the read plane's RSS with the demo apps (issue 13: ≥ 0.85× bare Node, p99 ≤ 2 ms at 1,000/s, ≤ 120 MiB).
 // Usage: node --conditions=react-server --import tsx bench/consumer-read.ts [seconds]
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -18,6 +19,18 @@ type Run = { rps: number; p50: number; p99: number; non2xx: number; errors: numb
 async function load(url: string, headers: Record<string, string>, opts: { overallRate?: number } = {}): Promise<Run> {
   const r = await autocannon({ url, headers, connections: opts.overallRate ? 10 : CONNECTIONS, duration: seconds, overallRate: opts.overallRate });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+}
+
+const mib = (b: number | undefined) => (b === undefined ? "?" : fmt(b / 2 ** 20));
+
+/** RSS of each of the instance's processes, from its /api/metrics. */
+async function processMemory(baseUrl: string, key: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${baseUrl}/api/metrics`, { headers: { authorization: `Bearer ${key}` } })).text();
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^tickethub_process_resident_memory_bytes\{process="([^"]+)"\} (\d+)/gm)) out[m[1]!] = Number(m[2]);
+  const total = /^process_resident_memory_bytes (\d+)/m.exec(text);
+  if (total) out.total = Number(total[1]);
+  return out;
 }
 
 export async function benchConsumerRead(): Promise<string> {
@@ -80,6 +93,7 @@ export async function benchConsumerRead(): Promise<string> {
         fastAt1000: await load(`${stacks.fast.baseUrl}${path}`, { authorization: `Bearer ${keys.fast}` }, { overallRate: 1000 }),
       };
       const ratio = results.fast.rps / results.bare.rps;
+      const memory = await processMemory(stacks.fast.baseUrl, keys.fast);
       const row = (name: string, r: Run) => `| ${name} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.non2xx + r.errors} |`;
       const lines = [
         `### Consumer read (\`GET ${path}\`)`,
@@ -93,7 +107,9 @@ export async function benchConsumerRead(): Promise<string> {
         row("Ticket Hub, route handler (`TICKETHUB_READ_CACHE=off`)", results.route),
         row("Ticket Hub, fast path at a fixed 1,000 requests/s", results.fastAt1000),
         "",
-        `Fast path / bare Node: **${fmt(ratio * 100)} %** (goal ≥ 50 %). p99 at 1,000 requests/s: **${fmt(results.fastAt1000.p99, 1)} ms** (goal ≤ 10 ms).`,
+        `Fast path / bare Node: **${fmt(ratio, 2)}×** (goal ≥ 0.85×: ${ratio >= 0.85 ? "met" : "not met"}). p99 at 1,000 requests/s: **${fmt(results.fastAt1000.p99, 1)} ms** (goal ≤ 2 ms: ${results.fastAt1000.p99 <= 2 ? "met" : "not met"}).`,
+        "",
+        `RSS after the runs (demo apps): read plane **${mib(memory["read-plane"])} MiB** (goal ≤ 120 MiB: ${memory["read-plane"]! <= 120 * 2 ** 20 ? "met" : "not met"}), Next server ${mib(memory.next)} MiB (instance ${mib(memory.total)} MiB).`,
       ];
       return lines.join("\n");
     } finally {

@@ -17,8 +17,12 @@ const APPS = Array.from({ length: 25 }, (_, i) => [
   { vendor: "yzb", appId: `yzbload${i}`, name: `yzb load ${i}` },
 ]).flat();
 
-async function rss(metrics: () => Promise<string>): Promise<number> {
-  const m = /^process_resident_memory_bytes (\d+)/m.exec(await metrics());
+/** The instance's RSS (all its processes), or one process's (read-plane, next). */
+async function rss(metrics: () => Promise<string>, processName?: string): Promise<number> {
+  const text = await metrics();
+  const m = processName
+    ? new RegExp(`^tickethub_process_resident_memory_bytes\\{process="${processName}"\\} (\\d+)`, "m").exec(text)
+    : /^process_resident_memory_bytes (\d+)/m.exec(text);
   return m ? Number(m[1]) : NaN;
 }
 
@@ -67,6 +71,7 @@ export async function benchMemory(): Promise<string> {
       await new Promise((r) => setTimeout(r, 50));
     }
     const after = await rss(metrics);
+    const readPlane = await rss(metrics, "read-plane");
     const credentials = (await (await admin.fetch("/api/credentials")).json()).credentials as { generation: number }[];
     const refreshes = credentials.reduce((n, c) => n + c.generation, 0);
     const mb = (b: number) => fmt(b / 2 ** 20, 0);
@@ -75,7 +80,7 @@ export async function benchMemory(): Promise<string> {
       "",
       `One instance, ${APPS.length + 4} apps (${credentials.length} credentials), ${simulatedMinutes} simulated minutes at ${SCALE}× (${fmt(realMs / 1000)} s real): ${fmt(reads)} consumer reads (${failed} not 200), ${polls} dashboard list reads, ${fmt(refreshes)} values fetched.`,
       "",
-      `RSS: **${mb(after)} MiB** at the end (${mb(before)} MiB before the apps were added; peak sampled ${mb(Math.max(...samples, after))} MiB).`,
+      `RSS: **${mb(after)} MiB** at the end (${mb(before)} MiB before the apps were added; peak sampled ${mb(Math.max(...samples, after))} MiB); of that, the read plane ${mb(readPlane)} MiB.`,
     ].join("\n");
   } finally {
     await stack.stop();

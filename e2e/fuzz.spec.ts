@@ -149,6 +149,10 @@ test.describe("fuzzing every route handler", () => {
     const ids = (real?: string) => (real ? [real, ...BAD_IDS] : BAD_IDS);
     const targets: Target[] = [
       { route: "GET /api/alerts", paths: ["/api/alerts"] },
+      { route: "POST /api/alerts/[id]/acknowledge", paths: ids().map((i) => `/api/alerts/${i}/acknowledge`), bodyFields: [] },
+      { route: "POST /api/alerts/[id]/silence", paths: ids().map((i) => `/api/alerts/${i}/silence`), bodyFields: ["minutes"] },
+      { route: "PUT /api/apps/[id]/alert-channel", paths: BAD_IDS.map((i) => `/api/apps/${i}/alert-channel`), bodyFields: ["channel"] },
+      { route: "POST /api/apps/[id]/clear-quota", paths: BAD_IDS.map((i) => `/api/apps/${i}/clear-quota`), bodyFields: [] },
       { route: "GET /api/metrics", paths: ["/api/metrics"] },
       { route: "GET /api/apps", paths: ["/api/apps"] },
       { route: "POST /api/apps", paths: ["/api/apps"], bodyFields: ["vendor", "name", "appId", "secret", "baseUrl", "tokenVariant", "tokenPath", "policy"] },
@@ -164,11 +168,14 @@ test.describe("fuzzing every route handler", () => {
       { route: "POST /api/auth/signin", paths: ["/api/auth/signin"], bodyFields: ["username", "password"] },
       // Sign-out takes no input: it is only sent without a session (with one it would end it).
       { route: "POST /api/auth/signout", paths: [] },
+      { route: "GET /api/catalog", paths: ["/api/catalog"] },
       { route: "GET /api/credentials", paths: ["/api/credentials"] },
       { route: "POST /api/credentials/[id]/check", paths: ids().map((i) => `/api/credentials/${i}/check`), bodyFields: [] },
       { route: "GET /api/credentials/[id]/history", paths: ids(credentialId).map((i) => `/api/credentials/${i}/history`) },
       { route: "POST /api/credentials/[id]/refresh", paths: ids().map((i) => `/api/credentials/${i}/refresh`), bodyFields: ["ifGeneration"] },
       { route: "POST /api/credentials/[id]/reveal", paths: ids(credentialId).map((i) => `/api/credentials/${i}/reveal`), bodyFields: ["action", "versionId"] },
+      // The change stream never ends while signed in; it takes no input (its 401 is checked in freshness.spec).
+      { route: "GET /api/events", paths: [] },
       { route: "GET /api/health", paths: ["/api/health"] },
       { route: "POST /api/keys", paths: ["/api/keys"], bodyFields: ["name", "appRefs"] },
       { route: "GET /api/keys", paths: ["/api/keys"] },

@@ -108,3 +108,41 @@ test.describe("NONCE desk", () => {
     expect(await nonceCalls()).toBe(calls);
   });
 });
+
+test.describe("NONCE expiry on the server", () => {
+  // 10× time: a NONCE's 120 s pass in 12 real seconds.
+  const SCALE = 10;
+  let stack: Stack;
+  test.beforeAll(async () => {
+    stack = await startStack({ env: { TICKETHUB_TIME_SCALE: String(SCALE) } });
+  });
+  test.afterAll(async () => {
+    await stack?.stop();
+  });
+
+  test("an expired NONCE cannot be marked used (409 naming when it expired) and stays unused; a live one can", async () => {
+    const request = await authedRequest(stack.baseUrl, "operator");
+    const list = await (await api(stack.baseUrl, "/api/credentials")).json();
+    const appRef = list.credentials.find((c: { vendor: string }) => c.vendor === "faceid").appRef;
+    const issue = async () => {
+      const res = await request.post(`${stack.baseUrl}/api/nonce`, { data: { appRef, userId: "qa-expiry" } });
+      expect(res.status()).toBe(201);
+      return (await res.json()) as { id: string; expiresAt: string; serverTime: string };
+    };
+    const live = await issue();
+    expect((await request.post(`${stack.baseUrl}/api/nonce/${live.id}/used`)).status()).toBe(200);
+
+    const late = await issue();
+    // Wait out its life in real time (simulated remaining / scale) plus a second, then try.
+    const realLeftMs = (Date.parse(late.expiresAt) - Date.parse(late.serverTime)) / SCALE;
+    await new Promise((r) => setTimeout(r, realLeftMs + 1_000));
+    const refused = await request.post(`${stack.baseUrl}/api/nonce/${late.id}/used`);
+    expect(refused.status()).toBe(409);
+    const problem = await refused.json();
+    expect(problem.title).toBe("NONCE ticket expired");
+    expect(problem.detail).toContain(`it expired at ${late.expiresAt}`);
+    const after = (await (await request.get(`${stack.baseUrl}/api/nonce`)).json()) as { nonces: { id: string; usedAt: string | null }[] };
+    expect(after.nonces.find((n) => n.id === late.id)?.usedAt).toBeNull();
+    expect(after.nonces.find((n) => n.id === live.id)?.usedAt).not.toBeNull();
+  });
+});

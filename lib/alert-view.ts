@@ -11,6 +11,22 @@ export const alertViewSchema = z.object({
   resolvedAt: z.nullable(z.string()),
   notified: z.boolean(),
   deliveryError: z.nullable(z.string()),
+  appRef: z.nullable(z.string()),
+  acknowledgedAt: z.nullable(z.string()),
+  acknowledgedBy: z.nullable(z.string()),
+  /** Notifications are held back until then (null: not silenced, or the silence ended). */
+  silencedUntil: z.nullable(z.string()),
+  /** What to do about it (server/alerts/runbook.ts): shown on the credential page. */
+  runbook: z.nullable(
+    z.object({
+      title: z.string(),
+      text: z.string(),
+      href: z.nullable(z.string()),
+      linkText: z.nullable(z.string()),
+      action: z.nullable(z.enum(["clear-quota"])),
+      addresses: z.nullable(z.array(z.string())),
+    }),
+  ),
 });
 export type AlertView = z.infer<typeof alertViewSchema>;
 

@@ -131,5 +131,7 @@ export const appViewSchema = z.object({
   demo: z.boolean(),
   credentials: z.number(),
   updatedAt: z.string(),
+  /** The app's own alert channel (PUT /api/apps/:id/alert-channel): its type and host only, never the URL's path or the secret. */
+  alertChannel: z.object({ type: z.enum(["webhook", "feishu", "dingtalk", "wecom"]), host: z.string(), signed: z.boolean() }).nullable(),
 });
 export type AppView = z.infer<typeof appViewSchema>;

@@ -42,6 +42,24 @@ export const credentialViewSchema = z.object({
       resetsAt: z.string(),
     }),
   ),
+  /**
+   * Time to impact (server/tickets/time-to-impact.ts): when clients break against when a refresh can
+   * next succeed. `state` tells "retrying, value fine" from "failing: clients will break"; `attention`
+   * ranks what needs a human first (0 = broken now), ties by `breaksAt`.
+   */
+  impact: z.object({
+    state: z.enum(["broken", "failing", "at-risk", "retrying", "expired", "pending", "ok"]),
+    atRisk: z.boolean(),
+    /** When clients break: the current value's effective expiry; null without a value. */
+    breaksAt: z.nullable(z.string()),
+    /**
+     * The earliest moment a refresh can succeed when something holds it back (`blockedBy` says what);
+     * null with `blockedBy` set: never until the app's configuration is changed; null without: now.
+     */
+    refreshPossibleAt: z.nullable(z.string()),
+    blockedBy: z.nullable(z.string()),
+    attention: z.number(),
+  }),
 });
 export type CredentialView = z.infer<typeof credentialViewSchema>;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CredentialView } from "./credential-view";
-import { healthOf, healthSummary } from "./health";
+import { byAttention, healthOf, type Health } from "./health";
 
 const NOW = Date.parse("2026-11-22T08:00:00Z");
 const at = (s: number) => new Date(NOW + s * 1000).toISOString();
@@ -27,6 +27,7 @@ function cred(over: Partial<CredentialView> = {}): CredentialView {
     nextRefreshReason: "scheduled",
     policy: "",
     quota: null,
+    impact: { state: "ok", atRisk: false, breaksAt: at(7100), refreshPossibleAt: at(0), blockedBy: null, attention: 6 },
     ...over,
   };
 }
@@ -62,9 +63,22 @@ describe("healthOf", () => {
   });
 });
 
-describe("healthSummary", () => {
-  it("counts, most serious first", () => {
-    expect(healthSummary(["healthy", "failing", "healthy", "in-overlap"])).toBe("1 failing · 1 in overlap · 2 healthy");
-    expect(healthSummary([])).toBe("");
+describe("time to impact in the health", () => {
+  const failing = { status: "failing" as const, lastError: { message: "WeChat -1", class: "busy", at: at(-10) }, consecutiveFailures: 1 };
+  it("a transient failure with a long-valid value is retrying, not failing", () => {
+    expect(healthOf(cred({ ...failing, impact: { ...cred().impact, state: "retrying" } }), NOW, 0)).toBe("retrying");
+  });
+  it("a value that dies before any refresh can succeed is at risk; with no value and failing, clients fail now", () => {
+    const risk = { state: "failing" as const, atRisk: true, breaksAt: at(7100), refreshPossibleAt: at(20_000), blockedBy: "daily quota used up", attention: 1 };
+    expect(healthOf(cred({ ...failing, impact: risk }), NOW, 0)).toBe("at-risk");
+    expect(healthOf(cred({ impact: { ...risk, state: "at-risk" } }), NOW, 0)).toBe("at-risk");
+    expect(healthOf(cred({ ...failing, current: null, impact: { ...risk, state: "broken", atRisk: true, breaksAt: null, attention: 0 } }), NOW, 0)).toBe(
+      "failing",
+    );
+  });
+  it("sorts what needs attention first (soonest break first) and keeps the rest in the server's order", () => {
+    const row = (id: string, health: Health, breaksIn: number) => ({ c: cred({ id, impact: { ...cred().impact, breaksAt: at(breaksIn) } }), health });
+    const rows = [row("a", "healthy", 10), row("b", "at-risk", 900), row("c", "in-overlap", 5), row("d", "failing", 9000), row("e", "at-risk", 300)];
+    expect(rows.sort(byAttention).map((r) => r.c.id)).toEqual(["d", "e", "b", "a", "c"]);
   });
 });

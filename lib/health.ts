@@ -2,13 +2,15 @@ import type { CredentialView } from "./credential-view";
 import { remainingSeconds } from "./time";
 
 /** What ops need to know about a credential at a glance, most serious first. */
-export const HEALTHS = ["failing", "expired", "expiring", "quota-low", "refresh-due", "in-overlap", "pending", "healthy"] as const;
+export const HEALTHS = ["failing", "at-risk", "expired", "expiring", "retrying", "quota-low", "refresh-due", "in-overlap", "pending", "healthy"] as const;
 export type Health = (typeof HEALTHS)[number];
 
 export const HEALTH_LABELS: Record<Health, string> = {
   failing: "Failing",
+  "at-risk": "At risk",
   expired: "Expired",
   expiring: "Expiring",
+  retrying: "Retrying",
   "quota-low": "Quota low",
   "refresh-due": "Refresh due",
   "in-overlap": "In overlap",
@@ -22,15 +24,22 @@ const EXPIRING_MIN_SECONDS = 300;
 /** A refresh this late past its due time (and not running) is worth a look. */
 const DUE_GRACE_SECONDS = 30;
 
+/** What needs a human: the strip at the top of the overview and the count in the tab's title. */
+export const ATTENTION_HEALTHS: readonly Health[] = ["failing", "at-risk", "expired", "expiring", "refresh-due"];
+
 /**
- * The one health a credential shows, from its state and the server's time: the most serious
- * that applies. `nowMs` + `clockOffsetMs` is the server's clock.
+ * The one health a credential shows, from its state, its time to impact and the server's time: the
+ * most serious that applies. `nowMs` + `clockOffsetMs` is the server's clock. A refresh that failed
+ * while the value has long to live and a retry comes first is "retrying" (clients are fine); one
+ * whose value dies before any refresh can succeed is "at risk"; "failing" means clients fail now.
  */
 export function healthOf(c: CredentialView, nowMs: number, clockOffsetMs: number): Health {
-  if (c.status === "failing") return "failing";
-  if (!c.current) return "pending";
+  if (c.impact.state === "broken") return "failing";
+  if (!c.current) return c.status === "failing" ? "failing" : "pending";
   const left = remainingSeconds(c.current.expiresAt, nowMs, clockOffsetMs);
-  if (left <= 0) return "expired";
+  if (left <= 0) return c.status === "failing" ? "failing" : "expired";
+  if (c.impact.atRisk) return "at-risk";
+  if (c.status === "failing") return "retrying";
   if (!c.refreshing && left < Math.max(EXPIRING_MIN_SECONDS, c.current.expiresIn * EXPIRING_SHARE)) return "expiring";
   if (c.quota && (c.quota.exhausted || (c.quota.limit !== null && c.quota.used >= c.quota.limit * 0.8))) return "quota-low";
   if (!c.refreshing && c.nextRefreshAt && remainingSeconds(c.nextRefreshAt, nowMs, clockOffsetMs) < -DUE_GRACE_SECONDS) return "refresh-due";
@@ -38,11 +47,18 @@ export function healthOf(c: CredentialView, nowMs: number, clockOffsetMs: number
   return "healthy";
 }
 
-/** "8 healthy · 1 failing", most serious first. */
-export function healthSummary(healths: Health[]): string {
-  const counts = new Map<Health, number>();
-  for (const h of healths) counts.set(h, (counts.get(h) ?? 0) + 1);
-  return HEALTHS.filter((h) => counts.get(h))
-    .map((h) => `${counts.get(h)} ${HEALTH_LABELS[h].toLowerCase()}`)
-    .join(" · ");
+/**
+ * "Needs attention" first, most urgent first (by health, then by when clients break); everything
+ * else keeps the server's order (app, then credential), so rows do not jump while countdowns tick.
+ * For Array.prototype.sort, which is stable.
+ */
+export function byAttention<T extends { c: CredentialView; health: Health }>(a: T, b: T): number {
+  const rank = (x: T) => {
+    const i = ATTENTION_HEALTHS.indexOf(x.health);
+    return i < 0 ? ATTENTION_HEALTHS.length : i;
+  };
+  if (rank(a) !== rank(b)) return rank(a) - rank(b);
+  if (rank(a) === ATTENTION_HEALTHS.length) return 0;
+  const breaks = (x: T) => (x.c.impact.breaksAt ? Date.parse(x.c.impact.breaksAt) : Number.NEGATIVE_INFINITY);
+  return breaks(a) - breaks(b);
 }

@@ -9,6 +9,11 @@ export const credentialKeys = {
   history: (id: string) => [...credentialKeys.all, "history", id] as const,
 };
 
+/** Which credential slots exist (the tools' pickers). */
+export const catalogKeys = {
+  all: ["catalog"] as const,
+};
+
 export const nonceKeys = {
   all: ["nonces"] as const,
   list: () => [...nonceKeys.all, "list"] as const,

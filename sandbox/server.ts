@@ -161,6 +161,15 @@ export function createSandbox(state = new SandboxState()) {
       state.nextValues.set(b.endpoint, [...(state.nextValues.get(b.endpoint) ?? []), b.value]);
       return send(res, 200, { ok: true });
     }
+    if (method === "POST" && path === "/__sandbox/next-lifetime") {
+      // The lifetime (expires_in, seconds) of the next value this endpoint issues.
+      const ok = Number.isInteger(b.expiresIn) && (b.expiresIn as number) >= 1 && (b.expiresIn as number) <= 86_400;
+      if (b.endpoint !== "wechat /cgi-bin/ticket/getticket" || !ok) {
+        return send(res, 400, { error: 'endpoint: "wechat /cgi-bin/ticket/getticket" and expiresIn: whole seconds (1-86400) are required' });
+      }
+      state.nextLifetimes.set(b.endpoint, [...(state.nextLifetimes.get(b.endpoint) ?? []), b.expiresIn as number]);
+      return send(res, 200, { ok: true });
+    }
     if (method === "POST" && path === "/__sandbox/faceid/nonce/use") {
       if (typeof b.ticket !== "string") return send(res, 400, { error: "ticket: a string is required" });
       const used = consumeNonce(state, b.ticket);

@@ -84,6 +84,12 @@ export class SandboxState {
     return this.nextValues.get(endpoint)?.shift();
   }
 
+  /** Lifetimes (s) the next values of an endpoint are issued with (tests: a ticket that dies before the quota resets). */
+  nextLifetimes = new Map<string, number[]>();
+  takeNextLifetime(endpoint: string): number | undefined {
+    return this.nextLifetimes.get(endpoint)?.shift();
+  }
+
   /** `scale` simulated seconds per real second from `epoch` (tests cover hours in seconds). */
   constructor(readonly time: { scale: number; epoch: number } = { scale: 1, epoch: 0 }) {}
 
@@ -196,6 +202,25 @@ export class SandboxState {
     this.quotaUsed[k] = used + 1;
     this.changed();
     return true;
+  }
+
+  /** Counts a use against a per-month allowance (the vendors' month, UTC+8); false once it is used up. */
+  takeMonthly(key: string, limit: number): boolean {
+    const k = `${vendorDay(new Date(this.now())).slice(0, 7)} month ${key}`;
+    const used = this.quotaUsed[k] ?? 0;
+    if (used >= limit) return false;
+    this.quotaUsed[k] = used + 1;
+    this.changed();
+    return true;
+  }
+
+  /** WeChat's clear_quota: today's counters of every endpoint of this app start again from 0. */
+  clearQuota(appId: string): void {
+    const today = `${vendorDay(new Date(this.now()))} `;
+    for (const k of Object.keys(this.quotaUsed)) {
+      if (k.startsWith(today) && k.endsWith(` ${appId}`)) delete this.quotaUsed[k];
+    }
+    this.changed();
   }
 
   resetCounters(): void {

@@ -53,6 +53,21 @@ export const wechatRoutes: Record<string, Handler> = {
     return issueToken(state, b.appid, b.force_refresh === true);
   },
 
+  // clearQuotaByAppSecret: resets this app's daily counters; 10 resets a month, 48006 past that.
+  "POST /cgi-bin/clear_quota/v2": (state, req) => {
+    const b = req.body ?? {};
+    const appId = typeof b.appid === "string" ? b.appid : req.query.get("appid");
+    const secret = typeof b.appsecret === "string" ? b.appsecret : req.query.get("appsecret");
+    if (!appId) return err(41002, "appid missing");
+    if (!secret) return err(41004, "appsecret missing");
+    const app = state.app("wechat", appId);
+    if (!app) return err(40013, "invalid appid");
+    if (!state.secretMatches(app, secret)) return err(40125, "invalid appsecret");
+    if (!state.takeMonthly(`wechat clear_quota ${appId}`, 10)) return err(48006, "forbid to clear quota because of reaching the limit");
+    state.clearQuota(appId);
+    return { status: 200, body: { errcode: 0, errmsg: "ok" } };
+  },
+
   "GET /cgi-bin/ticket/getticket": (state, req) => {
     const token = req.query.get("access_token");
     if (!token) return err(41001, "access_token missing");
@@ -64,7 +79,8 @@ export const wechatRoutes: Record<string, Handler> = {
       return known ? err(42001, "access_token expired") : err(40001, "invalid credential, access_token is invalid or not latest");
     }
     const value = state.takeNext("wechat /cgi-bin/ticket/getticket") ?? randomValue(64);
-    state.issue(value, { vendor: "wechat", appId: owner.appId, kind: `${type}_ticket`, expiresAt: state.now() + LIFETIME_S * 1000, token });
-    return { status: 200, body: { errcode: 0, errmsg: "ok", ticket: value, expires_in: LIFETIME_S } };
+    const lifetime = state.takeNextLifetime("wechat /cgi-bin/ticket/getticket") ?? LIFETIME_S;
+    state.issue(value, { vendor: "wechat", appId: owner.appId, kind: `${type}_ticket`, expiresAt: state.now() + lifetime * 1000, token });
+    return { status: 200, body: { errcode: 0, errmsg: "ok", ticket: value, expires_in: lifetime } };
   },
 };

@@ -1,6 +1,6 @@
 // `npm run demo` / `npm start`: validates the configuration, applies migrations, seeds the demo
 // apps, builds the dashboard when the sources changed, then runs the vendor sandbox (unless
-// TICKETHUB_SANDBOX=off) and the Next.js server, and stops both together.
+// TICKETHUB_SANDBOX=off) and the instance (its read plane, which runs the Next.js server), and stops them together.
 // `--prepare-only` stops after the build (for running `next start` instances by hand).
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
@@ -132,6 +132,6 @@ if (config.sandbox.enabled && !config.sandbox.start) {
   );
   if (!up) log(`warning: TICKETHUB_SANDBOX=external but nothing answers on ${config.sandbox.url} (npm run sandbox starts it)`);
 }
-// Next behind the fast read path (scripts/serve.ts): one process, one port.
-run("next", serveArgs(root, config.port), env);
+// The instance: its read plane owns the port and runs the Next server behind it (scripts/read-plane.ts).
+run("instance", serveArgs(root, config.port), env);
 log(`dashboard: http://localhost:${config.port}  (database: ${where}${config.sandbox.enabled ? `, vendor sandbox: ${config.sandbox.url}` : ""})`);

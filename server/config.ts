@@ -64,6 +64,12 @@ const envSchema = z.object({
     .trim()
     .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), { message: "must be an http(s) URL" })
     .optional(),
+  /** Chat bots that get every alert (README "Alerts and chat bots"); the same address rules as the webhook. */
+  TICKETHUB_ALERT_FEISHU_URL: z.string().trim().optional(),
+  TICKETHUB_ALERT_FEISHU_SECRET: z.string().trim().min(1).max(200).optional(),
+  TICKETHUB_ALERT_DINGTALK_URL: z.string().trim().optional(),
+  TICKETHUB_ALERT_DINGTALK_SECRET: z.string().trim().min(1).max(200).optional(),
+  TICKETHUB_ALERT_WECOM_URL: z.string().trim().optional(),
   /** Comma-separated hosts (host or host:port) alert webhooks may reach over http or on a private address. */
   TICKETHUB_ALLOWED_WEBHOOK_HOSTS: z
     .string()
@@ -138,6 +144,18 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     .filter(Boolean);
   const webhookProblem = e.TICKETHUB_ALERT_WEBHOOK_URL ? webhookUrlProblem(e.TICKETHUB_ALERT_WEBHOOK_URL, allowedWebhookHosts) : null;
   if (webhookProblem) throw new ConfigError([`TICKETHUB_ALERT_WEBHOOK_URL: ${webhookProblem}`]);
+  const chatBots: { type: "feishu" | "dingtalk" | "wecom"; url: string; secret?: string }[] = [];
+  for (const [type, urlVar, secret] of [
+    ["feishu", "TICKETHUB_ALERT_FEISHU_URL", e.TICKETHUB_ALERT_FEISHU_SECRET],
+    ["dingtalk", "TICKETHUB_ALERT_DINGTALK_URL", e.TICKETHUB_ALERT_DINGTALK_SECRET],
+    ["wecom", "TICKETHUB_ALERT_WECOM_URL", undefined],
+  ] as const) {
+    const url = e[urlVar];
+    if (!url) continue;
+    const problem = URL.canParse(url) && /^https?:$/.test(new URL(url).protocol) ? webhookUrlProblem(url, allowedWebhookHosts) : "must be an http(s) URL";
+    if (problem) throw new ConfigError([`${urlVar}: ${problem}`]);
+    chatBots.push({ type, url, ...(secret ? { secret } : {}) });
+  }
   const dataDir = path.resolve(e.TICKETHUB_DATA_DIR);
   const url = e.DATABASE_URL ?? `file:${path.join(dataDir, "tickethub.db")}`;
   const database = url.startsWith("file:")
@@ -167,6 +185,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     sessionHours: e.TICKETHUB_SESSION_HOURS,
     alerts: {
       webhookUrl: e.TICKETHUB_ALERT_WEBHOOK_URL ?? null,
+      /** Feishu, DingTalk and WeCom bots that get every alert, besides each app's own channel. */
+      chatBots,
       /** Exempt from the https-only and public-address rules (tests, chat bots on the LAN). */
       allowedWebhookHosts,
       intervalMs: e.TICKETHUB_ALERT_INTERVAL_MS,

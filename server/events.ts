@@ -18,7 +18,10 @@ export function onCredentialsChanged(listener: Listener): () => void {
   return () => listeners().delete(listener);
 }
 
-/** Tells every listener that stored credentials changed (a new value or schedule was committed). */
+/**
+ * Tells every listener that stored credentials, or what serves them, changed: a new value or
+ * schedule, a recorded failure, an app changed or disabled, an API key revoked.
+ */
 export function credentialsChanged(): void {
   for (const listener of listeners()) {
     try {
@@ -26,6 +29,31 @@ export function credentialsChanged(): void {
     } catch (err) {
       // A listener's trouble is not the refresh's: the value is stored either way.
       console.error(`[events] credentials-changed listener: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}
+
+/**
+ * "The read cache read the database's change stamp": told on every poll (read-cache.ts), so that a
+ * listener (server/live) knows both when the stamp moved and that the database was just asked.
+ */
+type StampListener = (stamp: string) => void;
+
+const stampListeners = () => processSingleton("tickethubStampListeners", () => new Set<StampListener>());
+
+/** Calls `listener` with each stamp the read cache reads; returns a function that stops it. */
+export function onStampRead(listener: StampListener): () => void {
+  stampListeners().add(listener);
+  return () => stampListeners().delete(listener);
+}
+
+/** The read cache just read `stamp` from the database. */
+export function stampRead(stamp: string): void {
+  for (const listener of stampListeners()) {
+    try {
+      listener(stamp);
+    } catch (err) {
+      console.error(`[events] stamp listener: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 }

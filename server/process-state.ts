@@ -26,6 +26,14 @@ type ProcessSingletons = {
   tickethubStaleReads: unknown;
   /** events.ts: who is told when stored credentials change (the read cache). */
   tickethubCredentialListeners: unknown;
+  /** events.ts: who is told each stamp the read cache reads (server/live). */
+  tickethubStampListeners: unknown;
+  /** live/changes.ts: the change stamps the dashboard's stream and ETags are keyed by. */
+  tickethubLive: unknown;
+  /** live/list-cache.ts: the last rendered credential list and its validity. */
+  tickethubListCache: unknown;
+  /** live/session-memo.ts: sessions the database recently confirmed, for answers that carry no data. */
+  tickethubSessionMemo: unknown;
   /** tickets/scheduler.ts: the one ticking scheduler and its lease watches. */
   tickethubScheduler: unknown;
 };

@@ -4,7 +4,9 @@ import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { SessionProvider } from "@/components/session/session-context";
 import { SignOutButton } from "@/components/session/sign-out-button";
+import { StaleBanner, UpdatedAgo } from "@/components/ui/freshness-status";
 import { LanguageSwitch } from "@/components/ui/language-switch";
+import { LiveUpdates } from "@/components/ui/live-updates";
 import { TimeZoneSwitch } from "@/components/ui/time-zone-switch";
 import { REQUESTED_PATH_HEADER } from "@/lib/requested-path";
 import { roleAllows, type Role } from "@/lib/roles";
@@ -52,6 +54,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
             ))}
           </nav>
           <div className="flex flex-wrap items-center gap-2 text-sm">
+            <UpdatedAgo />
             <span
               className="whitespace-nowrap text-slate-600 dark:text-slate-400"
               title={t("signedInAs", { username: user.username, role: tRoles(user.role) })}
@@ -66,7 +69,11 @@ export default async function DashboardLayout({ children }: { children: ReactNod
       </header>
       <main id="main" className="mx-auto max-w-7xl px-4 py-6">
         <SessionProvider user={{ username: user.username, role: user.role }}>
-          <Providers>{children}</Providers>
+          <Providers>
+            <LiveUpdates />
+            <StaleBanner />
+            {children}
+          </Providers>
         </SessionProvider>
       </main>
     </>

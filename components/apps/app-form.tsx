@@ -6,6 +6,7 @@ import { ApiError } from "@/components/ui/fetch-json";
 import { ErrorMessage } from "@/components/ui/feedback";
 import { useCreateApp, useUpdateApp } from "./api/change-app";
 import { actionButton, fieldBase, primaryAction } from "@/components/ui/styles";
+import { AppAlertChannel } from "@/components/alerts/app-alert-channel";
 
 type Fields = {
   vendor: VendorId;
@@ -211,6 +212,7 @@ export function AppForm({ app, onDone }: { app: AppView | null; onDone: (message
             )}
           </Field>
         </div>
+        {app && <AppAlertChannel app={app} />}
       </div>
       <ErrorMessage error={formError} />
       <div className="flex gap-2">

@@ -11,6 +11,7 @@ import { RefreshAction } from "@/components/overview/refresh-action";
 import { CheckAction } from "./check-action";
 import { HistoryChart } from "./history-chart";
 import { ValueActions } from "./value-actions";
+import { CredentialAlerts } from "@/components/alerts/credential-alerts";
 
 const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "—");
 
@@ -81,6 +82,7 @@ export function CredentialDetail({ id }: { id: string }) {
           </div>
         </div>
       </header>
+      <CredentialAlerts credential={c} clockOffsetMs={offset} />
 
       <div className="grid gap-4 lg:grid-cols-2">
         <Panel title="Current value">

@@ -1,6 +1,6 @@
 "use client";
 import { useId, useState } from "react";
-import { useCredentials } from "@/components/credential/api/get-credentials";
+import { useCatalog } from "@/components/credential/api/get-catalog";
 import { useNonces } from "./api/get-nonces";
 import { useIssueNonce } from "./api/issue-nonce";
 import { useMarkNonceUsed } from "./api/mark-nonce-used";
@@ -17,7 +17,7 @@ const secondary = `${secondaryAction} disabled:cursor-not-allowed`;
 
 /** QA's desk: issue a single-use FaceID NONCE ticket for a user_id, copy it, mark it used. */
 export function NonceDesk() {
-  const credentials = useCredentials();
+  const credentials = useCatalog();
   const apps = [...new Map((credentials.data?.credentials ?? []).filter((c) => c.vendor === "faceid").map((c) => [c.appRef, c])).values()];
   const [appRef, setAppRef] = useState("");
   const [userId, setUserId] = useState("");

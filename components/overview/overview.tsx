@@ -1,19 +1,47 @@
 "use client";
-import { useId, useState } from "react";
+import { useSearchParams } from "next/navigation";
+import { useEffect, useId, useState } from "react";
 import { useCredentials } from "@/components/credential/api/get-credentials";
-import { HEALTHS, HEALTH_LABELS, healthOf, healthSummary, type Health } from "@/lib/health";
+import { ATTENTION_HEALTHS, HEALTHS, HEALTH_LABELS, byAttention, healthOf, type Health } from "@/lib/health";
 import { useNow } from "@/components/ui/use-now";
 import { FilterSelect } from "@/components/ui/filter-select";
 import { filterControl } from "@/components/ui/styles";
 import { AlertsBanner } from "./alerts-banner";
+import { AttentionStrip } from "./attention-strip";
 import { CredentialRow } from "./credential-row";
 
 export function Overview() {
   const { data, error, isPending, refetch, isFetching } = useCredentials();
   const now = useNow();
-  const [vendor, setVendor] = useState("");
-  const [health, setHealth] = useState<Health | "">("");
-  const [search, setSearch] = useState("");
+  // Filters live in the URL (/?health=at-risk&vendor=wechat&q=demo): a view can be shared or
+  // bookmarked. The state is the truth while the page is open; the URL follows it with
+  // history.replaceState (Next keeps useSearchParams in step), so quick changes never race.
+  const params = useSearchParams();
+  const [filters, setFilters] = useState(() => {
+    const asked = params.get("health") ?? "";
+    return {
+      vendor: params.get("vendor") ?? "",
+      health: ((HEALTHS as readonly string[]).includes(asked) ? asked : "") as Health | "",
+      q: params.get("q") ?? "",
+    };
+  });
+  const { vendor, health, q: search } = filters;
+  const setFilter = (name: keyof typeof filters, value: string) =>
+    setFilters((f) => {
+      const next = { ...f, [name]: value };
+      const query = new URLSearchParams(Object.entries(next).filter(([, v]) => v)).toString();
+      window.history.replaceState(null, "", query ? `?${query}` : window.location.pathname);
+      return next;
+    });
+  const setVendor = (v: string) => setFilter("vendor", v);
+  const setHealth = (h: Health | "") => setFilter("health", h);
+  const setSearch = (q: string) => setFilter("q", q);
+  const rows = data ? data.credentials.map((c) => ({ c, health: healthOf(c, now || Date.now(), data.clockOffsetMs) })).sort(byAttention) : [];
+  const attention = rows.filter((r) => ATTENTION_HEALTHS.includes(r.health)).length;
+  // The count in the tab's title: visible from another tab or a pinned tab during an incident.
+  useEffect(() => {
+    document.title = `${attention > 0 ? `(${attention}) ` : ""}Credentials · Ticket Hub`;
+  }, [attention]);
   const ids = { vendor: useId(), health: useId(), search: useId() };
 
   if (isPending) {
@@ -39,8 +67,7 @@ export function Overview() {
     );
   }
 
-  const rows = data.credentials.map((c) => ({ c, health: healthOf(c, now || Date.now(), data.clockOffsetMs) }));
-  const summary = healthSummary(rows.map((r) => r.health));
+  const counts = HEALTHS.map((h) => [h, rows.filter((r) => r.health === h).length] as const).filter(([, n]) => n > 0);
   const vendors = [...new Map(data.credentials.map((c) => [c.vendor, c.vendorLabel])).entries()];
   const needle = search.trim().toLowerCase();
   const shown = rows.filter(
@@ -63,11 +90,28 @@ export function Overview() {
           </p>
         </div>
         <p aria-label="summary" className="text-sm font-medium text-slate-700 dark:text-slate-300">
-          {summary || "no credentials"}
+          {counts.length === 0
+            ? "no credentials"
+            : counts.map(([h, n], i) => (
+                <span key={h}>
+                  {i > 0 && " · "}
+                  <button
+                    type="button"
+                    aria-pressed={health === h}
+                    title={`Show only ${HEALTH_LABELS[h].toLowerCase()}`}
+                    onClick={() => setHealth(health === h ? "" : h)}
+                    className="rounded hover:underline focus-visible:outline-2 focus-visible:outline-sky-600 aria-pressed:underline"
+                  >
+                    {n} {HEALTH_LABELS[h].toLowerCase()}
+                  </button>
+                </span>
+              ))}
           {error && <span className="ml-2 text-red-700 dark:text-red-400">· live updates paused: {error.message}</span>}
           {isFetching && <span className="sr-only"> updating</span>}
         </p>
       </div>
+
+      <AttentionStrip rows={rows} selected={health} onSelect={setHealth} nowMs={now || Date.now()} clockOffsetMs={data.clockOffsetMs} />
 
       <AlertsBanner />
 
@@ -102,9 +146,8 @@ export function Overview() {
                 type="button"
                 className="text-sky-700 underline dark:text-sky-400"
                 onClick={() => {
-                  setSearch("");
-                  setVendor("");
-                  setHealth("");
+                  setFilters({ vendor: "", health: "", q: "" });
+                  window.history.replaceState(null, "", window.location.pathname);
                 }}
               >
                 Clear filters

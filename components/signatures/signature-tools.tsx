@@ -1,7 +1,7 @@
 "use client";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { useId, useState, type ReactNode } from "react";
-import { useCredentials } from "@/components/credential/api/get-credentials";
+import { useCatalog } from "@/components/credential/api/get-catalog";
 import { useFaceidSignature, useJsSdkSignature } from "./api/sign";
 import { jsSdkHints } from "@/lib/signature-hints";
 import { primaryAction, secondaryAction, toolField } from "@/components/ui/styles";
@@ -49,7 +49,7 @@ function Field({ label, id, children, hint }: { label: string; id: string; child
 
 function JsSdkTool() {
   const hydrated = useHydrated();
-  const credentials = useCredentials();
+  const credentials = useCatalog();
   const tickets = (credentials.data?.credentials ?? []).filter((c) => c.kind === "jsapi_ticket");
   const [source, setSource] = useState<"current" | "pasted">("current");
   const [credentialId, setCredentialId] = useState("");
@@ -201,7 +201,7 @@ function JsSdkTool() {
 
 function FaceidTool() {
   const hydrated = useHydrated();
-  const credentials = useCredentials();
+  const credentials = useCatalog();
   const signTickets = (credentials.data?.credentials ?? []).filter((c) => c.vendor === "faceid" && c.kind === "sign_ticket");
   const [values, setValues] = useState({ wbappid: "", userId: "", nonceStr: "", version: "1.0.0" });
   const [useCurrent, setUseCurrent] = useState(true);

@@ -1,5 +1,6 @@
 "use client";
 import { formatDuration, remainingSeconds } from "@/lib/time";
+import { useFreshness } from "./freshness";
 import { useNow } from "./use-now";
 
 /**
@@ -8,17 +9,22 @@ import { useNow } from "./use-now";
  */
 export function Countdown({ expiresAt, lifetime, clockOffsetMs }: { expiresAt: string; lifetime: number; clockOffsetMs: number }) {
   const now = useNow();
+  // While the server does not answer, the countdown keeps running on the last known expiry but
+  // turns grey: the value may have been replaced (or not) since.
+  const { stale } = useFreshness();
   if (!now) return <span className="text-slate-400">…</span>;
   const left = remainingSeconds(expiresAt, now, clockOffsetMs);
   const share = Math.max(0, Math.min(1, left / lifetime));
-  const tone = left <= 0 ? "bg-red-500" : share < 0.1 ? "bg-amber-500" : "bg-emerald-500";
+  const tone = stale ? "bg-slate-400" : left <= 0 ? "bg-red-500" : share < 0.1 ? "bg-amber-500" : "bg-emerald-500";
   return (
     <div className="min-w-32">
       <span
         role="timer"
         aria-label={left > 0 ? `expires in ${left} seconds` : "expired"}
         data-remaining-seconds={left}
-        className={`font-mono text-sm tabular-nums ${left <= 0 ? "text-red-600 dark:text-red-400" : ""}`}
+        data-stale={stale || undefined}
+        title={stale ? "The server is not answering: this may be out of date" : undefined}
+        className={`font-mono text-sm tabular-nums ${stale ? "text-slate-500 dark:text-slate-400" : left <= 0 ? "text-red-600 dark:text-red-400" : ""}`}
       >
         {left > 0 ? formatDuration(left) : "expired"}
       </span>

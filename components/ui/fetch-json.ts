@@ -1,6 +1,7 @@
 // The one client-side HTTP helper every feature's `api/` files use. It lives in components/ (the
 // browser side) rather than lib/ because it reads document.cookie and redirects the window.
 import { CSRF_COOKIE, CSRF_HEADER } from "@/lib/roles";
+import { heardFromServer } from "./freshness";
 
 export class ApiError extends Error {
   constructor(
@@ -53,6 +54,46 @@ function csrfToken(): string {
   return pair ? decodeURIComponent(pair.slice(CSRF_COOKIE.length + 1)) : "";
 }
 
+/** How long any request may take before the dashboard gives up on it and says so. */
+export const REQUEST_TIMEOUT_MS = 8_000;
+
+/**
+ * Sends a request with the dashboard's rules: a timeout (REQUEST_TIMEOUT_MS, on top of the
+ * caller's signal), the session's CSRF value on state-changing methods, and a 401 on a page sends
+ * the user to sign in. Any answer is news that the server is alive (freshness.ts).
+ */
+async function send(url: string, init?: RequestInit): Promise<Response> {
+  const unsafe = !!init?.method && !["GET", "HEAD"].includes(init.method.toUpperCase());
+  const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+  const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+  let res: Response;
+  try {
+    res = await fetch(url, { ...init, signal, headers: { accept: "application/json", ...(unsafe ? { [CSRF_HEADER]: csrfToken() } : {}), ...init?.headers } });
+  } catch (err) {
+    if (timeout.aborted) {
+      throw new ApiError(
+        0,
+        "Ticket Hub did not answer",
+        `No answer within ${REQUEST_TIMEOUT_MS / 1000} s: the server may be overloaded or stopped. Try again.`,
+        null,
+      );
+    }
+    if (init?.signal?.aborted) throw err;
+    throw new ApiError(0, "Ticket Hub is not reachable", "Check that the server is running, then try again.", null);
+  }
+  heardFromServer();
+  if (res.status === 401 && typeof window !== "undefined" && !url.startsWith("/api/auth/")) {
+    window.location.assign(`/signin?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+  }
+  return res;
+}
+
+async function problemOf(res: Response, body: unknown): Promise<ApiError> {
+  const { problemSchema } = await import("@/lib/problem");
+  const p = problemSchema.safeParse(body);
+  return new ApiError(res.status, p.success ? p.data.title : `HTTP ${res.status}`, p.success ? p.data.detail : undefined, body);
+}
+
 /**
  * Fetches JSON, turns problem+json answers into ApiError, and parses success with `schema`.
  * State-changing requests carry the session's CSRF value; a 401 on a page sends the user to sign in.
@@ -60,24 +101,33 @@ function csrfToken(): string {
 export async function fetchJson<T>(url: string, source: SchemaSource<T>, init?: RequestInit): Promise<T> {
   const loading = typeof source === "function" ? source() : Promise.resolve(source);
   loading.catch(() => {}); // awaited below; a failed load must not surface as an unhandled rejection first
-  let res: Response;
-  const unsafe = !!init?.method && !["GET", "HEAD"].includes(init.method.toUpperCase());
-  try {
-    res = await fetch(url, { ...init, headers: { accept: "application/json", ...(unsafe ? { [CSRF_HEADER]: csrfToken() } : {}), ...init?.headers } });
-  } catch {
-    throw new ApiError(0, "Ticket Hub is not reachable", "Check that the server is running, then try again.", null);
-  }
+  const res = await send(url, init);
   const body: unknown = await res.json().catch(() => null);
   if (res.status === 204) return parseAnswer(await loading, undefined);
-  if (res.status === 401 && typeof window !== "undefined" && !url.startsWith("/api/auth/")) {
-    window.location.assign(`/signin?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
-  }
-  if (!res.ok) {
-    const { problemSchema } = await import("@/lib/problem");
-    const p = problemSchema.safeParse(body);
-    throw new ApiError(res.status, p.success ? p.data.title : `HTTP ${res.status}`, p.success ? p.data.detail : undefined, body);
-  }
+  if (!res.ok) throw await problemOf(res, body);
   return parseAnswer(await loading, body);
+}
+
+export type Conditional<T> = { changed: true; data: T; etag: string | null; serverTime: string | null } | { changed: false; serverTime: string | null };
+
+/**
+ * A GET that names the version the caller holds (If-None-Match): a 304 says it is still current
+ * without a body. Sent with `cache: "no-store"` so the browser hands the 304 to us (its own cache
+ * would answer with its stored copy, whose serverTime is old); the server's time comes in
+ * x-server-time either way.
+ */
+export async function fetchJsonIfChanged<T>(url: string, source: SchemaSource<T>, etag: string | null, init?: RequestInit): Promise<Conditional<T>> {
+  const loading = typeof source === "function" ? source() : Promise.resolve(source);
+  loading.catch(() => {});
+  const res = await send(url, { ...init, cache: "no-store", headers: { ...init?.headers, ...(etag ? { "if-none-match": etag } : {}) } });
+  const serverTime = res.headers.get("x-server-time");
+  if (res.status === 304 && etag) {
+    await res.arrayBuffer().catch(() => {}); // no body; reading it ends the request cleanly
+    return { changed: false, serverTime };
+  }
+  const body: unknown = await res.json().catch(() => null);
+  if (!res.ok) throw await problemOf(res, body);
+  return { changed: true, data: parseAnswer(await loading, body), etag: res.headers.get("etag"), serverTime };
 }
 
 /** JSON body for a POST/PATCH/PUT. */

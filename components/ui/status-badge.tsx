@@ -6,6 +6,8 @@ const STYLES: Record<Health, string> = {
   "in-overlap": "bg-sky-100 text-sky-800 dark:bg-sky-900/50 dark:text-sky-300",
   "refresh-due": "bg-amber-100 text-amber-900 dark:bg-amber-900/50 dark:text-amber-300",
   "quota-low": "bg-amber-100 text-amber-900 dark:bg-amber-900/50 dark:text-amber-300",
+  retrying: "bg-amber-100 text-amber-900 dark:bg-amber-900/50 dark:text-amber-300",
+  "at-risk": "bg-red-100 text-red-800 ring-1 ring-red-300 dark:bg-red-900/50 dark:text-red-300 dark:ring-red-800",
   expiring: "bg-orange-100 text-orange-900 dark:bg-orange-900/50 dark:text-orange-300",
   expired: "bg-red-100 text-red-800 dark:bg-red-900/50 dark:text-red-300",
   failing: "bg-red-100 text-red-800 dark:bg-red-900/50 dark:text-red-300",

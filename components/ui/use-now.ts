@@ -1,30 +1,43 @@
 "use client";
 import { useSyncExternalStore } from "react";
+import { serverClock } from "@/lib/server-clock";
 
-// One shared one-second ticker for every countdown on the page.
+// One shared ticker for every countdown on the page. It ticks just after each second boundary of
+// the server's clock (browser time + measured offset), so every countdown changes together and in
+// step with the server's seconds, and re-aims each tick (a setInterval would drift off the boundary).
 let now = 0;
 const listeners = new Set<() => void>();
-let timer: ReturnType<typeof setInterval> | undefined;
+let timer: ReturnType<typeof setTimeout> | undefined;
+
+/** A few ms past the boundary, so the tick lands on the new second, not just before it. */
+const PAST_BOUNDARY_MS = 5;
+
+function schedule() {
+  const serverMs = Date.now() + serverClock.offsetMs;
+  const wait = 1_000 - (((serverMs % 1_000) + 1_000) % 1_000) + PAST_BOUNDARY_MS;
+  timer = setTimeout(() => {
+    now = Date.now();
+    listeners.forEach((l) => l());
+    schedule();
+  }, wait);
+}
 
 function subscribe(listener: () => void) {
   listeners.add(listener);
   if (!timer) {
     now = Date.now();
-    timer = setInterval(() => {
-      now = Date.now();
-      listeners.forEach((l) => l());
-    }, 1_000);
+    schedule();
   }
   return () => {
     listeners.delete(listener);
     if (listeners.size === 0 && timer) {
-      clearInterval(timer);
+      clearTimeout(timer);
       timer = undefined;
     }
   };
 }
 
-/** The browser's time in ms, updated every second; 0 during server rendering. */
+/** The browser's time in ms, updated at each second of the server's clock; 0 during server rendering. */
 export function useNow(): number {
   return useSyncExternalStore(
     subscribe,

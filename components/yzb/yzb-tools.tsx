@@ -1,6 +1,6 @@
 "use client";
 import { useId, useState, type ReactNode } from "react";
-import { useCredentials } from "@/components/credential/api/get-credentials";
+import { useCatalog } from "@/components/credential/api/get-catalog";
 import { useCheckCode, useExchangeCode } from "./api/yzb-code";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { primaryAction, toolField } from "@/components/ui/styles";
@@ -18,7 +18,7 @@ function Card({ title, id, children }: { title: string; id: string; children: Re
 
 /** QA tools for the yzb open platform: auth code → open_id, and the vendor's checkCode on a pasted value. */
 export function YzbTools() {
-  const credentials = useCredentials();
+  const credentials = useCatalog();
   const apps = [...new Map((credentials.data?.credentials ?? []).filter((c) => c.vendor === "yzb").map((c) => [c.appRef, c])).values()];
   const [appRef, setAppRef] = useState("");
   const chosen = appRef || apps[0]?.appRef || "";

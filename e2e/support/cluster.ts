@@ -1,6 +1,7 @@
 // Several Ticket Hub instances on one database behind no load balancer (each on its own port),
-// with one vendor sandbox, optionally on a shared fast clock. Each instance is one process (Next
-// behind the fast read path, as `npm start` runs it), so a test can SIGKILL one.
+// with one vendor sandbox, optionally on a shared fast clock. Each instance is its read plane (the
+// process that owns the port, as `npm start` runs it) and the Next server it runs as a child: killing
+// the read plane (even with SIGKILL) takes the Next server down with it.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
@@ -8,6 +9,7 @@ import path from "node:path";
 import { freePort } from "../../scripts/lib/postgres";
 import { serveArgs } from "../../scripts/lib/serve-args";
 import { issuedBy, recordForSweep } from "./leak-sweep";
+import { instancePids } from "./stack";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -19,6 +21,8 @@ export type Instance = {
   kill: (signal?: NodeJS.Signals) => Promise<void>;
   /** Starts the instance again after a kill: same name, port and settings; resolves once it is healthy. */
   restart: () => Promise<void>;
+  /** The instance's processes (read plane, Next server). */
+  pids: () => number[];
 };
 export type Cluster = {
   sandboxUrl: string;
@@ -101,9 +105,21 @@ export async function startCluster(opts: {
       url,
       child: p.child,
       output: () => p.output(),
+      pids: () => instancePids(p.output()),
       kill: async (signal = "SIGTERM") => {
+        const pids = instancePids(p.output());
         if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill(signal);
         await p.exited;
+        // The Next server follows its read plane within moments (at once on its IPC channel's close).
+        const alive = (pid: number) => {
+          try {
+            process.kill(pid, 0);
+            return true;
+          } catch {
+            return false;
+          }
+        };
+        for (const deadline = Date.now() + 10_000; pids.some(alive) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
       },
       restart: async () => {
         p = spawnLogged(serveArgs(root, port), instanceEnv);

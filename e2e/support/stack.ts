@@ -14,8 +14,12 @@ export type Stack = {
   sandboxUrl: string;
   dataDir: string;
   env: Record<string, string>;
+  /** The start script's process id: every process of the stack (server, sandbox) descends from it. */
+  pid: number;
   output: () => string;
   stop: () => Promise<void>;
+  /** The instance's processes (start script, read plane, Next server; not the sandbox), e.g. to SIGSTOP them all. */
+  pids: () => number[];
 };
 
 export type StackOptions = { dataDir?: string; port?: number; sandboxPort?: number; env?: Record<string, string> };
@@ -62,7 +66,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     sandboxUrl: `http://127.0.0.1:${sandboxPort}`,
     dataDir,
     env,
+    pid: child.pid!,
     output,
+    pids: () => [child.pid!, ...instancePids(output())],
     stop: async () => {
       if (!done && child.pid) {
         const values = await issuedBy(`http://127.0.0.1:${sandboxPort}`);
@@ -80,4 +86,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 
 export async function sandboxStats(sandboxUrl: string): Promise<{ calls: Record<string, number>; inFlightMax: Record<string, number> }> {
   return (await fetch(`${sandboxUrl}/__sandbox/stats`)).json();
+}
+
+/** The read plane's and the Next server's pids, from the line the read plane logs when it listens. */
+export function instancePids(output: string): number[] {
+  const m = [...output.matchAll(/processes: read-plane (\d+) .*?, next (\d+)/g)].at(-1);
+  return m ? [Number(m[1]), Number(m[2])] : [];
 }

@@ -5,10 +5,16 @@ import { getConfig } from "../config";
 import { getDb } from "../db";
 import { countAlertSent } from "../metrics/registry";
 import { listCredentials } from "../tickets/list-credentials";
+import { type AlertChannel, appChannel, channelRequest } from "./channels";
 import { postWebhook } from "./post-webhook";
+import { runbookFor } from "./runbook";
 
-export type AlertKind = "refresh-failing" | "expiring" | "quota";
+export type AlertKind = "refresh-failing" | "expiring" | "quota" | "bad-config" | "quota-exhausted" | "invalid-credential" | "at-risk";
 type Condition = { key: string; kind: AlertKind; subject: string; appRef: string; credentialId: string | null; message: string };
+
+function when(iso: string | null): string {
+  return iso ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "never (until the app is changed)";
+}
 
 /** What is wrong right now, from the same view the dashboard shows. */
 export async function currentConditions(): Promise<Condition[]> {
@@ -18,6 +24,42 @@ export async function currentConditions(): Promise<Condition[]> {
   const quotaSeen = new Set<string>();
   for (const c of await listCredentials()) {
     const label = `${c.appName} ${c.kindLabel}`;
+    const failing = c.status === "failing" && c.lastError;
+    const breaks =
+      c.impact.breaksAt && Date.parse(c.impact.breaksAt) > at ? `clients break at ${when(c.impact.breaksAt)}` : "no valid value: clients are failing now";
+    const impact = c.impact.atRisk
+      ? `; ${breaks}, a refresh can succeed ${!c.impact.blockedBy ? "now" : c.impact.refreshPossibleAt ? `at ${when(c.impact.refreshPossibleAt)}` : when(null)}`
+      : "";
+    const cause = failing ? c.lastError!.class : null;
+    // Alert at the first failure that a retry cannot fix; an invalid credential only once it persists:
+    // a ticket's refresh already renewed its token and retried once (fetch-with-parent.ts), a token needs a second failure.
+    const persisting = cause === "invalid-credential" && c.consecutiveFailures >= (c.kind === "access_token" ? 2 : 1);
+    if (cause === "bad-config" || cause === "quota-exhausted" || persisting) {
+      const what =
+        cause === "bad-config"
+          ? "bad configuration, refreshing stopped"
+          : cause === "quota-exhausted"
+            ? "daily quota used up"
+            : "the vendor keeps refusing the credential";
+      out.push({
+        key: `${cause}:${c.id}`,
+        kind: cause as AlertKind,
+        subject: c.id,
+        appRef: c.appRef,
+        credentialId: c.id,
+        message: `${label}: ${what} (${c.lastError!.message})${impact}`,
+      });
+    } else if (c.impact.atRisk) {
+      // Not also for a credential whose cause alert above already says it will break (one message, not two).
+      out.push({
+        key: `at-risk:${c.id}`,
+        kind: "at-risk",
+        subject: c.id,
+        appRef: c.appRef,
+        credentialId: c.id,
+        message: `${label} is at risk${impact}${c.impact.blockedBy ? ` (${c.impact.blockedBy})` : ""}`,
+      });
+    }
     if (c.consecutiveFailures >= failures) {
       out.push({
         key: `refresh-failing:${c.id}`,
@@ -62,21 +104,28 @@ type Delivery = {
   alert: { id: string; kind: string; message: string; openedAt: Date; resolvedAt: Date | null; appRef: string | null; credentialId: string | null };
 };
 
-async function webhookTargets(appRef: string | null): Promise<string[]> {
-  const urls: string[] = [];
-  const global = getConfig().alerts.webhookUrl;
-  if (global) urls.push(global);
+/** The generic webhook(s) and chat bots an alert goes to: the global ones, then the app's own. */
+async function alertTargets(appRef: string | null): Promise<AlertChannel[]> {
+  const { webhookUrl, chatBots } = getConfig().alerts;
+  const out: AlertChannel[] = [];
+  const add = (c: AlertChannel) => {
+    if (!out.some((o) => o.type === c.type && o.url === c.url)) out.push(c);
+  };
+  if (webhookUrl) add({ type: "webhook", url: webhookUrl });
+  for (const bot of chatBots) add(bot);
   if (appRef) {
-    const app = await getDb().vendorApp.findUnique({ where: { id: appRef }, select: { policy: true } });
+    const app = await getDb().vendorApp.findUnique({ where: { id: appRef }, select: { policy: true, alertChannelEnc: true } });
     const own = app ? parsePolicyOverrides(app.policy).alertWebhookUrl : undefined;
-    if (own && !urls.includes(own)) urls.push(own);
+    if (own) add({ type: "webhook", url: own });
+    const channel = app ? appChannel(app) : null;
+    if (channel) add(channel);
   }
-  return urls;
+  return out;
 }
 
 /** Posts the alert to every target, up to three tries each (0, 1 s, 3 s): whether any got it, and the last error. */
 async function deliver(d: Delivery): Promise<{ sent: boolean; error: string | null }> {
-  const targets = await webhookTargets(d.alert.appRef);
+  const targets = await alertTargets(d.alert.appRef);
   if (targets.length === 0) return { sent: false, error: null };
   let sent = false;
   const body = JSON.stringify({
@@ -93,12 +142,22 @@ async function deliver(d: Delivery): Promise<{ sent: boolean; error: string | nu
   });
   let lastError: string | null = null;
   const { allowedWebhookHosts } = getConfig().alerts;
-  for (const url of targets) {
+  const runbook = runbookFor({ kind: d.alert.kind, message: d.alert.message, vendor: null });
+  const text = {
+    status: d.status,
+    kind: d.alert.kind,
+    message: d.alert.message,
+    runbook: runbook ? `${runbook.title}: ${runbook.text}` : null,
+    link: null,
+  };
+  for (const channel of targets) {
     let ok = false;
     for (const wait of [0, 1_000, 3_000]) {
       if (wait) await new Promise((r) => setTimeout(r, wait));
+      // Signed anew for each try: a bot refuses a stale timestamp.
+      const req = channelRequest(channel, text, body, new Date());
       // Every role sees the error: a class of failure only, never the URL, a body or a socket error.
-      const res = await postWebhook(url, body, { allowedHosts: allowedWebhookHosts, timeoutMs: 5_000 });
+      const res = await postWebhook(req.url, req.body, { allowedHosts: allowedWebhookHosts, timeoutMs: 5_000, accept: req.accept });
       if (res.ok) {
         ok = true;
         break;
@@ -130,16 +189,32 @@ export async function evaluateAlerts(): Promise<{ opened: number; resolved: numb
   let resolved = 0;
   for (const c of conditions) {
     if (openKeys.has(c.key)) continue;
+    // A silence outlives its incident: the same condition reopening (flapping) stays quiet until it ends.
+    const silenced = await db.alert.findFirst({
+      where: { kind: c.kind, subject: c.subject, silencedUntil: { gt: new Date() } },
+      orderBy: { openedAt: "desc" },
+      select: { silencedUntil: true, silencedBy: true },
+    });
     let alert;
     try {
       alert = await db.alert.create({
-        data: { openKey: c.key, kind: c.kind, subject: c.subject, appRef: c.appRef, credentialId: c.credentialId, message: c.message },
+        data: {
+          openKey: c.key,
+          kind: c.kind,
+          subject: c.subject,
+          appRef: c.appRef,
+          credentialId: c.credentialId,
+          message: c.message,
+          silencedUntil: silenced?.silencedUntil ?? null,
+          silencedBy: silenced?.silencedBy ?? null,
+        },
       });
     } catch (err) {
       if (isUniqueViolation(err)) continue; // another instance opened it
       throw err;
     }
     opened++;
+    if (silenced) continue;
     const d = await deliver({ status: "firing", alert });
     await db.alert.update({ where: { id: alert.id }, data: { firingSentAt: d.sent ? new Date() : null, lastDeliveryError: d.error } });
   }
@@ -150,6 +225,7 @@ export async function evaluateAlerts(): Promise<{ opened: number; resolved: numb
     const done = await db.alert.updateMany({ where: { id: a.id, openKey: a.openKey }, data: { openKey: null, resolvedAt } });
     if (done.count !== 1) continue; // another instance resolved it
     resolved++;
+    if (a.silencedUntil && a.silencedUntil > resolvedAt) continue;
     const d = await deliver({ status: "resolved", alert: { ...a, resolvedAt } });
     await db.alert.update({ where: { id: a.id }, data: { resolvedSentAt: d.sent ? new Date() : null, lastDeliveryError: d.error } });
   }
@@ -180,9 +256,11 @@ export async function listAlerts(limit = 50) {
   const [open, recent, apps] = await Promise.all([
     db.alert.findMany({ where: { openKey: { not: null } }, orderBy: { openedAt: "desc" } }),
     db.alert.findMany({ where: { openKey: null }, orderBy: { openedAt: "desc" }, take: limit }),
-    db.vendorApp.findMany({ select: { id: true, name: true } }),
+    db.vendorApp.findMany({ select: { id: true, name: true, vendor: true } }),
   ]);
   const appName = new Map(apps.map((a) => [a.id, a.name]));
+  const appVendor = new Map(apps.map((a) => [a.id, a.vendor]));
+  const at = new Date();
   const view = (a: (typeof open)[number]) => ({
     id: a.id,
     kind: a.kind,
@@ -193,6 +271,11 @@ export async function listAlerts(limit = 50) {
     resolvedAt: a.resolvedAt?.toISOString() ?? null,
     notified: a.resolvedAt ? !!a.resolvedSentAt : !!a.firingSentAt,
     deliveryError: a.lastDeliveryError,
+    appRef: a.appRef,
+    acknowledgedAt: a.acknowledgedAt?.toISOString() ?? null,
+    acknowledgedBy: a.acknowledgedBy,
+    silencedUntil: a.silencedUntil && a.silencedUntil > at ? a.silencedUntil.toISOString() : null,
+    runbook: runbookFor({ kind: a.kind, message: a.message, vendor: a.appRef ? (appVendor.get(a.appRef) ?? null) : null }),
   });
   return { open: open.map(view), recent: recent.map(view) };
 }

@@ -47,7 +47,13 @@ export type WebhookResult = { ok: true } | { ok: false; error: string; retry: bo
 export async function postWebhook(
   target: string,
   body: string,
-  opts: { allowedHosts: readonly string[]; timeoutMs?: number; resolve?: Resolve },
+  opts: {
+    allowedHosts: readonly string[];
+    timeoutMs?: number;
+    resolve?: Resolve;
+    /** Chat bots answer 200 with an error code in the body: reads up to 4 KiB of it; a string is the failure's class. */
+    accept?: (body: string) => string | null;
+  },
 ): Promise<WebhookResult> {
   // Refused by rule: trying again cannot change that.
   const refused: WebhookResult = { ok: false, error: "delivery failed: refused by the address guard", retry: false };
@@ -69,11 +75,26 @@ export async function postWebhook(
       },
       (res) => {
         const status = res.statusCode ?? 0;
-        // The answer's body is neither stored nor shown: drain it and close.
-        res.resume();
         res.on("error", () => {});
-        settle(status >= 200 && status < 300 ? { ok: true } : { ok: false, error: `delivery failed: HTTP ${status}`, retry: true });
-        req.destroy();
+        if (status < 200 || status >= 300 || !opts.accept) {
+          // The answer's body is neither stored nor shown: drain it and close.
+          res.resume();
+          settle(status >= 200 && status < 300 ? { ok: true } : { ok: false, error: `delivery failed: HTTP ${status}`, retry: true });
+          req.destroy();
+          return;
+        }
+        // Read only as much as a bot's answer needs; the body is judged here, never stored or shown.
+        const accept = opts.accept;
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          text += chunk;
+          if (text.length > 4096) res.destroy();
+        });
+        res.on("close", () => {
+          const refused = accept(text.slice(0, 4096));
+          settle(refused ? { ok: false, error: refused, retry: false } : { ok: true });
+        });
       },
     );
     if (guard) {

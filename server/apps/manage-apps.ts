@@ -1,5 +1,5 @@
 import "server-only";
-import { invalidateReadCache } from "../fast/cache-store";
+import { credentialsChanged } from "../events";
 import { appInputSchema, LIVE_BASE_URLS, VENDOR_HOSTS, type AppView } from "@/lib/app-input";
 import { isVendor, VENDOR_LABELS, type VendorId } from "@/lib/credential-kinds";
 import { policyOverridesSchema } from "@/lib/policy-overrides";
@@ -11,6 +11,7 @@ import { encrypt } from "../crypto";
 import { getDb, type Db } from "../db";
 import { AppError, notFound } from "../errors";
 import { ensureCredentialSlots } from "./seed-demo-apps";
+import { appChannel, describeChannel } from "../alerts/channels";
 
 export class AppInputError extends AppError {
   constructor(kind: "invalid" | "conflict", field: string, message: string) {
@@ -29,6 +30,7 @@ type Row = {
   policy: string;
   enabled: boolean;
   demo: boolean;
+  alertChannelEnc: string | null;
   updatedAt: Date;
   _count: { credentials: number };
 };
@@ -73,6 +75,7 @@ function view(a: Row, role: Role): AppView {
     demo: a.demo,
     credentials: a._count.credentials,
     updatedAt: a.updatedAt.toISOString(),
+    alertChannel: ((ch) => (ch ? describeChannel(ch) : null))(appChannel(a)),
   };
 }
 
@@ -148,6 +151,7 @@ export async function createApp({ input, actor }: { input: unknown; actor: strin
     });
     return tx.vendorApp.findUniqueOrThrow({ where: { id: app.id }, include: withCount });
   });
+  credentialsChanged();
   return view(row, "admin");
 }
 
@@ -195,7 +199,8 @@ export async function updateApp({ id, input, actor }: { id: string; input: unkno
     });
     return tx.vendorApp.findUniqueOrThrow({ where: { id }, include: withCount });
   });
-  invalidateReadCache();
+  // Every copy (this process's read cache and list, the read plane's cache over IPC) drops it now.
+  credentialsChanged();
   return view(row, "admin");
 }
 
@@ -211,7 +216,8 @@ export async function setAppEnabled({ id, enabled, actor }: { id: string; enable
         data: { actor, action: enabled ? "app.enable" : "app.disable", target: id, outcome: "ok", detail: `${current.name} (${current.appId})` },
       }),
     ]);
-    invalidateReadCache();
+    // Every copy (this process's read cache and list, the read plane's cache over IPC) drops it now.
+    credentialsChanged();
   }
   return view(await db.vendorApp.findUniqueOrThrow({ where: { id }, include: withCount }), "admin");
 }

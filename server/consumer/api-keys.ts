@@ -3,7 +3,8 @@ import { createHash, randomBytes } from "node:crypto";
 import type { ApiKeyView } from "@/lib/api-key-view";
 import { getDb } from "../db";
 import { AppError, DatabaseUnavailableError, notFound, isDatabaseUnreachable } from "../errors";
-import { invalidateReadCache, staleKey } from "../fast/cache-store";
+import { credentialsChanged } from "../events";
+import { staleKey } from "../fast/cache-store";
 
 export const keyHashOf = (key: string) => createHash("sha256").update(key).digest("hex");
 
@@ -101,7 +102,8 @@ export async function revokeApiKey({ id, actor }: { id: string; actor: string })
       db.apiKey.update({ where: { id }, data: { revokedAt: new Date() } }),
       db.auditEvent.create({ data: { actor, action: "apikey.revoked", target: id, outcome: "ok", detail: `${row.name} (${row.prefix}…)` } }),
     ]);
-    invalidateReadCache();
+    // Every copy (this process's read cache and list, the read plane's cache over IPC) drops it now.
+    credentialsChanged();
   }
   const view = (await listApiKeys()).find((k) => k.id === id);
   if (!view) throw notFound("API key", id);

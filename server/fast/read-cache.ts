@@ -3,6 +3,7 @@ import { kindSpec, isVendor } from "@/lib/credential-kinds";
 import { now } from "../clock";
 import { lastUseIsStale, parseScope } from "../consumer/api-keys";
 import { getDb } from "../db";
+import { stampRead } from "../events";
 import { isDatabaseUnreachable } from "../errors";
 import { servableSnapshot } from "../tickets/serve-credential";
 import type { Served } from "../tickets/served";
@@ -101,6 +102,7 @@ export async function pollOnce(): Promise<void> {
       const askedAt = Date.now();
       const askedNow = now().getTime();
       const stamp = await readStamp();
+      stampRead(stamp);
       if (store.current?.stamp === stamp) {
         confirm(store.current, askedAt, askedNow);
       } else {

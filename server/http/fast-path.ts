@@ -2,37 +2,72 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { now } from "../clock";
 import { bearerKey, keyHashOf, touchKey } from "../consumer/api-keys";
-import { CREDENTIAL_CACHE_CONTROL, credentialJson, credentialJsonHead, etagOf, matchesEtag } from "./consumer";
+import { CREDENTIAL_CACHE_CONTROL, credentialJsonHead, etagOf, matchesEtag } from "./consumer";
 import { handleProxy } from "./proxy";
 import { STALE_HEADER, staleHeaderValue } from "../fast/cache-store";
-import { lookup } from "../fast/read-cache";
+import { type CacheHit, lookup } from "../fast/read-cache";
 
+const PREFIX = "/api/v1/apps/";
 const CONSUMER_READ = /^\/api\/v1\/apps\/([^/?#]+)\/([^/?#]+)\/([^/?#]+)\/?(?:\?.*)?$/;
 
-// Per-process memos, so that a hit costs no hashing or serialising beyond the per-read tail.
-const keyHashes = new Map<string, string>();
-const heads = new Map<string, string>();
-function memo(map: Map<string, string>, key: string, make: () => string): string {
-  let v = map.get(key);
+// Per-process memos, so that a hit costs no hashing, serialising or header building beyond the
+// per-read tail (remainingSeconds, servedAt) and the lookup itself.
+/** Authorization header → the key's hash (null: not an API key); bounded. */
+const keyHashes = new Map<string, string | null>();
+function keyHashFor(authorization: string): string | null {
+  let v = keyHashes.get(authorization);
   if (v === undefined) {
-    if (map.size >= 10_000) map.clear();
-    map.set(key, (v = make()));
+    if (keyHashes.size >= 10_000) keyHashes.clear();
+    const key = bearerKey(authorization);
+    v = key ? keyHashOf(key) : null;
+    keyHashes.set(authorization, v);
   }
   return v;
 }
 
-/** The three request headers the fast path reads, straight from the raw list (no header object is built). */
-function rawHeaders(req: IncomingMessage): { authorization?: string; cacheControl?: string; ifNoneMatch?: string } {
-  const out: { authorization?: string; cacheControl?: string; ifNoneMatch?: string } = {};
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (name.length === 13 && name.toLowerCase() === "authorization") out.authorization = raw[i + 1];
-    else if (name.length === 13 && name.toLowerCase() === "cache-control") out.cacheControl = raw[i + 1];
-    else if (name.length === 13 && name.toLowerCase() === "if-none-match") out.ifNoneMatch = raw[i + 1];
+/** What is fixed for one value as served to one app's URL: its ETag, body head and header lists. */
+type Answer = {
+  vendor: string;
+  appId: string;
+  generation: number;
+  expiresAtMs: number;
+  etag: string;
+  head: string;
+  /** The 200's headers; slot 3 (content-length) is set per read. */
+  ok: string[];
+  notModified: string[];
+};
+const answers = new Map<string, Map<string, Answer>>();
+
+function answerFor(hit: CacheHit, vendor: string, appId: string): Answer {
+  let byKind = answers.get(hit.appRef);
+  if (!byKind) {
+    if (answers.size >= 10_000) answers.clear();
+    answers.set(hit.appRef, (byKind = new Map()));
   }
-  return out;
+  const served = hit.served;
+  const have = byKind.get(hit.kind);
+  if (have && have.generation === served.generation && have.expiresAtMs === served.expiresAt.getTime() && have.vendor === vendor && have.appId === appId)
+    return have;
+  const etag = etagOf(hit.appRef, hit.kind, served.generation);
+  const common = ["etag", etag, "cache-control", CREDENTIAL_CACHE_CONTROL, "x-content-type-options", "nosniff", "x-tickethub-path", "fast"];
+  const answer: Answer = {
+    vendor,
+    appId,
+    generation: served.generation,
+    expiresAtMs: served.expiresAt.getTime(),
+    etag,
+    head: credentialJsonHead({ vendor, appId }, hit.kind, served),
+    ok: ["content-type", "application/json", "content-length", "", ...common],
+    notModified: common,
+  };
+  byKind.set(hit.kind, answer);
+  return answer;
 }
+
+/** servedAt, formatted once per millisecond. */
+let isoMs = Number.NaN;
+let iso = "";
 
 const decode = (s: string) => (s.includes("%") ? decodeURIComponent(s) : s);
 
@@ -40,55 +75,50 @@ const decode = (s: string) => (s.includes("%") ? decodeURIComponent(s) : s);
  * Answers a consumer read (`GET /api/v1/apps/:vendor/:appId/:kind`) from the in-process cache,
  * with the same body, ETag and 304 as the route handler (shared code). Returns false when the
  * request is not a cache hit: the caller hands it to Next, where the route handler answers it.
+ * Synchronous, and on a hit it allocates little more than the body's tail.
  */
 export function tryFastPath(req: IncomingMessage, res: ServerResponse): boolean {
   const url = req.url;
-  if (req.method !== "GET" || !url || !url.startsWith("/api/v1/apps/")) return false;
+  if (req.method !== "GET" || !url || !url.startsWith(PREFIX)) return false;
   const m = CONSUMER_READ.exec(url);
   if (!m) return false;
-  const h = rawHeaders(req);
+  const h = req.headers;
   // A client that asks for no cached answer gets the route handler's read of the database.
-  if (h.cacheControl && /no-cache|no-store/.test(h.cacheControl)) return false;
-  const key = bearerKey(h.authorization);
-  if (!key) return false;
+  const cacheControl = h["cache-control"];
+  if (cacheControl && /no-cache|no-store/.test(cacheControl)) return false;
+  const authorization = h.authorization;
+  if (!authorization) return false;
+  const keyHash = keyHashFor(authorization);
+  if (!keyHash) return false;
   let vendor: string, appId: string, kind: string;
   try {
-    [vendor, appId, kind] = [decode(m[1]!), decode(m[2]!), decode(m[3]!)];
+    vendor = decode(m[1]!);
+    appId = decode(m[2]!);
+    kind = decode(m[3]!);
   } catch {
     return false;
   }
-  const hit = lookup(
-    memo(keyHashes, key, () => keyHashOf(key)),
-    vendor,
-    appId,
-    kind,
-  );
+  const hit = lookup(keyHash, vendor, appId, kind);
   if (!hit) return false;
   if (hit.touchKey) touchKey(hit.keyId).catch(() => {});
-  const etag = etagOf(hit.appRef, hit.kind, hit.served.generation);
-  const stale = hit.staleSince ? [STALE_HEADER, staleHeaderValue(hit.staleSince)] : [];
-  if (matchesEtag(h.ifNoneMatch, etag)) {
-    res.writeHead(304, ["etag", etag, "cache-control", CREDENTIAL_CACHE_CONTROL, "x-content-type-options", "nosniff", "x-tickethub-path", "fast", ...stale]);
+  const answer = answerFor(hit, vendor, appId);
+  const stale = hit.staleSince ? [STALE_HEADER, staleHeaderValue(hit.staleSince)] : null;
+  if (matchesEtag(h["if-none-match"], answer.etag)) {
+    res.writeHead(304, stale ? [...answer.notModified, ...stale] : answer.notModified);
     res.end();
     return true;
   }
-  const head = memo(heads, `${etag}|${hit.served.expiresAt.getTime()}|${vendor}|${appId}`, () => credentialJsonHead({ vendor, appId }, hit.kind, hit.served));
-  const body = credentialJson(head, hit.served.expiresAt, now());
-  res.writeHead(200, [
-    "content-type",
-    "application/json",
-    "content-length",
-    String(Buffer.byteLength(body)),
-    "etag",
-    etag,
-    "cache-control",
-    CREDENTIAL_CACHE_CONTROL,
-    "x-content-type-options",
-    "nosniff",
-    "x-tickethub-path",
-    "fast",
-    ...stale,
-  ]);
+  const at = now();
+  const ms = at.getTime();
+  if (ms !== isoMs) {
+    isoMs = ms;
+    iso = at.toISOString();
+  }
+  // The head is JSON of ASCII names and an ASCII value, the tail is ASCII: length = bytes.
+  const body = `${answer.head},"remainingSeconds":${Math.floor((answer.expiresAtMs - ms) / 1000)},"servedAt":"${iso}"}`;
+  const headers = stale ? [...answer.ok, ...stale] : answer.ok;
+  headers[3] = String(Buffer.byteLength(body));
+  res.writeHead(200, headers);
   res.end(body);
   return true;
 }

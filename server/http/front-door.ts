@@ -2,7 +2,7 @@ import "server-only";
 import type { IncomingMessage } from "node:http";
 import ipaddr from "ipaddr.js";
 
-// The first thing every request meets (scripts/serve.ts owns the socket): it refuses what Next would
+// The first thing every request meets (the read plane, scripts/read-plane.ts, owns the socket): it refuses what Next would
 // answer with a bare 500 (a malformed Host, malformed percent-encoding in the path) and decides who
 // the client is. Forwarded headers (X-Forwarded-For/-Host/-Proto, X-Real-IP) count only when the
 // peer that sent them is a proxy the operator trusts (TICKETHUB_TRUSTED_PROXIES); from anyone else
@@ -96,21 +96,56 @@ export function isValidPath(url: string): boolean {
 
 export type Refusal = { status: number; title: string; detail: string; field: string };
 
+/** What the front door decided about a connection's peer, once per connection (keep-alive reuses it). */
+type PeerVerdict = { text: string; trusted: boolean };
+const peers = new WeakMap<object, PeerVerdict>();
+
+function peerOf(req: IncomingMessage, trusted: readonly Range[]): PeerVerdict {
+  const socket = req.socket;
+  let v = peers.get(socket);
+  if (!v) {
+    const addr = parseAddress(socket.remoteAddress ?? "");
+    v = { text: addr?.toString() ?? "unknown", trusted: isTrusted(addr, trusted) };
+    peers.set(socket, v);
+  }
+  return v;
+}
+
 /**
  * Checks a request before anything else sees it and rewrites its forwarded headers (see above).
- * Returns a refusal to answer as problem+json, or null when the request may go on.
+ * Returns a refusal to answer as problem+json, or null when the request may go on. One pass over
+ * the raw header list, and the peer's verdict once per connection: a consumer read answered from
+ * memory pays for little more than the Host check.
  */
 export function admitRequest(req: IncomingMessage, trusted: readonly Range[]): Refusal | null {
-  const host = req.headers.host;
+  const raw = req.rawHeaders;
+  let host: string | undefined;
+  let forwarded = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 4 && host === undefined && name.toLowerCase() === "host") host = raw[i + 1];
+    else if (!forwarded && name.length >= 9 && FORWARDED.has(name.toLowerCase())) forwarded = true;
+  }
   if (!host || !isValidHost(host))
     return { status: 400, title: "Bad Host header", detail: "host: must be a host name or an IP address, with an optional port", field: "host" };
   if (!req.url || !isValidPath(req.url))
     return { status: 400, title: "Malformed URL", detail: "path: must start with / and use valid percent-encoding (%XX of UTF-8)", field: "path" };
-  const peer = req.socket.remoteAddress;
-  const fromProxy = isTrusted(parseAddress(peer ?? ""), trusted);
-  const client = clientAddressOf(peer, fromProxy ? headerText(req.headers["x-forwarded-for"]) : undefined, trusted);
+  const peer = peerOf(req, trusted);
+  if (!forwarded) {
+    // Nothing to drop and nothing forwarded: the client is the peer.
+    raw.push(CLIENT_HEADER, peer.text);
+    req.headers[CLIENT_HEADER] = peer.text;
+    return null;
+  }
+  const fromProxy = peer.trusted;
+  const all = (name: string) => {
+    const values: string[] = [];
+    for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === name) values.push(raw[i + 1]!);
+    return values.length ? values.join(", ") : undefined;
+  };
+  const client = fromProxy ? clientAddressOf(req.socket.remoteAddress, all("x-forwarded-for"), trusted) : peer.text;
   if (fromProxy) {
-    const fwdHost = headerText(req.headers["x-forwarded-host"]);
+    const fwdHost = all("x-forwarded-host");
     if (fwdHost !== undefined && !isValidHost(fwdHost.split(",")[0]!.trim())) {
       return {
         status: 400,
@@ -121,21 +156,17 @@ export function admitRequest(req: IncomingMessage, trusted: readonly Range[]): R
     }
   }
   const drop = (name: string) => !fromProxy || name === CLIENT_HEADER;
-  for (const name of Object.keys(req.headers)) if (FORWARDED.has(name) && drop(name)) delete req.headers[name];
-  const raw: string[] = [];
-  for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    const name = req.rawHeaders[i]!.toLowerCase();
+  const kept: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
     if (FORWARDED.has(name) && drop(name)) continue;
-    raw.push(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+    kept.push(raw[i]!, raw[i + 1]!);
   }
-  raw.push(CLIENT_HEADER, client);
-  req.rawHeaders.splice(0, req.rawHeaders.length, ...raw);
+  kept.push(CLIENT_HEADER, client);
+  raw.splice(0, raw.length, ...kept);
+  for (const name of Object.keys(req.headers)) if (FORWARDED.has(name) && drop(name)) delete req.headers[name];
   req.headers[CLIENT_HEADER] = client;
   return null;
-}
-
-function headerText(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v.join(", ") : v;
 }
 
 /**

@@ -1,7 +1,7 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-// Answers written straight to a Node response by the process that owns the port (scripts/serve.ts),
+// Answers written straight to a Node response by the process that owns the port (scripts/read-plane.ts),
 // in the same problem+json shape as server/http/problem.ts.
 
 export function problemBody(status: number, title: string, detail: string, extra: Record<string, unknown> = {}): string {
@@ -51,4 +51,28 @@ export function withProblemFor405(req: IncomingMessage, res: ServerResponse): Se
     return (end as (...a: unknown[]) => ServerResponse).apply(this, args);
   } as ServerResponse["end"];
   return res;
+}
+
+/**
+ * Answers a Node request with a web handler (Request → Response), for the few routes the read plane
+ * answers with the route handlers' own code (health, metrics): same status, headers and body, plus
+ * the headers Next adds to every answer (`extraHeaders`). GET and HEAD only (no body is read).
+ */
+export async function answerWithWeb(
+  req: IncomingMessage,
+  res: ServerResponse,
+  handler: (request: Request) => Promise<Response>,
+  extraHeaders: readonly { key: string; value: string }[],
+): Promise<void> {
+  const headers = new Headers();
+  for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+  // A fixed origin: the Host header is the client's to choose and must not reach the URL.
+  const answer = await handler(new Request(`http://tickethub.internal${req.url}`, { method: "GET", headers }));
+  const body = Buffer.from(await answer.arrayBuffer());
+  const out: string[] = [];
+  for (const { key, value } of extraHeaders) out.push(key, value);
+  answer.headers.forEach((v, k) => out.push(k, v));
+  out.push("content-length", String(body.length));
+  res.writeHead(answer.status, out);
+  res.end(req.method === "HEAD" ? undefined : body);
 }

@@ -75,3 +75,39 @@ export function snapshotRegistry() {
     alertsSent: [...r.alertsSent.values()],
   };
 }
+
+export type RegistrySnapshot = ReturnType<typeof snapshotRegistry>;
+
+/** Several processes' registries as one (an instance's read plane and its Next server): same labels add up. */
+export function mergeSnapshots(list: readonly RegistrySnapshot[]): RegistrySnapshot {
+  const counters = (pick: (s: RegistrySnapshot) => RegistrySnapshot["refreshes"]) => {
+    const out = new Map<string, { labels: Labels; value: number }>();
+    for (const s of list)
+      for (const e of pick(s)) {
+        const k = keyOf(e.labels);
+        const have = out.get(k);
+        if (have) have.value += e.value;
+        else out.set(k, { labels: e.labels, value: e.value });
+      }
+    return [...out.values()];
+  };
+  const latency = new Map<string, RegistrySnapshot["upstreamLatency"][number]>();
+  for (const s of list)
+    for (const h of s.upstreamLatency) {
+      const k = keyOf(h.labels);
+      const have = latency.get(k);
+      if (!have) latency.set(k, { labels: h.labels, buckets: [...h.buckets], sum: h.sum, count: h.count });
+      else {
+        h.buckets.forEach((b, i) => (have.buckets[i]! += b));
+        have.sum += h.sum;
+        have.count += h.count;
+      }
+    }
+  return {
+    refreshes: counters((s) => s.refreshes),
+    upstreamCalls: counters((s) => s.upstreamCalls),
+    upstreamLatency: [...latency.values()],
+    leaseTakeovers: counters((s) => s.leaseTakeovers),
+    alertsSent: counters((s) => s.alertsSent),
+  };
+}

@@ -77,4 +77,28 @@ describe("renderMetrics", () => {
     expect(text).toMatch(/^tickethub_alert_notifications_total\{/m);
     expect(text).toMatch(/^tickethub_refreshes_total\{vendor="feishu"/m);
   });
+
+  it("counts the Next server's refreshes and memory when the read plane renders (the scheduler runs there)", async () => {
+    const peer = {
+      name: "next",
+      registry: {
+        refreshes: [{ labels: { vendor: "wechat", kind: "jsapi_ticket", outcome: "success", class: "ok" }, value: 1000 }],
+        upstreamCalls: [],
+        upstreamLatency: [],
+        leaseTakeovers: [{ labels: {}, value: 3 }],
+        alertsSent: [],
+      },
+      memory: { rss: 200 * 2 ** 20, heapUsed: 50 * 2 ** 20 },
+    };
+    const alone = await renderMetrics({ apps: "all" }, "read-plane");
+    const both = await renderMetrics({ apps: "all" }, "read-plane", [peer]);
+    const refreshes = (text: string) =>
+      Number(sample(text, "tickethub_refreshes_total", 'vendor="wechat",kind="jsapi_ticket",outcome="success",class="ok"')!.split(" ")[1]);
+    expect(refreshes(both) - refreshes(alone)).toBe(1000);
+    expect(both).toMatch(/^tickethub_lease_takeovers_total 3$/m);
+    expect(both).toMatch(/^tickethub_process_resident_memory_bytes\{process="next"\} 209715200$/m);
+    const rss = (text: string, name: string) => Number(new RegExp(`^${name} (\\d+)$`, "m").exec(text)![1]);
+    expect(both).toMatch(/^tickethub_process_resident_memory_bytes\{process="read-plane"\} \d+$/m);
+    expect(rss(both, "process_resident_memory_bytes")).toBeGreaterThan(200 * 2 ** 20);
+  });
 });

@@ -2,7 +2,7 @@ import "server-only";
 import { getConfig } from "../config";
 import { getDb } from "../db";
 import { listCredentials } from "../tickets/list-credentials";
-import { LATENCY_BUCKETS_SECONDS, snapshotRegistry } from "./registry";
+import { LATENCY_BUCKETS_SECONDS, mergeSnapshots, snapshotRegistry, type RegistrySnapshot } from "./registry";
 
 const esc = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 const labelText = (labels: Record<string, string>) => {
@@ -65,6 +65,12 @@ function foldOutOfScope(r: Snapshot, vendors: ReadonlySet<string> | null): Snaps
 /** What a reader may see: every app (a signed-in dashboard user), or the apps an API key is scoped to. */
 export type MetricsScope = { apps: "all" } | { apps: ReadonlySet<string> };
 
+/**
+ * Another process of this instance whose counters count too: the Next server behind the read plane
+ * (scripts/read-plane.ts) runs the scheduler, so most refreshes and upstream calls are counted there.
+ */
+export type PeerProcess = { name: string; registry: RegistrySnapshot; memory: { rss: number; heapUsed: number } };
+
 const ALERT_KINDS = ["refresh-failing", "expiring", "quota"] as const;
 
 /**
@@ -77,7 +83,7 @@ const ALERT_KINDS = ["refresh-failing", "expiring", "quota"] as const;
  * key's vendors and fold every other vendor into `vendor="other"` (totals stay right, names do not
  * leak); alert notifications, which count every app's alerts, are left out for it.
  */
-export async function renderMetrics(scope: MetricsScope): Promise<string> {
+export async function renderMetrics(scope: MetricsScope, self = "next", peers: readonly PeerProcess[] = []): Promise<string> {
   const all = scope.apps === "all";
   const inScope = (appRef: string | null) => scope.apps === "all" || (appRef !== null && scope.apps.has(appRef));
   const creds = (await listCredentials()).filter((c) => inScope(c.appRef));
@@ -118,7 +124,7 @@ export async function renderMetrics(scope: MetricsScope): Promise<string> {
   o.family("tickethub_quota_limit", "gauge", "The daily limit per app and endpoint, where the vendor publishes one or the app configures one.");
   for (const q of quotas.values()) if (q.limit !== null) o.sample("tickethub_quota_limit", q.labels, q.limit);
 
-  const r = foldOutOfScope(snapshotRegistry(), all ? null : vendors);
+  const r = foldOutOfScope(mergeSnapshots([snapshotRegistry(), ...peers.map((p) => p.registry)]), all ? null : vendors);
   o.family("tickethub_refreshes_total", "counter", "Refreshes this instance made, by outcome and failure class.");
   for (const e of r.refreshes) o.sample("tickethub_refreshes_total", e.labels, e.value);
   o.family("tickethub_upstream_calls_total", "counter", "Vendor calls this instance made, by endpoint and outcome (ok or the failure class).");
@@ -137,10 +143,21 @@ export async function renderMetrics(scope: MetricsScope): Promise<string> {
   o.family("tickethub_alerts_open", "gauge", "Open alert incidents by kind.");
   for (const kind of ALERT_KINDS) o.sample("tickethub_alerts_open", { kind }, open.find((x) => x.kind === kind)?._count._all ?? 0);
   const mem = process.memoryUsage();
-  o.family("process_resident_memory_bytes", "gauge", "Resident memory of this instance's process.");
-  o.sample("process_resident_memory_bytes", {}, mem.rss);
-  o.family("nodejs_heap_used_bytes", "gauge", "V8 heap in use.");
-  o.sample("nodejs_heap_used_bytes", {}, mem.heapUsed);
+  const processes = [{ name: self, memory: { rss: mem.rss, heapUsed: mem.heapUsed } }, ...peers];
+  o.family("process_resident_memory_bytes", "gauge", "Resident memory of this instance (all its processes: the read plane and the Next server).");
+  o.sample(
+    "process_resident_memory_bytes",
+    {},
+    processes.reduce((n, p) => n + p.memory.rss, 0),
+  );
+  o.family("nodejs_heap_used_bytes", "gauge", "V8 heap in use (all of this instance's processes).");
+  o.sample(
+    "nodejs_heap_used_bytes",
+    {},
+    processes.reduce((n, p) => n + p.memory.heapUsed, 0),
+  );
+  o.family("tickethub_process_resident_memory_bytes", "gauge", "Resident memory of each of this instance's processes (read-plane, next).");
+  for (const p of processes) o.sample("tickethub_process_resident_memory_bytes", { process: p.name }, p.memory.rss);
   o.family("tickethub_instance_info", "gauge", "This instance (always 1).");
   o.sample("tickethub_instance_info", { instance_id: getConfig().instanceId }, 1);
   return `${o.lines.join("\n")}\n`;

@@ -157,6 +157,14 @@ export async function markNonceUsed({ input, actor }: { input: { id: string }; a
   const db = getDb();
   const row = await db.nonceTicket.findUnique({ where: { id }, include: { app: true } });
   if (!row) throw notFound("NONCE ticket", id);
+  const endsAt = (await nonceEnds([row])).get(row.id)!;
+  // An expired NONCE was never used by QA in time: recording it as "used" would tell whoever reads
+  // the desk later that a login went through with it. Already-marked ones stay idempotent.
+  if (!row.usedAt && now() >= endsAt)
+    throw new AppError("conflict", "NONCE ticket expired", `it expired at ${endsAt.toISOString()} and cannot be marked used; issue a new one`, {
+      field: "id",
+      extra: { expiresAt: endsAt.toISOString() },
+    });
   const updated = row.usedAt
     ? row
     : await db.$transaction(async (tx) => {
@@ -165,5 +173,5 @@ export async function markNonceUsed({ input, actor }: { input: { id: string }; a
         });
         return tx.nonceTicket.update({ where: { id }, data: { usedAt: now(), usedBy: actor }, include: { app: true } });
       });
-  return view(updated, decrypt(updated.valueEnc), (await nonceEnds([updated])).get(updated.id)!);
+  return view(updated, decrypt(updated.valueEnc), endsAt);
 }

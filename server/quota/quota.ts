@@ -4,6 +4,7 @@ import type { CredentialKind, VendorId } from "@/lib/credential-kinds";
 import { nextVendorDayStart, vendorDay } from "@/lib/vendor-day";
 import type { Db } from "../db";
 import { parsePolicyOverrides } from "../tickets/policy";
+import { CLEAR_QUOTA_PATH } from "../vendors/wechat";
 import { DEFAULT_TOKEN_PATH } from "../vendors/yzb";
 
 /**
@@ -33,6 +34,9 @@ export function endpointFor(app: Pick<VendorApp, "vendor" | "tokenVariant" | "to
       return "";
   }
 }
+
+/** WeChat's clearQuotaByAppSecret (quota/clear-quota.ts): a success resets every daily counter of the app. */
+export const CLEAR_QUOTA_ENDPOINT = CLEAR_QUOTA_PATH;
 
 export type QuotaUse = {
   endpoint: string;
@@ -66,19 +70,22 @@ export async function quotaLedger(db: Db, apps: Pick<VendorApp, "id" | "vendor" 
     db.upstreamCall.groupBy({ by: ["appRef", "endpoint"], where: { appRef: { in: ids }, day, errorClass: "quota-exhausted" }, _max: { startedAt: true } }),
     db.upstreamCall.groupBy({ by: ["appRef", "endpoint"], where: { appRef: { in: ids }, day, errorClass: null }, _max: { startedAt: true } }),
   ]);
-  // The vendor said "quota used up" and has not accepted a call since (a quota cleared by the vendor ends it).
+  // The vendor said "quota used up" and has not accepted a call since (a quota cleared by the vendor ends it,
+  // and so does a successful clear_quota for the app: every endpoint's counter starts again).
   const refused = new Set(
     refusals
       .filter((r) => {
         const ok = successes.find((s) => s.appRef === r.appRef && s.endpoint === r.endpoint)?._max.startedAt;
-        return !ok || (r._max.startedAt !== null && r._max.startedAt > ok);
+        const cleared = successes.find((s) => s.appRef === r.appRef && s.endpoint === CLEAR_QUOTA_ENDPOINT)?._max.startedAt;
+        const last = [ok, cleared].filter((d): d is Date => !!d).sort((a, b) => b.getTime() - a.getTime())[0];
+        return r.endpoint !== CLEAR_QUOTA_ENDPOINT && (!last || (r._max.startedAt !== null && r._max.startedAt > last));
       })
       .map((r) => `${r.appRef} ${r.endpoint}`),
   );
   const ledger = new Map<string, QuotaUse[]>();
   for (const app of apps) {
     const endpoints = new Set([
-      ...counts.filter((c) => c.appRef === app.id).map((c) => c.endpoint),
+      ...counts.filter((c) => c.appRef === app.id && c.endpoint !== CLEAR_QUOTA_ENDPOINT).map((c) => c.endpoint),
       ...Object.keys(PUBLISHED_DAILY_LIMITS[app.vendor as VendorId] ?? {}),
       ...Object.keys(parsePolicyOverrides(app.policy).quotas ?? {}),
     ]);

@@ -9,6 +9,7 @@ import { endpointFor, quotaLedger } from "../quota/quota";
 import { effectiveExpiries } from "./effective-expiry";
 import { parsePolicyOverrides, policyFor } from "./policy";
 import { instanceOf } from "./lease";
+import { timeToImpact } from "./time-to-impact";
 
 /** Every credential of every enabled app with its state; values masked. */
 export async function listCredentials(filter: { credentialId?: string } = {}): Promise<CredentialView[]> {
@@ -46,6 +47,17 @@ export async function listCredentials(filter: { credentialId?: string } = {}): P
     const prevEnd = prev ? (ends.get(prev.id) ?? prev.validUntil) : null;
     const expired = !curEnd || curEnd <= at;
     const status = slot.status === "failing" ? "failing" : cur && expired ? "expired" : cur ? "active" : "pending";
+    const quota = spec ? (ledger.get(slot.app.id)?.find((q) => q.endpoint === endpointFor(slot.app, spec.kind)) ?? null) : null;
+    const leaseHeld = slot.lease !== null && slot.lease.expiresAt > at;
+    const impact = timeToImpact({
+      now: at,
+      expiresAt: curEnd,
+      failing: slot.status === "failing",
+      lastErrorClass: slot.lastErrorClass,
+      nextRefreshAt: slot.nextRefreshAt,
+      quota: quota ? { exhausted: quota.exhausted, resetsAt: new Date(quota.resetsAt) } : null,
+      lease: leaseHeld ? { expiresAt: slot.lease!.expiresAt } : null,
+    });
     return {
       id: slot.id,
       vendor,
@@ -57,7 +69,7 @@ export async function listCredentials(filter: { credentialId?: string } = {}): P
       kindLabel: spec?.label ?? slot.kind,
       status,
       generation: slot.generation,
-      refreshing: slot.lease !== null && slot.lease.expiresAt > at,
+      refreshing: leaseHeld,
       lease: slot.lease
         ? {
             instance: slot.lease.instance || instanceOf(slot.lease.owner),
@@ -79,7 +91,16 @@ export async function listCredentials(filter: { credentialId?: string } = {}): P
       consecutiveFailures: slot.consecutiveFailures,
       nextRefreshAt: slot.nextRefreshAt?.toISOString() ?? null,
       nextRefreshReason: slot.nextRefreshReason,
-      quota: spec ? (ledger.get(slot.app.id)?.find((q) => q.endpoint === endpointFor(slot.app, spec.kind)) ?? null) : null,
+      quota,
+      impact: {
+        state: impact.state,
+        atRisk: impact.atRisk,
+        breaksAt: impact.breaksAt?.toISOString() ?? null,
+        // Only a moment something waits for: "now" would change every render, and with it the list's ETag.
+        refreshPossibleAt: impact.blockedBy && impact.refreshPossibleAt ? impact.refreshPossibleAt.toISOString() : null,
+        blockedBy: impact.blockedBy,
+        attention: impact.attention,
+      },
       policy: isVendor(vendor) && spec ? policyFor(vendor, spec.kind, parsePolicyOverrides(slot.app.policy)).description : "",
     };
   });

@@ -144,6 +144,8 @@ async function runRefresh(
     const failure: FailureClass = err instanceof VendorError ? err.failure : "network";
     const message = err instanceof Error ? err.message : String(err);
     await recordFailure(db, credentialId, failure, message, err instanceof VendorError ? err.detail.retryAfterMs : undefined, audit);
+    // The dashboard's list shows the failure (server/live/list-cache.ts): it must not answer from before it.
+    credentialsChanged();
     countRefresh({ vendor: slotVendor ?? "unknown", kind: slotKind ?? "unknown", outcome: "failure", class: failure });
     return { credentialId, ok: false, joined: false, failure, message, audited: !!audit };
   } finally {

@@ -103,3 +103,33 @@ export async function fetchWechatTicket(ctx: VendorContext, accessToken: string,
   )) as z.infer<typeof ticketBody>;
   return { value: data.ticket, expiresIn: data.expires_in };
 }
+
+export const CLEAR_QUOTA_PATH = "/cgi-bin/clear_quota/v2";
+
+/**
+ * Resets the app's daily API call counters with its AppSecret (clearQuotaByAppSecret,
+ * POST /cgi-bin/clear_quota/v2 with `appid` and `appsecret`; it works when the quota is so used up
+ * that no access token can be had; at most 10 resets a month per account, `48006` past that).
+ * The body carries the secret, so it never shows in a URL or a log line.
+ */
+export async function clearWechatQuota(ctx: VendorContext): Promise<void> {
+  const { res, finish } = await upstream(ctx, {
+    endpoint: CLEAR_QUOTA_PATH,
+    method: "POST",
+    url: vendorUrl(ctx, CLEAR_QUOTA_PATH),
+    body: { appid: ctx.appId, appsecret: ctx.secret },
+    secrets: [ctx.secret],
+  });
+  const err = errorBody.safeParse(parseJson(res.text));
+  if (!err.success) {
+    await finish({ errorClass: "bad-response", vendorMessage: "no errcode in the answer" });
+    throw new VendorError("bad-response", "WeChat answered clear_quota without an errcode", { httpStatus: res.status });
+  }
+  const code = err.data.errcode;
+  if (code !== "0") {
+    const failure: FailureClass = code === "48006" ? "quota-exhausted" : code === "-1" ? "busy" : classifyWechat(code, "token");
+    await finish({ vendorCode: code, vendorMessage: err.data.errmsg, errorClass: failure });
+    throw new VendorError(failure, `WeChat ${code}: ${err.data.errmsg}`, { httpStatus: res.status, vendorCode: code });
+  }
+  await finish({ vendorCode: "0", vendorMessage: err.data.errmsg || "ok" });
+}

@@ -1,9 +1,30 @@
-import { guarded } from "@/server/http/guard";
 import { now } from "@/server/clock";
+import { guarded } from "@/server/http/guard";
 import { json } from "@/server/http/problem";
-import { listCredentials } from "@/server/tickets/list-credentials";
+import { sessionToken } from "@/server/http/session-cookies";
+import { credentialList, matchesEtag, unchangedEtag } from "@/server/live/list-cache";
+import { recentlyConfirmedRole, sessionConfirmed } from "@/server/live/session-memo";
 
-export const GET = guarded("viewer", "GET /api/credentials", async (_req: Request, _ctx: unknown, _user) => {
-  const credentials = await listCredentials();
-  return json({ serverTime: now().toISOString(), credentials });
+// `no-cache`: the browser may keep the list but asks every time (with If-None-Match); the
+// dashboard sends If-None-Match itself and reads the server's time from x-server-time on a 304.
+const headers = (etag: string) => ({ etag, "cache-control": "private, no-cache", "x-server-time": now().toISOString() });
+
+const full = guarded("viewer", "GET /api/credentials", async (req: Request, _ctx: unknown, user) => {
+  sessionConfirmed(sessionToken(req), user.role);
+  const { etag, credentials } = await credentialList();
+  if (matchesEtag(req.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers: headers(etag) });
+  return json({ serverTime: now().toISOString(), credentials }, { headers: headers(etag) });
 });
+
+/**
+ * GET /api/credentials → {serverTime, credentials}, with an ETag. `If-None-Match` naming the
+ * current list → 304 from memory (no database query) when the session was confirmed within the
+ * last minute and the database's change stamp, read within the last poll, says nothing changed
+ * (server/live/list-cache.ts); otherwise the session and the list are checked as usual.
+ */
+export async function GET(req: Request, ctx: unknown): Promise<Response> {
+  const role = recentlyConfirmedRole(sessionToken(req));
+  const etag = role ? unchangedEtag(req.headers.get("if-none-match")) : null;
+  if (etag) return new Response(null, { status: 304, headers: headers(etag) });
+  return full(req, ctx);
+}

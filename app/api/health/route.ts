@@ -1,20 +1,6 @@
-import { z } from "zod";
-import { checkHealth, type HealthStatus } from "@/server/health/check-health";
-import { invalidInput, json } from "@/server/http/problem";
-import { numberIn } from "@/lib/number-rule";
+import { healthAnswer } from "@/server/http/health";
 
-const code = numberIn(100, 599, "must be an HTTP status code (100-599)", { int: true, coerce: true });
-const querySchema = z.object({ okcode: code.optional(), degradedcode: code.optional(), downcode: code.optional() }).strict();
-
-/**
- * GET /api/health: ok (200), degraded (200: still serving valid values, see `problems`) or down
- * (503). Like Vault's /sys/health, a load balancer that wants other codes asks for them:
- * `?degradedcode=429` takes a degraded instance out of rotation where others are healthy.
- */
+/** GET /api/health (server/http/health.ts; the read plane answers it with the same code when it runs). */
 export async function GET(req: Request) {
-  const query = querySchema.safeParse(Object.fromEntries(new URL(req.url).searchParams));
-  if (!query.success) return invalidInput(query.error, "query", ["okcode", "degradedcode", "downcode"]);
-  const health = await checkHealth();
-  const codes: Record<HealthStatus, number> = { ok: query.data.okcode ?? 200, degraded: query.data.degradedcode ?? 200, down: query.data.downcode ?? 503 };
-  return json(health, { status: codes[health.status] });
+  return healthAnswer(req);
 }

@@ -7,8 +7,9 @@ import { fetchJson } from "@/components/ui/fetch-json";
 export const getCredentialHistory = (id: string) =>
   fetchJson(`/api/credentials/${encodeURIComponent(id)}/history?limit=200`, credentialHistorySchema, { cache: "no-store" });
 
+// Refetched when the change stream says this changed (live-updates.tsx); every 30 s as a safety net.
 export const credentialHistoryQueryOptions = (id: string) =>
-  queryOptions({ queryKey: credentialKeys.history(id), queryFn: () => getCredentialHistory(id), refetchInterval: 5_000 });
+  queryOptions({ queryKey: credentialKeys.history(id), queryFn: () => getCredentialHistory(id), refetchInterval: 30_000 });
 
 export function useCredentialHistory(id: string) {
   return useQuery(credentialHistoryQueryOptions(id));

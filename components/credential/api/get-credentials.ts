@@ -3,34 +3,49 @@ import { queryOptions, useQuery } from "@tanstack/react-query";
 import type { CredentialList } from "@/lib/credential-view";
 import { credentialKeys } from "@/lib/query-keys";
 import { serverClock } from "@/lib/server-clock";
-import { fetchJson } from "@/components/ui/fetch-json";
+import { fetchJsonIfChanged } from "@/components/ui/fetch-json";
 
-// The polled credential list: the overview's data, also used by the detail page and the tools.
+// The credential list: the overview's data, also used by the detail page. It is refetched when
+// the change stream (components/ui/live-updates.tsx) says credentials changed, and every 30 s as a
+// safety net; each refetch names the list it holds (If-None-Match) and an unchanged list comes
+// back as a bodiless 304 the server answers from memory.
 
 // The schema is loaded with the first request, not with the page: see SchemaSource.
 const listSchema = () => import("@/lib/credential-view").then((m) => m.credentialListSchema);
 
 export type CredentialListWithClock = CredentialList & { clockOffsetMs: number };
 
-export async function getCredentials(): Promise<CredentialListWithClock> {
+/** The list this tab holds and its ETag: what a 304 confirms. */
+let held: { etag: string; data: CredentialList } | null = null;
+
+export async function getCredentials({ signal }: { signal?: AbortSignal } = {}): Promise<CredentialListWithClock> {
   const sentAt = Date.now();
-  const data = await fetchJson("/api/credentials", listSchema, { cache: "no-store" });
-  return { ...data, clockOffsetMs: serverClock.observe(data.serverTime, sentAt, Date.now()) };
+  const answer = await fetchJsonIfChanged("/api/credentials", listSchema, held?.etag ?? null, { signal });
+  let data: CredentialList;
+  if (answer.changed) {
+    data = answer.data;
+    held = answer.etag ? { etag: answer.etag, data } : null;
+  } else {
+    data = held!.data;
+  }
+  const serverTime = answer.serverTime ?? data.serverTime;
+  return { ...data, serverTime, clockOffsetMs: serverClock.observe(serverTime, sentAt, Date.now()) };
 }
+
+/** The slow safety refetch: changes arrive through the change stream within a second. */
+export const LIST_SAFETY_REFETCH_MS = 30_000;
 
 export const credentialsQueryOptions = queryOptions({
   queryKey: credentialKeys.list(),
   queryFn: getCredentials,
-  // Changes made by the scheduler or another browser show up within two seconds: polling every
-  // second leaves room for the request itself (a 2 s period would only just make it, or not).
-  refetchInterval: 1_000,
+  refetchInterval: LIST_SAFETY_REFETCH_MS,
 });
 
 export function useCredentials() {
   return useQuery(credentialsQueryOptions);
 }
 
-/** One credential, from the same polled list the overview uses. */
+/** One credential, from the same list the overview uses. */
 export function useCredential(id: string) {
   return useQuery({
     ...credentialsQueryOptions,

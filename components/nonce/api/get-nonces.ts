@@ -11,7 +11,8 @@ export async function getNonces() {
   return { ...data, clockOffsetMs: serverClock.observe(data.serverTime, sentAt, Date.now()) };
 }
 
-export const noncesQueryOptions = queryOptions({ queryKey: nonceKeys.list(), queryFn: getNonces, refetchInterval: 2_000 });
+// Refetched when the change stream says this changed (live-updates.tsx); every 30 s as a safety net.
+export const noncesQueryOptions = queryOptions({ queryKey: nonceKeys.list(), queryFn: getNonces, refetchInterval: 30_000 });
 
 export function useNonces() {
   return useQuery(noncesQueryOptions);

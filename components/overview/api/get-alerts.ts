@@ -7,7 +7,8 @@ const alertsSchema = () => import("@/lib/alert-view").then((m) => m.alertListSch
 
 export const getAlerts = () => fetchJson("/api/alerts", alertsSchema, { cache: "no-store" });
 
-export const alertsQueryOptions = queryOptions({ queryKey: alertKeys.all, queryFn: getAlerts, refetchInterval: 5_000 });
+// Refetched when the change stream says this changed (live-updates.tsx); every 30 s as a safety net.
+export const alertsQueryOptions = queryOptions({ queryKey: alertKeys.all, queryFn: getAlerts, refetchInterval: 30_000 });
 
 export function useAlerts() {
   return useQuery(alertsQueryOptions);

@@ -1,0 +1,119 @@
+// GET /api/credentials with If-None-Match against a real database, counting every SQL statement
+// Prisma sends (the client's `query` log events, which Prisma 7 emits with driver adapters too).
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { PrismaClient } from "@/generated/sqlite/client";
+import { startHarness, type Harness } from "@/test-support/engine-harness";
+
+describe("GET /api/credentials: 304 from memory while nothing changed", () => {
+  let h: Harness;
+  let queries: string[] = [];
+  let cookie = "";
+  let GET: (req: Request, ctx: unknown) => Promise<Response>;
+  let observe: () => Promise<void>;
+  let db: PrismaClient;
+
+  beforeAll(async () => {
+    h = await startHarness("sqlite");
+    // Replace the process's client by one whose every statement is counted.
+    const { getDb } = await import("@/server/db");
+    await getDb().$disconnect();
+    const counted = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: process.env.DATABASE_URL! }), log: [{ emit: "event", level: "query" }] });
+    counted.$on("query", (e) => queries.push(e.query));
+    db = counted as unknown as PrismaClient;
+    (globalThis as { tickethubDb?: unknown }).tickethubDb = db;
+
+    const user = await db.user.create({ data: { username: "viewer1", passwordHash: "x", role: "viewer" } });
+    const { createSession } = await import("@/server/auth/session");
+    cookie = `th_session=${(await createSession(user.id)).token}`;
+    ({ GET } = await import("./route"));
+    // What the running server does every 250 ms / 500 ms: the read cache's stamp, and ours.
+    const { pollOnce } = await import("@/server/fast/read-cache");
+    const { readChangesNow, watchChanges } = await import("@/server/live/changes");
+    observe = async () => {
+      await watchChanges(); // a dashboard is open: the stamps are watched
+      await pollOnce();
+      await readChangesNow();
+    };
+  }, 120_000);
+  afterAll(async () => {
+    vi.useRealTimers();
+    await h?.close();
+  });
+
+  const get = async (etag?: string) => {
+    await observe();
+    queries = [];
+    const res = await GET(new Request("http://127.0.0.1/api/credentials", { headers: { cookie, ...(etag ? { "if-none-match": etag } : {}) } }), {});
+    return { res, queries: [...queries] };
+  };
+
+  it("answers 304 without a query when nothing changed, and 200 with a new ETag after a change", async () => {
+    const first = await get();
+    expect(first.res.status).toBe(200);
+    expect(first.queries.length).toBeGreaterThan(0); // the counter sees the session and list queries
+    const etag = first.res.headers.get("etag")!;
+    expect(etag).toMatch(/^".+"$/);
+    const list = (await first.res.json()) as { credentials: { id: string; lastError: unknown }[] };
+
+    const again = await get(etag);
+    expect(again.res.status).toBe(304);
+    expect(again.queries).toEqual([]);
+    expect(again.res.headers.get("etag")).toBe(etag);
+    expect(Date.parse(again.res.headers.get("x-server-time")!)).toBeGreaterThan(0);
+    expect(await again.res.text()).toBe("");
+
+    // A refresh stores a new value (a new generation: the read cache's stamp moves).
+    const { refreshCredential } = await import("@/server/tickets/refresh-credential");
+    const target = list.credentials[0]!.id;
+    expect((await refreshCredential({ credentialId: target, reason: "test" })).ok).toBe(true);
+    const changed = await get(etag);
+    expect(changed.res.status).toBe(200);
+    let etag2 = changed.res.headers.get("etag")!;
+    expect(etag2).not.toBe(etag);
+    expect(((await changed.res.json()) as { credentials: { id: string; generation: number }[] }).credentials.find((c) => c.id === target)!.generation).toBe(1);
+    // A new token also renews the tickets fetched with it, in the background: once the database
+    // is quiet again, the new list is answered from memory.
+    let quiet = await get(etag2);
+    for (let i = 0; i < 20 && quiet.queries.length > 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      etag2 = quiet.res.headers.get("etag")!;
+      quiet = await get(etag2);
+    }
+    expect(quiet.res.status).toBe(304);
+    expect(quiet.queries).toEqual([]);
+
+    // A failure recorded without a new generation (the stamp of the read cache does not move).
+    await db.credential.update({ where: { id: target }, data: { lastError: "40013 invalid appid", consecutiveFailures: 1, status: "failing" } });
+    const failed = await get(etag2);
+    expect(failed.res.status).toBe(200);
+    expect(failed.res.headers.get("etag")).not.toBe(etag2);
+    expect(((await failed.res.json()) as { credentials: { id: string; status: string }[] }).credentials.find((c) => c.id === target)!.status).toBe("failing");
+  });
+
+  it("does not answer from memory for a session it has not seen, nor without a session", async () => {
+    const first = await get();
+    const etag = first.res.headers.get("etag")!;
+    await observe();
+    queries = [];
+    const anonymous = await GET(new Request("http://127.0.0.1/api/credentials", { headers: { "if-none-match": etag } }), {});
+    expect(anonymous.status).toBe(401);
+    const stranger = await GET(new Request("http://127.0.0.1/api/credentials", { headers: { cookie: "th_session=not-a-session", "if-none-match": etag } }), {});
+    expect(stranger.status).toBe(401);
+    expect(queries.length).toBeGreaterThan(0); // both were checked in the database
+  });
+
+  it("stops answering from memory when a value in the list expires (its status turns 'expired')", async () => {
+    const first = await get();
+    const etag = first.res.headers.get("etag")!;
+    const body = (await first.res.json()) as { credentials: { current: { expiresAt: string } | null }[] };
+    const soonest = Math.min(...body.credentials.flatMap((c) => (c.current ? [Date.parse(c.current.expiresAt)] : [])));
+    expect(Number.isFinite(soonest), JSON.stringify(body).slice(0, 600)).toBe(true);
+    vi.useFakeTimers({ toFake: ["Date"], now: soonest + 1_000 });
+    const later = await get(etag);
+    expect(later.queries.length).toBeGreaterThan(0);
+    expect(later.res.status).toBe(200);
+    expect(later.res.headers.get("etag")).not.toBe(etag);
+    vi.useRealTimers();
+  });
+});

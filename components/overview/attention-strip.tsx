@@ -1,0 +1,68 @@
+"use client";
+import type { CredentialView } from "@/lib/credential-view";
+import { ATTENTION_HEALTHS, HEALTH_LABELS, type Health } from "@/lib/health";
+import { formatDuration, remainingSeconds } from "@/lib/time";
+import { HealthBadge } from "@/components/ui/status-badge";
+
+type Row = { c: CredentialView; health: Health };
+
+/**
+ * "Needs attention": what will break clients, most urgent first, leading the page. Each chip
+ * filters the table to that health (kept in the URL, so the view can be shared in an incident
+ * channel); each credential links to its page with its runbook.
+ */
+export function AttentionStrip({
+  rows,
+  selected,
+  onSelect,
+  nowMs,
+  clockOffsetMs,
+}: {
+  rows: Row[];
+  selected: Health | "";
+  onSelect: (health: Health | "") => void;
+  nowMs: number;
+  clockOffsetMs: number;
+}) {
+  const urgent = rows.filter((r) => ATTENTION_HEALTHS.includes(r.health));
+  if (urgent.length === 0) return null;
+  const counts = ATTENTION_HEALTHS.map((h) => [h, urgent.filter((r) => r.health === h).length] as const).filter(([, n]) => n > 0);
+  return (
+    <section aria-labelledby="attention-title" className="rounded-lg border border-red-200 bg-red-50 p-4 dark:border-red-900 dark:bg-red-950/40">
+      <div className="flex flex-wrap items-center gap-2">
+        <h2 id="attention-title" className="mr-1 font-semibold text-red-900 dark:text-red-200">
+          Needs attention ({urgent.length})
+        </h2>
+        {counts.map(([h, n]) => (
+          <button
+            key={h}
+            type="button"
+            aria-pressed={selected === h}
+            onClick={() => onSelect(selected === h ? "" : h)}
+            className="rounded-full border border-red-300 bg-white px-2.5 py-0.5 text-xs font-medium text-red-900 hover:bg-red-100 focus-visible:outline-2 focus-visible:outline-sky-600 aria-pressed:bg-red-800 aria-pressed:text-white dark:border-red-800 dark:bg-slate-900 dark:text-red-200 dark:hover:bg-red-900 dark:aria-pressed:bg-red-300 dark:aria-pressed:text-red-950"
+          >
+            {n} {HEALTH_LABELS[h].toLowerCase()}
+          </button>
+        ))}
+      </div>
+      <ul className="mt-2 space-y-1 text-sm">
+        {urgent.slice(0, 5).map(({ c, health }) => {
+          const breaks = c.impact.breaksAt ? remainingSeconds(c.impact.breaksAt, nowMs, clockOffsetMs) : null;
+          return (
+            <li key={c.id} className="flex flex-wrap items-center gap-x-2">
+              <HealthBadge health={health} />
+              <a href={`/credentials/${c.id}`} className="font-medium text-sky-800 hover:underline dark:text-sky-300">
+                {c.appName} {c.kindLabel}
+              </a>
+              <span className="text-slate-700 dark:text-slate-300">
+                {breaks !== null && breaks > 0 ? `clients break in ${formatDuration(breaks)}` : "clients are failing now"}
+                {c.impact.blockedBy ? ` · ${c.impact.blockedBy}` : ""}
+              </span>
+            </li>
+          );
+        })}
+        {urgent.length > 5 && <li className="text-slate-600 dark:text-slate-400">and {urgent.length - 5} more below</li>}
+      </ul>
+    </section>
+  );
+}

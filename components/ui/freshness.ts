@@ -1,0 +1,73 @@
+"use client";
+import { useSyncExternalStore } from "react";
+
+/**
+ * Whether the server is answering, as the whole page sees it: every answer (fetch-json.ts) and
+ * every event of the change stream (live-updates.tsx, a heartbeat every 2 s) counts. Without news
+ * for STALE_AFTER_MS the page is stale: a banner says since when, countdowns grey out. The next
+ * answer makes it fresh again.
+ *
+ * 4 s = two heartbeats: a healthy stream is never that quiet, and a stopped server shows within
+ * 5 s of its last answer (the check is a timer set for that moment, not a once-a-second poll).
+ */
+export const STALE_AFTER_MS = 4_000;
+
+export type Freshness = { lastHeardAt: number; stale: boolean; watching: boolean };
+
+let snapshot: Freshness = { lastHeardAt: 0, stale: false, watching: false };
+const listeners = new Set<() => void>();
+let timer: ReturnType<typeof setTimeout> | undefined;
+
+function set(next: Freshness) {
+  snapshot = next;
+  for (const l of listeners) l();
+}
+
+function arm() {
+  if (timer) clearTimeout(timer);
+  if (!snapshot.watching) return;
+  const due = snapshot.lastHeardAt + STALE_AFTER_MS - Date.now();
+  timer = setTimeout(
+    () => {
+      if (Date.now() - snapshot.lastHeardAt >= STALE_AFTER_MS) set({ ...snapshot, stale: true });
+      else arm();
+    },
+    Math.max(0, due),
+  );
+}
+
+/** The server answered just now. */
+export function heardFromServer(): void {
+  if (typeof window === "undefined") return;
+  set({ ...snapshot, lastHeardAt: Date.now(), stale: false });
+  arm();
+}
+
+/**
+ * Starts expecting news (the change stream is open): from now on, silence turns the page stale.
+ * Returns a function that stops it.
+ */
+export function watchFreshness(): () => void {
+  set({ ...snapshot, watching: true, lastHeardAt: snapshot.lastHeardAt || Date.now() });
+  arm();
+  return () => {
+    if (timer) clearTimeout(timer);
+    set({ ...snapshot, watching: false, stale: false });
+  };
+}
+
+function subscribe(listener: () => void) {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+const serverSnapshot: Freshness = { lastHeardAt: 0, stale: false, watching: false };
+
+/** The page's freshness; re-renders when the server is heard from or goes quiet. */
+export function useFreshness(): Freshness {
+  return useSyncExternalStore(
+    subscribe,
+    () => snapshot,
+    () => serverSnapshot,
+  );
+}

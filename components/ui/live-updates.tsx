@@ -1,0 +1,104 @@
+"use client";
+import { type QueryClient, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { adminKeys, alertKeys, appKeys, auditKeys, catalogKeys, credentialKeys, nonceKeys } from "@/lib/query-keys";
+import { heardFromServer, watchFreshness } from "./freshness";
+
+type Topic = "credentials" | "nonces" | "audit" | "alerts";
+type Topics = Record<Topic, string>;
+type LiveMessage = { type: "ping" } | { type: "change"; topics: Topics } | { type: "signedout" };
+
+/** What each topic of the stream (server/live/changes.ts) invalidates; only queries on screen refetch. */
+const AFFECTS: Record<Topic, readonly (readonly string[])[]> = {
+  credentials: [credentialKeys.all, catalogKeys.all, appKeys.all, adminKeys.all],
+  nonces: [nonceKeys.all],
+  audit: [auditKeys.all],
+  alerts: [alertKeys.all],
+};
+
+const CHANNEL = "tickethub-live";
+
+/**
+ * Opens the stream (GET /api/events, Server-Sent Events) with a plain EventSource, which reconnects
+ * by itself after a network error; after an error answer (a 5xx from a restarting server) it gives
+ * up, so a new one is opened. Runs until `signal` aborts.
+ */
+function openStream(deliver: (m: LiveMessage) => void, signal: AbortSignal) {
+  let source: EventSource | null = null;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  const open = () => {
+    source = new EventSource("/api/events");
+    source.addEventListener("ping", () => deliver({ type: "ping" }));
+    source.addEventListener("change", (e) => deliver({ type: "change", topics: (JSON.parse((e as MessageEvent<string>).data) as { topics: Topics }).topics }));
+    source.addEventListener("signedout", () => {
+      source?.close();
+      deliver({ type: "signedout" });
+    });
+    source.onerror = () => {
+      if (source?.readyState === EventSource.CLOSED) retry = setTimeout(open, 2_000);
+    };
+  };
+  open();
+  signal.addEventListener("abort", () => {
+    clearTimeout(retry);
+    source?.close();
+  });
+}
+
+/**
+ * The dashboard's connection to the change stream: ONE per browser, not per tab. Browsers allow
+ * about six HTTP/1.1 connections per host, and each open stream holds one, so with a stream per
+ * tab a seventh tab would stall. The tabs elect one (a Web Lock) that holds the stream and relays
+ * its events to the others (a BroadcastChannel); when it closes, another takes over. Where Web
+ * Locks are missing (plain http on a LAN is not a secure context) each tab opens its own.
+ *
+ * Each `change` names the topics' stamps: what moved since the last one is refetched. Every event,
+ * the 2 s `ping` included, tells freshness.ts that the server answers.
+ */
+export function LiveUpdates() {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    const stop = new AbortController();
+    const stopWatching = watchFreshness();
+    let known: Topics | null = null;
+    const handle = (m: LiveMessage) => {
+      heardFromServer();
+      if (m.type === "change") {
+        // The first event after the page loaded may describe changes the page's first fetches missed.
+        const moved = (Object.keys(m.topics) as Topic[]).filter((t) => !known || known[t] !== m.topics[t]);
+        known = m.topics;
+        invalidate(queryClient, moved);
+      } else if (m.type === "signedout") {
+        window.location.assign(`/signin?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+      }
+    };
+
+    const locks = typeof navigator !== "undefined" ? navigator.locks : undefined;
+    if (!locks || typeof BroadcastChannel === "undefined") {
+      openStream(handle, stop.signal);
+    } else {
+      const channel = new BroadcastChannel(CHANNEL);
+      channel.onmessage = (e: MessageEvent<LiveMessage>) => handle(e.data);
+      // A tab that takes over asks for the current stamps: the stream sends them first thing.
+      void locks
+        .request(CHANNEL, { signal: stop.signal }, () => {
+          openStream((m) => {
+            handle(m);
+            channel.postMessage(m);
+          }, stop.signal);
+          return new Promise<void>((resolve) => stop.signal.addEventListener("abort", () => resolve()));
+        })
+        .catch(() => {}); // aborted while waiting for the lock: this tab closed first
+      stop.signal.addEventListener("abort", () => channel.close());
+    }
+    return () => {
+      stop.abort();
+      stopWatching();
+    };
+  }, [queryClient]);
+  return null;
+}
+
+function invalidate(queryClient: QueryClient, topics: Topic[]) {
+  for (const t of topics) for (const queryKey of AFFECTS[t]) void queryClient.invalidateQueries({ queryKey });
+}

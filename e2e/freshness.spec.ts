@@ -1,0 +1,145 @@
+// Freshness (issue 14): with the server frozen (SIGSTOP), every open page says so within 5 s of its
+// last answer (banner, greyed countdowns), and recovers by itself within 5 s of the server
+// answering again. Also: the tools pages never fetch the credential list.
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { expect, type Page, test } from "@playwright/test";
+import { apiSession, gotoSignedIn } from "./support/auth";
+import { startStack, type Stack } from "./support/stack";
+
+/** The page's promise (components/ui/freshness.ts): stale within 5 s of the last answer, fresh within 5 s of the next. */
+const PROMISE_MS = 5_000;
+/** Slack for a loaded machine (2 cores shared by several test runs). */
+const SLACK_MS = 3_000;
+
+/** Every live process under `root` (itself included), from /proc: parent links. */
+function processTree(root: number): number[] {
+  const parent = new Map<number, number>();
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      parent.set(Number(d), Number(fields[1]));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) for (const [pid, ppid] of parent) if (ppid === tree[i]) tree.push(pid);
+  return tree;
+}
+
+/** The process listening on a TCP port (IPv4 or IPv6), from /proc/net and the processes' sockets. */
+function listener(port: number, among: number[]): number | null {
+  const inodes = new Set<string>();
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    for (const line of readFileSync(table, "utf8").split("\n").slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length > 9 && f[3] === "0A" && Number.parseInt(f[1]!.split(":").pop()!, 16) === port) inodes.add(f[9]!);
+    }
+  }
+  for (const pid of among) {
+    try {
+      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+        const link = readlinkSync(`/proc/${pid}/fd/${fd}`);
+        if (inodes.has(link.slice("socket:[".length, -1))) return pid;
+      }
+    } catch {
+      /* gone, or not ours */
+    }
+  }
+  return null;
+}
+
+/** Every process of the instance (start script, server and anything they run) except the vendor sandbox and its children. */
+function instanceProcesses(stack: Stack): number[] {
+  const all = processTree(stack.pid);
+  const sandbox = listener(Number(stack.env.SANDBOX_PORT), all);
+  const spared = new Set(sandbox ? processTree(sandbox) : []);
+  const server = listener(Number(stack.env.PORT), all);
+  expect(server, "the process that listens on the dashboard's port").not.toBeNull();
+  const procs = all.filter((p) => !spared.has(p));
+  expect(procs).toContain(server);
+  return procs;
+}
+
+const signal = (pids: number[], sig: NodeJS.Signals) => {
+  for (const p of pids) {
+    try {
+      process.kill(p, sig);
+    } catch {
+      /* gone */
+    }
+  }
+};
+
+const banner = (page: Page) => page.getByRole("status").filter({ hasText: "The server has not answered since" });
+
+test.describe("freshness", () => {
+  let stack: Stack;
+  let stopped: number[] = [];
+  test.beforeAll(async () => {
+    stack = await startStack();
+  });
+  test.afterAll(async () => {
+    signal(stopped, "SIGCONT");
+    await stack?.stop();
+  });
+
+  test("a frozen server turns the overview, a credential page and the NONCE desk stale within 5 s; they recover by themselves", async ({ context }, info) => {
+    const admin = await apiSession(stack.baseUrl, "admin");
+    const list = (await (await admin.fetch("/api/credentials")).json()) as { credentials: { id: string; kind: string }[] };
+    const ticket = list.credentials.find((c) => c.kind === "jsapi_ticket")!;
+
+    const overview = await context.newPage();
+    await gotoSignedIn(overview, `${stack.baseUrl}/`, "operator");
+    const detail = await context.newPage();
+    await detail.goto(`${stack.baseUrl}/credentials/${ticket.id}`);
+    const nonce = await context.newPage();
+    await nonce.goto(`${stack.baseUrl}/nonce`);
+    const pages = [overview, detail, nonce];
+
+    // Live first: each page says when it last heard from the server, and no banner.
+    for (const page of pages) {
+      await expect(page.getByTestId("updated-ago")).toHaveText(/Updated (just now|\d s ago)/, { timeout: 30_000 });
+      await expect(banner(page)).toHaveCount(0);
+    }
+    await expect(overview.getByRole("timer").first()).toHaveAttribute("data-remaining-seconds", /\d/, { timeout: 30_000 });
+    await expect(detail.getByRole("timer").first()).toHaveAttribute("data-remaining-seconds", /\d/, { timeout: 30_000 });
+
+    stopped = instanceProcesses(stack);
+    signal(stopped, "SIGSTOP");
+    const stoppedAt = Date.now();
+    await Promise.all(pages.map((page) => expect(banner(page)).toBeVisible({ timeout: PROMISE_MS + SLACK_MS })));
+    const staleAfter = Date.now() - stoppedAt;
+    for (const page of pages) await expect(banner(page)).toContainText(/since \d\d:\d\d:\d\d\. Values on this page may be out of date/);
+    // Countdowns keep running on the last known expiry, greyed.
+    await expect(overview.getByRole("timer").first()).toHaveAttribute("data-stale", "true");
+    await expect(detail.getByRole("timer").first()).toHaveAttribute("data-stale", "true");
+    await overview.screenshot({ path: info.outputPath("overview-stale.png"), fullPage: true });
+
+    signal(stopped, "SIGCONT");
+    const resumedAt = Date.now();
+    stopped = [];
+    await Promise.all(pages.map((page) => expect(banner(page)).toHaveCount(0, { timeout: PROMISE_MS + SLACK_MS })));
+    const freshAfter = Date.now() - resumedAt;
+    await expect(overview.getByRole("timer").first()).not.toHaveAttribute("data-stale", "true");
+    console.log(`freshness: stale banner on 3 pages ${staleAfter} ms after SIGSTOP; gone ${freshAfter} ms after SIGCONT`);
+  });
+
+  test("the change stream needs a session; the tools pages never fetch the credential list", async ({ page }) => {
+    const anonymous = await fetch(`${stack.baseUrl}/api/events`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("content-type")).toContain("application/problem+json");
+
+    const asked: string[] = [];
+    page.on("request", (r) => asked.push(new URL(r.url()).pathname));
+    for (const path of ["/nonce", "/signatures", "/yzb", "/audit"]) {
+      await gotoSignedIn(page, `${stack.baseUrl}${path}`, "operator");
+      await expect(page.getByTestId("updated-ago")).toBeVisible({ timeout: 30_000 });
+    }
+    await expect(page.getByLabel("FaceID app")).toHaveCount(0); // on /audit now; the pickers were checked by their specs
+    expect(asked).toContain("/api/events");
+    expect(asked.filter((p) => p === "/api/credentials")).toEqual([]);
+  });
+});

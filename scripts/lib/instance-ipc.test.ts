@@ -1,0 +1,42 @@
+import { EventEmitter } from "node:events";
+import { describe, expect, it } from "vitest";
+import { credentialsChanged, onCredentialsChanged } from "../../server/events";
+import { type InstanceMessage, relayCredentialChanges } from "./instance-ipc";
+
+// Both ends of the channel in one process would share server/events' listeners, so each end here
+// is a fake channel and the "other process" is the messages it sends.
+function channel() {
+  const sent: InstanceMessage[] = [];
+  const emitter = new EventEmitter();
+  return {
+    sent,
+    send: (m: InstanceMessage) => sent.push(m),
+    on: (e: "message", l: (m: InstanceMessage) => void) => emitter.on(e, l),
+    deliver: (m: InstanceMessage) => emitter.emit("message", m),
+  };
+}
+
+describe("credential changes between the read plane and the Next server", () => {
+  it("sends this process's changes, announces the other's here once each, and never echoes them back", () => {
+    const ch = channel();
+    const relay = relayCredentialChanges(ch);
+    let announced = 0;
+    const stop = onCredentialsChanged(() => announced++);
+    try {
+      credentialsChanged();
+      expect(ch.sent).toEqual([{ type: "credentials-changed", count: 1 }]);
+      expect(relay.ownChanges()).toBe(1);
+      // The other process's first change: by IPC, then again by an answer's header (heard once).
+      ch.deliver({ type: "credentials-changed", count: 1 });
+      relay.heard(1);
+      expect(announced).toBe(2);
+      expect(ch.sent).toHaveLength(1);
+      relay.heard(3);
+      ch.deliver({ type: "credentials-changed", count: 2 });
+      expect(announced).toBe(3);
+      expect(relay.ownChanges()).toBe(1);
+    } finally {
+      stop();
+    }
+  });
+});

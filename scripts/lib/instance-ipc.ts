@@ -1,0 +1,48 @@
+// The messages between an instance's two processes (scripts/read-plane.ts, the front that owns the
+// port, and scripts/next-server.ts, the Next server it starts), over the child's IPC channel.
+import { credentialsChanged, onCredentialsChanged } from "../../server/events";
+import type { PeerProcess } from "../../server/metrics/render";
+
+export type InstanceMessage =
+  /** The Next server listens. */
+  | { type: "ready" }
+  /** Stored credentials changed in the sender's process (`count`: the sender's changes so far). */
+  | { type: "credentials-changed"; count: number }
+  /** The front asks for the Next server's counters and memory, for /api/metrics. */
+  | { type: "metrics?"; id: number }
+  | { type: "metrics"; id: number; peer: PeerProcess };
+
+type Channel = { send?: (message: InstanceMessage) => unknown; on(event: "message", listener: (message: InstanceMessage) => void): unknown };
+
+/**
+ * Carries "stored credentials changed" both ways, so that each process's read cache drops what it
+ * holds at once, as it does for its own writes (server/events.ts). A change heard from the other
+ * process is announced here without being sent back. `ownChanges` is this process's count of its
+ * own changes; `heard(count)` announces the other process's changes up to `count` (once each: the
+ * Next server also reports its count on every answer, so that a read right after a write through
+ * the dashboard cannot overtake the IPC message).
+ */
+export function relayCredentialChanges(channel: Channel): { ownChanges: () => number; heard: (count: number) => void } {
+  let own = 0;
+  let heardUpTo = 0;
+  let relaying = false;
+  onCredentialsChanged(() => {
+    if (relaying) return;
+    own++;
+    channel.send?.({ type: "credentials-changed", count: own });
+  });
+  const heard = (count: number) => {
+    if (!(count > heardUpTo)) return;
+    heardUpTo = count;
+    relaying = true;
+    try {
+      credentialsChanged();
+    } finally {
+      relaying = false;
+    }
+  };
+  channel.on("message", (m) => {
+    if (m?.type === "credentials-changed") heard(m.count);
+  });
+  return { ownChanges: () => own, heard };
+}

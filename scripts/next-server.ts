@@ -1,0 +1,91 @@
+// The Next server of one instance, started by its read plane (scripts/read-plane.ts) as a child
+// process: it listens on a unix socket only the read plane (this user) can open, and answers
+// everything the read plane does not (pages, the dashboard's API, writes). The read plane has
+// already run the front door (server/http/front-door.ts) on every request it hands over: the
+// forwarded headers it keeps and the client address it decided on (x-tickethub-client) are believed
+// here because nobody else can connect. Run by hand, without a parent, it listens on a TCP port
+// and runs the front door itself (a plain one-process instance).
+import { chmodSync, rmSync } from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import nextImport from "next";
+import { startReadCache } from "../server/fast/read-cache";
+import { startClockSync } from "../server/clock-sync";
+import { getConfig } from "../server/config";
+import { renderMetricsPeer } from "./lib/peer-metrics";
+import { admitRequest } from "../server/http/front-door";
+import { CHANGES_HEADER } from "../server/http/forward";
+import { problemBody, withProblemFor405 } from "../server/http/node-answers";
+import { exitWithParent } from "./lib/exit-with-parent";
+import { relayCredentialChanges, type InstanceMessage } from "./lib/instance-ipc";
+
+const root = path.resolve(import.meta.dirname, "..");
+const config = getConfig();
+const socketPath = process.env.TICKETHUB_NEXT_SOCKET;
+const port = Number(process.argv[2] ?? config.port);
+const parent = process.send ? (process as unknown as { send: (m: InstanceMessage) => void; on(e: "message", l: (m: InstanceMessage) => void): void }) : null;
+// `next` is CommonJS: depending on the loader its function is the default export or under `.default`.
+const next = ((nextImport as unknown as { default?: typeof nextImport }).default ?? nextImport) as typeof nextImport;
+const app = next({ dev: false, dir: root, port, hostname: "0.0.0.0" });
+await app.prepare();
+const handle = app.getRequestHandler();
+// The database's clock before anything is judged by time (instrumentation.ts does the same; whichever runs first measures).
+await startClockSync();
+// Code in Next (the list's ETag, its event stream) reads this process's cache stamp too.
+if (config.readCache.enabled) startReadCache(config.readCache.pollMs);
+
+exitWithParent("next");
+const relay = parent ? relayCredentialChanges(parent) : null;
+if (parent) {
+  // The read plane is gone (even by SIGKILL): stop at once, before a refresh in flight completes for a dead instance.
+  process.on("disconnect", () => {
+    console.error("[next] the read plane is gone; exiting");
+    process.exit(1);
+  });
+  parent.on("message", (m) => {
+    if (m?.type === "metrics?") parent.send({ type: "metrics", id: m.id, peer: renderMetricsPeer("next") });
+  });
+}
+
+const server = http.createServer((req, res) => {
+  if (!socketPath) {
+    const refused = admitRequest(req, config.trustedProxies);
+    if (refused) {
+      const body = problemBody(refused.status, refused.title, refused.detail, { field: refused.field });
+      res.writeHead(refused.status, {
+        "content-type": "application/problem+json",
+        "content-length": Buffer.byteLength(body),
+        "cache-control": "no-store",
+        connection: "close",
+      });
+      res.end(body);
+      return;
+    }
+  }
+  if (relay) {
+    // Every answer says how many credential changes this process has announced, as its headers leave.
+    const { writeHead } = res;
+    res.writeHead = function (this: http.ServerResponse, ...args: unknown[]) {
+      if (!res.headersSent) res.setHeader(CHANGES_HEADER, String(relay.ownChanges()));
+      return (writeHead as (...a: unknown[]) => http.ServerResponse).apply(this, args);
+    } as http.ServerResponse["writeHead"];
+  }
+  void handle(req, withProblemFor405(req, res));
+});
+server.keepAliveTimeout = 65_000;
+if (socketPath) {
+  rmSync(socketPath, { force: true });
+  server.listen(socketPath, () => {
+    chmodSync(socketPath, 0o600);
+    parent?.send({ type: "ready" });
+  });
+} else {
+  server.listen(port, () => console.log(`[tickethub] instance ${config.instanceId} listening on :${port} (Next only, no read plane)`));
+}
+
+const shutdown = () => {
+  server.close(() => process.exit(0));
+  setTimeout(() => process.exit(0), 5_000).unref();
+};
+process.on("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);

@@ -1,0 +1,161 @@
+// The process that owns an instance's port: the read plane. It loads neither Next nor React (only
+// the database client and the handlers it runs) and answers the hot paths itself: consumer reads
+// from the read cache (server/http/fast-path.ts), the vendor-compatible proxy, /api/health and
+// /api/metrics (the route handlers' own code, server/http/health.ts and metrics.ts). Everything else
+// goes to the Next server (scripts/next-server.ts), which it starts as a child on a unix socket and
+// stops with itself. Run bundled (scripts/lib/read-plane-bundle.ts) by plain Node: see serve-args.ts.
+import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { startClockSync } from "../server/clock-sync";
+import { getConfig } from "../server/config";
+import { startReadCache } from "../server/fast/read-cache";
+import { tryFastPath, tryProxy } from "../server/http/fast-path";
+import { forwarderTo } from "../server/http/forward";
+import { admitRequest } from "../server/http/front-door";
+import { healthAnswer } from "../server/http/health";
+import { metricsAnswer } from "../server/http/metrics";
+import { answerWithWeb, problemBody } from "../server/http/node-answers";
+import { securityHeaders } from "../server/http/security-headers.mjs";
+import type { PeerProcess } from "../server/metrics/render";
+import { exitWithParent } from "./lib/exit-with-parent";
+import { relayCredentialChanges, type InstanceMessage } from "./lib/instance-ipc";
+import { nextServerArgs } from "./lib/serve-args";
+
+const root = process.env.TICKETHUB_ROOT ?? process.cwd();
+const config = getConfig();
+const port = Number(process.argv[2] ?? config.port);
+const headers = securityHeaders(false);
+
+// 1. The Next server, on a socket of this process's own.
+const socketPath = path.join(os.tmpdir(), `tickethub-next-${process.pid}.sock`);
+rmSync(socketPath, { force: true });
+const child = spawn(process.execPath, nextServerArgs(root, port), {
+  cwd: root,
+  env: { ...process.env, TICKETHUB_NEXT_SOCKET: socketPath, TICKETHUB_SUPERVISOR_PID: String(process.pid) },
+  stdio: ["ignore", "inherit", "inherit", "ipc"],
+});
+const channel = child as unknown as { send: (m: InstanceMessage) => boolean; on(e: "message", l: (m: InstanceMessage) => void): void };
+let stopping = false;
+child.on("exit", (code, signal) => {
+  rmSync(socketPath, { force: true });
+  if (stopping) process.exit(0);
+  console.error(`[read plane] the Next server stopped (${signal ?? `exit ${code}`}); stopping the instance`);
+  process.exit(code || 1);
+});
+exitWithParent("read plane");
+const relay = relayCredentialChanges(channel);
+
+// /api/metrics counts the Next server's refreshes and upstream calls too (the scheduler runs there).
+let asked = 0;
+const waiting = new Map<number, (peer: PeerProcess | null) => void>();
+channel.on("message", (m) => {
+  if (m?.type === "metrics") waiting.get(m.id)?.(m.peer);
+});
+function nextServerMetrics(): Promise<PeerProcess[]> {
+  const id = ++asked;
+  return new Promise<PeerProcess | null>((resolve) => {
+    const timer = setTimeout(() => resolve(null), 2_000);
+    waiting.set(id, (peer) => {
+      clearTimeout(timer);
+      waiting.delete(id);
+      resolve(peer);
+    });
+    channel.send({ type: "metrics?", id });
+  }).then((peer) => (peer ? [peer] : []));
+}
+
+await startClockSync();
+if (config.readCache.enabled) startReadCache(config.readCache.pollMs);
+await new Promise<void>((resolve) => channel.on("message", (m) => m?.type === "ready" && resolve()));
+
+// 2. The port.
+const forward = forwarderTo(socketPath, relay.heard);
+const fail = (res: http.ServerResponse, err: unknown) => {
+  console.error(`[read plane] ${(err as Error).message}`);
+  if (!res.headersSent) {
+    const body = problemBody(500, "Internal error", "Ticket Hub hit an unexpected error; the server log has the details.");
+    res.writeHead(500, { "content-type": "application/problem+json", "content-length": Buffer.byteLength(body), "cache-control": "no-store" });
+    res.end(body);
+  } else res.destroy();
+};
+
+const server = http.createServer((req, res) => {
+  const refused = admitRequest(req, config.trustedProxies);
+  if (refused) {
+    const body = problemBody(refused.status, refused.title, refused.detail, { field: refused.field });
+    res.writeHead(refused.status, {
+      "content-type": "application/problem+json",
+      "content-length": Buffer.byteLength(body),
+      "cache-control": "no-store",
+      connection: "close",
+    });
+    res.end(body);
+    return;
+  }
+  try {
+    if (config.readCache.enabled && tryFastPath(req, res)) return;
+  } catch (err) {
+    fail(res, err);
+    return;
+  }
+  const url = req.url!;
+  if (req.method === "GET" || req.method === "HEAD") {
+    const bare = url.split("?", 1)[0];
+    if (bare === "/api/health") {
+      answerWithWeb(req, res, healthAnswer, headers).catch((err) => fail(res, err));
+      return;
+    }
+    if (bare === "/api/metrics") {
+      answerWithWeb(req, res, (r) => metricsAnswer(r, "read-plane", nextServerMetrics), headers).catch((err) => fail(res, err));
+      return;
+    }
+  }
+  if (config.readCache.enabled && url.startsWith("/api/proxy/")) {
+    tryProxy(req, res).then(
+      (answered) => answered || forward(req, res),
+      (err) => fail(res, err),
+    );
+    return;
+  }
+  forward(req, res);
+});
+// What Node's parser refuses before a request exists (a header block over 16 KiB, a malformed
+// request line) gets the same problem+json as everything else instead of an empty answer.
+server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+  if (err.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, title, detail] =
+    err.code === "HPE_HEADER_OVERFLOW"
+      ? [431, "Request headers too large", "headers: the request line and headers must fit in 16 KiB"]
+      : [400, "Bad request", "request: not a well-formed HTTP/1.1 request"];
+  const body = problemBody(status, title, detail);
+  socket.end(
+    `HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+});
+server.keepAliveTimeout = 65_000;
+server.listen(port, () => {
+  const mem = process.memoryUsage();
+  console.log(
+    `[tickethub] instance ${config.instanceId} listening on :${port}${config.readCache.enabled ? ` (fast reads: cache polled every ${config.readCache.pollMs} ms)` : ""}; processes: read-plane ${process.pid} (${Math.round(mem.rss / 2 ** 20)} MiB), next ${child.pid}`,
+  );
+});
+
+const shutdown = () => {
+  if (stopping) return;
+  stopping = true;
+  server.close();
+  if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+  else process.exit(0);
+  setTimeout(() => {
+    child.kill("SIGKILL");
+    process.exit(0);
+  }, 6_000).unref();
+};
+process.on("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);

@@ -1,0 +1,200 @@
+// Alerts end to end on a real database and the real sandbox: what fires (bad-config at the first
+// failure, 45009 with the moment clients break), acknowledge/silence with their audit rows, and
+// delivery to Feishu, DingTalk and WeCom fakes that verify each bot's documented signature.
+import { createHmac } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { nextVendorDayStart } from "@/lib/vendor-day";
+import { startHarness, type Harness } from "@/test-support/engine-harness";
+
+type Received = { bot: string; status: "firing" | "resolved" | "?"; text: string; signatureOk: boolean };
+
+const FEISHU_SECRET = "feishu-bot-secret";
+const DINGTALK_SECRET = "SECdingtalk-bot-secret";
+
+/** A loopback chat bot that checks what the real one checks and answers as it does. */
+function fakeBot(name: "feishu" | "dingtalk" | "wecom", got: Received[]): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    let raw = "";
+    req.on("data", (d) => (raw += d));
+    req.on("end", () => {
+      const url = new URL(req.url ?? "/", "http://x");
+      const body = JSON.parse(raw) as Record<string, unknown>;
+      let ok = false;
+      let text = "";
+      if (name === "feishu") {
+        // string_to_sign = timestamp + "\n" + secret is the HMAC key; the message is empty.
+        const ts = String(body.timestamp);
+        const expected = createHmac("sha256", `${ts}\n${FEISHU_SECRET}`).update("").digest("base64");
+        ok = body.sign === expected && Math.abs(Date.now() / 1000 - Number(ts)) < 3600 && body.msg_type === "text";
+        text = String((body.content as { text?: string })?.text ?? "");
+      } else if (name === "dingtalk") {
+        const ts = url.searchParams.get("timestamp") ?? "";
+        const expected = createHmac("sha256", DINGTALK_SECRET).update(`${ts}\n${DINGTALK_SECRET}`).digest("base64");
+        ok =
+          url.searchParams.get("access_token") === "ding-token" &&
+          url.searchParams.get("sign") === expected &&
+          Math.abs(Date.now() - Number(ts)) < 3_600_000 &&
+          body.msgtype === "text";
+        text = String((body.text as { content?: string })?.content ?? "");
+      } else {
+        ok = url.searchParams.get("key") === "wecom-key" && body.msgtype === "markdown";
+        text = String((body.markdown as { content?: string })?.content ?? "");
+      }
+      const status = /FIRING/.test(text) ? "firing" : /RESOLVED/.test(text) ? "resolved" : "?";
+      got.push({ bot: name, status, text, signatureOk: ok });
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(name === "feishu" ? (ok ? { code: 0, msg: "success" } : { code: 19021, msg: "sign match fail" }) : { errcode: ok ? 0 : 310000 }));
+    });
+  });
+  return new Promise((r) => server.listen(0, "127.0.0.1", () => r(server)));
+}
+
+describe("alerts on sqlite", () => {
+  let h: Harness;
+  const got: Received[] = [];
+  const bots: http.Server[] = [];
+  let db: Awaited<ReturnType<typeof import("@/server/db").getDb>>;
+  let evaluate: typeof import("./alerts").evaluateAlerts;
+  let list: typeof import("./alerts").listAlerts;
+  let refresh: typeof import("@/server/tickets/refresh-credential").refreshCredential;
+  let creds: typeof import("@/server/tickets/list-credentials").listCredentials;
+  const slot = (kind: string) => db.credential.findFirstOrThrow({ where: { kind, app: { appId: "wx000000000000demo" } } });
+
+  beforeAll(async () => {
+    for (const name of ["feishu", "dingtalk", "wecom"] as const) bots.push(await fakeBot(name, got));
+    const host = (i: number) => `127.0.0.1:${(bots[i]!.address() as AddressInfo).port}`;
+    Object.assign(process.env, {
+      TICKETHUB_ALLOWED_WEBHOOK_HOSTS: [0, 1, 2].map(host).join(","),
+      TICKETHUB_ALERT_FEISHU_URL: `http://${host(0)}/open-apis/bot/v2/hook/abc`,
+      TICKETHUB_ALERT_FEISHU_SECRET: FEISHU_SECRET,
+      TICKETHUB_ALERT_DINGTALK_URL: `http://${host(1)}/robot/send?access_token=ding-token`,
+      TICKETHUB_ALERT_DINGTALK_SECRET: DINGTALK_SECRET,
+      TICKETHUB_ALERT_WECOM_URL: `http://${host(2)}/cgi-bin/webhook/send?key=wecom-key`,
+    });
+    h = await startHarness("sqlite");
+    db = (await import("@/server/db")).getDb();
+    ({ evaluateAlerts: evaluate, listAlerts: list } = await import("./alerts"));
+    refresh = (await import("@/server/tickets/refresh-credential")).refreshCredential;
+    creds = (await import("@/server/tickets/list-credentials")).listCredentials;
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+    for (const b of bots) b.close();
+  });
+  beforeEach(async () => {
+    await h.control("/__sandbox/reset");
+    got.length = 0;
+  });
+
+  it("a bad configuration alerts at its first failure; each bot gets one signed firing and one signed resolution", async () => {
+    const token = await slot("access_token");
+    await h.control("/__sandbox/faults", { endpoint: "wechat /cgi-bin/token", mode: "bad-config", times: 1 });
+    expect(await refresh({ credentialId: token.id, reason: "test" })).toMatchObject({ ok: false, failure: "bad-config" });
+    expect((await slot("access_token")).consecutiveFailures).toBe(1);
+    expect(await evaluate()).toMatchObject({ opened: 1 });
+    // Evaluated again (every tick): still one incident, no second message.
+    await evaluate();
+    const open = (await list()).open.find((a) => a.credentialId === token.id)!;
+    expect(open).toMatchObject({ kind: "bad-config", notified: true, deliveryError: null });
+    expect(open.runbook).toMatchObject({ title: "Whitelist this server's outbound IP" });
+    expect(open.runbook!.addresses!.length).toBeGreaterThan(0);
+
+    expect(await refresh({ credentialId: token.id, reason: "test" })).toMatchObject({ ok: true });
+    expect(await evaluate()).toMatchObject({ resolved: 1 });
+    await evaluate();
+    for (const bot of ["feishu", "dingtalk", "wecom"]) {
+      const mine = got.filter((g) => g.bot === bot);
+      expect(mine.map((g) => g.status)).toEqual(["firing", "resolved"]);
+      expect(mine.every((g) => g.signatureOk)).toBe(true);
+      expect(mine[0]!.text).toMatch(/access token.*no valid value: clients are failing now/i);
+      expect(mine[0]!.text).toContain("Runbook: Whitelist this server's outbound IP");
+    }
+  });
+
+  it("45009 on getticket: the ticket is at risk with the moment it breaks, the alert opens, acknowledge and silence are audited", async () => {
+    const ticket = await slot("jsapi_ticket");
+    // A ticket that dies before the vendors' next day starts, whatever the time of day now.
+    const untilReset = Math.floor((nextVendorDayStart(new Date()).getTime() - Date.now()) / 1000);
+    await h.control("/__sandbox/next-lifetime", { endpoint: "wechat /cgi-bin/ticket/getticket", expiresIn: Math.max(30, Math.min(1800, untilReset - 60)) });
+    expect(await refresh({ credentialId: ticket.id, reason: "test" })).toMatchObject({ ok: true });
+    await h.control("/__sandbox/faults", { endpoint: "wechat /cgi-bin/ticket/getticket", mode: "quota", times: 1 });
+    expect(await refresh({ credentialId: ticket.id, reason: "test" })).toMatchObject({ ok: false, failure: "quota-exhausted" });
+
+    const view = (await creds({ credentialId: ticket.id }))[0]!;
+    expect(view.impact).toMatchObject({ atRisk: true, state: "failing", breaksAt: view.current!.expiresAt });
+    expect(Date.parse(view.impact.refreshPossibleAt!)).toBe(nextVendorDayStart(new Date()).getTime());
+
+    await evaluate();
+    const alert = (await list()).open.find((a) => a.credentialId === ticket.id)!;
+    expect(alert).toMatchObject({ kind: "quota-exhausted" });
+    expect(alert.message).toContain("clients break at");
+    expect(alert.runbook).toMatchObject({ action: "clear-quota" });
+
+    const { acknowledgeAlert, silenceAlert } = await import("./manage-alerts");
+    await acknowledgeAlert({ id: alert.id, actor: "operator" });
+    await silenceAlert({ id: alert.id, minutes: 60, actor: "operator" });
+    const after = (await list()).open.find((a) => a.id === alert.id)!;
+    expect(after).toMatchObject({ acknowledgedBy: "operator" });
+    expect(Date.parse(after.silencedUntil!)).toBeGreaterThan(Date.now() + 59 * 60_000);
+    const audit = await db.auditEvent.findMany({ where: { action: { startsWith: "alert." } }, orderBy: { at: "asc" } });
+    expect(audit.map((a) => [a.action, a.actor, a.target])).toEqual([
+      ["alert.acknowledge", "operator", ticket.id],
+      ["alert.silence", "operator", ticket.id],
+    ]);
+
+    // clear_quota (admin): the sandbox resets the app's counters and the paused ticket is due now.
+    const { clearQuota } = await import("@/server/quota/clear-quota");
+    expect(await clearQuota({ appRef: ticket.appRef, actor: "admin" })).toMatchObject({ resumed: expect.any(Number) });
+    expect((await slot("jsapi_ticket")).nextRefreshAt!.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+    expect(await db.auditEvent.count({ where: { action: "app.clear-quota", outcome: "ok" } })).toBe(1);
+    expect((await h.stats()).calls["wechat /cgi-bin/clear_quota/v2"]).toBe(1);
+    // The scheduler's quota check lets the ticket through again (it re-paused it until the reset before).
+    const { quotaBlock } = await import("@/server/quota/quota");
+    const app = await db.vendorApp.findUniqueOrThrow({ where: { id: ticket.appRef } });
+    expect(await quotaBlock(db, app, "/cgi-bin/ticket/getticket", new Date())).toBeNull();
+    expect(await refresh({ credentialId: ticket.id, reason: "test" })).toMatchObject({ ok: true });
+    // Resolved while silenced: no message reaches the bots.
+    got.length = 0;
+    await evaluate();
+    expect((await list()).open.find((a) => a.id === alert.id)).toBeUndefined();
+    expect(got.filter((g) => g.status === "resolved")).toHaveLength(0);
+  });
+
+  it("an app's own channel: stored encrypted, shown as type and host, secret kept when left out; a bad signature is a failed delivery", async () => {
+    const { setAppAlertChannel } = await import("./app-channel");
+    const { listApps } = await import("@/server/apps/manage-apps");
+    const app = await db.vendorApp.findFirstOrThrow({ where: { appId: "wx000000000000demo" } });
+    const port = (bots[0]!.address() as AddressInfo).port;
+    const url = `http://127.0.0.1:${port}/open-apis/bot/v2/hook/app-own-key`;
+    await expect(setAppAlertChannel({ id: app.id, channel: { type: "feishu", url: "http://10.0.0.9/x" }, actor: "admin" })).rejects.toMatchObject({
+      field: "channel.url",
+    });
+    // A wrong secret: the fake Feishu bot refuses the signature, as the real one does (code 19021).
+    await setAppAlertChannel({ id: app.id, channel: { type: "feishu", url, secret: "not-the-bot-secret" }, actor: "admin" });
+    const stored = (await db.vendorApp.findUniqueOrThrow({ where: { id: app.id } })).alertChannelEnc!;
+    expect(stored).not.toContain("app-own-key");
+    expect(stored).not.toContain("not-the-bot-secret");
+    const shown = (await listApps({ role: "admin" })).find((a) => a.id === app.id)!;
+    expect(shown.alertChannel).toEqual({ type: "feishu", host: `127.0.0.1:${port}`, signed: true });
+    expect(JSON.stringify(shown)).not.toContain("app-own-key");
+    // Left out, the stored secret stays.
+    await setAppAlertChannel({ id: app.id, channel: { type: "feishu", url }, actor: "admin" });
+    expect((await listApps({ role: "viewer" })).find((a) => a.id === app.id)!.alertChannel).toMatchObject({ signed: true });
+
+    const token = await slot("access_token");
+    await h.control("/__sandbox/faults", { endpoint: "wechat /cgi-bin/token", mode: "bad-config", times: 1 });
+    await refresh({ credentialId: token.id, reason: "test" });
+    await evaluate();
+    const open = (await list()).open.find((a) => a.credentialId === token.id)!;
+    // The global bots got it; the app's own (wrong secret) refused it and the alert says so, as a class only.
+    expect(open.notified).toBe(true);
+    expect(open.deliveryError).toBe("delivery failed: the bot refused it (code 19021)");
+    expect(got.filter((g) => g.bot === "feishu").map((g) => g.signatureOk)).toEqual([true, false]);
+    await refresh({ credentialId: token.id, reason: "test" });
+    await evaluate();
+    await setAppAlertChannel({ id: app.id, channel: null, actor: "admin" });
+    expect(await db.auditEvent.count({ where: { action: "app.alert-channel", target: app.id } })).toBe(3);
+  });
+});

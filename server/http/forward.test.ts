@@ -1,0 +1,85 @@
+import { rmSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHANGES_HEADER, forwarderTo } from "./forward";
+
+// The read plane's hand-over to the Next server: a stand-in "Next" on a unix socket, the forwarder
+// on a loopback port in front of it, and a client.
+const socketPath = path.join(os.tmpdir(), `forward-test-${process.pid}.sock`);
+let release: () => void = () => {};
+let seenHeaders: http.IncomingHttpHeaders = {};
+const changes: number[] = [];
+const upstream = http.createServer((req, res) => {
+  seenHeaders = req.headers;
+  if (req.url === "/events") {
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", [CHANGES_HEADER]: "7" });
+    res.write("data: first\n\n");
+    // The second event only after the client has seen the first: nothing may sit in a buffer.
+    release = () => res.end("data: second\n\n");
+    return;
+  }
+  let size = 0;
+  req.on("data", (c: Buffer) => (size += c.length));
+  req.on("end", () => {
+    res.writeHead(201, { "content-type": "application/json", connection: "keep-alive", "keep-alive": "timeout=17" });
+    res.end(JSON.stringify({ method: req.method, url: req.url, size }));
+  });
+});
+const front = http.createServer(forwarderTo(socketPath, (n) => changes.push(n)));
+let base = "";
+
+beforeAll(async () => {
+  rmSync(socketPath, { force: true });
+  await new Promise<void>((r) => upstream.listen(socketPath, r));
+  await new Promise<void>((r) => front.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
+});
+afterAll(() => {
+  front.closeAllConnections();
+  upstream.closeAllConnections();
+  front.close();
+  upstream.close();
+  rmSync(socketPath, { force: true });
+});
+
+describe("forwarding to the Next server", () => {
+  it("streams an event stream through event by event, and passes the change count on without the header", async () => {
+    const res = await fetch(`${base}/events`);
+    expect(res.headers.get("content-type")).toBe("text/event-stream");
+    expect(res.headers.get(CHANGES_HEADER)).toBeNull();
+    expect(changes).toContain(7);
+    const reader = res.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    expect(first).toBe("data: first\n\n");
+    release();
+    let rest = "";
+    for (let r = await reader.read(); !r.done; r = await reader.read()) rest += new TextDecoder().decode(r.value);
+    expect(rest).toBe("data: second\n\n");
+  });
+
+  it("passes a request body, path and query through; hop-by-hop headers stay on their hop", async () => {
+    const body = "x".repeat(200_000);
+    const res = await fetch(`${base}/api/things?a=1&b=%20`, { method: "POST", body, headers: { te: "trailers", "x-custom": "kept" } });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toEqual({ method: "POST", url: "/api/things?a=1&b=%20", size: 200_000 });
+    expect(seenHeaders["x-custom"]).toBe("kept");
+    expect(seenHeaders.te).toBeUndefined();
+    expect(res.headers.get("keep-alive")).not.toBe("timeout=17");
+  });
+
+  it("answers 502 problem+json when the Next server does not answer", async () => {
+    const lost = http.createServer(forwarderTo(path.join(os.tmpdir(), `forward-test-none-${process.pid}.sock`), () => {}));
+    await new Promise<void>((r) => lost.listen(0, "127.0.0.1", r));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(lost.address() as AddressInfo).port}/`);
+      expect(res.status).toBe(502);
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+      expect((await res.json()).title).toBe("Bad gateway");
+    } finally {
+      lost.close();
+    }
+  });
+});

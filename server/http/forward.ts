@@ -1,0 +1,76 @@
+import "server-only";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import { pipeline } from "node:stream";
+import { problemBody } from "./node-answers";
+
+// The read plane's hand-over to the Next server behind it (scripts/read-plane.ts): Node's own
+// http.request and stream.pipeline, both ways, so a Server-Sent Events answer or an upload flows
+// chunk by chunk (nothing is buffered here) and backpressure holds. A library (http-proxy & co.)
+// would add the same few lines plus WebSocket and redirect handling that a loopback hop to one
+// known server does not need.
+
+/** Hop-by-hop headers (RFC 9110 §7.6.1): they describe one connection and are not forwarded. */
+const HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "transfer-encoding",
+  "te",
+  "trailer",
+  "upgrade",
+  "proxy-authorization",
+  "proxy-authenticate",
+]);
+
+/** The header the Next server puts on every answer: how many credential changes it has announced (see read-plane.ts). */
+export const CHANGES_HEADER = "x-tickethub-changes";
+
+export type Forward = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * A forwarder to the HTTP server on `socketPath` over kept-alive connections. `onChanges` sees the
+ * server's credential-change count from each answer's header before the answer is passed on (the
+ * header itself is not).
+ */
+export function forwarderTo(socketPath: string, onChanges: (count: number) => void): Forward {
+  const agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 10_000, maxFreeSockets: 64 });
+  return (req, res) => {
+    const headers: string[] = [];
+    const raw = req.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) if (!HOP.has(raw[i]!.toLowerCase())) headers.push(raw[i]!, raw[i + 1]!);
+    const upstream = http.request({ socketPath, agent, method: req.method, path: req.url, headers, setHost: false });
+    upstream.on("response", (answer) => {
+      const out: string[] = [];
+      const rawOut = answer.rawHeaders;
+      for (let i = 0; i < rawOut.length; i += 2) {
+        const name = rawOut[i]!.toLowerCase();
+        if (name === CHANGES_HEADER) onChanges(Number(rawOut[i + 1]));
+        else if (!HOP.has(name)) out.push(rawOut[i]!, rawOut[i + 1]!);
+      }
+      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, out);
+      // Send the headers at once: an event stream's first event may be a while coming.
+      if (answer.headers["content-type"]?.startsWith("text/event-stream")) res.flushHeaders();
+      pipeline(answer, res, () => {});
+    });
+    upstream.on("error", (err) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      console.error(`[read plane] the Next server did not answer ${req.method} ${req.url?.slice(0, 100)}: ${err.message}`);
+      const body = problemBody(502, "Bad gateway", "The dashboard server did not answer; try again shortly.");
+      res.writeHead(502, {
+        "content-type": "application/problem+json",
+        "content-length": Buffer.byteLength(body),
+        "cache-control": "no-store",
+        "retry-after": "5",
+      });
+      res.end(body);
+    });
+    // The client went away before the answer was complete: stop the work behind it.
+    res.on("close", () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
+    pipeline(req, upstream, () => {});
+  };
+}

@@ -1,0 +1,162 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import { getDb } from "../db";
+import { onStampRead } from "../events";
+import { processSingleton } from "../process-state";
+
+/**
+ * What the dashboard's stream and the list's ETag are keyed by: one short stamp per topic the
+ * dashboard shows, changing whenever what that topic's pages show may have changed.
+ *
+ * - credentials: the read cache's stamp (generations, leases, apps, keys; read every 250 ms by
+ *   read-cache.ts, which tells us through events.ts) plus what it does not cover but the list
+ *   shows: a refresh that failed (status, error, failures, next refresh) changes no generation and
+ *   holds its lease for a few ms only, so it is seen through the credentials' newest `updatedAt`
+ *   and their failure counts.
+ * - nonces, audit, alerts: their newest rows (indexed MAX, never a scan of the history).
+ *
+ * The supplementary stamp is one query every POLL_MS, and only while someone listens or asked for
+ * the list within the last minute: an instance nobody watches does not pay for it.
+ */
+export type Topic = "credentials" | "nonces" | "audit" | "alerts";
+export type Topics = Record<Topic, string>;
+
+const POLL_MS = 500;
+/** A stamp read longer ago than this is not trusted to say "nothing changed" (two polls missed). */
+const FRESH_MS = 1_500;
+const IDLE_STOP_MS = 60_000;
+
+type State = {
+  cacheStamp: string | null;
+  cacheStampAt: number;
+  extra: { credentials: string; nonces: string; audit: string; alerts: string } | null;
+  extraAt: number;
+  emitted: Topics | null;
+  listeners: Set<(topics: Topics) => void>;
+  timer: NodeJS.Timeout | null;
+  interestAt: number;
+  unsubscribe: (() => void) | null;
+};
+
+const state = () =>
+  processSingleton<State>("tickethubLive", () => ({
+    cacheStamp: null,
+    cacheStampAt: 0,
+    extra: null,
+    extraAt: 0,
+    emitted: null,
+    listeners: new Set(),
+    timer: null,
+    interestAt: 0,
+    unsubscribe: null,
+  }));
+
+const short = (...parts: unknown[]) => createHash("sha256").update(parts.map(String).join("|")).digest("base64url").slice(0, 16);
+const cell = (v: unknown): string => (v instanceof Date ? String(v.getTime()) : v === null || v === undefined ? "-" : String(v));
+
+async function readExtra(): Promise<NonNullable<State["extra"]>> {
+  const rows = await getDb().$queryRawUnsafe<Record<string, unknown>[]>(
+    `SELECT (SELECT MAX("updatedAt") FROM "Credential") AS cu,
+            (SELECT COALESCE(SUM("consecutiveFailures"), 0) FROM "Credential") AS cf,
+            (SELECT MAX("issuedAt") FROM "NonceTicket") AS ni,
+            (SELECT COUNT("usedAt") FROM "NonceTicket") AS nu,
+            (SELECT COUNT(*) FROM "NonceTicket") AS nc,
+            (SELECT MAX("at") FROM "AuditEvent") AS au,
+            (SELECT MAX("openedAt") FROM "Alert") AS ao,
+            (SELECT COUNT("resolvedAt") FROM "Alert") AS ar`,
+  );
+  const r = rows[0] ?? {};
+  const c = (k: string) => cell(r[k]);
+  return { credentials: `${c("cu")}|${c("cf")}`, nonces: `${c("ni")}|${c("nu")}|${c("nc")}`, audit: c("au"), alerts: `${c("ao")}|${c("ar")}` };
+}
+
+function topics(s: State): Topics | null {
+  if (!s.extra) return null;
+  return {
+    credentials: short(s.cacheStamp ?? "no-read-cache", s.extra.credentials),
+    nonces: short(s.extra.nonces),
+    audit: short(s.extra.audit),
+    alerts: short(s.extra.alerts),
+  };
+}
+
+function emitIfMoved(s: State) {
+  const next = topics(s);
+  if (!next) return;
+  const prev = s.emitted;
+  if (prev && (Object.keys(next) as Topic[]).every((t) => prev[t] === next[t])) return;
+  s.emitted = next;
+  for (const listener of s.listeners) {
+    try {
+      listener(next);
+    } catch (err) {
+      console.error(`[live] listener: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}
+
+async function pollExtra(s: State) {
+  try {
+    s.extra = await readExtra();
+    s.extraAt = Date.now();
+    emitIfMoved(s);
+  } catch {
+    // The database does not answer: the stamps age out (nothing is confirmed unchanged) and the
+    // list route answers from the database, or says it cannot.
+  }
+  if (s.listeners.size === 0 && Date.now() - s.interestAt > IDLE_STOP_MS) stop(s);
+}
+
+function stop(s: State) {
+  if (s.timer) clearInterval(s.timer);
+  s.timer = null;
+  s.unsubscribe?.();
+  s.unsubscribe = null;
+}
+
+/** Starts watching (if not already): called by whoever needs the stamps (the list route, the stream). */
+export function watchChanges(): Promise<void> | undefined {
+  const s = state();
+  s.interestAt = Date.now();
+  if (s.timer) return undefined;
+  s.unsubscribe = onStampRead((stamp) => {
+    s.cacheStamp = stamp;
+    s.cacheStampAt = Date.now();
+    emitIfMoved(s);
+  });
+  s.timer = setInterval(() => void pollExtra(s), POLL_MS);
+  s.timer.unref();
+  return pollExtra(s);
+}
+
+/**
+ * The stamps, when the database confirmed them within the last FRESH_MS (both the read cache's and
+ * ours): only then may "unchanged" be answered from memory. Null otherwise.
+ */
+export function freshTopics(): Topics | null {
+  const s = state();
+  const at = Date.now();
+  if (!s.cacheStamp || at - s.cacheStampAt > FRESH_MS || at - s.extraAt > FRESH_MS) return null;
+  return topics(s);
+}
+
+/** The latest stamps, fresh or not (what the stream last told or would tell). */
+export function latestTopics(): Topics | null {
+  return topics(state());
+}
+
+/** Calls `listener` whenever a topic's stamp moves; returns a function that stops it. */
+export function onTopicsChanged(listener: (topics: Topics) => void): () => void {
+  const s = state();
+  s.listeners.add(listener);
+  void watchChanges();
+  return () => {
+    s.listeners.delete(listener);
+    s.interestAt = Date.now();
+  };
+}
+
+/** Reads the supplementary stamp now (tests; the timer does it every POLL_MS otherwise). */
+export async function readChangesNow(): Promise<void> {
+  await pollExtra(state());
+}

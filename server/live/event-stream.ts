@@ -1,0 +1,74 @@
+import "server-only";
+import { now } from "../clock";
+import { latestTopics, onTopicsChanged, type Topics } from "./changes";
+
+/**
+ * The dashboard's change stream (Server-Sent Events), as bytes: the route wraps it in a Response.
+ *
+ * - `change`: the topics' stamps (changes.ts) when one moves, and once at the start, so a client
+ *   that reconnects after a gap compares and refetches what moved meanwhile.
+ * - `ping`: every HEARTBEAT_MS with the server's time: the browser's liveness signal (no ping for
+ *   a few seconds = the server stopped answering) and a clock sample.
+ * - every SESSION_CHECK_MS the session is checked again (`stillSignedIn`); when it is gone the
+ *   stream says `signedout` and ends.
+ */
+export const HEARTBEAT_MS = 2_000;
+export const SESSION_CHECK_MS = 30_000;
+
+export function changeStream({ signal, stillSignedIn }: { signal: AbortSignal; stillSignedIn: () => Promise<boolean> }): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let cleanup = () => {};
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      let closed = false;
+      const send = (text: string) => {
+        if (closed) return;
+        try {
+          controller.enqueue(encoder.encode(text));
+        } catch {
+          end();
+        }
+      };
+      const event = (name: string, data: unknown) => send(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+      const change = (topics: Topics) => event("change", { topics, serverTime: now().toISOString() });
+      const ping = () => event("ping", { serverTime: now().toISOString() });
+
+      const stopListening = onTopicsChanged(change);
+      const heartbeat = setInterval(ping, HEARTBEAT_MS);
+      const sessionCheck = setInterval(() => {
+        stillSignedIn().then(
+          (ok) => {
+            if (ok) return;
+            event("signedout", {});
+            end();
+          },
+          () => {}, // the database does not answer: keep the stream; the next check decides
+        );
+      }, SESSION_CHECK_MS);
+      function end() {
+        if (closed) return;
+        closed = true;
+        cleanup();
+        try {
+          controller.close();
+        } catch {}
+      }
+      cleanup = () => {
+        stopListening();
+        clearInterval(heartbeat);
+        clearInterval(sessionCheck);
+        signal.removeEventListener("abort", end);
+      };
+      signal.addEventListener("abort", end);
+
+      // A reconnecting EventSource waits this long; the first ping tells the browser at once that the server answers.
+      send("retry: 1000\n\n");
+      ping();
+      const topics = latestTopics();
+      if (topics) change(topics);
+    },
+    cancel() {
+      cleanup();
+    },
+  });
+}

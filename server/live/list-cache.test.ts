@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import type { CredentialView } from "@/lib/credential-view";
+import { matchesEtag, nextTimeChange } from "./list-cache";
+
+const at = Date.parse("2026-03-01T00:00:00Z");
+const iso = (s: number) => new Date(at + s * 1000).toISOString();
+const view = (over: Partial<CredentialView>): CredentialView =>
+  ({
+    refreshing: false,
+    lease: null,
+    current: { maskedValue: "x", fetchedAt: iso(-10), expiresIn: 7200, expiresAt: iso(7190), vendorExpireTime: null },
+    previous: null,
+    quota: { endpoint: "/t", used: 1, limit: null, limitSource: null, exhausted: false, resetsAt: iso(36_000) },
+    impact: { state: "ok", atRisk: false, breaksAt: null, refreshPossibleAt: null, blockedBy: null, attention: 6 },
+    ...over,
+  }) as CredentialView;
+
+describe("nextTimeChange: when a rendered list stops being true by time alone", () => {
+  it("is the earliest expiry, end of overlap, lapse of a held lease or quota reset still ahead", () => {
+    expect(nextTimeChange([view({})], at)).toBe(at + 7190_000);
+    expect(nextTimeChange([view({}), view({ previous: { maskedValue: "y", validUntil: iso(240) } })], at)).toBe(at + 240_000);
+    const lease = { instance: "i", acquiredAt: iso(-1), expiresAt: iso(29) };
+    expect(nextTimeChange([view({ refreshing: true, lease })], at)).toBe(at + 29_000);
+    expect(nextTimeChange([view({ quota: { endpoint: "/t", used: 1, limit: 5, limitSource: "app", exhausted: false, resetsAt: iso(60) } })], at)).toBe(
+      at + 60_000,
+    );
+  });
+
+  it("counts the moment a waited-for refresh becomes possible (a retry, a quota reset): the time to impact changes then", () => {
+    const retrying = {
+      state: "retrying" as const,
+      atRisk: false,
+      breaksAt: iso(7190),
+      refreshPossibleAt: iso(45),
+      blockedBy: "waiting for the next retry",
+      attention: 3,
+    };
+    expect(nextTimeChange([view({ impact: retrying })], at)).toBe(at + 45_000);
+  });
+
+  it("ignores moments already past (an expired value stays expired) and a lease nobody holds", () => {
+    const expired = view({ current: { maskedValue: "x", fetchedAt: iso(-100), expiresIn: 50, expiresAt: iso(-50), vendorExpireTime: null }, quota: null });
+    expect(nextTimeChange([expired], at)).toBe(Number.POSITIVE_INFINITY);
+    expect(nextTimeChange([view({ refreshing: false, lease: { instance: "i", acquiredAt: iso(-60), expiresAt: iso(5) }, quota: null })], at)).toBe(
+      at + 7190_000,
+    );
+  });
+});
+
+describe("matchesEtag", () => {
+  it("reads If-None-Match lists, weak tags and *", () => {
+    expect(matchesEtag('"a", W/"b"', '"b"')).toBe(true);
+    expect(matchesEtag("*", '"b"')).toBe(true);
+    expect(matchesEtag('"a"', '"b"')).toBe(false);
+    expect(matchesEtag(null, '"b"')).toBe(false);
+  });
+});

@@ -1,0 +1,102 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import type { CredentialView } from "@/lib/credential-view";
+import { now } from "../clock";
+import { onCredentialsChanged } from "../events";
+import { processSingleton } from "../process-state";
+import { listCredentials } from "../tickets/list-credentials";
+import { freshTopics, watchChanges } from "./changes";
+
+/**
+ * The last rendered credential list, shared by every tab on this instance, with its ETag (a hash
+ * of its content) and how long it stays true.
+ *
+ * It stays true while the database's credentials stamp (changes.ts) is the one it was rendered
+ * under, and until the earliest moment one of its time-dependent fields would read differently
+ * (a value expires and turns "expired", a superseded value leaves its overlap window, a lease
+ * lapses, the vendors' day turns and quota counts reset). Health states (expiring, refresh due…)
+ * are derived in the browser each second from these fields (lib/health.ts), so they need no
+ * re-render. As a safety net against a change the stamps do not see, it is re-rendered at least
+ * every MAX_AGE_MS (one render per instance, not per tab; an unchanged render keeps its ETag).
+ */
+const MAX_AGE_MS = 30_000;
+
+type Rendered = { stamp: string; etag: string; credentials: CredentialView[]; validUntilServerMs: number; renderedAt: number };
+const slot = () =>
+  processSingleton<{ last: Rendered | null }>("tickethubListCache", () => {
+    // A write in this process (or relayed from the other process of this instance) drops the
+    // rendered list at once: whoever just refreshed, failed, or changed an app reads it next.
+    onCredentialsChanged(() => {
+      slot().last = null;
+    });
+    return { last: null };
+  });
+
+export type CredentialList = { etag: string; credentials: CredentialView[] };
+
+/** When the first time-dependent field of the list would change (server clock, ms). */
+export function nextTimeChange(credentials: CredentialView[], atMs: number): number {
+  let next = Number.POSITIVE_INFINITY;
+  const consider = (iso: string | null | undefined) => {
+    if (!iso) return;
+    const t = Date.parse(iso);
+    if (t > atMs && t < next) next = t;
+  };
+  for (const c of credentials) {
+    consider(c.current?.expiresAt);
+    consider(c.previous?.validUntil);
+    if (c.refreshing) consider(c.lease?.expiresAt);
+    consider(c.quota?.resetsAt);
+    // Time to impact moves by time alone too: a retry's moment passes, a value's end comes.
+    consider(c.impact.refreshPossibleAt);
+    consider(c.impact.breaksAt);
+  }
+  return next;
+}
+
+export const etagOf = (credentials: CredentialView[]) => `"${createHash("sha256").update(JSON.stringify(credentials)).digest("base64url").slice(0, 27)}"`;
+
+function stillTrue(r: Rendered | null, stamp: string | null): r is Rendered {
+  return !!r && !!stamp && r.stamp === stamp && now().getTime() < r.validUntilServerMs && Date.now() - r.renderedAt < MAX_AGE_MS;
+}
+
+/** The list, from memory while it is still true, otherwise from the database (and remembered). */
+export async function credentialList(): Promise<CredentialList> {
+  await watchChanges();
+  const stamp = freshTopics()?.credentials ?? null;
+  const last = slot().last;
+  if (stillTrue(last, stamp)) return last;
+  // The stamp is taken before reading: a change landing meanwhile moves it, so this render is
+  // dropped at the next request rather than trusted past the change.
+  const atMs = now().getTime();
+  const credentials = await listCredentials();
+  const rendered = {
+    stamp: stamp ?? "",
+    etag: etagOf(credentials),
+    credentials,
+    validUntilServerMs: nextTimeChange(credentials, atMs),
+    renderedAt: Date.now(),
+  };
+  if (stamp) slot().last = rendered;
+  return rendered;
+}
+
+/** Whether an If-None-Match header names `etag` (a list of tags, `*`, weak or strong). */
+export function matchesEtag(ifNoneMatch: string | null, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch.split(",").some((t) => {
+    const tag = t.trim().replace(/^W\//, "");
+    return tag === "*" || tag === etag;
+  });
+}
+
+/**
+ * The current list's ETag when it is known without the database and the client's If-None-Match
+ * names it: the client holds exactly the current list. Null when the database must be asked.
+ */
+export function unchangedEtag(ifNoneMatch: string | null): string | null {
+  if (!ifNoneMatch) return null;
+  const last = slot().last;
+  if (!stillTrue(last, freshTopics()?.credentials ?? null)) return null;
+  return matchesEtag(ifNoneMatch, last.etag) ? last.etag : null;
+}
