@@ -31,6 +31,7 @@ const KEEP = new Set(
     "UTC",
     "Asia",
     "Shanghai",
+    "clear_quota",
   ].map((w) => w.toLowerCase()),
 );
 
