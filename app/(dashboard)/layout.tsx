@@ -7,6 +7,7 @@ import { SignOutButton } from "@/components/session/sign-out-button";
 import { StaleBanner, UpdatedAgo } from "@/components/ui/freshness-status";
 import { LanguageSwitch } from "@/components/ui/language-switch";
 import { LiveUpdates } from "@/components/ui/live-updates";
+import { TimeZoneSwitch } from "@/components/ui/time-zone-switch";
 import { REQUESTED_PATH_HEADER } from "@/lib/requested-path";
 import { roleAllows, type Role } from "@/lib/roles";
 import { currentUser } from "@/server/http/current-user";
@@ -52,12 +53,16 @@ export default async function DashboardLayout({ children }: { children: ReactNod
               </a>
             ))}
           </nav>
-          <div className="flex items-center gap-2 text-sm">
+          <div className="flex flex-wrap items-center gap-2 text-sm">
             <UpdatedAgo />
-            <span className="text-slate-600 dark:text-slate-400" title={t("signedInAs", { username: user.username, role: tRoles(user.role) })}>
+            <span
+              className="whitespace-nowrap text-slate-600 dark:text-slate-400"
+              title={t("signedInAs", { username: user.username, role: tRoles(user.role) })}
+            >
               <span className="font-medium text-slate-800 dark:text-slate-200">{user.username}</span> · {tRoles(user.role)}
             </span>
             <LanguageSwitch />
+            <TimeZoneSwitch />
             <SignOutButton />
           </div>
         </div>

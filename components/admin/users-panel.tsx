@@ -1,8 +1,10 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import { useChangeUser, useCreateUser, useUsers } from "./api/users";
-import { ROLE_INFO, ROLES } from "@/lib/roles";
+import { ROLES, type Role } from "@/lib/roles";
 import { DataTable } from "@/components/ui/data-table";
+import { DateTime } from "@/components/ui/date-time";
 import { ErrorMessage, StatusMessage } from "@/components/ui/feedback";
 import { DataRow, EnableToggle, RowActions, StateText } from "@/components/ui/table-row";
 import { useSession } from "@/components/session/session-context";
@@ -14,6 +16,9 @@ export function UsersPanel() {
   const create = useCreateUser();
   const change = useChangeUser();
   const me = useSession();
+  const t = useTranslations("users");
+  const tRoles = useTranslations("roles");
+  const role = (r: string) => tRoles(r as Role);
   const [form, setForm] = useState({ username: "", password: "", role: "viewer" });
   const [message, setMessage] = useState("");
 
@@ -22,7 +27,7 @@ export function UsersPanel() {
     setMessage("");
     create.mutate(form, {
       onSuccess: ({ user }) => {
-        setMessage(`Added ${user.username} as ${user.role}.`);
+        setMessage(t("added", { username: user.username, role: role(user.role) }));
         setForm({ username: "", password: "", role: "viewer" });
       },
     });
@@ -31,15 +36,15 @@ export function UsersPanel() {
   return (
     <section aria-labelledby="users-title" className="space-y-3">
       <h2 id="users-title" className="text-lg font-semibold">
-        Users
+        {t("title")}
       </h2>
-      <form onSubmit={submit} className={`${panel} grid gap-3 sm:grid-cols-[1fr_1fr_auto_auto] sm:items-end`} aria-label="Add a user">
+      <form onSubmit={submit} className={`${panel} grid gap-3 sm:grid-cols-[1fr_1fr_auto_auto] sm:items-end`} aria-label={t("addForm")}>
         <label className="text-sm font-medium">
-          Username
+          {t("username")}
           <input className={field} required value={form.username} onChange={(e) => setForm({ ...form, username: e.target.value })} autoComplete="off" />
         </label>
         <label className="text-sm font-medium">
-          Password
+          {t("password")}
           <input
             className={field}
             required
@@ -52,72 +57,75 @@ export function UsersPanel() {
           />
         </label>
         <label className="text-sm font-medium">
-          Role
+          {t("role")}
           <select className={field} value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value })}>
             {ROLES.map((r) => (
               <option key={r} value={r}>
-                {r}
+                {role(r)}
               </option>
             ))}
           </select>
         </label>
         <button type="submit" className={primary} disabled={create.isPending}>
-          {create.isPending ? "Adding…" : "Add user"}
+          {create.isPending ? t("adding") : t("add")}
         </button>
         <p id="pw-rule" className="text-xs text-slate-600 sm:col-span-4 dark:text-slate-400">
-          Passwords: at least 12 characters. {ROLES.map((r) => `${r}: ${ROLE_INFO[r]}`).join(" · ")}.
+          {t("rules")} {ROLES.map((r) => t("roleInfo", { role: role(r), info: tRoles(`info.${r}`) })).join(" · ")}
         </p>
       </form>
       <StatusMessage>{message}</StatusMessage>
       <ErrorMessage error={create.error} />
       <ErrorMessage error={change.error} />
       <DataTable
-        region="Users"
-        caption="Users"
-        columns={["User", "Role", "State", ""]}
-        minWidth="min-w-[560px]"
+        region={t("region")}
+        caption={t("caption")}
+        columns={[t("colUser"), t("colRole"), t("colAdded"), t("colState"), ""]}
+        minWidth="min-w-[640px]"
         compact
-        loading={isPending && "Loading users…"}
-        error={error && !data && `Could not load the users: ${error.message}`}
+        loading={isPending && t("loading")}
+        error={error && !data && t("loadFailed", { error: error.message })}
       >
         {data?.users.map((u) => (
           <DataRow key={u.id} name={u.username}>
             <td className="px-4 py-2 font-medium">
               {u.username}
-              {u.username === me.username && <span className="ml-2 text-xs font-normal text-slate-500 dark:text-slate-400">(you)</span>}
+              {u.username === me.username && <span className="ml-2 text-xs font-normal text-slate-500 dark:text-slate-400">{t("you")}</span>}
             </td>
             <td className="px-4 py-2">
               <select
-                aria-label={`Role of ${u.username}`}
+                aria-label={t("roleOf", { username: u.username })}
                 value={u.role}
                 disabled={change.isPending}
                 onChange={(e) =>
                   change.mutate(
                     { id: u.id, change: { role: e.target.value } },
-                    { onSuccess: ({ user }) => setMessage(`${user.username} is now ${user.role}.`) },
+                    { onSuccess: ({ user }) => setMessage(t("roleChanged", { username: user.username, role: role(user.role) })) },
                   )
                 }
                 className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-950"
               >
                 {ROLES.map((r) => (
                   <option key={r} value={r}>
-                    {r}
+                    {role(r)}
                   </option>
                 ))}
               </select>
             </td>
+            <td className="px-4 py-2 text-xs">
+              <DateTime at={u.createdAt} />
+            </td>
             <td className="px-4 py-2">
-              <StateText on={!u.disabled} onLabel="active" offLabel="disabled" />
+              <StateText on={!u.disabled} onLabel={t("active")} offLabel={t("inactive")} />
             </td>
             <RowActions>
               <EnableToggle
                 name={u.username}
                 enabled={!u.disabled}
-                consequence={<p>They are signed out everywhere at once and cannot sign in until an admin enables them again.</p>}
+                consequence={<p>{t("disableConsequence")}</p>}
                 onChange={(enabled) =>
                   change.mutate(
                     { id: u.id, change: { disabled: !enabled } },
-                    { onSuccess: () => setMessage(enabled ? `Enabled ${u.username}.` : `Disabled ${u.username}; their sessions ended.`) },
+                    { onSuccess: () => setMessage(t(enabled ? "enabled" : "disabled", { username: u.username })) },
                   )
                 }
               />

@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import type { AppView } from "@/lib/app-input";
 import { useApps } from "./api/get-apps";
@@ -11,6 +12,7 @@ import { AppForm } from "./app-form";
 
 /** Register, edit and disable vendor apps. Secrets are write-only. */
 export function AppsPage() {
+  const t = useTranslations("apps");
   const { data, isPending, error } = useApps();
   const [editing, setEditing] = useState<AppView | "new" | null>(null);
   const [message, setMessage] = useState("");
@@ -21,11 +23,9 @@ export function AppsPage() {
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h1 id="apps-title" className="text-2xl font-semibold tracking-tight">
-            Apps
+            {t("title")}
           </h1>
-          <p className="text-sm text-slate-600 dark:text-slate-400">
-            The vendor apps whose credentials Ticket Hub keeps fresh. Secrets are stored encrypted and never shown.
-          </p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">{t("intro")}</p>
         </div>
         {editing === null && (
           <button
@@ -36,7 +36,7 @@ export function AppsPage() {
             }}
             className={primary}
           >
-            Add app
+            {t("add")}
           </button>
         )}
       </div>
@@ -53,36 +53,40 @@ export function AppsPage() {
       )}
       <ErrorMessage error={toggle.error} />
       <DataTable
-        region="Registered apps"
-        caption="Registered vendor apps"
-        columns={["App", "Vendor", "Base URL", "Token endpoint", "State", ""]}
+        region={t("region")}
+        caption={t("caption")}
+        columns={[t("colApp"), t("colVendor"), t("colBaseUrl"), t("colTokenEndpoint"), t("colState"), ""]}
         minWidth="min-w-[760px]"
-        loading={isPending && "Loading apps…"}
-        error={error && !data && `Could not load the apps: ${error.message}`}
-        empty={data?.apps.length === 0 && "No apps yet. Add one to start keeping its tokens and tickets fresh."}
+        loading={isPending && t("loading")}
+        error={error && !data && t("loadFailed", { error: error.message })}
+        empty={data?.apps.length === 0 && t("empty")}
       >
         {data?.apps.map((a) => (
           <DataRow key={a.id} name={a.name} top>
             <NameCell name={a.name} sub={a.appId}>
-              {a.demo && <span className="ml-2 rounded bg-slate-100 px-1 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">demo</span>}
+              {a.demo && <span className="ml-2 rounded bg-slate-100 px-1 text-xs text-slate-600 dark:bg-slate-800 dark:text-slate-300">{t("demo")}</span>}
             </NameCell>
             <td className="px-4 py-2">{a.vendorLabel}</td>
             <td className="px-4 py-2">
-              <span className="mr-1 rounded bg-slate-100 px-1 text-xs dark:bg-slate-800">{a.baseUrlKind}</span>
-              <span className="font-mono text-xs">{a.baseUrl}</span>
+              <span className="mr-1 rounded bg-slate-100 px-1 text-xs dark:bg-slate-800">{t(`baseUrlKind.${a.baseUrlKind}`)}</span>
+              <span translate="no" className="font-mono text-xs">
+                {a.baseUrl}
+              </span>
             </td>
             <td className="px-4 py-2 font-mono text-xs">
-              {a.vendor === "wechat"
-                ? a.tokenVariant === "stable_token"
-                  ? "/cgi-bin/stable_token"
-                  : "/cgi-bin/token"
-                : a.vendor === "yzb"
-                  ? (a.tokenPath ?? "/OAuth2/accessToken")
-                  : "—"}
-              {a.policy && <div className="font-sans text-slate-500 dark:text-slate-400">policy overrides</div>}
+              <span translate="no">
+                {a.vendor === "wechat"
+                  ? a.tokenVariant === "stable_token"
+                    ? "/cgi-bin/stable_token"
+                    : "/cgi-bin/token"
+                  : a.vendor === "yzb"
+                    ? (a.tokenPath ?? "/OAuth2/accessToken")
+                    : "—"}
+              </span>
+              {a.policy && <div className="font-sans text-slate-500 dark:text-slate-400">{t("policyOverrides")}</div>}
             </td>
             <td className="px-4 py-2">
-              <StateText on={a.enabled} onLabel="enabled" offLabel="disabled" />
+              <StateText on={a.enabled} onLabel={t("enabled")} offLabel={t("disabled")} />
             </td>
             <RowActions>
               <button
@@ -92,21 +96,18 @@ export function AppsPage() {
                   setEditing(a);
                   setMessage("");
                 }}
-                aria-label={`Edit ${a.name}`}
+                aria-label={t("editName", { name: a.name })}
               >
-                Edit
+                {t("edit")}
               </button>
               <EnableToggle
                 name={a.name}
                 enabled={a.enabled}
                 pending={toggle.isPending}
-                consequence={
-                  <p>
-                    Ticket Hub stops refreshing its {a.credentials} credentials and stops serving them to clients and the proxy. Nothing is deleted: enable it
-                    again at any time.
-                  </p>
+                consequence={<p>{t("disableConsequence", { count: a.credentials })}</p>}
+                onChange={(enabled) =>
+                  toggle.mutate({ id: a.id, enabled }, { onSuccess: () => setMessage(t(enabled ? "enabledMessage" : "disabledMessage", { name: a.name })) })
                 }
-                onChange={(enabled) => toggle.mutate({ id: a.id, enabled }, { onSuccess: () => setMessage(`${enabled ? "Enabled" : "Disabled"} ${a.name}.`) })}
               />
             </RowActions>
           </DataRow>

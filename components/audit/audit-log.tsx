@@ -1,34 +1,20 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useId, useState } from "react";
 import { DataTable } from "@/components/ui/data-table";
+import { DateTime } from "@/components/ui/date-time";
+import { FilterSelect } from "@/components/ui/filter-select";
 import { useAudit } from "./api/get-audit";
-
-const ACTION_LABELS: Record<string, string> = {
-  "credential.refresh": "Refresh",
-  "credential.reveal": "Reveal",
-  "credential.copy": "Copy",
-  "nonce.issue": "NONCE issued",
-  "nonce.mark-used": "NONCE marked used",
-  "proxy.force_refresh": "force_refresh through the proxy",
-  "app.create": "App added",
-  "app.update": "App changed",
-  "app.enable": "App enabled",
-  "app.disable": "App disabled",
-  "user.signin": "Sign-in",
-  "user.signin.attack": "Sign-in attack on a username",
-  "user.signout": "Sign-out",
-  "user.created": "User created",
-  "user.changed": "User changed",
-  "apikey.created": "API key created",
-  "apikey.revoked": "API key revoked",
-};
+import { useAuditLabels } from "./audit-labels";
 
 /** Every manual action: who, when, what, and how it went; newest first. */
 export function AuditLog() {
+  const t = useTranslations("audit");
+  const { actionLabel, outcomeLabel } = useAuditLabels();
   const { data, isPending, error } = useAudit();
   const [action, setAction] = useState("");
   const id = useId();
-  const actions = [...new Set((data?.events ?? []).map((e) => e.action))].sort();
+  const actions = [...new Set((data?.events ?? []).map((e) => e.action))].map((a) => [a, actionLabel(a)] as const).sort((x, y) => x[1].localeCompare(y[1]));
   const events = (data?.events ?? []).filter((e) => !action || e.action === action);
 
   return (
@@ -36,55 +22,41 @@ export function AuditLog() {
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h1 id="audit-title" className="text-2xl font-semibold tracking-tight">
-            Audit log
+            {t("title")}
           </h1>
-          <p className="text-sm text-slate-600 dark:text-slate-400">
-            Every manual action: refreshes, reveals and copies, NONCE tickets, app changes, sign-ins, users and API keys. The newest 200.
-          </p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">{t("intro")}</p>
         </div>
-        <div className="flex flex-col gap-1">
-          <label htmlFor={id} className="text-xs font-medium text-slate-600 dark:text-slate-400">
-            Action
-          </label>
-          <select
-            id={id}
-            value={action}
-            onChange={(e) => setAction(e.target.value)}
-            className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-950"
-          >
-            <option value="">All actions</option>
-            {actions.map((a) => (
-              <option key={a} value={a}>
-                {ACTION_LABELS[a] ?? a}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect id={id} label={t("filter")} anyLabel={t("allActions")} value={action} options={actions} onChange={setAction} />
       </div>
       <DataTable
-        region="Audit events"
-        caption="Manual actions, newest first"
-        columns={["Time", "Who", "Action", "Outcome", "Detail"]}
+        region={t("region")}
+        caption={t("caption")}
+        columns={[t("colTime"), t("colWho"), t("colAction"), t("colOutcome"), t("colDetail")]}
         minWidth="min-w-[720px]"
-        loading={isPending && "Loading the audit log…"}
-        error={error && !data && `Could not load the audit log: ${error.message}`}
-        empty={events.length === 0 && (action ? "No events of this kind yet." : "Nothing has been done by hand yet.")}
+        loading={isPending && t("loading")}
+        error={error && !data && t("loadFailed", { error: error.message })}
+        empty={events.length === 0 && (action ? t("emptyFiltered") : t("empty"))}
       >
         {events.map((e) => (
           <tr key={e.id} className="border-t border-slate-100 align-top dark:border-slate-800">
-            <td className="whitespace-nowrap px-4 py-2">{new Date(e.at).toLocaleString()}</td>
+            <td className="whitespace-nowrap px-4 py-2">
+              <DateTime at={e.at} />
+            </td>
             <td className="px-4 py-2">{e.actor}</td>
             <td className="px-4 py-2">
               {e.action.startsWith("credential.") && e.target ? (
                 <a href={`/credentials/${e.target}`} className="text-sky-700 hover:underline dark:text-sky-400">
-                  {ACTION_LABELS[e.action] ?? e.action}
+                  {actionLabel(e.action)}
                 </a>
               ) : (
-                (ACTION_LABELS[e.action] ?? e.action)
+                actionLabel(e.action)
               )}
             </td>
-            <td className={`px-4 py-2 ${e.outcome.startsWith("failed") ? "text-red-700 dark:text-red-400" : ""}`}>{e.outcome}</td>
-            <td className="px-4 py-2 text-slate-600 dark:text-slate-400">{e.detail ?? "—"}</td>
+            <td className={`px-4 py-2 ${e.outcome.startsWith("failed") ? "text-red-700 dark:text-red-400" : ""}`}>{outcomeLabel(e.outcome)}</td>
+            {/* Details are data (names, ids, what changed), shown as recorded. */}
+            <td translate="no" className="px-4 py-2 text-slate-600 dark:text-slate-400">
+              {e.detail ?? "—"}
+            </td>
           </tr>
         ))}
       </DataTable>

@@ -30,3 +30,15 @@ describe("DataTable", () => {
     expect(empty).not.toContain("<table");
   });
 });
+
+describe("DataTable on a phone", () => {
+  it("labels each cell with its column's header, and lays the buttons of a header-less column side by side", () => {
+    const html = render();
+    const scope = /data-table="([^"]+)"/.exec(html)?.[1];
+    expect(scope).toBeTruthy();
+    expect(html).toContain(`[data-table="${scope}"] td:nth-child(1)::before{content:"User"}`);
+    expect(html).toContain(`[data-table="${scope}"] td:nth-child(2)::before{content:"Role"}`);
+    expect(html).toContain(`[data-table="${scope}"] td:nth-child(3):not(:empty){display:flex`);
+    expect(html).toContain("@media (width < 40rem)");
+  });
+});

@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useFreshness } from "./freshness";
 import { useNow } from "./use-now";
 
@@ -10,6 +11,7 @@ function formatClockTime(ms: number): string {
 
 /** "Updated 3 s ago" in the header: when the server last answered this page. */
 export function UpdatedAgo() {
+  const t = useTranslations("freshness");
   const { lastHeardAt, stale } = useFreshness();
   const now = useNow();
   if (!now || !lastHeardAt) return null;
@@ -17,11 +19,11 @@ export function UpdatedAgo() {
   return (
     <span
       data-testid="updated-ago"
-      title={`Last answer from the server: ${formatClockTime(lastHeardAt)}`}
+      title={t("lastAnswer", { time: formatClockTime(lastHeardAt) })}
       className={`whitespace-nowrap text-xs tabular-nums ${stale ? "font-medium text-amber-800 dark:text-amber-300" : "text-slate-600 dark:text-slate-400"}`}
     >
       <span aria-hidden className={`mr-1 inline-block h-2 w-2 rounded-full ${stale ? "bg-amber-500" : "bg-emerald-500"}`} />
-      Updated {ago < 1 ? "just now" : `${ago} s ago`}
+      {ago < 1 ? t("justNow") : t("ago", { seconds: ago })}
     </span>
   );
 }
@@ -31,13 +33,13 @@ export function UpdatedAgo() {
  * away by itself at the next answer. The live region is always present so screen readers hear it appear.
  */
 export function StaleBanner() {
+  const t = useTranslations("freshness");
   const { lastHeardAt, stale } = useFreshness();
   return (
     <div role="status" aria-live="polite" className="empty:hidden">
       {stale ? (
         <p className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
-          <strong className="font-semibold">The server has not answered since {formatClockTime(lastHeardAt)}.</strong> Values on this page may be out of date;
-          countdowns keep running on the last known times. This clears by itself when the server answers again.
+          <strong className="font-semibold">{t("staleTitle", { time: formatClockTime(lastHeardAt) })}</strong> {t("staleBody")}
         </p>
       ) : null}
     </div>

@@ -1,4 +1,5 @@
-import { HEALTH_LABELS, type Health } from "@/lib/health";
+import { useTranslations } from "next-intl";
+import type { Health } from "@/lib/health";
 
 const STYLES: Record<Health, string> = {
   healthy: "bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-300",
@@ -14,5 +15,6 @@ const STYLES: Record<Health, string> = {
 };
 
 export function HealthBadge({ health }: { health: Health }) {
-  return <span className={`inline-flex whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ${STYLES[health]}`}>{HEALTH_LABELS[health]}</span>;
+  const t = useTranslations("health");
+  return <span className={`inline-flex whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ${STYLES[health]}`}>{t(health)}</span>;
 }

@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import { ConfirmAction } from "./confirm-action";
 import { small } from "./styles";
@@ -20,7 +21,9 @@ export function NameCell({ name, sub, children }: { name: string; sub: string; c
         {name}
         {children}
       </div>
-      <div className="font-mono text-xs text-slate-500 dark:text-slate-400">{sub}</div>
+      <div translate="no" className="font-mono text-xs text-slate-500 dark:text-slate-400">
+        {sub}
+      </div>
     </td>
   );
 }
@@ -57,16 +60,23 @@ export function EnableToggle({
   consequence: ReactNode;
   onChange: (enabled: boolean) => void;
 }) {
+  const t = useTranslations("confirm");
   if (!enabled) {
     return (
-      <button type="button" className={small} disabled={pending} onClick={() => onChange(true)} aria-label={`Enable ${name}`}>
-        Enable
+      <button type="button" className={small} disabled={pending} onClick={() => onChange(true)} aria-label={t("enableName", { name })}>
+        {t("enable")}
       </button>
     );
   }
   return (
-    <ConfirmAction label={`Disable ${name}`} title={`Disable ${name}?`} confirmLabel="Disable" body={consequence} onConfirm={() => onChange(false)}>
-      Disable
+    <ConfirmAction
+      label={t("disableName", { name })}
+      title={t("disableTitle", { name })}
+      confirmLabel={t("disable")}
+      body={consequence}
+      onConfirm={() => onChange(false)}
+    >
+      {t("disable")}
     </ConfirmAction>
   );
 }

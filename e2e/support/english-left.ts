@@ -29,6 +29,9 @@ const KEEP = new Set(
     "English",
     "TICKETHUB_DEMO",
     "UTC",
+    "Asia",
+    "Shanghai",
+    "clear_quota",
   ].map((w) => w.toLowerCase()),
 );
 

@@ -6,6 +6,7 @@ const INPUTS = [
   "app",
   "components",
   "lib",
+  "i18n",
   "server",
   "instrumentation.ts",
   "next.config.js",

@@ -1,17 +1,21 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { ApiKeysPanel } from "@/components/admin/api-keys-panel";
 import { UsersPanel } from "@/components/admin/users-panel";
 import { RequireRole } from "@/components/session/session-context";
 
-export const metadata: Metadata = { title: "Users & keys · Ticket Hub" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("pages"))("admin") };
+}
 
-export default function AdminPage() {
+export default async function AdminPage() {
+  const t = await getTranslations("admin");
   return (
-    <RequireRole role="admin" what="Managing users and API keys">
+    <RequireRole role="admin" what="admin">
       <div className="space-y-8">
         <div>
-          <h1 className="text-2xl font-semibold tracking-tight">Users &amp; keys</h1>
-          <p className="text-sm text-slate-600 dark:text-slate-400">Who may sign in to this dashboard, and which services may read which apps&apos; tickets.</p>
+          <h1 className="text-2xl font-semibold tracking-tight">{t("title")}</h1>
+          <p className="text-sm text-slate-600 dark:text-slate-400">{t("intro")}</p>
         </div>
         <UsersPanel />
         <ApiKeysPanel />

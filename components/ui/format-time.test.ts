@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest";
+import { formatDateTime, zoneOffset } from "./format-time";
+
+const at = "2026-11-30T15:04:05Z";
+
+describe("formatDateTime", () => {
+  it("shows Chinese times on a 24-hour clock with the zone's offset", () => {
+    expect(formatDateTime(at, "zh-CN", "Asia/Shanghai")).toBe("2026/11/30 23:04:05 UTC+8");
+    expect(formatDateTime(at, "zh-CN", "UTC")).toBe("2026/11/30 15:04:05 UTC");
+  });
+  it("moves the clock by the zone's offset and always says which zone", () => {
+    expect(formatDateTime(at, "en", "UTC")).toBe("Nov 30, 2026, 3:04:05 PM UTC");
+    expect(formatDateTime(at, "en", "Asia/Shanghai")).toBe("Nov 30, 2026, 11:04:05 PM UTC+8");
+    expect(formatDateTime(at, "en", "America/New_York")).toBe("Nov 30, 2026, 10:04:05 AM UTC-5");
+  });
+  it("names half-hour offsets", () => {
+    expect(zoneOffset(new Date(at), "Asia/Kolkata")).toBe("UTC+5:30");
+  });
+});
