@@ -84,6 +84,11 @@ async function load(stamp: string, full = false): Promise<{ snap: Snapshot; next
       ? await loadAll(stamp, parts)
       : await loadChanged(stamp, parts, b);
   lastLoad.ms = performance.now() - started;
+  if (getConfig().logRefreshes) {
+    console.log(
+      `[read-cache] ${lastLoad.full ? "full" : "incremental"} load: ${lastLoad.apps} apps, ${lastLoad.credentials} values in ${lastLoad.ms.toFixed(1)} ms`,
+    );
+  }
   return result;
 }
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { now, realMs } from "../clock";
+import { getConfig } from "../config";
 import { getDb } from "../db";
 import { onCredentialsChanged } from "../events";
 import { processSingleton } from "../process-state";
@@ -119,7 +120,7 @@ async function pass(): Promise<number> {
   const [due, next] = await Promise.all([
     db.credential.findMany({
       where: { app: { enabled: true }, nextRefreshAt: { lte: at } },
-      select: { id: true, kind: true, lease: { select: { expiresAt: true } } },
+      select: { id: true, kind: true, generation: true, nextRefreshAt: true, lease: { select: { expiresAt: true } } },
     }),
     db.credential.findFirst({
       where: { app: { enabled: true }, nextRefreshAt: { gt: at } },
@@ -145,7 +146,14 @@ async function pass(): Promise<number> {
   const dueIds = new Set(due.map((c) => c.id));
   for (const id of state.tried.keys()) if (!dueIds.has(id)) state.tried.delete(id);
   for (const c of ready) state.tried.set(c.id, wall);
-  if (ready.length) void refreshDue(ready);
+  if (ready.length) {
+    if (getConfig().logRefreshes) {
+      // How late the planned refreshes start (values already held; a new app's first fetch is not planned).
+      const late = ready.filter((c) => c.generation > 0).map((c) => at.getTime() - c.nextRefreshAt!.getTime());
+      if (late.length) console.log(`[scheduler] ${late.length} planned refreshes start, at most ${Math.max(...late)} ms (simulated) after their planned time`);
+    }
+    void refreshDue(ready);
+  }
   const planned = next?.nextRefreshAt ? realMs(next.nextRefreshAt.getTime() - at.getTime()) : Number.POSITIVE_INFINITY;
   const retry = ready.length < free.length ? pollMs() : Number.POSITIVE_INFINITY;
   return Math.max(1, Math.min(idleMs(), retry, Math.ceil(planned)));

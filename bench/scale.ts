@@ -1,0 +1,117 @@
+// Thousands of apps: one instance with 3,000 apps (750 per vendor, ~6,750 credentials) through one
+// simulated hour at 60× (Ticket Hub and the sandbox on the same fast clock), with consumer reads.
+// Reports the instance's RSS at the end, how long the read cache's reloads took (one app changed,
+// any increment, full), and how late planned refreshes started (simulated seconds), from the
+// instance's own log lines (TICKETHUB_LOG_REFRESHES=on).
+// Usage: node --conditions=react-server --import tsx bench/scale.ts [simulatedMinutes] [appsPerVendor]
+import { apiSession } from "../e2e/support/auth";
+import { startStack } from "../e2e/support/stack";
+import { fmt, machine, percentile, rssOf } from "./lib";
+
+const SCALE = 60;
+
+const hex = (i: number, n: number) => i.toString(16).padStart(n, "0");
+
+export async function benchScale(simulatedMinutes = 60, perVendor = 750): Promise<string> {
+  const apps = Array.from({ length: perVendor }, (_, i) => [
+    { vendor: "wechat", appId: `wx${hex(i, 16)}`, name: `WeChat scale ${i}` },
+    { vendor: "feishu", appId: `cli_${hex(i, 16)}`, name: `Feishu scale ${i}` },
+    { vendor: "faceid", appId: `IDL${hex(i, 5)}`, name: `FaceID scale ${i}` },
+    { vendor: "yzb", appId: `yzbscale${i}`, name: `yzb scale ${i}` },
+  ]).flat();
+  const epoch = String(Date.now());
+  const stack = await startStack({
+    env: {
+      TICKETHUB_TIME_SCALE: String(SCALE),
+      TICKETHUB_TIME_EPOCH: epoch,
+      SANDBOX_TIME_SCALE: String(SCALE),
+      SANDBOX_TIME_EPOCH: epoch,
+      TICKETHUB_LOG_REFRESHES: "on",
+    },
+  });
+  try {
+    const admin = await apiSession(stack.baseUrl, "admin");
+    const metrics = async () => (await admin.fetch("/api/metrics")).text();
+    const before = await rssOf(metrics);
+    const addStarted = Date.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < apps.length) {
+          const a = apps[next++]!;
+          const secret = `scale-secret-${a.appId}`;
+          await fetch(`${stack.sandboxUrl}/__sandbox/apps`, { method: "POST", body: JSON.stringify({ vendor: a.vendor, appId: a.appId, secret }) });
+          const res = await admin.fetch("/api/apps", { method: "POST", body: JSON.stringify({ ...a, secret, baseUrl: "sandbox" }) });
+          if (res.status !== 201) throw new Error(`could not add ${a.appId}: ${res.status} ${await res.text()}`);
+        }
+      }),
+    );
+    const addSeconds = (Date.now() - addStarted) / 1000;
+    const listed = (await (await admin.fetch("/api/apps")).json()).apps as { id: string; vendor: string; appId: string }[];
+    const wechat = listed.filter((a) => a.vendor === "wechat").slice(0, 200);
+    const key = (
+      await (await admin.fetch("/api/keys", { method: "POST", body: JSON.stringify({ name: "scale-bench", appRefs: wechat.map((a) => a.id) }) })).json()
+    ).key as string;
+
+    // The hour starts once every app is in: what came before is the apps' first fetch.
+    const mark = stack.output().length;
+    const realMs = (simulatedMinutes * 60_000) / SCALE;
+    const t0 = Date.now();
+    let reads = 0;
+    let failed = 0;
+    const samples: number[] = [];
+    while (Date.now() - t0 < realMs) {
+      const batch = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          fetch(`${stack.baseUrl}/api/v1/apps/wechat/${wechat[(reads + i) % wechat.length]!.appId}/jsapi_ticket`, {
+            headers: { authorization: `Bearer ${key}` },
+          }).then((r) => r.status),
+        ),
+      );
+      reads += batch.length;
+      failed += batch.filter((s) => s !== 200).length;
+      if (reads % 1000 === 0) samples.push(await rssOf(metrics));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const after = await rssOf(metrics);
+    const log = stack.output().slice(mark);
+    const loads = [...log.matchAll(/\[read-cache\] (full|incremental) load: (\d+) apps, (\d+) values in ([\d.]+) ms/g)].map((m) => ({
+      full: m[1] === "full",
+      apps: Number(m[2]),
+      ms: Number(m[4]),
+    }));
+    const oneApp = loads.filter((l) => !l.full && l.apps === 1).map((l) => l.ms);
+    const incremental = loads.filter((l) => !l.full && l.apps > 0);
+    const full = loads.filter((l) => l.full).map((l) => l.ms);
+    const late = [...log.matchAll(/\[scheduler\] (\d+) planned refreshes start, at most (-?\d+) ms/g)].map((m) => ({ n: Number(m[1]), ms: Number(m[2]) }));
+    const planned = late.reduce((n, l) => n + l.n, 0);
+    const lateMax = Math.max(0, ...late.map((l) => l.ms));
+    const credentials = (await (await admin.fetch("/api/credentials")).json()).credentials as { generation: number }[];
+    const mb = (b: number) => fmt(b / 2 ** 20, 0);
+    const ms = (xs: number[], p: number) => (xs.length ? fmt(percentile(xs, p), 1) : "–");
+    return [
+      "### Thousands of apps",
+      "",
+      `One instance, ${fmt(listed.length)} apps (${fmt(credentials.length)} credentials; adding them through the admin API took ${fmt(addSeconds)} s), then ${simulatedMinutes} simulated minutes at ${SCALE}× (${fmt(realMs / 1000)} s real): ${fmt(reads)} consumer reads (${failed} not 200), ${fmt(credentials.reduce((n, c) => n + c.generation, 0))} values fetched in all.`,
+      "",
+      `RSS: **${mb(after)} MiB** at the end of the hour (goal ≤ 450 MiB; ${mb(before)} MiB before the apps were added; peak sampled ${mb(Math.max(...samples, after))} MiB).`,
+      "",
+      `Read-cache reloads during the hour: one app changed **p50 ${ms(oneApp, 0.5)} ms, p99 ${ms(oneApp, 0.99)} ms** (${oneApp.length} reloads; goal ≤ 20 ms); any increment p50 ${ms(
+        incremental.map((l) => l.ms),
+        0.5,
+      )} ms, p99 ${ms(
+        incremental.map((l) => l.ms),
+        0.99,
+      )} ms (${incremental.length} reloads, up to ${Math.max(0, ...incremental.map((l) => l.apps))} apps each); full ${full.length} × (p50 ${ms(full, 0.5)} ms).`,
+      "",
+      `Planned refreshes during the hour: ${fmt(planned)}, the latest started **${fmt(lateMax / 1000, 1)} s (simulated)** after its planned time (goal ≤ 1 s).`,
+    ].join("\n");
+  } finally {
+    await stack.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(`machine: ${machine()}\n`);
+  console.log(await benchScale(Number(process.argv[2] ?? 60), Number(process.argv[3] ?? 750)));
+}
