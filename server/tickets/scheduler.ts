@@ -62,10 +62,13 @@ export function startScheduler(): void {
     clearTimeout(state.timer);
     let delay = idleMs();
     try {
+      let plannedAt = Number.POSITIVE_INFINITY;
       do {
         again = false;
-        delay = await pass();
+        ({ delay, plannedAt } = await pass());
       } while (again);
+      // Counted from now, not from the pass's start: its queries do not make the next refresh late.
+      if (Number.isFinite(plannedAt)) delay = Math.min(delay, Math.max(1, Math.ceil(realMs(plannedAt - now().getTime()))));
     } catch (err) {
       logOnce(`[scheduler] ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
       delay = pollMs();
@@ -110,10 +113,10 @@ function logOnce(message: string) {
 }
 
 /**
- * One pass: starts the refreshes that are due (in the background) and says how long to sleep
- * (wall-clock ms) until the next one is planned. Two indexed queries, whatever the number of credentials.
+ * One pass: starts the refreshes that are due (in the background) and says when the next one is
+ * planned (server time) and how long to sleep at most otherwise (wall-clock ms). Two indexed queries, whatever the number of credentials.
  */
-async function pass(): Promise<number> {
+async function pass(): Promise<{ delay: number; plannedAt: number }> {
   const db = getDb();
   const at = now();
   state.queries += 2;
@@ -154,9 +157,9 @@ async function pass(): Promise<number> {
     }
     void refreshDue(ready);
   }
-  const planned = next?.nextRefreshAt ? realMs(next.nextRefreshAt.getTime() - at.getTime()) : Number.POSITIVE_INFINITY;
+  const plannedAt = next?.nextRefreshAt?.getTime() ?? Number.POSITIVE_INFINITY;
   const retry = ready.length < free.length ? pollMs() : Number.POSITIVE_INFINITY;
-  return Math.max(1, Math.min(idleMs(), retry, Math.ceil(planned)));
+  return { delay: Math.max(1, Math.min(idleMs(), retry)), plannedAt };
 }
 
 /** Tokens first: a ticket due at the same time then finds a fresh token instead of renewing it. */
