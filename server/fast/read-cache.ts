@@ -4,6 +4,7 @@ import { now } from "../clock";
 import { lastUseIsStale, parseScope } from "../consumer/api-keys";
 import { getDb } from "../db";
 import { isDatabaseUnreachable } from "../errors";
+import { onCredentialsChanged } from "../events";
 import { wakeScheduler } from "../tickets/scheduler";
 import { servableSnapshot } from "../tickets/serve-credential";
 import type { Served } from "../tickets/served";
@@ -22,6 +23,33 @@ import { cacheStore, cachedServed, databaseDown, freshSnapshot, staleServed, typ
 const store = cacheStore();
 let timer: NodeJS.Timeout | null = null;
 let polling: Promise<void> | null = null;
+let pollAgain = false;
+let soon: NodeJS.Timeout | null = null;
+let lastPollAt = 0;
+let pollEveryMs = 250;
+
+/**
+ * This process wrote credentials (events.ts): the snapshot was dropped (cache-store.ts), and is
+ * reloaded now rather than at the next interval — a reload reads only what changed, so this is
+ * cheap, and reads of the new value go back to memory within milliseconds. A poll already running
+ * may have read the stamp before the write: another one follows it.
+ */
+function pollSoon(): void {
+  if (!timer || soon) return;
+  if (polling) {
+    pollAgain = true;
+    return;
+  }
+  // At most one such reload per fifth of the interval: a burst of writes is read in a few loads, not one each.
+  soon = setTimeout(
+    () => {
+      soon = null;
+      void pollOnce();
+    },
+    Math.max(0, lastPollAt + pollEveryMs / 5 - Date.now()),
+  );
+  soon.unref();
+}
 let lastStamp = "";
 
 /** The parts of the stamp, in the order they are joined. */
@@ -243,6 +271,7 @@ async function tokensOf(appRefs?: string[]): Promise<[string, TokenEntry][]> {
  */
 export async function pollOnce(): Promise<void> {
   polling ??= (async () => {
+    lastPollAt = Date.now();
     try {
       const askedAt = Date.now();
       const askedNow = now().getTime();
@@ -301,6 +330,10 @@ export async function pollOnce(): Promise<void> {
       store.dbError = message;
     } finally {
       polling = null;
+      if (pollAgain) {
+        pollAgain = false;
+        pollSoon();
+      }
     }
   })();
   return polling;
@@ -321,9 +354,11 @@ function confirm(snap: Snapshot, wallMs: number, serverMs: number) {
 export function startReadCache(pollMs: number): void {
   if (timer) return;
   store.maxAgeMs = Math.min(2 * pollMs + 100, 5_000 / getConfig().time.scale);
+  pollEveryMs = pollMs;
   void pollOnce();
   timer = setInterval(() => void pollOnce(), pollMs);
   timer.unref();
+  onCredentialsChanged(pollSoon);
 }
 
 export type CacheHit = { keyId: string; touchKey: boolean; appRef: string; kind: string; served: Served; staleSince: Date | null };
