@@ -120,9 +120,10 @@ export async function benchScale(simulatedMinutes = 60, perVendor = 750): Promis
     const oneApp = loads.filter((l) => !l.full && l.apps === 1).map((l) => l.ms);
     const incremental = loads.filter((l) => !l.full && l.apps > 0);
     const full = loads.filter((l) => l.full).map((l) => l.ms);
-    const late = [...log.matchAll(/\[scheduler\] (\d+) planned refreshes start, at most (-?\d+) ms/g)].map((m) => ({ n: Number(m[1]), ms: Number(m[2]) }));
-    const planned = late.reduce((n, l) => n + l.n, 0);
-    const lateMax = Math.max(0, ...late.map((l) => l.ms));
+    const late = [...log.matchAll(/\[scheduler\] planned refresh starts (-?\d+) ms/g)].map((m) => Number(m[1]));
+    const planned = late.length;
+    const lateMax = late.reduce((a, b) => Math.max(a, b), 0);
+    const lateOver = late.filter((ms) => ms > 1_000).length;
     const credentials = (await (await admin.fetch("/api/credentials")).json()).credentials as { generation: number }[];
     const mb = (b: number) => fmt(b / 2 ** 20, 0);
     const ms = (xs: number[], p: number) => (xs.length ? fmt(percentile(xs, p), 1) : "–");
@@ -141,7 +142,7 @@ export async function benchScale(simulatedMinutes = 60, perVendor = 750): Promis
         0.99,
       )} ms (${incremental.length} reloads, up to ${Math.max(0, ...incremental.map((l) => l.apps))} apps each); full ${full.length} × (p50 ${ms(full, 0.5)} ms).`,
       "",
-      `Planned refreshes during the hour: ${fmt(planned)}, the latest started **${fmt(lateMax / 1000, 1)} s (simulated)** after its planned time (goal ≤ 1 s).`,
+      `Planned refreshes during the hour: ${fmt(planned)}, the latest started **${fmt(lateMax / 1000, 1)} s (simulated)** after its planned time (goal ≤ 1 s); ${lateOver} later than 1 s, p99 ${ms(late, 0.99)} ms (simulated).`,
     ].join("\n");
   } finally {
     await stack.stop();

@@ -31,6 +31,9 @@ const state = processSingleton("tickethubScheduler", () => ({
   watched: false,
   /** Credentials this process is refreshing on the scheduler's behalf. */
   inFlight: new Set<string>(),
+  /** Due credentials waiting for a free slot (ids, in the order they start), and how many run now. */
+  queue: [] as Due[],
+  active: 0,
   /** When (wall clock) this process last started a scheduled refresh of each credential still due. */
   tried: new Map<string, number>(),
   /** Queries the scheduler made (for tests and the benchmark: nothing due, nothing asked). */
@@ -149,32 +152,56 @@ async function pass(): Promise<{ delay: number; plannedAt: number }> {
   const dueIds = new Set(due.map((c) => c.id));
   for (const id of state.tried.keys()) if (!dueIds.has(id)) state.tried.delete(id);
   for (const c of ready) state.tried.set(c.id, wall);
-  if (ready.length) {
-    if (getConfig().logRefreshes) {
-      // How late the planned refreshes start (values already held; a new app's first fetch is not planned).
-      const late = ready.filter((c) => c.generation > 0).map((c) => at.getTime() - c.nextRefreshAt!.getTime());
-      if (late.length) console.log(`[scheduler] ${late.length} planned refreshes start, at most ${Math.max(...late)} ms (simulated) after their planned time`);
-    }
-    void refreshDue(ready);
-  }
+  if (ready.length) refreshDue(ready);
   const plannedAt = next?.nextRefreshAt?.getTime() ?? Number.POSITIVE_INFINITY;
   const retry = ready.length < free.length ? pollMs() : Number.POSITIVE_INFINITY;
   return { delay: Math.max(1, Math.min(idleMs(), retry)), plannedAt };
 }
 
-/** Tokens first: a ticket due at the same time then finds a fresh token instead of renewing it. */
-async function refreshDue(due: { id: string; kind: string }[]): Promise<void> {
-  for (const c of due) state.inFlight.add(c.id);
-  const one = (c: { id: string }) =>
-    refreshCredential({ credentialId: c.id, reason: "scheduled", need: { type: "due" } })
+/**
+ * At most this many scheduled refreshes run at once in a process: thousands of credentials due
+ * together (a first start, an import) would otherwise open thousands of vendor calls and database
+ * queries at once (Prisma batches concurrent lookups into one query past the parameter limit).
+ */
+const MAX_PARALLEL = 16;
+
+/**
+ * Queues due credentials, earliest planned first and tokens before tickets (a ticket due at the same
+ * time then finds a fresh token instead of renewing it), and starts them up to MAX_PARALLEL at once.
+ */
+type Due = { id: string; kind: string; generation: number; nextRefreshAt: Date | null };
+
+function refreshDue(due: Due[]): void {
+  const order = (c: { kind: string; nextRefreshAt: Date | null }) => [c.kind === "access_token" ? 0 : 1, c.nextRefreshAt?.getTime() ?? 0] as const;
+  const sorted = [...due].sort((a, b) => {
+    const [ka, ta] = order(a);
+    const [kb, tb] = order(b);
+    return ka - kb || ta - tb;
+  });
+  for (const c of sorted) {
+    state.inFlight.add(c.id);
+    state.queue.push(c);
+  }
+  pump();
+}
+
+function pump(): void {
+  while (state.active < MAX_PARALLEL && state.queue.length) {
+    const { id, generation, nextRefreshAt } = state.queue.shift()!;
+    state.active++;
+    if (getConfig().logRefreshes && generation > 0 && nextRefreshAt) {
+      // How late a planned refresh starts (a value already held; a new app's first fetch is not planned).
+      console.log(`[scheduler] planned refresh starts ${now().getTime() - nextRefreshAt.getTime()} ms (simulated) after its planned time`);
+    }
+    refreshCredential({ credentialId: id, reason: "scheduled", need: { type: "due" } })
       .catch((err) => logOnce(`[scheduler] ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`))
-      .finally(() => state.inFlight.delete(c.id));
-  try {
-    await Promise.all(due.filter((c) => c.kind === "access_token").map(one));
-    await Promise.all(due.filter((c) => c.kind !== "access_token").map(one));
-  } finally {
-    // What these refreshes planned next (or a failure's retry) is asked for at once.
-    state.wake?.();
+      .finally(() => {
+        state.active--;
+        state.inFlight.delete(id);
+        pump();
+        // What these refreshes planned next (or a failure's retry) is asked for once the queue is done.
+        if (state.active === 0 && state.queue.length === 0) state.wake?.();
+      });
   }
 }
 
