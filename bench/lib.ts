@@ -19,3 +19,15 @@ export async function wechatKey(baseUrl: string): Promise<string> {
 }
 
 export const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** The p-th percentile (0–1) of some figures, nearest rank. */
+export function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] ?? Number.NaN;
+}
+
+/** The server's resident memory (bytes), from its Prometheus metrics. */
+export async function rssOf(metrics: () => Promise<string>): Promise<number> {
+  const m = /^process_resident_memory_bytes (\d+)/m.exec(await metrics());
+  return m ? Number(m[1]) : Number.NaN;
+}

@@ -6,6 +6,7 @@ import { benchConsumerRead } from "./consumer-read";
 import { benchDashboard } from "./dashboard";
 import { machine } from "./lib";
 import { benchMemory } from "./memory";
+import { benchScale } from "./scale";
 import { benchThunderingHerd } from "./thundering-herd";
 
 const sections: string[] = [];
@@ -15,6 +16,7 @@ for (const [name, run] of [
   ["thundering herd (PostgreSQL)", () => benchThunderingHerd(true)],
   ["dashboard", benchDashboard],
   ["memory", benchMemory],
+  ["thousands of apps", () => benchScale()],
 ] as const) {
   console.log(`[bench] ${name}…`);
   const text = await run();

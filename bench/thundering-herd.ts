@@ -31,7 +31,7 @@ export async function benchThunderingHerd(usePostgres = process.argv.includes("p
     const ok = answers.filter((a) => a.status === 200).length;
     const values = new Set(answers.map((a) => a.body?.value).filter(Boolean));
     return [
-      `### Thundering herd`,
+      `### Thundering herd (${pg ? "PostgreSQL" : "SQLite"})`,
       "",
       `${fmt(REQUESTS)} concurrent cold \`GET ${path}\` over 3 instances on ${pg ? "PostgreSQL" : "SQLite"}, scheduler off: ${ok} × 200 in ${fmt(ms)} ms, ${values.size} distinct value(s) served.`,
       "",

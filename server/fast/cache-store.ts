@@ -44,6 +44,8 @@ type Store = {
   /** Since when (wall-clock ms) the database does not answer, and why; null while it does. */
   dbDownSince: number | null;
   dbError: string | null;
+  /** How many times a write dropped the snapshot: a load that began before one must not be installed. */
+  invalidations: number;
 };
 export function cacheStore(): Store {
   return processSingleton<Store>("tickethubReadCache", () => ({
@@ -54,6 +56,7 @@ export function cacheStore(): Store {
     lastGoodConfirmedAt: 0,
     dbDownSince: null,
     dbError: null,
+    invalidations: 0,
   }));
 }
 
@@ -107,7 +110,9 @@ function tokenAccepted(t: TokenEntry, nowMs: number): boolean {
  * its own writes at once; other instances catch up within a poll.
  */
 export function invalidateReadCache(): void {
-  cacheStore().current = null;
+  const s = cacheStore();
+  s.current = null;
+  s.invalidations++;
 }
 // The lifecycle announces new values (events.ts) rather than importing this cache.
 onCredentialsChanged(invalidateReadCache);

@@ -5,11 +5,13 @@ import { lastUseIsStale, parseScope } from "../consumer/api-keys";
 import { getDb } from "../db";
 import { stampRead } from "../events";
 import { isDatabaseUnreachable } from "../errors";
+import { onCredentialsChanged } from "../events";
+import { wakeScheduler } from "../tickets/scheduler";
 import { servableSnapshot } from "../tickets/serve-credential";
 import type { Served } from "../tickets/served";
 import { getConfig } from "../config";
 import { outageWindowSeconds } from "../tickets/policy";
-import { cacheStore, cachedServed, databaseDown, freshSnapshot, staleServed, type Snapshot } from "./cache-store";
+import { cacheStore, cachedServed, databaseDown, freshSnapshot, staleServed, type Snapshot, type TokenEntry } from "./cache-store";
 
 /**
  * The in-process cache behind the fast read path: current credential values, apps and API keys.
@@ -22,11 +24,44 @@ import { cacheStore, cachedServed, databaseDown, freshSnapshot, staleServed, typ
 const store = cacheStore();
 let timer: NodeJS.Timeout | null = null;
 let polling: Promise<void> | null = null;
+let pollAgain = false;
+let soon: NodeJS.Timeout | null = null;
+let lastPollAt = 0;
+let pollEveryMs = 250;
+
+/**
+ * This process wrote credentials (events.ts): the snapshot was dropped (cache-store.ts), and is
+ * reloaded now rather than at the next interval — a reload reads only what changed, so this is
+ * cheap, and reads of the new value go back to memory within milliseconds. A poll already running
+ * may have read the stamp before the write: another one follows it.
+ */
+function pollSoon(): void {
+  if (!timer || soon) return;
+  if (polling) {
+    pollAgain = true;
+    return;
+  }
+  // At most one such reload per fifth of the interval: a burst of writes is read in a few loads, not one each.
+  soon = setTimeout(
+    () => {
+      soon = null;
+      void pollOnce();
+    },
+    Math.max(0, lastPollAt + pollEveryMs / 5 - Date.now()),
+  );
+  soon.unref();
+}
+let lastStamp = "";
+
+/** The parts of the stamp, in the order they are joined. */
+const STAMP_PARTS = ["g", "c", "u", "l", "a", "n", "k", "r"] as const;
+type StampParts = Record<(typeof STAMP_PARTS)[number], string>;
 
 async function readStamp(): Promise<string> {
   const rows = await getDb().$queryRawUnsafe<Record<string, unknown>[]>(
     `SELECT (SELECT COALESCE(SUM("generation"), 0) FROM "Credential") AS g,
             (SELECT COUNT(*) FROM "Credential") AS c,
+            (SELECT MAX("updatedAt") FROM "Credential") AS u,
             (SELECT COUNT(*) FROM "RefreshLease") AS l,
             (SELECT MAX("updatedAt") FROM "VendorApp") AS a,
             (SELECT COUNT(*) FROM "VendorApp") AS n,
@@ -34,62 +69,201 @@ async function readStamp(): Promise<string> {
             (SELECT COUNT("revokedAt") FROM "ApiKey") AS r`,
   );
   const r = rows[0] ?? {};
-  return ["g", "c", "l", "a", "n", "k", "r"].map((k) => String(r[k] instanceof Date ? (r[k] as Date).getTime() : r[k])).join("|");
+  return STAMP_PARTS.map((k) => String(r[k] instanceof Date ? (r[k] as Date).getTime() : r[k])).join("|");
 }
 
-async function load(stamp: string): Promise<Snapshot> {
+function partsOf(stamp: string): StampParts {
+  const values = stamp.split("|");
+  return Object.fromEntries(STAMP_PARTS.map((k, i) => [k, values[i] ?? ""])) as StampParts;
+}
+
+/**
+ * What the last load saw, so that the next one reads only what changed since: every credential's
+ * generation (enabled app or not), the newest `updatedAt` of credentials and apps.
+ */
+type Base = {
+  snap: Snapshot;
+  gens: Map<string, { appRef: string; generation: number }>;
+  credSince: number;
+  appSince: number;
+  parts: StampParts;
+  fullAt: number;
+};
+let base: Base | null = null;
+
+/** A full load at least this often (wall clock), whatever the increments said: memory is pruned, any drift repaired. */
+const FULL_EVERY_MS = 5 * 60_000;
+/**
+ * Rows are asked for from this long before the newest `updatedAt` the last load saw: a writer sets
+ * `updatedAt` before its transaction commits, so a row may appear later with an older time. Rows
+ * whose generation did not move are skipped; a change this misses still shows in the stamp's sum
+ * of generations, and a full load follows (pollOnce).
+ */
+const SINCE_MARGIN_MS = 5_000;
+
+/** How the last load went (for tests and the benchmark): full or incremental, and the apps it reread. */
+export const lastLoad = { full: false, apps: 0, credentials: 0, ms: 0 };
+
+async function load(stamp: string, full = false): Promise<{ snap: Snapshot; next: Base }> {
+  const started = performance.now();
+  const parts = partsOf(stamp);
+  const b = base;
+  const result =
+    full || !b || Date.now() - b.fullAt > FULL_EVERY_MS || Number(parts.n) < b.snap.apps.size || Number(parts.c) < b.gens.size
+      ? await loadAll(stamp, parts)
+      : await loadChanged(stamp, parts, b);
+  lastLoad.ms = performance.now() - started;
+  if (getConfig().logRefreshes) {
+    console.log(
+      `[read-cache] ${lastLoad.full ? "full" : "incremental"} load: ${lastLoad.apps} apps, ${lastLoad.credentials} values in ${lastLoad.ms.toFixed(1)} ms`,
+    );
+  }
+  return result;
+}
+
+async function loadAll(stamp: string, parts: StampParts): Promise<{ snap: Snapshot; next: Base }> {
   const db = getDb();
-  const at = now();
-  const [creds, apps, keys, tokens] = await Promise.all([
+  const [creds, apps, keys, tokens, gens] = await Promise.all([
     servableSnapshot(),
     db.vendorApp.findMany(),
     db.apiKey.findMany(),
-    db.credentialVersion.findMany({
-      where: { expiresAt: { gt: at }, credential: { kind: "access_token", app: { enabled: true } } },
-      select: {
-        id: true,
-        valueHash: true,
-        expiresAt: true,
-        validUntil: true,
-        credential: { select: { currentVersionId: true, appRef: true, app: { select: { vendor: true, appId: true } } } },
-      },
-    }),
+    tokensOf(),
+    db.credential.findMany({ select: { id: true, appRef: true, generation: true, updatedAt: true } }),
   ]);
-  const previous = store.current;
-  return {
+  Object.assign(lastLoad, { full: true, apps: apps.length, credentials: creds.size });
+  const snap: Snapshot = {
     stamp,
     creds,
     apps: new Map(apps.map((a) => [`${a.vendor}:${a.appId}`, a])),
-    keys: new Map(
-      keys.map((k) => [
-        k.keyHash,
-        {
-          id: k.id,
-          prefix: k.prefix,
-          name: k.name,
-          scope: parseScope(k.appRefs),
-          revoked: !!k.revokedAt,
-          lastUsedAt: previous?.keys.get(k.keyHash)?.lastUsedAt ?? k.lastUsedAt,
-        },
-      ]),
-    ),
-    tokens: new Map(
-      tokens
-        .filter((v) => v.credential.currentVersionId === v.id || (v.validUntil && v.validUntil > at))
-        .map((v) => [
-          `${v.credential.app.vendor}:${v.valueHash}`,
-          {
-            appRef: v.credential.appRef,
-            appId: v.credential.app.appId,
-            expiresAt: v.expiresAt,
-            validUntil: v.validUntil,
-            current: v.credential.currentVersionId === v.id,
-            outageWindowMs: isVendor(v.credential.app.vendor) ? outageWindowSeconds(v.credential.app.vendor, "access_token") * 1000 : 0,
-          },
-        ]),
-    ),
+    keys: keysOf(keys),
+    tokens: new Map(tokens),
     loadedAt: Date.now(),
   };
+  return {
+    snap,
+    next: {
+      snap,
+      gens: new Map(gens.map((g) => [g.id, { appRef: g.appRef, generation: g.generation }])),
+      credSince: gens.reduce((m, g) => Math.max(m, g.updatedAt.getTime()), 0),
+      appSince: apps.reduce((m, a) => Math.max(m, a.updatedAt.getTime()), 0),
+      parts,
+      fullAt: Date.now(),
+    },
+  };
+}
+
+/**
+ * Only what changed since `b`: the credentials whose generation moved and the apps that changed
+ * (each such app's credentials and tokens are read again, all of them in a few queries), the API
+ * keys if their count or revocations moved. Deletions go through loadAll (the counts fall).
+ */
+async function loadChanged(stamp: string, parts: StampParts, b: Base): Promise<{ snap: Snapshot; next: Base }> {
+  const db = getDb();
+  const dirty = new Set<string>();
+  const gens = new Map(b.gens);
+  let credSince = b.credSince;
+  if (parts.g !== b.parts.g || parts.c !== b.parts.c || parts.u !== b.parts.u) {
+    const rows = await db.credential.findMany({
+      where: { updatedAt: { gte: new Date(b.credSince - SINCE_MARGIN_MS) } },
+      select: { id: true, appRef: true, generation: true, updatedAt: true },
+    });
+    for (const r of rows) {
+      if (r.updatedAt.getTime() > credSince) credSince = r.updatedAt.getTime();
+      if (gens.get(r.id)?.generation === r.generation) continue;
+      gens.set(r.id, { appRef: r.appRef, generation: r.generation });
+      dirty.add(r.appRef);
+    }
+  }
+  let apps = b.snap.apps;
+  let appSince = b.appSince;
+  if (parts.a !== b.parts.a || parts.n !== b.parts.n) {
+    const changed = await db.vendorApp.findMany({ where: { updatedAt: { gte: new Date(b.appSince - SINCE_MARGIN_MS) } } });
+    const fresh = changed.filter((a) => b.snap.apps.get(`${a.vendor}:${a.appId}`)?.updatedAt.getTime() !== a.updatedAt.getTime());
+    if (fresh.length) {
+      apps = new Map(apps);
+      // An app whose vendor or app id changed leaves its old key behind.
+      const ids = new Set(fresh.map((a) => a.id));
+      for (const [k, a] of apps) if (ids.has(a.id)) apps.delete(k);
+      for (const a of fresh) {
+        apps.set(`${a.vendor}:${a.appId}`, a);
+        dirty.add(a.id);
+      }
+    }
+    for (const a of changed) if (a.updatedAt.getTime() > appSince) appSince = a.updatedAt.getTime();
+  }
+  const keysChanged = parts.k !== b.parts.k || parts.r !== b.parts.r;
+  const refs = [...dirty];
+  const [creds, tokens, keys] = await Promise.all([
+    refs.length ? servableSnapshot(refs) : null,
+    refs.length ? tokensOf(refs) : null,
+    keysChanged ? db.apiKey.findMany() : null,
+  ]);
+  Object.assign(lastLoad, { full: false, apps: refs.length, credentials: creds?.size ?? 0 });
+  const snap: Snapshot = { ...b.snap, stamp, apps, loadedAt: Date.now() };
+  if (creds) {
+    snap.creds = new Map(b.snap.creds);
+    for (const [k, e] of snap.creds) if (dirty.has(e.appRef)) snap.creds.delete(k);
+    for (const [k, e] of creds) snap.creds.set(k, e);
+  }
+  if (tokens) {
+    snap.tokens = new Map(b.snap.tokens);
+    for (const [k, e] of snap.tokens) if (dirty.has(e.appRef)) snap.tokens.delete(k);
+    for (const [k, e] of tokens) snap.tokens.set(k, e);
+  }
+  if (keys) snap.keys = keysOf(keys);
+  return { snap, next: { snap, gens, credSince, appSince, parts, fullAt: b.fullAt } };
+}
+
+/** Whether what a load holds adds up to the stamp it was loaded for (else a change was missed). */
+function addsUp(next: Base): boolean {
+  let sum = 0;
+  for (const g of next.gens.values()) sum += g.generation;
+  return String(sum) === next.parts.g && String(next.gens.size) === next.parts.c && String(next.snap.apps.size) === next.parts.n;
+}
+
+function keysOf(keys: Awaited<ReturnType<ReturnType<typeof getDb>["apiKey"]["findMany"]>>): Snapshot["keys"] {
+  const previous = store.current ?? store.lastGood;
+  return new Map(
+    keys.map((k) => [
+      k.keyHash,
+      {
+        id: k.id,
+        prefix: k.prefix,
+        name: k.name,
+        scope: parseScope(k.appRefs),
+        revoked: !!k.revokedAt,
+        lastUsedAt: previous?.keys.get(k.keyHash)?.lastUsedAt ?? k.lastUsedAt,
+      },
+    ]),
+  );
+}
+
+/** Access tokens still accepted (current, or superseded inside their overlap), of every enabled app or of `appRefs`. */
+async function tokensOf(appRefs?: string[]): Promise<[string, TokenEntry][]> {
+  const at = now();
+  const tokens = await getDb().credentialVersion.findMany({
+    where: { expiresAt: { gt: at }, credential: { kind: "access_token", app: { enabled: true }, ...(appRefs ? { appRef: { in: appRefs } } : {}) } },
+    select: {
+      id: true,
+      valueHash: true,
+      expiresAt: true,
+      validUntil: true,
+      credential: { select: { currentVersionId: true, appRef: true, app: { select: { vendor: true, appId: true } } } },
+    },
+  });
+  return tokens
+    .filter((v) => v.credential.currentVersionId === v.id || (v.validUntil && v.validUntil > at))
+    .map((v) => [
+      `${v.credential.app.vendor}:${v.valueHash}`,
+      {
+        appRef: v.credential.appRef,
+        appId: v.credential.app.appId,
+        expiresAt: v.expiresAt,
+        validUntil: v.validUntil,
+        current: v.credential.currentVersionId === v.id,
+        outageWindowMs: isVendor(v.credential.app.vendor) ? outageWindowSeconds(v.credential.app.vendor, "access_token") * 1000 : 0,
+      },
+    ]);
 }
 
 /**
@@ -98,21 +272,46 @@ async function load(stamp: string): Promise<Snapshot> {
  */
 export async function pollOnce(): Promise<void> {
   polling ??= (async () => {
+    lastPollAt = Date.now();
     try {
       const askedAt = Date.now();
       const askedNow = now().getTime();
+      // A write in this process (or relayed from its other process) while this poll runs drops the
+      // snapshot; the load may have read the database before that write, so it must not be installed.
+      const invalidations = store.invalidations;
       const stamp = await readStamp();
       stampRead(stamp);
+      if (stamp !== lastStamp) {
+        // Something changed in the database (any instance): a refresh may now be planned earlier.
+        lastStamp = stamp;
+        wakeScheduler();
+      }
       if (store.current?.stamp === stamp) {
-        confirm(store.current, askedAt, askedNow);
+        if (store.invalidations === invalidations) confirm(store.current, askedAt, askedNow);
       } else {
-        const next = await load(stamp);
+        let loaded = await load(stamp);
         // Changed again while loading? Then this snapshot may already be stale: drop it, retry next poll.
-        const again = Date.now();
-        const againNow = now().getTime();
-        if ((await readStamp()) === stamp) {
+        let again = Date.now();
+        let againNow = now().getTime();
+        let stampNow = await readStamp();
+        if (stampNow === stamp && !addsUp(loaded.next)) {
+          // The database held still, yet the increments do not add up to it: a change was missed. Read everything.
+          loaded = await load(stamp, true);
+          again = Date.now();
+          againNow = now().getTime();
+          stampNow = await readStamp();
+        }
+        base = loaded.next;
+        const next = loaded.snap;
+        if (stampNow === stamp && store.invalidations === invalidations) {
+          // The one place a new stamp takes effect.
           store.current = next;
           confirm(next, again, againNow);
+        } else if (stampNow === stamp) {
+          // Confirmed by the database, but a write here overtook it: good for an outage, not for reads.
+          store.lastGood = next;
+          store.lastGoodConfirmedAt = askedNow;
+          pollAgain = true;
         } else {
           store.current = null;
           // Still the newest the database told us: every value in it was current at some moment
@@ -141,6 +340,10 @@ export async function pollOnce(): Promise<void> {
       store.dbError = message;
     } finally {
       polling = null;
+      if (pollAgain) {
+        pollAgain = false;
+        pollSoon();
+      }
     }
   })();
   return polling;
@@ -161,9 +364,11 @@ function confirm(snap: Snapshot, wallMs: number, serverMs: number) {
 export function startReadCache(pollMs: number): void {
   if (timer) return;
   store.maxAgeMs = Math.min(2 * pollMs + 100, 5_000 / getConfig().time.scale);
+  pollEveryMs = pollMs;
   void pollOnce();
   timer = setInterval(() => void pollOnce(), pollMs);
   timer.unref();
+  onCredentialsChanged(pollSoon);
 }
 
 export type CacheHit = { keyId: string; touchKey: boolean; appRef: string; kind: string; served: Served; staleSince: Date | null };

@@ -5,7 +5,7 @@ import { decrypt, valueHash } from "../crypto";
 import { getDb } from "../db";
 import { AppError, DatabaseUnavailableError, isDatabaseUnreachable } from "../errors";
 import { cachedServed, cachedTokenOwner, MIN_CACHED_SECONDS, staleServed, staleTokenOwner, type CachedCredential } from "../fast/cache-store";
-import { effectiveExpiryOf } from "./effective-expiry";
+import { effectiveExpiries, effectiveExpiryOf } from "./effective-expiry";
 import { outageWindowSeconds, policyFor } from "./policy";
 import { holderAlive, waitForLease } from "./lease";
 import { refreshCredential } from "./refresh-credential";
@@ -53,13 +53,34 @@ export async function serveCredential({ appRef, kind, fresh = false }: { appRef:
   const cached = fresh ? null : cachedServed(appRef, kind, now().getTime());
   if (cached) return cached;
   try {
-    return await serveFromDatabase(appRef, kind);
+    return await (fresh ? serveFromDatabase(appRef, kind) : sharedServe(appRef, kind));
   } catch (err) {
     if (!isDatabaseUnreachable(err)) throw err;
     const stale = staleServed(appRef, kind, now().getTime());
     if (stale) return stale;
     throw new DatabaseUnavailableError(`no ${kind} confirmed recently enough is held in memory`);
   }
+}
+
+// Reads of one (app, kind) in flight in this process: a herd of cold reads makes one set of queries, not one per read.
+const serving = new Map<string, Promise<Served>>();
+
+/**
+ * Joins the read of (app, kind) already in flight in this process, or starts one. A joiner gets what
+ * the flight found current (at most one flight's time before the joiner asked), with the same rule as
+ * any read (at least a minute left, refreshed first otherwise); a value superseded meanwhile stays
+ * valid through its vendor's overlap window, as for any read in flight. Without this, 300 concurrent
+ * reads on one instance each ran the same eight queries (and waited on the lease) through a pool of
+ * a few connections: seconds on PostgreSQL.
+ */
+function sharedServe(appRef: string, kind: CredentialKind): Promise<Served> {
+  const key = `${appRef}:${kind}`;
+  let p = serving.get(key);
+  if (!p) {
+    p = serveFromDatabase(appRef, kind).finally(() => serving.delete(key));
+    serving.set(key, p);
+  }
+  return p;
 }
 
 async function serveFromDatabase(appRef: string, kind: CredentialKind): Promise<Served> {
@@ -134,24 +155,53 @@ function servedOf(version: { valueEnc: string; expiresAt: Date; generation: numb
   };
 }
 
+/** Ids per query when many rows are read by id (well under SQLite's and PostgreSQL's parameter limits). */
+const BATCH = 2_000;
+
 /**
  * What serveCredential would hand out without refreshing, for every credential of every enabled
- * app: the in-process cache of the fast path is filled from this (one implementation of "current"),
- * with how long each may be served from memory should the database stop answering.
+ * app, or only of `appRefs`: the in-process cache of the fast path is filled from this (one
+ * implementation of "current", the same effective expiry as currentOf), with how long each may be
+ * served from memory should the database stop answering. A few queries whatever the number of
+ * credentials: the slots, their current versions (in batches), and the tokens that cap tickets.
  */
-export async function servableSnapshot(): Promise<Map<string, CachedCredential>> {
+export async function servableSnapshot(appRefs?: readonly string[]): Promise<Map<string, CachedCredential>> {
   const db = getDb();
-  const slots = await db.credential.findMany({
-    where: { app: { enabled: true }, currentVersionId: { not: null } },
-    select: { id: true, appRef: true, kind: true, app: { select: { vendor: true } } },
-  });
   const out = new Map<string, CachedCredential>();
-  for (const s of slots) {
-    const { version } = await currentOf(s.id);
-    if (!version || !isVendor(s.app.vendor)) continue;
-    const outageWindowMs = outageWindowSeconds(s.app.vendor, s.kind as CredentialKind) * 1000;
-    out.set(`${s.appRef}:${s.kind}`, { ...servedOf(version), appRef: s.appRef, kind: s.kind, vendor: s.app.vendor, outageWindowMs });
+  if (appRefs && appRefs.length === 0) return out;
+  const slots = [];
+  for (const refs of appRefs ? chunks(appRefs, BATCH) : [undefined]) {
+    slots.push(
+      ...(await db.credential.findMany({
+        where: { app: { enabled: true }, currentVersionId: { not: null }, ...(refs ? { appRef: { in: refs } } : {}) },
+        select: { id: true, appRef: true, kind: true, currentVersionId: true, app: { select: { vendor: true } } },
+      })),
+    );
   }
+  const versions = new Map<string, Awaited<ReturnType<typeof db.credentialVersion.findMany>>[number]>();
+  for (const ids of chunks(
+    slots.map((s) => s.currentVersionId!),
+    BATCH,
+  )) {
+    for (const v of await db.credentialVersion.findMany({ where: { id: { in: ids } } })) versions.set(v.id, v);
+  }
+  const items = slots.flatMap((s) => {
+    const version = versions.get(s.currentVersionId!);
+    return version && version.credentialId === s.id ? [{ slot: s, vendor: s.app.vendor, kind: s.kind, version }] : [];
+  });
+  const expiries = await effectiveExpiries(db, items);
+  for (const { slot: s, vendor, version } of items) {
+    if (!isVendor(vendor)) continue;
+    const outageWindowMs = outageWindowSeconds(vendor, s.kind as CredentialKind) * 1000;
+    const expiresAt = expiries.get(version.id) ?? version.expiresAt;
+    out.set(`${s.appRef}:${s.kind}`, { ...servedOf({ ...version, expiresAt }), appRef: s.appRef, kind: s.kind, vendor, outageWindowMs });
+  }
+  return out;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
 

@@ -1,0 +1,188 @@
+// Thousands of apps: one instance with 3,000 apps (750 per vendor, ~6,750 credentials) through one
+// simulated hour at 12× (Ticket Hub and the sandbox on the same fast clock), with consumer reads.
+// Reports the instance's RSS at the end, how long the read cache's reloads took (one app changed,
+// any increment, full), and how late planned refreshes started (simulated seconds), from the
+// instance's own log lines (TICKETHUB_LOG_REFRESHES=on).
+// Usage: node --conditions=react-server --import tsx bench/scale.ts [simulatedMinutes] [appsPerVendor] [timeScale]
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import type { CredentialCreateManyInput, CredentialVersionCreateManyInput } from "../generated/sqlite/models";
+import { apiSession } from "../e2e/support/auth";
+import { startStack } from "../e2e/support/stack";
+import { fmt, machine, percentile, rssOf } from "./lib";
+
+/** Simulated seconds per real second (argv[4]): 12× makes the hour 5 real minutes and ~23 refreshes a second. */
+let SCALE = 12;
+
+const hex = (i: number, n: number) => i.toString(16).padStart(n, "0");
+const SECRET_KEY = "5a".repeat(32);
+const secretOf = (appId: string) => `scale-secret-${appId}`;
+
+export async function benchScale(simulatedMinutes = 60, perVendor = 750): Promise<string> {
+  const apps = Array.from({ length: perVendor }, (_, i) => [
+    { vendor: "wechat", appId: `wx${hex(i, 16)}`, name: `WeChat scale ${i}` },
+    { vendor: "feishu", appId: `cli_${hex(i, 16)}`, name: `Feishu scale ${i}` },
+    { vendor: "faceid", appId: `IDL${hex(i, 5)}`, name: `FaceID scale ${i}` },
+    { vendor: "yzb", appId: `yzbscale${i}`, name: `yzb scale ${i}` },
+  ]).flat();
+  const epoch = String(Date.now());
+  const stack = await startStack({
+    env: {
+      TICKETHUB_TIME_SCALE: String(SCALE),
+      TICKETHUB_TIME_EPOCH: epoch,
+      SANDBOX_TIME_SCALE: String(SCALE),
+      SANDBOX_TIME_EPOCH: epoch,
+      TICKETHUB_LOG_REFRESHES: "on",
+      TICKETHUB_SECRET_KEY: SECRET_KEY,
+    },
+  });
+  try {
+    let admin = await apiSession(stack.baseUrl, "admin");
+    const metrics = async () => (await admin.fetch("/api/metrics")).text();
+    const before = await rssOf(metrics);
+    const addStarted = Date.now();
+    // Straight into the database, as an import would (3,000 admin-API calls take minutes on a busy machine).
+    process.env.DATABASE_URL = `file:${path.join(stack.dataDir, "tickethub.db")}`;
+    process.env.TICKETHUB_DATA_DIR = stack.dataDir;
+    process.env.TICKETHUB_SECRET_KEY = SECRET_KEY;
+    const { getDb } = await import("../server/db");
+    const { encrypt, valueHash } = await import("../server/crypto");
+    const { VENDOR_KINDS } = await import("../lib/credential-kinds");
+    const db = getDb();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < apps.length) {
+          const a = apps[next++]!;
+          await fetch(`${stack.sandboxUrl}/__sandbox/apps`, {
+            method: "POST",
+            body: JSON.stringify({ vendor: a.vendor, appId: a.appId, secret: secretOf(a.appId) }),
+          });
+        }
+      }),
+    );
+    // As an instance that has run for a while: every credential holds a value fetched within the last
+    // two simulated hours, its next refresh planned somewhere in the coming hour (the sandbox checks
+    // nothing here: the values are only read back, and each is replaced by a real fetch when due).
+    const simNow = () => Number(epoch) + (Date.now() - Number(epoch)) * SCALE;
+    for (let i = 0; i < apps.length; i += 500) {
+      const chunk = apps.slice(i, i + 500);
+      await db.vendorApp.createMany({ data: chunk.map((a) => ({ ...a, secretEnc: encrypt(secretOf(a.appId)), baseUrl: stack.sandboxUrl })) });
+      const rows = await db.vendorApp.findMany({ where: { appId: { in: chunk.map((a) => a.appId) } }, select: { id: true, vendor: true } });
+      const at = simNow();
+      const creds: CredentialCreateManyInput[] = [];
+      const versions: CredentialVersionCreateManyInput[] = [];
+      for (const r of rows) {
+        let tokenVersion: string | null = null;
+        for (const k of VENDOR_KINDS[r.vendor as keyof typeof VENDOR_KINDS]) {
+          const id = randomUUID();
+          const versionId = randomUUID();
+          const value = randomUUID().replaceAll("-", "");
+          const fetchedAt = at - Math.random() * 3_600_000;
+          if (k.kind === "access_token") tokenVersion = versionId;
+          creds.push({
+            id,
+            appRef: r.id,
+            kind: k.kind,
+            generation: 1,
+            currentVersionId: versionId,
+            status: "active",
+            nextRefreshAt: new Date(at + 60_000 + Math.random() * simulatedMinutes * 60_000),
+            nextRefreshReason: "scheduled",
+          });
+          versions.push({
+            id: versionId,
+            credentialId: id,
+            generation: 1,
+            valueEnc: encrypt(value),
+            valueHash: valueHash(value),
+            fetchedAt: new Date(fetchedAt),
+            expiresIn: 7200,
+            expiresAt: new Date(fetchedAt + 7_200_000),
+            parentVersionId: k.kind === "access_token" ? null : tokenVersion,
+          });
+        }
+      }
+      await db.credential.createMany({ data: creds });
+      await db.credentialVersion.createMany({ data: versions });
+    }
+    const addSeconds = (Date.now() - addStarted) / 1000;
+    // Hours went by on the fast clock: the session signed in before has expired.
+    admin = await apiSession(stack.baseUrl, "admin");
+    const listed = (await (await admin.fetch("/api/apps")).json()).apps as { id: string; vendor: string; appId: string }[];
+    const wechat = listed.filter((a) => a.vendor === "wechat").slice(0, 50);
+    const created = await admin.fetch("/api/keys", { method: "POST", body: JSON.stringify({ name: "scale-bench", appRefs: wechat.map((a) => a.id) }) });
+    if (created.status !== 201) throw new Error(`could not create an API key: ${created.status} ${await created.text()}`);
+    const key = (await created.json()).key as string;
+
+    // The hour starts once every app is in: what came before is the apps' first fetch.
+    const mark = stack.output().length;
+    const realMs = (simulatedMinutes * 60_000) / SCALE;
+    const t0 = Date.now();
+    let reads = 0;
+    let failed = 0;
+    let shown = 0;
+    const samples: number[] = [];
+    while (Date.now() - t0 < realMs) {
+      const batch = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          fetch(`${stack.baseUrl}/api/v1/apps/wechat/${wechat[(reads + i) % wechat.length]!.appId}/jsapi_ticket`, {
+            headers: { authorization: `Bearer ${key}` },
+          }).then(async (r) => {
+            if (r.status !== 200 && shown++ < 3) console.error(`[scale] read answered ${r.status}: ${(await r.text()).slice(0, 300)}`);
+            return r.status;
+          }),
+        ),
+      );
+      reads += batch.length;
+      failed += batch.filter((s) => s !== 200).length;
+      if (reads % 1000 === 0) samples.push(await rssOf(metrics));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    admin = await apiSession(stack.baseUrl, "admin");
+    const after = await rssOf(metrics);
+    if (Number.isNaN(after)) console.error(`[scale] /api/metrics: ${(await admin.fetch("/api/metrics")).status}`);
+    const log = stack.output().slice(mark);
+    const loads = [...log.matchAll(/\[read-cache\] (full|incremental) load: (\d+) apps, (\d+) values in ([\d.]+) ms/g)].map((m) => ({
+      full: m[1] === "full",
+      apps: Number(m[2]),
+      ms: Number(m[4]),
+    }));
+    const oneApp = loads.filter((l) => !l.full && l.apps === 1).map((l) => l.ms);
+    const incremental = loads.filter((l) => !l.full && l.apps > 0);
+    const full = loads.filter((l) => l.full).map((l) => l.ms);
+    const late = [...log.matchAll(/\[scheduler\] planned refresh starts (-?\d+) ms/g)].map((m) => Number(m[1]));
+    const planned = late.length;
+    const lateMax = late.reduce((a, b) => Math.max(a, b), 0);
+    const lateOver = late.filter((ms) => ms > 1_000).length;
+    const credentials = await db.credential.findMany({ select: { generation: true } });
+    await db.$disconnect();
+    const mb = (b: number) => fmt(b / 2 ** 20, 0);
+    const ms = (xs: number[], p: number) => (xs.length ? fmt(percentile(xs, p), 1) : "–");
+    return [
+      "### Thousands of apps",
+      "",
+      `One instance, ${fmt(listed.length)} apps (${fmt(credentials.length)} credentials; adding them with their values took ${fmt(addSeconds)} s), then ${simulatedMinutes} simulated minutes at ${SCALE}× (${fmt(realMs / 1000)} s real): ${fmt(reads)} consumer reads (${failed} not 200), ${fmt(credentials.reduce((n, c) => n + c.generation, 0))} values fetched in all.`,
+      "",
+      `RSS: **${mb(after)} MiB** at the end of the hour (goal ≤ 450 MiB; ${mb(before)} MiB before the apps were added; peak sampled ${mb(Math.max(...samples, after))} MiB).`,
+      "",
+      `Read-cache reloads during the hour: one app changed **p50 ${ms(oneApp, 0.5)} ms, p99 ${ms(oneApp, 0.99)} ms** (${oneApp.length} reloads; goal ≤ 20 ms); any increment p50 ${ms(
+        incremental.map((l) => l.ms),
+        0.5,
+      )} ms, p99 ${ms(
+        incremental.map((l) => l.ms),
+        0.99,
+      )} ms (${incremental.length} reloads, up to ${Math.max(0, ...incremental.map((l) => l.apps))} apps each); full ${full.length} × (p50 ${ms(full, 0.5)} ms).`,
+      "",
+      `Planned refreshes during the hour: ${fmt(planned)}, the latest started **${fmt(lateMax / 1000, 1)} s (simulated)** after its planned time (goal ≤ 1 s); ${lateOver} later than 1 s, p99 ${ms(late, 0.99)} ms (simulated).`,
+    ].join("\n");
+  } finally {
+    await stack.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(`machine: ${machine()}\n`);
+  SCALE = Number(process.argv[4] ?? SCALE);
+  console.log(await benchScale(Number(process.argv[2] ?? 60), Number(process.argv[3] ?? 750)));
+}

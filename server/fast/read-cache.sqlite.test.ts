@@ -1,0 +1,112 @@
+// The read cache reloads only what changed: one credential's new value after a reload that read only
+// its app, a disabled or deleted app gone, and a full reload when the increments do not add up.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startHarness, type Harness } from "@/test-support/engine-harness";
+
+describe("read cache reloads by change (SQLite)", () => {
+  let h: Harness;
+  let db: import("@/server/db").Db;
+  let cache: typeof import("./read-cache");
+  let store: typeof import("./cache-store");
+  let refresh: typeof import("../tickets/refresh-credential").refreshCredential;
+  const demo = (appId: string) => db.vendorApp.findUniqueOrThrow({ where: { vendor_appId: { vendor: "wechat", appId } } });
+
+  beforeAll(async () => {
+    h = await startHarness("sqlite");
+    db = (await import("@/server/db")).getDb();
+    cache = await import("./read-cache");
+    store = await import("./cache-store");
+    refresh = (await import("../tickets/refresh-credential")).refreshCredential;
+    // Two WeChat apps with values, so that "only what changed" has something to leave alone.
+    const second = await db.vendorApp.create({
+      data: {
+        vendor: "wechat",
+        name: "second",
+        appId: "wx0000000000second",
+        secretEnc: (await import("@/server/crypto")).encrypt("second-secret"),
+        baseUrl: h.sandboxUrl,
+      },
+    });
+    await h.control("/__sandbox/apps", { vendor: "wechat", appId: "wx0000000000second", secret: "second-secret" });
+    await (await import("@/server/apps/seed-demo-apps")).ensureCredentialSlots(db, second.id, "wechat");
+    for (const c of await db.credential.findMany({ where: { app: { vendor: "wechat" }, kind: { in: ["access_token", "jsapi_ticket"] } } })) {
+      expect((await refresh({ credentialId: c.id, reason: "test" })).ok).toBe(true);
+    }
+    store.cacheStore().maxAgeMs = 600_000;
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const cached = async (appId: string, kind: string) => store.cachedServed((await demo(appId)).id, kind, Date.now());
+
+  it("a load that began before a write here is not installed: the write's reader never gets the value from before it", async () => {
+    const slot = await db.credential.findFirstOrThrow({ where: { kind: "jsapi_ticket", app: { appId: "wx000000000000demo" } } });
+    // Make the next poll load (the stamp moves), then drop the snapshot while that poll runs, as a
+    // refresh committed in this process (or relayed from the other one) does.
+    await db.credential.update({ where: { id: slot.id }, data: { nextRefreshReason: "moved by the test" } });
+    const poll = cache.pollOnce();
+    store.invalidateReadCache();
+    await poll;
+    expect(store.cacheStore().current).toBeNull();
+    // The next poll installs it again.
+    await cache.pollOnce();
+    expect(store.cacheStore().current).not.toBeNull();
+  });
+
+  it("a refreshed credential is served anew after a reload that read only its app", async () => {
+    await cache.pollOnce();
+    const before = await cached("wx000000000000demo", "jsapi_ticket");
+    const other = await cached("wx0000000000second", "jsapi_ticket");
+    expect(before).not.toBeNull();
+    expect(other).not.toBeNull();
+
+    const slot = await db.credential.findFirstOrThrow({ where: { kind: "jsapi_ticket", app: { appId: "wx000000000000demo" } } });
+    await refresh({ credentialId: slot.id, reason: "test" });
+    await cache.pollOnce();
+
+    expect(cache.lastLoad).toMatchObject({ full: false, apps: 1 });
+    const after = await cached("wx000000000000demo", "jsapi_ticket");
+    expect(after?.generation).toBe(before!.generation + 1);
+    expect(after?.value).not.toBe(before!.value);
+    // The other app's value is the same object as before: not read again.
+    expect((await cached("wx0000000000second", "jsapi_ticket"))?.value).toBe(other!.value);
+  });
+
+  it("a disabled app disappears at the next reload, and comes back when enabled", async () => {
+    const app = await demo("wx0000000000second");
+    await db.vendorApp.update({ where: { id: app.id }, data: { enabled: false } });
+    await cache.pollOnce();
+    expect(cache.lastLoad.full).toBe(false);
+    expect(store.cachedApp("wechat", "wx0000000000second")?.enabled).toBe(false);
+    expect(await cached("wx0000000000second", "jsapi_ticket")).toBeNull();
+
+    await db.vendorApp.update({ where: { id: app.id }, data: { enabled: true } });
+    await cache.pollOnce();
+    expect(cache.lastLoad).toMatchObject({ full: false, apps: 1 });
+    expect(await cached("wx0000000000second", "jsapi_ticket")).not.toBeNull();
+  });
+
+  it("a change the increments miss shows in the stamp's sums and triggers a full reload", async () => {
+    const slot = await db.credential.findFirstOrThrow({ where: { kind: "jsapi_ticket", app: { appId: "wx0000000000second" } } });
+    await cache.pollOnce();
+    const before = (await cached("wx0000000000second", "jsapi_ticket"))!;
+    // A new value whose row claims an old updatedAt (a writer with a clock far behind): invisible to "changed since".
+    await refresh({ credentialId: slot.id, reason: "test" });
+    await db.credential.update({ where: { id: slot.id }, data: { updatedAt: new Date(0) } });
+    await cache.pollOnce();
+    expect(cache.lastLoad.full).toBe(true);
+    expect((await cached("wx0000000000second", "jsapi_ticket"))?.generation).toBe(before.generation + 1);
+  });
+
+  it("a deleted app is gone after the reload (counts fell: a full one)", async () => {
+    await cache.pollOnce();
+    const app = await demo("wx0000000000second");
+    await db.vendorApp.delete({ where: { id: app.id } });
+    await cache.pollOnce();
+    expect(cache.lastLoad.full).toBe(true);
+    expect(store.cachedApp("wechat", "wx0000000000second")).toBeNull();
+    expect(store.cachedServed(app.id, "jsapi_ticket", Date.now())).toBeNull();
+    expect(await cached("wx000000000000demo", "jsapi_ticket")).not.toBeNull();
+  });
+});
