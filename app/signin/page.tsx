@@ -4,17 +4,13 @@ import { getTranslations } from "next-intl/server";
 import { LanguageSwitch } from "@/components/ui/language-switch";
 import { SignInForm } from "@/components/session/sign-in-form";
 import { DEMO_ACCOUNTS } from "@/lib/demo-accounts";
+import { safeNext } from "@/lib/safe-next";
 import { currentUser } from "@/server/http/current-user";
 import { countUsers } from "@/server/auth/users";
 import { getConfig } from "@/server/config";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("signIn"))("pageTitle") };
-}
-
-/** Only same-site paths: never an open redirect. */
-function safeNext(next: string | string[] | undefined): string {
-  return typeof next === "string" && /^\/(?![/\\])/.test(next) ? next : "/";
 }
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

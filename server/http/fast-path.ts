@@ -12,17 +12,22 @@ const CONSUMER_READ = /^\/api\/v1\/apps\/([^/?#]+)\/([^/?#]+)\/([^/?#]+)\/?(?:\?
 
 // Per-process memos, so that a hit costs no hashing, serialising or header building beyond the
 // per-read tail (remainingSeconds, servedAt) and the lookup itself.
-/** Authorization header → the key's hash (null: not an API key); bounded. */
-const keyHashes = new Map<string, string | null>();
+/**
+ * Authorization header → the key's hash; bounded. Only headers that hold a key are remembered (a
+ * key is ~70 characters): anything else would let anyone fill memory with 16 KiB junk headers.
+ */
+const keyHashes = new Map<string, string>();
 function keyHashFor(authorization: string): string | null {
-  let v = keyHashes.get(authorization);
-  if (v === undefined) {
+  const known = keyHashes.get(authorization);
+  if (known !== undefined) return known;
+  const key = bearerKey(authorization);
+  if (!key) return null;
+  const hash = keyHashOf(key);
+  if (authorization.length <= 200) {
     if (keyHashes.size >= 10_000) keyHashes.clear();
-    const key = bearerKey(authorization);
-    v = key ? keyHashOf(key) : null;
-    keyHashes.set(authorization, v);
+    keyHashes.set(authorization, hash);
   }
-  return v;
+  return hash;
 }
 
 /** What is fixed for one value as served to one app's URL: its ETag, body head and header lists. */

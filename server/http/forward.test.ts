@@ -12,8 +12,10 @@ const socketPath = path.join(os.tmpdir(), `forward-test-${process.pid}.sock`);
 let release: () => void = () => {};
 let seenHeaders: http.IncomingHttpHeaders = {};
 const changes: number[] = [];
+const seenRequests: string[] = [];
 const upstream = http.createServer((req, res) => {
   seenHeaders = req.headers;
+  seenRequests.push(`${req.method} ${req.url}`);
   if (req.url === "/events") {
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", [CHANGES_HEADER]: "7" });
     res.write("data: first\n\n");
@@ -81,5 +83,27 @@ describe("forwarding to the Next server", () => {
     } finally {
       lost.close();
     }
+  });
+
+  it("a chunked GET body reaches the Next server as that request's body, never as a second request (smuggling)", async () => {
+    const net = await import("node:net");
+    const smuggled = "GET /admin-smuggled HTTP/1.1\r\nHost: evil\r\nx-tickethub-client: 10.9.9.9\r\n\r\n";
+    const chunk = `${smuggled.length.toString(16)}\r\n${smuggled}\r\n0\r\n\r\n`;
+    const port = Number(new URL(base).port);
+    const before = seenRequests.length;
+    const answer = await new Promise<string>((resolve, reject) => {
+      const sock = net.connect(port, "127.0.0.1", () => {
+        sock.write(`GET /outer HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${chunk}`);
+      });
+      let got = "";
+      sock.on("data", (d) => (got += d.toString()));
+      sock.on("end", () => resolve(got));
+      sock.on("error", reject);
+    });
+    expect(answer).toContain(`"url":"/outer"`);
+    expect(answer).toContain(`"size":${smuggled.length}`);
+    // Give a smuggled request every chance to arrive.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(seenRequests.slice(before)).toEqual(["GET /outer"]);
   });
 });

@@ -38,6 +38,10 @@ export function forwarderTo(socketPath: string, onChanges: (count: number) => vo
     const headers: string[] = [];
     const raw = req.rawHeaders;
     for (let i = 0; i < raw.length; i += 2) if (!HOP.has(raw[i]!.toLowerCase())) headers.push(raw[i]!, raw[i + 1]!);
+    // A chunked body arrives here without a length: say how it is framed on the way on, or Node sends
+    // the bytes of a GET's body unframed and Next reads them as a second request that never met the
+    // front door (request smuggling).
+    if (req.headers["transfer-encoding"] !== undefined) headers.push("transfer-encoding", "chunked");
     const upstream = http.request({ socketPath, agent, method: req.method, path: req.url, headers, setHost: false });
     upstream.on("response", (answer) => {
       const out: string[] = [];
@@ -57,7 +61,8 @@ export function forwarderTo(socketPath: string, onChanges: (count: number) => vo
         res.destroy();
         return;
       }
-      console.error(`[read plane] the Next server did not answer ${req.method} ${req.url?.slice(0, 100)}: ${err.message}`);
+      // The path only: a proxied vendor URL carries secrets and tokens in its query.
+      console.error(`[read plane] the Next server did not answer ${req.method} ${req.url?.split("?")[0]?.slice(0, 100)}: ${err.message}`);
       const body = problemBody(502, "Bad gateway", "The dashboard server did not answer; try again shortly.");
       res.writeHead(502, {
         "content-type": "application/problem+json",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { clientAddressOf, isValidHost, isValidPath, parseTrustedProxies } from "./front-door";
+import type { IncomingMessage } from "node:http";
+import { admitRequest, clientAddressOf, isValidHost, isValidPath, parseTrustedProxies } from "./front-door";
 
 describe("the client address", () => {
   const proxies = parseTrustedProxies("10.0.0.0/8, 172.28.0.10, ::1");
@@ -41,5 +42,32 @@ describe("requests the front door refuses", () => {
       expect(isValidPath(ok), ok).toBe(true);
     for (const bad of ["/api/credentials/%E0%A4%A/history", "/api/proxy/wechat/%E0%A4%A", "/credentials/%", "http://evil.example/", "//evil.example/", "*"])
       expect(isValidPath(bad), bad).toBe(false);
+  });
+});
+
+describe("headers only an instance sets", () => {
+  it("are dropped from outside requests: the client address is the peer's, no change count or asked path gets through", () => {
+    const raw = [
+      "Host",
+      "tickets.example",
+      "X-TicketHub-Client",
+      "10.9.9.9",
+      "x-tickethub-changes",
+      "99",
+      "X-Tickethub-Requested-Path",
+      "//evil",
+      "Accept",
+      "*/*",
+    ];
+    const headers: Record<string, string> = {};
+    for (let i = 0; i < raw.length; i += 2) headers[raw[i]!.toLowerCase()] = raw[i + 1]!;
+    const req = { rawHeaders: [...raw], headers, url: "/", socket: { remoteAddress: "203.0.113.7" } } as unknown as IncomingMessage;
+    expect(admitRequest(req, [])).toBeNull();
+    const names = req.rawHeaders.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase());
+    expect(names.filter((n) => n.startsWith("x-tickethub-"))).toEqual(["x-tickethub-client"]);
+    expect(req.headers["x-tickethub-client"]).toBe("203.0.113.7");
+    expect(req.headers["x-tickethub-changes"]).toBeUndefined();
+    expect(req.headers["x-tickethub-requested-path"]).toBeUndefined();
+    expect(req.headers.accept).toBe("*/*");
   });
 });

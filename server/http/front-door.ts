@@ -124,7 +124,10 @@ export function admitRequest(req: IncomingMessage, trusted: readonly Range[]): R
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     if (name.length === 4 && host === undefined && name.toLowerCase() === "host") host = raw[i + 1];
-    else if (!forwarded && name.length >= 9 && FORWARDED.has(name.toLowerCase())) forwarded = true;
+    else if (!forwarded && name.length >= 9) {
+      const lower = name.toLowerCase();
+      if (FORWARDED.has(lower) || lower.startsWith("x-tickethub-")) forwarded = true;
+    }
   }
   if (!host || !isValidHost(host))
     return { status: 400, title: "Bad Host header", detail: "host: must be a host name or an IP address, with an optional port", field: "host" };
@@ -156,15 +159,18 @@ export function admitRequest(req: IncomingMessage, trusted: readonly Range[]): R
     }
   }
   const drop = (name: string) => !fromProxy || name === CLIENT_HEADER;
+  // Ticket Hub's own headers (the client address, the change count, the asked path) are set inside
+  // an instance, never taken from outside.
+  const internal = (name: string) => name.startsWith("x-tickethub-");
   const kept: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();
-    if (FORWARDED.has(name) && drop(name)) continue;
+    if ((FORWARDED.has(name) && drop(name)) || internal(name)) continue;
     kept.push(raw[i]!, raw[i + 1]!);
   }
   kept.push(CLIENT_HEADER, client);
   raw.splice(0, raw.length, ...kept);
-  for (const name of Object.keys(req.headers)) if (FORWARDED.has(name) && drop(name)) delete req.headers[name];
+  for (const name of Object.keys(req.headers)) if ((FORWARDED.has(name) && drop(name)) || internal(name)) delete req.headers[name];
   req.headers[CLIENT_HEADER] = client;
   return null;
 }

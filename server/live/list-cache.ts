@@ -23,13 +23,16 @@ const MAX_AGE_MS = 30_000;
 
 type Rendered = { stamp: string; etag: string; credentials: CredentialView[]; validUntilServerMs: number; renderedAt: number };
 const slot = () =>
-  processSingleton<{ last: Rendered | null }>("tickethubListCache", () => {
+  processSingleton<{ last: Rendered | null; writes: number }>("tickethubListCache", () => {
     // A write in this process (or relayed from the other process of this instance) drops the
     // rendered list at once: whoever just refreshed, failed, or changed an app reads it next.
+    // `writes` counts them, so a render that began before one is not remembered after it.
     onCredentialsChanged(() => {
-      slot().last = null;
+      const s = slot();
+      s.last = null;
+      s.writes++;
     });
-    return { last: null };
+    return { last: null, writes: 0 };
   });
 
 export type CredentialList = { etag: string; credentials: CredentialView[] };
@@ -69,6 +72,7 @@ export async function credentialList(): Promise<CredentialList> {
   // The stamp is taken before reading: a change landing meanwhile moves it, so this render is
   // dropped at the next request rather than trusted past the change.
   const atMs = now().getTime();
+  const writes = slot().writes;
   const credentials = await listCredentials();
   const rendered = {
     stamp: stamp ?? "",
@@ -77,7 +81,7 @@ export async function credentialList(): Promise<CredentialList> {
     validUntilServerMs: nextTimeChange(credentials, atMs),
     renderedAt: Date.now(),
   };
-  if (stamp) slot().last = rendered;
+  if (stamp && slot().writes === writes) slot().last = rendered;
   return rendered;
 }
 

@@ -1,4 +1,5 @@
 import "server-only";
+import { credentialsChanged } from "../events";
 import { vendorContext } from "../apps/vendor-context";
 import { now } from "../clock";
 import { getDb } from "../db";
@@ -53,5 +54,7 @@ export async function clearQuota({ appRef, actor }: { appRef: string; actor: str
     });
     return done.count;
   });
+  // Paused credentials are due now: the scheduler, the caches and the dashboard's list hear it at once.
+  credentialsChanged();
   return { appRef: app.id, resumed };
 }
