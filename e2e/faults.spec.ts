@@ -63,6 +63,8 @@ test.describe("vendor failures as ops see them", () => {
       await gotoSignedIn(page, stack.baseUrl);
       const row = page.getByRole("row", { name: ROW });
       await refresh(page, ROW);
+      // The refresh has finished (not just been asked for): the value read next is the one it stored.
+      await expect(row.getByRole("status")).toContainText(/Refreshed|Already refreshed|Joined a refresh/);
       await expect(row.getByText("Healthy")).toBeVisible();
       const good = await servedTicket(request, stack.baseUrl);
 
@@ -82,6 +84,7 @@ test.describe("vendor failures as ops see them", () => {
       // Fixed upstream: the next refresh clears the failure.
       await fault(stack, null);
       await refresh(page, ROW);
+      await expect(row.getByRole("status")).toContainText(/Refreshed|Already refreshed|Joined a refresh/);
       await expect(row.getByText("Healthy")).toBeVisible();
       await expect(row).not.toContainText(f.shows);
     });
