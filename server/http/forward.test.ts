@@ -16,6 +16,12 @@ const seenRequests: string[] = [];
 const upstream = http.createServer((req, res) => {
   seenHeaders = req.headers;
   seenRequests.push(`${req.method} ${req.url}`);
+  if (req.url === "/refuses-early") {
+    // Like a guard or a body limit: the answer comes without reading the body.
+    res.writeHead(401, { "content-type": "application/problem+json" });
+    res.end(JSON.stringify({ status: 401 }));
+    return;
+  }
   if (req.url === "/events") {
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", [CHANGES_HEADER]: "7" });
     res.write("data: first\n\n");
@@ -105,5 +111,22 @@ describe("forwarding to the Next server", () => {
     // Give a smuggled request every chance to arrive.
     await new Promise((r) => setTimeout(r, 200));
     expect(seenRequests.slice(before)).toEqual(["GET /outer"]);
+  });
+
+  it("an answer given before the body was read reaches a client that sends its whole body first (a 2 MB upload)", async () => {
+    const body = JSON.stringify({ a: "x".repeat(2_000_000) });
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${base}/refuses-early`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+        signal: AbortSignal.timeout(8_000),
+      });
+      expect(res.status).toBe(401);
+      await res.arrayBuffer();
+    }
+    // The connection to the upstream is still good for the next request.
+    const after = await fetch(`${base}/after`, { method: "POST", body: "{}" });
+    expect(await after.json()).toMatchObject({ url: "/after", size: 2 });
   });
 });

@@ -44,6 +44,16 @@ export function forwarderTo(socketPath: string, onChanges: (count: number) => vo
     if (req.headers["transfer-encoding"] !== undefined) headers.push("transfer-encoding", "chunked");
     const upstream = http.request({ socketPath, agent, method: req.method, path: req.url, headers, setHost: false });
     upstream.on("response", (answer) => {
+      // Next answered before reading the whole body (a 401, a 413 after 64 KiB): stop sending it on,
+      // and read the rest from the client and drop it, as Node's server does for its own answers.
+      // Without this the client's upload stalls behind a Next that no longer reads, and a client
+      // that sends its whole body before reading (undici's fetch) never sees the answer.
+      if (!req.complete) {
+        req.unpipe(upstream);
+        req.resume();
+        // The connection to Next is mid-request: never hand it to another request.
+        answer.once("end", () => upstream.destroy());
+      }
       const out: string[] = [];
       const rawOut = answer.rawHeaders;
       for (let i = 0; i < rawOut.length; i += 2) {
@@ -57,6 +67,9 @@ export function forwarderTo(socketPath: string, onChanges: (count: number) => vo
       pipeline(answer, res, () => {});
     });
     upstream.on("error", (err) => {
+      // Whatever the client still sends is read and dropped: it must get the answer below.
+      req.unpipe(upstream);
+      req.resume();
       if (res.headersSent) {
         res.destroy();
         return;
@@ -76,6 +89,9 @@ export function forwarderTo(socketPath: string, onChanges: (count: number) => vo
     res.on("close", () => {
       if (!res.writableFinished) upstream.destroy();
     });
-    pipeline(req, upstream, () => {});
+    req.pipe(upstream);
+    // The client went away mid-upload: stop the request behind it.
+    req.once("error", () => upstream.destroy());
+    req.once("aborted", () => upstream.destroy());
   };
 }
