@@ -1,16 +1,9 @@
 // A namespace import: bundlers keep only the schemas used ({ z } pulls in all of zod/mini, ~20 kB gzip).
 import * as z from "zod/mini";
+import { catalogEntrySchema } from "./catalog-view";
 
 /** A credential as the dashboard API shows it: values masked, times as ISO strings. */
-export const credentialViewSchema = z.object({
-  id: z.string(),
-  vendor: z.string(),
-  vendorLabel: z.string(),
-  appRef: z.string(),
-  appId: z.string(),
-  appName: z.string(),
-  kind: z.string(),
-  kindLabel: z.string(),
+export const credentialViewSchema = z.extend(catalogEntrySchema, {
   status: z.enum(["pending", "active", "failing", "expired"]),
   generation: z.number(),
   refreshing: z.boolean(),

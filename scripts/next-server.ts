@@ -15,7 +15,7 @@ import { getConfig } from "../server/config";
 import { renderMetricsPeer } from "./lib/peer-metrics";
 import { admitRequest } from "../server/http/front-door";
 import { CHANGES_HEADER } from "../server/http/forward";
-import { problemBody, withProblemFor405 } from "../server/http/node-answers";
+import { answerRefusal, withProblemFor405 } from "../server/http/node-answers";
 import { exitWithParent } from "./lib/exit-with-parent";
 import { relayCredentialChanges, type InstanceMessage } from "./lib/instance-ipc";
 
@@ -51,14 +51,7 @@ const server = http.createServer((req, res) => {
   if (!socketPath) {
     const refused = admitRequest(req, config.trustedProxies);
     if (refused) {
-      const body = problemBody(refused.status, refused.title, refused.detail, { field: refused.field });
-      res.writeHead(refused.status, {
-        "content-type": "application/problem+json",
-        "content-length": Buffer.byteLength(body),
-        "cache-control": "no-store",
-        connection: "close",
-      });
-      res.end(body);
+      answerRefusal(res, refused);
       return;
     }
   }

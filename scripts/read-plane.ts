@@ -17,7 +17,7 @@ import { forwarderTo } from "../server/http/forward";
 import { admitRequest } from "../server/http/front-door";
 import { healthAnswer } from "../server/http/health";
 import { metricsAnswer } from "../server/http/metrics";
-import { answerWithWeb, problemBody } from "../server/http/node-answers";
+import { answerRefusal, answerWithWeb, problemBody } from "../server/http/node-answers";
 import { securityHeaders } from "../server/http/security-headers.mjs";
 import type { PeerProcess } from "../server/metrics/render";
 import { exitWithParent } from "./lib/exit-with-parent";
@@ -85,14 +85,7 @@ const fail = (res: http.ServerResponse, err: unknown) => {
 const server = http.createServer((req, res) => {
   const refused = admitRequest(req, config.trustedProxies);
   if (refused) {
-    const body = problemBody(refused.status, refused.title, refused.detail, { field: refused.field });
-    res.writeHead(refused.status, {
-      "content-type": "application/problem+json",
-      "content-length": Buffer.byteLength(body),
-      "cache-control": "no-store",
-      connection: "close",
-    });
-    res.end(body);
+    answerRefusal(res, refused);
     return;
   }
   try {

@@ -76,3 +76,15 @@ export async function answerWithWeb(
   res.writeHead(answer.status, out);
   res.end(req.method === "HEAD" ? undefined : body);
 }
+
+/** The front door's refusal (front-door.ts admitRequest) as problem+json; the connection closes after it. */
+export function answerRefusal(res: ServerResponse, refused: { status: number; title: string; detail: string; field?: string }): void {
+  const body = problemBody(refused.status, refused.title, refused.detail, { field: refused.field });
+  res.writeHead(refused.status, {
+    "content-type": "application/problem+json",
+    "content-length": Buffer.byteLength(body),
+    "cache-control": "no-store",
+    connection: "close",
+  });
+  res.end(body);
+}
