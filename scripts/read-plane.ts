@@ -5,7 +5,7 @@
 // goes to the Next server (scripts/next-server.ts), which it starts as a child on a unix socket and
 // stops with itself. Run bundled (scripts/lib/read-plane-bundle.ts) by plain Node: see serve-args.ts.
 import { spawn } from "node:child_process";
-import { rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
@@ -29,9 +29,13 @@ const config = getConfig();
 const port = Number(process.argv[2] ?? config.port);
 const headers = securityHeaders(false);
 
-// 1. The Next server, on a socket of this process's own.
-const socketPath = path.join(os.tmpdir(), `tickethub-next-${process.pid}.sock`);
-rmSync(socketPath, { force: true });
+// 1. The Next server, on a socket of this process's own, in a fresh folder only this user can enter
+// (mkdtemp makes it 0700 and unpredictable: no other user can connect, plant a file or race the
+// socket's permissions). Short names: a socket path must fit in 108 bytes.
+const socketDir = mkdtempSync(path.join(os.tmpdir(), "th-"));
+const socketPath = path.join(socketDir, "next.sock");
+const removeSocketDir = () => rmSync(socketDir, { recursive: true, force: true });
+process.on("exit", removeSocketDir);
 const child = spawn(process.execPath, nextServerArgs(root, port), {
   cwd: root,
   env: { ...process.env, TICKETHUB_NEXT_SOCKET: socketPath, TICKETHUB_SUPERVISOR_PID: String(process.pid) },
@@ -40,7 +44,7 @@ const child = spawn(process.execPath, nextServerArgs(root, port), {
 const channel = child as unknown as { send: (m: InstanceMessage) => boolean; on(e: "message", l: (m: InstanceMessage) => void): void };
 let stopping = false;
 child.on("exit", (code, signal) => {
-  rmSync(socketPath, { force: true });
+  removeSocketDir();
   if (stopping) process.exit(0);
   console.error(`[read plane] the Next server stopped (${signal ?? `exit ${code}`}); stopping the instance`);
   process.exit(code || 1);
@@ -57,7 +61,10 @@ channel.on("message", (m) => {
 function nextServerMetrics(): Promise<PeerProcess[]> {
   const id = ++asked;
   return new Promise<PeerProcess | null>((resolve) => {
-    const timer = setTimeout(() => resolve(null), 2_000);
+    const timer = setTimeout(() => {
+      waiting.delete(id);
+      resolve(null);
+    }, 2_000);
     waiting.set(id, (peer) => {
       clearTimeout(timer);
       waiting.delete(id);
