@@ -21,6 +21,7 @@ type Fields = {
   policy: string;
 };
 
+const code = (chunks: ReactNode) => <code className="font-mono">{chunks}</code>;
 const POLICY_EXAMPLE = '{"schedules": {"jsapi_ticket": {"everySeconds": 3600}}, "quotas": {"/cgi-bin/ticket/getticket": 1000}}';
 
 function initial(app: AppView | null): Fields {
@@ -132,7 +133,11 @@ export function AppForm({ app, onDone }: { app: AppView | null; onDone: (message
         <Field label={t("name")} error={errors.name}>
           {(p) => <input {...p} className={`${fieldBase} ${border(p)}`} value={f.name} onChange={(e) => set("name", e.target.value)} />}
         </Field>
-        <Field label={t("appId")} error={errors.appId} hint={t("appIdHint", { rule: t(`appIdRules.${f.vendor}`), example: rule.example })}>
+        <Field
+          label={t("appId")}
+          error={errors.appId}
+          hint={t.rich("appIdHint", { rule: t(`appIdRules.${f.vendor}`), example: rule.example, ex: (c) => <span translate="no">{c}</span> })}
+        >
           {(p) => (
             <input {...p} className={`${fieldBase} ${border(p)} font-mono`} value={f.appId} onChange={(e) => set("appId", e.target.value)} spellCheck={false} />
           )}
@@ -184,7 +189,7 @@ export function AppForm({ app, onDone }: { app: AppView | null; onDone: (message
           )}
         </fieldset>
         {f.vendor === "wechat" && (
-          <Field label={t("tokenEndpoint")} error={errors.tokenVariant} hint={t("tokenEndpointHint")}>
+          <Field label={t("tokenEndpoint")} error={errors.tokenVariant} hint={t.rich("tokenEndpointHint", { code })}>
             {(p) => (
               <select {...p} className={`${fieldBase} ${border(p)}`} value={f.tokenVariant} onChange={(e) => set("tokenVariant", e.target.value)}>
                 <option value="token">/cgi-bin/token</option>
@@ -194,7 +199,7 @@ export function AppForm({ app, onDone }: { app: AppView | null; onDone: (message
           </Field>
         )}
         {f.vendor === "yzb" && (
-          <Field label={t("tokenPath")} error={errors.tokenPath} hint={t("tokenPathHint")}>
+          <Field label={t("tokenPath")} error={errors.tokenPath} hint={t.rich("tokenPathHint", { code })}>
             {(p) => (
               <input
                 {...p}

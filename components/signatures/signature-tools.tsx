@@ -29,7 +29,16 @@ export function SignatureTools() {
         <h1 id="sig-title" className="text-2xl font-semibold tracking-tight">
           {t("title")}
         </h1>
-        <p className="text-sm text-slate-600 dark:text-slate-400">{t("intro")}</p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          {t.rich("intro", {
+            // The vendor's own error text, quoted as it reads.
+            msg: (chunks) => (
+              <span translate="no" lang="en">
+                {chunks}
+              </span>
+            ),
+          })}
+        </p>
       </div>
       <JsSdkTool />
       <FaceidTool />
