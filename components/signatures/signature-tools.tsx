@@ -205,7 +205,7 @@ function JsSdkTool() {
             ...(sign.data.appId
               ? ([
                   [
-                    "wx.config",
+                    WX_CONFIG,
                     JSON.stringify({ appId: sign.data.appId, timestamp: sign.data.timestamp, nonceStr: sign.data.nonceStr, signature: sign.data.signature }),
                   ],
                 ] as [string, string][])
@@ -308,13 +308,18 @@ function FaceidTool() {
   );
 }
 
+// The name of the JS-SDK call its row feeds: the same in every language.
+const WX_CONFIG = "wx.config";
+
 function Result({ rows }: { rows: [string, string][] }) {
   const t = useTranslations("signatures");
   return (
     <dl aria-label={t("result")} className="grid gap-x-3 gap-y-2 rounded-md bg-slate-50 p-3 text-sm md:grid-cols-[10rem_1fr] dark:bg-slate-800/60">
       {rows.map(([k, v]) => (
         <div key={k} className="contents">
-          <dt className="text-slate-500 dark:text-slate-400">{k}</dt>
+          <dt translate={k === WX_CONFIG ? "no" : undefined} className="text-slate-500 dark:text-slate-400">
+            {k}
+          </dt>
           <dd translate="no" className="break-all font-mono" aria-label={k}>
             {v}
           </dd>

@@ -18,9 +18,9 @@ function Card({ title, id, children }: { title: string; id: string; children: Re
   );
 }
 
-/** QA tools for the yzb open platform: auth code → open_id, and the vendor's checkCode on a pasted value. */
 const code = (chunks: ReactNode) => <code className="font-mono">{chunks}</code>;
 
+/** QA tools for the yzb open platform: auth code → open_id, and the vendor's checkCode on a pasted value. */
 export function YzbTools() {
   const t = useTranslations("yzb");
   const formatDateTime = useFormatDateTime();
