@@ -18,8 +18,8 @@ const ZH: Step[] = [
     "nonce",
     "/nonce",
     async (p) => {
-      await expect(p.getByRole("heading", { level: 1 })).toHaveText("NONCE 票据台");
-      await expect(p).toHaveTitle("NONCE 票据台 · Ticket Hub");
+      await expect(p.getByRole("heading", { level: 1 })).toHaveText("NONCE 工作台");
+      await expect(p).toHaveTitle("NONCE 工作台 · Ticket Hub");
       await expect(p.getByRole("table", { name: /最近签发的 NONCE 票据/ }).getByRole("row", { name: /qa-probe 的 NONCE/ })).toBeVisible();
       await expect(p.getByLabel("FaceID 应用")).toHaveValue(/.+/);
     },
