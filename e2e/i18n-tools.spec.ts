@@ -56,6 +56,8 @@ const ZH: Step[] = [
       await form.getByRole("button", { name: "添加应用" }).click();
       await expect(form.getByLabel("名称")).toHaveAttribute("aria-invalid", "true");
       await expect(form).toContainText("必填");
+      // The policy hint shows its example (it is JSON: braces the message format must not read).
+      await expect(form).toContainText('例如 {"schedules": {"jsapi_ticket"');
     },
   ],
   [
@@ -136,6 +138,9 @@ test.describe("operator tools and the Apps form in both languages", () => {
     await page.goto(`${stack.baseUrl}/yzb`);
     await expect(page).toHaveTitle("yzb tools · Ticket Hub");
     await expect(page.getByRole("heading", { name: "Check a token or js_ticket" })).toBeVisible();
+    await page.goto(`${stack.baseUrl}/apps`);
+    await page.getByRole("button", { name: "Add app" }).click();
+    await expect(page.getByRole("form", { name: "Add an app" })).toContainText('e.g. {"schedules": {"jsapi_ticket": {"everySeconds": 3600}}');
     await context.close();
   });
 });

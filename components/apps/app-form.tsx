@@ -216,7 +216,7 @@ export function AppForm({ app, onDone }: { app: AppView | null; onDone: (message
             label={t("policy")}
             error={errors.policy}
             hint={t.rich("policyHint", {
-              example: () => <span translate="no">{POLICY_EXAMPLE}</span>,
+              ex: () => <span translate="no">{POLICY_EXAMPLE}</span>,
             })}
           >
             {(p) => (
