@@ -1,6 +1,7 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
+import { useTranslations } from "next-intl";
 import { z } from "zod";
 import { fetchJson, jsonBody } from "@/components/ui/fetch-json";
 import { fieldBase, small } from "@/components/ui/styles";
@@ -8,11 +9,11 @@ import { type AppView, appViewSchema } from "@/lib/app-input";
 import { appKeys } from "@/lib/query-keys";
 
 const TYPES = [
-  { value: "", label: "None (global channels only)" },
-  { value: "feishu", label: "Feishu custom bot" },
-  { value: "dingtalk", label: "DingTalk robot" },
-  { value: "wecom", label: "WeCom group robot" },
-  { value: "webhook", label: "Generic JSON webhook" },
+  { value: "", label: "none" },
+  { value: "feishu", label: "feishu" },
+  { value: "dingtalk", label: "dingtalk" },
+  { value: "wecom", label: "wecom" },
+  { value: "webhook", label: "webhook" },
 ] as const;
 
 const savedSchema = z.object({ alertChannel: appViewSchema.shape.alertChannel });
@@ -25,6 +26,7 @@ const saveChannel = ({ id, channel }: { id: string; channel: { type: string; url
  * type and host only; the URL (its path is the bot's key) and the signing secret are write-only.
  */
 export function AppAlertChannel({ app }: { app: AppView }) {
+  const t = useTranslations("appForm.channel");
   const id = useId();
   const queryClient = useQueryClient();
   const [type, setType] = useState<string>(app.alertChannel?.type ?? "");
@@ -43,25 +45,30 @@ export function AppAlertChannel({ app }: { app: AppView }) {
   const current = save.data ? save.data.alertChannel : app.alertChannel;
   return (
     <fieldset className="md:col-span-3 space-y-2 rounded-md border border-slate-200 p-3 dark:border-slate-700">
-      <legend className="px-1 text-sm font-medium">Alert channel (this app)</legend>
+      <legend className="px-1 text-sm font-medium">{t("legend")}</legend>
       <p id={`${id}-now`} className="text-xs text-slate-600 dark:text-slate-400">
-        {current ? `Now: ${current.type} at ${current.host}${current.signed ? ", signed" : ""}.` : "Now: none; alerts go to the global channels only."} Saved on
-        its own with the button below; the URL and secret are write-only.
+        {current
+          ? t.rich(current.signed ? "nowSigned" : "now", {
+              type: () => <span translate="no">{current.type}</span>,
+              host: () => <span translate="no">{current.host}</span>,
+            })
+          : t("none")}{" "}
+        {t("savedAlone")}
       </p>
       <div className="grid gap-2 md:grid-cols-3">
         <label className="text-sm">
-          Channel type
+          {t("type")}
           <select className={`${fieldBase} mt-1 border-slate-300 dark:border-slate-600`} value={type} onChange={(e) => setType(e.target.value)}>
-            {TYPES.map((t) => (
-              <option key={t.value} value={t.value}>
-                {t.label}
+            {TYPES.map((c) => (
+              <option key={c.value} value={c.value}>
+                {t(`types.${c.label}`)}
               </option>
             ))}
           </select>
         </label>
         {type && (
           <label className="text-sm">
-            Bot webhook URL
+            {t("url")}
             <input
               className={`${fieldBase} mt-1 border-slate-300 font-mono dark:border-slate-600`}
               value={url}
@@ -73,13 +80,13 @@ export function AppAlertChannel({ app }: { app: AppView }) {
         )}
         {signed && (
           <label className="text-sm">
-            Signing secret
+            {t("secret")}
             <input
               type="password"
               className={`${fieldBase} mt-1 border-slate-300 font-mono dark:border-slate-600`}
               value={secret}
               onChange={(e) => setSecret(e.target.value)}
-              placeholder={current?.signed ? "leave empty to keep the stored one" : ""}
+              placeholder={current?.signed ? t("secretKeep") : ""}
               autoComplete="off"
             />
           </label>
@@ -92,10 +99,10 @@ export function AppAlertChannel({ app }: { app: AppView }) {
           disabled={save.isPending || (!!type && !url.trim())}
           onClick={() => save.mutate({ id: app.id, channel: type ? { type, url: url.trim(), ...(signed && secret ? { secret } : {}) } : null })}
         >
-          {type ? "Save alert channel" : "Remove alert channel"}
+          {type ? t("save") : t("remove")}
         </button>
         <span role="status" className={`text-xs ${save.isError ? "text-red-700 dark:text-red-400" : "text-emerald-700 dark:text-emerald-400"}`}>
-          {save.isError ? save.error.message : save.isSuccess ? "Alert channel saved." : ""}
+          {save.isError ? save.error.message : save.isSuccess ? t("saved") : ""}
         </span>
       </div>
     </fieldset>

@@ -1,5 +1,6 @@
 "use client";
 import { useId, useState, type ReactNode } from "react";
+import { useTranslations } from "next-intl";
 import { APP_ID_RULES, appInputSchema, LIVE_BASE_URLS, type AppView } from "@/lib/app-input";
 import { VENDOR_LABELS, VENDORS, type VendorId } from "@/lib/credential-kinds";
 import { ApiError } from "@/components/ui/fetch-json";
@@ -20,6 +21,9 @@ type Fields = {
   policy: string;
 };
 
+const code = (chunks: ReactNode) => <code className="font-mono">{chunks}</code>;
+const POLICY_EXAMPLE = '{"schedules": {"jsapi_ticket": {"everySeconds": 3600}}, "quotas": {"/cgi-bin/ticket/getticket": 1000}}';
+
 function initial(app: AppView | null): Fields {
   if (!app) return { vendor: "wechat", name: "", appId: "", secret: "", base: "sandbox", customUrl: "", tokenVariant: "token", tokenPath: "", policy: "" };
   return {
@@ -37,6 +41,7 @@ function initial(app: AppView | null): Fields {
 
 /** Add or edit an app; every field says what is wrong with it, before and after the server checks. */
 export function AppForm({ app, onDone }: { app: AppView | null; onDone: (message: string) => void }) {
+  const t = useTranslations("appForm");
   const [f, setF] = useState<Fields>(() => initial(app));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const create = useCreateApp();
@@ -45,6 +50,18 @@ export function AppForm({ app, onDone }: { app: AppView | null; onDone: (message
   const [formError, setFormError] = useState<string | null>(null);
   const set = <K extends keyof Fields>(k: K, v: Fields[K]) => setF((old) => ({ ...old, [k]: v }));
   const rule = APP_ID_RULES[f.vendor];
+
+  /** The browser's own check, in the page's language; a rule without a translation keeps the schema's words. */
+  function localProblem(field: string, message: string): string {
+    const max = /^must be at most (\d+) characters$/.exec(message);
+    if (message === "is required") return t("errors.required");
+    if (max) return t("errors.tooLong", { max: Number(max[1]) });
+    if (field === "appId" && message.startsWith("must be ")) return t("errors.appId", { rule: t(`appIdRules.${f.vendor}`), example: rule.example });
+    if (field === "baseUrl" && message.startsWith("must be ")) return t("errors.baseUrl");
+    if (field === "baseUrl" && message.endsWith("publishes no API host: enter its https:// origin")) return t("errors.noLiveHost", { vendor: f.vendor });
+    if (field === "policy" && message === "must be a JSON object") return t("errors.policyJson");
+    return message;
+  }
 
   function body() {
     return {
@@ -64,17 +81,17 @@ export function AppForm({ app, onDone }: { app: AppView | null; onDone: (message
     const b = body();
     const found: Record<string, string> = {};
     const parsed = appInputSchema.safeParse(b);
-    if (!parsed.success) for (const i of parsed.error.issues) found[String(i.path[0])] ??= i.message;
-    if (!app && !f.secret) found.secret = "is required for a new app";
+    if (!parsed.success) for (const i of parsed.error.issues) found[String(i.path[0])] ??= localProblem(String(i.path[0]), i.message);
+    if (!app && !f.secret) found.secret = t("secretRequired");
     setErrors(found);
     if (Object.keys(found).length) return;
     try {
       if (app) {
         await update.mutateAsync({ id: app.id, body: b });
-        onDone(`Saved ${f.name}.`);
+        onDone(t("saved", { name: f.name }));
       } else {
         await create.mutateAsync(b);
-        onDone(`Added ${f.name}: its credentials are fetched within a second.`);
+        onDone(t("added", { name: f.name }));
       }
     } catch (err) {
       const field = err instanceof ApiError && typeof (err.body as { field?: unknown })?.field === "string" ? (err.body as { field: string }).field : null;
@@ -86,7 +103,7 @@ export function AppForm({ app, onDone }: { app: AppView | null; onDone: (message
 
   return (
     <form
-      aria-label={app ? `Edit ${app.name}` : "Add an app"}
+      aria-label={app ? t("edit", { name: app.name }) : t("add")}
       noValidate
       className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900"
       onSubmit={(e) => {
@@ -94,9 +111,9 @@ export function AppForm({ app, onDone }: { app: AppView | null; onDone: (message
         void submit();
       }}
     >
-      <h2 className="text-base font-semibold">{app ? `Edit ${app.name}` : "Add an app"}</h2>
+      <h2 className="text-base font-semibold">{app ? t("edit", { name: app.name }) : t("add")}</h2>
       <div className="grid gap-4 md:grid-cols-3">
-        <Field label="Vendor" error={errors.vendor}>
+        <Field label={t("vendor")} error={errors.vendor}>
           {(p) => (
             <select
               {...p}
@@ -113,15 +130,19 @@ export function AppForm({ app, onDone }: { app: AppView | null; onDone: (message
             </select>
           )}
         </Field>
-        <Field label="Name" error={errors.name}>
+        <Field label={t("name")} error={errors.name}>
           {(p) => <input {...p} className={`${fieldBase} ${border(p)}`} value={f.name} onChange={(e) => set("name", e.target.value)} />}
         </Field>
-        <Field label="App id" error={errors.appId} hint={`${rule.rule}, e.g. ${rule.example}`}>
+        <Field
+          label={t("appId")}
+          error={errors.appId}
+          hint={t.rich("appIdHint", { rule: t(`appIdRules.${f.vendor}`), example: rule.example, ex: (c) => <span translate="no">{c}</span> })}
+        >
           {(p) => (
             <input {...p} className={`${fieldBase} ${border(p)} font-mono`} value={f.appId} onChange={(e) => set("appId", e.target.value)} spellCheck={false} />
           )}
         </Field>
-        <Field label="Secret" error={errors.secret} hint={app ? "Write-only: leave empty to keep the stored secret." : "Stored encrypted; never shown again."}>
+        <Field label={t("secret")} error={errors.secret} hint={app ? t("secretKeep") : t("secretNew")}>
           {(p) => (
             <input
               {...p}
@@ -130,26 +151,26 @@ export function AppForm({ app, onDone }: { app: AppView | null; onDone: (message
               className={`${fieldBase} ${border(p)} font-mono`}
               value={f.secret}
               onChange={(e) => set("secret", e.target.value)}
-              placeholder={app ? "unchanged" : ""}
+              placeholder={app ? t("secretUnchanged") : ""}
             />
           )}
         </Field>
         <fieldset className="space-y-1 md:col-span-2">
-          <legend className="text-sm font-medium">Base URL</legend>
+          <legend className="text-sm font-medium">{t("baseUrl")}</legend>
           <div className="flex flex-wrap gap-4 text-sm">
             <label className="flex items-center gap-2">
-              <input type="radio" name="base" checked={f.base === "sandbox"} onChange={() => set("base", "sandbox")} /> Built-in sandbox
+              <input type="radio" name="base" checked={f.base === "sandbox"} onChange={() => set("base", "sandbox")} /> {t("sandbox")}
             </label>
             <label className="flex items-center gap-2">
-              <input type="radio" name="base" checked={f.base === "live"} onChange={() => set("base", "live")} disabled={!LIVE_BASE_URLS[f.vendor]} /> Live
-              {LIVE_BASE_URLS[f.vendor] ? ` (${LIVE_BASE_URLS[f.vendor]})` : " (no published host)"}
+              <input type="radio" name="base" checked={f.base === "live"} onChange={() => set("base", "live")} disabled={!LIVE_BASE_URLS[f.vendor]} />{" "}
+              {t("live")} {LIVE_BASE_URLS[f.vendor] ? <span translate="no">({LIVE_BASE_URLS[f.vendor]})</span> : t("noLiveHost")}
             </label>
             <label className="flex items-center gap-2">
-              <input type="radio" name="base" checked={f.base === "custom"} onChange={() => set("base", "custom")} /> Other
+              <input type="radio" name="base" checked={f.base === "custom"} onChange={() => set("base", "custom")} /> {t("other")}
             </label>
           </div>
           {f.base === "custom" && (
-            <Field label="https:// origin" error={errors.baseUrl}>
+            <Field label={t("origin")} error={errors.baseUrl}>
               {(p) => (
                 <input
                   {...p}
@@ -168,7 +189,7 @@ export function AppForm({ app, onDone }: { app: AppView | null; onDone: (message
           )}
         </fieldset>
         {f.vendor === "wechat" && (
-          <Field label="Token endpoint" error={errors.tokenVariant} hint="stable_token keeps one token across callers; force_refresh is limited to 20 a day.">
+          <Field label={t("tokenEndpoint")} error={errors.tokenVariant} hint={t.rich("tokenEndpointHint", { code })}>
             {(p) => (
               <select {...p} className={`${fieldBase} ${border(p)}`} value={f.tokenVariant} onChange={(e) => set("tokenVariant", e.target.value)}>
                 <option value="token">/cgi-bin/token</option>
@@ -178,11 +199,7 @@ export function AppForm({ app, onDone }: { app: AppView | null; onDone: (message
           </Field>
         )}
         {f.vendor === "yzb" && (
-          <Field
-            label="Token path"
-            error={errors.tokenPath}
-            hint="yzb's doc names the server access_token interface without its path; default /OAuth2/accessToken."
-          >
+          <Field label={t("tokenPath")} error={errors.tokenPath} hint={t.rich("tokenPathHint", { code })}>
             {(p) => (
               <input
                 {...p}
@@ -196,9 +213,11 @@ export function AppForm({ app, onDone }: { app: AppView | null; onDone: (message
         )}
         <div className="md:col-span-3">
           <Field
-            label="Policy overrides (JSON, optional)"
+            label={t("policy")}
             error={errors.policy}
-            hint='e.g. {"schedules": {"jsapi_ticket": {"everySeconds": 3600}}, "quotas": {"/cgi-bin/ticket/getticket": 1000}}'
+            hint={t.rich("policyHint", {
+              ex: () => <span translate="no">{POLICY_EXAMPLE}</span>,
+            })}
           >
             {(p) => (
               <textarea
@@ -217,14 +236,14 @@ export function AppForm({ app, onDone }: { app: AppView | null; onDone: (message
       <ErrorMessage error={formError} />
       <div className="flex gap-2">
         <button type="submit" disabled={pending} className={primaryAction}>
-          {pending ? "Saving…" : app ? "Save changes" : "Add app"}
+          {pending ? t("saving") : app ? t("save") : t("addApp")}
         </button>
         <button
           type="button"
           onClick={() => onDone("")}
           className={`${actionButton} border border-slate-300 hover:bg-slate-50 dark:border-slate-600 dark:hover:bg-slate-800`}
         >
-          Cancel
+          {t("cancel")}
         </button>
       </div>
     </form>
@@ -234,7 +253,7 @@ export function AppForm({ app, onDone }: { app: AppView | null; onDone: (message
 type Props = { id: string; "aria-invalid"?: true; "aria-describedby": string };
 const border = (p: Props) => (p["aria-invalid"] ? "border-red-500" : "border-slate-300 dark:border-slate-600");
 
-function Field({ label, error, hint, children }: { label: string; error?: string; hint?: string; children: (p: Props) => ReactNode }) {
+function Field({ label, error, hint, children }: { label: string; error?: string; hint?: ReactNode; children: (p: Props) => ReactNode }) {
   const id = useId();
   return (
     <div className="space-y-1">

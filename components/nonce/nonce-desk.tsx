@@ -1,10 +1,12 @@
 "use client";
 import { useId, useState } from "react";
+import { useTranslations } from "next-intl";
+import { DateTime, useFormatDateTime } from "@/components/ui/date-time";
+import { faceidUserId } from "@/lib/faceid-user-id";
 import { useCatalog } from "@/components/credential/api/get-catalog";
 import { useNonces } from "./api/get-nonces";
 import { useIssueNonce } from "./api/issue-nonce";
 import { useMarkNonceUsed } from "./api/mark-nonce-used";
-import { userIdProblem } from "@/lib/faceid-user-id";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { formatDuration, remainingSeconds } from "@/lib/time";
 import { Countdown } from "@/components/ui/countdown";
@@ -17,6 +19,7 @@ const secondary = `${secondaryAction} disabled:cursor-not-allowed`;
 
 /** QA's desk: issue a single-use FaceID NONCE ticket for a user_id, copy it, mark it used. */
 export function NonceDesk() {
+  const t = useTranslations("nonce");
   const credentials = useCatalog();
   const apps = [...new Map((credentials.data?.credentials ?? []).filter((c) => c.vendor === "faceid").map((c) => [c.appRef, c])).values()];
   const [appRef, setAppRef] = useState("");
@@ -24,7 +27,7 @@ export function NonceDesk() {
   const [touched, setTouched] = useState(false);
   const issue = useIssueNonce();
   const selected = appRef || apps[0]?.appRef || "";
-  const problem = userIdProblem(userId);
+  const problem = userIdProblemKey(userId);
   const hydrated = useHydrated();
   const showProblem = (touched || userId.length > 0) && problem;
   const ids = { user: useId(), help: useId(), error: useId(), app: useId() };
@@ -33,15 +36,13 @@ export function NonceDesk() {
     <section aria-labelledby="nonce-title" className="space-y-5">
       <div>
         <h1 id="nonce-title" className="text-2xl font-semibold tracking-tight">
-          NONCE desk
+          {t("title")}
         </h1>
-        <p className="text-sm text-slate-600 dark:text-slate-400">
-          FaceID NONCE tickets for testing by hand: each lives 120 s and works once. Issuing again always gives a new ticket.
-        </p>
+        <p className="text-sm text-slate-600 dark:text-slate-400">{t("intro")}</p>
       </div>
 
       <form
-        aria-label="Issue a NONCE ticket"
+        aria-label={t("issueForm")}
         className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm md:grid-cols-[minmax(0,16rem)_minmax(0,20rem)_auto] md:items-start dark:border-slate-800 dark:bg-slate-900"
         onSubmit={(e) => {
           e.preventDefault();
@@ -52,12 +53,12 @@ export function NonceDesk() {
       >
         <div className="space-y-1">
           <label htmlFor={ids.app} className="block text-sm font-medium">
-            FaceID app
+            {t("app")}
           </label>
           {credentials.isPending ? (
-            <p className="text-sm text-slate-500 dark:text-slate-400">Loading apps…</p>
+            <p className="text-sm text-slate-500 dark:text-slate-400">{t("loadingApps")}</p>
           ) : apps.length === 0 ? (
-            <p className="text-sm text-slate-500 dark:text-slate-400">No FaceID app is registered.</p>
+            <p className="text-sm text-slate-500 dark:text-slate-400">{t("noApps")}</p>
           ) : (
             <select
               id={ids.app}
@@ -66,7 +67,7 @@ export function NonceDesk() {
               className="w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-950"
             >
               {apps.map((a) => (
-                <option key={a.appRef} value={a.appRef}>
+                <option key={a.appRef} value={a.appRef} translate="no">
                   {a.appName} ({a.appId})
                 </option>
               ))}
@@ -75,7 +76,7 @@ export function NonceDesk() {
         </div>
         <div className="space-y-1">
           <label htmlFor={ids.user} className="block text-sm font-medium">
-            user_id
+            {t("userId")}
           </label>
           <input
             id={ids.user}
@@ -91,19 +92,19 @@ export function NonceDesk() {
             className={`w-full rounded-md border px-2 py-1.5 font-mono text-sm dark:bg-slate-950 ${showProblem ? "border-red-500" : "border-slate-300 dark:border-slate-600"}`}
           />
           <p id={ids.help} className="flex justify-between text-xs text-slate-500 dark:text-slate-400">
-            <span>Letters, digits, _ and -; at most 30 characters.</span>
-            <span className={userId.length > 30 ? "text-red-700 dark:text-red-400" : ""} aria-label="characters used">
+            <span>{t("userIdRule")}</span>
+            <span className={userId.length > 30 ? "text-red-700 dark:text-red-400" : ""} aria-label={t("charactersUsed")}>
               {userId.length}/30
             </span>
           </p>
           <p id={ids.error} role="alert" className="text-xs text-red-700 dark:text-red-400">
-            {showProblem ? problem : ""}
+            {showProblem ? t(`problems.${problem}`) : ""}
           </p>
         </div>
         <div className="md:pt-6">
           <button type="submit" className={primary} disabled={issue.isPending || !selected || !!showProblem}>
             {issue.isPending && <span aria-hidden className="h-3 w-3 animate-spin rounded-full border-2 border-white/60 border-t-transparent" />}
-            {issue.isPending ? "Issuing…" : "Issue"}
+            {issue.isPending ? t("issuing") : t("issue")}
           </button>
         </div>
       </form>
@@ -121,18 +122,26 @@ export function NonceDesk() {
 }
 
 function IssuedTicket({ issued }: { issued: NonNullable<ReturnType<typeof useIssueNonce>["data"]> }) {
+  const t = useTranslations("nonce");
   const [copied, setCopied] = useState<string | null>(null);
   const markUsed = useMarkNonceUsed();
   const used = markUsed.isSuccess;
   return (
-    <section aria-label="Issued NONCE ticket" className="space-y-3 rounded-lg border border-sky-200 bg-sky-50 p-4 dark:border-sky-900 dark:bg-sky-950/40">
+    <section aria-label={t("issued")} className="space-y-3 rounded-lg border border-sky-200 bg-sky-50 p-4 dark:border-sky-900 dark:bg-sky-950/40">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h2 className="text-base font-semibold">
-          NONCE for <span className="font-mono">{issued.userId}</span> · {issued.appName}
+          {t.rich("issuedFor", {
+            user: () => (
+              <span translate="no" className="font-mono">
+                {issued.userId}
+              </span>
+            ),
+            app: issued.appName,
+          })}
         </h2>
         <Countdown expiresAt={issued.expiresAt} lifetime={issued.expiresIn} clockOffsetMs={issued.clockOffsetMs} />
       </div>
-      <code aria-label="NONCE ticket value" className="block break-all rounded bg-white px-2 py-1.5 font-mono text-sm dark:bg-slate-900">
+      <code aria-label={t("value")} className="block break-all rounded bg-white px-2 py-1.5 font-mono text-sm dark:bg-slate-900">
         {issued.value}
       </code>
       <div className="flex flex-wrap items-center gap-2">
@@ -142,56 +151,61 @@ function IssuedTicket({ issued }: { issued: NonNullable<ReturnType<typeof useIss
           onClick={async () => {
             try {
               await navigator.clipboard.writeText(issued.value);
-              setCopied("Copied to the clipboard");
+              setCopied(t("copied"));
             } catch {
-              setCopied("The browser blocked clipboard access: select the value and copy it by hand");
+              setCopied(t("copyBlocked"));
             }
           }}
         >
-          Copy
+          {t("copy")}
         </button>
         <button type="button" className={secondary} disabled={used || markUsed.isPending} onClick={() => markUsed.mutate(issued.id)}>
-          {used ? "Marked used" : "Mark used"}
+          {used ? t("markedUsed") : t("markUsed")}
         </button>
         <span role="status" aria-live="polite" className="text-xs text-slate-600 dark:text-slate-300">
           {markUsed.isError ? markUsed.error.message : copied}
         </span>
       </div>
-      <p className="text-xs text-slate-500 dark:text-slate-400">Shown once: the list below keeps it masked.</p>
+      <p className="text-xs text-slate-500 dark:text-slate-400">{t("shownOnce")}</p>
     </section>
   );
 }
 
 function RecentNonces() {
+  const t = useTranslations("nonce");
+  const formatTime = useFormatDateTime();
   const { data, isPending, error } = useNonces();
   const markUsed = useMarkNonceUsed();
   const now = useNow();
   return (
     <section aria-labelledby="recent-title" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
       <h2 id="recent-title" className="mb-3 text-base font-semibold">
-        Recently issued
+        {t("recent")}
       </h2>
       {isPending ? (
         <p role="status" className="text-sm text-slate-500 dark:text-slate-400">
-          Loading…
+          {t("loading")}
         </p>
       ) : error && !data ? (
         <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-          Could not load the list: {error.message}
+          {t("loadFailed", { error: error.message })}
         </p>
       ) : data.nonces.length === 0 ? (
-        <p className="text-sm text-slate-500 dark:text-slate-400">No NONCE tickets issued yet. Pick an app, type a user_id and press Issue.</p>
+        <p className="text-sm text-slate-500 dark:text-slate-400">{t("empty")}</p>
       ) : (
-        <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Recently issued NONCE tickets">
+        <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={t("region")}>
           <table className="w-full min-w-[640px] text-left text-sm">
-            <caption className="sr-only">Recently issued NONCE tickets, newest first</caption>
+            <caption className="sr-only">{t("caption")}</caption>
             <thead className="text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">
               <tr>
-                {["Issued", "App", "user_id", "Ticket", "Issued by", "Time left", ""].map((h) => (
+                {(["colIssued", "colApp", "colUserId", "colTicket", "colIssuedBy", "colTimeLeft"] as const).map((h) => (
                   <th key={h} scope="col" className="px-2 py-1.5 font-medium">
-                    {h}
+                    {t(h)}
                   </th>
                 ))}
+                <th scope="col" className="px-2 py-1.5 font-medium">
+                  <span className="sr-only">{t("colActions")}</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -200,24 +214,34 @@ function RecentNonces() {
                 return (
                   <tr
                     key={n.id}
-                    aria-label={`NONCE for ${n.userId} issued ${new Date(n.issuedAt).toLocaleTimeString()}`}
+                    aria-label={t("row", { userId: n.userId, time: formatTime(n.issuedAt) })}
                     className="border-t border-slate-100 dark:border-slate-800"
                   >
-                    <td className="px-2 py-1.5">{new Date(n.issuedAt).toLocaleTimeString()}</td>
-                    <td className="px-2 py-1.5">{n.appName}</td>
-                    <td className="px-2 py-1.5 font-mono">{n.userId}</td>
-                    <td className="px-2 py-1.5 font-mono text-xs">{n.maskedValue}</td>
-                    <td className="px-2 py-1.5">{n.issuedBy}</td>
-                    <td className="px-2 py-1.5 tabular-nums">{n.usedAt ? "used" : left === null ? "…" : left > 0 ? formatDuration(left) : "expired"}</td>
+                    <td className="px-2 py-1.5">
+                      <DateTime at={n.issuedAt} />
+                    </td>
+                    <td translate="no" className="px-2 py-1.5">
+                      {n.appName}
+                    </td>
+                    <td translate="no" className="px-2 py-1.5 font-mono">
+                      {n.userId}
+                    </td>
+                    <td translate="no" className="px-2 py-1.5 font-mono text-xs">
+                      {n.maskedValue}
+                    </td>
+                    <td translate="no" className="px-2 py-1.5">
+                      {n.issuedBy}
+                    </td>
+                    <td className="px-2 py-1.5 tabular-nums">{n.usedAt ? t("used") : left === null ? "…" : left > 0 ? formatDuration(left) : t("expired")}</td>
                     <td className="px-2 py-1.5 text-right">
                       {!n.usedAt && left !== null && left > 0 && (
                         <button
                           type="button"
                           className={`${secondary} py-1 text-xs`}
                           onClick={() => markUsed.mutate(n.id)}
-                          aria-label={`Mark the NONCE for ${n.userId} used`}
+                          aria-label={t("markUsedFor", { userId: n.userId })}
                         >
-                          Mark used
+                          {t("markUsed")}
                         </button>
                       )}
                     </td>
@@ -230,4 +254,11 @@ function RecentNonces() {
       )}
     </section>
   );
+}
+
+/** The first rule a typed user_id breaks, as a message key (the rules are the server's, lib/faceid-user-id.ts). */
+function userIdProblemKey(value: string): "required" | "tooLong" | "characters" | null {
+  if (faceidUserId.safeParse(value).success) return null;
+  if (value.length === 0) return "required";
+  return value.length > 30 ? "tooLong" : "characters";
 }

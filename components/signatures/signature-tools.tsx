@@ -1,6 +1,7 @@
 "use client";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { useId, useState, type ReactNode } from "react";
+import { useTranslations } from "next-intl";
 import { useCatalog } from "@/components/credential/api/get-catalog";
 import { useFaceidSignature, useJsSdkSignature } from "./api/sign";
 import { jsSdkHints } from "@/lib/signature-hints";
@@ -18,15 +19,25 @@ const randomNonce = () =>
   Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[b % 62]).join("");
 const nowSeconds = () => String(Math.floor(Date.now() / 1000));
 
+const code = (chunks: ReactNode) => <code className="font-mono">{chunks}</code>;
+
 export function SignatureTools() {
+  const t = useTranslations("signatures");
   return (
     <section aria-labelledby="sig-title" className="space-y-5">
       <div>
         <h1 id="sig-title" className="text-2xl font-semibold tracking-tight">
-          Signatures
+          {t("title")}
         </h1>
         <p className="text-sm text-slate-600 dark:text-slate-400">
-          Compute what a page or an SDK must send, step by step, to find out why a vendor says &quot;invalid signature&quot;.
+          {t.rich("intro", {
+            // The vendor's own error text, quoted as it reads.
+            msg: (chunks) => (
+              <span translate="no" lang="en">
+                {chunks}
+              </span>
+            ),
+          })}
         </p>
       </div>
       <JsSdkTool />
@@ -35,7 +46,8 @@ export function SignatureTools() {
   );
 }
 
-function Field({ label, id, children, hint }: { label: string; id: string; children: ReactNode; hint?: string }) {
+/** A field; `label` is a parameter name (an API term, the same in every language) or a translated label. */
+function Field({ label, id, children, hint }: { label: ReactNode; id: string; children: ReactNode; hint?: ReactNode }) {
   return (
     <div className="space-y-1">
       <label htmlFor={id} className="block text-sm font-medium">
@@ -47,7 +59,11 @@ function Field({ label, id, children, hint }: { label: string; id: string; child
   );
 }
 
+/** A parameter name the vendor's API defines: kept as it is in every language. */
+const param = (name: string) => <span translate="no">{name}</span>;
+
 function JsSdkTool() {
+  const t = useTranslations("signatures");
   const hydrated = useHydrated();
   const credentials = useCatalog();
   const tickets = (credentials.data?.credentials ?? []).filter((c) => c.kind === "jsapi_ticket");
@@ -69,7 +85,7 @@ function JsSdkTool() {
     >
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h2 id="jssdk-title" className="text-base font-semibold">
-          JS-SDK signature (WeChat, Feishu)
+          {t("jsSdk")}
         </h2>
         <button
           type="button"
@@ -85,11 +101,11 @@ function JsSdkTool() {
             sign.reset();
           }}
         >
-          Fill in WeChat&apos;s official example
+          {t("fillExample")}
         </button>
       </div>
       <form
-        aria-label="JS-SDK signature"
+        aria-label={t("jsSdkForm")}
         className="space-y-4"
         onSubmit={(e) => {
           e.preventDefault();
@@ -99,27 +115,27 @@ function JsSdkTool() {
       >
         <fieldset disabled={!hydrated} className="contents">
           <fieldset className="space-y-2">
-            <legend className="text-sm font-medium">Ticket</legend>
+            <legend className="text-sm font-medium">{t("ticket")}</legend>
             <div className="flex flex-wrap gap-4 text-sm">
               <label className="flex items-center gap-2">
-                <input type="radio" name="source" checked={source === "current"} onChange={() => setSource("current")} /> The current ticket of an app
+                <input type="radio" name="source" checked={source === "current"} onChange={() => setSource("current")} /> {t("currentTicket")}
               </label>
               <label className="flex items-center gap-2">
-                <input type="radio" name="source" checked={source === "pasted"} onChange={() => setSource("pasted")} /> A ticket I paste
+                <input type="radio" name="source" checked={source === "pasted"} onChange={() => setSource("pasted")} /> {t("pastedTicket")}
               </label>
             </div>
             {source === "current" ? (
-              <Field label="App ticket" id={ids.cred} hint="The ticket stays on the server; the canonical string shows it masked.">
+              <Field label={t("appTicket")} id={ids.cred} hint={t("appTicketHint")}>
                 <select id={ids.cred} className={toolField} value={chosen} onChange={(e) => setCredentialId(e.target.value)}>
-                  {tickets.map((t) => (
-                    <option key={t.id} value={t.id}>
-                      {t.appName} · {t.kindLabel} ({t.vendorLabel})
+                  {tickets.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.appName} · {c.kindLabel} ({c.vendorLabel})
                     </option>
                   ))}
                 </select>
               </Field>
             ) : (
-              <Field label="jsapi_ticket" id={ids.ticket}>
+              <Field label={param("jsapi_ticket")} id={ids.ticket}>
                 <textarea
                   id={ids.ticket}
                   rows={2}
@@ -132,7 +148,7 @@ function JsSdkTool() {
             )}
           </fieldset>
           <div className="grid gap-4 md:grid-cols-[2fr_1fr_1fr]">
-            <Field label="url" id={ids.url} hint="The page's full URL, exactly as location.href shows it, without #fragment.">
+            <Field label={param("url")} id={ids.url} hint={t.rich("urlHint", { code })}>
               <input
                 id={ids.url}
                 className={`${toolField} font-mono`}
@@ -142,35 +158,37 @@ function JsSdkTool() {
                 spellCheck={false}
               />
             </Field>
-            <Field label="noncestr" id={ids.nonce}>
+            <Field label={param("noncestr")} id={ids.nonce}>
               <div className="flex gap-2">
                 <input id={ids.nonce} className={`${toolField} font-mono`} value={nonceStr} onChange={(e) => setNonceStr(e.target.value)} spellCheck={false} />
                 <button type="button" className={secondaryAction} onClick={() => setNonceStr(randomNonce())}>
-                  New
+                  {t("newNonce")}
                 </button>
               </div>
             </Field>
-            <Field label="timestamp" id={ids.ts} hint="Seconds since 1970.">
+            <Field label={param("timestamp")} id={ids.ts} hint={t("timestampHint")}>
               <div className="flex gap-2">
                 <input id={ids.ts} inputMode="numeric" className={`${toolField} font-mono`} value={timestamp} onChange={(e) => setTimestamp(e.target.value)} />
                 <button type="button" className={secondaryAction} onClick={() => setTimestamp(nowSeconds())}>
-                  Now
+                  {t("now")}
                 </button>
               </div>
             </Field>
           </div>
           {hints.length > 0 && (
-            <ul aria-label="Checks" className="space-y-1 text-sm">
+            <ul aria-label={t("checks")} className="space-y-1 text-sm">
               {hints.map((h) => (
-                <li key={h.text} className={h.level === "warning" ? "text-amber-800 dark:text-amber-300" : "text-slate-600 dark:text-slate-400"}>
+                <li key={h.id} className={h.level === "warning" ? "text-amber-800 dark:text-amber-300" : "text-slate-600 dark:text-slate-400"}>
                   {h.level === "warning" ? "⚠ " : "ℹ "}
-                  {h.text}
+                  {h.id === "fragment"
+                    ? t.rich("hints.fragment", { url: h.signedUrl ?? "", code: () => code("location.href.split('#')[0]") })
+                    : t.rich(`hints.${h.id}`, { code })}
                 </li>
               ))}
             </ul>
           )}
           <button type="submit" className={primaryAction} disabled={sign.isPending || (source === "current" && !chosen)}>
-            {sign.isPending ? "Signing…" : "Sign"}
+            {sign.isPending ? t("signing") : t("sign")}
           </button>
         </fieldset>
       </form>
@@ -182,12 +200,12 @@ function JsSdkTool() {
       {sign.data && (
         <Result
           rows={[
-            ["Canonical string", sign.data.canonical],
-            ["signature (sha1)", sign.data.signature],
+            [t("canonical"), sign.data.canonical],
+            [t("signature"), sign.data.signature],
             ...(sign.data.appId
               ? ([
                   [
-                    "wx.config",
+                    WX_CONFIG,
                     JSON.stringify({ appId: sign.data.appId, timestamp: sign.data.timestamp, nonceStr: sign.data.nonceStr, signature: sign.data.signature }),
                   ],
                 ] as [string, string][])
@@ -200,6 +218,7 @@ function JsSdkTool() {
 }
 
 function FaceidTool() {
+  const t = useTranslations("signatures");
   const hydrated = useHydrated();
   const credentials = useCatalog();
   const signTickets = (credentials.data?.credentials ?? []).filter((c) => c.vendor === "faceid" && c.kind === "sign_ticket");
@@ -218,11 +237,11 @@ function FaceidTool() {
       className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900"
     >
       <h2 id="faceid-title" className="text-base font-semibold">
-        FaceID sign
+        {t("faceid")}
       </h2>
-      <p className="text-sm text-slate-600 dark:text-slate-400">SHA1 over the values (not the keys) sorted lexicographically and concatenated.</p>
+      <p className="text-sm text-slate-600 dark:text-slate-400">{t("faceidIntro")}</p>
       <form
-        aria-label="FaceID sign"
+        aria-label={t("faceid")}
         className="space-y-4"
         onSubmit={(e) => {
           e.preventDefault();
@@ -232,42 +251,42 @@ function FaceidTool() {
       >
         <fieldset disabled={!hydrated} className="contents">
           <div className="grid gap-4 md:grid-cols-4">
-            <Field label="wbappid" id={ids.wbappid}>
+            <Field label={param("wbappid")} id={ids.wbappid}>
               <input id={ids.wbappid} className={`${toolField} font-mono`} value={values.wbappid} onChange={set("wbappid")} />
             </Field>
-            <Field label="userId" id={ids.userId}>
+            <Field label={param("userId")} id={ids.userId}>
               <input id={ids.userId} className={`${toolField} font-mono`} value={values.userId} onChange={set("userId")} />
             </Field>
-            <Field label="nonceStr" id={ids.nonce}>
+            <Field label={param("nonceStr")} id={ids.nonce}>
               <input id={ids.nonce} className={`${toolField} font-mono`} value={values.nonceStr} onChange={set("nonceStr")} />
             </Field>
-            <Field label="version" id={ids.version}>
+            <Field label={param("version")} id={ids.version}>
               <input id={ids.version} className={`${toolField} font-mono`} value={values.version} onChange={set("version")} />
             </Field>
           </div>
           <fieldset className="space-y-2">
-            <legend className="text-sm font-medium">Ticket</legend>
+            <legend className="text-sm font-medium">{t("ticket")}</legend>
             <label className="flex items-center gap-2 text-sm">
-              <input type="checkbox" checked={useCurrent} onChange={(e) => setUseCurrent(e.target.checked)} /> Use the current SIGN ticket of an app
+              <input type="checkbox" checked={useCurrent} onChange={(e) => setUseCurrent(e.target.checked)} /> {t("useCurrentSign")}
             </label>
             {useCurrent ? (
-              <Field label="SIGN ticket of" id={ids.cred}>
+              <Field label={t("signTicketOf")} id={ids.cred}>
                 <select id={ids.cred} className={toolField} value={chosen} onChange={(e) => setCredentialId(e.target.value)}>
-                  {signTickets.map((t) => (
-                    <option key={t.id} value={t.id}>
-                      {t.appName} ({t.appId})
+                  {signTickets.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.appName} ({c.appId})
                     </option>
                   ))}
                 </select>
               </Field>
             ) : (
-              <Field label="ticket" id={ids.ticket}>
+              <Field label={param("ticket")} id={ids.ticket}>
                 <input id={ids.ticket} className={`${toolField} font-mono`} value={ticket} onChange={(e) => setTicket(e.target.value)} />
               </Field>
             )}
           </fieldset>
           <button type="submit" className={primaryAction} disabled={sign.isPending}>
-            {sign.isPending ? "Signing…" : "Sign"}
+            {sign.isPending ? t("signing") : t("sign")}
           </button>
         </fieldset>
       </form>
@@ -279,9 +298,9 @@ function FaceidTool() {
       {sign.data && (
         <Result
           rows={[
-            ["Sorted values", sign.data.sorted.join("  ·  ")],
-            ["Canonical string", sign.data.canonical],
-            ["sign (sha1)", sign.data.signature],
+            [t("sorted"), sign.data.sorted.join("  ·  ")],
+            [t("canonical"), sign.data.canonical],
+            [t("faceidSign"), sign.data.signature],
           ]}
         />
       )}
@@ -289,13 +308,19 @@ function FaceidTool() {
   );
 }
 
+// The name of the JS-SDK call its row feeds: the same in every language.
+const WX_CONFIG = "wx.config";
+
 function Result({ rows }: { rows: [string, string][] }) {
+  const t = useTranslations("signatures");
   return (
-    <dl aria-label="Result" className="grid gap-x-3 gap-y-2 rounded-md bg-slate-50 p-3 text-sm md:grid-cols-[10rem_1fr] dark:bg-slate-800/60">
+    <dl aria-label={t("result")} className="grid gap-x-3 gap-y-2 rounded-md bg-slate-50 p-3 text-sm md:grid-cols-[10rem_1fr] dark:bg-slate-800/60">
       {rows.map(([k, v]) => (
         <div key={k} className="contents">
-          <dt className="text-slate-500 dark:text-slate-400">{k}</dt>
-          <dd className="break-all font-mono" aria-label={k}>
+          <dt translate={k === WX_CONFIG ? "no" : undefined} className="text-slate-500 dark:text-slate-400">
+            {k}
+          </dt>
+          <dd translate="no" className="break-all font-mono" aria-label={k}>
             {v}
           </dd>
         </div>

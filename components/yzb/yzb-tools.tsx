@@ -1,5 +1,7 @@
 "use client";
 import { useId, useState, type ReactNode } from "react";
+import { useTranslations } from "next-intl";
+import { useFormatDateTime } from "@/components/ui/date-time";
 import { useCatalog } from "@/components/credential/api/get-catalog";
 import { useCheckCode, useExchangeCode } from "./api/yzb-code";
 import { useHydrated } from "@/components/ui/use-hydrated";
@@ -16,8 +18,12 @@ function Card({ title, id, children }: { title: string; id: string; children: Re
   );
 }
 
+const code = (chunks: ReactNode) => <code className="font-mono">{chunks}</code>;
+
 /** QA tools for the yzb open platform: auth code → open_id, and the vendor's checkCode on a pasted value. */
 export function YzbTools() {
+  const t = useTranslations("yzb");
+  const formatDateTime = useFormatDateTime();
   const credentials = useCatalog();
   const apps = [...new Map((credentials.data?.credentials ?? []).filter((c) => c.vendor === "yzb").map((c) => [c.appRef, c])).values()];
   const [appRef, setAppRef] = useState("");
@@ -35,22 +41,25 @@ export function YzbTools() {
     <section aria-labelledby="yzb-title" className="space-y-5">
       <div>
         <h1 id="yzb-title" className="text-2xl font-semibold tracking-tight">
-          yzb tools
+          {t("title")}
         </h1>
         <p className="text-sm text-slate-600 dark:text-slate-400">
-          For the yzb open platform (「更多應用」): what a page&apos;s login and its JS API calls depend on.
+          {t.rich("intro", {
+            // The vendor's own name for the menu, in traditional Chinese in every language.
+            vendor: (chunks) => <span lang="zh-Hant">{chunks}</span>,
+          })}
         </p>
       </div>
       <div className="max-w-xs space-y-1">
         <label htmlFor={ids.app} className="block text-sm font-medium">
-          yzb app
+          {t("app")}
         </label>
         {apps.length === 0 ? (
-          <p className="text-sm text-slate-500 dark:text-slate-400">{credentials.isPending ? "Loading apps…" : "No yzb app is registered."}</p>
+          <p className="text-sm text-slate-500 dark:text-slate-400">{credentials.isPending ? t("loadingApps") : t("noApps")}</p>
         ) : (
           <select id={ids.app} className={toolField} value={chosen} onChange={(e) => setAppRef(e.target.value)}>
             {apps.map((a) => (
-              <option key={a.appRef} value={a.appRef}>
+              <option key={a.appRef} value={a.appRef} translate="no">
                 {a.appName} ({a.appId})
               </option>
             ))}
@@ -58,13 +67,10 @@ export function YzbTools() {
         )}
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
-        <Card title="Auth code → open_id" id={ids.t1}>
-          <p className="text-sm text-slate-600 dark:text-slate-400">
-            Paste the one-time <code className="font-mono">code</code> a page received after login; Ticket Hub asks{" "}
-            <code className="font-mono">/OAuth2/token</code> for the user&apos;s open_id. Codes work once.
-          </p>
+        <Card title={t("exchangeTitle")} id={ids.t1}>
+          <p className="text-sm text-slate-600 dark:text-slate-400">{t.rich("exchangeIntro", { code })}</p>
           <form
-            aria-label="Exchange an auth code"
+            aria-label={t("exchangeForm")}
             className="space-y-3"
             onSubmit={(e) => {
               e.preventDefault();
@@ -74,7 +80,7 @@ export function YzbTools() {
             <fieldset disabled={!hydrated} className="space-y-3">
               <div className="space-y-1">
                 <label htmlFor={ids.code} className="block text-sm font-medium">
-                  Auth code
+                  {t("authCode")}
                 </label>
                 <input
                   id={ids.code}
@@ -86,26 +92,23 @@ export function YzbTools() {
                 />
               </div>
               <button type="submit" className={primaryAction} disabled={!chosen || !authCode.trim() || exchange.isPending}>
-                {exchange.isPending ? "Exchanging…" : "Get open_id"}
+                {exchange.isPending ? t("exchanging") : t("exchange")}
               </button>
             </fieldset>
           </form>
-          <div role="status" aria-live="polite" aria-label="exchange result" className="text-sm">
+          <div role="status" aria-live="polite" aria-label={t("exchangeResult")} className="text-sm">
             {exchange.isError && <p className="text-red-700 dark:text-red-400">{exchange.error.message}</p>}
             {exchange.data && (
               <p>
-                open_id <code className="font-mono">{exchange.data.openId}</code>
+                <span translate="no">open_id</span> <code className="font-mono">{exchange.data.openId}</code>
               </p>
             )}
           </div>
         </Card>
-        <Card title="Check a token or js_ticket" id={ids.t2}>
-          <p className="text-sm text-slate-600 dark:text-slate-400">
-            Asks yzb&apos;s <code className="font-mono">/OAuth2/checkCode</code> whether a value is still valid, and until when (yzb answers with an absolute
-            time).
-          </p>
+        <Card title={t("checkTitle")} id={ids.t2}>
+          <p className="text-sm text-slate-600 dark:text-slate-400">{t.rich("checkIntro", { code })}</p>
           <form
-            aria-label="Check a value"
+            aria-label={t("checkForm")}
             className="space-y-3"
             onSubmit={(e) => {
               e.preventDefault();
@@ -116,7 +119,7 @@ export function YzbTools() {
               <div className="grid gap-3 sm:grid-cols-[10rem_1fr]">
                 <div className="space-y-1">
                   <label htmlFor={ids.type} className="block text-sm font-medium">
-                    Type
+                    {t("type")}
                   </label>
                   <select id={ids.type} className={toolField} value={type} onChange={(e) => setType(e.target.value as typeof type)}>
                     <option value="js_ticket">js_ticket</option>
@@ -125,7 +128,7 @@ export function YzbTools() {
                 </div>
                 <div className="space-y-1">
                   <label htmlFor={ids.value} className="block text-sm font-medium">
-                    Value
+                    {t("value")}
                   </label>
                   <input
                     id={ids.value}
@@ -139,22 +142,22 @@ export function YzbTools() {
               </div>
               <div className="space-y-1">
                 <label htmlFor={ids.openId} className="block text-sm font-medium">
-                  open_id (optional)
+                  {t("openIdOptional")}
                 </label>
                 <input id={ids.openId} className={`${toolField} font-mono`} value={openId} onChange={(e) => setOpenId(e.target.value)} spellCheck={false} />
               </div>
               <button type="submit" className={primaryAction} disabled={!chosen || !value.trim() || check.isPending}>
-                {check.isPending ? "Checking…" : "Check"}
+                {check.isPending ? t("checking") : t("check")}
               </button>
             </fieldset>
           </form>
-          <div role="status" aria-live="polite" aria-label="check result" className="text-sm">
+          <div role="status" aria-live="polite" aria-label={t("checkResult")} className="text-sm">
             {check.isError && <p className="text-red-700 dark:text-red-400">{check.error.message}</p>}
             {check.data &&
               (check.data.valid ? (
-                <p className="text-emerald-700 dark:text-emerald-400">Valid until {new Date(check.data.vendorExpiresAt).toLocaleString()} (yzb says)</p>
+                <p className="text-emerald-700 dark:text-emerald-400">{t("validUntil", { time: formatDateTime(check.data.vendorExpiresAt) })}</p>
               ) : (
-                <p className="text-red-700 dark:text-red-400">Not valid: {check.data.message}</p>
+                <p className="text-red-700 dark:text-red-400">{t("notValid", { message: check.data.message })}</p>
               ))}
           </div>
         </Card>

@@ -1,12 +1,15 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { RequireRole } from "@/components/session/session-context";
 import { NonceDesk } from "@/components/nonce/nonce-desk";
 
-export const metadata: Metadata = { title: "NONCE desk · Ticket Hub" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("nonce"))("pageTitle") };
+}
 
 export default function NoncePage() {
   return (
-    <RequireRole role="operator" what="The NONCE desk">
+    <RequireRole role="operator" what="nonce">
       <NonceDesk />
     </RequireRole>
   );

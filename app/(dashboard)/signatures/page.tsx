@@ -1,12 +1,15 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { RequireRole } from "@/components/session/session-context";
 import { SignatureTools } from "@/components/signatures/signature-tools";
 
-export const metadata: Metadata = { title: "Signatures · Ticket Hub" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("signatures"))("pageTitle") };
+}
 
 export default function SignaturesPage() {
   return (
-    <RequireRole role="operator" what="The signature tools">
+    <RequireRole role="operator" what="signatures">
       <SignatureTools />
     </RequireRole>
   );

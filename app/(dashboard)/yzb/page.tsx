@@ -1,12 +1,15 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { RequireRole } from "@/components/session/session-context";
 import { YzbTools } from "@/components/yzb/yzb-tools";
 
-export const metadata: Metadata = { title: "yzb tools · Ticket Hub" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("yzb"))("pageTitle") };
+}
 
 export default function YzbPage() {
   return (
-    <RequireRole role="operator" what="The yzb tools">
+    <RequireRole role="operator" what="yzb">
       <YzbTools />
     </RequireRole>
   );
