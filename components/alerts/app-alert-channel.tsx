@@ -1,5 +1,6 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { useId, useState } from "react";
 import { z } from "zod";
 import { fetchJson, jsonBody } from "@/components/ui/fetch-json";
@@ -7,13 +8,7 @@ import { fieldBase, small } from "@/components/ui/styles";
 import { type AppView, appViewSchema } from "@/lib/app-input";
 import { appKeys } from "@/lib/query-keys";
 
-const TYPES = [
-  { value: "", label: "None (global channels only)" },
-  { value: "feishu", label: "Feishu custom bot" },
-  { value: "dingtalk", label: "DingTalk robot" },
-  { value: "wecom", label: "WeCom group robot" },
-  { value: "webhook", label: "Generic JSON webhook" },
-] as const;
+const TYPES = ["", "feishu", "dingtalk", "wecom", "webhook"] as const;
 
 const savedSchema = z.object({ alertChannel: appViewSchema.shape.alertChannel });
 
@@ -26,6 +21,7 @@ const saveChannel = ({ id, channel }: { id: string; channel: { type: string; url
  */
 export function AppAlertChannel({ app }: { app: AppView }) {
   const id = useId();
+  const t = useTranslations("alertChannel");
   const queryClient = useQueryClient();
   const [type, setType] = useState<string>(app.alertChannel?.type ?? "");
   const [url, setUrl] = useState("");
@@ -43,25 +39,24 @@ export function AppAlertChannel({ app }: { app: AppView }) {
   const current = save.data ? save.data.alertChannel : app.alertChannel;
   return (
     <fieldset className="md:col-span-3 space-y-2 rounded-md border border-slate-200 p-3 dark:border-slate-700">
-      <legend className="px-1 text-sm font-medium">Alert channel (this app)</legend>
+      <legend className="px-1 text-sm font-medium">{t("legend")}</legend>
       <p id={`${id}-now`} className="text-xs text-slate-600 dark:text-slate-400">
-        {current ? `Now: ${current.type} at ${current.host}${current.signed ? ", signed" : ""}.` : "Now: none; alerts go to the global channels only."} Saved on
-        its own with the button below; the URL and secret are write-only.
+        {current ? t(current.signed ? "nowSigned" : "now", { type: current.type, host: current.host }) : t("nowNone")} {t("hint")}
       </p>
       <div className="grid gap-2 md:grid-cols-3">
         <label className="text-sm">
-          Channel type
+          {t("type")}
           <select className={`${fieldBase} mt-1 border-slate-300 dark:border-slate-600`} value={type} onChange={(e) => setType(e.target.value)}>
-            {TYPES.map((t) => (
-              <option key={t.value} value={t.value}>
-                {t.label}
+            {TYPES.map((value) => (
+              <option key={value} value={value}>
+                {t(`types.${value || "none"}`)}
               </option>
             ))}
           </select>
         </label>
         {type && (
           <label className="text-sm">
-            Bot webhook URL
+            {t("url")}
             <input
               className={`${fieldBase} mt-1 border-slate-300 font-mono dark:border-slate-600`}
               value={url}
@@ -73,13 +68,13 @@ export function AppAlertChannel({ app }: { app: AppView }) {
         )}
         {signed && (
           <label className="text-sm">
-            Signing secret
+            {t("secret")}
             <input
               type="password"
               className={`${fieldBase} mt-1 border-slate-300 font-mono dark:border-slate-600`}
               value={secret}
               onChange={(e) => setSecret(e.target.value)}
-              placeholder={current?.signed ? "leave empty to keep the stored one" : ""}
+              placeholder={current?.signed ? t("secretKeep") : ""}
               autoComplete="off"
             />
           </label>
@@ -92,10 +87,10 @@ export function AppAlertChannel({ app }: { app: AppView }) {
           disabled={save.isPending || (!!type && !url.trim())}
           onClick={() => save.mutate({ id: app.id, channel: type ? { type, url: url.trim(), ...(signed && secret ? { secret } : {}) } : null })}
         >
-          {type ? "Save alert channel" : "Remove alert channel"}
+          {type ? t("save") : t("remove")}
         </button>
         <span role="status" className={`text-xs ${save.isError ? "text-red-700 dark:text-red-400" : "text-emerald-700 dark:text-emerald-400"}`}>
-          {save.isError ? save.error.message : save.isSuccess ? "Alert channel saved." : ""}
+          {save.isError ? save.error.message : save.isSuccess ? t("saved") : ""}
         </span>
       </div>
     </fieldset>
