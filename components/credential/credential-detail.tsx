@@ -14,6 +14,7 @@ import { CheckAction } from "./check-action";
 import { HistoryChart } from "./history-chart";
 import { ValueActions } from "./value-actions";
 import { CredentialAlerts } from "@/components/alerts/credential-alerts";
+import { useKindLabel } from "@/components/overview/kind-label";
 
 export function CredentialDetail({ id }: { id: string }) {
   const { data, isPending, error } = useCredential(id);
@@ -23,6 +24,7 @@ export function CredentialDetail({ id }: { id: string }) {
   const t = useTranslations("credential");
   const formatDateTime = useFormatDateTime();
   const formatDuration = useFormatDuration();
+  const kindLabel = useKindLabel();
   const time = (iso: string | null) => (iso ? formatDateTime(iso) : "—");
 
   if (isPending)
@@ -56,7 +58,7 @@ export function CredentialDetail({ id }: { id: string }) {
     );
   }
   const offset = data.clockOffsetMs;
-  const label = `${c.appName} ${c.kindLabel}`;
+  const label = `${c.appName} ${kindLabel(c.kindLabel)}`;
   const versions = history.data?.versions ?? [];
   const current = versions.find((v) => v.current);
   const previous = versions.find((v) => !v.current && v.validUntil && now && remainingSeconds(v.validUntil, now, offset) > 0);
@@ -72,7 +74,7 @@ export function CredentialDetail({ id }: { id: string }) {
       <header className="flex flex-wrap items-start justify-between gap-3">
         <div>
           <h1 id="credential-title" translate="no" className="text-2xl font-semibold tracking-tight">
-            {c.appName} · {c.kindLabel}
+            {c.appName} · {kindLabel(c.kindLabel)}
           </h1>
           <p className="text-sm text-slate-600 dark:text-slate-400">
             <span translate="no">
@@ -120,7 +122,7 @@ export function CredentialDetail({ id }: { id: string }) {
                   <dd aria-label={t("lineage")}>
                     {token ? (
                       <a href={`/credentials/${token.id}`} className="text-sky-700 hover:underline dark:text-sky-400">
-                        {t("kindGeneration", { kind: token.kindLabel, generation: String(current.parent.generation ?? "?") })}
+                        {t("kindGeneration", { kind: kindLabel(token.kindLabel), generation: String(current.parent.generation ?? "?") })}
                       </a>
                     ) : (
                       t("tokenGeneration", { generation: String(current.parent.generation ?? "?") })

@@ -22,7 +22,11 @@ export function AlertsBanner() {
       <ul className="mt-2 space-y-1">
         {data.open.map((a) => (
           <li key={a.id}>
-            <span className="font-medium">{isKind(a.kind) ? t(`alertKinds.${a.kind}`) : a.kind}:</span> <span lang="en">{a.message}</span>{" "}
+            <span className="font-medium">
+              {/* A failure class (bad-config, quota-exhausted…) is a code: it reads the same in every language. */}
+              {isKind(a.kind) ? t(`alertKinds.${a.kind}`) : <span translate="no">{a.kind}</span>}:
+            </span>{" "}
+            <span lang="en">{a.message}</span>{" "}
             <span className="text-xs text-red-800 dark:text-red-300">
               {t.rich("since", { when: () => <DateTime at={a.openedAt} /> })} ·{" "}
               {a.deliveryError ? (

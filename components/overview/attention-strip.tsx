@@ -5,6 +5,7 @@ import { ATTENTION_HEALTHS, type Health } from "@/lib/health";
 import { remainingSeconds } from "@/lib/time";
 import { useFormatDuration } from "@/components/ui/countdown";
 import { HealthBadge } from "@/components/ui/status-badge";
+import { useKindLabel } from "./kind-label";
 
 type Row = { c: CredentialView; health: Health };
 
@@ -29,6 +30,7 @@ export function AttentionStrip({
   const t = useTranslations("overview");
   const th = useTranslations("health");
   const duration = useFormatDuration();
+  const kindLabel = useKindLabel();
   const urgent = rows.filter((r) => ATTENTION_HEALTHS.includes(r.health));
   if (urgent.length === 0) return null;
   const counts = ATTENTION_HEALTHS.map((h) => [h, urgent.filter((r) => r.health === h).length] as const).filter(([, n]) => n > 0);
@@ -57,7 +59,7 @@ export function AttentionStrip({
             <li key={c.id} className="flex flex-wrap items-center gap-x-2">
               <HealthBadge health={health} />
               <a translate="no" href={`/credentials/${c.id}`} className="font-medium text-sky-800 hover:underline dark:text-sky-300">
-                {c.appName} {c.kindLabel}
+                {c.appName} {kindLabel(c.kindLabel)}
               </a>
               <span className="text-slate-700 dark:text-slate-300">
                 {breaks !== null && breaks > 0 ? t("breaksIn", { duration: duration(breaks) }) : t("failingNow")}

@@ -7,13 +7,15 @@ import { useFormatDateTime } from "@/components/ui/date-time";
 import { HealthBadge } from "@/components/ui/status-badge";
 import type { Health } from "@/lib/health";
 import { useNow } from "@/components/ui/use-now";
+import { useKindLabel } from "./kind-label";
 import { RefreshAction } from "./refresh-action";
 import { remainingSeconds } from "@/lib/time";
 
 export function CredentialRow({ credential: c, clockOffsetMs, health }: { credential: CredentialView; clockOffsetMs: number; health: Health }) {
   const t = useTranslations("overview");
   const formatTime = useFormatDateTime();
-  const rowLabel = `${c.appName} ${c.kindLabel}`;
+  const kindLabel = useKindLabel()(c.kindLabel);
+  const rowLabel = `${c.appName} ${kindLabel}`;
   return (
     <tr aria-label={rowLabel} className="grid grid-cols-2 gap-x-2 border-t border-slate-200 py-2 align-top md:table-row md:py-0 dark:border-slate-800">
       <Cell label={t("colApp")}>
@@ -30,7 +32,7 @@ export function CredentialRow({ credential: c, clockOffsetMs, health }: { creden
           href={`/credentials/${c.id}`}
           className="text-sky-700 hover:underline focus-visible:outline-2 focus-visible:outline-sky-600 dark:text-sky-400"
         >
-          {c.kindLabel}
+          {kindLabel}
         </a>
         <div className="text-xs text-slate-500 dark:text-slate-400">{t("generation", { generation: String(c.generation) })}</div>
       </Cell>

@@ -10,11 +10,13 @@ import { filterControl } from "@/components/ui/styles";
 import { AlertsBanner } from "./alerts-banner";
 import { AttentionStrip } from "./attention-strip";
 import { CredentialRow } from "./credential-row";
+import { useKindLabel } from "./kind-label";
 
 export function Overview() {
   const { data, error, isPending, refetch, isFetching } = useCredentials();
   const t = useTranslations("overview");
   const th = useTranslations("health");
+  const kindLabel = useKindLabel();
   const now = useNow();
   // Filters live in the URL (/?health=at-risk&vendor=wechat&q=demo): a view can be shared or
   // bookmarked. The state is the truth while the page is open; the URL follows it with
@@ -77,7 +79,7 @@ export function Overview() {
     ({ c, health: h }) =>
       (!vendor || c.vendor === vendor) &&
       (!health || h === health) &&
-      (!needle || [c.appName, c.appId, c.kindLabel, c.kind, c.vendorLabel].some((f) => f.toLowerCase().includes(needle))),
+      (!needle || [c.appName, c.appId, c.kindLabel, kindLabel(c.kindLabel), c.kind, c.vendorLabel].some((f) => f.toLowerCase().includes(needle))),
   );
   const filtered = Boolean(vendor || health || needle);
 
