@@ -103,10 +103,10 @@ function NextRefresh({ at, reason, clockOffsetMs }: { at: string | null; reason:
     );
   const left = now ? remainingSeconds(at, now, clockOffsetMs) : null;
   return (
-    <div title={reason ?? undefined}>
+    <div>
       <div className="tabular-nums">{left === null ? "…" : left > 0 ? t("inDuration", { duration: duration(left) }) : t("dueNow")}</div>
       {reason && (
-        <div lang="en" className="max-w-48 truncate text-xs text-slate-500 dark:text-slate-400">
+        <div lang="en" title={reason} className="max-w-48 truncate text-xs text-slate-500 dark:text-slate-400">
           {reason}
         </div>
       )}
