@@ -12,8 +12,8 @@ import { startStack, type Stack } from "./support/stack";
 
 /** How often the alert loop evaluates in this stack. */
 const ALERT_TICK_MS = 2_000;
-// Data that happens to be English: the demo apps' names.
-const DATA = ["demo"];
+// Data that happens to be English: the demo apps' names, the signed-in user's name.
+const DATA = ["demo", "admin"];
 const TICKET_ROW = "WeChat demo jsapi ticket";
 
 type Cred = { id: string; appId: string; kind: string; current: unknown };

@@ -121,12 +121,11 @@ function QuotaLine({ quota }: { quota: NonNullable<CredentialView["quota"]> }) {
   const tone = quota.exhausted ? "text-red-700 dark:text-red-400" : share >= 0.8 ? "text-amber-700 dark:text-amber-400" : "text-slate-500 dark:text-slate-400";
   const title = quota.limit
     ? t("quotaTitleLimit", {
-        endpoint: quota.endpoint,
         used: quota.used,
         limit: String(quota.limit),
         source: t(quota.limitSource === "app" ? "quotaSourceApp" : "quotaSourceVendor"),
       })
-    : t("quotaTitleNoLimit", { endpoint: quota.endpoint, used: quota.used });
+    : t("quotaTitleNoLimit", { used: quota.used });
   return (
     <div aria-label={t("quotaLabel")} title={title} className={`text-xs tabular-nums ${tone}`}>
       {quota.exhausted

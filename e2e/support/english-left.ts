@@ -32,6 +32,7 @@ const KEEP = new Set(
     "Asia",
     "Shanghai",
     "clear_quota",
+    "webhook",
   ].map((w) => w.toLowerCase()),
 );
 
