@@ -26,6 +26,7 @@ const KEEP = new Set(
     "ticket",
     "token",
     "access_token",
+    "tenant_access_token",
     "English",
     "TICKETHUB_DEMO",
     "UTC",
