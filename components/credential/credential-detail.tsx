@@ -13,6 +13,7 @@ import { RefreshAction } from "@/components/overview/refresh-action";
 import { CheckAction } from "./check-action";
 import { HistoryChart } from "./history-chart";
 import { ValueActions } from "./value-actions";
+import { useFailureLabel } from "./failure-label";
 import { CredentialAlerts } from "@/components/alerts/credential-alerts";
 import { useKindLabel } from "@/components/overview/kind-label";
 
@@ -25,6 +26,7 @@ export function CredentialDetail({ id }: { id: string }) {
   const formatDateTime = useFormatDateTime();
   const formatDuration = useFormatDuration();
   const kindLabel = useKindLabel();
+  const failure = useFailureLabel();
   const time = (iso: string | null) => (iso ? formatDateTime(iso) : "—");
 
   if (isPending)
@@ -114,7 +116,9 @@ export function CredentialDetail({ id }: { id: string }) {
               <dt className="text-slate-500 dark:text-slate-400">{t("vendorSays")}</dt>
               <dd>
                 <span translate="no">{c.current.vendorExpireTime ?? "—"}</span>{" "}
-                <span className="text-xs text-slate-500 dark:text-slate-400">{t("vendorSaysNote")}</span>
+                <span className="text-xs text-slate-500 dark:text-slate-400">
+                  {t.rich("vendorSaysNote", { code: (chunks) => <code className="font-mono">{chunks}</code> })}
+                </span>
               </dd>
               {current?.parent && (
                 <>
@@ -273,8 +277,8 @@ export function CredentialDetail({ id }: { id: string }) {
               "—"
             ),
             call.errorClass ? (
-              <span key="o" translate="no" className="text-red-700 dark:text-red-400">
-                {call.errorClass}
+              <span key="o" className="text-red-700 dark:text-red-400">
+                {failure(call.errorClass)}
               </span>
             ) : (
               <span key="o" className="text-emerald-700 dark:text-emerald-400">

@@ -2,6 +2,7 @@
 import { useLocale, useTranslations } from "next-intl";
 import { useFormatDateTime } from "@/components/ui/date-time";
 import type { CredentialHistory } from "@/lib/credential-view";
+import { useFailureLabel } from "./failure-label";
 
 /**
  * Two small bar charts over time: the lifetime each version was given, and the latency of each
@@ -12,6 +13,7 @@ export function HistoryChart({ history }: { history: CredentialHistory }) {
   const calls = [...history.calls].reverse().slice(-40);
   const t = useTranslations("credential");
   const time = useFormatDateTime();
+  const failure = useFailureLabel();
   return (
     <div className="grid gap-4 md:grid-cols-2">
       <Bars
@@ -31,8 +33,8 @@ export function HistoryChart({ history }: { history: CredentialHistory }) {
           key: c.id,
           value: c.latencyMs,
           label: c.errorClass
-            ? t("barCallFailed", { endpoint: c.endpoint, ms: String(c.latencyMs), error: c.errorClass, time: time(c.startedAt) })
-            : t("barCall", { endpoint: c.endpoint, ms: String(c.latencyMs), time: time(c.startedAt) }),
+            ? t("barCallFailed", { ms: String(c.latencyMs), error: failure(c.errorClass), time: time(c.startedAt) })
+            : t("barCall", { ms: String(c.latencyMs), time: time(c.startedAt) }),
           bad: c.errorClass !== null,
         }))}
       />

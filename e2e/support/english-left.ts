@@ -34,6 +34,7 @@ const KEEP = new Set(
     "Shanghai",
     "clear_quota",
     "webhook",
+    "HTTP",
   ].map((w) => w.toLowerCase()),
 );
 
