@@ -239,7 +239,7 @@ export function CredentialDetail({ id }: { id: string }) {
             <span key="g">
               {v.generation}
               {v.current && (
-                <span className="ml-1 rounded bg-emerald-100 px-1 text-xs text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-300">{t("current")}</span>
+                <span className="ml-1 whitespace-nowrap rounded bg-emerald-100 px-1 text-xs text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-300">{t("current")}</span>
               )}
             </span>,
             <code key="v" className="font-mono text-xs">

@@ -22,7 +22,7 @@ export function RefreshAction({ credential: c, label, align = "right" }: { crede
       <ConfirmAction
         label={t("label", { label })}
         disabled={refresh.isPending}
-        className="inline-flex items-center gap-2 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium shadow-sm hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 disabled:cursor-wait disabled:opacity-60 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800"
+        className="inline-flex items-center gap-2 whitespace-nowrap rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium shadow-sm hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 disabled:cursor-wait disabled:opacity-60 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800"
         title={t("title", { label })}
         confirmLabel={c.refreshing ? t("join") : t("now")}
         onConfirm={() => refresh.mutate({ id: c.id, ifGeneration: c.generation })}
