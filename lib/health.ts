@@ -5,19 +5,6 @@ import { remainingSeconds } from "./time";
 export const HEALTHS = ["failing", "at-risk", "expired", "expiring", "retrying", "quota-low", "refresh-due", "in-overlap", "pending", "healthy"] as const;
 export type Health = (typeof HEALTHS)[number];
 
-export const HEALTH_LABELS: Record<Health, string> = {
-  failing: "Failing",
-  "at-risk": "At risk",
-  expired: "Expired",
-  expiring: "Expiring",
-  retrying: "Retrying",
-  "quota-low": "Quota low",
-  "refresh-due": "Refresh due",
-  "in-overlap": "In overlap",
-  pending: "Pending",
-  healthy: "Healthy",
-};
-
 /** Less than this share of the lifetime left (or 5 minutes, whichever is more) is "expiring". */
 const EXPIRING_SHARE = 0.1;
 const EXPIRING_MIN_SECONDS = 300;

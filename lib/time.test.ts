@@ -9,6 +9,12 @@ describe("formatDuration", () => {
     expect(formatDuration(9)).toBe("9s");
     expect(formatDuration(-3)).toBe("0s");
   });
+  it("reads in Chinese units in a Chinese UI, same shape", () => {
+    expect(formatDuration(7199, "zh-CN")).toBe("1小时59分59秒");
+    expect(formatDuration(65, "zh-CN")).toBe("1分05秒");
+    expect(formatDuration(9, "zh-CN")).toBe("9秒");
+    expect(formatDuration(7199, "en")).toBe("1h 59m 59s");
+  });
 });
 
 describe("remainingSeconds", () => {

@@ -1,12 +1,19 @@
-/** "1h 59m 58s", "4m 05s", "12s"; negative durations read as expired. */
-export function formatDuration(totalSeconds: number): string {
+/**
+ * "1h 59m 58s", "4m 05s", "12s" (in Chinese "1小时59分58秒", "4分05秒", "12秒"); negative durations
+ * read as 0. Seconds stay: the countdowns tick every second and ops compare them with a vendor's
+ * expires_in, so both languages keep the same compact h/m/s shape, only the units change.
+ */
+export function formatDuration(totalSeconds: number, locale = "en"): string {
   const s = Math.max(0, Math.floor(totalSeconds));
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   const sec = s % 60;
-  if (h > 0) return `${h}h ${String(m).padStart(2, "0")}m ${String(sec).padStart(2, "0")}s`;
-  if (m > 0) return `${m}m ${String(sec).padStart(2, "0")}s`;
-  return `${sec}s`;
+  const [uh, um, us, sep] = locale.startsWith("zh") ? ["小时", "分", "秒", ""] : ["h", "m", "s", " "];
+  const mm = String(m).padStart(2, "0");
+  const ss = String(sec).padStart(2, "0");
+  if (h > 0) return `${h}${uh}${sep}${mm}${um}${sep}${ss}${us}`;
+  if (m > 0) return `${m}${um}${sep}${ss}${us}`;
+  return `${sec}${us}`;
 }
 
 /** Seconds left until `expiresAt` on the server's clock, given the measured offset. */

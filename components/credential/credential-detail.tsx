@@ -1,9 +1,11 @@
 "use client";
+import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import { useCredential, useCredentials } from "./api/get-credentials";
 import { useCredentialHistory } from "./api/get-credential-history";
-import { formatDuration, remainingSeconds } from "@/lib/time";
-import { Countdown } from "@/components/ui/countdown";
+import { remainingSeconds } from "@/lib/time";
+import { Countdown, useFormatDuration } from "@/components/ui/countdown";
+import { useFormatDateTime } from "@/components/ui/date-time";
 import { HealthBadge } from "@/components/ui/status-badge";
 import { healthOf } from "@/lib/health";
 import { useNow } from "@/components/ui/use-now";
@@ -11,27 +13,33 @@ import { RefreshAction } from "@/components/overview/refresh-action";
 import { CheckAction } from "./check-action";
 import { HistoryChart } from "./history-chart";
 import { ValueActions } from "./value-actions";
+import { useFailureLabel } from "./failure-label";
 import { CredentialAlerts } from "@/components/alerts/credential-alerts";
-
-const time = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "—");
+import { useKindLabel } from "@/components/overview/kind-label";
 
 export function CredentialDetail({ id }: { id: string }) {
   const { data, isPending, error } = useCredential(id);
   const all = useCredentials();
   const history = useCredentialHistory(id);
   const now = useNow();
+  const t = useTranslations("credential");
+  const formatDateTime = useFormatDateTime();
+  const formatDuration = useFormatDuration();
+  const kindLabel = useKindLabel();
+  const failure = useFailureLabel();
+  const time = (iso: string | null) => (iso ? formatDateTime(iso) : "—");
 
   if (isPending)
     return (
       <Panel>
-        <p role="status">Loading credential…</p>
+        <p role="status">{t("loading")}</p>
       </Panel>
     );
   if (error && !data)
     return (
       <Panel>
         <p role="alert" className="text-red-700 dark:text-red-400">
-          Could not load the credential: {error.message}
+          {t("loadFailed", { error: error.message })}
         </p>
       </Panel>
     );
@@ -40,19 +48,19 @@ export function CredentialDetail({ id }: { id: string }) {
     return (
       <Panel>
         <p role="alert" className="font-medium">
-          No credential with id {id}.
+          {t("notFound", { id })}
         </p>
         <p className="mt-1 text-sm text-slate-500 dark:text-slate-400">
-          It may belong to an app that was disabled or removed.{" "}
+          {t("notFoundHint")}{" "}
           <a href="/" className="text-sky-700 underline dark:text-sky-400">
-            Back to the overview
+            {t("backToOverview")}
           </a>
         </p>
       </Panel>
     );
   }
   const offset = data.clockOffsetMs;
-  const label = `${c.appName} ${c.kindLabel}`;
+  const label = `${c.appName} ${kindLabel(c.kindLabel)}`;
   const versions = history.data?.versions ?? [];
   const current = versions.find((v) => v.current);
   const previous = versions.find((v) => !v.current && v.validUntil && now && remainingSeconds(v.validUntil, now, offset) > 0);
@@ -60,18 +68,21 @@ export function CredentialDetail({ id }: { id: string }) {
 
   return (
     <article aria-labelledby="credential-title" className="space-y-5">
-      <nav aria-label="Breadcrumb" className="text-sm">
+      <nav aria-label={t("breadcrumb")} className="text-sm">
         <a href="/" className="text-sky-700 hover:underline dark:text-sky-400">
-          ← Overview
+          {t("overview")}
         </a>
       </nav>
       <header className="flex flex-wrap items-start justify-between gap-3">
         <div>
-          <h1 id="credential-title" className="text-2xl font-semibold tracking-tight">
-            {c.appName} · {c.kindLabel}
+          <h1 id="credential-title" translate="no" className="text-2xl font-semibold tracking-tight">
+            {c.appName} · {kindLabel(c.kindLabel)}
           </h1>
           <p className="text-sm text-slate-600 dark:text-slate-400">
-            {c.vendorLabel} · <span className="font-mono">{c.appId}</span> · generation {c.generation}
+            <span translate="no">
+              {c.vendorLabel} · <span className="font-mono">{c.appId}</span>
+            </span>{" "}
+            · {t("generation", { generation: String(c.generation) })}
           </p>
         </div>
         <div className="flex flex-wrap items-start gap-3">
@@ -85,123 +96,152 @@ export function CredentialDetail({ id }: { id: string }) {
       <CredentialAlerts credential={c} clockOffsetMs={offset} />
 
       <div className="grid gap-4 lg:grid-cols-2">
-        <Panel title="Current value">
+        <Panel title={t("currentValue")}>
           {c.current ? (
             <dl className="grid grid-cols-1 sm:grid-cols-[9rem_1fr] gap-x-3 gap-y-2 text-sm">
-              <dt className="text-slate-500 dark:text-slate-400">Value</dt>
+              <dt className="text-slate-500 dark:text-slate-400">{t("value")}</dt>
               <dd>
-                <ValueActions credentialId={c.id} versionId={current?.id} masked={c.current.maskedValue} label="current value" />
+                <ValueActions credentialId={c.id} versionId={current?.id} masked={c.current.maskedValue} label={t("currentValueLabel")} />
               </dd>
-              <dt className="text-slate-500 dark:text-slate-400">Expires in</dt>
+              <dt className="text-slate-500 dark:text-slate-400">{t("expiresIn")}</dt>
               <dd>
                 <Countdown expiresAt={c.current.expiresAt} lifetime={c.current.expiresIn} clockOffsetMs={offset} />
               </dd>
-              <dt className="text-slate-500 dark:text-slate-400">Fetched</dt>
+              <dt className="text-slate-500 dark:text-slate-400">{t("fetched")}</dt>
               <dd>
-                {time(c.current.fetchedAt)} · lifetime {formatDuration(c.current.expiresIn)}
+                {time(c.current.fetchedAt)} · {t("lifetime", { duration: formatDuration(c.current.expiresIn) })}
               </dd>
-              <dt className="text-slate-500 dark:text-slate-400">Expires (our clock)</dt>
+              <dt className="text-slate-500 dark:text-slate-400">{t("expiresOurClock")}</dt>
               <dd>{time(c.current.expiresAt)}</dd>
-              <dt className="text-slate-500 dark:text-slate-400">Vendor says</dt>
+              <dt className="text-slate-500 dark:text-slate-400">{t("vendorSays")}</dt>
               <dd>
-                {c.current.vendorExpireTime ?? "—"}{" "}
-                <span className="text-xs text-slate-500 dark:text-slate-400">(display only: validity counts from our fetch time + expire_in)</span>
+                <span translate="no">{c.current.vendorExpireTime ?? "—"}</span>{" "}
+                <span className="text-xs text-slate-500 dark:text-slate-400">
+                  {t.rich("vendorSaysNote", { code: (chunks) => <code className="font-mono">{chunks}</code> })}
+                </span>
               </dd>
               {current?.parent && (
                 <>
-                  <dt className="text-slate-500 dark:text-slate-400">Fetched with</dt>
-                  <dd aria-label="lineage">
+                  <dt className="text-slate-500 dark:text-slate-400">{t("fetchedWith")}</dt>
+                  <dd aria-label={t("lineage")}>
                     {token ? (
                       <a href={`/credentials/${token.id}`} className="text-sky-700 hover:underline dark:text-sky-400">
-                        {token.kindLabel} generation {current.parent.generation ?? "?"}
+                        {t("kindGeneration", { kind: kindLabel(token.kindLabel), generation: String(current.parent.generation ?? "?") })}
                       </a>
                     ) : (
-                      `access token generation ${current.parent.generation ?? "?"}`
+                      t("tokenGeneration", { generation: String(current.parent.generation ?? "?") })
                     )}
                   </dd>
                 </>
               )}
             </dl>
           ) : (
-            <p className="text-sm text-slate-500 dark:text-slate-400">Not fetched yet.</p>
+            <p className="text-sm text-slate-500 dark:text-slate-400">{t("notFetched")}</p>
           )}
           {previous && (
             <div className="mt-4 border-t border-slate-200 pt-3 dark:border-slate-800">
-              <h3 className="text-sm font-medium">Previous value (in the vendor&apos;s overlap window)</h3>
-              <ValueActions credentialId={c.id} versionId={previous.id} masked={previous.maskedValue} label="previous value" />
+              <h3 className="text-sm font-medium">{t("previousTitle")}</h3>
+              <ValueActions credentialId={c.id} versionId={previous.id} masked={previous.maskedValue} label={t("previousValueLabel")} />
               <p className="text-xs text-slate-500 dark:text-slate-400">
-                generation {previous.generation} · still valid {now ? formatDuration(remainingSeconds(previous.validUntil!, now, offset)) : "…"}
+                {t("previousLine", {
+                  generation: String(previous.generation),
+                  duration: now ? formatDuration(remainingSeconds(previous.validUntil!, now, offset)) : "…",
+                })}
               </p>
             </div>
           )}
         </Panel>
 
-        <Panel title="Refresh">
+        <Panel title={t("refreshTitle")}>
           <dl className="grid grid-cols-1 sm:grid-cols-[9rem_1fr] gap-x-3 gap-y-2 text-sm">
-            <dt className="text-slate-500 dark:text-slate-400">Policy</dt>
-            <dd>{c.policy}</dd>
-            <dt className="text-slate-500 dark:text-slate-400">Next refresh</dt>
+            <dt className="text-slate-500 dark:text-slate-400">{t("policy")}</dt>
+            <dd lang="en">{c.policy}</dd>
+            <dt className="text-slate-500 dark:text-slate-400">{t("nextRefresh")}</dt>
             <dd>
               {c.nextRefreshAt
                 ? now
                   ? remainingSeconds(c.nextRefreshAt, now, offset) > 0
-                    ? `in ${formatDuration(remainingSeconds(c.nextRefreshAt, now, offset))}`
-                    : "due now"
+                    ? t("inDuration", { duration: formatDuration(remainingSeconds(c.nextRefreshAt, now, offset)) })
+                    : t("dueNow")
                   : "…"
-                : "not scheduled"}
-              {c.nextRefreshReason && <div className="text-xs text-slate-500 dark:text-slate-400">{c.nextRefreshReason}</div>}
+                : t("notScheduled")}
+              {c.nextRefreshReason && (
+                <div lang="en" className="text-xs text-slate-500 dark:text-slate-400">
+                  {c.nextRefreshReason}
+                </div>
+              )}
             </dd>
-            <dt className="text-slate-500 dark:text-slate-400">Quota today</dt>
+            <dt className="text-slate-500 dark:text-slate-400">{t("quotaToday")}</dt>
             <dd>
               {c.quota ? (
                 <>
-                  {c.quota.used}
-                  {c.quota.limit !== null ? ` / ${c.quota.limit}` : " calls (no published limit)"} on{" "}
-                  <code className="font-mono text-xs">{c.quota.endpoint}</code>
-                  {c.quota.exhausted && <div className="text-xs text-red-700 dark:text-red-400">used up until 00:00 UTC+8</div>}
+                  {t.rich(c.quota.limit !== null ? "quotaLimit" : "quotaNoLimit", {
+                    used: String(c.quota.used),
+                    limit: String(c.quota.limit),
+                    endpoint: c.quota.endpoint,
+                    code: (chunks) => <code className="font-mono text-xs">{chunks}</code>,
+                  })}
+                  {c.quota.exhausted && <div className="text-xs text-red-700 dark:text-red-400">{t("quotaUsedUp")}</div>}
                 </>
               ) : (
                 "—"
               )}
             </dd>
-            <dt className="text-slate-500 dark:text-slate-400">Last error</dt>
+            <dt className="text-slate-500 dark:text-slate-400">{t("lastError")}</dt>
             <dd className={c.lastError ? "text-red-700 dark:text-red-400" : ""}>
-              {c.lastError
-                ? `${c.lastError.class ? `${c.lastError.class}: ` : ""}${c.lastError.message} (${time(c.lastError.at)}, ${c.consecutiveFailures} in a row)`
-                : "none"}
+              {c.lastError ? (
+                <>
+                  <span lang="en">
+                    {c.lastError.class ? `${c.lastError.class}: ` : ""}
+                    {c.lastError.message}
+                  </span>{" "}
+                  {t("lastErrorWhen", { time: time(c.lastError.at), count: String(c.consecutiveFailures) })}
+                </>
+              ) : (
+                t("none")
+              )}
             </dd>
             {c.refreshing && c.lease && (
               <>
-                <dt className="text-slate-500 dark:text-slate-400">Refreshing</dt>
-                <dd>
-                  on {c.lease.instance} since {time(c.lease.acquiredAt)}
-                </dd>
+                <dt className="text-slate-500 dark:text-slate-400">{t("refreshing")}</dt>
+                <dd>{t.rich("refreshingOn", { instance: c.lease.instance, when: () => time(c.lease?.acquiredAt ?? null) })}</dd>
               </>
             )}
           </dl>
         </Panel>
       </div>
 
-      <Panel title="Over time">
+      <Panel title={t("overTime")}>
         {history.data ? (
           <HistoryChart history={history.data} />
         ) : (
           <p role="status" className="text-sm text-slate-500 dark:text-slate-400">
-            Loading history…
+            {t("loadingHistory")}
           </p>
         )}
       </Panel>
 
-      <Panel title="Versions">
+      <Panel title={t("versions")}>
         <Table
-          caption="Every version of this credential, newest first"
-          head={["Generation", "Value", "Fetched", "Lifetime", "Expires", "Superseded", "Valid until", "Fetched with"]}
-          empty={history.isPending ? "Loading…" : "No versions yet."}
+          caption={t("versionsCaption")}
+          head={[
+            t("colGeneration"),
+            t("colValue"),
+            t("colFetched"),
+            t("colLifetime"),
+            t("colExpires"),
+            t("colSuperseded"),
+            t("colValidUntil"),
+            t("colFetchedWith"),
+          ]}
+          empty={history.isPending ? t("loadingShort") : t("noVersions")}
           rows={versions.map((v) => [
             <span key="g">
               {v.generation}
               {v.current && (
-                <span className="ml-1 rounded bg-emerald-100 px-1 text-xs text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-300">current</span>
+                <span className="ml-1 whitespace-nowrap rounded bg-emerald-100 px-1 text-xs text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-300">
+                  {t("current")}
+                </span>
               )}
             </span>,
             <code key="v" className="font-mono text-xs">
@@ -212,33 +252,39 @@ export function CredentialDetail({ id }: { id: string }) {
             time(v.expiresAt),
             time(v.supersededAt),
             time(v.validUntil),
-            v.parent ? `token generation ${v.parent.generation ?? "?"}` : "—",
+            v.parent ? t("parentGeneration", { generation: String(v.parent.generation ?? "?") }) : "—",
           ])}
         />
-        {history.data && <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">History is kept {history.data.retentionDays} days.</p>}
+        {history.data && <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">{t("retention", { days: String(history.data.retentionDays) })}</p>}
       </Panel>
 
-      <Panel title="Upstream calls">
+      <Panel title={t("upstream")}>
         <Table
-          caption="Every call made to the vendor for this credential, newest first"
-          head={["Time", "Endpoint", "Latency", "HTTP", "Vendor code", "Message", "Outcome"]}
-          empty={history.isPending ? "Loading…" : "No calls yet."}
+          caption={t("callsCaption")}
+          head={[t("colTime"), t("colEndpoint"), t("colLatency"), t("colHttp"), t("colVendorCode"), t("colMessage"), t("colOutcome")]}
+          empty={history.isPending ? t("loadingShort") : t("noCalls")}
           rows={(history.data?.calls ?? []).map((call) => [
             time(call.startedAt),
             <code key="e" className="font-mono text-xs">
               {call.method} {call.endpoint}
             </code>,
-            `${call.latencyMs} ms`,
+            t("ms", { ms: String(call.latencyMs) }),
             call.httpStatus ?? "—",
             call.vendorCode ?? "—",
-            call.vendorMessage ?? "—",
+            call.vendorMessage ? (
+              <span key="m" translate="no">
+                {call.vendorMessage}
+              </span>
+            ) : (
+              "—"
+            ),
             call.errorClass ? (
               <span key="o" className="text-red-700 dark:text-red-400">
-                {call.errorClass}
+                {failure(call.errorClass)}
               </span>
             ) : (
               <span key="o" className="text-emerald-700 dark:text-emerald-400">
-                ok
+                {t("ok")}
               </span>
             ),
           ])}

@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useSession } from "@/components/session/session-context";
 import { useState } from "react";
 import { small } from "@/components/ui/styles";
@@ -10,6 +11,7 @@ export function ValueActions({ credentialId, versionId, masked, label }: { crede
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const { can } = useSession();
+  const t = useTranslations("credential");
 
   async function run(action: "reveal" | "copy") {
     setBusy(true);
@@ -21,9 +23,9 @@ export function ValueActions({ credentialId, versionId, masked, label }: { crede
       } else {
         try {
           await navigator.clipboard.writeText(value);
-          setMessage({ ok: true, text: "Copied to the clipboard" });
+          setMessage({ ok: true, text: t("copied") });
         } catch {
-          setMessage({ ok: false, text: "The browser blocked clipboard access: use Reveal and copy by hand" });
+          setMessage({ ok: false, text: t("clipboardBlocked") });
         }
       }
     } catch (err) {
@@ -36,8 +38,8 @@ export function ValueActions({ credentialId, versionId, masked, label }: { crede
   if (!can("operator")) {
     return (
       <code
-        aria-label={`${label} value`}
-        title="Revealing values needs the operator role"
+        aria-label={t("valueLabel", { label })}
+        title={t("revealNeedsOperator")}
         className="break-all rounded bg-slate-100 px-1.5 py-0.5 font-mono text-sm dark:bg-slate-800"
       >
         {masked}
@@ -47,7 +49,7 @@ export function ValueActions({ credentialId, versionId, masked, label }: { crede
   return (
     <div className="space-y-1">
       <div className="flex flex-wrap items-center gap-2">
-        <code aria-label={`${label} value`} className="break-all rounded bg-slate-100 px-1.5 py-0.5 font-mono text-sm dark:bg-slate-800">
+        <code aria-label={t("valueLabel", { label })} className="break-all rounded bg-slate-100 px-1.5 py-0.5 font-mono text-sm dark:bg-slate-800">
           {shown ?? masked}
         </code>
         <button
@@ -55,12 +57,12 @@ export function ValueActions({ credentialId, versionId, masked, label }: { crede
           className={small}
           disabled={busy}
           onClick={() => (shown ? setShown(null) : run("reveal"))}
-          aria-label={`${shown ? "Hide" : "Reveal"} ${label}`}
+          aria-label={t(shown ? "hideLabel" : "revealLabel", { label })}
         >
-          {shown ? "Hide" : "Reveal"}
+          {shown ? t("hide") : t("reveal")}
         </button>
-        <button type="button" className={small} disabled={busy} onClick={() => run("copy")} aria-label={`Copy ${label}`}>
-          Copy
+        <button type="button" className={small} disabled={busy} onClick={() => run("copy")} aria-label={t("copyLabel", { label })}>
+          {t("copy")}
         </button>
       </div>
       <p role="status" aria-live="polite" className={`text-xs ${message?.ok ? "text-emerald-700 dark:text-emerald-400" : "text-red-700 dark:text-red-400"}`}>

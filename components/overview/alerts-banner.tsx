@@ -1,11 +1,15 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useAlerts } from "@/components/overview/api/get-alerts";
+import { DateTime } from "@/components/ui/date-time";
 
-const KIND_LABELS: Record<string, string> = { "refresh-failing": "Refresh failing", expiring: "Expiring", quota: "Quota" };
+const KINDS = ["at-risk", "refresh-failing", "expiring", "quota"] as const;
+const isKind = (k: string): k is (typeof KINDS)[number] => (KINDS as readonly string[]).includes(k);
 
 /** Open alert incidents, above the overview; nothing when all is well. */
 export function AlertsBanner() {
   const { data } = useAlerts();
+  const t = useTranslations("overview");
   if (!data || data.open.length === 0) return null;
   return (
     <section
@@ -13,19 +17,31 @@ export function AlertsBanner() {
       className="rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-100"
     >
       <h2 id="alerts-title" className="font-semibold">
-        {data.open.length} open alert{data.open.length === 1 ? "" : "s"}
+        {t("alertsTitle", { count: data.open.length })}
       </h2>
       <ul className="mt-2 space-y-1">
         {data.open.map((a) => (
           <li key={a.id}>
-            <span className="font-medium">{KIND_LABELS[a.kind] ?? a.kind}:</span> {a.message}{" "}
+            <span className="font-medium">
+              {/* A failure class (bad-config, quota-exhausted…) is a code: it reads the same in every language. */}
+              {isKind(a.kind) ? t(`alertKinds.${a.kind}`) : <span translate="no">{a.kind}</span>}:
+            </span>{" "}
+            <span lang="en">{a.message}</span>{" "}
             <span className="text-xs text-red-800 dark:text-red-300">
-              since {new Date(a.openedAt).toLocaleTimeString()} ·{" "}
-              {a.deliveryError ? `webhook ${a.deliveryError}` : a.notified ? "webhook sent" : "no webhook configured"}
+              {t.rich("since", { when: () => <DateTime at={a.openedAt} /> })} ·{" "}
+              {a.deliveryError ? (
+                <>
+                  {t("webhookError")} <span lang="en">{a.deliveryError}</span>
+                </>
+              ) : a.notified ? (
+                t("webhookSent")
+              ) : (
+                t("noWebhook")
+              )}
             </span>
             {a.credentialId && (
               <a href={`/credentials/${a.credentialId}`} className="ml-2 text-xs underline">
-                details
+                {t("details")}
               </a>
             )}
           </li>

@@ -1,8 +1,11 @@
 "use client";
+import { useTranslations } from "next-intl";
 import type { CredentialView } from "@/lib/credential-view";
-import { ATTENTION_HEALTHS, HEALTH_LABELS, type Health } from "@/lib/health";
-import { formatDuration, remainingSeconds } from "@/lib/time";
+import { ATTENTION_HEALTHS, type Health } from "@/lib/health";
+import { remainingSeconds } from "@/lib/time";
+import { useFormatDuration } from "@/components/ui/countdown";
 import { HealthBadge } from "@/components/ui/status-badge";
+import { useKindLabel } from "./kind-label";
 
 type Row = { c: CredentialView; health: Health };
 
@@ -24,6 +27,10 @@ export function AttentionStrip({
   nowMs: number;
   clockOffsetMs: number;
 }) {
+  const t = useTranslations("overview");
+  const th = useTranslations("health");
+  const duration = useFormatDuration();
+  const kindLabel = useKindLabel();
   const urgent = rows.filter((r) => ATTENTION_HEALTHS.includes(r.health));
   if (urgent.length === 0) return null;
   const counts = ATTENTION_HEALTHS.map((h) => [h, urgent.filter((r) => r.health === h).length] as const).filter(([, n]) => n > 0);
@@ -31,7 +38,7 @@ export function AttentionStrip({
     <section aria-labelledby="attention-title" className="rounded-lg border border-red-200 bg-red-50 p-4 dark:border-red-900 dark:bg-red-950/40">
       <div className="flex flex-wrap items-center gap-2">
         <h2 id="attention-title" className="mr-1 font-semibold text-red-900 dark:text-red-200">
-          Needs attention ({urgent.length})
+          {t("attentionTitle", { count: urgent.length })}
         </h2>
         {counts.map(([h, n]) => (
           <button
@@ -41,7 +48,7 @@ export function AttentionStrip({
             onClick={() => onSelect(selected === h ? "" : h)}
             className="rounded-full border border-red-300 bg-white px-2.5 py-0.5 text-xs font-medium text-red-900 hover:bg-red-100 focus-visible:outline-2 focus-visible:outline-sky-600 aria-pressed:bg-red-800 aria-pressed:text-white dark:border-red-800 dark:bg-slate-900 dark:text-red-200 dark:hover:bg-red-900 dark:aria-pressed:bg-red-300 dark:aria-pressed:text-red-950"
           >
-            {n} {HEALTH_LABELS[h].toLowerCase()}
+            {t("countHealth", { count: n, health: th(h).toLowerCase() })}
           </button>
         ))}
       </div>
@@ -51,17 +58,18 @@ export function AttentionStrip({
           return (
             <li key={c.id} className="flex flex-wrap items-center gap-x-2">
               <HealthBadge health={health} />
-              <a href={`/credentials/${c.id}`} className="font-medium text-sky-800 hover:underline dark:text-sky-300">
-                {c.appName} {c.kindLabel}
+              <a translate="no" href={`/credentials/${c.id}`} className="font-medium text-sky-800 hover:underline dark:text-sky-300">
+                {c.appName} {kindLabel(c.kindLabel)}
               </a>
               <span className="text-slate-700 dark:text-slate-300">
-                {breaks !== null && breaks > 0 ? `clients break in ${formatDuration(breaks)}` : "clients are failing now"}
-                {c.impact.blockedBy ? ` · ${c.impact.blockedBy}` : ""}
+                {breaks !== null && breaks > 0 ? t("breaksIn", { duration: duration(breaks) }) : t("failingNow")}
+                {c.impact.blockedBy ? " · " : ""}
+                {c.impact.blockedBy && <span lang="en">{c.impact.blockedBy}</span>}
               </span>
             </li>
           );
         })}
-        {urgent.length > 5 && <li className="text-slate-600 dark:text-slate-400">and {urgent.length - 5} more below</li>}
+        {urgent.length > 5 && <li className="text-slate-600 dark:text-slate-400">{t("moreBelow", { count: urgent.length - 5 })}</li>}
       </ul>
     </section>
   );

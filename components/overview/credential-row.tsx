@@ -1,62 +1,74 @@
 "use client";
+import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import type { CredentialView } from "@/lib/credential-view";
-import { Countdown } from "@/components/ui/countdown";
+import { Countdown, useFormatDuration } from "@/components/ui/countdown";
+import { useFormatDateTime } from "@/components/ui/date-time";
 import { HealthBadge } from "@/components/ui/status-badge";
 import type { Health } from "@/lib/health";
 import { useNow } from "@/components/ui/use-now";
+import { useKindLabel } from "./kind-label";
 import { RefreshAction } from "./refresh-action";
-import { formatDuration, remainingSeconds } from "@/lib/time";
+import { remainingSeconds } from "@/lib/time";
 
 export function CredentialRow({ credential: c, clockOffsetMs, health }: { credential: CredentialView; clockOffsetMs: number; health: Health }) {
-  const rowLabel = `${c.appName} ${c.kindLabel}`;
+  const t = useTranslations("overview");
+  const formatTime = useFormatDateTime();
+  const kindLabel = useKindLabel()(c.kindLabel);
+  const rowLabel = `${c.appName} ${kindLabel}`;
   return (
     <tr aria-label={rowLabel} className="grid grid-cols-2 gap-x-2 border-t border-slate-200 py-2 align-top md:table-row md:py-0 dark:border-slate-800">
-      <Cell label="App">
-        <div className="font-medium">{c.appName}</div>
-        <div className="text-xs text-slate-500 dark:text-slate-400">
+      <Cell label={t("colApp")}>
+        <div translate="no" className="font-medium">
+          {c.appName}
+        </div>
+        <div translate="no" className="text-xs text-slate-500 dark:text-slate-400">
           {c.vendorLabel} · <span className="font-mono">{c.appId}</span>
         </div>
       </Cell>
-      <Cell label="Credential">
-        <a href={`/credentials/${c.id}`} className="text-sky-700 hover:underline focus-visible:outline-2 focus-visible:outline-sky-600 dark:text-sky-400">
-          {c.kindLabel}
+      <Cell label={t("colCredential")}>
+        <a
+          translate="no"
+          href={`/credentials/${c.id}`}
+          className="text-sky-700 hover:underline focus-visible:outline-2 focus-visible:outline-sky-600 dark:text-sky-400"
+        >
+          {kindLabel}
         </a>
-        <div className="text-xs text-slate-500 dark:text-slate-400">generation {c.generation}</div>
+        <div className="text-xs text-slate-500 dark:text-slate-400">{t("generation", { generation: String(c.generation) })}</div>
       </Cell>
-      <Cell label="Value" className="col-span-2">
+      <Cell label={t("colValue")} className="col-span-2">
         {c.current ? (
-          <code aria-label="masked value" className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-sm dark:bg-slate-800">
+          <code aria-label={t("maskedValue")} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-sm dark:bg-slate-800">
             {c.current.maskedValue}
           </code>
         ) : (
-          <span className="text-sm text-slate-500 dark:text-slate-400">not fetched yet</span>
+          <span className="text-sm text-slate-500 dark:text-slate-400">{t("notFetched")}</span>
         )}
         {c.previous && (
           <div className="mt-1 text-xs text-slate-500 dark:text-slate-400">
-            previous <code className="font-mono">{c.previous.maskedValue}</code>{" "}
+            {t("previous")} <code className="font-mono">{c.previous.maskedValue}</code>{" "}
             <PreviousValidity until={c.previous.validUntil} clockOffsetMs={clockOffsetMs} />
           </div>
         )}
       </Cell>
-      <Cell label="Expires in">
+      <Cell label={t("colExpiresIn")}>
         {c.current ? <Countdown expiresAt={c.current.expiresAt} lifetime={c.current.expiresIn} clockOffsetMs={clockOffsetMs} /> : "—"}
       </Cell>
-      <Cell label="Status">
+      <Cell label={t("colStatus")}>
         <HealthBadge health={health} />
         {c.lastError && (
-          <p className="mt-1 max-w-64 text-xs text-red-700 dark:text-red-400">
+          <p lang="en" className="mt-1 max-w-64 text-xs text-red-700 dark:text-red-400">
             {c.lastError.class ? `${c.lastError.class}: ` : ""}
             {c.lastError.message}
           </p>
         )}
       </Cell>
-      <Cell label="Next refresh" className="text-sm">
+      <Cell label={t("colNextRefresh")} className="text-sm">
         <NextRefresh at={c.nextRefreshAt} reason={c.nextRefreshReason} clockOffsetMs={clockOffsetMs} />
         {c.quota && <QuotaLine quota={c.quota} />}
         {c.refreshing && c.lease && (
-          <div className="text-xs text-sky-700 dark:text-sky-400" title={`lease until ${c.lease.expiresAt}`}>
-            refreshing on {c.lease.instance}
+          <div className="text-xs text-sky-700 dark:text-sky-400" title={t("leaseUntil", { time: formatTime(c.lease.expiresAt) })}>
+            {t("refreshingOn", { instance: c.lease.instance })}
           </div>
         )}
       </Cell>
@@ -69,35 +81,58 @@ export function CredentialRow({ credential: c, clockOffsetMs, health }: { creden
 
 function PreviousValidity({ until, clockOffsetMs }: { until: string; clockOffsetMs: number }) {
   const now = useNow();
+  const t = useTranslations("overview");
+  const duration = useFormatDuration();
   if (!now) return null;
   const left = remainingSeconds(until, now, clockOffsetMs);
-  return <span>{left > 0 ? `still valid ${formatDuration(left)}` : "no longer valid"}</span>;
+  return <span>{left > 0 ? t("stillValid", { duration: duration(left) }) : t("noLongerValid")}</span>;
 }
 
 function NextRefresh({ at, reason, clockOffsetMs }: { at: string | null; reason: string | null; clockOffsetMs: number }) {
   const now = useNow();
-  if (!at) return <span className="text-slate-500 dark:text-slate-400">{reason ?? "not scheduled"}</span>;
+  const t = useTranslations("overview");
+  const duration = useFormatDuration();
+  // The reason is the scheduler's own words (English, from the server).
+  if (!at)
+    return reason ? (
+      <span lang="en" className="text-slate-500 dark:text-slate-400">
+        {reason}
+      </span>
+    ) : (
+      <span className="text-slate-500 dark:text-slate-400">{t("notScheduled")}</span>
+    );
   const left = now ? remainingSeconds(at, now, clockOffsetMs) : null;
   return (
-    <div title={reason ?? undefined}>
-      <div className="tabular-nums">{left === null ? "…" : left > 0 ? `in ${formatDuration(left)}` : "due now"}</div>
-      {reason && <div className="max-w-48 truncate text-xs text-slate-500 dark:text-slate-400">{reason}</div>}
+    <div>
+      <div className="tabular-nums">{left === null ? "…" : left > 0 ? t("inDuration", { duration: duration(left) }) : t("dueNow")}</div>
+      {reason && (
+        <div lang="en" title={reason} className="max-w-48 truncate text-xs text-slate-500 dark:text-slate-400">
+          {reason}
+        </div>
+      )}
     </div>
   );
 }
 
 /** Today's calls to the credential's endpoint against its daily limit (the vendors' day, UTC+8). */
 function QuotaLine({ quota }: { quota: NonNullable<CredentialView["quota"]> }) {
+  const t = useTranslations("overview");
   const share = quota.limit ? quota.used / quota.limit : 0;
   const tone = quota.exhausted ? "text-red-700 dark:text-red-400" : share >= 0.8 ? "text-amber-700 dark:text-amber-400" : "text-slate-500 dark:text-slate-400";
-  const title = `${quota.endpoint}: ${quota.used} calls today${quota.limit ? ` of ${quota.limit} (${quota.limitSource === "app" ? "configured for this app" : "the vendor's published limit"})` : ", no published limit"}; resets at 00:00 UTC+8`;
+  const title = quota.limit
+    ? t("quotaTitleLimit", {
+        used: quota.used,
+        limit: String(quota.limit),
+        source: t(quota.limitSource === "app" ? "quotaSourceApp" : "quotaSourceVendor"),
+      })
+    : t("quotaTitleNoLimit", { used: quota.used });
   return (
-    <div aria-label="quota today" title={title} className={`text-xs tabular-nums ${tone}`}>
+    <div aria-label={t("quotaLabel")} title={title} className={`text-xs tabular-nums ${tone}`}>
       {quota.exhausted
-        ? "quota used up · resets 00:00 UTC+8"
+        ? t("quotaUsedUp")
         : quota.limit
-          ? `quota ${quota.used} / ${quota.limit} today`
-          : `${quota.used} ${quota.used === 1 ? "call" : "calls"} today`}
+          ? t("quotaOf", { used: String(quota.used), limit: String(quota.limit) })
+          : t("callsToday", { count: quota.used })}
     </div>
   );
 }

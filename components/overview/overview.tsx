@@ -1,17 +1,22 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useSearchParams } from "next/navigation";
 import { useEffect, useId, useState } from "react";
 import { useCredentials } from "@/components/credential/api/get-credentials";
-import { ATTENTION_HEALTHS, HEALTHS, HEALTH_LABELS, byAttention, healthOf, type Health } from "@/lib/health";
+import { ATTENTION_HEALTHS, HEALTHS, byAttention, healthOf, type Health } from "@/lib/health";
 import { useNow } from "@/components/ui/use-now";
 import { FilterSelect } from "@/components/ui/filter-select";
 import { filterControl } from "@/components/ui/styles";
 import { AlertsBanner } from "./alerts-banner";
 import { AttentionStrip } from "./attention-strip";
 import { CredentialRow } from "./credential-row";
+import { useKindLabel } from "./kind-label";
 
 export function Overview() {
   const { data, error, isPending, refetch, isFetching } = useCredentials();
+  const t = useTranslations("overview");
+  const th = useTranslations("health");
+  const kindLabel = useKindLabel();
   const now = useNow();
   // Filters live in the URL (/?health=at-risk&vendor=wechat&q=demo): a view can be shared or
   // bookmarked. The state is the truth while the page is open; the URL follows it with
@@ -40,8 +45,8 @@ export function Overview() {
   const attention = rows.filter((r) => ATTENTION_HEALTHS.includes(r.health)).length;
   // The count in the tab's title: visible from another tab or a pinned tab during an incident.
   useEffect(() => {
-    document.title = `${attention > 0 ? `(${attention}) ` : ""}Credentials · Ticket Hub`;
-  }, [attention]);
+    document.title = attention > 0 ? t("pageTitleCount", { count: attention }) : t("pageTitle");
+  }, [attention, t]);
   const ids = { vendor: useId(), health: useId(), search: useId() };
 
   if (isPending) {
@@ -51,17 +56,17 @@ export function Overview() {
         aria-live="polite"
         className="rounded-lg border border-slate-200 bg-white p-8 text-center text-slate-500 dark:text-slate-400 dark:border-slate-800 dark:bg-slate-900"
       >
-        Loading credentials…
+        {t("loading")}
       </div>
     );
   }
   if (error && !data) {
     return (
       <div role="alert" className="rounded-lg border border-red-200 bg-red-50 p-6 text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
-        <p className="font-medium">Could not load credentials.</p>
+        <p className="font-medium">{t("loadFailed")}</p>
         <p className="mt-1 text-sm">{error.message}</p>
         <button type="button" onClick={() => refetch()} className="mt-3 rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800">
-          Try again
+          {t("tryAgain")}
         </button>
       </div>
     );
@@ -74,7 +79,7 @@ export function Overview() {
     ({ c, health: h }) =>
       (!vendor || c.vendor === vendor) &&
       (!health || h === health) &&
-      (!needle || [c.appName, c.appId, c.kindLabel, c.kind, c.vendorLabel].some((f) => f.toLowerCase().includes(needle))),
+      (!needle || [c.appName, c.appId, c.kindLabel, kindLabel(c.kindLabel), c.kind, c.vendorLabel].some((f) => f.toLowerCase().includes(needle))),
   );
   const filtered = Boolean(vendor || health || needle);
 
@@ -83,31 +88,29 @@ export function Overview() {
       <div className="flex flex-wrap items-end justify-between gap-2">
         <div>
           <h1 id="overview-title" className="text-2xl font-semibold tracking-tight">
-            Credentials
+            {t("title")}
           </h1>
-          <p className="text-sm text-slate-600 dark:text-slate-400">
-            Access tokens and tickets, refreshed on each vendor&apos;s rules. Countdowns follow the server&apos;s clock.
-          </p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">{t("intro")}</p>
         </div>
-        <p aria-label="summary" className="text-sm font-medium text-slate-700 dark:text-slate-300">
+        <p aria-label={t("summary")} className="text-sm font-medium text-slate-700 dark:text-slate-300">
           {counts.length === 0
-            ? "no credentials"
+            ? t("noCredentials")
             : counts.map(([h, n], i) => (
                 <span key={h}>
                   {i > 0 && " · "}
                   <button
                     type="button"
                     aria-pressed={health === h}
-                    title={`Show only ${HEALTH_LABELS[h].toLowerCase()}`}
+                    title={t("showOnly", { health: th(h).toLowerCase() })}
                     onClick={() => setHealth(health === h ? "" : h)}
                     className="rounded hover:underline focus-visible:outline-2 focus-visible:outline-sky-600 aria-pressed:underline"
                   >
-                    {n} {HEALTH_LABELS[h].toLowerCase()}
+                    {t("countHealth", { count: n, health: th(h).toLowerCase() })}
                   </button>
                 </span>
               ))}
-          {error && <span className="ml-2 text-red-700 dark:text-red-400">· live updates paused: {error.message}</span>}
-          {isFetching && <span className="sr-only"> updating</span>}
+          {error && <span className="ml-2 text-red-700 dark:text-red-400">{t("paused", { error: error.message })}</span>}
+          {isFetching && <span className="sr-only">{t("updating")}</span>}
         </p>
       </div>
 
@@ -116,32 +119,32 @@ export function Overview() {
       <AlertsBanner />
 
       {data.credentials.length > 0 && (
-        <form role="search" aria-label="Filter credentials" className="flex flex-wrap items-end gap-3" onSubmit={(e) => e.preventDefault()}>
+        <form role="search" aria-label={t("filterLabel")} className="flex flex-wrap items-end gap-3" onSubmit={(e) => e.preventDefault()}>
           <div className="flex flex-col gap-1">
             <label htmlFor={ids.search} className="text-xs font-medium text-slate-600 dark:text-slate-400">
-              Search
+              {t("search")}
             </label>
             <input
               id={ids.search}
               type="search"
               value={search}
               onChange={(e) => setSearch(e.target.value)}
-              placeholder="app, app id or credential"
+              placeholder={t("searchPlaceholder")}
               className={`${filterControl} w-64`}
             />
           </div>
-          <FilterSelect id={ids.vendor} label="Vendor" anyLabel="All vendors" value={vendor} options={vendors} onChange={setVendor} />
+          <FilterSelect id={ids.vendor} label={t("vendor")} anyLabel={t("allVendors")} value={vendor} options={vendors} onChange={setVendor} />
           <FilterSelect
             id={ids.health}
-            label="Health"
-            anyLabel="Any health"
+            label={t("health")}
+            anyLabel={t("anyHealth")}
             value={health}
-            options={HEALTHS.map((h) => [h, HEALTH_LABELS[h]] as const)}
+            options={HEALTHS.map((h) => [h, th(h)] as const)}
             onChange={setHealth}
           />
           {filtered && (
             <p className="pb-1.5 text-sm text-slate-600 dark:text-slate-400" aria-live="polite">
-              Showing {shown.length} of {rows.length} ·{" "}
+              {t("showing", { shown: shown.length, total: rows.length })}{" "}
               <button
                 type="button"
                 className="text-sky-700 underline dark:text-sky-400"
@@ -150,7 +153,7 @@ export function Overview() {
                   window.history.replaceState(null, "", window.location.pathname);
                 }}
               >
-                Clear filters
+                {t("clearFilters")}
               </button>
             </p>
           )}
@@ -159,37 +162,37 @@ export function Overview() {
 
       {data.credentials.length === 0 ? (
         <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center dark:border-slate-700 dark:bg-slate-900">
-          <p className="font-medium">No credentials yet</p>
+          <p className="font-medium">{t("emptyTitle")}</p>
           <p className="mt-1 text-sm text-slate-500 dark:text-slate-400">
-            Start with <code className="font-mono">TICKETHUB_DEMO=on</code> to seed the demo apps, or register a vendor app.
+            {t.rich("emptyBody", { code: (chunks) => <code className="font-mono">{chunks}</code> })}
           </p>
         </div>
       ) : (
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
           <table className="block w-full text-left text-sm md:table md:min-w-[960px]">
-            <caption className="sr-only">Credentials of every app, with time left and refresh actions</caption>
+            <caption className="sr-only">{t("caption")}</caption>
             <thead className="hidden bg-slate-50 md:table-header-group text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50 dark:text-slate-400">
               <tr>
                 <th scope="col" className="px-4 py-2 font-medium">
-                  App
+                  {t("colApp")}
                 </th>
                 <th scope="col" className="px-4 py-2 font-medium">
-                  Credential
+                  {t("colCredential")}
                 </th>
                 <th scope="col" className="px-4 py-2 font-medium">
-                  Value
+                  {t("colValue")}
                 </th>
                 <th scope="col" className="px-4 py-2 font-medium">
-                  Expires in
+                  {t("colExpiresIn")}
                 </th>
                 <th scope="col" className="px-4 py-2 font-medium">
-                  Status
+                  {t("colStatus")}
                 </th>
                 <th scope="col" className="px-4 py-2 font-medium">
-                  Next refresh
+                  {t("colNextRefresh")}
                 </th>
                 <th scope="col" className="px-4 py-2 text-right font-medium">
-                  Actions
+                  {t("colActions")}
                 </th>
               </tr>
             </thead>
@@ -200,7 +203,7 @@ export function Overview() {
               {shown.length === 0 && (
                 <tr className="block md:table-row">
                   <td colSpan={7} className="block px-4 py-8 text-center text-sm text-slate-500 dark:text-slate-400 md:table-cell">
-                    No credential matches these filters.
+                    {t("noMatch")}
                   </td>
                 </tr>
               )}

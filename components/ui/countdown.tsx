@@ -1,7 +1,14 @@
 "use client";
+import { useLocale, useTranslations } from "next-intl";
 import { formatDuration, remainingSeconds } from "@/lib/time";
 import { useFreshness } from "./freshness";
 import { useNow } from "./use-now";
+
+/** formatDuration in the page's language ("1h 59m 58s", "1小时59分58秒"). */
+export function useFormatDuration(): (seconds: number) => string {
+  const locale = useLocale();
+  return (seconds) => formatDuration(seconds, locale);
+}
 
 /**
  * Time left until `expiresAt`, recomputed every second from the server's clock
@@ -9,6 +16,8 @@ import { useNow } from "./use-now";
  */
 export function Countdown({ expiresAt, lifetime, clockOffsetMs }: { expiresAt: string; lifetime: number; clockOffsetMs: number }) {
   const now = useNow();
+  const t = useTranslations("countdown");
+  const duration = useFormatDuration();
   // While the server does not answer, the countdown keeps running on the last known expiry but
   // turns grey: the value may have been replaced (or not) since.
   const { stale } = useFreshness();
@@ -20,13 +29,13 @@ export function Countdown({ expiresAt, lifetime, clockOffsetMs }: { expiresAt: s
     <div className="min-w-32">
       <span
         role="timer"
-        aria-label={left > 0 ? `expires in ${left} seconds` : "expired"}
+        aria-label={left > 0 ? t("expiresIn", { seconds: String(left) }) : t("expired")}
         data-remaining-seconds={left}
         data-stale={stale || undefined}
-        title={stale ? "The server is not answering: this may be out of date" : undefined}
+        title={stale ? t("stale") : undefined}
         className={`font-mono text-sm tabular-nums ${stale ? "text-slate-500 dark:text-slate-400" : left <= 0 ? "text-red-600 dark:text-red-400" : ""}`}
       >
-        {left > 0 ? formatDuration(left) : "expired"}
+        {left > 0 ? duration(left) : t("expired")}
       </span>
       <div className="mt-1 h-1 w-full overflow-hidden rounded bg-slate-200 dark:bg-slate-800" aria-hidden>
         <div className={`h-full ${tone} transition-[width] duration-1000 ease-linear`} style={{ width: `${share * 100}%` }} />

@@ -26,12 +26,15 @@ const KEEP = new Set(
     "ticket",
     "token",
     "access_token",
+    "tenant_access_token",
     "English",
     "TICKETHUB_DEMO",
     "UTC",
     "Asia",
     "Shanghai",
     "clear_quota",
+    "webhook",
+    "HTTP",
   ].map((w) => w.toLowerCase()),
 );
 

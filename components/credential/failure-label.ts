@@ -1,0 +1,10 @@
+"use client";
+import { useTranslations } from "next-intl";
+
+const CLASSES = ["invalid-credential", "busy", "rate-limited", "quota-exhausted", "bad-config", "bad-response", "network"] as const;
+
+/** A failure class in the page's language (the audit log's names; English keeps the codes). */
+export function useFailureLabel(): (errorClass: string) => string {
+  const t = useTranslations("audit.failures");
+  return (c) => ((CLASSES as readonly string[]).includes(c) ? t(c as (typeof CLASSES)[number]) : c);
+}

@@ -1,0 +1,132 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type Page, test } from "@playwright/test";
+import { nextVendorDayStart } from "../lib/vendor-day";
+import { apiSession, gotoSignedIn } from "./support/auth";
+import { englishLeft } from "./support/english-left";
+import { startStack, type Stack } from "./support/stack";
+
+// The overview and a credential page in Chinese (issue 14, item 5): every UI string, also the
+// "needs attention" strip, the alerts banner and the alert card of a ticket put at risk by a 45009,
+// countdowns in Chinese units, times through the shared formatter; axe clean wide and on a phone,
+// light and dark. The English pages keep their wording (the other specs assert it).
+
+/** How often the alert loop evaluates in this stack. */
+const ALERT_TICK_MS = 2_000;
+// Data that happens to be English: the demo apps' names, the signed-in user's name.
+const DATA = ["demo", "admin"];
+const TICKET_ROW = "WeChat demo jsapi ticket";
+
+type Cred = { id: string; appId: string; kind: string; current: unknown };
+
+async function serious(page: Page, what: string): Promise<string[]> {
+  const axe = await new AxeBuilder({ page }).analyze();
+  return axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${what}: ${v.id} ${v.nodes[0]?.target.join(" ")}`);
+}
+
+/** englishLeft and axe at 1280 and 390 px, light and dark. */
+async function tour(page: Page, path: string, ready: () => Promise<void>): Promise<string[]> {
+  const found: string[] = [];
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await ready();
+    expect({ path, width, left: await englishLeft(page, DATA) }).toEqual({ path, width, left: [] });
+    for (const scheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      found.push(...(await serious(page, `${path} ${width} ${scheme}`)));
+    }
+    await page.emulateMedia({ colorScheme: "light" });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  return found;
+}
+
+test.describe("overview and credential page in Chinese", () => {
+  let stack: Stack;
+  let ticketId = "";
+  let atRisk = false;
+  test.beforeAll(async () => {
+    stack = await startStack({ env: { TICKETHUB_ALERT_INTERVAL_MS: String(ALERT_TICK_MS) } });
+    const op = await apiSession(stack.baseUrl, "operator");
+    const all = async (): Promise<Cred[]> => (await (await op.fetch("/api/credentials")).json()).credentials;
+    await expect.poll(async () => (await all()).every((c) => c.current), { timeout: 60_000 }).toBe(true);
+    const ticket = (await all()).find((c) => c.appId === "wx000000000000demo" && c.kind === "jsapi_ticket")!;
+    ticketId = ticket.id;
+    // A 45009 on a ticket that dies before the vendors' next day: at risk, an alert with its runbook.
+    const untilReset = Math.floor((nextVendorDayStart(new Date()).getTime() - Date.now()) / 1000);
+    atRisk = untilReset >= 300;
+    if (atRisk) {
+      await fetch(`${stack.sandboxUrl}/__sandbox/next-lifetime`, {
+        method: "POST",
+        body: JSON.stringify({ endpoint: "wechat /cgi-bin/ticket/getticket", expiresIn: Math.min(1800, untilReset - 120) }),
+      });
+      expect((await op.fetch(`/api/credentials/${ticket.id}/refresh`, { method: "POST", body: "{}" })).status).toBe(200);
+      await fetch(`${stack.sandboxUrl}/__sandbox/faults`, {
+        method: "POST",
+        body: JSON.stringify({ endpoint: "wechat /cgi-bin/ticket/getticket", mode: "quota", times: 1 }),
+      });
+      expect((await op.fetch(`/api/credentials/${ticket.id}/refresh`, { method: "POST", body: "{}" })).status).toBe(502);
+      await expect
+        .poll(async () => ((await (await op.fetch("/api/alerts")).json()).open as { credentialId: string }[]).some((a) => a.credentialId === ticket.id), {
+          timeout: 15_000,
+        })
+        .toBe(true);
+    }
+  });
+  test.afterAll(async () => {
+    await stack?.stop();
+  });
+
+  test("/ and a credential page read Chinese, axe clean; English keeps its words", async ({ browser }) => {
+    const context = await browser.newContext({ locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+    const page = await context.newPage();
+    const found: string[] = [];
+
+    await gotoSignedIn(page, stack.baseUrl);
+    const row = page.getByRole("row", { name: TICKET_ROW });
+    await expect(page.getByRole("heading", { level: 1, name: "凭证" })).toBeVisible();
+    await expect(page).toHaveTitle(/凭证 · Ticket Hub$/);
+    // Countdowns in Chinese units, times with the zone's offset.
+    await expect(row.getByRole("timer")).toHaveText(/^(\d+小时)?(\d+分)?\d+秒$/);
+    await expect(page.getByRole("columnheader", { name: "剩余有效期" })).toBeAttached();
+    await expect(page.getByRole("row", { name: "WeChat demo access_token" })).toBeVisible();
+    if (atRisk) {
+      await expect(page.getByRole("region", { name: /需要处理/ })).toContainText("有风险");
+      // The alerts banner: the opening time through the shared formatter (this browser is in UTC+8).
+      await expect(page.getByRole("region", { name: /未关闭的告警/ })).toContainText("UTC+8");
+    }
+    found.push(...(await tour(page, "/", () => expect(row.getByRole("timer")).toBeVisible())));
+    await page.screenshot({ path: "e2e/screenshots/overview-zh-CN-1280.png", fullPage: true });
+
+    // The refresh dialog says what the call costs, in Chinese.
+    await row.getByRole("button", { name: `刷新 ${TICKET_ROW}` }).click();
+    const dialog = page.getByRole("dialog");
+    await expect(dialog).toContainText("Ticket Hub 将立即获取新值");
+    expect(await englishLeft(page, DATA)).toEqual([]);
+    await dialog.getByRole("button", { name: "取消" }).click();
+
+    await gotoSignedIn(page, `${stack.baseUrl}/credentials/${ticketId}`);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("WeChat demo · jsapi ticket");
+    await expect(page).toHaveTitle("凭证详情 · Ticket Hub");
+    if (atRisk) {
+      await expect(page.getByRole("status").filter({ hasText: "有风险：在刷新能成功之前客户端就会失败" })).toBeVisible();
+      await expect(page.getByRole("article", { name: "未关闭的告警：quota-exhausted" })).toContainText("处理手册：");
+    }
+    await expect(page.getByLabel("来源").getByRole("link", { name: "access_token 第 1 代" })).toBeVisible();
+    // Check answers in Chinese (the vendor's own probe text aside).
+    await page.getByRole("button", { name: "检查 WeChat demo jsapi ticket" }).click();
+    await expect(page.getByLabel("检查结果")).toContainText("本地：");
+    const ready = () => expect(page.getByRole("table", { name: "为该凭证调用厂商接口的所有记录，最新的在前" })).toBeVisible();
+    found.push(...(await tour(page, "/credentials/…", ready)));
+    await page.screenshot({ path: "e2e/screenshots/credential-zh-CN-1280.png", fullPage: true });
+    expect(found).toEqual([]);
+
+    // The language switch: the same page in English, with the wording the other specs assert.
+    await page.getByRole("group", { name: "语言" }).getByRole("button", { name: "English" }).click();
+    await expect(page.getByRole("button", { name: "Reveal current value" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Check WeChat demo jsapi ticket" })).toBeVisible();
+    await gotoSignedIn(page, stack.baseUrl);
+    await expect(page.getByRole("heading", { level: 1, name: "Credentials" })).toBeVisible();
+    await expect(page.getByRole("row", { name: TICKET_ROW }).getByRole("timer")).toHaveText(/^(\d+h )?(\d+m )?\d+s$/);
+    await context.close();
+  });
+});
