@@ -187,7 +187,10 @@ test.describe("locked down and consumable", () => {
     await page.getByRole("button", { name: "Sign in as viewer" }).click();
     await expect(page).toHaveURL(`${stack.baseUrl}/credentials/${ticket.id}?from=incident`);
     await expect(page.getByRole("heading", { level: 1 })).toContainText("jsapi ticket");
-    // A crafted next that leaves the site lands on the overview instead.
+    // A crafted next that leaves the site lands on the overview instead. Leave the signed-in page first:
+    // once its cookies are gone, its live-update stream sends it to the sign-in page by itself, and that
+    // navigation would race the one below.
+    await page.goto("about:blank");
     await page.context().clearCookies();
     await page.goto(`${stack.baseUrl}/signin?next=//evil.example/steal`);
     await page.getByRole("button", { name: "Sign in as viewer" }).click();
