@@ -1,5 +1,5 @@
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { seriousViolations } from "./support/axe";
 import { startStack, type Stack } from "./support/stack";
 import { api, apiSession, gotoSignedIn } from "./support/auth";
 
@@ -16,18 +16,6 @@ test.describe("accessibility and the audit log", () => {
   test.afterAll(async () => {
     await stack?.stop();
   });
-
-  async function scan(page: Page, what: string): Promise<string[]> {
-    const results = await new AxeBuilder({ page }).analyze();
-    const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-    return bad.map(
-      (v) =>
-        `${what}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes
-          .map((n) => n.target.join(" "))
-          .slice(0, 3)
-          .join(", ")}`,
-    );
-  }
 
   test("the audit log lists manual actions as they happen", async ({ page }) => {
     await gotoSignedIn(page, `${stack.baseUrl}/audit`, "operator");
@@ -69,7 +57,7 @@ test.describe("accessibility and the audit log", () => {
         for (const [path, name, ready] of pages) {
           await gotoSignedIn(page, `${stack.baseUrl}${path}`);
           await ready();
-          found.push(...(await scan(page, `${name} at ${width} px, ${scheme}`)));
+          found.push(...(await seriousViolations(page, `${name} at ${width} px, ${scheme}`)));
           if (scheme === "dark" && width === 1280) await page.screenshot({ path: `e2e/screenshots/dark-${name.replace(/\s+/g, "-")}.png`, fullPage: true });
         }
         // The sign-in page, as someone without a session meets it.
@@ -77,7 +65,7 @@ test.describe("accessibility and the audit log", () => {
         const signin = await anon.newPage();
         await signin.goto(`${stack.baseUrl}/signin`);
         await expect(signin.getByRole("heading", { name: "Sign in" })).toBeVisible();
-        found.push(...(await scan(signin, `sign-in at ${width} px, ${scheme}`)));
+        found.push(...(await seriousViolations(signin, `sign-in at ${width} px, ${scheme}`)));
         if (width === 390) await signin.screenshot({ path: `e2e/screenshots/${scheme === "dark" ? "dark-" : ""}signin-390.png`, fullPage: true });
         await anon.close();
       }

@@ -1,6 +1,6 @@
-import AxeBuilder from "@axe-core/playwright";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { api, gotoSignedIn } from "./support/auth";
+import { seriousViolations } from "./support/axe";
 import { englishLeft } from "./support/english-left";
 import { startStack, type Stack } from "./support/stack";
 
@@ -27,19 +27,6 @@ const PAGES: Record<Lang, [path: string, ready: (page: Page) => Promise<void>][]
     ["/audit", async (p) => void (await expect(p.getByRole("table", { name: "Manual actions, newest first" }).locator("time").first()).toBeVisible())],
   ],
 };
-
-async function serious(page: Page, what: string): Promise<string[]> {
-  const axe = await new AxeBuilder({ page }).analyze();
-  return axe.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map(
-      (v) =>
-        `${what}: ${v.id} ${v.nodes
-          .map((n) => n.target.join(" "))
-          .slice(0, 2)
-          .join(", ")}`,
-    );
-}
 
 test.describe("admin pages in both languages", () => {
   let stack: Stack;
@@ -75,7 +62,7 @@ test.describe("admin pages in both languages", () => {
         }
         for (const scheme of ["light", "dark"] as const) {
           await page.emulateMedia({ colorScheme: scheme });
-          found.push(...(await serious(page, `${lang} ${path} ${width} ${scheme}`)));
+          found.push(...(await seriousViolations(page, `${lang} ${path} ${width} ${scheme}`)));
         }
         await page.emulateMedia({ colorScheme: "light" });
         await page.screenshot({ path: `e2e/screenshots/i18n${path.replace("/", "-")}-${lang}-${width}.png`, fullPage: true });

@@ -1,7 +1,7 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
-import { nextVendorDayStart } from "../lib/vendor-day";
+import { putTicketAtRisk } from "./support/at-risk";
 import { apiSession, gotoSignedIn } from "./support/auth";
+import { seriousViolations } from "./support/axe";
 import { englishLeft } from "./support/english-left";
 import { startStack, type Stack } from "./support/stack";
 
@@ -18,11 +18,6 @@ const TICKET_ROW = "WeChat demo jsapi ticket";
 
 type Cred = { id: string; appId: string; kind: string; current: unknown };
 
-async function serious(page: Page, what: string): Promise<string[]> {
-  const axe = await new AxeBuilder({ page }).analyze();
-  return axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${what}: ${v.id} ${v.nodes[0]?.target.join(" ")}`);
-}
-
 /** englishLeft and axe at 1280 and 390 px, light and dark. */
 async function tour(page: Page, path: string, ready: () => Promise<void>): Promise<string[]> {
   const found: string[] = [];
@@ -32,7 +27,7 @@ async function tour(page: Page, path: string, ready: () => Promise<void>): Promi
     expect({ path, width, left: await englishLeft(page, DATA) }).toEqual({ path, width, left: [] });
     for (const scheme of ["light", "dark"] as const) {
       await page.emulateMedia({ colorScheme: scheme });
-      found.push(...(await serious(page, `${path} ${width} ${scheme}`)));
+      found.push(...(await seriousViolations(page, `${path} ${width} ${scheme}`)));
     }
     await page.emulateMedia({ colorScheme: "light" });
   }
@@ -52,19 +47,8 @@ test.describe("overview and credential page in Chinese", () => {
     const ticket = (await all()).find((c) => c.appId === "wx000000000000demo" && c.kind === "jsapi_ticket")!;
     ticketId = ticket.id;
     // A 45009 on a ticket that dies before the vendors' next day: at risk, an alert with its runbook.
-    const untilReset = Math.floor((nextVendorDayStart(new Date()).getTime() - Date.now()) / 1000);
-    atRisk = untilReset >= 300;
+    atRisk = await putTicketAtRisk(stack, op, ticket.id);
     if (atRisk) {
-      await fetch(`${stack.sandboxUrl}/__sandbox/next-lifetime`, {
-        method: "POST",
-        body: JSON.stringify({ endpoint: "wechat /cgi-bin/ticket/getticket", expiresIn: Math.min(1800, untilReset - 120) }),
-      });
-      expect((await op.fetch(`/api/credentials/${ticket.id}/refresh`, { method: "POST", body: "{}" })).status).toBe(200);
-      await fetch(`${stack.sandboxUrl}/__sandbox/faults`, {
-        method: "POST",
-        body: JSON.stringify({ endpoint: "wechat /cgi-bin/ticket/getticket", mode: "quota", times: 1 }),
-      });
-      expect((await op.fetch(`/api/credentials/${ticket.id}/refresh`, { method: "POST", body: "{}" })).status).toBe(502);
       await expect
         .poll(async () => ((await (await op.fetch("/api/alerts")).json()).open as { credentialId: string }[]).some((a) => a.credentialId === ticket.id), {
           timeout: 15_000,

@@ -1,6 +1,6 @@
-import AxeBuilder from "@axe-core/playwright";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { api, gotoSignedIn } from "./support/auth";
+import { seriousViolations } from "./support/axe";
 import { englishLeft } from "./support/english-left";
 import { startStack, type Stack } from "./support/stack";
 
@@ -71,19 +71,6 @@ const ZH: Step[] = [
   ],
 ];
 
-async function serious(page: Page, what: string): Promise<string[]> {
-  const axe = await new AxeBuilder({ page }).analyze();
-  return axe.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map(
-      (v) =>
-        `${what}: ${v.id} ${v.nodes
-          .map((n) => n.target.join(" "))
-          .slice(0, 2)
-          .join(", ")}`,
-    );
-}
-
 test.describe("operator tools and the Apps form in both languages", () => {
   let stack: Stack;
   test.beforeAll(async () => {
@@ -109,7 +96,7 @@ test.describe("operator tools and the Apps form in both languages", () => {
         expect({ name, width, left: await englishLeft(page, DATA) }).toEqual({ name, width, left: [] });
         for (const scheme of ["light", "dark"] as const) {
           await page.emulateMedia({ colorScheme: scheme });
-          found.push(...(await serious(page, `${name} ${width} ${scheme}`)));
+          found.push(...(await seriousViolations(page, `${name} ${width} ${scheme}`)));
         }
         await page.emulateMedia({ colorScheme: "light" });
         await page.screenshot({ path: `e2e/screenshots/i18n-${name}-zh-CN-${width}.png`, fullPage: true });

@@ -1,6 +1,6 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { account } from "./support/auth";
+import { seriousViolations } from "./support/axe";
 import { englishLeft } from "./support/english-left";
 import { startStack, type Stack } from "./support/stack";
 
@@ -28,8 +28,7 @@ test.describe("languages", () => {
       await page.setViewportSize({ width, height: 900 });
       for (const scheme of ["light", "dark"] as const) {
         await page.emulateMedia({ colorScheme: scheme });
-        const axe = await new AxeBuilder({ page }).analyze();
-        expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${width} ${scheme}: ${v.id}`)).toEqual([]);
+        expect(await seriousViolations(page, `${width} ${scheme}`)).toEqual([]);
       }
     }
     await page.emulateMedia({ colorScheme: "light" });
