@@ -3,8 +3,9 @@
 // everything the read plane does not (pages, the dashboard's API, writes). The read plane has
 // already run the front door (server/http/front-door.ts) on every request it hands over: the
 // forwarded headers it keeps and the client address it decided on (x-tickethub-client) are believed
-// here because nobody else can connect. Run by hand, without a parent, it listens on a TCP port
-// and runs the front door itself (a plain one-process instance).
+// here because nobody else can connect. Run by hand, without a parent (`node
+// .next/read-plane/next-server.mjs 3000` after a start has built it), it listens on a TCP port and
+// runs the front door itself (a plain one-process instance).
 import { chmodSync, rmSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
@@ -19,7 +20,8 @@ import { answerRefusal, withProblemFor405 } from "../server/http/node-answers";
 import { exitWithParent } from "./lib/exit-with-parent";
 import { relayCredentialChanges, type InstanceMessage } from "./lib/instance-ipc";
 
-const root = path.resolve(import.meta.dirname, "..");
+// The instance's folder (this file runs bundled under .next/read-plane/, started with it as the working directory).
+const root = process.env.TICKETHUB_ROOT ?? process.cwd();
 const config = getConfig();
 const socketPath = process.env.TICKETHUB_NEXT_SOCKET;
 const port = Number(process.argv[2] ?? config.port);

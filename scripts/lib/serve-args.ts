@@ -1,5 +1,5 @@
 import path from "node:path";
-import { readPlaneBundle } from "./read-plane-bundle";
+import { nextServerBundle, readPlaneBundle } from "./read-plane-bundle";
 
 /**
  * Node arguments that run one instance: its read plane (scripts/read-plane.ts, bundled by
@@ -15,7 +15,14 @@ export function serveArgs(root: string, port: number): string[] {
   return ["--liftoff-only", "--max-semi-space-size=2", readPlaneBundle(root), String(port)];
 }
 
-/** Node arguments of the Next server behind a read plane (scripts/next-server.ts, loaded by tsx). */
+/**
+ * Node arguments of the Next server behind a read plane (scripts/next-server.ts, bundled beside the
+ * read plane), with the same two flags (the database client's WebAssembly is as large here, and
+ * rendering allocates short-lived garbage too: together ~85 MiB less RSS) and `--optimize-for-size`:
+ * without it V8 let this process's heap grow with garbage to ~410 MiB RSS through the memory
+ * benchmark's hour (bench/memory.ts, 104 apps); with it ~190 MiB. Its work is pages, the dashboard's
+ * API and refreshes, where the trade of some compiled speed for memory costs nothing a user notices.
+ */
 export function nextServerArgs(root: string, port: number): string[] {
-  return ["--import", "tsx", "--import", path.join(root, "scripts/lib/server-only-hook.mjs"), path.join(root, "scripts/next-server.ts"), String(port)];
+  return ["--liftoff-only", "--max-semi-space-size=2", "--optimize-for-size", nextServerBundle(root), String(port)];
 }
