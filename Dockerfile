@@ -8,6 +8,6 @@ COPY prisma ./prisma
 RUN npm install --no-audit --no-fund
 COPY . .
 # Builds once here; `npm start` then sees an up-to-date build and only migrates and starts.
-RUN node --conditions=react-server --import tsx scripts/start.ts --prepare-only || npx next build
+RUN node scripts/start.mjs --prepare-only || npx next build
 EXPOSE 3000
 CMD ["npm", "start"]

@@ -8,7 +8,6 @@
 // runs the front door itself (a plain one-process instance).
 import { chmodSync, rmSync } from "node:fs";
 import http from "node:http";
-import path from "node:path";
 import nextImport from "next";
 import { startReadCache } from "../server/fast/read-cache";
 import { startClockSync } from "../server/clock-sync";

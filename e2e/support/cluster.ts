@@ -84,7 +84,7 @@ export async function startCluster(opts: {
   await waitFor(`${sandboxUrl}/__sandbox/stats`, "the sandbox", sandbox.output);
 
   // Migrations, demo apps and the build once, as an operator would before starting instances.
-  const prep = spawnSync(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join(root, "scripts/start.ts"), "--prepare-only"], {
+  const prep = spawnSync(process.execPath, [path.join(root, "scripts/start.mjs"), "--prepare-only"], {
     cwd: root,
     env: { ...process.env, ...env },
     encoding: "utf8",

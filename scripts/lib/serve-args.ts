@@ -1,4 +1,3 @@
-import path from "node:path";
 import { nextServerBundle, readPlaneBundle } from "./read-plane-bundle";
 
 /**
