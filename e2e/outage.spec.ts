@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { startPostgres, type PgCluster } from "../scripts/lib/postgres";
-import { apiSession } from "./support/auth";
+import { apiSession, gotoSignedIn } from "./support/auth";
 import { startStack, type Stack } from "./support/stack";
 
 // Issue 11: a database outage must not stop valid tickets from flowing. PostgreSQL (real, started
@@ -119,6 +119,62 @@ test("PostgreSQL stopped for 65 s: reads are served from memory with the stale h
       )
       .toBeGreaterThan(ticketBefore);
     console.log(`PostgreSQL back: fresh reads after ${freshAfter} ms, a Refresh stored a new generation`);
+  } finally {
+    await stack?.stop();
+    pg?.stop();
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// The dashboard through a database outage (issue 14). A separate test with its own PostgreSQL and
+// stack, so that the test above keeps its timing. The server stays up and answers (its change
+// stream keeps pinging, from memory), so "the server has not answered" would be wrong, and "fresh"
+// would be a lie: the open overview must say the DATABASE is unreachable, grey its countdowns, and
+// recover by itself once PostgreSQL is back.
+
+/** The page's promise: stale within 5 s; fresh within 5 s of the database answering again. */
+const PAGE_PROMISE_MS = 5_000;
+/** Slack for a loaded machine (2 cores shared by several test runs), as in freshness.spec.ts. */
+const PAGE_SLACK_MS = 3_000;
+
+test("PostgreSQL stopped with the overview open: the page says the database is unreachable within 5 s, greys its countdowns, and recovers by itself", async ({
+  page,
+}, info) => {
+  test.setTimeout(180_000);
+  let pg: PgCluster | undefined;
+  let stack: Stack | undefined;
+  try {
+    pg = await startPostgres();
+    stack = await startStack({ env: { DATABASE_URL: await pg.createDatabase("tickethub_outage_page") } });
+    await gotoSignedIn(page, `${stack.baseUrl}/`, "viewer");
+    const timer = page.getByRole("timer").first();
+    await expect(timer).toBeVisible({ timeout: 30_000 });
+    const dbBanner = page.getByRole("status").filter({ hasText: "Database unreachable since" });
+    const silentBanner = page.getByRole("status").filter({ hasText: "The server has not answered" });
+    await expect(dbBanner).toHaveCount(0);
+    await expect(timer).not.toHaveAttribute("data-stale");
+
+    pg.pause();
+    const stoppedAt = Date.now();
+    await expect(dbBanner).toBeVisible({ timeout: PAGE_PROMISE_MS + PAGE_SLACK_MS });
+    const shownAfter = Date.now() - stoppedAt;
+    await expect(dbBanner).toContainText("values shown were confirmed at");
+    await expect(timer).toHaveAttribute("data-stale", "true");
+    // The server itself answers: the page must not blame it.
+    await expect(silentBanner).toHaveCount(0);
+    await page.screenshot({ path: info.outputPath("overview-database-unreachable.png"), fullPage: true });
+    // Still said after the instance's caches would have aged out (two of the stream's pings later).
+    await expect.poll(async () => (await (await fetch(`${stack!.baseUrl}/api/health`)).json()).status, { timeout: 10_000 }).toBe("degraded");
+    await expect(dbBanner).toBeVisible();
+    await expect(silentBanner).toHaveCount(0);
+
+    pg.resume();
+    const resumedAt = Date.now();
+    await expect(dbBanner).toHaveCount(0, { timeout: PAGE_PROMISE_MS + PAGE_SLACK_MS });
+    const clearedAfter = Date.now() - resumedAt;
+    await expect(timer).not.toHaveAttribute("data-stale");
+    console.log(`database banner shown ${shownAfter} ms after PostgreSQL stopped, gone ${clearedAfter} ms after it was back`);
+    expect(shownAfter).toBeLessThanOrEqual(PAGE_PROMISE_MS + PAGE_SLACK_MS);
   } finally {
     await stack?.stop();
     pg?.stop();

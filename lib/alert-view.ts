@@ -16,6 +16,8 @@ export const alertViewSchema = z.object({
   acknowledgedBy: z.nullable(z.string()),
   /** Notifications are held back until then (null: not silenced, or the silence ended). */
   silencedUntil: z.nullable(z.string()),
+  /** Who silenced it (null when not silenced). */
+  silencedBy: z.nullable(z.string()),
   /** What to do about it (server/alerts/runbook.ts): shown on the credential page. */
   runbook: z.nullable(
     z.object({

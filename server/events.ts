@@ -57,3 +57,29 @@ export function stampRead(stamp: string): void {
     }
   }
 }
+
+/**
+ * "A refresh failed": the lifecycle says so once the failure is on record (refresh-credential.ts);
+ * the alert evaluator listens (server/alerts/alerts.ts), so that a failure that breaks clients opens
+ * its alert at once instead of at the evaluator's next tick. Process-wide, like the listeners above.
+ */
+type FailureListener = (credentialId: string) => void;
+
+const failureListeners = () => processSingleton("tickethubRefreshFailedListeners", () => new Set<FailureListener>());
+
+/** Calls `listener` with the credential's id after each failed refresh in this process; returns a function that stops it. */
+export function onRefreshFailed(listener: FailureListener): () => void {
+  failureListeners().add(listener);
+  return () => failureListeners().delete(listener);
+}
+
+/** A refresh of `credentialId` failed and the failure is stored. */
+export function refreshFailed(credentialId: string): void {
+  for (const listener of failureListeners()) {
+    try {
+      listener(credentialId);
+    } catch (err) {
+      console.error(`[events] refresh-failed listener: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}

@@ -28,6 +28,8 @@ type ProcessSingletons = {
   tickethubCredentialListeners: unknown;
   /** events.ts: who is told each stamp the read cache reads (server/live). */
   tickethubStampListeners: unknown;
+  /** events.ts: who is told when a refresh failed (the alert evaluator). */
+  tickethubRefreshFailedListeners: unknown;
   /** live/changes.ts: the change stamps the dashboard's stream and ETags are keyed by. */
   tickethubLive: unknown;
   /** live/list-cache.ts: the last rendered credential list and its validity. */

@@ -85,7 +85,11 @@ function AlertCard({ alert: a, appRef }: { alert: AlertView; appRef: string }) {
       <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">
         {t("opened", { time: time(a.openedAt) })}
         {a.acknowledgedAt ? t("acknowledgedBy", { user: a.acknowledgedBy ?? "?", time: time(a.acknowledgedAt) }) : t("notAcknowledged")}
-        {a.silencedUntil ? t("silencedUntil", { time: time(a.silencedUntil) }) : ""}
+        {a.silencedUntil
+          ? a.silencedBy
+            ? t("silencedUntilBy", { user: a.silencedBy, time: time(a.silencedUntil) })
+            : t("silencedUntil", { time: time(a.silencedUntil) })
+          : ""}
       </p>
       {rb && (
         <div className="mt-3 border-t border-slate-200 pt-3 dark:border-slate-800">

@@ -1,26 +1,37 @@
 "use client";
 import { useTranslations } from "next-intl";
-import { useAlerts } from "@/components/overview/api/get-alerts";
+import { useBannerAlerts } from "@/components/overview/api/get-alerts";
 import { DateTime } from "@/components/ui/date-time";
 
 const KINDS = ["at-risk", "refresh-failing", "expiring", "quota"] as const;
 const isKind = (k: string): k is (typeof KINDS)[number] => (KINDS as readonly string[]).includes(k);
 
-/** Open alert incidents, above the overview; nothing when all is well. */
+/**
+ * Open alert incidents, above the overview; nothing when all is well. Silenced ones only as a quiet
+ * count (who silenced them, until when: on the credential page); acknowledged ones last, marked.
+ */
 export function AlertsBanner() {
-  const { data } = useAlerts();
+  const { data } = useBannerAlerts();
   const t = useTranslations("overview");
-  if (!data || data.open.length === 0) return null;
+  const tAlerts = useTranslations("alerts");
+  if (!data || (data.shown.length === 0 && data.silenced.length === 0)) return null;
+  const silenced =
+    data.silenced.length > 0 ? (
+      <p data-testid="alerts-silenced" className="text-xs text-slate-600 dark:text-slate-400">
+        {tAlerts("bannerSilenced", { count: data.silenced.length })}
+      </p>
+    ) : null;
+  if (data.shown.length === 0) return silenced;
   return (
     <section
       aria-labelledby="alerts-title"
       className="rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-100"
     >
       <h2 id="alerts-title" className="font-semibold">
-        {t("alertsTitle", { count: data.open.length })}
+        {t("alertsTitle", { count: data.shown.length })}
       </h2>
       <ul className="mt-2 space-y-1">
-        {data.open.map((a) => (
+        {data.shown.map((a) => (
           <li key={a.id}>
             <span className="font-medium">
               {/* A failure class (bad-config, quota-exhausted…) is a code: it reads the same in every language. */}
@@ -38,6 +49,7 @@ export function AlertsBanner() {
               ) : (
                 t("noWebhook")
               )}
+              {a.acknowledgedAt && <> · {tAlerts("bannerAcknowledged", { user: a.acknowledgedBy ?? "?" })}</>}
             </span>
             {a.credentialId && (
               <a href={`/credentials/${a.credentialId}`} className="ml-2 text-xs underline">
@@ -47,6 +59,7 @@ export function AlertsBanner() {
           </li>
         ))}
       </ul>
+      {silenced && <div className="mt-2">{silenced}</div>}
     </section>
   );
 }

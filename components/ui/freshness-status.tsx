@@ -1,5 +1,6 @@
 "use client";
 import { useTranslations } from "next-intl";
+import { DatabaseStaleNotice } from "./database-stale-notice";
 import { useFreshness } from "./freshness";
 import { useNow } from "./use-now";
 
@@ -29,18 +30,20 @@ export function UpdatedAgo() {
 }
 
 /**
- * The banner every dashboard page shows while the server does not answer (freshness.ts); it goes
- * away by itself at the next answer. The live region is always present so screen readers hear it appear.
+ * The banner every dashboard page shows while the server does not answer (freshness.ts), or answers
+ * without its database (database-stale-notice.tsx); it goes away by itself at the next answer. The live region is always present so screen readers hear it appear.
  */
 export function StaleBanner() {
   const t = useTranslations("freshness");
-  const { lastHeardAt, stale } = useFreshness();
+  const { lastHeardAt, silent, database } = useFreshness();
   return (
     <div role="status" aria-live="polite" className="empty:hidden">
-      {stale ? (
+      {silent ? (
         <p className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
           <strong className="font-semibold">{t("staleTitle", { time: formatClockTime(lastHeardAt) })}</strong> {t("staleBody")}
         </p>
+      ) : database ? (
+        <DatabaseStaleNotice outage={database} />
       ) : null}
     </div>
   );

@@ -1,5 +1,7 @@
 "use client";
 import { useSyncExternalStore } from "react";
+import type { DatabaseOutage } from "@/lib/database-outage";
+import { useDatabaseOutage } from "./database-outage";
 
 /**
  * Whether the server is answering, as the whole page sees it: every answer (fetch-json.ts) and
@@ -63,11 +65,23 @@ function subscribe(listener: () => void) {
 
 const serverSnapshot: Freshness = { lastHeardAt: 0, stale: false, watching: false };
 
-/** The page's freshness; re-renders when the server is heard from or goes quiet. */
-export function useFreshness(): Freshness {
-  return useSyncExternalStore(
+export type PageFreshness = Freshness & {
+  /** The server itself has not answered for STALE_AFTER_MS. */
+  silent: boolean;
+  /** The server answers, but says its database does not (database-outage.ts). */
+  database: DatabaseOutage | null;
+};
+
+/**
+ * The page's freshness; re-renders when the server is heard from or goes quiet, or its database
+ * does. `stale`: either way nothing on the page is confirmed (a silent server, or its database down).
+ */
+export function useFreshness(): PageFreshness {
+  const server = useSyncExternalStore(
     subscribe,
     () => snapshot,
     () => serverSnapshot,
   );
+  const database = useDatabaseOutage();
+  return { ...server, silent: server.stale, stale: server.stale || database !== null, database };
 }

@@ -2,11 +2,13 @@
 import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { adminKeys, alertKeys, appKeys, auditKeys, catalogKeys, credentialKeys, nonceKeys } from "@/lib/query-keys";
+import { type DatabaseOutage, parseDatabaseOutage } from "@/lib/database-outage";
+import { noteDatabase } from "./database-outage";
 import { heardFromServer, watchFreshness } from "./freshness";
 
 type Topic = "credentials" | "nonces" | "audit" | "alerts";
 type Topics = Record<Topic, string>;
-type LiveMessage = { type: "ping" } | { type: "change"; topics: Topics } | { type: "signedout" };
+type LiveMessage = { type: "ping"; database: DatabaseOutage | null } | { type: "change"; topics: Topics } | { type: "signedout" };
 
 /** What each topic of the stream (server/live/changes.ts) invalidates; only queries on screen refetch. */
 const AFFECTS: Record<Topic, readonly (readonly string[])[]> = {
@@ -28,7 +30,9 @@ function openStream(deliver: (m: LiveMessage) => void, signal: AbortSignal) {
   let retry: ReturnType<typeof setTimeout> | undefined;
   const open = () => {
     source = new EventSource("/api/events");
-    source.addEventListener("ping", () => deliver({ type: "ping" }));
+    source.addEventListener("ping", (e) =>
+      deliver({ type: "ping", database: parseDatabaseOutage((JSON.parse((e as MessageEvent<string>).data) as { database?: unknown }).database) }),
+    );
     source.addEventListener("change", (e) => deliver({ type: "change", topics: (JSON.parse((e as MessageEvent<string>).data) as { topics: Topics }).topics }));
     source.addEventListener("signedout", () => {
       source?.close();
@@ -68,6 +72,9 @@ export function LiveUpdates() {
         const moved = (Object.keys(m.topics) as Topic[]).filter((t) => !known || known[t] !== m.topics[t]);
         known = m.topics;
         invalidate(queryClient, moved);
+      } else if (m.type === "ping") {
+        // The database answers again: refetch what the page shows, confirmed now (and clear errors the outage left).
+        if (noteDatabase(m.database)) invalidate(queryClient, Object.keys(AFFECTS) as Topic[]);
       } else if (m.type === "signedout") {
         window.location.assign(`/signin?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
       }

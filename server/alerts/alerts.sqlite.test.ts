@@ -4,7 +4,7 @@
 import { createHmac } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { nextVendorDayStart } from "@/lib/vendor-day";
 import { startHarness, type Harness } from "@/test-support/engine-harness";
 
@@ -72,6 +72,8 @@ describe("alerts on sqlite", () => {
       TICKETHUB_ALERT_DINGTALK_URL: `http://${host(1)}/robot/send?access_token=ding-token`,
       TICKETHUB_ALERT_DINGTALK_SECRET: DINGTALK_SECRET,
       TICKETHUB_ALERT_WECOM_URL: `http://${host(2)}/cgi-bin/webhook/send?key=wecom-key`,
+      // The longest tick allowed: in this file only a failed refresh itself (or a test) evaluates alerts.
+      TICKETHUB_ALERT_INTERVAL_MS: "600000",
     });
     h = await startHarness("sqlite");
     db = (await import("@/server/db")).getDb();
@@ -113,6 +115,34 @@ describe("alerts on sqlite", () => {
     }
   });
 
+  it("a failed refresh opens its alert at once, not at the next tick (10 min here); the tick after it sends nothing more", async () => {
+    const { startAlerts } = await import("./alerts");
+    const stop = startAlerts();
+    try {
+      const token = await slot("access_token");
+      await h.control("/__sandbox/faults", { endpoint: "wechat /cgi-bin/token", mode: "bad-config", times: 1 });
+      expect(await refresh({ credentialId: token.id, reason: "test" })).toMatchObject({ ok: false, failure: "bad-config" });
+      // The failure is what evaluates: the alert is open and every bot told, long before any tick.
+      await vi.waitFor(async () => expect((await list()).open.find((a) => a.credentialId === token.id)).toMatchObject({ kind: "bad-config", notified: true }), {
+        timeout: 10_000,
+        interval: 50,
+      });
+      expect(got.map((g) => g.status)).toEqual(["firing", "firing", "firing"]);
+      // The safety-net tick finds it open: no second message.
+      expect(await evaluate()).toMatchObject({ opened: 0, resolved: 0 });
+      expect(await refresh({ credentialId: token.id, reason: "test" })).toMatchObject({ ok: true });
+      expect(await evaluate()).toMatchObject({ resolved: 1 });
+      for (const bot of ["feishu", "dingtalk", "wecom"]) {
+        expect(got.filter((g) => g.bot === bot).map((g) => [g.status, g.signatureOk])).toEqual([
+          ["firing", true],
+          ["resolved", true],
+        ]);
+      }
+    } finally {
+      stop();
+    }
+  });
+
   it("45009 on getticket: the ticket is at risk with the moment it breaks, the alert opens, acknowledge and silence are audited", async () => {
     const ticket = await slot("jsapi_ticket");
     // A ticket that dies before the vendors' next day starts, whatever the time of day now.
@@ -137,7 +167,7 @@ describe("alerts on sqlite", () => {
     await acknowledgeAlert({ id: alert.id, actor: "operator" });
     await silenceAlert({ id: alert.id, minutes: 60, actor: "operator" });
     const after = (await list()).open.find((a) => a.id === alert.id)!;
-    expect(after).toMatchObject({ acknowledgedBy: "operator" });
+    expect(after).toMatchObject({ acknowledgedBy: "operator", silencedBy: "operator" });
     expect(Date.parse(after.silencedUntil!)).toBeGreaterThan(Date.now() + 59 * 60_000);
     const audit = await db.auditEvent.findMany({ where: { action: { startsWith: "alert." } }, orderBy: { at: "asc" } });
     expect(audit.map((a) => [a.action, a.actor, a.target])).toEqual([

@@ -3,6 +3,7 @@ import { parsePolicyOverrides } from "../tickets/policy";
 import { now } from "../clock";
 import { getConfig } from "../config";
 import { getDb } from "../db";
+import { onRefreshFailed } from "../events";
 import { countAlertSent } from "../metrics/registry";
 import { listCredentials } from "../tickets/list-credentials";
 import { type AlertChannel, appChannel, channelRequest } from "./channels";
@@ -182,8 +183,11 @@ function isUniqueViolation(err: unknown): boolean {
  */
 export async function evaluateAlerts(): Promise<{ opened: number; resolved: number }> {
   const db = getDb();
-  const conditions = await currentConditions();
+  // Open incidents first, then the conditions: an incident another evaluation (this process's or
+  // another instance's) opens meanwhile is not in `open`, so conditions read before it cannot
+  // resolve it. The other order resolved a just-opened alert and sent a stray RESOLVED + FIRING.
   const open = await db.alert.findMany({ where: { openKey: { not: null } } });
+  const conditions = await currentConditions();
   const openKeys = new Set(open.map((a) => a.openKey));
   let opened = 0;
   let resolved = 0;
@@ -232,23 +236,52 @@ export async function evaluateAlerts(): Promise<{ opened: number; resolved: numb
   return { opened, resolved };
 }
 
-let timer: NodeJS.Timeout | null = null;
-let running = false;
+let stopAlerts: (() => void) | null = null;
 
-export function startAlerts(): void {
-  if (timer) return;
-  timer = setInterval(async () => {
-    if (running) return;
-    running = true;
-    try {
-      await evaluateAlerts();
-    } catch (err) {
-      console.error(`[alerts] ${(err as Error).message.split("\n")[0]}`);
-    } finally {
-      running = false;
+/**
+ * Evaluates alerts every `intervalMs` and right after each failed refresh in this process
+ * (events.ts): a failure that breaks clients (bad-config, quota-exhausted, an invalid credential
+ * that persists, a value now at risk) alerts at once; the interval is the safety net for what
+ * changes by time alone or in another process. One evaluation at a time: a request while one runs
+ * asks for one more after it (never more than one waiting), so a burst of failures costs two
+ * evaluations, and incidents are opened and resolved exactly once (evaluateAlerts).
+ * Returns a function that stops both.
+ */
+export function startAlerts(): () => void {
+  if (stopAlerts) return stopAlerts;
+  let running: Promise<void> | null = null;
+  let again = false;
+  const evaluate = (): Promise<void> => {
+    if (running) {
+      again = true;
+      return running;
     }
-  }, getConfig().alerts.intervalMs);
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          try {
+            await evaluateAlerts();
+          } catch (err) {
+            console.error(`[alerts] ${(err as Error).message.split("\n")[0]}`);
+          }
+        } while (again);
+      } finally {
+        // Cleared in the same step that ends the loop: a request after the last `again` check starts a new run.
+        running = null;
+      }
+    })();
+    return running;
+  };
+  const timer = setInterval(() => void evaluate(), getConfig().alerts.intervalMs);
   timer.unref();
+  const stopListening = onRefreshFailed(() => void evaluate());
+  stopAlerts = () => {
+    clearInterval(timer);
+    stopListening();
+    stopAlerts = null;
+  };
+  return stopAlerts;
 }
 
 export async function listAlerts(limit = 50) {
@@ -275,6 +308,7 @@ export async function listAlerts(limit = 50) {
     acknowledgedAt: a.acknowledgedAt?.toISOString() ?? null,
     acknowledgedBy: a.acknowledgedBy,
     silencedUntil: a.silencedUntil && a.silencedUntil > at ? a.silencedUntil.toISOString() : null,
+    silencedBy: a.silencedUntil && a.silencedUntil > at ? a.silencedBy : null,
     runbook: runbookFor({ kind: a.kind, message: a.message, vendor: a.appRef ? (appVendor.get(a.appRef) ?? null) : null }),
   });
   return { open: open.map(view), recent: recent.map(view) };

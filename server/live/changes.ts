@@ -1,6 +1,9 @@
 import "server-only";
 import { createHash } from "node:crypto";
+import type { DatabaseOutage } from "@/lib/database-outage";
+import { now } from "../clock";
 import { getDb } from "../db";
+import { isDatabaseUnreachable } from "../errors";
 import { onStampRead } from "../events";
 import { processSingleton } from "../process-state";
 
@@ -13,7 +16,9 @@ import { processSingleton } from "../process-state";
  *   shows: a refresh that failed (status, error, failures, next refresh) changes no generation and
  *   holds its lease for a few ms only, so it is seen through the credentials' newest `updatedAt`
  *   and their failure counts.
- * - nonces, audit, alerts: their newest rows (indexed MAX, never a scan of the history).
+ * - nonces, audit, alerts: their newest rows (indexed MAX, never a scan of the history); for alerts
+ *   also how many open ones were acknowledged or silenced, and the latest silence (the overview's
+ *   banner and the credential page show both).
  *
  * The supplementary stamp is one query every POLL_MS, and only while someone listens or asked for
  * the list within the last minute: an instance nobody watches does not pay for it.
@@ -25,12 +30,19 @@ const POLL_MS = 500;
 /** A stamp read longer ago than this is not trusted to say "nothing changed" (two polls missed). */
 const FRESH_MS = 1_500;
 const IDLE_STOP_MS = 60_000;
+/** No stamp read for this long counts as an unreachable database even without an error (a hung connection). */
+const UNREACHABLE_AFTER_MS = 5_000;
 
 type State = {
   cacheStamp: string | null;
   cacheStampAt: number;
   extra: { credentials: string; nonces: string; audit: string; alerts: string } | null;
   extraAt: number;
+  /** Server clock (ms) of the last successful read, and of the first failed one since (null: none failed). */
+  confirmedAt: number | null;
+  failingSince: number | null;
+  /** When the current watch began (Date.now()): an old last read right after a restart says nothing yet. */
+  watchingSince: number;
   emitted: Topics | null;
   listeners: Set<(topics: Topics) => void>;
   timer: NodeJS.Timeout | null;
@@ -44,6 +56,9 @@ const state = () =>
     cacheStampAt: 0,
     extra: null,
     extraAt: 0,
+    confirmedAt: null,
+    failingSince: null,
+    watchingSince: 0,
     emitted: null,
     listeners: new Set(),
     timer: null,
@@ -63,11 +78,19 @@ async function readExtra(): Promise<NonNullable<State["extra"]>> {
             (SELECT COUNT(*) FROM "NonceTicket") AS nc,
             (SELECT MAX("at") FROM "AuditEvent") AS au,
             (SELECT MAX("openedAt") FROM "Alert") AS ao,
-            (SELECT COUNT("resolvedAt") FROM "Alert") AS ar`,
+            (SELECT COUNT("resolvedAt") FROM "Alert") AS ar,
+            (SELECT COUNT("acknowledgedAt") FROM "Alert" WHERE "openKey" IS NOT NULL) AS aa,
+            (SELECT COUNT("silencedUntil") FROM "Alert" WHERE "openKey" IS NOT NULL) AS sc,
+            (SELECT MAX("silencedUntil") FROM "Alert" WHERE "openKey" IS NOT NULL) AS sm`,
   );
   const r = rows[0] ?? {};
   const c = (k: string) => cell(r[k]);
-  return { credentials: `${c("cu")}|${c("cf")}`, nonces: `${c("ni")}|${c("nu")}|${c("nc")}`, audit: c("au"), alerts: `${c("ao")}|${c("ar")}` };
+  return {
+    credentials: `${c("cu")}|${c("cf")}`,
+    nonces: `${c("ni")}|${c("nu")}|${c("nc")}`,
+    audit: c("au"),
+    alerts: `${c("ao")}|${c("ar")}|${c("aa")}|${c("sc")}|${c("sm")}`,
+  };
 }
 
 function topics(s: State): Topics | null {
@@ -99,10 +122,13 @@ async function pollExtra(s: State) {
   try {
     s.extra = await readExtra();
     s.extraAt = Date.now();
+    s.confirmedAt = now().getTime();
+    s.failingSince = null;
     emitIfMoved(s);
-  } catch {
+  } catch (err) {
     // The database does not answer: the stamps age out (nothing is confirmed unchanged) and the
-    // list route answers from the database, or says it cannot.
+    // list route answers from the database, or says it cannot; the stream's pings say so (databaseOutage).
+    if (isDatabaseUnreachable(err)) s.failingSince ??= now().getTime();
   }
   if (s.listeners.size === 0 && Date.now() - s.interestAt > IDLE_STOP_MS) stop(s);
 }
@@ -110,6 +136,7 @@ async function pollExtra(s: State) {
 function stop(s: State) {
   if (s.timer) clearInterval(s.timer);
   s.timer = null;
+  s.failingSince = null;
   s.unsubscribe?.();
   s.unsubscribe = null;
 }
@@ -124,6 +151,7 @@ export function watchChanges(): Promise<void> | undefined {
     s.cacheStampAt = Date.now();
     emitIfMoved(s);
   });
+  s.watchingSince = Date.now();
   s.timer = setInterval(() => void pollExtra(s), POLL_MS);
   s.timer.unref();
   return pollExtra(s);
@@ -138,6 +166,21 @@ export function freshTopics(): Topics | null {
   const at = Date.now();
   if (!s.cacheStamp || at - s.cacheStampAt > FRESH_MS || at - s.extraAt > FRESH_MS) return null;
   return topics(s);
+}
+
+/**
+ * Whether the database answers the stamp reads, for the stream's pings: null while it does (or while
+ * nothing watches), otherwise since when it does not and when it last did. The dashboard then says
+ * so (components/ui/database-outage.ts): the server answers, but confirms nothing.
+ */
+export function databaseOutage(): DatabaseOutage | null {
+  const s = state();
+  if (!s.timer) return null;
+  const at = Date.now();
+  const hung = s.confirmedAt !== null && at - s.extraAt > UNREACHABLE_AFTER_MS && at - s.watchingSince > UNREACHABLE_AFTER_MS;
+  const since = s.failingSince ?? (hung ? s.confirmedAt : null);
+  if (since === null) return null;
+  return { since: new Date(since).toISOString(), confirmedAt: s.confirmedAt === null ? null : new Date(s.confirmedAt).toISOString() };
 }
 
 /** The latest stamps, fresh or not (what the stream last told or would tell). */

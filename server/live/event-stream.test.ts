@@ -1,6 +1,6 @@
 // The change stream against a real database: a change to what a page shows becomes one `change`
 // event naming the topic that moved; nothing else moves.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startHarness, type Harness } from "@/test-support/engine-harness";
 
 describe("change stream", () => {
@@ -55,5 +55,41 @@ describe("change stream", () => {
 
     abort.abort();
     expect((await reader.read()).done).toBe(true);
+  });
+  it("pings say when the database stops answering (since when, last confirmed) and again when it is back", async () => {
+    const { getDb } = await import("@/server/db");
+    const { readChangesNow, databaseOutage, watchChanges } = await import("./changes");
+    const { changeStream } = await import("./event-stream");
+    await watchChanges();
+    await readChangesNow();
+    expect(databaseOutage()).toBeNull();
+    const confirmedBefore = Date.now();
+
+    const down = vi
+      .spyOn(getDb(), "$queryRawUnsafe")
+      .mockRejectedValue(Object.assign(new Error("Can't reach database server at 127.0.0.1:5432"), { code: "P1001" }));
+    try {
+      await readChangesNow();
+      const outage = databaseOutage();
+      expect(outage).not.toBeNull();
+      expect(Date.parse(outage!.since)).toBeGreaterThanOrEqual(Date.parse(outage!.confirmedAt!));
+      expect(Date.parse(outage!.confirmedAt!)).toBeLessThanOrEqual(confirmedBefore + 1_000);
+      // Another failed read keeps "since" where the outage began.
+      await readChangesNow();
+      expect(databaseOutage()).toEqual(outage);
+
+      // The stream's first ping carries it.
+      const abort = new AbortController();
+      const reader = changeStream({ signal: abort.signal, stillSignedIn: async () => true }).getReader();
+      let text = "";
+      while (!text.includes("event: ping")) text += new TextDecoder().decode((await reader.read()).value);
+      const ping = text.split("\n\n").find((b) => b.startsWith("event: ping"))!;
+      expect(JSON.parse(ping.split("\n")[1]!.slice(6)).database).toEqual(outage);
+      abort.abort();
+    } finally {
+      down.mockRestore();
+    }
+    await readChangesNow();
+    expect(databaseOutage()).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import "server-only";
 import { now } from "../clock";
-import { latestTopics, onTopicsChanged, type Topics } from "./changes";
+import { databaseOutage, latestTopics, onTopicsChanged, type Topics } from "./changes";
 
 /**
  * The dashboard's change stream (Server-Sent Events), as bytes: the route wraps it in a Response.
@@ -8,7 +8,8 @@ import { latestTopics, onTopicsChanged, type Topics } from "./changes";
  * - `change`: the topics' stamps (changes.ts) when one moves, and once at the start, so a client
  *   that reconnects after a gap compares and refetches what moved meanwhile.
  * - `ping`: every HEARTBEAT_MS with the server's time: the browser's liveness signal (no ping for
- *   a few seconds = the server stopped answering) and a clock sample.
+ *   a few seconds = the server stopped answering) and a clock sample; and whether the database
+ *   answers (changes.ts databaseOutage): a live server whose database is down confirms nothing.
  * - every SESSION_CHECK_MS the session is checked again (`stillSignedIn`); when it is gone the
  *   stream says `signedout` and ends.
  */
@@ -31,7 +32,8 @@ export function changeStream({ signal, stillSignedIn }: { signal: AbortSignal; s
       };
       const event = (name: string, data: unknown) => send(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
       const change = (topics: Topics) => event("change", { topics, serverTime: now().toISOString() });
-      const ping = () => event("ping", { serverTime: now().toISOString() });
+      // `database`: null while the database answers; otherwise the page says its values are unconfirmed.
+      const ping = () => event("ping", { serverTime: now().toISOString(), database: databaseOutage() });
 
       const stopListening = onTopicsChanged(change);
       const heartbeat = setInterval(ping, HEARTBEAT_MS);

@@ -6,12 +6,14 @@ import { getDb } from "../db";
 import { AppError } from "../errors";
 import { QUOTA_PAUSE_REASON } from "../tickets/failure-policy";
 import { clearWechatQuota } from "../vendors/wechat";
+import { QUOTA_BLOCK_REASON_PREFIX } from "./quota";
 import { VendorError } from "../vendors/types";
 
 /**
- * The 45009 runbook's action (admin): asks WeChat to reset the app's daily counters, then makes every
- * credential of the app that waits for the daily reset due now. The vendor call is recorded like any
- * other; the audit row and the rescheduling are one transaction. A refusal is audited too.
+ * The 45009 runbook's action (admin): asks WeChat to reset the app's daily counters, then restarts
+ * the app's quota ledger for today and makes every credential of the app that waits for the daily
+ * reset due now. The vendor call is recorded like any other; the ledger's reset, the rescheduling
+ * and the audit row are one transaction. A refusal is audited too.
  */
 export async function clearQuota({ appRef, actor }: { appRef: string; actor: string }) {
   const db = getDb();
@@ -20,6 +22,9 @@ export async function clearQuota({ appRef, actor }: { appRef: string; actor: str
   if (app.vendor !== "wechat") {
     throw new AppError("unprocessable", "Not offered for this vendor", `id: clear_quota is WeChat's; ${app.name} is a ${app.vendor} app`, { field: "id" });
   }
+  // WeChat's counters restart somewhere during this call: from its start on, the ledger counts again
+  // (a call in flight meanwhile is counted: the ledger may say a little more than WeChat, never less).
+  const sentAt = now();
   try {
     await clearWechatQuota(vendorContext(db, app, null));
   } catch (err) {
@@ -39,8 +44,18 @@ export async function clearQuota({ appRef, actor }: { appRef: string; actor: str
   }
   const at = now();
   const resumed = await db.$transaction(async (tx) => {
+    // Today's quota ledger starts again (quota.ts): the overview's counts and time to impact say a refresh can succeed now.
+    await tx.vendorApp.update({ where: { id: app.id }, data: { quotaClearedAt: sentAt } });
     const done = await tx.credential.updateMany({
-      where: { appRef: app.id, OR: [{ nextRefreshReason: QUOTA_PAUSE_REASON }, { status: "failing", lastErrorClass: "quota-exhausted" }] },
+      where: {
+        appRef: app.id,
+        OR: [
+          // Paused by a quota error, or by the ledger's limit (quotaBlock), or failing with the vendor's quota error.
+          { nextRefreshReason: QUOTA_PAUSE_REASON },
+          { nextRefreshReason: { startsWith: QUOTA_BLOCK_REASON_PREFIX } },
+          { status: "failing", lastErrorClass: "quota-exhausted" },
+        ],
+      },
       data: { nextRefreshAt: at, nextRefreshReason: "quota cleared with clear_quota: due now" },
     });
     await tx.auditEvent.create({

@@ -61,24 +61,24 @@ function limitFor(app: Pick<VendorApp, "vendor" | "policy">, endpoint: string): 
  * The quota ledger of some apps for the vendors' day of `at`: every endpoint called today, plus
  * every endpoint with a known limit, keyed by app id.
  */
-export async function quotaLedger(db: Db, apps: Pick<VendorApp, "id" | "vendor" | "policy">[], at: Date): Promise<Map<string, QuotaUse[]>> {
+export async function quotaLedger(db: Db, apps: Pick<VendorApp, "id" | "vendor" | "policy" | "quotaClearedAt">[], at: Date): Promise<Map<string, QuotaUse[]>> {
   const day = vendorDay(at);
   const resetsAt = nextVendorDayStart(at).toISOString();
-  const ids = apps.map((a) => a.id);
+  // Today's calls of each app, from its last clear_quota on: WeChat's counters start again there
+  // (a reset on an earlier day is before every call of today and changes nothing).
+  const today = { day, OR: apps.map((a) => (a.quotaClearedAt ? { appRef: a.id, startedAt: { gte: a.quotaClearedAt } } : { appRef: a.id })) };
   const [counts, refusals, successes] = await Promise.all([
-    db.upstreamCall.groupBy({ by: ["appRef", "endpoint"], where: { appRef: { in: ids }, day }, _count: { _all: true } }),
-    db.upstreamCall.groupBy({ by: ["appRef", "endpoint"], where: { appRef: { in: ids }, day, errorClass: "quota-exhausted" }, _max: { startedAt: true } }),
-    db.upstreamCall.groupBy({ by: ["appRef", "endpoint"], where: { appRef: { in: ids }, day, errorClass: null }, _max: { startedAt: true } }),
+    db.upstreamCall.groupBy({ by: ["appRef", "endpoint"], where: today, _count: { _all: true } }),
+    db.upstreamCall.groupBy({ by: ["appRef", "endpoint"], where: { ...today, errorClass: "quota-exhausted" }, _max: { startedAt: true } }),
+    db.upstreamCall.groupBy({ by: ["appRef", "endpoint"], where: { ...today, errorClass: null }, _max: { startedAt: true } }),
   ]);
-  // The vendor said "quota used up" and has not accepted a call since (a quota cleared by the vendor ends it,
-  // and so does a successful clear_quota for the app: every endpoint's counter starts again).
+  // The vendor said "quota used up" and has not accepted a call since (a quota cleared by the vendor
+  // ends it; one cleared with clear_quota leaves the refusal before the reset, out of today's calls).
   const refused = new Set(
     refusals
       .filter((r) => {
         const ok = successes.find((s) => s.appRef === r.appRef && s.endpoint === r.endpoint)?._max.startedAt;
-        const cleared = successes.find((s) => s.appRef === r.appRef && s.endpoint === CLEAR_QUOTA_ENDPOINT)?._max.startedAt;
-        const last = [ok, cleared].filter((d): d is Date => !!d).sort((a, b) => b.getTime() - a.getTime())[0];
-        return r.endpoint !== CLEAR_QUOTA_ENDPOINT && (!last || (r._max.startedAt !== null && r._max.startedAt > last));
+        return r.endpoint !== CLEAR_QUOTA_ENDPOINT && (!ok || (r._max.startedAt !== null && r._max.startedAt > ok));
       })
       .map((r) => `${r.appRef} ${r.endpoint}`),
   );
@@ -102,15 +102,18 @@ export async function quotaLedger(db: Db, apps: Pick<VendorApp, "id" | "vendor" 
   return ledger;
 }
 
+/** How quotaBlock's reason begins: a credential the scheduler paused for its endpoint's limit is found by it (clear-quota.ts). */
+export const QUOTA_BLOCK_REASON_PREFIX = "quota exhausted on ";
+
 /** Whether scheduled calls to this endpoint must wait for the vendors' next day, and until when. */
 export async function quotaBlock(
   db: Db,
-  app: Pick<VendorApp, "id" | "vendor" | "policy">,
+  app: Pick<VendorApp, "id" | "vendor" | "policy" | "quotaClearedAt">,
   endpoint: string,
   at: Date,
 ): Promise<{ until: Date; reason: string } | null> {
   const use = (await quotaLedger(db, [app], at)).get(app.id)?.find((u) => u.endpoint === endpoint);
   if (!use?.exhausted) return null;
   const why = use.limit !== null && use.used >= use.limit ? `${use.used}/${use.limit} calls used today` : "the vendor reported its daily quota used up";
-  return { until: new Date(use.resetsAt), reason: `quota exhausted on ${endpoint} (${why}): paused until the vendor's reset at 00:00 UTC+8` };
+  return { until: new Date(use.resetsAt), reason: `${QUOTA_BLOCK_REASON_PREFIX}${endpoint} (${why}): paused until the vendor's reset at 00:00 UTC+8` };
 }

@@ -5,7 +5,7 @@ import { vendorContext } from "../apps/vendor-context";
 import { now } from "../clock";
 import { getConfig } from "../config";
 import { getDb, type Db } from "../db";
-import { credentialsChanged } from "../events";
+import { credentialsChanged, refreshFailed } from "../events";
 import { countRefresh } from "../metrics/registry";
 import { endpointFor, quotaBlock } from "../quota/quota";
 import { VendorError, type FailureClass } from "../vendors/types";
@@ -146,6 +146,8 @@ async function runRefresh(
     await recordFailure(db, credentialId, failure, message, err instanceof VendorError ? err.detail.retryAfterMs : undefined, audit);
     // The dashboard's list shows the failure (server/live/list-cache.ts): it must not answer from before it.
     credentialsChanged();
+    // An alert that this failure warrants opens now, not at the evaluator's next tick (server/alerts).
+    refreshFailed(credentialId);
     countRefresh({ vendor: slotVendor ?? "unknown", kind: slotKind ?? "unknown", outcome: "failure", class: failure });
     return { credentialId, ok: false, joined: false, failure, message, audited: !!audit };
   } finally {

@@ -1,5 +1,6 @@
 "use client";
 import { queryOptions, useQuery } from "@tanstack/react-query";
+import type { AlertList, AlertView } from "@/lib/alert-view";
 import { alertKeys } from "@/lib/query-keys";
 import { fetchJson } from "@/components/ui/fetch-json";
 
@@ -7,9 +8,49 @@ const alertsSchema = () => import("@/lib/alert-view").then((m) => m.alertListSch
 
 export const getAlerts = () => fetchJson("/api/alerts", alertsSchema, { cache: "no-store" });
 
-// Refetched when the change stream says this changed (live-updates.tsx); every 30 s as a safety net.
-export const alertsQueryOptions = queryOptions({ queryKey: alertKeys.all, queryFn: getAlerts, refetchInterval: 30_000 });
+/** The slow safety refetch: changes (an alert opened, resolved, acknowledged, silenced) come through the change stream. */
+const SAFETY_REFETCH_MS = 30_000;
+
+/**
+ * When to refetch without news: every 30 s, and soon after the earliest silence ends (nothing in
+ * the database changes then, so the change stream says nothing, yet the alert should speak again).
+ */
+export function nextRefetchMs(data: AlertList | undefined, nowMs: number): number {
+  let next = SAFETY_REFETCH_MS;
+  for (const a of data?.open ?? []) {
+    if (a.silencedUntil) next = Math.min(next, Math.max(1_000, Date.parse(a.silencedUntil) - nowMs + 500));
+  }
+  return next;
+}
+
+// Refetched when the change stream says this changed (live-updates.tsx); see nextRefetchMs for the rest.
+export const alertsQueryOptions = queryOptions({
+  queryKey: alertKeys.all,
+  queryFn: getAlerts,
+  refetchInterval: (query) => nextRefetchMs(query.state.data, Date.now()),
+});
 
 export function useAlerts() {
   return useQuery(alertsQueryOptions);
+}
+
+export type BannerAlerts = {
+  /** Open alerts that are not silenced: the ones still waiting for someone first, acknowledged ones after. */
+  shown: AlertView[];
+  /** Open alerts whose notifications someone silenced: counted quietly, detailed on their credential page. */
+  silenced: AlertView[];
+};
+
+/** What the overview's banner shows of the open alerts: a silenced alert does not keep shouting there. */
+export function bannerAlerts(list: AlertList): BannerAlerts {
+  const loud = list.open.filter((a) => !a.silencedUntil);
+  return {
+    shown: [...loud.filter((a) => !a.acknowledgedAt), ...loud.filter((a) => a.acknowledgedAt)],
+    silenced: list.open.filter((a) => a.silencedUntil),
+  };
+}
+
+/** The open alerts as the overview's banner shows them (bannerAlerts), from the same query as the credential page. */
+export function useBannerAlerts() {
+  return useQuery({ ...alertsQueryOptions, select: bannerAlerts });
 }

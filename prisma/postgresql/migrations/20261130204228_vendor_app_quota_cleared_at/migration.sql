@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "VendorApp" ADD COLUMN     "quotaClearedAt" TIMESTAMP(3);

@@ -1,0 +1,73 @@
+// WeChat clear_quota (the 45009 runbook's action) on a real database and the real sandbox: the quota
+// ledger's count for today starts again with it, so the overview's quota and time to impact say a
+// refresh can succeed now, and a ticket the scheduler paused for its endpoint's limit is due again.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { nextVendorDayStart } from "@/lib/vendor-day";
+import { startHarness, type Harness } from "@/test-support/engine-harness";
+
+describe("clear_quota and the quota ledger", () => {
+  let h: Harness;
+  let db: Awaited<ReturnType<typeof import("@/server/db").getDb>>;
+  let refresh: typeof import("@/server/tickets/refresh-credential").refreshCredential;
+  let creds: typeof import("@/server/tickets/list-credentials").listCredentials;
+  const slot = (kind: string) => db.credential.findFirstOrThrow({ where: { kind, app: { appId: "wx000000000000demo" } } });
+
+  beforeAll(async () => {
+    h = await startHarness("sqlite");
+    db = (await import("@/server/db")).getDb();
+    refresh = (await import("@/server/tickets/refresh-credential")).refreshCredential;
+    creds = (await import("@/server/tickets/list-credentials")).listCredentials;
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it("after clear_quota today's used count starts again: quota not exhausted, a refresh possible now, the paused ticket due", async () => {
+    const ticket = await slot("jsapi_ticket");
+    expect(await refresh({ credentialId: ticket.id, reason: "test" })).toMatchObject({ ok: true });
+    expect(await refresh({ credentialId: ticket.id, reason: "test" })).toMatchObject({ ok: true });
+    const view = async () => (await creds({ credentialId: ticket.id }))[0]!;
+    const used = (await view()).quota!.used;
+    expect(used).toBeGreaterThanOrEqual(2);
+    // The app's own limit for getticket is what it used today: the ledger says exhausted.
+    await db.vendorApp.update({ where: { id: ticket.appRef }, data: { policy: JSON.stringify({ quotas: { "/cgi-bin/ticket/getticket": used } }) } });
+    const reset = nextVendorDayStart(new Date()).getTime();
+    const before = await view();
+    expect(before.quota).toMatchObject({ used, limit: used, exhausted: true });
+    expect(Date.parse(before.impact.refreshPossibleAt!)).toBe(reset);
+    expect(before.impact.blockedBy).toMatch(/daily quota used up/);
+    // The scheduler's turn comes: the limit pauses it until the vendors' next day.
+    await db.credential.update({ where: { id: ticket.id }, data: { nextRefreshAt: new Date(Date.now() - 1000) } });
+    expect(await refresh({ credentialId: ticket.id, reason: "scheduled", need: { type: "due" } })).toMatchObject({ ok: false, failure: "quota-exhausted" });
+    expect((await slot("jsapi_ticket")).nextRefreshAt!.getTime()).toBe(reset);
+
+    const { clearQuota } = await import("./clear-quota");
+    expect(await clearQuota({ appRef: ticket.appRef, actor: "admin" })).toMatchObject({ resumed: 1 });
+    expect((await h.stats()).calls["wechat /cgi-bin/clear_quota/v2"]).toBe(1);
+
+    const after = await view();
+    expect(after.quota).toMatchObject({ used: 0, limit: used, exhausted: false });
+    // Nothing holds a refresh back any more (the view's refreshPossibleAt is null for "now").
+    expect(after.impact).toMatchObject({ blockedBy: null, refreshPossibleAt: null, atRisk: false, state: "ok" });
+    expect((await slot("jsapi_ticket")).nextRefreshAt!.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+    const { quotaBlock } = await import("./quota");
+    const app = await db.vendorApp.findUniqueOrThrow({ where: { id: ticket.appRef } });
+    expect(await quotaBlock(db, app, "/cgi-bin/ticket/getticket", new Date())).toBeNull();
+    // The scheduled refresh now goes through, and counts from the reset on.
+    expect(await refresh({ credentialId: ticket.id, reason: "scheduled", need: { type: "due" } })).toMatchObject({ ok: true });
+    expect((await view()).quota).toMatchObject({ used: 1, exhausted: false });
+
+    const audit = await db.auditEvent.findMany({ where: { action: "app.clear-quota" } });
+    expect(audit.map((a) => [a.actor, a.target, a.outcome])).toEqual([["admin", ticket.appRef, "ok"]]);
+  });
+
+  it("a refused clear_quota leaves the ledger as it was, and is audited", async () => {
+    const ticket = await slot("jsapi_ticket");
+    const { clearQuota } = await import("./clear-quota");
+    const clearedAt = (await db.vendorApp.findUniqueOrThrow({ where: { id: ticket.appRef } })).quotaClearedAt;
+    await h.control("/__sandbox/faults", { endpoint: "wechat /cgi-bin/clear_quota/v2", mode: "bad-config", times: 1 });
+    await expect(clearQuota({ appRef: ticket.appRef, actor: "admin" })).rejects.toMatchObject({ kind: "upstream" });
+    expect((await db.vendorApp.findUniqueOrThrow({ where: { id: ticket.appRef } })).quotaClearedAt).toEqual(clearedAt);
+    expect(await db.auditEvent.count({ where: { action: "app.clear-quota", outcome: { startsWith: "failed" } } })).toBe(1);
+  });
+});
