@@ -118,7 +118,7 @@ test.describe("overview and credential page in Chinese", () => {
     const wrongToken = page.getByRole("row", { name: `${WRONG_APP} access_token` });
     await expect(wrongToken).toContainText("配置错误：WeChat 返回 40013：invalid appid");
     await expect(wrongToken).toContainText("已停止：请修正应用配置，然后手动刷新");
-    await expect(page.getByRole("row", { name: `${WRONG_APP} jsapi ticket` })).toContainText("配置错误：access token：WeChat 返回 40013");
+    await expect(page.getByRole("row", { name: `${WRONG_APP} jsapi ticket` })).toContainText("配置错误：access_token：WeChat 返回 40013");
     await expect(page.getByRole("region", { name: /未关闭的告警/ })).toContainText(`${WRONG_APP} access_token：配置错误，已停止刷新（WeChat 返回 40013`);
     found.push(...(await tour(page, "/", () => expect(row.getByRole("timer")).toBeVisible())));
     await page.screenshot({ path: "e2e/screenshots/overview-zh-CN-1280.png", fullPage: true });
@@ -168,7 +168,7 @@ test.describe("overview and credential page in Chinese", () => {
     // The language switch: the same page in English, with the wording the other specs assert.
     await page.getByRole("group", { name: "语言" }).getByRole("button", { name: "English" }).click();
     await expect(page.getByRole("button", { name: "Reveal current value" })).toBeVisible();
-    await expect(page.getByRole("button", { name: "Check WeChat demo jsapi ticket" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Check yzb demo js_ticket" })).toBeVisible();
     await gotoSignedIn(page, stack.baseUrl);
     await expect(page.getByRole("heading", { level: 1, name: "Credentials" })).toBeVisible();
     await expect(page.getByRole("row", { name: TICKET_ROW }).getByRole("timer")).toHaveText(/^(\d+h )?(\d+m )?\d+s$/);

@@ -11,7 +11,7 @@ import { useKindLabel } from "./kind-label";
 import { RefreshAction } from "./refresh-action";
 import { remainingSeconds } from "@/lib/time";
 import type { Sentence } from "@/lib/sentence";
-import { LastErrorText, SentenceText, useSentenceString } from "@/components/ui/sentence";
+import { LastErrorText, SentenceText } from "@/components/ui/sentence";
 
 export function CredentialRow({ credential: c, clockOffsetMs, health }: { credential: CredentialView; clockOffsetMs: number; health: Health }) {
   const t = useTranslations("overview");
@@ -103,7 +103,6 @@ function NextRefresh({
   const now = useNow();
   const t = useTranslations("overview");
   const duration = useFormatDuration();
-  const plain = useSentenceString();
   // The reason is the scheduler's, as a sentence the server composed (English `fallback` from an older server).
   const hasReason = !!(reason || fallback);
   if (!at)
@@ -119,7 +118,9 @@ function NextRefresh({
     <div>
       <div className="tabular-nums">{left === null ? "…" : left > 0 ? t("inDuration", { duration: duration(left) }) : t("dueNow")}</div>
       {hasReason && (
-        <div title={plain(reason, fallback)} className="max-w-48 truncate text-xs text-slate-500 dark:text-slate-400">
+        // Wrapped, not truncated with the full text in a title: a title is plain text, and the reason's
+        // code-like words (an endpoint, expire_in) could not be marked as such in it.
+        <div className="max-w-48 text-xs text-slate-500 dark:text-slate-400">
           <SentenceText sentence={reason} fallback={fallback} />
         </div>
       )}

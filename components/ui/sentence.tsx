@@ -5,7 +5,7 @@ import { useFailureLabel } from "@/components/credential/failure-label";
 import { useKindLabel } from "@/components/overview/kind-label";
 import { isSentence, placeholderValue, type Sentence, tagsOf, VERBATIM } from "@/lib/sentence";
 import { useFormatDuration } from "./countdown";
-import { DateTime, useFormatDateTime } from "./date-time";
+import { DateTime } from "./date-time";
 
 /** Words the vendor wrote (its errmsg): never translated; English when it is plain ASCII, else the vendor's own language. */
 function VendorWords({ text }: { text: string }) {
@@ -66,33 +66,4 @@ export function SentenceText({ sentence: s, fallback }: { sentence: Sentence | n
 export function LastErrorText({ error }: { error: { class: string | null; message: string; sentence?: Sentence } }) {
   const what: Sentence = error.sentence ?? { code: "untranslated", params: { text: error.message } };
   return <SentenceText sentence={error.class ? { code: "lastError", params: { failure: error.class, error: what } } : what} />;
-}
-
-/** The same in plain text, for attributes (a title, an aria-label). */
-export function useSentenceString(): (s: Sentence | null | undefined, fallback?: string | null) => string {
-  const t = useTranslations("sentences");
-  const duration = useFormatDuration();
-  const failure = useFailureLabel();
-  const kindLabel = useKindLabel();
-  const time = useFormatDateTime();
-  const format = (s: Sentence | null | undefined, fallback?: string | null): string => {
-    const key = s?.code as Parameters<typeof t.has>[0] | undefined;
-    if (!s || !key || s.code === "untranslated" || !t.has(key)) return s?.code === "untranslated" ? String(s.params.text ?? "") : (fallback ?? "");
-    const template = String(t.raw(key));
-    const tags = tagsOf(template);
-    const values: Record<string, string | number | ((chunks: string) => string)> = {};
-    for (const [name, v] of Object.entries(s.params)) {
-      if (v === "" && tags.has(name)) values[name] = () => "";
-      else if (isSentence(v)) values[name] = () => format(v);
-      else if (name.endsWith("At")) values[name] = () => (v ? time(String(v)) : "");
-      else if (VERBATIM.includes(name)) values[name] = () => String(v);
-      else if (name === "duration" && typeof v === "number") values[name] = duration(v);
-      else if (name === "failure") values[name] = failure(String(v));
-      else if (name === "kind") values[name] = kindLabel(String(v));
-      else values[name] = placeholderValue(template, name, v);
-    }
-    for (const tag of tags) if (!(tag in values)) values[tag] = (chunks) => chunks;
-    return t.markup(key, values as never);
-  };
-  return format;
 }
