@@ -9,14 +9,23 @@ import { startStack, type Stack } from "./support/stack";
 // "needs attention" strip, the alerts banner and the alert card of a ticket put at risk by a 45009,
 // countdowns in Chinese units, times through the shared formatter; axe clean wide and on a phone,
 // light and dark. The English pages keep their wording (the other specs assert it).
+// The sentences the server composes are in Chinese too (English marked lang="en" counts as English
+// left): last errors and refresh reasons of a ticket failing on HTTP 500 and of an app with a wrong
+// app id (bad configuration, its tickets refused "access token: …"), the open alerts' messages and
+// runbooks, the Check results (the yzb vendor time through <DateTime>); the vendor's own words
+// stay as it sent them, marked translate="no".
 
 /** How often the alert loop evaluates in this stack. */
 const ALERT_TICK_MS = 2_000;
 // Data that happens to be English: the demo apps' names, the signed-in user's name.
 const DATA = ["demo", "admin"];
 const TICKET_ROW = "WeChat demo jsapi ticket";
+const FEISHU_TICKET_ROW = "Feishu demo JSAPI ticket";
+/** An app with an app id WeChat never issued (40013): refreshing stops, an alert opens with the Apps-page runbook. */
+const WRONG_APP = "错误应用";
 
-type Cred = { id: string; appId: string; kind: string; current: unknown };
+type Cred = { id: string; appId: string; vendor: string; kind: string; current: unknown; lastError: { class: string | null } | null };
+type Alert = { kind: string; credentialId: string | null };
 
 /** englishLeft and axe at 1280 and 390 px, light and dark. */
 async function tour(page: Page, path: string, ready: () => Promise<void>): Promise<string[]> {
@@ -38,6 +47,8 @@ async function tour(page: Page, path: string, ready: () => Promise<void>): Promi
 test.describe("overview and credential page in Chinese", () => {
   let stack: Stack;
   let ticketId = "";
+  let wrongTokenId = "";
+  let yzbTicketId = "";
   let atRisk = false;
   test.beforeAll(async () => {
     stack = await startStack({ env: { TICKETHUB_ALERT_INTERVAL_MS: String(ALERT_TICK_MS) } });
@@ -46,6 +57,28 @@ test.describe("overview and credential page in Chinese", () => {
     await expect.poll(async () => (await all()).every((c) => c.current), { timeout: 60_000 }).toBe(true);
     const ticket = (await all()).find((c) => c.appId === "wx000000000000demo" && c.kind === "jsapi_ticket")!;
     ticketId = ticket.id;
+    yzbTicketId = (await all()).find((c) => c.vendor === "yzb" && c.kind === "js_ticket")!.id;
+    // The Feishu ticket fails on every try (HTTP 500): "retrying", its last error and next attempt.
+    const feishu = (await all()).find((c) => c.vendor === "feishu" && c.kind === "jsapi_ticket")!;
+    await fetch(`${stack.sandboxUrl}/__sandbox/faults`, {
+      method: "POST",
+      body: JSON.stringify({ endpoint: "feishu /open-apis/jssdk/ticket/get", mode: "http-500" }),
+    });
+    expect((await op.fetch(`/api/credentials/${feishu.id}/refresh`, { method: "POST", body: "{}" })).status).toBe(502);
+    // A wrong app id: bad configuration at the first try, an alert with its runbook within a tick.
+    const admin = await apiSession(stack.baseUrl, "admin");
+    const created = await admin.fetch("/api/apps", {
+      method: "POST",
+      body: JSON.stringify({ vendor: "wechat", name: WRONG_APP, appId: "wx00000000000000ff", secret: "some-secret", baseUrl: "sandbox" }),
+    });
+    expect(created.status).toBe(201);
+    await expect
+      .poll(async () => (await all()).filter((c) => c.appId === "wx00000000000000ff" && c.lastError?.class === "bad-config").length, { timeout: 30_000 })
+      .toBe(3);
+    wrongTokenId = (await all()).find((c) => c.appId === "wx00000000000000ff" && c.kind === "access_token")!.id;
+    await expect
+      .poll(async () => ((await (await op.fetch("/api/alerts")).json()).open as Alert[]).some((a) => a.credentialId === wrongTokenId), { timeout: 15_000 })
+      .toBe(true);
     // A 45009 on a ticket that dies before the vendors' next day: at risk, an alert with its runbook.
     atRisk = await putTicketAtRisk(stack, op, ticket.id);
     if (atRisk) {
@@ -78,6 +111,15 @@ test.describe("overview and credential page in Chinese", () => {
       // The alerts banner: the opening time through the shared formatter (this browser is in UTC+8).
       await expect(page.getByRole("region", { name: /未关闭的告警/ })).toContainText("UTC+8");
     }
+    // Last errors and next attempts in Chinese, the vendor's own words aside.
+    const feishuRow = page.getByRole("row", { name: FEISHU_TICKET_ROW });
+    await expect(feishuRow).toContainText("网络错误：厂商返回 HTTP 500");
+    await expect(feishuRow).toContainText(/网络错误，第 \d+ 次重试/);
+    const wrongToken = page.getByRole("row", { name: `${WRONG_APP} access_token` });
+    await expect(wrongToken).toContainText("配置错误：WeChat 返回 40013：invalid appid");
+    await expect(wrongToken).toContainText("已停止：请修正应用配置，然后手动刷新");
+    await expect(page.getByRole("row", { name: `${WRONG_APP} jsapi ticket` })).toContainText("配置错误：access_token：WeChat 返回 40013");
+    await expect(page.getByRole("region", { name: /未关闭的告警/ })).toContainText(`${WRONG_APP} access_token：配置错误，已停止刷新（WeChat 返回 40013`);
     found.push(...(await tour(page, "/", () => expect(row.getByRole("timer")).toBeVisible())));
     await page.screenshot({ path: "e2e/screenshots/overview-zh-CN-1280.png", fullPage: true });
 
@@ -100,14 +142,33 @@ test.describe("overview and credential page in Chinese", () => {
     await page.getByRole("button", { name: "检查 WeChat demo jsapi ticket" }).click();
     await expect(page.getByLabel("检查结果")).toContainText("本地：");
     const ready = () => expect(page.getByRole("table", { name: "为该凭证调用厂商接口的所有记录，最新的在前" })).toBeVisible();
+    await expect(page.getByLabel("检查结果")).toContainText("微信不为令牌或票据提供免费的有效性检查");
     found.push(...(await tour(page, "/credentials/…", ready)));
     await page.screenshot({ path: "e2e/screenshots/credential-zh-CN-1280.png", fullPage: true });
+
+    // The wrong app's token: its alert with the Apps-page runbook, in Chinese.
+    await gotoSignedIn(page, `${stack.baseUrl}/credentials/${wrongTokenId}`);
+    const card = page.getByRole("article", { name: "未关闭的告警：bad-config" });
+    await expect(card).toContainText("处理手册：应用 ID 错误");
+    await expect(card).toContainText("配置错误，已停止刷新（WeChat 返回 40013");
+    await expect(card.getByRole("link", { name: "“应用”页" })).toHaveAttribute("href", "/apps");
+    await expect(page.getByRole("status").filter({ hasText: "已中断" })).toContainText("配置错误：在修改应用之前，刷新都不会成功");
+    found.push(...(await tour(page, "/credentials/(bad-config)", () => expect(card).toBeVisible())));
+    await page.screenshot({ path: "e2e/screenshots/credential-alert-zh-CN-1280.png", fullPage: true });
+
+    // yzb's Check asks the vendor: its answer in Chinese, the vendor's time in the chosen zone (UTC+8 here), not raw ISO.
+    await gotoSignedIn(page, `${stack.baseUrl}/credentials/${yzbTicketId}`);
+    await page.getByRole("button", { name: "检查 yzb demo js_ticket" }).click();
+    const result = page.getByLabel("检查结果");
+    await expect(result).toContainText(/yzb checkCode：有效至 \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} UTC\+8/);
+    await expect(result).not.toContainText(/\d{4}-\d{2}-\d{2}T/);
+    found.push(...(await tour(page, "/credentials/(yzb check)", () => expect(result).toContainText("有效至"))));
     expect(found).toEqual([]);
 
     // The language switch: the same page in English, with the wording the other specs assert.
     await page.getByRole("group", { name: "语言" }).getByRole("button", { name: "English" }).click();
     await expect(page.getByRole("button", { name: "Reveal current value" })).toBeVisible();
-    await expect(page.getByRole("button", { name: "Check WeChat demo jsapi ticket" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Check yzb demo js_ticket" })).toBeVisible();
     await gotoSignedIn(page, stack.baseUrl);
     await expect(page.getByRole("heading", { level: 1, name: "Credentials" })).toBeVisible();
     await expect(page.getByRole("row", { name: TICKET_ROW }).getByRole("timer")).toHaveText(/^(\d+h )?(\d+m )?\d+s$/);

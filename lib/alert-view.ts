@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { sentenceSchema } from "./sentence-schema";
 
 /** An alert as GET /api/alerts shows it (zod/mini: the overview polls this and stays light). */
 export const alertViewSchema = z.object({
@@ -21,6 +22,8 @@ export const alertViewSchema = z.object({
   /** What to do about it (server/alerts/runbook.ts): shown on the credential page. */
   runbook: z.nullable(
     z.object({
+      /** Which runbook (a key under `runbooks` in i18n/messages): the page shows it in its language; title and text stay English. */
+      id: z.optional(z.string()),
       title: z.string(),
       text: z.string(),
       href: z.nullable(z.string()),
@@ -29,6 +32,9 @@ export const alertViewSchema = z.object({
       addresses: z.nullable(z.array(z.string())),
     }),
   ),
+  /** `message` and `deliveryError` as codes and parameters (lib/sentence.ts); null where there is none (or on rows from before). */
+  messageSentence: z.optional(z.nullable(sentenceSchema)),
+  deliveryErrorSentence: z.optional(z.nullable(sentenceSchema)),
 });
 export type AlertView = z.infer<typeof alertViewSchema>;
 

@@ -1,6 +1,7 @@
 // A namespace import: bundlers keep only the schemas used ({ z } pulls in all of zod/mini, ~20 kB gzip).
 import * as z from "zod/mini";
 import { catalogEntrySchema } from "./catalog-view";
+import { sentenceSchema } from "./sentence-schema";
 
 /** A credential as the dashboard API shows it: values masked, times as ISO strings. */
 export const credentialViewSchema = z.extend(catalogEntrySchema, {
@@ -19,11 +20,14 @@ export const credentialViewSchema = z.extend(catalogEntrySchema, {
     }),
   ),
   previous: z.nullable(z.object({ maskedValue: z.string(), validUntil: z.string() })),
-  lastError: z.nullable(z.object({ message: z.string(), class: z.nullable(z.string()), at: z.nullable(z.string()) })),
+  /** `message` in English as stored; `sentence` the same as a code and parameters (lib/sentence.ts), for the page's language. */
+  lastError: z.nullable(z.object({ message: z.string(), class: z.nullable(z.string()), at: z.nullable(z.string()), sentence: z.optional(sentenceSchema) })),
   consecutiveFailures: z.number(),
   nextRefreshAt: z.nullable(z.string()),
   nextRefreshReason: z.nullable(z.string()),
+  nextRefreshReasonSentence: z.optional(z.nullable(sentenceSchema)),
   policy: z.string(),
+  policySentence: z.optional(sentenceSchema),
   /** Today's calls to the endpoint this credential is fetched from (the vendors' day, UTC+8). */
   quota: z.nullable(
     z.object({
@@ -51,6 +55,7 @@ export const credentialViewSchema = z.extend(catalogEntrySchema, {
      */
     refreshPossibleAt: z.nullable(z.string()),
     blockedBy: z.nullable(z.string()),
+    blockedBySentence: z.optional(z.nullable(sentenceSchema)),
     attention: z.number(),
   }),
 });

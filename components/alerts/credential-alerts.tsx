@@ -11,7 +11,20 @@ import type { CredentialView } from "@/lib/credential-view";
 import { remainingSeconds } from "@/lib/time";
 import { useFormatDuration } from "@/components/ui/countdown";
 import { DateTime, useFormatDateTime } from "@/components/ui/date-time";
+import { SentenceText } from "@/components/ui/sentence";
 import { acknowledgeAlert, clearQuota, silenceAlert, useAlertAction } from "./api/alert-actions";
+
+const RUNBOOKS = ["whitelistIp", "quotaWechat", "quota", "wrongAppId", "wrongApp", "refusedAfterRenewal", "atRisk"] as const;
+type RunbookId = (typeof RUNBOOKS)[number];
+const WITH_LINK: readonly string[] = ["whitelistIp", "wrongAppId", "wrongApp", "refusedAfterRenewal"] satisfies RunbookId[];
+
+/** A runbook's title, text and link text in the page's language (by the id the server sends); null for one this build does not know. */
+function useRunbookWords(id: string | undefined): { title: string; text: string; link: string | null } | null {
+  const t = useTranslations("runbooks");
+  if (!id || !(RUNBOOKS as readonly string[]).includes(id)) return null;
+  const rb = id as RunbookId;
+  return { title: t(`${rb}.title`), text: t(`${rb}.text`), link: WITH_LINK.includes(rb) ? t(`${rb as "whitelistIp"}.link`) : null };
+}
 
 /**
  * Time to impact and the credential's open alerts with their runbooks: what breaks when, what to do
@@ -49,10 +62,7 @@ export function CredentialAlerts({ credential: c, clockOffsetMs }: { credential:
                 ? t("refreshNever")
                 : t("refreshNow")}
             {impact.blockedBy ? (
-              <>
-                {" "}
-                (<span lang="en">{impact.blockedBy}</span>)
-              </>
+              <> {t.rich("blockedBy", { blocked: () => <SentenceText sentence={impact.blockedBySentence} fallback={impact.blockedBy} /> })}</>
             ) : null}
           </p>
         </div>
@@ -73,14 +83,15 @@ function AlertCard({ alert: a, appRef }: { alert: AlertView; appRef: string }) {
   const clear = useAlertAction(clearQuota);
   const error = ack.error ?? silence.error ?? clear.error;
   const rb = a.runbook;
+  const words = useRunbookWords(rb?.id);
   const headingId = `alert-${a.id}`;
   return (
     <article aria-labelledby={headingId} className="rounded-lg border border-red-200 bg-white p-4 text-sm shadow-sm dark:border-red-900 dark:bg-slate-900">
       <h2 id={headingId} className="font-semibold text-red-800 dark:text-red-300">
         {t.rich("openAlert", { kind: a.kind, code: (chunks) => <span translate="no">{chunks}</span> })}
       </h2>
-      <p lang="en" className="mt-1 break-words">
-        {a.message}
+      <p className="mt-1 break-words">
+        <SentenceText sentence={a.messageSentence} fallback={a.message} />
       </p>
       <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">
         {t("opened", { time: time(a.openedAt) })}
@@ -93,9 +104,9 @@ function AlertCard({ alert: a, appRef }: { alert: AlertView; appRef: string }) {
       </p>
       {rb && (
         <div className="mt-3 border-t border-slate-200 pt-3 dark:border-slate-800">
-          <h3 className="font-medium">{t.rich("runbook", { title: rb.title, en: (chunks) => <span lang="en">{chunks}</span> })}</h3>
-          <p lang="en" className="mt-1">
-            {rb.text}
+          <h3 className="font-medium">{t("runbook", { title: words ? words.title : rb.title })}</h3>
+          <p className="mt-1" {...(words ? {} : { lang: "en" })}>
+            {words ? words.text : rb.text}
           </p>
           {rb.addresses && rb.addresses.length > 0 && (
             <p className="mt-1">{t.rich("addresses", { addresses: rb.addresses.join(", "), addr: (chunks) => <span className="font-mono">{chunks}</span> })}</p>
@@ -106,7 +117,7 @@ function AlertCard({ alert: a, appRef }: { alert: AlertView; appRef: string }) {
               className="mt-1 inline-block text-sky-700 underline dark:text-sky-400"
               {...(rb.href.startsWith("http") ? { target: "_blank", rel: "noreferrer" } : {})}
             >
-              <span lang="en">{rb.linkText ?? rb.href}</span>
+              {words?.link ?? <span lang="en">{rb.linkText ?? rb.href}</span>}
             </a>
           )}
         </div>

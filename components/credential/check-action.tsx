@@ -4,6 +4,7 @@ import { failedText } from "@/components/ui/fetch-json";
 import { useSession } from "@/components/session/session-context";
 import { useCheckCredential } from "./api/check-credential";
 import { useFormatDuration } from "@/components/ui/countdown";
+import { SentenceText } from "@/components/ui/sentence";
 
 /** Check: our own validity of the current value, and the vendor's answer where it offers a check (yzb). */
 export function CheckAction({ credentialId, label }: { credentialId: string; label: string }) {
@@ -35,7 +36,6 @@ export function CheckAction({ credentialId, label }: { credentialId: string; lab
             </p>
             {r.probe.available ? (
               <p
-                lang="en"
                 className={
                   r.probe.outcome === "valid"
                     ? "text-emerald-700 dark:text-emerald-400"
@@ -44,11 +44,11 @@ export function CheckAction({ credentialId, label }: { credentialId: string; lab
                       : "text-red-700 dark:text-red-400"
                 }
               >
-                {r.probe.message}
+                <SentenceText sentence={r.probe.sentence} fallback={r.probe.message} />
               </p>
             ) : (
-              <p lang="en" className="text-slate-600 dark:text-slate-400">
-                {r.probe.explanation}
+              <p className="text-slate-600 dark:text-slate-400">
+                <SentenceText sentence={r.probe.sentence} fallback={r.probe.explanation} />
               </p>
             )}
           </>

@@ -16,6 +16,7 @@ import { ValueActions } from "./value-actions";
 import { useFailureLabel } from "./failure-label";
 import { CredentialAlerts } from "@/components/alerts/credential-alerts";
 import { useKindLabel } from "@/components/overview/kind-label";
+import { LastErrorText, SentenceText } from "@/components/ui/sentence";
 
 export function CredentialDetail({ id }: { id: string }) {
   const { data, isPending, error } = useCredential(id);
@@ -155,7 +156,9 @@ export function CredentialDetail({ id }: { id: string }) {
         <Panel title={t("refreshTitle")}>
           <dl className="grid grid-cols-1 sm:grid-cols-[9rem_1fr] gap-x-3 gap-y-2 text-sm">
             <dt className="text-slate-500 dark:text-slate-400">{t("policy")}</dt>
-            <dd lang="en">{c.policy}</dd>
+            <dd>
+              <SentenceText sentence={c.policySentence} fallback={c.policy} />
+            </dd>
             <dt className="text-slate-500 dark:text-slate-400">{t("nextRefresh")}</dt>
             <dd>
               {c.nextRefreshAt
@@ -166,8 +169,8 @@ export function CredentialDetail({ id }: { id: string }) {
                   : "…"
                 : t("notScheduled")}
               {c.nextRefreshReason && (
-                <div lang="en" className="text-xs text-slate-500 dark:text-slate-400">
-                  {c.nextRefreshReason}
+                <div className="text-xs text-slate-500 dark:text-slate-400">
+                  <SentenceText sentence={c.nextRefreshReasonSentence} fallback={c.nextRefreshReason} />
                 </div>
               )}
             </dd>
@@ -191,11 +194,7 @@ export function CredentialDetail({ id }: { id: string }) {
             <dd className={c.lastError ? "text-red-700 dark:text-red-400" : ""}>
               {c.lastError ? (
                 <>
-                  <span lang="en">
-                    {c.lastError.class ? `${c.lastError.class}: ` : ""}
-                    {c.lastError.message}
-                  </span>{" "}
-                  {t("lastErrorWhen", { time: time(c.lastError.at), count: String(c.consecutiveFailures) })}
+                  <LastErrorText error={c.lastError} /> {t("lastErrorWhen", { time: time(c.lastError.at), count: String(c.consecutiveFailures) })}
                 </>
               ) : (
                 t("none")

@@ -2,6 +2,7 @@
 import { useTranslations } from "next-intl";
 import { useBannerAlerts } from "@/components/overview/api/get-alerts";
 import { DateTime } from "@/components/ui/date-time";
+import { SentenceText } from "@/components/ui/sentence";
 
 const KINDS = ["at-risk", "refresh-failing", "expiring", "quota"] as const;
 const isKind = (k: string): k is (typeof KINDS)[number] => (KINDS as readonly string[]).includes(k);
@@ -37,12 +38,12 @@ export function AlertsBanner() {
               {/* A failure class (bad-config, quota-exhausted…) is a code: it reads the same in every language. */}
               {isKind(a.kind) ? t(`alertKinds.${a.kind}`) : <span translate="no">{a.kind}</span>}:
             </span>{" "}
-            <span lang="en">{a.message}</span>{" "}
+            <SentenceText sentence={a.messageSentence} fallback={a.message} />{" "}
             <span className="text-xs text-red-800 dark:text-red-300">
               {t.rich("since", { when: () => <DateTime at={a.openedAt} /> })} ·{" "}
               {a.deliveryError ? (
                 <>
-                  {t("webhookError")} <span lang="en">{a.deliveryError}</span>
+                  {t("webhookError")} <SentenceText sentence={a.deliveryErrorSentence} fallback={a.deliveryError} />
                 </>
               ) : a.notified ? (
                 t("webhookSent")

@@ -5,6 +5,7 @@ import { ATTENTION_HEALTHS, type Health } from "@/lib/health";
 import { remainingSeconds } from "@/lib/time";
 import { useFormatDuration } from "@/components/ui/countdown";
 import { HealthBadge } from "@/components/ui/status-badge";
+import { SentenceText } from "@/components/ui/sentence";
 import { useKindLabel } from "./kind-label";
 
 type Row = { c: CredentialView; health: Health };
@@ -64,7 +65,7 @@ export function AttentionStrip({
               <span className="text-slate-700 dark:text-slate-300">
                 {breaks !== null && breaks > 0 ? t("breaksIn", { duration: duration(breaks) }) : t("failingNow")}
                 {c.impact.blockedBy ? " · " : ""}
-                {c.impact.blockedBy && <span lang="en">{c.impact.blockedBy}</span>}
+                {c.impact.blockedBy && <SentenceText sentence={c.impact.blockedBySentence} fallback={c.impact.blockedBy} />}
               </span>
             </li>
           );

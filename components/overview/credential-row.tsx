@@ -10,6 +10,8 @@ import { useNow } from "@/components/ui/use-now";
 import { useKindLabel } from "./kind-label";
 import { RefreshAction } from "./refresh-action";
 import { remainingSeconds } from "@/lib/time";
+import type { Sentence } from "@/lib/sentence";
+import { LastErrorText, SentenceText } from "@/components/ui/sentence";
 
 export function CredentialRow({ credential: c, clockOffsetMs, health }: { credential: CredentialView; clockOffsetMs: number; health: Health }) {
   const t = useTranslations("overview");
@@ -57,14 +59,13 @@ export function CredentialRow({ credential: c, clockOffsetMs, health }: { creden
       <Cell label={t("colStatus")}>
         <HealthBadge health={health} />
         {c.lastError && (
-          <p lang="en" className="mt-1 max-w-64 text-xs text-red-700 dark:text-red-400">
-            {c.lastError.class ? `${c.lastError.class}: ` : ""}
-            {c.lastError.message}
+          <p className="mt-1 max-w-64 text-xs text-red-700 dark:text-red-400">
+            <LastErrorText error={c.lastError} />
           </p>
         )}
       </Cell>
       <Cell label={t("colNextRefresh")} className="text-sm">
-        <NextRefresh at={c.nextRefreshAt} reason={c.nextRefreshReason} clockOffsetMs={clockOffsetMs} />
+        <NextRefresh at={c.nextRefreshAt} reason={c.nextRefreshReasonSentence} fallback={c.nextRefreshReason} clockOffsetMs={clockOffsetMs} />
         {c.quota && <QuotaLine quota={c.quota} />}
         {c.refreshing && c.lease && (
           <div className="text-xs text-sky-700 dark:text-sky-400" title={t("leaseUntil", { time: formatTime(c.lease.expiresAt) })}>
@@ -88,15 +89,26 @@ function PreviousValidity({ until, clockOffsetMs }: { until: string; clockOffset
   return <span>{left > 0 ? t("stillValid", { duration: duration(left) }) : t("noLongerValid")}</span>;
 }
 
-function NextRefresh({ at, reason, clockOffsetMs }: { at: string | null; reason: string | null; clockOffsetMs: number }) {
+function NextRefresh({
+  at,
+  reason,
+  fallback,
+  clockOffsetMs,
+}: {
+  at: string | null;
+  reason: Sentence | null | undefined;
+  fallback: string | null;
+  clockOffsetMs: number;
+}) {
   const now = useNow();
   const t = useTranslations("overview");
   const duration = useFormatDuration();
-  // The reason is the scheduler's own words (English, from the server).
+  // The reason is the scheduler's, as a sentence the server composed (English `fallback` from an older server).
+  const hasReason = !!(reason || fallback);
   if (!at)
-    return reason ? (
-      <span lang="en" className="text-slate-500 dark:text-slate-400">
-        {reason}
+    return hasReason ? (
+      <span className="text-slate-500 dark:text-slate-400">
+        <SentenceText sentence={reason} fallback={fallback} />
       </span>
     ) : (
       <span className="text-slate-500 dark:text-slate-400">{t("notScheduled")}</span>
@@ -105,9 +117,11 @@ function NextRefresh({ at, reason, clockOffsetMs }: { at: string | null; reason:
   return (
     <div>
       <div className="tabular-nums">{left === null ? "…" : left > 0 ? t("inDuration", { duration: duration(left) }) : t("dueNow")}</div>
-      {reason && (
-        <div lang="en" title={reason} className="max-w-48 truncate text-xs text-slate-500 dark:text-slate-400">
-          {reason}
+      {hasReason && (
+        // Wrapped, not truncated with the full text in a title: a title is plain text, and the reason's
+        // code-like words (an endpoint, expire_in) could not be marked as such in it.
+        <div className="max-w-48 text-xs text-slate-500 dark:text-slate-400">
+          <SentenceText sentence={reason} fallback={fallback} />
         </div>
       )}
     </div>

@@ -1,10 +1,18 @@
 "use client";
 import { useTranslations } from "next-intl";
-import { failedText } from "@/components/ui/fetch-json";
+import { ApiError, failedText } from "@/components/ui/fetch-json";
+import { SentenceText } from "@/components/ui/sentence";
+import { isSentence, type Sentence } from "@/lib/sentence";
 import { useSession } from "@/components/session/session-context";
 import { useRefreshCredential } from "@/components/credential/api/refresh-credential";
 import type { CredentialView } from "@/lib/credential-view";
 import { ConfirmAction } from "@/components/ui/confirm-action";
+
+/** What the server said a failed refresh ran into, as a sentence (older servers: none, the English detail is shown). */
+function failedSentence(error: Error): Sentence | null {
+  const said = error instanceof ApiError ? (error.body as { detailSentence?: unknown } | null)?.detailSentence : undefined;
+  return isSentence(said) ? said : null;
+}
 
 /**
  * The Refresh button: confirms first, saying what the call costs at the vendor; joins a refresh
@@ -52,7 +60,13 @@ export function RefreshAction({ credential: c, label, align = "right" }: { crede
         {busy ? t("busy") : t("button")}
       </ConfirmAction>
       <div role="status" aria-live="polite" className={`mt-1 text-xs ${align === "right" ? "md:text-right" : ""}`}>
-        {refresh.isError && <span className="text-red-700 dark:text-red-400">{failedText(t("failed"), refresh.error)}</span>}
+        {refresh.isError && (
+          <span className="text-red-700 dark:text-red-400">
+            {failedSentence(refresh.error)
+              ? t.rich("failedWith", { error: () => <SentenceText sentence={failedSentence(refresh.error)} /> })
+              : failedText(t("failed"), refresh.error)}
+          </span>
+        )}
         {refresh.isSuccess && (
           <span className="text-emerald-700 dark:text-emerald-400">
             {t("outcome", {

@@ -40,7 +40,8 @@ const KEEP = new Set(
 
 /**
  * The English words a page still shows in a Chinese UI: visible text outside <code>, <kbd>, values
- * and anything marked translate="no" or with another lang, minus the words every language keeps.
+ * and anything marked translate="no" (a vendor's own words, codes) or in a third language, minus the
+ * words every language keeps. English marked lang="en" still counts: it is English left on the page.
  */
 export async function englishLeft(page: Page, data: string[] = []): Promise<string[]> {
   const text = await page.evaluate(() => {
@@ -49,7 +50,7 @@ export async function englishLeft(page: Page, data: string[] = []): Promise<stri
         if (["CODE", "KBD", "SCRIPT", "STYLE", "INPUT", "TEXTAREA", "OPTION"].includes(e.tagName)) return true;
         if (e.getAttribute("translate") === "no") return true;
         const lang = e.getAttribute("lang");
-        if (lang && !lang.startsWith("zh") && e !== document.documentElement) return true;
+        if (lang && !lang.startsWith("zh") && !lang.startsWith("en") && e !== document.documentElement) return true;
         const style = getComputedStyle(e);
         if (style.display === "none" || style.visibility === "hidden") return true;
       }

@@ -9,91 +9,100 @@ import { listCredentials } from "../tickets/list-credentials";
 import { type AlertChannel, appChannel, channelRequest } from "./channels";
 import { postWebhook } from "./post-webhook";
 import { runbookFor } from "./runbook";
+import { isSentence, type Sentence, sentence } from "@/lib/sentence";
+import { english, sentenceOf, untranslated } from "../tickets/sentences";
 
 export type AlertKind = "refresh-failing" | "expiring" | "quota" | "bad-config" | "quota-exhausted" | "invalid-credential" | "at-risk";
-type Condition = { key: string; kind: AlertKind; subject: string; appRef: string; credentialId: string | null; message: string };
+/** `message` is the English of `sentence` (what the webhooks and bots get); the dashboard renders the sentence in its language. */
+type Condition = { key: string; kind: AlertKind; subject: string; appRef: string; credentialId: string | null; message: string; sentence: Sentence };
 
-function when(iso: string | null): string {
-  return iso ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "never (until the app is changed)";
-}
+const CAUSE_SENTENCE = { "bad-config": "alert.badConfig", "quota-exhausted": "alert.quotaExhausted", "invalid-credential": "alert.invalidCredential" } as const;
 
 /** What is wrong right now, from the same view the dashboard shows. */
 export async function currentConditions(): Promise<Condition[]> {
   const { failures, expiryMarginSeconds, quotaPercent } = getConfig().alerts;
   const at = now().getTime();
   const out: Condition[] = [];
+  const push = (c: Omit<Condition, "message">) => out.push({ ...c, message: english(c.sentence) });
   const quotaSeen = new Set<string>();
   for (const c of await listCredentials()) {
-    const label = `${c.appName} ${c.kindLabel}`;
+    const label = { app: c.appName, kind: c.kindLabel };
     const failing = c.status === "failing" && c.lastError;
-    const breaks =
-      c.impact.breaksAt && Date.parse(c.impact.breaksAt) > at ? `clients break at ${when(c.impact.breaksAt)}` : "no valid value: clients are failing now";
-    const impact = c.impact.atRisk
-      ? `; ${breaks}, a refresh can succeed ${!c.impact.blockedBy ? "now" : c.impact.refreshPossibleAt ? `at ${when(c.impact.refreshPossibleAt)}` : when(null)}`
+    const refresh = !c.impact.blockedBy
+      ? sentence("alert.refreshNow")
+      : c.impact.refreshPossibleAt
+        ? sentence("alert.refreshAt", { refreshAt: c.impact.refreshPossibleAt })
+        : sentence("alert.refreshNever");
+    const impact: Sentence | "" = c.impact.atRisk
+      ? c.impact.breaksAt && Date.parse(c.impact.breaksAt) > at
+        ? sentence("alert.breaks", { breaksAt: c.impact.breaksAt, refresh })
+        : sentence("alert.failingNow", { refresh })
       : "";
+    const lastError = c.lastError ? (c.lastError.sentence ?? sentenceOf(c.lastError.message, "error")) : sentence("error.unknown");
     const cause = failing ? c.lastError!.class : null;
     // Alert at the first failure that a retry cannot fix; an invalid credential only once it persists:
     // a ticket's refresh already renewed its token and retried once (fetch-with-parent.ts), a token needs a second failure.
     const persisting = cause === "invalid-credential" && c.consecutiveFailures >= (c.kind === "access_token" ? 2 : 1);
     if (cause === "bad-config" || cause === "quota-exhausted" || persisting) {
-      const what =
-        cause === "bad-config"
-          ? "bad configuration, refreshing stopped"
-          : cause === "quota-exhausted"
-            ? "daily quota used up"
-            : "the vendor keeps refusing the credential";
-      out.push({
+      push({
         key: `${cause}:${c.id}`,
         kind: cause as AlertKind,
         subject: c.id,
         appRef: c.appRef,
         credentialId: c.id,
-        message: `${label}: ${what} (${c.lastError!.message})${impact}`,
+        sentence: sentence(CAUSE_SENTENCE[cause as keyof typeof CAUSE_SENTENCE], { ...label, error: lastError, impact }),
       });
     } else if (c.impact.atRisk) {
       // Not also for a credential whose cause alert above already says it will break (one message, not two).
-      out.push({
+      const blocked = c.impact.blockedBy ? sentence("alert.blocked", { blocked: c.impact.blockedBySentence ?? untranslated(c.impact.blockedBy) }) : "";
+      push({
         key: `at-risk:${c.id}`,
         kind: "at-risk",
         subject: c.id,
         appRef: c.appRef,
         credentialId: c.id,
-        message: `${label} is at risk${impact}${c.impact.blockedBy ? ` (${c.impact.blockedBy})` : ""}`,
+        sentence: sentence("alert.atRisk", { ...label, impact, blocked }),
       });
     }
     if (c.consecutiveFailures >= failures) {
-      out.push({
+      push({
         key: `refresh-failing:${c.id}`,
         kind: "refresh-failing",
         subject: c.id,
         appRef: c.appRef,
         credentialId: c.id,
-        message: `${label}: ${c.consecutiveFailures} failed refresh${c.consecutiveFailures === 1 ? "" : "es"} in a row; last error: ${c.lastError?.message ?? "unknown"}`,
+        sentence: sentence("alert.refreshFailing", { ...label, count: c.consecutiveFailures, error: lastError }),
       });
     }
     if (c.current) {
       const left = Math.floor((Date.parse(c.current.expiresAt) - at) / 1000);
       if (left < expiryMarginSeconds) {
-        out.push({
+        push({
           key: `expiring:${c.id}`,
           kind: "expiring",
           subject: c.id,
           appRef: c.appRef,
           credentialId: c.id,
-          message: left > 0 ? `${label} expires in ${left} s and has not been renewed` : `${label} has expired and has not been renewed`,
+          sentence: left > 0 ? sentence("alert.expiring", { ...label, duration: left }) : sentence("alert.expired", label),
         });
       }
     }
     const q = c.quota;
     if (q?.limit && !quotaSeen.has(`${c.appRef}|${q.endpoint}`) && (q.used / q.limit) * 100 >= quotaPercent) {
       quotaSeen.add(`${c.appRef}|${q.endpoint}`);
-      out.push({
+      push({
         key: `quota:${c.appRef}|${q.endpoint}`,
         kind: "quota",
         subject: `${c.appRef}|${q.endpoint}`,
         appRef: c.appRef,
         credentialId: null,
-        message: `${c.appName} ${q.endpoint}: ${q.used} of ${q.limit} calls used today (${Math.round((q.used / q.limit) * 100)} %)`,
+        sentence: sentence("alert.quota", {
+          app: c.appName,
+          endpoint: q.endpoint,
+          used: q.used,
+          limit: q.limit,
+          percent: Math.round((q.used / q.limit) * 100),
+        }),
       });
     }
   }
@@ -209,6 +218,7 @@ export async function evaluateAlerts(): Promise<{ opened: number; resolved: numb
           appRef: c.appRef,
           credentialId: c.credentialId,
           message: c.message,
+          sentence: JSON.stringify(c.sentence),
           silencedUntil: silenced?.silencedUntil ?? null,
           silencedBy: silenced?.silencedBy ?? null,
         },
@@ -284,6 +294,17 @@ export function startAlerts(): () => void {
   return stopAlerts;
 }
 
+/** An alert row's sentence (JSON); null on rows written before sentences were stored, or unreadable. */
+function storedSentence(json: string | null): Sentence | null {
+  if (!json) return null;
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return isSentence(parsed) ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
 export async function listAlerts(limit = 50) {
   const db = getDb();
   const [open, recent, apps] = await Promise.all([
@@ -310,6 +331,8 @@ export async function listAlerts(limit = 50) {
     silencedUntil: a.silencedUntil && a.silencedUntil > at ? a.silencedUntil.toISOString() : null,
     silencedBy: a.silencedUntil && a.silencedUntil > at ? a.silencedBy : null,
     runbook: runbookFor({ kind: a.kind, message: a.message, vendor: a.appRef ? (appVendor.get(a.appRef) ?? null) : null }),
+    messageSentence: storedSentence(a.sentence),
+    deliveryErrorSentence: a.lastDeliveryError ? sentenceOf(a.lastDeliveryError, "delivery") : null,
   });
   return { open: open.map(view), recent: recent.map(view) };
 }

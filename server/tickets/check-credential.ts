@@ -8,14 +8,15 @@ import { notFound } from "../errors";
 import { checkYzbCode } from "../vendors/yzb";
 import { effectiveExpiryOf } from "./effective-expiry";
 import { VendorError } from "../vendors/types";
+import { type Sentence, sentence } from "@/lib/sentence";
+import { english, sentenceOf } from "./sentences";
 
-const NO_PROBE: Record<string, string> = {
-  wechat:
-    "WeChat offers no free validity check for tokens or tickets: the local validity below is what Ticket Hub relies on (a 40001/42001 on use triggers a renewal).",
-  feishu:
-    "Feishu offers no validity check for tenant tokens or JSAPI tickets: the local validity below is what Ticket Hub relies on (99991663 on use triggers a renewal).",
-  faceid: "FaceID offers no validity check: the local validity below is what Ticket Hub relies on (400103 on use triggers a renewal).",
-};
+const NO_PROBE: Record<string, string> = { wechat: "check.noProbeWechat", feishu: "check.noProbeFeishu", faceid: "check.noProbeFaceid" };
+
+/** A probe result with its English message composed from its sentence (the same words the page shows in English). */
+function said<T extends object, F extends "message" | "explanation" = "message">(result: T, s: Sentence, field: F = "message" as F) {
+  return { ...result, [field]: english(s), sentence: s } as T & { sentence: Sentence } & Record<F, string>;
+}
 
 /**
  * Is the current value still good? Always the local view (our fetch time + expire_in); for yzb
@@ -42,19 +43,24 @@ export async function checkCredential({ input, actor }: { input: { credentialId:
 
   let probe: CheckView["probe"];
   if (slot.app.vendor !== "yzb") {
-    probe = { available: false, explanation: NO_PROBE[slot.app.vendor] ?? "This vendor offers no validity check." };
+    probe = said({ available: false as const }, sentence(NO_PROBE[slot.app.vendor] ?? "check.noProbe"), "explanation");
   } else if (!version) {
-    probe = { available: true, outcome: "skipped", message: "Nothing to check: no value fetched yet." };
+    probe = said({ available: true as const, outcome: "skipped" as const }, sentence("check.skipped"));
   } else {
     const type = slot.kind === "access_token" ? "access_token" : "js_ticket";
     try {
       const r = await checkYzbCode(vendorContext(db, slot.app, slot.id), { type, code: decrypt(version.valueEnc) });
+      // The vendor's time as a time, shown in the page's zone (the message used to carry a raw ISO string).
       probe = r.valid
-        ? { available: true, outcome: "valid", message: `yzb checkCode: valid until ${r.expiresAt.toISOString()}`, vendorExpiresAt: r.expiresAt.toISOString() }
-        : { available: true, outcome: "invalid", message: `yzb checkCode: invalid (4102 ${r.message}). Refresh to fetch a new one.` };
+        ? said(
+            { available: true as const, outcome: "valid" as const, vendorExpiresAt: r.expiresAt.toISOString() },
+            sentence("check.valid", { untilAt: r.expiresAt.toISOString() }),
+          )
+        : said({ available: true as const, outcome: "invalid" as const }, sentence("check.invalid", { text: r.message }));
     } catch (err) {
       const failure = err instanceof VendorError ? err.failure : "network";
-      probe = { available: true, outcome: "error", message: `yzb checkCode failed (${failure}): ${err instanceof Error ? err.message : String(err)}` };
+      const error = sentenceOf(err instanceof Error ? err.message : String(err), "error");
+      probe = said({ available: true as const, outcome: "error" as const }, sentence("check.failed", { failure, error }));
     }
   }
   // Standalone: a check changes nothing stored, so there is no transaction for its row to join.

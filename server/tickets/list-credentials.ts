@@ -9,6 +9,7 @@ import { endpointFor, quotaLedger } from "../quota/quota";
 import { effectiveExpiries } from "./effective-expiry";
 import { parsePolicyOverrides, policyFor } from "./policy";
 import { instanceOf } from "./lease";
+import { sentenceOf } from "./sentences";
 import { timeToImpact } from "./time-to-impact";
 
 /** Every credential of every enabled app with its state; values masked. */
@@ -49,6 +50,7 @@ export async function listCredentials(filter: { credentialId?: string } = {}): P
     const status = slot.status === "failing" ? "failing" : cur && expired ? "expired" : cur ? "active" : "pending";
     const quota = spec ? (ledger.get(slot.app.id)?.find((q) => q.endpoint === endpointFor(slot.app, spec.kind)) ?? null) : null;
     const leaseHeld = slot.lease !== null && slot.lease.expiresAt > at;
+    const policy = isVendor(vendor) && spec ? policyFor(vendor, spec.kind, parsePolicyOverrides(slot.app.policy)) : null;
     const impact = timeToImpact({
       now: at,
       expiresAt: curEnd,
@@ -87,10 +89,13 @@ export async function listCredentials(filter: { credentialId?: string } = {}): P
           }
         : null,
       previous: prev && prevEnd && prevEnd > at ? { maskedValue: maskValue(decrypt(prev.valueEnc)), validUntil: prevEnd.toISOString() } : null,
-      lastError: slot.lastError ? { message: slot.lastError, class: slot.lastErrorClass, at: slot.lastErrorAt?.toISOString() ?? null } : null,
+      lastError: slot.lastError
+        ? { message: slot.lastError, class: slot.lastErrorClass, at: slot.lastErrorAt?.toISOString() ?? null, sentence: sentenceOf(slot.lastError, "error") }
+        : null,
       consecutiveFailures: slot.consecutiveFailures,
       nextRefreshAt: slot.nextRefreshAt?.toISOString() ?? null,
       nextRefreshReason: slot.nextRefreshReason,
+      nextRefreshReasonSentence: slot.nextRefreshReason ? sentenceOf(slot.nextRefreshReason, "reason", { policy: policy?.sentence }) : null,
       quota,
       impact: {
         state: impact.state,
@@ -99,9 +104,11 @@ export async function listCredentials(filter: { credentialId?: string } = {}): P
         // Only a moment something waits for: "now" would change every render, and with it the list's ETag.
         refreshPossibleAt: impact.blockedBy && impact.refreshPossibleAt ? impact.refreshPossibleAt.toISOString() : null,
         blockedBy: impact.blockedBy,
+        blockedBySentence: impact.blocked,
         attention: impact.attention,
       },
-      policy: isVendor(vendor) && spec ? policyFor(vendor, spec.kind, parsePolicyOverrides(slot.app.policy)).description : "",
+      policy: policy?.description ?? "",
+      ...(policy ? { policySentence: policy.sentence } : {}),
     };
   });
 }

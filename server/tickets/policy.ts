@@ -1,6 +1,8 @@
 import "server-only";
 import type { CredentialKind, VendorId } from "@/lib/credential-kinds";
 import { cadenceProblem, policyOverridesSchema, VENDOR_CADENCES, type PolicyOverrides } from "@/lib/policy-overrides";
+import { type Sentence, sentence } from "@/lib/sentence";
+import { english } from "./sentences";
 
 type Schedule =
   /** At a share of the lifetime, ± jitter (a share of the lifetime, or `jitterSeconds` when set). */
@@ -21,6 +23,8 @@ export type Policy = {
   /** The latest a refresh may come after the last one (a vendor's prescribed cadence); null when the vendor prescribes none. */
   maxIntervalSeconds?: number | null;
   description: string;
+  /** The description as a code and parameters, for the dashboard to show in its language (a test keeps the two equal). */
+  sentence: Sentence;
 };
 
 const TWO_THIRDS: Schedule = { type: "fraction", fraction: 2 / 3, jitter: 0.03 };
@@ -33,6 +37,7 @@ const POLICIES: Record<VendorId, Partial<Record<CredentialKind, Policy>>> = {
       refreshWithParent: false,
       minParentRemainingSeconds: 120,
       description: "refresh at about 2/3 of the lifetime; the old token stays valid 5 min",
+      sentence: sentence("policy.wechatToken"),
     },
     // WeChat documents no overlap for tickets and does not tie them to the token.
     jsapi_ticket: {
@@ -41,6 +46,7 @@ const POLICIES: Record<VendorId, Partial<Record<CredentialKind, Policy>>> = {
       refreshWithParent: false,
       minParentRemainingSeconds: 120,
       description: "refresh at about 2/3 of the lifetime",
+      sentence: sentence("policy.twoThirds"),
     },
     wx_card_ticket: {
       overlapSeconds: 0,
@@ -48,6 +54,7 @@ const POLICIES: Record<VendorId, Partial<Record<CredentialKind, Policy>>> = {
       refreshWithParent: false,
       minParentRemainingSeconds: 120,
       description: "refresh at about 2/3 of the lifetime",
+      sentence: sentence("policy.twoThirds"),
     },
   },
   feishu: {
@@ -58,6 +65,7 @@ const POLICIES: Record<VendorId, Partial<Record<CredentialKind, Policy>>> = {
       refreshWithParent: false,
       minParentRemainingSeconds: 120,
       description: "refresh inside Feishu's <30 min window (with ≥30 min left it returns the same token); the old token stays valid until it expires",
+      sentence: sentence("policy.feishuToken"),
     },
     jsapi_ticket: {
       overlapSeconds: 0,
@@ -65,6 +73,7 @@ const POLICIES: Record<VendorId, Partial<Record<CredentialKind, Policy>>> = {
       refreshWithParent: false,
       minParentRemainingSeconds: 120,
       description: "refresh at about 2/3 of the lifetime",
+      sentence: sentence("policy.twoThirds"),
     },
   },
   faceid: {
@@ -74,6 +83,7 @@ const POLICIES: Record<VendorId, Partial<Record<CredentialKind, Policy>>> = {
       refreshWithParent: false,
       minParentRemainingSeconds: 120,
       description: "refresh every 20 min, never concurrently; the old token stays valid 1 min",
+      sentence: sentence("policy.faceidToken"),
     },
     sign_ticket: {
       overlapSeconds: 60,
@@ -82,6 +92,7 @@ const POLICIES: Record<VendorId, Partial<Record<CredentialKind, Policy>>> = {
       refreshWithParent: true,
       minParentRemainingSeconds: 120,
       description: "refreshed together with its access token every 20 min; the old ticket stays valid 1 min and dies with its token",
+      sentence: sentence("policy.faceidSign"),
     },
   },
   yzb: {
@@ -91,6 +102,7 @@ const POLICIES: Record<VendorId, Partial<Record<CredentialKind, Policy>>> = {
       refreshWithParent: false,
       minParentRemainingSeconds: 120,
       description: "refresh at about 2/3 of expire_in",
+      sentence: sentence("policy.yzbToken"),
     },
     js_ticket: {
       overlapSeconds: 600,
@@ -98,6 +110,7 @@ const POLICIES: Record<VendorId, Partial<Record<CredentialKind, Policy>>> = {
       refreshWithParent: false,
       minParentRemainingSeconds: 120,
       description: "refresh at about 2/3 of expire_in; the old ticket stays valid 10 min",
+      sentence: sentence("policy.yzbTicket"),
     },
   },
 };
@@ -108,6 +121,7 @@ const FALLBACK: Policy = {
   refreshWithParent: false,
   minParentRemainingSeconds: 120,
   description: "refresh at about 2/3 of the lifetime",
+  sentence: sentence("policy.twoThirds"),
 };
 
 export { policyOverridesSchema, type PolicyOverrides };
@@ -131,31 +145,28 @@ export function policyFor(vendor: VendorId, kind: CredentialKind, overrides: Pol
   if (!o) return base;
   const jitter = o.jitterSeconds;
   let schedule: Schedule = base.schedule;
-  let what: string | null = null;
+  let what: Sentence | null = null;
   if (o.refreshAtFraction !== undefined) {
     schedule = { type: "fraction", fraction: o.refreshAtFraction, jitter: 0.03 };
-    what = `refresh at ${Math.round(o.refreshAtFraction * 100)}% of the lifetime`;
+    what = sentence("policy.atPercent", { percent: Math.round(o.refreshAtFraction * 100) });
   } else if (o.everySeconds !== undefined) {
     schedule = { type: "every", seconds: o.everySeconds, jitterSeconds: jitter ?? 0 };
-    what = `refresh every ${Math.round(o.everySeconds / 60)} min`;
+    what = sentence("policy.everyMinutes", { minutes: Math.round(o.everySeconds / 60) });
   } else if (o.refreshWhenRemainingSeconds !== undefined) {
     schedule = { type: "remaining", seconds: o.refreshWhenRemainingSeconds, jitterSeconds: jitter ?? 0 };
-    what = `refresh with ${Math.round(o.refreshWhenRemainingSeconds / 60)} min left`;
+    what = sentence("policy.minutesLeft", { minutes: Math.round(o.refreshWhenRemainingSeconds / 60) });
   }
   if (jitter !== undefined) schedule = { ...schedule, jitterSeconds: jitter };
-  const description = `${what ?? base.description} (app override${jitter !== undefined ? `, ± ${jitter} s` : ""})`;
+  const overridden =
+    jitter !== undefined
+      ? sentence("policy.overrideJitter", { what: what ?? base.sentence, jitter })
+      : sentence("policy.override", { what: what ?? base.sentence });
   // An override stored before the cadence was enforced at input is clamped, not obeyed: FaceID
   // fails authentication when its 20-minute cadence is stretched.
   const cadence = VENDOR_CADENCES[vendor];
-  if (cadence?.kinds.includes(kind) && cadenceProblem(vendor, { schedules: { [kind]: o } })) {
-    return {
-      ...base,
-      schedule,
-      maxIntervalSeconds: cadence.seconds,
-      description: `${description}, clamped to at most every ${cadence.seconds / 60} min (the vendor's cadence)`,
-    };
-  }
-  return { ...base, schedule, description };
+  const clampedTo = cadence?.kinds.includes(kind) && cadenceProblem(vendor, { schedules: { [kind]: o } }) ? cadence.seconds : null;
+  const described = clampedTo ? sentence("policy.clamped", { what: overridden, minutes: clampedTo / 60 }) : overridden;
+  return { ...base, schedule, ...(clampedTo ? { maxIntervalSeconds: clampedTo } : {}), description: english(described), sentence: described };
 }
 
 /**

@@ -3,8 +3,10 @@ import type { CredentialKind, VendorId } from "@/lib/credential-kinds";
 import { now } from "../clock";
 import type { Db } from "../db";
 import { endpointFor } from "../quota/quota";
+import { sentence } from "@/lib/sentence";
 import { QUOTA_PAUSE_REASON } from "./failure-policy";
 import { nextRefreshAt, policyFor, type PolicyOverrides } from "./policy";
+import { english } from "./sentences";
 
 // Pausing and lifting are one rule seen from both ends (same endpoint, same reason string), so they share a file.
 
@@ -45,7 +47,7 @@ export async function liftQuotaPause(db: Db, args: { slotId: string; appRef: str
       where: { id: c.id, nextRefreshAt: c.nextRefreshAt, nextRefreshReason: QUOTA_PAUSE_REASON },
       data: {
         nextRefreshAt: due ? at : own,
-        nextRefreshReason: due ? `quota pause lifted (${endpoint} answered again): due now` : `scheduled: ${policy.description}`,
+        nextRefreshReason: english(due ? sentence("reason.quotaLifted", { endpoint }) : sentence("reason.scheduled", { policy: policy.sentence })),
       },
     });
   }

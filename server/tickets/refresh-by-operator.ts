@@ -1,4 +1,5 @@
 import "server-only";
+import { sentenceOfFailure } from "./sentences";
 import type { CredentialView } from "@/lib/credential-view";
 import { limits } from "../auth/rate-limit";
 import { now } from "../clock";
@@ -61,7 +62,10 @@ export async function refreshByOperator({ input, actor }: { input: { credentialI
     });
   }
   if (!result.ok)
-    throw new AppError("upstream", "Refresh failed", result.message, { extra: { failure: result.failure, credential, serverTime: now().toISOString() } });
+    throw new AppError("upstream", "Refresh failed", result.message, {
+      // `detailSentence`: the detail as a code and parameters, for the dashboard's language (a quota pause says why with a reason).
+      extra: { failure: result.failure, credential, serverTime: now().toISOString(), detailSentence: sentenceOfFailure(result.message) },
+    });
   // Joined: a refresh that was already running (here or on another instance) produced the value.
   return { serverTime: now().toISOString(), joined: result.joined, alreadyNewer: false, credential };
 }

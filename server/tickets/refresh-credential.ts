@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { isVendor, kindSpec } from "@/lib/credential-kinds";
+import { sentence } from "@/lib/sentence";
 import { vendorContext } from "../apps/vendor-context";
 import { now } from "../clock";
 import { getConfig } from "../config";
@@ -13,6 +14,7 @@ import { fetchWithParent } from "./fetch-with-parent";
 import { acquireLease, keepLeaseAlive, releaseLease, waitForLease } from "./lease";
 import { parsePolicyOverrides } from "./policy";
 import { recordFailure } from "./record-failure";
+import { english, sentenceOf } from "./sentences";
 import type { AuditNote, Need, RefreshResult } from "./refresh-types";
 import { GenerationConflict, storeVersion } from "./store-version";
 
@@ -104,7 +106,10 @@ async function runRefresh(
     // A scheduled refresh keeps its rhythm from the time it was due, not from when it ran.
     const dueAt = need.type === "due" && slot.nextRefreshAt ? slot.nextRefreshAt : null;
     // Should this instance die mid-call, the credential is due and another instance takes over once the lease expires.
-    await db.credential.update({ where: { id: credentialId }, data: { nextRefreshAt: now(), nextRefreshReason: `refresh in progress (${reason})` } });
+    await db.credential.update({
+      where: { id: credentialId },
+      data: { nextRefreshAt: now(), nextRefreshReason: english(sentence("reason.inProgress", { trigger: sentenceOf(reason, "trigger") })) },
+    });
     const ctx = vendorContext(db, slot.app, slot.id);
     const startedAt = now();
 

@@ -1,11 +1,13 @@
 import "server-only";
 import { VENDOR_KINDS, type CredentialKind, type VendorId } from "@/lib/credential-kinds";
+import { sentence } from "@/lib/sentence";
 import { encrypt, valueHash } from "../crypto";
 import type { Db } from "../db";
 import type { Fetched } from "../vendors/types";
 import { nextRefreshAt, policyFor, type PolicyOverrides } from "./policy";
 import { liftQuotaPause } from "./quota-pause";
 import type { AuditNote } from "./refresh-types";
+import { english } from "./sentences";
 
 /** Another writer stored a newer generation while this fetch was in flight. */
 export class GenerationConflict extends Error {}
@@ -48,7 +50,7 @@ export async function storeVersion(
       lastErrorAt: null,
       consecutiveFailures: 0,
       nextRefreshAt: next,
-      nextRefreshReason: `scheduled: ${policy.description}`,
+      nextRefreshReason: english(sentence("reason.scheduled", { policy: policy.sentence })),
     };
     if (prev && prev.valueHash === hash) {
       // The vendor handed back the value we hold (Feishu with ≥30 min left, stable_token): no new version.
@@ -90,7 +92,7 @@ export async function storeVersion(
       const bound = VENDOR_KINDS[args.vendor].filter((k) => k.parent === "access_token" && policyFor(args.vendor, k.kind).refreshWithParent);
       if (bound.length) {
         const where = { appRef: args.appRef, kind: { in: bound.map((k) => k.kind) } };
-        await tx.credential.updateMany({ where, data: { nextRefreshAt: fetchedAt, nextRefreshReason: "token rotated: fetch with the new token" } });
+        await tx.credential.updateMany({ where, data: { nextRefreshAt: fetchedAt, nextRefreshReason: english(sentence("reason.tokenRotated")) } });
         return { boundTickets: (await tx.credential.findMany({ where, select: { id: true } })).map((c) => c.id) };
       }
     }

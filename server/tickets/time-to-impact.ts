@@ -1,4 +1,12 @@
 import "server-only";
+import { type Sentence, sentence } from "@/lib/sentence";
+import { english } from "./sentences";
+
+const BLOCKED_BY = {
+  badConfig: sentence("blocked.badConfig"),
+  quota: sentence("blocked.quota"),
+  retry: sentence("blocked.retry"),
+};
 
 /**
  * What the dashboard and the alerts rank by:
@@ -33,8 +41,9 @@ export type Impact = {
   breaksAt: Date | null;
   /** The earliest moment a refresh can succeed; null: never by itself (bad configuration: fix the app). */
   refreshPossibleAt: Date | null;
-  /** What holds the refresh back until refreshPossibleAt, in words. */
+  /** What holds the refresh back until refreshPossibleAt, in words (English) and as a sentence for the dashboard. */
   blockedBy: string | null;
+  blocked: Sentence | null;
   atRisk: boolean;
   state: ImpactState;
   attention: number;
@@ -59,18 +68,18 @@ export function timeToImpact(input: ImpactInput): Impact {
   const alive = input.expiresAt !== null && input.expiresAt > now;
   const breaksAt = input.expiresAt;
   let refreshPossibleAt: Date | null = now;
-  let blockedBy: string | null = null;
+  let blocked: Sentence | null = null;
   if (input.failing && input.lastErrorClass === "bad-config") {
     refreshPossibleAt = null;
-    blockedBy = "bad configuration: no refresh can succeed until the app is changed";
+    blocked = BLOCKED_BY.badConfig;
   } else {
     if (input.quota?.exhausted && input.quota.resetsAt > now) {
       refreshPossibleAt = input.quota.resetsAt;
-      blockedBy = "daily quota used up: the vendor resets it at 00:00 UTC+8";
+      blocked = BLOCKED_BY.quota;
     }
     if (input.failing && input.nextRefreshAt && input.nextRefreshAt > refreshPossibleAt) {
       refreshPossibleAt = later(refreshPossibleAt, input.nextRefreshAt);
-      blockedBy = input.lastErrorClass === "quota-exhausted" ? "daily quota used up: the vendor resets it at 00:00 UTC+8" : "waiting for the next retry";
+      blocked = input.lastErrorClass === "quota-exhausted" ? BLOCKED_BY.quota : BLOCKED_BY.retry;
     }
   }
   // At risk: the value dies before a refresh can succeed (or nothing can ever succeed).
@@ -79,5 +88,5 @@ export function timeToImpact(input: ImpactInput): Impact {
   if (!alive) state = input.failing ? "broken" : input.expiresAt ? "expired" : "pending";
   else if (atRisk) state = input.failing ? "failing" : "at-risk";
   else state = input.failing ? "retrying" : "ok";
-  return { breaksAt, refreshPossibleAt, blockedBy, atRisk, state, attention: ATTENTION_RANK[state] };
+  return { breaksAt, refreshPossibleAt, blockedBy: blocked && english(blocked), blocked, atRisk, state, attention: ATTENTION_RANK[state] };
 }
