@@ -57,6 +57,9 @@ function limitFor(app: Pick<VendorApp, "vendor" | "policy">, endpoint: string): 
   return published !== undefined ? { limit: published, limitSource: "vendor" } : { limit: null, limitSource: null };
 }
 
+type CountRow = { appRef: string | null; endpoint: string; _count: { _all: number } };
+type MaxRow = { appRef: string | null; endpoint: string; _max: { startedAt: Date | null } };
+
 /**
  * The quota ledger of some apps for the vendors' day of `at`: every endpoint called today, plus
  * every endpoint with a known limit, keyed by app id.
@@ -64,12 +67,23 @@ function limitFor(app: Pick<VendorApp, "vendor" | "policy">, endpoint: string): 
 export async function quotaLedger(db: Db, apps: Pick<VendorApp, "id" | "vendor" | "policy">[], at: Date): Promise<Map<string, QuotaUse[]>> {
   const day = vendorDay(at);
   const resetsAt = nextVendorDayStart(at).toISOString();
-  const ids = apps.map((a) => a.id);
+  const allIds = apps.map((a) => a.id);
+  // By slices of apps: SQLite takes at most 999 parameters a query, and Prisma does not split a
+  // grouped query's `in` list itself (groups are per app, so slices never split one).
+  const slices = Array.from({ length: Math.ceil(allIds.length / 900) }, (_, i) => allIds.slice(i * 900, (i + 1) * 900));
   const [counts, refusals, successes] = await Promise.all([
-    db.upstreamCall.groupBy({ by: ["appRef", "endpoint"], where: { appRef: { in: ids }, day }, _count: { _all: true } }),
-    db.upstreamCall.groupBy({ by: ["appRef", "endpoint"], where: { appRef: { in: ids }, day, errorClass: "quota-exhausted" }, _max: { startedAt: true } }),
-    db.upstreamCall.groupBy({ by: ["appRef", "endpoint"], where: { appRef: { in: ids }, day, errorClass: null }, _max: { startedAt: true } }),
-  ]);
+    Promise.all(slices.map((ids) => db.upstreamCall.groupBy({ by: ["appRef", "endpoint"], where: { appRef: { in: ids }, day }, _count: { _all: true } }))),
+    Promise.all(
+      slices.map((ids) =>
+        db.upstreamCall.groupBy({ by: ["appRef", "endpoint"], where: { appRef: { in: ids }, day, errorClass: "quota-exhausted" }, _max: { startedAt: true } }),
+      ),
+    ),
+    Promise.all(
+      slices.map((ids) =>
+        db.upstreamCall.groupBy({ by: ["appRef", "endpoint"], where: { appRef: { in: ids }, day, errorClass: null }, _max: { startedAt: true } }),
+      ),
+    ),
+  ]).then((lists) => lists.map((l) => l.flat()) as [CountRow[], MaxRow[], MaxRow[]]);
   // The vendor said "quota used up" and has not accepted a call since (a quota cleared by the vendor ends it,
   // and so does a successful clear_quota for the app: every endpoint's counter starts again).
   const refused = new Set(
