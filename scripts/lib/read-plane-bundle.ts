@@ -1,16 +1,12 @@
 import { renameSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { buildSync } from "esbuild";
+import { readPlaneBundle } from "./serve-args";
 
 // The read plane (scripts/read-plane.ts) runs as one bundled file under plain Node: with tsx's
 // loader thread it would carry ~35 MiB more. Packages stay in node_modules (imported at run time);
 // the sources (server/, lib/, generated/) are bundled. esbuild comes with tsx. Bundling takes tens of
 // milliseconds, so every start rebuilds it from the current sources.
-
-/** Where the bundle is written (under .next/, which `next build` recreates: build after it). */
-export function readPlaneBundle(root: string): string {
-  return path.join(root, ".next", "read-plane", "read-plane.mjs");
-}
 
 export function buildReadPlane(root: string): void {
   const out = readPlaneBundle(root);

@@ -1,5 +1,13 @@
 import path from "node:path";
-import { readPlaneBundle } from "./read-plane-bundle";
+
+/**
+ * Where the read plane's bundle is written (under .next/, which `next build` recreates: build after
+ * it; scripts/lib/read-plane-bundle.ts). Here, not there: the read plane imports this file, and
+ * esbuild (imported there) would cost it memory for nothing.
+ */
+export function readPlaneBundle(root: string): string {
+  return path.join(root, ".next", "read-plane", "read-plane.mjs");
+}
 
 /**
  * Node arguments that run one instance: its read plane (scripts/read-plane.ts, bundled by
