@@ -27,6 +27,11 @@ export function buildReadPlane(root: string): void {
   mkdirSync(path.dirname(out), { recursive: true });
   // Written aside and renamed: an instance starting meanwhile reads the old file or the new one, never half of one.
   const tmp = `${out}.${process.pid}.tmp`;
-  writeFileSync(tmp, result.outputFiles[0]!.contents);
+  // Prisma's query compiler in its size-optimised build (what the generator option `compilerBuild =
+  // "small"` selects: its glue module, its WebAssembly, and the import name that ties them) instead of
+  // the default fast one, which the Next server keeps: the read plane compiles a few queries over and
+  // over, and the fast build's larger WebAssembly, its compiled code and its base64 source cost it
+  // ~14 MiB of resident memory (115 → 101 MiB after 200,000 reads).
+  writeFileSync(tmp, result.outputFiles[0]!.text.replaceAll("query_compiler_fast_bg.", "query_compiler_small_bg."));
   renameSync(tmp, out);
 }
