@@ -9,7 +9,7 @@ import os from "node:os";
 import nodePath from "node:path";
 import autocannon from "autocannon";
 import { startStack } from "../e2e/support/stack";
-import { fmt, machine, wechatKey } from "./lib";
+import { fmt, machine, processRss, rssOf, wechatKey } from "./lib";
 
 const seconds = Number(process.argv[2] ?? 10);
 const CONNECTIONS = 20;
@@ -22,16 +22,6 @@ async function load(url: string, headers: Record<string, string>, opts: { overal
 }
 
 const mib = (b: number | undefined) => (b === undefined ? "?" : fmt(b / 2 ** 20));
-
-/** RSS of each of the instance's processes, from its /api/metrics. */
-async function processMemory(baseUrl: string, key: string): Promise<Record<string, number>> {
-  const text = await (await fetch(`${baseUrl}/api/metrics`, { headers: { authorization: `Bearer ${key}` } })).text();
-  const out: Record<string, number> = {};
-  for (const m of text.matchAll(/^tickethub_process_resident_memory_bytes\{process="([^"]+)"\} (\d+)/gm)) out[m[1]!] = Number(m[2]);
-  const total = /^process_resident_memory_bytes (\d+)/m.exec(text);
-  if (total) out.total = Number(total[1]);
-  return out;
-}
 
 export async function benchConsumerRead(): Promise<string> {
   const path = "/api/v1/apps/wechat/wx000000000000demo/jsapi_ticket";
@@ -93,7 +83,8 @@ export async function benchConsumerRead(): Promise<string> {
         fastAt1000: await load(`${stacks.fast.baseUrl}${path}`, { authorization: `Bearer ${keys.fast}` }, { overallRate: 1000 }),
       };
       const ratio = results.fast.rps / results.bare.rps;
-      const memory = await processMemory(stacks.fast.baseUrl, keys.fast);
+      const metrics = async () => (await fetch(`${stacks.fast.baseUrl}/api/metrics`, { headers: { authorization: `Bearer ${keys.fast}` } })).text();
+      const memory: Record<string, number | undefined> = { ...(await processRss(metrics)), total: await rssOf(metrics) };
       const row = (name: string, r: Run) => `| ${name} | ${fmt(r.rps)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${r.non2xx + r.errors} |`;
       const lines = [
         `### Consumer read (\`GET ${path}\`)`,

@@ -1,4 +1,5 @@
 // Shared helpers of the benchmarks: the machine they ran on, a signed-in admin, an API key.
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import { apiSession } from "../e2e/support/auth";
 
@@ -30,4 +31,24 @@ export function percentile(xs: number[], p: number): number {
 export async function rssOf(metrics: () => Promise<string>): Promise<number> {
   const m = /^process_resident_memory_bytes (\d+)/m.exec(await metrics());
   return m ? Number(m[1]) : Number.NaN;
+}
+
+/** Each of the instance's processes' resident memory (bytes) by process name (read-plane, next), from its Prometheus metrics. */
+export async function processRss(metrics: () => Promise<string>): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const m of (await metrics()).matchAll(/^tickethub_process_resident_memory_bytes\{process="([^"]+)"\} (\d+)/gm)) out[m[1]!] = Number(m[2]);
+  return out;
+}
+
+/**
+ * A process's resident memory (bytes) from /proc (Linux), for when /api/metrics cannot say: the read
+ * plane waits 2 s for the Next server's figures, and a Next server busy with thousands of apps may take longer.
+ */
+export function procRss(pid: number | undefined): number {
+  if (!pid) return Number.NaN;
+  try {
+    return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]) * 1024;
+  } catch {
+    return Number.NaN;
+  }
 }

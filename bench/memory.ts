@@ -4,7 +4,7 @@
 // Usage: node --conditions=react-server --import tsx bench/memory.ts [simulatedMinutes]
 import { apiSession } from "../e2e/support/auth";
 import { startStack } from "../e2e/support/stack";
-import { fmt, machine } from "./lib";
+import { fmt, machine, processRss, rssOf } from "./lib";
 
 const SCALE = 60;
 const simulatedMinutes = Number(process.argv[2] ?? 60);
@@ -17,15 +17,6 @@ const APPS = Array.from({ length: 25 }, (_, i) => [
   { vendor: "yzb", appId: `yzbload${i}`, name: `yzb load ${i}` },
 ]).flat();
 
-/** The instance's RSS (all its processes), or one process's (read-plane, next). */
-async function rss(metrics: () => Promise<string>, processName?: string): Promise<number> {
-  const text = await metrics();
-  const m = processName
-    ? new RegExp(`^tickethub_process_resident_memory_bytes\\{process="${processName}"\\} (\\d+)`, "m").exec(text)
-    : /^process_resident_memory_bytes (\d+)/m.exec(text);
-  return m ? Number(m[1]) : NaN;
-}
-
 export async function benchMemory(): Promise<string> {
   const epoch = String(Date.now());
   const stack = await startStack({
@@ -34,7 +25,7 @@ export async function benchMemory(): Promise<string> {
   try {
     const admin = await apiSession(stack.baseUrl, "admin");
     const metrics = async () => (await admin.fetch("/api/metrics")).text();
-    const before = await rss(metrics);
+    const before = await rssOf(metrics);
     for (const a of APPS) {
       const secret = `load-secret-${a.appId}`;
       await fetch(`${stack.sandboxUrl}/__sandbox/apps`, { method: "POST", body: JSON.stringify({ vendor: a.vendor, appId: a.appId, secret }) });
@@ -66,12 +57,12 @@ export async function benchMemory(): Promise<string> {
       if (reads % 400 === 0) {
         await admin.fetch("/api/credentials");
         polls++;
-        samples.push(await rss(metrics));
+        samples.push(await rssOf(metrics));
       }
       await new Promise((r) => setTimeout(r, 50));
     }
-    const after = await rss(metrics);
-    const readPlane = await rss(metrics, "read-plane");
+    const after = await rssOf(metrics);
+    const readPlane = (await processRss(metrics))["read-plane"] ?? Number.NaN;
     const credentials = (await (await admin.fetch("/api/credentials")).json()).credentials as { generation: number }[];
     const refreshes = credentials.reduce((n, c) => n + c.generation, 0);
     const mb = (b: number) => fmt(b / 2 ** 20, 0);

@@ -8,8 +8,8 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import type { CredentialCreateManyInput, CredentialVersionCreateManyInput } from "../generated/sqlite/models";
 import { apiSession } from "../e2e/support/auth";
-import { startStack } from "../e2e/support/stack";
-import { fmt, machine, percentile, rssOf } from "./lib";
+import { instancePids, startStack } from "../e2e/support/stack";
+import { fmt, machine, percentile, procRss, processRss, rssOf } from "./lib";
 
 /** Simulated seconds per real second (argv[4]): 12× makes the hour 5 real minutes and ~23 refreshes a second. */
 let SCALE = 12;
@@ -141,13 +141,23 @@ export async function benchScale(simulatedMinutes = 60, perVendor = 750): Promis
     }
     admin = await apiSession(stack.baseUrl, "admin");
     const after = await rssOf(metrics);
-    if (Number.isNaN(after)) console.error(`[scale] /api/metrics: ${(await admin.fetch("/api/metrics")).status}`);
+    const perProcess = await processRss(metrics);
+    // The Next server's figure from /proc when /api/metrics could not get it in time.
+    const [planePid, nextPid] = instancePids(stack.output());
+    perProcess["read-plane"] ??= procRss(planePid);
+    perProcess.next ??= procRss(nextPid);
+    if (Number.isNaN(after)) {
+      const res = await admin.fetch("/api/metrics");
+      console.error(`[scale] /api/metrics: ${res.status} ${(await res.text()).slice(0, 300)}`);
+    }
     const log = stack.output().slice(mark);
-    const loads = [...log.matchAll(/\[read-cache\] (full|incremental) load: (\d+) apps, (\d+) values in ([\d.]+) ms/g)].map((m) => ({
+    // Both processes keep a cache; the read plane's answers the consumer reads.
+    const loads = [...log.matchAll(/\[read-cache\] \(read-plane\) (full|incremental) load: (\d+) apps, (\d+) values in ([\d.]+) ms/g)].map((m) => ({
       full: m[1] === "full",
       apps: Number(m[2]),
       ms: Number(m[4]),
     }));
+    const nextOneApp = [...log.matchAll(/\[read-cache\] \(next\) incremental load: 1 apps, \d+ values in ([\d.]+) ms/g)].map((m) => Number(m[1]));
     const oneApp = loads.filter((l) => !l.full && l.apps === 1).map((l) => l.ms);
     const incremental = loads.filter((l) => !l.full && l.apps > 0);
     const full = loads.filter((l) => l.full).map((l) => l.ms);
@@ -164,9 +174,9 @@ export async function benchScale(simulatedMinutes = 60, perVendor = 750): Promis
       "",
       `One instance, ${fmt(listed.length)} apps (${fmt(credentials.length)} credentials; adding them with their values took ${fmt(addSeconds)} s), then ${simulatedMinutes} simulated minutes at ${SCALE}× (${fmt(realMs / 1000)} s real): ${fmt(reads)} consumer reads (${failed} not 200), ${fmt(credentials.reduce((n, c) => n + c.generation, 0))} values fetched in all.`,
       "",
-      `RSS: **${mb(after)} MiB** at the end of the hour (goal ≤ 450 MiB; ${mb(before)} MiB before the apps were added; peak sampled ${mb(Math.max(...samples, after))} MiB).`,
+      `RSS of the whole instance: **${mb(perProcess["read-plane"]! + perProcess.next!)} MiB** at the end (goal ≤ 450 MiB: ${perProcess["read-plane"]! + perProcess.next! <= 450 * 2 ** 20 ? "met" : "not met"}): read plane ${mb(perProcess["read-plane"] ?? Number.NaN)} MiB, Next server ${mb(perProcess.next ?? Number.NaN)} MiB; ${mb(before)} MiB before the apps were added; peak sampled ${mb(Math.max(...samples, after))} MiB.`,
       "",
-      `Read-cache reloads during the hour: one app changed **p50 ${ms(oneApp, 0.5)} ms, p99 ${ms(oneApp, 0.99)} ms** (${oneApp.length} reloads; goal ≤ 20 ms); any increment p50 ${ms(
+      `Read-cache reloads during the hour (the read plane's cache, which answers consumer reads): one app changed **p50 ${ms(oneApp, 0.5)} ms, p99 ${ms(oneApp, 0.99)} ms** (${oneApp.length} reloads; goal ≤ 20 ms; the Next server's copy, beside the scheduler's work: p50 ${ms(nextOneApp, 0.5)} ms, p99 ${ms(nextOneApp, 0.99)} ms); any increment p50 ${ms(
         incremental.map((l) => l.ms),
         0.5,
       )} ms, p99 ${ms(

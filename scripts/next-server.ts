@@ -9,12 +9,12 @@
 import { chmodSync, rmSync } from "node:fs";
 import http from "node:http";
 import nextImport from "next";
-import { startReadCache } from "../server/fast/read-cache";
+import { stampShared, startReadCache } from "../server/fast/read-cache";
 import { startClockSync } from "../server/clock-sync";
 import { getConfig } from "../server/config";
 import { renderMetricsPeer } from "./lib/peer-metrics";
 import { admitRequest } from "../server/http/front-door";
-import { CHANGES_HEADER } from "../server/http/forward";
+import { CHANGES_HEADER, NEXT_KEEP_ALIVE_MS } from "../server/http/forward";
 import { answerRefusal, withProblemFor405 } from "../server/http/node-answers";
 import { exitWithParent } from "./lib/exit-with-parent";
 import { relayCredentialChanges, type InstanceMessage } from "./lib/instance-ipc";
@@ -32,8 +32,9 @@ await app.prepare();
 const handle = app.getRequestHandler();
 // The database's clock before anything is judged by time (instrumentation.ts does the same; whichever runs first measures).
 await startClockSync();
-// Code in Next (the list's ETag, its event stream) reads this process's cache stamp too.
-if (config.readCache.enabled) startReadCache(config.readCache.pollMs);
+// Code in Next (the list's ETag, its event stream) reads this process's cache stamp too. Behind a
+// read plane, the stamps it reads come over IPC (below); this process reads its own only when none came lately.
+if (config.readCache.enabled) startReadCache(config.readCache.pollMs, { name: "next", follow: !!parent });
 
 exitWithParent("next");
 const relay = parent ? relayCredentialChanges(parent) : null;
@@ -45,6 +46,7 @@ if (parent) {
   });
   parent.on("message", (m) => {
     if (m?.type === "metrics?") parent.send({ type: "metrics", id: m.id, peer: renderMetricsPeer("next") });
+    else if (m?.type === "stamp") stampShared(m.shared);
   });
 }
 
@@ -57,6 +59,10 @@ const server = http.createServer((req, res) => {
     }
   }
   if (relay) {
+    // The read plane's writes (a proxied refresh) are announced over IPC; the request says how many
+    // there were, so a request sent right after one cannot overtake that message.
+    const theirs = req.headers[CHANGES_HEADER];
+    if (typeof theirs === "string") relay.heard(Number(theirs));
     // Every answer says how many credential changes this process has announced, as its headers leave.
     const { writeHead } = res;
     res.writeHead = function (this: http.ServerResponse, ...args: unknown[]) {
@@ -66,7 +72,8 @@ const server = http.createServer((req, res) => {
   }
   void handle(req, withProblemFor405(req, res));
 });
-server.keepAliveTimeout = 65_000;
+// The read plane closes its idle connections to this server well before this (server/http/forward.ts).
+server.keepAliveTimeout = NEXT_KEEP_ALIVE_MS;
 if (socketPath) {
   rmSync(socketPath, { force: true });
   server.listen(socketPath, () => {

@@ -13,7 +13,7 @@ import { startClockSync } from "../server/clock-sync";
 import { getConfig } from "../server/config";
 import { startReadCache } from "../server/fast/read-cache";
 import { tryFastPath, tryProxy } from "../server/http/fast-path";
-import { forwarderTo } from "../server/http/forward";
+import { forwarderTo, NEXT_KEEP_ALIVE_MS } from "../server/http/forward";
 import { admitRequest } from "../server/http/front-door";
 import { healthAnswer } from "../server/http/health";
 import { metricsAnswer } from "../server/http/metrics";
@@ -75,11 +75,13 @@ function nextServerMetrics(): Promise<PeerProcess[]> {
 }
 
 await startClockSync();
-if (config.readCache.enabled) startReadCache(config.readCache.pollMs);
+// Every stamp it reads goes to the Next server too, which then need not read its own.
+if (config.readCache.enabled)
+  startReadCache(config.readCache.pollMs, { name: "read-plane", share: (shared) => child.connected && channel.send({ type: "stamp", shared }) });
 await new Promise<void>((resolve) => channel.on("message", (m) => m?.type === "ready" && resolve()));
 
 // 2. The port.
-const forward = forwarderTo(socketPath, relay.heard);
+const forward = forwarderTo(socketPath, relay.heard, NEXT_KEEP_ALIVE_MS, relay.ownChanges);
 const fail = (res: http.ServerResponse, err: unknown) => {
   console.error(`[read plane] ${(err as Error).message}`);
   if (!res.headersSent) {

@@ -1,6 +1,7 @@
 // The messages between an instance's two processes (scripts/read-plane.ts, the front that owns the
 // port, and scripts/next-server.ts, the Next server it starts), over the child's IPC channel.
 import { credentialsChanged, onCredentialsChanged } from "../../server/events";
+import type { SharedStamp } from "../../server/fast/read-cache";
 import type { PeerProcess } from "../../server/metrics/render";
 
 export type InstanceMessage =
@@ -8,6 +9,8 @@ export type InstanceMessage =
   | { type: "ready" }
   /** Stored credentials changed in the sender's process (`count`: the sender's changes so far). */
   | { type: "credentials-changed"; count: number }
+  /** The read plane read the database's change stamp (server/fast/read-cache.ts): the Next server takes it instead of reading its own. */
+  | { type: "stamp"; shared: SharedStamp }
   /** The front asks for the Next server's counters and memory, for /api/metrics. */
   | { type: "metrics?"; id: number }
   | { type: "metrics"; id: number; peer: PeerProcess };

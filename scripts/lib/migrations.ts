@@ -105,12 +105,25 @@ function charAsText<T extends object>(adapter: T): T {
   return adapter;
 }
 
+/**
+ * The pg adapter runs a migration script by splitting it at every ";", which cuts a function body
+ * in two (`AS $$ BEGIN …; …; END $$`, as in the VendorApp revision trigger); PostgreSQL's simple
+ * query protocol takes the whole script at once, as `prisma migrate deploy` sends it.
+ */
+function wholeScripts<T extends object>(adapter: T): T {
+  const a = adapter as unknown as { executeScript: (script: string) => Promise<void>; underlyingDriver: () => { query: (sql: string) => Promise<unknown> } };
+  a.executeScript = async (script) => {
+    await a.underlyingDriver().query(script);
+  };
+  return adapter;
+}
+
 function postgresFactory(url: string): SqlMigrationAwareDriverAdapterFactory {
   const main = new PrismaPg({ connectionString: url });
   return {
     provider: "postgres",
     adapterName: main.adapterName,
-    connect: async () => charAsText(await main.connect()),
+    connect: async () => wholeScripts(charAsText(await main.connect())),
     // A throwaway database on the same server, dropped when its pool closes.
     connectToShadowDb: async () => {
       const name = `tickethub_shadow_${process.pid}_${Date.now()}`;
@@ -126,7 +139,7 @@ function postgresFactory(url: string): SqlMigrationAwareDriverAdapterFactory {
         password: decodeURIComponent(u.password),
         database: name,
       });
-      const adapter = charAsText(await shadow.connect());
+      const adapter = wholeScripts(charAsText(await shadow.connect()));
       return new Proxy(adapter, {
         get(target, prop, receiver) {
           if (prop === "dispose") {

@@ -1,6 +1,7 @@
 import { renameSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { buildSync } from "esbuild";
+import { nextServerBundle, readPlaneBundle } from "./serve-args";
 
 // Both processes of an instance, the read plane (scripts/read-plane.ts) and the Next server behind it
 // (scripts/next-server.ts), run as one bundled file each under plain Node: with tsx's loader thread
@@ -8,22 +9,12 @@ import { buildSync } from "esbuild";
 // (imported at run time); the sources (server/, lib/, generated/) are bundled. esbuild comes with
 // tsx. Bundling takes tens of milliseconds, so every start rebuilds them from the current sources.
 
-/** Where the read plane's bundle is written (under .next/, which `next build` recreates: build after it). */
-export function readPlaneBundle(root: string): string {
-  return path.join(root, ".next", "read-plane", "read-plane.mjs");
-}
-
-/** Where the Next server's bundle is written, beside the read plane's. */
-export function nextServerBundle(root: string): string {
-  return path.join(root, ".next", "read-plane", "next-server.mjs");
-}
-
 export function buildReadPlane(root: string): void {
-  bundle(root, "scripts/read-plane.ts", readPlaneBundle(root));
-  bundle(root, "scripts/next-server.ts", nextServerBundle(root));
+  bundle(root, "scripts/read-plane.ts", readPlaneBundle(root), { smallQueryCompiler: true });
+  bundle(root, "scripts/next-server.ts", nextServerBundle(root), { smallQueryCompiler: false });
 }
 
-function bundle(root: string, entry: string, out: string): void {
+function bundle(root: string, entry: string, out: string, opts: { smallQueryCompiler: boolean }): void {
   const result = buildSync({
     entryPoints: [path.join(root, entry)],
     bundle: true,
@@ -41,6 +32,12 @@ function bundle(root: string, entry: string, out: string): void {
   mkdirSync(path.dirname(out), { recursive: true });
   // Written aside and renamed: an instance starting meanwhile reads the old file or the new one, never half of one.
   const tmp = `${out}.${process.pid}.tmp`;
-  writeFileSync(tmp, result.outputFiles[0]!.contents);
+  // Prisma's query compiler in its size-optimised build (what the generator option `compilerBuild =
+  // "small"` selects: its glue module, its WebAssembly, and the import name that ties them) instead of
+  // the default fast one, which the Next server keeps: the read plane compiles a few queries over and
+  // over, and the fast build's larger WebAssembly, its compiled code and its base64 source cost it
+  // ~14 MiB of resident memory (115 → 101 MiB after 200,000 reads).
+  const text = result.outputFiles[0]!.text;
+  writeFileSync(tmp, opts.smallQueryCompiler ? text.replaceAll("query_compiler_fast_bg.", "query_compiler_small_bg.") : text);
   renameSync(tmp, out);
 }

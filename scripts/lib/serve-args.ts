@@ -1,4 +1,18 @@
-import { nextServerBundle, readPlaneBundle } from "./read-plane-bundle";
+import path from "node:path";
+
+/**
+ * Where the read plane's bundle is written (under .next/, which `next build` recreates: build after
+ * it; scripts/lib/read-plane-bundle.ts). Here, not there: the read plane imports this file, and
+ * esbuild (imported there) would cost it memory for nothing.
+ */
+export function readPlaneBundle(root: string): string {
+  return path.join(root, ".next", "read-plane", "read-plane.mjs");
+}
+
+/** Where the Next server's bundle is written, beside the read plane's. */
+export function nextServerBundle(root: string): string {
+  return path.join(root, ".next", "read-plane", "next-server.mjs");
+}
 
 /**
  * Node arguments that run one instance: its read plane (scripts/read-plane.ts, bundled by
@@ -6,12 +20,14 @@ import { nextServerBundle, readPlaneBundle } from "./read-plane-bundle";
  * `--liftoff-only`: the database client's query compiler is WebAssembly; V8's baseline compiler
  * alone keeps ~35 MiB less of compiled code, and the read plane compiles few queries (it also
  * compiles them faster: a cache reload took ~5 ms instead of ~20 ms).
- * `--max-semi-space-size=2`: a read allocates only short-lived garbage; a young generation of a few
- * MiB collects it in shorter pauses than the default 16 MiB semi-spaces, which under load also
- * grow the RSS by ~30 MiB.
+ * `--max-semi-space-size=8`: a read allocates only short-lived garbage, and the young generation's
+ * size decides how often it is collected. Measured as the read plane's CPU time per request against
+ * a bare Node server's (20 connections, loaded machine): 2 MiB 0.73–0.75× (a scavenge every few ms
+ * at full load), 4 MiB 0.79–0.82×, the default 16 MiB 0.82–0.83× but ~25 MiB more RSS. 8 MiB fits in
+ * the memory the small query compiler saves (scripts/lib/read-plane-bundle.ts).
  */
 export function serveArgs(root: string, port: number): string[] {
-  return ["--liftoff-only", "--max-semi-space-size=2", readPlaneBundle(root), String(port)];
+  return ["--liftoff-only", "--max-semi-space-size=8", readPlaneBundle(root), String(port)];
 }
 
 /**

@@ -87,6 +87,40 @@ describe("read cache reloads by change (SQLite)", () => {
     expect(await cached("wx0000000000second", "jsapi_ticket")).not.toBeNull();
   });
 
+  it("an app change whose updatedAt is not newer (same millisecond, or another host's clock behind) is seen at the next poll", async () => {
+    const app = await demo("wx0000000000second");
+    await cache.pollOnce();
+    expect(await cached("wx0000000000second", "jsapi_ticket")).not.toBeNull();
+    // Disabled within the millisecond of its last change: the newest updatedAt does not move.
+    await db.vendorApp.update({ where: { id: app.id }, data: { enabled: false, updatedAt: app.updatedAt } });
+    await cache.pollOnce();
+    expect(store.cachedApp("wechat", "wx0000000000second")?.enabled).toBe(false);
+    expect(await cached("wx0000000000second", "jsapi_ticket")).toBeNull();
+    // Enabled again by a writer whose clock is an hour behind: invisible to "changed since".
+    await db.vendorApp.update({ where: { id: app.id }, data: { enabled: true, updatedAt: new Date(app.updatedAt.getTime() - 3_600_000) } });
+    await cache.pollOnce();
+    expect(store.cachedApp("wechat", "wx0000000000second")?.enabled).toBe(true);
+    expect(await cached("wx0000000000second", "jsapi_ticket")).not.toBeNull();
+  });
+
+  it("a stamp shared by the read plane confirms the snapshot without a query; one older than the last own read is ignored", async () => {
+    await cache.pollOnce();
+    const old = store.cacheStore().current!;
+    const slot = await db.credential.findFirstOrThrow({ where: { kind: "jsapi_ticket", app: { appId: "wx000000000000demo" } } });
+    await db.credential.update({ where: { id: slot.id }, data: { nextRefreshReason: "moved by the test" } });
+    await cache.pollOnce();
+    const loaded = store.cacheStore().current!;
+    expect(loaded.stamp).not.toBe(old.stamp);
+    // Read by the other process before this one's last read (it arrived late): it must not drop what was loaded since.
+    await cache.pollOnce({ stamp: old.stamp, askedAt: Date.now() - 60_000 });
+    expect(store.cacheStore().current).toBe(loaded);
+    // A newer one that matches: confirmed as of when the other process asked, and nothing is loaded.
+    const askedAt = Date.now();
+    await cache.pollOnce({ stamp: loaded.stamp, askedAt });
+    expect(store.cacheStore().current).toBe(loaded);
+    expect(store.cacheStore().confirmedAt).toBe(askedAt);
+  });
+
   it("a change the increments miss shows in the stamp's sums and triggers a full reload", async () => {
     const slot = await db.credential.findFirstOrThrow({ where: { kind: "jsapi_ticket", app: { appId: "wx0000000000second" } } });
     await cache.pollOnce();

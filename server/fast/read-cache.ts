@@ -1,6 +1,6 @@
 import "server-only";
 import { kindSpec, isVendor } from "@/lib/credential-kinds";
-import { now } from "../clock";
+import { now, simulatedMs } from "../clock";
 import { lastUseIsStale, parseScope } from "../consumer/api-keys";
 import { getDb } from "../db";
 import { stampRead } from "../events";
@@ -11,7 +11,7 @@ import { servableSnapshot } from "../tickets/serve-credential";
 import type { Served } from "../tickets/served";
 import { getConfig } from "../config";
 import { outageWindowSeconds } from "../tickets/policy";
-import { cacheStore, cachedServed, databaseDown, freshSnapshot, staleServed, type Snapshot, type TokenEntry } from "./cache-store";
+import { cacheStore, MIN_CACHED_SECONDS, staleServed, type Snapshot, type TokenEntry } from "./cache-store";
 
 /**
  * The in-process cache behind the fast read path: current credential values, apps and API keys.
@@ -53,11 +53,25 @@ function pollSoon(): void {
 }
 let lastStamp = "";
 
+/**
+ * A stamp read by the other process of this instance, and when (wall-clock ms, taken before it
+ * asked). The read plane shares every stamp it reads with the Next server behind it, which then
+ * polls only when none came lately: one stamp query per instance and interval instead of two.
+ */
+export type SharedStamp = { stamp: string; askedAt: number };
+/** When the newest stamp this process used was asked for (its own read or a shared one), wall-clock ms. */
+let stampAskedAt = 0;
+let shareStamp: ((shared: SharedStamp) => void) | null = null;
+let following = false;
+/** Which process of the instance this is (read-plane, next), for the log. */
+let processName = "";
+
 /** The parts of the stamp, in the order they are joined. */
-const STAMP_PARTS = ["g", "c", "u", "l", "a", "n", "k", "r"] as const;
+const STAMP_PARTS = ["g", "c", "u", "l", "a", "n", "v", "k", "r"] as const;
 type StampParts = Record<(typeof STAMP_PARTS)[number], string>;
 
 async function readStamp(): Promise<string> {
+  const askedAt = Date.now();
   const rows = await getDb().$queryRawUnsafe<Record<string, unknown>[]>(
     `SELECT (SELECT COALESCE(SUM("generation"), 0) FROM "Credential") AS g,
             (SELECT COUNT(*) FROM "Credential") AS c,
@@ -65,10 +79,12 @@ async function readStamp(): Promise<string> {
             (SELECT COUNT(*) FROM "RefreshLease") AS l,
             (SELECT MAX("updatedAt") FROM "VendorApp") AS a,
             (SELECT COUNT(*) FROM "VendorApp") AS n,
+            (SELECT COALESCE(SUM("revision"), 0) FROM "VendorApp") AS v,
             (SELECT COUNT(*) FROM "ApiKey") AS k,
             (SELECT COUNT("revokedAt") FROM "ApiKey") AS r`,
   );
   const r = rows[0] ?? {};
+  if (askedAt > stampAskedAt) stampAskedAt = askedAt;
   return STAMP_PARTS.map((k) => String(r[k] instanceof Date ? (r[k] as Date).getTime() : r[k])).join("|");
 }
 
@@ -102,10 +118,19 @@ const FULL_EVERY_MS = 5 * 60_000;
 const SINCE_MARGIN_MS = 5_000;
 
 /** How the last load went (for tests and the benchmark): full or incremental, and the apps it reread. */
-export const lastLoad = { full: false, apps: 0, credentials: 0, ms: 0 };
+export const lastLoad = { full: false, apps: 0, credentials: 0, ms: 0, phases: "" };
+
+/** `p`, and how long it took, noted in lastLoad.phases (the benchmark's log shows where a reload's time goes). */
+async function timed<T>(name: string, p: Promise<T>): Promise<T> {
+  const started = performance.now();
+  const value = await p;
+  lastLoad.phases += ` ${name} ${(performance.now() - started).toFixed(1)}`;
+  return value;
+}
 
 async function load(stamp: string, full = false): Promise<{ snap: Snapshot; next: Base }> {
   const started = performance.now();
+  lastLoad.phases = "";
   const parts = partsOf(stamp);
   const b = base;
   const result =
@@ -115,7 +140,7 @@ async function load(stamp: string, full = false): Promise<{ snap: Snapshot; next
   lastLoad.ms = performance.now() - started;
   if (getConfig().logRefreshes) {
     console.log(
-      `[read-cache] ${lastLoad.full ? "full" : "incremental"} load: ${lastLoad.apps} apps, ${lastLoad.credentials} values in ${lastLoad.ms.toFixed(1)} ms`,
+      `[read-cache]${processName ? ` (${processName})` : ""} ${lastLoad.full ? "full" : "incremental"} load: ${lastLoad.apps} apps, ${lastLoad.credentials} values in ${lastLoad.ms.toFixed(1)} ms (ms:${lastLoad.phases})`,
     );
   }
   return result;
@@ -163,10 +188,13 @@ async function loadChanged(stamp: string, parts: StampParts, b: Base): Promise<{
   const gens = new Map(b.gens);
   let credSince = b.credSince;
   if (parts.g !== b.parts.g || parts.c !== b.parts.c || parts.u !== b.parts.u) {
-    const rows = await db.credential.findMany({
-      where: { updatedAt: { gte: new Date(b.credSince - SINCE_MARGIN_MS) } },
-      select: { id: true, appRef: true, generation: true, updatedAt: true },
-    });
+    const rows = await timed(
+      "changed",
+      db.credential.findMany({
+        where: { updatedAt: { gte: new Date(b.credSince - SINCE_MARGIN_MS) } },
+        select: { id: true, appRef: true, generation: true, updatedAt: true },
+      }),
+    );
     for (const r of rows) {
       if (r.updatedAt.getTime() > credSince) credSince = r.updatedAt.getTime();
       if (gens.get(r.id)?.generation === r.generation) continue;
@@ -176,9 +204,10 @@ async function loadChanged(stamp: string, parts: StampParts, b: Base): Promise<{
   }
   let apps = b.snap.apps;
   let appSince = b.appSince;
-  if (parts.a !== b.parts.a || parts.n !== b.parts.n) {
-    const changed = await db.vendorApp.findMany({ where: { updatedAt: { gte: new Date(b.appSince - SINCE_MARGIN_MS) } } });
-    const fresh = changed.filter((a) => b.snap.apps.get(`${a.vendor}:${a.appId}`)?.updatedAt.getTime() !== a.updatedAt.getTime());
+  if (parts.a !== b.parts.a || parts.n !== b.parts.n || parts.v !== b.parts.v) {
+    const changed = await timed("apps", db.vendorApp.findMany({ where: { updatedAt: { gte: new Date(b.appSince - SINCE_MARGIN_MS) } } }));
+    // By revision, not updatedAt: two updates within one millisecond leave the same updatedAt.
+    const fresh = changed.filter((a) => b.snap.apps.get(`${a.vendor}:${a.appId}`)?.revision !== a.revision);
     if (fresh.length) {
       apps = new Map(apps);
       // An app whose vendor or app id changed leaves its old key behind.
@@ -194,10 +223,11 @@ async function loadChanged(stamp: string, parts: StampParts, b: Base): Promise<{
   const keysChanged = parts.k !== b.parts.k || parts.r !== b.parts.r;
   const refs = [...dirty];
   const [creds, tokens, keys] = await Promise.all([
-    refs.length ? servableSnapshot(refs) : null,
-    refs.length ? tokensOf(refs) : null,
-    keysChanged ? db.apiKey.findMany() : null,
+    refs.length ? timed("values", servableSnapshot(refs)) : null,
+    refs.length ? timed("tokens", tokensOf(refs)) : null,
+    keysChanged ? timed("keys", db.apiKey.findMany()) : null,
   ]);
+  const merging = performance.now();
   Object.assign(lastLoad, { full: false, apps: refs.length, credentials: creds?.size ?? 0 });
   const snap: Snapshot = { ...b.snap, stamp, apps, loadedAt: Date.now() };
   if (creds) {
@@ -211,6 +241,7 @@ async function loadChanged(stamp: string, parts: StampParts, b: Base): Promise<{
     for (const [k, e] of tokens) snap.tokens.set(k, e);
   }
   if (keys) snap.keys = keysOf(keys);
+  lastLoad.phases += ` merge ${(performance.now() - merging).toFixed(1)}`;
   return { snap, next: { snap, gens, credSince, appSince, parts, fullAt: b.fullAt } };
 }
 
@@ -218,7 +249,14 @@ async function loadChanged(stamp: string, parts: StampParts, b: Base): Promise<{
 function addsUp(next: Base): boolean {
   let sum = 0;
   for (const g of next.gens.values()) sum += g.generation;
-  return String(sum) === next.parts.g && String(next.gens.size) === next.parts.c && String(next.snap.apps.size) === next.parts.n;
+  let revisions = 0;
+  for (const a of next.snap.apps.values()) revisions += a.revision;
+  return (
+    String(sum) === next.parts.g &&
+    String(next.gens.size) === next.parts.c &&
+    String(next.snap.apps.size) === next.parts.n &&
+    String(revisions) === next.parts.v
+  );
 }
 
 function keysOf(keys: Awaited<ReturnType<ReturnType<typeof getDb>["apiKey"]["findMany"]>>): Snapshot["keys"] {
@@ -270,16 +308,29 @@ async function tokensOf(appRefs?: string[]): Promise<[string, TokenEntry][]> {
  * Checks the stamp and reloads when it moved. A failure leaves the fresh snapshot empty (every read
  * goes the slow way) but keeps the last confirmed one for reads the database cannot answer.
  */
-export async function pollOnce(): Promise<void> {
+export async function pollOnce(shared?: SharedStamp): Promise<void> {
+  // A shared stamp older than one this process has used already says nothing new: were it taken,
+  // a snapshot loaded since would be compared with it and dropped.
+  if (shared && (polling || shared.askedAt <= stampAskedAt)) return polling ?? undefined;
   polling ??= (async () => {
     lastPollAt = Date.now();
     try {
-      const askedAt = Date.now();
-      const askedNow = now().getTime();
+      const askedAt = shared?.askedAt ?? Date.now();
+      // That moment on this process's own (database) clock.
+      const askedNow = now().getTime() - simulatedMs(Date.now() - askedAt);
       // A write in this process (or relayed from its other process) while this poll runs drops the
       // snapshot; the load may have read the database before that write, so it must not be installed.
+      // (A shared stamp was read before it arrived: a write here since then has dropped the snapshot
+      // already, and whatever is loaded now is read after that write.)
       const invalidations = store.invalidations;
-      const stamp = await readStamp();
+      let stamp: string;
+      if (shared) {
+        stamp = shared.stamp;
+        stampAskedAt = shared.askedAt;
+      } else {
+        stamp = await readStamp();
+        shareStamp?.({ stamp, askedAt });
+      }
       stampRead(stamp);
       if (stamp !== lastStamp) {
         // Something changed in the database (any instance): a refresh may now be planned earlier.
@@ -338,14 +389,16 @@ export async function pollOnce(): Promise<void> {
         console.error(`[read-cache] the database does not answer (${message}); serving what it last confirmed, within each vendor's overlap window`);
       }
       store.dbError = message;
-    } finally {
-      polling = null;
-      if (pollAgain) {
-        pollAgain = false;
-        pollSoon();
-      }
     }
-  })();
+  })().finally(() => {
+    // Here, not in the body: a poll of a shared stamp may finish without awaiting anything, before
+    // `polling` is even assigned (it would then stay set, and every later poll would join a finished one).
+    polling = null;
+    if (pollAgain) {
+      pollAgain = false;
+      pollSoon();
+    }
+  });
   return polling;
 }
 
@@ -361,40 +414,80 @@ function confirm(snap: Snapshot, wallMs: number, serverMs: number) {
  * and never for more than 5 s of the (possibly simulated) clock, which is far inside every vendor's
  * overlap window (1 minute at the shortest).
  */
-export function startReadCache(pollMs: number): void {
+export function startReadCache(pollMs: number, opts: { name?: string; share?: (shared: SharedStamp) => void; follow?: boolean } = {}): void {
   if (timer) return;
   store.maxAgeMs = Math.min(2 * pollMs + 100, 5_000 / getConfig().time.scale);
   pollEveryMs = pollMs;
+  shareStamp = opts.share ?? null;
+  following = opts.follow ?? false;
+  processName = opts.name ?? "";
   void pollOnce();
-  timer = setInterval(() => void pollOnce(), pollMs);
+  // A follower (the Next server behind a read plane, fed by stampShared) reads the stamp itself only
+  // when no shared one came for one and a half intervals: the read plane stalled, or its reads fail
+  // (the database is down: this process must notice that on its own).
+  timer = setInterval(() => {
+    if (following && Date.now() - stampAskedAt < pollMs * 1.5) return;
+    void pollOnce();
+  }, pollMs);
   timer.unref();
   onCredentialsChanged(pollSoon);
 }
 
-export type CacheHit = { keyId: string; touchKey: boolean; appRef: string; kind: string; served: Served; staleSince: Date | null };
+/** A stamp the other process of this instance read (see SharedStamp): taken instead of reading one. */
+export function stampShared(shared: SharedStamp): void {
+  if (timer && following) void pollOnce(shared);
+}
+
+/** What a consumer read's URL names, resolved once per URL (server/http/fast-path.ts keeps them). */
+export type ReadTarget = {
+  vendor: string;
+  appId: string;
+  kind: string;
+  /** The snapshot's key of the app (`vendor:appId`). */
+  appKey: string;
+  /** Whether the vendor and kind exist at all (else only the route handler answers, with its 404). */
+  known: boolean;
+  /** The snapshot's key of the value (`appRef:kind`), for the app it was last resolved to. */
+  credKey: string;
+  credKeyOf: string;
+};
+
+export function readTarget(vendor: string, appId: string, kind: string): ReadTarget {
+  return { vendor, appId, kind, appKey: `${vendor}:${appId}`, known: isVendor(vendor) && !!kindSpec(vendor, kind), credKey: "", credKeyOf: "" };
+}
+
+/** The parts of a value a read answers with (a cached value, or one served stale through an outage). */
+export type HitValue = Pick<Served, "value" | "expiresAt" | "generation">;
+export type CacheHit = { keyId: string; touchKey: boolean; appRef: string; kind: string; served: HitValue; staleSince: Date | null };
 
 /**
  * A consumer read answered from memory, or null when the slow path must answer (unknown or
  * revoked key, app out of scope, nothing cached, too little life left…): every refusal and every
  * refresh stays with the route handler. While the database does not answer, the last confirmed
  * snapshot answers instead, within each value's outage window (cache-store.ts: staleServed).
+ * `at`: the server time of the read (ms). Synchronous, and on a hit it allocates only the hit.
  */
-export function lookup(keyHash: string, vendor: string, appId: string, kind: string): CacheHit | null {
-  const fresh = freshSnapshot();
-  const snap = fresh ?? (databaseDown() ? store.lastGood : null);
-  if (!snap || !isVendor(vendor) || !kindSpec(vendor, kind)) return null;
+export function lookup(keyHash: string, t: ReadTarget, at: number): CacheHit | null {
+  if (!t.known) return null;
+  const current = store.current;
+  const fresh = current !== null && Date.now() - store.confirmedAt <= store.maxAgeMs ? current : null;
+  const snap = fresh ?? (store.dbDownSince !== null ? store.lastGood : null);
+  if (!snap) return null;
   const key = snap.keys.get(keyHash);
-  const app = snap.apps.get(`${vendor}:${appId}`);
+  const app = snap.apps.get(t.appKey);
   if (!key || key.revoked || !app || !app.enabled || !key.scope.has(app.id)) return null;
-  const at = now().getTime();
   if (fresh) {
-    const served = cachedServed(app.id, kind, at);
-    if (!served) return null;
+    if (t.credKeyOf !== app.id) {
+      t.credKey = `${app.id}:${t.kind}`;
+      t.credKeyOf = app.id;
+    }
+    const served = fresh.creds.get(t.credKey);
+    if (!served || served.expiresAt.getTime() - at < MIN_CACHED_SECONDS * 1000) return null;
     const touch = lastUseIsStale(key.lastUsedAt);
     if (touch) key.lastUsedAt = new Date();
-    return { keyId: key.id, touchKey: touch, appRef: app.id, kind, served, staleSince: null };
+    return { keyId: key.id, touchKey: touch, appRef: app.id, kind: t.kind, served, staleSince: null };
   }
-  const stale = staleServed(app.id, kind, at);
+  const stale = staleServed(app.id, t.kind, at);
   if (!stale) return null;
-  return { keyId: key.id, touchKey: false, appRef: app.id, kind, served: stale, staleSince: stale.confirmedAt };
+  return { keyId: key.id, touchKey: false, appRef: app.id, kind: t.kind, served: stale, staleSince: stale.confirmedAt };
 }

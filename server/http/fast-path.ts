@@ -5,13 +5,12 @@ import { bearerKey, keyHashOf, touchKey } from "../consumer/api-keys";
 import { CREDENTIAL_CACHE_CONTROL, credentialJsonHead, etagOf, matchesEtag } from "./consumer";
 import { handleProxy } from "./proxy";
 import { STALE_HEADER, staleHeaderValue } from "../fast/cache-store";
-import { type CacheHit, lookup } from "../fast/read-cache";
+import { type CacheHit, type HitValue, lookup, type ReadTarget, readTarget } from "../fast/read-cache";
 
 const PREFIX = "/api/v1/apps/";
-const CONSUMER_READ = /^\/api\/v1\/apps\/([^/?#]+)\/([^/?#]+)\/([^/?#]+)\/?(?:\?.*)?$/;
 
-// Per-process memos, so that a hit costs no hashing, serialising or header building beyond the
-// per-read tail (remainingSeconds, servedAt) and the lookup itself.
+// Per-process memos, so that a hit costs no parsing, hashing, serialising or header building beyond
+// the per-read tail (remainingSeconds, servedAt) and the lookups themselves.
 /**
  * Authorization header → the key's hash; bounded. Only headers that hold a key are remembered (a
  * key is ~70 characters): anything else would let anyone fill memory with 16 KiB junk headers.
@@ -30,51 +29,76 @@ function keyHashFor(authorization: string): string | null {
   return hash;
 }
 
+/**
+ * The read a URL names (`/api/v1/apps/:vendor/:appId/:kind`, an optional trailing slash and query),
+ * percent-decoded; null when the URL is not one or does not decode (the route handler answers it).
+ */
+function parseTarget(url: string): ReadTarget | null {
+  const q = url.indexOf("?", PREFIX.length);
+  const path = q === -1 ? url : url.slice(0, q);
+  if (path.includes("#")) return null;
+  const parts = path.slice(PREFIX.length).split("/");
+  if (parts.length === 4 ? parts[3] !== "" : parts.length !== 3) return null;
+  const [vendor, appId, kind] = parts as [string, string, string];
+  if (!vendor || !appId || !kind) return null;
+  try {
+    return readTarget(decode(vendor), decode(appId), decode(kind));
+  } catch {
+    return null;
+  }
+}
+
+const decode = (s: string) => (s.includes("%") ? decodeURIComponent(s) : s);
+
+/** URL → what it reads, for short URLs without a query (a client's few URLs, read again and again); bounded. */
+const targets = new Map<string, ReadTarget | null>();
+function targetOf(url: string): ReadTarget | null {
+  const known = targets.get(url);
+  if (known !== undefined) return known;
+  const target = parseTarget(url);
+  if (url.length <= 200 && !url.includes("?")) {
+    if (targets.size >= 10_000) targets.clear();
+    targets.set(url, target);
+  }
+  return target;
+}
+
 /** What is fixed for one value as served to one app's URL: its ETag, body head and header lists. */
 type Answer = {
-  vendor: string;
-  appId: string;
-  generation: number;
-  expiresAtMs: number;
   etag: string;
   head: string;
+  /** The head's length in bytes (it is JSON of ASCII names and values, but this does not rely on it). */
+  headBytes: number;
+  expiresAtMs: number;
   /** The 200's headers; slot 3 (content-length) is set per read. */
   ok: string[];
   notModified: string[];
 };
-const answers = new Map<string, Map<string, Answer>>();
+/** By cached value: a reload replaces the value objects it changed, so an answer lives as long as its value. */
+const answers = new WeakMap<HitValue, Answer>();
 
-function answerFor(hit: CacheHit, vendor: string, appId: string): Answer {
-  let byKind = answers.get(hit.appRef);
-  if (!byKind) {
-    if (answers.size >= 10_000) answers.clear();
-    answers.set(hit.appRef, (byKind = new Map()));
-  }
+function answerFor(hit: CacheHit, t: ReadTarget): Answer {
   const served = hit.served;
-  const have = byKind.get(hit.kind);
-  if (have && have.generation === served.generation && have.expiresAtMs === served.expiresAt.getTime() && have.vendor === vendor && have.appId === appId)
-    return have;
+  const have = answers.get(served);
+  if (have) return have;
   const etag = etagOf(hit.appRef, hit.kind, served.generation);
   const common = ["etag", etag, "cache-control", CREDENTIAL_CACHE_CONTROL, "x-content-type-options", "nosniff", "x-tickethub-path", "fast"];
+  const head = credentialJsonHead({ vendor: t.vendor, appId: t.appId }, hit.kind, served);
   const answer: Answer = {
-    vendor,
-    appId,
-    generation: served.generation,
-    expiresAtMs: served.expiresAt.getTime(),
     etag,
-    head: credentialJsonHead({ vendor, appId }, hit.kind, served),
+    head,
+    headBytes: Buffer.byteLength(head),
+    expiresAtMs: served.expiresAt.getTime(),
     ok: ["content-type", "application/json", "content-length", "", ...common],
     notModified: common,
   };
-  byKind.set(hit.kind, answer);
+  answers.set(served, answer);
   return answer;
 }
 
 /** servedAt, formatted once per millisecond. */
 let isoMs = Number.NaN;
 let iso = "";
-
-const decode = (s: string) => (s.includes("%") ? decodeURIComponent(s) : s);
 
 /**
  * Answers a consumer read (`GET /api/v1/apps/:vendor/:appId/:kind`) from the in-process cache,
@@ -85,8 +109,8 @@ const decode = (s: string) => (s.includes("%") ? decodeURIComponent(s) : s);
 export function tryFastPath(req: IncomingMessage, res: ServerResponse): boolean {
   const url = req.url;
   if (req.method !== "GET" || !url || !url.startsWith(PREFIX)) return false;
-  const m = CONSUMER_READ.exec(url);
-  if (!m) return false;
+  const target = targetOf(url);
+  if (!target) return false;
   const h = req.headers;
   // A client that asks for no cached answer gets the route handler's read of the database.
   const cacheControl = h["cache-control"];
@@ -95,36 +119,28 @@ export function tryFastPath(req: IncomingMessage, res: ServerResponse): boolean 
   if (!authorization) return false;
   const keyHash = keyHashFor(authorization);
   if (!keyHash) return false;
-  let vendor: string, appId: string, kind: string;
-  try {
-    vendor = decode(m[1]!);
-    appId = decode(m[2]!);
-    kind = decode(m[3]!);
-  } catch {
-    return false;
-  }
-  const hit = lookup(keyHash, vendor, appId, kind);
+  const at = now();
+  const ms = at.getTime();
+  const hit = lookup(keyHash, target, ms);
   if (!hit) return false;
   if (hit.touchKey) touchKey(hit.keyId).catch(() => {});
-  const answer = answerFor(hit, vendor, appId);
+  const answer = answerFor(hit, target);
   const stale = hit.staleSince ? [STALE_HEADER, staleHeaderValue(hit.staleSince)] : null;
   if (matchesEtag(h["if-none-match"], answer.etag)) {
     res.writeHead(304, stale ? [...answer.notModified, ...stale] : answer.notModified);
     res.end();
     return true;
   }
-  const at = now();
-  const ms = at.getTime();
   if (ms !== isoMs) {
     isoMs = ms;
     iso = at.toISOString();
   }
-  // The head is JSON of ASCII names and an ASCII value, the tail is ASCII: length = bytes.
-  const body = `${answer.head},"remainingSeconds":${Math.floor((answer.expiresAtMs - ms) / 1000)},"servedAt":"${iso}"}`;
+  // The tail is ASCII: its length is its size in bytes.
+  const tail = `,"remainingSeconds":${Math.floor((answer.expiresAtMs - ms) / 1000)},"servedAt":"${iso}"}`;
   const headers = stale ? [...answer.ok, ...stale] : answer.ok;
-  headers[3] = String(Buffer.byteLength(body));
+  headers[3] = String(answer.headBytes + tail.length);
   res.writeHead(200, headers);
-  res.end(body);
+  res.end(answer.head + tail);
   return true;
 }
 

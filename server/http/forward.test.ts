@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHANGES_HEADER, forwarderTo } from "./forward";
+import type { Socket } from "node:net";
 
 // The read plane's hand-over to the Next server: a stand-in "Next" on a unix socket, the forwarder
 // on a loopback port in front of it, and a client.
@@ -128,5 +129,60 @@ describe("forwarding to the Next server", () => {
     // The connection to the upstream is still good for the next request.
     const after = await fetch(`${base}/after`, { method: "POST", body: "{}" });
     expect(await after.json()).toMatchObject({ url: "/after", size: 2 });
+  });
+
+  it("tells the Next server how many credential changes this side announced, on every request (so none overtakes the IPC message)", async () => {
+    let count = 4;
+    const counting = http.createServer(
+      forwarderTo(
+        socketPath,
+        () => {},
+        65_000,
+        () => count,
+      ),
+    );
+    await new Promise<void>((r) => counting.listen(0, "127.0.0.1", r));
+    try {
+      const url = `http://127.0.0.1:${(counting.address() as AddressInfo).port}/api/after-a-write`;
+      await (await fetch(url, { method: "POST", body: "{}" })).text();
+      expect(seenHeaders[CHANGES_HEADER]).toBe("4");
+      count = 5;
+      await (await fetch(url, { method: "POST", body: "{}" })).text();
+      expect(seenHeaders[CHANGES_HEADER]).toBe("5");
+    } finally {
+      counting.closeAllConnections();
+      counting.close();
+    }
+  });
+
+  it("closes an idle connection to the Next server before that server's keep-alive timeout would (no request sent into a closing socket)", async () => {
+    // A stand-in Next with a short keep-alive timeout; which side ends the idle connection shows on
+    // the server's socket: 'end' when the forwarder closed it, a bare 'close' when the server timed it out.
+    const sock = path.join(os.tmpdir(), `forward-test-idle-${process.pid}.sock`);
+    rmSync(sock, { force: true });
+    const keepAliveMs = 3_000;
+    const next = http.createServer((_req, res) => res.end("ok"));
+    next.keepAliveTimeout = keepAliveMs;
+    const closedBy = new Promise<"forwarder" | "server">((resolve) =>
+      next.once("connection", (s: Socket) => {
+        let ended = false;
+        s.once("end", () => (ended = true));
+        s.once("close", () => resolve(ended ? "forwarder" : "server"));
+      }),
+    );
+    await new Promise<void>((r) => next.listen(sock, r));
+    const idle = http.createServer(forwarderTo(sock, () => {}, keepAliveMs));
+    await new Promise<void>((r) => idle.listen(0, "127.0.0.1", r));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(idle.address() as AddressInfo).port}/x`);
+      expect(await res.text()).toBe("ok");
+      expect(await closedBy).toBe("forwarder");
+    } finally {
+      idle.closeAllConnections();
+      idle.close();
+      next.closeAllConnections();
+      next.close();
+      rmSync(sock, { force: true });
+    }
   });
 });

@@ -22,18 +22,34 @@ const HOP = new Set([
   "proxy-authenticate",
 ]);
 
-/** The header the Next server puts on every answer: how many credential changes it has announced (see read-plane.ts). */
+/**
+ * How many credential changes a process of the instance has announced (see read-plane.ts): the Next
+ * server puts its count on every answer, the read plane its own on every request it hands over, so
+ * that neither side's next step can overtake the other's IPC message about a write.
+ */
 export const CHANGES_HEADER = "x-tickethub-changes";
+
+/** How long the Next server keeps an idle kept-alive connection open (scripts/next-server.ts). */
+export const NEXT_KEEP_ALIVE_MS = 65_000;
 
 export type Forward = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
  * A forwarder to the HTTP server on `socketPath` over kept-alive connections. `onChanges` sees the
  * server's credential-change count from each answer's header before the answer is passed on (the
- * header itself is not).
+ * header itself is not). `upstreamKeepAliveMs` is how long that server keeps an idle connection:
+ * this side closes its idle connections at half that, so it never sends a request into a
+ * connection the server is closing at the same moment (the request would fail: a 502 for nothing).
+ * Node's agent keeps idle sockets forever unless told (its `timeout`; for a connection in use it
+ * only emits an event, so a long event stream is not cut).
  */
-export function forwarderTo(socketPath: string, onChanges: (count: number) => void): Forward {
-  const agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 10_000, maxFreeSockets: 64 });
+export function forwarderTo(
+  socketPath: string,
+  onChanges: (count: number) => void,
+  upstreamKeepAliveMs = NEXT_KEEP_ALIVE_MS,
+  ownChanges: () => number = () => 0,
+): Forward {
+  const agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 10_000, maxFreeSockets: 64, timeout: Math.max(1, Math.floor(upstreamKeepAliveMs / 2)) });
   return (req, res) => {
     const headers: string[] = [];
     const raw = req.rawHeaders;
@@ -42,6 +58,8 @@ export function forwarderTo(socketPath: string, onChanges: (count: number) => vo
     // the bytes of a GET's body unframed and Next reads them as a second request that never met the
     // front door (request smuggling).
     if (req.headers["transfer-encoding"] !== undefined) headers.push("transfer-encoding", "chunked");
+    // (The front door dropped any such header from outside.)
+    headers.push(CHANGES_HEADER, String(ownChanges()));
     const upstream = http.request({ socketPath, agent, method: req.method, path: req.url, headers, setHost: false });
     upstream.on("response", (answer) => {
       // Next answered before reading the whole body (a 401, a 413 after 64 KiB): stop sending it on,

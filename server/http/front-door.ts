@@ -83,6 +83,7 @@ export function isValidHost(host: string): boolean {
 /** Whether every percent-escape in the path decodes (Next answers a bare 500 when one does not). */
 export function isValidPath(url: string): boolean {
   if (!url.startsWith("/") || url.startsWith("//")) return false;
+  if (!url.includes("%")) return true;
   const q = url.search(/[?#]/);
   const path = q === -1 ? url : url.slice(0, q);
   if (!path.includes("%")) return true;
@@ -95,6 +96,8 @@ export function isValidPath(url: string): boolean {
 }
 
 export type Refusal = { status: number; title: string; detail: string; field: string };
+const BAD_HOST: Refusal = { status: 400, title: "Bad Host header", detail: "host: must be a host name or an IP address, with an optional port", field: "host" };
+let lastGoodHost = "";
 
 /** What the front door decided about a connection's peer, once per connection (keep-alive reuses it). */
 type PeerVerdict = { text: string; trusted: boolean };
@@ -125,12 +128,19 @@ export function admitRequest(req: IncomingMessage, trusted: readonly Range[]): R
     const name = raw[i]!;
     if (name.length === 4 && host === undefined && name.toLowerCase() === "host") host = raw[i + 1];
     else if (!forwarded && name.length >= 9) {
+      // Every forwarded or internal header starts with "x" or "f": others need no closer look.
+      const first = name.charCodeAt(0) | 0x20;
+      if (first !== 0x78 && first !== 0x66) continue;
       const lower = name.toLowerCase();
       if (FORWARDED.has(lower) || lower.startsWith("x-tickethub-")) forwarded = true;
     }
   }
-  if (!host || !isValidHost(host))
-    return { status: 400, title: "Bad Host header", detail: "host: must be a host name or an IP address, with an optional port", field: "host" };
+  if (!host) return BAD_HOST;
+  if (host !== lastGoodHost) {
+    if (!isValidHost(host)) return BAD_HOST;
+    // A client sends the same Host on every request: checked once per change.
+    lastGoodHost = host;
+  }
   if (!req.url || !isValidPath(req.url))
     return { status: 400, title: "Malformed URL", detail: "path: must start with / and use valid percent-encoding (%XX of UTF-8)", field: "path" };
   const peer = peerOf(req, trusted);

@@ -25,9 +25,14 @@ const alerts = [
   { kind: "quota", appRef: "app-feishu" },
   { kind: "quota", appRef: "app-feishu" },
 ];
-const groupBy = vi.fn(async (args: { where: { appRef?: { in: string[] } } }) => {
+const groupBy = vi.fn(async (args: { by: string[]; where: { appRef?: { in: string[] } } }) => {
   const rows = alerts.filter((a) => !args.where.appRef || args.where.appRef.in.includes(a.appRef));
-  return [...new Set(rows.map((r) => r.kind))].map((kind) => ({ kind, _count: { _all: rows.filter((r) => r.kind === kind).length } }));
+  const key = (r: (typeof rows)[number]) => args.by.map((b) => r[b as keyof typeof r]).join("|");
+  return [...new Map(rows.map((r) => [key(r), r])).values()].map((r) => ({
+    kind: r.kind,
+    appRef: r.appRef,
+    _count: { _all: rows.filter((x) => key(x) === key(r)).length },
+  }));
 });
 vi.mock("../tickets/list-credentials", () => ({ listCredentials: async () => creds }));
 vi.mock("../db", () => ({ getDb: () => ({ alert: { groupBy } }) }));

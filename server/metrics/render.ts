@@ -88,11 +88,10 @@ export async function renderMetrics(scope: MetricsScope, self = "next", peers: r
   const inScope = (appRef: string | null) => scope.apps === "all" || (appRef !== null && scope.apps.has(appRef));
   const creds = (await listCredentials()).filter((c) => inScope(c.appRef));
   const vendors = new Set(creds.map((c) => c.vendor));
-  const open = await getDb().alert.groupBy({
-    by: ["kind"],
-    where: { openKey: { not: null }, ...(scope.apps === "all" ? {} : { appRef: { in: [...scope.apps] } }) },
-    _count: { _all: true },
-  });
+  // Open alerts are few: counted per app here and filtered to the scope below (a key may hold
+  // thousands of apps, more than a query's parameters allow).
+  const openByApp = await getDb().alert.groupBy({ by: ["kind", "appRef"], where: { openKey: { not: null } }, _count: { _all: true } });
+  const openCount = (kind: string) => openByApp.reduce((n, a) => (a.kind === kind && (all || inScope(a.appRef)) ? n + a._count._all : n), 0);
   const o = new Out();
   const id = (c: (typeof creds)[number]) => ({ vendor: c.vendor, app_id: c.appId, kind: c.kind });
 
@@ -141,7 +140,7 @@ export async function renderMetrics(scope: MetricsScope, self = "next", peers: r
   o.family("tickethub_alert_notifications_total", "counter", "Alert webhooks this instance sent, by kind, status (firing, resolved) and outcome.");
   for (const e of r.alertsSent) o.sample("tickethub_alert_notifications_total", e.labels, e.value);
   o.family("tickethub_alerts_open", "gauge", "Open alert incidents by kind.");
-  for (const kind of ALERT_KINDS) o.sample("tickethub_alerts_open", { kind }, open.find((x) => x.kind === kind)?._count._all ?? 0);
+  for (const kind of ALERT_KINDS) o.sample("tickethub_alerts_open", { kind }, openCount(kind));
   const mem = process.memoryUsage();
   const processes = [{ name: self, memory: { rss: mem.rss, heapUsed: mem.heapUsed } }, ...peers];
   o.family("process_resident_memory_bytes", "gauge", "Resident memory of this instance (all its processes: the read plane and the Next server).");

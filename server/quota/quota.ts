@@ -57,6 +57,9 @@ function limitFor(app: Pick<VendorApp, "vendor" | "policy">, endpoint: string): 
   return published !== undefined ? { limit: published, limitSource: "vendor" } : { limit: null, limitSource: null };
 }
 
+type CountRow = { appRef: string | null; endpoint: string; _count: { _all: number } };
+type MaxRow = { appRef: string | null; endpoint: string; _max: { startedAt: Date | null } };
+
 /**
  * The quota ledger of some apps for the vendors' day of `at`: every endpoint called today, plus
  * every endpoint with a known limit, keyed by app id.
@@ -66,12 +69,24 @@ export async function quotaLedger(db: Db, apps: Pick<VendorApp, "id" | "vendor" 
   const resetsAt = nextVendorDayStart(at).toISOString();
   // Today's calls of each app, from its last clear_quota on: WeChat's counters start again there
   // (a reset on an earlier day is before every call of today and changes nothing).
-  const today = { day, OR: apps.map((a) => (a.quotaClearedAt ? { appRef: a.id, startedAt: { gte: a.quotaClearedAt } } : { appRef: a.id })) };
+  const todayOf = (slice: typeof apps) => ({
+    day,
+    OR: slice.map((a) => (a.quotaClearedAt ? { appRef: a.id, startedAt: { gte: a.quotaClearedAt } } : { appRef: a.id })),
+  });
+  // By slices of apps: SQLite takes at most 999 parameters a query (up to two an app here), and
+  // Prisma does not split a grouped query's conditions itself (groups are per app, so slices never split one).
+  const slices = Array.from({ length: Math.ceil(apps.length / 400) }, (_, i) => apps.slice(i * 400, (i + 1) * 400));
   const [counts, refusals, successes] = await Promise.all([
-    db.upstreamCall.groupBy({ by: ["appRef", "endpoint"], where: today, _count: { _all: true } }),
-    db.upstreamCall.groupBy({ by: ["appRef", "endpoint"], where: { ...today, errorClass: "quota-exhausted" }, _max: { startedAt: true } }),
-    db.upstreamCall.groupBy({ by: ["appRef", "endpoint"], where: { ...today, errorClass: null }, _max: { startedAt: true } }),
-  ]);
+    Promise.all(slices.map((slice) => db.upstreamCall.groupBy({ by: ["appRef", "endpoint"], where: todayOf(slice), _count: { _all: true } }))),
+    Promise.all(
+      slices.map((slice) =>
+        db.upstreamCall.groupBy({ by: ["appRef", "endpoint"], where: { ...todayOf(slice), errorClass: "quota-exhausted" }, _max: { startedAt: true } }),
+      ),
+    ),
+    Promise.all(
+      slices.map((slice) => db.upstreamCall.groupBy({ by: ["appRef", "endpoint"], where: { ...todayOf(slice), errorClass: null }, _max: { startedAt: true } })),
+    ),
+  ]).then((lists) => lists.map((l) => l.flat()) as [CountRow[], MaxRow[], MaxRow[]]);
   // The vendor said "quota used up" and has not accepted a call since (a quota cleared by the vendor
   // ends it; one cleared with clear_quota leaves the refusal before the reset, out of today's calls).
   const refused = new Set(

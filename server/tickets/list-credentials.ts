@@ -22,14 +22,25 @@ export async function listCredentials(filter: { credentialId?: string } = {}): P
     orderBy: [{ app: { vendor: "asc" } }, { app: { name: "asc" } }, { createdAt: "asc" }],
   });
   const currentIds = slots.map((s) => s.currentVersionId).filter((id): id is string => id !== null);
+  // SQLite takes at most 999 parameters a query, and Prisma splits a longer `in` list only where no
+  // order is asked for: the ordered query goes by slices (each credential's versions stay in one).
+  const slotIds = slots.map((s) => s.id);
   const [currents, previous] = await Promise.all([
     db.credentialVersion.findMany({ where: { id: { in: currentIds } } }),
-    db.credentialVersion.findMany({
-      where: { credentialId: { in: slots.map((s) => s.id) }, validUntil: { gt: at } },
-      orderBy: { generation: "desc" },
-    }),
+    Promise.all(
+      Array.from({ length: Math.ceil(slotIds.length / 900) }, (_, i) =>
+        db.credentialVersion.findMany({
+          where: { credentialId: { in: slotIds.slice(i * 900, (i + 1) * 900) }, validUntil: { gt: at } },
+          orderBy: { generation: "desc" },
+        }),
+      ),
+    ).then((parts) => parts.flat()),
   ]);
   const byId = new Map(currents.map((v) => [v.id, v]));
+  // Each credential's newest superseded value still inside its overlap window (one pass, not a search per credential).
+  const currentOf = new Map(slots.map((s) => [s.id, s.currentVersionId]));
+  const previousOf = new Map<string, (typeof previous)[number]>();
+  for (const v of previous) if (v.id !== currentOf.get(v.credentialId) && !previousOf.has(v.credentialId)) previousOf.set(v.credentialId, v);
   // A FaceID SIGN ticket dies with its token: show the capped expiry, for the current and the previous value.
   const vendorKind = new Map(slots.map((s) => [s.id, { vendor: s.app.vendor, kind: s.kind }]));
   const ends = await effectiveExpiries(
@@ -43,7 +54,7 @@ export async function listCredentials(filter: { credentialId?: string } = {}): P
     const vendor = slot.app.vendor;
     const spec = isVendor(vendor) ? kindSpec(vendor, slot.kind) : undefined;
     const cur = slot.currentVersionId ? byId.get(slot.currentVersionId) : undefined;
-    const prev = previous.find((v) => v.credentialId === slot.id && v.id !== slot.currentVersionId);
+    const prev = previousOf.get(slot.id);
     const curEnd = cur ? (ends.get(cur.id) ?? cur.expiresAt) : null;
     const prevEnd = prev ? (ends.get(prev.id) ?? prev.validUntil) : null;
     const expired = !curEnd || curEnd <= at;
