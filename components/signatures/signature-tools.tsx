@@ -338,7 +338,7 @@ function JsSdkResult({ result, request, configCall }: { result: JsSdkAnswer; req
       <dl className="space-y-2">
         <ResultRow label={t("canonical")} value={result.canonical} copyLabel={t("copyCanonical")} />
         <ResultRow label={t("signature")} value={result.signature} copyLabel={t("copySignature")} />
-        <ResultRow label={configCall} value={snippet} copyLabel={t("copySnippet", { call: configCall })} pre labelIsCode />
+        <ResultRow label={configCall} value={snippet} copyLabel={t("copySnippet")} pre labelIsCode />
       </dl>
       <form
         aria-label={t("compareForm")}
