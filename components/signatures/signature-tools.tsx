@@ -153,7 +153,8 @@ function JsSdkTool() {
   const base = useId();
   const ids = { ticket: `${base}t`, cred: `${base}c`, url: `${base}u`, nonce: `${base}n`, ts: `${base}s` };
   const chosen = credentialId || tickets[0]?.id || "";
-  const hints = url ? jsSdkHints({ url, nonceStr, timestamp }) : [];
+  // The milliseconds warning sits beside the timestamp field instead (said once in the form).
+  const hints = url ? jsSdkHints({ url, nonceStr, timestamp }).filter((h) => h.id !== "milliseconds") : [];
 
   const common = { url: url.trim(), nonceStr: nonceStr.trim(), timestamp: typedNumber(timestamp) };
   const body = source === "current" ? { credentialId: chosen, ...common } : { ticket: ticket.trim(), ...common };
