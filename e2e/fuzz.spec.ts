@@ -206,8 +206,16 @@ test.describe("fuzzing every route handler", () => {
         ],
         bodyFields: ["appid", "secret", "grant_type", "force_refresh", "app_id", "app_secret", "code", "url"],
       },
-      { route: "POST /api/signatures/faceid", paths: ["/api/signatures/faceid"], bodyFields: ["values", "credentialId"] },
-      { route: "POST /api/signatures/jssdk", paths: ["/api/signatures/jssdk"], bodyFields: ["credentialId", "ticket", "url", "nonceStr", "timestamp"] },
+      {
+        route: "POST /api/signatures/faceid",
+        paths: ["/api/signatures/faceid"],
+        bodyFields: ["wbappid", "userId", "nonceStr", "version", "ticket", "credentialId"],
+      },
+      {
+        route: "POST /api/signatures/jssdk",
+        paths: ["/api/signatures/jssdk"],
+        bodyFields: ["credentialId", "ticket", "url", "nonceStr", "timestamp", "pageSignature"],
+      },
       { route: "GET /api/users", paths: ["/api/users"] },
       { route: "POST /api/users", paths: ["/api/users"], bodyFields: ["username", "password", "role"] },
       { route: "PATCH /api/users/[id]", paths: ids(userId).map((i) => `/api/users/${i}`), bodyFields: ["role", "disabled", "password"] },

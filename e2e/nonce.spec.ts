@@ -41,7 +41,7 @@ test.describe("NONCE desk", () => {
     await userId.fill("qa-user_1");
     await expect(userId).not.toHaveAttribute("aria-invalid", "true");
     await issue.click();
-    const card = page.getByRole("region", { name: "Issued NONCE ticket" });
+    const card = page.getByRole("region", { name: "Issued NONCE ticket", exact: true });
     const value = card.getByLabel("NONCE ticket value");
     await expect(value).toHaveText(/\S{16,}/);
     const first = (await value.textContent())!;
@@ -66,11 +66,27 @@ test.describe("NONCE desk", () => {
     await expect(rows.first()).toContainText(/1m 5\ds|2m 00s/);
     await expect(page.getByRole("table", { name: /Recently issued/ })).not.toContainText(first);
 
+    // Each row says when its ticket expires.
+    const listed = (await (await api(stack.baseUrl, "/api/nonce?limit=2")).json()).nonces as { expiresAt: string; userId: string }[];
+    await expect(rows.first().locator(`time[datetime="${listed[0]!.expiresAt}"]`)).toBeVisible();
+    await expect(rows.nth(1).locator(`time[datetime="${listed[1]!.expiresAt}"]`)).toBeVisible();
+
+    // Marked used: the countdown stops and nothing more can be done with it, on the card and in its row.
     await card.getByRole("button", { name: "Mark used" }).click();
-    await expect(card.getByRole("button", { name: "Marked used" })).toBeDisabled();
-    await expect(rows.first()).toContainText("used");
+    await expect(card.getByText(/^used at \d{1,2}:\d{2}:\d{2}/)).toBeVisible();
+    await expect(card.getByRole("timer")).toHaveCount(0);
+    await expect(card.getByRole("button", { name: "Copy" })).toBeDisabled();
+    await expect(card.getByRole("button", { name: "Mark used" })).toBeDisabled();
+    await expect(rows.first()).toContainText(/used at \d{1,2}:\d{2}:\d{2}/);
+    await expect(rows.first().getByRole("button", { name: "Mark the NONCE for qa-user_1 used" })).toHaveCount(0);
+    await expect(rows.nth(1).getByRole("button", { name: "Mark the NONCE for qa-user_1 used" })).toBeVisible();
     await page.screenshot({ path: "e2e/screenshots/nonce-1280.png", fullPage: true });
+    // On a phone the list is cards: nothing makes the page wider than the screen.
     await page.setViewportSize({ width: 390, height: 844 });
+    await expect(rows.first()).toBeVisible();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const box = await rows.nth(1).getByRole("button", { name: "Mark the NONCE for qa-user_1 used" }).boundingBox();
+    expect(box!.x + box!.width).toBeLessThanOrEqual(390);
     await page.screenshot({ path: "e2e/screenshots/nonce-390.png", fullPage: true });
 
     const audit = await (await api(stack.baseUrl, `/api/audit?limit=20`)).json();
@@ -144,5 +160,32 @@ test.describe("NONCE expiry on the server", () => {
     const after = (await (await request.get(`${stack.baseUrl}/api/nonce`)).json()) as { nonces: { id: string; usedAt: string | null }[] };
     expect(after.nonces.find((n) => n.id === late.id)?.usedAt).toBeNull();
     expect(after.nonces.find((n) => n.id === live.id)?.usedAt).not.toBeNull();
+  });
+
+  test("the desk shows an expired ticket as expired: no Copy, no Mark used, in its card and its row", async ({ page }) => {
+    await gotoSignedIn(page, `${stack.baseUrl}/nonce`, "operator");
+    await page.getByLabel("user_id").fill("qa-too-late");
+    await page.getByRole("button", { name: "Issue" }).click();
+    const card = page.getByRole("region", { name: "Issued NONCE ticket", exact: true });
+    await expect(card.getByRole("timer")).toBeVisible();
+    const issued = (await (await api(stack.baseUrl, "/api/nonce?limit=1")).json()) as { serverTime: string; nonces: { userId: string; expiresAt: string }[] };
+    expect(issued.nonces[0]!.userId).toBe("qa-too-late");
+    await page.waitForTimeout((Date.parse(issued.nonces[0]!.expiresAt) - Date.parse(issued.serverTime)) / SCALE + 1_000);
+    // The page's own clock may not know yet (its offset to the 10× server clock is older than the
+    // ticket's end): then Mark used is offered, and the server's 409 says it expired.
+    const markUsed = card.getByRole("button", { name: "Mark used" });
+    const clicked = await markUsed.click({ timeout: 3_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (clicked) await expect(card.getByRole("status")).toContainText("cannot be marked used");
+    await expect(card.getByText(/^expired at \d{1,2}:\d{2}:\d{2}/)).toBeVisible();
+    await expect(card.getByRole("button", { name: "Copy" })).toBeDisabled();
+    await expect(markUsed).toBeDisabled();
+    const row = page.getByRole("row", { name: /NONCE for qa-too-late/ });
+    await expect(row).toContainText(/expired at \d{1,2}:\d{2}:\d{2}/);
+    await expect(row.getByRole("button")).toHaveCount(0);
+    const after = (await (await api(stack.baseUrl, "/api/nonce?limit=1")).json()) as { nonces: { usedAt: string | null }[] };
+    expect(after.nonces[0]!.usedAt).toBeNull();
   });
 });

@@ -13,6 +13,8 @@ export const nonceViewSchema = z.object({
   expiresIn: z.number(),
   expiresAt: z.string(),
   usedAt: z.string().nullable(),
+  /** Past its end on the server's clock when this answer was made (the page's own countdown may lag it). */
+  expired: z.boolean(),
   usedBy: z.string().nullable(),
 });
 export type NonceView = z.infer<typeof nonceViewSchema>;

@@ -1,3 +1,5 @@
+import { looksLikeMilliseconds } from "./signature-input";
+
 /**
  * What commonly breaks a JS-SDK signature, checked on the inputs before signing
  * (vendor-notes.md: keys in order, raw values, URL without #fragment).
@@ -30,11 +32,12 @@ export function jsSdkHints(input: { url: string; nonceStr: string; timestamp: st
       text: "The URL holds spaces or non-ASCII characters: the browser's location.href percent-encodes them, and that encoded form is what must be signed.",
     });
   }
-  if (/^\d{13}$/.test(input.timestamp.trim())) {
+  const timestamp = input.timestamp.trim();
+  if (/^\d+$/.test(timestamp) && looksLikeMilliseconds(Number(timestamp))) {
     hints.push({
       id: "milliseconds",
       level: "warning",
-      text: "The timestamp looks like milliseconds: the JS-SDK expects seconds (Math.floor(Date.now() / 1000)).",
+      text: "This looks like milliseconds; WeChat expects seconds (Math.floor(Date.now() / 1000)): the signature uses the value as given.",
     });
   }
   hints.push({

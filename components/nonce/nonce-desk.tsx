@@ -8,10 +8,14 @@ import { useNonces } from "./api/get-nonces";
 import { useIssueNonce } from "./api/issue-nonce";
 import { useMarkNonceUsed } from "./api/mark-nonce-used";
 import { useHydrated } from "@/components/ui/use-hydrated";
-import { formatDuration, remainingSeconds } from "@/lib/time";
-import { Countdown } from "@/components/ui/countdown";
+import type { NonceView } from "@/lib/nonce-view";
+import { Countdown, useFormatDuration } from "@/components/ui/countdown";
+import { DataTable } from "@/components/ui/data-table";
+import { DataRow } from "@/components/ui/table-row";
 import { useNow } from "@/components/ui/use-now";
 import { primaryAction, secondaryAction } from "@/components/ui/styles";
+import { useFormatClock } from "./format-clock";
+import { type NonceState, nonceState, refusedAsExpired } from "./nonce-state";
 
 // The desk's buttons also show a not-allowed cursor while disabled.
 const primary = `${primaryAction} disabled:cursor-not-allowed`;
@@ -123,9 +127,16 @@ export function NonceDesk() {
 
 function IssuedTicket({ issued }: { issued: NonNullable<ReturnType<typeof useIssueNonce>["data"]> }) {
   const t = useTranslations("nonce");
-  const [copied, setCopied] = useState<string | null>(null);
-  const markUsed = useMarkNonceUsed();
-  const used = markUsed.isSuccess;
+  const list = useNonces();
+  // The list holds the newest word on it (marked used here, in its row or by someone else; an
+  // expiry brought forward by a token rotation); the issue answer until the list has it.
+  const listed = list.data?.nonces.find((n) => n.id === issued.id);
+  const nonce = listed ?? issued;
+  // The list's offset is the more recent measure of the server's clock.
+  const offset = listed && list.data ? list.data.clockOffsetMs : issued.clockOffsetMs;
+  const now = useNow();
+  const state = nonceState(nonce, now, offset);
+  const finished = state !== null && state.kind !== "live";
   return (
     <section aria-label={t("issued")} className="space-y-3 rounded-lg border border-sky-200 bg-sky-50 p-4 dark:border-sky-900 dark:bg-sky-950/40">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
@@ -139,18 +150,63 @@ function IssuedTicket({ issued }: { issued: NonNullable<ReturnType<typeof useIss
             app: issued.appName,
           })}
         </h2>
-        <Countdown expiresAt={issued.expiresAt} lifetime={issued.expiresIn} clockOffsetMs={issued.clockOffsetMs} />
+        {state?.kind === "live" ? (
+          <Countdown expiresAt={nonce.expiresAt} lifetime={nonce.expiresIn} clockOffsetMs={offset} />
+        ) : (
+          <NonceStateText state={state} />
+        )}
       </div>
-      <code aria-label={t("value")} className="block break-all rounded bg-white px-2 py-1.5 font-mono text-sm dark:bg-slate-900">
+      <code
+        aria-label={t("value")}
+        className={`block break-all rounded bg-white px-2 py-1.5 font-mono text-sm dark:bg-slate-900 ${finished ? "text-slate-500 line-through dark:text-slate-400" : ""}`}
+      >
         {issued.value}
       </code>
-      <div className="flex flex-wrap items-center gap-2">
+      <NonceActions nonce={nonce} state={state} value={issued.value} />
+      <p className="text-xs text-slate-500 dark:text-slate-400">{finished ? t(state.kind === "used" ? "usedNote" : "expiredNote") : t("shownOnce")}</p>
+    </section>
+  );
+}
+
+/** "1m 05s left", "used at 20:31:02 UTC+8", "expired at 20:32:00 UTC+8". */
+function NonceStateText({ state }: { state: NonceState | null }) {
+  const t = useTranslations("nonce");
+  const formatClock = useFormatClock();
+  const duration = useFormatDuration();
+  if (!state) return <span className="text-slate-400">…</span>;
+  if (state.kind === "live") return <span className="tabular-nums">{t("left", { duration: duration(state.secondsLeft) })}</span>;
+  return (
+    <span className={state.kind === "used" ? "text-slate-600 dark:text-slate-300" : "text-red-700 dark:text-red-400"}>
+      {t(state.kind === "used" ? "usedAt" : "expiredAt", { time: formatClock(state.at) })}
+    </span>
+  );
+}
+
+/**
+ * Copy (when the value is at hand: only in the issue answer) and Mark used, for the issued card
+ * and for each row of the list. Neither is offered for a ticket that is used or expired: FaceID
+ * would refuse it, and the server refuses to mark an expired one (409).
+ */
+function NonceActions({ nonce, state, value }: { nonce: NonceView; state: NonceState | null; value?: string }) {
+  const t = useTranslations("nonce");
+  const formatClock = useFormatClock();
+  const [copied, setCopied] = useState<string | null>(null);
+  const markUsed = useMarkNonceUsed();
+  const live = state?.kind === "live";
+  const refusedAt = refusedAsExpired(markUsed.error);
+  const message = markUsed.isError ? (refusedAt ? t("refusedExpired", { time: formatClock(refusedAt) }) : markUsed.error.message) : live ? copied : null;
+  // A row offers only what can still be done; the card keeps its buttons in place, disabled.
+  if (value === undefined && !live && !message) return null;
+  return (
+    <div className="flex flex-wrap items-center gap-2">
+      {value !== undefined && (
         <button
           type="button"
           className={secondary}
+          disabled={!live}
           onClick={async () => {
             try {
-              await navigator.clipboard.writeText(issued.value);
+              await navigator.clipboard.writeText(value);
               setCopied(t("copied"));
             } catch {
               setCopied(t("copyBlocked"));
@@ -159,99 +215,82 @@ function IssuedTicket({ issued }: { issued: NonNullable<ReturnType<typeof useIss
         >
           {t("copy")}
         </button>
-        <button type="button" className={secondary} disabled={used || markUsed.isPending} onClick={() => markUsed.mutate(issued.id)}>
-          {used ? t("markedUsed") : t("markUsed")}
+      )}
+      {(value !== undefined || live) && (
+        <button
+          type="button"
+          className={value === undefined ? `${secondary} py-1 text-xs` : secondary}
+          disabled={!live || markUsed.isPending}
+          onClick={() => markUsed.mutate(nonce.id)}
+          aria-label={value === undefined ? t("markUsedFor", { userId: nonce.userId }) : undefined}
+        >
+          {t("markUsed")}
         </button>
-        <span role="status" aria-live="polite" className="text-xs text-slate-600 dark:text-slate-300">
-          {markUsed.isError ? markUsed.error.message : copied}
-        </span>
-      </div>
-      <p className="text-xs text-slate-500 dark:text-slate-400">{t("shownOnce")}</p>
-    </section>
+      )}
+      <span
+        role="status"
+        aria-live="polite"
+        className={`text-xs ${markUsed.isError ? "text-red-700 dark:text-red-400" : "text-slate-600 dark:text-slate-300"}`}
+      >
+        {message}
+      </span>
+    </div>
   );
 }
 
 function RecentNonces() {
   const t = useTranslations("nonce");
   const formatTime = useFormatDateTime();
+  const formatClock = useFormatClock();
   const { data, isPending, error } = useNonces();
-  const markUsed = useMarkNonceUsed();
   const now = useNow();
   return (
-    <section aria-labelledby="recent-title" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900">
-      <h2 id="recent-title" className="mb-3 text-base font-semibold">
+    <section aria-labelledby="recent-title" className="space-y-3">
+      <h2 id="recent-title" className="text-base font-semibold">
         {t("recent")}
       </h2>
-      {isPending ? (
-        <p role="status" className="text-sm text-slate-500 dark:text-slate-400">
-          {t("loading")}
-        </p>
-      ) : error && !data ? (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-          {t("loadFailed", { error: error.message })}
-        </p>
-      ) : data.nonces.length === 0 ? (
-        <p className="text-sm text-slate-500 dark:text-slate-400">{t("empty")}</p>
-      ) : (
-        <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={t("region")}>
-          <table className="w-full min-w-[640px] text-left text-sm">
-            <caption className="sr-only">{t("caption")}</caption>
-            <thead className="text-xs uppercase tracking-wide text-slate-500 dark:text-slate-400">
-              <tr>
-                {(["colIssued", "colApp", "colUserId", "colTicket", "colIssuedBy", "colTimeLeft"] as const).map((h) => (
-                  <th key={h} scope="col" className="px-2 py-1.5 font-medium">
-                    {t(h)}
-                  </th>
-                ))}
-                <th scope="col" className="px-2 py-1.5 font-medium">
-                  <span className="sr-only">{t("colActions")}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.nonces.map((n) => {
-                const left = now ? remainingSeconds(n.expiresAt, now, data.clockOffsetMs) : null;
-                return (
-                  <tr
-                    key={n.id}
-                    aria-label={t("row", { userId: n.userId, time: formatTime(n.issuedAt) })}
-                    className="border-t border-slate-100 dark:border-slate-800"
-                  >
-                    <td className="px-2 py-1.5">
-                      <DateTime at={n.issuedAt} />
-                    </td>
-                    <td translate="no" className="px-2 py-1.5">
-                      {n.appName}
-                    </td>
-                    <td translate="no" className="px-2 py-1.5 font-mono">
-                      {n.userId}
-                    </td>
-                    <td translate="no" className="px-2 py-1.5 font-mono text-xs">
-                      {n.maskedValue}
-                    </td>
-                    <td translate="no" className="px-2 py-1.5">
-                      {n.issuedBy}
-                    </td>
-                    <td className="px-2 py-1.5 tabular-nums">{n.usedAt ? t("used") : left === null ? "…" : left > 0 ? formatDuration(left) : t("expired")}</td>
-                    <td className="px-2 py-1.5 text-right">
-                      {!n.usedAt && left !== null && left > 0 && (
-                        <button
-                          type="button"
-                          className={`${secondary} py-1 text-xs`}
-                          onClick={() => markUsed.mutate(n.id)}
-                          aria-label={t("markUsedFor", { userId: n.userId })}
-                        >
-                          {t("markUsed")}
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        region={t("region")}
+        caption={t("caption")}
+        columns={[t("colIssued"), t("colApp"), t("colUserId"), t("colTicket"), t("colIssuedBy"), t("colExpires"), t("colState"), ""]}
+        minWidth="min-w-[760px]"
+        compact
+        loading={isPending && t("loading")}
+        error={error && !data && t("loadFailed", { error: error.message })}
+        empty={data?.nonces.length === 0 && t("empty")}
+      >
+        {data?.nonces.map((n) => {
+          const state = nonceState(n, now, data.clockOffsetMs);
+          return (
+            <DataRow key={n.id} name={t("row", { userId: n.userId, time: formatTime(n.issuedAt) })}>
+              <td className="px-4 py-2">
+                <DateTime at={n.issuedAt} />
+              </td>
+              <td translate="no" className="px-4 py-2">
+                {n.appName}
+              </td>
+              <td translate="no" className="px-4 py-2 font-mono">
+                {n.userId}
+              </td>
+              <td translate="no" className="px-4 py-2 font-mono text-xs">
+                {n.maskedValue}
+              </td>
+              <td translate="no" className="px-4 py-2">
+                {n.issuedBy}
+              </td>
+              <td className="whitespace-nowrap px-4 py-2">
+                <time dateTime={n.expiresAt}>{formatClock(n.expiresAt)}</time>
+              </td>
+              <td className="whitespace-nowrap px-4 py-2">
+                <NonceStateText state={state} />
+              </td>
+              <td className="px-4 py-2 text-right">
+                <NonceActions nonce={n} state={state} />
+              </td>
+            </DataRow>
+          );
+        })}
+      </DataTable>
     </section>
   );
 }

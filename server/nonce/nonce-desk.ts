@@ -68,6 +68,7 @@ function view(n: NonceRow, value: string, expiresAt: Date): NonceView {
     expiresAt: expiresAt.toISOString(),
     usedAt: n.usedAt?.toISOString() ?? null,
     usedBy: n.usedBy,
+    expired: !n.usedAt && now() >= expiresAt,
   };
 }
 

@@ -1,24 +1,16 @@
-import { z } from "zod";
+import { faceidWithCredential, faceidWithTicket } from "@/lib/signature-input";
 import { guarded } from "@/server/http/guard";
-import { readBody } from "@/server/http/input";
+import { readJsonObject } from "@/server/http/body";
+import { parseInput } from "@/server/http/input";
 import { json } from "@/server/http/problem";
 import { signFaceid } from "@/server/tickets/sign-jssdk";
 
-const bodySchema = z
-  .object({
-    values: z
-      .array(z.string({ error: "must be strings" }).max(512, { error: "each must be at most 512 characters" }), { error: "must be a list of strings" })
-      .min(1, { error: "must hold at least one value" })
-      .max(10, { error: "must hold at most 10 values" }),
-    credentialId: z
-      .string()
-      .regex(/^[a-z0-9]{1,64}$/i, { error: "must be a credential id (letters and digits)" })
-      .optional(),
-  })
-  .strict();
-
-/** POST /api/signatures/faceid {values, credentialId?}: SHA1 over the sorted values (+ the current SIGN ticket). */
+/**
+ * POST /api/signatures/faceid {wbappid, userId, nonceStr, version, credentialId | ticket}: SHA1 over
+ * the sorted values, with an app's current SIGN ticket (never returned) or a pasted one. Every
+ * value is required: an empty one is a 400 naming it, never a signature made without it.
+ */
 export const POST = guarded("operator", "POST /api/signatures/faceid", async (req: Request, _ctx: unknown, _user) => {
-  const body = await readBody(req, bodySchema);
-  return json(await signFaceid(body));
+  const raw = await readJsonObject(req);
+  return json(await signFaceid("ticket" in raw ? parseInput(raw, faceidWithTicket, "body") : parseInput(raw, faceidWithCredential, "body")));
 });
