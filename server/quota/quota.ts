@@ -6,6 +6,7 @@ import type { Db } from "../db";
 import { parsePolicyOverrides } from "../tickets/policy";
 import { CLEAR_QUOTA_PATH } from "../vendors/wechat";
 import { DEFAULT_TOKEN_PATH } from "../vendors/yzb";
+import { inBatches } from "../db-batch";
 
 /**
  * Daily call limits the vendors publish (vendor-notes.md). Where a vendor only says "very
@@ -65,10 +66,15 @@ export async function quotaLedger(db: Db, apps: Pick<VendorApp, "id" | "vendor" 
   const day = vendorDay(at);
   const resetsAt = nextVendorDayStart(at).toISOString();
   const ids = apps.map((a) => a.id);
+  // Grouped by app: batches of apps add up to the whole.
   const [counts, refusals, successes] = await Promise.all([
-    db.upstreamCall.groupBy({ by: ["appRef", "endpoint"], where: { appRef: { in: ids }, day }, _count: { _all: true } }),
-    db.upstreamCall.groupBy({ by: ["appRef", "endpoint"], where: { appRef: { in: ids }, day, errorClass: "quota-exhausted" }, _max: { startedAt: true } }),
-    db.upstreamCall.groupBy({ by: ["appRef", "endpoint"], where: { appRef: { in: ids }, day, errorClass: null }, _max: { startedAt: true } }),
+    inBatches(ids, (batch) => db.upstreamCall.groupBy({ by: ["appRef", "endpoint"], where: { appRef: { in: batch }, day }, _count: { _all: true } })),
+    inBatches(ids, (batch) =>
+      db.upstreamCall.groupBy({ by: ["appRef", "endpoint"], where: { appRef: { in: batch }, day, errorClass: "quota-exhausted" }, _max: { startedAt: true } }),
+    ),
+    inBatches(ids, (batch) =>
+      db.upstreamCall.groupBy({ by: ["appRef", "endpoint"], where: { appRef: { in: batch }, day, errorClass: null }, _max: { startedAt: true } }),
+    ),
   ]);
   // The vendor said "quota used up" and has not accepted a call since (a quota cleared by the vendor ends it,
   // and so does a successful clear_quota for the app: every endpoint's counter starts again).

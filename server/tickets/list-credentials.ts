@@ -5,6 +5,7 @@ import { maskValue } from "@/lib/mask";
 import { now } from "../clock";
 import { decrypt } from "../crypto";
 import { getDb } from "../db";
+import { inBatches } from "../db-batch";
 import { endpointFor, quotaLedger } from "../quota/quota";
 import { effectiveExpiries } from "./effective-expiry";
 import { parsePolicyOverrides, policyFor } from "./policy";
@@ -22,12 +23,15 @@ export async function listCredentials(filter: { credentialId?: string } = {}): P
   });
   const currentIds = slots.map((s) => s.currentVersionId).filter((id): id is string => id !== null);
   const [currents, previous] = await Promise.all([
-    db.credentialVersion.findMany({ where: { id: { in: currentIds } } }),
-    db.credentialVersion.findMany({
-      where: { credentialId: { in: slots.map((s) => s.id) }, validUntil: { gt: at } },
-      orderBy: { generation: "desc" },
-    }),
+    inBatches(currentIds, (ids) => db.credentialVersion.findMany({ where: { id: { in: ids } } })),
+    inBatches(
+      slots.map((s) => s.id),
+      (ids) => db.credentialVersion.findMany({ where: { credentialId: { in: ids }, validUntil: { gt: at } }, orderBy: { generation: "desc" } }),
+    ),
   ]);
+  // Newest first within each credential (a credential's versions come in one batch).
+  const previousOf = new Map<string, typeof previous>();
+  for (const v of previous) previousOf.set(v.credentialId, [...(previousOf.get(v.credentialId) ?? []), v]);
   const byId = new Map(currents.map((v) => [v.id, v]));
   // A FaceID SIGN ticket dies with its token: show the capped expiry, for the current and the previous value.
   const vendorKind = new Map(slots.map((s) => [s.id, { vendor: s.app.vendor, kind: s.kind }]));
@@ -42,7 +46,7 @@ export async function listCredentials(filter: { credentialId?: string } = {}): P
     const vendor = slot.app.vendor;
     const spec = isVendor(vendor) ? kindSpec(vendor, slot.kind) : undefined;
     const cur = slot.currentVersionId ? byId.get(slot.currentVersionId) : undefined;
-    const prev = previous.find((v) => v.credentialId === slot.id && v.id !== slot.currentVersionId);
+    const prev = previousOf.get(slot.id)?.find((v) => v.id !== slot.currentVersionId);
     const curEnd = cur ? (ends.get(cur.id) ?? cur.expiresAt) : null;
     const prevEnd = prev ? (ends.get(prev.id) ?? prev.validUntil) : null;
     const expired = !curEnd || curEnd <= at;
