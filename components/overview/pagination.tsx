@@ -27,9 +27,16 @@ export function Pagination({ page, onPage }: { page: OverviewAnswer["page"]; onP
   ] as const;
   const label = (name: (typeof moves)[number][0], arrow: string, said: boolean) =>
     said ? (
-      <>
-        <span aria-hidden>{arrow}</span> {t(name)}
-      </>
+      // The arrow on the side it points to: "‹ Previous page", "Next page ›".
+      name === "next" ? (
+        <>
+          {t(name)} <span aria-hidden>{arrow}</span>
+        </>
+      ) : (
+        <>
+          <span aria-hidden>{arrow}</span> {t(name)}
+        </>
+      )
     ) : (
       <span aria-hidden>{arrow}</span>
     );
