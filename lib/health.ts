@@ -49,3 +49,24 @@ export function byAttention<T extends { c: CredentialView; health: Health }>(a: 
   const breaks = (x: T) => (x.c.impact.breaksAt ? Date.parse(x.c.impact.breaksAt) : Number.NEGATIVE_INFINITY);
   return breaks(a) - breaks(b);
 }
+
+/**
+ * The next moment (server clock, ms) after `serverNowMs` at which healthOf(c) may read differently
+ * by time alone: the value expires or enters its "expiring" window, a refresh becomes overdue, the
+ * previous value leaves its overlap window. Changes of the data itself (a refresh, a failure, a
+ * lease, a quota reset) are not time's: the server re-renders the list then. Infinity if none.
+ * The server uses it to know how long a page of the overview, grouped by health, stays true.
+ */
+export function healthChangesAt(c: CredentialView, serverNowMs: number): number {
+  if (c.impact.state === "broken" || !c.current) return Number.POSITIVE_INFINITY;
+  // remainingSeconds(x) < k flips once the server's clock passes x − 1000·k (seconds are floored).
+  const moments: number[] = [];
+  const expiresAt = Date.parse(c.current.expiresAt);
+  moments.push(expiresAt - 1_000);
+  if (!c.refreshing) moments.push(expiresAt - 1_000 * Math.ceil(Math.max(EXPIRING_MIN_SECONDS, c.current.expiresIn * EXPIRING_SHARE)));
+  if (!c.refreshing && c.nextRefreshAt) moments.push(Date.parse(c.nextRefreshAt) + DUE_GRACE_SECONDS * 1_000);
+  if (c.previous) moments.push(Date.parse(c.previous.validUntil) - 1_000);
+  let next = Number.POSITIVE_INFINITY;
+  for (const m of moments) if (m >= serverNowMs && m < next) next = m;
+  return next;
+}

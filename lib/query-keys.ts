@@ -6,6 +6,8 @@
 export const credentialKeys = {
   all: ["credentials"] as const,
   list: () => [...credentialKeys.all, "list"] as const,
+  /** A page of the overview, by its canonical query string (lib/overview-query.ts overviewSearch). */
+  overview: (search: string) => [...credentialKeys.all, "overview", search] as const,
   history: (id: string) => [...credentialKeys.all, "history", id] as const,
 };
 

@@ -1,11 +1,42 @@
+import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import { Overview } from "@/components/overview/overview";
+import { overviewQueryOf, overviewSearch } from "@/lib/overview-query";
+import type { OverviewData } from "@/lib/overview-view";
+import { getQueryClient } from "@/lib/query-client";
+import { credentialKeys } from "@/lib/query-keys";
+import { currentUser } from "@/server/http/current-user";
+import { overviewAnswer, overviewRequestOf } from "@/server/live/overview-list";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("overview"))("pageTitle") };
 }
 
-export default function OverviewPage() {
-  return <Overview />;
+type SearchParams = Record<string, string | string[] | undefined>;
+
+/**
+ * The overview with its first page already in the HTML: the page the URL asks for is read on the
+ * server with the same function and answer as GET /api/credentials and handed to the browser's
+ * query cache (TanStack's HydrationBoundary), so countdowns show without waiting for a fetch.
+ */
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const [user, params] = await Promise.all([currentUser(), searchParams]);
+  const queryClient = getQueryClient();
+  // The layout sends visitors without a session to sign in; nothing is read for them.
+  if (user) {
+    const query = overviewQueryOf((name) => [params[name]].flat()[0]);
+    await queryClient.prefetchQuery({
+      queryKey: credentialKeys.overview(overviewSearch(query)),
+      queryFn: async (): Promise<OverviewData> => {
+        const { etag, answer } = await overviewAnswer(overviewRequestOf(query));
+        return { ...answer, etag, clockOffsetMs: null };
+      },
+    });
+  }
+  return (
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      <Overview />
+    </HydrationBoundary>
+  );
 }

@@ -13,16 +13,19 @@ type Row = { c: CredentialView; health: Health };
 /**
  * "Needs attention": what will break clients, most urgent first, leading the page. Each chip
  * filters the table to that health (kept in the URL, so the view can be shared in an incident
- * channel); each credential links to its page with its runbook.
+ * channel); each credential links to its page with its runbook. `rows` are the most urgent of all
+ * credentials and `counts` count all of them by health, whichever page the table shows.
  */
 export function AttentionStrip({
   rows,
+  counts: totals,
   selected,
   onSelect,
   nowMs,
   clockOffsetMs,
 }: {
   rows: Row[];
+  counts: Record<Health, number>;
   selected: Health | "";
   onSelect: (health: Health | "") => void;
   nowMs: number;
@@ -32,14 +35,14 @@ export function AttentionStrip({
   const th = useTranslations("health");
   const duration = useFormatDuration();
   const kindLabel = useKindLabel();
-  const urgent = rows.filter((r) => ATTENTION_HEALTHS.includes(r.health));
-  if (urgent.length === 0) return null;
-  const counts = ATTENTION_HEALTHS.map((h) => [h, urgent.filter((r) => r.health === h).length] as const).filter(([, n]) => n > 0);
+  const counts = ATTENTION_HEALTHS.map((h) => [h, totals[h]] as const).filter(([, n]) => n > 0);
+  const urgent = counts.reduce((n, [, k]) => n + k, 0);
+  if (urgent === 0) return null;
   return (
     <section aria-labelledby="attention-title" className="rounded-lg border border-red-200 bg-red-50 p-4 dark:border-red-900 dark:bg-red-950/40">
       <div className="flex flex-wrap items-center gap-2">
         <h2 id="attention-title" className="mr-1 font-semibold text-red-900 dark:text-red-200">
-          {t("attentionTitle", { count: urgent.length })}
+          {t("attentionTitle", { count: urgent })}
         </h2>
         {counts.map(([h, n]) => (
           <button
@@ -54,7 +57,7 @@ export function AttentionStrip({
         ))}
       </div>
       <ul className="mt-2 space-y-1 text-sm">
-        {urgent.slice(0, 5).map(({ c, health }) => {
+        {rows.slice(0, 5).map(({ c, health }) => {
           const breaks = c.impact.breaksAt ? remainingSeconds(c.impact.breaksAt, nowMs, clockOffsetMs) : null;
           return (
             <li key={c.id} className="flex flex-wrap items-center gap-x-2">
@@ -70,7 +73,7 @@ export function AttentionStrip({
             </li>
           );
         })}
-        {urgent.length > 5 && <li className="text-slate-600 dark:text-slate-400">{t("moreBelow", { count: urgent.length - 5 })}</li>}
+        {urgent > 5 && <li className="text-slate-600 dark:text-slate-400">{t("moreBelow", { count: urgent - 5 })}</li>}
       </ul>
     </section>
   );

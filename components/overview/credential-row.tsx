@@ -19,8 +19,11 @@ export function CredentialRow({ credential: c, clockOffsetMs, health }: { creden
   const kindLabel = useKindLabel()(c.kindLabel);
   const rowLabel = `${c.appName} ${kindLabel}`;
   return (
-    <tr aria-label={rowLabel} className="grid grid-cols-2 gap-x-2 border-t border-slate-200 py-2 align-top md:table-row md:py-0 dark:border-slate-800">
-      <Cell label={t("colApp")}>
+    <tr
+      aria-label={rowLabel}
+      className="grid grid-cols-[minmax(0,1fr)_auto] gap-x-2 border-t border-slate-200 py-2 align-top md:table-row md:py-0 dark:border-slate-800"
+    >
+      <Cell label={t("colApp")} tagged={false} className="order-1">
         <div translate="no" className="font-medium">
           {c.appName}
         </div>
@@ -28,7 +31,7 @@ export function CredentialRow({ credential: c, clockOffsetMs, health }: { creden
           {c.vendorLabel} · <span className="font-mono">{c.appId}</span>
         </div>
       </Cell>
-      <Cell label={t("colCredential")}>
+      <Cell label={t("colCredential")} tagged={false} narrow="flex" className="order-3">
         <a
           translate="no"
           href={`/credentials/${c.id}`}
@@ -38,7 +41,7 @@ export function CredentialRow({ credential: c, clockOffsetMs, health }: { creden
         </a>
         <div className="text-xs text-slate-500 dark:text-slate-400">{t("generation", { generation: String(c.generation) })}</div>
       </Cell>
-      <Cell label={t("colValue")} className="col-span-2">
+      <Cell label={t("colValue")} tagged={false} narrow="flex" className="order-5">
         {c.current ? (
           <code aria-label={t("maskedValue")} className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-sm dark:bg-slate-800">
             {c.current.maskedValue}
@@ -53,10 +56,10 @@ export function CredentialRow({ credential: c, clockOffsetMs, health }: { creden
           </div>
         )}
       </Cell>
-      <Cell label={t("colExpiresIn")}>
+      <Cell label={t("colExpiresIn")} tagged={false} className="order-4">
         {c.current ? <Countdown expiresAt={c.current.expiresAt} lifetime={c.current.expiresIn} clockOffsetMs={clockOffsetMs} /> : "—"}
       </Cell>
-      <Cell label={t("colStatus")}>
+      <Cell label={t("colStatus")} tagged={false} className="order-2 text-right md:text-left">
         <HealthBadge health={health} />
         {c.lastError && (
           <p className="mt-1 max-w-64 text-xs text-red-700 dark:text-red-400">
@@ -64,7 +67,7 @@ export function CredentialRow({ credential: c, clockOffsetMs, health }: { creden
           </p>
         )}
       </Cell>
-      <Cell label={t("colNextRefresh")} className="text-sm">
+      <Cell label={t("colNextRefresh")} narrow="flex" className="order-7 col-span-2 text-sm">
         <NextRefresh at={c.nextRefreshAt} reason={c.nextRefreshReasonSentence} fallback={c.nextRefreshReason} clockOffsetMs={clockOffsetMs} />
         {c.quota && <QuotaLine quota={c.quota} />}
         {c.refreshing && c.lease && (
@@ -73,7 +76,7 @@ export function CredentialRow({ credential: c, clockOffsetMs, health }: { creden
           </div>
         )}
       </Cell>
-      <Cell label="" className="col-span-2 md:text-right">
+      <Cell label="" className="order-6 text-right">
         <RefreshAction credential={c} label={rowLabel} />
       </Cell>
     </tr>
@@ -115,7 +118,7 @@ function NextRefresh({
     );
   const left = now ? remainingSeconds(at, now, clockOffsetMs) : null;
   return (
-    <div>
+    <div className="contents">
       <div className="tabular-nums">{left === null ? "…" : left > 0 ? t("inDuration", { duration: duration(left) }) : t("dueNow")}</div>
       {hasReason && (
         // Wrapped, not truncated with the full text in a title: a title is plain text, and the reason's
@@ -151,13 +154,30 @@ function QuotaLine({ quota }: { quota: NonNullable<CredentialView["quota"]> }) {
   );
 }
 
-/** A table cell on wide screens; on narrow ones a labelled block inside a two-column card. */
-function Cell({ label, className = "", children }: { label: string; className?: string; children: ReactNode }) {
+const TAG =
+  "before:block before:text-[11px] before:font-medium before:uppercase before:tracking-wide before:text-slate-500 dark:before:text-slate-400 before:content-[attr(data-label)] md:before:hidden";
+
+/**
+ * A table cell on wide screens; on narrow ones a place in a compact two-column card (its `order`
+ * sets where; the right column is as wide as its badge, countdown and button need). `tagged` shows the column's name above the content there (the badge, countdown and
+ * names need none); `narrow="flex"` lays its parts (and the name) on one line, wrapping as needed.
+ */
+function Cell({
+  label,
+  tagged = true,
+  narrow = "block",
+  className = "",
+  children,
+}: {
+  label: string;
+  tagged?: boolean;
+  narrow?: "block" | "flex";
+  className?: string;
+  children: ReactNode;
+}) {
+  const layout = narrow === "flex" ? "flex flex-wrap items-baseline gap-x-2" : "block";
   return (
-    <td
-      data-label={label}
-      className={`block px-4 py-2 md:table-cell md:py-3 ${label ? "before:mb-0.5 before:block before:text-[11px] before:font-medium before:uppercase before:tracking-wide before:text-slate-500 dark:text-slate-400 before:content-[attr(data-label)] md:before:hidden" : ""} ${className}`}
-    >
+    <td data-label={label} className={`${layout} min-w-0 px-3 py-0.5 md:table-cell md:px-4 md:py-3 ${label && tagged ? TAG : ""} ${className}`}>
       {children}
     </td>
   );

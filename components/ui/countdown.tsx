@@ -1,5 +1,6 @@
 "use client";
 import { useLocale, useTranslations } from "next-intl";
+import { createContext, useContext } from "react";
 import { formatDuration, remainingSeconds } from "@/lib/time";
 import { useFreshness } from "./freshness";
 import { useNow } from "./use-now";
@@ -11,22 +12,32 @@ export function useFormatDuration(): (seconds: number) => string {
 }
 
 /**
+ * The server's time (ms) when the data on screen was rendered on the server, or 0. Countdowns use it
+ * until the page's ticker runs: on the server and while the browser hydrates, so both render the
+ * same text (the time left as the server saw it), which the first tick then brings up to date.
+ */
+export const FirstPaintClock = createContext(0);
+
+/**
  * Time left until `expiresAt`, recomputed every second from the server's clock
  * (browser time + measured offset), never from a copied state.
  */
 export function Countdown({ expiresAt, lifetime, clockOffsetMs }: { expiresAt: string; lifetime: number; clockOffsetMs: number }) {
-  const now = useNow();
+  const ticking = useNow();
+  const renderedAt = useContext(FirstPaintClock);
   const t = useTranslations("countdown");
   const duration = useFormatDuration();
   // While the server does not answer, the countdown keeps running on the last known expiry but
   // turns grey: the value may have been replaced (or not) since.
   const { stale } = useFreshness();
-  if (!now) return <span className="text-slate-400">…</span>;
-  const left = remainingSeconds(expiresAt, now, clockOffsetMs);
+  if (!ticking && !renderedAt) return <span className="text-slate-400">…</span>;
+  // Before the ticker runs, the server's own reading: its clock, no offset.
+  const [now, offset] = ticking ? [ticking, clockOffsetMs] : [renderedAt, 0];
+  const left = remainingSeconds(expiresAt, now, offset);
   const share = Math.max(0, Math.min(1, left / lifetime));
   const tone = stale ? "bg-slate-400" : left <= 0 ? "bg-red-500" : share < 0.1 ? "bg-amber-500" : "bg-emerald-500";
   return (
-    <div className="min-w-32">
+    <div className="min-w-28 md:min-w-32">
       <span
         role="timer"
         aria-label={left > 0 ? t("expiresIn", { seconds: String(left) }) : t("expired")}

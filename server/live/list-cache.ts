@@ -8,20 +8,32 @@ import { listCredentials } from "../tickets/list-credentials";
 import { freshTopics, watchChanges } from "./changes";
 
 /**
- * The last rendered credential list, shared by every tab on this instance, with its ETag (a hash
- * of its content) and how long it stays true.
+ * The last rendered credential list, shared by every tab on this instance, with how long it stays
+ * true, and the views derived from it (pages of the overview) with their ETags (hashes of content).
  *
  * It stays true while the database's credentials stamp (changes.ts) is the one it was rendered
  * under, and until the earliest moment one of its time-dependent fields would read differently
  * (a value expires and turns "expired", a superseded value leaves its overlap window, a lease
  * lapses, the vendors' day turns and quota counts reset). Health states (expiring, refresh due…)
- * are derived in the browser each second from these fields (lib/health.ts), so they need no
- * re-render. As a safety net against a change the stamps do not see, it is re-rendered at least
+ * are derived from these fields and the clock (lib/health.ts): in the browser each second, and on
+ * the server for a view grouped by health, which says itself until when it holds (derivedView).
+ * As a safety net against a change the stamps do not see, it is re-rendered at least
  * every MAX_AGE_MS (one render per instance, not per tab; an unchanged render keeps its ETag).
  */
 const MAX_AGE_MS = 30_000;
 
-type Rendered = { stamp: string; etag: string; credentials: CredentialView[]; validUntilServerMs: number; renderedAt: number };
+/** A view derived from the list (a page of the overview) and its ETag, kept while it reads the same. */
+type View = { etag: string; answer: unknown; validUntilServerMs: number };
+type Rendered = {
+  stamp: string;
+  credentials: CredentialView[];
+  validUntilServerMs: number;
+  renderedAt: number;
+  /** Views derived from this render, by key (their query); they go with it. */
+  views: Map<string, View>;
+};
+/** Views kept per render: the pages open tabs look at; a new one beyond this drops the oldest. */
+const MAX_VIEWS = 64;
 const slot = () =>
   processSingleton<{ last: Rendered | null; writes: number }>("tickethubListCache", () => {
     // A write in this process (or relayed from the other process of this instance) drops the
@@ -35,7 +47,7 @@ const slot = () =>
     return { last: null, writes: 0 };
   });
 
-export type CredentialList = { etag: string; credentials: CredentialView[] };
+export type CredentialList = { credentials: CredentialView[]; views: Map<string, View> };
 
 /** When the first time-dependent field of the list would change (server clock, ms). */
 export function nextTimeChange(credentials: CredentialView[], atMs: number): number {
@@ -57,7 +69,7 @@ export function nextTimeChange(credentials: CredentialView[], atMs: number): num
   return next;
 }
 
-export const etagOf = (credentials: CredentialView[]) => `"${createHash("sha256").update(JSON.stringify(credentials)).digest("base64url").slice(0, 27)}"`;
+export const etagOf = (content: unknown) => `"${createHash("sha256").update(JSON.stringify(content)).digest("base64url").slice(0, 27)}"`;
 
 function stillTrue(r: Rendered | null, stamp: string | null): r is Rendered {
   return !!r && !!stamp && r.stamp === stamp && now().getTime() < r.validUntilServerMs && Date.now() - r.renderedAt < MAX_AGE_MS;
@@ -76,10 +88,10 @@ export async function credentialList(): Promise<CredentialList> {
   const credentials = await listCredentials();
   const rendered = {
     stamp: stamp ?? "",
-    etag: etagOf(credentials),
     credentials,
     validUntilServerMs: nextTimeChange(credentials, atMs),
     renderedAt: Date.now(),
+    views: new Map<string, View>(),
   };
   if (stamp && slot().writes === writes) slot().last = rendered;
   return rendered;
@@ -95,12 +107,36 @@ export function matchesEtag(ifNoneMatch: string | null, etag: string): boolean {
 }
 
 /**
- * The current list's ETag when it is known without the database and the client's If-None-Match
- * names it: the client holds exactly the current list. Null when the database must be asked.
+ * A view of the list (`key` names it: a page of the overview with its filters), derived by
+ * `derive` from the list and the server's time, with an ETag of its content. It is remembered with
+ * the list while both stay true (derive says until when its view reads the same by time alone), so
+ * the tabs looking at the same page share one derivation and a 304 needs no work at all.
  */
-export function unchangedEtag(ifNoneMatch: string | null): string | null {
+export async function derivedView<T>(
+  key: string,
+  derive: (credentials: CredentialView[], atMs: number) => { answer: T; validUntilServerMs: number },
+): Promise<{ etag: string; answer: T }> {
+  const list = await credentialList();
+  const atMs = now().getTime();
+  const kept = list.views.get(key);
+  if (kept && atMs < kept.validUntilServerMs) return kept as { etag: string; answer: T };
+  const { answer, validUntilServerMs } = derive(list.credentials, atMs);
+  const view = { etag: etagOf(answer), answer, validUntilServerMs };
+  list.views.delete(key);
+  if (list.views.size >= MAX_VIEWS) list.views.delete(list.views.keys().next().value!);
+  list.views.set(key, view);
+  return view;
+}
+
+/**
+ * The ETag of view `key` when it is known without the database and the client's If-None-Match
+ * names it: the client holds exactly what it would be sent. Null when the list must be asked.
+ */
+export function unchangedEtag(ifNoneMatch: string | null, key: string): string | null {
   if (!ifNoneMatch) return null;
   const last = slot().last;
   if (!stillTrue(last, freshTopics()?.credentials ?? null)) return null;
-  return matchesEtag(ifNoneMatch, last.etag) ? last.etag : null;
+  const view = last.views.get(key);
+  if (!view || now().getTime() >= view.validUntilServerMs) return null;
+  return matchesEtag(ifNoneMatch, view.etag) ? view.etag : null;
 }

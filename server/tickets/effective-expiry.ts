@@ -2,6 +2,7 @@ import "server-only";
 import { isVendor, type CredentialKind } from "@/lib/credential-kinds";
 import type { Db } from "../db";
 import { policyFor } from "./policy";
+import { inBatches } from "../db-batch";
 
 /** What a stored value's life is made of (a CredentialVersion row, or a NONCE with its token). */
 export type Lived = { expiresAt: Date; validUntil?: Date | null };
@@ -41,7 +42,7 @@ type VersionLike = { id: string; expiresAt: Date; validUntil: Date | null; paren
 export async function effectiveExpiries(db: Db, items: { vendor: string; kind: string; version: VersionLike }[]): Promise<Map<string, Date>> {
   const capped = items.filter((i) => i.version.parentVersionId && diesWithToken(i.vendor, i.kind));
   const parentIds = [...new Set(capped.map((i) => i.version.parentVersionId!))];
-  const parents = parentIds.length ? await db.credentialVersion.findMany({ where: { id: { in: parentIds } } }) : [];
+  const parents = await inBatches(parentIds, (ids) => db.credentialVersion.findMany({ where: { id: { in: ids } } }));
   const byId = new Map(parents.map((p) => [p.id, p]));
   const out = new Map<string, Date>();
   for (const { vendor, kind, version } of items) {

@@ -5,6 +5,7 @@ import { maskValue } from "@/lib/mask";
 import { now } from "../clock";
 import { decrypt } from "../crypto";
 import { getDb } from "../db";
+import { inBatches } from "../db-batch";
 import { endpointFor, quotaLedger } from "../quota/quota";
 import { effectiveExpiries } from "./effective-expiry";
 import { parsePolicyOverrides, policyFor } from "./policy";
@@ -23,18 +24,14 @@ export async function listCredentials(filter: { credentialId?: string } = {}): P
   });
   const currentIds = slots.map((s) => s.currentVersionId).filter((id): id is string => id !== null);
   // SQLite takes at most 999 parameters a query, and Prisma splits a longer `in` list only where no
-  // order is asked for: the ordered query goes by slices (each credential's versions stay in one).
+  // order is asked for: the queries go by batches (each credential's versions stay in one).
   const slotIds = slots.map((s) => s.id);
   const [currents, previous] = await Promise.all([
-    db.credentialVersion.findMany({ where: { id: { in: currentIds } } }),
-    Promise.all(
-      Array.from({ length: Math.ceil(slotIds.length / 900) }, (_, i) =>
-        db.credentialVersion.findMany({
-          where: { credentialId: { in: slotIds.slice(i * 900, (i + 1) * 900) }, validUntil: { gt: at } },
-          orderBy: { generation: "desc" },
-        }),
-      ),
-    ).then((parts) => parts.flat()),
+    inBatches(currentIds, (ids) => db.credentialVersion.findMany({ where: { id: { in: ids } } })),
+    inBatches(
+      slotIds,
+      (ids) => db.credentialVersion.findMany({ where: { credentialId: { in: ids }, validUntil: { gt: at } }, orderBy: { generation: "desc" } }),
+    ),
   ]);
   const byId = new Map(currents.map((v) => [v.id, v]));
   // Each credential's newest superseded value still inside its overlap window (one pass, not a search per credential).

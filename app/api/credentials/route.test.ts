@@ -41,10 +41,10 @@ describe("GET /api/credentials: 304 from memory while nothing changed", () => {
     await h?.close();
   });
 
-  const get = async (etag?: string) => {
+  const get = async (etag?: string, search = "") => {
     await observe();
     queries = [];
-    const res = await GET(new Request("http://127.0.0.1/api/credentials", { headers: { cookie, ...(etag ? { "if-none-match": etag } : {}) } }), {});
+    const res = await GET(new Request(`http://127.0.0.1/api/credentials${search}`, { headers: { cookie, ...(etag ? { "if-none-match": etag } : {}) } }), {});
     return { res, queries: [...queries] };
   };
 
@@ -89,6 +89,51 @@ describe("GET /api/credentials: 304 from memory while nothing changed", () => {
     expect(failed.res.status).toBe(200);
     expect(failed.res.headers.get("etag")).not.toBe(etag2);
     expect(((await failed.res.json()) as { credentials: { id: string; status: string }[] }).credentials.find((c) => c.id === target)!.status).toBe("failing");
+  });
+
+  it("answers each page of the overview with its own ETag, and a 304 for it without a query", async () => {
+    type Answer = { credentials: { id: string }[]; totals: Record<string, number>; page: { number: number; matching: number; pages: number } };
+    const one = await get(undefined, "?limit=1");
+    expect(one.res.status).toBe(200);
+    const first = (await one.res.json()) as Answer;
+    expect(first.credentials).toHaveLength(1);
+    expect(first.page.pages).toBe(first.page.matching);
+    expect(first.page.matching).toBeGreaterThan(1);
+    // The totals count every credential, not the page.
+    expect(Object.values(first.totals).reduce((a, b) => a + b, 0)).toBe(first.page.matching);
+    const two = await get(undefined, "?limit=1&page=2");
+    const second = (await two.res.json()) as Answer;
+    expect(second.page.number).toBe(2);
+    expect(second.credentials[0]!.id).not.toBe(first.credentials[0]!.id);
+    expect(two.res.headers.get("etag")).not.toBe(one.res.headers.get("etag"));
+
+    let etag = two.res.headers.get("etag")!;
+    let again = await get(etag, "?limit=1&page=2");
+    // Renewals started by the other test may still be landing: once quiet, the page comes from memory.
+    for (let i = 0; i < 20 && again.res.status !== 304; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      etag = (await get(undefined, "?limit=1&page=2")).res.headers.get("etag")!;
+      again = await get(etag, "?limit=1&page=2");
+    }
+    expect(again.res.status).toBe(304);
+    expect(again.queries).toEqual([]);
+    // The same ETag names nothing on another page.
+    expect((await get(etag, "?limit=1&page=1")).res.status).toBe(200);
+  });
+
+  it("refuses a query it does not know with a problem naming the parameter, on the 304 path too", async () => {
+    const { res: ok } = await get();
+    const etag = ok.headers.get("etag")!;
+    for (const [search, detail] of [
+      ["?page=0", "page: must be a whole number from 1 to 1000000"],
+      ["?health=sick", "health: must be one of"],
+      ["?sort=name", "sort: unknown parameter (allowed: page, limit, q, vendor, health)"],
+    ] as const) {
+      const { res } = await get(etag, search);
+      expect(res.status, search).toBe(400);
+      expect(res.headers.get("content-type")).toContain("application/problem+json");
+      expect(((await res.json()) as { detail: string }).detail).toContain(detail);
+    }
   });
 
   it("does not answer from memory for a session it has not seen, nor without a session", async () => {

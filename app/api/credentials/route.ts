@@ -1,8 +1,10 @@
 import { now } from "@/server/clock";
 import { guarded } from "@/server/http/guard";
+import { readQuery } from "@/server/http/input";
 import { json } from "@/server/http/problem";
 import { sessionToken } from "@/server/http/session-cookies";
-import { credentialList, matchesEtag, unchangedEtag } from "@/server/live/list-cache";
+import { matchesEtag, unchangedEtag } from "@/server/live/list-cache";
+import { overviewAnswer, overviewQuerySchema, viewKey } from "@/server/live/overview-list";
 import { recentlyConfirmedRole, sessionConfirmed } from "@/server/live/session-memo";
 
 // `no-cache`: the browser may keep the list but asks every time (with If-None-Match); the
@@ -11,20 +13,26 @@ const headers = (etag: string) => ({ etag, "cache-control": "private, no-cache",
 
 const full = guarded("viewer", "GET /api/credentials", async (req: Request, _ctx: unknown, user) => {
   sessionConfirmed(sessionToken(req), user.role);
-  const { etag, credentials } = await credentialList();
+  const { etag, answer } = await overviewAnswer(readQuery(req, overviewQuerySchema));
   if (matchesEtag(req.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers: headers(etag) });
-  return json({ serverTime: now().toISOString(), credentials }, { headers: headers(etag) });
+  return json(answer, { headers: headers(etag) });
 });
 
 /**
- * GET /api/credentials → {serverTime, credentials}, with an ETag. `If-None-Match` naming the
- * current list → 304 from memory (no database query) when the session was confirmed within the
- * last minute and the database's change stamp, read within the last poll, says nothing changed
- * (server/live/list-cache.ts); otherwise the session and the list are checked as usual.
+ * GET /api/credentials?page=&limit=&q=&vendor=&health= → the overview's answer (lib/overview-view.ts:
+ * the page asked for, "needs attention" first, with totals over every credential), with an ETag.
+ * Without `limit`, every credential. `If-None-Match` naming the current answer → 304 from memory (no
+ * database query) when the session was confirmed within the last minute and the database's change
+ * stamp, read within the last poll, says nothing changed (server/live/list-cache.ts); otherwise the
+ * session, the query and the list are checked as usual.
  */
 export async function GET(req: Request, ctx: unknown): Promise<Response> {
   const role = recentlyConfirmedRole(sessionToken(req));
-  const etag = role ? unchangedEtag(req.headers.get("if-none-match")) : null;
-  if (etag) return new Response(null, { status: 304, headers: headers(etag) });
+  const ifNoneMatch = req.headers.get("if-none-match");
+  if (role && ifNoneMatch) {
+    const query = overviewQuerySchema.safeParse(Object.fromEntries(new URL(req.url).searchParams));
+    const etag = query.success ? unchangedEtag(ifNoneMatch, viewKey(query.data)) : null;
+    if (etag) return new Response(null, { status: 304, headers: headers(etag) });
+  }
   return full(req, ctx);
 }

@@ -1,0 +1,66 @@
+"use client";
+import { keepPreviousData, type Query, queryOptions, useQuery } from "@tanstack/react-query";
+import { fetchJsonIfChanged } from "@/components/ui/fetch-json";
+import { LIST_SAFETY_REFETCH_MS } from "@/components/credential/api/get-credentials";
+import { type OverviewQuery, overviewApiPath, overviewSearch } from "@/lib/overview-query";
+import type { OverviewData } from "@/lib/overview-view";
+import { getQueryClient } from "@/lib/query-client";
+import { credentialKeys } from "@/lib/query-keys";
+import { serverClock } from "@/lib/server-clock";
+
+// A page of the overview. Its first page comes in the HTML (app/(dashboard)/page.tsx prefetches it
+// on the server); after that it is refetched when the change stream (components/ui/live-updates.tsx)
+// says credentials changed, when time moves a credential to another health (the answer says when),
+// and every 30 s as a safety net. Each refetch names the answer it holds (If-None-Match): an
+// unchanged one comes back as a bodiless 304 the server answers from memory.
+
+// zod/mini comes with the first request, not with the page (see fetch-json.ts SchemaSource).
+const answerSchema = () => import("@/lib/overview-view").then((m) => m.overviewAnswerSchema);
+
+export async function getOverview(query: OverviewQuery, { signal }: { signal?: AbortSignal } = {}): Promise<OverviewData> {
+  const held = getQueryClient().getQueryData<OverviewData>(credentialKeys.overview(overviewSearch(query)));
+  const sentAt = Date.now();
+  const answer = await fetchJsonIfChanged(overviewApiPath(query), answerSchema, held?.etag ?? null, { signal });
+  const data = answer.changed ? { ...answer.data, etag: answer.etag } : held!;
+  const serverTime = answer.serverTime ?? data.serverTime;
+  return { ...data, serverTime, clockOffsetMs: serverClock.observe(serverTime, sentAt, Date.now()) };
+}
+
+/**
+ * The browser's offset to the server's clock for data rendered on the server, before any request
+ * of this page measured it: the server read its clock between the moment the browser asked for the
+ * page and the first byte of the answer, so that round trip bounds the error (a later request with
+ * a shorter round trip replaces it: lib/server-clock.ts keeps the best sample).
+ */
+const observedPages = new Set<string>();
+export function firstPaintOffset(serverTime: string): number {
+  if (typeof window === "undefined") return 0;
+  if (!observedPages.has(serverTime)) {
+    observedPages.add(serverTime);
+    const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
+    const toDate = (t: number) => Date.now() - (performance.now() - t);
+    if (nav && nav.responseStart > 0) serverClock.observe(serverTime, toDate(nav.requestStart), toDate(nav.responseStart));
+  }
+  return serverClock.offsetMs;
+}
+
+/** Refetch when time alone moves a credential to another health (at least 1 s apart), else the safety interval. */
+function refetchInterval(query: Query<OverviewData>): number {
+  const data = query.state.data;
+  if (!data?.validUntil) return LIST_SAFETY_REFETCH_MS;
+  const wait = Date.parse(data.validUntil) - (Date.now() + (data.clockOffsetMs ?? serverClock.offsetMs));
+  return Math.min(LIST_SAFETY_REFETCH_MS, Math.max(1_000, wait + 50));
+}
+
+export const overviewQueryOptions = (query: OverviewQuery) =>
+  queryOptions({
+    queryKey: credentialKeys.overview(overviewSearch(query)),
+    queryFn: ({ signal }) => getOverview(query, { signal }),
+    refetchInterval,
+    // While another page or filter loads, the rows shown stay (no "Loading…" flash between pages).
+    placeholderData: keepPreviousData,
+  });
+
+export function useOverview(query: OverviewQuery) {
+  return useQuery(overviewQueryOptions(query));
+}

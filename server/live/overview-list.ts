@@ -1,0 +1,110 @@
+import "server-only";
+import { z } from "zod";
+import en from "@/i18n/messages/en.json";
+import zh from "@/i18n/messages/zh-CN.json";
+import { VENDORS } from "@/lib/credential-kinds";
+import type { CredentialView } from "@/lib/credential-view";
+import { ATTENTION_HEALTHS, byAttention, HEALTHS, type Health, healthChangesAt, healthOf } from "@/lib/health";
+import { textIn } from "@/lib/input-rules";
+import { numberIn } from "@/lib/number-rule";
+import { ATTENTION_SHOWN, OVERVIEW_PAGE_SIZE, type OverviewQuery, SEARCH_MAX } from "@/lib/overview-query";
+import type { OverviewAnswer } from "@/lib/overview-view";
+import { now } from "../clock";
+import { derivedView } from "./list-cache";
+
+/**
+ * GET /api/credentials's query: a page of `limit` credentials (every credential without `limit`),
+ * searched by `q` (app name, app id, credential name in either language, vendor) and filtered by
+ * vendor and health. Health is the one the overview shows (lib/health.ts), on the server's clock.
+ */
+export const overviewQuerySchema = z
+  .object({
+    page: numberIn(1, 1_000_000, "must be a whole number from 1 to 1000000", { int: true, coerce: true }).default(1),
+    limit: numberIn(1, 500, "must be a whole number from 1 to 500", { int: true, coerce: true }).optional(),
+    q: textIn(SEARCH_MAX).default(""),
+    vendor: z.enum(VENDORS, { error: `must be one of ${VENDORS.join(", ")}` }).optional(),
+    health: z.enum(HEALTHS, { error: `must be one of ${HEALTHS.join(", ")}` }).optional(),
+  })
+  .strict();
+export type OverviewRequest = z.output<typeof overviewQuerySchema>;
+
+/** The overview answer without its serverTime (added when it is sent), and its ETag. */
+export type OverviewView = { etag: string; answer: Omit<OverviewAnswer, "serverTime"> };
+
+/** The catalog's English credential names with their translations, so a search in either language finds them. */
+const KIND_NAMES = new Map<string, string[]>(
+  Object.entries(en.overview.kindLabels).map(([key, label]) => [label, [label, zh.overview.kindLabels[key as keyof typeof zh.overview.kindLabels]]]),
+);
+
+function matches(c: CredentialView, needle: string): boolean {
+  const fields = [c.appName, c.appId, c.kindLabel, c.kind, c.vendorLabel, ...(KIND_NAMES.get(c.kindLabel) ?? [])];
+  return fields.some((f) => f.toLowerCase().includes(needle));
+}
+
+/** The view's memo key: one per distinct query, as the API would answer it. */
+export function viewKey(query: OverviewRequest): string {
+  return JSON.stringify(["overview", query.page, query.limit ?? null, query.q.trim().toLowerCase(), query.vendor ?? "", query.health ?? ""]);
+}
+
+/** One page of the overview from the list and the server's time; pure (tested without a database). */
+export function overviewOf(
+  credentials: CredentialView[],
+  query: OverviewRequest,
+  atMs: number,
+): { answer: OverviewView["answer"]; validUntilServerMs: number } {
+  const rows = credentials.map((c) => ({ c, health: healthOf(c, atMs, 0) })).sort(byAttention);
+  const totals = Object.fromEntries(HEALTHS.map((h) => [h, 0])) as Record<Health, number>;
+  let validUntilServerMs = Number.POSITIVE_INFINITY;
+  for (const { c, health } of rows) {
+    totals[health]++;
+    validUntilServerMs = Math.min(validUntilServerMs, healthChangesAt(c, atMs));
+  }
+  const vendors = [...new Map(credentials.map((c) => [c.vendor, c.vendorLabel])).entries()].map(([vendor, label]) => ({ vendor, label }));
+  const needle = query.q.trim().toLowerCase();
+  const matching = rows.filter(
+    ({ c, health }) => (!query.vendor || c.vendor === query.vendor) && (!query.health || health === query.health) && (!needle || matches(c, needle)),
+  );
+  const size = query.limit ?? Math.max(1, matching.length);
+  const pages = Math.max(1, Math.ceil(matching.length / size));
+  const number = Math.min(query.page, pages);
+  return {
+    answer: {
+      credentials: matching.slice((number - 1) * size, number * size).map((r) => r.c),
+      totals,
+      attention: rows
+        .filter((r) => ATTENTION_HEALTHS.includes(r.health))
+        .slice(0, ATTENTION_SHOWN)
+        .map((r) => r.c),
+      vendors,
+      page: { number, size, matching: matching.length, pages },
+      validUntil: Number.isFinite(validUntilServerMs) ? new Date(validUntilServerMs).toISOString() : null,
+    },
+    validUntilServerMs,
+  };
+}
+
+/**
+ * The overview's answer for `query`: from the list in memory while it holds (server/live/list-cache.ts),
+ * derived once per query and shared by every tab asking the same. The route and the page's server
+ * prefetch both call this: one answer, one shape.
+ */
+export async function overviewList(query: OverviewRequest): Promise<OverviewView> {
+  return derivedView(viewKey(query), (credentials, atMs) => overviewOf(credentials, query, atMs));
+}
+
+/** The overview's answer as sent: with the server's time now. */
+export async function overviewAnswer(query: OverviewRequest): Promise<{ etag: string; answer: OverviewAnswer }> {
+  const { etag, answer } = await overviewList(query);
+  return { etag, answer: { serverTime: now().toISOString(), ...answer } };
+}
+
+/** The API's query for what a page URL asks (lib/overview-query.ts), a page of OVERVIEW_PAGE_SIZE. */
+export function overviewRequestOf(query: OverviewQuery): OverviewRequest {
+  return {
+    page: query.page,
+    limit: OVERVIEW_PAGE_SIZE,
+    q: query.q.trim(),
+    ...(query.vendor ? { vendor: query.vendor } : {}),
+    ...(query.health ? { health: query.health } : {}),
+  };
+}
