@@ -28,9 +28,8 @@ export async function listCredentials(filter: { credentialId?: string } = {}): P
   const slotIds = slots.map((s) => s.id);
   const [currents, previous] = await Promise.all([
     inBatches(currentIds, (ids) => db.credentialVersion.findMany({ where: { id: { in: ids } } })),
-    inBatches(
-      slotIds,
-      (ids) => db.credentialVersion.findMany({ where: { credentialId: { in: ids }, validUntil: { gt: at } }, orderBy: { generation: "desc" } }),
+    inBatches(slotIds, (ids) =>
+      db.credentialVersion.findMany({ where: { credentialId: { in: ids }, validUntil: { gt: at } }, orderBy: { generation: "desc" } }),
     ),
   ]);
   const byId = new Map(currents.map((v) => [v.id, v]));
