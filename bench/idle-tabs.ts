@@ -165,7 +165,7 @@ async function openTabs(stack: Stack, shape: Shape, urls: string[]): Promise<{ p
       const context = await shape.contexts(i);
       if (!contexts.includes(context)) contexts.push(context);
       const page = await context.newPage();
-      await page.goto(`${stack.baseUrl}${urls[i]}`, { timeout: 120_000 });
+      await page.goto(`${stack.baseUrl}${urls[i]}`, { timeout: 300_000 });
       // The page heard from the server (an answer or the stream's first event).
       await page.getByTestId("updated-ago").waitFor({ timeout: 60_000 });
       pages[i] = page;
@@ -328,7 +328,12 @@ export async function benchIdleTabs(): Promise<string> {
     const results: Measured[] = [];
     for (const shape of [oneBrowser, manyBrowsers]) {
       console.log(`[idle-tabs] ${shape.label}…`);
-      results.push(await measureShape(stack, shape, target));
+      const r = await measureShape(stack, shape, target);
+      // Said at once: on a busy machine the next shape can take many minutes.
+      console.log(
+        `[idle-tabs] ${r.label}: server ${fmt(r.serverCpuPct, 1)} % (${r.perProcess}); heard max ${fmt(Math.max(...r.eventMs))} ms, on screen max ${fmt(Math.max(...r.domMs))} ms after the answer; ${fmt(r.pingsWhileIdle, 0)} pings per tab in the window; requests ${JSON.stringify([...r.requests])}`,
+      );
+      results.push(r);
     }
 
     const ms = (x: number) => (Number.isFinite(x) ? `${fmt(x)} ms` : "never");
