@@ -4,6 +4,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { benchConsumerRead } from "./consumer-read";
 import { benchDashboard } from "./dashboard";
+import { benchIdleTabs } from "./idle-tabs";
 import { machine } from "./lib";
 import { benchMemory } from "./memory";
 import { benchScale } from "./scale";
@@ -15,6 +16,7 @@ for (const [name, run] of [
   ["thundering herd (SQLite)", () => benchThunderingHerd(false)],
   ["thundering herd (PostgreSQL)", () => benchThunderingHerd(true)],
   ["dashboard", benchDashboard],
+  ["idle dashboard tabs", benchIdleTabs],
   ["memory", benchMemory],
   ["thousands of apps", () => benchScale()],
 ] as const) {

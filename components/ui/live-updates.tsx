@@ -21,6 +21,18 @@ const AFFECTS: Record<Topic, readonly (readonly string[])[]> = {
 const CHANNEL = "tickethub-live";
 
 /**
+ * A tab nobody looks at (another tab in front, a minimised window) does not refetch at once what
+ * moved: the queries are only marked stale, and TanStack Query refetches them the moment the tab
+ * is shown again (its refetch on visibilitychange), so a shown tab is fresh at once. Otherwise it
+ * catches up after a while anyway (its title counts what needs attention, and is seen in the tab
+ * strip), at a random moment in this range so that a browser's background tabs do not all ask at
+ * once, and never in the way of the tab someone is looking at.
+ */
+const HIDDEN_CATCH_UP_MS = [15_000, 30_000] as const;
+
+const hidden = () => typeof document !== "undefined" && document.visibilityState === "hidden";
+
+/**
  * Opens the stream (GET /api/events, Server-Sent Events) with a plain EventSource, which reconnects
  * by itself after a network error; after an error answer (a 5xx from a restarting server) it gives
  * up, so a new one is opened. Runs until `signal` aborts.
@@ -65,16 +77,35 @@ export function LiveUpdates() {
     const stop = new AbortController();
     const stopWatching = watchFreshness();
     let known: Topics | null = null;
+    let catchUp: ReturnType<typeof setTimeout> | undefined;
+    const onShown = () => {
+      if (hidden()) return;
+      clearTimeout(catchUp);
+      catchUp = undefined;
+    };
+    document.addEventListener("visibilitychange", onShown);
     const handle = (m: LiveMessage) => {
       heardFromServer();
       if (m.type === "change") {
         // The first event after the page loaded may describe changes the page's first fetches missed.
         const moved = (Object.keys(m.topics) as Topic[]).filter((t) => !known || known[t] !== m.topics[t]);
         known = m.topics;
-        invalidate(queryClient, moved);
+        if (!moved.length) return;
+        const inBackground = hidden();
+        invalidate(queryClient, moved, inBackground);
+        if (inBackground && !catchUp) {
+          const [min, max] = HIDDEN_CATCH_UP_MS;
+          catchUp = setTimeout(
+            () => {
+              catchUp = undefined;
+              void queryClient.refetchQueries({ type: "active", predicate: (q) => q.state.isInvalidated });
+            },
+            min + Math.random() * (max - min),
+          );
+        }
       } else if (m.type === "ping") {
         // The database answers again: refetch what the page shows, confirmed now (and clear errors the outage left).
-        if (noteDatabase(m.database)) invalidate(queryClient, Object.keys(AFFECTS) as Topic[]);
+        if (noteDatabase(m.database)) invalidate(queryClient, Object.keys(AFFECTS) as Topic[], hidden());
       } else if (m.type === "signedout") {
         window.location.assign(`/signin?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
       }
@@ -101,11 +132,14 @@ export function LiveUpdates() {
     return () => {
       stop.abort();
       stopWatching();
+      clearTimeout(catchUp);
+      document.removeEventListener("visibilitychange", onShown);
     };
   }, [queryClient]);
   return null;
 }
 
-function invalidate(queryClient: QueryClient, topics: Topic[]) {
-  for (const t of topics) for (const queryKey of AFFECTS[t]) void queryClient.invalidateQueries({ queryKey });
+/** Marks what the topics affect as stale; refetches it at once unless the tab is in the background. */
+function invalidate(queryClient: QueryClient, topics: Topic[], inBackground: boolean) {
+  for (const t of topics) for (const queryKey of AFFECTS[t]) void queryClient.invalidateQueries({ queryKey, refetchType: inBackground ? "none" : "active" });
 }
