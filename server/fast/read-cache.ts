@@ -11,7 +11,7 @@ import { servableSnapshot } from "../tickets/serve-credential";
 import type { Served } from "../tickets/served";
 import { getConfig } from "../config";
 import { outageWindowSeconds } from "../tickets/policy";
-import { cacheStore, cachedServed, databaseDown, freshSnapshot, staleServed, type Snapshot, type TokenEntry } from "./cache-store";
+import { cacheStore, cachedServed, databaseDown, freshSnapshot, revokedHere, staleServed, type Snapshot, type TokenEntry } from "./cache-store";
 
 /**
  * The in-process cache behind the fast read path: current credential values, apps and API keys.
@@ -385,7 +385,7 @@ export function lookup(keyHash: string, vendor: string, appId: string, kind: str
   if (!snap || !isVendor(vendor) || !kindSpec(vendor, kind)) return null;
   const key = snap.keys.get(keyHash);
   const app = snap.apps.get(`${vendor}:${appId}`);
-  if (!key || key.revoked || !app || !app.enabled || !key.scope.has(app.id)) return null;
+  if (!key || key.revoked || !app || !app.enabled || !key.scope.has(app.id) || revokedHere(keyHash)) return null;
   const at = now().getTime();
   if (fresh) {
     const served = cachedServed(app.id, kind, at);
