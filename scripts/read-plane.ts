@@ -12,7 +12,7 @@ import path from "node:path";
 import { startClockSync } from "../server/clock-sync";
 import { getConfig } from "../server/config";
 import { startReadCache } from "../server/fast/read-cache";
-import { tryFastPath, tryProxy } from "../server/http/fast-path";
+import { tryConsumerRead, tryFastPath, tryProxy } from "../server/http/fast-path";
 import { forwarderTo, NEXT_KEEP_ALIVE_MS } from "../server/http/forward";
 import { admitRequest } from "../server/http/front-door";
 import { healthAnswer } from "../server/http/health";
@@ -104,6 +104,7 @@ const server = http.createServer((req, res) => {
     return;
   }
   const url = req.url!;
+  if (config.readCache.enabled && tryConsumerRead(req, res, headers, (err) => fail(res, err))) return;
   if (req.method === "GET" || req.method === "HEAD") {
     const bare = url.split("?", 1)[0];
     if (bare === "/api/health") {

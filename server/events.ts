@@ -34,6 +34,31 @@ export function credentialsChanged(): void {
 }
 
 /**
+ * "This API key was revoked" (by its keyed hash), said in the process that revoked it and relayed
+ * to the instance's other process: the outage memory (fast/cache-store.ts) must refuse it at once,
+ * not only from the next reload, should the database stop answering before that.
+ */
+type KeyListener = (keyHash: string) => void;
+
+const keyListeners = () => processSingleton("tickethubKeyRevokedListeners", () => new Set<KeyListener>());
+
+/** Calls `listener` with the hash of every key revoked in (or relayed to) this process; returns a function that stops it. */
+export function onKeyRevoked(listener: KeyListener): () => void {
+  keyListeners().add(listener);
+  return () => keyListeners().delete(listener);
+}
+
+export function keyRevoked(keyHash: string): void {
+  for (const listener of keyListeners()) {
+    try {
+      listener(keyHash);
+    } catch (err) {
+      console.error(`[events] key-revoked listener: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}
+
+/**
  * "The read cache read the database's change stamp": told on every poll (read-cache.ts), so that a
  * listener (server/live) knows both when the stamp moved and that the database was just asked.
  */

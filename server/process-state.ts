@@ -26,6 +26,8 @@ type ProcessSingletons = {
   tickethubStaleReads: unknown;
   /** events.ts: who is told when stored credentials change (the read cache). */
   tickethubCredentialListeners: unknown;
+  /** events.ts: who is told the hash of an API key revoked in this process (the read cache's outage memory). */
+  tickethubKeyRevokedListeners: unknown;
   /** events.ts: who is told each stamp the read cache reads (server/live). */
   tickethubStampListeners: unknown;
   /** events.ts: who is told when a refresh failed (the alert evaluator). */
@@ -38,6 +40,8 @@ type ProcessSingletons = {
   tickethubSessionMemo: unknown;
   /** tickets/scheduler.ts: the one ticking scheduler and its lease watches. */
   tickethubScheduler: unknown;
+  /** tickets/refresh-credential.ts: the refreshes running in this process (one flight per credential). */
+  tickethubRefreshes: unknown;
 };
 export type ProcessSingletonName = keyof ProcessSingletons;
 

@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
-import { credentialsChanged, onCredentialsChanged } from "../../server/events";
+import { credentialsChanged, keyRevoked, onCredentialsChanged, onKeyRevoked } from "../../server/events";
 import { type InstanceMessage, relayCredentialChanges } from "./instance-ipc";
 
 // Both ends of the channel in one process would share server/events' listeners, so each end here
@@ -35,6 +35,22 @@ describe("credential changes between the read plane and the Next server", () => 
       ch.deliver({ type: "credentials-changed", count: 2 });
       expect(announced).toBe(3);
       expect(relay.ownChanges()).toBe(1);
+    } finally {
+      stop();
+    }
+  });
+
+  it("carries a revoked key's hash both ways, so the other process's outage memory refuses it at once; never echoed back", () => {
+    const ch = channel();
+    relayCredentialChanges(ch);
+    const heard: string[] = [];
+    const stop = onKeyRevoked((hash) => heard.push(hash));
+    try {
+      keyRevoked("a".repeat(64));
+      expect(ch.sent).toEqual([{ type: "key-revoked", keyHash: "a".repeat(64) }]);
+      ch.deliver({ type: "key-revoked", keyHash: "b".repeat(64) });
+      expect(heard).toEqual(["a".repeat(64), "b".repeat(64)]);
+      expect(ch.sent).toHaveLength(1);
     } finally {
       stop();
     }

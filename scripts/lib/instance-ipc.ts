@@ -1,6 +1,6 @@
 // The messages between an instance's two processes (scripts/read-plane.ts, the front that owns the
 // port, and scripts/next-server.ts, the Next server it starts), over the child's IPC channel.
-import { credentialsChanged, onCredentialsChanged } from "../../server/events";
+import { credentialsChanged, keyRevoked, onCredentialsChanged, onKeyRevoked } from "../../server/events";
 import type { SharedStamp } from "../../server/fast/read-cache";
 import type { PeerProcess } from "../../server/metrics/render";
 
@@ -11,6 +11,8 @@ export type InstanceMessage =
   | { type: "credentials-changed"; count: number }
   /** The read plane read the database's change stamp (server/fast/read-cache.ts): the Next server takes it instead of reading its own. */
   | { type: "stamp"; shared: SharedStamp }
+  /** An API key was revoked in the sender's process (its keyed hash): refused from memory at once. */
+  | { type: "key-revoked"; keyHash: string }
   /** The front asks for the Next server's counters and memory, for /api/metrics. */
   | { type: "metrics?"; id: number }
   | { type: "metrics"; id: number; peer: PeerProcess };
@@ -44,8 +46,20 @@ export function relayCredentialChanges(channel: Channel): { ownChanges: () => nu
       relaying = false;
     }
   };
+  let relayingKey = false;
+  onKeyRevoked((keyHash) => {
+    if (!relayingKey) channel.send?.({ type: "key-revoked", keyHash });
+  });
   channel.on("message", (m) => {
     if (m?.type === "credentials-changed") heard(m.count);
+    if (m?.type === "key-revoked" && typeof m.keyHash === "string") {
+      relayingKey = true;
+      try {
+        keyRevoked(m.keyHash);
+      } finally {
+        relayingKey = false;
+      }
+    }
   });
   return { ownChanges: () => own, heard };
 }

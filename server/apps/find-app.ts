@@ -6,6 +6,12 @@ import { decrypt } from "../crypto";
 import { DatabaseUnavailableError, isDatabaseUnreachable } from "../errors";
 import { cachedApp, staleApp } from "../fast/cache-store";
 import { getDb } from "../db";
+import { onCredentialsChanged } from "../events";
+import { SingleFlight } from "../single-flight";
+
+/** Lookups of one app in flight in this process (a herd of reads while the cache reloads): one query. An app change drops them. */
+const lookups = new SingleFlight<VendorApp | null>();
+onCredentialsChanged(() => lookups.forget());
 
 /** An enabled app by its vendor-side id, or null. */
 export async function findApp(vendor: VendorId, appId: string): Promise<VendorApp | null> {
@@ -13,7 +19,7 @@ export async function findApp(vendor: VendorId, appId: string): Promise<VendorAp
   let app = cachedApp(vendor, appId);
   if (!app) {
     try {
-      app = await getDb().vendorApp.findUnique({ where: { vendor_appId: { vendor, appId } } });
+      app = await lookups.run(`${vendor}:${appId}`, () => getDb().vendorApp.findUnique({ where: { vendor_appId: { vendor, appId } } }));
     } catch (err) {
       if (!isDatabaseUnreachable(err)) throw err;
       // The database is down: the apps this instance last confirmed.

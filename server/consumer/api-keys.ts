@@ -3,8 +3,9 @@ import { createHash, randomBytes } from "node:crypto";
 import type { ApiKeyView } from "@/lib/api-key-view";
 import { getDb } from "../db";
 import { AppError, DatabaseUnavailableError, notFound, isDatabaseUnreachable } from "../errors";
-import { credentialsChanged } from "../events";
+import { credentialsChanged, keyRevoked, onCredentialsChanged } from "../events";
 import { staleKey } from "../fast/cache-store";
+import { SingleFlight } from "../single-flight";
 
 export const keyHashOf = (key: string) => createHash("sha256").update(key).digest("hex");
 
@@ -102,7 +103,9 @@ export async function revokeApiKey({ id, actor }: { id: string; actor: string })
       db.apiKey.update({ where: { id }, data: { revokedAt: new Date() } }),
       db.auditEvent.create({ data: { actor, action: "apikey.revoked", target: id, outcome: "ok", detail: `${row.name} (${row.prefix}…)` } }),
     ]);
-    // Every copy (this process's read cache and list, the read plane's cache over IPC) drops it now.
+    // Every copy (this process's read cache and list, the read plane's cache over IPC) drops it now,
+    // and the memory kept for an outage refuses it from now on.
+    keyRevoked(row.keyHash);
     credentialsChanged();
   }
   const view = (await listApiKeys()).find((k) => k.id === id);
@@ -123,7 +126,7 @@ export async function keyHolderFor(authorization: string | null): Promise<KeyHol
   const hash = keyHashOf(key);
   let row;
   try {
-    row = await getDb().apiKey.findUnique({ where: { keyHash: hash } });
+    row = await keyRow(hash);
   } catch (err) {
     if (!isDatabaseUnreachable(err)) throw err;
     const known = staleKey(hash);
@@ -133,9 +136,36 @@ export async function keyHolderFor(authorization: string | null): Promise<KeyHol
   }
   if (!row) return { refused: "This API key is not known." };
   if (row.revokedAt) return { refused: `This API key (${row.prefix}…) was revoked on ${row.revokedAt.toISOString()}.` };
-  if (lastUseIsStale(row.lastUsedAt))
+  const lastUse = Math.max(row.lastUsedAt?.getTime() ?? 0, touched.get(row.id) ?? 0);
+  if (lastUseIsStale(lastUse ? new Date(lastUse) : null)) {
+    // Noted before the write: the reads arriving meanwhile do not each write the same row again.
+    if (touched.size >= 10_000) touched.clear();
+    touched.set(row.id, Date.now());
     await touchKey(row.id).catch((err: unknown) =>
       console.warn(`[api-keys] last use not recorded: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`),
     );
+  }
   return { id: row.id, name: row.name, prefix: row.prefix, appRefs: parseScope(row.appRefs) };
+}
+
+/**
+ * When this process last recorded each key's use (wall-clock ms). Without it, a herd of reads
+ * with a key not used for a minute each saw the old `lastUsedAt` and each wrote the same row: on
+ * PostgreSQL a thousand updates queued on one row lock and held the connection pool meanwhile.
+ */
+const touched = new Map<string, number>();
+
+/**
+ * Lookups of one key in flight in this process: concurrent requests with the same key make one
+ * query. A lookup begun before a revocation here is not joined after it (the change drops them).
+ */
+const lookups = new SingleFlight<Awaited<ReturnType<typeof findKeyRow>>>();
+onCredentialsChanged(() => lookups.forget());
+
+function findKeyRow(hash: string) {
+  return getDb().apiKey.findUnique({ where: { keyHash: hash } });
+}
+
+function keyRow(hash: string) {
+  return lookups.run(hash, () => findKeyRow(hash));
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { VendorApp } from "@/generated/sqlite/client";
-import { onCredentialsChanged } from "../events";
+import { onCredentialsChanged, onKeyRevoked } from "../events";
 import { processSingleton } from "../process-state";
 import type { Served } from "../tickets/served";
 
@@ -46,6 +46,11 @@ type Store = {
   dbError: string | null;
   /** How many times a write dropped the snapshot: a load that began before one must not be installed. */
   invalidations: number;
+  /**
+   * Keys (keyed hashes) revoked in this instance since it started: refused even by a snapshot loaded
+   * before the revocation (lastGood during an outage that began before the next reload).
+   */
+  revokedKeys: Set<string>;
 };
 export function cacheStore(): Store {
   return processSingleton<Store>("tickethubReadCache", () => ({
@@ -57,6 +62,7 @@ export function cacheStore(): Store {
     dbDownSince: null,
     dbError: null,
     invalidations: 0,
+    revokedKeys: new Set(),
   }));
 }
 
@@ -116,6 +122,13 @@ export function invalidateReadCache(): void {
 }
 // The lifecycle announces new values (events.ts) rather than importing this cache.
 onCredentialsChanged(invalidateReadCache);
+onKeyRevoked((keyHash) => cacheStore().revokedKeys.add(keyHash));
+
+/** Whether this instance revoked the key (by keyed hash) since it started, whatever a snapshot says. */
+export function revokedHere(keyHash: string): boolean {
+  const revoked = cacheStore().revokedKeys;
+  return revoked.size > 0 && revoked.has(keyHash);
+}
 
 // ——— When the database cannot be reached ———
 
@@ -148,8 +161,9 @@ export function staleApp(vendor: string, appId: string): VendorApp | null {
 
 export function staleKey(keyHash: string) {
   const key = cacheStore().lastGood?.keys.get(keyHash) ?? null;
-  if (key) noteStaleRead();
-  return key;
+  if (!key) return null;
+  noteStaleRead();
+  return revokedHere(keyHash) ? { ...key, revoked: true } : key;
 }
 
 export function staleTokenOwner(vendor: string, hash: string, nowMs: number): { appRef: string; appId: string } | null {

@@ -11,7 +11,7 @@ import { servableSnapshot } from "../tickets/serve-credential";
 import type { Served } from "../tickets/served";
 import { getConfig } from "../config";
 import { outageWindowSeconds } from "../tickets/policy";
-import { cacheStore, MIN_CACHED_SECONDS, staleServed, type Snapshot, type TokenEntry } from "./cache-store";
+import { cacheStore, MIN_CACHED_SECONDS, revokedHere, staleServed, type Snapshot, type TokenEntry } from "./cache-store";
 
 /**
  * The in-process cache behind the fast read path: current credential values, apps and API keys.
@@ -481,7 +481,7 @@ export function lookup(keyHash: string, t: ReadTarget, at: number): CacheHit | n
   if (!snap) return null;
   const key = snap.keys.get(keyHash);
   const app = snap.apps.get(t.appKey);
-  if (!key || key.revoked || !app || !app.enabled || !key.scope.has(app.id)) return null;
+  if (!key || key.revoked || !app || !app.enabled || !key.scope.has(app.id) || revokedHere(keyHash)) return null;
   if (fresh) {
     if (t.credKeyOf !== app.id) {
       t.credKey = `${app.id}:${t.kind}`;

@@ -2,7 +2,8 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { now } from "../clock";
 import { bearerKey, keyHashOf, touchKey } from "../consumer/api-keys";
-import { CREDENTIAL_CACHE_CONTROL, credentialJsonHead, etagOf, matchesEtag } from "./consumer";
+import { CREDENTIAL_CACHE_CONTROL, credentialJsonHead, etagOf, matchesEtag, readCredential } from "./consumer";
+import { answerWithWeb } from "./node-answers";
 import { handleProxy } from "./proxy";
 import { STALE_HEADER, staleHeaderValue } from "../fast/cache-store";
 import { type CacheHit, type HitValue, lookup, type ReadTarget, readTarget } from "../fast/read-cache";
@@ -141,6 +142,34 @@ export function tryFastPath(req: IncomingMessage, res: ServerResponse): boolean 
   headers[3] = String(answer.headBytes + tail.length);
   res.writeHead(200, headers);
   res.end(answer.head + tail);
+  return true;
+}
+
+/**
+ * A consumer read the cache could not answer (a cold value, one about to expire, `no-cache`, an
+ * unknown key…), answered here with the route handler's own code (readCredential: same status,
+ * headers and body) instead of through the Next server. A herd of cold reads then waits here on one
+ * read per process (serve-credential.ts) and is answered by this process, not queued by the hundred
+ * in Next's request pipeline (1,000 cold reads over 3 instances: several seconds there).
+ * Returns false for anything else, or a path whose parts do not decode (Next answers those).
+ */
+export function tryConsumerRead(
+  req: IncomingMessage,
+  res: ServerResponse,
+  extraHeaders: readonly { key: string; value: string }[],
+  fail: (err: unknown) => void,
+): boolean {
+  const url = req.url;
+  if (req.method !== "GET" || !url?.startsWith(PREFIX)) return false;
+  const m = CONSUMER_READ.exec(url);
+  if (!m) return false;
+  let params: { vendor: string; appId: string; kind: string };
+  try {
+    params = { vendor: decodeURIComponent(m[1]!), appId: decodeURIComponent(m[2]!), kind: decodeURIComponent(m[3]!) };
+  } catch {
+    return false;
+  }
+  answerWithWeb(req, res, (request) => readCredential(request, params), extraHeaders).catch(fail);
   return true;
 }
 

@@ -8,6 +8,7 @@ import { getConfig } from "../config";
 import { getDb, type Db } from "../db";
 import { credentialsChanged, refreshFailed } from "../events";
 import { countRefresh } from "../metrics/registry";
+import { processSingleton } from "../process-state";
 import { endpointFor, quotaBlock } from "../quota/quota";
 import { VendorError, type FailureClass } from "../vendors/types";
 import { fetchWithParent } from "./fetch-with-parent";
@@ -22,7 +23,14 @@ export type { AuditNote, Need, RefreshResult } from "./refresh-types";
 
 export class NotFoundError extends Error {}
 
-const running = new Map<string, Promise<RefreshResult>>();
+// Process-wide (process-state.ts): a refresh started by Next's copy of this module (a read) and one
+// started by another copy (the scheduler) are one flight, and the scheduler sees what already runs.
+const running = processSingleton("tickethubRefreshes", () => new Map<string, Promise<RefreshResult>>());
+
+/** Whether this process is refreshing the credential right now. */
+export function refreshing(credentialId: string): boolean {
+  return running.has(credentialId);
+}
 
 /**
  * Fetches a new value for one credential, at most once at a time across every process:

@@ -1,5 +1,6 @@
 // The scheduler sleeps until the earliest planned refresh instead of scanning every tick: with nothing
-// due it asks nothing, and a refresh moved earlier by a change runs at its new time.
+// due it asks nothing, a refresh moved earlier by a change runs at its new time, and refreshes planned
+// for the same moment all start then (none waits behind the others' vendor calls).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "@/test-support/engine-harness";
 
@@ -42,4 +43,38 @@ describe("scheduler keyed by next-refresh time (SQLite)", () => {
     expect(scheduler.schedulerQueries() - asked).toBeLessThanOrEqual(10);
     expect((await ticket()).nextRefreshAt!.getTime()).toBeGreaterThan(Date.now() + 600_000);
   });
+
+  it("starts two dozen refreshes planned for the same moment together, not a few at a time behind each other's vendor calls", async () => {
+    const { encrypt } = await import("@/server/crypto");
+    const { ensureCredentialSlots } = await import("@/server/apps/seed-demo-apps");
+    const N = 24;
+    // Each token call waits 3 s at the vendor (the harness's 1.5 s upstream timeout raised for it): a
+    // refresh queued behind others' calls would start 3 s late or more.
+    (await import("@/server/config")).getConfig().upstreamTimeoutMs = 10_000;
+    await h.control("/__sandbox/faults", { endpoint: "wechat /cgi-bin/token", mode: null, latencyMs: 3_000 });
+    const refs: string[] = [];
+    for (let i = 0; i < N; i++) {
+      const appId = `wxplanned${String(i).padStart(7, "0")}`;
+      await h.control("/__sandbox/apps", { vendor: "wechat", appId, secret: `planned-secret-${i}` });
+      // Disabled while it is set up: the scheduler leaves it alone until its refreshes are planned.
+      const app = await db.vendorApp.create({
+        data: { vendor: "wechat", name: `planned ${i}`, appId, secretEnc: encrypt(`planned-secret-${i}`), baseUrl: h.sandboxUrl, enabled: false },
+      });
+      await ensureCredentialSlots(db, app.id, "wechat");
+      refs.push(app.id);
+    }
+    const plannedAt = new Date(Date.now() + 1_000);
+    await db.credential.updateMany({ where: { appRef: { in: refs } }, data: { nextRefreshAt: farAway } });
+    await db.credential.updateMany({ where: { appRef: { in: refs }, kind: "access_token" }, data: { nextRefreshAt: plannedAt } });
+    await db.vendorApp.updateMany({ where: { id: { in: refs } }, data: { enabled: true } });
+    await h.control("/__sandbox/reset", { faults: false });
+    scheduler.wakeScheduler();
+    const tokens = { appRef: { in: refs }, kind: "access_token" };
+    await expect.poll(() => db.credential.count({ where: { ...tokens, generation: 1 } }), { timeout: 60_000, interval: 200 }).toBe(N);
+    // Every one of them was at the vendor at the same time: none started after another's call ended.
+    expect((await h.stats()).inFlightMax["wechat /cgi-bin/token"]).toBe(N);
+    for (const v of await db.credentialVersion.findMany({ where: { credential: tokens } }))
+      expect(v.fetchedAt.getTime()).toBeGreaterThanOrEqual(plannedAt.getTime());
+    await h.control("/__sandbox/faults", { endpoint: "wechat /cgi-bin/token", mode: null });
+  }, 120_000);
 });

@@ -1,11 +1,11 @@
 import "server-only";
-import { now, realMs } from "../clock";
+import { now, realMs, simulatedMs } from "../clock";
 import { getConfig } from "../config";
 import { getDb } from "../db";
 import { onCredentialsChanged } from "../events";
 import { processSingleton } from "../process-state";
 import { pruneHistory } from "./history";
-import { refreshCredential } from "./refresh-credential";
+import { refreshCredential, refreshing } from "./refresh-credential";
 
 /**
  * The longest the scheduler sleeps when nobody tells it about changes (no read cache runs in this
@@ -23,15 +23,19 @@ const WATCHED_IDLE_MS = 10_000;
 const state = processSingleton("tickethubScheduler", () => ({
   started: false,
   timer: undefined as NodeJS.Timeout | undefined,
-  leaseWatch: new Map<string, NodeJS.Timeout>(),
+  /**
+   * A timer per credential planned inside the look-ahead (its planned time, server ms), or per
+   * credential another instance holds the lease of (the moment that lease lapses, to take over).
+   */
+  armed: new Map<string, { at: number; timer: NodeJS.Timeout }>(),
   lastPrune: undefined as number | undefined,
   /** Runs a pass now (or right after the one running); set once started. */
   wake: undefined as (() => void) | undefined,
   /** Whether something (the read cache) calls wakeScheduler whenever the database's change stamp moves. */
   watched: false,
-  /** Credentials this process is refreshing on the scheduler's behalf. */
+  /** Credentials this process is refreshing on the scheduler's behalf (queued or running). */
   inFlight: new Set<string>(),
-  /** Due credentials waiting for a free slot (ids, in the order they start), and how many run now. */
+  /** Refreshes whose time has come, waiting for a free slot (in the order they start), and how many run now. */
   queue: [] as Due[],
   active: 0,
   /** When (wall clock) this process last started a scheduled refresh of each credential still due. */
@@ -44,8 +48,9 @@ const state = processSingleton("tickethubScheduler", () => ({
 const PRUNE_EVERY_MS = 3_600_000;
 
 /**
- * Runs in every instance, keyed by next-refresh time: a pass refreshes what is due, asks the
- * database (index on nextRefreshAt) for the earliest next refresh, and sleeps until then. Any change
+ * Runs in every instance, keyed by next-refresh time: a pass reads the refreshes planned within a
+ * short look-ahead (index on nextRefreshAt) and arms a timer for each, so each starts at its planned
+ * time; it asks for the first one after that and sleeps until shortly before it. Any change
  * to stored credentials wakes it early (this process's own writes, and through wakeScheduler the read
  * cache's stamp, which moves with every instance's writes): a refresh moved earlier is seen at once.
  * Instances never fetch the same credential twice, because every refresh takes the lease;
@@ -116,20 +121,34 @@ function logOnce(message: string) {
 }
 
 /**
- * One pass: starts the refreshes that are due (in the background) and says when the next one is
- * planned (server time) and how long to sleep at most otherwise (wall-clock ms). Two indexed queries, whatever the number of credentials.
+ * How far ahead (wall-clock ms) a pass reads planned refreshes and arms a timer for each: a
+ * refresh then starts on its timer at its planned time, not whenever a pass after that time finds
+ * it (a pass's queries, a busy event loop and a queue of others due used to make it seconds late).
+ */
+const LOOK_AHEAD_REAL_MS = 2_000;
+
+/** The look-ahead in server time (simulated under a test time scale). */
+function lookAheadMs(): number {
+  return simulatedMs(LOOK_AHEAD_REAL_MS);
+}
+
+/**
+ * One pass: arms a timer for every refresh planned before the end of the look-ahead (at once for
+ * what is due), and says when the first one after it is planned (server time) and how long to
+ * sleep at most otherwise (wall-clock ms). Two indexed queries, whatever the number of credentials.
  */
 async function pass(): Promise<{ delay: number; plannedAt: number }> {
   const db = getDb();
   const at = now();
+  const horizon = new Date(at.getTime() + lookAheadMs());
   state.queries += 2;
-  const [due, next] = await Promise.all([
+  const [planned, next] = await Promise.all([
     db.credential.findMany({
-      where: { app: { enabled: true }, nextRefreshAt: { lte: at } },
+      where: { app: { enabled: true }, nextRefreshAt: { lte: horizon } },
       select: { id: true, kind: true, generation: true, nextRefreshAt: true, lease: { select: { expiresAt: true } } },
     }),
     db.credential.findFirst({
-      where: { app: { enabled: true }, nextRefreshAt: { gt: at } },
+      where: { app: { enabled: true }, nextRefreshAt: { gt: horizon } },
       orderBy: { nextRefreshAt: "asc" },
       select: { nextRefreshAt: true },
     }),
@@ -142,46 +161,95 @@ async function pass(): Promise<{ delay: number; plannedAt: number }> {
       })
       .catch((err) => console.error(`[retention] ${err instanceof Error ? err.message : String(err)}`));
   }
-  // Credentials another instance is refreshing right now are left to it, watched in case it died.
-  const held = due.filter((c) => c.lease && c.lease.expiresAt >= at && !state.inFlight.has(c.id));
-  watchHeldLeases(held as { id: string; lease: { expiresAt: Date } }[], at);
-  const free = due.filter((c) => (!c.lease || c.lease.expiresAt < at) && !state.inFlight.has(c.id));
-  // A refresh that left its credential due (it could not run) is tried again after a poll interval, not in a loop.
   const wall = Date.now();
-  const ready = free.filter((c) => wall - (state.tried.get(c.id) ?? 0) >= pollMs());
-  const dueIds = new Set(due.map((c) => c.id));
-  for (const id of state.tried.keys()) if (!dueIds.has(id)) state.tried.delete(id);
-  for (const c of ready) state.tried.set(c.id, wall);
-  if (ready.length) refreshDue(ready);
-  const plannedAt = next?.nextRefreshAt?.getTime() ?? Number.POSITIVE_INFINITY;
-  const retry = ready.length < free.length ? pollMs() : Number.POSITIVE_INFINITY;
+  const seen = new Set<string>();
+  let retry = Number.POSITIVE_INFINITY;
+  // Timers due at the same moment fire in the order armed: tokens first (a ticket due with its token then finds it fresh).
+  planned.sort((a, b) => (a.kind === "access_token" ? 0 : 1) - (b.kind === "access_token" ? 0 : 1) || a.nextRefreshAt!.getTime() - b.nextRefreshAt!.getTime());
+  for (const c of planned) {
+    seen.add(c.id);
+    // Queued or running here already (a scheduled refresh, a read, the cascade after a token): nothing to plan.
+    if (state.inFlight.has(c.id) || refreshing(c.id)) continue;
+    const plannedAt = c.nextRefreshAt!.getTime();
+    // Another instance is refreshing it right now: left to it, watched in case it died (taken over when its lease lapses).
+    if (c.lease && c.lease.expiresAt >= at) {
+      arm(c, c.lease.expiresAt.getTime() + 1, false);
+      continue;
+    }
+    // A refresh that left its credential due (it could not run) is tried again after a poll interval, not in a loop.
+    const triedAt = state.tried.get(c.id);
+    if (plannedAt <= at.getTime() && triedAt !== undefined && wall - triedAt < pollMs()) {
+      retry = Math.min(retry, triedAt + pollMs() - wall);
+      continue;
+    }
+    arm(c, plannedAt, true);
+  }
+  // Planned later than the look-ahead now (refreshed elsewhere, rescheduled), or its app disabled: not ours to start.
+  for (const [id, armed] of state.armed) {
+    if (seen.has(id)) continue;
+    clearTimeout(armed.timer);
+    state.armed.delete(id);
+  }
+  for (const id of state.tried.keys()) if (!seen.has(id)) state.tried.delete(id);
+  // The next pass reads the first refresh after the look-ahead half a look-ahead before its time.
+  const plannedAt = next?.nextRefreshAt ? next.nextRefreshAt.getTime() - lookAheadMs() / 2 : Number.POSITIVE_INFINITY;
   return { delay: Math.max(1, Math.min(idleMs(), retry)), plannedAt };
+}
+
+/**
+ * A timer that starts the scheduled refresh of `c` at `at` (server time; at once when that has
+ * passed). Armed again only when the planned time moved. `planned`: a refresh planned at that time
+ * (its lateness is logged), not a takeover of a lapsed lease.
+ */
+function arm(c: Due, atMs: number, planned: boolean): void {
+  const armed = state.armed.get(c.id);
+  if (armed?.at === atMs) return;
+  if (armed) clearTimeout(armed.timer);
+  const fire = () => {
+    // Timers and the two clocks may disagree by a millisecond: never start before the planned time.
+    const early = atMs - now().getTime();
+    if (early > 0) {
+      const timer = setTimeout(fire, Math.max(1, Math.ceil(realMs(early))));
+      timer.unref();
+      state.armed.set(c.id, { at: atMs, timer });
+      return;
+    }
+    state.armed.delete(c.id);
+    if (state.inFlight.has(c.id) || refreshing(c.id)) return;
+    start({ ...c, nextRefreshAt: planned ? new Date(atMs) : null });
+  };
+  const timer = setTimeout(fire, Math.max(0, Math.ceil(realMs(atMs - now().getTime()))));
+  timer.unref();
+  state.armed.set(c.id, { at: atMs, timer });
 }
 
 /**
  * At most this many scheduled refreshes run at once in a process: thousands of credentials due
  * together (a first start, an import) would otherwise open thousands of vendor calls and database
  * queries at once (Prisma batches concurrent lookups into one query past the parameter limit).
+ * A refresh spends most of its time waiting for its vendor, so this is well above the cores.
  */
-const MAX_PARALLEL = 16;
+const MAX_PARALLEL = 64;
 
 /**
- * Queues due credentials, earliest planned first and tokens before tickets (a ticket due at the same
- * time then finds a fresh token instead of renewing it), and starts them up to MAX_PARALLEL at once.
+ * Refreshes whose time has come start at once while fewer than MAX_PARALLEL run; beyond that they
+ * queue, tokens before tickets (a ticket due at the same time then finds a fresh token instead of
+ * renewing it), then earliest planned first.
  */
 type Due = { id: string; kind: string; generation: number; nextRefreshAt: Date | null };
 
-function refreshDue(due: Due[]): void {
-  const order = (c: { kind: string; nextRefreshAt: Date | null }) => [c.kind === "access_token" ? 0 : 1, c.nextRefreshAt?.getTime() ?? 0] as const;
-  const sorted = [...due].sort((a, b) => {
-    const [ka, ta] = order(a);
-    const [kb, tb] = order(b);
-    return ka - kb || ta - tb;
-  });
-  for (const c of sorted) {
-    state.inFlight.add(c.id);
-    state.queue.push(c);
+function start(c: Due): void {
+  state.inFlight.add(c.id);
+  state.tried.set(c.id, Date.now());
+  const order = (d: Due) => [d.kind === "access_token" ? 0 : 1, d.nextRefreshAt?.getTime() ?? 0] as const;
+  const [k, t] = order(c);
+  let i = state.queue.length;
+  while (i > 0) {
+    const [kq, tq] = order(state.queue[i - 1]!);
+    if (kq < k || (kq === k && tq <= t)) break;
+    i--;
   }
+  state.queue.splice(i, 0, c);
   pump();
 }
 
@@ -202,26 +270,5 @@ function pump(): void {
         // What these refreshes planned next (or a failure's retry) is asked for once the queue is done.
         if (state.active === 0 && state.queue.length === 0) state.wake?.();
       });
-  }
-}
-
-/**
- * A due credential whose lease another instance holds gets a timer for the moment that lease
- * lapses: if its holder has crashed, this instance takes over then, not at its next pass. After the
- * attempt the scheduler looks again (a live holder renewed its lease: watched anew until it lapses).
- */
-function watchHeldLeases(held: { id: string; lease: { expiresAt: Date } }[], at: Date): void {
-  const watch = state.leaseWatch;
-  for (const c of held) {
-    if (watch.has(c.id)) continue;
-    const delay = realMs(c.lease.expiresAt.getTime() - at.getTime()) + 5;
-    const timer = setTimeout(() => {
-      watch.delete(c.id);
-      refreshCredential({ credentialId: c.id, reason: "scheduled", need: { type: "due" } })
-        .catch((err) => console.error(`[scheduler] ${err instanceof Error ? err.message : String(err)}`))
-        .finally(() => state.wake?.());
-    }, delay);
-    timer.unref();
-    watch.set(c.id, timer);
   }
 }

@@ -3,6 +3,7 @@ import { isVendor, type CredentialKind, type VendorId } from "@/lib/credential-k
 import { now, simulatedMs } from "../clock";
 import { decrypt, valueHash } from "../crypto";
 import { getDb } from "../db";
+import { SingleFlight } from "../single-flight";
 import { AppError, DatabaseUnavailableError, isDatabaseUnreachable } from "../errors";
 import { cachedServed, cachedTokenOwner, MIN_CACHED_SECONDS, staleServed, staleTokenOwner, type CachedCredential } from "../fast/cache-store";
 import { effectiveExpiries, effectiveExpiryOf } from "./effective-expiry";
@@ -63,7 +64,7 @@ export async function serveCredential({ appRef, kind, fresh = false }: { appRef:
 }
 
 // Reads of one (app, kind) in flight in this process: a herd of cold reads makes one set of queries, not one per read.
-const serving = new Map<string, Promise<Served>>();
+const serving = new SingleFlight<Served>();
 
 /**
  * Joins the read of (app, kind) already in flight in this process, or starts one. A joiner gets what
@@ -74,13 +75,7 @@ const serving = new Map<string, Promise<Served>>();
  * a few connections: seconds on PostgreSQL.
  */
 function sharedServe(appRef: string, kind: CredentialKind): Promise<Served> {
-  const key = `${appRef}:${kind}`;
-  let p = serving.get(key);
-  if (!p) {
-    p = serveFromDatabase(appRef, kind).finally(() => serving.delete(key));
-    serving.set(key, p);
-  }
-  return p;
+  return serving.run(`${appRef}:${kind}`, () => serveFromDatabase(appRef, kind));
 }
 
 async function serveFromDatabase(appRef: string, kind: CredentialKind): Promise<Served> {

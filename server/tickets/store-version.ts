@@ -1,6 +1,7 @@
 import "server-only";
 import { VENDOR_KINDS, type CredentialKind, type VendorId } from "@/lib/credential-kinds";
 import { sentence } from "@/lib/sentence";
+import { now } from "../clock";
 import { encrypt, valueHash } from "../crypto";
 import type { Db } from "../db";
 import type { Fetched } from "../vendors/types";
@@ -92,7 +93,8 @@ export async function storeVersion(
       const bound = VENDOR_KINDS[args.vendor].filter((k) => k.parent === "access_token" && policyFor(args.vendor, k.kind).refreshWithParent);
       if (bound.length) {
         const where = { appRef: args.appRef, kind: { in: bound.map((k) => k.kind) } };
-        await tx.credential.updateMany({ where, data: { nextRefreshAt: fetchedAt, nextRefreshReason: english(sentence("reason.tokenRotated")) } });
+        // Due from now, when the new token exists (not from when its fetch began): the cascade starts them at once.
+        await tx.credential.updateMany({ where, data: { nextRefreshAt: now(), nextRefreshReason: english(sentence("reason.tokenRotated")) } });
         return { boundTickets: (await tx.credential.findMany({ where, select: { id: true } })).map((c) => c.id) };
       }
     }
