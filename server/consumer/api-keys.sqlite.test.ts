@@ -29,7 +29,7 @@ describe("API keys and the outage memory (SQLite)", () => {
     const kept = await keys.createApiKey({ input: { name: "kept", appRefs: [app.id] }, actor: "test" });
     store.cacheStore().maxAgeMs = 600_000;
     await cache.pollOnce();
-    const read = (key: string) => cache.lookup(keys.keyHashOf(key), "wechat", app.appId, "jsapi_ticket");
+    const read = (key: string) => cache.lookup(keys.keyHashOf(key), cache.readTarget("wechat", app.appId, "jsapi_ticket"), Date.now());
     expect(read(revoked.key)).not.toBeNull();
 
     await keys.revokeApiKey({ id: revoked.view.id, actor: "test" });

@@ -161,14 +161,9 @@ export function tryConsumerRead(
 ): boolean {
   const url = req.url;
   if (req.method !== "GET" || !url?.startsWith(PREFIX)) return false;
-  const m = CONSUMER_READ.exec(url);
-  if (!m) return false;
-  let params: { vendor: string; appId: string; kind: string };
-  try {
-    params = { vendor: decodeURIComponent(m[1]!), appId: decodeURIComponent(m[2]!), kind: decodeURIComponent(m[3]!) };
-  } catch {
-    return false;
-  }
+  const t = parseTarget(url);
+  if (!t) return false;
+  const params = { vendor: t.vendor, appId: t.appId, kind: t.kind };
   answerWithWeb(req, res, (request) => readCredential(request, params), extraHeaders).catch(fail);
   return true;
 }
