@@ -1,6 +1,7 @@
 "use client";
 import { useId, useState, type ReactNode } from "react";
 import { useTranslations } from "next-intl";
+import { appFormProblem } from "./app-form-problem";
 import { APP_ID_RULES, appInputSchema, LIVE_BASE_URLS, type AppView } from "@/lib/app-input";
 import { VENDOR_LABELS, VENDORS, type VendorId } from "@/lib/credential-kinds";
 import { ApiError } from "@/components/ui/fetch-json";
@@ -51,17 +52,8 @@ export function AppForm({ app, onDone }: { app: AppView | null; onDone: (message
   const set = <K extends keyof Fields>(k: K, v: Fields[K]) => setF((old) => ({ ...old, [k]: v }));
   const rule = APP_ID_RULES[f.vendor];
 
-  /** The browser's own check, in the page's language; a rule without a translation keeps the schema's words. */
-  function localProblem(field: string, message: string): string {
-    const max = /^must be at most (\d+) characters$/.exec(message);
-    if (message === "is required") return t("errors.required");
-    if (max) return t("errors.tooLong", { max: Number(max[1]) });
-    if (field === "appId" && message.startsWith("must be ")) return t("errors.appId", { rule: t(`appIdRules.${f.vendor}`), example: rule.example });
-    if (field === "baseUrl" && message.startsWith("must be ")) return t("errors.baseUrl");
-    if (field === "baseUrl" && message.endsWith("publishes no API host: enter its https:// origin")) return t("errors.noLiveHost", { vendor: f.vendor });
-    if (field === "policy" && message === "must be a JSON object") return t("errors.policyJson");
-    return message;
-  }
+  /** The browser's own check (and the server's field errors), in the page's language. */
+  const localProblem = (field: string, message: string) => appFormProblem(t, field, message, { vendor: f.vendor, example: rule.example });
 
   function body() {
     return {
@@ -96,7 +88,7 @@ export function AppForm({ app, onDone }: { app: AppView | null; onDone: (message
     } catch (err) {
       const field = err instanceof ApiError && typeof (err.body as { field?: unknown })?.field === "string" ? (err.body as { field: string }).field : null;
       const detail = err instanceof ApiError ? (err.detail ?? err.title) : String(err);
-      if (field && field !== "body") setErrors({ [field]: detail.replace(`${field}: `, "") });
+      if (field && field !== "body") setErrors({ [field]: localProblem(field, detail.replace(`${field}: `, "")) });
       else setFormError(detail);
     }
   }
