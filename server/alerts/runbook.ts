@@ -1,7 +1,6 @@
 import "server-only";
 import os from "node:os";
-import type en from "@/i18n/messages/en.json";
-import { rawMessages } from "@/i18n/raw-messages";
+import en from "@/i18n/messages/en.json";
 
 export type RunbookId = keyof typeof en.runbooks;
 
@@ -36,7 +35,7 @@ const WRONG_APP = new Set(["40013", "40001", "40125", "41002", "41004", "40002"]
 
 /** A runbook's words come from i18n/messages (namespace `runbooks`): the API carries the English, the page shows its language by `id`. */
 function runbook(id: RunbookId, at: Pick<Runbook, "href" | "action" | "addresses">): Runbook {
-  const words: { title: string; text: string; link?: string } = rawMessages().en.runbooks[id];
+  const words: { title: string; text: string; link?: string } = en.runbooks[id];
   return { id, title: words.title, text: words.text, linkText: words.link ?? null, ...at };
 }
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import { rawMessages } from "@/i18n/raw-messages";
+import en from "@/i18n/messages/en.json";
+import zh from "@/i18n/messages/zh-CN.json";
 import { VENDORS } from "@/lib/credential-kinds";
 import type { CredentialView } from "@/lib/credential-view";
 import { ATTENTION_HEALTHS, byAttention, HEALTHS, type Health, healthChangesAt, healthOf } from "@/lib/health";
@@ -31,19 +32,12 @@ export type OverviewRequest = z.output<typeof overviewQuerySchema>;
 export type OverviewView = { etag: string; answer: Omit<OverviewAnswer, "serverTime"> };
 
 /** The catalog's English credential names with their translations, so a search in either language finds them. */
-let kindNames: Map<string, string[]> | null = null;
-function kindNamesOf(label: string): string[] {
-  if (!kindNames) {
-    const { en, "zh-CN": zh } = rawMessages();
-    kindNames = new Map(
-      Object.entries(en.overview.kindLabels).map(([key, label]) => [label, [label, zh.overview.kindLabels[key as keyof typeof zh.overview.kindLabels]]]),
-    );
-  }
-  return kindNames.get(label) ?? [];
-}
+const KIND_NAMES = new Map<string, string[]>(
+  Object.entries(en.overview.kindLabels).map(([key, label]) => [label, [label, zh.overview.kindLabels[key as keyof typeof zh.overview.kindLabels]]]),
+);
 
 function matches(c: CredentialView, needle: string): boolean {
-  const fields = [c.appName, c.appId, c.kindLabel, c.kind, c.vendorLabel, ...kindNamesOf(c.kindLabel)];
+  const fields = [c.appName, c.appId, c.kindLabel, c.kind, c.vendorLabel, ...(KIND_NAMES.get(c.kindLabel) ?? [])];
   return fields.some((f) => f.toLowerCase().includes(needle));
 }
 

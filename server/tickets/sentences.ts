@@ -1,6 +1,6 @@
 import "server-only";
 import { createTranslator } from "use-intl/core";
-import { rawMessages } from "@/i18n/raw-messages";
+import en from "@/i18n/messages/en.json";
 import { isSentence, placeholderValue, type Sentence, type SentenceParam, sentence, tagsOf } from "@/lib/sentence";
 
 // The English of every sentence the server composes comes from i18n/messages/en.json (namespace
@@ -11,14 +11,7 @@ import { isSentence, placeholderValue, type Sentence, type SentenceParam, senten
 /** A text no template matches (an exception's own message, a database written by an older version): shown as it is, marked English. */
 export const UNTRANSLATED = "untranslated";
 
-const makeTranslator = () =>
-  createTranslator({ locale: "en", timeZone: "UTC", messages: { sentences: rawMessages().en.sentences } as Record<string, unknown> });
-let translator: ReturnType<typeof makeTranslator> | null = null;
-/** The English translator over the `sentences` templates (made at first use: the files are read from disk). */
-function tr(): ReturnType<typeof makeTranslator> {
-  translator ??= makeTranslator();
-  return translator;
-}
+const t = createTranslator({ locale: "en", timeZone: "UTC", messages: { sentences: en.sentences } as Record<string, unknown> });
 
 /** An ISO time in plain English text: minutes, UTC ("2026-11-30 20:15 UTC"). */
 export function utcMinute(iso: string): string {
@@ -29,7 +22,7 @@ export function utcMinute(iso: string): string {
 export function english(s: Sentence): string {
   if (s.code === UNTRANSLATED) return String(s.params.text ?? "");
   // Tags (<name></name>) take a function, placeholders ({name}) a value (lib/sentence.ts).
-  const template = String(tr().raw(`sentences.${s.code}` as never));
+  const template = String(t.raw(`sentences.${s.code}` as never));
   const tags = tagsOf(template);
   const values: Record<string, string | number | ((chunks: string) => string)> = {};
   for (const [name, v] of Object.entries(s.params)) {
@@ -43,7 +36,7 @@ export function english(s: Sentence): string {
     values[name] = tags.has(name) ? () => String(text) : placeholderValue(template, name, text);
   }
   for (const tag of tags) if (!(tag in values)) values[tag] = (chunks) => chunks;
-  return tr().markup(`sentences.${s.code}` as never, values as never);
+  return t.markup(`sentences.${s.code}` as never, values as never);
 }
 
 export function untranslated(text: string): Sentence {
@@ -70,7 +63,7 @@ function escapeRe(s: string): string {
 function templates(ns: string): Compiled[] {
   let list = compiled.get(ns);
   if (list) return list;
-  const group = (rawMessages().en.sentences as unknown as Record<string, Record<string, string>>)[ns] ?? {};
+  const group = (en.sentences as unknown as Record<string, Record<string, string>>)[ns] ?? {};
   list = Object.entries(group)
     .filter(([, template]) => !template.includes(", plural,"))
     .map(([key, template]) => {
