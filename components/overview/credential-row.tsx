@@ -121,9 +121,10 @@ function NextRefresh({
     <div className="contents">
       <div className="tabular-nums">{left === null ? "…" : left > 0 ? t("inDuration", { duration: duration(left) }) : t("dueNow")}</div>
       {hasReason && (
-        // Wrapped, not truncated with the full text in a title: a title is plain text, and the reason's
+        // Wrapped in the table, one line on a phone's card (the full reason is on the credential's page and
+        // in the DOM for screen readers); no title with the text: a title is plain text, and the reason's
         // code-like words (an endpoint, expire_in) could not be marked as such in it.
-        <div className="max-w-48 text-xs text-slate-500 dark:text-slate-400">
+        <div className="line-clamp-1 max-w-48 text-xs text-slate-500 md:line-clamp-none dark:text-slate-400">
           <SentenceText sentence={reason} fallback={fallback} />
         </div>
       )}
