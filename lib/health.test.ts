@@ -1,36 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { credentialView } from "@/test-support/credential-view";
 import type { CredentialView } from "./credential-view";
 import { byAttention, healthOf, type Health } from "./health";
 
 const NOW = Date.parse("2026-11-22T08:00:00Z");
 const at = (s: number) => new Date(NOW + s * 1000).toISOString();
 
-function cred(over: Partial<CredentialView> = {}): CredentialView {
-  return {
-    id: "c1",
-    vendor: "wechat",
-    vendorLabel: "WeChat",
-    appRef: "a1",
-    appId: "wx1",
-    appName: "demo",
-    kind: "jsapi_ticket",
-    kindLabel: "jsapi ticket",
-    status: "active",
-    generation: 1,
-    refreshing: false,
-    lease: null,
-    current: { maskedValue: "abcd••••••wxyz", fetchedAt: at(-100), expiresIn: 7200, expiresAt: at(7100), vendorExpireTime: null },
-    previous: null,
-    lastError: null,
-    consecutiveFailures: 0,
-    nextRefreshAt: at(4000),
-    nextRefreshReason: "scheduled",
-    policy: "",
-    quota: null,
-    impact: { state: "ok", atRisk: false, breaksAt: at(7100), refreshPossibleAt: at(0), blockedBy: null, attention: 6 },
-    ...over,
-  };
-}
+const cred = (over: Partial<CredentialView> = {}) => credentialView(at, over);
 
 describe("healthOf", () => {
   it("is healthy with life left, a future refresh and no overlap", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CredentialView } from "@/lib/credential-view";
+import { credentialView } from "@/test-support/credential-view";
 import { healthOf } from "@/lib/health";
 import { overviewOf, overviewQuerySchema, overviewRequestOf, viewKey } from "./overview-list";
 
@@ -9,30 +10,7 @@ const at = (s: number) => new Date(NOW + s * 1000).toISOString();
 let n = 0;
 function cred(over: Partial<CredentialView> = {}): CredentialView {
   n++;
-  return {
-    id: `c${n}`,
-    vendor: "wechat",
-    vendorLabel: "WeChat",
-    appRef: `a${n}`,
-    appId: `wx${n}`,
-    appName: `App ${String(n).padStart(3, "0")}`,
-    kind: "jsapi_ticket",
-    kindLabel: "jsapi ticket",
-    status: "active",
-    generation: 1,
-    refreshing: false,
-    lease: null,
-    current: { maskedValue: "abcd••••••wxyz", fetchedAt: at(-100), expiresIn: 7200, expiresAt: at(7100), vendorExpireTime: null },
-    previous: null,
-    lastError: null,
-    consecutiveFailures: 0,
-    nextRefreshAt: at(4000),
-    nextRefreshReason: "scheduled",
-    policy: "",
-    quota: null,
-    impact: { state: "ok", atRisk: false, breaksAt: at(7100), refreshPossibleAt: at(0), blockedBy: null, attention: 6 },
-    ...over,
-  };
+  return credentialView(at, { id: `c${n}`, appRef: `a${n}`, appId: `wx${n}`, appName: `App ${String(n).padStart(3, "0")}`, ...over });
 }
 
 // 120 healthy credentials in the server's order (by app), and three that need attention near the end.
