@@ -6,6 +6,7 @@
 // change stream) and 100 browsers (100 streams: many ops people). The instance alone, with no tab
 // open, is measured first: what the tabs add is the difference.
 // Usage: node --conditions=react-server --import tsx bench/idle-tabs.ts [tabs] [windowSeconds]
+import playwrightConfig from "../playwright.config";
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
@@ -285,18 +286,8 @@ async function measureAlone(stack: Stack): Promise<number> {
 export async function benchIdleTabs(): Promise<string> {
   // Time at its real pace: the demo's tokens and tickets live 2 h, so the scheduler has nothing to do in the window.
   const stack = await startStack({ env: { TICKETHUB_TIME_SCALE: "1" } });
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      "--disable-sync",
-      "--disable-quic",
-    ],
-  });
+  // The browser the suite drives (Debian's Chromium, same flags).
+  const browser = await chromium.launch(playwrightConfig.use?.launchOptions);
   try {
     // 10 loopback addresses, 10 sign-ins each: within the limit of 20 per address and minute.
     // One at a time: scrypt work is queued per instance (a full queue answers 503).

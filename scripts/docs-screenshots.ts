@@ -4,13 +4,14 @@
 // Usage: node --conditions=react-server --import tsx scripts/docs-screenshots.ts
 import path from "node:path";
 import { chromium } from "@playwright/test";
+import playwrightConfig from "../playwright.config";
 import { apiSession, signInContext } from "../e2e/support/auth";
 import { putTicketAtRisk } from "../e2e/support/at-risk";
 import { startStack } from "../e2e/support/stack";
 
 const docs = path.join(import.meta.dirname, "..", "docs");
 const stack = await startStack();
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium" });
+const browser = await chromium.launch(playwrightConfig.use?.launchOptions);
 try {
   const operator = await apiSession(stack.baseUrl, "operator");
   const list = (await (await operator.fetch("/api/credentials")).json()).credentials as { id: string; vendor: string; kind: string }[];
