@@ -30,8 +30,12 @@ const POLL_MS = 500;
 /** A stamp read longer ago than this is not trusted to say "nothing changed" (two polls missed). */
 const FRESH_MS = 1_500;
 const IDLE_STOP_MS = 60_000;
-/** No stamp read for this long counts as an unreachable database even without an error (a hung connection). */
-const UNREACHABLE_AFTER_MS = 5_000;
+/**
+ * No stamp read for this long counts as an unreachable database even without an error (a hung
+ * connection): six polls missed. The page promises "stale within 5 s"; the stream says it at once
+ * (onDatabaseOutageChanged), so this plus one poll is what the page waits.
+ */
+const UNREACHABLE_AFTER_MS = 3_000;
 
 type State = {
   cacheStamp: string | null;
@@ -45,6 +49,9 @@ type State = {
   watchingSince: number;
   emitted: Topics | null;
   listeners: Set<(topics: Topics) => void>;
+  /** What outage listeners were last told ("" = the database answers), and who listens. */
+  outageSaid: string;
+  outageListeners: Set<() => void>;
   timer: NodeJS.Timeout | null;
   interestAt: number;
   unsubscribe: (() => void) | null;
@@ -61,6 +68,8 @@ const state = () =>
     watchingSince: 0,
     emitted: null,
     listeners: new Set(),
+    outageSaid: "",
+    outageListeners: new Set(),
     timer: null,
     interestAt: 0,
     unsubscribe: null,
@@ -128,15 +137,34 @@ async function pollExtra(s: State) {
   } catch (err) {
     // The database does not answer: the stamps age out (nothing is confirmed unchanged) and the
     // list route answers from the database, or says it cannot; the stream's pings say so (databaseOutage).
-    if (isDatabaseUnreachable(err)) s.failingSince ??= now().getTime();
+    // Any failure of this one trivial query counts: whatever the cause, nothing is confirmed.
+    s.failingSince ??= now().getTime();
+    if (!isDatabaseUnreachable(err)) console.error(`[live] stamp read: ${err instanceof Error ? err.message : String(err)}`);
   }
+  tellOutage(s);
   if (s.listeners.size === 0 && Date.now() - s.interestAt > IDLE_STOP_MS) stop(s);
+}
+
+/** Tells outage listeners when the database stops or starts answering (not at every poll). */
+function tellOutage(s: State) {
+  const outage = databaseOutage();
+  const said = outage ? outage.since : "";
+  if (said === s.outageSaid) return;
+  s.outageSaid = said;
+  for (const listener of s.outageListeners) {
+    try {
+      listener();
+    } catch (err) {
+      console.error(`[live] outage listener: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
 }
 
 function stop(s: State) {
   if (s.timer) clearInterval(s.timer);
   s.timer = null;
   s.failingSince = null;
+  s.outageSaid = "";
   s.unsubscribe?.();
   s.unsubscribe = null;
 }
@@ -152,7 +180,11 @@ export function watchChanges(): Promise<void> | undefined {
     emitIfMoved(s);
   });
   s.watchingSince = Date.now();
-  s.timer = setInterval(() => void pollExtra(s), POLL_MS);
+  s.timer = setInterval(() => {
+    // A hung read never returns: the outage is noticed here, before the next read starts.
+    tellOutage(s);
+    void pollExtra(s);
+  }, POLL_MS);
   s.timer.unref();
   return pollExtra(s);
 }
@@ -197,6 +229,16 @@ export function onTopicsChanged(listener: (topics: Topics) => void): () => void 
     s.listeners.delete(listener);
     s.interestAt = Date.now();
   };
+}
+
+/**
+ * Calls `listener` when the database stops answering the stamp reads or answers again (the stream
+ * then pings at once instead of at its next heartbeat); returns a function that stops it.
+ */
+export function onDatabaseOutageChanged(listener: () => void): () => void {
+  const s = state();
+  s.outageListeners.add(listener);
+  return () => void s.outageListeners.delete(listener);
 }
 
 /** Reads the supplementary stamp now (tests; the timer does it every POLL_MS otherwise). */

@@ -59,11 +59,18 @@ describe("change stream", () => {
   it("pings say when the database stops answering (since when, last confirmed) and again when it is back", async () => {
     const { getDb } = await import("@/server/db");
     const { readChangesNow, databaseOutage, watchChanges } = await import("./changes");
-    const { changeStream } = await import("./event-stream");
+    const { changeStream, HEARTBEAT_MS } = await import("./event-stream");
     await watchChanges();
     await readChangesNow();
     expect(databaseOutage()).toBeNull();
     const confirmedBefore = Date.now();
+
+    // A stream already open hears of the outage at once, not at its next heartbeat (HEARTBEAT_MS).
+    const open = new AbortController();
+    const openReader = changeStream({ signal: open.signal, stillSignedIn: async () => true }).getReader();
+    const openedAt = Date.now();
+    let openText = "";
+    while (!openText.includes("event: ping")) openText += new TextDecoder().decode((await openReader.read()).value);
 
     const down = vi
       .spyOn(getDb(), "$queryRawUnsafe")
@@ -74,6 +81,18 @@ describe("change stream", () => {
       expect(outage).not.toBeNull();
       expect(Date.parse(outage!.since)).toBeGreaterThanOrEqual(Date.parse(outage!.confirmedAt!));
       expect(Date.parse(outage!.confirmedAt!)).toBeLessThanOrEqual(confirmedBefore + 1_000);
+      // What the open stream says within 100 ms (the heartbeat would come 2 s after it opened).
+      let heard = "";
+      const deadline = Date.now() + 100;
+      for (;;) {
+        const next = await Promise.race([openReader.read(), new Promise<"nothing">((r) => setTimeout(() => r("nothing"), Math.max(0, deadline - Date.now())))]);
+        if (next === "nothing" || next.done) break;
+        heard += new TextDecoder().decode(next.value);
+      }
+      expect(Date.now() - openedAt).toBeLessThan(HEARTBEAT_MS); // else a heartbeat could have carried it
+      const pings = heard.split("\n\n").filter((b) => b.startsWith("event: ping"));
+      expect(pings.map((b) => JSON.parse(b.split("\n")[1]!.slice(6)).database)).toContainEqual(outage);
+      open.abort();
       // Another failed read keeps "since" where the outage began.
       await readChangesNow();
       expect(databaseOutage()).toEqual(outage);

@@ -1,6 +1,6 @@
 import "server-only";
 import { now } from "../clock";
-import { databaseOutage, latestTopics, onTopicsChanged, type Topics } from "./changes";
+import { databaseOutage, latestTopics, onDatabaseOutageChanged, onTopicsChanged, type Topics } from "./changes";
 
 /**
  * The dashboard's change stream (Server-Sent Events), as bytes: the route wraps it in a Response.
@@ -36,6 +36,8 @@ export function changeStream({ signal, stillSignedIn }: { signal: AbortSignal; s
       const ping = () => event("ping", { serverTime: now().toISOString(), database: databaseOutage() });
 
       const stopListening = onTopicsChanged(change);
+      // The database stopping or answering again is said at once, not at the next heartbeat.
+      const stopOutage = onDatabaseOutageChanged(ping);
       const heartbeat = setInterval(ping, HEARTBEAT_MS);
       const sessionCheck = setInterval(() => {
         stillSignedIn().then(
@@ -57,6 +59,7 @@ export function changeStream({ signal, stillSignedIn }: { signal: AbortSignal; s
       }
       cleanup = () => {
         stopListening();
+        stopOutage();
         clearInterval(heartbeat);
         clearInterval(sessionCheck);
         signal.removeEventListener("abort", end);
