@@ -21,7 +21,15 @@ for (const [name, run] of [
   ["thousands of apps", () => benchScale()],
 ] as const) {
   console.log(`[bench] ${name}…`);
-  const text = await run();
+  // A section that fails is reported as such; the others still run and are written.
+  let text: string;
+  try {
+    text = await run();
+  } catch (err) {
+    const why = (err instanceof Error ? err.message : String(err)).split("\n")[0];
+    text = `### ${name[0]!.toUpperCase()}${name.slice(1)}\n\n**Did not complete** in this run: ${why}`;
+    console.error(err);
+  }
   console.log(`${text}\n`);
   sections.push(text);
 }

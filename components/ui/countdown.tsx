@@ -49,7 +49,9 @@ export function Countdown({ expiresAt, lifetime, clockOffsetMs }: { expiresAt: s
         {left > 0 ? duration(left) : t("expired")}
       </span>
       <div className="mt-1 h-1 w-full overflow-hidden rounded bg-slate-200 dark:bg-slate-800" aria-hidden>
-        <div className={`h-full ${tone} transition-[width] duration-1000 ease-linear`} style={{ width: `${share * 100}%` }} />
+        {/* Moved once a second with the text, never animated between ticks: a transition here kept
+            every open tab laying out at 60 frames a second (100 tabs: two cores busy). */}
+        <div className={`h-full w-full origin-left ${tone}`} style={{ transform: `scaleX(${share})` }} />
       </div>
     </div>
   );
