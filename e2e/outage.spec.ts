@@ -167,6 +167,25 @@ test("PostgreSQL stopped with the overview open: the page says the database is u
     await expect.poll(async () => (await (await fetch(`${stack!.baseUrl}/api/health`)).json()).status, { timeout: 10_000 }).toBe("degraded");
     await expect(dbBanner).toBeVisible();
     await expect(silentBanner).toHaveCount(0);
+    // A stream that must reconnect now (its tab closed, the network blinked) still opens and says
+    // the database is down: the session was confirmed just before the outage (else the page would
+    // blame the server: a 503 here).
+    const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+    const reconnect = new AbortController();
+    const events = await fetch(`${stack.baseUrl}/api/events`, { headers: { cookie }, signal: reconnect.signal });
+    expect(events.status).toBe(200);
+    const reader = events.body!.getReader();
+    let heard = "";
+    while (!heard.includes("event: ping")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      heard += new TextDecoder().decode(value);
+    }
+    reconnect.abort();
+    const ping = heard.split("\n\n").find((b) => b.startsWith("event: ping"))!;
+    expect(JSON.parse(ping.split("\n")[1]!.slice(6)).database).not.toBeNull();
+    // …and without a session, nothing.
+    expect((await fetch(`${stack.baseUrl}/api/events`, { signal: AbortSignal.timeout(10_000) })).status).not.toBe(200);
 
     pg.resume();
     const resumedAt = Date.now();

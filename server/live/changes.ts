@@ -45,6 +45,8 @@ type State = {
   /** Server clock (ms) of the last successful read, and of the first failed one since (null: none failed). */
   confirmedAt: number | null;
   failingSince: number | null;
+  /** The same moment on the wall clock (Date.now()), for comparing with other wall-clock records. */
+  failingSinceWall: number | null;
   /** When the current watch began (Date.now()): an old last read right after a restart says nothing yet. */
   watchingSince: number;
   emitted: Topics | null;
@@ -65,6 +67,7 @@ const state = () =>
     extraAt: 0,
     confirmedAt: null,
     failingSince: null,
+    failingSinceWall: null,
     watchingSince: 0,
     emitted: null,
     listeners: new Set(),
@@ -118,11 +121,16 @@ function emitIfMoved(s: State) {
   const prev = s.emitted;
   if (prev && (Object.keys(next) as Topic[]).every((t) => prev[t] === next[t])) return;
   s.emitted = next;
-  for (const listener of s.listeners) {
+  notify("listener", s.listeners, (l) => l(next));
+}
+
+/** Calls every listener; one that throws is logged and does not stop the others. */
+function notify<L>(what: string, listeners: Iterable<L>, call: (listener: L) => void) {
+  for (const listener of listeners) {
     try {
-      listener(next);
+      call(listener);
     } catch (err) {
-      console.error(`[live] listener: ${err instanceof Error ? err.message : String(err)}`);
+      console.error(`[live] ${what}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 }
@@ -133,12 +141,14 @@ async function pollExtra(s: State) {
     s.extraAt = Date.now();
     s.confirmedAt = now().getTime();
     s.failingSince = null;
+    s.failingSinceWall = null;
     emitIfMoved(s);
   } catch (err) {
     // The database does not answer: the stamps age out (nothing is confirmed unchanged) and the
     // list route answers from the database, or says it cannot; the stream's pings say so (databaseOutage).
     // Any failure of this one trivial query counts: whatever the cause, nothing is confirmed.
     s.failingSince ??= now().getTime();
+    s.failingSinceWall ??= Date.now();
     if (!isDatabaseUnreachable(err)) console.error(`[live] stamp read: ${err instanceof Error ? err.message : String(err)}`);
   }
   tellOutage(s);
@@ -151,19 +161,14 @@ function tellOutage(s: State) {
   const said = outage ? outage.since : "";
   if (said === s.outageSaid) return;
   s.outageSaid = said;
-  for (const listener of s.outageListeners) {
-    try {
-      listener();
-    } catch (err) {
-      console.error(`[live] outage listener: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
+  notify("outage listener", s.outageListeners, (l) => l());
 }
 
 function stop(s: State) {
   if (s.timer) clearInterval(s.timer);
   s.timer = null;
   s.failingSince = null;
+  s.failingSinceWall = null;
   s.outageSaid = "";
   s.unsubscribe?.();
   s.unsubscribe = null;
@@ -213,6 +218,16 @@ export function databaseOutage(): DatabaseOutage | null {
   const since = s.failingSince ?? (hung ? s.confirmedAt : null);
   if (since === null) return null;
   return { since: new Date(since).toISOString(), confirmedAt: s.confirmedAt === null ? null : new Date(s.confirmedAt).toISOString() };
+}
+
+/**
+ * When (wall clock, Date.now()) the database stopped answering the stamp reads as databaseOutage
+ * says it, or null while it answers or nothing watches.
+ */
+export function databaseDownSinceWall(): number | null {
+  const s = state();
+  if (!databaseOutage()) return null;
+  return s.failingSinceWall ?? s.extraAt;
 }
 
 /** The latest stamps, fresh or not (what the stream last told or would tell). */

@@ -43,3 +43,16 @@ export function recentlyConfirmedRole(token: string | null): Role | null {
   const e = memo().get(hash(token));
   return e && Date.now() - e.confirmedAt <= MEMO_MS ? e.role : null;
 }
+
+/**
+ * The role of a session this process confirmed shortly (MEMO_MS) before the database stopped
+ * answering at `downSince` (ms), or null. Only for the change stream, which carries no data (stamps,
+ * pings): a tab whose stream must reconnect during an outage keeps hearing that the database is down
+ * instead of "the server has not answered". A sign-out elsewhere cannot be recorded meanwhile either;
+ * one here forgets the entry at once (sessionGone).
+ */
+export function roleConfirmedBefore(token: string | null, downSince: number): Role | null {
+  if (!token || token.length > 200) return null;
+  const e = memo().get(hash(token));
+  return e && e.confirmedAt >= downSince - MEMO_MS ? e.role : null;
+}
