@@ -4,27 +4,18 @@
 // any increment, full), and how late planned refreshes started (simulated seconds), from the
 // instance's own log lines (TICKETHUB_LOG_REFRESHES=on).
 // Usage: node --conditions=react-server --import tsx bench/scale.ts [simulatedMinutes] [appsPerVendor] [timeScale]
-import { randomUUID } from "node:crypto";
-import path from "node:path";
-import type { CredentialCreateManyInput, CredentialVersionCreateManyInput } from "../generated/sqlite/models";
 import { apiSession } from "../e2e/support/auth";
 import { instancePids, startStack } from "../e2e/support/stack";
 import { fmt, machine, percentile, procRss, processRss, rssOf } from "./lib";
+import { countGenerations, SEED_SECRET_KEY, seedAppList, seedApps } from "./lib-seed";
 
 /** Simulated seconds per real second (argv[4]): 12× makes the hour 5 real minutes and ~23 refreshes a second. */
 let SCALE = 12;
 
-const hex = (i: number, n: number) => i.toString(16).padStart(n, "0");
-const SECRET_KEY = "5a".repeat(32);
 const secretOf = (appId: string) => `scale-secret-${appId}`;
 
 export async function benchScale(simulatedMinutes = 60, perVendor = 750): Promise<string> {
-  const apps = Array.from({ length: perVendor }, (_, i) => [
-    { vendor: "wechat", appId: `wx${hex(i, 16)}`, name: `WeChat scale ${i}` },
-    { vendor: "feishu", appId: `cli_${hex(i, 16)}`, name: `Feishu scale ${i}` },
-    { vendor: "faceid", appId: `IDL${hex(i, 5)}`, name: `FaceID scale ${i}` },
-    { vendor: "yzb", appId: `yzbscale${i}`, name: `yzb scale ${i}` },
-  ]).flat();
+  const apps = seedAppList(perVendor, "scale");
   const epoch = String(Date.now());
   const stack = await startStack({
     env: {
@@ -33,7 +24,7 @@ export async function benchScale(simulatedMinutes = 60, perVendor = 750): Promis
       SANDBOX_TIME_SCALE: String(SCALE),
       SANDBOX_TIME_EPOCH: epoch,
       TICKETHUB_LOG_REFRESHES: "on",
-      TICKETHUB_SECRET_KEY: SECRET_KEY,
+      TICKETHUB_SECRET_KEY: SEED_SECRET_KEY,
     },
   });
   try {
@@ -41,14 +32,6 @@ export async function benchScale(simulatedMinutes = 60, perVendor = 750): Promis
     const metrics = async () => (await admin.fetch("/api/metrics")).text();
     const before = await rssOf(metrics);
     const addStarted = Date.now();
-    // Straight into the database, as an import would (3,000 admin-API calls take minutes on a busy machine).
-    process.env.DATABASE_URL = `file:${path.join(stack.dataDir, "tickethub.db")}`;
-    process.env.TICKETHUB_DATA_DIR = stack.dataDir;
-    process.env.TICKETHUB_SECRET_KEY = SECRET_KEY;
-    const { getDb } = await import("../server/db");
-    const { encrypt, valueHash } = await import("../server/crypto");
-    const { VENDOR_KINDS } = await import("../lib/credential-kinds");
-    const db = getDb();
     let next = 0;
     await Promise.all(
       Array.from({ length: 16 }, async () => {
@@ -61,51 +44,17 @@ export async function benchScale(simulatedMinutes = 60, perVendor = 750): Promis
         }
       }),
     );
-    // As an instance that has run for a while: every credential holds a value fetched within the last
-    // two simulated hours, its next refresh planned somewhere in the coming hour (the sandbox checks
-    // nothing here: the values are only read back, and each is replaced by a real fetch when due).
+    // Straight into the database, as an import would. As an instance that has run for a while: every
+    // credential holds a value fetched within the last simulated hour, its next refresh planned
+    // somewhere in the coming hour (each value is replaced by a real fetch when due).
     const simNow = () => Number(epoch) + (Date.now() - Number(epoch)) * SCALE;
-    for (let i = 0; i < apps.length; i += 500) {
-      const chunk = apps.slice(i, i + 500);
-      await db.vendorApp.createMany({ data: chunk.map((a) => ({ ...a, secretEnc: encrypt(secretOf(a.appId)), baseUrl: stack.sandboxUrl })) });
-      const rows = await db.vendorApp.findMany({ where: { appId: { in: chunk.map((a) => a.appId) } }, select: { id: true, vendor: true } });
-      const at = simNow();
-      const creds: CredentialCreateManyInput[] = [];
-      const versions: CredentialVersionCreateManyInput[] = [];
-      for (const r of rows) {
-        let tokenVersion: string | null = null;
-        for (const k of VENDOR_KINDS[r.vendor as keyof typeof VENDOR_KINDS]) {
-          const id = randomUUID();
-          const versionId = randomUUID();
-          const value = randomUUID().replaceAll("-", "");
-          const fetchedAt = at - Math.random() * 3_600_000;
-          if (k.kind === "access_token") tokenVersion = versionId;
-          creds.push({
-            id,
-            appRef: r.id,
-            kind: k.kind,
-            generation: 1,
-            currentVersionId: versionId,
-            status: "active",
-            nextRefreshAt: new Date(at + 60_000 + Math.random() * simulatedMinutes * 60_000),
-            nextRefreshReason: "scheduled",
-          });
-          versions.push({
-            id: versionId,
-            credentialId: id,
-            generation: 1,
-            valueEnc: encrypt(value),
-            valueHash: valueHash(value),
-            fetchedAt: new Date(fetchedAt),
-            expiresIn: 7200,
-            expiresAt: new Date(fetchedAt + 7_200_000),
-            parentVersionId: k.kind === "access_token" ? null : tokenVersion,
-          });
-        }
-      }
-      await db.credential.createMany({ data: creds });
-      await db.credentialVersion.createMany({ data: versions });
-    }
+    await seedApps(stack, {
+      apps,
+      secretOf,
+      now: simNow,
+      fetchedWithinMs: 3_600_000,
+      nextRefreshAt: (at) => at + 60_000 + Math.random() * simulatedMinutes * 60_000,
+    });
     const addSeconds = (Date.now() - addStarted) / 1000;
     // Hours went by on the fast clock: the session signed in before has expired.
     admin = await apiSession(stack.baseUrl, "admin");
@@ -165,14 +114,13 @@ export async function benchScale(simulatedMinutes = 60, perVendor = 750): Promis
     const planned = late.length;
     const lateMax = late.reduce((a, b) => Math.max(a, b), 0);
     const lateOver = late.filter((ms) => ms > 1_000).length;
-    const credentials = await db.credential.findMany({ select: { generation: true } });
-    await db.$disconnect();
+    const counted = await countGenerations(stack);
     const mb = (b: number) => fmt(b / 2 ** 20, 0);
     const ms = (xs: number[], p: number) => (xs.length ? fmt(percentile(xs, p), 1) : "–");
     return [
       "### Thousands of apps",
       "",
-      `One instance, ${fmt(listed.length)} apps (${fmt(credentials.length)} credentials; adding them with their values took ${fmt(addSeconds)} s), then ${simulatedMinutes} simulated minutes at ${SCALE}× (${fmt(realMs / 1000)} s real): ${fmt(reads)} consumer reads (${failed} not 200), ${fmt(credentials.reduce((n, c) => n + c.generation, 0))} values fetched in all.`,
+      `One instance, ${fmt(listed.length)} apps (${fmt(counted.credentials)} credentials; adding them with their values took ${fmt(addSeconds)} s), then ${simulatedMinutes} simulated minutes at ${SCALE}× (${fmt(realMs / 1000)} s real): ${fmt(reads)} consumer reads (${failed} not 200), ${fmt(counted.generations)} values fetched in all.`,
       "",
       `RSS of the whole instance: **${mb(perProcess["read-plane"]! + perProcess.next!)} MiB** at the end (goal ≤ 450 MiB: ${perProcess["read-plane"]! + perProcess.next! <= 450 * 2 ** 20 ? "met" : "not met"}): read plane ${mb(perProcess["read-plane"] ?? Number.NaN)} MiB, Next server ${mb(perProcess.next ?? Number.NaN)} MiB; ${mb(before)} MiB before the apps were added; peak sampled ${mb(Math.max(...samples, after))} MiB.`,
       "",
