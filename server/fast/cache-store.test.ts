@@ -67,6 +67,30 @@ describe("serving from memory while the database is down", () => {
     const fresh = await trackStaleReads(async () => null);
     expect(fresh.staleSince).toBeNull();
   });
+
+  it("still marks a read that outlives another one it overlapped", async () => {
+    remember([{ kind: "access_token" }]);
+    let release!: () => void;
+    const later = new Promise<void>((r) => (release = r));
+    const long = trackStaleReads(async () => {
+      await later;
+      return staleServed("app", "access_token", confirmedAt + min);
+    });
+    expect((await trackStaleReads(async () => null)).staleSince).toBeNull();
+    release();
+    expect((await long).staleSince).toEqual(new Date(confirmedAt));
+  });
+
+  it("leaves no hook on the promises a process creates once no tracked read is running", async () => {
+    // An AsyncLocalStorage left enabled stores its context on every new promise (Node 20): the
+    // cost each read answered from memory paid after the first cold read.
+    // (Node drops the hook at the next turn of the event loop.)
+    const hooked = () => Object.getOwnPropertySymbols(Promise.resolve()).some((s) => s.description === "kResourceStore");
+    remember([{ kind: "access_token" }]);
+    await trackStaleReads(async () => staleServed("app", "access_token", confirmedAt + min));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(hooked()).toBe(false);
+  });
 });
 
 describe("a change announced by the lifecycle", () => {
