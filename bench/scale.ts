@@ -101,17 +101,22 @@ export async function benchScale(simulatedMinutes = 60, perVendor = 750): Promis
     }
     const log = stack.output().slice(mark);
     // Both processes keep a cache; the read plane's answers the consumer reads.
-    const loads = [...log.matchAll(/\[read-cache\] \(read-plane\) (full|incremental) load: (\d+) apps, (\d+) values in ([\d.]+) ms \(ms:([^)]*)\)/g)].map((m) => ({
-      full: m[1] === "full",
-      apps: Number(m[2]),
-      ms: Number(m[4]),
-      phases: m[5]!.trim(),
-    }));
+    const loads = [...log.matchAll(/\[read-cache\] \(read-plane\) (full|incremental) load: (\d+) apps, (\d+) values in ([\d.]+) ms \(ms:([^)]*)\)/g)].map(
+      (m) => ({
+        full: m[1] === "full",
+        apps: Number(m[2]),
+        ms: Number(m[4]),
+        phases: m[5]!.trim(),
+      }),
+    );
     const nextOneApp = [...log.matchAll(/\[read-cache\] \(next\) incremental load: 1 apps, \d+ values in ([\d.]+) ms/g)].map((m) => Number(m[1]));
     const oneAppLoads = loads.filter((l) => !l.full && l.apps === 1);
     const oneApp = oneAppLoads.map((l) => l.ms);
     // Where the slowest one-app reloads spent their time (query and merge phases, ms).
-    const slowest = [...oneAppLoads].sort((a, b) => b.ms - a.ms).slice(0, 3).map((l) => `${fmt(l.ms, 1)} ms (${l.phases})`);
+    const slowest = [...oneAppLoads]
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 3)
+      .map((l) => `${fmt(l.ms, 1)} ms (${l.phases})`);
     const incremental = loads.filter((l) => !l.full && l.apps > 0);
     const full = loads.filter((l) => l.full).map((l) => l.ms);
     const late = [...log.matchAll(/\[scheduler\] planned refresh starts (-?\d+) ms/g)].map((m) => Number(m[1]));
