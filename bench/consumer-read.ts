@@ -38,11 +38,18 @@ export async function benchConsumerRead(): Promise<string> {
   const stacks = { fast: await startStack() };
   try {
     const keys = { fast: await wechatKey(stacks.fast.baseUrl) };
-    // Warm up, and keep one answer as the bare server's body.
+    // Warm up until the fast path answers (right after a start the demo apps' first fetches are
+    // still being written, and a snapshot is not installed while this process writes), and keep one
+    // answer as the bare server's body.
     let body = "";
-    for (let i = 0; i < 50; i++) body = await (await fetch(`${stacks.fast.baseUrl}${path}`, { headers: { authorization: `Bearer ${keys.fast}` } })).text();
-    const viaFast = (await fetch(`${stacks.fast.baseUrl}${path}`, { headers: { authorization: `Bearer ${keys.fast}` } })).headers.get("x-tickethub-path");
-    if (viaFast !== "fast") throw new Error(`expected the fast path to answer, got ${viaFast}`);
+    let via: string | null = null;
+    for (let i = 0, until = Date.now() + 30_000; i < 50 || via !== "fast"; i++) {
+      if (Date.now() > until) throw new Error(`expected the fast path to answer within 30 s, got ${via}`);
+      const res = await fetch(`${stacks.fast.baseUrl}${path}`, { headers: { authorization: `Bearer ${keys.fast}` } });
+      body = await res.text();
+      via = res.headers.get("x-tickethub-path");
+      if (via !== "fast") await new Promise((r) => setTimeout(r, 20));
+    }
 
     // The baseline runs in its own process, as Ticket Hub does, so both get a core of their own.
     const bodyFile = nodePath.join(os.tmpdir(), `bench-body-${process.pid}.json`);
