@@ -31,6 +31,16 @@ const POLL_MS = 500;
 const FRESH_MS = 1_500;
 const IDLE_STOP_MS = 60_000;
 /**
+ * One change, one event. A refresh moves several stamps within a few hundred ms (its lease, the
+ * value, its audit row), and the read cache (every 250 ms) and the supplementary read (every
+ * POLL_MS) see them at different polls: 2-3 events, and every open tab refetches what each one
+ * names. So a movement is told COALESCE_MS after it is seen, with whatever else moved meanwhile,
+ * and a new read-cache stamp reads the supplementary stamp at once (its updatedAt and audit row
+ * come with the same write) and waits for that read, for at most MAX_HOLD_MS in all.
+ */
+export const COALESCE_MS = 100;
+export const MAX_HOLD_MS = 250;
+/**
  * No stamp read for this long counts as an unreachable database even without an error (a hung
  * connection): six polls missed. The page promises "stale within 5 s"; the stream says it at once
  * (onDatabaseOutageChanged), so this plus one poll is what the page waits.
@@ -55,6 +65,14 @@ type State = {
   outageSaid: string;
   outageListeners: Set<() => void>;
   timer: NodeJS.Timeout | null;
+  /** A movement seen and not yet told: when it was seen, and the timer that tells it. */
+  held: { windowOver: boolean; maxOver: boolean; timers: NodeJS.Timeout[] } | null;
+  /** The supplementary read started because the read cache's stamp moved (at most one at a time), and whether another is wanted after it. */
+  prompt: Promise<void> | null;
+  promptAgain: boolean;
+  /** Reads are numbered as they start: an older read that ends late does not overwrite a newer one. */
+  readsStarted: number;
+  extraRead: number;
   interestAt: number;
   unsubscribe: (() => void) | null;
 };
@@ -74,6 +92,11 @@ const state = () =>
     outageSaid: "",
     outageListeners: new Set(),
     timer: null,
+    held: null,
+    prompt: null,
+    promptAgain: false,
+    readsStarted: 0,
+    extraRead: 0,
     interestAt: 0,
     unsubscribe: null,
   }));
@@ -115,13 +138,60 @@ function topics(s: State): Topics | null {
   };
 }
 
-function emitIfMoved(s: State) {
+function moved(s: State): Topics | null {
   const next = topics(s);
-  if (!next) return;
+  if (!next) return null;
   const prev = s.emitted;
-  if (prev && (Object.keys(next) as Topic[]).every((t) => prev[t] === next[t])) return;
+  if (prev && (Object.keys(next) as Topic[]).every((t) => prev[t] === next[t])) return null;
+  return next;
+}
+
+/**
+ * Tells the listeners what moved, once: COALESCE_MS after the first movement, or when the prompted
+ * supplementary read ends if that is later, and MAX_HOLD_MS after it at the latest.
+ */
+function emitIfMoved(s: State) {
+  if (s.held || !moved(s)) return;
+  const held: NonNullable<State["held"]> = { windowOver: false, maxOver: false, timers: [] };
+  const after = (ms: number, mark: () => void) => {
+    const t = setTimeout(() => {
+      mark();
+      release(s);
+    }, ms);
+    t.unref();
+    held.timers.push(t);
+  };
+  after(COALESCE_MS, () => (held.windowOver = true));
+  after(MAX_HOLD_MS, () => (held.maxOver = true));
+  s.held = held;
+}
+
+function release(s: State) {
+  const held = s.held;
+  if (!held || !held.windowOver || (s.prompt && !held.maxOver)) return;
+  for (const t of held.timers) clearTimeout(t);
+  s.held = null;
+  const next = moved(s);
+  if (!next) return;
   s.emitted = next;
   notify("listener", s.listeners, (l) => l(next));
+}
+
+/** The supplementary stamp read now because the read cache's moved (one at a time; one more if it moved again meanwhile). */
+function promptExtra(s: State) {
+  if (s.prompt) {
+    s.promptAgain = true;
+    return;
+  }
+  s.prompt = (async () => {
+    do {
+      s.promptAgain = false;
+      await pollExtra(s);
+    } while (s.promptAgain && s.timer);
+  })().finally(() => {
+    s.prompt = null;
+    release(s);
+  });
 }
 
 /** Calls every listener; one that throws is logged and does not stop the others. */
@@ -136,8 +206,12 @@ function notify<L>(what: string, listeners: Iterable<L>, call: (listener: L) => 
 }
 
 async function pollExtra(s: State) {
+  const read = ++s.readsStarted;
   try {
-    s.extra = await readExtra();
+    const extra = await readExtra();
+    if (read < s.extraRead) return; // a read started later has answered already
+    s.extraRead = read;
+    s.extra = extra;
     s.extraAt = Date.now();
     s.confirmedAt = now().getTime();
     s.failingSince = null;
@@ -167,6 +241,8 @@ function tellOutage(s: State) {
 function stop(s: State) {
   if (s.timer) clearInterval(s.timer);
   s.timer = null;
+  for (const t of s.held?.timers ?? []) clearTimeout(t);
+  s.held = null;
   s.failingSince = null;
   s.failingSinceWall = null;
   s.outageSaid = "";
@@ -180,8 +256,10 @@ export function watchChanges(): Promise<void> | undefined {
   s.interestAt = Date.now();
   if (s.timer) return undefined;
   s.unsubscribe = onStampRead((stamp) => {
+    const movedNow = s.cacheStamp !== null && stamp !== s.cacheStamp;
     s.cacheStamp = stamp;
     s.cacheStampAt = Date.now();
+    if (movedNow) promptExtra(s);
     emitIfMoved(s);
   });
   s.watchingSince = Date.now();

@@ -56,6 +56,55 @@ describe("change stream", () => {
     abort.abort();
     expect((await reader.read()).done).toBe(true);
   });
+  it("tells a refresh's several stamp moves (lease, value, its audit row) as one change event", async () => {
+    const { getDb } = await import("@/server/db");
+    const { stampRead } = await import("@/server/events");
+    const { latestTopics, readChangesNow } = await import("./changes");
+    const { changeStream } = await import("./event-stream");
+    const abort = new AbortController();
+    const reader = changeStream({ signal: abort.signal, stillSignedIn: async () => true }).getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    const changes = () =>
+      text
+        .split("\n\n")
+        .filter((b) => b.startsWith("event: change"))
+        .map((b) => (JSON.parse(b.split("\n")[1]!.slice(6)) as { topics: Record<string, string> }).topics);
+    const until = async (n: number) => {
+      while (changes().length < n) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error("stream ended");
+        text += decoder.decode(value);
+      }
+    };
+    stampRead("refresh-before");
+    await readChangesNow();
+    // The stream starts with the stamps it has, then tells the movement above.
+    const same = (a: Record<string, string> | undefined, b: Record<string, string> | null) => JSON.stringify(a) === JSON.stringify(b);
+    while (!same(changes().at(-1), latestTopics())) await until(changes().length + 1);
+    const before = changes().at(-1)!;
+
+    // The refresh: its value and audit row in one transaction, and the read cache sees its lease
+    // taken and then the new value (two new stamps); the supplementary stamp has not been polled.
+    const cred = await getDb().credential.findFirstOrThrow();
+    await getDb().$transaction([
+      getDb().credential.update({ where: { id: cred.id }, data: { generation: { increment: 1 } } }),
+      getDb().auditEvent.create({ data: { actor: "test", action: "credential.refresh", target: cred.id, outcome: "refreshed" } }),
+    ]);
+    stampRead("refresh-lease");
+    stampRead("refresh-value");
+    await until(changes().length + 1);
+    const told = changes().at(-1)!;
+    expect(told.credentials).not.toBe(before.credentials);
+    expect(told.audit).not.toBe(before.audit); // the audit row came with it, not in an event of its own
+
+    // The next movement is the next event: nothing about the refresh came between.
+    const seen = changes().length;
+    stampRead("after-refresh");
+    await until(seen + 1);
+    expect(changes().slice(seen - 1)).toEqual([told, latestTopics()]);
+    abort.abort();
+  });
   it("pings say when the database stops answering (since when, last confirmed) and again when it is back", async () => {
     const { getDb } = await import("@/server/db");
     const { readChangesNow, databaseOutage, watchChanges } = await import("./changes");
