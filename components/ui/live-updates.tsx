@@ -6,13 +6,15 @@ import { type DatabaseOutage, parseDatabaseOutage } from "@/lib/database-outage"
 import { noteDatabase } from "./database-outage";
 import { heardFromServer, watchFreshness } from "./freshness";
 
-type Topic = "credentials" | "nonces" | "audit" | "alerts";
+type Topic = "credentials" | "apps" | "nonces" | "audit" | "alerts";
 type Topics = Record<Topic, string>;
 type LiveMessage = { type: "ping"; database: DatabaseOutage | null } | { type: "change"; topics: Topics } | { type: "signedout" };
 
 /** What each topic of the stream (server/live/changes.ts) invalidates; only queries on screen refetch. */
 const AFFECTS: Record<Topic, readonly (readonly string[])[]> = {
-  credentials: [credentialKeys.all, catalogKeys.all, appKeys.all, adminKeys.all],
+  // The admin pages show keys' last use, which moves with reads, not with apps.
+  credentials: [credentialKeys.all, adminKeys.all],
+  apps: [catalogKeys.all, appKeys.all],
   nonces: [nonceKeys.all],
   audit: [auditKeys.all],
   alerts: [alertKeys.all],

@@ -94,6 +94,15 @@ function partsOf(stamp: string): StampParts {
 }
 
 /**
+ * The parts of a stamp that move when an app or a credential slot is added, changed or removed:
+ * not when a value is refreshed (the dashboard's app lists and catalog need no refetch then).
+ */
+export function appsStampOf(stamp: string): string {
+  const p = partsOf(stamp);
+  return `${p.c}|${p.a}|${p.n}|${p.v}`;
+}
+
+/**
  * What the last load saw, so that the next one reads only what changed since: every credential's
  * generation (enabled app or not), the newest `updatedAt` of credentials and apps.
  */

@@ -5,6 +5,7 @@ import { now } from "../clock";
 import { getDb } from "../db";
 import { isDatabaseUnreachable } from "../errors";
 import { onStampRead } from "../events";
+import { appsStampOf } from "../fast/read-cache";
 import { processSingleton } from "../process-state";
 
 /**
@@ -16,6 +17,9 @@ import { processSingleton } from "../process-state";
  *   shows: a refresh that failed (status, error, failures, next refresh) changes no generation and
  *   holds its lease for a few ms only, so it is seen through the credentials' newest `updatedAt`
  *   and their failure counts.
+ * - apps: the part of the read cache's stamp that moves when an app or a credential slot is added,
+ *   changed or removed (the app lists and the catalog of slots), not with every refresh; without a
+ *   read cache, whenever credentials moves.
  * - nonces, audit, alerts: their newest rows (indexed MAX, never a scan of the history); for alerts
  *   also how many open ones were acknowledged or silenced, and the latest silence (the overview's
  *   banner and the credential page show both).
@@ -23,7 +27,7 @@ import { processSingleton } from "../process-state";
  * The supplementary stamp is one query every POLL_MS, and only while someone listens or asked for
  * the list within the last minute: an instance nobody watches does not pay for it.
  */
-export type Topic = "credentials" | "nonces" | "audit" | "alerts";
+export type Topic = "credentials" | "apps" | "nonces" | "audit" | "alerts";
 export type Topics = Record<Topic, string>;
 
 const POLL_MS = 500;
@@ -132,6 +136,7 @@ function topics(s: State): Topics | null {
   if (!s.extra) return null;
   return {
     credentials: short(s.cacheStamp ?? "no-read-cache", s.extra.credentials),
+    apps: s.cacheStamp ? short(appsStampOf(s.cacheStamp)) : short("no-read-cache", s.extra.credentials),
     nonces: short(s.extra.nonces),
     audit: short(s.extra.audit),
     alerts: short(s.extra.alerts),

@@ -56,6 +56,27 @@ describe("change stream", () => {
     abort.abort();
     expect((await reader.read()).done).toBe(true);
   });
+  it("moves the apps topic when an app or a slot changes, not when a value is refreshed", async () => {
+    const { stampRead } = await import("@/server/events");
+    const { readChangesNow, freshTopics } = await import("./changes");
+    // Read-cache stamps (read-cache.ts): generations | slots | updatedAt | leases | apps' updatedAt | apps | revisions | keys | revoked.
+    stampRead("10|4|1000|0|500|2|5|1|0");
+    await readChangesNow();
+    const before = freshTopics()!;
+    stampRead("11|4|1001|1|500|2|5|1|0"); // a refresh: a new generation, a lease
+    await readChangesNow();
+    const refreshed = freshTopics()!;
+    expect(refreshed.credentials).not.toBe(before.credentials);
+    expect(refreshed.apps).toBe(before.apps);
+    stampRead("11|4|1001|0|600|2|6|1|0"); // an app renamed
+    await readChangesNow();
+    const renamed = freshTopics()!;
+    expect(renamed.apps).not.toBe(refreshed.apps);
+    stampRead("11|6|1002|0|600|3|6|1|0"); // an app added, with its slots
+    await readChangesNow();
+    expect(freshTopics()!.apps).not.toBe(renamed.apps);
+  });
+
   it("tells a refresh's several stamp moves (lease, value, its audit row) as one change event", async () => {
     const { getDb } = await import("@/server/db");
     const { stampRead } = await import("@/server/events");
