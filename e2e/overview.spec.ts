@@ -322,7 +322,8 @@ test.describe("the Refresh confirmation", () => {
     const id = list.credentials.find((c: { vendor: string; kind: string }) => c.vendor === "wechat" && c.kind === "jsapi_ticket").id;
     await fetch(`${stack.sandboxUrl}/__sandbox/faults`, {
       method: "POST",
-      body: JSON.stringify({ endpoint: "wechat /cgi-bin/ticket/getticket", latencyMs: 8_000, times: 1 }),
+      // Longer than the dashboard's usual 8 s request timeout: a refresh waits for the vendor.
+      body: JSON.stringify({ endpoint: "wechat /cgi-bin/ticket/getticket", latencyMs: 9_000, times: 1 }),
     });
     const before = await calls();
     // Someone else (another browser, the scheduler) starts a refresh.

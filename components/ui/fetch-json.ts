@@ -66,25 +66,27 @@ function csrfToken(): string {
 export const REQUEST_TIMEOUT_MS = 8_000;
 
 /**
- * Sends a request with the dashboard's rules: a timeout (REQUEST_TIMEOUT_MS, on top of the
- * caller's signal), the session's CSRF value on state-changing methods, and a 401 on a page sends
- * the user to sign in. Any answer is news that the server is alive (freshness.ts).
+ * How long a request that waits for a vendor may take (a refresh: the token's call and the ticket's,
+ * each up to the server's upstream timeout, 10 s by default, or a running refresh it joins). With
+ * the 8 s above a slow vendor made the page say "Ticket Hub did not answer" while the refresh went on.
  */
-async function send(url: string, init?: RequestInit): Promise<Response> {
+export const VENDOR_WAIT_TIMEOUT_MS = 60_000;
+
+/**
+ * Sends a request with the dashboard's rules: a timeout (REQUEST_TIMEOUT_MS unless the caller names
+ * another, on top of the caller's signal), the session's CSRF value on state-changing methods, and a
+ * 401 on a page sends the user to sign in. Any answer is news that the server is alive (freshness.ts).
+ */
+async function send(url: string, init?: RequestInit, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Response> {
   const unsafe = !!init?.method && !["GET", "HEAD"].includes(init.method.toUpperCase());
-  const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+  const timeout = AbortSignal.timeout(timeoutMs);
   const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
   let res: Response;
   try {
     res = await fetch(url, { ...init, signal, headers: { accept: "application/json", ...(unsafe ? { [CSRF_HEADER]: csrfToken() } : {}), ...init?.headers } });
   } catch (err) {
     if (timeout.aborted) {
-      throw new ApiError(
-        0,
-        "Ticket Hub did not answer",
-        `No answer within ${REQUEST_TIMEOUT_MS / 1000} s: the server may be overloaded or stopped. Try again.`,
-        null,
-      );
+      throw new ApiError(0, "Ticket Hub did not answer", `No answer within ${timeoutMs / 1000} s: the server may be overloaded or stopped. Try again.`, null);
     }
     if (init?.signal?.aborted) throw err;
     throw new ApiError(0, "Ticket Hub is not reachable", "Check that the server is running, then try again.", null);
@@ -106,10 +108,10 @@ async function problemOf(res: Response, body: unknown): Promise<ApiError> {
  * Fetches JSON, turns problem+json answers into ApiError, and parses success with `schema`.
  * State-changing requests carry the session's CSRF value; a 401 on a page sends the user to sign in.
  */
-export async function fetchJson<T>(url: string, source: SchemaSource<T>, init?: RequestInit): Promise<T> {
+export async function fetchJson<T>(url: string, source: SchemaSource<T>, init?: RequestInit, timeoutMs?: number): Promise<T> {
   const loading = typeof source === "function" ? source() : Promise.resolve(source);
   loading.catch(() => {}); // awaited below; a failed load must not surface as an unhandled rejection first
-  const res = await send(url, init);
+  const res = await send(url, init, timeoutMs);
   const body: unknown = await res.json().catch(() => null);
   if (res.status === 204) return parseAnswer(await loading, undefined);
   if (!res.ok) throw await problemOf(res, body);

@@ -1,14 +1,14 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { credentialKeys } from "@/lib/query-keys";
-import { fetchJson, jsonBody } from "@/components/ui/fetch-json";
+import { fetchJson, jsonBody, VENDOR_WAIT_TIMEOUT_MS } from "@/components/ui/fetch-json";
 import type { CredentialListWithClock } from "./get-credentials";
 
 const refreshSchema = () => import("@/lib/credential-view").then((m) => m.refreshResponseSchema);
 
 /** The generation the operator saw: if someone refreshed meanwhile, the answer is that value, at no vendor call. */
 export const refreshCredential = ({ id, ifGeneration }: { id: string; ifGeneration: number }) =>
-  fetchJson(`/api/credentials/${encodeURIComponent(id)}/refresh`, refreshSchema, jsonBody("POST", { ifGeneration }));
+  fetchJson(`/api/credentials/${encodeURIComponent(id)}/refresh`, refreshSchema, jsonBody("POST", { ifGeneration }), VENDOR_WAIT_TIMEOUT_MS);
 
 export function useRefreshCredential() {
   const queryClient = useQueryClient();

@@ -3,12 +3,12 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { issuedNonceSchema, type NonceView } from "@/lib/nonce-view";
 import { nonceKeys } from "@/lib/query-keys";
 import { serverClock } from "@/lib/server-clock";
-import { fetchJson, jsonBody } from "@/components/ui/fetch-json";
+import { fetchJson, jsonBody, VENDOR_WAIT_TIMEOUT_MS } from "@/components/ui/fetch-json";
 import type { getNonces } from "./get-nonces";
 
 export async function issueNonce(input: { appRef: string; userId: string }) {
   const sentAt = Date.now();
-  const issued = await fetchJson("/api/nonce", issuedNonceSchema, jsonBody("POST", input));
+  const issued = await fetchJson("/api/nonce", issuedNonceSchema, jsonBody("POST", input), VENDOR_WAIT_TIMEOUT_MS);
   return { ...issued, clockOffsetMs: serverClock.observe(issued.serverTime, sentAt, Date.now()) };
 }
 
