@@ -1,4 +1,5 @@
 import "server-only";
+import type { VendorApp } from "@/generated/sqlite/client";
 import type { CredentialKind, VendorId } from "@/lib/credential-kinds";
 import { now } from "../clock";
 import type { Db } from "../db";
@@ -29,12 +30,21 @@ export async function pauseSiblings(db: Db, slot: { id: string; appRef: string; 
  * app that call it and were paused by a quota error go back to their own schedule, or are due now if
  * that has passed. Without this one 45009 on jsapi kept wx_card paused for hours after jsapi recovered.
  */
-export async function liftQuotaPause(db: Db, args: { slotId: string; appRef: string; vendor: VendorId; kind: CredentialKind; overrides: PolicyOverrides }) {
-  const app = await db.vendorApp.findUnique({ where: { id: args.appRef }, include: { credentials: true } });
-  if (!app) return;
+export async function liftQuotaPause(
+  db: Db,
+  args: {
+    slotId: string;
+    app: Pick<VendorApp, "id" | "vendor" | "tokenVariant" | "tokenPath">;
+    vendor: VendorId;
+    kind: CredentialKind;
+    overrides: PolicyOverrides;
+  },
+) {
+  const { app } = args;
   const endpoint = endpointFor(app, args.kind);
-  const paused = app.credentials.filter(
-    (c) => c.id !== args.slotId && c.nextRefreshReason === QUOTA_PAUSE_REASON && endpointFor(app, c.kind as CredentialKind) === endpoint,
+  // Only the app's paused credentials are read: after every successful refresh, usually none.
+  const paused = (await db.credential.findMany({ where: { appRef: app.id, id: { not: args.slotId }, nextRefreshReason: QUOTA_PAUSE_REASON } })).filter(
+    (c) => endpointFor(app, c.kind as CredentialKind) === endpoint,
   );
   for (const c of paused) {
     const v = c.currentVersionId ? await db.credentialVersion.findUnique({ where: { id: c.currentVersionId } }) : null;

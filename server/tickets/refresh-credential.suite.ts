@@ -69,6 +69,12 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
       expect((await slot("jsapi_ticket")).generation).toBe(2);
     });
 
+    it("says a credential that does not exist is not found, and leaves no lease behind", async () => {
+      const { NotFoundError } = await import("./refresh-credential");
+      await expect(refresh({ credentialId: "no-such-credential", reason: "test" })).rejects.toBeInstanceOf(NotFoundError);
+      expect(await db.refreshLease.count({ where: { credentialId: "no-such-credential" } })).toBe(0);
+    });
+
     it("keeps the last good ticket when the vendor is busy, records the error and backs off", async () => {
       const before = (await current("jsapi_ticket"))!;
       await h.control("/__sandbox/faults", { endpoint: "wechat /cgi-bin/ticket/getticket", mode: "busy" });
