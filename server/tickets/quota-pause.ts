@@ -29,6 +29,7 @@ export async function pauseSiblings(db: Db, slot: { id: string; appRef: string; 
  * A call the vendor accepted shows the endpoint's quota is not used up (any more): credentials of the
  * app that call it and were paused by a quota error go back to their own schedule, or are due now if
  * that has passed. Without this one 45009 on jsapi kept wx_card paused for hours after jsapi recovered.
+ * Answers how many it rescheduled.
  */
 export async function liftQuotaPause(
   db: Db,
@@ -46,6 +47,7 @@ export async function liftQuotaPause(
   const paused = (await db.credential.findMany({ where: { appRef: app.id, id: { not: args.slotId }, nextRefreshReason: QUOTA_PAUSE_REASON } })).filter(
     (c) => endpointFor(app, c.kind as CredentialKind) === endpoint,
   );
+  let lifted = 0;
   for (const c of paused) {
     const v = c.currentVersionId ? await db.credentialVersion.findUnique({ where: { id: c.currentVersionId } }) : null;
     const policy = policyFor(args.vendor, c.kind as CredentialKind, args.overrides);
@@ -53,12 +55,14 @@ export async function liftQuotaPause(
     const at = now();
     const due = !own || own < at;
     // Compare-and-set: leave it alone if its own refresh rescheduled it meanwhile.
-    await db.credential.updateMany({
+    const { count } = await db.credential.updateMany({
       where: { id: c.id, nextRefreshAt: c.nextRefreshAt, nextRefreshReason: QUOTA_PAUSE_REASON },
       data: {
         nextRefreshAt: due ? at : own,
         nextRefreshReason: english(due ? sentence("reason.quotaLifted", { endpoint }) : sentence("reason.scheduled", { policy: policy.sentence })),
       },
     });
+    lifted += count;
   }
+  return lifted;
 }

@@ -148,7 +148,8 @@ async function runRefresh(
       overrides: parsePolicyOverrides(slot.app.policy),
       audit,
     });
-    credentialsChanged();
+    // Credentials whose quota pause this success lifted may be due now: then more than this one changed.
+    credentialsChanged(stored.lifted ? undefined : { credentialId, nextRefreshAt: stored.nextRefreshAt });
     countRefresh({ vendor, kind: spec.kind, outcome: "success", class: "none" });
     return { credentialId, ok: true, joined: false, boundTickets: stored.boundTickets, audited: !!audit };
   } catch (err) {
@@ -156,9 +157,9 @@ async function runRefresh(
     if (err instanceof NotFoundError) throw err;
     const failure: FailureClass = err instanceof VendorError ? err.failure : "network";
     const message = err instanceof Error ? err.message : String(err);
-    await recordFailure(db, credentialId, failure, message, err instanceof VendorError ? err.detail.retryAfterMs : undefined, audit);
+    const retryAt = await recordFailure(db, credentialId, failure, message, err instanceof VendorError ? err.detail.retryAfterMs : undefined, audit);
     // The dashboard's list shows the failure (server/live/list-cache.ts): it must not answer from before it.
-    credentialsChanged();
+    credentialsChanged(retryAt === undefined ? undefined : { credentialId, nextRefreshAt: retryAt });
     // An alert that this failure warrants opens now, not at the evaluator's next tick (server/alerts).
     refreshFailed(credentialId);
     countRefresh({ vendor: slotVendor ?? "unknown", kind: slotKind ?? "unknown", outcome: "failure", class: failure });

@@ -17,8 +17,9 @@ export class GenerationConflict extends Error {}
 
 /**
  * Stores a fetched value as the credential's next generation, unless another writer got there
- * first (GenerationConflict), and schedules the next refresh. Answers the tickets that die with a
- * renewed token (now due), for the caller to fetch once it has let go of its lease.
+ * first (GenerationConflict), and schedules the next refresh. Answers when that is, the tickets that
+ * die with a renewed token (now due), for the caller to fetch once it has let go of its lease, and
+ * how many of the app's credentials paused for the endpoint's quota went back to their schedule.
  */
 export async function storeVersion(
   db: Db,
@@ -36,7 +37,7 @@ export async function storeVersion(
     /** The caller's audit row, written in the same transaction as the value. */
     audit?: AuditNote;
   },
-): Promise<{ boundTickets: string[] }> {
+): Promise<{ boundTickets: string[]; nextRefreshAt: Date; lifted: number }> {
   const { slot, fetched, fetchedAt } = args;
   const policy = policyFor(args.vendor, args.kind, args.overrides);
   const expiresAt = new Date(fetchedAt.getTime() + fetched.expiresIn * 1000);
@@ -105,8 +106,8 @@ export async function storeVersion(
     }
     return { boundTickets: [] };
   });
-  await liftQuotaPause(db, { slotId: slot.id, app: args.app, vendor: args.vendor, kind: args.kind, overrides: args.overrides });
-  return stored;
+  const lifted = await liftQuotaPause(db, { slotId: slot.id, app: args.app, vendor: args.vendor, kind: args.kind, overrides: args.overrides });
+  return { ...stored, nextRefreshAt: next, lifted };
 }
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
