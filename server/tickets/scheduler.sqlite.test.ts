@@ -111,4 +111,26 @@ describe("scheduler keyed by next-refresh time (SQLite)", () => {
       expect(v.fetchedAt.getTime()).toBeGreaterThanOrEqual(start + i * 150);
     }
   }, 120_000);
+
+  it("retries a scheduled refresh at the time its failure planned, also inside the look-ahead", async () => {
+    const token = await db.credential.findFirstOrThrow({ where: { kind: "access_token", app: { vendor: "feishu", appId: { contains: "demo" } } } });
+    // Feishu's 429 says "again in 2 s" (x-ogw-ratelimit-reset): inside the 2 s look-ahead, and before
+    // every refresh the scheduler knows of, so the change it announces must wake a pass.
+    await h.control("/__sandbox/faults", { endpoint: "feishu /open-apis/auth/v3/tenant_access_token/internal", mode: "rate-limited", times: 1 });
+    scheduler.startScheduler();
+    await db.credential.update({ where: { id: token.id }, data: { nextRefreshAt: new Date(Date.now() + 500) } });
+    scheduler.wakeScheduler();
+    await expect
+      .poll(async () => (await db.credential.findUniqueOrThrow({ where: { id: token.id } })).lastErrorClass, { timeout: 10_000, interval: 50 })
+      .toBe("rate-limited");
+    const retryAt = (await db.credential.findUniqueOrThrow({ where: { id: token.id } })).nextRefreshAt!.getTime();
+    await expect
+      .poll(async () => (await db.credential.findUniqueOrThrow({ where: { id: token.id } })).generation, { timeout: 20_000, interval: 50 })
+      .toBe(token.generation + 1);
+    const v = await db.credentialVersion.findFirstOrThrow({ where: { credentialId: token.id }, orderBy: { generation: "desc" } });
+    expect(v.fetchedAt.getTime()).toBeGreaterThanOrEqual(retryAt);
+    // Armed once the failure planned it (a timer: milliseconds late), not found by the safety-net pass
+    // up to 10 s later (nothing else is due to wake one); the bound is the 2 s look-ahead.
+    expect(v.fetchedAt.getTime() - retryAt).toBeLessThan(2_000);
+  }, 60_000);
 });
