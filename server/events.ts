@@ -8,7 +8,14 @@ import { processSingleton } from "./process-state";
  * The listeners are process-wide (process-state.ts): the refresh may run in Next's copy of the
  * modules while the cache was started by the custom server's copy, and must still reach it.
  */
-type Listener = () => void;
+type Listener = (change?: CredentialChange) => void;
+
+/**
+ * What changed, when the writer knows it: one credential refreshed (or its refresh failed), and
+ * when its next refresh is now planned (null: none). The scheduler needs no look at the database
+ * for a refresh planned after the ones it already knows of. Without it: anything may have changed.
+ */
+export type CredentialChange = { credentialId: string; nextRefreshAt: Date | null };
 
 const listeners = () => processSingleton("tickethubCredentialListeners", () => new Set<Listener>());
 
@@ -22,10 +29,10 @@ export function onCredentialsChanged(listener: Listener): () => void {
  * Tells every listener that stored credentials, or what serves them, changed: a new value or
  * schedule, a recorded failure, an app changed or disabled, an API key revoked.
  */
-export function credentialsChanged(): void {
+export function credentialsChanged(change?: CredentialChange): void {
   for (const listener of listeners()) {
     try {
-      listener();
+      listener(change);
     } catch (err) {
       // A listener's trouble is not the refresh's: the value is stored either way.
       console.error(`[events] credentials-changed listener: ${err instanceof Error ? err.message : String(err)}`);

@@ -57,8 +57,7 @@ function limitFor(app: Pick<VendorApp, "vendor" | "policy">, endpoint: string): 
   return published !== undefined ? { limit: published, limitSource: "vendor" } : { limit: null, limitSource: null };
 }
 
-type CountRow = { appRef: string | null; endpoint: string; _count: { _all: number } };
-type MaxRow = { appRef: string | null; endpoint: string; _max: { startedAt: Date | null } };
+type Row = { appRef: string | null; endpoint: string; errorClass: string | null; _count: { _all: number }; _max: { startedAt: Date | null } };
 
 /**
  * The quota ledger of some apps for the vendors' day of `at`: every endpoint called today, plus
@@ -76,53 +75,49 @@ export async function quotaLedger(db: Db, apps: Pick<VendorApp, "id" | "vendor" 
   // By slices of apps: SQLite takes at most 999 parameters a query (up to two an app here), and
   // Prisma does not split a grouped query's conditions itself (groups are per app, so slices never split one).
   const slices = Array.from({ length: Math.ceil(apps.length / 400) }, (_, i) => apps.slice(i * 400, (i + 1) * 400));
-  const [counts, refusals, successes] = await Promise.all([
-    Promise.all(slices.map((slice) => db.upstreamCall.groupBy({ by: ["appRef", "endpoint"], where: todayOf(slice), _count: { _all: true } }))),
-    Promise.all(
+  // One grouped query a slice (every scheduled refresh asks for its app): per outcome class, how many
+  // calls and the latest, which gives the day's count, the last refusal and the last success at once.
+  const rows: Row[] = (
+    await Promise.all(
       slices.map((slice) =>
-        db.upstreamCall.groupBy({ by: ["appRef", "endpoint"], where: { ...todayOf(slice), errorClass: "quota-exhausted" }, _max: { startedAt: true } }),
+        db.upstreamCall.groupBy({ by: ["appRef", "endpoint", "errorClass"], where: todayOf(slice), _count: { _all: true }, _max: { startedAt: true } }),
       ),
-    ),
-    Promise.all(
-      slices.map((slice) => db.upstreamCall.groupBy({ by: ["appRef", "endpoint"], where: { ...todayOf(slice), errorClass: null }, _max: { startedAt: true } })),
-    ),
-  ]).then((lists) => lists.map((l) => l.flat()) as [CountRow[], MaxRow[], MaxRow[]]);
+    )
+  ).flat();
+  const counts = new Map<string, number>();
+  const calledBy = new Map<string | null, Set<string>>();
+  const latest = (errorClass: string | null) =>
+    new Map(rows.filter((r) => r.errorClass === errorClass).map((r) => [`${r.appRef} ${r.endpoint}`, r._max.startedAt] as const));
+  for (const r of rows) {
+    counts.set(`${r.appRef} ${r.endpoint}`, (counts.get(`${r.appRef} ${r.endpoint}`) ?? 0) + r._count._all);
+    if (r.endpoint !== CLEAR_QUOTA_ENDPOINT) calledBy.set(r.appRef, (calledBy.get(r.appRef) ?? new Set()).add(r.endpoint));
+  }
+  const refusals = latest("quota-exhausted");
+  const successes = latest(null);
   // The vendor said "quota used up" and has not accepted a call since (a quota cleared by the vendor
   // ends it; one cleared with clear_quota leaves the refusal before the reset, out of today's calls).
-  // Indexed by app (and endpoint) first: a search of every row for each app grew with apps × rows
-  // (3,000 apps with two calls each today: 390 ms of the event loop a ledger instead of 180 ms).
-  const pairKey = (appRef: string | null, endpoint: string) => `${appRef} ${endpoint}`;
-  const okAt = new Map(successes.map((s) => [pairKey(s.appRef, s.endpoint), s._max.startedAt]));
-  const used = new Map(counts.map((c) => [pairKey(c.appRef, c.endpoint), c._count._all]));
-  const calledEndpoints = new Map<string, string[]>();
-  for (const c of counts) {
-    if (c.endpoint === CLEAR_QUOTA_ENDPOINT || c.appRef === null) continue;
-    const list = calledEndpoints.get(c.appRef);
-    if (list) list.push(c.endpoint);
-    else calledEndpoints.set(c.appRef, [c.endpoint]);
-  }
   const refused = new Set(
-    refusals
-      .filter((r) => {
-        const ok = okAt.get(pairKey(r.appRef, r.endpoint));
-        return r.endpoint !== CLEAR_QUOTA_ENDPOINT && (!ok || (r._max.startedAt !== null && r._max.startedAt > ok));
+    [...refusals]
+      .filter(([key, last]) => {
+        const ok = successes.get(key);
+        return !key.endsWith(` ${CLEAR_QUOTA_ENDPOINT}`) && (!ok || (last !== null && last > ok));
       })
-      .map((r) => pairKey(r.appRef, r.endpoint)),
+      .map(([key]) => key),
   );
   const ledger = new Map<string, QuotaUse[]>();
   for (const app of apps) {
     const endpoints = new Set([
-      ...(calledEndpoints.get(app.id) ?? []),
+      ...(calledBy.get(app.id) ?? []),
       ...Object.keys(PUBLISHED_DAILY_LIMITS[app.vendor as VendorId] ?? {}),
       ...Object.keys(parsePolicyOverrides(app.policy).quotas ?? {}),
     ]);
     ledger.set(
       app.id,
       [...endpoints].sort().map((endpoint) => {
-        const calls = used.get(pairKey(app.id, endpoint)) ?? 0;
+        const used = counts.get(`${app.id} ${endpoint}`) ?? 0;
         const { limit, limitSource } = limitFor(app, endpoint);
-        const exhausted = refused.has(pairKey(app.id, endpoint)) || (limit !== null && calls >= limit);
-        return { endpoint, used: calls, limit, limitSource, exhausted, resetsAt };
+        const exhausted = refused.has(`${app.id} ${endpoint}`) || (limit !== null && used >= limit);
+        return { endpoint, used, limit, limitSource, exhausted, resetsAt };
       }),
     );
   }

@@ -79,25 +79,27 @@ async function usableParent(
   const parentSlot = await db.credential.findUnique({ where: { appRef_kind: { appRef: app.id, kind } } });
   if (!parentSlot) throw new VendorError("bad-config", `${app.name} has no ${kind} credential`);
   const policy = policyFor(app.vendor as VendorId, kind, parsePolicyOverrides(app.policy));
-  // FaceID: a SIGN ticket fetched with a token that is due for its 20-minute renewal dies a minute
-  // after that renewal and is fetched again by the cascade: two ticket calls where one will do. When
-  // the token is due (its scheduled time has come, or a late tick left it so), renew it first.
-  if (renewIfDue && !refusedVersionId && parentSlot.nextRefreshAt !== null && parentSlot.nextRefreshAt <= now()) {
-    await refresh({ credentialId: parentSlot.id, reason: "due, and a ticket that dies with it is being fetched", need: { type: "due" } });
-  }
-  const usable = async () => {
-    const v = parentSlot && (await currentVersion(db, parentSlot.id));
+  // The first look uses the version the slot just read points at (one query fewer); after a renewal it is read again.
+  const usable = async (versionId: string | null) => {
+    const v = versionId ? await db.credentialVersion.findUnique({ where: { id: versionId } }) : null;
     const minRemaining = policy.minParentRemainingSeconds * 1000;
     return v && v.id !== refusedVersionId && v.expiresAt.getTime() - now().getTime() > minRemaining ? v : null;
   };
-  let version = await usable();
+  // FaceID: a SIGN ticket fetched with a token that is due for its 20-minute renewal dies a minute
+  // after that renewal and is fetched again by the cascade: two ticket calls where one will do. When
+  // the token is due (its scheduled time has come, or a late tick left it so), renew it first.
+  const renewed = renewIfDue && !refusedVersionId && parentSlot.nextRefreshAt !== null && parentSlot.nextRefreshAt <= now();
+  if (renewed) {
+    await refresh({ credentialId: parentSlot.id, reason: "due, and a ticket that dies with it is being fetched", need: { type: "due" } });
+  }
+  let version = await usable(renewed ? await currentVersionId(db, parentSlot.id) : parentSlot.currentVersionId);
   if (!version) {
     const result = await refresh({
       credentialId: parentSlot.id,
       reason: "needed for a ticket",
       need: { type: "stale", minSeconds: policy.minParentRemainingSeconds, refusedVersionId },
     });
-    version = await usable();
+    version = await usable(await currentVersionId(db, parentSlot.id));
     if (!version) {
       const why = result.ok ? "no usable access token" : result.message;
       throw new VendorError(result.ok ? "invalid-credential" : result.failure, `access token: ${why}`);
@@ -106,7 +108,6 @@ async function usableParent(
   return { versionId: version.id, value: decrypt(version.valueEnc) };
 }
 
-async function currentVersion(db: Db, credentialId: string) {
-  const slot = await db.credential.findUnique({ where: { id: credentialId }, select: { currentVersionId: true } });
-  return slot?.currentVersionId ? db.credentialVersion.findUnique({ where: { id: slot.currentVersionId } }) : null;
+async function currentVersionId(db: Db, credentialId: string): Promise<string | null> {
+  return (await db.credential.findUnique({ where: { id: credentialId }, select: { currentVersionId: true } }))?.currentVersionId ?? null;
 }

@@ -6,20 +6,27 @@ import type { Db } from "../db";
 
 /**
  * A refresh lease: one row per credential, taken by inserting it (the primary key makes that
- * atomic on SQLite and PostgreSQL alike); an expired row is deleted first so a crashed holder
- * is taken over. The TTL is wall-clock time, whatever the test time scale; times are the database's
- * (clock.ts), so instances whose clocks disagree still agree on when a lease lapsed.
+ * atomic on SQLite and PostgreSQL alike); when a row is there and has expired, it is deleted and the
+ * insert tried once more, so a crashed holder is taken over. The insert comes first: a free lease,
+ * the usual case, costs one statement. The TTL is wall-clock time, whatever the test time scale;
+ * times are the database's (clock.ts), so instances whose clocks disagree still agree on when a lease lapsed.
  */
 export async function acquireLease(db: Db, credentialId: string, owner: string): Promise<boolean> {
   const at = now();
+  if (await insertLease(db, credentialId, owner, at)) return true;
   const stale = await db.refreshLease.findUnique({ where: { credentialId } });
-  if (stale && stale.expiresAt < at) {
-    const removed = await db.refreshLease.deleteMany({ where: { credentialId, owner: stale.owner, expiresAt: { lt: at } } });
-    if (removed.count) {
-      countLeaseTakeover();
-      console.warn(`[lease] ${owner.split(":")[0]} took over the expired refresh lease of ${stale.owner.split(":")[0]} on ${credentialId}`);
-    }
+  if (!stale) return insertLease(db, credentialId, owner, at);
+  if (stale.expiresAt >= at) return false;
+  const removed = await db.refreshLease.deleteMany({ where: { credentialId, owner: stale.owner, expiresAt: { lt: at } } });
+  if (removed.count) {
+    countLeaseTakeover();
+    console.warn(`[lease] ${owner.split(":")[0]} took over the expired refresh lease of ${stale.owner.split(":")[0]} on ${credentialId}`);
   }
+  return insertLease(db, credentialId, owner, at);
+}
+
+/** Inserts the lease row; false when one is there already. */
+async function insertLease(db: Db, credentialId: string, owner: string, at: Date): Promise<boolean> {
   try {
     await db.refreshLease.create({
       data: {

@@ -7,10 +7,20 @@ import { pauseSiblings } from "./quota-pause";
 import type { AuditNote } from "./refresh-types";
 import { writeAudit } from "./store-version";
 
-/** Writes a failed refresh onto the credential: the error, the failure count, and when to try again (failure-policy.ts). */
-export async function recordFailure(db: Db, credentialId: string, failure: FailureClass, message: string, retryAfterMs?: number, audit?: AuditNote) {
+/**
+ * Writes a failed refresh onto the credential: the error, the failure count, and when to try again
+ * (failure-policy.ts), which it answers (undefined: the credential is gone).
+ */
+export async function recordFailure(
+  db: Db,
+  credentialId: string,
+  failure: FailureClass,
+  message: string,
+  retryAfterMs?: number,
+  audit?: AuditNote,
+): Promise<Date | null | undefined> {
   const slot = await db.credential.findUnique({ where: { id: credentialId } });
-  if (!slot) return;
+  if (!slot) return undefined;
   const failures = slot.consecutiveFailures + 1;
   const at = now();
   const decision = failurePolicy({ failure, consecutiveFailures: failures, retryAfterMs, now: at, random: Math.random });
@@ -31,4 +41,5 @@ export async function recordFailure(db: Db, credentialId: string, failure: Failu
     });
     await writeAudit(tx, credentialId, audit, slot.generation, { failure, message });
   });
+  return decision.nextRefreshAt;
 }

@@ -69,6 +69,12 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
       expect((await slot("jsapi_ticket")).generation).toBe(2);
     });
 
+    it("says a credential that does not exist is not found, and leaves no lease behind", async () => {
+      const { NotFoundError } = await import("./refresh-credential");
+      await expect(refresh({ credentialId: "no-such-credential", reason: "test" })).rejects.toBeInstanceOf(NotFoundError);
+      expect(await db.refreshLease.count({ where: { credentialId: "no-such-credential" } })).toBe(0);
+    });
+
     it("keeps the last good ticket when the vendor is busy, records the error and backs off", async () => {
       const before = (await current("jsapi_ticket"))!;
       await h.control("/__sandbox/faults", { endpoint: "wechat /cgi-bin/ticket/getticket", mode: "busy" });
@@ -511,9 +517,18 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
         const app = await faceidApp();
         const token = await faceSlot("access_token");
         expect((await refresh({ credentialId: token.id, reason: "test" })).ok).toBe(true);
+        const v = (await faceSlot("access_token")).currentVersionId!;
+        // The SIGN ticket that died with the old token is fetched again in the background: once it has
+        // its new token. Shortened under it, the token would be renewed for it (less than the 120 s a
+        // ticket's fetch wants), and the NONCE below issued with another token.
+        await expect
+          .poll(async () => {
+            const sign = await faceSlot("sign_ticket");
+            return sign.currentVersionId && (await db.credentialVersion.findUniqueOrThrow({ where: { id: sign.currentVersionId } })).parentVersionId;
+          })
+          .toBe(v);
         // 90 s left: above the 60 s below which a read renews it first, below the NONCE's 120 s.
         const tokenEnd = new Date(Date.now() + 90_000);
-        const v = (await faceSlot("access_token")).currentVersionId!;
         await db.credentialVersion.update({ where: { id: v }, data: { expiresAt: tokenEnd } });
         try {
           const nonce = await issueNonce({ input: { appRef: app.id, userId: "qa-short" }, actor: "tester" });

@@ -61,9 +61,9 @@ export function refreshCredential(args: { credentialId: string; reason: string; 
   });
 }
 
-async function stillNeeded(db: Db, credentialId: string, need: Need): Promise<boolean> {
+/** Whether the credential, as just read, still needs the refresh its caller asked for. */
+async function stillNeeded(db: Db, slot: { nextRefreshAt: Date | null; generation: number; currentVersionId: string | null }, need: Need): Promise<boolean> {
   if (need.type === "always") return true;
-  const slot = await db.credential.findUniqueOrThrow({ where: { id: credentialId } });
   if (need.type === "due") return slot.nextRefreshAt !== null && slot.nextRefreshAt <= now();
   if (need.type === "ifGeneration") return slot.generation === need.generation;
   const v = slot.currentVersionId ? await db.credentialVersion.findUnique({ where: { id: slot.currentVersionId } }) : null;
@@ -76,16 +76,13 @@ async function runRefresh(
   { credentialId, reason, need, audit }: { credentialId: string; reason: string; need: Need; audit?: AuditNote },
 ): Promise<RefreshResult> {
   const owner = `${getConfig().instanceId}:${randomUUID()}`;
-  const exists = await db.credential.findUnique({ where: { id: credentialId }, select: { generation: true } });
-  if (!exists) throw new NotFoundError(`credential ${credentialId} does not exist`);
-
   // Up to two tries for the lease: the second one takes over from a holder that died.
   for (let attempt = 0; attempt < 2; attempt++) {
-    if (await acquireLease(db, credentialId, owner)) break;
+    if (await leaseOf(db, credentialId, owner)) break;
     const before = (await db.credential.findUniqueOrThrow({ where: { id: credentialId } })).generation;
     await waitForLease(db, credentialId, getConfig().leaseTtlMs + 1_000);
     const slot = await db.credential.findUniqueOrThrow({ where: { id: credentialId } });
-    if (slot.generation !== before || !(await stillNeeded(db, credentialId, need)) || attempt === 1) {
+    if (slot.generation !== before || !(await stillNeeded(db, slot, need)) || attempt === 1) {
       return slot.status === "failing" && slot.lastError && slot.generation === before
         ? { credentialId, ok: false, joined: true, failure: (slot.lastErrorClass ?? "network") as FailureClass, message: slot.lastError }
         : { credentialId, ok: true, joined: true };
@@ -95,8 +92,10 @@ async function runRefresh(
   let slotKind: string | undefined;
   const stopHeartbeat = keepLeaseAlive(db, credentialId, owner);
   try {
-    if (!(await stillNeeded(db, credentialId, need))) return { credentialId, ok: true, joined: true };
-    const slot = await db.credential.findUniqueOrThrow({ where: { id: credentialId }, include: { app: true } });
+    // Read once the lease is held: what another holder stored before letting go is seen here.
+    const slot = await db.credential.findUnique({ where: { id: credentialId }, include: { app: true } });
+    if (!slot) throw new NotFoundError(`credential ${credentialId} does not exist`);
+    if (!(await stillNeeded(db, slot, need))) return { credentialId, ok: true, joined: true };
     const vendor = slot.app.vendor;
     slotVendor = vendor;
     slotKind = slot.kind;
@@ -138,7 +137,7 @@ async function runRefresh(
     }
     const stored = await storeVersion(db, {
       slot,
-      appRef: slot.app.id,
+      app: slot.app,
       vendor,
       kind: spec.kind,
       fetched,
@@ -149,16 +148,18 @@ async function runRefresh(
       overrides: parsePolicyOverrides(slot.app.policy),
       audit,
     });
-    credentialsChanged();
+    // Credentials whose quota pause this success lifted may be due now: then more than this one changed.
+    credentialsChanged(stored.lifted ? undefined : { credentialId, nextRefreshAt: stored.nextRefreshAt });
     countRefresh({ vendor, kind: spec.kind, outcome: "success", class: "none" });
     return { credentialId, ok: true, joined: false, boundTickets: stored.boundTickets, audited: !!audit };
   } catch (err) {
     if (err instanceof GenerationConflict) return { credentialId, ok: true, joined: true };
+    if (err instanceof NotFoundError) throw err;
     const failure: FailureClass = err instanceof VendorError ? err.failure : "network";
     const message = err instanceof Error ? err.message : String(err);
-    await recordFailure(db, credentialId, failure, message, err instanceof VendorError ? err.detail.retryAfterMs : undefined, audit);
+    const retryAt = await recordFailure(db, credentialId, failure, message, err instanceof VendorError ? err.detail.retryAfterMs : undefined, audit);
     // The dashboard's list shows the failure (server/live/list-cache.ts): it must not answer from before it.
-    credentialsChanged();
+    credentialsChanged(retryAt === undefined ? undefined : { credentialId, nextRefreshAt: retryAt });
     // An alert that this failure warrants opens now, not at the evaluator's next tick (server/alerts).
     refreshFailed(credentialId);
     countRefresh({ vendor: slotVendor ?? "unknown", kind: slotKind ?? "unknown", outcome: "failure", class: failure });
@@ -166,5 +167,15 @@ async function runRefresh(
   } finally {
     stopHeartbeat();
     await releaseLease(db, credentialId, owner);
+  }
+}
+
+/** Takes the credential's lease; a credential that does not exist (its lease row has nothing to refer to) is not found. */
+async function leaseOf(db: Db, credentialId: string, owner: string): Promise<boolean> {
+  try {
+    return await acquireLease(db, credentialId, owner);
+  } catch (err) {
+    if ((err as { code?: string }).code === "P2003") throw new NotFoundError(`credential ${credentialId} does not exist`);
+    throw err;
   }
 }

@@ -77,4 +77,60 @@ describe("scheduler keyed by next-refresh time (SQLite)", () => {
       expect(v.fetchedAt.getTime()).toBeGreaterThanOrEqual(plannedAt.getTime());
     await h.control("/__sandbox/faults", { endpoint: "wechat /cgi-bin/token", mode: null });
   }, 120_000);
+
+  it("does not read the plan again after each refresh it ran: each one says when it runs next", async () => {
+    const { encrypt } = await import("@/server/crypto");
+    const { ensureCredentialSlots } = await import("@/server/apps/seed-demo-apps");
+    const N = 16;
+    const refs: string[] = [];
+    for (let i = 0; i < N; i++) {
+      const appId = `wxspread${String(i).padStart(8, "0")}`;
+      await h.control("/__sandbox/apps", { vendor: "wechat", appId, secret: `spread-secret-${i}` });
+      const app = await db.vendorApp.create({
+        data: { vendor: "wechat", name: `spread ${i}`, appId, secretEnc: encrypt(`spread-secret-${i}`), baseUrl: h.sandboxUrl, enabled: false },
+      });
+      await ensureCredentialSlots(db, app.id, "wechat");
+      refs.push(app.id);
+    }
+    await db.credential.updateMany({ where: { appRef: { in: refs } }, data: { nextRefreshAt: farAway } });
+    // One token every 150 ms: each refresh ends on its own, not with the others.
+    const start = Date.now() + 1_500;
+    const tokens = await db.credential.findMany({ where: { appRef: { in: refs }, kind: "access_token" }, orderBy: { appRef: "asc" } });
+    for (const [i, t] of tokens.entries()) await db.credential.update({ where: { id: t.id }, data: { nextRefreshAt: new Date(start + i * 150) } });
+    await db.vendorApp.updateMany({ where: { id: { in: refs } }, data: { enabled: true } });
+    scheduler.startScheduler();
+    scheduler.wakeScheduler();
+    const asked = scheduler.schedulerQueries();
+    const done = { appRef: { in: refs }, kind: "access_token", generation: 1 };
+    await expect.poll(() => db.credential.count({ where: done }), { timeout: 30_000, interval: 100 }).toBe(N);
+    await new Promise((r) => setTimeout(r, 500));
+    // A pass (two queries) after every refresh would be 32 and more; the passes the look-ahead needs are a handful.
+    expect(scheduler.schedulerQueries() - asked).toBeLessThan(N);
+    for (const [i, t] of tokens.entries()) {
+      const v = await db.credentialVersion.findFirstOrThrow({ where: { credentialId: t.id } });
+      expect(v.fetchedAt.getTime()).toBeGreaterThanOrEqual(start + i * 150);
+    }
+  }, 120_000);
+
+  it("retries a scheduled refresh at the time its failure planned, also inside the look-ahead", async () => {
+    const token = await db.credential.findFirstOrThrow({ where: { kind: "access_token", app: { vendor: "feishu", appId: { contains: "demo" } } } });
+    // Feishu's 429 says "again in 2 s" (x-ogw-ratelimit-reset): inside the 2 s look-ahead, and before
+    // every refresh the scheduler knows of, so the change it announces must wake a pass.
+    await h.control("/__sandbox/faults", { endpoint: "feishu /open-apis/auth/v3/tenant_access_token/internal", mode: "rate-limited", times: 1 });
+    scheduler.startScheduler();
+    await db.credential.update({ where: { id: token.id }, data: { nextRefreshAt: new Date(Date.now() + 500) } });
+    scheduler.wakeScheduler();
+    await expect
+      .poll(async () => (await db.credential.findUniqueOrThrow({ where: { id: token.id } })).lastErrorClass, { timeout: 10_000, interval: 50 })
+      .toBe("rate-limited");
+    const retryAt = (await db.credential.findUniqueOrThrow({ where: { id: token.id } })).nextRefreshAt!.getTime();
+    await expect
+      .poll(async () => (await db.credential.findUniqueOrThrow({ where: { id: token.id } })).generation, { timeout: 20_000, interval: 50 })
+      .toBe(token.generation + 1);
+    const v = await db.credentialVersion.findFirstOrThrow({ where: { credentialId: token.id }, orderBy: { generation: "desc" } });
+    expect(v.fetchedAt.getTime()).toBeGreaterThanOrEqual(retryAt);
+    // Armed once the failure planned it (a timer: milliseconds late), not found by the safety-net pass
+    // up to 10 s later (nothing else is due to wake one); the bound is the 2 s look-ahead.
+    expect(v.fetchedAt.getTime() - retryAt).toBeLessThan(2_000);
+  }, 60_000);
 });

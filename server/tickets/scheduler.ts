@@ -2,7 +2,7 @@ import "server-only";
 import { now, realMs, simulatedMs } from "../clock";
 import { getConfig } from "../config";
 import { getDb } from "../db";
-import { onCredentialsChanged } from "../events";
+import { type CredentialChange, onCredentialsChanged } from "../events";
 import { processSingleton } from "../process-state";
 import { pruneHistory } from "./history";
 import { refreshCredential, refreshing } from "./refresh-credential";
@@ -42,6 +42,10 @@ const state = processSingleton("tickethubScheduler", () => ({
   tried: new Map<string, number>(),
   /** Queries the scheduler made (for tests and the benchmark: nothing due, nothing asked). */
   queries: 0,
+  /** The first refresh planned after the last pass's look-ahead (server ms; infinite: none). */
+  firstBeyond: Number.POSITIVE_INFINITY,
+  /** A scheduled refresh ended without saying what it planned next: a pass once the queue is done. */
+  passAfterQueue: false,
 }));
 
 /** History older than the retention setting goes once an hour (simulated time under a test scale). */
@@ -88,8 +92,25 @@ export function startScheduler(): void {
     state.timer.unref();
   };
   state.wake = () => void run();
-  onCredentialsChanged(() => state.wake?.());
+  onCredentialsChanged((change) => {
+    if (!change || !plannedBeyond(change)) state.wake?.();
+  });
   void run();
+}
+
+/**
+ * Whether a refresh's outcome leaves the scheduler's plan as it is: its next refresh comes no
+ * earlier than the first one the passes already know of beyond the look-ahead, so the passes that
+ * are due anyway reach it in time. With a couple of refreshes a second, a pass after each one
+ * (three queries over the whole look-ahead) was a good part of the database's work. A timer still
+ * armed for the credential (someone else refreshed it meanwhile) goes: it is no longer due then.
+ */
+function plannedBeyond(change: CredentialChange): boolean {
+  if (change.nextRefreshAt !== null && change.nextRefreshAt.getTime() < state.firstBeyond) return false;
+  const armed = state.armed.get(change.credentialId);
+  if (armed) clearTimeout(armed.timer);
+  state.armed.delete(change.credentialId);
+  return true;
 }
 
 /** The database's change stamp moved (read-cache.ts): a refresh may have been moved earlier. */
@@ -191,8 +212,9 @@ async function pass(): Promise<{ delay: number; plannedAt: number }> {
     state.armed.delete(id);
   }
   for (const id of state.tried.keys()) if (!seen.has(id)) state.tried.delete(id);
+  state.firstBeyond = next?.nextRefreshAt?.getTime() ?? Number.POSITIVE_INFINITY;
   // The next pass reads the first refresh after the look-ahead half a look-ahead before its time.
-  const plannedAt = next?.nextRefreshAt ? next.nextRefreshAt.getTime() - lookAheadMs() / 2 : Number.POSITIVE_INFINITY;
+  const plannedAt = state.firstBeyond - lookAheadMs() / 2;
   return { delay: Math.max(1, Math.min(idleMs(), retry)), plannedAt };
 }
 
@@ -262,13 +284,23 @@ function pump(): void {
       console.log(`[scheduler] planned refresh starts ${now().getTime() - nextRefreshAt.getTime()} ms (simulated) after its planned time`);
     }
     refreshCredential({ credentialId: id, reason: "scheduled", need: { type: "due" } })
-      .catch((err) => logOnce(`[scheduler] ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`))
+      // One that ran told what it planned next (credentialsChanged), or was paused until the quota's
+      // reset; one that joined another or found nothing to do did not, and may have left its credential due.
+      .then((r) => {
+        if (r.joined) state.passAfterQueue = true;
+      })
+      .catch((err) => {
+        state.passAfterQueue = true;
+        logOnce(`[scheduler] ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
+      })
       .finally(() => {
         state.active--;
         state.inFlight.delete(id);
         pump();
-        // What these refreshes planned next (or a failure's retry) is asked for once the queue is done.
-        if (state.active === 0 && state.queue.length === 0) state.wake?.();
+        if (state.active === 0 && state.queue.length === 0 && state.passAfterQueue) {
+          state.passAfterQueue = false;
+          state.wake?.();
+        }
       });
   }
 }

@@ -1,4 +1,6 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
+import type { VendorApp } from "@/generated/sqlite/client";
 import { VENDOR_KINDS, type CredentialKind, type VendorId } from "@/lib/credential-kinds";
 import { sentence } from "@/lib/sentence";
 import { now } from "../clock";
@@ -15,14 +17,15 @@ export class GenerationConflict extends Error {}
 
 /**
  * Stores a fetched value as the credential's next generation, unless another writer got there
- * first (GenerationConflict), and schedules the next refresh. Answers the tickets that die with a
- * renewed token (now due), for the caller to fetch once it has let go of its lease.
+ * first (GenerationConflict), and schedules the next refresh. Answers when that is, the tickets that
+ * die with a renewed token (now due), for the caller to fetch once it has let go of its lease, and
+ * how many of the app's credentials paused for the endpoint's quota went back to their schedule.
  */
 export async function storeVersion(
   db: Db,
   args: {
     slot: { id: string; generation: number; currentVersionId: string | null };
-    appRef: string;
+    app: Pick<VendorApp, "id" | "vendor" | "tokenVariant" | "tokenPath">;
     vendor: VendorId;
     kind: CredentialKind;
     fetched: Fetched;
@@ -34,7 +37,7 @@ export async function storeVersion(
     /** The caller's audit row, written in the same transaction as the value. */
     audit?: AuditNote;
   },
-): Promise<{ boundTickets: string[] }> {
+): Promise<{ boundTickets: string[]; nextRefreshAt: Date; lifted: number }> {
   const { slot, fetched, fetchedAt } = args;
   const policy = policyFor(args.vendor, args.kind, args.overrides);
   const expiresAt = new Date(fetchedAt.getTime() + fetched.expiresIn * 1000);
@@ -60,14 +63,18 @@ export async function storeVersion(
       await writeAudit(tx, slot.id, args.audit, slot.generation);
       return { boundTickets: [] };
     }
-    // Compare-and-set on the generation: a slower, older fetch never overwrites a newer value.
+    // Compare-and-set on the generation: a slower, older fetch never overwrites a newer value. The
+    // version's id is chosen here, so the same write points the credential at it (nobody sees the
+    // pointer before the version: both commit together).
+    const versionId = randomUUID();
     const won = await tx.credential.updateMany({
       where: { id: slot.id, generation: slot.generation },
-      data: { ...scheduled, generation: slot.generation + 1 },
+      data: { ...scheduled, generation: slot.generation + 1, currentVersionId: versionId },
     });
     if (won.count !== 1) throw new GenerationConflict();
-    const version = await tx.credentialVersion.create({
+    await tx.credentialVersion.create({
       data: {
+        id: versionId,
         credentialId: slot.id,
         generation: slot.generation + 1,
         valueEnc: encrypt(fetched.value),
@@ -79,7 +86,6 @@ export async function storeVersion(
         parentVersionId: args.parentVersionId,
       },
     });
-    await tx.credential.update({ where: { id: slot.id }, data: { currentVersionId: version.id } });
     await writeAudit(tx, slot.id, args.audit, slot.generation + 1);
     if (prev) {
       const overlapEnd = fetchedAt.getTime() + policy.overlapSeconds * 1000;
@@ -92,7 +98,7 @@ export async function storeVersion(
       // Tickets that die with their token are due now, fetched with the new one.
       const bound = VENDOR_KINDS[args.vendor].filter((k) => k.parent === "access_token" && policyFor(args.vendor, k.kind).refreshWithParent);
       if (bound.length) {
-        const where = { appRef: args.appRef, kind: { in: bound.map((k) => k.kind) } };
+        const where = { appRef: args.app.id, kind: { in: bound.map((k) => k.kind) } };
         // Due from now, when the new token exists (not from when its fetch began): the cascade starts them at once.
         await tx.credential.updateMany({ where, data: { nextRefreshAt: now(), nextRefreshReason: english(sentence("reason.tokenRotated")) } });
         return { boundTickets: (await tx.credential.findMany({ where, select: { id: true } })).map((c) => c.id) };
@@ -100,8 +106,8 @@ export async function storeVersion(
     }
     return { boundTickets: [] };
   });
-  await liftQuotaPause(db, { slotId: slot.id, appRef: args.appRef, vendor: args.vendor, kind: args.kind, overrides: args.overrides });
-  return stored;
+  const lifted = await liftQuotaPause(db, { slotId: slot.id, app: args.app, vendor: args.vendor, kind: args.kind, overrides: args.overrides });
+  return { ...stored, nextRefreshAt: next, lifted };
 }
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];

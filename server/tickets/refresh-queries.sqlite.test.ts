@@ -1,0 +1,62 @@
+// How many database queries one scheduled refresh makes. With thousands of apps the scheduler
+// refreshes a couple of credentials every second, each one's queries beside the others' and the
+// read cache's; every query a refresh can do without (a row it already read, a write that fits in
+// the transaction it already opens) is throughput lost. The bounds are what the refresh needs:
+// the lease, one read of the credential with its app, the quota ledger, the in-progress mark, the
+// parent token (tickets), the vendor call's record, the compare-and-set transaction, the release.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startHarness, type Harness } from "@/test-support/engine-harness";
+
+describe("queries per scheduled refresh (SQLite)", () => {
+  let h: Harness;
+  let db: import("@/server/db").Db;
+  let refresh: typeof import("./refresh-credential").refreshCredential;
+  let now: typeof import("@/server/clock").now;
+  const queries: string[] = [];
+
+  beforeAll(async () => {
+    h = await startHarness("sqlite");
+    const { PrismaBetterSqlite3 } = await import("@prisma/adapter-better-sqlite3");
+    const { PrismaClient } = await import("@/generated/sqlite/client");
+    const { getConfig } = await import("@/server/config");
+    const { database } = getConfig();
+    if (database.provider !== "sqlite") throw new Error("expected SQLite");
+    // The process's client, replaced by one that reports every statement it sends.
+    const counting = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: database.file, timeout: 10_000 }), log: [{ emit: "event", level: "query" }] });
+    counting.$on("query", (e) => queries.push(e.query));
+    const slots = globalThis as { tickethubDb?: import("@/server/db").Db };
+    await slots.tickethubDb?.$disconnect();
+    slots.tickethubDb = counting;
+    db = counting;
+    refresh = (await import("./refresh-credential")).refreshCredential;
+    now = (await import("@/server/clock")).now;
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  /** The statements one scheduled refresh of the demo app's `kind` sends (the lease's heartbeat aside). */
+  async function scheduled(vendor: string, kind: string): Promise<string[]> {
+    const slot = await db.credential.findFirstOrThrow({ where: { kind, app: { vendor, appId: { contains: "demo" } } } });
+    await db.credential.update({ where: { id: slot.id }, data: { nextRefreshAt: now() } });
+    queries.length = 0;
+    const result = await refresh({ credentialId: slot.id, reason: "scheduled", need: { type: "due" } });
+    const sent = queries.filter((q) => !q.includes("RefreshLease` SET"));
+    expect(result).toMatchObject({ ok: true, joined: false });
+    expect((await db.credential.findUniqueOrThrow({ where: { id: slot.id } })).generation).toBe(slot.generation + 1);
+    return sent;
+  }
+
+  it("a token's scheduled refresh", async () => {
+    await scheduled("wechat", "access_token"); // the first value (no previous version to supersede)
+    expect((await scheduled("wechat", "access_token")).length).toBeLessThanOrEqual(13);
+  });
+
+  it("a ticket's scheduled refresh with a usable token: the token is read, not fetched", async () => {
+    await scheduled("wechat", "jsapi_ticket");
+    const tokenCalls = (await h.stats()).calls["wechat /cgi-bin/token"];
+    const sent = await scheduled("wechat", "jsapi_ticket");
+    expect(sent.length).toBeLessThanOrEqual(15);
+    expect((await h.stats()).calls["wechat /cgi-bin/token"]).toBe(tokenCalls);
+  });
+});
