@@ -57,6 +57,33 @@ describe("renderMetrics with 3,000 apps (SQLite)", () => {
     expect(text).toContain(`app_id="wx${(APPS - 1).toString(16).padStart(16, "0")}"`);
   });
 
+  it("says of each credential what the dashboard's list says (its lean read for the metrics agrees)", async () => {
+    const { credentialStates, listCredentials } = await import("../tickets/list-credentials");
+    // One credential failing, one without a value: the states other than active.
+    const [failing, pending] = await db.credential.findMany({ take: 2, orderBy: { id: "asc" } });
+    await db.credential.update({ where: { id: failing!.id }, data: { status: "failing", consecutiveFailures: 2 } });
+    await db.credential.update({ where: { id: pending!.id }, data: { currentVersionId: null } });
+    const full = await listCredentials();
+    const lean = await credentialStates();
+    expect(lean).toEqual(
+      full.map((c) => ({
+        vendor: c.vendor,
+        appRef: c.appRef,
+        appId: c.appId,
+        kind: c.kind,
+        status: c.status,
+        generation: c.generation,
+        consecutiveFailures: c.consecutiveFailures,
+        nextRefreshAt: c.nextRefreshAt,
+        quota: c.quota,
+        expiresAt: c.current?.expiresAt ?? null,
+      })),
+    );
+    expect(new Set(lean.map((c) => c.status))).toEqual(new Set(["active", "failing", "pending"]));
+    await db.credential.update({ where: { id: failing!.id }, data: { status: "active", consecutiveFailures: 0 } });
+    await db.credential.update({ where: { id: pending!.id }, data: { currentVersionId: pending!.currentVersionId } });
+  });
+
   it("renders a key's 2,000 apps and none of the others", async () => {
     const scope = new Set(Array.from({ length: 2_000 }, (_, i) => `app-${i}`));
     const text = await render({ apps: scope });

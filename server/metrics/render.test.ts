@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { CredentialView } from "@/lib/credential-view";
+import type { CredentialState } from "../tickets/list-credentials";
 
 // Two apps of two vendors, each with a credential, a quota, an open alert and some traffic.
 const APPS = [
@@ -10,15 +10,14 @@ const creds = APPS.map(
   (a) =>
     ({
       ...a,
-      id: `cred-${a.vendor}`,
       kind: "jsapi_ticket",
       status: "active",
       generation: 4,
       consecutiveFailures: 0,
       nextRefreshAt: "2030-01-01T00:00:00.000Z",
-      current: { expiresAt: "2030-01-01T01:00:00.000Z" },
+      expiresAt: "2030-01-01T01:00:00.000Z",
       quota: { endpoint: `${a.vendor} token`, used: 7, limit: 2000 },
-    }) as unknown as CredentialView,
+    }) as CredentialState,
 );
 const alerts = [
   { kind: "expiring", appRef: "app-wechat" },
@@ -34,7 +33,7 @@ const groupBy = vi.fn(async (args: { by: string[]; where: { appRef?: { in: strin
     _count: { _all: rows.filter((x) => key(x) === key(r)).length },
   }));
 });
-vi.mock("../tickets/list-credentials", () => ({ listCredentials: async () => creds }));
+vi.mock("../tickets/list-credentials", () => ({ credentialStates: async () => creds }));
 vi.mock("../db", () => ({ getDb: () => ({ alert: { groupBy } }) }));
 vi.mock("../config", () => ({ getConfig: () => ({ instanceId: "test-1" }) }));
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { getConfig } from "../config";
 import { getDb } from "../db";
-import { listCredentials } from "../tickets/list-credentials";
+import { credentialStates } from "../tickets/list-credentials";
 import { LATENCY_BUCKETS_SECONDS, mergeSnapshots, snapshotRegistry, type RegistrySnapshot } from "./registry";
 
 const esc = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
@@ -86,7 +86,7 @@ const ALERT_KINDS = ["refresh-failing", "expiring", "quota"] as const;
 export async function renderMetrics(scope: MetricsScope, self = "next", peers: readonly PeerProcess[] = []): Promise<string> {
   const all = scope.apps === "all";
   const inScope = (appRef: string | null) => scope.apps === "all" || (appRef !== null && scope.apps.has(appRef));
-  const creds = (await listCredentials()).filter((c) => inScope(c.appRef));
+  const creds = (await credentialStates()).filter((c) => inScope(c.appRef));
   const vendors = new Set(creds.map((c) => c.vendor));
   // Open alerts are few: counted per app here and filtered to the scope below (a key may hold
   // thousands of apps, more than a query's parameters allow).
@@ -100,7 +100,7 @@ export async function renderMetrics(scope: MetricsScope, self = "next", peers: r
     "gauge",
     "When the current value of a credential expires (unix seconds; fetchedAt + expires_in on Ticket Hub's clock).",
   );
-  for (const c of creds) if (c.current) o.sample("tickethub_credential_expiry_timestamp_seconds", id(c), Date.parse(c.current.expiresAt) / 1000);
+  for (const c of creds) if (c.expiresAt) o.sample("tickethub_credential_expiry_timestamp_seconds", id(c), Date.parse(c.expiresAt) / 1000);
   o.family("tickethub_credential_next_refresh_timestamp_seconds", "gauge", "When the scheduler refreshes the credential next (unix seconds).");
   for (const c of creds) if (c.nextRefreshAt) o.sample("tickethub_credential_next_refresh_timestamp_seconds", id(c), Date.parse(c.nextRefreshAt) / 1000);
   o.family("tickethub_credential_generation", "gauge", "How many values the credential has had.");

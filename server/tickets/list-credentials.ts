@@ -53,8 +53,7 @@ export async function listCredentials(filter: { credentialId?: string } = {}): P
     const prev = previousOf.get(slot.id);
     const curEnd = cur ? (ends.get(cur.id) ?? cur.expiresAt) : null;
     const prevEnd = prev ? (ends.get(prev.id) ?? prev.validUntil) : null;
-    const expired = !curEnd || curEnd <= at;
-    const status = slot.status === "failing" ? "failing" : cur && expired ? "expired" : cur ? "active" : "pending";
+    const status = statusOf(slot.status, !!cur, curEnd, at);
     const quota = spec ? (ledger.get(slot.app.id)?.find((q) => q.endpoint === endpointFor(slot.app, spec.kind)) ?? null) : null;
     const leaseHeld = slot.lease !== null && slot.lease.expiresAt > at;
     const policy = isVendor(vendor) && spec ? policyFor(vendor, spec.kind, parsePolicyOverrides(slot.app.policy)) : null;
@@ -116,6 +115,72 @@ export async function listCredentials(filter: { credentialId?: string } = {}): P
       },
       policy: policy?.description ?? "",
       ...(policy ? { policySentence: policy.sentence } : {}),
+    };
+  });
+}
+
+/** A credential's status as the dashboard and the metrics say it: failing, expired, active or pending. */
+function statusOf(stored: string, hasValue: boolean, expiresAt: Date | null, at: Date): CredentialView["status"] {
+  if (stored === "failing") return "failing";
+  if (!hasValue) return "pending";
+  return !expiresAt || expiresAt <= at ? "expired" : "active";
+}
+
+/** What /api/metrics says of a credential: its state, never its value. */
+export type CredentialState = Pick<CredentialView, "vendor" | "appRef" | "appId" | "kind" | "status" | "generation" | "consecutiveFailures" | "nextRefreshAt" | "quota"> & {
+  /** The current value's effective expiry (ISO), or null when it has none. */
+  expiresAt: string | null;
+};
+
+/**
+ * Every credential of every enabled app with only what the metrics need, in listCredentials' order:
+ * no values to decrypt and mask, no previous values, leases, policies or sentences. With 3,000 apps
+ * a scrape read all of that on the read plane's event loop, where consumer reads wait meanwhile.
+ */
+export async function credentialStates(): Promise<CredentialState[]> {
+  const db = getDb();
+  const at = now();
+  const slots = await db.credential.findMany({
+    where: { app: { enabled: true } },
+    select: {
+      id: true,
+      kind: true,
+      generation: true,
+      status: true,
+      consecutiveFailures: true,
+      nextRefreshAt: true,
+      currentVersionId: true,
+      app: { select: { id: true, vendor: true, appId: true, policy: true, quotaClearedAt: true, tokenVariant: true, tokenPath: true } },
+    },
+    orderBy: [{ app: { vendor: "asc" } }, { app: { name: "asc" } }, { createdAt: "asc" }],
+  });
+  const currentIds = slots.map((s) => s.currentVersionId).filter((id): id is string => id !== null);
+  const currents = await inBatches(currentIds, (ids) =>
+    db.credentialVersion.findMany({ where: { id: { in: ids } }, select: { id: true, credentialId: true, expiresAt: true, validUntil: true, parentVersionId: true } }),
+  );
+  const byId = new Map(currents.map((v) => [v.id, v]));
+  const vendorKind = new Map(slots.map((s) => [s.id, { vendor: s.app.vendor, kind: s.kind }]));
+  const ends = await effectiveExpiries(
+    db,
+    currents.map((version) => ({ ...vendorKind.get(version.credentialId)!, version })),
+  );
+  const ledger = await quotaLedger(db, [...new Map(slots.map((s) => [s.app.id, s.app])).values()], at);
+  return slots.map((slot) => {
+    const vendor = slot.app.vendor;
+    const spec = isVendor(vendor) ? kindSpec(vendor, slot.kind) : undefined;
+    const cur = slot.currentVersionId ? byId.get(slot.currentVersionId) : undefined;
+    const end = cur ? (ends.get(cur.id) ?? cur.expiresAt) : null;
+    return {
+      vendor,
+      appRef: slot.app.id,
+      appId: slot.app.appId,
+      kind: slot.kind,
+      status: statusOf(slot.status, !!cur, end, at),
+      generation: slot.generation,
+      consecutiveFailures: slot.consecutiveFailures,
+      nextRefreshAt: slot.nextRefreshAt?.toISOString() ?? null,
+      quota: spec ? (ledger.get(slot.app.id)?.find((q) => q.endpoint === endpointFor(slot.app, spec.kind)) ?? null) : null,
+      expiresAt: end?.toISOString() ?? null,
     };
   });
 }
