@@ -127,7 +127,10 @@ function statusOf(stored: string, hasValue: boolean, expiresAt: Date | null, at:
 }
 
 /** What /api/metrics says of a credential: its state, never its value. */
-export type CredentialState = Pick<CredentialView, "vendor" | "appRef" | "appId" | "kind" | "status" | "generation" | "consecutiveFailures" | "nextRefreshAt" | "quota"> & {
+export type CredentialState = Pick<
+  CredentialView,
+  "vendor" | "appRef" | "appId" | "kind" | "status" | "generation" | "consecutiveFailures" | "nextRefreshAt" | "quota"
+> & {
   /** The current value's effective expiry (ISO), or null when it has none. */
   expiresAt: string | null;
 };
@@ -156,7 +159,10 @@ export async function credentialStates(): Promise<CredentialState[]> {
   });
   const currentIds = slots.map((s) => s.currentVersionId).filter((id): id is string => id !== null);
   const currents = await inBatches(currentIds, (ids) =>
-    db.credentialVersion.findMany({ where: { id: { in: ids } }, select: { id: true, credentialId: true, expiresAt: true, validUntil: true, parentVersionId: true } }),
+    db.credentialVersion.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, credentialId: true, expiresAt: true, validUntil: true, parentVersionId: true },
+    }),
   );
   const byId = new Map(currents.map((v) => [v.id, v]));
   const vendorKind = new Map(slots.map((s) => [s.id, { vendor: s.app.vendor, kind: s.kind }]));
