@@ -46,6 +46,9 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
       const ticket = (await current("jsapi_ticket"))!;
       const token = (await current("access_token"))!;
       expect(ticket.parentVersionId).toBe(token.id);
+      // Version ids are what the routes that name one accept (reveal's versionId): letters and digits.
+      const { idParams } = await import("@/server/http/input");
+      expect(idParams.safeParse({ id: ticket.id }).success).toBe(true);
       expect(ticket.generation).toBe(1);
       expect(ticket.expiresIn).toBe(7200);
       expect(ticket.expiresAt.getTime() - ticket.fetchedAt.getTime()).toBe(7200_000);

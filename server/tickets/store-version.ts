@@ -65,8 +65,9 @@ export async function storeVersion(
     }
     // Compare-and-set on the generation: a slower, older fetch never overwrites a newer value. The
     // version's id is chosen here, so the same write points the credential at it (nobody sees the
-    // pointer before the version: both commit together).
-    const versionId = randomUUID();
+    // pointer before the version: both commit together). Letters and digits only, like the
+    // database's own ids: the routes that name a version accept nothing else (reveal's versionId).
+    const versionId = randomUUID().replaceAll("-", "");
     const won = await tx.credential.updateMany({
       where: { id: slot.id, generation: slot.generation },
       data: { ...scheduled, generation: slot.generation + 1, currentVersionId: versionId },
