@@ -3,6 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { isRole, type Role } from "@/lib/roles";
 import { getConfig } from "../config";
 import { getDb, type Db } from "../db";
+import { sessionConfirmed, sessionGone } from "../live/session-memo";
 
 export type SessionUser = { id: string; username: string; role: Role; sessionId: string; csrf: string };
 
@@ -27,7 +28,13 @@ export async function createSession(userId: string, db: Db = getDb()): Promise<{
 export async function sessionFromToken(token: string | null | undefined): Promise<SessionUser | null> {
   if (!token || token.length > 200) return null;
   const s = await getDb().session.findUnique({ where: { tokenHash: sha256(token) }, include: { user: true } });
-  if (!s || s.expiresAt.getTime() <= Date.now() || s.user.disabledAt || !isRole(s.user.role)) return null;
+  if (!s || s.expiresAt.getTime() <= Date.now() || s.user.disabledAt || !isRole(s.user.role)) {
+    sessionGone(token);
+    return null;
+  }
+  // Whatever asked (a page, an API call, the change stream), the database has just confirmed it: a
+  // stream that must reconnect during an outage right after is still let in (session-memo.ts).
+  sessionConfirmed(token, s.user.role);
   return { id: s.user.id, username: s.user.username, role: s.user.role, sessionId: s.id, csrf: csrfFor(token) };
 }
 

@@ -5,14 +5,14 @@ import { json } from "@/server/http/problem";
 import { sessionToken } from "@/server/http/session-cookies";
 import { matchesEtag, unchangedEtag } from "@/server/live/list-cache";
 import { overviewAnswer, overviewQuerySchema, viewKey } from "@/server/live/overview-list";
-import { recentlyConfirmedRole, sessionConfirmed } from "@/server/live/session-memo";
+import { recentlyConfirmedRole } from "@/server/live/session-memo";
 
 // `no-cache`: the browser may keep the list but asks every time (with If-None-Match); the
 // dashboard sends If-None-Match itself and reads the server's time from x-server-time on a 304.
 const headers = (etag: string) => ({ etag, "cache-control": "private, no-cache", "x-server-time": now().toISOString() });
 
-const full = guarded("viewer", "GET /api/credentials", async (req: Request, _ctx: unknown, user) => {
-  sessionConfirmed(sessionToken(req), user.role);
+// guarded's session check records the session as confirmed (auth/session.ts), for the 304 below.
+const full = guarded("viewer", "GET /api/credentials", async (req: Request) => {
   const { etag, answer } = await overviewAnswer(readQuery(req, overviewQuerySchema));
   if (matchesEtag(req.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers: headers(etag) });
   return json(answer, { headers: headers(etag) });
