@@ -3,6 +3,28 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startHarness, type Harness } from "@/test-support/engine-harness";
 
+/** A change stream opened for a test: what it sent so far, as events, and a way to read on until a condition holds. */
+async function openStream() {
+  const { changeStream } = await import("./event-stream");
+  const abort = new AbortController();
+  const reader = changeStream({ signal: abort.signal, stillSignedIn: async () => true }).getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  const events = () =>
+    text
+      .split("\n\n")
+      .filter((b) => b.startsWith("event: "))
+      .map((b) => ({ name: b.split("\n")[0]!.slice(7), data: JSON.parse(b.split("\n")[1]!.slice(6)) as { topics?: Record<string, string> } }));
+  const until = async (ok: () => boolean) => {
+    while (!ok()) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error("stream ended");
+      text += decoder.decode(value);
+    }
+  };
+  return { abort, reader, events, until };
+}
+
 describe("change stream", () => {
   let h: Harness;
   beforeAll(async () => {
@@ -16,23 +38,7 @@ describe("change stream", () => {
     const { getDb } = await import("@/server/db");
     const { stampRead } = await import("@/server/events");
     const { readChangesNow } = await import("./changes");
-    const { changeStream } = await import("./event-stream");
-    const abort = new AbortController();
-    const reader = changeStream({ signal: abort.signal, stillSignedIn: async () => true }).getReader();
-    const decoder = new TextDecoder();
-    let text = "";
-    const events = () =>
-      text
-        .split("\n\n")
-        .filter((b) => b.startsWith("event: "))
-        .map((b) => ({ name: b.split("\n")[0]!.slice(7), data: JSON.parse(b.split("\n")[1]!.slice(6)) as { topics?: Record<string, string> } }));
-    const until = async (ok: () => boolean) => {
-      while (!ok()) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error("stream ended");
-        text += decoder.decode(value);
-      }
-    };
+    const { abort, reader, events, until } = await openStream();
 
     stampRead("read-cache-stamp-1");
     await readChangesNow();
@@ -81,23 +87,14 @@ describe("change stream", () => {
     const { getDb } = await import("@/server/db");
     const { stampRead } = await import("@/server/events");
     const { latestTopics, readChangesNow } = await import("./changes");
-    const { changeStream } = await import("./event-stream");
-    const abort = new AbortController();
-    const reader = changeStream({ signal: abort.signal, stillSignedIn: async () => true }).getReader();
-    const decoder = new TextDecoder();
-    let text = "";
+    const stream = await openStream();
+    const { abort } = stream;
     const changes = () =>
-      text
-        .split("\n\n")
-        .filter((b) => b.startsWith("event: change"))
-        .map((b) => (JSON.parse(b.split("\n")[1]!.slice(6)) as { topics: Record<string, string> }).topics);
-    const until = async (n: number) => {
-      while (changes().length < n) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error("stream ended");
-        text += decoder.decode(value);
-      }
-    };
+      stream
+        .events()
+        .filter((e) => e.name === "change")
+        .map((e) => e.data.topics!);
+    const until = (n: number) => stream.until(() => changes().length >= n);
     stampRead("refresh-before");
     await readChangesNow();
     // The stream starts with the stamps it has, then tells the movement above.

@@ -10,6 +10,25 @@ describe("scheduler keyed by next-refresh time (SQLite)", () => {
   let scheduler: typeof import("./scheduler");
   const farAway = new Date(Date.now() + 86_400_000);
   const ticket = () => db.credential.findFirstOrThrow({ where: { kind: "jsapi_ticket", app: { appId: "wx000000000000demo" } } });
+  /**
+   * `n` WeChat apps the sandbox knows, with their credential slots, named after `label`; disabled
+   * while a test sets them up (the scheduler leaves them alone until their refreshes are planned).
+   */
+  const disabledWechatApps = async (label: string, n: number): Promise<string[]> => {
+    const { encrypt } = await import("@/server/crypto");
+    const { ensureCredentialSlots } = await import("@/server/apps/seed-demo-apps");
+    const refs: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const appId = `wx${label}${String(i).padStart(14 - label.length, "0")}`;
+      await h.control("/__sandbox/apps", { vendor: "wechat", appId, secret: `${label}-secret-${i}` });
+      const app = await db.vendorApp.create({
+        data: { vendor: "wechat", name: `${label} ${i}`, appId, secretEnc: encrypt(`${label}-secret-${i}`), baseUrl: h.sandboxUrl, enabled: false },
+      });
+      await ensureCredentialSlots(db, app.id, "wechat");
+      refs.push(app.id);
+    }
+    return refs;
+  };
 
   beforeAll(async () => {
     h = await startHarness("sqlite");
@@ -45,24 +64,12 @@ describe("scheduler keyed by next-refresh time (SQLite)", () => {
   });
 
   it("starts two dozen refreshes planned for the same moment together, not a few at a time behind each other's vendor calls", async () => {
-    const { encrypt } = await import("@/server/crypto");
-    const { ensureCredentialSlots } = await import("@/server/apps/seed-demo-apps");
     const N = 24;
     // Each token call waits 3 s at the vendor (the harness's 1.5 s upstream timeout raised for it): a
     // refresh queued behind others' calls would start 3 s late or more.
     (await import("@/server/config")).getConfig().upstreamTimeoutMs = 10_000;
     await h.control("/__sandbox/faults", { endpoint: "wechat /cgi-bin/token", mode: null, latencyMs: 3_000 });
-    const refs: string[] = [];
-    for (let i = 0; i < N; i++) {
-      const appId = `wxplanned${String(i).padStart(7, "0")}`;
-      await h.control("/__sandbox/apps", { vendor: "wechat", appId, secret: `planned-secret-${i}` });
-      // Disabled while it is set up: the scheduler leaves it alone until its refreshes are planned.
-      const app = await db.vendorApp.create({
-        data: { vendor: "wechat", name: `planned ${i}`, appId, secretEnc: encrypt(`planned-secret-${i}`), baseUrl: h.sandboxUrl, enabled: false },
-      });
-      await ensureCredentialSlots(db, app.id, "wechat");
-      refs.push(app.id);
-    }
+    const refs = await disabledWechatApps("planned", N);
     const plannedAt = new Date(Date.now() + 1_000);
     await db.credential.updateMany({ where: { appRef: { in: refs } }, data: { nextRefreshAt: farAway } });
     await db.credential.updateMany({ where: { appRef: { in: refs }, kind: "access_token" }, data: { nextRefreshAt: plannedAt } });
@@ -79,19 +86,8 @@ describe("scheduler keyed by next-refresh time (SQLite)", () => {
   }, 120_000);
 
   it("does not read the plan again after each refresh it ran: each one says when it runs next", async () => {
-    const { encrypt } = await import("@/server/crypto");
-    const { ensureCredentialSlots } = await import("@/server/apps/seed-demo-apps");
     const N = 16;
-    const refs: string[] = [];
-    for (let i = 0; i < N; i++) {
-      const appId = `wxspread${String(i).padStart(8, "0")}`;
-      await h.control("/__sandbox/apps", { vendor: "wechat", appId, secret: `spread-secret-${i}` });
-      const app = await db.vendorApp.create({
-        data: { vendor: "wechat", name: `spread ${i}`, appId, secretEnc: encrypt(`spread-secret-${i}`), baseUrl: h.sandboxUrl, enabled: false },
-      });
-      await ensureCredentialSlots(db, app.id, "wechat");
-      refs.push(app.id);
-    }
+    const refs = await disabledWechatApps("spread", N);
     await db.credential.updateMany({ where: { appRef: { in: refs } }, data: { nextRefreshAt: farAway } });
     // One token every 150 ms: each refresh ends on its own, not with the others.
     const start = Date.now() + 1_500;
