@@ -14,9 +14,9 @@ export const dynamic = "force-dynamic";
  * `no-transform` keeps any compression from buffering the events.
  *
  * A viewer's session, checked in the database; while the database does not answer, a session this
- * process confirmed (any request: the page itself, an API call) just before the outage still gets its stream (session-memo.ts
- * roleConfirmedBefore): the stream carries no data, and its pings are how the page learns that the
- * database, not the server, is down.
+ * process confirmed (any request: the page itself, an API call) just before the outage still gets
+ * its stream (session-memo.ts roleConfirmedBefore): the stream carries no data, and its pings are
+ * how the page learns that the database, not the server, is down.
  */
 export async function GET(req: Request): Promise<Response> {
   const token = sessionToken(req);
