@@ -25,9 +25,12 @@ export function nextServerBundle(root: string): string {
  * a bare Node server's (20 connections, loaded machine): 2 MiB 0.73–0.75× (a scavenge every few ms
  * at full load), 4 MiB 0.79–0.82×, the default 16 MiB 0.82–0.83× but ~25 MiB more RSS. 8 MiB fits in
  * the memory the small query compiler saves (scripts/lib/read-plane-bundle.ts).
+ * `--expose-gc`: the read plane collects after each /api/metrics scrape (scripts/read-plane.ts).
+ * `--optimize-for-size` would bound the heap too, but it also shrinks the young generation to
+ * 1 MiB (the trade measured above).
  */
 export function serveArgs(root: string, port: number): string[] {
-  return ["--liftoff-only", "--max-semi-space-size=8", readPlaneBundle(root), String(port)];
+  return ["--liftoff-only", "--max-semi-space-size=8", "--expose-gc", readPlaneBundle(root), String(port)];
 }
 
 /**
