@@ -2,11 +2,19 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import type { AlertList, AlertView } from "@/lib/alert-view";
 import { alertKeys } from "@/lib/query-keys";
-import { fetchJson } from "@/components/ui/fetch-json";
+import { fetchJsonIfChanged } from "@/components/ui/fetch-json";
 
 const alertsSchema = () => import("@/lib/alert-view").then((m) => m.alertListSchema);
 
-export const getAlerts = () => fetchJson("/api/alerts", alertsSchema, { cache: "no-store" });
+/** The list this tab holds and its ETag: what a 304 confirms (the server answers it from memory). */
+let held: { etag: string; data: AlertList } | null = null;
+
+export async function getAlerts({ signal }: { signal?: AbortSignal } = {}): Promise<AlertList> {
+  const answer = await fetchJsonIfChanged("/api/alerts", alertsSchema, held?.etag ?? null, { signal });
+  if (!answer.changed) return held!.data;
+  held = answer.etag ? { etag: answer.etag, data: answer.data } : null;
+  return answer.data;
+}
 
 /** The slow safety refetch: changes (an alert opened, resolved, acknowledged, silenced) come through the change stream. */
 const SAFETY_REFETCH_MS = 30_000;
