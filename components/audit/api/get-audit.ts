@@ -3,6 +3,7 @@ import { queryOptions, useQuery } from "@tanstack/react-query";
 import { type AuditList, auditListSchema } from "@/lib/audit-view";
 import { auditKeys } from "@/lib/query-keys";
 import { fetchJsonIfChanged } from "@/components/ui/fetch-json";
+import { acrossTabs } from "@/components/ui/shared-reads";
 
 /** The log this tab holds and its ETag: what a 304 confirms (the server answers it from memory). */
 let held: { etag: string; data: AuditList } | null = null;
@@ -15,7 +16,8 @@ export async function getAudit({ signal }: { signal?: AbortSignal } = {}): Promi
 }
 
 // Refetched when the change stream says this changed (live-updates.tsx); every 30 s as a safety net.
-export const auditQueryOptions = queryOptions({ queryKey: auditKeys.list(), queryFn: getAudit, refetchInterval: 30_000 });
+// Read once for all of this browser's tabs (shared-reads.ts).
+export const auditQueryOptions = queryOptions({ queryKey: auditKeys.list(), queryFn: acrossTabs(getAudit), refetchInterval: 30_000 });
 
 export function useAudit() {
   return useQuery(auditQueryOptions);

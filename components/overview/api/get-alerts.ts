@@ -3,6 +3,7 @@ import { queryOptions, useQuery } from "@tanstack/react-query";
 import type { AlertList, AlertView } from "@/lib/alert-view";
 import { alertKeys } from "@/lib/query-keys";
 import { fetchJsonIfChanged } from "@/components/ui/fetch-json";
+import { acrossTabs } from "@/components/ui/shared-reads";
 
 const alertsSchema = () => import("@/lib/alert-view").then((m) => m.alertListSchema);
 
@@ -31,10 +32,18 @@ export function nextRefetchMs(data: AlertList | undefined, nowMs: number): numbe
   return next;
 }
 
+/** Whether every silence the list shows still runs: after one ends, the server shows that alert unsilenced. */
+export function silencesHold(list: AlertList, nowMs: number): boolean {
+  return [...list.open, ...list.recent].every((a) => !a.silencedUntil || Date.parse(a.silencedUntil) > nowMs);
+}
+
+/** Read once for all of this browser's tabs (shared-reads.ts), while every silence it shows still runs. */
+const readAlerts = acrossTabs(getAlerts, (list) => silencesHold(list, Date.now()));
+
 // Refetched when the change stream says this changed (live-updates.tsx); see nextRefetchMs for the rest.
 export const alertsQueryOptions = queryOptions({
   queryKey: alertKeys.all,
-  queryFn: getAlerts,
+  queryFn: readAlerts,
   refetchInterval: (query) => nextRefetchMs(query.state.data, Date.now()),
 });
 
