@@ -71,11 +71,11 @@ test.describe("background tabs", () => {
     expect(asked, "list requests from the hidden tab").toEqual([]);
     await expect(row(back)).toContainText(`generation ${ticket.generation}`);
 
-    // Shown again: it asks at once and shows the new generation.
+    // Shown again: it shows the new generation at once, asking for it or taking the read the tab in
+    // front made after the change (components/ui/shared-reads.ts).
     const shownAt = Date.now();
     await setHidden(back, false);
     await expect(row(back)).toContainText(`generation ${generation}`, { timeout: 5_000 });
-    expect(asked.length).toBeGreaterThan(0);
     console.log(`live-hidden: the shown tab had generation ${generation} on screen ${Date.now() - shownAt} ms after it was shown`);
   });
 });

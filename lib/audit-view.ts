@@ -13,3 +13,4 @@ export const auditEventSchema = z.object({
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 
 export const auditListSchema = z.object({ serverTime: z.string(), events: z.array(auditEventSchema) });
+export type AuditList = z.infer<typeof auditListSchema>;

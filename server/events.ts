@@ -115,3 +115,26 @@ export function refreshFailed(credentialId: string): void {
     }
   }
 }
+
+/**
+ * "Alerts changed in this process" (opened, resolved, delivered, acknowledged, silenced): an answer
+ * kept in memory (live/topic-memo.ts) is dropped at once, so whoever just acknowledged an alert
+ * reads it acknowledged, before the next stamp read would have said so.
+ */
+const alertListeners = () => processSingleton("tickethubAlertListeners", () => new Set<() => void>());
+
+/** Calls `listener` after every change to alerts made in this process; returns a function that stops it. */
+export function onAlertsChanged(listener: () => void): () => void {
+  alertListeners().add(listener);
+  return () => alertListeners().delete(listener);
+}
+
+export function alertsChanged(): void {
+  for (const listener of alertListeners()) {
+    try {
+      listener();
+    } catch (err) {
+      console.error(`[events] alerts-changed listener: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}

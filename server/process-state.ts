@@ -38,6 +38,10 @@ type ProcessSingletons = {
   tickethubListCache: unknown;
   /** live/session-memo.ts: sessions the database recently confirmed, for answers that carry no data. */
   tickethubSessionMemo: unknown;
+  /** live/topic-memo.ts: answers kept while the change stamps of what they show stand (the alert list). */
+  tickethubTopicMemo: unknown;
+  /** events.ts: who is told when alerts change in this process (the topic memo). */
+  tickethubAlertListeners: unknown;
   /** tickets/scheduler.ts: the one ticking scheduler and its lease watches. */
   tickethubScheduler: unknown;
   /** tickets/refresh-credential.ts: the refreshes running in this process (one flight per credential). */

@@ -2,6 +2,7 @@
 // browser side) rather than lib/ because it reads document.cookie and redirects the window.
 import { CSRF_COOKIE, CSRF_HEADER } from "@/lib/roles";
 import { heardFromServer } from "./freshness";
+import { noteWrite } from "./shared-reads";
 
 export class ApiError extends Error {
   constructor(
@@ -85,6 +86,7 @@ async function send(url: string, init?: RequestInit, timeoutMs = REQUEST_TIMEOUT
   try {
     res = await fetch(url, { ...init, signal, headers: { accept: "application/json", ...(unsafe ? { [CSRF_HEADER]: csrfToken() } : {}), ...init?.headers } });
   } catch (err) {
+    if (unsafe) noteWrite(); // it may have been done all the same
     if (timeout.aborted) {
       throw new ApiError(0, "Ticket Hub did not answer", `No answer within ${timeoutMs / 1000} s: the server may be overloaded or stopped. Try again.`, null);
     }
@@ -92,6 +94,8 @@ async function send(url: string, init?: RequestInit, timeoutMs = REQUEST_TIMEOUT
     throw new ApiError(0, "Ticket Hub is not reachable", "Check that the server is running, then try again.", null);
   }
   heardFromServer();
+  // What other tabs read before this write was answered no longer serves this tab (shared-reads.ts).
+  if (unsafe) noteWrite();
   if (res.status === 401 && typeof window !== "undefined" && !url.startsWith("/api/auth/")) {
     window.location.assign(`/signin?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
   }

@@ -5,6 +5,7 @@ import { adminKeys, alertKeys, appKeys, auditKeys, catalogKeys, credentialKeys, 
 import { type DatabaseOutage, parseDatabaseOutage } from "@/lib/database-outage";
 import { noteDatabase } from "./database-outage";
 import { heardFromServer, watchFreshness } from "./freshness";
+import { noteDatabaseDown, noteStamps } from "./shared-reads";
 
 type Topic = "credentials" | "apps" | "nonces" | "audit" | "alerts";
 type Topics = Record<Topic, string>;
@@ -92,6 +93,8 @@ export function LiveUpdates() {
         // The first event after the page loaded may describe changes the page's first fetches missed.
         const moved = (Object.keys(m.topics) as Topic[]).filter((t) => !known || known[t] !== m.topics[t]);
         known = m.topics;
+        // Before the refetches below: another tab's read serves this one only under these stamps.
+        noteStamps(m.topics);
         if (!moved.length) return;
         const inBackground = hidden();
         invalidate(queryClient, moved, inBackground);
@@ -106,6 +109,7 @@ export function LiveUpdates() {
           );
         }
       } else if (m.type === "ping") {
+        noteDatabaseDown(m.database?.since ?? null);
         // The database answers again: refetch what the page shows, confirmed now (and clear errors the outage left).
         if (noteDatabase(m.database)) invalidate(queryClient, Object.keys(AFFECTS) as Topic[], hidden());
       } else if (m.type === "signedout") {

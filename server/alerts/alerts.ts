@@ -3,7 +3,7 @@ import { parsePolicyOverrides } from "../tickets/policy";
 import { now } from "../clock";
 import { getConfig } from "../config";
 import { getDb } from "../db";
-import { onRefreshFailed } from "../events";
+import { alertsChanged, onRefreshFailed } from "../events";
 import { countAlertSent } from "../metrics/registry";
 import { listCredentials } from "../tickets/list-credentials";
 import { type AlertChannel, appChannel, channelRequest } from "./channels";
@@ -191,6 +191,18 @@ function isUniqueViolation(err: unknown): boolean {
  * whose insert or resolve took effect sends.
  */
 export async function evaluateAlerts(): Promise<{ opened: number; resolved: number }> {
+  const changes = { opened: 0, resolved: 0 };
+  try {
+    await openAndResolve(changes);
+    return changes;
+  } finally {
+    // Also after a failure part-way: what was written is told.
+    if (changes.opened || changes.resolved) alertsChanged();
+  }
+}
+
+/** evaluateAlerts's work; counts what it opened and resolved into `changes` as it goes. */
+async function openAndResolve(changes: { opened: number; resolved: number }): Promise<void> {
   const db = getDb();
   // Open incidents first, then the conditions: an incident another evaluation (this process's or
   // another instance's) opens meanwhile is not in `open`, so conditions read before it cannot
@@ -198,8 +210,6 @@ export async function evaluateAlerts(): Promise<{ opened: number; resolved: numb
   const open = await db.alert.findMany({ where: { openKey: { not: null } } });
   const conditions = await currentConditions();
   const openKeys = new Set(open.map((a) => a.openKey));
-  let opened = 0;
-  let resolved = 0;
   for (const c of conditions) {
     if (openKeys.has(c.key)) continue;
     // A silence outlives its incident: the same condition reopening (flapping) stays quiet until it ends.
@@ -227,7 +237,7 @@ export async function evaluateAlerts(): Promise<{ opened: number; resolved: numb
       if (isUniqueViolation(err)) continue; // another instance opened it
       throw err;
     }
-    opened++;
+    changes.opened++;
     if (silenced) continue;
     const d = await deliver({ status: "firing", alert });
     await db.alert.update({ where: { id: alert.id }, data: { firingSentAt: d.sent ? new Date() : null, lastDeliveryError: d.error } });
@@ -238,12 +248,11 @@ export async function evaluateAlerts(): Promise<{ opened: number; resolved: numb
     const resolvedAt = new Date();
     const done = await db.alert.updateMany({ where: { id: a.id, openKey: a.openKey }, data: { openKey: null, resolvedAt } });
     if (done.count !== 1) continue; // another instance resolved it
-    resolved++;
+    changes.resolved++;
     if (a.silencedUntil && a.silencedUntil > resolvedAt) continue;
     const d = await deliver({ status: "resolved", alert: { ...a, resolvedAt } });
     await db.alert.update({ where: { id: a.id }, data: { resolvedSentAt: d.sent ? new Date() : null, lastDeliveryError: d.error } });
   }
-  return { opened, resolved };
 }
 
 let stopAlerts: (() => void) | null = null;

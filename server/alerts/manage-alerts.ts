@@ -1,6 +1,7 @@
 import "server-only";
 import { getDb } from "../db";
 import { AppError } from "../errors";
+import { alertsChanged } from "../events";
 
 /** Longest silence: a week. Past that the condition deserves another look. */
 export const MAX_SILENCE_MINUTES = 7 * 24 * 60;
@@ -28,6 +29,7 @@ export async function acknowledgeAlert({ id, actor }: { id: string; actor: strin
       },
     });
   });
+  alertsChanged();
   return { id, acknowledgedAt: at.toISOString(), acknowledgedBy: actor };
 }
 
@@ -50,5 +52,6 @@ export async function silenceAlert({ id, minutes, actor }: { id: string; minutes
       },
     });
   });
+  alertsChanged();
   return { id, silencedUntil: until?.toISOString() ?? null };
 }

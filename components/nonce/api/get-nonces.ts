@@ -4,6 +4,7 @@ import { nonceListSchema } from "@/lib/nonce-view";
 import { nonceKeys } from "@/lib/query-keys";
 import { serverClock } from "@/lib/server-clock";
 import { fetchJson } from "@/components/ui/fetch-json";
+import { acrossTabs } from "@/components/ui/shared-reads";
 
 export async function getNonces() {
   const sentAt = Date.now();
@@ -12,7 +13,8 @@ export async function getNonces() {
 }
 
 // Refetched when the change stream says this changed (live-updates.tsx); every 30 s as a safety net.
-export const noncesQueryOptions = queryOptions({ queryKey: nonceKeys.list(), queryFn: getNonces, refetchInterval: 30_000 });
+// Read once for all of this browser's tabs (shared-reads.ts).
+export const noncesQueryOptions = queryOptions({ queryKey: nonceKeys.list(), queryFn: acrossTabs(getNonces), refetchInterval: 30_000 });
 
 export function useNonces() {
   return useQuery(noncesQueryOptions);

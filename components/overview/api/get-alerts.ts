@@ -2,11 +2,20 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import type { AlertList, AlertView } from "@/lib/alert-view";
 import { alertKeys } from "@/lib/query-keys";
-import { fetchJson } from "@/components/ui/fetch-json";
+import { fetchJsonIfChanged } from "@/components/ui/fetch-json";
+import { acrossTabs } from "@/components/ui/shared-reads";
 
 const alertsSchema = () => import("@/lib/alert-view").then((m) => m.alertListSchema);
 
-export const getAlerts = () => fetchJson("/api/alerts", alertsSchema, { cache: "no-store" });
+/** The list this tab holds and its ETag: what a 304 confirms (the server answers it from memory). */
+let held: { etag: string; data: AlertList } | null = null;
+
+export async function getAlerts({ signal }: { signal?: AbortSignal } = {}): Promise<AlertList> {
+  const answer = await fetchJsonIfChanged("/api/alerts", alertsSchema, held?.etag ?? null, { signal });
+  if (!answer.changed) return held!.data;
+  held = answer.etag ? { etag: answer.etag, data: answer.data } : null;
+  return answer.data;
+}
 
 /** The slow safety refetch: changes (an alert opened, resolved, acknowledged, silenced) come through the change stream. */
 const SAFETY_REFETCH_MS = 30_000;
@@ -23,10 +32,18 @@ export function nextRefetchMs(data: AlertList | undefined, nowMs: number): numbe
   return next;
 }
 
+/** Whether every silence the list shows still runs: after one ends, the server shows that alert unsilenced. */
+export function silencesHold(list: AlertList, nowMs: number): boolean {
+  return [...list.open, ...list.recent].every((a) => !a.silencedUntil || Date.parse(a.silencedUntil) > nowMs);
+}
+
+/** Read once for all of this browser's tabs (shared-reads.ts), while every silence it shows still runs. */
+const readAlerts = acrossTabs(getAlerts, (list) => silencesHold(list, Date.now()));
+
 // Refetched when the change stream says this changed (live-updates.tsx); see nextRefetchMs for the rest.
 export const alertsQueryOptions = queryOptions({
   queryKey: alertKeys.all,
-  queryFn: getAlerts,
+  queryFn: readAlerts,
   refetchInterval: (query) => nextRefetchMs(query.state.data, Date.now()),
 });
 

@@ -1,6 +1,7 @@
 "use client";
 import { keepPreviousData, type Query, queryOptions, useQuery } from "@tanstack/react-query";
 import { fetchJsonIfChanged } from "@/components/ui/fetch-json";
+import { acrossTabs } from "@/components/ui/shared-reads";
 import { LIST_SAFETY_REFETCH_MS } from "@/components/credential/api/get-credentials";
 import { type OverviewQuery, overviewApiPath, overviewSearch } from "@/lib/overview-query";
 import type { OverviewData } from "@/lib/overview-view";
@@ -44,6 +45,11 @@ export function firstPaintOffset(serverTime: string): number {
   return serverClock.offsetMs;
 }
 
+/** Whether an answer still holds by time: no credential on it has moved to another health since. */
+function stillValid(data: OverviewData): boolean {
+  return !data.validUntil || Date.parse(data.validUntil) > Date.now() + (data.clockOffsetMs ?? serverClock.offsetMs);
+}
+
 /** Refetch when time alone moves a credential to another health (at least 1 s apart), else the safety interval. */
 function refetchInterval(query: Query<OverviewData>): number {
   const data = query.state.data;
@@ -55,7 +61,8 @@ function refetchInterval(query: Query<OverviewData>): number {
 export const overviewQueryOptions = (query: OverviewQuery) =>
   queryOptions({
     queryKey: credentialKeys.overview(overviewSearch(query)),
-    queryFn: ({ signal }) => getOverview(query, { signal }),
+    // Read once for all of this browser's tabs on the same page of the overview (shared-reads.ts).
+    queryFn: acrossTabs(({ signal }) => getOverview(query, { signal }), stillValid),
     refetchInterval,
     // While another page or filter loads, the rows shown stay (no "Loading…" flash between pages).
     placeholderData: keepPreviousData,

@@ -1,0 +1,168 @@
+// Tabs of one browser sharing their reads (shared-reads.ts), played by two copies of the module (two
+// tabs) on Node's BroadcastChannel and a Web Locks manager that grants each name in turn, as a
+// browser does. A "read" counts the requests a tab would send to the server.
+import type { QueryFunction, QueryFunctionContext } from "@tanstack/react-query";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+type Tab = typeof import("./shared-reads");
+
+/** Web Locks, exclusive mode only: one holder per name, the others in the order they asked. */
+function fakeLocks() {
+  const queues = new Map<string, (() => void)[]>();
+  const held = new Set<string>();
+  const next = (name: string) => {
+    const q = queues.get(name) ?? [];
+    const grant = q.shift();
+    if (grant) grant();
+    else held.delete(name);
+  };
+  return {
+    request<T>(name: string, options: { signal?: AbortSignal }, callback: () => Promise<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        const run = () => {
+          held.add(name);
+          Promise.resolve()
+            .then(callback)
+            .then(resolve, reject)
+            .finally(() => next(name));
+        };
+        if (options.signal?.aborted) return reject(options.signal.reason);
+        if (!held.has(name)) return run();
+        const q = queues.get(name) ?? [];
+        const entry = () => {
+          options.signal?.removeEventListener("abort", onAbort);
+          run();
+        };
+        const onAbort = () => {
+          q.splice(q.indexOf(entry), 1);
+          reject(options.signal!.reason);
+        };
+        options.signal?.addEventListener("abort", onAbort, { once: true });
+        q.push(entry);
+        queues.set(name, q);
+      });
+    },
+  };
+}
+
+const STAMPS = { credentials: "c1", apps: "a1", nonces: "n1", audit: "u1", alerts: "l1" };
+const ctx = () => ({ queryKey: ["credentials", "list"], signal: new AbortController().signal, meta: undefined }) as unknown as QueryFunctionContext;
+
+/** A server answer after `ms`; `reads` counts them. */
+function server(ms = 30) {
+  const state = { reads: 0, generation: 1, fail: false, inFlight: 0, maxInFlight: 0 };
+  const read = async () => {
+    state.reads++;
+    state.maxInFlight = Math.max(state.maxInFlight, ++state.inFlight);
+    const generation = state.generation;
+    try {
+      await new Promise((r) => setTimeout(r, ms));
+      if (state.fail) throw new Error("Ticket Hub did not answer");
+      return { generation };
+    } finally {
+      state.inFlight--;
+    }
+  };
+  return { state, read };
+}
+
+describe("tabs of one browser share their reads", () => {
+  let tabs: Tab[] = [];
+  let opened: BroadcastChannel[] = [];
+  beforeEach(async () => {
+    opened = [];
+    const Native = globalThis.BroadcastChannel;
+    vi.stubGlobal(
+      "BroadcastChannel",
+      class extends Native {
+        constructor(name: string) {
+          super(name);
+          opened.push(this);
+        }
+      },
+    );
+    vi.stubGlobal("window", globalThis);
+    vi.stubGlobal("navigator", { locks: fakeLocks() });
+    tabs = [];
+    for (let i = 0; i < 3; i++) {
+      vi.resetModules();
+      const tab = await import("./shared-reads");
+      tab.noteStamps(STAMPS);
+      tabs.push(tab);
+    }
+  });
+  afterEach(() => {
+    for (const c of opened) c.close();
+    vi.unstubAllGlobals();
+  });
+
+  const query = <T>(tab: Tab, read: () => Promise<T>, holds?: (data: T) => boolean) =>
+    (tab.acrossTabs(read as QueryFunction<T>, holds) as (c: QueryFunctionContext) => Promise<T>)(ctx());
+  /** The tabs read once together (one request), so each holds the shared answer. */
+  const bothRead = async (read: () => Promise<unknown>) => {
+    await Promise.all(tabs.map((tab) => query(tab, read)));
+    await new Promise((r) => setTimeout(r, 20)); // the answer crosses to the other tab
+  };
+
+  it("two tabs that want the same data at once ask the server once and both get the answer", async () => {
+    const { state, read } = server();
+    const [a, b] = await Promise.all([query(tabs[0]!, read), query(tabs[1]!, read)]);
+    expect(a).toEqual({ generation: 1 });
+    expect(b).toEqual({ generation: 1 });
+    expect(state.reads).toBe(1);
+    // A moment later (an idle tab's safety refetch) the shared answer still serves.
+    expect(await query(tabs[1]!, read)).toEqual({ generation: 1 });
+    expect(state.reads).toBe(1);
+  });
+
+  it("a tab that heard of a change the shared answer predates asks itself, and shows the change", async () => {
+    const { state, read } = server();
+    await bothRead(read);
+    state.generation = 2;
+    tabs[1]!.noteStamps({ ...STAMPS, credentials: "c2" });
+    expect(await query(tabs[1]!, read)).toEqual({ generation: 2 });
+    expect(state.reads).toBe(2);
+  });
+
+  it("a tab whose write was answered after the shared answer was asked for reads its own change", async () => {
+    const { state, read } = server();
+    await bothRead(read);
+    // Tab 1 refreshes a credential (the stream has not told anyone yet), then refetches.
+    state.generation = 2;
+    tabs[1]!.noteWrite();
+    expect(await query(tabs[1]!, read)).toEqual({ generation: 2 });
+    expect(state.reads).toBe(2);
+  });
+
+  it("once the database answers again, what was read during the outage does not serve", async () => {
+    const { state, read } = server();
+    for (const tab of tabs) tab.noteDatabaseDown("2026-12-01T05:00:00.000Z");
+    await bothRead(read);
+    tabs[1]!.noteDatabaseDown(null);
+    state.generation = 2;
+    expect(await query(tabs[1]!, read)).toEqual({ generation: 2 });
+    expect(state.reads).toBe(2);
+  });
+
+  it("an answer that no longer holds by time (a health moved, a silence ended) is asked for again", async () => {
+    const { state, read } = server();
+    let validUntil = Date.now() + 60_000;
+    const holds = () => Date.now() < validUntil;
+    await Promise.all(tabs.map((tab) => query(tab, read, holds)));
+    await new Promise((r) => setTimeout(r, 20));
+    validUntil = Date.now() - 1;
+    state.generation = 2;
+    expect(await query(tabs[1]!, read, holds)).toEqual({ generation: 2 });
+    expect(state.reads).toBe(2);
+  });
+
+  it("when the server fails the tab that reads, the waiting tabs ask at once, not one after another", async () => {
+    const { state, read } = server(200);
+    state.fail = true;
+    const outcomes = await Promise.all(tabs.map((tab) => query(tab, read).catch((e: Error) => e)));
+    for (const o of outcomes) expect(o).toBeInstanceOf(Error);
+    expect(state.reads).toBe(3);
+    // The first reader, then the other two together (a server that hangs costs one timeout more, not one per tab).
+    expect(state.maxInFlight).toBe(2);
+  });
+});

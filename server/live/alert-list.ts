@@ -1,0 +1,29 @@
+import "server-only";
+import { listAlerts } from "../alerts/alerts";
+import { memoAnswer, type MemoSpec } from "./topic-memo";
+
+type AlertList = Awaited<ReturnType<typeof listAlerts>>;
+
+/** The alert list's memo: it changes with the alerts' stamp, and with the apps' (it names apps). */
+export const ALERT_LIST_MEMO = { key: "alerts", topics: ["alerts", "apps"] } as const satisfies Omit<MemoSpec<AlertList>, "render">;
+
+/** When the first shown silence ends (Date.now() ms): the list then shows that alert unsilenced. */
+export function silenceEndsAt(list: AlertList): number {
+  let next = Number.POSITIVE_INFINITY;
+  for (const a of [...list.open, ...list.recent]) if (a.silencedUntil) next = Math.min(next, Date.parse(a.silencedUntil));
+  return next;
+}
+
+/**
+ * GET /api/alerts's answer (open incidents and the most recent resolved ones) with its ETag, the
+ * same for every user: read once per instance while nothing changes (topic-memo.ts).
+ */
+export function alertListAnswer(): Promise<{ etag: string; answer: AlertList }> {
+  return memoAnswer({
+    ...ALERT_LIST_MEMO,
+    render: async () => {
+      const list = await listAlerts();
+      return { answer: list, validUntilMs: silenceEndsAt(list) };
+    },
+  });
+}
