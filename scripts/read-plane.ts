@@ -74,24 +74,29 @@ function nextServerMetrics(): Promise<PeerProcess[]> {
   }).then((peer) => (peer ? [peer] : []));
 }
 
-await startClockSync();
-// Every stamp it reads goes to the Next server too, which then need not read its own.
-if (config.readCache.enabled)
-  startReadCache(config.readCache.pollMs, { name: "read-plane", share: (shared) => child.connected && channel.send({ type: "stamp", shared }) });
-await new Promise<void>((resolve) => channel.on("message", (m) => m?.type === "ready" && resolve()));
-
 /**
  * A scrape of /api/metrics with thousands of apps reads every credential's state and writes ~40,000
- * lines: ~100 MiB of short-lived garbage. V8 grows the heap to hold it rather than collect, and
- * the read plane's resident memory stayed ~130 MiB above its live data through the 3,000-apps
- * benchmark (bench/scale.ts). So after each scrape, once the answer is sent, it collects
- * (`--expose-gc`, serve-args.ts; marking concurrently where V8 can). With 6,750 credentials, 20
- * scrapes in a row left the read plane at 180 MiB instead of 260 MiB.
+ * lines: ~100 MiB of short-lived garbage; a full load of the read cache (every 5 minutes) reads
+ * every row. V8 grows the heap to hold such garbage rather than collect it, and the read plane's
+ * resident memory stayed far above its live data through the 3,000-apps benchmark (bench/scale.ts).
+ * So after each scrape (once the answer is sent) and each full load it collects (`--expose-gc`,
+ * serve-args.ts; marking concurrently where V8 can). With 6,750 credentials, 20 scrapes in a row
+ * left the read plane at 180 MiB instead of 260 MiB.
  */
 const gc = (globalThis as { gc?: (o: { type: "major"; execution: "async" }) => Promise<void> }).gc;
 function collectGarbage(): void {
   gc?.({ type: "major", execution: "async" }).catch(() => {});
 }
+
+await startClockSync();
+// Every stamp it reads goes to the Next server too, which then need not read its own.
+if (config.readCache.enabled)
+  startReadCache(config.readCache.pollMs, {
+    name: "read-plane",
+    share: (shared) => child.connected && channel.send({ type: "stamp", shared }),
+    afterFullLoad: collectGarbage,
+  });
+await new Promise<void>((resolve) => channel.on("message", (m) => m?.type === "ready" && resolve()));
 
 // 2. The port.
 const forward = forwarderTo(socketPath, relay.heard, NEXT_KEEP_ALIVE_MS, relay.ownChanges);

@@ -143,4 +143,22 @@ describe("read cache reloads by change (SQLite)", () => {
     expect(store.cachedServed(app.id, "jsapi_ticket", Date.now())).toBeNull();
     expect(await cached("wx000000000000demo", "jsapi_ticket")).not.toBeNull();
   });
+
+  it("tells the process after each full load, not after an incremental one (the read plane collects its garbage then)", async () => {
+    let told = 0;
+    cache.startReadCache(3_600_000, { afterFullLoad: () => told++ });
+    await cache.pollOnce();
+    const before = told;
+    const slot = await db.credential.findFirstOrThrow({ where: { kind: "jsapi_ticket", app: { appId: "wx000000000000demo" } } });
+    await refresh({ credentialId: slot.id, reason: "test" });
+    await cache.pollOnce();
+    expect(cache.lastLoad.full).toBe(false);
+    expect(told).toBe(before);
+    // A change only the stamp's sums show: a full load.
+    await refresh({ credentialId: slot.id, reason: "test" });
+    await db.credential.update({ where: { id: slot.id }, data: { updatedAt: new Date(0) } });
+    await cache.pollOnce();
+    expect(cache.lastLoad.full).toBe(true);
+    expect(told).toBe(before + 1);
+  });
 });

@@ -140,6 +140,9 @@ async function timed<T>(name: string, p: Promise<T>): Promise<T> {
   return value;
 }
 
+/** Called after each full load (the read plane collects its garbage then: scripts/read-plane.ts). */
+let afterFullLoad: (() => void) | null = null;
+
 async function load(stamp: string, full = false): Promise<{ snap: Snapshot; next: Base }> {
   const started = performance.now();
   lastLoad.phases = "";
@@ -150,6 +153,7 @@ async function load(stamp: string, full = false): Promise<{ snap: Snapshot; next
       ? await loadAll(stamp, parts)
       : await loadChanged(stamp, parts, b);
   lastLoad.ms = performance.now() - started;
+  if (lastLoad.full) afterFullLoad?.();
   if (getConfig().logRefreshes) {
     console.log(
       `[read-cache]${processName ? ` (${processName})` : ""} ${lastLoad.full ? "full" : "incremental"} load: ${lastLoad.apps} apps, ${lastLoad.credentials} values in ${lastLoad.ms.toFixed(1)} ms (ms:${lastLoad.phases})`,
@@ -457,8 +461,12 @@ function confirm(snap: Snapshot, wallMs: number, serverMs: number) {
  * and never for more than 5 s of the (possibly simulated) clock, which is far inside every vendor's
  * overlap window (1 minute at the shortest).
  */
-export function startReadCache(pollMs: number, opts: { name?: string; share?: (shared: SharedStamp) => void; follow?: boolean } = {}): void {
+export function startReadCache(
+  pollMs: number,
+  opts: { name?: string; share?: (shared: SharedStamp) => void; follow?: boolean; afterFullLoad?: () => void } = {},
+): void {
   if (timer) return;
+  afterFullLoad = opts.afterFullLoad ?? null;
   store.maxAgeMs = Math.min(2 * pollMs + 100, 5_000 / getConfig().time.scale);
   pollEveryMs = pollMs;
   shareStamp = opts.share ?? null;
