@@ -115,6 +115,15 @@ describe("tabs of one browser share their reads", () => {
     expect(state.reads).toBe(1);
   });
 
+  it("in a browser without AbortSignal.any each tab asks itself (no error)", async () => {
+    vi.stubGlobal("AbortSignal", { ...AbortSignal, any: undefined });
+    const { state, read } = server();
+    const [a, b] = await Promise.all([query(tabs[0]!, read), query(tabs[1]!, read)]);
+    expect(a).toEqual({ generation: 1 });
+    expect(b).toEqual({ generation: 1 });
+    expect(state.reads).toBe(2);
+  });
+
   it("a tab that heard of a change the shared answer predates asks itself, and shows the change", async () => {
     const { state, read } = server();
     await bothRead(read);

@@ -22,7 +22,8 @@ import { hashKey, type QueryFunction, type QueryKey } from "@tanstack/react-quer
  *
  * Nothing crosses that this tab could not read: the tabs of one browser share its cookies, so they
  * are one session; only reads (GET) are shared, never a revealed value. Where Web Locks or
- * BroadcastChannel are missing (plain http on a LAN is not a secure context), each tab asks itself.
+ * BroadcastChannel are missing (plain http on a LAN is not a secure context), or AbortSignal.any (an
+ * older browser), each tab asks itself.
  */
 export const SHARE_MS = 10_000;
 
@@ -68,7 +69,8 @@ export function noteWrite(): void {
   lastWriteAt = Date.now();
 }
 
-const supported = () => typeof window !== "undefined" && typeof BroadcastChannel !== "undefined" && !!navigator.locks;
+// AbortSignal.any came to browsers after Web Locks (Chrome 116, Firefox 124, Safari 17.4).
+const supported = () => typeof window !== "undefined" && typeof BroadcastChannel !== "undefined" && !!navigator.locks && typeof AbortSignal.any === "function";
 
 function channelFor(key: string): Channel {
   const c = channels.get(key);
