@@ -1,55 +1,28 @@
 // GET /api/alerts with If-None-Match against a real database, counting every SQL statement Prisma
 // sends (as app/api/credentials/route.test.ts does for the credential list).
-import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { PrismaClient } from "@/generated/sqlite/client";
-import { startHarness, type Harness } from "@/test-support/engine-harness";
+import { type CountedRoute, type RouteGet, startCountedRoute } from "@/test-support/counted-route";
 
 type AlertList = { open: { id: string; acknowledgedAt: string | null; silencedUntil: string | null }[] };
 
 describe("GET /api/alerts: 304 from memory while nothing changed", () => {
-  let h: Harness;
-  let queries: string[] = [];
-  let cookie = "";
-  let GET: (req: Request, ctx: unknown) => Promise<Response>;
-  let observe: () => Promise<void>;
-  let db: PrismaClient;
+  let r: CountedRoute;
+  let GET: RouteGet;
 
   beforeAll(async () => {
-    h = await startHarness("sqlite");
-    const { getDb } = await import("@/server/db");
-    await getDb().$disconnect();
-    const counted = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: process.env.DATABASE_URL! }), log: [{ emit: "event", level: "query" }] });
-    counted.$on("query", (e) => queries.push(e.query));
-    db = counted as unknown as PrismaClient;
-    (globalThis as { tickethubDb?: unknown }).tickethubDb = db;
-
-    const user = await db.user.create({ data: { username: "viewer2", passwordHash: "x", role: "viewer" } });
-    const { createSession } = await import("@/server/auth/session");
-    cookie = `th_session=${(await createSession(user.id)).token}`;
+    r = await startCountedRoute("viewer2");
     ({ GET } = await import("./route"));
-    const { pollOnce } = await import("@/server/fast/read-cache");
-    const { readChangesNow, watchChanges } = await import("@/server/live/changes");
-    observe = async () => {
-      await watchChanges();
-      await pollOnce();
-      await readChangesNow();
-    };
   }, 120_000);
   afterAll(async () => {
     vi.useRealTimers();
-    await h?.close();
+    await r?.close();
   });
 
-  const send = (etag?: string) => GET(new Request("http://127.0.0.1/api/alerts", { headers: { cookie, ...(etag ? { "if-none-match": etag } : {}) } }), {});
-  const get = async (etag?: string) => {
-    await observe();
-    queries = [];
-    const res = await send(etag);
-    return { res, queries: [...queries] };
-  };
+  const send = (etag?: string) =>
+    GET(new Request("http://127.0.0.1/api/alerts", { headers: { cookie: r.cookie, ...(etag ? { "if-none-match": etag } : {}) } }), {});
+  const get = (etag?: string) => r.get(GET, "/api/alerts", etag);
   const openAlert = (subject: string, extra: { silencedUntil?: Date } = {}) =>
-    db.alert.create({ data: { openKey: `credential-failing:${subject}`, kind: "credential-failing", subject, message: `${subject} fails`, ...extra } });
+    r.db.alert.create({ data: { openKey: `credential-failing:${subject}`, kind: "credential-failing", subject, message: `${subject} fails`, ...extra } });
 
   it("answers 304 without a query while nothing changed, and the new list once an alert opens elsewhere", async () => {
     await openAlert("a1");
@@ -88,8 +61,8 @@ describe("GET /api/alerts: 304 from memory while nothing changed", () => {
     const first = await get();
     const etag = first.res.headers.get("etag")!;
     expect((await get(etag)).res.status).toBe(304);
-    const token = await db.credential.findFirstOrThrow({ where: { kind: "access_token", app: { appId: "wx000000000000demo" } } });
-    await h.control("/__sandbox/faults", { endpoint: "wechat /cgi-bin/token", mode: "bad-config", times: 1 });
+    const token = await r.db.credential.findFirstOrThrow({ where: { kind: "access_token", app: { appId: "wx000000000000demo" } } });
+    await r.h.control("/__sandbox/faults", { endpoint: "wechat /cgi-bin/token", mode: "bad-config", times: 1 });
     const { refreshCredential } = await import("@/server/tickets/refresh-credential");
     expect(await refreshCredential({ credentialId: token.id, reason: "test" })).toMatchObject({ ok: false, failure: "bad-config" });
     const { evaluateAlerts } = await import("@/server/alerts/alerts");

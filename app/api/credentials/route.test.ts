@@ -1,53 +1,22 @@
 // GET /api/credentials with If-None-Match against a real database, counting every SQL statement
-// Prisma sends (the client's `query` log events, which Prisma 7 emits with driver adapters too).
-import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+// Prisma sends (test-support/counted-route.ts).
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { PrismaClient } from "@/generated/sqlite/client";
-import { startHarness, type Harness } from "@/test-support/engine-harness";
+import { type CountedRoute, type RouteGet, startCountedRoute } from "@/test-support/counted-route";
 
 describe("GET /api/credentials: 304 from memory while nothing changed", () => {
-  let h: Harness;
-  let queries: string[] = [];
-  let cookie = "";
-  let GET: (req: Request, ctx: unknown) => Promise<Response>;
-  let observe: () => Promise<void>;
-  let db: PrismaClient;
+  let r: CountedRoute;
+  let GET: RouteGet;
 
   beforeAll(async () => {
-    h = await startHarness("sqlite");
-    // Replace the process's client by one whose every statement is counted.
-    const { getDb } = await import("@/server/db");
-    await getDb().$disconnect();
-    const counted = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: process.env.DATABASE_URL! }), log: [{ emit: "event", level: "query" }] });
-    counted.$on("query", (e) => queries.push(e.query));
-    db = counted as unknown as PrismaClient;
-    (globalThis as { tickethubDb?: unknown }).tickethubDb = db;
-
-    const user = await db.user.create({ data: { username: "viewer1", passwordHash: "x", role: "viewer" } });
-    const { createSession } = await import("@/server/auth/session");
-    cookie = `th_session=${(await createSession(user.id)).token}`;
+    r = await startCountedRoute("viewer1");
     ({ GET } = await import("./route"));
-    // What the running server does every 250 ms / 500 ms: the read cache's stamp, and ours.
-    const { pollOnce } = await import("@/server/fast/read-cache");
-    const { readChangesNow, watchChanges } = await import("@/server/live/changes");
-    observe = async () => {
-      await watchChanges(); // a dashboard is open: the stamps are watched
-      await pollOnce();
-      await readChangesNow();
-    };
   }, 120_000);
   afterAll(async () => {
     vi.useRealTimers();
-    await h?.close();
+    await r?.close();
   });
 
-  const get = async (etag?: string, search = "") => {
-    await observe();
-    queries = [];
-    const res = await GET(new Request(`http://127.0.0.1/api/credentials${search}`, { headers: { cookie, ...(etag ? { "if-none-match": etag } : {}) } }), {});
-    return { res, queries: [...queries] };
-  };
-
+  const get = (etag?: string, search = "") => r.get(GET, `/api/credentials${search}`, etag);
   it("answers 304 without a query when nothing changed, and 200 with a new ETag after a change", async () => {
     const first = await get();
     expect(first.res.status).toBe(200);
@@ -76,7 +45,7 @@ describe("GET /api/credentials: 304 from memory while nothing changed", () => {
     // is quiet again, the new list is answered from memory.
     let quiet = await get(etag2);
     for (let i = 0; i < 20 && quiet.queries.length > 0; i++) {
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((done) => setTimeout(done, 100));
       etag2 = quiet.res.headers.get("etag")!;
       quiet = await get(etag2);
     }
@@ -84,7 +53,7 @@ describe("GET /api/credentials: 304 from memory while nothing changed", () => {
     expect(quiet.queries).toEqual([]);
 
     // A failure recorded without a new generation (the stamp of the read cache does not move).
-    await db.credential.update({ where: { id: target }, data: { lastError: "40013 invalid appid", consecutiveFailures: 1, status: "failing" } });
+    await r.db.credential.update({ where: { id: target }, data: { lastError: "40013 invalid appid", consecutiveFailures: 1, status: "failing" } });
     const failed = await get(etag2);
     expect(failed.res.status).toBe(200);
     expect(failed.res.headers.get("etag")).not.toBe(etag2);
@@ -111,7 +80,7 @@ describe("GET /api/credentials: 304 from memory while nothing changed", () => {
     let again = await get(etag, "?limit=1&page=2");
     // Renewals started by the other test may still be landing: once quiet, the page comes from memory.
     for (let i = 0; i < 20 && again.res.status !== 304; i++) {
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((done) => setTimeout(done, 100));
       etag = (await get(undefined, "?limit=1&page=2")).res.headers.get("etag")!;
       again = await get(etag, "?limit=1&page=2");
     }
@@ -139,13 +108,12 @@ describe("GET /api/credentials: 304 from memory while nothing changed", () => {
   it("does not answer from memory for a session it has not seen, nor without a session", async () => {
     const first = await get();
     const etag = first.res.headers.get("etag")!;
-    await observe();
-    queries = [];
+    await r.reset();
     const anonymous = await GET(new Request("http://127.0.0.1/api/credentials", { headers: { "if-none-match": etag } }), {});
     expect(anonymous.status).toBe(401);
     const stranger = await GET(new Request("http://127.0.0.1/api/credentials", { headers: { cookie: "th_session=not-a-session", "if-none-match": etag } }), {});
     expect(stranger.status).toBe(401);
-    expect(queries.length).toBeGreaterThan(0); // both were checked in the database
+    expect(r.queries.length).toBeGreaterThan(0); // both were checked in the database
   });
 
   it("stops answering from memory when a value in the list expires (its status turns 'expired')", async () => {
