@@ -105,3 +105,19 @@ export async function countGenerations(stack: Stack): Promise<{ credentials: num
     await db.$disconnect();
   }
 }
+
+/**
+ * How many credentials of enabled apps were still due at `atMs` (the stack's clock) by more than
+ * `graceMs`: planned refreshes that had not run by then. A plan that another refresh replaced (a
+ * ticket renewed with its token) is not one of them.
+ */
+export async function countOverdue(stack: Stack, atMs: number, graceMs: number): Promise<number> {
+  const { createDb } = await import("../server/db");
+  const file = path.join(stack.dataDir, "tickethub.db");
+  const db = createDb({ provider: "sqlite", url: `file:${file}`, file });
+  try {
+    return await db.credential.count({ where: { app: { enabled: true }, nextRefreshAt: { lt: new Date(atMs - graceMs) } } });
+  } finally {
+    await db.$disconnect();
+  }
+}

@@ -227,6 +227,7 @@ function arm(c: Due, atMs: number, planned: boolean): void {
   const armed = state.armed.get(c.id);
   if (armed?.at === atMs) return;
   if (armed) clearTimeout(armed.timer);
+  const armedAt = now().getTime();
   const fire = () => {
     // Timers and the two clocks may disagree by a millisecond: never start before the planned time.
     const early = atMs - now().getTime();
@@ -238,7 +239,7 @@ function arm(c: Due, atMs: number, planned: boolean): void {
     }
     state.armed.delete(c.id);
     if (state.inFlight.has(c.id) || refreshing(c.id)) return;
-    start({ ...c, nextRefreshAt: planned ? new Date(atMs) : null });
+    start({ ...c, nextRefreshAt: planned ? new Date(atMs) : null, armedAt, firedAt: now().getTime() });
   };
   const timer = setTimeout(fire, Math.max(0, Math.ceil(realMs(atMs - now().getTime()))));
   timer.unref();
@@ -258,7 +259,15 @@ const MAX_PARALLEL = 64;
  * queue, tokens before tickets (a ticket due at the same time then finds a fresh token instead of
  * renewing it), then earliest planned first.
  */
-type Due = { id: string; kind: string; generation: number; nextRefreshAt: Date | null };
+type Due = {
+  id: string;
+  kind: string;
+  generation: number;
+  nextRefreshAt: Date | null;
+  /** When (server ms) its timer was armed, and when it fired: where a late start's time went (logged). */
+  armedAt?: number;
+  firedAt?: number;
+};
 
 function start(c: Due): void {
   state.inFlight.add(c.id);
@@ -277,11 +286,19 @@ function start(c: Due): void {
 
 function pump(): void {
   while (state.active < MAX_PARALLEL && state.queue.length) {
-    const { id, generation, nextRefreshAt } = state.queue.shift()!;
+    const { id, generation, nextRefreshAt, armedAt, firedAt } = state.queue.shift()!;
     state.active++;
     if (getConfig().logRefreshes && generation > 0 && nextRefreshAt) {
-      // How late a planned refresh starts (a value already held; a new app's first fetch is not planned).
-      console.log(`[scheduler] planned refresh starts ${now().getTime() - nextRefreshAt.getTime()} ms (simulated) after its planned time`);
+      // How late a planned refresh starts (a value already held; a new app's first fetch is not
+      // planned), and where the time went: armed after its planned time (a pass found it late), its
+      // timer fired late (a busy event loop), or it waited for a free slot.
+      const at = now().getTime();
+      const plannedAt = nextRefreshAt.getTime();
+      const parts =
+        armedAt !== undefined && firedAt !== undefined
+          ? ` (armed ${plannedAt - armedAt} ms before it, fired ${firedAt - Math.max(plannedAt, armedAt)} ms late, queued ${at - firedAt} ms)`
+          : "";
+      console.log(`[scheduler] planned refresh starts ${at - plannedAt} ms (simulated) after its planned time${parts}`);
     }
     refreshCredential({ credentialId: id, reason: "scheduled", need: { type: "due" } })
       // One that ran told what it planned next (credentialsChanged), or was paused until the quota's
