@@ -13,3 +13,28 @@ export async function inBatches<V, T>(values: readonly V[], query: (batch: V[]) 
   for (let i = 0; i < values.length; i += IN_BATCH) rows.push(...(await query(values.slice(i, i + IN_BATCH))));
   return rows;
 }
+
+/** Lets the event loop run (timers, I/O, other requests) before going on. */
+export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * How many items a page of a whole-fleet read carries (every credential of every app, for the
+ * overview, the alerts, the metrics, a full load of the read cache). With 3,000 apps such a read
+ * in one go held the event loop for 0.4–0.9 s (the SQLite driver answers synchronously, and
+ * decrypting and shaping thousands of rows is work too): the scheduler's timers fired up to a
+ * second late and every request waited. A page of this size holds it ~25 ms (measured with those 6,750 credentials).
+ */
+export const PAGE = 100;
+
+/**
+ * `work` over `items` PAGE at a time, one page after another, letting the event loop run between
+ * pages; the results of every page together, in order.
+ */
+export async function inPages<V, T>(items: readonly V[], work: (page: V[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < items.length; i += PAGE) {
+    if (i > 0) await yieldToLoop();
+    out.push(...(await work(items.slice(i, i + PAGE))));
+  }
+  return out;
+}

@@ -3,6 +3,7 @@ import { kindSpec, isVendor } from "@/lib/credential-kinds";
 import { now, simulatedMs } from "../clock";
 import { lastUseIsStale, parseScope } from "../consumer/api-keys";
 import { getDb } from "../db";
+import { inPages } from "../db-batch";
 import { stampRead } from "../events";
 import { isDatabaseUnreachable } from "../errors";
 import { onCredentialsChanged } from "../events";
@@ -162,15 +163,30 @@ async function load(stamp: string, full = false): Promise<{ snap: Snapshot; next
   return result;
 }
 
+/**
+ * Everything, by pages of apps (db-batch.ts: the event loop runs between them): the apps and their
+ * credentials' generations first, then the values, then the tokens. A value stored after its
+ * generation was read is newer than the generation recorded, and the next load reads its app again
+ * (as after a change during an incremental load).
+ */
 async function loadAll(stamp: string, parts: StampParts): Promise<{ snap: Snapshot; next: Base }> {
   const db = getDb();
-  const [creds, apps, keys, tokens, gens] = await Promise.all([
-    servableSnapshot(),
-    db.vendorApp.findMany(),
-    db.apiKey.findMany(),
-    tokensOf(),
-    db.credential.findMany({ select: { id: true, appRef: true, generation: true, updatedAt: true } }),
-  ]);
+  const [ids, keys] = await Promise.all([db.vendorApp.findMany({ select: { id: true } }), db.apiKey.findMany()]);
+  const rows = await inPages(
+    ids.map((a) => a.id),
+    async (refs) => {
+      const [apps, gens] = await Promise.all([
+        db.vendorApp.findMany({ where: { id: { in: refs } } }),
+        db.credential.findMany({ where: { appRef: { in: refs } }, select: { id: true, appRef: true, generation: true, updatedAt: true } }),
+      ]);
+      return [{ apps, gens }];
+    },
+  );
+  const apps = rows.flatMap((r) => r.apps);
+  const gens = rows.flatMap((r) => r.gens);
+  const refs = apps.filter((a) => a.enabled).map((a) => a.id);
+  const creds = new Map(await inPages(refs, async (page) => [...(await servableSnapshot(page))]));
+  const tokens = await inPages(refs, (page) => tokensOf(page));
   Object.assign(lastLoad, { full: true, apps: apps.length, credentials: creds.size });
   const snap: Snapshot = {
     stamp,

@@ -5,6 +5,7 @@ import { now } from "../clock";
 import { getConfig } from "../config";
 import { decrypt } from "../crypto";
 import { getDb, type Db } from "../db";
+import { IN_BATCH, inBatches, yieldToLoop } from "../db-batch";
 import { notFound } from "../errors";
 
 /**
@@ -72,14 +73,37 @@ export async function pruneHistory(db: Db = getDb(), at: Date = now()): Promise<
   const cutoff = new Date(at.getTime() - getConfig().retentionDays * 86_400_000);
   const slots = await db.credential.findMany({ select: { currentVersionId: true } });
   const currentIds = slots.map((s) => s.currentVersionId).filter((id): id is string => id !== null);
-  const currentParents = await db.credentialVersion.findMany({ where: { id: { in: currentIds } }, select: { parentVersionId: true } });
-  const keep = [...currentIds, ...currentParents.map((p) => p.parentVersionId).filter((id): id is string => id !== null)];
+  const currentParents = await inBatches(currentIds, (ids) => db.credentialVersion.findMany({ where: { id: { in: ids } }, select: { parentVersionId: true } }));
+  const keep = new Set([...currentIds, ...currentParents.map((p) => p.parentVersionId).filter((id): id is string => id !== null)]);
   const [versions, calls, audit] = await Promise.all([
-    db.credentialVersion.deleteMany({
-      where: { id: { notIn: keep }, expiresAt: { lt: cutoff }, OR: [{ validUntil: null }, { validUntil: { lt: cutoff } }] },
-    }),
+    pruneVersions(db, cutoff, keep),
     db.upstreamCall.deleteMany({ where: { startedAt: { lt: cutoff } } }),
     db.auditEvent.deleteMany({ where: { at: { lt: cutoff } } }),
   ]);
-  return { versions: versions.count, calls: calls.count, audit: audit.count };
+  return { versions, calls: calls.count, audit: audit.count };
+}
+
+/**
+ * Deletes the versions that ended before `cutoff`, except those in `keep`, a batch at a time (the
+ * event loop runs between batches). The kept ids never go into a statement: with thousands of apps
+ * there are more of them than the database takes parameters ("not in" thousands of ids failed, and
+ * no history was ever deleted).
+ */
+async function pruneVersions(db: Db, cutoff: Date, keep: ReadonlySet<string>): Promise<number> {
+  const ended = { expiresAt: { lt: cutoff }, OR: [{ validUntil: null }, { validUntil: { lt: cutoff } }] };
+  let deleted = 0;
+  let after: string | undefined;
+  for (;;) {
+    const rows = await db.credentialVersion.findMany({
+      where: { ...ended, ...(after ? { id: { gt: after } } : {}) },
+      select: { id: true },
+      orderBy: { id: "asc" },
+      take: IN_BATCH,
+    });
+    if (rows.length === 0) return deleted;
+    after = rows.at(-1)!.id;
+    const ids = rows.map((r) => r.id).filter((id) => !keep.has(id));
+    if (ids.length) deleted += (await db.credentialVersion.deleteMany({ where: { id: { in: ids }, ...ended } })).count;
+    await yieldToLoop();
+  }
 }

@@ -1,11 +1,12 @@
 import "server-only";
 import { isVendor, kindSpec, VENDOR_LABELS } from "@/lib/credential-kinds";
 import type { CredentialView } from "@/lib/credential-view";
+import type { Prisma } from "@/generated/sqlite/client";
 import { maskValue } from "@/lib/mask";
 import { now } from "../clock";
 import { decrypt } from "../crypto";
-import { getDb } from "../db";
-import { inBatches } from "../db-batch";
+import { type Db, getDb } from "../db";
+import { inBatches, inPages } from "../db-batch";
 import { endpointFor, quotaLedger } from "../quota/quota";
 import { effectiveExpiries } from "./effective-expiry";
 import { parsePolicyOverrides, policyFor } from "./policy";
@@ -13,15 +14,29 @@ import { instanceOf } from "./lease";
 import { sentenceOf } from "./sentences";
 import { timeToImpact } from "./time-to-impact";
 
-/** Every credential of every enabled app with its state; values masked. */
+/** The overview's order: by vendor, then app name, then each app's credentials as created. */
+const LIST_ORDER = [{ app: { vendor: "asc" } }, { app: { name: "asc" } }, { createdAt: "asc" }] satisfies Prisma.CredentialOrderByWithRelationInput[];
+
+/**
+ * Every credential of every enabled app with its state; values masked. The whole list goes by
+ * pages (db-batch.ts: the event loop runs between them), all judged at the same moment: which
+ * credentials are listed is read first, each page's state when its turn comes.
+ */
 export async function listCredentials(filter: { credentialId?: string } = {}): Promise<CredentialView[]> {
   const db = getDb();
   const at = now();
-  const slots = await db.credential.findMany({
-    where: { id: filter.credentialId, app: { enabled: true } },
-    include: { app: true, lease: true },
-    orderBy: [{ app: { vendor: "asc" } }, { app: { name: "asc" } }, { createdAt: "asc" }],
-  });
+  const include = { app: true, lease: true } as const;
+  if (filter.credentialId) return viewsOf(db, await db.credential.findMany({ where: { id: filter.credentialId, app: { enabled: true } }, include }), at);
+  const ids = (await db.credential.findMany({ where: { app: { enabled: true } }, select: { id: true }, orderBy: LIST_ORDER })).map((s) => s.id);
+  return inPages(ids, async (page) =>
+    viewsOf(db, await db.credential.findMany({ where: { id: { in: page }, app: { enabled: true } }, include, orderBy: LIST_ORDER }), at),
+  );
+}
+
+type Slot = Prisma.CredentialGetPayload<{ include: { app: true; lease: true } }>;
+
+/** The views of some credentials (in their order) at `at`. */
+async function viewsOf(db: Db, slots: Slot[], at: Date): Promise<CredentialView[]> {
   const currentIds = slots.map((s) => s.currentVersionId).filter((id): id is string => id !== null);
   // SQLite takes at most 999 parameters a query, and Prisma splits a longer `in` list only where no
   // order is asked for: the queries go by batches (each credential's versions stay in one).
@@ -143,8 +158,14 @@ export type CredentialState = Pick<
 export async function credentialStates(): Promise<CredentialState[]> {
   const db = getDb();
   const at = now();
+  const ids = (await db.credential.findMany({ where: { app: { enabled: true } }, select: { id: true }, orderBy: LIST_ORDER })).map((s) => s.id);
+  return inPages(ids, (page) => statesOf(db, page, at));
+}
+
+/** What the metrics say of some credentials (in the list's order) at `at`. */
+async function statesOf(db: Db, ids: string[], at: Date): Promise<CredentialState[]> {
   const slots = await db.credential.findMany({
-    where: { app: { enabled: true } },
+    where: { id: { in: ids }, app: { enabled: true } },
     select: {
       id: true,
       kind: true,
@@ -155,7 +176,7 @@ export async function credentialStates(): Promise<CredentialState[]> {
       currentVersionId: true,
       app: { select: { id: true, vendor: true, appId: true, policy: true, quotaClearedAt: true, tokenVariant: true, tokenPath: true } },
     },
-    orderBy: [{ app: { vendor: "asc" } }, { app: { name: "asc" } }, { createdAt: "asc" }],
+    orderBy: LIST_ORDER,
   });
   const currentIds = slots.map((s) => s.currentVersionId).filter((id): id is string => id !== null);
   const currents = await inBatches(currentIds, (ids) =>
