@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import type { CredentialCreateManyInput, CredentialVersionCreateManyInput } from "../generated/sqlite/models";
 import type { Stack } from "../e2e/support/stack";
+import type { Db } from "../server/db";
 
 export const SEED_SECRET_KEY = "5a".repeat(32);
 
@@ -37,14 +38,11 @@ export type SeedOptions = {
 /** Adds the apps, one credential per kind each, with their values; returns how many credentials and how long it took. */
 export async function seedApps(stack: Stack, o: SeedOptions): Promise<{ apps: number; credentials: number; seconds: number }> {
   const started = Date.now();
-  const { createDb } = await import("../server/db");
   const { encrypt, valueHash } = await import("../server/crypto");
   const { VENDOR_KINDS } = await import("../lib/credential-kinds");
   const key = Buffer.from(SEED_SECRET_KEY, "hex");
-  const file = path.join(stack.dataDir, "tickethub.db");
-  const db = createDb({ provider: "sqlite", url: `file:${file}`, file });
   let credentials = 0;
-  try {
+  await withStackDb(stack, async (db) => {
     for (let i = 0; i < o.apps.length; i += 500) {
       const chunk = o.apps.slice(i, i + 500);
       await db.vendorApp.createMany({ data: chunk.map((a) => ({ ...a, secretEnc: encrypt(o.secretOf(a.appId), key), baseUrl: stack.sandboxUrl })) });
@@ -87,23 +85,28 @@ export async function seedApps(stack: Stack, o: SeedOptions): Promise<{ apps: nu
       await db.credentialVersion.createMany({ data: versions });
       credentials += creds.length;
     }
-  } finally {
-    await db.$disconnect();
-  }
+  });
   return { apps: o.apps.length, credentials, seconds: (Date.now() - started) / 1000 };
 }
 
-/** How many credentials the stack's database holds and how many values were fetched in all (generations). */
-export async function countGenerations(stack: Stack): Promise<{ credentials: number; generations: number }> {
+/** `work` with a database client of the stack's own SQLite file, disconnected afterwards. */
+async function withStackDb<T>(stack: Stack, work: (db: Db) => Promise<T>): Promise<T> {
   const { createDb } = await import("../server/db");
   const file = path.join(stack.dataDir, "tickethub.db");
   const db = createDb({ provider: "sqlite", url: `file:${file}`, file });
   try {
-    const rows = await db.credential.findMany({ select: { generation: true } });
-    return { credentials: rows.length, generations: rows.reduce((n, c) => n + c.generation, 0) };
+    return await work(db);
   } finally {
     await db.$disconnect();
   }
+}
+
+/** How many credentials the stack's database holds and how many values were fetched in all (generations). */
+export function countGenerations(stack: Stack): Promise<{ credentials: number; generations: number }> {
+  return withStackDb(stack, async (db) => {
+    const rows = await db.credential.findMany({ select: { generation: true } });
+    return { credentials: rows.length, generations: rows.reduce((n, c) => n + c.generation, 0) };
+  });
 }
 
 /**
@@ -111,13 +114,6 @@ export async function countGenerations(stack: Stack): Promise<{ credentials: num
  * `graceMs`: planned refreshes that had not run by then. A plan that another refresh replaced (a
  * ticket renewed with its token) is not one of them.
  */
-export async function countOverdue(stack: Stack, atMs: number, graceMs: number): Promise<number> {
-  const { createDb } = await import("../server/db");
-  const file = path.join(stack.dataDir, "tickethub.db");
-  const db = createDb({ provider: "sqlite", url: `file:${file}`, file });
-  try {
-    return await db.credential.count({ where: { app: { enabled: true }, nextRefreshAt: { lt: new Date(atMs - graceMs) } } });
-  } finally {
-    await db.$disconnect();
-  }
+export function countOverdue(stack: Stack, atMs: number, graceMs: number): Promise<number> {
+  return withStackDb(stack, (db) => db.credential.count({ where: { app: { enabled: true }, nextRefreshAt: { lt: new Date(atMs - graceMs) } } }));
 }

@@ -15,9 +15,7 @@ export type CountedRoute = {
   cookie: string;
   /** The statements sent since the last `reset` (or `get`). */
   queries: string[];
-  /** What the running server does every 250 ms / 500 ms with a dashboard open: reads the read cache's stamp, and the live stamps. */
-  observe: () => Promise<void>;
-  /** Observes, then forgets the statements counted so far. */
+  /** What the running server does every 250 ms / 500 ms with a dashboard open (reads the read cache's stamp, and the live stamps), then forgets the statements counted so far. */
   reset: () => Promise<void>;
   /** GET `path` as the viewer (with `If-None-Match: etag` when given): the answer and the statements it cost. */
   get: (GET: RouteGet, path: string, etag?: string) => Promise<{ res: Response; queries: string[] }>;
@@ -54,5 +52,5 @@ export async function startCountedRoute(username: string): Promise<CountedRoute>
     const res = await GET(new Request(`http://127.0.0.1${path}`, { headers: { cookie, ...(etag ? { "if-none-match": etag } : {}) } }), {});
     return { res, queries: [...queries] };
   };
-  return { h, db, cookie, queries, observe, reset, get, close: () => h.close() };
+  return { h, db, cookie, queries, reset, get, close: () => h.close() };
 }

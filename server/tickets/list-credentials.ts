@@ -27,10 +27,14 @@ export async function listCredentials(filter: { credentialId?: string } = {}): P
   const at = now();
   const include = { app: true, lease: true } as const;
   if (filter.credentialId) return viewsOf(db, await db.credential.findMany({ where: { id: filter.credentialId, app: { enabled: true } }, include }), at);
-  const ids = (await db.credential.findMany({ where: { app: { enabled: true } }, select: { id: true }, orderBy: LIST_ORDER })).map((s) => s.id);
-  return inPages(ids, async (page) =>
+  return inPages(await listedIds(db), async (page) =>
     viewsOf(db, await db.credential.findMany({ where: { id: { in: page }, app: { enabled: true } }, include, orderBy: LIST_ORDER }), at),
   );
+}
+
+/** Which credentials the whole list holds (every enabled app's), in its order: read before its pages. */
+async function listedIds(db: Db): Promise<string[]> {
+  return (await db.credential.findMany({ where: { app: { enabled: true } }, select: { id: true }, orderBy: LIST_ORDER })).map((s) => s.id);
 }
 
 type Slot = Prisma.CredentialGetPayload<{ include: { app: true; lease: true } }>;
@@ -158,8 +162,7 @@ export type CredentialState = Pick<
 export async function credentialStates(): Promise<CredentialState[]> {
   const db = getDb();
   const at = now();
-  const ids = (await db.credential.findMany({ where: { app: { enabled: true } }, select: { id: true }, orderBy: LIST_ORDER })).map((s) => s.id);
-  return inPages(ids, (page) => statesOf(db, page, at));
+  return inPages(await listedIds(db), (page) => statesOf(db, page, at));
 }
 
 /** What the metrics say of some credentials (in the list's order) at `at`. */
