@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { expect, type Page, test } from "@playwright/test";
 import { apiSession, gotoSignedIn } from "./support/auth";
-import { startStack, type Stack } from "./support/stack";
+import { instancePids, startStack, type Stack } from "./support/stack";
 
 /** The page's promise (components/ui/freshness.ts): stale within 5 s of the last answer, fresh within 5 s of the next. */
 const PROMISE_MS = 5_000;
@@ -125,6 +125,48 @@ test.describe("freshness", () => {
     const freshAfter = Date.now() - resumedAt;
     await expect(overview.getByRole("timer").first()).not.toHaveAttribute("data-stale", "true");
     console.log(`freshness: stale banner on 3 pages ${staleAfter} ms after SIGSTOP; gone ${freshAfter} ms after SIGCONT`);
+  });
+
+  test("a hung Next server turns /api/health degraded, naming it, while consumer reads keep answering; ok again when it resumes", async () => {
+    const admin = await apiSession(stack.baseUrl, "admin");
+    const apps = (await (await admin.fetch("/api/apps")).json()) as { apps: { id: string; appId: string }[] };
+    const wechat = apps.apps.find((a) => a.appId === "wx000000000000demo")!;
+    const created = await admin.fetch("/api/keys", { method: "POST", body: JSON.stringify({ name: "hung-next", appRefs: [wechat.id] }) });
+    expect(created.status).toBe(201);
+    const key = ((await created.json()) as { key: string }).key;
+    const read = () =>
+      fetch(`${stack.baseUrl}/api/v1/apps/wechat/wx000000000000demo/jsapi_ticket`, {
+        headers: { authorization: `Bearer ${key}` },
+        signal: AbortSignal.timeout(5_000),
+      });
+    const health = async () =>
+      (await (await fetch(`${stack.baseUrl}/api/health`, { signal: AbortSignal.timeout(5_000) })).json()) as { status: string; problems: string[] };
+    // Served from the read plane's cache once it holds the value.
+    await expect.poll(async () => (await read()).headers.get("x-tickethub-path"), { timeout: 30_000 }).toBe("fast");
+    expect(await health()).toMatchObject({ status: "ok", problems: [] });
+
+    const [, next] = instancePids(stack.output());
+    expect(next, "the Next server's pid, from the read plane's start line").toBeGreaterThan(0);
+    stopped = [next!];
+    signal(stopped, "SIGSTOP");
+    const stoppedAt = Date.now();
+    // Silent for 5 s counts as hung (server/health/instance-state.ts); one health check after that says so.
+    await expect.poll(async () => (await health()).status, { timeout: 5_000 + SLACK_MS + 5_000, intervals: [500] }).toBe("degraded");
+    const hungAfter = Date.now() - stoppedAt;
+    // Not before: the last heartbeat came at most 1 s before the stop.
+    expect(hungAfter).toBeGreaterThanOrEqual(4_000);
+    expect((await health()).problems.join(" ")).toMatch(/the Next server has not answered for \d+ s \(hung or overloaded\)/);
+    expect((await fetch(`${stack.baseUrl}/api/health?degradedcode=429`, { signal: AbortSignal.timeout(5_000) })).status).toBe(429);
+    // The cache still serves, without the Next server.
+    const during = await read();
+    expect(during.status).toBe(200);
+    expect(during.headers.get("x-tickethub-path")).toBe("fast");
+
+    signal(stopped, "SIGCONT");
+    stopped = [];
+    const resumedAt = Date.now();
+    await expect.poll(async () => (await health()).status, { timeout: 5_000 + SLACK_MS }).toBe("ok");
+    console.log(`hung Next server: /api/health degraded ${hungAfter} ms after SIGSTOP; ok ${Date.now() - resumedAt} ms after SIGCONT`);
   });
 
   test("the change stream needs a session; the tools pages never fetch the credential list", async ({ page }) => {

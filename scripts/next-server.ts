@@ -12,6 +12,7 @@ import nextImport from "next";
 import { stampShared, startReadCache } from "../server/fast/read-cache";
 import { startClockSync } from "../server/clock-sync";
 import { getConfig } from "../server/config";
+import { PEER_HEARTBEAT_MS, retentionFailure } from "../server/health/instance-state";
 import { renderMetricsPeer } from "./lib/peer-metrics";
 import { admitRequest } from "../server/http/front-door";
 import { CHANGES_HEADER, NEXT_KEEP_ALIVE_MS } from "../server/http/forward";
@@ -48,6 +49,8 @@ if (parent) {
     if (m?.type === "metrics?") parent.send({ type: "metrics", id: m.id, peer: renderMetricsPeer("next") });
     else if (m?.type === "stamp") stampShared(m.shared);
   });
+  // The read plane answers /api/health: a heartbeat it stops hearing means this process hangs.
+  setInterval(() => parent.send({ type: "alive", retention: retentionFailure() }), PEER_HEARTBEAT_MS).unref();
 }
 
 const server = http.createServer((req, res) => {

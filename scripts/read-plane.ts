@@ -15,6 +15,7 @@ import { startReadCache } from "../server/fast/read-cache";
 import { tryConsumerRead, tryFastPath, tryProxy } from "../server/http/fast-path";
 import { forwarderTo, NEXT_KEEP_ALIVE_MS } from "../server/http/forward";
 import { admitRequest } from "../server/http/front-door";
+import { mirrorRetention, peerHeard, watchPeer } from "../server/health/instance-state";
 import { healthAnswer } from "../server/http/health";
 import { metricsAnswer } from "../server/http/metrics";
 import { answerRefusal, answerWithWeb, problemBody } from "../server/http/node-answers";
@@ -57,6 +58,10 @@ let asked = 0;
 const waiting = new Map<number, (peer: PeerProcess | null) => void>();
 channel.on("message", (m) => {
   if (m?.type === "metrics") waiting.get(m.id)?.(m.peer);
+  else if (m?.type === "alive") {
+    peerHeard();
+    mirrorRetention(m.retention);
+  }
 });
 function nextServerMetrics(): Promise<PeerProcess[]> {
   const id = ++asked;
@@ -97,6 +102,8 @@ if (config.readCache.enabled)
     afterFullLoad: collectGarbage,
   });
 await new Promise<void>((resolve) => channel.on("message", (m) => m?.type === "ready" && resolve()));
+// From here /api/health counts the Next server's silence (its heartbeat, above).
+watchPeer("Next server");
 
 // 2. The port.
 const forward = forwarderTo(socketPath, relay.heard, NEXT_KEEP_ALIVE_MS, relay.ownChanges);

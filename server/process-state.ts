@@ -46,6 +46,8 @@ type ProcessSingletons = {
   tickethubScheduler: unknown;
   /** tickets/refresh-credential.ts: the refreshes running in this process (one flight per credential). */
   tickethubRefreshes: unknown;
+  /** health/instance-state.ts: history retention's last failure, and when the instance's other process was last heard. */
+  tickethubInstanceState: unknown;
 };
 export type ProcessSingletonName = keyof ProcessSingletons;
 

@@ -2,6 +2,7 @@
 // port, and scripts/next-server.ts, the Next server it starts), over the child's IPC channel.
 import { credentialsChanged, keyRevoked, onCredentialsChanged, onKeyRevoked } from "../../server/events";
 import type { SharedStamp } from "../../server/fast/read-cache";
+import type { RetentionFailure } from "../../server/health/instance-state";
 import type { PeerProcess } from "../../server/metrics/render";
 
 export type InstanceMessage =
@@ -15,7 +16,9 @@ export type InstanceMessage =
   | { type: "key-revoked"; keyHash: string }
   /** The front asks for the Next server's counters and memory, for /api/metrics. */
   | { type: "metrics?"; id: number }
-  | { type: "metrics"; id: number; peer: PeerProcess };
+  | { type: "metrics"; id: number; peer: PeerProcess }
+  /** The Next server's heartbeat (every PEER_HEARTBEAT_MS): it is alive, and how its history retention fares. */
+  | { type: "alive"; retention: RetentionFailure | null };
 
 type Channel = { send?: (message: InstanceMessage) => unknown; on(event: "message", listener: (message: InstanceMessage) => void): unknown };
 

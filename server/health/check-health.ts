@@ -3,19 +3,25 @@ import { now } from "../clock";
 import { describeDatabase, getConfig } from "../config";
 import { getDb } from "../db";
 import { cacheStore, heldInMemory, lastConfirmedAt, servableFromMemory } from "../fast/cache-store";
+import { retentionFailure, silentPeer } from "./instance-state";
 
 /**
  * ok: the database answers (and, in demo mode, the vendor sandbox).
  * degraded: something is wrong but valid values still flow: the database does not answer and this
- * instance serves what it last confirmed (each within its vendor's overlap window), or the sandbox
- * is down (values already fetched are served; refreshes fail and are retried).
+ * instance serves what it last confirmed (each within its vendor's overlap window), the sandbox
+ * is down (values already fetched are served; refreshes fail and are retried), or the instance's
+ * Next server hangs (reads are served from the cache; no scheduled refresh runs here).
  * down: the database does not answer and nothing is left to serve from memory.
+ * `warnings` name what needs an operator but changes nothing this instance serves (history
+ * retention failing): they never change the status, so a load balancer does not act on them.
  */
 export type HealthStatus = "ok" | "degraded" | "down";
 export type Health = {
   status: HealthStatus;
   /** What is wrong, in words an operator can act on; empty when ok. */
   problems: string[];
+  /** What needs a look but does not affect serving (history retention failing); may be non-empty when ok. */
+  warnings: string[];
   instance: string;
   database: string;
   memory: { held: number; servable: number; confirmedAt: string | null; databaseDownSince: string | null };
@@ -69,9 +75,24 @@ export async function checkHealth(): Promise<Health> {
     if (status === "ok") status = "degraded";
     problems.push(`vendor sandbox ${sandbox}; values already fetched are served, refreshes fail and are retried`);
   }
+  const silent = silentPeer();
+  if (silent) {
+    if (status === "ok") status = "degraded";
+    problems.push(
+      `the ${silent.name} has not answered for ${Math.round(silent.silentMs / 1000)} s (hung or overloaded): consumer reads and the proxy are served from this instance's cache; scheduled refreshes, the dashboard and sign-in wait for it`,
+    );
+  }
+  const warnings: string[] = [];
+  const retention = retentionFailure();
+  if (retention) {
+    warnings.push(
+      `history retention failing since ${retention.since} (last tried ${retention.lastFailedAt}): ${retention.reason}; history older than the retention setting is kept until a run succeeds (hourly)`,
+    );
+  }
   return {
     status,
     problems,
+    warnings,
     instance: config.instanceId,
     database,
     memory: {

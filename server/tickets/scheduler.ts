@@ -4,6 +4,7 @@ import { getConfig } from "../config";
 import { getDb } from "../db";
 import { type CredentialChange, onCredentialsChanged } from "../events";
 import { processSingleton } from "../process-state";
+import { retentionRan } from "../health/instance-state";
 import { pruneHistory } from "./history";
 import { refreshCredential, refreshing } from "./refresh-credential";
 
@@ -178,9 +179,14 @@ async function pass(): Promise<{ delay: number; plannedAt: number }> {
     state.lastPrune = at.getTime();
     pruneHistory(db, at)
       .then((n) => {
+        retentionRan();
         if (n.versions + n.calls + n.audit > 0) console.log(`[retention] deleted ${n.versions} versions, ${n.calls} upstream calls, ${n.audit} audit events`);
       })
-      .catch((err) => console.error(`[retention] ${err instanceof Error ? err.message : String(err)}`));
+      .catch((err) => {
+        // /api/health names it (check-health.ts): one log line an hour is easy to miss.
+        retentionRan(err);
+        console.error(`[retention] ${err instanceof Error ? err.message : String(err)}`);
+      });
   }
   const wall = Date.now();
   const seen = new Set<string>();
