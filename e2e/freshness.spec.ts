@@ -145,11 +145,29 @@ test.describe("freshness", () => {
     await expect.poll(async () => (await read()).headers.get("x-tickethub-path"), { timeout: 30_000 }).toBe("fast");
     expect(await health()).toMatchObject({ status: "ok", problems: [] });
 
+    // A dashboard's change stream, open before: the read plane serves it, and ends it once the Next
+    // server stops answering (its pings would otherwise say "the server answers" while no page or API does).
+    const events = await fetch(`${stack.baseUrl}/api/events`, { headers: { cookie: admin.cookie } });
+    expect(events.status).toBe(200);
+    const stream = events.body!.getReader();
+    let heard = "";
+    while (!heard.includes("event: ping")) heard += new TextDecoder().decode((await stream.read()).value);
+    const streamEnded = (async () => {
+      for (;;) {
+        const { value, done } = await stream.read();
+        if (done) return Date.now();
+        heard += new TextDecoder().decode(value);
+      }
+    })();
+
     const [, next] = instancePids(stack.output());
     expect(next, "the Next server's pid, from the read plane's start line").toBeGreaterThan(0);
     stopped = [next!];
     signal(stopped, "SIGSTOP");
     const stoppedAt = Date.now();
+    // Silent for 2.5 s (STREAM_PEER_SILENT_MS), then the next 2 s ping ends it; the page turns stale 4 s after its last ping.
+    const endedAfter = (await Promise.race([streamEnded, new Promise<number>((r) => setTimeout(() => r(-1), 2_500 + 2_000 + SLACK_MS + 2_000))])) - stoppedAt;
+    expect(endedAfter, "the open change stream ended").toBeGreaterThan(0);
     // Silent for 5 s counts as hung (server/health/instance-state.ts); one health check after that says so.
     await expect.poll(async () => (await health()).status, { timeout: 5_000 + SLACK_MS + 5_000, intervals: [500] }).toBe("degraded");
     const hungAfter = Date.now() - stoppedAt;
@@ -166,7 +184,9 @@ test.describe("freshness", () => {
     stopped = [];
     const resumedAt = Date.now();
     await expect.poll(async () => (await health()).status, { timeout: 5_000 + SLACK_MS }).toBe("ok");
-    console.log(`hung Next server: /api/health degraded ${hungAfter} ms after SIGSTOP; ok ${Date.now() - resumedAt} ms after SIGCONT`);
+    console.log(
+      `hung Next server: change stream ended ${endedAfter} ms and /api/health degraded ${hungAfter} ms after SIGSTOP; ok ${Date.now() - resumedAt} ms after SIGCONT`,
+    );
   });
 
   test("the change stream needs a session; the tools pages never fetch the credential list", async ({ page }) => {

@@ -15,10 +15,11 @@ import { startReadCache } from "../server/fast/read-cache";
 import { tryConsumerRead, tryFastPath, tryProxy } from "../server/http/fast-path";
 import { forwarderTo, NEXT_KEEP_ALIVE_MS } from "../server/http/forward";
 import { admitRequest } from "../server/http/front-door";
-import { mirrorRetention, peerHeard, watchPeer } from "../server/health/instance-state";
+import { mirrorRetention, peerHeard, STREAM_PEER_SILENT_MS, silentPeer, watchPeer } from "../server/health/instance-state";
 import { healthAnswer } from "../server/http/health";
 import { metricsAnswer } from "../server/http/metrics";
-import { answerRefusal, answerWithWeb, problemBody } from "../server/http/node-answers";
+import { eventsAnswer } from "../server/http/events";
+import { answerRefusal, answerWithWeb, problemBody, webRequestOf, writeWebAnswer } from "../server/http/node-answers";
 import { securityHeaders } from "../server/http/security-headers.mjs";
 import type { PeerProcess } from "../server/metrics/render";
 import { exitWithParent } from "./lib/exit-with-parent";
@@ -116,6 +117,36 @@ const fail = (res: http.ServerResponse, err: unknown) => {
   } else res.destroy();
 };
 
+/**
+ * The dashboard's change stream (GET /api/events), answered here with the route's own code: each
+ * open browser holds one, pinged every 2 s, and through the Next server every ping of every
+ * browser cost that process a write and this one a relay. Its stamps come from this process's read
+ * cache anyway. While the Next server does not answer (its heartbeat), streams end and new ones go
+ * to it: the page then turns stale, as its pages and API do not answer either. A session this
+ * process cannot confirm while the database is down (a 5xx) is left to the Next server, which may
+ * have confirmed it.
+ */
+const nextServerSilent = () => silentPeer(performance.now(), STREAM_PEER_SILENT_MS) !== null;
+function serveEvents(req: http.IncomingMessage, res: http.ServerResponse): void {
+  if (nextServerSilent()) {
+    forward(req, res);
+    return;
+  }
+  const gone = new AbortController();
+  res.on("close", () => gone.abort());
+  eventsAnswer(webRequestOf(req, gone.signal), () => !nextServerSilent()).then(
+    (answer) => {
+      if (answer.status >= 500) {
+        answer.body?.cancel().catch(() => {});
+        forward(req, res);
+        return;
+      }
+      return writeWebAnswer(res, answer, headers);
+    },
+    (err) => fail(res, err),
+  );
+}
+
 const server = http.createServer((req, res) => {
   const refused = admitRequest(req, config.trustedProxies);
   if (refused) {
@@ -134,6 +165,10 @@ const server = http.createServer((req, res) => {
     const bare = url.split("?", 1)[0];
     if (bare === "/api/health") {
       answerWithWeb(req, res, healthAnswer, headers).catch((err) => fail(res, err));
+      return;
+    }
+    if (bare === "/api/events" && req.method === "GET" && config.readCache.enabled) {
+      serveEvents(req, res);
       return;
     }
     if (bare === "/api/metrics") {

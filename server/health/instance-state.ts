@@ -21,6 +21,12 @@ export type RetentionFailure = {
 /** The Next server says it is alive this often; `PEER_SILENT_MS` without a word counts as hung. */
 export const PEER_HEARTBEAT_MS = 1_000;
 export const PEER_SILENT_MS = 5_000;
+/**
+ * The read plane serves the dashboard's change stream (scripts/read-plane.ts) only while the Next
+ * server answers: its pings tell the page that the server answers. Sooner than health's threshold,
+ * so that the page turns stale about as fast as when the whole instance stops (freshness.ts).
+ */
+export const STREAM_PEER_SILENT_MS = 2_500;
 
 type State = {
   retention: RetentionFailure | null;
@@ -64,10 +70,10 @@ export function peerHeard(nowMs: number = performance.now()): void {
   if (peer) peer.heardAt = nowMs;
 }
 
-/** The watched process and how long it has been silent, when that is longer than PEER_SILENT_MS; else null. */
-export function silentPeer(nowMs: number = performance.now()): { name: string; silentMs: number } | null {
+/** The watched process and how long it has been silent, when that is longer than `limitMs`; else null. */
+export function silentPeer(nowMs: number = performance.now(), limitMs = PEER_SILENT_MS): { name: string; silentMs: number } | null {
   const peer = state().peer;
   if (!peer) return null;
   const silentMs = nowMs - peer.heardAt;
-  return silentMs > PEER_SILENT_MS ? { name: peer.name, silentMs } : null;
+  return silentMs > limitMs ? { name: peer.name, silentMs } : null;
 }

@@ -64,10 +64,7 @@ export async function answerWithWeb(
   handler: (request: Request) => Promise<Response>,
   extraHeaders: readonly { key: string; value: string }[],
 ): Promise<void> {
-  const headers = new Headers();
-  for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
-  // A fixed origin: the Host header is the client's to choose and must not reach the URL.
-  const answer = await handler(new Request(`http://tickethub.internal${req.url}`, { method: "GET", headers }));
+  const answer = await handler(webRequestOf(req));
   const body = Buffer.from(await answer.arrayBuffer());
   const out: string[] = [];
   for (const { key, value } of extraHeaders) out.push(key, value);
@@ -75,6 +72,44 @@ export async function answerWithWeb(
   out.push("content-length", String(body.length));
   res.writeHead(answer.status, out);
   res.end(req.method === "HEAD" ? undefined : body);
+}
+
+/**
+ * A Node request as a web Request for a handler, at a fixed origin (the Host header is the client's
+ * to choose and must not reach the URL). GET and HEAD only (no body is read). `signal` aborts it.
+ */
+export function webRequestOf(req: IncomingMessage, signal?: AbortSignal): Request {
+  const headers = new Headers();
+  for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+  return new Request(`http://tickethub.internal${req.url}`, { method: "GET", headers, signal });
+}
+
+/**
+ * Writes a web handler's answer to a Node response as it comes, for an answer that streams (the
+ * dashboard's Server-Sent Events): the headers leave at once, then each chunk as the body yields it,
+ * until it ends or the client goes away (GET only). `extraHeaders` as in answerWithWeb.
+ */
+export async function writeWebAnswer(res: ServerResponse, answer: Response, extraHeaders: readonly { key: string; value: string }[]): Promise<void> {
+  const out: string[] = [];
+  for (const { key, value } of extraHeaders) out.push(key, value);
+  answer.headers.forEach((v, k) => out.push(k, v));
+  res.writeHead(answer.status, out);
+  res.flushHeaders();
+  if (!answer.body) {
+    res.end();
+    return;
+  }
+  const reader = answer.body.getReader();
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done || res.destroyed) break;
+      res.write(value);
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+    res.end();
+  }
 }
 
 /** The front door's refusal (front-door.ts admitRequest) as problem+json; the connection closes after it. */

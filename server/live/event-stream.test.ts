@@ -178,4 +178,24 @@ describe("change stream", () => {
     await readChangesNow();
     expect(databaseOutage()).toBeNull();
   });
+
+  it("ends at its next ping once `alive` says no (the read plane's Next server stopped answering), so the browser reconnects", async () => {
+    const { changeStream } = await import("./event-stream");
+    let alive = true;
+    const abort = new AbortController();
+    const reader = changeStream({ signal: abort.signal, stillSignedIn: async () => true, alive: () => alive }).getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    while (!text.includes("event: ping")) text += decoder.decode((await reader.read()).value);
+    alive = false;
+    let done = false;
+    while (!done) {
+      const next = await reader.read();
+      done = next.done;
+      if (next.value) text += decoder.decode(next.value);
+    }
+    // Ended at the heartbeat (HEARTBEAT_MS) that would have pinged: no second ping.
+    expect(text.split("event: ping").length - 1).toBe(1);
+    abort.abort();
+  });
 });

@@ -13,11 +13,23 @@ import { databaseOutage, latestTopics, onDatabaseOutageChanged, onTopicsChanged,
  *   answers (changes.ts databaseOutage): a live server whose database is down confirms nothing.
  * - every SESSION_CHECK_MS the session is checked again (`stillSignedIn`); when it is gone the
  *   stream says `signedout` and ends.
+ * - `alive` (the read plane serves the stream: is the Next server behind it answering?) is asked
+ *   before every ping; when it says no the stream ends, so that the browser reconnects to whatever
+ *   answers then (a hung Next server: nothing, and the page turns stale as it should; its pages
+ *   and API would not answer either). The reconnected stream names the current stamps first.
  */
 export const HEARTBEAT_MS = 2_000;
 export const SESSION_CHECK_MS = 30_000;
 
-export function changeStream({ signal, stillSignedIn }: { signal: AbortSignal; stillSignedIn: () => Promise<boolean> }): ReadableStream<Uint8Array> {
+export function changeStream({
+  signal,
+  stillSignedIn,
+  alive = () => true,
+}: {
+  signal: AbortSignal;
+  stillSignedIn: () => Promise<boolean>;
+  alive?: () => boolean;
+}): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let cleanup = () => {};
   return new ReadableStream<Uint8Array>({
@@ -34,7 +46,10 @@ export function changeStream({ signal, stillSignedIn }: { signal: AbortSignal; s
       const event = (name: string, data: unknown) => send(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
       const change = (topics: Topics) => event("change", { topics, serverTime: now().toISOString() });
       // `database`: null while the database answers; otherwise the page says its values are unconfirmed.
-      const ping = () => event("ping", { serverTime: now().toISOString(), database: databaseOutage() });
+      const ping = () => {
+        if (alive()) event("ping", { serverTime: now().toISOString(), database: databaseOutage() });
+        else end();
+      };
 
       const stopListening = onTopicsChanged(change);
       // The database stopping or answering again is said at once, not at the next heartbeat.
