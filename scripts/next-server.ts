@@ -13,6 +13,7 @@ import { stampShared, startReadCache } from "../server/fast/read-cache";
 import { startClockSync } from "../server/clock-sync";
 import { getConfig } from "../server/config";
 import { PEER_HEARTBEAT_MS, retentionFailure } from "../server/health/instance-state";
+import { extraShared } from "../server/live/changes";
 import { renderMetricsPeer } from "./lib/peer-metrics";
 import { admitRequest } from "../server/http/front-door";
 import { CHANGES_HEADER, NEXT_KEEP_ALIVE_MS } from "../server/http/forward";
@@ -48,6 +49,7 @@ if (parent) {
   parent.on("message", (m) => {
     if (m?.type === "metrics?") parent.send({ type: "metrics", id: m.id, peer: renderMetricsPeer("next") });
     else if (m?.type === "stamp") stampShared(m.shared);
+    else if (m?.type === "extra") extraShared(m.extra);
   });
   // The read plane answers /api/health: a heartbeat it stops hearing means this process hangs.
   setInterval(() => parent.send({ type: "alive", retention: retentionFailure() }), PEER_HEARTBEAT_MS).unref();

@@ -19,6 +19,7 @@ import { mirrorRetention, peerHeard, STREAM_PEER_SILENT_MS, silentPeer, watchPee
 import { healthAnswer } from "../server/http/health";
 import { metricsAnswer } from "../server/http/metrics";
 import { eventsAnswer } from "../server/http/events";
+import { shareChangeReads } from "../server/live/changes";
 import { answerRefusal, answerWithWeb, problemBody, webRequestOf, writeWebAnswer } from "../server/http/node-answers";
 import { securityHeaders } from "../server/http/security-headers.mjs";
 import type { PeerProcess } from "../server/metrics/render";
@@ -102,6 +103,8 @@ if (config.readCache.enabled)
     share: (shared) => child.connected && channel.send({ type: "stamp", shared }),
     afterFullLoad: collectGarbage,
   });
+// So is every supplementary change stamp it reads for the change streams it serves (serveEvents).
+shareChangeReads((extra) => child.connected && channel.send({ type: "extra", extra }));
 await new Promise<void>((resolve) => channel.on("message", (m) => m?.type === "ready" && resolve()));
 // From here /api/health counts the Next server's silence (its heartbeat, above).
 watchPeer("Next server");
@@ -134,17 +137,16 @@ function serveEvents(req: http.IncomingMessage, res: http.ServerResponse): void 
   }
   const gone = new AbortController();
   res.on("close", () => gone.abort());
-  eventsAnswer(webRequestOf(req, gone.signal), () => !nextServerSilent()).then(
-    (answer) => {
+  eventsAnswer(webRequestOf(req, gone.signal), () => !nextServerSilent())
+    .then((answer) => {
       if (answer.status >= 500) {
         answer.body?.cancel().catch(() => {});
         forward(req, res);
         return;
       }
       return writeWebAnswer(res, answer, headers);
-    },
-    (err) => fail(res, err),
-  );
+    })
+    .catch((err) => fail(res, err));
 }
 
 const server = http.createServer((req, res) => {

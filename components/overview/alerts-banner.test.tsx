@@ -7,6 +7,7 @@ import type { AlertView } from "@/lib/alert-view";
 import { alertKeys } from "@/lib/query-keys";
 import { AlertsBanner } from "./alerts-banner";
 import { nextRefetchMs } from "./api/get-alerts";
+import { SAFETY_REFETCH_MS } from "@/components/ui/safety-refetch";
 
 const alert = (over: Partial<AlertView>): AlertView => ({
   id: "a",
@@ -64,6 +65,6 @@ describe("the overview's alerts banner", () => {
   it("asks again soon after a silence ends (nothing in the database changes then)", () => {
     const now = Date.parse("2026-11-30T12:59:50.000Z");
     expect(nextRefetchMs({ open: [loud, quiet], recent: [] }, now)).toBe(10_500);
-    expect(nextRefetchMs({ open: [loud], recent: [] }, now)).toBe(30_000);
+    expect(nextRefetchMs({ open: [loud], recent: [] }, now)).toBe(SAFETY_REFETCH_MS);
   });
 });

@@ -3,6 +3,7 @@
 import { credentialsChanged, keyRevoked, onCredentialsChanged, onKeyRevoked } from "../../server/events";
 import type { SharedStamp } from "../../server/fast/read-cache";
 import type { RetentionFailure } from "../../server/health/instance-state";
+import type { SharedExtra } from "../../server/live/changes";
 import type { PeerProcess } from "../../server/metrics/render";
 
 export type InstanceMessage =
@@ -12,6 +13,8 @@ export type InstanceMessage =
   | { type: "credentials-changed"; count: number }
   /** The read plane read the database's change stamp (server/fast/read-cache.ts): the Next server takes it instead of reading its own. */
   | { type: "stamp"; shared: SharedStamp }
+  /** The read plane read the supplementary change stamp (server/live/changes.ts) for its change streams: the Next server takes it instead of reading its own. */
+  | { type: "extra"; extra: SharedExtra }
   /** An API key was revoked in the sender's process (its keyed hash): refused from memory at once. */
   | { type: "key-revoked"; keyHash: string }
   /** The front asks for the Next server's counters and memory, for /api/metrics. */

@@ -22,7 +22,9 @@ import { processSingleton } from "../process-state";
  *   read cache, whenever credentials moves.
  * - nonces, audit, alerts: their newest rows (indexed MAX, never a scan of the history); for alerts
  *   also how many open ones were acknowledged or silenced, and the latest silence (the overview's
- *   banner and the credential page show both).
+ *   banner and the credential page show both), and the notifications' outcomes (sent when opened,
+ *   sent when resolved, failed: one count each, in one pass over the alerts), which the alert list
+ *   shows and which come a webhook's round trip after the alert opened or resolved.
  *
  * The supplementary stamp is one query every POLL_MS, and only while someone listens or asked for
  * the list within the last minute: an instance nobody watches does not pay for it.
@@ -79,6 +81,9 @@ type State = {
   extraRead: number;
   interestAt: number;
   unsubscribe: (() => void) | null;
+  /** Behind a read plane: when it last handed over its supplementary read (Date.now(); 0: never), and who gets ours. */
+  sharedAt: number;
+  share: ((extra: SharedExtra) => void) | null;
 };
 
 const state = () =>
@@ -103,6 +108,8 @@ const state = () =>
     extraRead: 0,
     interestAt: 0,
     unsubscribe: null,
+    sharedAt: 0,
+    share: null,
   }));
 
 const short = (...parts: unknown[]) => createHash("sha256").update(parts.map(String).join("|")).digest("base64url").slice(0, 16);
@@ -117,10 +124,12 @@ async function readExtra(): Promise<NonNullable<State["extra"]>> {
             (SELECT COUNT(*) FROM "NonceTicket") AS nc,
             (SELECT MAX("at") FROM "AuditEvent") AS au,
             (SELECT MAX("openedAt") FROM "Alert") AS ao,
-            (SELECT COUNT("resolvedAt") FROM "Alert") AS ar,
+            a.ar, a.af, a.asn, a.ae,
             (SELECT COUNT("acknowledgedAt") FROM "Alert" WHERE "openKey" IS NOT NULL) AS aa,
             (SELECT COUNT("silencedUntil") FROM "Alert" WHERE "openKey" IS NOT NULL) AS sc,
-            (SELECT MAX("silencedUntil") FROM "Alert" WHERE "openKey" IS NOT NULL) AS sm`,
+            (SELECT MAX("silencedUntil") FROM "Alert" WHERE "openKey" IS NOT NULL) AS sm
+       FROM (SELECT COUNT("resolvedAt") AS ar, COUNT("firingSentAt") AS af, COUNT("resolvedSentAt") AS asn,
+                    COUNT("lastDeliveryError") AS ae FROM "Alert") a`,
   );
   const r = rows[0] ?? {};
   const c = (k: string) => cell(r[k]);
@@ -128,7 +137,7 @@ async function readExtra(): Promise<NonNullable<State["extra"]>> {
     credentials: `${c("cu")}|${c("cf")}`,
     nonces: `${c("ni")}|${c("nu")}|${c("nc")}`,
     audit: c("au"),
-    alerts: `${c("ao")}|${c("ar")}|${c("aa")}|${c("sc")}|${c("sm")}`,
+    alerts: `${c("ao")}|${c("ar")}|${c("aa")}|${c("sc")}|${c("sm")}|${c("af")}|${c("asn")}|${c("ae")}`,
   };
 }
 
@@ -211,27 +220,60 @@ function notify<L>(what: string, listeners: Iterable<L>, call: (listener: L) => 
 }
 
 async function pollExtra(s: State) {
-  const read = ++s.readsStarted;
-  try {
-    const extra = await readExtra();
-    if (read < s.extraRead) return; // a read started later has answered already
-    s.extraRead = read;
-    s.extra = extra;
-    s.extraAt = Date.now();
-    s.confirmedAt = now().getTime();
-    s.failingSince = null;
-    s.failingSinceWall = null;
-    emitIfMoved(s);
-  } catch (err) {
-    // The database does not answer: the stamps age out (nothing is confirmed unchanged) and the
-    // list route answers from the database, or says it cannot; the stream's pings say so (databaseOutage).
-    // Any failure of this one trivial query counts: whatever the cause, nothing is confirmed.
-    s.failingSince ??= now().getTime();
-    s.failingSinceWall ??= Date.now();
-    if (!isDatabaseUnreachable(err)) console.error(`[live] stamp read: ${err instanceof Error ? err.message : String(err)}`);
+  // Another process of the instance reads it and hands it over (extraShared): no query of our own.
+  if (Date.now() - s.sharedAt >= POLL_MS * 1.5) {
+    const read = ++s.readsStarted;
+    try {
+      const extra = await readExtra();
+      if (read < s.extraRead) return; // a read started later has answered already
+      s.extraRead = read;
+      took(s, extra);
+      s.share?.(extra);
+    } catch (err) {
+      // The database does not answer: the stamps age out (nothing is confirmed unchanged) and the
+      // list route answers from the database, or says it cannot; the stream's pings say so (databaseOutage).
+      // Any failure of this one trivial query counts: whatever the cause, nothing is confirmed.
+      s.failingSince ??= now().getTime();
+      s.failingSinceWall ??= Date.now();
+      if (!isDatabaseUnreachable(err)) console.error(`[live] stamp read: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
   tellOutage(s);
   if (s.listeners.size === 0 && Date.now() - s.interestAt > IDLE_STOP_MS) stop(s);
+}
+
+/** A supplementary read that answered (ours, or the read plane's). */
+function took(s: State, extra: SharedExtra) {
+  s.extra = extra;
+  s.extraAt = Date.now();
+  s.confirmedAt = now().getTime();
+  s.failingSince = null;
+  s.failingSinceWall = null;
+  emitIfMoved(s);
+}
+
+/** What one supplementary read found, as handed from the read plane to its Next server. */
+export type SharedExtra = NonNullable<State["extra"]>;
+
+/**
+ * Hands every supplementary read this process makes to `share` (the read plane, which runs them
+ * for the change streams it serves, to its Next server: one query per poll for the instance, not two).
+ */
+export function shareChangeReads(share: (extra: SharedExtra) => void): void {
+  state().share = share;
+}
+
+/**
+ * A supplementary read the read plane made (over IPC): taken as if made here, and this process
+ * makes none of its own while they keep coming (within 1½ polls). When they stop (the read plane
+ * has no stream open, or the database failed it) this process reads again itself when it watches.
+ */
+export function extraShared(extra: SharedExtra): void {
+  const s = state();
+  s.sharedAt = Date.now();
+  s.extraRead = s.readsStarted;
+  took(s, extra);
+  tellOutage(s);
 }
 
 /** Tells outage listeners when the database stops or starts answering (not at every poll). */

@@ -5,6 +5,7 @@ import { credentialKeys } from "@/lib/query-keys";
 import { serverClock } from "@/lib/server-clock";
 import { fetchJsonIfChanged } from "@/components/ui/fetch-json";
 import { acrossTabs } from "@/components/ui/shared-reads";
+import { SAFETY_REFETCH_MS } from "@/components/ui/safety-refetch";
 
 // The credential list: the overview's data, also used by the detail page. It is refetched when
 // the change stream (components/ui/live-updates.tsx) says credentials changed, and every 30 s as a
@@ -33,14 +34,11 @@ export async function getCredentials({ signal }: { signal?: AbortSignal } = {}):
   return { ...data, serverTime, clockOffsetMs: serverClock.observe(serverTime, sentAt, Date.now()) };
 }
 
-/** The slow safety refetch: changes arrive through the change stream within a second. */
-export const LIST_SAFETY_REFETCH_MS = 30_000;
-
 // Read once for all of this browser's tabs (shared-reads.ts).
 export const credentialsQueryOptions = queryOptions({
   queryKey: credentialKeys.list(),
   queryFn: acrossTabs(getCredentials),
-  refetchInterval: LIST_SAFETY_REFETCH_MS,
+  refetchInterval: SAFETY_REFETCH_MS,
 });
 
 export function useCredentials() {

@@ -5,6 +5,7 @@ import { nonceKeys } from "@/lib/query-keys";
 import { serverClock } from "@/lib/server-clock";
 import { fetchJson } from "@/components/ui/fetch-json";
 import { acrossTabs } from "@/components/ui/shared-reads";
+import { SAFETY_REFETCH_MS } from "@/components/ui/safety-refetch";
 
 export async function getNonces() {
   const sentAt = Date.now();
@@ -12,9 +13,9 @@ export async function getNonces() {
   return { ...data, clockOffsetMs: serverClock.observe(data.serverTime, sentAt, Date.now()) };
 }
 
-// Refetched when the change stream says this changed (live-updates.tsx); every 30 s as a safety net.
+// Refetched when the change stream says this changed (live-updates.tsx); every SAFETY_REFETCH_MS (components/ui/safety-refetch.ts) as a safety net.
 // Read once for all of this browser's tabs (shared-reads.ts).
-export const noncesQueryOptions = queryOptions({ queryKey: nonceKeys.list(), queryFn: acrossTabs(getNonces), refetchInterval: 30_000 });
+export const noncesQueryOptions = queryOptions({ queryKey: nonceKeys.list(), queryFn: acrossTabs(getNonces), refetchInterval: SAFETY_REFETCH_MS });
 
 export function useNonces() {
   return useQuery(noncesQueryOptions);

@@ -4,6 +4,7 @@ import type { AlertList, AlertView } from "@/lib/alert-view";
 import { alertKeys } from "@/lib/query-keys";
 import { fetchJsonIfChanged } from "@/components/ui/fetch-json";
 import { acrossTabs } from "@/components/ui/shared-reads";
+import { SAFETY_REFETCH_MS } from "@/components/ui/safety-refetch";
 
 const alertsSchema = () => import("@/lib/alert-view").then((m) => m.alertListSchema);
 
@@ -17,11 +18,8 @@ export async function getAlerts({ signal }: { signal?: AbortSignal } = {}): Prom
   return answer.data;
 }
 
-/** The slow safety refetch: changes (an alert opened, resolved, acknowledged, silenced) come through the change stream. */
-const SAFETY_REFETCH_MS = 30_000;
-
 /**
- * When to refetch without news: every 30 s, and soon after the earliest silence ends (nothing in
+ * When to refetch without news: every SAFETY_REFETCH_MS, and soon after the earliest silence ends (nothing in
  * the database changes then, so the change stream says nothing, yet the alert should speak again).
  */
 export function nextRefetchMs(data: AlertList | undefined, nowMs: number): number {

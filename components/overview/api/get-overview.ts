@@ -2,7 +2,7 @@
 import { keepPreviousData, type Query, queryOptions, useQuery } from "@tanstack/react-query";
 import { fetchJsonIfChanged } from "@/components/ui/fetch-json";
 import { acrossTabs } from "@/components/ui/shared-reads";
-import { LIST_SAFETY_REFETCH_MS } from "@/components/credential/api/get-credentials";
+import { SAFETY_REFETCH_MS } from "@/components/ui/safety-refetch";
 import { type OverviewQuery, overviewApiPath, overviewSearch } from "@/lib/overview-query";
 import type { OverviewData } from "@/lib/overview-view";
 import { getQueryClient } from "@/lib/query-client";
@@ -12,7 +12,7 @@ import { serverClock } from "@/lib/server-clock";
 // A page of the overview. Its first page comes in the HTML (app/(dashboard)/page.tsx prefetches it
 // on the server); after that it is refetched when the change stream (components/ui/live-updates.tsx)
 // says credentials changed, when time moves a credential to another health (the answer says when),
-// and every 30 s as a safety net. Each refetch names the answer it holds (If-None-Match): an
+// and every SAFETY_REFETCH_MS as a safety net. Each refetch names the answer it holds (If-None-Match): an
 // unchanged one comes back as a bodiless 304 the server answers from memory.
 
 // zod/mini comes with the first request, not with the page (see fetch-json.ts SchemaSource).
@@ -53,9 +53,9 @@ function stillValid(data: OverviewData): boolean {
 /** Refetch when time alone moves a credential to another health (at least 1 s apart), else the safety interval. */
 function refetchInterval(query: Query<OverviewData>): number {
   const data = query.state.data;
-  if (!data?.validUntil) return LIST_SAFETY_REFETCH_MS;
+  if (!data?.validUntil) return SAFETY_REFETCH_MS;
   const wait = Date.parse(data.validUntil) - (Date.now() + (data.clockOffsetMs ?? serverClock.offsetMs));
-  return Math.min(LIST_SAFETY_REFETCH_MS, Math.max(1_000, wait + 50));
+  return Math.min(SAFETY_REFETCH_MS, Math.max(1_000, wait + 50));
 }
 
 export const overviewQueryOptions = (query: OverviewQuery) =>

@@ -1,0 +1,75 @@
+// The supplementary change stamp (changes.ts) on each database: an alert's notification outcome moves
+// the alerts topic; and behind a read plane: the read plane reads the supplementary stamp for the change
+// streams it serves and hands every read to its Next server, which then makes none of its own (one
+// query per poll for the instance, not two), and reads again itself once they stop coming.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { startHarness, type Harness } from "@/test-support/engine-harness";
+
+export function changesSuite(provider: "sqlite" | "postgresql") {
+  describe(`change stamps: alert outcomes, reads shared between an instance's processes (${provider})`, () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await startHarness(provider);
+    }, 120_000);
+    afterAll(async () => {
+      vi.restoreAllMocks();
+      await h?.close();
+    });
+
+    it("an alert's notification outcome (sent, failed) moves the alerts topic, and only it", async () => {
+      const { getDb } = await import("@/server/db");
+      const changes = await import("./changes");
+      const alert = await getDb().alert.create({ data: { openKey: "test:outcome", kind: "test", subject: "outcome", message: "test alert" } });
+      await changes.readChangesNow();
+      const opened = changes.latestTopics()!;
+      // The webhook answered a few seconds later: its outcome is what the alert list shows next.
+      await getDb().alert.update({ where: { id: alert.id }, data: { lastDeliveryError: "webhook: HTTP 502" } });
+      await changes.readChangesNow();
+      const failed = changes.latestTopics()!;
+      expect(failed.alerts).not.toBe(opened.alerts);
+      expect({ ...failed, alerts: "" }).toEqual({ ...opened, alerts: "" });
+      await getDb().alert.update({ where: { id: alert.id }, data: { firingSentAt: new Date(), lastDeliveryError: null } });
+      await changes.readChangesNow();
+      const sent = changes.latestTopics()!;
+      expect(sent.alerts).not.toBe(failed.alerts);
+      expect(sent.alerts).not.toBe(opened.alerts);
+      await getDb().alert.update({ where: { id: alert.id }, data: { openKey: null, resolvedAt: new Date() } });
+      await changes.readChangesNow();
+      const resolved = changes.latestTopics()!;
+      await getDb().alert.update({ where: { id: alert.id }, data: { resolvedSentAt: new Date() } });
+      await changes.readChangesNow();
+      expect(changes.latestTopics()!.alerts).not.toBe(resolved.alerts);
+    });
+
+    it("the reading process hands each read over; the fed process takes it, asks nothing itself meanwhile, and asks again when it stops", async () => {
+      const { getDb } = await import("@/server/db");
+      const changes = await import("./changes");
+      const handed: import("./changes").SharedExtra[] = [];
+      changes.shareChangeReads((extra) => handed.push(extra));
+      await changes.readChangesNow();
+      expect(handed).toHaveLength(1);
+      expect(handed[0]!.nonces).toMatch(/\|/);
+
+      // Now as the Next server: fed a read that says a NONCE ticket was issued.
+      changes.shareChangeReads(() => {});
+      const asked = vi.spyOn(getDb(), "$queryRawUnsafe");
+      const before = changes.latestTopics()!;
+      const fed = { ...handed[0]!, nonces: `${Date.now()}|0|1` };
+      changes.extraShared(fed);
+      const after = changes.latestTopics()!;
+      expect(after.nonces).not.toBe(before.nonces);
+      expect({ ...after, nonces: "" }).toEqual({ ...before, nonces: "" });
+      // Polls right after a handed read ask nothing (within 1½ polls of it).
+      await changes.readChangesNow();
+      await changes.readChangesNow();
+      expect(asked).not.toHaveBeenCalled();
+
+      // No read handed for longer than that: the process reads itself again, and the database's own
+      // answer (no NONCE issued) replaces the one it was fed.
+      await new Promise((r) => setTimeout(r, 800));
+      await changes.readChangesNow();
+      expect(asked).toHaveBeenCalledTimes(1);
+      expect(changes.latestTopics()!.nonces).toBe(before.nonces);
+    });
+  });
+}
