@@ -15,7 +15,9 @@ type View = {
 };
 
 async function ticketOf(url: string): Promise<View> {
-  const list = await (await api(url, `/api/credentials`)).json();
+  const res = await api(url, `/api/credentials`);
+  const list = await res.json();
+  if (!list.credentials) throw new Error(`GET ${url}/api/credentials answered ${res.status}: ${JSON.stringify(list).slice(0, 300)}`);
   return list.credentials.find((c: View) => c.vendor === "wechat" && c.kind === "jsapi_ticket");
 }
 

@@ -27,16 +27,29 @@ function readdirSafe(dir: string): string[] {
   }
 }
 
+/** Ports this process handed out already (see freePort). */
+const handedOut = new Set<number>();
+
+/**
+ * A free TCP port on loopback, never one this process handed out before: a test keeps per-URL state
+ * (signed-in sessions, e2e/support/auth.ts), and a later instance on a port an earlier one used
+ * would be sent the earlier one's session (a 401 for a reason no test is about).
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const srv = net.createServer();
+      srv.unref();
+      srv.on("error", reject);
+      srv.listen(0, "127.0.0.1", () => {
+        const { port } = srv.address() as net.AddressInfo;
+        srv.close(() => resolve(port));
+      });
     });
-  });
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
 }
 
 export type PgCluster = {
