@@ -66,12 +66,18 @@ export async function answerWithWeb(
 ): Promise<void> {
   const answer = await handler(webRequestOf(req));
   const body = Buffer.from(await answer.arrayBuffer());
-  const out: string[] = [];
-  for (const { key, value } of extraHeaders) out.push(key, value);
-  answer.headers.forEach((v, k) => out.push(k, v));
+  const out = headerListOf(answer, extraHeaders);
   out.push("content-length", String(body.length));
   res.writeHead(answer.status, out);
   res.end(req.method === "HEAD" ? undefined : body);
+}
+
+/** The extra headers, then the answer's, as the flat list Node's writeHead takes. */
+function headerListOf(answer: Response, extraHeaders: readonly { key: string; value: string }[]): string[] {
+  const out: string[] = [];
+  for (const { key, value } of extraHeaders) out.push(key, value);
+  answer.headers.forEach((v, k) => out.push(k, v));
+  return out;
 }
 
 /**
@@ -90,10 +96,7 @@ export function webRequestOf(req: IncomingMessage, signal?: AbortSignal): Reques
  * until it ends or the client goes away (GET only). `extraHeaders` as in answerWithWeb.
  */
 export async function writeWebAnswer(res: ServerResponse, answer: Response, extraHeaders: readonly { key: string; value: string }[]): Promise<void> {
-  const out: string[] = [];
-  for (const { key, value } of extraHeaders) out.push(key, value);
-  answer.headers.forEach((v, k) => out.push(k, v));
-  res.writeHead(answer.status, out);
+  res.writeHead(answer.status, headerListOf(answer, extraHeaders));
   res.flushHeaders();
   if (!answer.body) {
     res.end();
