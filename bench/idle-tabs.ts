@@ -7,13 +7,12 @@
 // open, is measured first: what the tabs add is the difference.
 // Usage: node --conditions=react-server --import tsx bench/idle-tabs.ts [tabs] [windowSeconds]
 import playwrightConfig from "../playwright.config";
-import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import { type BrowserContext, chromium, type Page } from "@playwright/test";
 import { account } from "../e2e/support/auth";
 import { startStack, type Stack } from "../e2e/support/stack";
-import { fmt, machine, percentile } from "./lib";
+import { cpuSeconds, fmt, machine, percentile } from "./lib";
 
 const TABS = Number(process.argv[2] ?? 100);
 const WINDOW_S = Number(process.argv[3] ?? 60);
@@ -24,19 +23,6 @@ const OPEN_CONCURRENCY = 4;
 const CHANGE_TIMEOUT_MS = 30_000;
 /** The stream's messages about one change (lease, value, audit row) all come within this. */
 const HEARD_WITHIN_MS = 3_000;
-
-const TICK_HZ = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
-
-/** utime + stime of a process, in seconds (0 when it is gone). */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(f[11]) + Number(f[12])) / TICK_HZ;
-  } catch {
-    return 0;
-  }
-}
 
 /** `root` and every process below it (Chromium's renderers, GPU and network processes). */
 function processTree(root: number): number[] {

@@ -81,8 +81,11 @@ export async function seedApps(stack: Stack, o: SeedOptions): Promise<{ apps: nu
           });
         }
       }
-      await db.credential.createMany({ data: creds });
-      await db.credentialVersion.createMany({ data: versions });
+      // In one transaction, as the lifecycle stores a value (server/tickets/store-version.ts): the
+      // instance's read cache never sees a credential whose value is not there yet. (Seeded apart,
+      // it recorded such a credential's generation without a value and, as nothing moved it again,
+      // sent most reads of the scale benchmark to the database until its next full load.)
+      await db.$transaction([db.credential.createMany({ data: creds }), db.credentialVersion.createMany({ data: versions })]);
       credentials += creds.length;
     }
   });

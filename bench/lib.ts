@@ -1,4 +1,5 @@
 // Shared helpers of the benchmarks: the machine they ran on, a signed-in admin, an API key.
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import { apiSession } from "../e2e/support/auth";
@@ -50,5 +51,18 @@ export function procRss(pid: number | undefined): number {
     return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]) * 1024;
   } catch {
     return Number.NaN;
+  }
+}
+
+const TICK_HZ = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+
+/** utime + stime of a process, in seconds (0 when it is gone). */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) / TICK_HZ;
+  } catch {
+    return 0;
   }
 }

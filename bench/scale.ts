@@ -11,7 +11,7 @@
 // Usage: node --conditions=react-server --import tsx bench/scale.ts [simulatedMinutes] [appsPerVendor] [timeScale]
 import { apiSession } from "../e2e/support/auth";
 import { instancePids, startStack } from "../e2e/support/stack";
-import { fmt, machine, percentile, procRss, processRss, rssOf } from "./lib";
+import { cpuSeconds, fmt, machine, percentile, procRss, processRss, rssOf } from "./lib";
 import { countGenerations, countOverdue, SEED_SECRET_KEY, seedAppList, seedApps } from "./lib-seed";
 
 /** Simulated seconds per real second (argv[4]): 12× makes the hour 5 real minutes and ~23 refreshes a second. */
@@ -76,12 +76,15 @@ export async function benchScale(simulatedMinutes = 60, perVendor = 750): Promis
 
     // The hour starts once every app is in: what came before is the apps' first fetch.
     const mark = stack.output().length;
+    const [planePid, nextPid] = instancePids(stack.output());
+    const cpuAtStart = [cpuSeconds(planePid!), cpuSeconds(nextPid!)];
     const runStart = simNow();
     const realMs = (simulatedMinutes * 60_000) / SCALE;
     const t0 = Date.now();
     let reads = 0;
     let failed = 0;
     let shown = 0;
+    let fromMemory = 0;
     const samples: number[] = [];
     while (Date.now() - t0 < realMs) {
       const batch = await Promise.all(
@@ -89,6 +92,7 @@ export async function benchScale(simulatedMinutes = 60, perVendor = 750): Promis
           fetch(`${stack.baseUrl}/api/v1/apps/wechat/${wechat[(reads + i) % wechat.length]!.appId}/jsapi_ticket`, {
             headers: { authorization: `Bearer ${key}` },
           }).then(async (r) => {
+            if (r.headers.get("x-tickethub-path") === "fast") fromMemory++;
             if (r.status !== 200 && shown++ < 3) console.error(`[scale] read answered ${r.status}: ${(await r.text()).slice(0, 300)}`);
             return r.status;
           }),
@@ -100,13 +104,14 @@ export async function benchScale(simulatedMinutes = 60, perVendor = 750): Promis
       await new Promise((r) => setTimeout(r, 100));
     }
     const runEnd = simNow();
+    const realSeconds = (Date.now() - t0) / 1000;
+    const [planeCpu, nextCpu] = [cpuSeconds(planePid!) - cpuAtStart[0]!, cpuSeconds(nextPid!) - cpuAtStart[1]!].map((s) => (100 * s) / realSeconds);
     // Refreshes whose time had come more than a (simulated) second before the end and had not run.
     const overdue = await countOverdue(stack, runEnd, 1_000);
     admin = await apiSession(stack.baseUrl, "admin");
     const after = await rssOf(metrics);
     const perProcess = await processRss(metrics);
     // The Next server's figure from /proc when /api/metrics could not get it in time.
-    const [planePid, nextPid] = instancePids(stack.output());
     perProcess["read-plane"] ??= procRss(planePid);
     perProcess.next ??= procRss(nextPid);
     if (Number.isNaN(after)) {
@@ -146,7 +151,7 @@ export async function benchScale(simulatedMinutes = 60, perVendor = 750): Promis
     return [
       "### Thousands of apps",
       "",
-      `One instance, ${fmt(listed.length)} apps (${fmt(counted.credentials)} credentials; adding them with their values took ${fmt(addSeconds)} s), then ${simulatedMinutes} simulated minutes at ${SCALE}× (${fmt(realMs / 1000)} s real): ${fmt(reads)} consumer reads (${failed} not 200), ${fmt(counted.generations)} values fetched in all.`,
+      `One instance, ${fmt(listed.length)} apps (${fmt(counted.credentials)} credentials; adding them with their values took ${fmt(addSeconds)} s), then ${simulatedMinutes} simulated minutes at ${SCALE}× (${fmt(realMs / 1000)} s real): ${fmt(reads)} consumer reads (${failed} not 200; ${fmt((100 * fromMemory) / reads, 0)} % answered from the read cache), ${fmt(counted.generations)} values fetched in all. CPU during the hour, as % of one core: read plane ${fmt(planeCpu!, 0)} %, Next server ${fmt(nextCpu!, 0)} % (2 cores; the sandbox and this benchmark's reads share them).`,
       "",
       `RSS of the whole instance: **${mb(perProcess["read-plane"]! + perProcess.next!)} MiB** at the end (goal ≤ 450 MiB: ${perProcess["read-plane"]! + perProcess.next! <= 450 * 2 ** 20 ? "met" : "not met"}): read plane ${mb(perProcess["read-plane"] ?? Number.NaN)} MiB, Next server ${mb(perProcess.next ?? Number.NaN)} MiB; ${mb(before)} MiB before the apps were added; peak sampled ${mb(Math.max(...samples, after))} MiB.`,
       "",

@@ -1,6 +1,7 @@
 import "server-only";
 import { clockState, syncClock } from "./clock";
 import { databaseNowMs } from "./db";
+import { errorLine } from "./errors";
 import { processSingleton } from "./process-state";
 
 const SYNC_EVERY_MS = 30_000;
@@ -18,8 +19,7 @@ export function startClockSync(): Promise<void> {
 async function start(): Promise<void> {
   const sync = () =>
     syncClock(() => databaseNowMs()).catch((err: unknown) => {
-      if (clockState().syncedAt === null)
-        console.warn(`[clock] cannot read the database's clock yet: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
+      if (clockState().syncedAt === null) console.warn(`[clock] cannot read the database's clock yet: ${errorLine(err)}`);
     });
   await sync();
   const offset = clockState().dbOffsetMs;

@@ -1,16 +1,16 @@
 import "server-only";
-import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as PgClient } from "@/generated/postgresql/client";
 import { PrismaClient } from "@/generated/sqlite/client";
 import { getConfig, type Config } from "./config";
 import { processSingleton } from "./process-state";
+import { sqliteAdapter } from "./sqlite-adapter";
 
 export type Db = PrismaClient;
 
 export function createDb(database: Config["database"]): Db {
   if (database.provider === "sqlite") {
-    return new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: database.file, timeout: 10_000 }) });
+    return new PrismaClient({ adapter: sqliteAdapter(database.file) });
   }
   // Both generated clients come from the same models, so their query API is the same;
   // TypeScript sees two nominally different classes, hence the one cast here.

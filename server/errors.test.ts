@@ -15,3 +15,13 @@ describe("a database that cannot be reached, told from one that refused a query"
     [null],
   ])("not an outage: %s", (err) => expect(isDatabaseUnreachable(err)).toBe(false));
 });
+
+describe("an error as one log line", () => {
+  it("says what a Prisma error says, not the blank line it starts with", async () => {
+    const { errorLine } = await import("./errors");
+    const prisma = new Error("\nInvalid `prisma.credential.findMany()` invocation:\n\n\nToo many bound parameters");
+    expect(errorLine(prisma)).toBe("Invalid `prisma.credential.findMany()` invocation: Too many bound parameters");
+    expect(errorLine(new Error("plain"))).toBe("plain");
+    expect(errorLine("a string")).toBe("a string");
+  });
+});

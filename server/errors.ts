@@ -31,6 +31,23 @@ const UNREACHABLE_CODES = new Set([
 const UNREACHABLE_TEXT =
   /Can't reach database|Connection terminated|connection (?:is )?closed|timeout exceeded when trying to connect|Connection refused|ECONNREFUSED|ECONNRESET|server closed the connection|terminating connection|the database system is (?:starting up|shutting down)|Timed out fetching a new connection|unable to open database file|disk I\/O error/i;
 
+/**
+ * An error as one log line. Prisma's messages start with a blank line and put the cause last
+ * ("\nInvalid `prisma.credential.findMany()` invocation:\n\n\n<cause>"): their first line alone
+ * logged nothing at all ("[read-cache] "). So the first line that says something, and the last one
+ * when it is another.
+ */
+export function errorLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const first = lines[0] ?? (err instanceof Error ? err.name : "unknown error");
+  const last = lines.at(-1);
+  return (last && last !== first ? `${first} ${last}` : first).slice(0, 500);
+}
+
 /** Whether an error says the database could not be reached (as opposed to a query it refused). */
 export function isDatabaseUnreachable(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {

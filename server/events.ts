@@ -15,7 +15,17 @@ type Listener = (change?: CredentialChange) => void;
  * when its next refresh is now planned (null: none). The scheduler needs no look at the database
  * for a refresh planned after the ones it already knows of. Without it: anything may have changed.
  */
-export type CredentialChange = { credentialId: string; nextRefreshAt: Date | null };
+export type CredentialChange = {
+  credentialId: string;
+  nextRefreshAt: Date | null;
+  /**
+   * The app whose stored values this change may have touched (the credential's, its token's and
+   * the tickets bound to it all belong to one app): the read cache then stops answering for that
+   * app alone until it reloads, and goes on answering every other app from memory. Without it the
+   * whole cache is dropped.
+   */
+  appRef?: string;
+};
 
 const listeners = () => processSingleton("tickethubCredentialListeners", () => new Set<Listener>());
 

@@ -40,6 +40,29 @@ describe("credential changes between the read plane and the Next server", () => 
     }
   });
 
+  it("says which app a change touched, so the other process's cache stops answering for that app alone", () => {
+    const ch = channel();
+    const relay = relayCredentialChanges(ch);
+    const seen: unknown[] = [];
+    const stop = onCredentialsChanged((change) => seen.push(change));
+    try {
+      const at = new Date("2026-12-01T10:00:00Z");
+      credentialsChanged({ credentialId: "c1", appRef: "app1", nextRefreshAt: at });
+      expect(ch.sent).toEqual([{ type: "credentials-changed", count: 1, change: { credentialId: "c1", appRef: "app1", nextRefreshAt: at.getTime() } }]);
+      // From the other process: its time comes back as a Date.
+      ch.deliver({ type: "credentials-changed", count: 1, change: { credentialId: "c2", appRef: "app2", nextRefreshAt: at.getTime() } });
+      expect(seen.at(-1)).toEqual({ credentialId: "c2", appRef: "app2", nextRefreshAt: at });
+      // An answer's header overtook message 2: message 3 can no longer say all that changed.
+      relay.heard(2);
+      expect(seen.at(-1)).toBeUndefined();
+      ch.deliver({ type: "credentials-changed", count: 4, change: { credentialId: "c4", appRef: "app4", nextRefreshAt: null } });
+      expect(seen.at(-1)).toBeUndefined();
+      expect(seen).toHaveLength(4);
+    } finally {
+      stop();
+    }
+  });
+
   it("carries a revoked key's hash both ways, so the other process's outage memory refuses it at once; never echoed back", () => {
     const ch = channel();
     relayCredentialChanges(ch);

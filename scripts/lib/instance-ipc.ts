@@ -1,6 +1,6 @@
 // The messages between an instance's two processes (scripts/read-plane.ts, the front that owns the
 // port, and scripts/next-server.ts, the Next server it starts), over the child's IPC channel.
-import { credentialsChanged, keyRevoked, onCredentialsChanged, onKeyRevoked } from "../../server/events";
+import { type CredentialChange, credentialsChanged, keyRevoked, onCredentialsChanged, onKeyRevoked } from "../../server/events";
 import type { SharedStamp } from "../../server/fast/read-cache";
 import type { RetentionFailure } from "../../server/health/instance-state";
 import type { SharedExtra } from "../../server/live/changes";
@@ -9,8 +9,11 @@ import type { PeerProcess } from "../../server/metrics/render";
 export type InstanceMessage =
   /** The Next server listens. */
   | { type: "ready" }
-  /** Stored credentials changed in the sender's process (`count`: the sender's changes so far). */
-  | { type: "credentials-changed"; count: number }
+  /**
+   * Stored credentials changed in the sender's process (`count`: the sender's changes so far), and
+   * what changed when the sender knew it (server/events.ts; its time as ms since the epoch).
+   */
+  | { type: "credentials-changed"; count: number; change?: WireChange }
   /** The read plane read the database's change stamp (server/fast/read-cache.ts): the Next server takes it instead of reading its own. */
   | { type: "stamp"; shared: SharedStamp }
   /** The read plane read the supplementary change stamp (server/live/changes.ts) for its change streams: the Next server takes it instead of reading its own. */
@@ -22,6 +25,20 @@ export type InstanceMessage =
   | { type: "metrics"; id: number; peer: PeerProcess }
   /** The Next server's heartbeat (every PEER_HEARTBEAT_MS): it is alive, and how its history retention fares. */
   | { type: "alive"; retention: RetentionFailure | null };
+
+type WireChange = { credentialId: string; nextRefreshAt: number | null; appRef?: string };
+
+const toWire = (c: CredentialChange): WireChange => ({ credentialId: c.credentialId, nextRefreshAt: c.nextRefreshAt?.getTime() ?? null, appRef: c.appRef });
+/** A change as received: anything malformed counts as "anything may have changed". */
+function fromWire(w: unknown): CredentialChange | undefined {
+  const c = w as Partial<WireChange> | undefined;
+  if (!c || typeof c.credentialId !== "string" || !(c.nextRefreshAt === null || typeof c.nextRefreshAt === "number")) return undefined;
+  return {
+    credentialId: c.credentialId,
+    nextRefreshAt: c.nextRefreshAt === null ? null : new Date(c.nextRefreshAt),
+    appRef: typeof c.appRef === "string" ? c.appRef : undefined,
+  };
+}
 
 type Channel = { send?: (message: InstanceMessage) => unknown; on(event: "message", listener: (message: InstanceMessage) => void): unknown };
 
@@ -37,17 +54,20 @@ export function relayCredentialChanges(channel: Channel): { ownChanges: () => nu
   let own = 0;
   let heardUpTo = 0;
   let relaying = false;
-  onCredentialsChanged(() => {
+  onCredentialsChanged((change) => {
     if (relaying) return;
     own++;
-    channel.send?.({ type: "credentials-changed", count: own });
+    channel.send?.(change ? { type: "credentials-changed", count: own, change: toWire(change) } : { type: "credentials-changed", count: own });
   });
-  const heard = (count: number) => {
+  // Up to `count`, with what the message about `count` itself said changed (from a header: unknown).
+  // Changes skipped (a header overtook their messages) are covered by announcing "anything".
+  const heard = (count: number, change?: CredentialChange) => {
     if (!(count > heardUpTo)) return;
+    const skipped = count > heardUpTo + 1;
     heardUpTo = count;
     relaying = true;
     try {
-      credentialsChanged();
+      credentialsChanged(skipped ? undefined : change);
     } finally {
       relaying = false;
     }
@@ -57,7 +77,7 @@ export function relayCredentialChanges(channel: Channel): { ownChanges: () => nu
     if (!relayingKey) channel.send?.({ type: "key-revoked", keyHash });
   });
   channel.on("message", (m) => {
-    if (m?.type === "credentials-changed") heard(m.count);
+    if (m?.type === "credentials-changed") heard(m.count, fromWire(m.change));
     if (m?.type === "key-revoked" && typeof m.keyHash === "string") {
       relayingKey = true;
       try {

@@ -1,4 +1,5 @@
 import "server-only";
+import { errorLine } from "../errors";
 import { parsePolicyOverrides } from "../tickets/policy";
 import { now } from "../clock";
 import { getConfig } from "../config";
@@ -282,7 +283,7 @@ export function startAlerts(): () => void {
           try {
             await evaluateAlerts();
           } catch (err) {
-            console.error(`[alerts] ${(err as Error).message.split("\n")[0]}`);
+            console.error(`[alerts] ${errorLine(err)}`);
           }
         } while (again);
       } finally {

@@ -2,7 +2,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import type { ApiKeyView } from "@/lib/api-key-view";
 import { getDb } from "../db";
-import { AppError, DatabaseUnavailableError, notFound, isDatabaseUnreachable } from "../errors";
+import { AppError, DatabaseUnavailableError, errorLine, notFound, isDatabaseUnreachable } from "../errors";
 import { credentialsChanged, keyRevoked, onCredentialsChanged } from "../events";
 import { staleKey } from "../fast/cache-store";
 import { SingleFlight } from "../single-flight";
@@ -141,9 +141,7 @@ export async function keyHolderFor(authorization: string | null): Promise<KeyHol
     // Noted before the write: the reads arriving meanwhile do not each write the same row again.
     if (touched.size >= 10_000) touched.clear();
     touched.set(row.id, Date.now());
-    await touchKey(row.id).catch((err: unknown) =>
-      console.warn(`[api-keys] last use not recorded: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`),
-    );
+    await touchKey(row.id).catch((err: unknown) => console.warn(`[api-keys] last use not recorded: ${errorLine(err)}`));
   }
   return { id: row.id, name: row.name, prefix: row.prefix, appRefs: parseScope(row.appRefs) };
 }

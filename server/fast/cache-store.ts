@@ -1,7 +1,7 @@
 import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { VendorApp } from "@/generated/sqlite/client";
-import { onCredentialsChanged, onKeyRevoked } from "../events";
+import { type CredentialChange, onCredentialsChanged, onKeyRevoked } from "../events";
 import { processSingleton } from "../process-state";
 import type { Served } from "../tickets/served";
 
@@ -44,8 +44,17 @@ type Store = {
   /** Since when (wall-clock ms) the database does not answer, and why; null while it does. */
   dbDownSince: number | null;
   dbError: string | null;
-  /** How many times a write dropped the snapshot: a load that began before one must not be installed. */
+  /** How many writes this process has heard of (each numbered by this count as it comes). */
   invalidations: number;
+  /** How many of them dropped the whole snapshot: a load that began before one must not be installed. */
+  fullInvalidations: number;
+  /**
+   * Apps a write changed since the snapshot was loaded (app id → the write's number): the snapshot
+   * does not answer for them until one loaded after that write is installed (or confirmed), while
+   * it goes on answering for every other app. With thousands of apps a refresh comes every few
+   * tens of ms, and dropping the whole snapshot on each sent most reads to the database.
+   */
+  staleApps: Map<string, number>;
   /**
    * Keys (keyed hashes) revoked in this instance since it started: refused even by a snapshot loaded
    * before the revocation (lastGood during an outage that began before the next reload).
@@ -62,6 +71,8 @@ export function cacheStore(): Store {
     dbDownSince: null,
     dbError: null,
     invalidations: 0,
+    fullInvalidations: 0,
+    staleApps: new Map(),
     revokedKeys: new Set(),
   }));
 }
@@ -78,8 +89,15 @@ export function freshSnapshot(): Snapshot | null {
 /** Below this much life left a read refreshes first (serve-credential's rule), so the cache does not answer. */
 export const MIN_CACHED_SECONDS = 60;
 
+/** Whether this process changed the app's values since the snapshot was loaded (the snapshot does not answer for it). */
+export function changedSinceLoad(appRef: string): boolean {
+  const stale = cacheStore().staleApps;
+  return stale.size !== 0 && stale.has(appRef);
+}
+
 /** The value serveCredential would return without touching the database, or null. */
 export function cachedServed(appRef: string, kind: string, nowMs: number): Served | null {
+  if (changedSinceLoad(appRef)) return null;
   const s = freshSnapshot()?.creds.get(`${appRef}:${kind}`);
   if (!s || s.expiresAt.getTime() - nowMs < MIN_CACHED_SECONDS * 1000) return null;
   return servedAt(s, nowMs);
@@ -103,7 +121,7 @@ export function cachedApp(vendor: string, appId: string): VendorApp | null {
 /** The app an access token (by keyed hash) was handed out for, if the snapshot knows it and it is still accepted. */
 export function cachedTokenOwner(vendor: string, hash: string, nowMs: number): { appRef: string; appId: string } | null {
   const t = freshSnapshot()?.tokens.get(`${vendor}:${hash}`);
-  return t && tokenAccepted(t, nowMs) ? { appRef: t.appRef, appId: t.appId } : null;
+  return t && tokenAccepted(t, nowMs) && !changedSinceLoad(t.appRef) ? { appRef: t.appRef, appId: t.appId } : null;
 }
 
 function tokenAccepted(t: TokenEntry, nowMs: number): boolean {
@@ -111,14 +129,28 @@ function tokenAccepted(t: TokenEntry, nowMs: number): boolean {
 }
 
 /**
- * Drops the snapshot after this process changed something it holds (a new value, an app, a
- * revoked key): reads go to the database until the next poll reloads it, so this instance reads
- * its own writes at once; other instances catch up within a poll.
+ * After this process changed something the snapshot holds, so that this instance reads its own
+ * writes at once (other instances catch up within a poll): a change to one app's values (a
+ * refresh, `change.appRef`) sends that app's reads to the database until the next reload; anything
+ * else (an app, a key, a change whose app is unknown) drops the whole snapshot.
  */
-export function invalidateReadCache(): void {
+export function invalidateReadCache(change?: CredentialChange): void {
   const s = cacheStore();
-  s.current = null;
   s.invalidations++;
+  if (change?.appRef && s.current) {
+    s.staleApps.set(change.appRef, s.invalidations);
+    return;
+  }
+  s.current = null;
+  s.fullInvalidations++;
+  // The next snapshot installed is loaded after this: it holds every write heard so far.
+  s.staleApps.clear();
+}
+
+/** A snapshot loaded (or confirmed) after the first `upTo` writes was installed: it holds them. */
+export function settledUpTo(upTo: number): void {
+  const stale = cacheStore().staleApps;
+  for (const [app, n] of stale) if (n <= upTo) stale.delete(app);
 }
 // The lifecycle announces new values (events.ts) rather than importing this cache.
 onCredentialsChanged(invalidateReadCache);

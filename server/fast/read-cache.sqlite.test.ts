@@ -54,6 +54,36 @@ describe("read cache reloads by change (SQLite)", () => {
     expect(store.cacheStore().current).not.toBeNull();
   });
 
+  it("a refresh here stops the cache answering for its app alone, until the reload after it", async () => {
+    await cache.pollOnce();
+    const other = await cached("wx0000000000second", "jsapi_ticket");
+    const before = await cached("wx000000000000demo", "jsapi_ticket");
+    expect(before).not.toBeNull();
+    const slot = await db.credential.findFirstOrThrow({ where: { kind: "jsapi_ticket", app: { appId: "wx000000000000demo" } } });
+    await refresh({ credentialId: slot.id, reason: "test" });
+    // Its reader never gets the value from before the refresh; every other app is still answered from memory.
+    expect(await cached("wx000000000000demo", "jsapi_ticket")).toBeNull();
+    expect((await cached("wx0000000000second", "jsapi_ticket"))?.value).toBe(other!.value);
+    await cache.pollOnce();
+    expect((await cached("wx000000000000demo", "jsapi_ticket"))?.generation).toBe(before!.generation + 1);
+  });
+
+  it("a load that began before a refresh here is installed for every other app, not for the refreshed one", async () => {
+    await cache.pollOnce();
+    const demoApp = await demo("wx000000000000demo");
+    const slot = await db.credential.findFirstOrThrow({ where: { kind: "jsapi_ticket", appRef: demoApp.id } });
+    await db.credential.update({ where: { id: slot.id }, data: { nextRefreshReason: "moved again by the test" } });
+    const poll = cache.pollOnce();
+    (await import("../events")).credentialsChanged({ credentialId: slot.id, appRef: demoApp.id, nextRefreshAt: null });
+    await poll;
+    expect(store.cacheStore().current).not.toBeNull();
+    expect(await cached("wx000000000000demo", "jsapi_ticket")).toBeNull();
+    expect(await cached("wx0000000000second", "jsapi_ticket")).not.toBeNull();
+    // The next poll (nothing moved since) confirms the database holds what the snapshot has: the app is answered again.
+    await cache.pollOnce();
+    expect(await cached("wx000000000000demo", "jsapi_ticket")).not.toBeNull();
+  });
+
   it("a refreshed credential is served anew after a reload that read only its app", async () => {
     await cache.pollOnce();
     const before = await cached("wx000000000000demo", "jsapi_ticket");
@@ -160,5 +190,40 @@ describe("read cache reloads by change (SQLite)", () => {
     await cache.pollOnce();
     expect(cache.lastLoad.full).toBe(true);
     expect(told).toBe(before + 1);
+  });
+  // Last: it adds 1,200 apps the tests above do not expect.
+  it("an import of 1,200 apps between two polls is one increment, read by pages: never over the database's parameter limit", async () => {
+    await cache.pollOnce();
+    const { encrypt, valueHash } = await import("@/server/crypto");
+    const apps = Array.from({ length: 1_200 }, (_, i) => ({
+      id: `import-${i}`,
+      vendor: "wechat",
+      name: `import ${i}`,
+      appId: `wximport${String(i).padStart(10, "0")}`,
+      secretEnc: encrypt("secret"),
+      baseUrl: h.sandboxUrl,
+    }));
+    const at = Date.now();
+    await db.$transaction([
+      db.vendorApp.createMany({ data: apps }),
+      db.credential.createMany({
+        data: apps.map((a) => ({ id: `${a.id}-t`, appRef: a.id, kind: "jsapi_ticket", generation: 1, currentVersionId: `${a.id}-v`, status: "active" })),
+      }),
+      db.credentialVersion.createMany({
+        data: apps.map((a) => ({
+          id: `${a.id}-v`,
+          credentialId: `${a.id}-t`,
+          generation: 1,
+          valueEnc: encrypt(`ticket-${a.id}`),
+          valueHash: valueHash(`ticket-${a.id}`),
+          fetchedAt: new Date(at),
+          expiresIn: 7200,
+          expiresAt: new Date(at + 7_200_000),
+        })),
+      }),
+    ]);
+    await cache.pollOnce();
+    expect(cache.lastLoad).toMatchObject({ full: false, apps: 1_200 });
+    expect(store.cachedServed("import-1199", "jsapi_ticket", Date.now())?.value).toBe("ticket-import-1199");
   });
 });

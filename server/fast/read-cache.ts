@@ -5,14 +5,14 @@ import { lastUseIsStale, parseScope } from "../consumer/api-keys";
 import { getDb } from "../db";
 import { inPages } from "../db-batch";
 import { stampRead } from "../events";
-import { isDatabaseUnreachable } from "../errors";
+import { errorLine, isDatabaseUnreachable } from "../errors";
 import { onCredentialsChanged } from "../events";
 import { wakeScheduler } from "../tickets/scheduler";
 import { servableSnapshot } from "../tickets/serve-credential";
 import type { Served } from "../tickets/served";
 import { getConfig } from "../config";
 import { outageWindowSeconds } from "../tickets/policy";
-import { cacheStore, MIN_CACHED_SECONDS, revokedHere, staleServed, type Snapshot, type TokenEntry } from "./cache-store";
+import { cacheStore, changedSinceLoad, MIN_CACHED_SECONDS, revokedHere, settledUpTo, staleServed, type Snapshot, type TokenEntry } from "./cache-store";
 
 /**
  * The in-process cache behind the fast read path: current credential values, apps and API keys.
@@ -287,8 +287,22 @@ async function loadChanged(stamp: string, parts: StampParts, b: Base): Promise<{
   const keysChanged = parts.k !== b.parts.k || parts.r !== b.parts.r;
   const refs = [...dirty];
   const [creds, tokens, keys] = await Promise.all([
-    refs.length ? timed("values", servableSnapshot(refs)) : null,
-    refs.length ? timed("tokens", tokensOf(refs)) : null,
+    // By pages, as a full load: an import of thousands of apps between two polls is one increment,
+    // and in one go it would hold the event loop as long as a full load does. (Its ids in batches
+    // of 2,000 passed SQLite's parameter limit: that load failed at every poll until the next full
+    // one, and every read went to the database meanwhile; serve-credential.ts now batches by 500.)
+    refs.length
+      ? timed(
+          "values",
+          inPages(refs, async (page) => [...(await servableSnapshot(page))]).then((e) => new Map(e)),
+        )
+      : null,
+    refs.length
+      ? timed(
+          "tokens",
+          inPages(refs, (page) => tokensOf(page)),
+        )
+      : null,
     keysChanged ? timed("keys", db.apiKey.findMany()) : null,
   ]);
   const merging = performance.now();
@@ -380,6 +394,7 @@ export async function pollOnce(shared?: SharedStamp): Promise<void> {
       // (A shared stamp was read before it arrived: a write here since then has dropped the snapshot
       // already, and whatever is loaded now is read after that write.)
       const invalidations = store.invalidations;
+      const full = store.fullInvalidations;
       let stamp: string;
       if (shared) {
         stamp = shared.stamp;
@@ -395,7 +410,11 @@ export async function pollOnce(shared?: SharedStamp): Promise<void> {
         wakeScheduler();
       }
       if (store.current?.stamp === stamp) {
-        if (store.invalidations === invalidations) confirm(store.current, askedAt, askedNow);
+        if (store.fullInvalidations === full) {
+          confirm(store.current, askedAt, askedNow);
+          // The database still matches the snapshot after the writes heard before this poll: it holds them.
+          settledUpTo(invalidations);
+        }
       } else {
         let loaded = await load(stamp);
         // Changed again while loading? Then this snapshot may already be stale: drop it, retry next poll.
@@ -411,15 +430,16 @@ export async function pollOnce(shared?: SharedStamp): Promise<void> {
         }
         base = loaded.next;
         const next = loaded.snap;
-        if (stampNow === stamp && store.invalidations === invalidations) {
-          // The one place a new stamp takes effect.
+        if (stampNow === stamp && store.fullInvalidations === full) {
+          // The one place a new stamp takes effect. An app written here while it loaded stays stale (staleApps).
           store.current = next;
+          settledUpTo(invalidations);
           confirm(next, again, againNow);
         } else if (stampNow === stamp) {
           // Confirmed by the database, but a write here overtook it: good for an outage, not for reads.
           store.lastGood = next;
           store.lastGoodConfirmedAt = askedNow;
-        } else if (store.invalidations === invalidations) {
+        } else if (store.fullInvalidations === full) {
           // The database moved while this loaded (another instance wrote). Every value loaded was
           // current at some moment after the stamp was asked: as fresh as a snapshot confirmed then,
           // which is all a poll interval promises anyway. So it is installed, confirmed as of
@@ -427,6 +447,7 @@ export async function pollOnce(shared?: SharedStamp): Promise<void> {
           // it instead left the fast path off for good once changes came faster than a load (with
           // 3,000 apps nearly every poll: bench/scale.ts served 60 reads in 100 s).
           store.current = next;
+          settledUpTo(invalidations);
           confirm(next, askedAt, askedNow);
         } else {
           store.current = null;
@@ -441,7 +462,7 @@ export async function pollOnce(shared?: SharedStamp): Promise<void> {
       store.dbError = null;
     } catch (err) {
       store.current = null;
-      const message = (err as Error).message.split("\n")[0] ?? String(err);
+      const message = errorLine(err);
       if (!isDatabaseUnreachable(err)) {
         // Not an outage (the database answered with an error): reads go the slow way, nothing is served stale.
         console.error(`[read-cache] ${message}`);
@@ -544,6 +565,7 @@ export function lookup(keyHash: string, t: ReadTarget, at: number): CacheHit | n
   const app = snap.apps.get(t.appKey);
   if (!key || key.revoked || !app || !app.enabled || !key.scope.has(app.id) || revokedHere(keyHash)) return null;
   if (fresh) {
+    if (changedSinceLoad(app.id)) return null;
     if (t.credKeyOf !== app.id) {
       t.credKey = `${app.id}:${t.kind}`;
       t.credKeyOf = app.id;

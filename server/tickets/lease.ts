@@ -1,4 +1,5 @@
 import "server-only";
+import { errorLine } from "../errors";
 import { countLeaseTakeover } from "../metrics/registry";
 import { getConfig } from "../config";
 import { now, simulatedMs } from "../clock";
@@ -63,7 +64,7 @@ export function keepLeaseAlive(db: Db, credentialId: string, owner: string): () 
     const at = now();
     db.refreshLease
       .updateMany({ where: { credentialId, owner }, data: { heartbeatAt: at, expiresAt: new Date(at.getTime() + simulatedMs(ttl)) } })
-      .catch((err: unknown) => console.warn(`[lease] heartbeat of ${credentialId} failed: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`));
+      .catch((err: unknown) => console.warn(`[lease] heartbeat of ${credentialId} failed: ${errorLine(err)}`));
   }, heartbeatEveryMs());
   timer.unref();
   return () => clearInterval(timer);

@@ -90,6 +90,7 @@ async function runRefresh(
   }
   let slotVendor: string | undefined;
   let slotKind: string | undefined;
+  let slotAppRef: string | undefined;
   const stopHeartbeat = keepLeaseAlive(db, credentialId, owner);
   try {
     // Read once the lease is held: what another holder stored before letting go is seen here.
@@ -99,6 +100,7 @@ async function runRefresh(
     const vendor = slot.app.vendor;
     slotVendor = vendor;
     slotKind = slot.kind;
+    slotAppRef = slot.appRef;
     const spec = isVendor(vendor) ? kindSpec(vendor, slot.kind) : undefined;
     if (!isVendor(vendor) || !spec) throw new VendorError("bad-config", `unknown credential ${vendor} ${slot.kind}`);
     // A used-up daily quota pauses scheduled calls to that endpoint until the vendor's reset; a
@@ -149,7 +151,7 @@ async function runRefresh(
       audit,
     });
     // Credentials whose quota pause this success lifted may be due now: then more than this one changed.
-    credentialsChanged(stored.lifted ? undefined : { credentialId, nextRefreshAt: stored.nextRefreshAt });
+    credentialsChanged(stored.lifted ? undefined : { credentialId, nextRefreshAt: stored.nextRefreshAt, appRef: slot.appRef });
     countRefresh({ vendor, kind: spec.kind, outcome: "success", class: "none" });
     return { credentialId, ok: true, joined: false, boundTickets: stored.boundTickets, audited: !!audit };
   } catch (err) {
@@ -159,7 +161,7 @@ async function runRefresh(
     const message = err instanceof Error ? err.message : String(err);
     const retryAt = await recordFailure(db, credentialId, failure, message, err instanceof VendorError ? err.detail.retryAfterMs : undefined, audit);
     // The dashboard's list shows the failure (server/live/list-cache.ts): it must not answer from before it.
-    credentialsChanged(retryAt === undefined ? undefined : { credentialId, nextRefreshAt: retryAt });
+    credentialsChanged(retryAt === undefined ? undefined : { credentialId, nextRefreshAt: retryAt, appRef: slotAppRef });
     // An alert that this failure warrants opens now, not at the evaluator's next tick (server/alerts).
     refreshFailed(credentialId);
     countRefresh({ vendor: slotVendor ?? "unknown", kind: slotKind ?? "unknown", outcome: "failure", class: failure });

@@ -1,4 +1,5 @@
 import "server-only";
+import { errorLine } from "../errors";
 import { now, realMs, simulatedMs } from "../clock";
 import { getConfig } from "../config";
 import { getDb } from "../db";
@@ -83,7 +84,7 @@ export function startScheduler(): void {
       // Counted from now, not from the pass's start: its queries do not make the next refresh late.
       if (Number.isFinite(plannedAt)) delay = Math.min(delay, Math.max(1, Math.ceil(realMs(plannedAt - now().getTime()))));
     } catch (err) {
-      logOnce(`[scheduler] ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
+      logOnce(`[scheduler] ${errorLine(err)}`);
       delay = pollMs();
     } finally {
       running = false;
@@ -314,7 +315,7 @@ function pump(): void {
       })
       .catch((err) => {
         state.passAfterQueue = true;
-        logOnce(`[scheduler] ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
+        logOnce(`[scheduler] ${errorLine(err)}`);
       })
       .finally(() => {
         state.active--;

@@ -3,6 +3,7 @@ import { isVendor, type CredentialKind, type VendorId } from "@/lib/credential-k
 import { now, simulatedMs } from "../clock";
 import { decrypt, valueHash } from "../crypto";
 import { getDb } from "../db";
+import { IN_BATCH } from "../db-batch";
 import { SingleFlight } from "../single-flight";
 import { AppError, DatabaseUnavailableError, isDatabaseUnreachable } from "../errors";
 import { cachedServed, cachedTokenOwner, MIN_CACHED_SECONDS, staleServed, staleTokenOwner, type CachedCredential } from "../fast/cache-store";
@@ -150,8 +151,8 @@ function servedOf(version: { valueEnc: string; expiresAt: Date; generation: numb
   };
 }
 
-/** Ids per query when many rows are read by id (well under SQLite's and PostgreSQL's parameter limits). */
-const BATCH = 2_000;
+/** Ids per query when many rows are read by id: Prisma refuses more than 999 bound values on SQLite (db-batch.ts). */
+const BATCH = IN_BATCH;
 
 /**
  * What serveCredential would hand out without refreshing, for every credential of every enabled

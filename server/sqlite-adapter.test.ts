@@ -1,0 +1,58 @@
+// The SQLite adapter compiles each statement once and reuses it (server/sqlite-adapter.ts). Reuse
+// must not change a single answer: each call runs with its own arguments, a statement that failed
+// runs again, and a transaction that throws still rolls back.
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { tempDataDir } from "@/test-support/test-db";
+import type { Db } from "./db";
+
+describe("SQLite statements compiled once", () => {
+  let db: Db;
+  const prepare = vi.spyOn(Database.prototype, "prepare");
+  const compiled = (sql: string) => prepare.mock.calls.filter(([s]) => s === sql).length;
+
+  beforeAll(async () => {
+    const { createDb } = await import("./db");
+    db = createDb({ provider: "sqlite", url: "", file: tempDataDir().file });
+    await db.$executeRawUnsafe(`CREATE TABLE "T" (k TEXT PRIMARY KEY, v INTEGER NOT NULL)`);
+  });
+  afterAll(async () => {
+    await db?.$disconnect();
+  });
+
+  it("runs one compiled statement with each call's own arguments", async () => {
+    const sql = `SELECT ? + 1 AS n`;
+    const answers = [];
+    for (const x of [1, 41, 99]) answers.push(Number((await db.$queryRawUnsafe<{ n: bigint }[]>(sql, x))[0]!.n));
+    expect(answers).toEqual([2, 42, 100]);
+    expect(compiled(sql)).toBe(1);
+  });
+
+  it("runs a statement again after it failed", async () => {
+    const insert = `INSERT INTO "T" (k, v) VALUES (?, ?)`;
+    await db.$executeRawUnsafe(insert, "a", 1);
+    await expect(db.$executeRawUnsafe(insert, "a", 2)).rejects.toThrow(/UNIQUE/);
+    await db.$executeRawUnsafe(insert, "b", 3);
+    const rows = await db.$queryRawUnsafe<{ k: string; v: bigint }[]>(`SELECT k, v FROM "T" ORDER BY k`);
+    expect(rows.map((r) => [r.k, Number(r.v)])).toEqual([
+      ["a", 1],
+      ["b", 3],
+    ]);
+    expect(compiled(insert)).toBe(1);
+  });
+
+  it("still rolls back a transaction that throws, and commits one that does not", async () => {
+    const insert = `INSERT INTO "T" (k, v) VALUES (?, ?)`;
+    await expect(
+      db.$transaction(async (tx) => {
+        await tx.$executeRawUnsafe(insert, "c", 4);
+        throw new Error("changed my mind");
+      }),
+    ).rejects.toThrow("changed my mind");
+    await db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(insert, "d", 5);
+    });
+    const keys = (await db.$queryRawUnsafe<{ k: string }[]>(`SELECT k FROM "T" ORDER BY k`)).map((r) => r.k);
+    expect(keys).toEqual(["a", "b", "d"]);
+  });
+});
