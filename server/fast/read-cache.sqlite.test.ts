@@ -191,6 +191,13 @@ describe("read cache reloads by change (SQLite)", () => {
     expect(cache.lastLoad.full).toBe(true);
     expect(told).toBe(before + 1);
   });
+  it("reads its change stamp from indexes: no row of Credential or VendorApp is visited", async () => {
+    const plan = await db.$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${cache.STAMP_SQL}`);
+    const steps = plan.map((p) => p.detail).filter((d) => /\b(Credential|VendorApp)\b/.test(d));
+    expect(steps.length).toBeGreaterThanOrEqual(6);
+    for (const step of steps) expect(step).toMatch(/USING (COVERING )?INDEX/);
+  });
+
   // Last: it adds 1,200 apps the tests above do not expect.
   it("an import of 1,200 apps between two polls is one increment, read by pages: never over the database's parameter limit", async () => {
     await cache.pollOnce();

@@ -71,10 +71,12 @@ let processName = "";
 const STAMP_PARTS = ["g", "c", "u", "l", "a", "n", "v", "k", "r"] as const;
 type StampParts = Record<(typeof STAMP_PARTS)[number], string>;
 
-async function readStamp(): Promise<string> {
-  const askedAt = Date.now();
-  const rows = await getDb().$queryRawUnsafe<Record<string, unknown>[]>(
-    `SELECT (SELECT COALESCE(SUM("generation"), 0) FROM "Credential") AS g,
+/**
+ * Read after every change in both processes of an instance (dozens of times a second with thousands
+ * of apps): every part over Credential and VendorApp comes from an index (the migration
+ * 20261201165746_change_stamp_indexes), not from their rows.
+ */
+export const STAMP_SQL = `SELECT (SELECT COALESCE(SUM("generation"), 0) FROM "Credential") AS g,
             (SELECT COUNT(*) FROM "Credential") AS c,
             (SELECT MAX("updatedAt") FROM "Credential") AS u,
             (SELECT COUNT(*) FROM "RefreshLease") AS l,
@@ -82,8 +84,11 @@ async function readStamp(): Promise<string> {
             (SELECT COUNT(*) FROM "VendorApp") AS n,
             (SELECT COALESCE(SUM("revision"), 0) FROM "VendorApp") AS v,
             (SELECT COUNT(*) FROM "ApiKey") AS k,
-            (SELECT COUNT("revokedAt") FROM "ApiKey") AS r`,
-  );
+            (SELECT COUNT("revokedAt") FROM "ApiKey") AS r`;
+
+async function readStamp(): Promise<string> {
+  const askedAt = Date.now();
+  const rows = await getDb().$queryRawUnsafe<Record<string, unknown>[]>(STAMP_SQL);
   const r = rows[0] ?? {};
   if (askedAt > stampAskedAt) stampAskedAt = askedAt;
   return STAMP_PARTS.map((k) => String(r[k] instanceof Date ? (r[k] as Date).getTime() : r[k])).join("|");
