@@ -22,9 +22,13 @@ export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(res
  * overview, the alerts, the metrics, a full load of the read cache). With 3,000 apps such a read
  * in one go held the event loop for 0.4–0.9 s (the SQLite driver answers synchronously, and
  * decrypting and shaping thousands of rows is work too): the scheduler's timers fired up to a
- * second late and every request waited. A page of this size holds it ~25 ms (measured with those 6,750 credentials).
+ * second late and every request waited. A page of 100 held it ~25 ms on a quiet machine, but 35–77
+ * ms in the 3,000-app benchmark (bench/scale.ts, 12×), where the alert evaluation (every credential
+ * every 15 s, ~2 s of work) made bursts of scheduled refreshes start 1–2.6 s (simulated) late. With
+ * pages of 50: 14 later than 1 s instead of 43 in the same 20 simulated minutes, the latest 1.4 s
+ * instead of 2.6 s (pages of 25 did no better: 20, 1.7 s).
  */
-export const PAGE = 100;
+export const PAGE = 50;
 
 /**
  * `work` over `items` PAGE at a time, one page after another, letting the event loop run between
