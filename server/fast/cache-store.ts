@@ -49,12 +49,13 @@ type Store = {
   /** How many of them dropped the whole snapshot: a load that began before one must not be installed. */
   fullInvalidations: number;
   /**
-   * Apps a write changed since the snapshot was loaded (app id → the write's number): the snapshot
-   * does not answer for them until one loaded after that write is installed (or confirmed), while
-   * it goes on answering for every other app. With thousands of apps a refresh comes every few
-   * tens of ms, and dropping the whole snapshot on each sent most reads to the database.
+   * Apps a write changed since the snapshot was loaded (app id → the write's number, and when this
+   * process heard of it, Date.now()): the snapshot does not answer for them until one is installed
+   * (or confirmed) whose stamp was read after that write, while it goes on answering for every
+   * other app. With thousands of apps a refresh comes every few tens of ms, and dropping the whole
+   * snapshot on each sent most reads to the database.
    */
-  staleApps: Map<string, number>;
+  staleApps: Map<string, { n: number; at: number }>;
   /**
    * Keys (keyed hashes) revoked in this instance since it started: refused even by a snapshot loaded
    * before the revocation (lastGood during an outage that began before the next reload).
@@ -138,7 +139,7 @@ export function invalidateReadCache(change?: CredentialChange): void {
   const s = cacheStore();
   s.invalidations++;
   if (change?.appRef && s.current) {
-    s.staleApps.set(change.appRef, s.invalidations);
+    s.staleApps.set(change.appRef, { n: s.invalidations, at: Date.now() });
     return;
   }
   s.current = null;
@@ -147,10 +148,16 @@ export function invalidateReadCache(change?: CredentialChange): void {
   s.staleApps.clear();
 }
 
-/** A snapshot loaded (or confirmed) after the first `upTo` writes was installed: it holds them. */
-export function settledUpTo(upTo: number): void {
+/**
+ * A snapshot was installed (or confirmed) for a stamp read after this process had heard of its
+ * first `upTo` writes: it holds them (a write is committed before it is heard of). A stamp the
+ * other process read and shared (`sharedAskedAt`, when it asked; both processes share a clock) may
+ * predate writes heard here before this poll began: it settles only those heard before it asked,
+ * and one heard in that same millisecond stays stale.
+ */
+export function settled(upTo: number, sharedAskedAt: number | null): void {
   const stale = cacheStore().staleApps;
-  for (const [app, n] of stale) if (n <= upTo) stale.delete(app);
+  for (const [app, w] of stale) if (w.n <= upTo && (sharedAskedAt === null || w.at < sharedAskedAt)) stale.delete(app);
 }
 // The lifecycle announces new values (events.ts) rather than importing this cache.
 onCredentialsChanged(invalidateReadCache);

@@ -84,6 +84,23 @@ describe("read cache reloads by change (SQLite)", () => {
     expect(await cached("wx000000000000demo", "jsapi_ticket")).not.toBeNull();
   });
 
+  it("a stamp the other process read before a refresh here does not clear that refresh's app", async () => {
+    await cache.pollOnce();
+    await new Promise((r) => setTimeout(r, 5));
+    // The read plane asks for the stamp now; its answer arrives after this process's refresh.
+    const asked = { stamp: store.cacheStore().current!.stamp, askedAt: Date.now() };
+    await new Promise((r) => setTimeout(r, 5));
+    const demoApp = await demo("wx000000000000demo");
+    const slot = await db.credential.findFirstOrThrow({ where: { kind: "jsapi_ticket", appRef: demoApp.id } });
+    (await import("../events")).credentialsChanged({ credentialId: slot.id, appRef: demoApp.id, nextRefreshAt: null });
+    await cache.pollOnce(asked);
+    expect(store.cacheStore().confirmedAt).toBe(asked.askedAt);
+    expect(await cached("wx000000000000demo", "jsapi_ticket")).toBeNull();
+    // A stamp asked for after the write settles it.
+    await cache.pollOnce();
+    expect(await cached("wx000000000000demo", "jsapi_ticket")).not.toBeNull();
+  });
+
   it("a refreshed credential is served anew after a reload that read only its app", async () => {
     await cache.pollOnce();
     const before = await cached("wx000000000000demo", "jsapi_ticket");

@@ -12,7 +12,7 @@ import { servableSnapshot } from "../tickets/serve-credential";
 import type { Served } from "../tickets/served";
 import { getConfig } from "../config";
 import { outageWindowSeconds } from "../tickets/policy";
-import { cacheStore, changedSinceLoad, MIN_CACHED_SECONDS, revokedHere, settledUpTo, staleServed, type Snapshot, type TokenEntry } from "./cache-store";
+import { cacheStore, changedSinceLoad, MIN_CACHED_SECONDS, revokedHere, settled, staleServed, type Snapshot, type TokenEntry } from "./cache-store";
 
 /**
  * The in-process cache behind the fast read path: current credential values, apps and API keys.
@@ -400,6 +400,7 @@ export async function pollOnce(shared?: SharedStamp): Promise<void> {
       // already, and whatever is loaded now is read after that write.)
       const invalidations = store.invalidations;
       const full = store.fullInvalidations;
+      const sharedAskedAt = shared?.askedAt ?? null;
       let stamp: string;
       if (shared) {
         stamp = shared.stamp;
@@ -417,8 +418,8 @@ export async function pollOnce(shared?: SharedStamp): Promise<void> {
       if (store.current?.stamp === stamp) {
         if (store.fullInvalidations === full) {
           confirm(store.current, askedAt, askedNow);
-          // The database still matches the snapshot after the writes heard before this poll: it holds them.
-          settledUpTo(invalidations);
+          // The database still matched the snapshot after the writes heard before the stamp was read: it holds them.
+          settled(invalidations, sharedAskedAt);
         }
       } else {
         let loaded = await load(stamp);
@@ -438,7 +439,7 @@ export async function pollOnce(shared?: SharedStamp): Promise<void> {
         if (stampNow === stamp && store.fullInvalidations === full) {
           // The one place a new stamp takes effect. An app written here while it loaded stays stale (staleApps).
           store.current = next;
-          settledUpTo(invalidations);
+          settled(invalidations, sharedAskedAt);
           confirm(next, again, againNow);
         } else if (stampNow === stamp) {
           // Confirmed by the database, but a write here overtook it: good for an outage, not for reads.
@@ -452,7 +453,7 @@ export async function pollOnce(shared?: SharedStamp): Promise<void> {
           // it instead left the fast path off for good once changes came faster than a load (with
           // 3,000 apps nearly every poll: bench/scale.ts served 60 reads in 100 s).
           store.current = next;
-          settledUpTo(invalidations);
+          settled(invalidations, sharedAskedAt);
           confirm(next, askedAt, askedNow);
         } else {
           store.current = null;
