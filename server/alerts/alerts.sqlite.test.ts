@@ -5,7 +5,7 @@ import { createHmac } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { nextVendorDayStart } from "@/lib/vendor-day";
+import { nextVendorDayStart, vendorDay } from "@/lib/vendor-day";
 import { startHarness, type Harness } from "@/test-support/engine-harness";
 
 type Received = { bot: string; status: "firing" | "resolved" | "?"; text: string; signatureOk: boolean };
@@ -227,5 +227,77 @@ describe("alerts on sqlite", () => {
     await evaluate();
     await setAppAlertChannel({ id: app.id, channel: null, actor: "admin" });
     expect(await db.auditEvent.count({ where: { action: "app.alert-channel", target: app.id } })).toBe(3);
+  });
+
+  it("judges only the credentials that can raise a condition: none when all is well, each trouble when it comes, the same conditions as judging all", async () => {
+    const { alertCandidates } = await import("./candidates");
+    const { currentConditions, conditionsOf } = await import("./alerts");
+    const { getConfig } = await import("@/server/config");
+    const thresholds = getConfig().alerts;
+    // Every demo credential with a fresh value, tokens first; no call recorded today.
+    const all = await db.credential.findMany({ include: { app: true } });
+    all.sort((a, b) => Number(b.kind === "access_token") - Number(a.kind === "access_token"));
+    for (const c of all) expect(await refresh({ credentialId: c.id, reason: "test" }), `${c.app.vendor} ${c.kind}`).toMatchObject({ ok: true });
+    await db.upstreamCall.deleteMany();
+    const candidates = async () => new Set(await alertCandidates(db, new Date(), thresholds));
+    const judgedAll = async () =>
+      conditionsOf(await creds(), Date.now())
+        .map((c) => c.key)
+        .sort();
+    expect(await candidates()).toEqual(new Set());
+    expect(await currentConditions()).toEqual([]);
+
+    const of = (vendor: string, kind: string) => all.find((c) => c.app.vendor === vendor && c.kind === kind)!;
+    const inMinutes = (m: number) => new Date(Date.now() + m * 60_000);
+    const current = async (vendor: string, kind: string) => (await db.credential.findUniqueOrThrow({ where: { id: of(vendor, kind).id } })).currentVersionId!;
+    // A value ending within the margin (300 s), and a FaceID token whose SIGN ticket dies with it.
+    await db.credentialVersion.update({ where: { id: await current("feishu", "access_token") }, data: { expiresAt: inMinutes(2) } });
+    const sign = of("faceid", "sign_ticket");
+    const signVersion = await db.credentialVersion.findUniqueOrThrow({ where: { id: await current("faceid", "sign_ticket") } });
+    expect(signVersion.expiresAt.getTime()).toBeGreaterThan(inMinutes(10).getTime());
+    await db.credentialVersion.update({ where: { id: signVersion.parentVersionId! }, data: { expiresAt: inMinutes(3) } });
+    // A failure that alerts nothing yet (1 of 3), the vendor's quota refusal today, and an app's own limit reached.
+    await db.credential.update({ where: { id: of("yzb", "access_token").id }, data: { consecutiveFailures: 1 } });
+    const call = { method: "GET", day: vendorDay(new Date()), startedAt: new Date(), latencyMs: 1 };
+    const wechat = of("wechat", "access_token").app;
+    await db.upstreamCall.create({
+      data: { ...call, appRef: wechat.id, vendor: "wechat", endpoint: "/cgi-bin/ticket/getticket", errorClass: "quota-exhausted" },
+    });
+    const feishu = of("feishu", "access_token").app;
+    await db.vendorApp.update({ where: { id: feishu.id }, data: { policy: JSON.stringify({ quotas: { "/open-apis/jssdk/ticket/get": 1 } }) } });
+    await db.upstreamCall.create({ data: { ...call, appRef: feishu.id, vendor: "feishu", endpoint: "/open-apis/jssdk/ticket/get" } });
+
+    const expected = [
+      of("feishu", "access_token").id,
+      sign.id,
+      of("faceid", "access_token").id,
+      of("yzb", "access_token").id,
+      ...all.filter((c) => c.appRef === wechat.id || c.appRef === feishu.id).map((c) => c.id),
+    ];
+    expect(await candidates()).toEqual(new Set(expected));
+    const keys = (await currentConditions()).map((c) => c.key).sort();
+    expect(keys).toEqual(await judgedAll());
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        `expiring:${of("feishu", "access_token").id}`,
+        `expiring:${sign.id}`,
+        `expiring:${of("faceid", "access_token").id}`,
+        `quota:${feishu.id}|/open-apis/jssdk/ticket/get`,
+      ]),
+    );
+
+    // Calls to a published limit (WeChat's 2,000 tokens a day) make the app a candidate from 80 % on.
+    await db.upstreamCall.deleteMany();
+    await db.vendorApp.update({ where: { id: feishu.id }, data: { policy: "{}" } });
+    const token = { ...call, appRef: wechat.id, vendor: "wechat", endpoint: "/cgi-bin/token" };
+    await db.upstreamCall.createMany({ data: Array.from({ length: 1599 }, () => token) });
+    expect([...(await candidates())].some((id) => all.find((c) => c.id === id)!.appRef === wechat.id)).toBe(false);
+    await db.upstreamCall.create({ data: token });
+    expect(await candidates()).toEqual(
+      new Set([...expected.filter((id) => all.find((c) => c.id === id)!.appRef !== feishu.id), of("feishu", "access_token").id]),
+    );
+    expect((await currentConditions()).map((c) => c.key).sort()).toEqual(expect.arrayContaining([`quota:${wechat.id}|/cgi-bin/token`]));
+    expect((await currentConditions()).map((c) => c.key).sort()).toEqual(await judgedAll());
+    await db.upstreamCall.deleteMany();
   });
 });

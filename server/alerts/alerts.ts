@@ -6,7 +6,9 @@ import { getConfig } from "../config";
 import { getDb } from "../db";
 import { alertsChanged, onRefreshFailed } from "../events";
 import { countAlertSent } from "../metrics/registry";
-import { listCredentials } from "../tickets/list-credentials";
+import { credentialViews } from "../tickets/list-credentials";
+import { alertCandidates } from "./candidates";
+import type { CredentialView } from "@/lib/credential-view";
 import { type AlertChannel, appChannel, channelRequest } from "./channels";
 import { postWebhook } from "./post-webhook";
 import { runbookFor } from "./runbook";
@@ -19,14 +21,22 @@ type Condition = { key: string; kind: AlertKind; subject: string; appRef: string
 
 const CAUSE_SENTENCE = { "bad-config": "alert.badConfig", "quota-exhausted": "alert.quotaExhausted", "invalid-credential": "alert.invalidCredential" } as const;
 
-/** What is wrong right now, from the same view the dashboard shows. */
+/**
+ * What is wrong right now, from the same view the dashboard shows: of the credentials that may
+ * raise a condition (candidates.ts), not of every credential.
+ */
 export async function currentConditions(): Promise<Condition[]> {
+  const at = now();
+  return conditionsOf(await credentialViews(await alertCandidates(getDb(), at, getConfig().alerts)), at.getTime());
+}
+
+/** The conditions these credentials' views raise at `at` (ms). */
+export function conditionsOf(views: CredentialView[], at: number): Condition[] {
   const { failures, expiryMarginSeconds, quotaPercent } = getConfig().alerts;
-  const at = now().getTime();
   const out: Condition[] = [];
   const push = (c: Omit<Condition, "message">) => out.push({ ...c, message: english(c.sentence) });
   const quotaSeen = new Set<string>();
-  for (const c of await listCredentials()) {
+  for (const c of views) {
     const label = { app: c.appName, kind: c.kindLabel };
     const failing = c.status === "failing" && c.lastError;
     const refresh = !c.impact.blockedBy

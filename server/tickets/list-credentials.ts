@@ -32,6 +32,18 @@ export async function listCredentials(filter: { credentialId?: string } = {}): P
   );
 }
 
+/**
+ * The views of some credentials of enabled apps, by pages, in no particular order: what the alert
+ * evaluation judges (alerts/candidates.ts picks them), all at the same moment.
+ */
+export async function credentialViews(ids: readonly string[]): Promise<CredentialView[]> {
+  const db = getDb();
+  const at = now();
+  return inPages(ids, async (page) =>
+    viewsOf(db, await db.credential.findMany({ where: { id: { in: page }, app: { enabled: true } }, include: { app: true, lease: true } }), at),
+  );
+}
+
 /** Which credentials the whole list holds (every enabled app's), in its order: read before its pages. */
 async function listedIds(db: Db): Promise<string[]> {
   return (await db.credential.findMany({ where: { app: { enabled: true } }, select: { id: true }, orderBy: LIST_ORDER })).map((s) => s.id);
