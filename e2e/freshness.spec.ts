@@ -106,6 +106,22 @@ test.describe("freshness", () => {
     }
     await expect(overview.getByRole("timer").first()).toHaveAttribute("data-remaining-seconds", /\d/, { timeout: 30_000 });
     await expect(detail.getByRole("timer").first()).toHaveAttribute("data-remaining-seconds", /\d/, { timeout: 30_000 });
+    // While the stream pings (every 2 s) the header keeps saying "just now": it does not flip to
+    // "1 s ago" between two pings (each flip was a layout and a paint in every open tab). A ping
+    // late by a second on a busy machine says "3 s ago", never "1 s ago".
+    const said = await overview.evaluate(
+      () =>
+        new Promise<string[]>((resolve) => {
+          const texts = new Set<string>();
+          const look = setInterval(() => texts.add(document.querySelector('[data-testid="updated-ago"]')?.textContent ?? ""), 100);
+          setTimeout(() => {
+            clearInterval(look);
+            resolve([...texts]);
+          }, 5_000);
+        }),
+    );
+    expect(said).toContain("Updated just now");
+    expect(said).not.toContain("Updated 1 s ago");
 
     stopped = instanceProcesses(stack);
     signal(stopped, "SIGSTOP");

@@ -1,9 +1,11 @@
 "use client";
 import { useTranslations } from "next-intl";
+import { useContext } from "react";
 import type { CredentialView } from "@/lib/credential-view";
 import { ATTENTION_HEALTHS, type Health } from "@/lib/health";
 import { remainingSeconds } from "@/lib/time";
-import { useFormatDuration } from "@/components/ui/countdown";
+import { FirstPaintClock, useFormatDuration } from "@/components/ui/countdown";
+import { useNow } from "@/components/ui/use-now";
 import { HealthBadge } from "@/components/ui/status-badge";
 import { SentenceText } from "@/components/ui/sentence";
 import { useKindLabel } from "./kind-label";
@@ -21,19 +23,16 @@ export function AttentionStrip({
   counts: totals,
   selected,
   onSelect,
-  nowMs,
   clockOffsetMs,
 }: {
   rows: Row[];
   counts: Record<Health, number>;
   selected: Health | "";
   onSelect: (health: Health | "") => void;
-  nowMs: number;
   clockOffsetMs: number;
 }) {
   const t = useTranslations("overview");
   const th = useTranslations("health");
-  const duration = useFormatDuration();
   const kindLabel = useKindLabel();
   const counts = ATTENTION_HEALTHS.map((h) => [h, totals[h]] as const).filter(([, n]) => n > 0);
   const urgent = counts.reduce((n, [, k]) => n + k, 0);
@@ -58,7 +57,6 @@ export function AttentionStrip({
       </div>
       <ul className="mt-2 space-y-1 text-sm">
         {rows.slice(0, 5).map(({ c, health }) => {
-          const breaks = c.impact.breaksAt ? remainingSeconds(c.impact.breaksAt, nowMs, clockOffsetMs) : null;
           return (
             <li key={c.id} className="flex flex-wrap items-center gap-x-2">
               <HealthBadge health={health} />
@@ -66,7 +64,7 @@ export function AttentionStrip({
                 {c.appName} {kindLabel(c.kindLabel)}
               </a>
               <span className="text-slate-700 dark:text-slate-300">
-                {breaks !== null && breaks > 0 ? t("breaksIn", { duration: duration(breaks) }) : t("failingNow")}
+                <BreaksIn at={c.impact.breaksAt} clockOffsetMs={clockOffsetMs} />
                 {c.impact.blockedBy ? " · " : ""}
                 {c.impact.blockedBy && <SentenceText sentence={c.impact.blockedBySentence} fallback={c.impact.blockedBy} />}
               </span>
@@ -77,4 +75,16 @@ export function AttentionStrip({
       </ul>
     </section>
   );
+}
+
+/** "breaks in 4m 10s" (ticking each second on its own), or "failing now" once it has. */
+function BreaksIn({ at, clockOffsetMs }: { at: string | null; clockOffsetMs: number }) {
+  const t = useTranslations("overview");
+  const duration = useFormatDuration();
+  const ticking = useNow();
+  const renderedAt = useContext(FirstPaintClock);
+  // Before the ticker runs, the server's own reading: its clock, no offset.
+  const [nowMs, offsetMs] = ticking ? [ticking, clockOffsetMs] : [renderedAt, 0];
+  const breaks = at ? remainingSeconds(at, nowMs, offsetMs) : null;
+  return <>{breaks !== null && breaks > 0 ? t("breaksIn", { duration: duration(breaks) }) : t("failingNow")}</>;
 }

@@ -1,6 +1,6 @@
 "use client";
 import { useTranslations } from "next-intl";
-import type { ReactNode } from "react";
+import { memo, type ReactNode } from "react";
 import type { CredentialView } from "@/lib/credential-view";
 import { Countdown, useFormatDuration } from "@/components/ui/countdown";
 import { useFormatDateTime } from "@/components/ui/date-time";
@@ -13,7 +13,21 @@ import { remainingSeconds } from "@/lib/time";
 import type { Sentence } from "@/lib/sentence";
 import { LastErrorText, SentenceText } from "@/components/ui/sentence";
 
-export function CredentialRow({ credential: c, clockOffsetMs, health }: { credential: CredentialView; clockOffsetMs: number; health: Health }) {
+/**
+ * One credential's row. Memoised: the overview renders again when a row's health or the list
+ * changes, and a row whose credential (the same object while the list is unchanged: TanStack
+ * Query's structural sharing), offset and health are the same is left alone; its countdowns tick
+ * on their own. With every row rendered every second, 100 open tabs kept two cores busy.
+ */
+export const CredentialRow = memo(function CredentialRow({
+  credential: c,
+  clockOffsetMs,
+  health,
+}: {
+  credential: CredentialView;
+  clockOffsetMs: number;
+  health: Health;
+}) {
   const t = useTranslations("overview");
   const formatTime = useFormatDateTime();
   const kindLabel = useKindLabel()(c.kindLabel);
@@ -81,7 +95,7 @@ export function CredentialRow({ credential: c, clockOffsetMs, health }: { creden
       </Cell>
     </tr>
   );
-}
+});
 
 function PreviousValidity({ until, clockOffsetMs }: { until: string; clockOffsetMs: number }) {
   const now = useNow();

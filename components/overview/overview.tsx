@@ -6,8 +6,9 @@ import { FirstPaintClock } from "@/components/ui/countdown";
 import { FilterSelect } from "@/components/ui/filter-select";
 import { filterControl } from "@/components/ui/styles";
 import { useHydrated } from "@/components/ui/use-hydrated";
-import { useNow } from "@/components/ui/use-now";
+import { useNowSelect } from "@/components/ui/use-now";
 import { ATTENTION_HEALTHS, HEALTHS, type Health, healthOf } from "@/lib/health";
+import type { CredentialView } from "@/lib/credential-view";
 import { type OverviewQuery, overviewQueryOf, overviewSearch } from "@/lib/overview-query";
 import { AlertsBanner } from "./alerts-banner";
 import { firstPaintOffset, useOverview } from "./api/get-overview";
@@ -25,7 +26,6 @@ const SEARCH_SETTLE_MS = 250;
 export function Overview() {
   const t = useTranslations("overview");
   const th = useTranslations("health");
-  const ticking = useNow();
   const hydrated = useHydrated();
   // Filters and the page live in the URL (/?health=at-risk&vendor=wechat&q=demo&page=2): a view can
   // be shared or bookmarked. The state is the truth while the page is open; the URL follows it with
@@ -50,6 +50,18 @@ export function Overview() {
   const setHealth = (h: Health | "") => change({ health: h });
   const { data, error, isPending, refetch, isFetching } = useOverview({ ...filters, q: search.trim() ? settled : "" });
   const attentionCount = data ? ATTENTION_HEALTHS.reduce((n, h) => n + data.totals[h], 0) : 0;
+  const clockOffsetMs = data ? (data.clockOffsetMs ?? firstPaintOffset(data.serverTime)) : 0;
+  // Each row's health moves by time alone only at some moments (a value turning expiring, then
+  // expired): the overview renders again then, not at every tick of the page's clock (each
+  // countdown ticks on its own). Until the ticker runs (server rendering, hydration) health is read
+  // on the server's clock at the moment it answered, as the server grouped it; then on the
+  // browser's, with its offset.
+  const healthLine = useNowSelect((ticking) => {
+    if (!data) return "";
+    const [nowMs, offsetMs] = ticking ? [ticking, clockOffsetMs] : [Date.parse(data.serverTime), 0];
+    const of = (c: CredentialView) => healthOf(c, nowMs, offsetMs);
+    return [...data.credentials.map(of), ...data.attention.map(of)].join(" ");
+  });
   // The count in the tab's title: visible from another tab or a pinned tab during an incident.
   useEffect(() => {
     document.title = attentionCount > 0 ? t("pageTitleCount", { count: attentionCount }) : t("pageTitle");
@@ -79,14 +91,11 @@ export function Overview() {
     );
   }
 
-  // Until the page's ticker runs (server rendering, hydration) health is read on the server's clock
-  // at the moment it answered, as the server grouped it; then on the browser's, with its offset.
   const renderedAt = Date.parse(data.serverTime);
-  const clockOffsetMs = data.clockOffsetMs ?? firstPaintOffset(data.serverTime);
-  const [nowMs, offsetMs] = ticking ? [ticking, clockOffsetMs] : [renderedAt, 0];
-  // The server's order ("needs attention" first, then by app); each row's health ticks here.
-  const rows = data.credentials.map((c) => ({ c, health: healthOf(c, nowMs, offsetMs) }));
-  const attention = data.attention.map((c) => ({ c, health: healthOf(c, nowMs, offsetMs) }));
+  // The server's order ("needs attention" first, then by app), each with its health now.
+  const healths = healthLine.split(" ") as Health[];
+  const rows = data.credentials.map((c, i) => ({ c, health: healths[i]! }));
+  const attention = data.attention.map((c, i) => ({ c, health: healths[data.credentials.length + i]! }));
   const total = HEALTHS.reduce((n, h) => n + data.totals[h], 0);
   const counts = HEALTHS.map((h) => [h, data.totals[h]] as const).filter(([, n]) => n > 0);
   const filtered = Boolean(vendor || health || search.trim());
@@ -124,7 +133,7 @@ export function Overview() {
           </p>
         </div>
 
-        <AttentionStrip rows={attention} counts={data.totals} selected={health} onSelect={setHealth} nowMs={nowMs} clockOffsetMs={offsetMs} />
+        <AttentionStrip rows={attention} counts={data.totals} selected={health} onSelect={setHealth} clockOffsetMs={clockOffsetMs} />
 
         <AlertsBanner />
 

@@ -2,7 +2,7 @@
 import { useLocale, useTranslations } from "next-intl";
 import { createContext, useContext } from "react";
 import { formatDuration, remainingSeconds } from "@/lib/time";
-import { useFreshness } from "./freshness";
+import { useStale } from "./freshness";
 import { useNow } from "./use-now";
 
 /** formatDuration in the page's language ("1h 59m 58s", "1小时59分58秒"). */
@@ -29,7 +29,7 @@ export function Countdown({ expiresAt, lifetime, clockOffsetMs }: { expiresAt: s
   const duration = useFormatDuration();
   // While the server does not answer, the countdown keeps running on the last known expiry but
   // turns grey: the value may have been replaced (or not) since.
-  const { stale } = useFreshness();
+  const stale = useStale();
   if (!ticking && !renderedAt) return <span className="text-slate-400">…</span>;
   // Before the ticker runs, the server's own reading: its clock, no offset.
   const [now, offset] = ticking ? [ticking, clockOffsetMs] : [renderedAt, 0];

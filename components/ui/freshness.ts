@@ -73,6 +73,20 @@ export type PageFreshness = Freshness & {
 };
 
 /**
+ * Whether nothing on the page is confirmed (useFreshness's `stale`), rendering again only when that
+ * changes: not at every heartbeat, as useFreshness does (lastHeardAt moves every 2 s).
+ */
+export function useStale(): boolean {
+  const silent = useSyncExternalStore(
+    subscribe,
+    () => snapshot.stale,
+    () => false,
+  );
+  const database = useDatabaseOutage();
+  return silent || database !== null;
+}
+
+/**
  * The page's freshness; re-renders when the server is heard from or goes quiet, or its database
  * does. `stale`: either way nothing on the page is confirmed (a silent server, or its database down).
  */

@@ -37,6 +37,19 @@ function subscribe(listener: () => void) {
   };
 }
 
+/**
+ * `select(now)` at each second of the server's clock, rendering again only when it reads differently
+ * (Object.is): what changes with time only at some moments (a row's health) does not render every
+ * second. `select` gets 0 during server rendering and hydration, as useNow returns.
+ */
+export function useNowSelect<T>(select: (nowMs: number) => T): T {
+  return useSyncExternalStore(
+    subscribe,
+    () => select(now || Date.now()),
+    () => select(0),
+  );
+}
+
 /** The browser's time in ms, updated at each second of the server's clock; 0 during server rendering. */
 export function useNow(): number {
   return useSyncExternalStore(

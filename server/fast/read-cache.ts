@@ -12,7 +12,7 @@ import { servableSnapshot } from "../tickets/serve-credential";
 import type { Served } from "../tickets/served";
 import { getConfig } from "../config";
 import { outageWindowSeconds } from "../tickets/policy";
-import { cacheStore, changedSinceLoad, MIN_CACHED_SECONDS, revokedHere, settled, staleServed, type Snapshot, type TokenEntry } from "./cache-store";
+import { type CachedCredential, cacheStore, MIN_CACHED_SECONDS, revokedHere, settled, staleServed, type Snapshot, type TokenEntry } from "./cache-store";
 
 /**
  * The in-process cache behind the fast read path: current credential values, apps and API keys.
@@ -190,8 +190,8 @@ async function loadAll(stamp: string, parts: StampParts): Promise<{ snap: Snapsh
   const apps = rows.flatMap((r) => r.apps);
   const gens = rows.flatMap((r) => r.gens);
   const refs = apps.filter((a) => a.enabled).map((a) => a.id);
-  const creds = new Map(await inPages(refs, async (page) => [...(await servableSnapshot(page))]));
-  const tokens = await inPages(refs, (page) => tokensOf(page));
+  const creds = await valuesByPage(refs);
+  const tokens = await tokensByPage(refs);
   Object.assign(lastLoad, { full: true, apps: apps.length, credentials: creds.size });
   const snap: Snapshot = {
     stamp,
@@ -218,6 +218,16 @@ async function loadAll(stamp: string, parts: StampParts): Promise<{ snap: Snapsh
       fullAt: Date.now(),
     },
   };
+}
+
+/** The servable values of these apps, read by pages (db-batch.ts). */
+async function valuesByPage(refs: string[]): Promise<Map<string, CachedCredential>> {
+  return new Map(await inPages(refs, async (page) => [...(await servableSnapshot(page))]));
+}
+
+/** The accepted access tokens of these apps, read by pages. */
+function tokensByPage(refs: string[]): Promise<[string, TokenEntry][]> {
+  return inPages(refs, (page) => tokensOf(page));
 }
 
 /** Adds `entries` to `map`, noting each key under its app in `index`. */
@@ -296,18 +306,8 @@ async function loadChanged(stamp: string, parts: StampParts, b: Base): Promise<{
     // and in one go it would hold the event loop as long as a full load does. (Its ids in batches
     // of 2,000 passed SQLite's parameter limit: that load failed at every poll until the next full
     // one, and every read went to the database meanwhile; serve-credential.ts now batches by 500.)
-    refs.length
-      ? timed(
-          "values",
-          inPages(refs, async (page) => [...(await servableSnapshot(page))]).then((e) => new Map(e)),
-        )
-      : null,
-    refs.length
-      ? timed(
-          "tokens",
-          inPages(refs, (page) => tokensOf(page)),
-        )
-      : null,
+    refs.length ? timed("values", valuesByPage(refs)) : null,
+    refs.length ? timed("tokens", tokensByPage(refs)) : null,
     keysChanged ? timed("keys", db.apiKey.findMany()) : null,
   ]);
   const merging = performance.now();
@@ -571,7 +571,8 @@ export function lookup(keyHash: string, t: ReadTarget, at: number): CacheHit | n
   const app = snap.apps.get(t.appKey);
   if (!key || key.revoked || !app || !app.enabled || !key.scope.has(app.id) || revokedHere(keyHash)) return null;
   if (fresh) {
-    if (changedSinceLoad(app.id)) return null;
+    // changedSinceLoad, on the store already in hand (the hot path).
+    if (store.staleApps.size !== 0 && store.staleApps.has(app.id)) return null;
     if (t.credKeyOf !== app.id) {
       t.credKey = `${app.id}:${t.kind}`;
       t.credKeyOf = app.id;
