@@ -8,7 +8,7 @@ import { Countdown, useFormatDuration } from "@/components/ui/countdown";
 import { useFormatDateTime } from "@/components/ui/date-time";
 import { HealthBadge } from "@/components/ui/status-badge";
 import { healthOf } from "@/lib/health";
-import { useNow } from "@/components/ui/use-now";
+import { useNow, useNowSelect } from "@/components/ui/use-now";
 import { RefreshAction } from "@/components/overview/refresh-action";
 import { CheckAction } from "./check-action";
 import { HistoryChart } from "./history-chart";
@@ -22,13 +22,21 @@ export function CredentialDetail({ id }: { id: string }) {
   const { data, isPending, error } = useCredential(id);
   const all = useCredentials();
   const history = useCredentialHistory(id);
-  const now = useNow();
   const t = useTranslations("credential");
   const formatDateTime = useFormatDateTime();
   const formatDuration = useFormatDuration();
   const kindLabel = useKindLabel();
   const failure = useFailureLabel();
   const time = (iso: string | null) => (iso ? formatDateTime(iso) : "—");
+  // What moves by time alone only at some moments (the health, which superseded value is still
+  // accepted) is chosen at each tick, and the page renders again only when it changes: the texts that
+  // count down tick on their own (Ticking), not the whole page with its charts and tables every second.
+  const offset = data?.clockOffsetMs ?? 0;
+  const versions = history.data?.versions ?? [];
+  const health = useNowSelect((now) => (data?.credential ? healthOf(data.credential, now || Date.now(), offset) : null));
+  const previousId = useNowSelect(
+    (now) => versions.find((v) => !v.current && v.validUntil && now && remainingSeconds(v.validUntil, now, offset) > 0)?.id ?? null,
+  );
 
   if (isPending)
     return (
@@ -60,11 +68,9 @@ export function CredentialDetail({ id }: { id: string }) {
       </Panel>
     );
   }
-  const offset = data.clockOffsetMs;
   const label = `${c.appName} ${kindLabel(c.kindLabel)}`;
-  const versions = history.data?.versions ?? [];
   const current = versions.find((v) => v.current);
-  const previous = versions.find((v) => !v.current && v.validUntil && now && remainingSeconds(v.validUntil, now, offset) > 0);
+  const previous = versions.find((v) => v.id === previousId);
   const token = all.data?.credentials.find((t) => t.appRef === c.appRef && t.kind === "access_token" && t.id !== c.id);
 
   return (
@@ -87,7 +93,7 @@ export function CredentialDetail({ id }: { id: string }) {
           </p>
         </div>
         <div className="flex flex-wrap items-start gap-3">
-          <HealthBadge health={healthOf(c, now || Date.now(), offset)} />
+          {health && <HealthBadge health={health} />}
           <CheckAction credentialId={c.id} label={label} />
           <div>
             <RefreshAction credential={c} label={label} align="left" />
@@ -144,10 +150,11 @@ export function CredentialDetail({ id }: { id: string }) {
               <h3 className="text-sm font-medium">{t("previousTitle")}</h3>
               <ValueActions credentialId={c.id} versionId={previous.id} masked={previous.maskedValue} label={t("previousValueLabel")} />
               <p className="text-xs text-slate-500 dark:text-slate-400">
-                {t("previousLine", {
-                  generation: String(previous.generation),
-                  duration: now ? formatDuration(remainingSeconds(previous.validUntil!, now, offset)) : "…",
-                })}
+                <Ticking
+                  at={previous.validUntil!}
+                  offsetMs={offset}
+                  render={(left) => t("previousLine", { generation: String(previous.generation), duration: left === null ? "…" : formatDuration(left) })}
+                />
               </p>
             </div>
           )}
@@ -161,13 +168,15 @@ export function CredentialDetail({ id }: { id: string }) {
             </dd>
             <dt className="text-slate-500 dark:text-slate-400">{t("nextRefresh")}</dt>
             <dd>
-              {c.nextRefreshAt
-                ? now
-                  ? remainingSeconds(c.nextRefreshAt, now, offset) > 0
-                    ? t("inDuration", { duration: formatDuration(remainingSeconds(c.nextRefreshAt, now, offset)) })
-                    : t("dueNow")
-                  : "…"
-                : t("notScheduled")}
+              {c.nextRefreshAt ? (
+                <Ticking
+                  at={c.nextRefreshAt}
+                  offsetMs={offset}
+                  render={(left) => (left === null ? "…" : left > 0 ? t("inDuration", { duration: formatDuration(left) }) : t("dueNow"))}
+                />
+              ) : (
+                t("notScheduled")
+              )}
               {c.nextRefreshReason && (
                 <div className="text-xs text-slate-500 dark:text-slate-400">
                   <SentenceText sentence={c.nextRefreshReasonSentence} fallback={c.nextRefreshReason} />
@@ -332,4 +341,10 @@ function Table({ caption, head, rows, empty }: { caption: string; head: string[]
       </table>
     </div>
   );
+}
+
+/** What `render` shows for the seconds left until `at` (server clock), ticking on its own; null until the ticker runs. */
+function Ticking({ at, offsetMs, render }: { at: string; offsetMs: number; render: (left: number | null) => ReactNode }) {
+  const now = useNow();
+  return <>{render(now ? remainingSeconds(at, now, offsetMs) : null)}</>;
 }
