@@ -28,6 +28,9 @@ let polling: Promise<void> | null = null;
 let pollAgain = false;
 let soon: NodeJS.Timeout | null = null;
 let lastPollAt = 0;
+/** When this process last began loading a new stamp (wall clock ms), and the timer of a load put off (a follower's). */
+let lastLoadAt = 0;
+let deferred: NodeJS.Timeout | null = null;
 let pollEveryMs = 250;
 
 /**
@@ -142,8 +145,8 @@ const FULL_EVERY_MS = 5 * 60_000;
  */
 const SINCE_MARGIN_MS = 5_000;
 
-/** How the last load went (for tests and the benchmark): full or incremental, and the apps it reread. */
-export const lastLoad = { full: false, apps: 0, credentials: 0, ms: 0, phases: "" };
+/** How the last load went (for tests and the benchmark): full or incremental, the apps it reread; how many loads so far. */
+export const lastLoad = { full: false, apps: 0, credentials: 0, ms: 0, phases: "", count: 0 };
 
 /** `p`, and how long it took, noted in lastLoad.phases (the benchmark's log shows where a reload's time goes). */
 async function timed<T>(name: string, p: Promise<T>): Promise<T> {
@@ -159,6 +162,7 @@ let afterFullLoad: (() => void) | null = null;
 async function load(stamp: string, full = false): Promise<{ snap: Snapshot; next: Base }> {
   const started = performance.now();
   lastLoad.phases = "";
+  lastLoad.count++;
   const parts = partsOf(stamp);
   const b = base;
   const result =
@@ -437,7 +441,16 @@ export async function pollOnce(shared?: SharedStamp): Promise<void> {
           // The database still matched the snapshot after the writes heard before the stamp was read: it holds them.
           settled(invalidations, sharedAskedAt);
         }
+      } else if (following && store.current && Date.now() - lastLoadAt < pollEveryMs) {
+        // A follower (the Next server behind a read plane) loads at most once per interval. The read
+        // plane answers the consumer reads; this copy serves the few that reach this process and the
+        // refreshes' own reads. Yet it loaded at every stamp the read plane shared, after nearly every
+        // refresh: with 3,000 apps at 12×, ~18 loads a second (bench/scale.ts: 1,843 in 100 s, 13.5 s
+        // in all) beside the scheduler's work. Meanwhile its writes' apps stay marked (staleApps),
+        // and the snapshot stays trusted only as long as a confirmed one (maxAgeMs).
+        deferLoad();
       } else {
+        lastLoadAt = Date.now();
         let loaded = await load(stamp);
         // Changed again while loading? Then this snapshot may already be stale: drop it, retry next poll.
         let again = Date.now();
@@ -508,6 +521,20 @@ export async function pollOnce(shared?: SharedStamp): Promise<void> {
   return polling;
 }
 
+/** A load put off by a follower, done one interval after the last (with a stamp read then). */
+function deferLoad(): void {
+  if (deferred) return;
+  deferred = setTimeout(
+    () => {
+      deferred = null;
+      if (polling) pollAgain = true;
+      else void pollOnce();
+    },
+    Math.max(0, lastLoadAt + pollEveryMs - Date.now()),
+  );
+  deferred.unref();
+}
+
 /** The database matched `snap` at `wallMs` (server time `serverMs`): trust it, and keep it for an outage. */
 function confirm(snap: Snapshot, wallMs: number, serverMs: number) {
   store.confirmedAt = wallMs;
@@ -540,7 +567,8 @@ export function startReadCache(
     void pollOnce();
   }, pollMs);
   timer.unref();
-  onCredentialsChanged(pollSoon);
+  // A follower hears of its own writes' stamps from the read plane, which polls soon after each (relayed over IPC).
+  if (!following) onCredentialsChanged(pollSoon);
 }
 
 /** A stamp the other process of this instance read (see SharedStamp): taken instead of reading one. */
