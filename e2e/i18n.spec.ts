@@ -41,6 +41,9 @@ test.describe("languages", () => {
     await expect(nav.getByRole("link", { name: "NONCE 工作台" })).toBeVisible();
     await expect(page.getByRole("button", { name: "退出登录" })).toBeVisible();
     await expect(page.getByRole("banner")).toContainText("operator · 操作员");
+    // The page is hydrated (the header's "updated" line is drawn in the browser only): a click before
+    // that reaches a server-rendered button without its handler and is lost (ci36 on a busy machine).
+    await expect(page.getByTestId("updated-ago")).toBeVisible({ timeout: 30_000 });
 
     // The switch: English now, and still English after a reload and on the next page.
     await page.getByRole("group", { name: "语言" }).getByRole("button", { name: "English" }).click();
