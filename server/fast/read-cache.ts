@@ -12,7 +12,17 @@ import { servableSnapshot } from "../tickets/serve-credential";
 import type { Served } from "../tickets/served";
 import { getConfig } from "../config";
 import { outageWindowSeconds } from "../tickets/policy";
-import { type CachedCredential, cacheStore, MIN_CACHED_SECONDS, revokedHere, settled, staleServed, type Snapshot, type TokenEntry } from "./cache-store";
+import {
+  type CachedCredential,
+  cacheStore,
+  changedSinceLoad,
+  MIN_CACHED_SECONDS,
+  revokedHere,
+  settled,
+  staleServed,
+  type Snapshot,
+  type TokenEntry,
+} from "./cache-store";
 
 /**
  * The in-process cache behind the fast read path: current credential values, apps and API keys.
@@ -615,8 +625,7 @@ export function lookup(keyHash: string, t: ReadTarget, at: number): CacheHit | n
   const app = snap.apps.get(t.appKey);
   if (!key || key.revoked || !app || !app.enabled || !key.scope.has(app.id) || revokedHere(keyHash)) return null;
   if (fresh) {
-    // changedSinceLoad, on the store already in hand (the hot path).
-    if (store.staleApps.size !== 0 && store.staleApps.has(app.id)) return null;
+    if (changedSinceLoad(app.id)) return null;
     if (t.credKeyOf !== app.id) {
       t.credKey = `${app.id}:${t.kind}`;
       t.credKeyOf = app.id;

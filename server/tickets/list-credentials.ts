@@ -27,20 +27,21 @@ export async function listCredentials(filter: { credentialId?: string } = {}): P
   const at = now();
   const include = { app: true, lease: true } as const;
   if (filter.credentialId) return viewsOf(db, await db.credential.findMany({ where: { id: filter.credentialId, app: { enabled: true } }, include }), at);
-  return inPages(await listedIds(db), async (page) =>
-    viewsOf(db, await db.credential.findMany({ where: { id: { in: page }, app: { enabled: true } }, include, orderBy: LIST_ORDER }), at),
-  );
+  return credentialViews(await listedIds(db), at);
 }
 
 /**
- * The views of some credentials of enabled apps, by pages, in no particular order: what the alert
- * evaluation judges (alerts/candidates.ts picks them), all at the same moment.
+ * The views of some credentials of enabled apps (the whole list's, or those the alert evaluation
+ * judges: alerts/candidates.ts), by pages, each page in the list's order, all judged at `at`.
  */
-export async function credentialViews(ids: readonly string[]): Promise<CredentialView[]> {
+export async function credentialViews(ids: readonly string[], at = now()): Promise<CredentialView[]> {
   const db = getDb();
-  const at = now();
   return inPages(ids, async (page) =>
-    viewsOf(db, await db.credential.findMany({ where: { id: { in: page }, app: { enabled: true } }, include: { app: true, lease: true } }), at),
+    viewsOf(
+      db,
+      await db.credential.findMany({ where: { id: { in: page }, app: { enabled: true } }, include: { app: true, lease: true }, orderBy: LIST_ORDER }),
+      at,
+    ),
   );
 }
 
