@@ -1,11 +1,8 @@
 "use client";
 import { useTranslations } from "next-intl";
-import { useContext } from "react";
 import type { CredentialView } from "@/lib/credential-view";
 import { ATTENTION_HEALTHS, type Health } from "@/lib/health";
-import { remainingSeconds } from "@/lib/time";
-import { FirstPaintClock, useFormatDuration } from "@/components/ui/countdown";
-import { useNow } from "@/components/ui/use-now";
+import { useFormatDuration, useSecondsLeft } from "@/components/ui/countdown";
 import { HealthBadge } from "@/components/ui/status-badge";
 import { SentenceText } from "@/components/ui/sentence";
 import { useKindLabel } from "./kind-label";
@@ -56,21 +53,19 @@ export function AttentionStrip({
         ))}
       </div>
       <ul className="mt-2 space-y-1 text-sm">
-        {rows.slice(0, 5).map(({ c, health }) => {
-          return (
-            <li key={c.id} className="flex flex-wrap items-center gap-x-2">
-              <HealthBadge health={health} />
-              <a translate="no" href={`/credentials/${c.id}`} className="font-medium text-sky-800 hover:underline dark:text-sky-300">
-                {c.appName} {kindLabel(c.kindLabel)}
-              </a>
-              <span className="text-slate-700 dark:text-slate-300">
-                <BreaksIn at={c.impact.breaksAt} clockOffsetMs={clockOffsetMs} />
-                {c.impact.blockedBy ? " · " : ""}
-                {c.impact.blockedBy && <SentenceText sentence={c.impact.blockedBySentence} fallback={c.impact.blockedBy} />}
-              </span>
-            </li>
-          );
-        })}
+        {rows.slice(0, 5).map(({ c, health }) => (
+          <li key={c.id} className="flex flex-wrap items-center gap-x-2">
+            <HealthBadge health={health} />
+            <a translate="no" href={`/credentials/${c.id}`} className="font-medium text-sky-800 hover:underline dark:text-sky-300">
+              {c.appName} {kindLabel(c.kindLabel)}
+            </a>
+            <span className="text-slate-700 dark:text-slate-300">
+              <BreaksIn at={c.impact.breaksAt} clockOffsetMs={clockOffsetMs} />
+              {c.impact.blockedBy ? " · " : ""}
+              {c.impact.blockedBy && <SentenceText sentence={c.impact.blockedBySentence} fallback={c.impact.blockedBy} />}
+            </span>
+          </li>
+        ))}
         {urgent > 5 && <li className="text-slate-600 dark:text-slate-400">{t("moreBelow", { count: urgent - 5 })}</li>}
       </ul>
     </section>
@@ -81,10 +76,6 @@ export function AttentionStrip({
 function BreaksIn({ at, clockOffsetMs }: { at: string | null; clockOffsetMs: number }) {
   const t = useTranslations("overview");
   const duration = useFormatDuration();
-  const ticking = useNow();
-  const renderedAt = useContext(FirstPaintClock);
-  // Before the ticker runs, the server's own reading: its clock, no offset.
-  const [nowMs, offsetMs] = ticking ? [ticking, clockOffsetMs] : [renderedAt, 0];
-  const breaks = at ? remainingSeconds(at, nowMs, offsetMs) : null;
+  const breaks = useSecondsLeft(at, clockOffsetMs);
   return <>{breaks !== null && breaks > 0 ? t("breaksIn", { duration: duration(breaks) }) : t("failingNow")}</>;
 }

@@ -19,21 +19,29 @@ export function useFormatDuration(): (seconds: number) => string {
 export const FirstPaintClock = createContext(0);
 
 /**
+ * Seconds left until `at` (ISO), ticking each second on the server's clock (browser time + offset);
+ * before the page's ticker runs, the server's own reading (FirstPaintClock, no offset). Null without
+ * `at`, or before either clock is known.
+ */
+export function useSecondsLeft(at: string | null, clockOffsetMs: number): number | null {
+  const ticking = useNow();
+  const renderedAt = useContext(FirstPaintClock);
+  if (!at || (!ticking && !renderedAt)) return null;
+  return ticking ? remainingSeconds(at, ticking, clockOffsetMs) : remainingSeconds(at, renderedAt, 0);
+}
+
+/**
  * Time left until `expiresAt`, recomputed every second from the server's clock
  * (browser time + measured offset), never from a copied state.
  */
 export function Countdown({ expiresAt, lifetime, clockOffsetMs }: { expiresAt: string; lifetime: number; clockOffsetMs: number }) {
-  const ticking = useNow();
-  const renderedAt = useContext(FirstPaintClock);
+  const left = useSecondsLeft(expiresAt, clockOffsetMs);
   const t = useTranslations("countdown");
   const duration = useFormatDuration();
   // While the server does not answer, the countdown keeps running on the last known expiry but
   // turns grey: the value may have been replaced (or not) since.
   const stale = useStale();
-  if (!ticking && !renderedAt) return <span className="text-slate-400">…</span>;
-  // Before the ticker runs, the server's own reading: its clock, no offset.
-  const [now, offset] = ticking ? [ticking, clockOffsetMs] : [renderedAt, 0];
-  const left = remainingSeconds(expiresAt, now, offset);
+  if (left === null) return <span className="text-slate-400">…</span>;
   const share = Math.max(0, Math.min(1, left / lifetime));
   const tone = stale ? "bg-slate-400" : left <= 0 ? "bg-red-500" : share < 0.1 ? "bg-amber-500" : "bg-emerald-500";
   return (

@@ -52,9 +52,5 @@ export function useNowSelect<T>(select: (nowMs: number) => T): T {
 
 /** The browser's time in ms, updated at each second of the server's clock; 0 during server rendering. */
 export function useNow(): number {
-  return useSyncExternalStore(
-    subscribe,
-    () => now || Date.now(),
-    () => 0,
-  );
+  return useNowSelect((ms) => ms);
 }
