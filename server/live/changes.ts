@@ -5,6 +5,7 @@ import { now } from "../clock";
 import { getDb } from "../db";
 import { isDatabaseUnreachable } from "../errors";
 import { onStampRead } from "../events";
+import { lastConfirmedAt } from "../fast/cache-store";
 import { appsStampOf } from "../fast/read-cache";
 import { processSingleton } from "../process-state";
 
@@ -339,10 +340,14 @@ export function databaseOutage(): DatabaseOutage | null {
   const s = state();
   if (!s.timer) return null;
   const at = Date.now();
-  const hung = s.confirmedAt !== null && at - s.extraAt > UNREACHABLE_AFTER_MS && at - s.watchingSince > UNREACHABLE_AFTER_MS;
-  const since = s.failingSince ?? (hung ? s.confirmedAt : null);
+  // Before this watch's first read answers (it began while the database was down, or that read
+  // hangs), the last confirmation is the read cache's: it has polled since the process started, and
+  // what the pages show was read then (not "nothing confirmed").
+  const confirmedAt = s.confirmedAt ?? lastConfirmedAt()?.getTime() ?? null;
+  const hung = confirmedAt !== null && at - s.extraAt > UNREACHABLE_AFTER_MS && at - s.watchingSince > UNREACHABLE_AFTER_MS;
+  const since = s.failingSince ?? (hung ? confirmedAt : null);
   if (since === null) return null;
-  return { since: new Date(since).toISOString(), confirmedAt: s.confirmedAt === null ? null : new Date(s.confirmedAt).toISOString() };
+  return { since: new Date(since).toISOString(), confirmedAt: confirmedAt === null ? null : new Date(confirmedAt).toISOString() };
 }
 
 /**
@@ -352,7 +357,8 @@ export function databaseOutage(): DatabaseOutage | null {
 export function databaseDownSinceWall(): number | null {
   const s = state();
   if (!databaseOutage()) return null;
-  return s.failingSinceWall ?? s.extraAt;
+  // Hung before any read of this watch answered: down since the watch began, at the latest.
+  return s.failingSinceWall ?? (s.extraAt || s.watchingSince);
 }
 
 /** The latest stamps, fresh or not (what the stream last told or would tell). */
