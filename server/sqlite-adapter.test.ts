@@ -55,4 +55,31 @@ describe("SQLite statements compiled once", () => {
     const keys = (await db.$queryRawUnsafe<{ k: string }[]>(`SELECT k FROM "T" ORDER BY k`)).map((r) => r.k);
     expect(keys).toEqual(["a", "b", "d"]);
   });
+
+  it("lets a timer run between queries once they have run for a slice (SQLite answers on this thread)", async () => {
+    const { SLICE_MS } = await import("./sqlite-adapter");
+    // Queries back to back for 20 slices, as a burst of refreshes makes them: without a turn of the
+    // event loop a timer due meanwhile would wait for the whole burst.
+    let done = 0;
+    let firedAfter: number | null = null;
+    setTimeout(() => {
+      firedAfter = done;
+    }, 0);
+    const until = performance.now() + 20 * SLICE_MS;
+    while (performance.now() < until) {
+      await db.$queryRawUnsafe(`SELECT 1`);
+      done++;
+    }
+    expect(firedAfter).not.toBeNull();
+    expect(firedAfter!).toBeLessThan(done);
+    // A transaction's statements still run back to back (anything run in a pause would run inside it).
+    let between = 0;
+    const tick = setInterval(() => between++, 0);
+    await db.$transaction(async (tx) => {
+      const txUntil = performance.now() + 5 * SLICE_MS;
+      while (performance.now() < txUntil) await tx.$queryRawUnsafe(`SELECT 1`);
+    });
+    clearInterval(tick);
+    expect(between).toBe(0);
+  });
 });

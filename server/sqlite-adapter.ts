@@ -69,6 +69,57 @@ export function cacheStatements(client: Client): void {
   }) as unknown as Client["prepare"];
 }
 
+/**
+ * better-sqlite3 answers on this thread, and the adapter hands each answer back as a promise already
+ * resolved: a chain of queries (a refresh's dozen, a page of a cache load, the scheduler's pass) runs
+ * from start to end without returning to the event loop, and many at once run as one long stretch of
+ * microtasks. Timers wait meanwhile: with 3,000 apps at 12× the scheduler's timers fired 100-160 ms
+ * late in bursts (a planned refresh 1-2 s (simulated) late: bench/scale.ts), while no single task or
+ * garbage collection took more than ~40 ms. So once queries have run for SLICE_MS without a pause,
+ * the next one waits for the event loop's next turn (setImmediate): timers and I/O get their turn at
+ * least that often. A query after a quiet spell starts a new slice without waiting.
+ *
+ * Not inside a transaction: it holds the connection (anything else run meanwhile would run inside
+ * it), so its statements still run back to back.
+ */
+export const SLICE_MS = 10;
+let sliceStartedAt = 0;
+let lastQueryEndedAt = 0;
+let turn: Promise<void> | null = null;
+
+/** A promise to wait on before the next query (the slice is used up), or null to go on at once. */
+function nextTurn(): Promise<void> | null {
+  const at = performance.now();
+  if (at - lastQueryEndedAt >= SLICE_MS) sliceStartedAt = at;
+  if (at - sliceStartedAt < SLICE_MS) return null;
+  turn ??= new Promise((resolve) =>
+    setImmediate(() => {
+      turn = null;
+      sliceStartedAt = performance.now();
+      resolve();
+    }),
+  );
+  return turn;
+}
+
+type Queryable = { queryRaw(query: unknown): Promise<unknown>; executeRaw(query: unknown): Promise<unknown> };
+
+/** Makes `adapter`'s own queries (not its transactions') give the event loop a turn every SLICE_MS. */
+export function yieldEverySlice(adapter: Queryable): void {
+  for (const method of ["queryRaw", "executeRaw"] as const) {
+    const run = adapter[method].bind(adapter);
+    adapter[method] = async (query: unknown) => {
+      const wait = nextTurn();
+      if (wait) await wait;
+      try {
+        return await run(query);
+      } finally {
+        lastQueryEndedAt = performance.now();
+      }
+    };
+  }
+}
+
 /** The adapter for a SQLite file, its statements compiled once (above). */
 type Factory = Pick<PrismaBetterSqlite3, "provider" | "adapterName" | "connect">;
 export function sqliteAdapter(file: string, timeout = 10_000): Factory {
@@ -76,6 +127,7 @@ export function sqliteAdapter(file: string, timeout = 10_000): Factory {
   const tuned = async (adapter: ReturnType<Factory["connect"]>) => {
     const a = await adapter;
     cacheStatements((a as unknown as { client: Client }).client);
+    yieldEverySlice(a as unknown as Queryable);
     return a;
   };
   return {
