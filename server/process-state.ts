@@ -21,6 +21,8 @@ type ProcessSingletons = {
   tickethubHashGate: unknown;
   /** metrics/registry.ts: the counters /api/metrics renders. */
   tickethubMetrics: unknown;
+  /** metrics/states.ts: the credentials' states the last scrape read, kept for the next. */
+  tickethubMetricStates: unknown;
   /** fast/cache-store.ts: the read cache's snapshot, and the per-request note of reads served from memory. */
   tickethubReadCache: unknown;
   tickethubStaleReads: unknown;

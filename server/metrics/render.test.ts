@@ -33,7 +33,7 @@ const groupBy = vi.fn(async (args: { by: string[]; where: { appRef?: { in: strin
     _count: { _all: rows.filter((x) => key(x) === key(r)).length },
   }));
 });
-vi.mock("../tickets/list-credentials", () => ({ credentialStates: async () => creds }));
+vi.mock("./states", () => ({ currentStates: async () => creds }));
 vi.mock("../db", () => ({ getDb: () => ({ alert: { groupBy } }) }));
 vi.mock("../config", () => ({ getConfig: () => ({ instanceId: "test-1" }) }));
 

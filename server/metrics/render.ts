@@ -1,8 +1,8 @@
 import "server-only";
 import { getConfig } from "../config";
 import { getDb } from "../db";
-import { credentialStates } from "../tickets/list-credentials";
 import { LATENCY_BUCKETS_SECONDS, mergeSnapshots, snapshotRegistry, type RegistrySnapshot } from "./registry";
+import { currentStates } from "./states";
 
 const esc = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 const labelText = (labels: Record<string, string>) => {
@@ -90,7 +90,7 @@ const ALERT_KINDS = ["refresh-failing", "expiring", "quota"] as const;
 export async function renderMetrics(scope: MetricsScope, self = "next", peers: readonly PeerProcess[] = []): Promise<string> {
   const all = scope.apps === "all";
   const inScope = (appRef: string | null) => scope.apps === "all" || (appRef !== null && scope.apps.has(appRef));
-  const creds = (await credentialStates()).filter((c) => inScope(c.appRef));
+  const creds = (await currentStates()).filter((c) => inScope(c.appRef));
   const vendors = new Set(creds.map((c) => c.vendor));
   // Open alerts are few: counted per app here and filtered to the scope below (a key may hold
   // thousands of apps, more than a query's parameters allow).

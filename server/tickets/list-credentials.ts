@@ -46,7 +46,7 @@ export async function credentialViews(ids: readonly string[], at = now()): Promi
 }
 
 /** Which credentials the whole list holds (every enabled app's), in its order: read before its pages. */
-async function listedIds(db: Db): Promise<string[]> {
+export async function listedIds(db: Db): Promise<string[]> {
   return (await db.credential.findMany({ where: { app: { enabled: true } }, select: { id: true }, orderBy: LIST_ORDER })).map((s) => s.id);
 }
 
@@ -170,16 +170,41 @@ export type CredentialState = Pick<
 /**
  * Every credential of every enabled app with only what the metrics need, in listCredentials' order:
  * no values to decrypt and mask, no previous values, leases, policies or sentences. With 3,000 apps
- * a scrape read all of that on the read plane's event loop, where consumer reads wait meanwhile.
+ * a scrape read all of that on the read plane's event loop, where consumer reads wait meanwhile
+ * (server/metrics/states.ts keeps them between scrapes, and reads again only what changed).
  */
 export async function credentialStates(): Promise<CredentialState[]> {
   const db = getDb();
   const at = now();
-  return inPages(await listedIds(db), (page) => statesOf(db, page, at));
+  return (await inPages(await listedIds(db), (page) => statePartsOf(page, at))).map((p) => stateAt(p, at));
 }
 
-/** What the metrics say of some credentials (in the list's order) at `at`. */
-async function statesOf(db: Db, ids: string[], at: Date): Promise<CredentialState[]> {
+/**
+ * What the metrics say of a credential, read at some moment, before the clock is applied: its
+ * status turns "expired" by time alone (stateAt). `updatedAtMs`: its row's updatedAt then, so that
+ * a later look at the row says whether this is still what it holds.
+ */
+export type StateParts = Omit<CredentialState, "status"> & { id: string; updatedAtMs: number; stored: string; hasValue: boolean };
+
+/** A credential's state at `at` from what was read of it. */
+export function stateAt(p: StateParts, at: Date): CredentialState {
+  return {
+    vendor: p.vendor,
+    appRef: p.appRef,
+    appId: p.appId,
+    kind: p.kind,
+    status: statusOf(p.stored, p.hasValue, p.expiresAt === null ? null : new Date(p.expiresAt), at),
+    generation: p.generation,
+    consecutiveFailures: p.consecutiveFailures,
+    nextRefreshAt: p.nextRefreshAt,
+    quota: p.quota,
+    expiresAt: p.expiresAt,
+  };
+}
+
+/** What the metrics need of some credentials of enabled apps (in the list's order), read now (quotas counted for `at`'s day). */
+export async function statePartsOf(ids: string[], at: Date): Promise<StateParts[]> {
+  const db = getDb();
   const slots = await db.credential.findMany({
     where: { id: { in: ids }, app: { enabled: true } },
     select: {
@@ -190,6 +215,7 @@ async function statesOf(db: Db, ids: string[], at: Date): Promise<CredentialStat
       consecutiveFailures: true,
       nextRefreshAt: true,
       currentVersionId: true,
+      updatedAt: true,
       app: { select: { id: true, vendor: true, appId: true, policy: true, quotaClearedAt: true, tokenVariant: true, tokenPath: true } },
     },
     orderBy: LIST_ORDER,
@@ -214,11 +240,14 @@ async function statesOf(db: Db, ids: string[], at: Date): Promise<CredentialStat
     const cur = slot.currentVersionId ? byId.get(slot.currentVersionId) : undefined;
     const end = cur ? (ends.get(cur.id) ?? cur.expiresAt) : null;
     return {
+      id: slot.id,
+      updatedAtMs: slot.updatedAt.getTime(),
+      stored: slot.status,
+      hasValue: !!cur,
       vendor,
       appRef: slot.app.id,
       appId: slot.app.appId,
       kind: slot.kind,
-      status: statusOf(slot.status, !!cur, end, at),
       generation: slot.generation,
       consecutiveFailures: slot.consecutiveFailures,
       nextRefreshAt: slot.nextRefreshAt?.toISOString() ?? null,

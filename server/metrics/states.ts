@@ -1,0 +1,103 @@
+import "server-only";
+import { vendorDay } from "@/lib/vendor-day";
+import { now } from "../clock";
+import { getDb } from "../db";
+import { inPages } from "../db-batch";
+import { processSingleton } from "../process-state";
+import { SingleFlight } from "../single-flight";
+import { type CredentialState, listedIds, type StateParts, stateAt, statePartsOf } from "../tickets/list-credentials";
+
+/**
+ * The credentials' states for /api/metrics, kept between scrapes. A scrape reports every credential:
+ * with 3,000 apps reading them all took ~0.8 s of CPU on the read plane (which answers the scrapes,
+ * beside the consumer reads), half of its work in bench/scale.ts, and nearly all of it read again
+ * what the scrape before had read. So a scrape reads again only the apps with a credential row
+ * written since the last look (a refresh, a failure, a pause: each writes its row, and the vendor
+ * calls its quota counts come with those writes), and everything:
+ *  - when an app changed (its name orders the list; its policy sets limits; enabled or not), or the
+ *    number of apps or credentials did;
+ *  - when the vendors' day turns (the quotas start again);
+ *  - at least every FULL_EVERY_MS, a safety net for what no row shows (a write that commits more than
+ *    SINCE_MARGIN_MS after its updatedAt, a vendor call that writes no credential).
+ * Statuses are applied at each scrape (a value expires by time alone: stateAt).
+ */
+const FULL_EVERY_MS = 60_000;
+/** Rows written this long before the newest updatedAt seen are asked for again (as in read-cache.ts: commits come after their updatedAt). */
+const SINCE_MARGIN_MS = 5_000;
+
+type Kept = {
+  /** The credentials in the list's order, what was read of each, and each app's credentials. */
+  order: string[];
+  parts: Map<string, StateParts>;
+  byApp: Map<string, string[]>;
+  /** The newest credential updatedAt seen (ms). */
+  credSince: number;
+  /** The counts of apps and credentials and the apps' newest updatedAt, when last read in full. */
+  shape: string;
+  day: string;
+  fullAt: number;
+};
+
+const kept = () => processSingleton<{ last: Kept | null }>("tickethubMetricStates", () => ({ last: null }));
+const flights = new SingleFlight<CredentialState[]>();
+
+/** How the last scrape read the states (for tests and the benchmark): in full, or which apps again. */
+export const lastStatesRead = { full: false, apps: 0, count: 0 };
+
+/** Every credential of every enabled app with what the metrics say of it, in the list's order (credentialStates). */
+export function currentStates(): Promise<CredentialState[]> {
+  return flights.run("states", read);
+}
+
+async function read(): Promise<CredentialState[]> {
+  const at = now();
+  const shape = await shapeNow();
+  const last = kept().last;
+  const k =
+    last && last.shape === shape && last.day === vendorDay(at) && Date.now() - last.fullAt < FULL_EVERY_MS ? await again(last, at) : await full(shape, at);
+  kept().last = k;
+  lastStatesRead.count++;
+  return k.order.map((id) => stateAt(k.parts.get(id)!, at));
+}
+
+/** What moves when the list's membership or order, or an app's limits, may have changed. */
+async function shapeNow(): Promise<string> {
+  const [row] = await getDb().$queryRawUnsafe<Record<string, unknown>[]>(
+    `SELECT (SELECT COUNT(*) FROM "VendorApp") AS n, (SELECT MAX("updatedAt") FROM "VendorApp") AS a, (SELECT COUNT(*) FROM "Credential") AS c`,
+  );
+  return ["n", "a", "c"].map((k) => (row?.[k] instanceof Date ? String((row[k] as Date).getTime()) : String(row?.[k]))).join("|");
+}
+
+async function full(shape: string, at: Date): Promise<Kept> {
+  const k: Kept = { order: [], parts: new Map(), byApp: new Map(), credSince: 0, shape, day: vendorDay(at), fullAt: Date.now() };
+  for (const p of await inPages(await listedIds(getDb()), (page) => statePartsOf(page, at))) {
+    k.order.push(p.id);
+    k.parts.set(p.id, p);
+    const ids = k.byApp.get(p.appRef);
+    if (ids) ids.push(p.id);
+    else k.byApp.set(p.appRef, [p.id]);
+    if (p.updatedAtMs > k.credSince) k.credSince = p.updatedAtMs;
+  }
+  Object.assign(lastStatesRead, { full: true, apps: k.byApp.size });
+  return k;
+}
+
+/** `k` with the apps whose credential rows moved read again (in place: the previous scrape is done with it). */
+async function again(k: Kept, at: Date): Promise<Kept> {
+  const rows = await getDb().credential.findMany({
+    where: { updatedAt: { gte: new Date(k.credSince - SINCE_MARGIN_MS) } },
+    select: { id: true, appRef: true, updatedAt: true },
+  });
+  const moved = new Set<string>();
+  for (const r of rows) {
+    const ms = r.updatedAt.getTime();
+    if (ms > k.credSince) k.credSince = ms;
+    const had = k.parts.get(r.id);
+    // Not listed: a disabled app's credential (a new one changes the count: read in full).
+    if (had && had.updatedAtMs !== ms) moved.add(r.appRef);
+  }
+  const ids = [...moved].flatMap((app) => k.byApp.get(app) ?? []);
+  for (const p of await inPages(ids, (page) => statePartsOf(page, at))) k.parts.set(p.id, p);
+  Object.assign(lastStatesRead, { full: false, apps: moved.size });
+  return k;
+}
