@@ -168,6 +168,30 @@ describe("read cache reloads by change (SQLite)", () => {
     expect(store.cacheStore().confirmedAt).toBe(askedAt);
   });
 
+  it("a one-credential change reads that change, not every row written in the last seconds (an import)", async () => {
+    // Every row written just now, as an import of thousands of apps leaves them.
+    await db.credential.updateMany({ data: { nextRefreshReason: "imported" } });
+    await cache.pollOnce();
+    const slot = await db.credential.findFirstOrThrow({ where: { kind: "jsapi_ticket", app: { appId: "wx000000000000demo" } } });
+    const before = (await cached("wx000000000000demo", "jsapi_ticket"))!;
+    await refresh({ credentialId: slot.id, reason: "test" });
+    await cache.pollOnce();
+    expect(cache.lastLoad).toMatchObject({ full: false, apps: 1 });
+    expect(cache.lastLoad.changedRows).toBeLessThanOrEqual(2);
+    expect(cache.lastLoad.changedRows).toBeLessThan(await db.credential.count());
+    expect((await cached("wx000000000000demo", "jsapi_ticket"))?.generation).toBe(before.generation + 1);
+
+    // A new value whose row claims a time a little before the newest seen (it committed after a
+    // newer write, or its writer's clock is behind): the last seconds are read again, still no full load.
+    const newest = (await db.credential.findFirstOrThrow({ orderBy: { updatedAt: "desc" } })).updatedAt;
+    await refresh({ credentialId: slot.id, reason: "test" });
+    await db.credential.update({ where: { id: slot.id }, data: { updatedAt: new Date(newest.getTime() - 2_000) } });
+    await cache.pollOnce();
+    expect(cache.lastLoad).toMatchObject({ full: false, apps: 1 });
+    expect(cache.lastLoad.phases).toContain("margin");
+    expect((await cached("wx000000000000demo", "jsapi_ticket"))?.generation).toBe(before.generation + 2);
+  });
+
   it("a change the increments miss shows in the stamp's sums and triggers a full reload", async () => {
     const slot = await db.credential.findFirstOrThrow({ where: { kind: "jsapi_ticket", app: { appId: "wx0000000000second" } } });
     await cache.pollOnce();
