@@ -87,8 +87,12 @@ let sliceStartedAt = 0;
 let lastQueryEndedAt = 0;
 let turn: Promise<void> | null = null;
 
-/** A promise to wait on before the next query (the slice is used up), or null to go on at once. */
+/**
+ * A promise to wait on before the next query (the slice is used up, or queries wait already: they
+ * keep their order), or null to go on at once.
+ */
 function nextTurn(): Promise<void> | null {
+  if (turn) return turn;
   const at = performance.now();
   if (at - lastQueryEndedAt >= SLICE_MS) sliceStartedAt = at;
   if (at - sliceStartedAt < SLICE_MS) return null;
@@ -102,15 +106,22 @@ function nextTurn(): Promise<void> | null {
   return turn;
 }
 
-type Queryable = { queryRaw(query: unknown): Promise<unknown>; executeRaw(query: unknown): Promise<unknown> };
+type Queryable = {
+  queryRaw(query: unknown): Promise<unknown>;
+  executeRaw(query: unknown): Promise<unknown>;
+  startTransaction(...args: unknown[]): Promise<unknown>;
+};
 
-/** Makes `adapter`'s own queries (not its transactions') give the event loop a turn every SLICE_MS. */
+/**
+ * Makes `adapter`'s own queries (not its transactions') give the event loop a turn every SLICE_MS.
+ * A transaction begins after the queries waiting for their turn, as it would have without it.
+ */
 export function yieldEverySlice(adapter: Queryable): void {
   for (const method of ["queryRaw", "executeRaw"] as const) {
     const run = adapter[method].bind(adapter);
     adapter[method] = async (query: unknown) => {
-      const wait = nextTurn();
-      if (wait) await wait;
+      // Again after each turn: the queries that waited for it use up the next slice like any others.
+      for (let wait = nextTurn(); wait; wait = nextTurn()) await wait;
       try {
         return await run(query);
       } finally {
@@ -118,6 +129,11 @@ export function yieldEverySlice(adapter: Queryable): void {
       }
     };
   }
+  const begin = adapter.startTransaction.bind(adapter);
+  adapter.startTransaction = async (...args: unknown[]) => {
+    while (turn) await turn;
+    return begin(...args);
+  };
 }
 
 /** The adapter for a SQLite file, its statements compiled once (above). */

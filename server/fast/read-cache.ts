@@ -172,6 +172,7 @@ let afterFullLoad: (() => void) | null = null;
 async function load(stamp: string, full = false): Promise<{ snap: Snapshot; next: Base }> {
   const started = performance.now();
   lastLoad.phases = "";
+  lastLoad.changedRows = 0;
   lastLoad.count++;
   const parts = partsOf(stamp);
   const b = base;
@@ -352,11 +353,17 @@ async function loadChanged(stamp: string, parts: StampParts, b: Base): Promise<{
   return { snap, next: { ...b, snap, credSince, appSince, parts, genSum, revSum: apps === b.snap.apps ? b.revSum : revisionsOf(apps) } };
 }
 
-/** Whether `b` with these rows' generations makes the stamp's sum of generations and count of credentials. */
-function accountsFor(b: Base, rows: readonly { id: string; generation: number }[], parts: StampParts): boolean {
+/**
+ * Whether `b` with these rows' generations makes the stamp's sum of generations and count of
+ * credentials, and no row is newer than the stamp's newest updatedAt: one written after the stamp
+ * was read could make up for one that committed late and was missed (the sums would match by chance).
+ */
+function accountsFor(b: Base, rows: readonly { id: string; generation: number; updatedAt: Date }[], parts: StampParts): boolean {
+  const newest = /^-?\d+$/.test(parts.u) ? Number(parts.u) : Date.parse(parts.u);
   let sum = b.genSum;
   let count = b.gens.size;
   for (const r of rows) {
+    if (!(r.updatedAt.getTime() <= newest)) return false;
     const had = b.gens.get(r.id);
     sum += r.generation - (had?.generation ?? 0);
     if (!had) count++;

@@ -32,7 +32,7 @@ type Kept = {
   byApp: Map<string, string[]>;
   /** The newest credential updatedAt seen (ms). */
   credSince: number;
-  /** The counts of apps and credentials and the apps' newest updatedAt, when last read in full. */
+  /** The counts of apps and credentials and the sum of the apps' revisions (a trigger bumps an app's at every update), when last read in full. */
   shape: string;
   day: string;
   fullAt: number;
@@ -42,7 +42,7 @@ const kept = () => processSingleton<{ last: Kept | null }>("tickethubMetricState
 const flights = new SingleFlight<CredentialState[]>();
 
 /** How the last scrape read the states (for tests and the benchmark): in full, or which apps again. */
-export const lastStatesRead = { full: false, apps: 0, count: 0 };
+export const lastStatesRead = { full: false, apps: 0 };
 
 /** Every credential of every enabled app with what the metrics say of it, in the list's order (credentialStates). */
 export function currentStates(): Promise<CredentialState[]> {
@@ -56,16 +56,15 @@ async function read(): Promise<CredentialState[]> {
   const k =
     last && last.shape === shape && last.day === vendorDay(at) && Date.now() - last.fullAt < FULL_EVERY_MS ? await again(last, at) : await full(shape, at);
   kept().last = k;
-  lastStatesRead.count++;
   return k.order.map((id) => stateAt(k.parts.get(id)!, at));
 }
 
 /** What moves when the list's membership or order, or an app's limits, may have changed. */
 async function shapeNow(): Promise<string> {
   const [row] = await getDb().$queryRawUnsafe<Record<string, unknown>[]>(
-    `SELECT (SELECT COUNT(*) FROM "VendorApp") AS n, (SELECT MAX("updatedAt") FROM "VendorApp") AS a, (SELECT COUNT(*) FROM "Credential") AS c`,
+    `SELECT (SELECT COUNT(*) FROM "VendorApp") AS n, (SELECT COALESCE(SUM("revision"), 0) FROM "VendorApp") AS v, (SELECT COUNT(*) FROM "Credential") AS c`,
   );
-  return ["n", "a", "c"].map((k) => (row?.[k] instanceof Date ? String((row[k] as Date).getTime()) : String(row?.[k]))).join("|");
+  return ["n", "v", "c"].map((k) => String(row?.[k])).join("|");
 }
 
 async function full(shape: string, at: Date): Promise<Kept> {
@@ -89,15 +88,19 @@ async function again(k: Kept, at: Date): Promise<Kept> {
     select: { id: true, appRef: true, updatedAt: true },
   });
   const moved = new Set<string>();
+  let credSince = k.credSince;
   for (const r of rows) {
     const ms = r.updatedAt.getTime();
-    if (ms > k.credSince) k.credSince = ms;
+    if (ms > credSince) credSince = ms;
     const had = k.parts.get(r.id);
     // Not listed: a disabled app's credential (a new one changes the count: read in full).
     if (had && had.updatedAtMs !== ms) moved.add(r.appRef);
   }
   const ids = [...moved].flatMap((app) => k.byApp.get(app) ?? []);
-  for (const p of await inPages(ids, (page) => statePartsOf(page, at))) k.parts.set(p.id, p);
+  const read = await inPages(ids, (page) => statePartsOf(page, at));
+  // Only once all is read: a scrape that fails here (the database went away) leaves the next one to read the same rows.
+  for (const p of read) k.parts.set(p.id, p);
+  k.credSince = credSince;
   Object.assign(lastStatesRead, { full: false, apps: moved.size });
   return k;
 }
