@@ -23,6 +23,7 @@ import { shareChangeReads } from "../server/live/changes";
 import { answerRefusal, answerWithWeb, problemBody, webRequestOf, writeWebAnswer } from "../server/http/node-answers";
 import { securityHeaders } from "../server/http/security-headers.mjs";
 import type { PeerProcess } from "../server/metrics/render";
+import { lastStatesRead } from "../server/metrics/states";
 import { exitWithParent } from "./lib/exit-with-parent";
 import { relayCredentialChanges, type InstanceMessage } from "./lib/instance-ipc";
 import { nextServerArgs } from "./lib/serve-args";
@@ -82,9 +83,9 @@ function nextServerMetrics(): Promise<PeerProcess[]> {
 }
 
 /**
- * A scrape of /api/metrics with thousands of apps reads every credential's state and writes ~40,000
- * lines: ~100 MiB of short-lived garbage; a full load of the read cache (every 5 minutes) reads
- * every row. V8 grows the heap to hold such garbage rather than collect it, and the read plane's
+ * A scrape of /api/metrics with thousands of apps that reads every credential's state (the first,
+ * then once a minute: server/metrics/states.ts) writes ~40,000 lines from ~100 MiB of short-lived
+ * garbage; a full load of the read cache (every 5 minutes) reads every row. V8 grows the heap to hold such garbage rather than collect it, and the read plane's
  * resident memory stayed far above its live data through the 3,000-apps benchmark (bench/scale.ts).
  * So after each scrape (once the answer is sent) and each full load it collects (`--expose-gc`,
  * serve-args.ts; marking concurrently where V8 can). With 6,750 credentials, 20 scrapes in a row
@@ -174,7 +175,13 @@ const server = http.createServer((req, res) => {
       return;
     }
     if (bare === "/api/metrics") {
-      answerWithWeb(req, res, (r) => metricsAnswer(r, "read-plane", nextServerMetrics), headers).then(collectGarbage, (err) => fail(res, err));
+      answerWithWeb(req, res, (r) => metricsAnswer(r, "read-plane", nextServerMetrics), headers).then(
+        // Only after a scrape that read every credential (server/metrics/states.ts: once a minute at
+        // most while nothing else changes): the others leave little garbage, and a forced major
+        // collection of this heap held consumer reads and reloads for 50-150 ms after every scrape.
+        () => lastStatesRead.full && collectGarbage(),
+        (err) => fail(res, err),
+      );
       return;
     }
   }
