@@ -96,7 +96,7 @@ function nextTurn(): Promise<void> | null {
   const at = performance.now();
   if (at - lastQueryEndedAt >= SLICE_MS) sliceStartedAt = at;
   if (at - sliceStartedAt < SLICE_MS) return null;
-  turn ??= new Promise((resolve) =>
+  turn = new Promise((resolve) =>
     setImmediate(() => {
       turn = null;
       sliceStartedAt = performance.now();

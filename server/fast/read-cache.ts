@@ -153,7 +153,7 @@ const FULL_EVERY_MS = 5 * 60_000;
  * whose generation did not move are skipped; a change this misses still shows in the stamp's sum
  * of generations, and a full load follows (pollOnce).
  */
-const SINCE_MARGIN_MS = 5_000;
+export const SINCE_MARGIN_MS = 5_000;
 
 /** How the last load went (for tests and the benchmark): full or incremental, the apps it reread; how many loads so far. */
 export const lastLoad = { full: false, apps: 0, credentials: 0, ms: 0, phases: "", count: 0, changedRows: 0 };

@@ -3,6 +3,7 @@ import { vendorDay } from "@/lib/vendor-day";
 import { now } from "../clock";
 import { getDb } from "../db";
 import { inPages } from "../db-batch";
+import { SINCE_MARGIN_MS } from "../fast/read-cache";
 import { processSingleton } from "../process-state";
 import { SingleFlight } from "../single-flight";
 import { type CredentialState, listedIds, type StateParts, stateAt, statePartsOf } from "../tickets/list-credentials";
@@ -22,8 +23,6 @@ import { type CredentialState, listedIds, type StateParts, stateAt, statePartsOf
  * Statuses are applied at each scrape (a value expires by time alone: stateAt).
  */
 const FULL_EVERY_MS = 60_000;
-/** Rows written this long before the newest updatedAt seen are asked for again (as in read-cache.ts: commits come after their updatedAt). */
-const SINCE_MARGIN_MS = 5_000;
 
 type Kept = {
   /** The credentials in the list's order, what was read of each, and each app's credentials. */
