@@ -26,7 +26,11 @@ import type { PeerProcess } from "../server/metrics/render";
 import { lastStatesRead } from "../server/metrics/states";
 import { exitWithParent } from "./lib/exit-with-parent";
 import { relayCredentialChanges, type InstanceMessage } from "./lib/instance-ipc";
+import { keepTickShape } from "./lib/keep-tick-shape";
 import { nextServerArgs } from "./lib/serve-args";
+
+// Before the first forced collection (afterFullLoad below): every request queues several ticks.
+keepTickShape();
 
 const root = process.env.TICKETHUB_ROOT ?? process.cwd();
 const config = getConfig();
