@@ -62,8 +62,10 @@ type Store = {
    */
   revokedKeys: Set<string>;
 };
+/** This module copy's reference to the one store (a consumer read asks for it several times). */
+let mine: Store | null = null;
 export function cacheStore(): Store {
-  return processSingleton<Store>("tickethubReadCache", () => ({
+  mine ??= processSingleton<Store>("tickethubReadCache", () => ({
     current: null,
     confirmedAt: 0,
     maxAgeMs: 0,
@@ -76,6 +78,7 @@ export function cacheStore(): Store {
     staleApps: new Map(),
     revokedKeys: new Set(),
   }));
+  return mine;
 }
 
 /**

@@ -1,6 +1,6 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { now } from "../clock";
+import { nowMs } from "../clock";
 import { bearerKey, keyHashOf, touchKey } from "../consumer/api-keys";
 import { CREDENTIAL_CACHE_CONTROL, credentialJsonHead, etagOf, matchesEtag, readCredential } from "./consumer";
 import { answerWithWeb } from "./node-answers";
@@ -120,8 +120,7 @@ export function tryFastPath(req: IncomingMessage, res: ServerResponse): boolean 
   if (!authorization) return false;
   const keyHash = keyHashFor(authorization);
   if (!keyHash) return false;
-  const at = now();
-  const ms = at.getTime();
+  const ms = nowMs();
   const hit = lookup(keyHash, target, ms);
   if (!hit) return false;
   if (hit.touchKey) touchKey(hit.keyId).catch(() => {});
@@ -134,7 +133,7 @@ export function tryFastPath(req: IncomingMessage, res: ServerResponse): boolean 
   }
   if (ms !== isoMs) {
     isoMs = ms;
-    iso = at.toISOString();
+    iso = new Date(ms).toISOString();
   }
   // The tail is ASCII: its length is its size in bytes.
   const tail = `,"remainingSeconds":${Math.floor((answer.expiresAtMs - ms) / 1000)},"servedAt":"${iso}"}`;
