@@ -76,6 +76,18 @@ export async function benchConsumerRead(): Promise<string> {
         bareRuns.push(await load(bareUrl, {}));
         fastRuns.push(await load(`${stacks.fast.baseUrl}${path}`, { authorization: `Bearer ${keys.fast}` }));
       }
+      // The fixed rate alternates too, bare Node first: the first run after the saturating ones pays
+      // for what they left behind in this process and on the machine (bare Node's p99 measured 3 ms
+      // in that place and 1 ms in the next), and the client's share of the latency is the floor.
+      const fixedRate = async () => {
+        const bareAt: Run[] = [];
+        const fastAt: Run[] = [];
+        for (let round = 0; round < 2; round++) {
+          bareAt.push(await load(bareUrl, {}, { overallRate: 1000 }));
+          fastAt.push(await load(`${stacks.fast.baseUrl}${path}`, { authorization: `Bearer ${keys.fast}` }, { overallRate: 1000 }));
+        }
+        return { bareAt1000: mean(bareAt), fastAt1000: mean(fastAt) };
+      };
       const mean = (runs: Run[]): Run => ({
         rps: runs.reduce((n, r) => n + r.rps, 0) / runs.length,
         p50: runs.reduce((n, r) => n + r.p50, 0) / runs.length,
@@ -87,7 +99,7 @@ export async function benchConsumerRead(): Promise<string> {
         bare: mean(bareRuns),
         fast: mean(fastRuns),
         route: routeRun,
-        fastAt1000: await load(`${stacks.fast.baseUrl}${path}`, { authorization: `Bearer ${keys.fast}` }, { overallRate: 1000 }),
+        ...(await fixedRate()),
       };
       const ratio = results.fast.rps / results.bare.rps;
       const metrics = async () => (await fetch(`${stacks.fast.baseUrl}/api/metrics`, { headers: { authorization: `Bearer ${keys.fast}` } })).text();
@@ -96,16 +108,17 @@ export async function benchConsumerRead(): Promise<string> {
       const lines = [
         `### Consumer read (\`GET ${path}\`)`,
         "",
-        `${seconds} s per run; autocannon in the benchmark's process, each server in a process of its own; ${CONNECTIONS} connections (10 for the fixed-rate run). Bare Node and the fast path ran alternately, twice each (means; p99 the worse of the two).`,
+        `${seconds} s per run; autocannon in the benchmark's process, each server in a process of its own; ${CONNECTIONS} connections (10 for the fixed-rate runs). Bare Node and the fast path ran alternately, twice each, at full speed and then at a fixed rate (means; p99 the worse of the two).`,
         "",
         "| server | requests/s | p50 ms | p99 ms | errors |",
         "|---|---:|---:|---:|---:|",
         row("bare Node `http`, same JSON from memory", results.bare),
         row("Ticket Hub, fast path (cache hit)", results.fast),
         row("Ticket Hub, route handler (`TICKETHUB_READ_CACHE=off`)", results.route),
+        row("bare Node `http` at a fixed 1,000 requests/s", results.bareAt1000),
         row("Ticket Hub, fast path at a fixed 1,000 requests/s", results.fastAt1000),
         "",
-        `Fast path / bare Node: **${fmt(ratio, 2)}×** (goal ≥ 0.85×: ${ratio >= 0.85 ? "met" : "not met"}). p99 at 1,000 requests/s: **${fmt(results.fastAt1000.p99, 1)} ms** (goal ≤ 2 ms: ${results.fastAt1000.p99 <= 2 ? "met" : "not met"}).`,
+        `Fast path / bare Node: **${fmt(ratio, 2)}×** (goal ≥ 0.85×: ${ratio >= 0.85 ? "met" : "not met"}). p99 at 1,000 requests/s: **${fmt(results.fastAt1000.p99, 1)} ms** (goal ≤ 2 ms: ${results.fastAt1000.p99 <= 2 ? "met" : "not met"}; bare Node ${fmt(results.bareAt1000.p99, 1)} ms with the same client, autocannon's resolution being 1 ms).`,
         "",
         `RSS after the runs (demo apps): read plane **${mib(memory["read-plane"])} MiB** (goal ≤ 120 MiB: ${memory["read-plane"]! <= 120 * 2 ** 20 ? "met" : "not met"}), Next server ${mib(memory.next)} MiB (instance ${mib(memory.total)} MiB).`,
       ];
