@@ -30,7 +30,7 @@ import { keepTickShape } from "./lib/keep-tick-shape";
 import { nextServerArgs } from "./lib/serve-args";
 
 // Before the first forced collection (afterFullLoad below): every request queues several ticks.
-keepTickShape();
+await keepTickShape();
 
 const root = process.env.TICKETHUB_ROOT ?? process.cwd();
 const config = getConfig();

@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 const MODULE = path.join(import.meta.dirname, "keep-tick-shape.ts");
 const SCRIPT = `
 const { keepTickShape } = await import(${JSON.stringify(MODULE)});
-if (process.env.KEEP === "1") keepTickShape();
+if (process.env.KEEP === "1") await keepTickShape();
 const burst = (n) => new Promise((resolve) => { let done = 0; for (let i = 0; i < n; i++) process.nextTick(() => ++done === n && resolve()); });
 for (let i = 0; i < 50; i++) await burst(1000);
 // What an idle server sees between bursts of requests: major collections while no tick is queued.
