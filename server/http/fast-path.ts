@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { nowMs } from "../clock";
 import { bearerKey, keyHashOf, touchKey } from "../consumer/api-keys";
 import { CREDENTIAL_CACHE_CONTROL, credentialJsonHead, etagOf, matchesEtag, readCredential } from "./consumer";
-import { answerWithWeb } from "./node-answers";
+import { answerWithWeb, webRequestOf } from "./node-answers";
 import { handleProxy } from "./proxy";
 import { STALE_HEADER, staleHeaderValue } from "../fast/cache-store";
 import { type CacheHit, type HitValue, lookup, type ReadTarget, readTarget } from "../fast/read-cache";
@@ -191,10 +191,7 @@ export async function tryProxy(req: IncomingMessage, res: ServerResponse): Promi
     }
     body = Buffer.concat(chunks);
   }
-  const headers = new Headers();
-  for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
-  // A fixed origin: the Host header is the client's to choose and must not reach the URL.
-  const request = new Request(`http://tickethub.internal${url}`, { method: req.method, headers, body: body ? new Uint8Array(body) : undefined });
+  const request = webRequestOf(req, undefined, body ? new Uint8Array(body) : undefined);
   let vendor: string;
   let path: string[];
   try {

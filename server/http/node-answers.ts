@@ -82,12 +82,13 @@ function headerListOf(answer: Response, extraHeaders: readonly { key: string; va
 
 /**
  * A Node request as a web Request for a handler, at a fixed origin (the Host header is the client's
- * to choose and must not reach the URL). GET and HEAD only (no body is read). `signal` aborts it.
+ * to choose and must not reach the URL). A GET, or with `body` (read by the caller) a POST.
+ * `signal` aborts it.
  */
-export function webRequestOf(req: IncomingMessage, signal?: AbortSignal): Request {
+export function webRequestOf(req: IncomingMessage, signal?: AbortSignal, body?: Uint8Array<ArrayBuffer>): Request {
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
-  return new Request(`http://tickethub.internal${req.url}`, { method: "GET", headers, signal });
+  return new Request(`http://tickethub.internal${req.url}`, { method: body ? "POST" : "GET", headers, signal, body });
 }
 
 /**
