@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, remainingSeconds } from "./time";
+import { formatDuration, heldSecondsLeft, remainingSeconds } from "./time";
 
 describe("formatDuration", () => {
   it("reads like a countdown", () => {
@@ -30,5 +30,33 @@ describe("remainingSeconds", () => {
     expect(remainingSeconds(expiresAt, fast, serverNow - fast)).toBe(7200);
     const slow = serverNow - 5 * 60_000;
     expect(remainingSeconds(expiresAt, slow, serverNow - slow)).toBe(7200);
+  });
+});
+
+describe("heldSecondsLeft", () => {
+  const at = "2026-12-02T12:00:00.000Z";
+  it("counts down, and holds a second instead of going up when the server's clock is estimated earlier", () => {
+    const expiresMs = Date.parse(at);
+    // Ticks one second apart; before the third, a better sample moves the offset from +400 ms to -300 ms.
+    const ticks = [
+      { nowMs: expiresMs - 10_000, offset: 400 },
+      { nowMs: expiresMs - 9_000, offset: 400 },
+      { nowMs: expiresMs - 8_950, offset: -300 },
+      { nowMs: expiresMs - 7_950, offset: -300 },
+    ];
+    let prev: { at: string; left: number } | null = null;
+    const shown: number[] = [];
+    for (const t of ticks) {
+      const left = heldSecondsLeft(prev, at, remainingSeconds(at, t.nowMs, t.offset));
+      prev = { at, left };
+      shown.push(left);
+    }
+    // Unheld, the third would read 9 (after 8): a countdown going up.
+    expect(remainingSeconds(at, ticks[2]!.nowMs, ticks[2]!.offset)).toBe(9);
+    expect(shown).toEqual([9, 8, 8, 8]);
+  });
+
+  it("starts afresh for a new value", () => {
+    expect(heldSecondsLeft({ at, left: 3 }, "2026-12-02T14:00:00.000Z", 7200)).toBe(7200);
   });
 });

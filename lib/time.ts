@@ -20,3 +20,17 @@ export function formatDuration(totalSeconds: number, locale = "en"): string {
 export function remainingSeconds(expiresAt: string, nowMs: number, clockOffsetMs: number): number {
   return Math.floor((Date.parse(expiresAt) - (nowMs + clockOffsetMs)) / 1000);
 }
+
+/** The seconds a countdown last showed, and what it counted down to. */
+export type ShownLeft = { at: string; left: number };
+
+/**
+ * What a countdown to `at` shows now that `left` seconds remain, having shown `prev` last: never more
+ * than before while it counts to the same moment. The page's estimate of the server's clock improves
+ * as answers with shorter round trips arrive (lib/server-clock.ts), and an improvement can move that
+ * clock back by part of a second; the countdown would then go up by one. Held instead, it shows
+ * that second once more. A new `at` (a new value) starts afresh.
+ */
+export function heldSecondsLeft(prev: ShownLeft | null, at: string, left: number): number {
+  return prev !== null && prev.at === at && left > prev.left ? prev.left : left;
+}

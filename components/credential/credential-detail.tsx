@@ -4,7 +4,7 @@ import type { ReactNode } from "react";
 import { useCredential, useCredentials } from "./api/get-credentials";
 import { useCredentialHistory } from "./api/get-credential-history";
 import { remainingSeconds } from "@/lib/time";
-import { Countdown, useFormatDuration } from "@/components/ui/countdown";
+import { Countdown, useFormatDuration, useHeld } from "@/components/ui/countdown";
 import { useFormatDateTime } from "@/components/ui/date-time";
 import { HealthBadge } from "@/components/ui/status-badge";
 import { healthOf } from "@/lib/health";
@@ -346,5 +346,6 @@ function Table({ caption, head, rows, empty }: { caption: string; head: string[]
 /** What `render` shows for the seconds left until `at` (server clock), ticking on its own; null until the ticker runs. */
 function Ticking({ at, offsetMs, render }: { at: string; offsetMs: number; render: (left: number | null) => ReactNode }) {
   const now = useNow();
-  return <>{render(now ? remainingSeconds(at, now, offsetMs) : null)}</>;
+  const held = useHeld();
+  return <>{render(now ? held(at, remainingSeconds(at, now, offsetMs)) : null)}</>;
 }

@@ -2,7 +2,7 @@
 import { useTranslations } from "next-intl";
 import { memo, type ReactNode } from "react";
 import type { CredentialView } from "@/lib/credential-view";
-import { Countdown, useFormatDuration } from "@/components/ui/countdown";
+import { Countdown, useFormatDuration, useHeld } from "@/components/ui/countdown";
 import { useFormatDateTime } from "@/components/ui/date-time";
 import { HealthBadge } from "@/components/ui/status-badge";
 import type { Health } from "@/lib/health";
@@ -101,8 +101,9 @@ function PreviousValidity({ until, clockOffsetMs }: { until: string; clockOffset
   const now = useNow();
   const t = useTranslations("overview");
   const duration = useFormatDuration();
+  const held = useHeld();
   if (!now) return null;
-  const left = remainingSeconds(until, now, clockOffsetMs);
+  const left = held(until, remainingSeconds(until, now, clockOffsetMs));
   return <span>{left > 0 ? t("stillValid", { duration: duration(left) }) : t("noLongerValid")}</span>;
 }
 
@@ -120,6 +121,7 @@ function NextRefresh({
   const now = useNow();
   const t = useTranslations("overview");
   const duration = useFormatDuration();
+  const held = useHeld();
   // The reason is the scheduler's, as a sentence the server composed (English `fallback` from an older server).
   const hasReason = !!(reason || fallback);
   if (!at)
@@ -130,7 +132,7 @@ function NextRefresh({
     ) : (
       <span className="text-slate-500 dark:text-slate-400">{t("notScheduled")}</span>
     );
-  const left = now ? remainingSeconds(at, now, clockOffsetMs) : null;
+  const left = now ? held(at, remainingSeconds(at, now, clockOffsetMs)) : null;
   return (
     <div className="contents">
       <div className="tabular-nums">{left === null ? "…" : left > 0 ? t("inDuration", { duration: duration(left) }) : t("dueNow")}</div>

@@ -1,7 +1,7 @@
 "use client";
 import { useLocale, useTranslations } from "next-intl";
-import { createContext, useContext } from "react";
-import { formatDuration, remainingSeconds } from "@/lib/time";
+import { createContext, useContext, useRef } from "react";
+import { formatDuration, heldSecondsLeft, remainingSeconds, type ShownLeft } from "@/lib/time";
 import { useStale } from "./freshness";
 import { useNow } from "./use-now";
 
@@ -26,8 +26,23 @@ export const FirstPaintClock = createContext(0);
 export function useSecondsLeft(at: string | null, clockOffsetMs: number): number | null {
   const ticking = useNow();
   const renderedAt = useContext(FirstPaintClock);
+  const held = useHeld();
   if (!at || (!ticking && !renderedAt)) return null;
-  return ticking ? remainingSeconds(at, ticking, clockOffsetMs) : remainingSeconds(at, renderedAt, 0);
+  return held(at, ticking ? remainingSeconds(at, ticking, clockOffsetMs) : remainingSeconds(at, renderedAt, 0));
+}
+
+/**
+ * For a component that counts down: `(at, left)` → the seconds to show, never more than it showed
+ * last for the same `at` (heldSecondsLeft: a better estimate of the server's clock must not make a
+ * countdown go up). What was shown is kept in a ref, not state, so that a tick renders once.
+ */
+export function useHeld(): (at: string, left: number) => number {
+  const shown = useRef<ShownLeft | null>(null);
+  return (at, left) => {
+    const held = heldSecondsLeft(shown.current, at, left);
+    shown.current = { at, left: held };
+    return held;
+  };
 }
 
 /**
