@@ -59,4 +59,9 @@ describe("heldSecondsLeft", () => {
   it("starts afresh for a new value", () => {
     expect(heldSecondsLeft({ at, left: 3 }, "2026-12-02T14:00:00.000Z", 7200)).toBe(7200);
   });
+
+  it("shows a big correction (a clock minutes off) instead of freezing until time catches up", () => {
+    expect(heldSecondsLeft({ at, left: 100 }, at, 105)).toBe(100);
+    expect(heldSecondsLeft({ at, left: 100 }, at, 400)).toBe(400);
+  });
 });

@@ -25,12 +25,19 @@ export function remainingSeconds(expiresAt: string, nowMs: number, clockOffsetMs
 export type ShownLeft = { at: string; left: number };
 
 /**
- * What a countdown to `at` shows now that `left` seconds remain, having shown `prev` last: never more
+ * A countdown holds a second rather than go up by this much or less (heldSecondsLeft). A bigger step
+ * is a clock that was far off (a browser minutes fast whose first estimate was missing), and
+ * freezing the countdown until time caught up would hide the right value: that step is shown.
+ */
+export const HOLD_UP_TO_SECONDS = 5;
+
+/**
+ * What a countdown to `at` shows now that `left` seconds remain, having shown `prev` last: not more
  * than before while it counts to the same moment. The page's estimate of the server's clock improves
  * as answers with shorter round trips arrive (lib/server-clock.ts), and an improvement can move that
- * clock back by part of a second; the countdown would then go up by one. Held instead, it shows
- * that second once more. A new `at` (a new value) starts afresh.
+ * clock back by part of a second (up to half the first round trip); the countdown would then go up
+ * by one. Held instead, it shows that second once more. A new `at` (a new value) starts afresh.
  */
 export function heldSecondsLeft(prev: ShownLeft | null, at: string, left: number): number {
-  return prev !== null && prev.at === at && left > prev.left ? prev.left : left;
+  return prev !== null && prev.at === at && left > prev.left && left - prev.left <= HOLD_UP_TO_SECONDS ? prev.left : left;
 }

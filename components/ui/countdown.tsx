@@ -32,9 +32,9 @@ export function useSecondsLeft(at: string | null, clockOffsetMs: number): number
 }
 
 /**
- * For a component that counts down: `(at, left)` → the seconds to show, never more than it showed
- * last for the same `at` (heldSecondsLeft: a better estimate of the server's clock must not make a
- * countdown go up). What was shown is kept in a ref, not state, so that a tick renders once.
+ * For a component that counts down: `(at, left)` → the seconds to show, not a few more than it
+ * showed last for the same `at` (heldSecondsLeft: a better estimate of the server's clock must not
+ * make a countdown go up). What was shown is kept in a ref, not state, so that a tick renders once.
  */
 export function useHeld(): (at: string, left: number) => number {
   const shown = useRef<ShownLeft | null>(null);
