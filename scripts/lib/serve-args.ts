@@ -25,12 +25,19 @@ export function nextServerBundle(root: string): string {
  * a bare Node server's (20 connections, loaded machine): 2 MiB 0.73–0.75× (a scavenge every few ms
  * at full load), 4 MiB 0.79–0.82×, the default 16 MiB 0.82–0.83× but ~25 MiB more RSS. 8 MiB fits in
  * the memory the small query compiler saves (scripts/lib/read-plane-bundle.ts).
+ * `--no-parallel-scavenge`: those scavenges are short (a young generation of garbage), and V8
+ * splits each over helper threads, whose start and join cost more than they save there, and which
+ * take a core from this process's own thread and from the others on the host (the Next server, the
+ * clients). Measured with bench/consumer-read.ts, 7 runs each, alternated: with helpers 0.77–0.90×
+ * bare Node (mean 0.82), without 0.82–0.98× (mean 0.91); RSS the same. The Next server keeps them:
+ * there, without, the scheduler's timers fired later (bench/scale.ts, one run: 4 refreshes later
+ * than 1 s simulated, the latest 1.3 s; 0–3 and 0.9–1.4 s in four runs with them).
  * `--expose-gc`: the read plane collects after each /api/metrics scrape (scripts/read-plane.ts).
  * `--optimize-for-size` would bound the heap too, but it also shrinks the young generation to
  * 1 MiB (the trade measured above).
  */
 export function serveArgs(root: string, port: number): string[] {
-  return ["--liftoff-only", "--max-semi-space-size=8", "--expose-gc", readPlaneBundle(root), String(port)];
+  return ["--liftoff-only", "--max-semi-space-size=8", "--no-parallel-scavenge", "--expose-gc", readPlaneBundle(root), String(port)];
 }
 
 /**
