@@ -5,11 +5,9 @@ import { useSession } from "@/components/session/session-context";
 import { alertsQueryOptions } from "@/components/overview/api/get-alerts";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { small } from "@/components/ui/styles";
-import { useNow } from "@/components/ui/use-now";
 import type { AlertView } from "@/lib/alert-view";
 import type { CredentialView } from "@/lib/credential-view";
-import { remainingSeconds } from "@/lib/time";
-import { useFormatDuration } from "@/components/ui/countdown";
+import { useFormatDuration, useTickingSecondsLeft } from "@/components/ui/countdown";
 import { DateTime, useFormatDateTime } from "@/components/ui/date-time";
 import { SentenceText } from "@/components/ui/sentence";
 import { acknowledgeAlert, clearQuota, silenceAlert, useAlertAction } from "./api/alert-actions";
@@ -34,12 +32,12 @@ export function CredentialAlerts({ credential: c, clockOffsetMs }: { credential:
   const alerts = useQuery(alertsQueryOptions);
   const mine = (alerts.data?.open ?? []).filter((a) => a.credentialId === c.id);
   const { impact } = c;
-  const now = useNow();
+  // Held like every countdown: a better estimate of the server's clock must not add a second.
+  const left = useTickingSecondsLeft(impact.breaksAt, clockOffsetMs);
   const t = useTranslations("alerts");
   const formatDuration = useFormatDuration();
   const showImpact = impact.atRisk || impact.state === "retrying" || impact.state === "broken";
   if (!showImpact && mine.length === 0) return null;
-  const left = impact.breaksAt && now ? remainingSeconds(impact.breaksAt, now, clockOffsetMs) : null;
   return (
     <section aria-label={t("region")} className="space-y-3">
       {showImpact && (

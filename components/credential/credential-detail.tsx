@@ -4,11 +4,11 @@ import type { ReactNode } from "react";
 import { useCredential, useCredentials } from "./api/get-credentials";
 import { useCredentialHistory } from "./api/get-credential-history";
 import { remainingSeconds } from "@/lib/time";
-import { Countdown, useFormatDuration, useHeld } from "@/components/ui/countdown";
+import { Countdown, useFormatDuration, useTickingSecondsLeft } from "@/components/ui/countdown";
 import { useFormatDateTime } from "@/components/ui/date-time";
 import { HealthBadge } from "@/components/ui/status-badge";
 import { healthOf } from "@/lib/health";
-import { useNow, useNowSelect } from "@/components/ui/use-now";
+import { useNowSelect } from "@/components/ui/use-now";
 import { RefreshAction } from "@/components/overview/refresh-action";
 import { CheckAction } from "./check-action";
 import { HistoryChart } from "./history-chart";
@@ -345,7 +345,6 @@ function Table({ caption, head, rows, empty }: { caption: string; head: string[]
 
 /** What `render` shows for the seconds left until `at` (server clock), ticking on its own; null until the ticker runs. */
 function Ticking({ at, offsetMs, render }: { at: string; offsetMs: number; render: (left: number | null) => ReactNode }) {
-  const now = useNow();
-  const held = useHeld();
-  return <>{render(now ? held(at, remainingSeconds(at, now, offsetMs)) : null)}</>;
+  const left = useTickingSecondsLeft(at, offsetMs);
+  return <>{render(left)}</>;
 }

@@ -2,14 +2,12 @@
 import { useTranslations } from "next-intl";
 import { memo, type ReactNode } from "react";
 import type { CredentialView } from "@/lib/credential-view";
-import { Countdown, useFormatDuration, useHeld } from "@/components/ui/countdown";
+import { Countdown, useFormatDuration, useTickingSecondsLeft } from "@/components/ui/countdown";
 import { useFormatDateTime } from "@/components/ui/date-time";
 import { HealthBadge } from "@/components/ui/status-badge";
 import type { Health } from "@/lib/health";
-import { useNow } from "@/components/ui/use-now";
 import { useKindLabel } from "./kind-label";
 import { RefreshAction } from "./refresh-action";
-import { remainingSeconds } from "@/lib/time";
 import type { Sentence } from "@/lib/sentence";
 import { LastErrorText, SentenceText } from "@/components/ui/sentence";
 
@@ -98,12 +96,10 @@ export const CredentialRow = memo(function CredentialRow({
 });
 
 function PreviousValidity({ until, clockOffsetMs }: { until: string; clockOffsetMs: number }) {
-  const now = useNow();
+  const left = useTickingSecondsLeft(until, clockOffsetMs);
   const t = useTranslations("overview");
   const duration = useFormatDuration();
-  const held = useHeld();
-  if (!now) return null;
-  const left = held(until, remainingSeconds(until, now, clockOffsetMs));
+  if (left === null) return null;
   return <span>{left > 0 ? t("stillValid", { duration: duration(left) }) : t("noLongerValid")}</span>;
 }
 
@@ -118,10 +114,9 @@ function NextRefresh({
   fallback: string | null;
   clockOffsetMs: number;
 }) {
-  const now = useNow();
+  const left = useTickingSecondsLeft(at, clockOffsetMs);
   const t = useTranslations("overview");
   const duration = useFormatDuration();
-  const held = useHeld();
   // The reason is the scheduler's, as a sentence the server composed (English `fallback` from an older server).
   const hasReason = !!(reason || fallback);
   if (!at)
@@ -132,7 +127,6 @@ function NextRefresh({
     ) : (
       <span className="text-slate-500 dark:text-slate-400">{t("notScheduled")}</span>
     );
-  const left = now ? held(at, remainingSeconds(at, now, clockOffsetMs)) : null;
   return (
     <div className="contents">
       <div className="tabular-nums">{left === null ? "…" : left > 0 ? t("inDuration", { duration: duration(left) }) : t("dueNow")}</div>

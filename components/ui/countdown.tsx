@@ -32,6 +32,17 @@ export function useSecondsLeft(at: string | null, clockOffsetMs: number): number
 }
 
 /**
+ * Seconds left until `at` (ISO) on the server's clock, ticking each second, never a few more than
+ * last shown (useHeld); null without `at` or until the page's ticker runs (nothing rendered on the
+ * server: for what is shown only once the page is live, unlike useSecondsLeft).
+ */
+export function useTickingSecondsLeft(at: string | null, clockOffsetMs: number): number | null {
+  const now = useNow();
+  const held = useHeld();
+  return at && now ? held(at, remainingSeconds(at, now, clockOffsetMs)) : null;
+}
+
+/**
  * For a component that counts down: `(at, left)` → the seconds to show, not a few more than it
  * showed last for the same `at` (heldSecondsLeft: a better estimate of the server's clock must not
  * make a countdown go up). What was shown is kept in a ref, not state, so that a tick renders once.
