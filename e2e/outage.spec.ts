@@ -164,6 +164,9 @@ test("PostgreSQL stopped with the overview open: the page says the database is u
     const shownAfter = Date.now() - stoppedAt;
     await expect(dbBanner).toContainText("values shown were confirmed at");
     await expect(timer).toHaveAttribute("data-stale", "true");
+    // The header's freshness says it too, not "Updated just now" (the server does answer).
+    const updated = page.getByTestId("updated-ago");
+    await expect(updated).toHaveText("Database unreachable");
     // The server itself answers: the page must not blame it.
     await expect(silentBanner).toHaveCount(0);
     await page.screenshot({ path: info.outputPath("overview-database-unreachable.png"), fullPage: true });
@@ -196,6 +199,7 @@ test("PostgreSQL stopped with the overview open: the page says the database is u
     await expect(dbBanner).toHaveCount(0, { timeout: PAGE_PROMISE_MS + PAGE_SLACK_MS });
     const clearedAfter = Date.now() - resumedAt;
     await expect(timer).not.toHaveAttribute("data-stale");
+    await expect(updated).toHaveText(/^Updated (just now|\d+ s ago)$/);
     console.log(`database banner shown ${shownAfter} ms after PostgreSQL stopped, gone ${clearedAfter} ms after it was back`);
     expect(shownAfter).toBeLessThanOrEqual(PAGE_PROMISE_MS + PAGE_SLACK_MS);
   } finally {

@@ -21,10 +21,12 @@ const JUST_NOW_S = 2;
 /** "Updated 3 s ago" in the header: when the server last answered this page. */
 export function UpdatedAgo() {
   const t = useTranslations("freshness");
-  const { lastHeardAt, stale } = useFreshness();
+  const { lastHeardAt, stale, database } = useFreshness();
   const now = useNow();
   if (!now || !lastHeardAt) return null;
   const ago = Math.max(0, Math.floor((now - lastHeardAt) / 1000));
+  // The server answering "just now" while its database does not would read as all well beside the
+  // banner that says otherwise: the header says what is wrong instead (the banner says since when).
   return (
     <span
       data-testid="updated-ago"
@@ -32,7 +34,7 @@ export function UpdatedAgo() {
       className={`whitespace-nowrap text-xs tabular-nums ${stale ? "font-medium text-amber-800 dark:text-amber-300" : "text-slate-600 dark:text-slate-400"}`}
     >
       <span aria-hidden className={`mr-1 inline-block h-2 w-2 rounded-full ${stale ? "bg-amber-500" : "bg-emerald-500"}`} />
-      {ago <= JUST_NOW_S ? t("justNow") : t("ago", { seconds: ago })}
+      {database ? t("databaseDown") : ago <= JUST_NOW_S ? t("justNow") : t("ago", { seconds: ago })}
     </span>
   );
 }
