@@ -18,15 +18,24 @@ function formatClockTime(ms: number): string {
  */
 const JUST_NOW_S = 2;
 
+/**
+ * What the header's freshness says, `ago` seconds after the server's last answer. While the server
+ * answers without its database, "Updated just now" would read as all well beside the banner that
+ * says otherwise: it names the database instead. While the server itself is silent (the database's
+ * last word still standing), the seconds since its last answer count, as the banner blames it.
+ */
+export function updatedWords(ago: number, databaseDown: boolean, silent: boolean): { key: "databaseDown" | "justNow" } | { key: "ago"; seconds: number } {
+  if (databaseDown && !silent) return { key: "databaseDown" };
+  return ago <= JUST_NOW_S ? { key: "justNow" } : { key: "ago", seconds: ago };
+}
+
 /** "Updated 3 s ago" in the header: when the server last answered this page. */
 export function UpdatedAgo() {
   const t = useTranslations("freshness");
-  const { lastHeardAt, stale, database } = useFreshness();
+  const { lastHeardAt, stale, silent, database } = useFreshness();
   const now = useNow();
   if (!now || !lastHeardAt) return null;
-  const ago = Math.max(0, Math.floor((now - lastHeardAt) / 1000));
-  // The server answering "just now" while its database does not would read as all well beside the
-  // banner that says otherwise: the header says what is wrong instead (the banner says since when).
+  const words = updatedWords(Math.max(0, Math.floor((now - lastHeardAt) / 1000)), database !== null, silent);
   return (
     <span
       data-testid="updated-ago"
@@ -34,7 +43,7 @@ export function UpdatedAgo() {
       className={`whitespace-nowrap text-xs tabular-nums ${stale ? "font-medium text-amber-800 dark:text-amber-300" : "text-slate-600 dark:text-slate-400"}`}
     >
       <span aria-hidden className={`mr-1 inline-block h-2 w-2 rounded-full ${stale ? "bg-amber-500" : "bg-emerald-500"}`} />
-      {database ? t("databaseDown") : ago <= JUST_NOW_S ? t("justNow") : t("ago", { seconds: ago })}
+      {words.key === "ago" ? t("ago", { seconds: words.seconds }) : t(words.key)}
     </span>
   );
 }

@@ -26,15 +26,17 @@ export function nextServerBundle(root: string): string {
  * at full load), 4 MiB 0.79–0.82×, the default 16 MiB 0.82–0.83× but ~25 MiB more RSS. 8 MiB fits in
  * the memory the small query compiler saves (scripts/lib/read-plane-bundle.ts).
  * `--no-parallel-scavenge`: those scavenges are short (a young generation of garbage), and V8
- * splits each over helper threads, whose start and join cost more than they save there, and which
- * take a core from this process's own thread and from the others on the host (the Next server, the
- * clients). Measured with bench/consumer-read.ts, 7 runs each, alternated: with helpers 0.77–0.90×
- * bare Node (mean 0.82), without 0.82–0.98× (mean 0.91); RSS the same. The Next server keeps them:
- * there, without, the scheduler's timers fired later (bench/scale.ts, one run: 4 refreshes later
- * than 1 s simulated, the latest 1.3 s; 0–3 and 0.9–1.4 s in four runs with them).
+ * posts each to Node's worker pool as parallel jobs, whose waking and synchronising cost more than
+ * they save there, and whose threads compete with the other processes on the host (the Next
+ * server, the clients). Measured as consumer reads per second, fast path / bare Node
+ * (bench/consumer-read.ts), 7 runs each, alternated: with the jobs 0.77–0.90× (mean 0.82), without
+ * 0.82–0.98× (mean 0.91); read-plane RSS the same (with the demo apps, and after bench/scale.ts's
+ * 3,000-app hour: 256 and 252 MiB back to back). Single runs still swing with the machine (0.74× in
+ * one `npm run bench` with the flag). The Next server keeps them: one bench/scale.ts run there
+ * without them showed no gain for the scheduler's timers (within the run-to-run spread).
  * `--expose-gc`: the read plane collects after each /api/metrics scrape (scripts/read-plane.ts).
  * `--optimize-for-size` would bound the heap too, but it also shrinks the young generation to
- * 1 MiB (the trade measured above).
+ * 1 MiB (the trade measured for `--max-semi-space-size` above).
  */
 export function serveArgs(root: string, port: number): string[] {
   return ["--liftoff-only", "--max-semi-space-size=8", "--no-parallel-scavenge", "--expose-gc", readPlaneBundle(root), String(port)];
@@ -42,8 +44,9 @@ export function serveArgs(root: string, port: number): string[] {
 
 /**
  * Node arguments of the Next server behind a read plane (scripts/next-server.ts, bundled beside the
- * read plane), with the same two flags (the database client's WebAssembly is as large here, and
- * rendering allocates short-lived garbage too: together ~85 MiB less RSS) and `--optimize-for-size`:
+ * read plane), with `--liftoff-only` and a young generation of 2 MiB (the database client's
+ * WebAssembly is as large here, and rendering allocates short-lived garbage too: together ~85 MiB
+ * less RSS) and `--optimize-for-size`:
  * without it V8 let this process's heap grow with garbage to ~410 MiB RSS through the memory
  * benchmark's hour (bench/memory.ts, 104 apps); with it ~190 MiB. Its work is pages, the dashboard's
  * API and refreshes, where the trade of some compiled speed for memory costs nothing a user notices.
