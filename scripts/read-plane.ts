@@ -180,13 +180,16 @@ const server = http.createServer((req, res) => {
       return;
     }
     if (bare === "/api/metrics") {
-      answerWithWeb(req, res, (r) => metricsAnswer(r, "read-plane", nextServerMetrics), headers).then(
-        // Only after a scrape that read every credential (server/metrics/states.ts: once a minute at
-        // most while nothing else changes): the others leave little garbage, and a forced major
-        // collection of this heap held consumer reads and reloads for 50-150 ms after every scrape.
-        () => lastStatesRead.full && collectGarbage(),
-        (err) => fail(res, err),
-      );
+      // Streamed as it is made (server/metrics/render.ts metricsBody): never the whole text at once.
+      metricsAnswer(webRequestOf(req), "read-plane", nextServerMetrics)
+        .then((answer) => writeWebAnswer(res, answer, headers))
+        .then(
+          // Only after a scrape that read every credential (server/metrics/states.ts: once a minute at
+          // most while nothing else changes): the others leave little garbage, and a forced major
+          // collection of this heap held consumer reads and reloads for 50-150 ms after every scrape.
+          () => lastStatesRead.full && collectGarbage(),
+          (err) => fail(res, err),
+        );
       return;
     }
   }

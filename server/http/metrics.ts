@@ -1,5 +1,5 @@
 import "server-only";
-import { renderMetrics, type PeerProcess } from "../metrics/render";
+import { metricLines, metricsBody, type PeerProcess } from "../metrics/render";
 import { authenticateKey } from "./api-key";
 import { authenticate } from "./guard";
 import { internalError } from "./problem";
@@ -13,8 +13,8 @@ import { internalError } from "./problem";
 export async function metricsAnswer(req: Request, self = "next", peers: () => Promise<PeerProcess[]> = async () => []): Promise<Response> {
   try {
     const who = req.headers.get("authorization") ? await authenticateKey(req) : await authenticate(req, "viewer");
-    const text = await renderMetrics({ apps: "appRefs" in who ? who.appRefs : "all" }, self, await peers());
-    return new Response(text, { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" } });
+    const lines = await metricLines({ apps: "appRefs" in who ? who.appRefs : "all" }, self, await peers());
+    return new Response(metricsBody(lines), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" } });
   } catch (err) {
     return internalError(err, "GET /api/metrics");
   }

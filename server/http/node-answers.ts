@@ -93,8 +93,9 @@ export function webRequestOf(req: IncomingMessage, signal?: AbortSignal, body?: 
 
 /**
  * Writes a web handler's answer to a Node response as it comes, for an answer that streams (the
- * dashboard's Server-Sent Events): the headers leave at once, then each chunk as the body yields it,
- * until it ends or the client goes away (GET only). `extraHeaders` as in answerWithWeb.
+ * dashboard's Server-Sent Events, /api/metrics): the headers leave at once, then each chunk as the
+ * body yields it and the client takes it, until it ends or the client goes away (Node drops a
+ * HEAD's body). `extraHeaders` as in answerWithWeb.
  */
 export async function writeWebAnswer(res: ServerResponse, answer: Response, extraHeaders: readonly { key: string; value: string }[]): Promise<void> {
   res.writeHead(answer.status, headerListOf(answer, extraHeaders));
@@ -108,12 +109,26 @@ export async function writeWebAnswer(res: ServerResponse, answer: Response, extr
     for (;;) {
       const { value, done } = await reader.read();
       if (done || res.destroyed) break;
-      res.write(value);
+      // A slow reader: the next chunk is made once this one is on its way (the stream's pull).
+      if (!res.write(value)) await drained(res);
     }
   } finally {
     reader.cancel().catch(() => {});
     res.end();
   }
+}
+
+/** Once `res` can take more (or is closed). */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
 }
 
 /** The front door's refusal (front-door.ts admitRequest) as problem+json; the connection closes after it. */

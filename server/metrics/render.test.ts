@@ -37,7 +37,7 @@ vi.mock("./states", () => ({ currentStates: async () => creds }));
 vi.mock("../db", () => ({ getDb: () => ({ alert: { groupBy } }) }));
 vi.mock("../config", () => ({ getConfig: () => ({ instanceId: "test-1" }) }));
 
-const { renderMetrics } = await import("./render");
+const { metricLines, metricsBody, renderMetrics } = await import("./render");
 const { countRefresh, countUpstreamCall, countAlertSent } = await import("./registry");
 
 const sample = (text: string, name: string, labels: string) => text.split("\n").find((l) => l.startsWith(`${name}{${labels}}`));
@@ -104,5 +104,36 @@ describe("renderMetrics", () => {
     const rss = (text: string, name: string) => Number(new RegExp(`^${name} (\\d+)$`, "m").exec(text)![1]);
     expect(both).toMatch(/^tickethub_process_resident_memory_bytes\{process="read-plane"\} \d+$/m);
     expect(rss(both, "process_resident_memory_bytes")).toBeGreaterThan(200 * 2 ** 20);
+  });
+
+  it("streams a fleet's scrape in chunks far below V8's large-object size, made as they are read, the same text as at once", async () => {
+    // Thousands of apps: ~35,000 lines, ~4 MB.
+    const many = Array.from({ length: 6000 }, (_, i) => ({ ...creds[i % 2]!, appId: `wx${String(i).padStart(16, "0")}` }));
+    creds.push(...many);
+    try {
+      const whole = await renderMetrics({ apps: "all" });
+      let made = 0;
+      const lines = await metricLines({ apps: "all" });
+      const counted = (function* () {
+        for (const line of lines) {
+          made++;
+          yield line;
+        }
+      })();
+      const reader = metricsBody(counted).getReader();
+      const first = await reader.read();
+      // The first chunk is there before most of the text is made (the stream pulls a chunk ahead at most).
+      expect(made).toBeLessThan(whole.split("\n").length / 10);
+      const chunks = [first.value!];
+      for (let r = await reader.read(); !r.done; r = await reader.read()) chunks.push(r.value);
+      expect(chunks.length).toBeGreaterThan(50);
+      expect(Math.max(...chunks.map((c) => c.byteLength))).toBeLessThan(64 * 1024);
+      // The same text but for the memory figures, read as each is made.
+      const memoryAsN = (text: string) =>
+        text.replace(/^((?:process_resident_memory_bytes|nodejs_heap_used_bytes|tickethub_process_resident_memory_bytes)\S*) \d+$/gm, "$1 N");
+      expect(memoryAsN(Buffer.concat(chunks).toString("utf8"))).toBe(memoryAsN(whole));
+    } finally {
+      creds.splice(2);
+    }
   });
 });
