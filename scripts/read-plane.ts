@@ -182,14 +182,16 @@ const server = http.createServer((req, res) => {
     if (bare === "/api/metrics") {
       // Streamed as it is made (server/metrics/render.ts metricsBody): never the whole text at once.
       metricsAnswer(webRequestOf(req), "read-plane", nextServerMetrics)
-        .then((answer) => writeWebAnswer(res, answer, headers))
-        .then(
+        .then(async (answer) => {
+          // How this scrape read (another may start while it streams).
+          const readAll = lastStatesRead.full;
+          await writeWebAnswer(res, answer, headers);
           // Only after a scrape that read every credential (server/metrics/states.ts: once a minute at
           // most while nothing else changes): the others leave little garbage, and a forced major
           // collection of this heap held consumer reads and reloads for 50-150 ms after every scrape.
-          () => lastStatesRead.full && collectGarbage(),
-          (err) => fail(res, err),
-        );
+          if (readAll) collectGarbage();
+        })
+        .catch((err) => fail(res, err));
       return;
     }
   }

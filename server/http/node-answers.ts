@@ -94,13 +94,15 @@ export function webRequestOf(req: IncomingMessage, signal?: AbortSignal, body?: 
 /**
  * Writes a web handler's answer to a Node response as it comes, for an answer that streams (the
  * dashboard's Server-Sent Events, /api/metrics): the headers leave at once, then each chunk as the
- * body yields it and the client takes it, until it ends or the client goes away (Node drops a
- * HEAD's body). `extraHeaders` as in answerWithWeb.
+ * body yields it and the client takes it, until it ends or the client goes away (a HEAD gets the
+ * headers only; a body that fails half-way cuts the connection). `extraHeaders` as in answerWithWeb.
  */
 export async function writeWebAnswer(res: ServerResponse, answer: Response, extraHeaders: readonly { key: string; value: string }[]): Promise<void> {
   res.writeHead(answer.status, headerListOf(answer, extraHeaders));
   res.flushHeaders();
-  if (!answer.body) {
+  // A HEAD's body would be made only to be dropped.
+  if (!answer.body || res.req.method === "HEAD") {
+    answer.body?.cancel().catch(() => {});
     res.end();
     return;
   }
@@ -108,13 +110,20 @@ export async function writeWebAnswer(res: ServerResponse, answer: Response, extr
   try {
     for (;;) {
       const { value, done } = await reader.read();
-      if (done || res.destroyed) break;
+      if (res.destroyed) return;
+      if (done) {
+        res.end();
+        return;
+      }
       // A slow reader: the next chunk is made once this one is on its way (the stream's pull).
       if (!res.write(value)) await drained(res);
     }
+  } catch (err) {
+    // Cut off, not ended: a body that failed half-way must not reach the client as a whole one.
+    res.destroy();
+    throw err;
   } finally {
     reader.cancel().catch(() => {});
-    res.end();
   }
 }
 

@@ -103,8 +103,8 @@ const ALERT_KINDS = ["refresh-failing", "expiring", "quota"] as const;
  * key's vendors and fold every other vendor into `vendor="other"` (totals stay right, names do not
  * leak); alert notifications, which count every app's alerts, are left out for it.
  *
- * What it reads comes first; the lines are made as they are taken (a generator), so a scrape that
- * streams them (metricsBody) never holds the whole text.
+ * Everything it reads comes first; the lines are made from it as they are taken (a generator), so
+ * a scrape that streams them (metricsBody) never holds the whole text.
  */
 export async function metricLines(scope: MetricsScope, self = "next", peers: readonly PeerProcess[] = []): Promise<Iterable<string>> {
   const all = scope.apps === "all";
@@ -120,6 +120,10 @@ export async function metricLines(scope: MetricsScope, self = "next", peers: rea
   for (const c of creds)
     if (c.quota) quotas.set(`${c.appRef}|${c.quota.endpoint}`, { labels: quotaLabelsOf(c, c.quota), used: c.quota.used, limit: c.quota.limit });
   const r = foldOutOfScope(mergeSnapshots([snapshotRegistry(), ...peers.map((p) => p.registry)]), all ? null : vendors);
+  // Read here too, not as the lines are made: an error is the answer's (a 500), never a text cut short.
+  const mem = process.memoryUsage();
+  const processes = [{ name: self, memory: { rss: mem.rss, heapUsed: mem.heapUsed } }, ...peers];
+  const instanceId = getConfig().instanceId;
   return lines();
 
   function* lines(): Generator<string> {
@@ -163,8 +167,6 @@ export async function metricLines(scope: MetricsScope, self = "next", peers: rea
     for (const e of r.alertsSent) yield sample("tickethub_alert_notifications_total", e.labels, e.value);
     yield* family("tickethub_alerts_open", "gauge", "Open alert incidents by kind.");
     for (const kind of ALERT_KINDS) yield sample("tickethub_alerts_open", { kind }, openCount(kind));
-    const mem = process.memoryUsage();
-    const processes = [{ name: self, memory: { rss: mem.rss, heapUsed: mem.heapUsed } }, ...peers];
     yield* family("process_resident_memory_bytes", "gauge", "Resident memory of this instance (all its processes: the read plane and the Next server).");
     yield sample(
       "process_resident_memory_bytes",
@@ -180,7 +182,7 @@ export async function metricLines(scope: MetricsScope, self = "next", peers: rea
     yield* family("tickethub_process_resident_memory_bytes", "gauge", "Resident memory of each of this instance's processes (read-plane, next).");
     for (const p of processes) yield sample("tickethub_process_resident_memory_bytes", { process: p.name }, p.memory.rss);
     yield* family("tickethub_instance_info", "gauge", "This instance (always 1).");
-    yield sample("tickethub_instance_info", { instance_id: getConfig().instanceId }, 1);
+    yield sample("tickethub_instance_info", { instance_id: instanceId }, 1);
   }
 }
 

@@ -1,0 +1,57 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeWebAnswer } from "./node-answers";
+
+// The read plane writes streamed answers (/api/metrics, the change stream) with writeWebAnswer: a
+// loopback server whose answers are streams that count what they were asked to make.
+const CHUNK = new Uint8Array(32 * 1024).fill(0x61);
+let pulls = 0;
+const server = http.createServer((req, res) => {
+  pulls = 0;
+  const body =
+    req.url === "/fails"
+      ? new ReadableStream<Uint8Array>({
+          pull(controller) {
+            // One good chunk, then the maker fails (a metrics line that throws).
+            if (pulls++ === 0) controller.enqueue(new TextEncoder().encode("tickethub_instance_info 1\n"));
+            else controller.error(new Error("the lines could not be made"));
+          },
+        })
+      : new ReadableStream<Uint8Array>({
+          pull(controller) {
+            if (pulls++ < 100) controller.enqueue(CHUNK);
+            else controller.close();
+          },
+        });
+  writeWebAnswer(res, new Response(body, { headers: { "content-type": "text/plain" } }), []).catch(() => {});
+});
+let base = "";
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe("writeWebAnswer", () => {
+  it("sends a streamed body whole", async () => {
+    const res = await fetch(`${base}/whole`);
+    expect(res.status).toBe(200);
+    expect((await res.arrayBuffer()).byteLength).toBe(100 * CHUNK.length);
+  });
+
+  it("cuts the connection when the body fails half-way: the client never takes a shortened text for the whole", async () => {
+    const res = await fetch(`${base}/fails`);
+    expect(res.status).toBe(200);
+    await expect(res.text()).rejects.toThrow();
+  });
+
+  it("answers a HEAD with the headers only, without making the body", async () => {
+    const res = await fetch(`${base}/whole`, { method: "HEAD" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/plain");
+    // The stream asks for its first chunk when it is made (a high-water mark of one), no more.
+    expect(pulls).toBeLessThanOrEqual(1);
+  });
+});
