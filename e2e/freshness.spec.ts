@@ -132,6 +132,9 @@ test.describe("freshness", () => {
     // Countdowns keep running on the last known expiry, greyed.
     await expect(overview.getByRole("timer").first()).toHaveAttribute("data-stale", "true");
     await expect(detail.getByRole("timer").first()).toHaveAttribute("data-stale", "true");
+    // The health badges are the last known ones, greyed: none vouches for a state nobody confirms.
+    await expect(overview.locator("[data-health]:not([data-stale])")).toHaveCount(0);
+    await expect(detail.locator("[data-health]").first()).toHaveAttribute("data-stale", "true");
     await overview.screenshot({ path: info.outputPath("overview-stale.png"), fullPage: true });
 
     signal(stopped, "SIGCONT");
@@ -140,6 +143,7 @@ test.describe("freshness", () => {
     await Promise.all(pages.map((page) => expect(banner(page)).toHaveCount(0, { timeout: PROMISE_MS + SLACK_MS })));
     const freshAfter = Date.now() - resumedAt;
     await expect(overview.getByRole("timer").first()).not.toHaveAttribute("data-stale", "true");
+    await expect(overview.locator("[data-health][data-stale]")).toHaveCount(0);
     console.log(`freshness: stale banner on 3 pages ${staleAfter} ms after SIGSTOP; gone ${freshAfter} ms after SIGCONT`);
   });
 

@@ -137,7 +137,7 @@ const PAGE_PROMISE_MS = 5_000;
 /** Slack for a loaded machine (2 cores shared by several test runs), as in freshness.spec.ts. */
 const PAGE_SLACK_MS = 3_000;
 
-test("PostgreSQL stopped with the overview open: the page says the database is unreachable within 5 s, greys its countdowns, and recovers by itself", async ({
+test("PostgreSQL stopped with the overview open: the page says the database is unreachable within 5 s, greys its countdowns and health badges, and recovers by itself", async ({
   page,
 }, info) => {
   test.setTimeout(180_000);
@@ -157,6 +157,7 @@ test("PostgreSQL stopped with the overview open: the page says the database is u
     const silentBanner = page.getByRole("status").filter({ hasText: "The server has not answered" });
     await expect(dbBanner).toHaveCount(0);
     await expect(timer).not.toHaveAttribute("data-stale");
+    await expect(page.locator("[data-health]").first()).not.toHaveAttribute("data-stale");
 
     pg.pause();
     const stoppedAt = Date.now();
@@ -164,6 +165,10 @@ test("PostgreSQL stopped with the overview open: the page says the database is u
     const shownAfter = Date.now() - stoppedAt;
     await expect(dbBanner).toContainText("values shown were confirmed at");
     await expect(timer).toHaveAttribute("data-stale", "true");
+    // So do the health badges (no green "Healthy" vouching for refreshes that wait for the database).
+    const badges = page.locator("[data-health]");
+    await expect(badges.first()).toHaveAttribute("data-stale", "true");
+    await expect(page.locator("[data-health]:not([data-stale])")).toHaveCount(0);
     // The header's freshness says it too, not "Updated just now" (the server does answer).
     const updated = page.getByTestId("updated-ago");
     await expect(updated).toHaveText("Database unreachable");
@@ -199,6 +204,7 @@ test("PostgreSQL stopped with the overview open: the page says the database is u
     await expect(dbBanner).toHaveCount(0, { timeout: PAGE_PROMISE_MS + PAGE_SLACK_MS });
     const clearedAfter = Date.now() - resumedAt;
     await expect(timer).not.toHaveAttribute("data-stale");
+    await expect(page.locator("[data-health][data-stale]")).toHaveCount(0);
     await expect(updated).toHaveText(/^Updated (just now|\d+ s ago)$/);
     console.log(`database banner shown ${shownAfter} ms after PostgreSQL stopped, gone ${clearedAfter} ms after it was back`);
     expect(shownAfter).toBeLessThanOrEqual(PAGE_PROMISE_MS + PAGE_SLACK_MS);

@@ -10,6 +10,7 @@ import { useKindLabel } from "./kind-label";
 import { RefreshAction } from "./refresh-action";
 import type { Sentence } from "@/lib/sentence";
 import { LastErrorText, SentenceText } from "@/components/ui/sentence";
+import { useStale } from "@/components/ui/freshness";
 
 /**
  * One credential's row. Memoised: the overview renders again when a row's health or the list
@@ -95,12 +96,24 @@ export const CredentialRow = memo(function CredentialRow({
   );
 });
 
+/**
+ * A time that counts on the last known state greys while nothing on the page is confirmed (the
+ * server or its database does not answer), like the countdowns: "Due now" then says when a refresh
+ * was planned, not that one will run.
+ */
+function useUnconfirmed(): { "data-stale"?: true; title?: string; className: string } {
+  const stale = useStale();
+  const tf = useTranslations("freshness");
+  return stale ? { "data-stale": true, title: tf("unconfirmed"), className: "text-slate-500 dark:text-slate-400" } : { className: "" };
+}
+
 function PreviousValidity({ until, clockOffsetMs }: { until: string; clockOffsetMs: number }) {
   const left = useTickingSecondsLeft(until, clockOffsetMs);
   const t = useTranslations("overview");
   const duration = useFormatDuration();
+  const unconfirmed = useUnconfirmed();
   if (left === null) return null;
-  return <span>{left > 0 ? t("stillValid", { duration: duration(left) }) : t("noLongerValid")}</span>;
+  return <span {...unconfirmed}>{left > 0 ? t("stillValid", { duration: duration(left) }) : t("noLongerValid")}</span>;
 }
 
 function NextRefresh({
@@ -117,6 +130,7 @@ function NextRefresh({
   const left = useTickingSecondsLeft(at, clockOffsetMs);
   const t = useTranslations("overview");
   const duration = useFormatDuration();
+  const unconfirmed = useUnconfirmed();
   // The reason is the scheduler's, as a sentence the server composed (English `fallback` from an older server).
   const hasReason = !!(reason || fallback);
   if (!at)
@@ -129,7 +143,9 @@ function NextRefresh({
     );
   return (
     <div className="contents">
-      <div className="tabular-nums">{left === null ? "…" : left > 0 ? t("inDuration", { duration: duration(left) }) : t("dueNow")}</div>
+      <div {...unconfirmed} className={`tabular-nums ${unconfirmed.className}`}>
+        {left === null ? "…" : left > 0 ? t("inDuration", { duration: duration(left) }) : t("dueNow")}
+      </div>
       {hasReason && (
         // Wrapped in the table, one line on a phone's card (the full reason is on the credential's page and
         // in the DOM for screen readers); no title with the text: a title is plain text, and the reason's

@@ -63,6 +63,7 @@ export function useHeld(): (at: string, left: number) => number {
 export function Countdown({ expiresAt, lifetime, clockOffsetMs }: { expiresAt: string; lifetime: number; clockOffsetMs: number }) {
   const left = useSecondsLeft(expiresAt, clockOffsetMs);
   const t = useTranslations("countdown");
+  const tf = useTranslations("freshness");
   const duration = useFormatDuration();
   // While the server does not answer, the countdown keeps running on the last known expiry but
   // turns grey: the value may have been replaced (or not) since.
@@ -77,7 +78,7 @@ export function Countdown({ expiresAt, lifetime, clockOffsetMs }: { expiresAt: s
         aria-label={left > 0 ? t("expiresIn", { seconds: String(left) }) : t("expired")}
         data-remaining-seconds={left}
         data-stale={stale || undefined}
-        title={stale ? t("stale") : undefined}
+        title={stale ? tf("unconfirmed") : undefined}
         className={`font-mono text-sm tabular-nums ${stale ? "text-slate-500 dark:text-slate-400" : left <= 0 ? "text-red-600 dark:text-red-400" : ""}`}
       >
         {left > 0 ? duration(left) : t("expired")}

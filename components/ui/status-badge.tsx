@@ -1,5 +1,7 @@
+"use client";
 import { useTranslations } from "next-intl";
 import type { Health } from "@/lib/health";
+import { useStale } from "./freshness";
 
 const STYLES: Record<Health, string> = {
   healthy: "bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-300",
@@ -14,7 +16,26 @@ const STYLES: Record<Health, string> = {
   pending: "bg-slate-200 text-slate-700 dark:bg-slate-800 dark:text-slate-300",
 };
 
+/** A health nobody has confirmed lately: the last one known, in grey, with a dashed edge. */
+const UNCONFIRMED = "bg-slate-100 text-slate-600 outline-1 outline-dashed outline-slate-400 dark:bg-slate-800 dark:text-slate-300 dark:outline-slate-500";
+
+/**
+ * A credential's health. While nothing on the page is confirmed (the server or its database does
+ * not answer: useStale) it is the last health known, greyed like the countdowns: a green "Healthy"
+ * there would vouch for refreshes that are waiting for the database.
+ */
 export function HealthBadge({ health }: { health: Health }) {
   const t = useTranslations("health");
-  return <span className={`inline-flex whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ${STYLES[health]}`}>{t(health)}</span>;
+  const tf = useTranslations("freshness");
+  const stale = useStale();
+  return (
+    <span
+      data-health={health}
+      data-stale={stale || undefined}
+      title={stale ? tf("unconfirmed") : undefined}
+      className={`inline-flex whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ${stale ? UNCONFIRMED : STYLES[health]}`}
+    >
+      {t(health)}
+    </span>
+  );
 }
