@@ -10,7 +10,7 @@ import { useKindLabel } from "./kind-label";
 import { RefreshAction } from "./refresh-action";
 import type { Sentence } from "@/lib/sentence";
 import { LastErrorText, SentenceText } from "@/components/ui/sentence";
-import { useStale } from "@/components/ui/freshness";
+import { useUnconfirmed } from "@/components/ui/freshness";
 
 /**
  * One credential's row. Memoised: the overview renders again when a row's health or the list
@@ -96,16 +96,8 @@ export const CredentialRow = memo(function CredentialRow({
   );
 });
 
-/**
- * A time that counts on the last known state greys while nothing on the page is confirmed (the
- * server or its database does not answer), like the countdowns: "Due now" then says when a refresh
- * was planned, not that one will run.
- */
-function useUnconfirmed(): { "data-stale"?: true; title?: string; className: string } {
-  const stale = useStale();
-  const tf = useTranslations("freshness");
-  return stale ? { "data-stale": true, title: tf("unconfirmed"), className: "text-slate-500 dark:text-slate-400" } : { className: "" };
-}
+/** A time that counts on the last known state, grey while it is not confirmed (useUnconfirmed), like the countdowns. */
+const UNCONFIRMED_TEXT = "text-slate-500 dark:text-slate-400";
 
 function PreviousValidity({ until, clockOffsetMs }: { until: string; clockOffsetMs: number }) {
   const left = useTickingSecondsLeft(until, clockOffsetMs);
@@ -113,7 +105,11 @@ function PreviousValidity({ until, clockOffsetMs }: { until: string; clockOffset
   const duration = useFormatDuration();
   const unconfirmed = useUnconfirmed();
   if (left === null) return null;
-  return <span {...unconfirmed}>{left > 0 ? t("stillValid", { duration: duration(left) }) : t("noLongerValid")}</span>;
+  return (
+    <span {...unconfirmed} className={unconfirmed ? UNCONFIRMED_TEXT : undefined}>
+      {left > 0 ? t("stillValid", { duration: duration(left) }) : t("noLongerValid")}
+    </span>
+  );
 }
 
 function NextRefresh({
@@ -143,7 +139,8 @@ function NextRefresh({
     );
   return (
     <div className="contents">
-      <div {...unconfirmed} className={`tabular-nums ${unconfirmed.className}`}>
+      {/* "Due now" on an unconfirmed page says when a refresh was planned, not that one will run. */}
+      <div {...unconfirmed} className={`tabular-nums ${unconfirmed ? UNCONFIRMED_TEXT : ""}`}>
         {left === null ? "…" : left > 0 ? t("inDuration", { duration: duration(left) }) : t("dueNow")}
       </div>
       {hasReason && (

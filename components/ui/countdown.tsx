@@ -2,7 +2,7 @@
 import { useLocale, useTranslations } from "next-intl";
 import { createContext, useContext, useRef } from "react";
 import { formatDuration, heldSecondsLeft, remainingSeconds, type ShownLeft } from "@/lib/time";
-import { useStale } from "./freshness";
+import { useUnconfirmed } from "./freshness";
 import { useNow } from "./use-now";
 
 /** formatDuration in the page's language ("1h 59m 58s", "1小时59分58秒"). */
@@ -63,11 +63,11 @@ export function useHeld(): (at: string, left: number) => number {
 export function Countdown({ expiresAt, lifetime, clockOffsetMs }: { expiresAt: string; lifetime: number; clockOffsetMs: number }) {
   const left = useSecondsLeft(expiresAt, clockOffsetMs);
   const t = useTranslations("countdown");
-  const tf = useTranslations("freshness");
   const duration = useFormatDuration();
   // While the server does not answer, the countdown keeps running on the last known expiry but
   // turns grey: the value may have been replaced (or not) since.
-  const stale = useStale();
+  const unconfirmed = useUnconfirmed();
+  const stale = unconfirmed !== null;
   if (left === null) return <span className="text-slate-400">…</span>;
   const share = Math.max(0, Math.min(1, left / lifetime));
   const tone = stale ? "bg-slate-400" : left <= 0 ? "bg-red-500" : share < 0.1 ? "bg-amber-500" : "bg-emerald-500";
@@ -77,8 +77,7 @@ export function Countdown({ expiresAt, lifetime, clockOffsetMs }: { expiresAt: s
         role="timer"
         aria-label={left > 0 ? t("expiresIn", { seconds: String(left) }) : t("expired")}
         data-remaining-seconds={left}
-        data-stale={stale || undefined}
-        title={stale ? tf("unconfirmed") : undefined}
+        {...unconfirmed}
         className={`font-mono text-sm tabular-nums ${stale ? "text-slate-500 dark:text-slate-400" : left <= 0 ? "text-red-600 dark:text-red-400" : ""}`}
       >
         {left > 0 ? duration(left) : t("expired")}

@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useSyncExternalStore } from "react";
 import type { DatabaseOutage } from "@/lib/database-outage";
 import { useDatabaseOutage } from "./database-outage";
@@ -84,6 +85,17 @@ export function useStale(): boolean {
   );
   const database = useDatabaseOutage();
   return silent || database !== null;
+}
+
+/**
+ * For what shows the last known state (a countdown, a health, a planned time): while nothing on the
+ * page is confirmed (useStale), `data-stale` and a title saying so, to spread on the element that
+ * greys; null otherwise.
+ */
+export function useUnconfirmed(): { "data-stale": true; title: string } | null {
+  const stale = useStale();
+  const t = useTranslations("freshness");
+  return stale ? { "data-stale": true, title: t("unconfirmed") } : null;
 }
 
 /**

@@ -1,7 +1,7 @@
 "use client";
 import { useTranslations } from "next-intl";
 import type { Health } from "@/lib/health";
-import { useStale } from "./freshness";
+import { useUnconfirmed } from "./freshness";
 
 const STYLES: Record<Health, string> = {
   healthy: "bg-emerald-100 text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-300",
@@ -21,19 +21,17 @@ const UNCONFIRMED = "bg-slate-100 text-slate-600 outline-1 outline-dashed outlin
 
 /**
  * A credential's health. While nothing on the page is confirmed (the server or its database does
- * not answer: useStale) it is the last health known, greyed like the countdowns: a green "Healthy"
+ * not answer: useUnconfirmed) it is the last health known, greyed like the countdowns: a green "Healthy"
  * there would vouch for refreshes that are waiting for the database.
  */
 export function HealthBadge({ health }: { health: Health }) {
   const t = useTranslations("health");
-  const tf = useTranslations("freshness");
-  const stale = useStale();
+  const unconfirmed = useUnconfirmed();
   return (
     <span
       data-health={health}
-      data-stale={stale || undefined}
-      title={stale ? tf("unconfirmed") : undefined}
-      className={`inline-flex whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ${stale ? UNCONFIRMED : STYLES[health]}`}
+      {...unconfirmed}
+      className={`inline-flex whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ${unconfirmed ? UNCONFIRMED : STYLES[health]}`}
     >
       {t(health)}
     </span>
