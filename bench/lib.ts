@@ -1,6 +1,7 @@
 // Shared helpers of the benchmarks: the machine they ran on, a signed-in admin, an API key.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import { apiSession } from "../e2e/support/auth";
 
@@ -65,4 +66,71 @@ export function cpuSeconds(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/** What a paced run measured: latencies in ms (microsecond resolution), and what failed. */
+export type PacedRun = { rate: number; p50: number; p99: number; max: number; sent: number; non2xx: number; errors: number };
+
+/**
+ * GETs `url` at an even `rate` (requests/s) for `seconds`, open loop: request i is sent at
+ * start + i/rate whether or not earlier ones were answered, over up to `connections` keep-alive
+ * sockets, each latency timed from its send to its last byte. autocannon's `overallRate` is not
+ * that: each connection sends its share of a second as fast as it can when the second starts, then
+ * waits (lib/httpClient.js: `reqsMadeThisSecond`, reset by a 1 s interval), so its p99 "at 1,000/s"
+ * is the p99 of a ~30 ms burst at full speed once a second.
+ */
+export async function pacedLoad(
+  url: string,
+  headers: Record<string, string>,
+  opts: { rate: number; seconds: number; connections?: number },
+): Promise<PacedRun> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.connections ?? 10 });
+  const total = Math.round(opts.rate * opts.seconds);
+  const latencies: number[] = [];
+  let non2xx = 0;
+  let errors = 0;
+  let sent = 0;
+  let done = 0;
+  const target = new URL(url);
+  const start = performance.now();
+  await new Promise<void>((resolve) => {
+    const finish = () => {
+      if (++done === total) resolve();
+    };
+    const send = () => {
+      const at = performance.now();
+      const req = http.get({ host: target.hostname, port: target.port, path: target.pathname + target.search, headers, agent }, (res) => {
+        res.on("data", () => {});
+        res.on("end", () => {
+          latencies.push(performance.now() - at);
+          if (res.statusCode! < 200 || res.statusCode! > 299) non2xx++;
+          finish();
+        });
+      });
+      req.on("error", () => {
+        errors++;
+        finish();
+      });
+    };
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - start) * opts.rate) / 1000) + 1);
+      while (sent < due) {
+        sent++;
+        send();
+      }
+      if (sent < total) setTimeout(tick, Math.max(0, (sent * 1000) / opts.rate - (performance.now() - start)));
+    };
+    tick();
+  });
+  agent.destroy();
+  const seconds = (performance.now() - start) / 1000;
+  return {
+    rate: total / seconds,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    max: Math.max(...latencies),
+    sent: total,
+    non2xx,
+    errors,
+  };
 }
