@@ -1,5 +1,5 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeWebAnswer } from "./node-answers";
 
@@ -7,8 +7,12 @@ import { writeWebAnswer } from "./node-answers";
 // loopback server whose answers are streams that count what they were asked to make.
 const CHUNK = new Uint8Array(32 * 1024).fill(0x61);
 let pulls = 0;
+/** When the last answer's stream was cancelled (its maker let go), if it was. */
+let cancelledAt: number | null = null;
+const STALL_MS = 300;
 const server = http.createServer((req, res) => {
   pulls = 0;
+  cancelledAt = null;
   const body =
     req.url === "/fails"
       ? new ReadableStream<Uint8Array>({
@@ -20,11 +24,15 @@ const server = http.createServer((req, res) => {
         })
       : new ReadableStream<Uint8Array>({
           pull(controller) {
-            if (pulls++ < 100) controller.enqueue(CHUNK);
+            // An endless one for a client that never reads: it can only end by being let go.
+            if (pulls++ < 100 || req.url === "/endless") controller.enqueue(CHUNK);
             else controller.close();
           },
+          cancel() {
+            cancelledAt = Date.now();
+          },
         });
-  writeWebAnswer(res, new Response(body, { headers: { "content-type": "text/plain" } }), []).catch(() => {});
+  writeWebAnswer(res, new Response(body, { headers: { "content-type": "text/plain" } }), [], { stallMs: STALL_MS }).catch(() => {});
 });
 let base = "";
 
@@ -53,5 +61,26 @@ describe("writeWebAnswer", () => {
     expect(res.headers.get("content-type")).toBe("text/plain");
     // The stream asks for its first chunk when it is made (a high-water mark of one), no more.
     expect(pulls).toBeLessThanOrEqual(1);
+  });
+
+  it("cuts off a client that stops reading without closing, and lets go of the answer", async () => {
+    // A scraper that sent its request and then hung: its socket is never read.
+    const client = net.connect(Number(new URL(base).port), "127.0.0.1");
+    client.on("error", () => {});
+    client.pause();
+    cancelledAt = null;
+    const sentAt = Date.now();
+    client.write("GET /endless HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    try {
+      for (let waited = 0; cancelledAt === null && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      expect(cancelledAt, "the stream was let go").not.toBeNull();
+      expect(cancelledAt! - sentAt).toBeGreaterThanOrEqual(STALL_MS);
+      // Nothing more is made for it.
+      const made = pulls;
+      await new Promise((r) => setTimeout(r, 100));
+      expect(pulls).toBe(made);
+    } finally {
+      client.destroy();
+    }
   });
 });

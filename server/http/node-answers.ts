@@ -95,9 +95,15 @@ export function webRequestOf(req: IncomingMessage, signal?: AbortSignal, body?: 
  * Writes a web handler's answer to a Node response as it comes, for an answer that streams (the
  * dashboard's Server-Sent Events, /api/metrics): the headers leave at once, then each chunk as the
  * body yields it and the client takes it, until it ends or the client goes away (a HEAD gets the
- * headers only; a body that fails half-way cuts the connection). `extraHeaders` as in answerWithWeb.
+ * headers only; a body that fails half-way cuts the connection, and so does a client that reads
+ * nothing for `stallMs`). `extraHeaders` as in answerWithWeb.
  */
-export async function writeWebAnswer(res: ServerResponse, answer: Response, extraHeaders: readonly { key: string; value: string }[]): Promise<void> {
+export async function writeWebAnswer(
+  res: ServerResponse,
+  answer: Response,
+  extraHeaders: readonly { key: string; value: string }[],
+  { stallMs = STALL_MS }: { stallMs?: number } = {},
+): Promise<void> {
   res.writeHead(answer.status, headerListOf(answer, extraHeaders));
   res.flushHeaders();
   // A HEAD's body would be made only to be dropped.
@@ -116,7 +122,7 @@ export async function writeWebAnswer(res: ServerResponse, answer: Response, extr
         return;
       }
       // A slow reader: the next chunk is made once this one is on its way (the stream's pull).
-      if (!res.write(value)) await drained(res);
+      if (!res.write(value)) await drained(res, stallMs);
     }
   } catch (err) {
     // Cut off, not ended: a body that failed half-way must not reach the client as a whole one.
@@ -127,14 +133,28 @@ export async function writeWebAnswer(res: ServerResponse, answer: Response, extr
   }
 }
 
-/** Once `res` can take more (or is closed). */
-function drained(res: ServerResponse): Promise<void> {
+/**
+ * How long a client may leave a streamed answer unread (its socket full) before it is cut off: a
+ * scraper or a browser that stopped reading without closing would otherwise hold the answer, and
+ * what it was made from (a metrics scrape's states of every credential), for as long as the
+ * connection stays open.
+ */
+export const STALL_MS = 30_000;
+
+/** Once `res` can take more, or is closed; cut off when it could take nothing for `stallMs`. */
+function drained(res: ServerResponse, stallMs: number): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
+      clearTimeout(timer);
       res.off("drain", done);
       res.off("close", done);
       resolve();
     };
+    const timer = setTimeout(() => {
+      res.destroy();
+      done();
+    }, stallMs);
+    timer.unref();
     res.on("drain", done);
     res.on("close", done);
   });
