@@ -135,6 +135,9 @@ test.describe("freshness", () => {
     // The health badges are the last known ones, greyed: none vouches for a state nobody confirms.
     await expect(overview.locator("[data-health]:not([data-stale])")).toHaveCount(0);
     await expect(detail.locator("[data-health]").first()).toHaveAttribute("data-stale", "true");
+    // So is the credential page's next refresh: it counts on the last known plan.
+    await expect(detail.getByTestId("next-refresh")).toHaveAttribute("data-stale", "true");
+    await detail.screenshot({ path: info.outputPath("detail-stale.png"), fullPage: true });
     await overview.screenshot({ path: info.outputPath("overview-stale.png"), fullPage: true });
 
     signal(stopped, "SIGCONT");
@@ -144,6 +147,7 @@ test.describe("freshness", () => {
     const freshAfter = Date.now() - resumedAt;
     await expect(overview.getByRole("timer").first()).not.toHaveAttribute("data-stale", "true");
     await expect(overview.locator("[data-health][data-stale]")).toHaveCount(0);
+    await expect(detail.getByTestId("next-refresh")).not.toHaveAttribute("data-stale", "true");
     console.log(`freshness: stale banner on 3 pages ${staleAfter} ms after SIGSTOP; gone ${freshAfter} ms after SIGCONT`);
   });
 

@@ -8,6 +8,7 @@ import { small } from "@/components/ui/styles";
 import type { AlertView } from "@/lib/alert-view";
 import type { CredentialView } from "@/lib/credential-view";
 import { useFormatDuration, useTickingSecondsLeft } from "@/components/ui/countdown";
+import { UNCONFIRMED_TEXT, useUnconfirmed } from "@/components/ui/freshness";
 import { DateTime, useFormatDateTime } from "@/components/ui/date-time";
 import { SentenceText } from "@/components/ui/sentence";
 import { acknowledgeAlert, clearQuota, silenceAlert, useAlertAction } from "./api/alert-actions";
@@ -34,6 +35,7 @@ export function CredentialAlerts({ credential: c, clockOffsetMs }: { credential:
   const { impact } = c;
   // Held like every countdown: a better estimate of the server's clock must not add a second.
   const left = useTickingSecondsLeft(impact.breaksAt, clockOffsetMs);
+  const unconfirmed = useUnconfirmed();
   const t = useTranslations("alerts");
   const formatDuration = useFormatDuration();
   const showImpact = impact.atRisk || impact.state === "retrying" || impact.state === "broken";
@@ -49,9 +51,12 @@ export function CredentialAlerts({ credential: c, clockOffsetMs }: { credential:
           <p>
             {impact.breaksAt && impact.state !== "broken" && (
               <>
-                {left !== null && left > 0
-                  ? t.rich("breaksAtIn", { duration: formatDuration(left), when: () => <DateTime at={impact.breaksAt!} /> })
-                  : t.rich("breaksAt", { when: () => <DateTime at={impact.breaksAt!} /> })}{" "}
+                {/* Counted from the last known expiry: grey while that is not confirmed, like the countdown. */}
+                <span data-testid="breaks-at" {...unconfirmed} className={unconfirmed ? UNCONFIRMED_TEXT : undefined}>
+                  {left !== null && left > 0
+                    ? t.rich("breaksAtIn", { duration: formatDuration(left), when: () => <DateTime at={impact.breaksAt!} /> })
+                    : t.rich("breaksAt", { when: () => <DateTime at={impact.breaksAt!} /> })}
+                </span>{" "}
               </>
             )}
             {impact.refreshPossibleAt

@@ -5,6 +5,7 @@ import { useCredential, useCredentials } from "./api/get-credentials";
 import { useCredentialHistory } from "./api/get-credential-history";
 import { remainingSeconds } from "@/lib/time";
 import { Countdown, useFormatDuration, useTickingSecondsLeft } from "@/components/ui/countdown";
+import { UNCONFIRMED_TEXT, useUnconfirmed } from "@/components/ui/freshness";
 import { useFormatDateTime } from "@/components/ui/date-time";
 import { HealthBadge } from "@/components/ui/status-badge";
 import { healthOf } from "@/lib/health";
@@ -170,6 +171,7 @@ export function CredentialDetail({ id }: { id: string }) {
             <dd>
               {c.nextRefreshAt ? (
                 <Ticking
+                  testId="next-refresh"
                   at={c.nextRefreshAt}
                   offsetMs={offset}
                   render={(left) => (left === null ? "…" : left > 0 ? t("inDuration", { duration: formatDuration(left) }) : t("dueNow"))}
@@ -343,8 +345,17 @@ function Table({ caption, head, rows, empty }: { caption: string; head: string[]
   );
 }
 
-/** What `render` shows for the seconds left until `at` (server clock), ticking on its own; null until the ticker runs. */
-function Ticking({ at, offsetMs, render }: { at: string; offsetMs: number; render: (left: number | null) => ReactNode }) {
+/**
+ * What `render` shows for the seconds left until `at` (server clock), ticking on its own; null until
+ * the ticker runs. Grey while nothing on the page is confirmed, like the countdown: it counts on the
+ * last known plan.
+ */
+function Ticking({ at, offsetMs, render, testId }: { at: string; offsetMs: number; render: (left: number | null) => ReactNode; testId?: string }) {
   const left = useTickingSecondsLeft(at, offsetMs);
-  return <>{render(left)}</>;
+  const unconfirmed = useUnconfirmed();
+  return (
+    <span data-testid={testId} {...unconfirmed} className={unconfirmed ? UNCONFIRMED_TEXT : undefined}>
+      {render(left)}
+    </span>
+  );
 }

@@ -3,6 +3,7 @@ import { useTranslations } from "next-intl";
 import type { CredentialView } from "@/lib/credential-view";
 import { ATTENTION_HEALTHS, type Health } from "@/lib/health";
 import { useFormatDuration, useSecondsLeft } from "@/components/ui/countdown";
+import { UNCONFIRMED_TEXT, useUnconfirmed } from "@/components/ui/freshness";
 import { HealthBadge } from "@/components/ui/status-badge";
 import { SentenceText } from "@/components/ui/sentence";
 import { useKindLabel } from "./kind-label";
@@ -72,10 +73,18 @@ export function AttentionStrip({
   );
 }
 
-/** "breaks in 4m 10s" (ticking each second on its own), or "failing now" once it has. */
+/**
+ * "breaks in 4m 10s" (ticking each second on its own), or "failing now" once it has; grey while
+ * nothing on the page is confirmed (counted from the last known expiry).
+ */
 function BreaksIn({ at, clockOffsetMs }: { at: string | null; clockOffsetMs: number }) {
   const t = useTranslations("overview");
   const duration = useFormatDuration();
   const breaks = useSecondsLeft(at, clockOffsetMs);
-  return <>{breaks !== null && breaks > 0 ? t("breaksIn", { duration: duration(breaks) }) : t("failingNow")}</>;
+  const unconfirmed = useUnconfirmed();
+  return (
+    <span {...unconfirmed} className={unconfirmed ? UNCONFIRMED_TEXT : undefined}>
+      {breaks !== null && breaks > 0 ? t("breaksIn", { duration: duration(breaks) }) : t("failingNow")}
+    </span>
+  );
 }

@@ -10,7 +10,7 @@ import { useKindLabel } from "./kind-label";
 import { RefreshAction } from "./refresh-action";
 import type { Sentence } from "@/lib/sentence";
 import { LastErrorText, SentenceText } from "@/components/ui/sentence";
-import { useUnconfirmed } from "@/components/ui/freshness";
+import { UNCONFIRMED_TEXT, useUnconfirmed } from "@/components/ui/freshness";
 
 /**
  * One credential's row. Memoised: the overview renders again when a row's health or the list
@@ -95,9 +95,6 @@ export const CredentialRow = memo(function CredentialRow({
     </tr>
   );
 });
-
-/** A time that counts on the last known state, grey while it is not confirmed (useUnconfirmed), like the countdowns. */
-const UNCONFIRMED_TEXT = "text-slate-500 dark:text-slate-400";
 
 function PreviousValidity({ until, clockOffsetMs }: { until: string; clockOffsetMs: number }) {
   const left = useTickingSecondsLeft(until, clockOffsetMs);

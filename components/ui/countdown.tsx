@@ -2,7 +2,7 @@
 import { useLocale, useTranslations } from "next-intl";
 import { createContext, useContext, useRef } from "react";
 import { formatDuration, heldSecondsLeft, remainingSeconds, type ShownLeft } from "@/lib/time";
-import { useUnconfirmed } from "./freshness";
+import { UNCONFIRMED_TEXT, useUnconfirmed } from "./freshness";
 import { useNow } from "./use-now";
 
 /** formatDuration in the page's language ("1h 59m 58s", "1小时59分58秒"). */
@@ -78,7 +78,7 @@ export function Countdown({ expiresAt, lifetime, clockOffsetMs }: { expiresAt: s
         aria-label={left > 0 ? t("expiresIn", { seconds: String(left) }) : t("expired")}
         data-remaining-seconds={left}
         {...unconfirmed}
-        className={`font-mono text-sm tabular-nums ${stale ? "text-slate-500 dark:text-slate-400" : left <= 0 ? "text-red-600 dark:text-red-400" : ""}`}
+        className={`font-mono text-sm tabular-nums ${stale ? UNCONFIRMED_TEXT : left <= 0 ? "text-red-600 dark:text-red-400" : ""}`}
       >
         {left > 0 ? duration(left) : t("expired")}
       </span>

@@ -87,10 +87,13 @@ export function useStale(): boolean {
   return silent || database !== null;
 }
 
+/** The grey of a text that counts on the last known state while it is not confirmed (useUnconfirmed). */
+export const UNCONFIRMED_TEXT = "text-slate-500 dark:text-slate-400";
+
 /**
  * For what shows the last known state (a countdown, a health, a planned time): while nothing on the
  * page is confirmed (useStale), `data-stale` and a title saying so, to spread on the element that
- * greys; null otherwise.
+ * greys (texts with UNCONFIRMED_TEXT); null otherwise.
  */
 export function useUnconfirmed(): { "data-stale": true; title: string } | null {
   const stale = useStale();
