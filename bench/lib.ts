@@ -72,19 +72,22 @@ export function cpuSeconds(pid: number): number {
 export type PacedRun = { rate: number; p50: number; p99: number; max: number; sent: number; non2xx: number; errors: number };
 
 /**
- * GETs `url` at an even `rate` (requests/s) for `seconds`, open loop: request i is sent at
- * start + i/rate whether or not earlier ones were answered, over up to `connections` keep-alive
- * sockets, each latency timed from its send to its last byte. autocannon's `overallRate` is not
- * that: each connection sends its share of a second as fast as it can when the second starts, then
- * waits (lib/httpClient.js: `reqsMadeThisSecond`, reset by a 1 s interval), so its p99 "at 1,000/s"
- * is the p99 of a ~30 ms burst at full speed once a second.
+ * GETs `url` at an even `rate` (requests/s) for `seconds`, open loop: request i is due at
+ * start + i/rate and leaves when the client's timer next fires (at most once a millisecond, so two
+ * may leave together), whether or not earlier ones were answered, over up to `connections`
+ * keep-alive sockets. Each latency is timed from its send to its last byte (the client's own
+ * lateness is not counted); only 2xx answers are in the latencies, the rest are counted apart.
+ * autocannon's `overallRate` is not that: each connection sends its share of a second as fast as it
+ * can when the second starts, then waits (lib/httpClient.js: `reqsMadeThisSecond`, reset by a 1 s
+ * interval), so its p99 "at 1,000/s" is that of a ~30 ms burst at full speed once a second (with its
+ * coordinated-omission correction on top: lib/run.js `recordValueWithExpectedInterval`).
  */
 export async function pacedLoad(
   url: string,
   headers: Record<string, string>,
   opts: { rate: number; seconds: number; connections?: number },
 ): Promise<PacedRun> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.connections ?? 10 });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.connections ?? 10, scheduling: "fifo" });
   const total = Math.round(opts.rate * opts.seconds);
   const latencies: number[] = [];
   let non2xx = 0;
@@ -94,23 +97,27 @@ export async function pacedLoad(
   const target = new URL(url);
   const start = performance.now();
   await new Promise<void>((resolve) => {
-    const finish = () => {
-      if (++done === total) resolve();
-    };
+    if (total <= 0) return resolve();
     const send = () => {
       const at = performance.now();
+      // Once per request, whichever comes first: its end, its socket closing before that, an error.
+      let counted = false;
+      const count = (outcome: "ok" | "non2xx" | "error") => {
+        if (counted) return;
+        counted = true;
+        if (outcome === "ok") latencies.push(performance.now() - at);
+        else if (outcome === "non2xx") non2xx++;
+        else errors++;
+        if (++done === total) resolve();
+      };
       const req = http.get({ host: target.hostname, port: target.port, path: target.pathname + target.search, headers, agent }, (res) => {
-        res.on("data", () => {});
-        res.on("end", () => {
-          latencies.push(performance.now() - at);
-          if (res.statusCode! < 200 || res.statusCode! > 299) non2xx++;
-          finish();
-        });
+        res.resume();
+        res.on("end", () => count(res.statusCode! >= 200 && res.statusCode! <= 299 ? "ok" : "non2xx"));
+        res.on("close", () => count("error"));
+        res.on("error", () => count("error"));
       });
-      req.on("error", () => {
-        errors++;
-        finish();
-      });
+      req.setTimeout(10_000, () => req.destroy(new Error("no answer within 10 s")));
+      req.on("error", () => count("error"));
     };
     const tick = () => {
       const due = Math.min(total, Math.floor(((performance.now() - start) * opts.rate) / 1000) + 1);
@@ -128,7 +135,7 @@ export async function pacedLoad(
     rate: total / seconds,
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),
-    max: Math.max(...latencies),
+    max: latencies.length ? Math.max(...latencies) : Number.NaN,
     sent: total,
     non2xx,
     errors,

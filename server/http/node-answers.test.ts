@@ -74,7 +74,8 @@ describe("writeWebAnswer", () => {
     try {
       for (let waited = 0; cancelledAt === null && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
       expect(cancelledAt, "the stream was let go").not.toBeNull();
-      expect(cancelledAt! - sentAt).toBeGreaterThanOrEqual(STALL_MS);
+      // Not before the stall (timers may fire a millisecond early by Date.now()).
+      expect(cancelledAt! - sentAt).toBeGreaterThanOrEqual(STALL_MS - 10);
       // Nothing more is made for it.
       const made = pulls;
       await new Promise((r) => setTimeout(r, 100));

@@ -95,8 +95,9 @@ export function webRequestOf(req: IncomingMessage, signal?: AbortSignal, body?: 
  * Writes a web handler's answer to a Node response as it comes, for an answer that streams (the
  * dashboard's Server-Sent Events, /api/metrics): the headers leave at once, then each chunk as the
  * body yields it and the client takes it, until it ends or the client goes away (a HEAD gets the
- * headers only; a body that fails half-way cuts the connection, and so does a client that reads
- * nothing for `stallMs`). `extraHeaders` as in answerWithWeb.
+ * headers only; a body that fails half-way cuts the connection, and so does a client that leaves
+ * the socket full for `stallMs`: a change stream's pings take hours to fill it, a metrics scrape
+ * seconds). `extraHeaders` as in answerWithWeb.
  */
 export async function writeWebAnswer(
   res: ServerResponse,
@@ -122,7 +123,10 @@ export async function writeWebAnswer(
         return;
       }
       // A slow reader: the next chunk is made once this one is on its way (the stream's pull).
-      if (!res.write(value)) await drained(res, stallMs);
+      if (!res.write(value)) {
+        await drained(res, stallMs);
+        if (res.destroyed) return;
+      }
     }
   } catch (err) {
     // Cut off, not ended: a body that failed half-way must not reach the client as a whole one.
