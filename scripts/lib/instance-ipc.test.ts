@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
-import { credentialsChanged, keyRevoked, onCredentialsChanged, onKeyRevoked } from "../../server/events";
+import { credentialsChanged, keyRevoked, onCredentialsChanged, onKeyRevoked, onRefreshFailed, refreshFailed } from "../../server/events";
 import { type InstanceMessage, relayCredentialChanges } from "./instance-ipc";
 
 // Both ends of the channel in one process would share server/events' listeners, so each end here
@@ -74,6 +74,27 @@ describe("credential changes between the read plane and the Next server", () => 
       ch.deliver({ type: "key-revoked", keyHash: "b".repeat(64) });
       expect(heard).toEqual(["a".repeat(64), "b".repeat(64)]);
       expect(ch.sent).toHaveLength(1);
+    } finally {
+      stop();
+    }
+  });
+
+  it("tells the other process of a failed refresh (the alert evaluator runs in the Next server), and never echoes one back", () => {
+    const ch = channel();
+    relayCredentialChanges(ch);
+    const failed: string[] = [];
+    const stop = onRefreshFailed((id) => failed.push(id));
+    try {
+      // A consumer read's refresh failed in this process (the read plane).
+      refreshFailed("c1");
+      expect(ch.sent).toEqual([{ type: "refresh-failed", credentialId: "c1" }]);
+      // One from the other process is announced to this process's listeners, and not sent back.
+      ch.deliver({ type: "refresh-failed", credentialId: "c2" });
+      expect(failed).toEqual(["c1", "c2"]);
+      expect(ch.sent).toHaveLength(1);
+      // Malformed: nothing announced.
+      ch.deliver({ type: "refresh-failed", credentialId: 7 } as unknown as InstanceMessage);
+      expect(failed).toEqual(["c1", "c2"]);
     } finally {
       stop();
     }

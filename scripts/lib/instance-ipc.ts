@@ -1,6 +1,6 @@
 // The messages between an instance's two processes (scripts/read-plane.ts, the front that owns the
 // port, and scripts/next-server.ts, the Next server it starts), over the child's IPC channel.
-import { type CredentialChange, credentialsChanged, keyRevoked, onCredentialsChanged, onKeyRevoked } from "../../server/events";
+import { type CredentialChange, credentialsChanged, keyRevoked, onCredentialsChanged, onKeyRevoked, onRefreshFailed, refreshFailed } from "../../server/events";
 import type { SharedStamp } from "../../server/fast/read-cache";
 import type { RetentionFailure } from "../../server/health/instance-state";
 import type { SharedExtra } from "../../server/live/changes";
@@ -20,6 +20,11 @@ export type InstanceMessage =
   | { type: "extra"; extra: SharedExtra }
   /** An API key was revoked in the sender's process (its keyed hash): refused from memory at once. */
   | { type: "key-revoked"; keyHash: string }
+  /**
+   * A refresh failed in the sender's process and the failure is stored (a consumer read or the proxy
+   * refreshing in the read plane): the alert evaluator, which runs in the Next server, looks at once.
+   */
+  | { type: "refresh-failed"; credentialId: string }
   /** The front asks for the Next server's counters and memory, for /api/metrics. */
   | { type: "metrics?"; id: number }
   | { type: "metrics"; id: number; peer: PeerProcess }
@@ -48,7 +53,8 @@ type Channel = { send?: (message: InstanceMessage) => unknown; on(event: "messag
  * process is announced here without being sent back. `ownChanges` is this process's count of its
  * own changes; `heard(count)` announces the other process's changes up to `count` (once each: the
  * Next server also reports its count on every answer, so that a read right after a write through
- * the dashboard cannot overtake the IPC message).
+ * the dashboard cannot overtake the IPC message). Revoked keys and failed refreshes go across the
+ * same way (announced in the other process, never echoed back).
  */
 export function relayCredentialChanges(channel: Channel): { ownChanges: () => number; heard: (count: number) => void } {
   let own = 0;
@@ -76,8 +82,22 @@ export function relayCredentialChanges(channel: Channel): { ownChanges: () => nu
   onKeyRevoked((keyHash) => {
     if (!relayingKey) channel.send?.({ type: "key-revoked", keyHash });
   });
+  // After the change that stored the failure (refresh-credential.ts announces that first): the
+  // evaluator then reads it.
+  let relayingFailure = false;
+  onRefreshFailed((credentialId) => {
+    if (!relayingFailure) channel.send?.({ type: "refresh-failed", credentialId });
+  });
   channel.on("message", (m) => {
     if (m?.type === "credentials-changed") heard(m.count, fromWire(m.change));
+    if (m?.type === "refresh-failed" && typeof m.credentialId === "string") {
+      relayingFailure = true;
+      try {
+        refreshFailed(m.credentialId);
+      } finally {
+        relayingFailure = false;
+      }
+    }
     if (m?.type === "key-revoked" && typeof m.keyHash === "string") {
       relayingKey = true;
       try {
