@@ -28,6 +28,16 @@ describe("SQLite statements compiled once", () => {
     expect(compiled(sql)).toBe(1);
   });
 
+  it("keeps a statement used all along compiled while hundreds of others come and go", async () => {
+    const hot = `SELECT ? * 2 AS hot`;
+    // More one-off statements than the cache holds (500), the hot one used among them.
+    for (let i = 0; i < 1_100; i++) {
+      if (i % 100 === 0) expect(Number((await db.$queryRawUnsafe<{ hot: bigint }[]>(hot, i))[0]!.hot)).toBe(2 * i);
+      await db.$queryRawUnsafe(`SELECT ${i} + ? AS n`, 1);
+    }
+    expect(compiled(hot)).toBe(1);
+  });
+
   it("runs a statement again after it failed", async () => {
     const insert = `INSERT INTO "T" (k, v) VALUES (?, ?)`;
     await db.$executeRawUnsafe(insert, "a", 1);

@@ -54,13 +54,19 @@ class OneShot {
   }
 }
 
-/** Makes `client.prepare` hand out views of statements compiled once (bounded; the oldest goes first). */
+/**
+ * Makes `client.prepare` hand out views of statements compiled once (bounded; the one unused longest
+ * goes first: a Map keeps insertion order, and a statement used again moves to its end).
+ */
 export function cacheStatements(client: Client): void {
   const prepare = client.prepare.bind(client);
   const statements = new Map<string, Statement>();
   client.prepare = ((sql: string) => {
     let stmt = statements.get(sql);
-    if (!stmt) {
+    if (stmt) {
+      statements.delete(sql);
+      statements.set(sql, stmt);
+    } else {
       stmt = prepare(sql);
       if (statements.size >= MAX_STATEMENTS) statements.delete(statements.keys().next().value!);
       statements.set(sql, stmt);
