@@ -7,15 +7,16 @@ import { noteDatabase } from "./database-outage";
 import { heardFromServer, watchFreshness } from "./freshness";
 import { noteDatabaseDown, noteStamps } from "./shared-reads";
 
-type Topic = "credentials" | "apps" | "nonces" | "audit" | "alerts";
+type Topic = "credentials" | "apps" | "keys" | "nonces" | "audit" | "alerts";
 type Topics = Record<Topic, string>;
 type LiveMessage = { type: "ping"; database: DatabaseOutage | null } | { type: "change"; topics: Topics } | { type: "signedout" };
 
 /** What each topic of the stream (server/live/changes.ts) invalidates; only queries on screen refetch. */
 const AFFECTS: Record<Topic, readonly (readonly string[])[]> = {
-  // The admin pages show keys' last use, which moves with reads, not with apps.
-  credentials: [credentialKeys.all, adminKeys.all],
+  credentials: [credentialKeys.all],
   apps: [catalogKeys.all, appKeys.all],
+  // The admin's key list: keys created or revoked anywhere, and their last use (to the minute).
+  keys: [adminKeys.apiKeys()],
   nonces: [nonceKeys.all],
   audit: [auditKeys.all],
   alerts: [alertKeys.all],

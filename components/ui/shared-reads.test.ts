@@ -45,7 +45,7 @@ function fakeLocks() {
   };
 }
 
-const STAMPS = { credentials: "c1", apps: "a1", nonces: "n1", audit: "u1", alerts: "l1" };
+const STAMPS = { credentials: "c1", apps: "a1", keys: "k1", nonces: "n1", audit: "u1", alerts: "l1" };
 const ctx = () => ({ queryKey: ["credentials", "list"], signal: new AbortController().signal, meta: undefined }) as unknown as QueryFunctionContext;
 
 /** A server answer after `ms`; `reads` counts them. */

@@ -41,6 +41,32 @@ export function changesSuite(provider: "sqlite" | "postgresql") {
       expect(changes.latestTopics()!.alerts).not.toBe(resolved.alerts);
     });
 
+    it("the keys topic moves when a key is created, used (to the minute) or revoked, and not when a credential is refreshed", async () => {
+      const { getDb } = await import("@/server/db");
+      const changes = await import("./changes");
+      const db = getDb();
+      await changes.readChangesNow();
+      const before = changes.latestTopics()!;
+      const key = await db.apiKey.create({ data: { name: "topic test", keyHash: `hash-${Date.now()}`, prefix: "thk_test", appRefs: "[]", createdBy: "test" } });
+      await changes.readChangesNow();
+      const created = changes.latestTopics()!;
+      expect(created.keys).not.toBe(before.keys);
+      // A refresh: the credentials topic moves, the key list's does not.
+      const cred = await db.credential.findFirstOrThrow();
+      await db.credential.update({ where: { id: cred.id }, data: { consecutiveFailures: { increment: 1 } } });
+      await changes.readChangesNow();
+      const refreshed = changes.latestTopics()!;
+      expect(refreshed.credentials).not.toBe(created.credentials);
+      expect(refreshed.keys).toBe(created.keys);
+      await db.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } });
+      await changes.readChangesNow();
+      const used = changes.latestTopics()!;
+      expect(used.keys).not.toBe(refreshed.keys);
+      await db.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
+      await changes.readChangesNow();
+      expect(changes.latestTopics()!.keys).not.toBe(used.keys);
+    });
+
     it("the reading process hands each read over; the fed process takes it, asks nothing itself meanwhile, and asks again when it stops", async () => {
       const { getDb } = await import("@/server/db");
       const changes = await import("./changes");

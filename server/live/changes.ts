@@ -21,6 +21,9 @@ import { processSingleton } from "../process-state";
  * - apps: the part of the read cache's stamp that moves when an app or a credential slot is added,
  *   changed or removed (the app lists and the catalog of slots), not with every refresh; without a
  *   read cache, whenever credentials moves.
+ * - keys: API keys created, revoked, and their latest use (kept to the minute: api-keys.ts), which
+ *   the admin's key list shows; not with every refresh (it moved with credentials, and with thousands
+ *   of apps an open key list was fetched again twice a second).
  * - nonces, audit, alerts: their newest rows (indexed MAX, never a scan of the history); for alerts
  *   also how many open ones were acknowledged or silenced, and the latest silence (the overview's
  *   banner and the credential page show both), and the notifications' outcomes (sent when opened,
@@ -30,7 +33,7 @@ import { processSingleton } from "../process-state";
  * The supplementary stamp is one query every POLL_MS, and only while someone listens or asked for
  * the list within the last minute: an instance nobody watches does not pay for it.
  */
-export type Topic = "credentials" | "apps" | "nonces" | "audit" | "alerts";
+export type Topic = "credentials" | "apps" | "keys" | "nonces" | "audit" | "alerts";
 export type Topics = Record<Topic, string>;
 
 const POLL_MS = 500;
@@ -57,7 +60,7 @@ const UNREACHABLE_AFTER_MS = 3_000;
 type State = {
   cacheStamp: string | null;
   cacheStampAt: number;
-  extra: { credentials: string; nonces: string; audit: string; alerts: string } | null;
+  extra: { credentials: string; keys: string; nonces: string; audit: string; alerts: string } | null;
   extraAt: number;
   /** Server clock (ms) of the last successful read, and of the first failed one since (null: none failed). */
   confirmedAt: number | null;
@@ -120,6 +123,9 @@ async function readExtra(): Promise<NonNullable<State["extra"]>> {
   const rows = await getDb().$queryRawUnsafe<Record<string, unknown>[]>(
     `SELECT (SELECT MAX("updatedAt") FROM "Credential") AS cu,
             (SELECT COALESCE(SUM("consecutiveFailures"), 0) FROM "Credential") AS cf,
+            (SELECT COUNT(*) FROM "ApiKey") AS kc,
+            (SELECT COUNT("revokedAt") FROM "ApiKey") AS kr,
+            (SELECT MAX("lastUsedAt") FROM "ApiKey") AS ku,
             (SELECT MAX("issuedAt") FROM "NonceTicket") AS ni,
             (SELECT COUNT("usedAt") FROM "NonceTicket") AS nu,
             (SELECT COUNT(*) FROM "NonceTicket") AS nc,
@@ -136,6 +142,7 @@ async function readExtra(): Promise<NonNullable<State["extra"]>> {
   const c = (k: string) => cell(r[k]);
   return {
     credentials: `${c("cu")}|${c("cf")}`,
+    keys: `${c("kc")}|${c("kr")}|${c("ku")}`,
     nonces: `${c("ni")}|${c("nu")}|${c("nc")}`,
     audit: c("au"),
     alerts: `${c("ao")}|${c("ar")}|${c("aa")}|${c("sc")}|${c("sm")}|${c("af")}|${c("asn")}|${c("ae")}`,
@@ -147,6 +154,7 @@ function topics(s: State): Topics | null {
   return {
     credentials: short(s.cacheStamp ?? "no-read-cache", s.extra.credentials),
     apps: s.cacheStamp ? short(appsStampOf(s.cacheStamp)) : short("no-read-cache", s.extra.credentials),
+    keys: short(s.extra.keys),
     nonces: short(s.extra.nonces),
     audit: short(s.extra.audit),
     alerts: short(s.extra.alerts),
