@@ -122,4 +122,23 @@ test.describe("admin pages in both languages", () => {
     await expect(page.getByRole("table", { name: "人工操作，最新的在前" }).locator("time").last()).toHaveText(/ UTC-5$/);
     await context.close();
   });
+
+  test("the key list shows a key created elsewhere and its first use without a reload (the change stream's keys topic)", async ({ page }) => {
+    await gotoSignedIn(page, `${stack.baseUrl}/admin`);
+    const table = page.getByRole("table", { name: "API keys" });
+    await expect(table.getByRole("row", { name: KEY_NAME })).toBeVisible();
+    const apps = (await (await api(stack.baseUrl, "/api/apps")).json()).apps as { id: string; vendor: string; appId: string }[];
+    const wechat = apps.find((a) => a.vendor === "wechat")!;
+    // Another admin creates a key: it shows here, never used.
+    const created = await api(stack.baseUrl, "/api/keys", { method: "POST", body: JSON.stringify({ name: "first-use-probe", appRefs: [wechat.id] }) });
+    expect(created.status).toBe(201);
+    const { key } = (await created.json()) as { key: string };
+    const row = table.getByRole("row", { name: /first-use-probe/ });
+    await expect(row).toContainText("never", { timeout: 10_000 });
+    // A service reads with it: its last use shows (nothing else changed meanwhile).
+    const read = await fetch(`${stack.baseUrl}/api/v1/apps/wechat/${wechat.appId}/jsapi_ticket`, { headers: { authorization: `Bearer ${key}` } });
+    expect(read.status).toBe(200);
+    await expect(row.locator("time")).toBeVisible({ timeout: 10_000 });
+    await expect(row).not.toContainText("never");
+  });
 });
