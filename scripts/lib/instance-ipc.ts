@@ -78,34 +78,33 @@ export function relayCredentialChanges(channel: Channel): { ownChanges: () => nu
       relaying = false;
     }
   };
-  let relayingKey = false;
-  onKeyRevoked((keyHash) => {
-    if (!relayingKey) channel.send?.({ type: "key-revoked", keyHash });
-  });
+  const keyFromOther = relayWithoutEcho(onKeyRevoked, (keyHash: string) => channel.send?.({ type: "key-revoked", keyHash }), keyRevoked);
   // After the change that stored the failure (refresh-credential.ts announces that first): the
   // evaluator then reads it.
-  let relayingFailure = false;
-  onRefreshFailed((credentialId) => {
-    if (!relayingFailure) channel.send?.({ type: "refresh-failed", credentialId });
-  });
+  const failureFromOther = relayWithoutEcho(onRefreshFailed, (credentialId: string) => channel.send?.({ type: "refresh-failed", credentialId }), refreshFailed);
   channel.on("message", (m) => {
     if (m?.type === "credentials-changed") heard(m.count, fromWire(m.change));
-    if (m?.type === "refresh-failed" && typeof m.credentialId === "string") {
-      relayingFailure = true;
-      try {
-        refreshFailed(m.credentialId);
-      } finally {
-        relayingFailure = false;
-      }
-    }
-    if (m?.type === "key-revoked" && typeof m.keyHash === "string") {
-      relayingKey = true;
-      try {
-        keyRevoked(m.keyHash);
-      } finally {
-        relayingKey = false;
-      }
-    }
+    if (m?.type === "refresh-failed" && typeof m.credentialId === "string") failureFromOther(m.credentialId);
+    if (m?.type === "key-revoked" && typeof m.keyHash === "string") keyFromOther(m.keyHash);
   });
   return { ownChanges: () => own, heard };
+}
+
+/**
+ * One kind of event both ways: this process's own go out through `send`; the returned function
+ * announces the other process's here through `announce`, without sending them back.
+ */
+function relayWithoutEcho<T>(on: (listener: (value: T) => void) => unknown, send: (value: T) => void, announce: (value: T) => void): (value: T) => void {
+  let relaying = false;
+  on((value) => {
+    if (!relaying) send(value);
+  });
+  return (value) => {
+    relaying = true;
+    try {
+      announce(value);
+    } finally {
+      relaying = false;
+    }
+  };
 }
