@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { account } from "./support/auth";
+import { type Browser, expect, type Page, test } from "@playwright/test";
+import { account, signInContext } from "./support/auth";
 import { seriousViolations } from "./support/axe";
 import { englishLeft } from "./support/english-left";
 import { startStack, type Stack } from "./support/stack";
@@ -54,6 +54,42 @@ test.describe("languages", () => {
     await page.getByRole("group", { name: "Language" }).getByRole("button", { name: "中文" }).click();
     await expect(page.getByRole("button", { name: "退出登录" })).toBeVisible();
     await context.close();
+  });
+
+  test("the header's links stay where the server's HTML put them once the page is live, in both languages, wide and narrow", async ({ browser }) => {
+    // Where each nav link and the page's content are: [text, x, y] rounded to the pixel.
+    const layout = (page: Page) =>
+      page.evaluate(() => [
+        ...[...document.querySelectorAll("header nav a")].map((a) => {
+          const r = a.getBoundingClientRect();
+          return [a.textContent, Math.round(r.x), Math.round(r.y)];
+        }),
+        ["main", 0, Math.round(document.querySelector("main")!.getBoundingClientRect().y)],
+      ]);
+    const open = async (b: Browser, locale: string, width: number, javaScriptEnabled: boolean) => {
+      const context = await b.newContext({ locale, javaScriptEnabled, viewport: { width, height: 900 } });
+      const page = await context.newPage();
+      // The admin sees every link: the widest nav.
+      await signInContext(page, stack.baseUrl, "admin");
+      await page.goto(stack.baseUrl);
+      return page;
+    };
+    for (const locale of ["en-GB", "zh-CN"]) {
+      for (const width of [1280, 390]) {
+        // The server's HTML alone: where a pointer finds each link before the page's scripts run.
+        const still = await open(browser, locale, width, false);
+        const before = await layout(still);
+        await still.context().close();
+        // The live page, hydrated and having heard from the server (its "updated" line drawn).
+        const live = await open(browser, locale, width, true);
+        await expect(live.getByTestId("updated-ago")).toBeVisible({ timeout: 30_000 });
+        expect(await layout(live), `${locale} at ${width}px`).toEqual(before);
+        // The nav says where the user is.
+        await expect(live.locator("header nav a[aria-current=page]")).toHaveAttribute("href", "/");
+        await live.screenshot({ path: `e2e/screenshots/header-${locale}-${width}.png` });
+        await live.context().close();
+      }
+    }
   });
 
   test("an English browser reads English", async ({ browser }) => {

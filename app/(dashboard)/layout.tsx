@@ -7,6 +7,7 @@ import { SignOutButton } from "@/components/session/sign-out-button";
 import { StaleBanner, UpdatedAgo } from "@/components/ui/freshness-status";
 import { LanguageSwitch } from "@/components/ui/language-switch";
 import { LiveUpdates } from "@/components/ui/live-updates";
+import { NavLinks } from "@/components/ui/nav-links";
 import { TimeZoneSwitch } from "@/components/ui/time-zone-switch";
 import { REQUESTED_PATH_HEADER } from "@/lib/requested-path";
 import { roleAllows, type Role } from "@/lib/roles";
@@ -34,37 +35,34 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   const [t, tApp, tRoles] = await Promise.all([getTranslations("nav"), getTranslations("app"), getTranslations("roles")]);
   return (
     <>
+      {/*
+        Two rows whatever the width of what is in them: the brand and the account on top, the pages
+        below. The nav's place never depends on the account row (a freshness text appearing after
+        hydration used to wrap the header and move every link from under a pointer mid-click).
+      */}
       <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-        <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-x-4 gap-y-1 px-4 py-3">
-          <a href="/" className="flex items-center gap-2 whitespace-nowrap font-semibold">
-            <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-sky-700 text-xs font-bold text-white">
-              TH
-            </span>
-            {tApp("name")}
-          </a>
-          <nav aria-label={t("label")} className="-mx-2 flex flex-wrap text-sm">
-            {NAV.filter(([, , role]) => roleAllows(user.role, role)).map(([href, key]) => (
-              <a
-                key={href}
-                href={href}
-                className="whitespace-nowrap rounded px-2 py-1 font-medium text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"
+        <div className="mx-auto max-w-7xl px-4 pt-3 pb-1.5">
+          <div className="flex flex-wrap items-center justify-between gap-x-4 gap-y-1">
+            <a href="/" className="flex items-center gap-2 whitespace-nowrap font-semibold">
+              <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-sky-700 text-xs font-bold text-white">
+                TH
+              </span>
+              {tApp("name")}
+            </a>
+            <div className="flex flex-wrap items-center justify-end gap-2 text-sm">
+              <UpdatedAgo />
+              <span
+                className="whitespace-nowrap text-slate-600 dark:text-slate-400"
+                title={t("signedInAs", { username: user.username, role: tRoles(user.role) })}
               >
-                {t(key)}
-              </a>
-            ))}
-          </nav>
-          <div className="flex flex-wrap items-center gap-2 text-sm">
-            <UpdatedAgo />
-            <span
-              className="whitespace-nowrap text-slate-600 dark:text-slate-400"
-              title={t("signedInAs", { username: user.username, role: tRoles(user.role) })}
-            >
-              <span className="font-medium text-slate-800 dark:text-slate-200">{user.username}</span> · {tRoles(user.role)}
-            </span>
-            <LanguageSwitch />
-            <TimeZoneSwitch />
-            <SignOutButton />
+                <span className="font-medium text-slate-800 dark:text-slate-200">{user.username}</span> · {tRoles(user.role)}
+              </span>
+              <LanguageSwitch />
+              <TimeZoneSwitch />
+              <SignOutButton />
+            </div>
           </div>
+          <NavLinks label={t("label")} links={NAV.filter(([, , role]) => roleAllows(user.role, role)).map(([href, key]) => ({ href, label: t(key) }))} />
         </div>
       </header>
       <main id="main" className="mx-auto max-w-7xl px-4 py-6">

@@ -34,7 +34,16 @@ export function UpdatedAgo() {
   const t = useTranslations("freshness");
   const { lastHeardAt, stale, silent, database } = useFreshness();
   const now = useNow();
-  if (!now || !lastHeardAt) return null;
+  // Until the page has heard from the server (the server's HTML, hydration) the place is kept with
+  // the words a healthy page shows, unseen: the header does not move when they appear.
+  if (!now || !lastHeardAt) {
+    return (
+      <span aria-hidden className="invisible whitespace-nowrap text-xs tabular-nums">
+        <span className="mr-1 inline-block h-2 w-2" />
+        {t("justNow")}
+      </span>
+    );
+  }
   const words = updatedWords(Math.max(0, Math.floor((now - lastHeardAt) / 1000)), database !== null, silent);
   return (
     <span
