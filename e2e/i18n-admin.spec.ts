@@ -1,5 +1,5 @@
 import { type Browser, expect, type Page, test } from "@playwright/test";
-import { api, gotoSignedIn } from "./support/auth";
+import { api, gotoSignedIn, signInContext } from "./support/auth";
 import { seriousViolations } from "./support/axe";
 import { englishLeft } from "./support/english-left";
 import { startStack, type Stack } from "./support/stack";
@@ -121,6 +121,30 @@ test.describe("admin pages in both languages", () => {
     await page.getByRole("group", { name: "时区" }).getByRole("button", { name: "本地" }).click();
     await expect(page.getByRole("table", { name: "人工操作，最新的在前" }).locator("time").last()).toHaveText(/ UTC-5$/);
     await context.close();
+  });
+
+  test("users and keys are in the page's first HTML, and the key section stays where that HTML put it once the page is live", async ({ browser }) => {
+    const open = async (javaScriptEnabled: boolean) => {
+      const context = await browser.newContext({ locale: "en-GB", javaScriptEnabled, viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      await signInContext(page, stack.baseUrl, "admin");
+      await page.goto(`${stack.baseUrl}/admin`);
+      return page;
+    };
+    const top = async (page: Page) => Math.round((await page.getByRole("heading", { name: "API keys", level: 2 }).boundingBox())!.y);
+    // The server's HTML alone: the lists are there, not "Loading…".
+    const still = await open(false);
+    await expect(still.getByRole("table", { name: "Users" }).getByRole("row", { name: /operator/ })).toBeVisible();
+    await expect(still.getByRole("table", { name: "API keys" }).getByRole("row", { name: KEY_NAME })).toBeVisible();
+    await expect(still.getByRole("checkbox", { name: /WeChat demo/ })).toBeVisible();
+    const before = await top(still);
+    await still.context().close();
+    // Live, hydrated and having heard from the server: nothing above the key section moved it.
+    const live = await open(true);
+    await expect(live.getByTestId("updated-ago")).toBeVisible({ timeout: 30_000 });
+    await expect(live.getByRole("table", { name: "API keys" }).getByRole("row", { name: KEY_NAME })).toBeVisible();
+    expect(await top(live)).toBe(before);
+    await live.context().close();
   });
 
   test("the key list shows a key created elsewhere and its first use without a reload (the change stream's keys topic)", async ({ page }) => {
