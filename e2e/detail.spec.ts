@@ -80,6 +80,39 @@ test.describe("credential detail", () => {
     await expect(page.getByLabel("previous value value")).toHaveText(old);
   });
 
+  test("the page does not move as it loads, however late the browser's own history request answers", async ({ page }) => {
+    const request = await authedRequest(stack.baseUrl);
+    const list = await (await request.get(`${stack.baseUrl}/api/credentials`)).json();
+    const ticket = list.credentials.find((c: { vendor: string; kind: string }) => c.vendor === "wechat" && c.kind === "jsapi_ticket");
+    // Every layout shift not caused by input (what moves a button from under a pointer), summed.
+    await page.addInitScript(() => {
+      const w = window as unknown as { shifted: number };
+      w.shifted = 0;
+      new PerformanceObserver((entries) => {
+        for (const e of entries.getEntries() as unknown as { value: number; hadRecentInput: boolean }[]) if (!e.hadRecentInput) w.shifted += e.value;
+      }).observe({ type: "layout-shift", buffered: true });
+    });
+    // The page's own history reads answer 1.5 s late (a slow link or server).
+    const late: Promise<void>[] = [];
+    await page.route(/\/history\?/, (route) => {
+      const answered = new Promise<void>((resolve) => setTimeout(() => route.continue().then(resolve, resolve), 1_500));
+      late.push(answered);
+      return answered;
+    });
+    await gotoSignedIn(page, `${stack.baseUrl}/credentials/${ticket.id}`);
+    await expect(
+      page
+        .getByRole("table", { name: /Every version/ })
+        .getByRole("row")
+        .nth(1),
+    ).toBeVisible();
+    await expect(page.getByTestId("updated-ago")).toBeVisible({ timeout: 30_000 });
+    // Whatever the page asked for has been answered and drawn.
+    await Promise.all(late);
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    expect(await page.evaluate(() => (window as unknown as { shifted: number }).shifted)).toBeLessThan(0.02);
+  });
+
   test("an unknown id says so instead of failing", async ({ page }) => {
     await gotoSignedIn(page, `${stack.baseUrl}/credentials/doesnotexist`);
     await expect(page.getByText("No credential with id doesnotexist.")).toBeVisible();

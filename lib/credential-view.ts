@@ -76,6 +76,9 @@ export const refreshResponseSchema = z.object({
 });
 export type RefreshResponse = z.infer<typeof refreshResponseSchema>;
 
+/** How many versions and upstream calls the credential page shows (its history's first page). */
+export const HISTORY_LIMIT = 200;
+
 /** A credential's history: every version (masked) and every upstream call, newest first. */
 export const credentialHistorySchema = z.object({
   serverTime: z.string(),

@@ -1,13 +1,13 @@
 "use client";
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { credentialHistorySchema } from "@/lib/credential-view";
+import { credentialHistorySchema, HISTORY_LIMIT } from "@/lib/credential-view";
 import { credentialKeys } from "@/lib/query-keys";
 import { fetchJson } from "@/components/ui/fetch-json";
 import { acrossTabs } from "@/components/ui/shared-reads";
 import { SAFETY_REFETCH_MS } from "@/components/ui/safety-refetch";
 
 export const getCredentialHistory = (id: string) =>
-  fetchJson(`/api/credentials/${encodeURIComponent(id)}/history?limit=200`, credentialHistorySchema, { cache: "no-store" });
+  fetchJson(`/api/credentials/${encodeURIComponent(id)}/history?limit=${HISTORY_LIMIT}`, credentialHistorySchema, { cache: "no-store" });
 
 // Refetched when the change stream says this changed (live-updates.tsx); every SAFETY_REFETCH_MS (components/ui/safety-refetch.ts) as a safety net.
 // Read once for all of this browser's tabs (shared-reads.ts).
