@@ -1,5 +1,5 @@
 import { type Browser, expect, type Page, test } from "@playwright/test";
-import { api, gotoSignedIn } from "./support/auth";
+import { api, gotoSignedIn, signInContext } from "./support/auth";
 import { seriousViolations } from "./support/axe";
 import { englishLeft } from "./support/english-left";
 import { startStack, type Stack } from "./support/stack";
@@ -110,6 +110,23 @@ test.describe("operator tools and the Apps form in both languages", () => {
     browser,
   }) => {
     await tour(browser);
+  });
+
+  test("the tools' app pickers are in each page's first HTML: no \"Loading apps…\" that turns into a taller picker and pushes the form down", async ({
+    browser,
+  }) => {
+    const context = await browser.newContext({ locale: "en", javaScriptEnabled: false });
+    const page = await context.newPage();
+    await signInContext(page, stack.baseUrl, "operator");
+    for (const [path, picker, app] of [
+      ["/nonce", "FaceID app", "FaceID demo (IDAdemo1)"],
+      ["/yzb", "yzb app", "yzb demo (yzbdemo1)"],
+    ] as const) {
+      await page.goto(`${stack.baseUrl}${path}`);
+      await expect(page.getByLabel(picker).locator("option:checked"), path).toHaveText(app);
+      await expect(page.getByText("Loading apps…"), path).toHaveCount(0);
+    }
+    await context.close();
   });
 
   test("an English browser still reads them in English", async ({ browser }) => {

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
+import { CatalogPrefetch } from "@/components/credential/catalog-prefetch";
 import { RequireRole } from "@/components/session/session-context";
 import { NonceDesk } from "@/components/nonce/nonce-desk";
 
@@ -10,7 +11,9 @@ export async function generateMetadata(): Promise<Metadata> {
 export default function NoncePage() {
   return (
     <RequireRole role="operator" what="nonce">
-      <NonceDesk />
+      <CatalogPrefetch>
+        <NonceDesk />
+      </CatalogPrefetch>
     </RequireRole>
   );
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
+import { CatalogPrefetch } from "@/components/credential/catalog-prefetch";
 import { RequireRole } from "@/components/session/session-context";
 import { YzbTools } from "@/components/yzb/yzb-tools";
 
@@ -10,7 +11,9 @@ export async function generateMetadata(): Promise<Metadata> {
 export default function YzbPage() {
   return (
     <RequireRole role="operator" what="yzb">
-      <YzbTools />
+      <CatalogPrefetch>
+        <YzbTools />
+      </CatalogPrefetch>
     </RequireRole>
   );
 }
