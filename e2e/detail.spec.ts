@@ -113,6 +113,28 @@ test.describe("credential detail", () => {
     expect(await page.evaluate(() => (window as unknown as { shifted: number }).shifted)).toBeLessThan(0.02);
   });
 
+  test("the page reads its own app's credentials, never the whole list, and follows a refresh made elsewhere", async ({ page }) => {
+    const request = await authedRequest(stack.baseUrl);
+    const list = await (await request.get(`${stack.baseUrl}/api/credentials`)).json();
+    const ticket = list.credentials.find((c: { vendor: string; kind: string }) => c.vendor === "wechat" && c.kind === "jsapi_ticket");
+    const asked: string[] = [];
+    page.on("request", (r) => {
+      const url = new URL(r.url());
+      if (url.pathname === "/api/credentials") asked.push(url.search);
+    });
+    await gotoSignedIn(page, `${stack.baseUrl}/credentials/${ticket.id}`);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("WeChat demo · jsapi ticket");
+    // The token it is fetched with is there too (same app).
+    await expect(page.getByLabel("lineage").getByRole("link", { name: /Access token generation \d+/ })).toBeVisible();
+    const generation = page.locator("#credential-title + p");
+    const before = await generation.textContent();
+    // Refreshed elsewhere: the page shows the new generation without a reload.
+    expect((await request.post(`${stack.baseUrl}/api/credentials/${ticket.id}/refresh`)).status()).toBe(200);
+    await expect(generation).not.toHaveText(before!);
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.filter((search) => new URLSearchParams(search).get("app") !== ticket.appRef)).toEqual([]);
+  });
+
   test("an unknown id says so instead of failing", async ({ page }) => {
     await gotoSignedIn(page, `${stack.baseUrl}/credentials/doesnotexist`);
     await expect(page.getByText("No credential with id doesnotexist.")).toBeVisible();

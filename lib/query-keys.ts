@@ -5,9 +5,10 @@
  */
 export const credentialKeys = {
   all: ["credentials"] as const,
-  list: () => [...credentialKeys.all, "list"] as const,
   /** A page of the overview, by its canonical query string (lib/overview-query.ts overviewSearch). */
   overview: (search: string) => [...credentialKeys.all, "overview", search] as const,
+  /** One app's credentials (the credential page), by the app's id. */
+  app: (app: string) => [...credentialKeys.all, "app", app] as const,
   history: (id: string) => [...credentialKeys.all, "history", id] as const,
 };
 

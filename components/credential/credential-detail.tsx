@@ -1,7 +1,7 @@
 "use client";
 import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
-import { useCredential, useCredentials } from "./api/get-credentials";
+import { useAppCredentials, useCredential } from "./api/get-credentials";
 import { useCredentialHistory } from "./api/get-credential-history";
 import { remainingSeconds } from "@/lib/time";
 import { Countdown, useFormatDuration, useTickingSecondsLeft } from "@/components/ui/countdown";
@@ -19,9 +19,58 @@ import { CredentialAlerts } from "@/components/alerts/credential-alerts";
 import { useKindLabel } from "@/components/overview/kind-label";
 import { LastErrorText, SentenceText } from "@/components/ui/sentence";
 
-export function CredentialDetail({ id }: { id: string }) {
-  const { data, isPending, error } = useCredential(id);
-  const all = useCredentials();
+/**
+ * One credential's page. `app`: the id of its app, found by the server page (null: no such
+ * credential; undefined: the database could not be asked); the page reads that app's credentials
+ * only (the credential and its token).
+ */
+export function CredentialDetail({ id, app }: { id: string; app: string | null | undefined }) {
+  if (app === null) return <NotFound id={id} />;
+  if (app === undefined) return <Unavailable />;
+  return <Found id={id} app={app} />;
+}
+
+/** The database did not answer when the page was asked for: said so, with a way to ask again. */
+function Unavailable() {
+  const t = useTranslations("credential");
+  const tFresh = useTranslations("freshness");
+  const tOverview = useTranslations("overview");
+  return (
+    <Panel>
+      <p role="alert" className="text-red-700 dark:text-red-400">
+        {t("loadFailed", { error: tFresh("databaseDown") })}
+      </p>
+      <button
+        type="button"
+        onClick={() => window.location.reload()}
+        className="mt-3 rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800"
+      >
+        {tOverview("tryAgain")}
+      </button>
+    </Panel>
+  );
+}
+
+function NotFound({ id }: { id: string }) {
+  const t = useTranslations("credential");
+  return (
+    <Panel>
+      <p role="alert" className="font-medium">
+        {t("notFound", { id })}
+      </p>
+      <p className="mt-1 text-sm text-slate-500 dark:text-slate-400">
+        {t("notFoundHint")}{" "}
+        <a href="/" className="text-sky-700 underline dark:text-sky-400">
+          {t("backToOverview")}
+        </a>
+      </p>
+    </Panel>
+  );
+}
+
+function Found({ id, app }: { id: string; app: string }) {
+  const { data, isPending, error } = useCredential(id, app);
+  const all = useAppCredentials(app);
   const history = useCredentialHistory(id);
   const t = useTranslations("credential");
   const formatDateTime = useFormatDateTime();
@@ -54,21 +103,8 @@ export function CredentialDetail({ id }: { id: string }) {
       </Panel>
     );
   const c = data?.credential;
-  if (!c) {
-    return (
-      <Panel>
-        <p role="alert" className="font-medium">
-          {t("notFound", { id })}
-        </p>
-        <p className="mt-1 text-sm text-slate-500 dark:text-slate-400">
-          {t("notFoundHint")}{" "}
-          <a href="/" className="text-sky-700 underline dark:text-sky-400">
-            {t("backToOverview")}
-          </a>
-        </p>
-      </Panel>
-    );
-  }
+  // Gone since the page was served (its app deleted).
+  if (!c) return <NotFound id={id} />;
   const label = `${c.appName} ${kindLabel(c.kindLabel)}`;
   const current = versions.find((v) => v.current);
   const previous = versions.find((v) => v.id === previousId);
@@ -109,7 +145,7 @@ export function CredentialDetail({ id }: { id: string }) {
             <dl className="grid grid-cols-1 sm:grid-cols-[9rem_1fr] gap-x-3 gap-y-2 text-sm">
               <dt className="text-slate-500 dark:text-slate-400">{t("value")}</dt>
               <dd>
-                <ValueActions credentialId={c.id} versionId={current?.id} masked={c.current.maskedValue} label={t("currentValueLabel")} />
+                <ValueActions credentialId={c.id} app={app} versionId={current?.id} masked={c.current.maskedValue} label={t("currentValueLabel")} />
               </dd>
               <dt className="text-slate-500 dark:text-slate-400">{t("expiresIn")}</dt>
               <dd>
@@ -149,7 +185,7 @@ export function CredentialDetail({ id }: { id: string }) {
           {previous && (
             <div className="mt-4 border-t border-slate-200 pt-3 dark:border-slate-800">
               <h3 className="text-sm font-medium">{t("previousTitle")}</h3>
-              <ValueActions credentialId={c.id} versionId={previous.id} masked={previous.maskedValue} label={t("previousValueLabel")} />
+              <ValueActions credentialId={c.id} app={app} versionId={previous.id} masked={previous.maskedValue} label={t("previousValueLabel")} />
               <p className="text-xs text-slate-500 dark:text-slate-400">
                 <Ticking
                   at={previous.validUntil!}

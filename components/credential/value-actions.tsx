@@ -18,7 +18,20 @@ const TONE = { ok: "text-emerald-700 dark:text-emerald-400", info: "text-slate-6
  * stream moves the page on) it hides, and it hides by itself after 30 s. Copy copies exactly the
  * value on screen, or nothing when the page has moved on meanwhile.
  */
-export function ValueActions({ credentialId, versionId, masked, label }: { credentialId: string; versionId?: string; masked: string; label: string }) {
+export function ValueActions({
+  credentialId,
+  app,
+  versionId,
+  masked,
+  label,
+}: {
+  credentialId: string;
+  /** The credential's app (the page's query of that app's credentials). */
+  app: string;
+  versionId?: string;
+  masked: string;
+  label: string;
+}) {
   const [revealed, setRevealed] = useState<Revealed | null>(null);
   const [note, setNote] = useState<Note | null>(null);
   const [busy, setBusy] = useState(false);
@@ -28,7 +41,7 @@ export function ValueActions({ credentialId, versionId, masked, label }: { crede
   const now = useNow();
   // The page's own queries (shared cache, no extra request): which version the masked text on screen is.
   const history = useCredentialHistory(credentialId);
-  const listed = useCredential(credentialId);
+  const listed = useCredential(credentialId, app);
   const screen = { masked, versionId };
   // What the page shows when an answer arrives, which may be newer than when its button was pressed.
   const screenRef = useRef(screen);

@@ -87,6 +87,16 @@ describe("overviewOf: one page of the overview from the whole list", () => {
   });
 });
 
+describe("one app's credentials (the credential page)", () => {
+  it("are that app's only, however they rank, with the totals still over every credential", () => {
+    const mine = [cred({ appRef: "shared", kind: "access_token" }), cred({ appRef: "shared", kind: "jsapi_ticket" })];
+    const answer = overviewOf([...all, ...mine], ask({ app: "shared" }), NOW).answer;
+    expect(answer.credentials.map((c) => c.id).sort()).toEqual(mine.map((c) => c.id).sort());
+    expect(Object.values(answer.totals).reduce((a, b) => a + b, 0)).toBe(126);
+    expect(viewKey(ask({ app: "shared" }))).not.toBe(viewKey(ask({})));
+  });
+});
+
 describe("the overview's query", () => {
   it("refuses what it does not know, naming the parameter and the rule", () => {
     const issue = (query: Record<string, string>) => {
@@ -98,6 +108,7 @@ describe("the overview's query", () => {
     expect(issue({ health: "sick" })).toMatch(/^health: must be one of failing, at-risk/);
     expect(issue({ vendor: "acme" })).toMatch(/^vendor: must be one of .*wechat/);
     expect(issue({ q: "x".repeat(201) })).toBe("q: must be at most 200 characters");
+    expect(issue({ app: "x".repeat(65) })).toBe("app: must be at most 64 characters");
     expect(issue({ sort: "name" })).toBe('unrecognized_keys: Unrecognized key: "sort"');
   });
 

@@ -10,12 +10,12 @@ import { numberIn } from "@/lib/number-rule";
 import { ATTENTION_SHOWN, OVERVIEW_PAGE_SIZE, type OverviewQuery, SEARCH_MAX } from "@/lib/overview-query";
 import type { OverviewAnswer } from "@/lib/overview-view";
 import { now } from "../clock";
-import { derivedView } from "./list-cache";
+import { credentialList, derivedView } from "./list-cache";
 
 /**
  * GET /api/credentials's query: a page of `limit` credentials (every credential without `limit`),
  * searched by `q` (app name, app id, credential name in either language, vendor) and filtered by
- * vendor and health. Health is the one the overview shows (lib/health.ts), on the server's clock.
+ * vendor, health and app. Health is the one the overview shows (lib/health.ts), on the server's clock.
  */
 export const overviewQuerySchema = z
   .object({
@@ -24,6 +24,8 @@ export const overviewQuerySchema = z
     q: textIn(SEARCH_MAX).default(""),
     vendor: z.enum(VENDORS, { error: `must be one of ${VENDORS.join(", ")}` }).optional(),
     health: z.enum(HEALTHS, { error: `must be one of ${HEALTHS.join(", ")}` }).optional(),
+    /** One app's credentials only (its id): the credential page's, with the token its tickets are fetched with. */
+    app: textIn(64).optional(),
   })
   .strict();
 export type OverviewRequest = z.output<typeof overviewQuerySchema>;
@@ -43,7 +45,7 @@ function matches(c: CredentialView, needle: string): boolean {
 
 /** The view's memo key: one per distinct query, as the API would answer it. */
 export function viewKey(query: OverviewRequest): string {
-  return JSON.stringify(["overview", query.page, query.limit ?? null, query.q.trim().toLowerCase(), query.vendor ?? "", query.health ?? ""]);
+  return JSON.stringify(["overview", query.page, query.limit ?? null, query.q.trim().toLowerCase(), query.vendor ?? "", query.health ?? "", query.app ?? ""]);
 }
 
 /** One page of the overview from the list and the server's time; pure (tested without a database). */
@@ -62,7 +64,11 @@ export function overviewOf(
   const vendors = [...new Map(credentials.map((c) => [c.vendor, c.vendorLabel])).entries()].map(([vendor, label]) => ({ vendor, label }));
   const needle = query.q.trim().toLowerCase();
   const matching = rows.filter(
-    ({ c, health }) => (!query.vendor || c.vendor === query.vendor) && (!query.health || health === query.health) && (!needle || matches(c, needle)),
+    ({ c, health }) =>
+      (!query.app || c.appRef === query.app) &&
+      (!query.vendor || c.vendor === query.vendor) &&
+      (!query.health || health === query.health) &&
+      (!needle || matches(c, needle)),
   );
   const size = query.limit ?? Math.max(1, matching.length);
   const pages = Math.max(1, Math.ceil(matching.length / size));
@@ -107,4 +113,10 @@ export function overviewRequestOf(query: OverviewQuery): OverviewRequest {
     ...(query.vendor ? { vendor: query.vendor } : {}),
     ...(query.health ? { health: query.health } : {}),
   };
+}
+
+/** The id of credential `id`'s app, from the list in memory while it holds; null: no such credential. */
+export async function appOfCredential(id: string): Promise<string | null> {
+  const { credentials } = await credentialList();
+  return credentials.find((c) => c.id === id)?.appRef ?? null;
 }

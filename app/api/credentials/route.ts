@@ -19,7 +19,7 @@ const full = guarded("viewer", "GET /api/credentials", async (req: Request) => {
 });
 
 /**
- * GET /api/credentials?page=&limit=&q=&vendor=&health= → the overview's answer (lib/overview-view.ts:
+ * GET /api/credentials?page=&limit=&q=&vendor=&health=&app= → the overview's answer (lib/overview-view.ts:
  * the page asked for, "needs attention" first, with totals over every credential), with an ETag.
  * Without `limit`, every credential. `If-None-Match` naming the current answer → 304 from memory (no
  * database query) when the session was confirmed within the last minute and the database's change

@@ -7,48 +7,58 @@ import { fetchJsonIfChanged } from "@/components/ui/fetch-json";
 import { acrossTabs } from "@/components/ui/shared-reads";
 import { SAFETY_REFETCH_MS } from "@/components/ui/safety-refetch";
 
-// The credential list: the overview's data, also used by the detail page. It is refetched when
-// the change stream (components/ui/live-updates.tsx) says credentials changed, and every 30 s as a
-// safety net; each refetch names the list it holds (If-None-Match) and an unchanged list comes
-// back as a bodiless 304 the server answers from memory.
+// The credential page's data: its app's credentials from GET /api/credentials?app= (the overview's
+// answer, filtered). It is refetched when the change stream (components/ui/live-updates.tsx) says
+// credentials changed, and every 30 s as a safety net; each refetch names the list it holds
+// (If-None-Match) and an unchanged one comes back as a bodiless 304 the server answers from memory.
 
 // The schema is loaded with the first request, not with the page: see SchemaSource.
 const listSchema = () => import("@/lib/credential-view").then((m) => m.credentialListSchema);
 
 export type CredentialListWithClock = CredentialList & { clockOffsetMs: number };
 
-/** The list this tab holds and its ETag: what a 304 confirms. */
-let held: { etag: string; data: CredentialList } | null = null;
+/** The lists this tab holds (one per app) by URL, with their ETags: what a 304 confirms. */
+const held = new Map<string, { etag: string; data: CredentialList }>();
 
-export async function getCredentials({ signal }: { signal?: AbortSignal } = {}): Promise<CredentialListWithClock> {
-  const sentAt = Date.now();
-  const answer = await fetchJsonIfChanged("/api/credentials", listSchema, held?.etag ?? null, { signal });
-  let data: CredentialList;
-  if (answer.changed) {
-    data = answer.data;
-    held = answer.etag ? { etag: answer.etag, data } : null;
-  } else {
-    data = held!.data;
-  }
-  const serverTime = answer.serverTime ?? data.serverTime;
-  return { ...data, serverTime, clockOffsetMs: serverClock.observe(serverTime, sentAt, Date.now()) };
+function listAt(url: string) {
+  return async ({ signal }: { signal?: AbortSignal } = {}): Promise<CredentialListWithClock> => {
+    const sentAt = Date.now();
+    const mine = held.get(url) ?? null;
+    const answer = await fetchJsonIfChanged(url, listSchema, mine?.etag ?? null, { signal });
+    let data: CredentialList;
+    if (answer.changed) {
+      data = answer.data;
+      if (answer.etag) held.set(url, { etag: answer.etag, data });
+      else held.delete(url);
+    } else {
+      data = mine!.data;
+    }
+    const serverTime = answer.serverTime ?? data.serverTime;
+    return { ...data, serverTime, clockOffsetMs: serverClock.observe(serverTime, sentAt, Date.now()) };
+  };
 }
 
-// Read once for all of this browser's tabs (shared-reads.ts).
-export const credentialsQueryOptions = queryOptions({
-  queryKey: credentialKeys.list(),
-  queryFn: acrossTabs(getCredentials),
-  refetchInterval: SAFETY_REFETCH_MS,
-});
+/**
+ * One app's credentials (`app`: its id), read once for all of this browser's tabs (shared-reads.ts):
+ * the credential the page shows and the token its tickets are fetched with, without the whole list
+ * (thousands of credentials with many apps, fetched again at every change anywhere).
+ */
+export const appCredentialsQueryOptions = (app: string) =>
+  queryOptions({
+    queryKey: credentialKeys.app(app),
+    queryFn: acrossTabs(listAt(`/api/credentials?app=${encodeURIComponent(app)}`)),
+    refetchInterval: SAFETY_REFETCH_MS,
+  });
 
-export function useCredentials() {
-  return useQuery(credentialsQueryOptions);
+/** One app's credentials (see appCredentialsQueryOptions). */
+export function useAppCredentials(app: string) {
+  return useQuery(appCredentialsQueryOptions(app));
 }
 
-/** One credential, from the same list the overview uses. */
-export function useCredential(id: string) {
+/** One credential, from its app's credentials. */
+export function useCredential(id: string, app: string) {
   return useQuery({
-    ...credentialsQueryOptions,
+    ...appCredentialsQueryOptions(app),
     select: (data) => ({ credential: data.credentials.find((c) => c.id === id) ?? null, clockOffsetMs: data.clockOffsetMs }),
   });
 }

@@ -15,7 +15,7 @@ export function useRefreshCredential() {
   return useMutation({
     mutationFn: refreshCredential,
     onSuccess: (res) => {
-      queryClient.setQueryData(credentialKeys.list(), (old: CredentialListWithClock | undefined) =>
+      queryClient.setQueryData(credentialKeys.app(res.credential.appRef), (old: CredentialListWithClock | undefined) =>
         old ? { ...old, credentials: old.credentials.map((c) => (c.id === res.credential.id ? res.credential : c)) } : old,
       );
     },
