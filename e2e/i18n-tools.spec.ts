@@ -125,7 +125,11 @@ test.describe("operator tools and the Apps form in both languages", () => {
       await page.goto(`${stack.baseUrl}${path}`);
       await expect(page.getByLabel(picker).locator("option:checked"), path).toHaveText(app);
       await expect(page.getByText("Loading apps…"), path).toHaveCount(0);
+      // …and not to be used before React has the page: a choice would be undone, a submit reload it.
+      await expect(page.getByLabel(picker), path).toBeDisabled();
     }
+    await page.goto(`${stack.baseUrl}/nonce`);
+    await expect(page.getByRole("button", { name: "Issue" })).toBeDisabled();
     await context.close();
   });
 

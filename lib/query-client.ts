@@ -3,7 +3,9 @@ import { isServer, QueryClient } from "@tanstack/react-query";
 function makeQueryClient() {
   return new QueryClient({
     defaultOptions: {
-      queries: { staleTime: 1_000, retry: 1, refetchOnWindowFocus: true },
+      // On the server (a page's prefetch) a failed read is not tried again: the page is sent
+      // without it at once and the browser asks, rather than the page waiting a second for a retry.
+      queries: { staleTime: 1_000, retry: isServer ? false : 1, refetchOnWindowFocus: true },
     },
   });
 }

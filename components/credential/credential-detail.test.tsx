@@ -1,3 +1,4 @@
+import { AppRouterContext } from "next/dist/shared/lib/app-router-context.shared-runtime";
 import { NextIntlClientProvider } from "next-intl";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
@@ -5,11 +6,16 @@ import en from "@/i18n/messages/en.json";
 import zh from "@/i18n/messages/zh-CN.json";
 import { CredentialDetail } from "./credential-detail";
 
+// The page asks the server again through the app router (router.refresh): a stand-in that does nothing here.
+const router = { refresh: () => {}, push: () => {}, replace: () => {}, back: () => {}, forward: () => {}, prefetch: () => {}, bfcacheId: "test" };
+
 const render = (locale: "en" | "zh-CN", app: string | null | undefined) =>
   renderToStaticMarkup(
-    <NextIntlClientProvider locale={locale} messages={locale === "en" ? en : zh} timeZone="UTC">
-      <CredentialDetail id="c1" app={app} />
-    </NextIntlClientProvider>,
+    <AppRouterContext.Provider value={router}>
+      <NextIntlClientProvider locale={locale} messages={locale === "en" ? en : zh} timeZone="UTC">
+        <CredentialDetail id="c1" app={app} />
+      </NextIntlClientProvider>
+    </AppRouterContext.Provider>,
   );
 
 describe("the credential page before it reads anything", () => {

@@ -1,6 +1,7 @@
 "use client";
 import { useTranslations } from "next-intl";
-import type { ReactNode } from "react";
+import { useRouter } from "next/navigation";
+import { type ReactNode, useEffect } from "react";
 import { useAppCredentials, useCredential } from "./api/get-credentials";
 import { useCredentialHistory } from "./api/get-credential-history";
 import { remainingSeconds } from "@/lib/time";
@@ -30,8 +31,20 @@ export function CredentialDetail({ id, app }: { id: string; app: string | null |
   return <Found id={id} app={app} />;
 }
 
-/** The database did not answer when the page was asked for: said so, with a way to ask again. */
+/** How often a page served while the database did not answer asks the server again. */
+const UNAVAILABLE_RETRY_MS = 5_000;
+
+/**
+ * The database did not answer when the page was asked for: said so, with a way to ask again, and
+ * asked again by itself every few seconds (the server's part of the page only), so it comes back
+ * with the database.
+ */
 function Unavailable() {
+  const router = useRouter();
+  useEffect(() => {
+    const timer = setInterval(() => router.refresh(), UNAVAILABLE_RETRY_MS);
+    return () => clearInterval(timer);
+  }, [router]);
   const t = useTranslations("credential");
   const tFresh = useTranslations("freshness");
   const tOverview = useTranslations("overview");
@@ -40,11 +53,7 @@ function Unavailable() {
       <p role="alert" className="text-red-700 dark:text-red-400">
         {t("loadFailed", { error: tFresh("databaseDown") })}
       </p>
-      <button
-        type="button"
-        onClick={() => window.location.reload()}
-        className="mt-3 rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800"
-      >
+      <button type="button" onClick={() => router.refresh()} className="mt-3 rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800">
         {tOverview("tryAgain")}
       </button>
     </Panel>

@@ -66,6 +66,8 @@ export function NonceDesk() {
           ) : (
             <select
               id={ids.app}
+              // The list is in the server's HTML; a choice made before React hydrates would be undone.
+              disabled={!hydrated}
               value={selected}
               onChange={(e) => setAppRef(e.target.value)}
               className="w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-600 dark:bg-slate-950"
@@ -106,7 +108,7 @@ export function NonceDesk() {
           </p>
         </div>
         <div className="md:pt-6">
-          <button type="submit" className={primary} disabled={issue.isPending || !selected || !!showProblem}>
+          <button type="submit" className={primary} disabled={!hydrated || issue.isPending || !selected || !!showProblem}>
             {issue.isPending && <span aria-hidden className="h-3 w-3 animate-spin rounded-full border-2 border-white/60 border-t-transparent" />}
             {issue.isPending ? t("issuing") : t("issue")}
           </button>

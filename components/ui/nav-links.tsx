@@ -1,10 +1,14 @@
 "use client";
 import { usePathname } from "next/navigation";
 
-/** The page a path belongs to in the nav: a credential's page is reached from the overview. */
+/**
+ * The nav link of the page at `pathname`: the page itself or the one it sits under (a credential's
+ * page is reached from the overview); none for a page the nav does not offer (one the role may not open).
+ */
 export function navTarget(pathname: string, hrefs: readonly string[]): string | undefined {
-  const owner = hrefs.find((href) => href !== "/" && (pathname === href || pathname.startsWith(`${href}/`)));
-  return owner ?? (hrefs.includes("/") ? "/" : undefined);
+  const owner = (href: string) =>
+    href === "/" ? pathname === "/" || pathname.startsWith("/credentials/") : pathname === href || pathname.startsWith(`${href}/`);
+  return hrefs.find(owner);
 }
 
 /**

@@ -57,7 +57,14 @@ export function YzbTools() {
         {apps.length === 0 ? (
           <p className="text-sm text-slate-500 dark:text-slate-400">{credentials.isPending ? t("loadingApps") : t("noApps")}</p>
         ) : (
-          <select id={ids.app} className={toolField} value={chosen} onChange={(e) => setAppRef(e.target.value)}>
+          <select
+            id={ids.app}
+            className={toolField}
+            // The list is in the server's HTML; a choice made before React hydrates would be undone.
+            disabled={!hydrated}
+            value={chosen}
+            onChange={(e) => setAppRef(e.target.value)}
+          >
             {apps.map((a) => (
               <option key={a.appRef} value={a.appRef} translate="no">
                 {a.appName} ({a.appId})

@@ -24,7 +24,7 @@ export const overviewQuerySchema = z
     q: textIn(SEARCH_MAX).default(""),
     vendor: z.enum(VENDORS, { error: `must be one of ${VENDORS.join(", ")}` }).optional(),
     health: z.enum(HEALTHS, { error: `must be one of ${HEALTHS.join(", ")}` }).optional(),
-    /** One app's credentials only (its id): the credential page's, with the token its tickets are fetched with. */
+    /** One app only (its id), totals included: the credential page's, with the token its tickets are fetched with. */
     app: textIn(64).optional(),
   })
   .strict();
@@ -54,21 +54,19 @@ export function overviewOf(
   query: OverviewRequest,
   atMs: number,
 ): { answer: OverviewView["answer"]; validUntilServerMs: number } {
-  const rows = credentials.map((c) => ({ c, health: healthOf(c, atMs, 0) })).sort(byAttention);
+  // One app's overview (the credential page): its totals and grouping too, so its ETag moves with that app alone.
+  const scope = query.app ? credentials.filter((c) => c.appRef === query.app) : credentials;
+  const rows = scope.map((c) => ({ c, health: healthOf(c, atMs, 0) })).sort(byAttention);
   const totals = Object.fromEntries(HEALTHS.map((h) => [h, 0])) as Record<Health, number>;
   let validUntilServerMs = Number.POSITIVE_INFINITY;
   for (const { c, health } of rows) {
     totals[health]++;
     validUntilServerMs = Math.min(validUntilServerMs, healthChangesAt(c, atMs));
   }
-  const vendors = [...new Map(credentials.map((c) => [c.vendor, c.vendorLabel])).entries()].map(([vendor, label]) => ({ vendor, label }));
+  const vendors = [...new Map(scope.map((c) => [c.vendor, c.vendorLabel])).entries()].map(([vendor, label]) => ({ vendor, label }));
   const needle = query.q.trim().toLowerCase();
   const matching = rows.filter(
-    ({ c, health }) =>
-      (!query.app || c.appRef === query.app) &&
-      (!query.vendor || c.vendor === query.vendor) &&
-      (!query.health || health === query.health) &&
-      (!needle || matches(c, needle)),
+    ({ c, health }) => (!query.vendor || c.vendor === query.vendor) && (!query.health || health === query.health) && (!needle || matches(c, needle)),
   );
   const size = query.limit ?? Math.max(1, matching.length);
   const pages = Math.max(1, Math.ceil(matching.length / size));

@@ -96,7 +96,7 @@ describe("GET /api/credentials: 304 from memory while nothing changed", () => {
     for (const [search, detail] of [
       ["?page=0", "page: must be a whole number from 1 to 1000000"],
       ["?health=sick", "health: must be one of"],
-      ["?sort=name", "sort: unknown parameter (allowed: page, limit, q, vendor, health)"],
+      ["?sort=name", "sort: unknown parameter (allowed: page, limit, q, vendor, health, app)"],
     ] as const) {
       const { res } = await get(etag, search);
       expect(res.status, search).toBe(400);
