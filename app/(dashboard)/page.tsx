@@ -1,10 +1,9 @@
-import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import { Overview } from "@/components/overview/overview";
+import { Prefetched } from "@/components/ui/prefetched";
 import { overviewQueryOf, overviewSearch } from "@/lib/overview-query";
 import type { OverviewData } from "@/lib/overview-view";
-import { getQueryClient } from "@/lib/query-client";
 import { credentialKeys } from "@/lib/query-keys";
 import { currentUser } from "@/server/http/current-user";
 import { overviewAnswer, overviewRequestOf } from "@/server/live/overview-list";
@@ -16,27 +15,23 @@ export async function generateMetadata(): Promise<Metadata> {
 type SearchParams = Record<string, string | string[] | undefined>;
 
 /**
- * The overview with its first page already in the HTML: the page the URL asks for is read on the
- * server with the same function and answer as GET /api/credentials and handed to the browser's
- * query cache (TanStack's HydrationBoundary), so countdowns show without waiting for a fetch.
+ * The overview with its first page already in the HTML: the page the URL asks for, as GET
+ * /api/credentials answers it (Prefetched), so countdowns show without waiting for a fetch.
  */
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const [user, params] = await Promise.all([currentUser(), searchParams]);
-  const queryClient = getQueryClient();
+  const query = overviewQueryOf((name) => [params[name]].flat()[0]);
+  const firstPage = {
+    queryKey: credentialKeys.overview(overviewSearch(query)),
+    queryFn: async (): Promise<OverviewData> => {
+      const { etag, answer } = await overviewAnswer(overviewRequestOf(query));
+      return { ...answer, etag, clockOffsetMs: null };
+    },
+  };
   // The layout sends visitors without a session to sign in; nothing is read for them.
-  if (user) {
-    const query = overviewQueryOf((name) => [params[name]].flat()[0]);
-    await queryClient.prefetchQuery({
-      queryKey: credentialKeys.overview(overviewSearch(query)),
-      queryFn: async (): Promise<OverviewData> => {
-        const { etag, answer } = await overviewAnswer(overviewRequestOf(query));
-        return { ...answer, etag, clockOffsetMs: null };
-      },
-    });
-  }
   return (
-    <HydrationBoundary state={dehydrate(queryClient)}>
+    <Prefetched queries={user ? [firstPage] : []}>
       <Overview />
-    </HydrationBoundary>
+    </Prefetched>
   );
 }

@@ -1,10 +1,9 @@
-import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import { ApiKeysPanel } from "@/components/admin/api-keys-panel";
 import { UsersPanel } from "@/components/admin/users-panel";
 import { RequireRole } from "@/components/session/session-context";
-import { getQueryClient } from "@/lib/query-client";
+import { Prefetched } from "@/components/ui/prefetched";
 import { adminKeys, appKeys } from "@/lib/query-keys";
 import { roleAllows } from "@/lib/roles";
 import { listApps } from "@/server/apps/manage-apps";
@@ -17,26 +16,24 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 /**
- * Users and API keys, with both lists (and the apps a key may read) already in the HTML: read on
- * the server with the same functions and answers as GET /api/users, /api/keys and /api/apps and
- * handed to the browser's query cache (TanStack's HydrationBoundary). Drawn after a fetch, the
- * users table pushed the key form down under a pointer on its way to it. Should a read fail here,
- * the page asks for it as before.
+ * Users and API keys, with both lists (and the apps a key may read) already in the HTML, as GET
+ * /api/users, /api/keys and /api/apps answer them (Prefetched): drawn after a fetch, the users table
+ * pushed the key form down under a pointer on its way to it.
  */
 export default async function AdminPage() {
   const [t, user] = await Promise.all([getTranslations("admin"), currentUser()]);
-  const queryClient = getQueryClient();
   // Others see RequireRole's refusal: nothing is read for them.
-  if (user && roleAllows(user.role, "admin")) {
-    await Promise.all([
-      queryClient.prefetchQuery({ queryKey: adminKeys.users(), queryFn: async () => ({ users: await listUsers() }) }),
-      queryClient.prefetchQuery({ queryKey: adminKeys.apiKeys(), queryFn: async () => ({ keys: await listApiKeys() }) }),
-      queryClient.prefetchQuery({ queryKey: appKeys.list(), queryFn: async () => ({ apps: await listApps({ role: user.role }) }) }),
-    ]);
-  }
+  const queries =
+    user && roleAllows(user.role, "admin")
+      ? [
+          { queryKey: adminKeys.users(), queryFn: async () => ({ users: await listUsers() }) },
+          { queryKey: adminKeys.apiKeys(), queryFn: async () => ({ keys: await listApiKeys() }) },
+          { queryKey: appKeys.list(), queryFn: async () => ({ apps: await listApps({ role: user.role }) }) },
+        ]
+      : [];
   return (
     <RequireRole role="admin" what="admin">
-      <HydrationBoundary state={dehydrate(queryClient)}>
+      <Prefetched queries={queries}>
         <div className="space-y-8">
           <div>
             <h1 className="text-2xl font-semibold tracking-tight">{t("title")}</h1>
@@ -45,7 +42,7 @@ export default async function AdminPage() {
           <UsersPanel />
           <ApiKeysPanel />
         </div>
-      </HydrationBoundary>
+      </Prefetched>
     </RequireRole>
   );
 }

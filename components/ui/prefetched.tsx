@@ -1,0 +1,20 @@
+import "server-only";
+import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
+import type { ReactNode } from "react";
+import { getQueryClient } from "@/lib/query-client";
+
+/** A query read on the server: its key in the browser's cache and the function that answers it (the API route's own). */
+export type ServerQuery = { queryKey: readonly unknown[]; queryFn: () => Promise<unknown> };
+
+/**
+ * `children` with their first data already in the HTML: each query is read on the server, with the
+ * same function and answer as its API route, and handed to the browser's query cache (TanStack's
+ * HydrationBoundary), so the page is drawn with its data instead of growing as fetches arrive. A
+ * read that fails here is left out (a server render does not retry: lib/query-client.ts) and the
+ * page asks for it as before.
+ */
+export async function Prefetched({ queries, children }: { queries: readonly ServerQuery[]; children: ReactNode }) {
+  const queryClient = getQueryClient();
+  await Promise.all(queries.map((q) => queryClient.prefetchQuery(q)));
+  return <HydrationBoundary state={dehydrate(queryClient)}>{children}</HydrationBoundary>;
+}
