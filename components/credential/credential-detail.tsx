@@ -2,10 +2,11 @@
 import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { type ReactNode, useEffect } from "react";
-import { useAppCredentials, useCredential } from "./api/get-credentials";
+import { useAppCredentials } from "./api/get-credentials";
 import { useCredentialHistory } from "./api/get-credential-history";
 import { remainingSeconds } from "@/lib/time";
-import { Countdown, useFormatDuration, useTickingSecondsLeft } from "@/components/ui/countdown";
+import { Countdown, FirstPaintClock, firstPaintOffset, useFormatDuration, useTickingSecondsLeft } from "@/components/ui/countdown";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { UNCONFIRMED_TEXT, useUnconfirmed } from "@/components/ui/freshness";
 import { useFormatDateTime } from "@/components/ui/date-time";
 import { HealthBadge } from "@/components/ui/status-badge";
@@ -78,21 +79,26 @@ function NotFound({ id }: { id: string }) {
 }
 
 function Found({ id, app }: { id: string; app: string }) {
-  const { data, isPending, error } = useCredential(id, app);
-  const all = useAppCredentials(app);
+  // Its app's credentials: this one and the token its tickets are fetched with (in the page's HTML).
+  const { data, isPending, error } = useAppCredentials(app);
   const history = useCredentialHistory(id);
+  const hydrated = useHydrated();
   const t = useTranslations("credential");
   const formatDateTime = useFormatDateTime();
   const formatDuration = useFormatDuration();
   const kindLabel = useKindLabel();
   const failure = useFailureLabel();
   const time = (iso: string | null) => (iso ? formatDateTime(iso) : "—");
+  const c = data?.credentials.find((x) => x.id === id);
+  const offset = data ? (data.clockOffsetMs ?? firstPaintOffset(data.serverTime, !hydrated)) : 0;
+  const renderedAt = data ? Date.parse(data.serverTime) : 0;
+  const versions = history.data?.versions ?? [];
   // What moves by time alone only at some moments (the health, which superseded value is still
   // accepted) is chosen at each tick, and the page renders again only when it changes: the texts that
   // count down tick on their own (Ticking), not the whole page with its charts and tables every second.
-  const offset = data?.clockOffsetMs ?? 0;
-  const versions = history.data?.versions ?? [];
-  const health = useNowSelect((now) => (data?.credential ? healthOf(data.credential, now || Date.now(), offset) : null));
+  // Until the ticker runs (server rendering, hydration) health is read on the server's clock at the
+  // moment it answered, so the server's HTML and the hydrating page agree.
+  const health = useNowSelect((now) => (c ? healthOf(c, now || renderedAt, now ? offset : 0) : null));
   const previousId = useNowSelect(
     (now) => versions.find((v) => !v.current && v.validUntil && now && remainingSeconds(v.validUntil, now, offset) > 0)?.id ?? null,
   );
@@ -111,241 +117,242 @@ function Found({ id, app }: { id: string; app: string }) {
         </p>
       </Panel>
     );
-  const c = data?.credential;
   // Gone since the page was served (its app deleted).
   if (!c) return <NotFound id={id} />;
   const label = `${c.appName} ${kindLabel(c.kindLabel)}`;
   const current = versions.find((v) => v.current);
   const previous = versions.find((v) => v.id === previousId);
-  const token = all.data?.credentials.find((t) => t.appRef === c.appRef && t.kind === "access_token" && t.id !== c.id);
+  const token = data?.credentials.find((t) => t.appRef === c.appRef && t.kind === "access_token" && t.id !== c.id);
 
   return (
-    <article aria-labelledby="credential-title" className="space-y-5">
-      <nav aria-label={t("breadcrumb")} className="text-sm">
-        <a href="/" className="text-sky-700 hover:underline dark:text-sky-400">
-          {t("overview")}
-        </a>
-      </nav>
-      <header className="flex flex-wrap items-start justify-between gap-3">
-        <div>
-          <h1 id="credential-title" translate="no" className="text-2xl font-semibold tracking-tight">
-            {c.appName} · {kindLabel(c.kindLabel)}
-          </h1>
-          <p className="text-sm text-slate-600 dark:text-slate-400">
-            <span translate="no">
-              {c.vendorLabel} · <span className="font-mono">{c.appId}</span>
-            </span>{" "}
-            · {t("generation", { generation: String(c.generation) })}
-          </p>
-        </div>
-        <div className="flex flex-wrap items-start gap-3">
-          {health && <HealthBadge health={health} />}
-          <CheckAction credentialId={c.id} label={label} />
+    <FirstPaintClock.Provider value={renderedAt}>
+      <article aria-labelledby="credential-title" className="space-y-5">
+        <nav aria-label={t("breadcrumb")} className="text-sm">
+          <a href="/" className="text-sky-700 hover:underline dark:text-sky-400">
+            {t("overview")}
+          </a>
+        </nav>
+        <header className="flex flex-wrap items-start justify-between gap-3">
           <div>
-            <RefreshAction credential={c} label={label} align="left" />
+            <h1 id="credential-title" translate="no" className="text-2xl font-semibold tracking-tight">
+              {c.appName} · {kindLabel(c.kindLabel)}
+            </h1>
+            <p className="text-sm text-slate-600 dark:text-slate-400">
+              <span translate="no">
+                {c.vendorLabel} · <span className="font-mono">{c.appId}</span>
+              </span>{" "}
+              · {t("generation", { generation: String(c.generation) })}
+            </p>
           </div>
-        </div>
-      </header>
-      <CredentialAlerts credential={c} clockOffsetMs={offset} />
+          <div className="flex flex-wrap items-start gap-3">
+            {health && <HealthBadge health={health} />}
+            <CheckAction credentialId={c.id} label={label} />
+            <div>
+              <RefreshAction credential={c} label={label} align="left" />
+            </div>
+          </div>
+        </header>
+        <CredentialAlerts credential={c} clockOffsetMs={offset} />
 
-      <div className="grid gap-4 lg:grid-cols-2">
-        <Panel title={t("currentValue")}>
-          {c.current ? (
+        <div className="grid gap-4 lg:grid-cols-2">
+          <Panel title={t("currentValue")}>
+            {c.current ? (
+              <dl className="grid grid-cols-1 sm:grid-cols-[9rem_1fr] gap-x-3 gap-y-2 text-sm">
+                <dt className="text-slate-500 dark:text-slate-400">{t("value")}</dt>
+                <dd>
+                  <ValueActions credentialId={c.id} app={app} versionId={current?.id} masked={c.current.maskedValue} label={t("currentValueLabel")} />
+                </dd>
+                <dt className="text-slate-500 dark:text-slate-400">{t("expiresIn")}</dt>
+                <dd>
+                  <Countdown expiresAt={c.current.expiresAt} lifetime={c.current.expiresIn} clockOffsetMs={offset} />
+                </dd>
+                <dt className="text-slate-500 dark:text-slate-400">{t("fetched")}</dt>
+                <dd>
+                  {time(c.current.fetchedAt)} · {t("lifetime", { duration: formatDuration(c.current.expiresIn) })}
+                </dd>
+                <dt className="text-slate-500 dark:text-slate-400">{t("expiresOurClock")}</dt>
+                <dd>{time(c.current.expiresAt)}</dd>
+                <dt className="text-slate-500 dark:text-slate-400">{t("vendorSays")}</dt>
+                <dd>
+                  <span translate="no">{c.current.vendorExpireTime ?? "—"}</span>{" "}
+                  <span className="text-xs text-slate-500 dark:text-slate-400">
+                    {t.rich("vendorSaysNote", { code: (chunks) => <code className="font-mono">{chunks}</code> })}
+                  </span>
+                </dd>
+                {current?.parent && (
+                  <>
+                    <dt className="text-slate-500 dark:text-slate-400">{t("fetchedWith")}</dt>
+                    <dd aria-label={t("lineage")}>
+                      {token ? (
+                        <a href={`/credentials/${token.id}`} className="text-sky-700 hover:underline dark:text-sky-400">
+                          {t("kindGeneration", { kind: kindLabel(token.kindLabel), generation: String(current.parent.generation ?? "?") })}
+                        </a>
+                      ) : (
+                        t("tokenGeneration", { generation: String(current.parent.generation ?? "?") })
+                      )}
+                    </dd>
+                  </>
+                )}
+              </dl>
+            ) : (
+              <p className="text-sm text-slate-500 dark:text-slate-400">{t("notFetched")}</p>
+            )}
+            {previous && (
+              <div className="mt-4 border-t border-slate-200 pt-3 dark:border-slate-800">
+                <h3 className="text-sm font-medium">{t("previousTitle")}</h3>
+                <ValueActions credentialId={c.id} app={app} versionId={previous.id} masked={previous.maskedValue} label={t("previousValueLabel")} />
+                <p className="text-xs text-slate-500 dark:text-slate-400">
+                  <Ticking
+                    at={previous.validUntil!}
+                    offsetMs={offset}
+                    render={(left) => t("previousLine", { generation: String(previous.generation), duration: left === null ? "…" : formatDuration(left) })}
+                  />
+                </p>
+              </div>
+            )}
+          </Panel>
+
+          <Panel title={t("refreshTitle")}>
             <dl className="grid grid-cols-1 sm:grid-cols-[9rem_1fr] gap-x-3 gap-y-2 text-sm">
-              <dt className="text-slate-500 dark:text-slate-400">{t("value")}</dt>
+              <dt className="text-slate-500 dark:text-slate-400">{t("policy")}</dt>
               <dd>
-                <ValueActions credentialId={c.id} app={app} versionId={current?.id} masked={c.current.maskedValue} label={t("currentValueLabel")} />
+                <SentenceText sentence={c.policySentence} fallback={c.policy} />
               </dd>
-              <dt className="text-slate-500 dark:text-slate-400">{t("expiresIn")}</dt>
+              <dt className="text-slate-500 dark:text-slate-400">{t("nextRefresh")}</dt>
               <dd>
-                <Countdown expiresAt={c.current.expiresAt} lifetime={c.current.expiresIn} clockOffsetMs={offset} />
+                {c.nextRefreshAt ? (
+                  <Ticking
+                    testId="next-refresh"
+                    at={c.nextRefreshAt}
+                    offsetMs={offset}
+                    render={(left) => (left === null ? "…" : left > 0 ? t("inDuration", { duration: formatDuration(left) }) : t("dueNow"))}
+                  />
+                ) : (
+                  t("notScheduled")
+                )}
+                {c.nextRefreshReason && (
+                  <div className="text-xs text-slate-500 dark:text-slate-400">
+                    <SentenceText sentence={c.nextRefreshReasonSentence} fallback={c.nextRefreshReason} />
+                  </div>
+                )}
               </dd>
-              <dt className="text-slate-500 dark:text-slate-400">{t("fetched")}</dt>
+              <dt className="text-slate-500 dark:text-slate-400">{t("quotaToday")}</dt>
               <dd>
-                {time(c.current.fetchedAt)} · {t("lifetime", { duration: formatDuration(c.current.expiresIn) })}
+                {c.quota ? (
+                  <>
+                    {t.rich(c.quota.limit !== null ? "quotaLimit" : "quotaNoLimit", {
+                      used: String(c.quota.used),
+                      limit: String(c.quota.limit),
+                      endpoint: c.quota.endpoint,
+                      code: (chunks) => <code className="font-mono text-xs">{chunks}</code>,
+                    })}
+                    {c.quota.exhausted && <div className="text-xs text-red-700 dark:text-red-400">{t("quotaUsedUp")}</div>}
+                  </>
+                ) : (
+                  "—"
+                )}
               </dd>
-              <dt className="text-slate-500 dark:text-slate-400">{t("expiresOurClock")}</dt>
-              <dd>{time(c.current.expiresAt)}</dd>
-              <dt className="text-slate-500 dark:text-slate-400">{t("vendorSays")}</dt>
-              <dd>
-                <span translate="no">{c.current.vendorExpireTime ?? "—"}</span>{" "}
-                <span className="text-xs text-slate-500 dark:text-slate-400">
-                  {t.rich("vendorSaysNote", { code: (chunks) => <code className="font-mono">{chunks}</code> })}
-                </span>
+              <dt className="text-slate-500 dark:text-slate-400">{t("lastError")}</dt>
+              <dd className={c.lastError ? "text-red-700 dark:text-red-400" : ""}>
+                {c.lastError ? (
+                  <>
+                    <LastErrorText error={c.lastError} /> {t("lastErrorWhen", { time: time(c.lastError.at), count: String(c.consecutiveFailures) })}
+                  </>
+                ) : (
+                  t("none")
+                )}
               </dd>
-              {current?.parent && (
+              {c.refreshing && c.lease && (
                 <>
-                  <dt className="text-slate-500 dark:text-slate-400">{t("fetchedWith")}</dt>
-                  <dd aria-label={t("lineage")}>
-                    {token ? (
-                      <a href={`/credentials/${token.id}`} className="text-sky-700 hover:underline dark:text-sky-400">
-                        {t("kindGeneration", { kind: kindLabel(token.kindLabel), generation: String(current.parent.generation ?? "?") })}
-                      </a>
-                    ) : (
-                      t("tokenGeneration", { generation: String(current.parent.generation ?? "?") })
-                    )}
-                  </dd>
+                  <dt className="text-slate-500 dark:text-slate-400">{t("refreshing")}</dt>
+                  <dd>{t.rich("refreshingOn", { instance: c.lease.instance, when: () => time(c.lease?.acquiredAt ?? null) })}</dd>
                 </>
               )}
             </dl>
+          </Panel>
+        </div>
+
+        <Panel title={t("overTime")}>
+          {history.data ? (
+            <HistoryChart history={history.data} />
           ) : (
-            <p className="text-sm text-slate-500 dark:text-slate-400">{t("notFetched")}</p>
-          )}
-          {previous && (
-            <div className="mt-4 border-t border-slate-200 pt-3 dark:border-slate-800">
-              <h3 className="text-sm font-medium">{t("previousTitle")}</h3>
-              <ValueActions credentialId={c.id} app={app} versionId={previous.id} masked={previous.maskedValue} label={t("previousValueLabel")} />
-              <p className="text-xs text-slate-500 dark:text-slate-400">
-                <Ticking
-                  at={previous.validUntil!}
-                  offsetMs={offset}
-                  render={(left) => t("previousLine", { generation: String(previous.generation), duration: left === null ? "…" : formatDuration(left) })}
-                />
-              </p>
-            </div>
+            <p role="status" className="text-sm text-slate-500 dark:text-slate-400">
+              {t("loadingHistory")}
+            </p>
           )}
         </Panel>
 
-        <Panel title={t("refreshTitle")}>
-          <dl className="grid grid-cols-1 sm:grid-cols-[9rem_1fr] gap-x-3 gap-y-2 text-sm">
-            <dt className="text-slate-500 dark:text-slate-400">{t("policy")}</dt>
-            <dd>
-              <SentenceText sentence={c.policySentence} fallback={c.policy} />
-            </dd>
-            <dt className="text-slate-500 dark:text-slate-400">{t("nextRefresh")}</dt>
-            <dd>
-              {c.nextRefreshAt ? (
-                <Ticking
-                  testId="next-refresh"
-                  at={c.nextRefreshAt}
-                  offsetMs={offset}
-                  render={(left) => (left === null ? "…" : left > 0 ? t("inDuration", { duration: formatDuration(left) }) : t("dueNow"))}
-                />
-              ) : (
-                t("notScheduled")
-              )}
-              {c.nextRefreshReason && (
-                <div className="text-xs text-slate-500 dark:text-slate-400">
-                  <SentenceText sentence={c.nextRefreshReasonSentence} fallback={c.nextRefreshReason} />
-                </div>
-              )}
-            </dd>
-            <dt className="text-slate-500 dark:text-slate-400">{t("quotaToday")}</dt>
-            <dd>
-              {c.quota ? (
-                <>
-                  {t.rich(c.quota.limit !== null ? "quotaLimit" : "quotaNoLimit", {
-                    used: String(c.quota.used),
-                    limit: String(c.quota.limit),
-                    endpoint: c.quota.endpoint,
-                    code: (chunks) => <code className="font-mono text-xs">{chunks}</code>,
-                  })}
-                  {c.quota.exhausted && <div className="text-xs text-red-700 dark:text-red-400">{t("quotaUsedUp")}</div>}
-                </>
+        <Panel title={t("versions")}>
+          <Table
+            caption={t("versionsCaption")}
+            head={[
+              t("colGeneration"),
+              t("colValue"),
+              t("colFetched"),
+              t("colLifetime"),
+              t("colExpires"),
+              t("colSuperseded"),
+              t("colValidUntil"),
+              t("colFetchedWith"),
+            ]}
+            empty={history.isPending ? t("loadingShort") : t("noVersions")}
+            rows={versions.map((v) => [
+              <span key="g">
+                {v.generation}
+                {v.current && (
+                  <span className="ml-1 whitespace-nowrap rounded bg-emerald-100 px-1 text-xs text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-300">
+                    {t("current")}
+                  </span>
+                )}
+              </span>,
+              <code key="v" className="font-mono text-xs">
+                {v.maskedValue}
+              </code>,
+              time(v.fetchedAt),
+              formatDuration(v.expiresIn),
+              time(v.expiresAt),
+              time(v.supersededAt),
+              time(v.validUntil),
+              v.parent ? t("parentGeneration", { generation: String(v.parent.generation ?? "?") }) : "—",
+            ])}
+          />
+          {history.data && <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">{t("retention", { days: String(history.data.retentionDays) })}</p>}
+        </Panel>
+
+        <Panel title={t("upstream")}>
+          <Table
+            caption={t("callsCaption")}
+            head={[t("colTime"), t("colEndpoint"), t("colLatency"), t("colHttp"), t("colVendorCode"), t("colMessage"), t("colOutcome")]}
+            empty={history.isPending ? t("loadingShort") : t("noCalls")}
+            rows={(history.data?.calls ?? []).map((call) => [
+              time(call.startedAt),
+              <code key="e" className="font-mono text-xs">
+                {call.method} {call.endpoint}
+              </code>,
+              t("ms", { ms: String(call.latencyMs) }),
+              call.httpStatus ?? "—",
+              call.vendorCode ?? "—",
+              call.vendorMessage ? (
+                <span key="m" translate="no">
+                  {call.vendorMessage}
+                </span>
               ) : (
                 "—"
-              )}
-            </dd>
-            <dt className="text-slate-500 dark:text-slate-400">{t("lastError")}</dt>
-            <dd className={c.lastError ? "text-red-700 dark:text-red-400" : ""}>
-              {c.lastError ? (
-                <>
-                  <LastErrorText error={c.lastError} /> {t("lastErrorWhen", { time: time(c.lastError.at), count: String(c.consecutiveFailures) })}
-                </>
-              ) : (
-                t("none")
-              )}
-            </dd>
-            {c.refreshing && c.lease && (
-              <>
-                <dt className="text-slate-500 dark:text-slate-400">{t("refreshing")}</dt>
-                <dd>{t.rich("refreshingOn", { instance: c.lease.instance, when: () => time(c.lease?.acquiredAt ?? null) })}</dd>
-              </>
-            )}
-          </dl>
-        </Panel>
-      </div>
-
-      <Panel title={t("overTime")}>
-        {history.data ? (
-          <HistoryChart history={history.data} />
-        ) : (
-          <p role="status" className="text-sm text-slate-500 dark:text-slate-400">
-            {t("loadingHistory")}
-          </p>
-        )}
-      </Panel>
-
-      <Panel title={t("versions")}>
-        <Table
-          caption={t("versionsCaption")}
-          head={[
-            t("colGeneration"),
-            t("colValue"),
-            t("colFetched"),
-            t("colLifetime"),
-            t("colExpires"),
-            t("colSuperseded"),
-            t("colValidUntil"),
-            t("colFetchedWith"),
-          ]}
-          empty={history.isPending ? t("loadingShort") : t("noVersions")}
-          rows={versions.map((v) => [
-            <span key="g">
-              {v.generation}
-              {v.current && (
-                <span className="ml-1 whitespace-nowrap rounded bg-emerald-100 px-1 text-xs text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-300">
-                  {t("current")}
+              ),
+              call.errorClass ? (
+                <span key="o" className="text-red-700 dark:text-red-400">
+                  {failure(call.errorClass)}
                 </span>
-              )}
-            </span>,
-            <code key="v" className="font-mono text-xs">
-              {v.maskedValue}
-            </code>,
-            time(v.fetchedAt),
-            formatDuration(v.expiresIn),
-            time(v.expiresAt),
-            time(v.supersededAt),
-            time(v.validUntil),
-            v.parent ? t("parentGeneration", { generation: String(v.parent.generation ?? "?") }) : "—",
-          ])}
-        />
-        {history.data && <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">{t("retention", { days: String(history.data.retentionDays) })}</p>}
-      </Panel>
-
-      <Panel title={t("upstream")}>
-        <Table
-          caption={t("callsCaption")}
-          head={[t("colTime"), t("colEndpoint"), t("colLatency"), t("colHttp"), t("colVendorCode"), t("colMessage"), t("colOutcome")]}
-          empty={history.isPending ? t("loadingShort") : t("noCalls")}
-          rows={(history.data?.calls ?? []).map((call) => [
-            time(call.startedAt),
-            <code key="e" className="font-mono text-xs">
-              {call.method} {call.endpoint}
-            </code>,
-            t("ms", { ms: String(call.latencyMs) }),
-            call.httpStatus ?? "—",
-            call.vendorCode ?? "—",
-            call.vendorMessage ? (
-              <span key="m" translate="no">
-                {call.vendorMessage}
-              </span>
-            ) : (
-              "—"
-            ),
-            call.errorClass ? (
-              <span key="o" className="text-red-700 dark:text-red-400">
-                {failure(call.errorClass)}
-              </span>
-            ) : (
-              <span key="o" className="text-emerald-700 dark:text-emerald-400">
-                {t("ok")}
-              </span>
-            ),
-          ])}
-        />
-      </Panel>
-    </article>
+              ) : (
+                <span key="o" className="text-emerald-700 dark:text-emerald-400">
+                  {t("ok")}
+                </span>
+              ),
+            ])}
+          />
+        </Panel>
+      </article>
+    </FirstPaintClock.Provider>
   );
 }
 

@@ -1,6 +1,7 @@
 "use client";
 import { useLocale, useTranslations } from "next-intl";
 import { createContext, useContext, useRef } from "react";
+import { serverClock } from "@/lib/server-clock";
 import { formatDuration, heldSecondsLeft, remainingSeconds, type ShownLeft } from "@/lib/time";
 import { UNCONFIRMED_TEXT, useUnconfirmed } from "./freshness";
 import { useNow } from "./use-now";
@@ -17,6 +18,26 @@ export function useFormatDuration(): (seconds: number) => string {
  * same text (the time left as the server saw it), which the first tick then brings up to date.
  */
 export const FirstPaintClock = createContext(0);
+
+/**
+ * The browser's offset to the server's clock for data rendered on the server, before any request
+ * of this page measured it: the server read its clock between the moment the browser asked for the
+ * page and the first byte of the answer, so that round trip bounds the error (a later request with
+ * a shorter round trip replaces it: lib/server-clock.ts keeps the best sample). `hydrating`: whether
+ * the data came with the page's own HTML (React is hydrating it); data a later server render sent
+ * (router.refresh) was read long after the navigation and says nothing about the offset.
+ */
+const observedPages = new Set<string>();
+export function firstPaintOffset(serverTime: string, hydrating: boolean): number {
+  if (typeof window === "undefined") return 0;
+  if (hydrating && !observedPages.has(serverTime)) {
+    observedPages.add(serverTime);
+    const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
+    const toDate = (t: number) => Date.now() - (performance.now() - t);
+    if (nav && nav.responseStart > 0) serverClock.observe(serverTime, toDate(nav.requestStart), toDate(nav.responseStart));
+  }
+  return serverClock.offsetMs;
+}
 
 /**
  * Seconds left until `at` (ISO), ticking each second on the server's clock (browser time + offset);

@@ -1,6 +1,7 @@
 "use client";
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import type { CredentialList } from "@/lib/credential-view";
+import { getQueryClient } from "@/lib/query-client";
 import { credentialKeys } from "@/lib/query-keys";
 import { serverClock } from "@/lib/server-clock";
 import { fetchJsonIfChanged } from "@/components/ui/fetch-json";
@@ -8,34 +9,29 @@ import { acrossTabs } from "@/components/ui/shared-reads";
 import { SAFETY_REFETCH_MS } from "@/components/ui/safety-refetch";
 
 // The credential page's data: its app's credentials from GET /api/credentials?app= (the overview's
-// answer, filtered). It is refetched when the change stream (components/ui/live-updates.tsx) says
+// answer, filtered), in the page's HTML (app/(dashboard)/credentials/[id]/page.tsx). It is refetched when the change stream (components/ui/live-updates.tsx) says
 // credentials changed, and every 30 s as a safety net; each refetch names the list it holds
 // (If-None-Match) and an unchanged one comes back as a bodiless 304 the server answers from memory.
 
 // The schema is loaded with the first request, not with the page: see SchemaSource.
 const listSchema = () => import("@/lib/credential-view").then((m) => m.credentialListSchema);
 
-export type CredentialListWithClock = CredentialList & { clockOffsetMs: number };
+/**
+ * One app's credentials as the page holds them: with the ETag of the answer they came in (what a
+ * 304 confirms) and the offset to the server's clock (null: rendered on the server, no request of
+ * this page measured it yet: see firstPaintOffset).
+ */
+export type CredentialListWithClock = CredentialList & { etag: string | null; clockOffsetMs: number | null };
 
-/** The lists this tab holds (one per app) by URL, with their ETags: what a 304 confirms. */
-const held = new Map<string, { etag: string; data: CredentialList }>();
+const appUrl = (app: string) => `/api/credentials?app=${encodeURIComponent(app)}`;
 
-function listAt(url: string) {
-  return async ({ signal }: { signal?: AbortSignal } = {}): Promise<CredentialListWithClock> => {
-    const sentAt = Date.now();
-    const mine = held.get(url) ?? null;
-    const answer = await fetchJsonIfChanged(url, listSchema, mine?.etag ?? null, { signal });
-    let data: CredentialList;
-    if (answer.changed) {
-      data = answer.data;
-      if (answer.etag) held.set(url, { etag: answer.etag, data });
-      else held.delete(url);
-    } else {
-      data = mine!.data;
-    }
-    const serverTime = answer.serverTime ?? data.serverTime;
-    return { ...data, serverTime, clockOffsetMs: serverClock.observe(serverTime, sentAt, Date.now()) };
-  };
+async function getAppCredentials(app: string, { signal }: { signal?: AbortSignal } = {}): Promise<CredentialListWithClock> {
+  const held = getQueryClient().getQueryData<CredentialListWithClock>(credentialKeys.app(app));
+  const sentAt = Date.now();
+  const answer = await fetchJsonIfChanged(appUrl(app), listSchema, held?.etag ?? null, { signal });
+  const data = answer.changed ? { ...answer.data, etag: answer.etag } : held!;
+  const serverTime = answer.serverTime ?? data.serverTime;
+  return { ...data, serverTime, clockOffsetMs: serverClock.observe(serverTime, sentAt, Date.now()) };
 }
 
 /**
@@ -46,7 +42,7 @@ function listAt(url: string) {
 export const appCredentialsQueryOptions = (app: string) =>
   queryOptions({
     queryKey: credentialKeys.app(app),
-    queryFn: acrossTabs(listAt(`/api/credentials?app=${encodeURIComponent(app)}`)),
+    queryFn: acrossTabs(({ signal }) => getAppCredentials(app, { signal })),
     refetchInterval: SAFETY_REFETCH_MS,
   });
 

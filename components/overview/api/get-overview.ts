@@ -27,24 +27,6 @@ export async function getOverview(query: OverviewQuery, { signal }: { signal?: A
   return { ...data, serverTime, clockOffsetMs: serverClock.observe(serverTime, sentAt, Date.now()) };
 }
 
-/**
- * The browser's offset to the server's clock for data rendered on the server, before any request
- * of this page measured it: the server read its clock between the moment the browser asked for the
- * page and the first byte of the answer, so that round trip bounds the error (a later request with
- * a shorter round trip replaces it: lib/server-clock.ts keeps the best sample).
- */
-const observedPages = new Set<string>();
-export function firstPaintOffset(serverTime: string): number {
-  if (typeof window === "undefined") return 0;
-  if (!observedPages.has(serverTime)) {
-    observedPages.add(serverTime);
-    const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
-    const toDate = (t: number) => Date.now() - (performance.now() - t);
-    if (nav && nav.responseStart > 0) serverClock.observe(serverTime, toDate(nav.requestStart), toDate(nav.responseStart));
-  }
-  return serverClock.offsetMs;
-}
-
 /** Whether an answer still holds by time: no credential on it has moved to another health since. */
 function stillValid(data: OverviewData): boolean {
   return !data.validUntil || Date.parse(data.validUntil) > Date.now() + (data.clockOffsetMs ?? serverClock.offsetMs);
