@@ -7,7 +7,7 @@ import { ConfirmAction } from "@/components/ui/confirm-action";
 import { small } from "@/components/ui/styles";
 import type { AlertView } from "@/lib/alert-view";
 import type { CredentialView } from "@/lib/credential-view";
-import { useFormatDuration, useTickingSecondsLeft } from "@/components/ui/countdown";
+import { useFormatDuration, useSecondsLeft } from "@/components/ui/countdown";
 import { UNCONFIRMED_TEXT, useUnconfirmed } from "@/components/ui/freshness";
 import { DateTime, useFormatDateTime } from "@/components/ui/date-time";
 import { SentenceText } from "@/components/ui/sentence";
@@ -34,7 +34,7 @@ export function CredentialAlerts({ credential: c, clockOffsetMs }: { credential:
   const mine = (alerts.data?.open ?? []).filter((a) => a.credentialId === c.id);
   const { impact } = c;
   // Held like every countdown: a better estimate of the server's clock must not add a second.
-  const left = useTickingSecondsLeft(impact.breaksAt, clockOffsetMs);
+  const left = useSecondsLeft(impact.breaksAt, clockOffsetMs);
   const unconfirmed = useUnconfirmed();
   const t = useTranslations("alerts");
   const formatDuration = useFormatDuration();

@@ -1,11 +1,11 @@
 "use client";
 import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
-import { type ReactNode, useEffect } from "react";
+import { type ReactNode, useEffect, useRef } from "react";
 import { useAppCredentials } from "./api/get-credentials";
 import { useCredentialHistory } from "./api/get-credential-history";
 import { remainingSeconds } from "@/lib/time";
-import { Countdown, FirstPaintClock, firstPaintOffset, useFormatDuration, useTickingSecondsLeft } from "@/components/ui/countdown";
+import { Countdown, FirstPaintClock, firstPaintOffset, useFormatDuration, useSecondsLeft } from "@/components/ui/countdown";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { UNCONFIRMED_TEXT, useUnconfirmed } from "@/components/ui/freshness";
 import { useFormatDateTime } from "@/components/ui/date-time";
@@ -80,7 +80,7 @@ function NotFound({ id }: { id: string }) {
 
 function Found({ id, app }: { id: string; app: string }) {
   // Its app's credentials: this one and the token its tickets are fetched with (in the page's HTML).
-  const { data, isPending, error } = useAppCredentials(app);
+  const { data, isPending, error, refetch } = useAppCredentials(app);
   const history = useCredentialHistory(id);
   const hydrated = useHydrated();
   const t = useTranslations("credential");
@@ -100,8 +100,16 @@ function Found({ id, app }: { id: string; app: string }) {
   // moment it answered, so the server's HTML and the hydrating page agree.
   const health = useNowSelect((now) => (c ? healthOf(c, now || renderedAt, now ? offset : 0) : null));
   const previousId = useNowSelect(
-    (now) => versions.find((v) => !v.current && v.validUntil && now && remainingSeconds(v.validUntil, now, offset) > 0)?.id ?? null,
+    (now) => versions.find((v) => !v.current && v.validUntil && remainingSeconds(v.validUntil, now || renderedAt, now ? offset : 0) > 0)?.id ?? null,
   );
+  // Drawn after the page was live (the server asked again once its database answered: Unavailable),
+  // this data was read long after the navigation and no request of this page has measured the
+  // server's clock yet: read it again now rather than count down on the browser's clock meanwhile.
+  const mountedLive = useRef(hydrated);
+  const unmeasured = data?.clockOffsetMs === null;
+  useEffect(() => {
+    if (mountedLive.current && unmeasured) void refetch();
+  }, [unmeasured, refetch]);
 
   if (isPending)
     return (
@@ -398,12 +406,12 @@ function Table({ caption, head, rows, empty }: { caption: string; head: string[]
 }
 
 /**
- * What `render` shows for the seconds left until `at` (server clock), ticking on its own; null until
- * the ticker runs. Grey while nothing on the page is confirmed, like the countdown: it counts on the
+ * What `render` shows for the seconds left until `at` (server clock), ticking on its own (in the
+ * server's HTML, as the server saw it: useSecondsLeft). Grey while nothing on the page is confirmed, like the countdown: it counts on the
  * last known plan.
  */
 function Ticking({ at, offsetMs, render, testId }: { at: string; offsetMs: number; render: (left: number | null) => ReactNode; testId?: string }) {
-  const left = useTickingSecondsLeft(at, offsetMs);
+  const left = useSecondsLeft(at, offsetMs);
   const unconfirmed = useUnconfirmed();
   return (
     <span data-testid={testId} {...unconfirmed} className={unconfirmed ? UNCONFIRMED_TEXT : undefined}>

@@ -2,7 +2,7 @@
 import { useTranslations } from "next-intl";
 import { memo, type ReactNode } from "react";
 import type { CredentialView } from "@/lib/credential-view";
-import { Countdown, useFormatDuration, useTickingSecondsLeft } from "@/components/ui/countdown";
+import { Countdown, useFormatDuration, useSecondsLeft } from "@/components/ui/countdown";
 import { useFormatDateTime } from "@/components/ui/date-time";
 import { HealthBadge } from "@/components/ui/status-badge";
 import type { Health } from "@/lib/health";
@@ -97,7 +97,7 @@ export const CredentialRow = memo(function CredentialRow({
 });
 
 function PreviousValidity({ until, clockOffsetMs }: { until: string; clockOffsetMs: number }) {
-  const left = useTickingSecondsLeft(until, clockOffsetMs);
+  const left = useSecondsLeft(until, clockOffsetMs);
   const t = useTranslations("overview");
   const duration = useFormatDuration();
   const unconfirmed = useUnconfirmed();
@@ -120,7 +120,7 @@ function NextRefresh({
   fallback: string | null;
   clockOffsetMs: number;
 }) {
-  const left = useTickingSecondsLeft(at, clockOffsetMs);
+  const left = useSecondsLeft(at, clockOffsetMs);
   const t = useTranslations("overview");
   const duration = useFormatDuration();
   const unconfirmed = useUnconfirmed();

@@ -40,9 +40,10 @@ export function firstPaintOffset(serverTime: string, hydrating: boolean): number
 }
 
 /**
- * Seconds left until `at` (ISO), ticking each second on the server's clock (browser time + offset);
- * before the page's ticker runs, the server's own reading (FirstPaintClock, no offset). Null without
- * `at`, or before either clock is known.
+ * Seconds left until `at` (ISO), ticking each second on the server's clock (browser time + offset),
+ * never a few more than last shown (useHeld); before the page's ticker runs, the server's own reading
+ * (FirstPaintClock, no offset), so the server's HTML shows it and hydration finds the same. Null
+ * without `at`, or before either clock is known (outside a FirstPaintClock: until the page ticks).
  */
 export function useSecondsLeft(at: string | null, clockOffsetMs: number): number | null {
   const ticking = useNow();
@@ -50,17 +51,6 @@ export function useSecondsLeft(at: string | null, clockOffsetMs: number): number
   const held = useHeld();
   if (!at || (!ticking && !renderedAt)) return null;
   return held(at, ticking ? remainingSeconds(at, ticking, clockOffsetMs) : remainingSeconds(at, renderedAt, 0));
-}
-
-/**
- * Seconds left until `at` (ISO) on the server's clock, ticking each second, never a few more than
- * last shown (useHeld); null without `at` or until the page's ticker runs (nothing rendered on the
- * server: for what is shown only once the page is live, unlike useSecondsLeft).
- */
-export function useTickingSecondsLeft(at: string | null, clockOffsetMs: number): number | null {
-  const now = useNow();
-  const held = useHeld();
-  return at && now ? held(at, remainingSeconds(at, now, clockOffsetMs)) : null;
 }
 
 /**

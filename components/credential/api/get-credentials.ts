@@ -55,6 +55,6 @@ export function useAppCredentials(app: string) {
 export function useCredential(id: string, app: string) {
   return useQuery({
     ...appCredentialsQueryOptions(app),
-    select: (data) => ({ credential: data.credentials.find((c) => c.id === id) ?? null, clockOffsetMs: data.clockOffsetMs }),
+    select: (data) => ({ credential: data.credentials.find((c) => c.id === id) ?? null }),
   });
 }

@@ -15,8 +15,12 @@ export function useRefreshCredential() {
   return useMutation({
     mutationFn: refreshCredential,
     onSuccess: (res) => {
+      // Unless the page already shows a newer generation (this answer waited on the vendor while a
+      // later read came in): an older one would stay, confirmed by every 304 after it.
       queryClient.setQueryData(credentialKeys.app(res.credential.appRef), (old: CredentialListWithClock | undefined) =>
-        old ? { ...old, credentials: old.credentials.map((c) => (c.id === res.credential.id ? res.credential : c)) } : old,
+        old
+          ? { ...old, credentials: old.credentials.map((c) => (c.id === res.credential.id && res.credential.generation >= c.generation ? res.credential : c)) }
+          : old,
       );
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: credentialKeys.all }),
