@@ -133,6 +133,32 @@ test.describe("operator tools and the Apps form in both languages", () => {
     await context.close();
   });
 
+  test("the NONCE desk's recent tickets are in its first HTML with their state, for operators only", async ({ browser }) => {
+    const apps = (await (await api(stack.baseUrl, "/api/apps")).json()).apps as { id: string; vendor: string }[];
+    const faceid = apps.find((a) => a.vendor === "faceid")!;
+    const issued = await api(stack.baseUrl, "/api/nonce", { method: "POST", body: JSON.stringify({ appRef: faceid.id, userId: "first-html-probe" }) });
+    expect(issued.status).toBe(201);
+    const open = async (role: "operator" | "viewer") => {
+      const context = await browser.newContext({ locale: "en", javaScriptEnabled: false });
+      const page = await context.newPage();
+      await signInContext(page, stack.baseUrl, role);
+      await page.goto(`${stack.baseUrl}/nonce`);
+      return page;
+    };
+    const operator = await open("operator");
+    const row = operator.getByRole("table", { name: /Recently issued NONCE tickets/ }).getByRole("row", { name: /NONCE for first-html-probe issued/ });
+    await expect(row).toBeVisible();
+    // Its state as the server saw it ("…" until the page ticked), and nothing to click before React has the page.
+    await expect(row.getByText(/^\d+m \d{2}s left$/)).toBeVisible();
+    await expect(row.getByRole("button", { name: "Mark the NONCE for first-html-probe used" })).toBeDisabled();
+    await expect(operator.getByText("Loading…")).toHaveCount(0);
+    await operator.context().close();
+    // A viewer is refused the desk, and its HTML carries none of the list.
+    const viewer = await open("viewer");
+    expect(await viewer.content()).not.toContain("first-html-probe");
+    await viewer.context().close();
+  });
+
   test("an English browser still reads them in English", async ({ browser }) => {
     const context = await browser.newContext({ locale: "en", timezoneId: "America/New_York" });
     const page = await context.newPage();

@@ -21,3 +21,7 @@ export type NonceView = z.infer<typeof nonceViewSchema>;
 
 export const issuedNonceSchema = nonceViewSchema.extend({ value: z.string(), serverTime: z.string() });
 export const nonceListSchema = z.object({ serverTime: z.string(), nonces: z.array(nonceViewSchema) });
+export type NonceList = z.infer<typeof nonceListSchema>;
+
+/** How many recent NONCE tickets the desk lists. */
+export const NONCE_LIST_LIMIT = 30;

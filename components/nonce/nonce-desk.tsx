@@ -9,7 +9,7 @@ import { useIssueNonce } from "./api/issue-nonce";
 import { useMarkNonceUsed } from "./api/mark-nonce-used";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import type { NonceView } from "@/lib/nonce-view";
-import { Countdown, useFormatDuration } from "@/components/ui/countdown";
+import { Countdown, firstPaintOffset, useFormatDuration } from "@/components/ui/countdown";
 import { DataTable } from "@/components/ui/data-table";
 import { DataRow } from "@/components/ui/table-row";
 import { useNow } from "@/components/ui/use-now";
@@ -135,7 +135,7 @@ function IssuedTicket({ issued }: { issued: NonNullable<ReturnType<typeof useIss
   const listed = list.data?.nonces.find((n) => n.id === issued.id);
   const nonce = listed ?? issued;
   // The list's offset is the more recent measure of the server's clock.
-  const offset = listed && list.data ? list.data.clockOffsetMs : issued.clockOffsetMs;
+  const offset = (listed && list.data?.clockOffsetMs) ?? issued.clockOffsetMs;
   const now = useNow();
   const state = nonceState(nonce, now, offset);
   const finished = state !== null && state.kind !== "live";
@@ -194,6 +194,8 @@ function NonceActions({ nonce, state, value }: { nonce: NonceView; state: NonceS
   const formatClock = useFormatClock();
   const [copied, setCopied] = useState<string | null>(null);
   const markUsed = useMarkNonceUsed();
+  // Drawn in the server's HTML too: nothing to click before React has the page.
+  const hydrated = useHydrated();
   const live = state?.kind === "live";
   const refusedAt = refusedAsExpired(markUsed.error);
   const message = markUsed.isError ? (refusedAt ? t("refusedExpired", { time: formatClock(refusedAt) }) : markUsed.error.message) : live ? copied : null;
@@ -222,7 +224,7 @@ function NonceActions({ nonce, state, value }: { nonce: NonceView; state: NonceS
         <button
           type="button"
           className={value === undefined ? `${secondary} py-1 text-xs` : secondary}
-          disabled={!live || markUsed.isPending}
+          disabled={!hydrated || !live || markUsed.isPending}
           onClick={() => markUsed.mutate(nonce.id)}
           aria-label={value === undefined ? t("markUsedFor", { userId: nonce.userId }) : undefined}
         >
@@ -245,7 +247,15 @@ function RecentNonces() {
   const formatTime = useFormatDateTime();
   const formatClock = useFormatClock();
   const { data, isPending, error } = useNonces();
-  const now = useNow();
+  const hydrated = useHydrated();
+  const ticking = useNow();
+  // Until the page ticks (the server's HTML, hydration), each ticket's state as the server saw it
+  // when it answered; then on the browser's clock with the measured offset.
+  const [now, offset] = !data
+    ? [0, 0]
+    : ticking
+      ? [ticking, data.clockOffsetMs ?? firstPaintOffset(data.serverTime, !hydrated)]
+      : [Date.parse(data.serverTime), 0];
   return (
     <section aria-labelledby="recent-title" className="space-y-3">
       <h2 id="recent-title" className="text-base font-semibold">
@@ -262,7 +272,7 @@ function RecentNonces() {
         empty={data?.nonces.length === 0 && t("empty")}
       >
         {data?.nonces.map((n) => {
-          const state = nonceState(n, now, data.clockOffsetMs);
+          const state = nonceState(n, now, offset);
           return (
             <DataRow key={n.id} name={t("row", { userId: n.userId, time: formatTime(n.issuedAt) })}>
               <td className="px-4 py-2">

@@ -6,10 +6,11 @@ import { now } from "@/server/clock";
 import { json, problem } from "@/server/http/problem";
 import { issueNonce, recentNonces } from "@/server/nonce/nonce-desk";
 import { numberIn } from "@/lib/number-rule";
+import { NONCE_LIST_LIMIT } from "@/lib/nonce-view";
 
 const listQuery = z
   .object({
-    limit: numberIn(1, 200, "must be a whole number from 1 to 200", { int: true, coerce: true }).default(30),
+    limit: numberIn(1, 200, "must be a whole number from 1 to 200", { int: true, coerce: true }).default(NONCE_LIST_LIMIT),
   })
   .strict();
 

@@ -1,19 +1,22 @@
 "use client";
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { nonceListSchema } from "@/lib/nonce-view";
+import { NONCE_LIST_LIMIT, type NonceList, nonceListSchema } from "@/lib/nonce-view";
 import { nonceKeys } from "@/lib/query-keys";
 import { serverClock } from "@/lib/server-clock";
 import { fetchJson } from "@/components/ui/fetch-json";
 import { acrossTabs } from "@/components/ui/shared-reads";
 import { SAFETY_REFETCH_MS } from "@/components/ui/safety-refetch";
 
-export async function getNonces() {
+/** The desk's list with the offset to the server's clock (null: rendered on the server: see firstPaintOffset). */
+export type NonceListWithClock = NonceList & { clockOffsetMs: number | null };
+
+export async function getNonces(): Promise<NonceListWithClock> {
   const sentAt = Date.now();
-  const data = await fetchJson("/api/nonce?limit=30", nonceListSchema, { cache: "no-store" });
+  const data = await fetchJson(`/api/nonce?limit=${NONCE_LIST_LIMIT}`, nonceListSchema, { cache: "no-store" });
   return { ...data, clockOffsetMs: serverClock.observe(data.serverTime, sentAt, Date.now()) };
 }
 
-// Refetched when the change stream says this changed (live-updates.tsx); every SAFETY_REFETCH_MS (components/ui/safety-refetch.ts) as a safety net.
+// In the desk's HTML (app/(dashboard)/nonce/page.tsx). Refetched when the change stream says this changed (live-updates.tsx); every SAFETY_REFETCH_MS (components/ui/safety-refetch.ts) as a safety net.
 // Read once for all of this browser's tabs (shared-reads.ts).
 export const noncesQueryOptions = queryOptions({ queryKey: nonceKeys.list(), queryFn: acrossTabs(getNonces), refetchInterval: SAFETY_REFETCH_MS });
 
