@@ -97,6 +97,48 @@ test.describe("NONCE desk", () => {
     expect(JSON.stringify(audit)).not.toContain(first);
   });
 
+  test("a ticket listed in the page's HTML counts down on the server's clock with the browser's 5 minutes slow and the list API unreachable", async ({
+    page,
+  }) => {
+    const request = await authedRequest(stack.baseUrl);
+    const list = await (await request.get(`${stack.baseUrl}/api/credentials`)).json();
+    const appRef = list.credentials.find((c: { vendor: string }) => c.vendor === "faceid").appRef;
+    expect((await request.post(`${stack.baseUrl}/api/nonce`, { data: { appRef, userId: "skew-probe" } })).status()).toBe(201);
+    // A browser whose system clock is 5 minutes slow: every Date reads skewed; timers run normally.
+    await page.addInitScript((skewMs: number) => {
+      const RealDate = Date;
+      class SkewedDate extends RealDate {
+        constructor(...args: unknown[]) {
+          if (args.length === 0) super(RealDate.now() + skewMs);
+          else super(...(args as [number]));
+        }
+        static now() {
+          return RealDate.now() + skewMs;
+        }
+      }
+      globalThis.Date = SkewedDate as DateConstructor;
+    }, -5 * 60_000);
+    // The list as the HTML brought it is all the page has: its own reads of it fail.
+    await page.route(
+      (url) => url.pathname === "/api/nonce",
+      (route) => (route.request().method() === "GET" ? route.abort() : route.continue()),
+    );
+    await gotoSignedIn(page, `${stack.baseUrl}/nonce`);
+    const state = page.getByRole("row", { name: /NONCE for skew-probe issued/ }).getByText(/ left$/);
+    await expect(state).toBeVisible();
+    const seconds = async () => {
+      const [, m, sec] = (await state.textContent())!.match(/^(?:(\d+)m )?(\d+)s left$/)!;
+      return Number(m ?? 0) * 60 + Number(sec);
+    };
+    // Once the page ticks (a second or so after hydration), the time left is read on the browser's
+    // clock plus the offset measured from the page's own request: at most a FaceID NONCE's 120 s,
+    // not the 5 minutes more the browser's clock alone would give.
+    const first = await seconds();
+    await expect.poll(seconds, { timeout: 15_000 }).not.toBe(first);
+    expect(await seconds()).toBeLessThanOrEqual(120);
+    expect(await seconds()).toBeGreaterThan(0);
+  });
+
   test("bad input to the NONCE API gets a 400 naming the field, with no vendor call and nothing stored", async () => {
     const request = await authedRequest(stack.baseUrl);
     const list = await (await request.get(`${stack.baseUrl}/api/credentials`)).json();

@@ -134,7 +134,7 @@ function IssuedTicket({ issued }: { issued: NonNullable<ReturnType<typeof useIss
   // expiry brought forward by a token rotation); the issue answer until the list has it.
   const listed = list.data?.nonces.find((n) => n.id === issued.id);
   const nonce = listed ?? issued;
-  // The list's offset is the more recent measure of the server's clock.
+  // The list's offset once it lists the ticket (the issue answer's until then, or while the list came with the HTML).
   const offset = (listed && list.data?.clockOffsetMs) ?? issued.clockOffsetMs;
   const now = useNow();
   const state = nonceState(nonce, now, offset);
@@ -251,11 +251,10 @@ function RecentNonces() {
   const ticking = useNow();
   // Until the page ticks (the server's HTML, hydration), each ticket's state as the server saw it
   // when it answered; then on the browser's clock with the measured offset.
-  const [now, offset] = !data
-    ? [0, 0]
-    : ticking
-      ? [ticking, data.clockOffsetMs ?? firstPaintOffset(data.serverTime, !hydrated)]
-      : [Date.parse(data.serverTime), 0];
+  // (The offset is asked for at every render, hydration included: that is when the page's own
+  // timing gives the first measure of the server's clock for data that came with the HTML.)
+  const measured = data ? (data.clockOffsetMs ?? firstPaintOffset(data.serverTime, !hydrated)) : 0;
+  const [now, offset] = !data ? [0, 0] : ticking ? [ticking, measured] : [Date.parse(data.serverTime), 0];
   return (
     <section aria-labelledby="recent-title" className="space-y-3">
       <h2 id="recent-title" className="text-base font-semibold">

@@ -15,11 +15,11 @@ export function useRefreshCredential() {
   return useMutation({
     mutationFn: refreshCredential,
     onSuccess: (res) => {
-      // Unless the page already shows a newer generation (this answer waited on the vendor while a
-      // later read came in): an older one would stay, confirmed by every 304 after it.
+      // Only a newer generation than the page shows (this answer may have waited on the vendor while
+      // a later read came in): an older one would stay, confirmed by every 304 after it.
       queryClient.setQueryData(credentialKeys.app(res.credential.appRef), (old: CredentialListWithClock | undefined) =>
         old
-          ? { ...old, credentials: old.credentials.map((c) => (c.id === res.credential.id && res.credential.generation >= c.generation ? res.credential : c)) }
+          ? { ...old, credentials: old.credentials.map((c) => (c.id === res.credential.id && res.credential.generation > c.generation ? res.credential : c)) }
           : old,
       );
     },
