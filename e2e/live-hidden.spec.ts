@@ -46,6 +46,9 @@ test.describe("background tabs", () => {
     const back = await context.newPage();
     await back.goto(`${stack.baseUrl}/`);
     for (const page of [front, back]) await expect(row(page)).toContainText(`generation ${ticket.generation}`, { timeout: 30_000 });
+    // Live (hydrated, and it has heard from the server), not only drawn: the row is in the server's
+    // HTML, and a tab still hydrating when hidden reads its list once as it mounts (ci54 caught one).
+    for (const page of [front, back]) await expect(page.getByTestId("updated-ago")).toBeVisible({ timeout: 30_000 });
 
     await setHidden(back, true);
     const asked: string[] = [];
