@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { skewBrowserClock } from "./support/browser-clock";
 import { sandboxStats, startStack, type Stack } from "./support/stack";
 import { api, authedRequest, gotoSignedIn } from "./support/auth";
 
@@ -105,19 +106,7 @@ test.describe("NONCE desk", () => {
     const appRef = list.credentials.find((c: { vendor: string }) => c.vendor === "faceid").appRef;
     expect((await request.post(`${stack.baseUrl}/api/nonce`, { data: { appRef, userId: "skew-probe" } })).status()).toBe(201);
     // A browser whose system clock is 5 minutes slow: every Date reads skewed; timers run normally.
-    await page.addInitScript((skewMs: number) => {
-      const RealDate = Date;
-      class SkewedDate extends RealDate {
-        constructor(...args: unknown[]) {
-          if (args.length === 0) super(RealDate.now() + skewMs);
-          else super(...(args as [number]));
-        }
-        static now() {
-          return RealDate.now() + skewMs;
-        }
-      }
-      globalThis.Date = SkewedDate as DateConstructor;
-    }, -5 * 60_000);
+    await skewBrowserClock(page, -5 * 60_000);
     // The list as the HTML brought it is all the page has: its own reads of it fail.
     await page.route(
       (url) => url.pathname === "/api/nonce",

@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { formatDuration } from "../lib/time";
+import { skewBrowserClock } from "./support/browser-clock";
 import { sandboxStats, startStack, type Stack } from "./support/stack";
 import { refreshRow } from "./support/ui";
 import { api, apiSession, gotoSignedIn } from "./support/auth";
@@ -79,19 +80,7 @@ test.describe("overview on the embedded default (SQLite + sandbox)", () => {
       page,
     }) => {
       // A browser whose system clock is off: every Date reads skewed; timers run normally.
-      await page.addInitScript((skewMs: number) => {
-        const RealDate = Date;
-        class SkewedDate extends RealDate {
-          constructor(...args: unknown[]) {
-            if (args.length === 0) super(RealDate.now() + skewMs);
-            else super(...(args as [number]));
-          }
-          static now() {
-            return RealDate.now() + skewMs;
-          }
-        }
-        globalThis.Date = SkewedDate as DateConstructor;
-      }, skewMinutes * 60_000);
+      await skewBrowserClock(page, skewMinutes * 60_000);
       await gotoSignedIn(page, stack.baseUrl);
       const row = page.getByRole("row", { name: TICKET_ROW });
       await expect(row.getByRole("timer")).toBeVisible();

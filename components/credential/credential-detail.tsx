@@ -5,7 +5,7 @@ import { type ReactNode, useEffect, useRef } from "react";
 import { useAppCredentials } from "./api/get-credentials";
 import { useCredentialHistory } from "./api/get-credential-history";
 import { remainingSeconds } from "@/lib/time";
-import { Countdown, FirstPaintClock, firstPaintOffset, useFormatDuration, useSecondsLeft } from "@/components/ui/countdown";
+import { Countdown, FirstPaintClock, useClockOffset, useFormatDuration, useSecondsLeft } from "@/components/ui/countdown";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { UNCONFIRMED_TEXT, useUnconfirmed } from "@/components/ui/freshness";
 import { useFormatDateTime } from "@/components/ui/date-time";
@@ -90,7 +90,7 @@ function Found({ id, app }: { id: string; app: string }) {
   const failure = useFailureLabel();
   const time = (iso: string | null) => (iso ? formatDateTime(iso) : "—");
   const c = data?.credentials.find((x) => x.id === id);
-  const offset = data ? (data.clockOffsetMs ?? firstPaintOffset(data.serverTime, !hydrated)) : 0;
+  const offset = useClockOffset(data);
   const renderedAt = data ? Date.parse(data.serverTime) : 0;
   const versions = history.data?.versions ?? [];
   // What moves by time alone only at some moments (the health, which superseded value is still

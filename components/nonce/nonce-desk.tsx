@@ -9,7 +9,7 @@ import { useIssueNonce } from "./api/issue-nonce";
 import { useMarkNonceUsed } from "./api/mark-nonce-used";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import type { NonceView } from "@/lib/nonce-view";
-import { Countdown, firstPaintOffset, useFormatDuration } from "@/components/ui/countdown";
+import { Countdown, useClockOffset, useFormatDuration } from "@/components/ui/countdown";
 import { DataTable } from "@/components/ui/data-table";
 import { DataRow } from "@/components/ui/table-row";
 import { useNow } from "@/components/ui/use-now";
@@ -247,13 +247,10 @@ function RecentNonces() {
   const formatTime = useFormatDateTime();
   const formatClock = useFormatClock();
   const { data, isPending, error } = useNonces();
-  const hydrated = useHydrated();
   const ticking = useNow();
+  const measured = useClockOffset(data);
   // Until the page ticks (the server's HTML, hydration), each ticket's state as the server saw it
   // when it answered; then on the browser's clock with the measured offset.
-  // (The offset is asked for at every render, hydration included: that is when the page's own
-  // timing gives the first measure of the server's clock for data that came with the HTML.)
-  const measured = data ? (data.clockOffsetMs ?? firstPaintOffset(data.serverTime, !hydrated)) : 0;
   const [now, offset] = !data ? [0, 0] : ticking ? [ticking, measured] : [Date.parse(data.serverTime), 0];
   return (
     <section aria-labelledby="recent-title" className="space-y-3">

@@ -2,7 +2,7 @@
 import { useTranslations } from "next-intl";
 import { useSearchParams } from "next/navigation";
 import { useEffect, useId, useState } from "react";
-import { FirstPaintClock, firstPaintOffset } from "@/components/ui/countdown";
+import { FirstPaintClock, useClockOffset } from "@/components/ui/countdown";
 import { FilterSelect } from "@/components/ui/filter-select";
 import { filterControl } from "@/components/ui/styles";
 import { useHydrated } from "@/components/ui/use-hydrated";
@@ -50,7 +50,7 @@ export function Overview() {
   const setHealth = (h: Health | "") => change({ health: h });
   const { data, error, isPending, refetch, isFetching } = useOverview({ ...filters, q: search.trim() ? settled : "" });
   const attentionCount = data ? ATTENTION_HEALTHS.reduce((n, h) => n + data.totals[h], 0) : 0;
-  const clockOffsetMs = data ? (data.clockOffsetMs ?? firstPaintOffset(data.serverTime, !hydrated)) : 0;
+  const clockOffsetMs = useClockOffset(data);
   // Each row's health moves by time alone only at some moments (a value turning expiring, then
   // expired): the overview renders again then, not at every tick of the page's clock (each
   // countdown ticks on its own). Until the ticker runs (server rendering, hydration) health is read

@@ -4,6 +4,7 @@ import { createContext, useContext, useRef } from "react";
 import { serverClock } from "@/lib/server-clock";
 import { formatDuration, heldSecondsLeft, remainingSeconds, type ShownLeft } from "@/lib/time";
 import { UNCONFIRMED_TEXT, useUnconfirmed } from "./freshness";
+import { useHydrated } from "./use-hydrated";
 import { useNow } from "./use-now";
 
 /** formatDuration in the page's language ("1h 59m 58s", "1小时59分58秒"). */
@@ -28,7 +29,7 @@ export const FirstPaintClock = createContext(0);
  * (router.refresh) was read long after the navigation and says nothing about the offset.
  */
 const observedPages = new Set<string>();
-export function firstPaintOffset(serverTime: string, hydrating: boolean): number {
+function firstPaintOffset(serverTime: string, hydrating: boolean): number {
   if (typeof window === "undefined") return 0;
   if (hydrating && !observedPages.has(serverTime)) {
     observedPages.add(serverTime);
@@ -37,6 +38,16 @@ export function firstPaintOffset(serverTime: string, hydrating: boolean): number
     if (nav && nav.responseStart > 0) serverClock.observe(serverTime, toDate(nav.requestStart), toDate(nav.responseStart));
   }
   return serverClock.offsetMs;
+}
+
+/**
+ * The offset to the server's clock for data on screen: the one measured by the request that read
+ * it, or, for data rendered on the server (`clockOffsetMs` null), firstPaintOffset's (asked at every
+ * render, hydration included: that is when the page's own timing is a sample). 0 without data.
+ */
+export function useClockOffset(data: { serverTime: string; clockOffsetMs: number | null } | undefined): number {
+  const hydrated = useHydrated();
+  return data ? (data.clockOffsetMs ?? firstPaintOffset(data.serverTime, !hydrated)) : 0;
 }
 
 /**

@@ -19,7 +19,7 @@ const listSchema = () => import("@/lib/credential-view").then((m) => m.credentia
 /**
  * One app's credentials as the page holds them: with the ETag of the answer they came in (what a
  * 304 confirms) and the offset to the server's clock (null: rendered on the server, no request of
- * this page measured it yet: see firstPaintOffset).
+ * this page measured it yet: see useClockOffset).
  */
 export type CredentialListWithClock = CredentialList & { etag: string | null; clockOffsetMs: number | null };
 

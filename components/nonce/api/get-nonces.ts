@@ -7,7 +7,7 @@ import { fetchJson } from "@/components/ui/fetch-json";
 import { acrossTabs } from "@/components/ui/shared-reads";
 import { SAFETY_REFETCH_MS } from "@/components/ui/safety-refetch";
 
-/** The desk's list with the offset to the server's clock (null: rendered on the server: see firstPaintOffset). */
+/** The desk's list with the offset to the server's clock (null: rendered on the server: see useClockOffset). */
 export type NonceListWithClock = NonceList & { clockOffsetMs: number | null };
 
 export async function getNonces(): Promise<NonceListWithClock> {

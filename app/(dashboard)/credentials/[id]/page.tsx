@@ -7,7 +7,7 @@ import { HISTORY_LIMIT } from "@/lib/credential-view";
 import { credentialKeys } from "@/lib/query-keys";
 import { isDatabaseUnreachable } from "@/server/errors";
 import { currentUser } from "@/server/http/current-user";
-import { appOfCredential, overviewAnswer } from "@/server/live/overview-list";
+import { appOfCredential, overviewAnswer, overviewQuerySchema } from "@/server/live/overview-list";
 import { credentialHistory } from "@/server/tickets/history";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -36,7 +36,8 @@ export default async function CredentialPage({ params }: { params: Promise<{ id:
     {
       queryKey: credentialKeys.app(app),
       queryFn: async (): Promise<CredentialListWithClock> => {
-        const { etag, answer } = await overviewAnswer({ page: 1, q: "", app });
+        // The request GET /api/credentials?app= makes: the same answer, under the same ETag.
+        const { etag, answer } = await overviewAnswer(overviewQuerySchema.parse({ app }));
         return { serverTime: answer.serverTime, credentials: answer.credentials, etag, clockOffsetMs: null };
       },
     },
