@@ -6,12 +6,13 @@ import { SessionProvider } from "@/components/session/session-context";
 import { SignOutButton } from "@/components/session/sign-out-button";
 import { StaleBanner, UpdatedAgo } from "@/components/ui/freshness-status";
 import { LanguageSwitch } from "@/components/ui/language-switch";
-import { LiveUpdates } from "@/components/ui/live-updates";
+import { LiveSeed, LiveUpdates } from "@/components/ui/live-updates";
 import { NavLinks } from "@/components/ui/nav-links";
 import { TimeZoneSwitch } from "@/components/ui/time-zone-switch";
 import { REQUESTED_PATH_HEADER } from "@/lib/requested-path";
 import { roleAllows, type Role } from "@/lib/roles";
 import { currentUser } from "@/server/http/current-user";
+import { pageTopics } from "@/server/live/changes";
 import { Providers } from "../providers";
 
 const NAV = [
@@ -32,7 +33,8 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     const asked = (await headers()).get(REQUESTED_PATH_HEADER);
     redirect(asked && asked !== "/" ? `/signin?next=${encodeURIComponent(asked)}` : "/signin");
   }
-  const [t, tApp, tRoles] = await Promise.all([getTranslations("nav"), getTranslations("app"), getTranslations("roles")]);
+  // Read before anything the browser asks for, and beside what the page reads itself (Prefetched says its own).
+  const [t, tApp, tRoles, topics] = await Promise.all([getTranslations("nav"), getTranslations("app"), getTranslations("roles"), pageTopics()]);
   return (
     <>
       {/*
@@ -69,6 +71,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         <SessionProvider user={{ username: user.username, role: user.role }}>
           <Providers>
             <LiveUpdates />
+            <LiveSeed topics={topics} />
             <StaleBanner />
             {children}
           </Providers>

@@ -23,6 +23,37 @@ const AFFECTS: Record<Topic, readonly (readonly string[])[]> = {
 };
 
 const CHANNEL = "tickethub-live";
+const TOPICS = Object.keys(AFFECTS) as Topic[];
+
+/**
+ * The stamps the page's data was read under, as its server render said (LiveSeed), for the tab's
+ * first news from the stream to be compared with: a page that came with its data reads again only
+ * what moved since its render, not everything (each page load used to read its data twice, once
+ * in the HTML and once when the stream's first message named every topic as new). A render says
+ * them before it reads; two that disagree on a topic (the layout and the page, read a moment apart)
+ * leave it unknown, so it is read again at the first news; a render that could not say them (null)
+ * leaves every topic unknown. `pending` holds them until LiveUpdates takes them.
+ */
+const seeding = {
+  pending: undefined as Partial<Topics> | undefined,
+  take: null as ((seed: Topics | null) => void) | null,
+};
+
+function agreed(a: Partial<Topics> | undefined, b: Topics | null): Partial<Topics> {
+  const out: Partial<Topics> = {};
+  if (!b) return out;
+  for (const t of TOPICS) if (a === undefined || a[t] === b[t]) out[t] = b[t];
+  return out;
+}
+
+/** Hands LiveUpdates the stamps a server render read its data under (server/live/changes.ts: pageTopics). */
+export function LiveSeed({ topics }: { topics: Topics | null }) {
+  useEffect(() => {
+    if (seeding.take) seeding.take(topics);
+    else seeding.pending = agreed(seeding.pending, topics);
+  }, [topics]);
+  return null;
+}
 
 /**
  * A tab nobody looks at (another tab in front, a minimised window) does not refetch at once what
@@ -80,7 +111,19 @@ export function LiveUpdates() {
   useEffect(() => {
     const stop = new AbortController();
     const stopWatching = watchFreshness();
-    let known: Topics | null = null;
+    // What the page's data was read under (its server render's stamps), or nothing known yet.
+    let known: Partial<Topics> | null = seeding.pending ?? null;
+    seeding.pending = undefined;
+    // A page drawn later (a navigation within the dashboard) brings data read under its own stamps:
+    // what differs from the news this tab has (or could not be said) is read again at once.
+    seeding.take = (seed) => {
+      if (!known) {
+        known = agreed(undefined, seed);
+        return;
+      }
+      const differ = TOPICS.filter((t) => !seed || known?.[t] !== seed[t]);
+      if (differ.length) invalidate(queryClient, differ, hidden());
+    };
     let catchUp: ReturnType<typeof setTimeout> | undefined;
     const onShown = () => {
       if (hidden()) return;
@@ -92,7 +135,7 @@ export function LiveUpdates() {
       heardFromServer();
       if (m.type === "change") {
         // The first event after the page loaded may describe changes the page's first fetches missed.
-        const moved = (Object.keys(m.topics) as Topic[]).filter((t) => !known || known[t] !== m.topics[t]);
+        const moved = (Object.keys(m.topics) as Topic[]).filter((t) => known?.[t] !== m.topics[t]);
         known = m.topics;
         // Before the refetches below: another tab's read serves this one only under these stamps.
         noteStamps(m.topics);
@@ -112,7 +155,7 @@ export function LiveUpdates() {
       } else if (m.type === "ping") {
         noteDatabaseDown(m.database?.since ?? null);
         // The database answers again: refetch what the page shows, confirmed now (and clear errors the outage left).
-        if (noteDatabase(m.database)) invalidate(queryClient, Object.keys(AFFECTS) as Topic[], hidden());
+        if (noteDatabase(m.database)) invalidate(queryClient, TOPICS, hidden());
       } else if (m.type === "signedout") {
         window.location.assign(`/signin?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
       }
@@ -137,6 +180,7 @@ export function LiveUpdates() {
       stop.signal.addEventListener("abort", () => channel.close());
     }
     return () => {
+      seeding.take = null;
       stop.abort();
       stopWatching();
       clearTimeout(catchUp);

@@ -340,6 +340,17 @@ export function freshTopics(): Topics | null {
 }
 
 /**
+ * The stamps a server render hands the browser with its page (components/ui/live-updates.tsx), read
+ * before the page reads its data: what the stream says next is then compared with them, and only
+ * what moved since is read again, not everything the page came with. Null when they are not
+ * confirmed lately (the database does not answer, or this process only just began watching).
+ */
+export async function pageTopics(): Promise<Topics | null> {
+  await watchChanges();
+  return freshTopics();
+}
+
+/**
  * Whether the database answers the stamp reads, for the stream's pings: null while it does (or while
  * nothing watches), otherwise since when it does not and when it last did. The dashboard then says
  * so (components/ui/database-outage.ts): the server answers, but confirms nothing.
