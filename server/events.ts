@@ -89,8 +89,17 @@ export function onStampRead(listener: StampListener): () => void {
   return () => stampListeners().delete(listener);
 }
 
+const lastStamp = () => processSingleton("tickethubLastStamp", () => ({ stamp: null as string | null, at: 0 }));
+
+/** The stamp the read cache read last, and when (Date.now()); null before its first read. */
+export function lastStampRead(): { stamp: string; at: number } | null {
+  const { stamp, at } = lastStamp();
+  return stamp === null ? null : { stamp, at };
+}
+
 /** The read cache just read `stamp` from the database. */
 export function stampRead(stamp: string): void {
+  Object.assign(lastStamp(), { stamp, at: Date.now() });
   for (const listener of stampListeners()) {
     try {
       listener(stamp);

@@ -32,6 +32,8 @@ type ProcessSingletons = {
   tickethubKeyRevokedListeners: unknown;
   /** events.ts: who is told each stamp the read cache reads (server/live). */
   tickethubStampListeners: unknown;
+  /** events.ts: the stamp the read cache read last, and when (a watch starting in server/live begins with it). */
+  tickethubLastStamp: unknown;
   /** events.ts: who is told when a refresh failed (the alert evaluator). */
   tickethubRefreshFailedListeners: unknown;
   /** live/changes.ts: the change stamps the dashboard's stream and ETags are keyed by. */

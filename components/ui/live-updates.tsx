@@ -31,12 +31,14 @@ const TOPICS = Object.keys(AFFECTS) as Topic[];
  * what moved since its render, not everything (each page load used to read its data twice, once
  * in the HTML and once when the stream's first message named every topic as new). A render says
  * them before it reads; two that disagree on a topic (the layout and the page, read a moment apart)
- * leave it unknown, so it is read again at the first news; a render that could not say them (null)
- * leaves every topic unknown. `pending` holds them until LiveUpdates takes them.
+ * leave it unknown, and a render that could not say them (null) leaves every topic unknown: what is
+ * unknown is read again at the first news.
  */
 const seeding = {
-  pending: undefined as Partial<Topics> | undefined,
-  take: null as ((seed: Topics | null) => void) | null,
+  /** What the renders said, agreed topic by topic, until the stream's first news (undefined: nothing said). */
+  seeded: undefined as Partial<Topics> | undefined,
+  /** Once the stream has spoken: compares a later render's stamps (router.refresh) with its news. */
+  afterNews: null as ((seed: Topics | null) => void) | null,
 };
 
 function agreed(a: Partial<Topics> | undefined, b: Topics | null): Partial<Topics> {
@@ -49,8 +51,10 @@ function agreed(a: Partial<Topics> | undefined, b: Topics | null): Partial<Topic
 /** Hands LiveUpdates the stamps a server render read its data under (server/live/changes.ts: pageTopics). */
 export function LiveSeed({ topics }: { topics: Topics | null }) {
   useEffect(() => {
-    if (seeding.take) seeding.take(topics);
-    else seeding.pending = agreed(seeding.pending, topics);
+    if (seeding.afterNews) return seeding.afterNews(topics);
+    seeding.seeded = agreed(seeding.seeded, topics);
+    // Until the news: another tab's read serves this one only if read under these same stamps.
+    noteStamps(seeding.seeded);
   }, [topics]);
   return null;
 }
@@ -111,19 +115,8 @@ export function LiveUpdates() {
   useEffect(() => {
     const stop = new AbortController();
     const stopWatching = watchFreshness();
-    // What the page's data was read under (its server render's stamps), or nothing known yet.
-    let known: Partial<Topics> | null = seeding.pending ?? null;
-    seeding.pending = undefined;
-    // A page drawn later (a navigation within the dashboard) brings data read under its own stamps:
-    // what differs from the news this tab has (or could not be said) is read again at once.
-    seeding.take = (seed) => {
-      if (!known) {
-        known = agreed(undefined, seed);
-        return;
-      }
-      const differ = TOPICS.filter((t) => !seed || known?.[t] !== seed[t]);
-      if (differ.length) invalidate(queryClient, differ, hidden());
-    };
+    // What the stream said last (null: it has not spoken yet).
+    let known: Topics | null = null;
     let catchUp: ReturnType<typeof setTimeout> | undefined;
     const onShown = () => {
       if (hidden()) return;
@@ -134,9 +127,18 @@ export function LiveUpdates() {
     const handle = (m: LiveMessage) => {
       heardFromServer();
       if (m.type === "change") {
-        // The first event after the page loaded may describe changes the page's first fetches missed.
-        const moved = (Object.keys(m.topics) as Topic[]).filter((t) => known?.[t] !== m.topics[t]);
+        // The first news is compared with what the page's data was read under (LiveSeed): it may
+        // describe changes made after the server rendered it, or before the page's first fetches.
+        const before: Partial<Topics> = known ?? seeding.seeded ?? {};
+        const moved = (Object.keys(m.topics) as Topic[]).filter((t) => before[t] !== m.topics[t]);
         known = m.topics;
+        seeding.seeded = undefined;
+        // A page drawn again later brings data read under its own stamps: what differs from the
+        // news (or could not be said) is read again at once.
+        seeding.afterNews ??= (seed) => {
+          const differ = TOPICS.filter((t) => !seed || known?.[t] !== seed[t]);
+          if (differ.length) invalidate(queryClient, differ, hidden());
+        };
         // Before the refetches below: another tab's read serves this one only under these stamps.
         noteStamps(m.topics);
         if (!moved.length) return;
@@ -180,7 +182,7 @@ export function LiveUpdates() {
       stop.signal.addEventListener("abort", () => channel.close());
     }
     return () => {
-      seeding.take = null;
+      seeding.afterNews = null;
       stop.abort();
       stopWatching();
       clearTimeout(catchUp);

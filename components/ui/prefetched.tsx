@@ -20,9 +20,12 @@ export async function Prefetched({ queries, children }: { queries: readonly Serv
   const queryClient = getQueryClient();
   const topics = await pageTopics();
   await Promise.all(queries.map((q) => queryClient.prefetchQuery(q)));
+  // A read that failed is asked by the browser, which may fail too: the stream's first message then
+  // reads it again (no stamps said), as it would without a server render.
+  const allRead = queries.every((q) => queryClient.getQueryState(q.queryKey)?.status === "success");
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <LiveSeed topics={topics} />
+      <LiveSeed topics={allRead ? topics : null} />
       {children}
     </HydrationBoundary>
   );

@@ -4,7 +4,7 @@ import type { DatabaseOutage } from "@/lib/database-outage";
 import { now } from "../clock";
 import { getDb } from "../db";
 import { isDatabaseUnreachable } from "../errors";
-import { onStampRead } from "../events";
+import { lastStampRead, onStampRead } from "../events";
 import { lastConfirmedAt } from "../fast/cache-store";
 import { appsStampOf } from "../fast/read-cache";
 import { processSingleton } from "../process-state";
@@ -311,6 +311,13 @@ export function watchChanges(): Promise<void> | undefined {
   const s = state();
   s.interestAt = Date.now();
   if (s.timer) return undefined;
+  // The read cache polls whether or not anyone watches: its last read counts (a watch that starts
+  // again after an idle minute has fresh stamps at once, not only after the next poll).
+  const last = lastStampRead();
+  if (last) {
+    s.cacheStamp = last.stamp;
+    s.cacheStampAt = last.at;
+  }
   s.unsubscribe = onStampRead((stamp) => {
     const movedNow = s.cacheStamp !== null && stamp !== s.cacheStamp;
     s.cacheStamp = stamp;
