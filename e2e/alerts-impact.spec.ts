@@ -124,10 +124,17 @@ test.describe("alerts on what breaks clients", () => {
     const alert = (await openAlerts(admin)).find((a) => a.credentialId === token!.id)!;
     expect(alert.message).toContain("WeChat 40013");
     expect(alert.runbook?.title).toBe("Wrong app id");
+    // In the first HTML of both pages (no fetch needed to show it): the overview's banner, and the
+    // alert's card on the credential page.
+    expect(await (await admin.fetch("/")).text()).toContain('id="alerts-title"');
+    expect(await (await admin.fetch(`/credentials/${token!.id}`)).text()).toContain(`id="alert-${alert.id}"`);
 
+    const mismatches: string[] = [];
+    page.on("console", (m) => void (/hydrat|did not match/i.test(m.text()) && mismatches.push(m.text())));
     await gotoSignedIn(page, `${stack.baseUrl}/credentials/${token!.id}`, "operator");
     const card = page.getByRole("article", { name: "Open alert: bad-config" });
     await expect(card).toContainText("Runbook: Wrong app id");
+    expect(mismatches, "the browser takes the server's alert card over as it is").toEqual([]);
     await expect(card.getByRole("link", { name: "Apps page" })).toHaveAttribute("href", "/apps");
     await expect(page.getByRole("status").filter({ hasText: "Broken: no valid value" })).toBeVisible();
   });

@@ -6,6 +6,7 @@ import { overviewQueryOf, overviewSearch } from "@/lib/overview-query";
 import type { OverviewData } from "@/lib/overview-view";
 import { credentialKeys } from "@/lib/query-keys";
 import { currentUser } from "@/server/http/current-user";
+import { alertsPrefetch } from "@/server/live/alert-list";
 import { overviewAnswer, overviewRequestOf } from "@/server/live/overview-list";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -16,7 +17,8 @@ type SearchParams = Record<string, string | string[] | undefined>;
 
 /**
  * The overview with its first page already in the HTML: the page the URL asks for, as GET
- * /api/credentials answers it (Prefetched), so countdowns show without waiting for a fetch.
+ * /api/credentials answers it (Prefetched), so countdowns show without waiting for a fetch; and the
+ * alerts banner's list, as GET /api/alerts answers it.
  */
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const [user, params] = await Promise.all([currentUser(), searchParams]);
@@ -30,7 +32,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   };
   // The layout sends visitors without a session to sign in; nothing is read for them.
   return (
-    <Prefetched queries={user ? [firstPage] : []}>
+    <Prefetched queries={user ? [firstPage, alertsPrefetch] : []}>
       <Overview />
     </Prefetched>
   );

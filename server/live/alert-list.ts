@@ -1,4 +1,5 @@
 import "server-only";
+import { alertKeys } from "@/lib/query-keys";
 import { listAlerts } from "../alerts/alerts";
 import { memoAnswer, type MemoSpec } from "./topic-memo";
 
@@ -27,3 +28,9 @@ export function alertListAnswer(): Promise<{ etag: string; answer: AlertList }> 
     },
   });
 }
+
+/**
+ * The alert list as a page's server render reads it for the browser's query cache (Prefetched): the
+ * overview's banner and a credential page's alerts are in its HTML, and not read again as it starts.
+ */
+export const alertsPrefetch = { queryKey: alertKeys.all, queryFn: async () => (await alertListAnswer()).answer };

@@ -7,6 +7,7 @@ import { HISTORY_LIMIT } from "@/lib/credential-view";
 import { credentialKeys } from "@/lib/query-keys";
 import { isDatabaseUnreachable } from "@/server/errors";
 import { currentUser } from "@/server/http/current-user";
+import { alertsPrefetch } from "@/server/live/alert-list";
 import { appOfCredential, overviewAnswer, overviewQuerySchema } from "@/server/live/overview-list";
 import { credentialHistory } from "@/server/tickets/history";
 
@@ -17,9 +18,9 @@ export async function generateMetadata(): Promise<Metadata> {
 /**
  * One credential, drawn with its data in the first HTML (Prefetched): its app's credentials (the
  * credential and the token its tickets are fetched with, as GET /api/credentials?app= answers them;
- * the app found here, from the list in memory) and its history (versions, chart, upstream calls, as
- * GET /api/credentials/:id/history answers it). Fetched after the page, the sections grew under each
- * other as they arrived. A credential that does not exist is said so at once, and nothing is read for
+ * the app found here, from the list in memory), its history (versions, chart, upstream calls, as
+ * GET /api/credentials/:id/history answers it) and the alerts (GET /api/alerts). Fetched after the
+ * page, the sections grew under each other as they arrived. A credential that does not exist is said so at once, and nothing is read for
  * it; a read that fails here is left to the page, which asks again.
  */
 export default async function CredentialPage({ params }: { params: Promise<{ id: string }> }) {
@@ -42,6 +43,7 @@ export default async function CredentialPage({ params }: { params: Promise<{ id:
       },
     },
     { queryKey: credentialKeys.history(id), queryFn: () => credentialHistory({ input: { credentialId: id, limit: HISTORY_LIMIT } }) },
+    alertsPrefetch,
   ];
   return (
     <Prefetched queries={queries}>
