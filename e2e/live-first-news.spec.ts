@@ -133,4 +133,31 @@ test.describe("the change stream's first message", () => {
     await expect(generation).toContainText(`generation ${ticket.generation + 1}`, { timeout: 10_000 });
     expect((await pageReads(page)).afterNews).toContainEqual(expect.stringMatching(/^\/api\/credentials\?app=/));
   });
+
+  test("what a page came with is confirmed by its ETag when read again: 304s, no bodies", async ({ page }) => {
+    // Headless Chromium keeps every page visible: hiding and showing the tab is played through the
+    // Page Visibility API, which is what TanStack Query listens to.
+    await page.context().addInitScript(`
+      let hiddenNow = false;
+      Object.defineProperty(Document.prototype, "visibilityState", { configurable: true, get: () => (hiddenNow ? "hidden" : "visible") });
+      Object.defineProperty(Document.prototype, "hidden", { configurable: true, get: () => hiddenNow });
+      window.__setHidden = (h) => { hiddenNow = h; document.dispatchEvent(new Event("visibilitychange", { bubbles: true })); };
+    `);
+    const setHidden = (hidden: boolean) => page.evaluate((h) => (window as unknown as { __setHidden: (h: boolean) => void }).__setHidden(h), hidden);
+    await gotoSignedIn(page, `${stack.baseUrl}/`, "viewer");
+    await expect(page.getByTestId("updated-ago")).toBeVisible({ timeout: 30_000 });
+    const answers: string[] = [];
+    page.on("response", (r) => {
+      const url = new URL(r.url());
+      if (["/api/credentials", "/api/alerts"].includes(url.pathname))
+        answers.push(`${url.pathname} ${r.status()} ${r.request().headers()["if-none-match"] ? "etag" : "no etag"}`);
+    });
+    // The tab comes back into view after more than a second: TanStack Query reads what the page
+    // shows again (refetchOnWindowFocus), naming what the HTML brought.
+    await setHidden(true);
+    await page.waitForTimeout(1_500);
+    await setHidden(false);
+    await expect.poll(() => answers.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    expect(answers.sort()).toEqual(["/api/alerts 304 etag", "/api/credentials 304 etag"]);
+  });
 });

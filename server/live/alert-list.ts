@@ -33,4 +33,10 @@ export function alertListAnswer(): Promise<{ etag: string; answer: AlertList }> 
  * The alert list as a page's server render reads it for the browser's query cache (Prefetched): the
  * overview's banner and a credential page's alerts are in its HTML, and not read again as it starts.
  */
-export const alertsPrefetch = { queryKey: alertKeys.all, queryFn: async () => (await alertListAnswer()).answer };
+export const alertsPrefetch = {
+  queryKey: alertKeys.all,
+  queryFn: async () => {
+    const { etag, answer } = await alertListAnswer();
+    return { ...answer, etag };
+  },
+};

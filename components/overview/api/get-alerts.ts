@@ -1,6 +1,7 @@
 "use client";
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import type { AlertList, AlertView } from "@/lib/alert-view";
+import { getQueryClient } from "@/lib/query-client";
 import { alertKeys } from "@/lib/query-keys";
 import { fetchJsonIfChanged } from "@/components/ui/fetch-json";
 import { acrossTabs } from "@/components/ui/shared-reads";
@@ -8,14 +9,18 @@ import { SAFETY_REFETCH_MS } from "@/components/ui/safety-refetch";
 
 const alertsSchema = () => import("@/lib/alert-view").then((m) => m.alertListSchema);
 
-/** The list this tab holds and its ETag: what a 304 confirms (the server answers it from memory). */
-let held: { etag: string; data: AlertList } | null = null;
+/**
+ * The alert list as the page holds it, with the ETag of the answer it came in: what a 304 confirms
+ * (the server answers it from memory). In the query's data, so a list from the page's HTML
+ * (alertsPrefetch) is confirmed like a fetched one.
+ */
+export type AlertListWithEtag = AlertList & { etag?: string | null };
 
-export async function getAlerts({ signal }: { signal?: AbortSignal } = {}): Promise<AlertList> {
+export async function getAlerts({ signal }: { signal?: AbortSignal } = {}): Promise<AlertListWithEtag> {
+  const held = getQueryClient().getQueryData<AlertListWithEtag>(alertKeys.all);
   const answer = await fetchJsonIfChanged("/api/alerts", alertsSchema, held?.etag ?? null, { signal });
-  if (!answer.changed) return held!.data;
-  held = answer.etag ? { etag: answer.etag, data: answer.data } : null;
-  return answer.data;
+  if (!answer.changed) return held!;
+  return { ...answer.data, etag: answer.etag };
 }
 
 /**
