@@ -129,4 +129,29 @@ describe("scheduler keyed by next-refresh time (SQLite)", () => {
     // up to 10 s later (nothing else is due to wake one); the bound is the 2 s look-ahead.
     expect(v.fetchedAt.getTime() - retryAt).toBeLessThan(2_000);
   }, 60_000);
+
+  it("runs a pass per poll interval for a burst of stamp moves, not one per move, and still starts what they moved earlier", async () => {
+    const [ref] = await disabledWechatApps("burst", 1);
+    const token = await db.credential.findFirstOrThrow({ where: { appRef: ref, kind: "access_token" } });
+    scheduler.startScheduler();
+    await new Promise((r) => setTimeout(r, 300));
+    // As another instance would: written to the database, told to nobody here; only the stamp moves.
+    const plannedAt = Date.now() + 2_500;
+    await db.credential.updateMany({ where: { appRef: ref }, data: { nextRefreshAt: farAway } });
+    await db.credential.update({ where: { id: token.id }, data: { nextRefreshAt: new Date(plannedAt) } });
+    await db.vendorApp.update({ where: { id: ref }, data: { enabled: true } });
+    const asked = scheduler.schedulerQueries();
+    const began = Date.now();
+    // The read cache sees the stamp move after every write of any instance: with thousands of apps, dozens a second.
+    for (let i = 0; i < 50; i++) {
+      scheduler.wakeScheduler();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const passes = (scheduler.schedulerQueries() - asked) / 2;
+    // One pass per 250 ms poll interval the burst lasted (one at its start, one at its end), not one per move.
+    expect(passes).toBeLessThanOrEqual(Math.ceil((Date.now() - began) / 250) + 2);
+    await expect.poll(async () => (await db.credential.findUniqueOrThrow({ where: { id: token.id } })).generation, { timeout: 20_000, interval: 50 }).toBe(1);
+    const v = await db.credentialVersion.findFirstOrThrow({ where: { credentialId: token.id } });
+    expect(v.fetchedAt.getTime()).toBeGreaterThanOrEqual(plannedAt);
+  }, 60_000);
 });

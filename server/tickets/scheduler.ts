@@ -48,7 +48,20 @@ const state = processSingleton("tickethubScheduler", () => ({
   firstBeyond: Number.POSITIVE_INFINITY,
   /** A scheduled refresh ended without saying what it planned next: a pass once the queue is done. */
   passAfterQueue: false,
+  /** When (wall clock) the last pass began, and the timer of a stamp's pass put off until STAMP_PASS_GAP_MS after it. */
+  lastPassAt: 0,
+  stampTimer: undefined as NodeJS.Timeout | undefined,
 }));
+
+/**
+ * The least time (wall clock) between a pass and one run for a move of the database's change stamp.
+ * The stamp moves with every write of any instance, this one's own included: with 3,000 apps at
+ * 12× the read cache saw it move ~16 times a second, and every move ran a pass (bench/scale.ts,
+ * counted: 1,557 passes in 100 s, each from a stamp). This process's own writes wake the scheduler
+ * themselves (onCredentialsChanged, below); a stamp only brings what others wrote, and the read
+ * cache itself sees those once per poll interval (250 ms), so a pass per interval sees them as soon.
+ */
+const STAMP_PASS_GAP_MS = 250;
 
 /** History older than the retention setting goes once an hour (simulated time under a test scale). */
 const PRUNE_EVERY_MS = 3_600_000;
@@ -79,6 +92,7 @@ export function startScheduler(): void {
       let plannedAt = Number.POSITIVE_INFINITY;
       do {
         again = false;
+        state.lastPassAt = Date.now();
         ({ delay, plannedAt } = await pass());
       } while (again);
       // Counted from now, not from the pass's start: its queries do not make the next refresh late.
@@ -115,10 +129,24 @@ function plannedBeyond(change: CredentialChange): boolean {
   return true;
 }
 
-/** The database's change stamp moved (read-cache.ts): a refresh may have been moved earlier. */
+/**
+ * The database's change stamp moved (read-cache.ts): a refresh may have been moved earlier. A pass
+ * runs now, or STAMP_PASS_GAP_MS after the last one began when that was more recent: the moves in
+ * between are seen by that one pass.
+ */
 export function wakeScheduler(): void {
   state.watched = true;
-  state.wake?.();
+  if (!state.wake || state.stampTimer) return;
+  const wait = state.lastPassAt + STAMP_PASS_GAP_MS - Date.now();
+  if (wait <= 0) {
+    state.wake();
+    return;
+  }
+  state.stampTimer = setTimeout(() => {
+    state.stampTimer = undefined;
+    state.wake?.();
+  }, wait);
+  state.stampTimer.unref();
 }
 
 /** How many queries the scheduler has made in this process. */
