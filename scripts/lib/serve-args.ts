@@ -65,11 +65,17 @@ export function serveArgs(root: string, port: number): string[] {
  * Node arguments of the Next server behind a read plane (scripts/next-server.ts, bundled beside the
  * read plane), with `--liftoff-only` and a young generation of 2 MiB (the database client's
  * WebAssembly is as large here, and rendering allocates short-lived garbage too: together ~85 MiB
- * less RSS) and `--optimize-for-size`:
- * without it V8 let this process's heap grow with garbage to ~410 MiB RSS through the memory
- * benchmark's hour (bench/memory.ts, 104 apps); with it ~190 MiB. Its work is pages, the dashboard's
- * API and refreshes, where the trade of some compiled speed for memory costs nothing a user notices.
+ * less RSS), and `--heap-growing-percent=30`: after each full collection the old generation may grow
+ * to 1.3× what survived it (see serveArgs), which bounds the heap where `--optimize-for-size` did.
+ * That flag (used here until 2026-12-03) also trades compiled speed for memory, and this process
+ * runs the scheduler: with 3,000 apps at 12× (bench/scale.ts, 30 or 60 simulated minutes, same
+ * machine) it took 57-65 % of a core in six runs, and the latest planned refresh of a run started
+ * 0.9-3.5 s (simulated) late, as its event loop queued behind the refreshes' work; without it 38 %
+ * in three runs, the latest 0.9-1.2 s late, p99 ~250-300 ms (600-1,100 ms). Memory: Next server 234 MiB at
+ * the end of that hour (200-219 MiB with the flag; 259 MiB with 1.5× growth, 272 MiB with 1.5× and
+ * an 8 MiB semi-space, whose scavenges were not where the time went); with the demo apps through
+ * bench/memory.ts's hour 185 MiB (176 MiB).
  */
 export function nextServerArgs(root: string, port: number): string[] {
-  return ["--liftoff-only", "--max-semi-space-size=2", "--optimize-for-size", nextServerBundle(root), String(port)];
+  return ["--liftoff-only", "--max-semi-space-size=1", "--heap-growing-percent=30", nextServerBundle(root), String(port)];
 }
