@@ -63,7 +63,7 @@ export function serveArgs(root: string, port: number): string[] {
 
 /**
  * Node arguments of the Next server behind a read plane (scripts/next-server.ts, bundled beside the
- * read plane), with `--liftoff-only` and a young generation of 2 MiB (the database client's
+ * read plane), with `--liftoff-only` and a young generation of 2 MiB (two semi-spaces of 1 MiB: the size `--optimize-for-size` had set; the database client's
  * WebAssembly is as large here, and rendering allocates short-lived garbage too: together ~85 MiB
  * less RSS), and `--heap-growing-percent=30`: after each full collection the old generation may grow
  * to 1.3× what survived it (see serveArgs), which bounds the heap where `--optimize-for-size` did.

@@ -153,5 +153,28 @@ describe("scheduler keyed by next-refresh time (SQLite)", () => {
     await expect.poll(async () => (await db.credential.findUniqueOrThrow({ where: { id: token.id } })).generation, { timeout: 20_000, interval: 50 }).toBe(1);
     const v = await db.credentialVersion.findFirstOrThrow({ where: { credentialId: token.id } });
     expect(v.fetchedAt.getTime()).toBeGreaterThanOrEqual(plannedAt);
+    expect(v.fetchedAt.getTime() - plannedAt).toBeLessThan(1_000);
+  }, 60_000);
+
+  it("sees a stamp that moved right after a pass with the pass put off for it, in time for a refresh planned inside the look-ahead", async () => {
+    const [ref] = await disabledWechatApps("trailing", 1);
+    await db.credential.updateMany({ where: { appRef: ref }, data: { nextRefreshAt: farAway } });
+    await db.vendorApp.update({ where: { id: ref }, data: { enabled: true } });
+    const token = await db.credential.findFirstOrThrow({ where: { appRef: ref, kind: "access_token" } });
+    scheduler.startScheduler();
+    await new Promise((r) => setTimeout(r, 300));
+    // A pass runs (the last one began over 250 ms ago)…
+    const before = scheduler.schedulerQueries();
+    scheduler.wakeScheduler();
+    await expect.poll(() => scheduler.schedulerQueries(), { timeout: 5_000, interval: 5 }).toBeGreaterThan(before);
+    // …then another instance plans a refresh inside the 2 s look-ahead, and its stamp arrives within 250 ms
+    // of that pass: the pass for it is put off, not dropped (else the next one is the 10 s safety net's).
+    const plannedAt = Date.now() + 800;
+    await db.credential.update({ where: { id: token.id }, data: { nextRefreshAt: new Date(plannedAt) } });
+    scheduler.wakeScheduler();
+    await expect.poll(async () => (await db.credential.findUniqueOrThrow({ where: { id: token.id } })).generation, { timeout: 20_000, interval: 50 }).toBe(1);
+    const v = await db.credentialVersion.findFirstOrThrow({ where: { credentialId: token.id } });
+    expect(v.fetchedAt.getTime()).toBeGreaterThanOrEqual(plannedAt);
+    expect(v.fetchedAt.getTime() - plannedAt).toBeLessThan(1_000);
   }, 60_000);
 });

@@ -48,7 +48,7 @@ const state = processSingleton("tickethubScheduler", () => ({
   firstBeyond: Number.POSITIVE_INFINITY,
   /** A scheduled refresh ended without saying what it planned next: a pass once the queue is done. */
   passAfterQueue: false,
-  /** When (wall clock) the last pass began, and the timer of a stamp's pass put off until STAMP_PASS_GAP_MS after it. */
+  /** When the last pass began (performance.now(): a clock set back does not hold passes off), and the timer of a stamp's pass put off until STAMP_PASS_GAP_MS after it. */
   lastPassAt: 0,
   stampTimer: undefined as NodeJS.Timeout | undefined,
 }));
@@ -92,7 +92,10 @@ export function startScheduler(): void {
       let plannedAt = Number.POSITIVE_INFINITY;
       do {
         again = false;
-        state.lastPassAt = Date.now();
+        // This pass sees every stamp moved before it: a stamp's pass put off until now is not needed.
+        clearTimeout(state.stampTimer);
+        state.stampTimer = undefined;
+        state.lastPassAt = performance.now();
         ({ delay, plannedAt } = await pass());
       } while (again);
       // Counted from now, not from the pass's start: its queries do not make the next refresh late.
@@ -137,7 +140,7 @@ function plannedBeyond(change: CredentialChange): boolean {
 export function wakeScheduler(): void {
   state.watched = true;
   if (!state.wake || state.stampTimer) return;
-  const wait = state.lastPassAt + STAMP_PASS_GAP_MS - Date.now();
+  const wait = state.lastPassAt + STAMP_PASS_GAP_MS - performance.now();
   if (wait <= 0) {
     state.wake();
     return;
