@@ -22,6 +22,14 @@ const CONNECTIONS = 20;
 const ROUNDS = 6;
 /** Each fixed-rate run's length: p99 from ~10,000 requests a run. */
 const FIXED_SECONDS = 10;
+/**
+ * Fixed-rate runs of each server, alternated. Their p99 swings with the machine more than with the
+ * server: in one session's scratch runs bare Node's ranged 1.2-2.5 ms and the fast path's 1.2-4.7 ms,
+ * the slow 1 % coming in bursts of up to ~40 requests delayed up to ~18 ms that hit bare Node alike
+ * (not the read plane's collections, nor its 250 ms poll; 1-2 % steal on this virtual machine). So
+ * every run's p99 is reported, with the median, beside the worst run's (the figure the goal is held to).
+ */
+const FIXED_ROUNDS = 6;
 
 type Run = { rps: number; p50: number; p99: number; non2xx: number; errors: number };
 
@@ -107,13 +115,13 @@ export async function benchConsumerRead(): Promise<string> {
         await paced(`${stacks.fast.baseUrl}${path}`, { authorization: `Bearer ${keys.fast}` }, 3);
         const bareAt: Run[] = [];
         const fastAt: Run[] = [];
-        for (let round = 0; round < 2; round++) {
+        for (let round = 0; round < FIXED_ROUNDS; round++) {
           bareAt.push(await paced(bareUrl, {}, FIXED_SECONDS));
           fastAt.push(await paced(`${stacks.fast.baseUrl}${path}`, { authorization: `Bearer ${keys.fast}` }, FIXED_SECONDS));
         }
         const bareBurst = await load(bareUrl, {}, { overallRate: 1000, seconds: FIXED_SECONDS });
         const fastBurst = await load(`${stacks.fast.baseUrl}${path}`, { authorization: `Bearer ${keys.fast}` }, { overallRate: 1000, seconds: FIXED_SECONDS });
-        return { bareAt1000: mean(bareAt), fastAt1000: mean(fastAt), bareBurst, fastBurst };
+        return { bareAt1000: mean(bareAt), fastAt1000: mean(fastAt), bareAtRuns: bareAt, fastAtRuns: fastAt, bareBurst, fastBurst };
       };
       const mean = (runs: Run[]): Run => ({
         rps: runs.reduce((n, r) => n + r.rps, 0) / runs.length,
@@ -128,16 +136,19 @@ export async function benchConsumerRead(): Promise<string> {
         route: routeRun,
         ...(await fixedRate()),
       };
+      const median = (xs: number[]) => {
+        const sorted = [...xs].sort((a, b) => a - b);
+        return (sorted[(sorted.length - 1) >> 1]! + sorted[sorted.length >> 1]!) / 2;
+      };
       const ratios = fastRuns.map((f, i) => f.rps / bareRuns[i]!.rps);
-      const sorted = [...ratios].sort((a, b) => a - b);
-      const ratio = (sorted[(sorted.length - 1) >> 1]! + sorted[sorted.length >> 1]!) / 2;
+      const ratio = median(ratios);
       const metrics = async () => (await fetch(`${stacks.fast.baseUrl}/api/metrics`, { headers: { authorization: `Bearer ${keys.fast}` } })).text();
       const memory: Record<string, number | undefined> = { ...(await processRss(metrics)), total: await rssOf(metrics) };
       const row = (name: string, r: Run) => `| ${name} | ${fmt(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.non2xx + r.errors} |`;
       const lines = [
         `### Consumer read (\`GET ${path}\`)`,
         "",
-        `${seconds} s per full-speed run, ${FIXED_SECONDS} s per fixed-rate run; autocannon in the benchmark's process, each server in a process of its own; ${CONNECTIONS} connections (10 for the fixed-rate runs). Bare Node and the fast path ran alternately, ${ROUNDS} rounds at full speed, then twice each at a fixed rate, evenly paced (one request due every millisecond, open loop, Node's \`http\` client in the benchmark's process over up to 10 connections; latencies to the microsecond, from each send), after 3 s of each at that rate, not counted (means; p99 the worst run's); then once each with autocannon's \`overallRate\`, which sends each connection's share of a second in one burst at full speed when the second starts (autocannon's resolution is 1 ms, with its coordinated-omission correction).`,
+        `${seconds} s per full-speed run, ${FIXED_SECONDS} s per fixed-rate run; autocannon in the benchmark's process, each server in a process of its own; ${CONNECTIONS} connections (10 for the fixed-rate runs). Bare Node and the fast path ran alternately, ${ROUNDS} rounds at full speed, then ${FIXED_ROUNDS} times each at a fixed rate, alternately, evenly paced (one request due every millisecond, open loop, Node's \`http\` client in the benchmark's process over up to 10 connections; latencies to the microsecond, from each send), after 3 s of each at that rate, not counted (means; p99 the worst run's); then once each with autocannon's \`overallRate\`, which sends each connection's share of a second in one burst at full speed when the second starts (autocannon's resolution is 1 ms, with its coordinated-omission correction).`,
         "",
         "| server | requests/s | p50 ms | p99 ms | errors |",
         "|---|---:|---:|---:|---:|",
@@ -149,7 +160,7 @@ export async function benchConsumerRead(): Promise<string> {
         row("bare Node `http`, autocannon `overallRate: 1000` (bursts)", results.bareBurst),
         row("Ticket Hub, fast path, autocannon `overallRate: 1000` (bursts)", results.fastBurst),
         "",
-        `Fast path / bare Node: **${fmt(ratio, 2)}×**, the median of the ${ROUNDS} rounds' ratios (${ratios.map((r) => fmt(r, 2)).join(", ")}; goal ≥ 0.85×: ${ratio >= 0.85 ? "met" : "not met"}); the means' ratio ${fmt(results.fast.rps / results.bare.rps, 2)}×. p99 at a fixed 1,000 requests/s: **${fmt(results.fastAt1000.p99, 2)} ms** (goal ≤ 2 ms: ${results.fastAt1000.p99 <= 2 ? "met" : "not met"}; bare Node ${fmt(results.bareAt1000.p99, 2)} ms with the same client); in autocannon's one-second bursts ${fmt(results.fastBurst.p99, 0)} ms (bare Node ${fmt(results.bareBurst.p99, 0)} ms).`,
+        `Fast path / bare Node: **${fmt(ratio, 2)}×**, the median of the ${ROUNDS} rounds' ratios (${ratios.map((r) => fmt(r, 2)).join(", ")}; goal ≥ 0.85×: ${ratio >= 0.85 ? "met" : "not met"}); the means' ratio ${fmt(results.fast.rps / results.bare.rps, 2)}×. p99 at a fixed 1,000 requests/s: **${fmt(results.fastAt1000.p99, 2)} ms** (goal ≤ 2 ms: ${results.fastAt1000.p99 <= 2 ? "met" : "not met"}; bare Node ${fmt(results.bareAt1000.p99, 2)} ms with the same client); in autocannon's one-second bursts ${fmt(results.fastBurst.p99, 0)} ms (bare Node ${fmt(results.bareBurst.p99, 0)} ms). Each fixed-rate run's p99 in the order run, fast path: ${results.fastAtRuns.map((r) => fmt(r.p99, 2)).join(", ")} ms (median ${fmt(median(results.fastAtRuns.map((r) => r.p99)), 2)} ms); bare Node: ${results.bareAtRuns.map((r) => fmt(r.p99, 2)).join(", ")} ms (median ${fmt(median(results.bareAtRuns.map((r) => r.p99)), 2)} ms).`,
         "",
         `RSS after the runs (demo apps): read plane **${mib(memory["read-plane"])} MiB** (goal ≤ 120 MiB: ${memory["read-plane"]! <= 120 * 2 ** 20 ? "met" : "not met"}), Next server ${mib(memory.next)} MiB (instance ${mib(memory.total)} MiB).`,
       ];
