@@ -30,6 +30,26 @@ describe("scheduler keyed by next-refresh time (SQLite)", () => {
     return refs;
   };
 
+  /**
+   * One more WeChat app, enabled, its refreshes far away, and the scheduler running: for a test to
+   * plan its token as another instance would (in the database only) and wake the scheduler by stamp.
+   */
+  const remoteToken = async (label: string) => {
+    const [ref] = await disabledWechatApps(label, 1);
+    await db.credential.updateMany({ where: { appRef: ref }, data: { nextRefreshAt: farAway } });
+    await db.vendorApp.update({ where: { id: ref }, data: { enabled: true } });
+    scheduler.startScheduler();
+    await new Promise((r) => setTimeout(r, 300));
+    return db.credential.findFirstOrThrow({ where: { appRef: ref, kind: "access_token" } });
+  };
+  /** The token got its first value at its planned time, within a second of it (a timer: milliseconds late). */
+  const startedOnTime = async (tokenId: string, plannedAt: number) => {
+    await expect.poll(async () => (await db.credential.findUniqueOrThrow({ where: { id: tokenId } })).generation, { timeout: 20_000, interval: 50 }).toBe(1);
+    const v = await db.credentialVersion.findFirstOrThrow({ where: { credentialId: tokenId } });
+    expect(v.fetchedAt.getTime()).toBeGreaterThanOrEqual(plannedAt);
+    expect(v.fetchedAt.getTime() - plannedAt).toBeLessThan(1_000);
+  };
+
   beforeAll(async () => {
     h = await startHarness("sqlite");
     db = (await import("@/server/db")).getDb();
@@ -131,15 +151,10 @@ describe("scheduler keyed by next-refresh time (SQLite)", () => {
   }, 60_000);
 
   it("runs a pass per poll interval for a burst of stamp moves, not one per move, and still starts what they moved earlier", async () => {
-    const [ref] = await disabledWechatApps("burst", 1);
-    const token = await db.credential.findFirstOrThrow({ where: { appRef: ref, kind: "access_token" } });
-    scheduler.startScheduler();
-    await new Promise((r) => setTimeout(r, 300));
+    const token = await remoteToken("burst");
     // As another instance would: written to the database, told to nobody here; only the stamp moves.
     const plannedAt = Date.now() + 2_500;
-    await db.credential.updateMany({ where: { appRef: ref }, data: { nextRefreshAt: farAway } });
     await db.credential.update({ where: { id: token.id }, data: { nextRefreshAt: new Date(plannedAt) } });
-    await db.vendorApp.update({ where: { id: ref }, data: { enabled: true } });
     const asked = scheduler.schedulerQueries();
     const began = Date.now();
     // The read cache sees the stamp move after every write of any instance: with thousands of apps, dozens a second.
@@ -150,19 +165,11 @@ describe("scheduler keyed by next-refresh time (SQLite)", () => {
     const passes = (scheduler.schedulerQueries() - asked) / 2;
     // One pass per 250 ms poll interval the burst lasted (one at its start, one at its end), not one per move.
     expect(passes).toBeLessThanOrEqual(Math.ceil((Date.now() - began) / 250) + 2);
-    await expect.poll(async () => (await db.credential.findUniqueOrThrow({ where: { id: token.id } })).generation, { timeout: 20_000, interval: 50 }).toBe(1);
-    const v = await db.credentialVersion.findFirstOrThrow({ where: { credentialId: token.id } });
-    expect(v.fetchedAt.getTime()).toBeGreaterThanOrEqual(plannedAt);
-    expect(v.fetchedAt.getTime() - plannedAt).toBeLessThan(1_000);
+    await startedOnTime(token.id, plannedAt);
   }, 60_000);
 
   it("sees a stamp that moved right after a pass with the pass put off for it, in time for a refresh planned inside the look-ahead", async () => {
-    const [ref] = await disabledWechatApps("trailing", 1);
-    await db.credential.updateMany({ where: { appRef: ref }, data: { nextRefreshAt: farAway } });
-    await db.vendorApp.update({ where: { id: ref }, data: { enabled: true } });
-    const token = await db.credential.findFirstOrThrow({ where: { appRef: ref, kind: "access_token" } });
-    scheduler.startScheduler();
-    await new Promise((r) => setTimeout(r, 300));
+    const token = await remoteToken("trailing");
     // A pass runs (the last one began over 250 ms ago)…
     const before = scheduler.schedulerQueries();
     scheduler.wakeScheduler();
@@ -172,9 +179,6 @@ describe("scheduler keyed by next-refresh time (SQLite)", () => {
     const plannedAt = Date.now() + 800;
     await db.credential.update({ where: { id: token.id }, data: { nextRefreshAt: new Date(plannedAt) } });
     scheduler.wakeScheduler();
-    await expect.poll(async () => (await db.credential.findUniqueOrThrow({ where: { id: token.id } })).generation, { timeout: 20_000, interval: 50 }).toBe(1);
-    const v = await db.credentialVersion.findFirstOrThrow({ where: { credentialId: token.id } });
-    expect(v.fetchedAt.getTime()).toBeGreaterThanOrEqual(plannedAt);
-    expect(v.fetchedAt.getTime() - plannedAt).toBeLessThan(1_000);
+    await startedOnTime(token.id, plannedAt);
   }, 60_000);
 });
