@@ -1,7 +1,7 @@
 // Shared helpers of the benchmarks: the machine they ran on, a signed-in admin, an API key.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import http from "node:http";
+import net from "node:net";
 import os from "node:os";
 import { apiSession } from "../e2e/support/auth";
 
@@ -68,68 +68,132 @@ export function cpuSeconds(pid: number): number {
   }
 }
 
-/** What a paced run measured: latencies in ms (microsecond resolution), and what failed. */
-export type PacedRun = { rate: number; p50: number; p99: number; max: number; sent: number; non2xx: number; errors: number };
+/** What a paced run measured: latencies in ms (microsecond resolution, each 2xx answer's), and what failed. */
+export type PacedRun = { rate: number; p50: number; p99: number; max: number; sent: number; non2xx: number; errors: number; latencies: number[] };
 
 /**
  * GETs `url` at an even `rate` (requests/s) for `seconds`, open loop: request i is due at
  * start + i/rate and leaves when the client's timer next fires (at most once a millisecond, so two
  * may leave together), whether or not earlier ones were answered, over up to `connections`
- * keep-alive sockets. Each latency is timed from its send to its last byte (the client's own
- * lateness is not counted); only 2xx answers are in the latencies, the rest are counted apart.
- * autocannon's `overallRate` is not that: each connection sends its share of a second as fast as it
- * can when the second starts, then waits (lib/httpClient.js: `reqsMadeThisSecond`, reset by a 1 s
- * interval), so its p99 "at 1,000/s" is that of a ~30 ms burst at full speed once a second (with its
- * coordinated-omission correction on top: lib/run.js `recordValueWithExpectedInterval`).
+ * keep-alive connections (one request at a time on each, as a browser or an SDK sends them; one
+ * due while all are busy waits for the first free one, its wait counted). Each latency is timed
+ * from its send to its last byte (the client's own lateness is not counted); only 2xx answers are
+ * in the latencies, the rest are counted apart.
+ *
+ * The client is the `net` module and a minimal HTTP/1.1 response reader (status line, then a
+ * `content-length` or a chunked body), not Node's `http` client: that one's per-request objects
+ * and their collections put ~1 ms into the p99 by themselves (bare Node with nothing else running,
+ * alternated 10 s runs: p99 1.5-1.8 ms through `http.get`, 0.6-0.9 ms through this), which
+ * would measure the client. undici's Pool measured worse (2.5-6 ms).
+ * autocannon's `overallRate` is not that either: each connection sends its share of a second as
+ * fast as it can when the second starts, then waits (lib/httpClient.js: `reqsMadeThisSecond`, reset
+ * by a 1 s interval), so its p99 "at 1,000/s" is that of a ~30 ms burst at full speed once a second
+ * (with its coordinated-omission correction on top: lib/run.js `recordValueWithExpectedInterval`).
  */
 export async function pacedLoad(
   url: string,
   headers: Record<string, string>,
   opts: { rate: number; seconds: number; connections?: number },
 ): Promise<PacedRun> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.connections ?? 10, scheduling: "fifo" });
+  const target = new URL(url);
+  const request = Buffer.from(
+    `GET ${target.pathname}${target.search} HTTP/1.1\r\nhost: ${target.host}\r\n${Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join("")}\r\n`,
+  );
   const total = Math.round(opts.rate * opts.seconds);
   const latencies: number[] = [];
   let non2xx = 0;
   let errors = 0;
   let sent = 0;
   let done = 0;
-  const target = new URL(url);
-  const start = performance.now();
-  await new Promise<void>((resolve) => {
-    if (total <= 0) return resolve();
-    const send = () => {
-      const at = performance.now();
-      // Once per request, whichever comes first: its end, its socket closing before that, an error.
-      let counted = false;
-      const count = (outcome: "ok" | "non2xx" | "error") => {
-        if (counted) return;
-        counted = true;
-        if (outcome === "ok") latencies.push(performance.now() - at);
-        else if (outcome === "non2xx") non2xx++;
-        else errors++;
-        if (++done === total) resolve();
-      };
-      const req = http.get({ host: target.hostname, port: target.port, path: target.pathname + target.search, headers, agent }, (res) => {
-        res.resume();
-        res.on("end", () => count(res.statusCode! >= 200 && res.statusCode! <= 299 ? "ok" : "non2xx"));
-        res.on("close", () => count("error"));
-        res.on("error", () => count("error"));
-      });
-      req.setTimeout(10_000, () => req.destroy(new Error("no answer within 10 s")));
-      req.on("error", () => count("error"));
-    };
-    const tick = () => {
-      const due = Math.min(total, Math.floor(((performance.now() - start) * opts.rate) / 1000) + 1);
-      while (sent < due) {
-        sent++;
-        send();
-      }
-      if (sent < total) setTimeout(tick, Math.max(0, (sent * 1000) / opts.rate - (performance.now() - start)));
-    };
-    tick();
+  /** Send times of requests due while every connection was busy, oldest first. */
+  const waiting: number[] = [];
+  type Conn = { socket: net.Socket | null; at: number | null; buf: Buffer; timer?: ReturnType<typeof setTimeout> };
+  let finish = () => {};
+  const finished = new Promise<void>((resolve) => {
+    finish = resolve;
   });
-  agent.destroy();
+  const settle = (conn: Conn, outcome: "ok" | "non2xx" | "error") => {
+    const at = conn.at;
+    if (at === null) return;
+    conn.at = null;
+    clearTimeout(conn.timer);
+    if (outcome === "ok") latencies.push(performance.now() - at);
+    else if (outcome === "non2xx") non2xx++;
+    else errors++;
+    if (++done === total) finish();
+    const next = waiting.shift();
+    if (next !== undefined) write(conn, next);
+  };
+  const connect = (conn: Conn) => {
+    const socket = net.connect(Number(target.port), target.hostname);
+    socket.setNoDelay(true);
+    conn.socket = socket;
+    conn.buf = Buffer.alloc(0);
+    socket.on("data", (chunk: Buffer) => {
+      conn.buf = conn.buf.length ? Buffer.concat([conn.buf, chunk]) : chunk;
+      const headEnd = conn.buf.indexOf("\r\n\r\n");
+      if (headEnd < 0) return;
+      const head = conn.buf.toString("latin1", 0, headEnd);
+      const length = /\r\ncontent-length: *(\d+)/i.exec(head);
+      let end: number;
+      if (length) end = headEnd + 4 + Number(length[1]);
+      else if (/\r\ntransfer-encoding: *chunked/i.test(head)) {
+        const last = conn.buf.indexOf("\r\n0\r\n\r\n", headEnd + 2);
+        end = last < 0 ? Number.POSITIVE_INFINITY : last + 7;
+      } else end = Number.POSITIVE_INFINITY; // read until the server closes
+      if (conn.buf.length < end) return;
+      conn.buf = conn.buf.subarray(end);
+      const status = Number(head.slice(9, 12));
+      if (/\r\nconnection: *close/i.test(head)) {
+        conn.socket = null; // the next request on this slot opens a new connection
+        socket.destroy();
+      }
+      settle(conn, status >= 200 && status <= 299 ? "ok" : "non2xx");
+    });
+    const lost = () => {
+      if (conn.socket !== socket) return;
+      conn.socket = null;
+      settle(conn, "error");
+    };
+    socket.on("error", lost);
+    socket.on("close", lost);
+  };
+  const write = (conn: Conn, at: number) => {
+    if (!conn.socket || conn.socket.destroyed) connect(conn);
+    conn.at = at;
+    conn.timer = setTimeout(() => conn.socket?.destroy(new Error("no answer within 10 s")), 10_000);
+    conn.socket!.write(request);
+  };
+  const conns: Conn[] = Array.from({ length: opts.connections ?? 10 }, () => ({ socket: null, at: null, buf: Buffer.alloc(0) }));
+  for (const conn of conns) connect(conn);
+  await Promise.all(
+    conns.map(
+      (c) =>
+        new Promise((resolve, reject) => {
+          c.socket!.once("connect", resolve);
+          c.socket!.once("error", reject);
+        }),
+    ),
+  );
+  const start = performance.now();
+  const tick = () => {
+    const due = Math.min(total, Math.floor(((performance.now() - start) * opts.rate) / 1000) + 1);
+    while (sent < due) {
+      sent++;
+      const at = performance.now();
+      const free = conns.find((c) => c.at === null);
+      if (free) write(free, at);
+      else waiting.push(at);
+    }
+    if (sent < total) setTimeout(tick, Math.max(0, (sent * 1000) / opts.rate - (performance.now() - start)));
+  };
+  if (total > 0) {
+    tick();
+    await finished;
+  }
+  for (const conn of conns) conn.socket?.destroy();
   const seconds = (performance.now() - start) / 1000;
   return {
     rate: total / seconds,
@@ -139,5 +203,6 @@ export async function pacedLoad(
     sent: total,
     non2xx,
     errors,
+    latencies,
   };
 }

@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { expect, type Page, test } from "@playwright/test";
 import { apiSession, gotoSignedIn } from "./support/auth";
+import { NEXT_SERVER_NICE } from "../scripts/lib/yield-cpu";
 import { instancePids, startStack, type Stack } from "./support/stack";
 
 /** The page's promise (components/ui/freshness.ts): stale within 5 s of the last answer, fresh within 5 s of the next. */
@@ -61,6 +62,18 @@ function instanceProcesses(stack: Stack): number[] {
   const procs = all.filter((p) => !spared.has(p));
   expect(procs).toContain(server);
   return procs;
+}
+
+/** The nice value of each of a process's threads (/proc/<pid>/task/<tid>/stat, field 19). */
+function threadNice(pid: number): number[] {
+  return readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      return [Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16])];
+    } catch {
+      return []; // the thread ended meanwhile
+    }
+  });
 }
 
 const signal = (pids: number[], sig: NodeJS.Signals) => {
@@ -149,6 +162,21 @@ test.describe("freshness", () => {
     await expect(overview.locator("[data-health][data-stale]")).toHaveCount(0);
     await expect(detail.getByTestId("next-refresh")).not.toHaveAttribute("data-stale", "true");
     console.log(`freshness: stale banner on 3 pages ${staleAfter} ms after SIGSTOP; gone ${freshAfter} ms after SIGCONT`);
+  });
+
+  test("the Next server yields a shared core to the read plane: all its threads run at a lower priority, the read plane's at the instance's", async () => {
+    // A refresh or a page render in the Next server then waits behind the services' reads instead
+    // of delaying them (scripts/lib/yield-cpu.ts). Read once the instance has served a page and a
+    // read, so that threads started late (libuv's pool, the database's) are among those checked.
+    const admin = await apiSession(stack.baseUrl, "admin");
+    expect((await admin.fetch("/api/credentials")).status).toBe(200);
+    const [readPlane, next] = instancePids(stack.output());
+    expect(next, "the Next server's pid, from the read plane's start line").toBeGreaterThan(0);
+    const base = threadNice(readPlane!);
+    const behind = threadNice(next!);
+    expect(new Set(base), "the read plane runs at the priority it was started with").toEqual(new Set([base[0]]));
+    expect(behind.length).toBeGreaterThan(1);
+    expect(new Set(behind), "every thread of the Next server").toEqual(new Set([Math.min(19, base[0]! + NEXT_SERVER_NICE)]));
   });
 
   test("a hung Next server turns /api/health degraded, naming it, while consumer reads keep answering; ok again when it resumes", async () => {

@@ -20,6 +20,7 @@ import { CHANGES_HEADER, NEXT_KEEP_ALIVE_MS } from "../server/http/forward";
 import { answerRefusal, withProblemFor405 } from "../server/http/node-answers";
 import { exitWithParent } from "./lib/exit-with-parent";
 import { relayCredentialChanges, type InstanceMessage } from "./lib/instance-ipc";
+import { lowerPriority, NEXT_SERVER_NICE } from "./lib/yield-cpu";
 
 // The instance's folder (this file runs bundled under .next/read-plane/, started with it as the working directory).
 const root = process.env.TICKETHUB_ROOT ?? process.cwd();
@@ -27,6 +28,8 @@ const config = getConfig();
 const socketPath = process.env.TICKETHUB_NEXT_SOCKET;
 const port = Number(process.argv[2] ?? config.port);
 const parent = process.send ? (process as unknown as { send: (m: InstanceMessage) => void; on(e: "message", l: (m: InstanceMessage) => void): void }) : null;
+// Behind a read plane, the services' reads go first on a shared core (scripts/lib/yield-cpu.ts).
+if (parent) lowerPriority(NEXT_SERVER_NICE);
 // `next` is CommonJS: depending on the loader its function is the default export or under `.default`.
 const next = ((nextImport as unknown as { default?: typeof nextImport }).default ?? nextImport) as typeof nextImport;
 const app = next({ dev: false, dir: root, port, hostname: "0.0.0.0" });
