@@ -76,15 +76,15 @@ export type PacedRun = { rate: number; p50: number; p99: number; max: number; se
  * start + i/rate and leaves when the client's timer next fires (at most once a millisecond, so two
  * may leave together), whether or not earlier ones were answered, over up to `connections`
  * keep-alive connections (one request at a time on each, as a browser or an SDK sends them; one
- * due while all are busy waits for the first free one, its wait counted). Each latency is timed
- * from its send to its last byte (the client's own lateness is not counted); only 2xx answers are
- * in the latencies, the rest are counted apart.
+ * due while all are busy waits for the first free one). Each latency is timed from the tick that
+ * found the request due to its last byte (the timer's own lateness is not counted; a wait for a
+ * free connection is); only 2xx answers are in the latencies, the rest are counted apart.
  *
  * The client is the `net` module and a minimal HTTP/1.1 response reader (status line, then a
- * `content-length` or a chunked body), not Node's `http` client: that one's per-request objects
- * and their collections put ~1 ms into the p99 by themselves (bare Node with nothing else running,
- * alternated 10 s runs: p99 1.5-1.8 ms through `http.get`, 0.6-0.9 ms through this), which
- * would measure the client. undici's Pool measured worse (2.5-6 ms).
+ * `content-length` or a chunked body), not Node's `http` client, whose per-request objects and
+ * their collections showed in the p99: a bare Node server with nothing else running, 10 s runs
+ * alternated, p99 through this client 0.6-3.9 ms (8 runs, median 1.1), through `http.get`
+ * 1.5-4.6 ms (9 runs, median 1.9); undici's Pool 2.5-6.4 ms (3 runs).
  * autocannon's `overallRate` is not that either: each connection sends its share of a second as
  * fast as it can when the second starts, then waits (lib/httpClient.js: `reqsMadeThisSecond`, reset
  * by a 1 s interval), so its p99 "at 1,000/s" is that of a ~30 ms burst at full speed once a second
@@ -96,6 +96,10 @@ export async function pacedLoad(
   opts: { rate: number; seconds: number; connections?: number },
 ): Promise<PacedRun> {
   const target = new URL(url);
+  if (target.protocol !== "http:") throw new Error(`pacedLoad speaks plain HTTP only, not ${target.protocol}`);
+  const connections = opts.connections ?? 10;
+  if (!(connections >= 1)) throw new Error("pacedLoad needs at least one connection");
+  const port = Number(target.port || 80);
   const request = Buffer.from(
     `GET ${target.pathname}${target.search} HTTP/1.1\r\nhost: ${target.host}\r\n${Object.entries(headers)
       .map(([k, v]) => `${k}: ${v}\r\n`)
@@ -109,7 +113,8 @@ export async function pacedLoad(
   let done = 0;
   /** Send times of requests due while every connection was busy, oldest first. */
   const waiting: number[] = [];
-  type Conn = { socket: net.Socket | null; at: number | null; buf: Buffer; timer?: ReturnType<typeof setTimeout> };
+  /** One connection: the request on it (its send time), what it has read of the answer. */
+  type Conn = { socket: net.Socket | null; at: number | null; buf: Buffer; untilClose: number; timer?: ReturnType<typeof setTimeout> };
   let finish = () => {};
   const finished = new Promise<void>((resolve) => {
     finish = resolve;
@@ -127,25 +132,31 @@ export async function pacedLoad(
     if (next !== undefined) write(conn, next);
   };
   const connect = (conn: Conn) => {
-    const socket = net.connect(Number(target.port), target.hostname);
+    const socket = net.connect(port, target.hostname);
     socket.setNoDelay(true);
     conn.socket = socket;
     conn.buf = Buffer.alloc(0);
+    conn.untilClose = 0;
     socket.on("data", (chunk: Buffer) => {
       conn.buf = conn.buf.length ? Buffer.concat([conn.buf, chunk]) : chunk;
       const headEnd = conn.buf.indexOf("\r\n\r\n");
       if (headEnd < 0) return;
       const head = conn.buf.toString("latin1", 0, headEnd);
+      const status = Number(head.slice(9, 12));
       const length = /\r\ncontent-length: *(\d+)/i.exec(head);
       let end: number;
-      if (length) end = headEnd + 4 + Number(length[1]);
+      // No body after these (a 1xx is not expected here).
+      if (status < 200 || status === 204 || status === 304) end = headEnd + 4;
+      else if (length) end = headEnd + 4 + Number(length[1]);
       else if (/\r\ntransfer-encoding: *chunked/i.test(head)) {
         const last = conn.buf.indexOf("\r\n0\r\n\r\n", headEnd + 2);
         end = last < 0 ? Number.POSITIVE_INFINITY : last + 7;
-      } else end = Number.POSITIVE_INFINITY; // read until the server closes
+      } else {
+        end = Number.POSITIVE_INFINITY;
+        conn.untilClose = status; // the body ends when the server closes (see lost)
+      }
       if (conn.buf.length < end) return;
       conn.buf = conn.buf.subarray(end);
-      const status = Number(head.slice(9, 12));
       if (/\r\nconnection: *close/i.test(head)) {
         conn.socket = null; // the next request on this slot opens a new connection
         socket.destroy();
@@ -155,19 +166,32 @@ export async function pacedLoad(
     const lost = () => {
       if (conn.socket !== socket) return;
       conn.socket = null;
-      settle(conn, "error");
+      // An answer whose body ran until the close is whole now; anything else cut short is an error.
+      const status = conn.untilClose;
+      conn.untilClose = 0;
+      settle(conn, !status ? "error" : status >= 200 && status <= 299 ? "ok" : "non2xx");
     };
+    // The server closed its side (an idle keep-alive timeout): no request goes out on it again.
+    socket.on("end", () => {
+      if (conn.socket === socket && conn.at === null) conn.socket = null;
+    });
     socket.on("error", lost);
     socket.on("close", lost);
   };
   const write = (conn: Conn, at: number) => {
-    if (!conn.socket || conn.socket.destroyed) connect(conn);
+    if (!conn.socket || conn.socket.destroyed || !conn.socket.writable) {
+      conn.socket?.destroy();
+      connect(conn);
+    }
     conn.at = at;
     conn.timer = setTimeout(() => conn.socket?.destroy(new Error("no answer within 10 s")), 10_000);
     conn.socket!.write(request);
   };
-  const conns: Conn[] = Array.from({ length: opts.connections ?? 10 }, () => ({ socket: null, at: null, buf: Buffer.alloc(0) }));
+  const conns: Conn[] = Array.from({ length: connections }, () => ({ socket: null, at: null, buf: Buffer.alloc(0), untilClose: 0 }));
   for (const conn of conns) connect(conn);
+  const closeAll = () => {
+    for (const conn of conns) conn.socket?.destroy();
+  };
   await Promise.all(
     conns.map(
       (c) =>
@@ -176,7 +200,10 @@ export async function pacedLoad(
           c.socket!.once("error", reject);
         }),
     ),
-  );
+  ).catch((err) => {
+    closeAll();
+    throw err;
+  });
   const start = performance.now();
   const tick = () => {
     const due = Math.min(total, Math.floor(((performance.now() - start) * opts.rate) / 1000) + 1);
@@ -193,7 +220,7 @@ export async function pacedLoad(
     tick();
     await finished;
   }
-  for (const conn of conns) conn.socket?.destroy();
+  closeAll();
   const seconds = (performance.now() - start) / 1000;
   return {
     rate: total / seconds,

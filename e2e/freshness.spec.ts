@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { expect, type Page, test } from "@playwright/test";
 import { apiSession, gotoSignedIn } from "./support/auth";
-import { NEXT_SERVER_NICE } from "../scripts/lib/yield-cpu";
+import { DEFAULT_NEXT_SERVER_NICE } from "../server/process-priority";
 import { instancePids, startStack, type Stack } from "./support/stack";
 
 /** The page's promise (components/ui/freshness.ts): stale within 5 s of the last answer, fresh within 5 s of the next. */
@@ -165,18 +165,20 @@ test.describe("freshness", () => {
   });
 
   test("the Next server yields a shared core to the read plane: all its threads run at a lower priority, the read plane's at the instance's", async () => {
-    // A refresh or a page render in the Next server then waits behind the services' reads instead
-    // of delaying them (scripts/lib/yield-cpu.ts). Read once the instance has served a page and a
-    // read, so that threads started late (libuv's pool, the database's) are among those checked.
+    // On a shared core, a refresh or a page render in the Next server then gets less of it than the
+    // services' reads (server/process-priority.ts). Read once the Next server has answered a page and
+    // an API call, so that threads started late (libuv's pool) are among those checked.
     const admin = await apiSession(stack.baseUrl, "admin");
     expect((await admin.fetch("/api/credentials")).status).toBe(200);
+    expect((await admin.fetch("/audit")).status).toBe(200);
     const [readPlane, next] = instancePids(stack.output());
     expect(next, "the Next server's pid, from the read plane's start line").toBeGreaterThan(0);
     const base = threadNice(readPlane!);
+    test.skip(base[0]! + DEFAULT_NEXT_SERVER_NICE > 19, "the instance runs too near the lowest priority for a difference to show");
     const behind = threadNice(next!);
     expect(new Set(base), "the read plane runs at the priority it was started with").toEqual(new Set([base[0]]));
     expect(behind.length).toBeGreaterThan(1);
-    expect(new Set(behind), "every thread of the Next server").toEqual(new Set([Math.min(19, base[0]! + NEXT_SERVER_NICE)]));
+    expect(new Set(behind), "every thread of the Next server").toEqual(new Set([Math.min(19, base[0]! + DEFAULT_NEXT_SERVER_NICE)]));
   });
 
   test("a hung Next server turns /api/health degraded, naming it, while consumer reads keep answering; ok again when it resumes", async () => {

@@ -16,11 +16,11 @@ import { PEER_HEARTBEAT_MS, retentionFailure } from "../server/health/instance-s
 import { extraShared } from "../server/live/changes";
 import { renderMetricsPeer } from "./lib/peer-metrics";
 import { admitRequest } from "../server/http/front-door";
+import { lowerPriority } from "../server/process-priority";
 import { CHANGES_HEADER, NEXT_KEEP_ALIVE_MS } from "../server/http/forward";
 import { answerRefusal, withProblemFor405 } from "../server/http/node-answers";
 import { exitWithParent } from "./lib/exit-with-parent";
 import { relayCredentialChanges, type InstanceMessage } from "./lib/instance-ipc";
-import { lowerPriority, NEXT_SERVER_NICE } from "./lib/yield-cpu";
 
 // The instance's folder (this file runs bundled under .next/read-plane/, started with it as the working directory).
 const root = process.env.TICKETHUB_ROOT ?? process.cwd();
@@ -28,8 +28,9 @@ const config = getConfig();
 const socketPath = process.env.TICKETHUB_NEXT_SOCKET;
 const port = Number(process.argv[2] ?? config.port);
 const parent = process.send ? (process as unknown as { send: (m: InstanceMessage) => void; on(e: "message", l: (m: InstanceMessage) => void): void }) : null;
-// Behind a read plane, the services' reads go first on a shared core (scripts/lib/yield-cpu.ts).
-if (parent) lowerPriority(NEXT_SERVER_NICE);
+// Behind a read plane, the services' reads get most of a shared core (server/process-priority.ts).
+if (parent && config.nextServerNice > 0 && lowerPriority(config.nextServerNice) === 0)
+  console.error("[next] could not lower its CPU priority; it shares the cores with the read plane as an equal");
 // `next` is CommonJS: depending on the loader its function is the default export or under `.default`.
 const next = ((nextImport as unknown as { default?: typeof nextImport }).default ?? nextImport) as typeof nextImport;
 const app = next({ dev: false, dir: root, port, hostname: "0.0.0.0" });

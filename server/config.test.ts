@@ -33,6 +33,7 @@ describe("parseConfig", () => {
     expect(errorOf({ PORT: "eighty" })).toMatch(/PORT: must be a port number \(1-65535\)/);
     expect(errorOf({ TICKETHUB_SECRET_KEY: "short" })).toMatch(/TICKETHUB_SECRET_KEY: must be 32 bytes/);
     expect(errorOf({ TICKETHUB_SANDBOX: "maybe" })).toMatch(/TICKETHUB_SANDBOX:/);
+    expect(errorOf({ TICKETHUB_NEXT_NICE: "20" })).toMatch(/TICKETHUB_NEXT_NICE: must be a whole number of nice steps \(0-19\)/);
   });
 
   it("reports every bad variable at once", () => {

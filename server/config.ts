@@ -5,6 +5,7 @@ import { z } from "zod";
 import { parseWebhookHost, webhookUrlProblem } from "../lib/webhook-url";
 import { parseTrustedProxies } from "./http/front-door";
 import { numberIn } from "../lib/number-rule";
+import { DEFAULT_NEXT_SERVER_NICE } from "./process-priority";
 import { passwordSchema } from "../lib/user-input";
 
 const onOff = z.enum(["on", "off"]);
@@ -84,6 +85,7 @@ const envSchema = z.object({
   TICKETHUB_ALERT_QUOTA_PERCENT: numberIn(1, 100, "must be a percentage (1-100)", { coerce: true }).default(80),
   TICKETHUB_READ_CACHE: onOff.default("on"),
   TICKETHUB_READ_CACHE_POLL_MS: numberIn(50, 5000, "must be a whole number of milliseconds (50-5000)", { int: true, coerce: true }).default(250),
+  TICKETHUB_NEXT_NICE: numberIn(0, 19, "must be a whole number of nice steps (0-19)", { int: true, coerce: true }).default(DEFAULT_NEXT_SERVER_NICE),
   /** Tests only: simulated seconds per real second, counted from TICKETHUB_TIME_EPOCH. */
   TICKETHUB_TIME_SCALE: z.coerce.number({ error: "must be a number ≥ 1" }).min(1, { error: "must be a number ≥ 1" }).max(100_000).default(1),
   TICKETHUB_TIME_EPOCH: z.coerce.number({ error: "must be a unix time in ms" }).int().min(0).optional(),
@@ -196,6 +198,8 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     },
     /** The fast read path's in-process cache, and how often it checks the database for changes. */
     readCache: { enabled: e.TICKETHUB_READ_CACHE === "on", pollMs: e.TICKETHUB_READ_CACHE_POLL_MS },
+    /** How many nice steps below its read plane the Next server runs (server/process-priority.ts); 0: as an equal. */
+    nextServerNice: e.TICKETHUB_NEXT_NICE,
     firstAdmin:
       e.TICKETHUB_ADMIN_USERNAME && e.TICKETHUB_ADMIN_PASSWORD ? { username: e.TICKETHUB_ADMIN_USERNAME, password: e.TICKETHUB_ADMIN_PASSWORD } : null,
     /** Proxies whose X-Forwarded-For/-Host/-Proto count (scripts/serve.ts); from anyone else they are dropped. */
