@@ -1,4 +1,5 @@
-// The Next server behind a read plane runs at a lower CPU priority than it. The read plane answers the services
+// The Next server behind a read plane can run at a lower CPU priority than it (TICKETHUB_NEXT_NICE;
+// off by default, see below). The read plane answers the services
 // (consumer reads, the proxy, health) and holds each request for a fraction of a millisecond; the
 // Next server renders pages and runs the scheduler's refreshes, work measured in tens of
 // milliseconds whose timing nobody waits on to the millisecond. On a small host the two share the
@@ -10,14 +11,22 @@
 // Next server about a third of the read plane's share and picks a waking read plane sooner. It is
 // not a strict priority (the Next server is never starved), and it ranks the Next server below
 // every other process of default priority on the host too (a database on the same machine).
+// Measured (same machine, runs alternated): consumer reads at a fixed 1,000/s while a dashboard
+// user loads `/` five times a second, p99 over 40,000 reads 3.98 ms at 5 steps, 8.51 ms at 0 (each
+// of the 4 rounds lower at 5). But the Next server also runs the scheduler, and with 3,000 apps at
+// 12× (bench/scale.ts, 30 simulated minutes, two runs each) its latest planned refresh started
+// 2.1 and 2.2 s (simulated) late at 5 steps (9 and 9 later than 1 s), 1.4 and 1.3 s at 0 (3 and 5):
+// the sandbox and the other processes of default priority take its core first. On time refreshes
+// come first, so the default is 0, and a host whose services' tail latency matters more than that
+// (a dashboard in heavy use beside heavy reads) can set it.
 import { readdirSync } from "node:fs";
 import os from "node:os";
 
 /**
  * How much lower the Next server's priority is than the read plane's, in nice steps (nice runs from
- * -20, the highest, to 19), unless TICKETHUB_NEXT_NICE says otherwise (0: as an equal).
+ * -20, the highest, to 19), unless TICKETHUB_NEXT_NICE says otherwise: by default, none.
  */
-export const DEFAULT_NEXT_SERVER_NICE = 5;
+export const DEFAULT_NEXT_SERVER_NICE = 0;
 
 /**
  * Lowers this process's CPU priority by `by` nice steps, on every thread it has: on Linux a nice
