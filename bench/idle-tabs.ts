@@ -7,9 +7,9 @@
 // open, is measured first: what the tabs add is the difference.
 // Usage: node --conditions=react-server --import tsx bench/idle-tabs.ts [tabs] [windowSeconds]
 import playwrightConfig from "../playwright.config";
-import { readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import { type BrowserContext, chromium, type Page } from "@playwright/test";
+import { processTree } from "../e2e/support/procfs";
 import { account } from "../e2e/support/auth";
 import { startStack, type Stack } from "../e2e/support/stack";
 import { cpuSeconds, fmt, machine, percentile } from "./lib";
@@ -23,23 +23,6 @@ const OPEN_CONCURRENCY = 4;
 const CHANGE_TIMEOUT_MS = 30_000;
 /** The stream's messages about one change (lease, value, audit row) all come within this. */
 const HEARD_WITHIN_MS = 3_000;
-
-/** `root` and every process below it (Chromium's renderers, GPU and network processes). */
-function processTree(root: number): number[] {
-  const parent = new Map<number, number>();
-  for (const d of readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch {
-      /* gone meanwhile */
-    }
-  }
-  const tree = [root];
-  for (let i = 0; i < tree.length; i++) for (const [pid, ppid] of parent) if (ppid === tree[i]) tree.push(pid);
-  return tree;
-}
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import { apiSession } from "../e2e/support/auth";
+import { statFields } from "../e2e/support/procfs";
 
 export function machine(): string {
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
@@ -59,13 +60,8 @@ const TICK_HZ = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }
 
 /** utime + stime of a process, in seconds (0 when it is gone). */
 export function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(f[11]) + Number(f[12])) / TICK_HZ;
-  } catch {
-    return 0;
-  }
+  const f = statFields(`/proc/${pid}/stat`);
+  return f ? (Number(f[11]) + Number(f[12])) / TICK_HZ : 0;
 }
 
 /** What a paced run measured: latencies in ms (microsecond resolution, each 2xx answer's), and what failed. */
@@ -119,6 +115,7 @@ export async function pacedLoad(
   const finished = new Promise<void>((resolve) => {
     finish = resolve;
   });
+  const answered = (status: number) => (status >= 200 && status <= 299 ? "ok" : "non2xx");
   const settle = (conn: Conn, outcome: "ok" | "non2xx" | "error") => {
     const at = conn.at;
     if (at === null) return;
@@ -161,7 +158,7 @@ export async function pacedLoad(
         conn.socket = null; // the next request on this slot opens a new connection
         socket.destroy();
       }
-      settle(conn, status >= 200 && status <= 299 ? "ok" : "non2xx");
+      settle(conn, answered(status));
     });
     const lost = () => {
       if (conn.socket !== socket) return;
@@ -169,7 +166,7 @@ export async function pacedLoad(
       // An answer whose body ran until the close is whole now; anything else cut short is an error.
       const status = conn.untilClose;
       conn.untilClose = 0;
-      settle(conn, !status ? "error" : status >= 200 && status <= 299 ? "ok" : "non2xx");
+      settle(conn, status ? answered(status) : "error");
     };
     // The server closed its side (an idle keep-alive timeout): no request goes out on it again.
     socket.on("end", () => {
