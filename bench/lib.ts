@@ -1,5 +1,5 @@
 // Shared helpers of the benchmarks: the machine they ran on, a signed-in admin, an API key.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -62,6 +62,62 @@ const TICK_HZ = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }
 export function cpuSeconds(pid: number): number {
   const f = statFields(`/proc/${pid}/stat`);
   return f ? (Number(f[11]) + Number(f[12])) / TICK_HZ : 0;
+}
+
+/** A pause the timer probe saw: when its timer fired (wall-clock ms) and how much later than asked (ms). */
+export type ProbePause = { end: number; lateMs: number };
+export type ProbeResult = { pauses: ProbePause[]; ticks: number; from: number; to: number };
+
+/**
+ * A bare Node process beside the one measured, with nothing to do but a 10 ms interval timer: how
+ * late its timers fire is the machine's share of any lateness (the VM descheduling processes, or
+ * every process of the run wanting the two cores at once), as bare Node's answers are for the
+ * consumer read. `stop` answers every pause over `minMs` it saw and the stretch it watched
+ * (wall clock, as the instance's log lines say it); `kill` ends it whatever happened.
+ */
+export function startTimerProbe(minMs = 20): { stop(): Promise<ProbeResult>; kill(): void } {
+  const source = `
+    const pauses = []; let ticks = 0; let last = performance.now(); const from = Date.now();
+    const timer = setInterval(() => {
+      const t = performance.now(); const late = t - last - 10; ticks++;
+      if (late > ${minMs}) pauses.push({ end: Date.now(), lateMs: Math.round(late) });
+      last = t;
+    }, 10);
+    process.on("disconnect", () => process.exit(0));
+    process.on("message", () => { clearInterval(timer); process.send({ pauses, ticks, from, to: Date.now() }, () => process.disconnect()); });`;
+  const child = spawn(process.execPath, ["-e", source], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  let failed: Error | null = null;
+  child.on("error", (err) => (failed = err));
+  return {
+    stop: () =>
+      new Promise((resolve, reject) => {
+        if (failed || child.exitCode !== null || !child.connected) {
+          reject(failed ?? new Error(`the timer probe is gone (exit ${child.exitCode})`));
+          return;
+        }
+        const timeout = setTimeout(() => {
+          child.kill();
+          reject(new Error("the timer probe did not answer within 5 s"));
+        }, 5_000);
+        child.once("message", (m) => {
+          clearTimeout(timeout);
+          resolve(m as ProbeResult);
+        });
+        child.once("exit", (code) => {
+          clearTimeout(timeout);
+          reject(new Error(`the timer probe exited (${code}) before it answered`));
+        });
+        child.send("stop", (err) => {
+          if (err) {
+            clearTimeout(timeout);
+            reject(err);
+          }
+        });
+      }),
+    kill: () => {
+      if (child.exitCode === null) child.kill();
+    },
+  };
 }
 
 /** What a paced run measured: latencies in ms (microsecond resolution, each 2xx answer's), and what failed. */

@@ -329,14 +329,15 @@ function pump(): void {
     if (getConfig().logRefreshes && generation > 0 && nextRefreshAt) {
       // How late a planned refresh starts (a value already held; a new app's first fetch is not
       // planned), and where the time went: armed after its planned time (a pass found it late), its
-      // timer fired late (a busy event loop), or it waited for a free slot.
+      // timer fired late (a busy event loop), or it waited for a free slot; and when (wall clock, ms
+      // since the epoch), for bench/scale.ts to match against pauses every process on the machine saw.
       const at = now().getTime();
       const plannedAt = nextRefreshAt.getTime();
       const parts =
         armedAt !== undefined && firedAt !== undefined
           ? ` (armed ${plannedAt - armedAt} ms before it, fired ${firedAt - Math.max(plannedAt, armedAt)} ms late, queued ${at - firedAt} ms)`
           : "";
-      console.log(`[scheduler] planned refresh starts ${at - plannedAt} ms (simulated) after its planned time${parts}`);
+      console.log(`[scheduler] planned refresh starts ${at - plannedAt} ms (simulated) after its planned time${parts}; wall clock ${Date.now()}`);
     }
     refreshCredential({ credentialId: id, reason: "scheduled", need: { type: "due" } })
       // One that ran told what it planned next (credentialsChanged), or was paused until the quota's
