@@ -1,5 +1,6 @@
 // The read cache reloads only what changed: one credential's new value after a reload that read only
-// its app, a disabled or deleted app gone, and a full reload when the increments do not add up.
+// its app, a disabled or deleted app gone, a full reload when the increments do not add up, and
+// every app read again over a sweep.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "@/test-support/engine-harness";
 
@@ -202,6 +203,35 @@ describe("read cache reloads by change (SQLite)", () => {
     await cache.pollOnce();
     expect(cache.lastLoad.full).toBe(true);
     expect((await cached("wx0000000000second", "jsapi_ticket"))?.generation).toBe(before.generation + 1);
+  });
+
+  it("reads every app again over a sweep, a few at each incremental load: a value changed behind the stamp is repaired without a full load", async () => {
+    const { encrypt } = await import("@/server/crypto");
+    await cache.pollOnce();
+    const slot = await db.credential.findFirstOrThrow({ where: { kind: "jsapi_ticket", app: { appId: "wx0000000000second" } } });
+    const before = (await cached("wx0000000000second", "jsapi_ticket"))!;
+    // The value's row changes and its credential's row does not (nor its generation): no increment sees it.
+    await db.credentialVersion.update({ where: { id: slot.currentVersionId! }, data: { valueEnc: encrypt("repaired-by-the-sweep") } });
+    const other = await db.credential.findFirstOrThrow({ where: { kind: "jsapi_ticket", app: { appId: "wx000000000000demo" } } });
+    const moveStamp = (reason: string) => db.credential.update({ where: { id: other.id }, data: { nextRefreshReason: reason } });
+    const period = cache.sweepTiming.everyMs;
+    try {
+      // Within the sweep's period (the round that began with the last full load is not due yet): left as it was.
+      cache.sweepTiming.everyMs = 3_600_000;
+      await moveStamp("moved by the test (1)");
+      await cache.pollOnce();
+      expect(cache.lastLoad.full).toBe(false);
+      expect((await cached("wx0000000000second", "jsapi_ticket"))?.value).toBe(before.value);
+      // Once its turn has come, the next load (for another app's change) reads it again.
+      cache.sweepTiming.everyMs = 1;
+      await moveStamp("moved by the test (2)");
+      await cache.pollOnce();
+      expect((await cached("wx0000000000second", "jsapi_ticket"))?.value).toBe("repaired-by-the-sweep");
+      expect(cache.lastLoad.full).toBe(false);
+      expect(cache.lastLoad.phases).toContain("sweep");
+    } finally {
+      cache.sweepTiming.everyMs = period;
+    }
   });
 
   it("a deleted app is gone after the reload (counts fell: a full one)", async () => {

@@ -134,7 +134,8 @@ type Base = {
   credSince: number;
   appSince: number;
   parts: StampParts;
-  fullAt: number;
+  /** Where the sweep that reads every app again stands (sweepStep). */
+  sweep: Sweep;
   /**
    * The sums of `gens`' generations and of the apps' revisions, kept as they change: what the stamp's
    * sums must equal (addsUp). Summed over every credential at each load, with 3,000 apps they were
@@ -145,8 +146,36 @@ type Base = {
 };
 let base: Base | null = null;
 
-/** A full load at least this often (wall clock), whatever the increments said: memory is pruned, any drift repaired. */
-const FULL_EVERY_MS = 5 * 60_000;
+/**
+ * Every app's values are read again about this often (wall clock) while loads happen, a few apps at
+ * each incremental load (sweepStep): a change the increments missed is repaired, and tokens whose
+ * overlap ended leave memory. This used to be a full load every 5 minutes: with 3,000 apps it took
+ * the read plane 1.0–2.3 s and the Next server 1.3–4.1 s, and its garbage held the Next server's
+ * event loop up to ~300 ms, which started a burst of planned refreshes up to 3.5 s (simulated) late
+ * at 12× (bench/scale.ts, 60 simulated minutes). Full loads remain for what increments cannot
+ * express: the first load, deletions (the counts fall), sums that do not add up.
+ */
+export const sweepTiming = { everyMs: 5 * 60_000 };
+/** At most this many apps are swept at one load: after a quiet spell the sweep catches up over several loads, not in one burst. */
+const SWEEP_MAX_APPS = 100;
+
+type Sweep = { ids: string[]; next: number; startedAt: number };
+
+/**
+ * The apps whose turn to be read again has come at `at` (in order, spread evenly over a round of
+ * sweepTiming.everyMs), and the sweep after them. A round that is done starts again after its
+ * period, over the apps held then.
+ */
+function sweepStep(s: Sweep, apps: Snapshot["apps"], at: number): { due: string[]; sweep: Sweep } {
+  let round = s;
+  if (round.next >= round.ids.length) {
+    if (at - round.startedAt < sweepTiming.everyMs) return { due: [], sweep: round };
+    round = { ids: [...apps.values()].map((a) => a.id), next: 0, startedAt: at };
+  }
+  const dueBy = Math.floor((round.ids.length * (at - round.startedAt)) / Math.max(1, sweepTiming.everyMs));
+  const end = Math.min(round.ids.length, Math.max(round.next, dueBy), round.next + SWEEP_MAX_APPS);
+  return { due: round.ids.slice(round.next, end), sweep: { ...round, next: end } };
+}
 /**
  * Rows are asked for from this long before the newest `updatedAt` the last load saw: a writer sets
  * `updatedAt` before its transaction commits, so a row may appear later with an older time. Rows
@@ -177,9 +206,7 @@ async function load(stamp: string, full = false): Promise<{ snap: Snapshot; next
   const parts = partsOf(stamp);
   const b = base;
   const result =
-    full || !b || Date.now() - b.fullAt > FULL_EVERY_MS || Number(parts.n) < b.snap.apps.size || Number(parts.c) < b.gens.size
-      ? await loadAll(stamp, parts)
-      : await loadChanged(stamp, parts, b);
+    full || !b || Number(parts.n) < b.snap.apps.size || Number(parts.c) < b.gens.size ? await loadAll(stamp, parts) : await loadChanged(stamp, parts, b);
   lastLoad.ms = performance.now() - started;
   if (lastLoad.full) afterFullLoad?.();
   if (getConfig().logRefreshes) {
@@ -239,7 +266,7 @@ async function loadAll(stamp: string, parts: StampParts): Promise<{ snap: Snapsh
       credSince: gens.reduce((m, g) => Math.max(m, g.updatedAt.getTime()), 0),
       appSince: apps.reduce((m, a) => Math.max(m, a.updatedAt.getTime()), 0),
       parts,
-      fullAt: Date.now(),
+      sweep: { ids: apps.map((a) => a.id), next: 0, startedAt: Date.now() },
     },
   };
 }
@@ -327,6 +354,13 @@ async function loadChanged(stamp: string, parts: StampParts, b: Base): Promise<{
     }
     for (const a of changed) if (a.updatedAt.getTime() > appSince) appSince = a.updatedAt.getTime();
   }
+  // The apps whose turn in the sweep has come are read again with the changed ones, their generations too.
+  const { due, sweep } = sweepStep(b.sweep, apps, Date.now());
+  if (due.length) {
+    const rows = await timed("sweep", db.credential.findMany({ where: { appRef: { in: due } }, select: { id: true, appRef: true, generation: true } }));
+    for (const r of rows) if (b.gens.get(r.id)?.generation !== r.generation) moved.push([r.id, { appRef: r.appRef, generation: r.generation }]);
+    for (const ref of due) dirty.add(ref);
+  }
   const keysChanged = parts.k !== b.parts.k || parts.r !== b.parts.r;
   const refs = [...dirty];
   const [creds, tokens, keys] = await Promise.all([
@@ -350,7 +384,7 @@ async function loadChanged(stamp: string, parts: StampParts, b: Base): Promise<{
   const snap: Snapshot = { ...b.snap, stamp, apps, loadedAt: Date.now() };
   if (keys) snap.keys = keysOf(keys);
   lastLoad.phases += ` merge ${(performance.now() - merging).toFixed(1)}`;
-  return { snap, next: { ...b, snap, credSince, appSince, parts, genSum, revSum: apps === b.snap.apps ? b.revSum : revisionsOf(apps) } };
+  return { snap, next: { ...b, snap, credSince, appSince, parts, genSum, revSum: apps === b.snap.apps ? b.revSum : revisionsOf(apps), sweep } };
 }
 
 /**
