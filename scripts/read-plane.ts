@@ -89,7 +89,7 @@ function nextServerMetrics(): Promise<PeerProcess[]> {
 /**
  * A scrape of /api/metrics with thousands of apps that reads every credential's state (the first,
  * then once a minute: server/metrics/states.ts) writes ~40,000 lines from ~100 MiB of short-lived
- * garbage; a full load of the read cache (the first, after a deletion) reads every row. V8 grows the heap to
+ * garbage; a full load of the read cache (the first, after a deletion, when its sums do not add up) reads every row. V8 grows the heap to
  * hold such garbage rather than collect it, and the read plane's resident memory stayed far above
  * its live data through the 3,000-apps benchmark (bench/scale.ts). So after such a scrape (once the
  * answer is sent) and after each full load it collects (`--expose-gc`, serve-args.ts; marking

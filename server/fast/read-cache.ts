@@ -153,7 +153,10 @@ let base: Base | null = null;
  * the read plane 1.0–2.3 s and the Next server 1.3–4.1 s, and its garbage held the Next server's
  * event loop up to ~300 ms, which started a burst of planned refreshes up to 3.5 s (simulated) late
  * at 12× (bench/scale.ts, 60 simulated minutes). Full loads remain for what increments cannot
- * express: the first load, deletions (the counts fall), sums that do not add up.
+ * express: the first load, deletions (the counts fall), sums that do not add up. A round takes
+ * longer when loads are rare (at most SWEEP_MAX_APPS an app at each); with no write at all nothing
+ * loads, and nothing can drift either. App and key rows are not swept: an app's revision and the
+ * keys' count and revocations are in the stamp.
  */
 export const sweepTiming = { everyMs: 5 * 60_000 };
 /** At most this many apps are swept at one load: after a quiet spell the sweep catches up over several loads, not in one burst. */
@@ -185,7 +188,7 @@ function sweepStep(s: Sweep, apps: Snapshot["apps"], at: number): { due: string[
 export const SINCE_MARGIN_MS = 5_000;
 
 /** How the last load went (for tests and the benchmark): full or incremental, the apps it reread; how many loads so far. */
-export const lastLoad = { full: false, apps: 0, credentials: 0, ms: 0, phases: "", count: 0, changedRows: 0 };
+export const lastLoad = { full: false, apps: 0, swept: 0, credentials: 0, ms: 0, phases: "", count: 0, changedRows: 0 };
 
 /** `p`, and how long it took, noted in lastLoad.phases (the benchmark's log shows where a reload's time goes). */
 async function timed<T>(name: string, p: Promise<T>): Promise<T> {
@@ -211,7 +214,7 @@ async function load(stamp: string, full = false): Promise<{ snap: Snapshot; next
   if (lastLoad.full) afterFullLoad?.();
   if (getConfig().logRefreshes) {
     console.log(
-      `[read-cache]${processName ? ` (${processName})` : ""} ${lastLoad.full ? "full" : "incremental"} load: ${lastLoad.apps} apps, ${lastLoad.credentials} values in ${lastLoad.ms.toFixed(1)} ms (ms:${lastLoad.phases})`,
+      `[read-cache]${processName ? ` (${processName})` : ""} ${lastLoad.full ? "full" : "incremental"} load: ${lastLoad.apps} apps${lastLoad.swept ? ` (+${lastLoad.swept} swept)` : ""}, ${lastLoad.credentials} values in ${lastLoad.ms.toFixed(1)} ms (ms:${lastLoad.phases})`,
     );
   }
   return result;
@@ -241,7 +244,7 @@ async function loadAll(stamp: string, parts: StampParts): Promise<{ snap: Snapsh
   const refs = apps.filter((a) => a.enabled).map((a) => a.id);
   const creds = await valuesByPage(refs);
   const tokens = await tokensByPage(refs);
-  Object.assign(lastLoad, { full: true, apps: apps.length, credentials: creds.size });
+  Object.assign(lastLoad, { full: true, apps: apps.length, swept: 0, credentials: creds.size });
   const snap: Snapshot = {
     stamp,
     creds: new Map(),
@@ -303,7 +306,8 @@ function replaceApps<E extends { appRef: string }>(map: Map<string, E>, index: M
 /**
  * Only what changed since `b`: the credentials whose generation moved and the apps that changed
  * (each such app's credentials and tokens are read again, all of them in a few queries), the API
- * keys if their count or revocations moved. Deletions go through loadAll (the counts fall).
+ * keys if their count or revocations moved, and the apps whose turn in the sweep has come (read
+ * again as if changed). Deletions go through loadAll (the counts fall).
  *
  * The values and tokens are replaced in b's maps, in place and by app (the indexes), after every
  * query has answered: a reload costs what changed, not a copy of 7,000 entries (which with 3,000
@@ -355,6 +359,7 @@ async function loadChanged(stamp: string, parts: StampParts, b: Base): Promise<{
     for (const a of changed) if (a.updatedAt.getTime() > appSince) appSince = a.updatedAt.getTime();
   }
   // The apps whose turn in the sweep has come are read again with the changed ones, their generations too.
+  const changedApps = dirty.size;
   const { due, sweep } = sweepStep(b.sweep, apps, Date.now());
   if (due.length) {
     const rows = await timed("sweep", db.credential.findMany({ where: { appRef: { in: due } }, select: { id: true, appRef: true, generation: true } }));
@@ -373,7 +378,7 @@ async function loadChanged(stamp: string, parts: StampParts, b: Base): Promise<{
     keysChanged ? timed("keys", db.apiKey.findMany()) : null,
   ]);
   const merging = performance.now();
-  Object.assign(lastLoad, { full: false, apps: refs.length, credentials: creds?.size ?? 0 });
+  Object.assign(lastLoad, { full: false, apps: changedApps, swept: refs.length - changedApps, credentials: creds?.size ?? 0 });
   let genSum = b.genSum;
   for (const [id, g] of moved) {
     genSum += g.generation - (b.gens.get(id)?.generation ?? 0);
