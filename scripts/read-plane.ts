@@ -88,7 +88,7 @@ function nextServerMetrics(): Promise<PeerProcess[]> {
 
 /**
  * A scrape of /api/metrics with thousands of apps that reads every credential's state (the first,
- * then once a minute: server/metrics/states.ts) writes ~40,000 lines from ~100 MiB of short-lived
+ * and after an app or the vendors' day changed: server/metrics/states.ts) writes ~40,000 lines from ~100 MiB of short-lived
  * garbage; a full load of the read cache (the first, after a deletion, when its sums do not add up) reads every row. V8 grows the heap to
  * hold such garbage rather than collect it, and the read plane's resident memory stayed far above
  * its live data through the 3,000-apps benchmark (bench/scale.ts). So after such a scrape (once the
@@ -186,9 +186,9 @@ const server = http.createServer((req, res) => {
           // How this scrape read (another may start while it streams).
           const readAll = lastStatesRead.full;
           await writeWebAnswer(res, answer, headers);
-          // Only after a scrape that read every credential (server/metrics/states.ts: once a minute at
-          // most while nothing else changes): the others leave little garbage, and a forced major
-          // collection of this heap held consumer reads and reloads for 50-150 ms after every scrape.
+          // Only after a scrape that read every credential (server/metrics/states.ts: the first, and
+          // after an app changed): the others leave little garbage, and a forced major collection of
+          // this heap held consumer reads and reloads for 50-150 ms after every scrape.
           if (readAll) collectGarbage();
         })
         .catch((err) => fail(res, err));

@@ -10,6 +10,7 @@ import { onCredentialsChanged } from "../events";
 import { wakeScheduler } from "../tickets/scheduler";
 import { servableSnapshot } from "../tickets/serve-credential";
 import type { Served } from "../tickets/served";
+import { newRound, type Sweep, sweepStep } from "../sweep";
 import { getConfig } from "../config";
 import { outageWindowSeconds } from "../tickets/policy";
 import {
@@ -148,7 +149,7 @@ let base: Base | null = null;
 
 /**
  * Every app's values are read again about this often (wall clock) while loads happen, a few apps at
- * each incremental load (sweepStep): a change the increments missed is repaired, and tokens whose
+ * each incremental load (sweepStep, server/sweep.ts): a change the increments missed is repaired, and tokens whose
  * overlap ended leave memory. This used to be a full load every 5 minutes: with 3,000 apps it took
  * the read plane 1.0–2.3 s and the Next server 1.3–4.1 s, and its garbage held the Next server's
  * event loop up to ~300 ms, which started a burst of planned refreshes up to 3.5 s (simulated) late
@@ -162,23 +163,6 @@ export const sweepTiming = { everyMs: 5 * 60_000 };
 /** At most this many apps are swept at one load: after a quiet spell the sweep catches up over several loads, not in one burst. */
 const SWEEP_MAX_APPS = 100;
 
-type Sweep = { ids: string[]; next: number; startedAt: number };
-
-/**
- * The apps whose turn to be read again has come at `at` (in order, spread evenly over a round of
- * sweepTiming.everyMs), and the sweep after them. A round that is done starts again after its
- * period, over the apps held then.
- */
-function sweepStep(s: Sweep, apps: Snapshot["apps"], at: number): { due: string[]; sweep: Sweep } {
-  let round = s;
-  if (round.next >= round.ids.length) {
-    if (at - round.startedAt < sweepTiming.everyMs) return { due: [], sweep: round };
-    round = { ids: [...apps.values()].map((a) => a.id), next: 0, startedAt: at };
-  }
-  const dueBy = Math.floor((round.ids.length * (at - round.startedAt)) / Math.max(1, sweepTiming.everyMs));
-  const end = Math.min(round.ids.length, Math.max(round.next, dueBy), round.next + SWEEP_MAX_APPS);
-  return { due: round.ids.slice(round.next, end), sweep: { ...round, next: end } };
-}
 /**
  * Rows are asked for from this long before the newest `updatedAt` the last load saw: a writer sets
  * `updatedAt` before its transaction commits, so a row may appear later with an older time. Rows
@@ -214,7 +198,7 @@ async function load(stamp: string, full = false): Promise<{ snap: Snapshot; next
   if (lastLoad.full) afterFullLoad?.();
   if (getConfig().logRefreshes) {
     console.log(
-      `[read-cache]${processName ? ` (${processName})` : ""} ${lastLoad.full ? "full" : "incremental"} load: ${lastLoad.apps} apps${lastLoad.swept ? ` (+${lastLoad.swept} swept)` : ""}, ${lastLoad.credentials} values in ${lastLoad.ms.toFixed(1)} ms (ms:${lastLoad.phases})`,
+      `[read-cache]${processName ? ` (${processName})` : ""} ${lastLoad.full ? "full" : "incremental"} load: ${lastLoad.apps} apps${lastLoad.swept ? ` (+${lastLoad.swept} swept)` : ""}, ${lastLoad.credentials} values in ${lastLoad.ms.toFixed(1)} ms (ms:${lastLoad.phases}); holds ${result.snap.apps.size} apps`,
     );
   }
   return result;
@@ -269,7 +253,10 @@ async function loadAll(stamp: string, parts: StampParts): Promise<{ snap: Snapsh
       credSince: gens.reduce((m, g) => Math.max(m, g.updatedAt.getTime()), 0),
       appSince: apps.reduce((m, a) => Math.max(m, a.updatedAt.getTime()), 0),
       parts,
-      sweep: { ids: apps.map((a) => a.id), next: 0, startedAt: Date.now() },
+      sweep: newRound(
+        apps.map((a) => a.id),
+        Date.now(),
+      ),
     },
   };
 }
@@ -360,7 +347,7 @@ async function loadChanged(stamp: string, parts: StampParts, b: Base): Promise<{
   }
   // The apps whose turn in the sweep has come are read again with the changed ones, their generations too.
   const changedApps = dirty.size;
-  const { due, sweep } = sweepStep(b.sweep, apps, Date.now());
+  const { due, sweep } = sweepStep(b.sweep, () => [...apps.values()].map((a) => a.id), Date.now(), sweepTiming.everyMs, SWEEP_MAX_APPS);
   if (due.length) {
     const rows = await timed("sweep", db.credential.findMany({ where: { appRef: { in: due } }, select: { id: true, appRef: true, generation: true } }));
     for (const r of rows) if (b.gens.get(r.id)?.generation !== r.generation) moved.push([r.id, { appRef: r.appRef, generation: r.generation }]);

@@ -2,6 +2,7 @@
 // again only the apps whose credential rows moved, and in full when an app or the list's shape
 // changed. Whatever it reads, it says what reading everything would say.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { vendorDay } from "@/lib/vendor-day";
 import { startHarness, type Harness } from "@/test-support/engine-harness";
 
 describe("the metrics' credential states between scrapes (SQLite)", () => {
@@ -62,6 +63,36 @@ describe("the metrics' credential states between scrapes (SQLite)", () => {
     expect((await states.currentStates()).some((s) => s.appRef === wechat.id)).toBe(false);
     await db.vendorApp.update({ where: { id: wechat.id }, data: { enabled: true } });
     expect(await scrape()).toMatchObject({ full: true, apps });
+  });
+
+  it("reads every app again over a sweep of the scrapes: a vendor call that writes no credential shows in its app's quota without a full read", async () => {
+    const period = states.statesSweep.everyMs;
+    try {
+      states.statesSweep.everyMs = 3_600_000;
+      expect(await scrape()).toMatchObject({ full: false });
+      // A call on the quota's day that no credential row shows (a proxied call, clear_quota): only the sweep sees it.
+      const wechat = await db.vendorApp.findFirstOrThrow({ where: { vendor: "wechat", enabled: true } });
+      const quotaOf = async () => (await states.currentStates()).find((s) => s.appRef === wechat.id && s.kind === "access_token")?.quota;
+      const usedOf = async () => (await quotaOf())?.used;
+      const endpoint = (await quotaOf())!.endpoint;
+      const before = await usedOf();
+      expect(before).toBeGreaterThan(0);
+      const at = new Date();
+      await db.upstreamCall.create({
+        data: { appRef: wechat.id, vendor: "wechat", endpoint, method: "GET", day: vendorDay(at), startedAt: at, latencyMs: 1, httpStatus: 200 },
+      });
+      // Within the period its turn has not come: the scrape still says what it read before.
+      expect(await usedOf()).toBe(before);
+      // Its turn comes (the period has passed): read again, not in full.
+      states.statesSweep.everyMs = 1;
+      await new Promise((r) => setTimeout(r, 5));
+      const read = await scrape();
+      expect(read).toMatchObject({ full: false });
+      expect(read.swept).toBeGreaterThan(0);
+      expect(await usedOf()).toBe(before! + 1);
+    } finally {
+      states.statesSweep.everyMs = period;
+    }
   });
 
   it("applies the clock at each scrape: a value kept from an earlier read turns expired by time alone", () => {

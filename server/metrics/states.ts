@@ -6,6 +6,7 @@ import { inPages } from "../db-batch";
 import { SINCE_MARGIN_MS } from "../fast/read-cache";
 import { processSingleton } from "../process-state";
 import { SingleFlight } from "../single-flight";
+import { newRound, type Sweep, sweepStep } from "../sweep";
 import { type CredentialState, listedIds, type StateParts, stateAt, statePartsOf } from "../tickets/list-credentials";
 
 /**
@@ -17,12 +18,18 @@ import { type CredentialState, listedIds, type StateParts, stateAt, statePartsOf
  * calls its quota counts come with those writes), and everything:
  *  - when an app changed (its name orders the list; its policy sets limits; enabled or not), or the
  *    number of apps or credentials did;
- *  - when the vendors' day turns (the quotas start again);
- *  - at least every FULL_EVERY_MS, a safety net for what no row shows (a write that commits more than
- *    SINCE_MARGIN_MS after its updatedAt, a vendor call that writes no credential).
+ *  - when the vendors' day turns (the quotas start again).
+ * A safety net for what no row shows (a write that commits more than SINCE_MARGIN_MS after its
+ * updatedAt, a vendor call that writes no credential, which counts in its app's quota): every app is
+ * read again once every `statesSweep.everyMs`, spread over the scrapes (server/sweep.ts), as the
+ * read cache sweeps its apps. It was a full read once a minute: with 3,000 apps ~0.4 s of the read
+ * plane's CPU at once on a 2-core host, and the scheduler's timers on the Next server fired late
+ * beside it (bench/scale.ts at 12×: 12 planned refreshes 1.1-2.3 s (simulated) late within 3 s of
+ * such a scrape); spread over a minute, every scrape (15 s apart) read a quarter of the apps again,
+ * and the late starts came with every scrape instead. Over 5 minutes, a scrape reads a twentieth.
  * Statuses are applied at each scrape (a value expires by time alone: stateAt).
  */
-const FULL_EVERY_MS = 60_000;
+export const statesSweep = { everyMs: 5 * 60_000 };
 
 type Kept = {
   /** The credentials in the list's order, what was read of each, and each app's credentials. */
@@ -34,14 +41,15 @@ type Kept = {
   /** The counts of apps and credentials and the sum of the apps' revisions (a trigger bumps an app's at every update), when last read in full. */
   shape: string;
   day: string;
-  fullAt: number;
+  /** Where the sweep that reads every app again stands. */
+  sweep: Sweep;
 };
 
 const kept = () => processSingleton<{ last: Kept | null }>("tickethubMetricStates", () => ({ last: null }));
 const flights = new SingleFlight<CredentialState[]>();
 
-/** How the last scrape read the states (for tests and the benchmark): in full, or which apps again. */
-export const lastStatesRead = { full: false, apps: 0 };
+/** How the last scrape read the states (for tests and the benchmark): in full, or how many apps again (`swept` of them for the sweep alone). */
+export const lastStatesRead = { full: false, apps: 0, swept: 0 };
 
 /** Every credential of every enabled app with what the metrics say of it, in the list's order (credentialStates). */
 export function currentStates(): Promise<CredentialState[]> {
@@ -52,8 +60,7 @@ async function read(): Promise<CredentialState[]> {
   const at = now();
   const shape = await shapeNow();
   const last = kept().last;
-  const k =
-    last && last.shape === shape && last.day === vendorDay(at) && Date.now() - last.fullAt < FULL_EVERY_MS ? await again(last, at) : await full(shape, at);
+  const k = last && last.shape === shape && last.day === vendorDay(at) ? await again(last, at) : await full(shape, at);
   kept().last = k;
   return k.order.map((id) => stateNow(k.parts.get(id)!, at));
 }
@@ -82,7 +89,7 @@ async function shapeNow(): Promise<string> {
 }
 
 async function full(shape: string, at: Date): Promise<Kept> {
-  const k: Kept = { order: [], parts: new Map(), byApp: new Map(), credSince: 0, shape, day: vendorDay(at), fullAt: Date.now() };
+  const k: Kept = { order: [], parts: new Map(), byApp: new Map(), credSince: 0, shape, day: vendorDay(at), sweep: newRound([], Date.now()) };
   for (const p of await inPages(await listedIds(getDb()), (page) => statePartsOf(page, at))) {
     k.order.push(p.id);
     k.parts.set(p.id, p);
@@ -91,7 +98,8 @@ async function full(shape: string, at: Date): Promise<Kept> {
     else k.byApp.set(p.appRef, [p.id]);
     if (p.updatedAtMs > k.credSince) k.credSince = p.updatedAtMs;
   }
-  Object.assign(lastStatesRead, { full: true, apps: k.byApp.size });
+  k.sweep = newRound([...k.byApp.keys()], Date.now());
+  Object.assign(lastStatesRead, { full: true, apps: k.byApp.size, swept: 0 });
   return k;
 }
 
@@ -110,11 +118,15 @@ async function again(k: Kept, at: Date): Promise<Kept> {
     // Not listed: a disabled app's credential (a new one changes the count: read in full).
     if (had && had.updatedAtMs !== ms) moved.add(r.appRef);
   }
+  const changed = moved.size;
+  const { due, sweep } = sweepStep(k.sweep, () => [...k.byApp.keys()], Date.now(), statesSweep.everyMs);
+  for (const app of due) moved.add(app);
   const ids = [...moved].flatMap((app) => k.byApp.get(app) ?? []);
   const read = await inPages(ids, (page) => statePartsOf(page, at));
   // Only once all is read: a scrape that fails here (the database went away) leaves the next one to read the same rows.
   for (const p of read) k.parts.set(p.id, p);
   k.credSince = credSince;
-  Object.assign(lastStatesRead, { full: false, apps: moved.size });
+  k.sweep = sweep;
+  Object.assign(lastStatesRead, { full: false, apps: moved.size, swept: moved.size - changed });
   return k;
 }
