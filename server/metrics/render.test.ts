@@ -125,8 +125,17 @@ describe("renderMetrics", () => {
       // The first chunk is there before most of the text is made (the stream pulls a chunk ahead at most).
       expect(made).toBeLessThan(whole.split("\n").length / 10);
       const chunks = [first.value!];
-      for (let r = await reader.read(); !r.done; r = await reader.read()) chunks.push(r.value);
+      // Read as a socket whose writes complete at once reads it: other work (a consumer read, a
+      // timer) still gets the event loop between chunks, not only once the whole text is made.
+      let turns = 0;
+      const other = setInterval(() => turns++, 0);
+      try {
+        for (let r = await reader.read(); !r.done; r = await reader.read()) chunks.push(r.value);
+      } finally {
+        clearInterval(other);
+      }
       expect(chunks.length).toBeGreaterThan(50);
+      expect(turns).toBeGreaterThan(chunks.length / 10);
       expect(Math.max(...chunks.map((c) => c.byteLength))).toBeLessThan(64 * 1024);
       // The same text but for the memory figures, read as each is made.
       const memoryAsN = (text: string) =>
