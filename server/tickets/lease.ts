@@ -26,10 +26,10 @@ export async function acquireLease(db: Db, credentialId: string, owner: string):
   return insertLease(db, credentialId, owner, at);
 }
 
-/** Inserts the lease row; false when one is there already. */
+/** Inserts the lease row; false when one is there already. (createMany: nothing read back, where `create` would return the row.) */
 async function insertLease(db: Db, credentialId: string, owner: string, at: Date): Promise<boolean> {
   try {
-    await db.refreshLease.create({
+    await db.refreshLease.createMany({
       data: {
         credentialId,
         owner,

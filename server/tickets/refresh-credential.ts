@@ -115,7 +115,8 @@ async function runRefresh(
     // A scheduled refresh keeps its rhythm from the time it was due, not from when it ran.
     const dueAt = need.type === "due" && slot.nextRefreshAt ? slot.nextRefreshAt : null;
     // Should this instance die mid-call, the credential is due and another instance takes over once the lease expires.
-    await db.credential.update({
+    // (updateMany: nothing read back, where `update` would return the whole row.)
+    await db.credential.updateMany({
       where: { id: credentialId },
       data: { nextRefreshAt: now(), nextRefreshReason: english(sentence("reason.inProgress", { trigger: sentenceOf(reason, "trigger") })) },
     });

@@ -45,7 +45,9 @@ export async function storeVersion(
   const hash = valueHash(fetched.value);
   // Read before the transaction, so that it opens with its compare-and-set write: on SQLite a
   // transaction that reads first and writes later can fail with SQLITE_BUSY instead of waiting.
-  const prev = slot.currentVersionId ? await db.credentialVersion.findUnique({ where: { id: slot.currentVersionId } }) : null;
+  const prev = slot.currentVersionId
+    ? await db.credentialVersion.findUnique({ where: { id: slot.currentVersionId }, select: { id: true, valueHash: true, expiresAt: true } })
+    : null;
   const stored = await db.$transaction(async (tx): Promise<{ boundTickets: string[] }> => {
     const scheduled = {
       status: "active",
@@ -73,7 +75,8 @@ export async function storeVersion(
       data: { ...scheduled, generation: slot.generation + 1, currentVersionId: versionId },
     });
     if (won.count !== 1) throw new GenerationConflict();
-    await tx.credentialVersion.create({
+    // createMany and updateMany below: nothing read back (create and update return the whole row, the encrypted value with it).
+    await tx.credentialVersion.createMany({
       data: {
         id: versionId,
         credentialId: slot.id,
@@ -90,7 +93,7 @@ export async function storeVersion(
     await writeAudit(tx, slot.id, args.audit, slot.generation + 1);
     if (prev) {
       const overlapEnd = fetchedAt.getTime() + policy.overlapSeconds * 1000;
-      await tx.credentialVersion.update({
+      await tx.credentialVersion.updateMany({
         where: { id: prev.id },
         data: { supersededAt: fetchedAt, validUntil: new Date(Math.min(overlapEnd, prev.expiresAt.getTime())) },
       });
