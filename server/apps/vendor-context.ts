@@ -18,7 +18,8 @@ export function vendorContext(db: Db, app: VendorApp, credentialId: string | nul
     timeoutMs: getConfig().upstreamTimeoutMs,
     record: async (call: CallRecord) => {
       countUpstreamCall({ vendor: app.vendor, endpoint: call.endpoint, status: call.errorClass ? call.errorClass : "ok" }, call.latencyMs / 1000);
-      await db.upstreamCall.create({
+      // createMany: nothing read back (create returns the row, the redacted response body with it).
+      await db.upstreamCall.createMany({
         data: {
           ...call,
           appRef: app.id,

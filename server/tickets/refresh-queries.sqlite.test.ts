@@ -3,7 +3,8 @@
 // read cache's; every query a refresh can do without (a row it already read, a write that fits in
 // the transaction it already opens) is throughput lost. The bounds are what the refresh needs:
 // the lease, one read of the credential with its app, the quota ledger, the in-progress mark, the
-// parent token (tickets), the vendor call's record, the compare-and-set transaction, the release.
+// parent token (tickets), the vendor call's record, the compare-and-set transaction, the release;
+// and none of its writes reads back what it wrote.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "@/test-support/engine-harness";
 
@@ -43,6 +44,9 @@ describe("queries per scheduled refresh (SQLite)", () => {
     const result = await refresh({ credentialId: slot.id, reason: "scheduled", need: { type: "due" } });
     const sent = queries.filter((q) => !q.includes("RefreshLease` SET"));
     expect(result).toMatchObject({ ok: true, joined: false });
+    // No write reads back the row it wrote (Prisma's create and update return every column: the
+    // encrypted value, the vendor's redacted body), which the refresh never uses.
+    expect(sent.filter((q) => /^(INSERT|UPDATE)/.test(q) && /RETURNING/.test(q))).toEqual([]);
     expect((await db.credential.findUniqueOrThrow({ where: { id: slot.id } })).generation).toBe(slot.generation + 1);
     return sent;
   }
