@@ -1,0 +1,76 @@
+// Every vendor call is kept for the retention (30 days by default): with thousands of apps, millions
+// of UpstreamCall rows. The queries that run again and again over today's calls (each scheduled
+// refresh's quota check, each /api/metrics scrape's ledger, each alert evaluation, every 15 s in every
+// instance) must go straight to today's rows by an index, not walk the whole history: the alerts'
+// quota queries scanned every row ever kept, and an app's ledger every call of the app in the history.
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startHarness, type Harness } from "@/test-support/engine-harness";
+
+describe("queries over today's vendor calls (SQLite)", () => {
+  let h: Harness;
+  let db: import("@/server/db").Db;
+  let file: string;
+  const queries: { sql: string; params: unknown[] }[] = [];
+
+  beforeAll(async () => {
+    h = await startHarness("sqlite");
+    const { PrismaBetterSqlite3 } = await import("@prisma/adapter-better-sqlite3");
+    const { PrismaClient } = await import("@/generated/sqlite/client");
+    const { getConfig } = await import("@/server/config");
+    const { database } = getConfig();
+    if (database.provider !== "sqlite") throw new Error("expected SQLite");
+    file = database.file.replace(/^file:/, "");
+    // The process's client, replaced by one that reports every statement it sends.
+    const counting = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: database.file, timeout: 10_000 }), log: [{ emit: "event", level: "query" }] });
+    counting.$on("query", (e) => queries.push({ sql: e.query, params: JSON.parse(e.params) as unknown[] }));
+    const slots = globalThis as { tickethubDb?: import("@/server/db").Db };
+    await slots.tickethubDb?.$disconnect();
+    slots.tickethubDb = counting;
+    db = counting;
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  /** How SQLite runs each statement `run` sent that reads UpstreamCall: one plan line per step. */
+  async function plansOf(run: () => Promise<unknown>): Promise<string[][]> {
+    queries.length = 0;
+    await run();
+    const sqlite = new Database(file, { readonly: true });
+    try {
+      return queries
+        .filter((q) => q.sql.includes("`UpstreamCall`") && q.sql.startsWith("SELECT"))
+        .map((q) =>
+          sqlite
+            .prepare(`EXPLAIN QUERY PLAN ${q.sql}`)
+            .all(...q.params.map((p) => (typeof p === "boolean" ? Number(p) : p)))
+            .map((r) => (r as { detail: string }).detail)
+            .filter((d) => d.includes("UpstreamCall")),
+        );
+    } finally {
+      sqlite.close();
+    }
+  }
+
+  it("an app's quota ledger and the alerts' quota candidates search today's calls by an index, never scan the history", async () => {
+    const { quotaLedger } = await import("./quota");
+    const { alertCandidates } = await import("../alerts/candidates");
+    const apps = await db.vendorApp.findMany();
+    const at = new Date();
+    const plans = [
+      ...(await plansOf(() => quotaLedger(db, apps.slice(0, 1), at))),
+      ...(await plansOf(() => quotaLedger(db, apps, at))),
+      ...(await plansOf(() => alertCandidates(db, at, { expiryMarginSeconds: 600, quotaPercent: 80 }))),
+    ];
+    // The ledger (twice) and the alerts' two quota queries (refused today, near a published limit).
+    expect(plans.length).toBeGreaterThanOrEqual(4);
+    for (const steps of plans) {
+      expect(steps.length).toBeGreaterThan(0);
+      for (const step of steps) {
+        expect(step).toMatch(/^SEARCH (main\.)?UpstreamCall USING (COVERING )?INDEX /);
+        expect(step).toMatch(/\bday=\?/);
+      }
+    }
+  });
+});
