@@ -186,9 +186,10 @@ const server = http.createServer((req, res) => {
           // How this scrape read (another may start while it streams).
           const readAll = lastStatesRead.full;
           await writeWebAnswer(res, answer, headers);
-          // Only after a scrape that read every credential (server/metrics/states.ts: the first, and
-          // after an app changed): the others leave little garbage, and a forced major collection of
-          // this heap held consumer reads and reloads for 50-150 ms after every scrape.
+          // Only after a scrape that read every credential (server/metrics/states.ts: the first, after
+          // an app or the number of apps or credentials changed, when the vendors' day turns; the
+          // sweep reads a few hundred apps at most): the others leave little garbage, and a forced
+          // major collection of this heap held consumer reads and reloads for 50-150 ms after every scrape.
           if (readAll) collectGarbage();
         })
         .catch((err) => fail(res, err));

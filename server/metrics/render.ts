@@ -199,7 +199,7 @@ const CHUNK_CHARS = 32_768;
  * the text is ~4 MB in ~35,000 lines: made at once, its lines lived long enough to be promoted to
  * the old generation, and the text and its two encoded copies went to the large-object space,
  * which only a full collection frees: the read plane's heap grew by ~15 MiB a scrape until V8 ran
- * one (to ~130 MiB, its RSS with it: bench/scale.ts, which scrapes every ~5 s). Chunked, each
+ * one (to ~130 MiB, its RSS with it: bench/scale.ts, which then scraped every ~5 s). Chunked, each
  * chunk's lines are young garbage collected by the next scavenge.
  */
 export function metricsBody(lines: Iterable<string>): ReadableStream<Uint8Array> {

@@ -30,6 +30,11 @@ import { type CredentialState, listedIds, type StateParts, stateAt, statePartsOf
  * Statuses are applied at each scrape (a value expires by time alone: stateAt).
  */
 export const statesSweep = { everyMs: 5 * 60_000 };
+/**
+ * At most this many apps are swept at one scrape: after a pause of the scrapes (a Prometheus
+ * restarted) the sweep catches up over the next ones, not in one read of every app.
+ */
+const SWEEP_MAX_APPS = 300;
 
 type Kept = {
   /** The credentials in the list's order, what was read of each, and each app's credentials. */
@@ -119,7 +124,7 @@ async function again(k: Kept, at: Date): Promise<Kept> {
     if (had && had.updatedAtMs !== ms) moved.add(r.appRef);
   }
   const changed = moved.size;
-  const { due, sweep } = sweepStep(k.sweep, () => [...k.byApp.keys()], Date.now(), statesSweep.everyMs);
+  const { due, sweep } = sweepStep(k.sweep, () => [...k.byApp.keys()], Date.now(), statesSweep.everyMs, SWEEP_MAX_APPS);
   for (const app of due) moved.add(app);
   const ids = [...moved].flatMap((app) => k.byApp.get(app) ?? []);
   const read = await inPages(ids, (page) => statePartsOf(page, at));

@@ -116,10 +116,12 @@ async function runRefresh(
     const dueAt = need.type === "due" && slot.nextRefreshAt ? slot.nextRefreshAt : null;
     // Should this instance die mid-call, the credential is due and another instance takes over once the lease expires.
     // (updateMany: nothing read back, where `update` would return the whole row.)
-    await db.credential.updateMany({
+    const marked = await db.credential.updateMany({
       where: { id: credentialId },
       data: { nextRefreshAt: now(), nextRefreshReason: english(sentence("reason.inProgress", { trigger: sentenceOf(reason, "trigger") })) },
     });
+    // Deleted since it was read (its app removed): no vendor call for it.
+    if (marked.count === 0) throw new NotFoundError(`credential ${credentialId} does not exist`);
     const ctx = vendorContext(db, slot.app, slot.id);
     const startedAt = now();
 
