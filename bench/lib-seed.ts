@@ -114,9 +114,12 @@ export function countGenerations(stack: Stack): Promise<{ credentials: number; g
 
 /**
  * How many credentials of enabled apps were still due at `atMs` (the stack's clock) by more than
- * `graceMs`: planned refreshes that had not run by then. A plan that another refresh replaced (a
- * ticket renewed with its token) is not one of them.
+ * `graceMs`: planned refreshes that had not started by then. A plan that another refresh replaced (a
+ * ticket renewed with its token) is not one of them, nor is a refresh running (it holds the lease: its
+ * "in progress" mark sets the next refresh to its start, which a slow vendor call leaves behind).
  */
 export function countOverdue(stack: Stack, atMs: number, graceMs: number): Promise<number> {
-  return withStackDb(stack, (db) => db.credential.count({ where: { app: { enabled: true }, nextRefreshAt: { lt: new Date(atMs - graceMs) } } }));
+  return withStackDb(stack, (db) =>
+    db.credential.count({ where: { app: { enabled: true }, nextRefreshAt: { lt: new Date(atMs - graceMs) }, lease: { is: null } } }),
+  );
 }

@@ -224,7 +224,8 @@ export async function benchScale(simulatedMinutes = 60, perVendor = 750): Promis
 /**
  * Waits until the last load of each process's read cache logged after `from` holds `apps` apps
  * (server/fast/read-cache.ts logs "holds N apps" with TICKETHUB_LOG_REFRESHES=on) and no credential
- * is overdue by more than a simulated second; how long that took (ms), or null after `timeoutMs`.
+ * is overdue by more than a simulated second; how long that took (ms, SETTLE_MS after it not
+ * counted), or null after `timeoutMs`.
  */
 async function caughtUpWith(stack: Stack, from: number, apps: number, simNow: () => number, timeoutMs: number): Promise<number | null> {
   const started = Date.now();
@@ -236,10 +237,11 @@ async function caughtUpWith(stack: Stack, from: number, apps: number, simNow: ()
       .matchAll(/\[read-cache\] \((read-plane|next)\) .*; holds (\d+) apps/g))
       held.set(m[1]!, Number(m[2]));
     if ((held.get("read-plane") ?? 0) >= apps && (held.get("next") ?? 0) >= apps && (await countOverdue(stack, simNow(), 1_000)) === 0) {
+      const took = Date.now() - started;
       // And a few seconds for the garbage of those reads: the Next server's collections after its
       // catch-up load held its event loop ~200 ms more in one run (a start 1.9 s late at once).
       await new Promise((r) => setTimeout(r, SETTLE_MS));
-      return Date.now() - started;
+      return took;
     }
     await new Promise((r) => setTimeout(r, 250));
   }
