@@ -1,8 +1,8 @@
 // A dashboard list route against a real database (SQLite) whose every SQL statement is counted
 // (the client's `query` log events, which Prisma 7 emits with driver adapters too): for the tests
 // that a `304` from memory asks the database nothing (app/api/credentials, alerts, audit).
-import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaClient } from "@/generated/sqlite/client";
+import type { Db } from "@/server/db";
+import { swapInCountingClient } from "./counting-db";
 import { startHarness, type Harness } from "./engine-harness";
 
 export type RouteGet = (req: Request, ctx: unknown) => Promise<Response>;
@@ -10,7 +10,7 @@ export type RouteGet = (req: Request, ctx: unknown) => Promise<Response>;
 export type CountedRoute = {
   h: Harness;
   /** The process's database client, every statement of which is counted. */
-  db: PrismaClient;
+  db: Db;
   /** The signed-in viewer's session cookie. */
   cookie: string;
   /** The statements sent since the last `reset` (or `get`). */
@@ -25,13 +25,8 @@ export type CountedRoute = {
 export async function startCountedRoute(username: string): Promise<CountedRoute> {
   const h = await startHarness("sqlite");
   // Replace the process's client by one whose every statement is counted.
-  const { getDb } = await import("@/server/db");
-  await getDb().$disconnect();
   const queries: string[] = [];
-  const counted = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: process.env.DATABASE_URL! }), log: [{ emit: "event", level: "query" }] });
-  counted.$on("query", (e) => queries.push(e.query));
-  const db = counted as unknown as PrismaClient;
-  (globalThis as { tickethubDb?: unknown }).tickethubDb = db;
+  const { db } = await swapInCountingClient((s) => queries.push(s.query));
 
   const user = await db.user.create({ data: { username, passwordHash: "x", role: "viewer" } });
   const { createSession } = await import("@/server/auth/session");

@@ -94,16 +94,20 @@ async function shapeNow(): Promise<string> {
 }
 
 async function full(shape: string, at: Date): Promise<Kept> {
-  const k: Kept = { order: [], parts: new Map(), byApp: new Map(), credSince: 0, shape, day: vendorDay(at), sweep: newRound([], Date.now()) };
+  const order: string[] = [];
+  const parts: Kept["parts"] = new Map();
+  const byApp: Kept["byApp"] = new Map();
+  let credSince = 0;
   for (const p of await inPages(await listedIds(getDb()), (page) => statePartsOf(page, at))) {
-    k.order.push(p.id);
-    k.parts.set(p.id, p);
-    const ids = k.byApp.get(p.appRef);
+    order.push(p.id);
+    parts.set(p.id, p);
+    const ids = byApp.get(p.appRef);
     if (ids) ids.push(p.id);
-    else k.byApp.set(p.appRef, [p.id]);
-    if (p.updatedAtMs > k.credSince) k.credSince = p.updatedAtMs;
+    else byApp.set(p.appRef, [p.id]);
+    if (p.updatedAtMs > credSince) credSince = p.updatedAtMs;
   }
-  k.sweep = newRound([...k.byApp.keys()], Date.now());
+  // The sweep's round starts once every app has been read.
+  const k: Kept = { order, parts, byApp, credSince, shape, day: vendorDay(at), sweep: newRound([...byApp.keys()], Date.now()) };
   Object.assign(lastStatesRead, { full: true, apps: k.byApp.size, swept: 0 });
   return k;
 }

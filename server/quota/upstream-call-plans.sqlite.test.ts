@@ -5,6 +5,7 @@
 // quota queries scanned every row ever kept, and an app's ledger every call of the app in the history.
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { swapInCountingClient } from "@/test-support/counting-db";
 import { startHarness, type Harness } from "@/test-support/engine-harness";
 
 describe("queries over today's vendor calls (SQLite)", () => {
@@ -15,19 +16,7 @@ describe("queries over today's vendor calls (SQLite)", () => {
 
   beforeAll(async () => {
     h = await startHarness("sqlite");
-    const { PrismaBetterSqlite3 } = await import("@prisma/adapter-better-sqlite3");
-    const { PrismaClient } = await import("@/generated/sqlite/client");
-    const { getConfig } = await import("@/server/config");
-    const { database } = getConfig();
-    if (database.provider !== "sqlite") throw new Error("expected SQLite");
-    file = database.file.replace(/^file:/, "");
-    // The process's client, replaced by one that reports every statement it sends.
-    const counting = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: database.file, timeout: 10_000 }), log: [{ emit: "event", level: "query" }] });
-    counting.$on("query", (e) => queries.push({ sql: e.query, params: JSON.parse(e.params) as unknown[] }));
-    const slots = globalThis as { tickethubDb?: import("@/server/db").Db };
-    await slots.tickethubDb?.$disconnect();
-    slots.tickethubDb = counting;
-    db = counting;
+    ({ db, file } = await swapInCountingClient((s) => queries.push({ sql: s.query, params: JSON.parse(s.params) as unknown[] })));
   }, 120_000);
   afterAll(async () => {
     await h?.close();

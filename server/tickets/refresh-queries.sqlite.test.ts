@@ -6,6 +6,7 @@
 // parent token (tickets), the vendor call's record, the compare-and-set transaction, the release;
 // and none of its writes reads back what it wrote.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { swapInCountingClient } from "@/test-support/counting-db";
 import { startHarness, type Harness } from "@/test-support/engine-harness";
 
 describe("queries per scheduled refresh (SQLite)", () => {
@@ -17,18 +18,7 @@ describe("queries per scheduled refresh (SQLite)", () => {
 
   beforeAll(async () => {
     h = await startHarness("sqlite");
-    const { PrismaBetterSqlite3 } = await import("@prisma/adapter-better-sqlite3");
-    const { PrismaClient } = await import("@/generated/sqlite/client");
-    const { getConfig } = await import("@/server/config");
-    const { database } = getConfig();
-    if (database.provider !== "sqlite") throw new Error("expected SQLite");
-    // The process's client, replaced by one that reports every statement it sends.
-    const counting = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: database.file, timeout: 10_000 }), log: [{ emit: "event", level: "query" }] });
-    counting.$on("query", (e) => queries.push(e.query));
-    const slots = globalThis as { tickethubDb?: import("@/server/db").Db };
-    await slots.tickethubDb?.$disconnect();
-    slots.tickethubDb = counting;
-    db = counting;
+    ({ db } = await swapInCountingClient((s) => queries.push(s.query)));
     refresh = (await import("./refresh-credential")).refreshCredential;
     now = (await import("@/server/clock")).now;
   }, 120_000);
