@@ -1,5 +1,6 @@
 import "server-only";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { checkpointInBackground } from "./sqlite-checkpoints";
 
 /**
  * Prisma's better-sqlite3 adapter compiles every query's SQL again (`db.prepare(sql)` per query):
@@ -142,14 +143,24 @@ export function yieldEverySlice(adapter: Queryable): void {
   };
 }
 
-/** The adapter for a SQLite file, its statements compiled once (above). */
+/** The adapter for a SQLite file, its statements compiled once and its checkpoints in a worker thread (above). */
 type Factory = Pick<PrismaBetterSqlite3, "provider" | "adapterName" | "connect">;
 export function sqliteAdapter(file: string, timeout = 10_000): Factory {
   const inner = new PrismaBetterSqlite3({ url: file, timeout });
   const tuned = async (adapter: ReturnType<Factory["connect"]>) => {
     const a = await adapter;
-    cacheStatements((a as unknown as { client: Client }).client);
+    const client = (a as unknown as { client: Client & Parameters<typeof checkpointInBackground>[0] }).client;
+    cacheStatements(client);
     yieldEverySlice(a as unknown as Queryable);
+    // Checkpoints off the event loop (sqlite-checkpoints.ts), until the connection closes.
+    const checkpoints = checkpointInBackground(client);
+    if (checkpoints) {
+      const dispose = a.dispose.bind(a);
+      a.dispose = async () => {
+        await checkpoints.stop();
+        return dispose();
+      };
+    }
     return a;
   };
   return {
