@@ -28,8 +28,9 @@ const round = () => {
     const [r] = db.pragma("wal_checkpoint(PASSIVE)");
     parentPort.postMessage({ type: "round", log: r.log, checkpointed: r.checkpointed });
   } catch (err) {
-    // SQLITE_BUSY: another checkpoint is running (another process's): this round is skipped.
-    if (err && err.code !== "SQLITE_BUSY") throw err;
+    // SQLITE_BUSY: another checkpoint is running (another process's): this round is skipped. Anything
+    // else (the file is unreadable for a while) is said, and the next round tries again.
+    if (!err || err.code !== "SQLITE_BUSY") parentPort.postMessage({ type: "failed", message: String(err && err.message) });
   }
 };
 parentPort.on("message", (m) => { if (m === "now") round(); });
@@ -53,8 +54,14 @@ export function checkpointInBackground(connection: Connection, everyMs = CHECKPO
   connection.pragma("wal_autocheckpoint=0");
   let stopped = false;
   const waiting: ((r: { log: number; checkpointed: number }) => void)[] = [];
-  worker.on("message", (m: { type: string; log: number; checkpointed: number }) => {
+  let saidAt = Number.NEGATIVE_INFINITY;
+  worker.on("message", (m: { type: "round"; log: number; checkpointed: number } | { type: "failed"; message: string }) => {
     if (m.type === "round") for (const w of waiting.splice(0)) w({ log: m.log, checkpointed: m.checkpointed });
+    else if (Date.now() - saidAt > 600_000) {
+      // Once in ten minutes at most: it recurs every round while it lasts.
+      saidAt = Date.now();
+      console.error(`[sqlite] a background checkpoint failed (${m.message}); trying again every ${everyMs} ms`);
+    }
   });
   const inline = (why: string) => {
     if (stopped) return;
