@@ -24,6 +24,7 @@ import { answerRefusal, answerWithWeb, problemBody, webRequestOf, writeWebAnswer
 import { securityHeaders } from "../server/http/security-headers.mjs";
 import type { PeerProcess } from "../server/metrics/render";
 import { lastStatesRead } from "../server/metrics/states";
+import { leaveCheckpointsToAnotherProcess } from "../server/sqlite-checkpoints";
 import { exitWithParent } from "./lib/exit-with-parent";
 import { relayCredentialChanges, type InstanceMessage } from "./lib/instance-ipc";
 import { keepTickShape } from "./lib/keep-tick-shape";
@@ -31,6 +32,8 @@ import { nextServerArgs } from "./lib/serve-args";
 
 // Before the first forced collection (afterFullLoad below): every request queues several ticks.
 await keepTickShape();
+// SQLite: the Next server's worker thread checkpoints the file both use (server/sqlite-checkpoints.ts).
+leaveCheckpointsToAnotherProcess();
 
 const root = process.env.TICKETHUB_ROOT ?? process.cwd();
 const config = getConfig();

@@ -1,6 +1,6 @@
 import "server-only";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import { checkpointInBackground } from "./sqlite-checkpoints";
+import { type Connection, checkpointInBackground } from "./sqlite-checkpoints";
 
 /**
  * Prisma's better-sqlite3 adapter compiles every query's SQL again (`db.prepare(sql)` per query):
@@ -149,7 +149,7 @@ export function sqliteAdapter(file: string, timeout = 10_000): Factory {
   const inner = new PrismaBetterSqlite3({ url: file, timeout });
   const tuned = async (adapter: ReturnType<Factory["connect"]>) => {
     const a = await adapter;
-    const client = (a as unknown as { client: Client & Parameters<typeof checkpointInBackground>[0] }).client;
+    const client = (a as unknown as { client: Client & Connection }).client;
     cacheStatements(client);
     yieldEverySlice(a as unknown as Queryable);
     // Checkpoints off the event loop (sqlite-checkpoints.ts), until the connection closes.

@@ -7,7 +7,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { sqliteAdapter } from "./sqlite-adapter";
-import { CEILING_PAGES, checkpointInBackground, type Checkpointer } from "./sqlite-checkpoints";
+import { CEILING_PAGES, checkpointInBackground, type Checkpointer, leaveCheckpointsToAnotherProcess } from "./sqlite-checkpoints";
 
 describe("checkpoints in a worker thread", () => {
   let dir: string | null = null;
@@ -19,6 +19,7 @@ describe("checkpoints in a worker thread", () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
     [dir, db, checkpoints] = [null, null, null];
     vi.restoreAllMocks();
+    leaveCheckpointsToAnotherProcess(false);
   });
 
   /** A database file in WAL mode, with one table. */
@@ -50,6 +51,18 @@ describe("checkpoints in a worker thread", () => {
     expect(round.log).toBeGreaterThan(1_000);
     expect(size()).toBeGreaterThan(5_000_000);
     expect(db.prepare("SELECT COUNT(*) AS n FROM t").get()).toEqual({ n: 1_500 });
+  });
+
+  it("a process that leaves them to another (the read plane) starts no worker, and its commits still leave the copy alone", () => {
+    const file = walFile();
+    db = new Database(file);
+    leaveCheckpointsToAnotherProcess();
+    expect(checkpointInBackground(db, 50)).toBeNull();
+    expect(db.pragma("wal_autocheckpoint", { simple: true })).toBe(CEILING_PAGES);
+    const insert = db.prepare("INSERT INTO t (body) VALUES (?)");
+    for (let i = 0; i < 1_500; i++) insert.run(Buffer.alloc(4_000, i % 251));
+    expect(statSync(`${file}-wal`).size).toBeGreaterThan(5_000_000);
+    expect(statSync(file).size).toBeLessThan(1_000_000);
   });
 
   it("every SQLite client gets it: the adapter's connection checkpoints only past the ceiling", async () => {

@@ -25,7 +25,7 @@ export const CEILING_PAGES = 10_000;
 const SQLITE_DEFAULT_PAGES = 1_000;
 
 /** The part of a better-sqlite3 connection this needs. */
-type Connection = { name: string; pragma(source: string, options?: { simple: boolean }): unknown };
+export type Connection = { name: string; pragma(source: string, options?: { simple: boolean }): unknown };
 
 export type Round = { busy: boolean; log: number; checkpointed: number };
 
@@ -49,6 +49,22 @@ parentPort.on("message", (m) => { if (m === "now") round(); });
 setInterval(round, workerData.everyMs);
 `;
 
+let anotherProcessCheckpoints = false;
+
+/**
+ * For a process that shares its database file with another process of the same instance which
+ * checkpoints it (the read plane, whose Next server does): its connections start no worker, and
+ * checkpoint themselves only past CEILING_PAGES. A worker is a V8 isolate of its own (~5-10 MiB),
+ * and the read plane writes little (an API key's last use, a cold read's refresh). Not SQLite's
+ * default of 1,000 pages: the read plane's rare commits would then carry the checkpoints, and the
+ * consumer reads would wait behind them. Should the other process's worker stop, that process's
+ * connection checkpoints at the default again, and this one's ceiling still bounds the log.
+ * Call it before the process opens its database.
+ */
+export function leaveCheckpointsToAnotherProcess(leave = true): void {
+  anotherProcessCheckpoints = leave;
+}
+
 export type Checkpointer = {
   /** Runs a round now (tests); resolves with its outcome, or rejects when the worker has stopped. */
   now(): Promise<Round>;
@@ -64,6 +80,10 @@ export function checkpointInBackground(connection: Connection, everyMs = CHECKPO
   if (!connection.name || connection.name === ":memory:") return null;
   // A worker whose connection first saw the file in rollback mode would never checkpoint it.
   if (connection.pragma("journal_mode", { simple: true }) !== "wal") return null;
+  if (anotherProcessCheckpoints) {
+    connection.pragma(`wal_autocheckpoint=${CEILING_PAGES}`);
+    return null;
+  }
   let worker: Worker;
   try {
     worker = new Worker(WORKER, { eval: true, workerData: { file: connection.name, everyMs } });
