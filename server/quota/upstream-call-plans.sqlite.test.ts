@@ -62,4 +62,39 @@ describe("queries over today's vendor calls (SQLite)", () => {
       }
     }
   });
+
+  it("retention finds the calls older than its cutoff by an index on their time, and deletes them a batch at a time", async () => {
+    const { pruneHistory } = await import("../tickets/history");
+    const { IN_BATCH } = await import("../db-batch");
+    const app = await db.vendorApp.findFirstOrThrow();
+    const old = new Date(Date.now() - 40 * 86_400_000);
+    const expired = 2 * IN_BATCH + 100;
+    await db.upstreamCall.createMany({
+      data: Array.from({ length: expired }, (_, i) => ({
+        appRef: app.id,
+        vendor: app.vendor,
+        endpoint: "/cgi-bin/token",
+        method: "GET",
+        day: "2000-01-01",
+        startedAt: new Date(old.getTime() + i),
+        latencyMs: 1,
+      })),
+    });
+    const kept = await db.upstreamCall.count({ where: { startedAt: { gte: new Date(Date.now() - 86_400_000) } } });
+    let pruned: Awaited<ReturnType<typeof pruneHistory>> | undefined;
+    const plans = await plansOf(async () => {
+      pruned = await pruneHistory(db);
+    });
+    expect(pruned?.calls).toBe(expired);
+    expect(await db.upstreamCall.count({ where: { startedAt: { lt: new Date(Date.now() - 86_400_000) } } })).toBe(0);
+    expect(await db.upstreamCall.count()).toBe(kept);
+    // Its reads of UpstreamCall: a search by the time index, never a scan of the whole history.
+    expect(plans.length).toBeGreaterThanOrEqual(3);
+    for (const steps of plans)
+      for (const step of steps) expect(step).toMatch(/^SEARCH (main\.)?UpstreamCall USING (COVERING )?INDEX UpstreamCall_startedAt_idx \(startedAt<\?\)/);
+    // The deletes: one batch each (the event loop runs between them), not one statement for all.
+    const deletes = queries.filter((q) => q.sql.startsWith("DELETE") && q.sql.includes("`UpstreamCall`"));
+    expect(deletes.length).toBeGreaterThanOrEqual(3);
+    for (const d of deletes) expect(d.params.length).toBeLessThanOrEqual(IN_BATCH);
+  });
 });

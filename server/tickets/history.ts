@@ -77,10 +77,35 @@ export async function pruneHistory(db: Db = getDb(), at: Date = now()): Promise<
   const keep = new Set([...currentIds, ...currentParents.map((p) => p.parentVersionId).filter((id): id is string => id !== null)]);
   const [versions, calls, audit] = await Promise.all([
     pruneVersions(db, cutoff, keep),
-    db.upstreamCall.deleteMany({ where: { startedAt: { lt: cutoff } } }),
-    db.auditEvent.deleteMany({ where: { at: { lt: cutoff } } }),
+    pruneOlder(
+      (take) => db.upstreamCall.findMany({ where: { startedAt: { lt: cutoff } }, select: { id: true }, orderBy: { startedAt: "asc" }, take }),
+      (ids) => db.upstreamCall.deleteMany({ where: { id: { in: ids } } }),
+    ),
+    pruneOlder(
+      (take) => db.auditEvent.findMany({ where: { at: { lt: cutoff } }, select: { id: true }, orderBy: { at: "asc" }, take }),
+      (ids) => db.auditEvent.deleteMany({ where: { id: { in: ids } } }),
+    ),
   ]);
-  return { versions, calls: calls.count, audit: audit.count };
+  return { versions, calls, audit };
+}
+
+/**
+ * Deletes the rows `older` finds, a batch at a time, the event
+ * loop running between batches. With thousands of apps an hour of history is tens of thousands of
+ * vendor calls and audit rows, and SQLite answers on the event loop: one statement deleting them
+ * all (and, for the vendor calls, searching the whole history for them: there was no index on
+ * `startedAt` alone) held the scheduler's timers and every request for as long as it took. `older`
+ * orders by the time it filters on: with `take` alone Prisma orders by id, and SQLite then walks the
+ * whole table in id order (every hour, when nothing is old enough) instead of the time index.
+ */
+async function pruneOlder(older: (take: number) => Promise<{ id: string }[]>, remove: (ids: string[]) => Promise<{ count: number }>): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const rows = await older(IN_BATCH);
+    if (rows.length === 0) return deleted;
+    deleted += (await remove(rows.map((r) => r.id))).count;
+    await yieldToLoop();
+  }
 }
 
 /**
