@@ -21,6 +21,11 @@ describe("health: retention failures and a silent Next server (SQLite)", () => {
     const before = await checkHealth();
     expect(before.warnings).toEqual([]);
 
+    // A vendor call older than the retention, for the run to delete.
+    const old = new Date(Date.now() - 40 * 86_400_000);
+    await db.upstreamCall.create({
+      data: { vendor: "wechat", endpoint: "/cgi-bin/token", method: "GET", day: "2000-01-01", startedAt: old, latencyMs: 1 },
+    });
     vi.spyOn(db.upstreamCall, "deleteMany").mockRejectedValue(
       new Error("Invalid invocation:\n\nThe query parameter limit supported by your database is exceeded: 32766."),
     );
