@@ -69,10 +69,16 @@ function signIn(baseUrl: string, localAddress: string): Promise<{ name: string; 
  * tabs' renderers, 100 of them on the same 2 cores, take their turn much later when the machine is
  * busy). Records the arrival of every `change` message until `stop`.
  */
-function observeStream(baseUrl: string, cookie: string): { changes: number[]; stop: () => void } {
+function observeStream(baseUrl: string, cookie: string): { changes: number[]; failed: () => string | null; stop: () => void } {
   const changes: number[] = [];
+  let failed: string | null = null;
   const url = new URL("/api/events", baseUrl);
   const req = http.get({ host: url.hostname, port: url.port, path: url.pathname, headers: { cookie, accept: "text/event-stream" } }, (res) => {
+    if (res.statusCode !== 200) {
+      failed = `HTTP ${res.statusCode}`;
+      res.resume();
+      return;
+    }
     res.setEncoding("utf8");
     let buffered = "";
     res.on("data", (chunk: string) => {
@@ -84,8 +90,10 @@ function observeStream(baseUrl: string, cookie: string): { changes: number[]; st
     });
     res.on("error", () => {});
   });
-  req.on("error", () => {});
-  return { changes, stop: () => req.destroy() };
+  req.on("error", (err) => {
+    failed ??= err.message;
+  });
+  return { changes, failed: () => failed, stop: () => req.destroy() };
 }
 
 type Credential = { id: string; appName: string; kindLabel: string; kind: string; generation: number };
@@ -179,6 +187,7 @@ async function openTabs(stack: Stack, shape: Shape, urls: string[]): Promise<{ p
 async function measureShape(stack: Stack, shape: Shape, target: Credential): Promise<Measured> {
   const urls = tabUrls(TABS, target.id);
   const { pages, contexts } = await openTabs(stack, shape, urls);
+  let observer: ReturnType<typeof observeStream> | undefined;
   try {
     await new Promise((r) => setTimeout(r, SETTLE_MS));
     const visible = sum(await Promise.all(pages.map((p) => p.evaluate(() => (document.visibilityState === "visible" ? 1 : 0)))));
@@ -211,6 +220,16 @@ async function measureShape(stack: Stack, shape: Shape, target: Credential): Pro
 
     // One change: a manual Refresh of `target`. The tabs that show it (its row on `/`, its page, the
     // audit log) note when it is on screen; every tab notes the stream's messages.
+    const cookies = await contexts[0]!.cookies(stack.baseUrl);
+    const jar = Object.fromEntries(cookies.map((c) => [c.name, c.value]));
+    // After the idle window (its CPU is the tabs' alone), before the tabs' waits start; its first
+    // message names the current stamps.
+    observer = observeStream(stack.baseUrl, `th_session=${jar.th_session}`);
+    for (const t0 = Date.now(); !observer.changes.length; ) {
+      if (observer.failed()) throw new Error(`the change stream refused a plain client: ${observer.failed()}`);
+      if (Date.now() - t0 > 30_000) throw new Error("the change stream did not answer a plain client within 30 s");
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const generation = target.generation + 1;
     const label = `${target.appName} ${target.kindLabel}`;
     const heardBefore = heard.map((h) => h.length);
@@ -228,14 +247,6 @@ async function measureShape(stack: Stack, shape: Shape, target: Credential): Pro
         })
         .catch(() => null);
     });
-    const cookies = await contexts[0]!.cookies(stack.baseUrl);
-    const jar = Object.fromEntries(cookies.map((c) => [c.name, c.value]));
-    // After the idle window (its CPU is the tabs' alone); its first message names the current stamps.
-    const observer = observeStream(stack.baseUrl, `th_session=${jar.th_session}`);
-    for (const t0 = Date.now(); !observer.changes.length; ) {
-      if (Date.now() - t0 > 30_000) throw new Error("the change stream did not answer a plain client within 30 s");
-      await new Promise((r) => setTimeout(r, 50));
-    }
     await new Promise((r) => setTimeout(r, 200)); // the observers are in place
     const sentAt = Date.now();
     const res = await fetch(`${stack.baseUrl}/api/credentials/${target.id}/refresh`, {
@@ -283,6 +294,7 @@ async function measureShape(stack: Stack, shape: Shape, target: Credential): Pro
       changesPerTab: sum(aboutIt.map((ms) => ms.length)) / pages.length,
     };
   } finally {
+    observer?.stop();
     for (const c of contexts) await c.close();
   }
 }
@@ -359,7 +371,7 @@ export async function benchIdleTabs(): Promise<string> {
     return [
       "### Idle dashboard tabs",
       "",
-      `${TABS} signed-in tabs in Debian's Chromium (headless), ${Math.ceil(TABS / 2)} on \`/\`, the rest over \`/nonce\`, \`/signatures\`, \`/yzb\`, \`/apps\`, \`/admin\`, \`/audit\` and one credential's page; ${SETTLE_MS / 1000} s to settle, then ${WINDOW_S} s with nothing changing. Server CPU = utime + stime of the instance's processes (start script, read plane, Next server; not the sandbox) over the window, as % of one core. Then one manual Refresh through the API; counted from its answer (the value is stored by then; the vendor call before it is not the dashboard's), the time until each tab had heard every stream message about it (all ${TABS}), and until it was on screen in the ${results[0]?.domPages ?? 0} tabs that show it (the new generation in its row on \`/\` and on its page, one more row on \`/audit\`). Negative: before the answer reached the benchmark. "Sent by the server": when a plain Node client of the same stream, in this benchmark's process, had the last message about it: the server's part. The tabs' part comes after it: every renderer of the browser runs on the instance's 2 cores too (the Chromium CPU column), and takes its turn behind the others; on the ops' own machines each tab has a core of its own.`,
+      `${TABS} signed-in tabs in Debian's Chromium (headless), ${Math.ceil(TABS / 2)} on \`/\`, the rest over \`/nonce\`, \`/signatures\`, \`/yzb\`, \`/apps\`, \`/admin\`, \`/audit\` and one credential's page; ${SETTLE_MS / 1000} s to settle, then ${WINDOW_S} s with nothing changing. Server CPU = utime + stime of the instance's processes (start script, read plane, Next server; not the sandbox) over the window, as % of one core. Then one manual Refresh through the API; counted from its answer (the value is stored by then; the vendor call before it is not the dashboard's), the time until each tab had heard every stream message about it (all ${TABS}), and until it was on screen in the ${results[0]?.domPages ?? 0} tabs that show it (the new generation in its row on \`/\` and on its page, one more row on \`/audit\`). Negative: before the answer reached the benchmark. "Sent by the server": when a plain Node client of the same stream, in this benchmark's process, had the last message about it: the server's part. The tabs' part comes after it: every renderer of the browser runs on the instance's 2 cores too (the Chromium CPU column), and takes its turn behind the others; on the ops' own machines each browser has a machine of its own.`,
       "",
       `The instance alone, no tab open: **${fmt(alone, 1)} %** of one core (scheduler, alert checks, the read cache's 250 ms stamp poll in both processes).`,
       "",

@@ -96,7 +96,8 @@ export async function benchScale(simulatedMinutes = 60, perVendor = 750): Promis
     const cpuAtStart = [cpuSeconds(planePid!), cpuSeconds(nextPid!)];
     // What else runs on the cores: the vendors' sandbox (every process of the stack but the
     // instance's), and this benchmark's own process (the consumer reads, the scrapes).
-    const sandboxPids = processTree(stack.pid).filter((p) => p !== stack.pid && p !== planePid && p !== nextPid);
+    const instance = new Set([stack.pid, ...processTree(planePid!)]);
+    const sandboxPids = processTree(stack.pid).filter((p) => !instance.has(p));
     const sandboxCpuAtStart = sandboxPids.map(cpuSeconds);
     const ownCpuAtStart = process.cpuUsage();
     const runStart = simNow();
@@ -139,7 +140,8 @@ export async function benchScale(simulatedMinutes = 60, perVendor = 750): Promis
     const realSeconds = (Date.now() - t0) / 1000;
     const watched = await probe.stop();
     const [planeCpu, nextCpu] = [cpuSeconds(planePid!) - cpuAtStart[0]!, cpuSeconds(nextPid!) - cpuAtStart[1]!].map((s) => (100 * s) / realSeconds);
-    const sandboxCpu = (100 * sandboxPids.reduce((sum, p, i) => sum + cpuSeconds(p) - sandboxCpuAtStart[i]!, 0)) / realSeconds;
+    // A process that ended meanwhile reads 0: it counts nothing rather than less than nothing.
+    const sandboxCpu = (100 * sandboxPids.reduce((sum, p, i) => sum + Math.max(0, cpuSeconds(p) - sandboxCpuAtStart[i]!), 0)) / realSeconds;
     const own = process.cpuUsage(ownCpuAtStart);
     const ownCpu = (100 * (own.user + own.system)) / 1e6 / realSeconds;
     // Refreshes whose time had come more than a (simulated) second before the end and had not run.

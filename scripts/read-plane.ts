@@ -30,10 +30,11 @@ import { relayCredentialChanges, type InstanceMessage } from "./lib/instance-ipc
 import { keepTickShape } from "./lib/keep-tick-shape";
 import { nextServerArgs } from "./lib/serve-args";
 
+// SQLite: the Next server's worker thread checkpoints the file both use (server/sqlite-checkpoints.ts).
+// Before anything here opens the database.
+leaveCheckpointsToAnotherProcess();
 // Before the first forced collection (afterFullLoad below): every request queues several ticks.
 await keepTickShape();
-// SQLite: the Next server's worker thread checkpoints the file both use (server/sqlite-checkpoints.ts).
-leaveCheckpointsToAnotherProcess();
 
 const root = process.env.TICKETHUB_ROOT ?? process.cwd();
 const config = getConfig();

@@ -75,18 +75,28 @@ export async function pruneHistory(db: Db = getDb(), at: Date = now()): Promise<
   const currentIds = slots.map((s) => s.currentVersionId).filter((id): id is string => id !== null);
   const currentParents = await inBatches(currentIds, (ids) => db.credentialVersion.findMany({ where: { id: { in: ids } }, select: { parentVersionId: true } }));
   const keep = new Set([...currentIds, ...currentParents.map((p) => p.parentVersionId).filter((id): id is string => id !== null)]);
-  const [versions, calls, audit] = await Promise.all([
-    pruneVersions(db, cutoff, keep),
-    pruneOlder(
-      (take) => db.upstreamCall.findMany({ where: { startedAt: { lt: cutoff } }, select: { id: true }, orderBy: { startedAt: "asc" }, take }),
-      (ids) => db.upstreamCall.deleteMany({ where: { id: { in: ids } } }),
-    ),
-    pruneOlder(
-      (take) => db.auditEvent.findMany({ where: { at: { lt: cutoff } }, select: { id: true }, orderBy: { at: "asc" }, take }),
-      (ids) => db.auditEvent.deleteMany({ where: { id: { in: ids } } }),
-    ),
-  ]);
+  // All three to their end, even when one fails: the run is said to be over only when nothing deletes any more.
+  const [versions, calls, audit] = settled(
+    await Promise.allSettled([
+      pruneVersions(db, cutoff, keep),
+      pruneOlder(
+        (take) => db.upstreamCall.findMany({ where: { startedAt: { lt: cutoff } }, select: { id: true }, orderBy: { startedAt: "asc" }, take }),
+        (ids) => db.upstreamCall.deleteMany({ where: { id: { in: ids } } }),
+      ),
+      pruneOlder(
+        (take) => db.auditEvent.findMany({ where: { at: { lt: cutoff } }, select: { id: true }, orderBy: { at: "asc" }, take }),
+        (ids) => db.auditEvent.deleteMany({ where: { id: { in: ids } } }),
+      ),
+    ]),
+  );
   return { versions, calls, audit };
+}
+
+/** The values, or the first failure thrown. */
+function settled<T extends unknown[]>(results: { [K in keyof T]: PromiseSettledResult<T[K]> }): T {
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as T;
 }
 
 /**
@@ -103,7 +113,10 @@ async function pruneOlder(older: (take: number) => Promise<{ id: string }[]>, re
   for (;;) {
     const rows = await older(IN_BATCH);
     if (rows.length === 0) return deleted;
-    deleted += (await remove(rows.map((r) => r.id))).count;
+    const { count } = await remove(rows.map((r) => r.id));
+    // Another instance deleted this batch first: it is pruning the rest too, or nothing deletes here.
+    if (count === 0) return deleted;
+    deleted += count;
     await yieldToLoop();
   }
 }

@@ -31,6 +31,8 @@ const state = processSingleton("tickethubScheduler", () => ({
    */
   armed: new Map<string, { at: number; timer: NodeJS.Timeout }>(),
   lastPrune: undefined as number | undefined,
+  /** A retention run is under way (pruneHistory). */
+  pruning: false,
   /** Runs a pass now (or right after the one running); set once started. */
   wake: undefined as (() => void) | undefined,
   /** Whether something (the read cache) calls wakeScheduler whenever the database's change stamp moves. */
@@ -207,8 +209,10 @@ async function pass(): Promise<{ delay: number; plannedAt: number }> {
       select: { nextRefreshAt: true },
     }),
   ]);
-  if (state.lastPrune === undefined || at.getTime() - state.lastPrune >= PRUNE_EVERY_MS) {
+  // One run at a time: with a backlog (the retention shortened, a long stop) a run takes many batches.
+  if (!state.pruning && (state.lastPrune === undefined || at.getTime() - state.lastPrune >= PRUNE_EVERY_MS)) {
     state.lastPrune = at.getTime();
+    state.pruning = true;
     pruneHistory(db, at)
       .then((n) => {
         retentionRan();
@@ -218,6 +222,9 @@ async function pass(): Promise<{ delay: number; plannedAt: number }> {
         // /api/health names it (check-health.ts): one log line an hour is easy to miss.
         retentionRan(err);
         console.error(`[retention] ${err instanceof Error ? err.message : String(err)}`);
+      })
+      .finally(() => {
+        state.pruning = false;
       });
   }
   const wall = Date.now();
