@@ -33,15 +33,19 @@ describe("checkpoints in a worker thread", () => {
     return file;
   }
 
+  /** ~6 MB in 1,500 commits: the log passes 1,000 pages (4 MB at 4 KiB) after about 1,000 of them. */
+  function commitSixMegabytes(to: Database.Database) {
+    const insert = to.prepare("INSERT INTO t (body) VALUES (?)");
+    for (let i = 0; i < 1_500; i++) insert.run(Buffer.alloc(4_000, i % 251));
+  }
+
   it("commits past 1,000 pages of log leave the copy to the worker, which makes it", async () => {
     const file = walFile();
     db = new Database(file);
     // Rounds only when asked (an hour apart otherwise): what happens in between is the connection's own doing.
     checkpoints = checkpointInBackground(db, 3_600_000);
     expect(checkpoints).not.toBeNull();
-    const insert = db.prepare("INSERT INTO t (body) VALUES (?)");
-    // ~6 MB in 1,500 commits: the log passes 1,000 pages (4 MB at 4 KiB) after about 1,000 of them.
-    for (let i = 0; i < 1_500; i++) insert.run(Buffer.alloc(4_000, i % 251));
+    commitSixMegabytes(db);
     const size = () => statSync(file).size;
     // Nothing was copied back by the commits: the data is in the log only.
     expect(statSync(`${file}-wal`).size).toBeGreaterThan(5_000_000);
@@ -59,8 +63,7 @@ describe("checkpoints in a worker thread", () => {
     leaveCheckpointsToAnotherProcess();
     expect(checkpointInBackground(db, 50)).toBeNull();
     expect(db.pragma("wal_autocheckpoint", { simple: true })).toBe(CEILING_PAGES);
-    const insert = db.prepare("INSERT INTO t (body) VALUES (?)");
-    for (let i = 0; i < 1_500; i++) insert.run(Buffer.alloc(4_000, i % 251));
+    commitSixMegabytes(db);
     expect(statSync(`${file}-wal`).size).toBeGreaterThan(5_000_000);
     expect(statSync(file).size).toBeLessThan(1_000_000);
   });

@@ -100,13 +100,13 @@ function settled<T extends unknown[]>(results: { [K in keyof T]: PromiseSettledR
 }
 
 /**
- * Deletes the rows `older` finds, a batch at a time, the event
- * loop running between batches. With thousands of apps an hour of history is tens of thousands of
- * vendor calls and audit rows, and SQLite answers on the event loop: one statement deleting them
- * all (and, for the vendor calls, searching the whole history for them: there was no index on
- * `startedAt` alone) held the scheduler's timers and every request for as long as it took. `older`
- * orders by the time it filters on: with `take` alone Prisma orders by id, and SQLite then walks the
- * whole table in id order (every hour, when nothing is old enough) instead of the time index.
+ * Deletes the rows `older` finds, a batch at a time, the event loop running between batches. With
+ * thousands of apps an hour of history is tens of thousands of vendor calls and audit rows, and
+ * SQLite answers on the event loop: one statement deleting them all (and, for the vendor calls,
+ * searching the whole history for them: there was no index on `startedAt` alone) held the
+ * scheduler's timers and every request for as long as it took. `older` orders by the time it
+ * filters on: with `take` alone Prisma orders by id, and SQLite then walks the whole table in id
+ * order (every hour, when nothing is old enough) instead of the time index.
  */
 async function pruneOlder(older: (take: number) => Promise<{ id: string }[]>, remove: (ids: string[]) => Promise<{ count: number }>): Promise<number> {
   let deleted = 0;
