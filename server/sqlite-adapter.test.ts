@@ -92,6 +92,25 @@ describe("SQLite statements compiled once", () => {
     expect(between).toBe(0);
   });
 
+  it("counts the work between queries: a chain that spends a slice between two of them still lets a timer run", async () => {
+    const { SLICE_MS } = await import("./sqlite-adapter");
+    // Each step shapes what it read for longer than a slice before its next query (a cache load
+    // decrypting a page of values): no pause of the event loop in between, only of the database.
+    let steps = 0;
+    let firedAfter: number | null = null;
+    setTimeout(() => {
+      firedAfter = steps;
+    }, 0);
+    for (; firedAfter === null && steps < 50; steps++) {
+      await db.$queryRawUnsafe(`SELECT 1`);
+      const busyUntil = performance.now() + SLICE_MS + 2;
+      while (performance.now() < busyUntil);
+    }
+    // The timer runs before the step after the one that used up the slice (here: the first).
+    expect(firedAfter).not.toBeNull();
+    expect(firedAfter).toBeLessThanOrEqual(2);
+  });
+
   it("keeps the order writes were made in across the pauses", async () => {
     await db.$executeRawUnsafe(`CREATE TABLE "L" (n INTEGER NOT NULL)`);
     // Thousands at once, several slices' worth: those that wait for the loop's turn, and those made

@@ -82,16 +82,21 @@ export function cacheStatements(client: Client): void {
  * from start to end without returning to the event loop, and many at once run as one long stretch of
  * microtasks. Timers wait meanwhile: with 3,000 apps at 12× the scheduler's timers fired 100-160 ms
  * late in bursts (a planned refresh 1-2 s (simulated) late: bench/scale.ts), while no single task or
- * garbage collection took more than ~40 ms. So once queries have run for SLICE_MS without a pause,
- * the next one waits for the event loop's next turn (setImmediate): timers and I/O get their turn at
- * least that often. A query after a quiet spell starts a new slice without waiting.
+ * garbage collection took more than ~40 ms. So once queries have run for SLICE_MS without a turn of
+ * the event loop, the next one waits for its next turn (setImmediate): timers and I/O get their turn
+ * at least that often. A query after the loop has turned starts a new slice without waiting. The
+ * work between the queries counts: a slice is timed from its first query, and only a turn of the
+ * loop ends it (an immediate queued as it starts has run), not a pause between two queries. Until
+ * 2026-12-04 a pause of SLICE_MS between two queries started a new slice too, so a chain whose own
+ * work between queries took that long (results shaped, values decrypted) never waited at all.
  *
  * Not inside a transaction: it holds the connection (anything else run meanwhile would run inside
  * it), so its statements still run back to back.
  */
 export const SLICE_MS = 10;
 let sliceStartedAt = 0;
-let lastQueryEndedAt = 0;
+/** The event loop has turned since the slice began: the next query starts a new one. */
+let loopTurned = true;
 let turn: Promise<void> | null = null;
 
 /**
@@ -101,12 +106,19 @@ let turn: Promise<void> | null = null;
 function nextTurn(): Promise<void> | null {
   if (turn) return turn;
   const at = performance.now();
-  if (at - lastQueryEndedAt >= SLICE_MS) sliceStartedAt = at;
+  if (loopTurned) {
+    loopTurned = false;
+    sliceStartedAt = at;
+    setImmediate(() => {
+      loopTurned = true;
+    });
+    return null;
+  }
   if (at - sliceStartedAt < SLICE_MS) return null;
   turn = new Promise((resolve) =>
     setImmediate(() => {
       turn = null;
-      sliceStartedAt = performance.now();
+      loopTurned = true;
       resolve();
     }),
   );
@@ -129,11 +141,7 @@ export function yieldEverySlice(adapter: Queryable): void {
     adapter[method] = async (query: unknown) => {
       // Again after each turn: the queries that waited for it use up the next slice like any others.
       for (let wait = nextTurn(); wait; wait = nextTurn()) await wait;
-      try {
-        return await run(query);
-      } finally {
-        lastQueryEndedAt = performance.now();
-      }
+      return run(query);
     };
   }
   const begin = adapter.startTransaction.bind(adapter);
