@@ -3,6 +3,8 @@
 // refresh's quota check, each /api/metrics scrape's ledger, each alert evaluation, every 15 s in every
 // instance) must go straight to today's rows by an index, not walk the whole history: the alerts'
 // quota queries scanned every row ever kept, and an app's ledger every call of the app in the history.
+// Retention, once an hour, finds what is old by an index on time too: the vendor calls, and the
+// values kept as history (each refresh keeps one: millions over the retention with thousands of apps).
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { swapInCountingClient } from "@/test-support/counting-db";
@@ -22,20 +24,20 @@ describe("queries over today's vendor calls (SQLite)", () => {
     await h?.close();
   });
 
-  /** How SQLite runs each statement `run` sent that reads UpstreamCall: one plan line per step. */
-  async function plansOf(run: () => Promise<unknown>): Promise<string[][]> {
+  /** How SQLite runs each statement `run` sent that reads `table`: one plan line per step. */
+  async function plansOf(run: () => Promise<unknown>, table = "UpstreamCall"): Promise<string[][]> {
     queries.length = 0;
     await run();
     const sqlite = new Database(file, { readonly: true });
     try {
       return queries
-        .filter((q) => q.sql.includes("`UpstreamCall`") && q.sql.startsWith("SELECT"))
+        .filter((q) => q.sql.includes(`\`${table}\``) && q.sql.startsWith("SELECT"))
         .map((q) =>
           sqlite
             .prepare(`EXPLAIN QUERY PLAN ${q.sql}`)
             .all(...q.params.map((p) => (typeof p === "boolean" ? Number(p) : p)))
             .map((r) => (r as { detail: string }).detail)
-            .filter((d) => d.includes("UpstreamCall")),
+            .filter((d) => d.includes(table)),
         );
     } finally {
       sqlite.close();
@@ -96,5 +98,56 @@ describe("queries over today's vendor calls (SQLite)", () => {
     const deletes = queries.filter((q) => q.sql.startsWith("DELETE") && q.sql.includes("`UpstreamCall`"));
     expect(deletes.length).toBeGreaterThanOrEqual(3);
     for (const d of deletes) expect(d.params.length).toBeLessThanOrEqual(IN_BATCH);
+  });
+
+  it("retention finds the versions that ended before its cutoff by an index on their expiry, and keeps the current ones", async () => {
+    const { pruneHistory } = await import("../tickets/history");
+    const { IN_BATCH } = await import("../db-batch");
+    const credential = await db.credential.findFirstOrThrow({ where: { currentVersionId: null } });
+    const old = new Date(Date.now() - 40 * 86_400_000);
+    // Superseded values 40 days old, a few to each second: the batches end between versions of the same expiry.
+    const ended = 2 * IN_BATCH + 100;
+    await db.credentialVersion.createMany({
+      data: Array.from({ length: ended }, (_, i) => ({
+        credentialId: credential.id,
+        generation: -1 - i,
+        valueEnc: "x",
+        valueHash: `ended-${i}`,
+        fetchedAt: old,
+        expiresIn: 7200,
+        expiresAt: new Date(old.getTime() + (i % 7) * 1000),
+        supersededAt: old,
+        validUntil: new Date(old.getTime() + 60_000),
+      })),
+    });
+    // Its current value expired as long ago (a disabled app's): kept whatever its age.
+    const current = await db.credentialVersion.create({
+      data: {
+        credentialId: credential.id,
+        generation: 1,
+        valueEnc: "x",
+        valueHash: `current-${credential.id}`,
+        fetchedAt: old,
+        expiresIn: 7200,
+        expiresAt: old,
+      },
+    });
+    await db.credential.update({ where: { id: credential.id }, data: { currentVersionId: current.id } });
+    const before = await db.credentialVersion.count();
+    let pruned: Awaited<ReturnType<typeof pruneHistory>> | undefined;
+    const plans = await plansOf(async () => {
+      pruned = await pruneHistory(db);
+    }, "CredentialVersion");
+    expect(pruned?.versions).toBe(ended);
+    expect(await db.credentialVersion.count({ where: { valueHash: { startsWith: "ended-" } } })).toBe(0);
+    expect(await db.credentialVersion.count()).toBe(before - ended);
+    expect(await db.credentialVersion.findUnique({ where: { id: current.id } })).not.toBeNull();
+    await db.credential.update({ where: { id: credential.id }, data: { currentVersionId: null } });
+    await db.credentialVersion.delete({ where: { id: current.id } });
+    // Its reads of CredentialVersion: searches (the current values' lineage by id, the ended ones by
+    // the expiry index), never a walk over every version kept.
+    for (const steps of plans) for (const step of steps) expect(step).toMatch(/^SEARCH /);
+    const byExpiry = plans.filter((steps) => steps.some((s) => /USING (COVERING )?INDEX CredentialVersion_expiresAt_id_idx \(expiresAt[<>=]/.test(s)));
+    expect(byExpiry.length).toBeGreaterThanOrEqual(3);
   });
 });

@@ -125,21 +125,26 @@ async function pruneOlder(older: (take: number) => Promise<{ id: string }[]>, re
  * Deletes the versions that ended before `cutoff`, except those in `keep`, a batch at a time (the
  * event loop runs between batches). The kept ids never go into a statement: with thousands of apps
  * there are more of them than the database takes parameters ("not in" thousands of ids failed, and
- * no history was ever deleted).
+ * no history was ever deleted). The batches are found by the index on (expiresAt, id), in that
+ * order, each after the last one's final row (the kept ones stay behind it): a version has ended
+ * only once its expiry has passed. Until 2026-12-04 they were paged by id alone, and each run read
+ * every version ever kept to find the old ones (the whole table in one statement when none was
+ * old enough, every hour, on the Next server's event loop: millions of rows with thousands of apps
+ * over the 30 days' retention).
  */
 async function pruneVersions(db: Db, cutoff: Date, keep: ReadonlySet<string>): Promise<number> {
   const ended = { expiresAt: { lt: cutoff }, OR: [{ validUntil: null }, { validUntil: { lt: cutoff } }] };
   let deleted = 0;
-  let after: string | undefined;
+  let after: { expiresAt: Date; id: string } | undefined;
   for (;;) {
     const rows = await db.credentialVersion.findMany({
-      where: { ...ended, ...(after ? { id: { gt: after } } : {}) },
-      select: { id: true },
-      orderBy: { id: "asc" },
+      where: after ? { AND: [ended, { OR: [{ expiresAt: { gt: after.expiresAt } }, { expiresAt: after.expiresAt, id: { gt: after.id } }] }] } : ended,
+      select: { id: true, expiresAt: true },
+      orderBy: [{ expiresAt: "asc" }, { id: "asc" }],
       take: IN_BATCH,
     });
     if (rows.length === 0) return deleted;
-    after = rows.at(-1)!.id;
+    after = rows.at(-1)!;
     const ids = rows.map((r) => r.id).filter((id) => !keep.has(id));
     if (ids.length) deleted += (await db.credentialVersion.deleteMany({ where: { id: { in: ids }, ...ended } })).count;
     await yieldToLoop();
