@@ -84,7 +84,7 @@ export function cacheStatements(client: Client): void {
  * late in bursts (a planned refresh 1-2 s (simulated) late: bench/scale.ts), while no single task or
  * garbage collection took more than ~40 ms. So once queries have run for SLICE_MS without a turn of
  * the event loop, the next one waits for its next turn (setImmediate): timers and I/O get their turn
- * at least that often. A query after the loop has turned starts a new slice without waiting. The
+ * within a slice or two. A query after the loop has turned starts a new slice without waiting. The
  * work between the queries counts: a slice is timed from its first query, and only a turn of the
  * loop ends it (an immediate queued as it starts has run), not a pause between two queries. Until
  * 2026-12-04 a pause of SLICE_MS between two queries started a new slice too, so a chain whose own
@@ -132,8 +132,9 @@ type Queryable = {
 };
 
 /**
- * Makes `adapter`'s own queries (not its transactions') give the event loop a turn every SLICE_MS.
- * A transaction begins after the queries waiting for their turn, as it would have without it.
+ * Makes `adapter`'s own queries, and the start of its transactions (not the statements inside
+ * them), give the event loop a turn every SLICE_MS. A transaction begins after the queries waiting
+ * for their turn, as it would have without it.
  */
 export function yieldEverySlice(adapter: Queryable): void {
   for (const method of ["queryRaw", "executeRaw"] as const) {
@@ -146,7 +147,8 @@ export function yieldEverySlice(adapter: Queryable): void {
   }
   const begin = adapter.startTransaction.bind(adapter);
   adapter.startTransaction = async (...args: unknown[]) => {
-    while (turn) await turn;
+    // A transaction starts a query too: after a used-up slice it waits for the loop's turn like one.
+    for (let wait = nextTurn(); wait; wait = nextTurn()) await wait;
     return begin(...args);
   };
 }

@@ -149,5 +149,7 @@ describe("queries over today's vendor calls (SQLite)", () => {
     for (const steps of plans) for (const step of steps) expect(step).toMatch(/^SEARCH /);
     const byExpiry = plans.filter((steps) => steps.some((s) => /USING (COVERING )?INDEX CredentialVersion_expiresAt_id_idx \(expiresAt[<>=]/.test(s)));
     expect(byExpiry.length).toBeGreaterThanOrEqual(3);
+    // After the first batch each one starts where the last ended, not at the index's oldest entry.
+    expect(byExpiry.slice(1).every((steps) => steps.some((s) => /\(expiresAt>\?/.test(s)))).toBe(true);
   });
 });

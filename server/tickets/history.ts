@@ -138,7 +138,13 @@ async function pruneVersions(db: Db, cutoff: Date, keep: ReadonlySet<string>): P
   let after: { expiresAt: Date; id: string } | undefined;
   for (;;) {
     const rows = await db.credentialVersion.findMany({
-      where: after ? { AND: [ended, { OR: [{ expiresAt: { gt: after.expiresAt } }, { expiresAt: after.expiresAt, id: { gt: after.id } }] }] } : ended,
+      // The lower bound is what the index starts at (on PostgreSQL the entries of rows deleted
+      // this run stay in it until a vacuum: without it each batch would walk them all again).
+      where: after
+        ? {
+            AND: [ended, { expiresAt: { gte: after.expiresAt } }, { OR: [{ expiresAt: { gt: after.expiresAt } }, { expiresAt: after.expiresAt, id: { gt: after.id } }] }],
+          }
+        : ended,
       select: { id: true, expiresAt: true },
       orderBy: [{ expiresAt: "asc" }, { id: "asc" }],
       take: IN_BATCH,
