@@ -142,7 +142,11 @@ async function pruneVersions(db: Db, cutoff: Date, keep: ReadonlySet<string>): P
       // this run stay in it until a vacuum: without it each batch would walk them all again).
       where: after
         ? {
-            AND: [ended, { expiresAt: { gte: after.expiresAt } }, { OR: [{ expiresAt: { gt: after.expiresAt } }, { expiresAt: after.expiresAt, id: { gt: after.id } }] }],
+            AND: [
+              ended,
+              { expiresAt: { gte: after.expiresAt } },
+              { OR: [{ expiresAt: { gt: after.expiresAt } }, { expiresAt: after.expiresAt, id: { gt: after.id } }] },
+            ],
           }
         : ended,
       select: { id: true, expiresAt: true },
