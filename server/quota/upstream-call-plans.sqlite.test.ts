@@ -101,7 +101,6 @@ describe("queries over today's vendor calls (SQLite)", () => {
   });
 
   it("retention finds the versions that ended before its cutoff by an index on their expiry, and keeps the current ones", async () => {
-    const { pruneHistory } = await import("../tickets/history");
     const { IN_BATCH } = await import("../db-batch");
     const credential = await db.credential.findFirstOrThrow({ where: { currentVersionId: null } });
     const old = new Date(Date.now() - 40 * 86_400_000);
@@ -133,6 +132,17 @@ describe("queries over today's vendor calls (SQLite)", () => {
       },
     });
     await db.credential.update({ where: { id: credential.id }, data: { currentVersionId: current.id } });
+    try {
+      await expectPrunedByExpiry(current.id, ended);
+    } finally {
+      // Put back what this test added (whatever it found), so no test after it sees them.
+      await db.credential.update({ where: { id: credential.id }, data: { currentVersionId: null } });
+      await db.credentialVersion.deleteMany({ where: { OR: [{ id: current.id }, { valueHash: { startsWith: "ended-" } }] } });
+    }
+  });
+
+  async function expectPrunedByExpiry(currentId: string, ended: number) {
+    const { pruneHistory } = await import("../tickets/history");
     const before = await db.credentialVersion.count();
     let pruned: Awaited<ReturnType<typeof pruneHistory>> | undefined;
     const plans = await plansOf(async () => {
@@ -141,9 +151,7 @@ describe("queries over today's vendor calls (SQLite)", () => {
     expect(pruned?.versions).toBe(ended);
     expect(await db.credentialVersion.count({ where: { valueHash: { startsWith: "ended-" } } })).toBe(0);
     expect(await db.credentialVersion.count()).toBe(before - ended);
-    expect(await db.credentialVersion.findUnique({ where: { id: current.id } })).not.toBeNull();
-    await db.credential.update({ where: { id: credential.id }, data: { currentVersionId: null } });
-    await db.credentialVersion.delete({ where: { id: current.id } });
+    expect(await db.credentialVersion.findUnique({ where: { id: currentId } })).not.toBeNull();
     // Its reads of CredentialVersion: searches (the current values' lineage by id, the ended ones by
     // the expiry index), never a walk over every version kept.
     for (const steps of plans) for (const step of steps) expect(step).toMatch(/^SEARCH /);
@@ -151,5 +159,5 @@ describe("queries over today's vendor calls (SQLite)", () => {
     expect(byExpiry.length).toBeGreaterThanOrEqual(3);
     // After the first batch each one starts where the last ended, not at the index's oldest entry.
     expect(byExpiry.slice(1).every((steps) => steps.some((s) => /\(expiresAt>\?/.test(s)))).toBe(true);
-  });
+  }
 });
