@@ -300,4 +300,112 @@ describe("alerts on sqlite", () => {
     expect((await currentConditions()).map((c) => c.key).sort()).toEqual(await judgedAll());
     await db.upstreamCall.deleteMany();
   });
+
+  it("a credential mid-refresh opens no at-risk alert until the refresh ends: a 45009 on record before the ticket's failure is one incident, not an at-risk one too", async (ctx) => {
+    const { acquireLease, releaseLease } = await import("@/server/tickets/lease");
+    const ticket = await slot("jsapi_ticket");
+    const start = new Date();
+    const untilReset = Math.floor((nextVendorDayStart(new Date()).getTime() - Date.now()) / 1000);
+    // In the vendors' last two minutes no ticket can die before their next day: nothing is at risk.
+    if (untilReset < 120) ctx.skip();
+    await h.control("/__sandbox/next-lifetime", { endpoint: "wechat /cgi-bin/ticket/getticket", expiresIn: Math.max(30, Math.min(1800, untilReset - 60)) });
+    expect(await refresh({ credentialId: ticket.id, reason: "test" })).toMatchObject({ ok: true });
+    // What a refresh that gets 45009 has written when it holds the lease and its vendor call is on
+    // record (vendor-context.ts) but its failure is not yet (record-failure.ts): the app's getticket
+    // quota is used up and the ticket, still active, dies before the vendors' next day.
+    const owner = "other-instance:in-flight";
+    expect(await acquireLease(db, ticket.id, owner)).toBe(true);
+    const ofTicket = async () => (await list()).open.filter((a) => a.credentialId === ticket.id).map((a) => a.kind);
+    try {
+      await db.upstreamCall.createMany({
+        data: {
+          appRef: ticket.appRef,
+          credentialId: ticket.id,
+          vendor: "wechat",
+          endpoint: "/cgi-bin/ticket/getticket",
+          method: "GET",
+          day: vendorDay(new Date()),
+          startedAt: new Date(),
+          latencyMs: 1,
+          errorClass: "quota-exhausted",
+        },
+      });
+      const between = (await creds({ credentialId: ticket.id }))[0]!;
+      expect(between).toMatchObject({ status: "active", refreshing: true, impact: { atRisk: true } });
+      await evaluate();
+      expect(await ofTicket()).toEqual([]);
+    } finally {
+      // The refresh ends with its failure (here: the lease let go, then the real 45009 refresh).
+      await releaseLease(db, ticket.id, owner);
+    }
+    await h.control("/__sandbox/faults", { endpoint: "wechat /cgi-bin/ticket/getticket", mode: "quota", times: 1 });
+    // The failure is told (what evaluates at once, startAlerts) only once the lease is gone: told
+    // before, the evaluation it starts could find the ticket still mid-refresh and open nothing.
+    const { onRefreshFailed } = await import("@/server/events");
+    const leaseWhenTold: Promise<unknown>[] = [];
+    const stopListening = onRefreshFailed((id) => {
+      if (id === ticket.id) leaseWhenTold.push(db.refreshLease.findFirst({ where: { credentialId: id } }).then((row) => row));
+    });
+    try {
+      expect(await refresh({ credentialId: ticket.id, reason: "test" })).toMatchObject({ ok: false, failure: "quota-exhausted" });
+    } finally {
+      stopListening();
+    }
+    expect(await Promise.all(leaseWhenTold)).toEqual([null]);
+    await evaluate();
+    // Near the vendors' midnight the short-lived ticket is also "expiring": that alert may be open too.
+    expect((await ofTicket()).filter((k) => k !== "expiring")).toEqual(["quota-exhausted"]);
+    // Every incident opened for the ticket in this test (each one a FIRING to every bot, unless
+    // silenced as the 45009 test above left this one): the quota's alone, never an at-risk one.
+    const incidents = await db.alert.findMany({ where: { credentialId: ticket.id, openedAt: { gte: start } }, select: { kind: true } });
+    expect(incidents.map((a) => a.kind).filter((k) => k !== "expiring")).toEqual(["quota-exhausted"]);
+
+    // Put back: the ticket refreshes (the fault was for one call) and its alert resolves.
+    expect(await refresh({ credentialId: ticket.id, reason: "test" })).toMatchObject({ ok: true });
+    await evaluate();
+    expect(await ofTicket()).toEqual([]);
+  });
+
+  it("an at-risk alert stays open while a refresh is in flight: a failing ticket waiting out its backoff is not resolved and fired again by each try", async () => {
+    const { acquireLease, releaseLease } = await import("@/server/tickets/lease");
+    const ticket = await slot("jsapi_ticket");
+    expect(await refresh({ credentialId: ticket.id, reason: "test" })).toMatchObject({ ok: true });
+    const value = (await slot("jsapi_ticket")).currentVersionId!;
+    const inMinutes = (m: number) => new Date(Date.now() + m * 60_000);
+    // A network failure whose retry (backoff) comes after the value ends: at risk, an alert opens.
+    await db.credentialVersion.update({ where: { id: value }, data: { expiresAt: inMinutes(20) } });
+    const backoff = inMinutes(30);
+    await db.credential.update({
+      where: { id: ticket.id },
+      data: { status: "failing", lastError: "network: connection reset", lastErrorClass: "network", consecutiveFailures: 1, nextRefreshAt: backoff },
+    });
+    const ofTicket = async () => (await list()).open.filter((a) => a.credentialId === ticket.id).map((a) => a.kind);
+    await evaluate();
+    expect(await ofTicket()).toEqual(["at-risk"]);
+    // A try starts (Refresh, a client's read): it holds the lease and marks the ticket due now
+    // (refresh-credential.ts), so while it runs a refresh "can succeed now" and nothing is at risk.
+    const owner = "this-instance:a-try";
+    expect(await acquireLease(db, ticket.id, owner)).toBe(true);
+    try {
+      await db.credential.update({ where: { id: ticket.id }, data: { nextRefreshAt: new Date() } });
+      expect((await creds({ credentialId: ticket.id }))[0]).toMatchObject({ refreshing: true, impact: { atRisk: false } });
+      await evaluate();
+      expect(await ofTicket()).toEqual(["at-risk"]);
+    } finally {
+      // It fails too: the backoff is back, the lease let go. Still the one incident, one message to each bot.
+      await db.credential.update({ where: { id: ticket.id }, data: { nextRefreshAt: backoff, consecutiveFailures: 2 } });
+      await releaseLease(db, ticket.id, owner);
+    }
+    await evaluate();
+    expect(await ofTicket()).toEqual(["at-risk"]);
+    expect(got.filter((g) => /jsapi ticket/i.test(g.text)).map((g) => [g.bot, g.status])).toEqual([
+      ["feishu", "firing"],
+      ["dingtalk", "firing"],
+      ["wecom", "firing"],
+    ]);
+    // Put back: a good refresh ends it.
+    expect(await refresh({ credentialId: ticket.id, reason: "test" })).toMatchObject({ ok: true });
+    await evaluate();
+    expect(await ofTicket()).toEqual([]);
+  });
 });

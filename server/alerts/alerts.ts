@@ -26,8 +26,14 @@ const CAUSE_SENTENCE = { "bad-config": "alert.badConfig", "quota-exhausted": "al
  * raise a condition (candidates.ts), not of every credential.
  */
 export async function currentConditions(): Promise<Condition[]> {
+  return (await judgeNow()).conditions;
+}
+
+/** The current conditions, and which of the credentials judged have a refresh in flight (a lease held). */
+async function judgeNow(): Promise<{ conditions: Condition[]; refreshing: Set<string> }> {
   const at = now();
-  return conditionsOf(await credentialViews(await alertCandidates(getDb(), at, getConfig().alerts)), at.getTime());
+  const views = await credentialViews(await alertCandidates(getDb(), at, getConfig().alerts));
+  return { conditions: conditionsOf(views, at.getTime()), refreshing: new Set(views.filter((v) => v.refreshing).map((v) => v.id)) };
 }
 
 /** The conditions these credentials' views raise at `at` (ms). */
@@ -199,7 +205,8 @@ function isUniqueViolation(err: unknown): boolean {
 /**
  * Opens an incident for each new condition and resolves those that ended, sending one webhook for
  * each. Safe in every instance at once: the open incident's key is unique, and only the instance
- * whose insert or resolve took effect sends.
+ * whose insert or resolve took effect sends. An at-risk alert waits while its credential's refresh
+ * is in flight (holdAtRisk).
  */
 export async function evaluateAlerts(): Promise<{ opened: number; resolved: number }> {
   const changes = { opened: 0, resolved: 0 };
@@ -219,10 +226,12 @@ async function openAndResolve(changes: { opened: number; resolved: number }): Pr
   // another instance's) opens meanwhile is not in `open`, so conditions read before it cannot
   // resolve it. The other order resolved a just-opened alert and sent a stray RESOLVED + FIRING.
   const open = await db.alert.findMany({ where: { openKey: { not: null } } });
-  const conditions = await currentConditions();
+  const { conditions, refreshing } = await judgeNow();
+  const held = holdAtRisk(refreshing);
   const openKeys = new Set(open.map((a) => a.openKey));
   for (const c of conditions) {
     if (openKeys.has(c.key)) continue;
+    if (held(c)) continue;
     // A silence outlives its incident: the same condition reopening (flapping) stays quiet until it ends.
     const silenced = await db.alert.findFirst({
       where: { kind: c.kind, subject: c.subject, silencedUntil: { gt: new Date() } },
@@ -256,6 +265,7 @@ async function openAndResolve(changes: { opened: number; resolved: number }): Pr
   const active = new Set(conditions.map((c) => c.key));
   for (const a of open) {
     if (active.has(a.openKey!)) continue;
+    if (held({ key: a.openKey!, kind: a.kind, credentialId: a.credentialId })) continue;
     const resolvedAt = new Date();
     const done = await db.alert.updateMany({ where: { id: a.id, openKey: a.openKey }, data: { openKey: null, resolvedAt } });
     if (done.count !== 1) continue; // another instance resolved it
@@ -264,6 +274,35 @@ async function openAndResolve(changes: { opened: number; resolved: number }): Pr
     const d = await deliver({ status: "resolved", alert: { ...a, resolvedAt } });
     await db.alert.update({ where: { id: a.id }, data: { resolvedSentAt: d.sent ? new Date() : null, lastDeliveryError: d.error } });
   }
+}
+
+/** Since when (ms) each at-risk condition has been held back by holdAtRisk, as of the last evaluation. */
+let heldSince = new Map<string, number>();
+
+/**
+ * Whether a condition's at-risk alert is left as it is (neither opened nor resolved) in this
+ * evaluation: while its credential's refresh is in flight (a lease held), for one alert interval at
+ * most. "At risk" compares the value's end with when a refresh can succeed, which a refresh in
+ * flight moves between its writes: a 45009's refusal is on record (vendor-context.ts) before the
+ * ticket's failure (record-failure.ts), and judged in between the ticket was "at risk" for that
+ * moment (FIRING at-risk, then FIRING quota-exhausted and RESOLVED at-risk: three messages for one
+ * incident); a refresh marks its credential due now as it starts, so a failing one waiting out a
+ * backoff was not at risk while it ran (RESOLVED, then FIRING again at its failure). A failure
+ * evaluates again once the lease is gone (refresh-credential.ts). The other kinds come from the
+ * credential's row, which only the refresh's last write changes: never held. The bound keeps a
+ * credential refreshed again and again (clients reading it while its vendor is down) from holding
+ * its alert for good. Call once per evaluation; its calls replace the record of what was held.
+ */
+function holdAtRisk(refreshing: Set<string>): (c: { key: string; kind: string; credentialId: string | null }) => boolean {
+  const at = Date.now();
+  const before = heldSince;
+  heldSince = new Map();
+  return ({ key, kind, credentialId }) => {
+    if (kind !== "at-risk" || !credentialId || !refreshing.has(credentialId)) return false;
+    const since = before.get(key) ?? at;
+    heldSince.set(key, since);
+    return at - since < getConfig().alerts.intervalMs;
+  };
 }
 
 let stopAlerts: (() => void) | null = null;

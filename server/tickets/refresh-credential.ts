@@ -91,6 +91,7 @@ async function runRefresh(
   let slotVendor: string | undefined;
   let slotKind: string | undefined;
   let slotAppRef: string | undefined;
+  let failed = false;
   const stopHeartbeat = keepLeaseAlive(db, credentialId, owner);
   try {
     // Read once the lease is held: what another holder stored before letting go is seen here.
@@ -165,13 +166,19 @@ async function runRefresh(
     const retryAt = await recordFailure(db, credentialId, failure, message, err instanceof VendorError ? err.detail.retryAfterMs : undefined, audit);
     // The dashboard's list shows the failure (server/live/list-cache.ts): it must not answer from before it.
     credentialsChanged(retryAt === undefined ? undefined : { credentialId, nextRefreshAt: retryAt, appRef: slotAppRef });
-    // An alert that this failure warrants opens now, not at the evaluator's next tick (server/alerts).
-    refreshFailed(credentialId);
+    failed = true;
     countRefresh({ vendor: slotVendor ?? "unknown", kind: slotKind ?? "unknown", outcome: "failure", class: failure });
     return { credentialId, ok: false, joined: false, failure, message, audited: !!audit };
   } finally {
     stopHeartbeat();
-    await releaseLease(db, credentialId, owner);
+    try {
+      await releaseLease(db, credentialId, owner);
+    } finally {
+      // An alert that this failure warrants opens now, not at the evaluator's next tick
+      // (server/alerts), and once the lease is gone: the evaluator holds an at-risk alert back while
+      // its credential's refresh is in flight (alerts.ts holdAtRisk).
+      if (failed) refreshFailed(credentialId);
+    }
   }
 }
 

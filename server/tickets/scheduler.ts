@@ -234,9 +234,15 @@ async function pass(): Promise<{ delay: number; plannedAt: number }> {
   planned.sort((a, b) => (a.kind === "access_token" ? 0 : 1) - (b.kind === "access_token" ? 0 : 1) || a.nextRefreshAt!.getTime() - b.nextRefreshAt!.getTime());
   for (const c of planned) {
     seen.add(c.id);
-    // Queued or running here already (a scheduled refresh, a read, the cascade after a token): nothing to plan.
-    if (state.inFlight.has(c.id) || refreshing(c.id)) continue;
     const plannedAt = c.nextRefreshAt!.getTime();
+    // Queued or running here already (a scheduled refresh, a read, the cascade after a token):
+    // nothing to start now. A later time it planned is armed all the same (the timer looks again
+    // when it fires): a failure tells its retry (credentialsChanged) before its refresh has ended,
+    // and the pass that wakes finds it still running; skipped, the retry waited for the idle pass.
+    if (state.inFlight.has(c.id) || refreshing(c.id)) {
+      if (plannedAt > at.getTime()) arm(c, plannedAt, true);
+      continue;
+    }
     // Another instance is refreshing it right now: left to it, watched in case it died (taken over when its lease lapses).
     if (c.lease && c.lease.expiresAt >= at) {
       arm(c, c.lease.expiresAt.getTime() + 1, false);
