@@ -32,6 +32,11 @@ export function refreshing(credentialId: string): boolean {
   return running.has(credentialId);
 }
 
+/** This process's refresh of the credential, if one runs: settles once it has ended (its lease let go). */
+export function refreshRunning(credentialId: string): Promise<unknown> | undefined {
+  return running.get(credentialId);
+}
+
 /**
  * Fetches a new value for one credential, at most once at a time across every process:
  * callers in this process share one promise; other processes wait on the database lease, then

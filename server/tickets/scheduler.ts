@@ -7,7 +7,7 @@ import { type CredentialChange, onCredentialsChanged } from "../events";
 import { processSingleton } from "../process-state";
 import { retentionRan } from "../health/instance-state";
 import { pruneHistory } from "./history";
-import { refreshCredential, refreshing } from "./refresh-credential";
+import { refreshCredential, refreshing, refreshRunning } from "./refresh-credential";
 
 /**
  * The longest the scheduler sleeps when nobody tells it about changes (no read cache runs in this
@@ -48,6 +48,8 @@ const state = processSingleton("tickethubScheduler", () => ({
   queries: 0,
   /** The first refresh planned after the last pass's look-ahead (server ms; infinite: none). */
   firstBeyond: Number.POSITIVE_INFINITY,
+  /** Credentials found running here with a time still to come: a pass when each one's refresh ends (recheckAfterRefresh). */
+  recheck: new Set<string>(),
   /** A scheduled refresh ended without saying what it planned next: a pass once the queue is done. */
   passAfterQueue: false,
   /** When the last pass began (performance.now(): a clock set back does not hold passes off), and the timer of a stamp's pass put off until STAMP_PASS_GAP_MS after it. */
@@ -228,6 +230,7 @@ async function pass(): Promise<{ delay: number; plannedAt: number }> {
       });
   }
   const wall = Date.now();
+  const readAt = now().getTime();
   const seen = new Set<string>();
   let retry = Number.POSITIVE_INFINITY;
   // Timers due at the same moment fire in the order armed: tokens first (a ticket due with its token then finds it fresh).
@@ -236,11 +239,10 @@ async function pass(): Promise<{ delay: number; plannedAt: number }> {
     seen.add(c.id);
     const plannedAt = c.nextRefreshAt!.getTime();
     // Queued or running here already (a scheduled refresh, a read, the cascade after a token):
-    // nothing to start now. A later time it planned is armed all the same (the timer looks again
-    // when it fires): a failure tells its retry (credentialsChanged) before its refresh has ended,
-    // and the pass that wakes finds it still running; skipped, the retry waited for the idle pass.
+    // nothing to start now. A time later than these reads is what it told it planned next (or its
+    // plan from before it started): looked at again once it has ended.
     if (state.inFlight.has(c.id) || refreshing(c.id)) {
-      if (plannedAt > at.getTime()) arm(c, plannedAt, true);
+      if (plannedAt > readAt) recheckAfterRefresh(c.id);
       continue;
     }
     // Another instance is refreshing it right now: left to it, watched in case it died (taken over when its lease lapses).
@@ -289,12 +291,34 @@ function arm(c: Due, atMs: number, planned: boolean): void {
       return;
     }
     state.armed.delete(c.id);
-    if (state.inFlight.has(c.id) || refreshing(c.id)) return;
+    if (state.inFlight.has(c.id) || refreshing(c.id)) {
+      recheckAfterRefresh(c.id);
+      return;
+    }
     start({ ...c, nextRefreshAt: planned ? new Date(atMs) : null, armedAt, firedAt: now().getTime() });
   };
   const timer = setTimeout(fire, Math.max(0, Math.ceil(realMs(atMs - now().getTime()))));
   timer.unref();
   state.armed.set(c.id, { at: atMs, timer });
+}
+
+/**
+ * A pass or a timer found `id` running here with a time still to come: a pass once that refresh has
+ * ended reads what it stored, its lease let go. A failure tells its retry (credentialsChanged) while
+ * its refresh still runs, and the pass that wakes finds it running: skipped with nothing to look
+ * again, the retry waited for the idle pass (10 s). A scheduled refresh's end is pump's to tell.
+ */
+function recheckAfterRefresh(id: string): void {
+  if (state.recheck.has(id)) return;
+  state.recheck.add(id);
+  if (state.inFlight.has(id)) return;
+  const again = () => {
+    if (state.recheck.delete(id)) state.wake?.();
+  };
+  // A read's refresh (or a person's), which pump does not see end.
+  const flight = refreshRunning(id);
+  if (flight) flight.then(again, again);
+  else again();
 }
 
 /**
@@ -365,6 +389,7 @@ function pump(): void {
       .finally(() => {
         state.active--;
         state.inFlight.delete(id);
+        if (state.recheck.delete(id)) state.wake?.();
         pump();
         if (state.active === 0 && state.queue.length === 0 && state.passAfterQueue) {
           state.passAfterQueue = false;
