@@ -56,6 +56,8 @@ const state = processSingleton("tickethubScheduler", () => ({
   lastPassAt: 0,
   stampTimer: undefined as NodeJS.Timeout | undefined,
 }));
+// A state made by an older copy of this module (a development reload) lacks what came later.
+state.recheck ??= new Set();
 
 /**
  * The least time (wall clock) between a pass and one run for a move of the database's change stamp.
@@ -116,7 +118,11 @@ export function startScheduler(): void {
   };
   state.wake = () => void run();
   onCredentialsChanged((change) => {
-    if (!change || !plannedBeyond(change)) state.wake?.();
+    if (change && plannedBeyond(change)) return;
+    // Told by a refresh still running here (a failure's retry, a few ms away at a fast time scale):
+    // the pass this wakes finds it running, so one more once it has ended.
+    if (change && (state.inFlight.has(change.credentialId) || refreshing(change.credentialId))) recheckAfterRefresh(change.credentialId);
+    state.wake?.();
   });
   void run();
 }
@@ -309,6 +315,10 @@ function arm(c: Due, atMs: number, planned: boolean): void {
  * again, the retry waited for the idle pass (10 s). A scheduled refresh's end is pump's to tell.
  */
 function recheckAfterRefresh(id: string): void {
+  // A timer armed for it before goes: the pass after its end arms what is still due.
+  const armed = state.armed.get(id);
+  if (armed) clearTimeout(armed.timer);
+  state.armed.delete(id);
   if (state.recheck.has(id)) return;
   state.recheck.add(id);
   if (state.inFlight.has(id)) return;
