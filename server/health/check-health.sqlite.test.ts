@@ -51,7 +51,8 @@ describe("health: retention failures and a silent Next server (SQLite)", () => {
     const { checkHealth } = await import("./check-health");
     const state = await import("./instance-state");
     const status = (await checkHealth()).status;
-    const t0 = performance.now();
+    // Whole milliseconds: (t0 + 5,000) - t0 is exactly 5,000 (with a fraction it may come out 5,000.000000000001, "more than 5 s").
+    const t0 = Math.round(performance.now());
     state.watchPeer("Next server", t0);
     expect(state.silentPeer(t0 + state.PEER_SILENT_MS)).toBeNull();
     // Heard 6 s ago and not since.
