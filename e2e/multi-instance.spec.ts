@@ -82,7 +82,15 @@ function report(label: string, run: Awaited<ReturnType<typeof runDay>>) {
     // FaceID's api_ticket count includes the NONCE-free SIGN refreshes only (no NONCE is issued here).
     const min = Math.floor((run.elapsedHours * 3600) / e.every[1]);
     const max = Math.floor((run.elapsedHours * 3600) / e.every[0]) + 1;
-    lines.push(`  ${e.label.padEnd(40)} calls ${String(calls).padStart(3)}  policy ${min}–${max}  inFlightMax ${run.stats.inFlightMax[endpoint] ?? 0}`);
+    const log = run.stats.callLog[endpoint] ?? [];
+    const failed = log.filter((c) => !c.ok).length;
+    // The shortest gaps between calls answered with a value, in simulated seconds: where a count above the policy came from.
+    const ok = log.filter((c) => c.ok).map((c) => c.at);
+    const gaps = ok.slice(1).map((at, i) => Math.round((at - ok[i]!) / 1000));
+    const shortest = [...gaps].sort((a, b) => a - b).slice(0, 3);
+    lines.push(
+      `  ${e.label.padEnd(40)} calls ${String(calls).padStart(3)}  policy ${min}–${max}  inFlightMax ${run.stats.inFlightMax[endpoint] ?? 0}  failed ${failed}  shortest gaps ${shortest.join(", ")} s`,
+    );
   }
   console.log(lines.join("\n"));
 }
@@ -114,7 +122,8 @@ test.describe("three instances through 24 simulated hours", () => {
             i
               .output()
               .split("\n")
-              .filter((l) => l.includes("faceid access_token"))
+              // DEBUG_REFRESHES=1: the FaceID token's refreshes; any other value: the lines it matches (a regular expression).
+              .filter((l) => new RegExp(process.env.DEBUG_REFRESHES === "1" ? "faceid access_token" : process.env.DEBUG_REFRESHES!, "i").test(l))
               .join("\n"),
           );
       check(run);

@@ -75,6 +75,13 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** A vendor's success: HTTP 200 and no error code (WeChat `errcode` 0 or absent, Feishu `code` 0, FaceID `code` "0", yzb `status` "2000"). */
+function answeredWithValue(reply: FaultReply): boolean {
+  if (reply.status !== 200 || !reply.body || typeof reply.body !== "object") return false;
+  const b = reply.body as Record<string, unknown>;
+  return [b.errcode, b.code].every((c) => c === undefined || String(c) === "0") && (b.status === undefined || String(b.status) === "2000");
+}
+
 function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   const text = typeof body === "string" ? body : JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
@@ -90,7 +97,7 @@ export function createSandbox(state = new SandboxState()) {
   async function control(method: string, path: string, body: unknown, res: http.ServerResponse) {
     const b = (body ?? {}) as Record<string, unknown>;
     if (method === "GET" && path === "/__sandbox/stats") {
-      return send(res, 200, { calls: state.calls, inFlightMax: state.inFlightMax, clockOffsetMs: state.clockOffsetMs });
+      return send(res, 200, { calls: state.calls, callLog: state.callLog, inFlightMax: state.inFlightMax, clockOffsetMs: state.clockOffsetMs });
     }
     if (method === "POST" && path === "/__sandbox/reset") {
       state.resetCounters();
@@ -212,6 +219,8 @@ export function createSandbox(state = new SandboxState()) {
     state.calls[key] = (state.calls[key] ?? 0) + 1;
     state.inFlight[key] = (state.inFlight[key] ?? 0) + 1;
     state.inFlightMax[key] = Math.max(state.inFlightMax[key] ?? 0, state.inFlight[key]!);
+    const call = { at: state.now(), ok: false };
+    (state.callLog[key] ??= []).push(call);
     try {
       const fault = state.faults.get(key);
       if (fault?.latencyMs) await sleep(fault.latencyMs);
@@ -237,6 +246,7 @@ export function createSandbox(state = new SandboxState()) {
       const faultReply = mode ? FAULT_BODIES[vendor][mode] : undefined;
       if (faultReply) return send(res, faultReply.status, faultReply.body, faultReply.headers);
       const reply = await handler(state, { method, path: url.pathname, query: url.searchParams, headers: req.headers, body });
+      call.ok = answeredWithValue(reply);
       return send(res, reply.status, mode === "string-numbers" ? stringifyNumbers(reply.body) : reply.body, reply.headers);
     } finally {
       state.inFlight[key] = (state.inFlight[key] ?? 1) - 1;

@@ -69,6 +69,8 @@ export class SandboxState {
   /** The values themselves, for those issued since this process started (see `latest`, `issuedValues`). */
   private values = new Map<string, string>();
   calls: Record<string, number> = {};
+  /** Each call since the counters were reset, by endpoint: when it came (the sandbox's clock, ms) and whether it was answered with a value. */
+  callLog: Record<string, { at: number; ok: boolean }[]> = {};
   inFlight: Record<string, number> = {};
   inFlightMax: Record<string, number> = {};
   faults = new Map<string, Fault>();
@@ -225,6 +227,7 @@ export class SandboxState {
 
   resetCounters(): void {
     this.calls = {};
+    this.callLog = {};
     this.inFlightMax = {};
     this.quotaUsed = {};
     this.changed();

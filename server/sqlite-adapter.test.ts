@@ -122,3 +122,39 @@ describe("SQLite statements compiled once", () => {
     expect(order).toEqual(Array.from({ length: 3_000 }, (_, i) => i));
   });
 });
+
+describe("SQLite transactions beside another process's writes", () => {
+  it("a transaction that reads, then writes, after another connection wrote in between, commits instead of failing with SQLITE_BUSY", async () => {
+    const { file } = tempDataDir();
+    // The other process (another instance, the read plane): its own connection to the same file, in WAL mode as Ticket Hub's.
+    const other = new Database(file, { timeout: 0 });
+    other.pragma("journal_mode = WAL");
+    other.exec(`CREATE TABLE "T" (k TEXT PRIMARY KEY, v INTEGER NOT NULL); INSERT INTO "T" (k, v) VALUES ('a', 1)`);
+    const { createDb } = await import("./db");
+    const db = createDb({ provider: "sqlite", url: "", file });
+    const bump = `UPDATE "T" SET v = v + 10 WHERE k = 'a'`;
+    try {
+      let meanwhile = "";
+      // As a refresh's store (and Prisma's own `update`) does: read first, write after.
+      await db.$transaction(async (tx) => {
+        await tx.$queryRawUnsafe(`SELECT v FROM "T" WHERE k = 'a'`);
+        try {
+          other.prepare(bump).run();
+          meanwhile = "wrote";
+        } catch (err) {
+          meanwhile = (err as { code: string }).code;
+        }
+        await tx.$executeRawUnsafe(`UPDATE "T" SET v = v + 1 WHERE k = 'a'`);
+      });
+      // The lock was the transaction's from its start: the other writer was the one told to wait
+      // (with no busy timeout here, it is refused at once instead), and gets its turn after the commit.
+      expect(meanwhile).toBe("SQLITE_BUSY");
+      other.prepare(bump).run();
+      const rows = await db.$queryRawUnsafe<{ v: bigint }[]>(`SELECT v FROM "T" WHERE k = 'a'`);
+      expect(Number(rows[0]!.v)).toBe(12);
+    } finally {
+      await db.$disconnect();
+      other.close();
+    }
+  });
+});

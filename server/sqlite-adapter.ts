@@ -56,13 +56,29 @@ class OneShot {
 }
 
 /**
+ * How every transaction begins (the adapter's own `BEGIN`: Prisma's interactive transactions and the
+ * ones it opens for an `update`, which reads the row before and after writing it). A deferred
+ * `BEGIN` takes the write lock only at the first write, and in WAL mode a transaction that has read
+ * by then cannot get it if another connection committed since its read: SQLite answers SQLITE_BUSY
+ * at once, without waiting out the busy timeout (https://sqlite.org/lang_transaction.html, "read
+ * transactions"). With three instances (six processes) on one file under load that failed a
+ * refresh after its vendor call now and then ("Operation has timed out", a failure with an empty
+ * message): the fetched value was dropped and fetched again, one vendor call too many
+ * (e2e/multi-instance.spec.ts). `BEGIN IMMEDIATE` takes the lock first, waiting for it within the
+ * busy timeout like any other write; every transaction here writes.
+ */
+const BEGIN_WRITE = "BEGIN IMMEDIATE";
+
+/**
  * Makes `client.prepare` hand out views of statements compiled once (bounded; the one unused longest
- * goes first: a Map keeps insertion order, and a statement used again moves to its end).
+ * goes first: a Map keeps insertion order, and a statement used again moves to its end); a
+ * transaction's `BEGIN` is `BEGIN IMMEDIATE` (BEGIN_WRITE).
  */
 export function cacheStatements(client: Client): void {
   const prepare = client.prepare.bind(client);
   const statements = new Map<string, Statement>();
-  client.prepare = ((sql: string) => {
+  client.prepare = ((text: string) => {
+    const sql = text === "BEGIN" ? BEGIN_WRITE : text;
     let stmt = statements.get(sql);
     if (stmt) {
       statements.delete(sql);

@@ -84,7 +84,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   };
 }
 
-export async function sandboxStats(sandboxUrl: string): Promise<{ calls: Record<string, number>; inFlightMax: Record<string, number> }> {
+export type SandboxStats = {
+  calls: Record<string, number>;
+  /** Each call since the last reset, by endpoint: when (the sandbox's clock, ms) and whether it was answered with a value. */
+  callLog: Record<string, { at: number; ok: boolean }[]>;
+  inFlightMax: Record<string, number>;
+};
+
+export async function sandboxStats(sandboxUrl: string): Promise<SandboxStats> {
   return (await fetch(`${sandboxUrl}/__sandbox/stats`)).json();
 }
 

@@ -53,6 +53,15 @@ describe("fixed-interval rhythm", () => {
     expect(nextRefreshAt(policyFor("faceid", "access_token"), ranAt, 7200, () => 0.5, due).toISOString()).toBe("2026-01-01T00:40:00.000Z");
   });
 
+  it("starts FaceID's rhythm again from a refresh more than half an interval late, instead of another call minutes after it", () => {
+    const due = new Date("2026-01-01T00:20:00Z");
+    const policy = policyFor("faceid", "access_token");
+    // 10 min late: still the old rhythm (the next one 10 min after this one).
+    expect(nextRefreshAt(policy, new Date("2026-01-01T00:30:00Z"), 7200, () => 0.5, due).toISOString()).toBe("2026-01-01T00:40:00.000Z");
+    // 15 min late (a stalled host): 20 min after it ran, not 6 min (5% of the lifetime).
+    expect(nextRefreshAt(policy, new Date("2026-01-01T00:35:00Z"), 7200, () => 0.5, due).toISOString()).toBe("2026-01-01T00:55:00.000Z");
+  });
+
   it("keeps fraction schedules anchored at the fetch (validity starts there)", () => {
     const due = new Date("2026-01-01T00:00:00Z");
     const ranAt = new Date("2026-01-01T00:01:00Z");

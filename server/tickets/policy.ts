@@ -172,12 +172,17 @@ export function policyFor(vendor: VendorId, kind: CredentialKind, overrides: Pol
 /**
  * When the next proactive refresh is due, with jitter; always inside the lifetime. A fixed
  * interval ("every 20 min") counts from when the refresh was due (`dueAt`), so a late tick does
- * not push every later refresh back.
+ * not push every later refresh back; up to half an interval late. A refresh later than that (a
+ * stalled host, a database outage) starts the rhythm again from when it ran: the value is fresh
+ * now, and keeping the old rhythm only made the next call come minutes after this one (FaceID,
+ * 15 min late: 5% of the lifetime, 6 min, after), a vendor call that bought nothing and ended the
+ * value this one replaced a minute later.
  */
 export function nextRefreshAt(policy: Policy, fetchedAt: Date, expiresIn: number, random = Math.random, dueAt: Date | null = null): Date {
   const spread = random() * 2 - 1;
   const s = policy.schedule;
-  const from = s.type === "every" && dueAt && dueAt <= fetchedAt ? dueAt : fetchedAt;
+  const keepsRhythm = s.type === "every" && dueAt && dueAt <= fetchedAt && fetchedAt.getTime() - dueAt.getTime() <= (s.seconds / 2) * 1000;
+  const from = keepsRhythm ? dueAt : fetchedAt;
   let seconds =
     s.type === "fraction"
       ? expiresIn * s.fraction + spread * (s.jitterSeconds ?? s.jitter * expiresIn)

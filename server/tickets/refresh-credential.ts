@@ -164,10 +164,16 @@ async function runRefresh(
     countRefresh({ vendor, kind: spec.kind, outcome: "success", class: "none" });
     return { credentialId, ok: true, joined: false, boundTickets: stored.boundTickets, audited: !!audit };
   } catch (err) {
-    if (err instanceof GenerationConflict) return { credentialId, ok: true, joined: true };
+    if (err instanceof GenerationConflict) {
+      if (getConfig().logRefreshes)
+        console.log(`[refresh] ${getConfig().instanceId} ${slotVendor} ${slotKind}: another writer stored a newer generation first`);
+      return { credentialId, ok: true, joined: true };
+    }
     if (err instanceof NotFoundError) throw err;
     const failure: FailureClass = err instanceof VendorError ? err.failure : "network";
     const message = err instanceof Error ? err.message : String(err);
+    if (getConfig().logRefreshes)
+      console.log(`[refresh] ${getConfig().instanceId} ${slotVendor ?? "?"} ${slotKind ?? credentialId} failed (${reason}): ${failure}: ${message}`);
     const retryAt = await recordFailure(db, credentialId, failure, message, err instanceof VendorError ? err.detail.retryAfterMs : undefined, audit);
     // The dashboard's list shows the failure (server/live/list-cache.ts): it must not answer from before it.
     credentialsChanged(retryAt === undefined ? undefined : { credentialId, nextRefreshAt: retryAt, appRef: slotAppRef });
