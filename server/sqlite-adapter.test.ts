@@ -66,6 +66,30 @@ describe("SQLite statements compiled once", () => {
     expect(keys).toEqual(["a", "b", "d"]);
   });
 
+  it("keeps a query made while a transaction is open out of it: the transaction's rollback leaves it in place", async () => {
+    const insert = `INSERT INTO "T" (k, v) VALUES (?, ?)`;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let began!: () => void;
+    const inside = new Promise<void>((resolve) => (began = resolve));
+    const lost = db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(insert, "in-tx", 6);
+      began();
+      await held;
+      throw new Error("lost its compare-and-set");
+    });
+    await inside;
+    // Another part of the process writes meanwhile (a lease, the scheduler's plan).
+    const meanwhile = db.$executeRawUnsafe(insert, "meanwhile", 7);
+    // Time for it to run, were it let in (it was, before: inside the open transaction, done in a few ms).
+    await Promise.race([meanwhile, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+    release();
+    await expect(lost).rejects.toThrow("lost its compare-and-set");
+    await meanwhile;
+    const keys = (await db.$queryRawUnsafe<{ k: string }[]>(`SELECT k FROM "T" WHERE k IN ('in-tx', 'meanwhile')`)).map((r) => r.k);
+    expect(keys).toEqual(["meanwhile"]);
+  });
+
   it("lets a timer run between queries once they have run for a slice (SQLite answers on this thread)", async () => {
     const { SLICE_MS } = await import("./sqlite-adapter");
     // Queries back to back, as a burst of refreshes makes them: without a turn of the event loop a

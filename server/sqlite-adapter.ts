@@ -169,6 +169,63 @@ export function yieldEverySlice(adapter: Queryable): void {
   };
 }
 
+/**
+ * Makes `adapter`'s own queries wait while one of its transactions is open (or waiting to begin).
+ * The adapter has one connection, and only its transactions take turns on it: a query the process
+ * made meanwhile (the scheduler's, a lease's, a session's) ran inside whatever transaction was open,
+ * and went with it when that one rolled back (a refresh that lost its compare-and-set,
+ * store-version.ts). No transaction here queries through the plain client (a query that did would
+ * wait for its own transaction for good): each uses the `tx` it is given.
+ */
+export function keepQueriesOutOfTransactions(adapter: Queryable): void {
+  let open = 0;
+  let ended: Promise<void> | null = null;
+  let end: (() => void) | null = null;
+  const enter = () => {
+    if (open++ === 0) ended = new Promise((resolve) => (end = resolve));
+  };
+  const leave = () => {
+    if (--open > 0) return;
+    const wake = end;
+    ended = null;
+    end = null;
+    wake?.();
+  };
+  for (const method of ["queryRaw", "executeRaw"] as const) {
+    const run = adapter[method].bind(adapter);
+    adapter[method] = async (query: unknown) => {
+      while (ended) await ended;
+      return run(query);
+    };
+  }
+  const begin = adapter.startTransaction.bind(adapter);
+  adapter.startTransaction = async (...args: unknown[]) => {
+    enter();
+    let tx: { commit(): Promise<void>; rollback(): Promise<void> };
+    try {
+      tx = (await begin(...args)) as typeof tx;
+    } catch (err) {
+      leave();
+      throw err;
+    }
+    let left = false;
+    for (const method of ["commit", "rollback"] as const) {
+      const finish = tx[method].bind(tx);
+      tx[method] = async () => {
+        try {
+          return await finish();
+        } finally {
+          if (!left) {
+            left = true;
+            leave();
+          }
+        }
+      };
+    }
+    return tx;
+  };
+}
+
 /** The adapter for a SQLite file, its statements compiled once and its checkpoints in a worker thread (above). */
 type Factory = Pick<PrismaBetterSqlite3, "provider" | "adapterName" | "connect">;
 export function sqliteAdapter(file: string, timeout = 10_000): Factory {
@@ -178,6 +235,7 @@ export function sqliteAdapter(file: string, timeout = 10_000): Factory {
     const client = (a as unknown as { client: Client & Connection }).client;
     cacheStatements(client);
     yieldEverySlice(a as unknown as Queryable);
+    keepQueriesOutOfTransactions(a as unknown as Queryable);
     // Checkpoints off the event loop (sqlite-checkpoints.ts), until the connection closes.
     const checkpoints = checkpointInBackground(client);
     if (checkpoints) {

@@ -173,7 +173,9 @@ async function runRefresh(
     const failure: FailureClass = err instanceof VendorError ? err.failure : "network";
     const message = err instanceof Error ? err.message : String(err);
     if (getConfig().logRefreshes)
-      console.log(`[refresh] ${getConfig().instanceId} ${slotVendor ?? "?"} ${slotKind ?? credentialId} failed (${reason}): ${failure}: ${message}`);
+      console.log(
+        `[refresh] ${getConfig().instanceId} ${slotVendor ?? "?"} ${slotKind ?? credentialId} failed (${reason}): ${failure}: ${message}${err instanceof VendorError ? "" : ` [${(err as Error)?.name}${(err as { code?: string })?.code ? ` ${(err as { code?: string }).code}` : ""}]`}`,
+      );
     const retryAt = await recordFailure(db, credentialId, failure, message, err instanceof VendorError ? err.detail.retryAfterMs : undefined, audit);
     // The dashboard's list shows the failure (server/live/list-cache.ts): it must not answer from before it.
     credentialsChanged(retryAt === undefined ? undefined : { credentialId, nextRefreshAt: retryAt, appRef: slotAppRef });
