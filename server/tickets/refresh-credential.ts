@@ -6,6 +6,7 @@ import { vendorContext } from "../apps/vendor-context";
 import { now } from "../clock";
 import { getConfig } from "../config";
 import { getDb, type Db } from "../db";
+import { errorLine } from "../errors";
 import { credentialsChanged, refreshFailed } from "../events";
 import { countRefresh } from "../metrics/registry";
 import { processSingleton } from "../process-state";
@@ -172,10 +173,12 @@ async function runRefresh(
     if (err instanceof NotFoundError) throw err;
     const failure: FailureClass = err instanceof VendorError ? err.failure : "network";
     const message = err instanceof Error ? err.message : String(err);
-    if (getConfig().logRefreshes)
+    if (getConfig().logRefreshes) {
+      const code = (err as { code?: string } | null)?.code;
       console.log(
-        `[refresh] ${getConfig().instanceId} ${slotVendor ?? "?"} ${slotKind ?? credentialId} failed (${reason}): ${failure}: ${message}${err instanceof VendorError ? "" : ` [${(err as Error)?.name}${(err as { code?: string })?.code ? ` ${(err as { code?: string }).code}` : ""}]`}`,
+        `[refresh] ${getConfig().instanceId} ${slotVendor ?? "?"} ${slotKind ?? credentialId} failed (${reason}): ${failure}: ${errorLine(err)}${code ? ` [${code}]` : ""}`,
       );
+    }
     const retryAt = await recordFailure(db, credentialId, failure, message, err instanceof VendorError ? err.detail.retryAfterMs : undefined, audit);
     // The dashboard's list shows the failure (server/live/list-cache.ts): it must not answer from before it.
     credentialsChanged(retryAt === undefined ? undefined : { credentialId, nextRefreshAt: retryAt, appRef: slotAppRef });
