@@ -25,3 +25,15 @@ describe("an error as one log line", () => {
     expect(errorLine("a string")).toBe("a string");
   });
 });
+
+describe("a failure blamed on the database only when the database said it", () => {
+  it("Prisma's request errors and an unreachable database are; a query built wrong or a bug in this code is not", async () => {
+    const { isDatabaseError } = await import("./errors");
+    const named = (name: string, message = "x") => Object.assign(new Error(message), { name });
+    expect(isDatabaseError(named("PrismaClientKnownRequestError"))).toBe(true);
+    expect(isDatabaseError(named("DriverAdapterError"))).toBe(true);
+    expect(isDatabaseError(new Error("Connection terminated unexpectedly"))).toBe(true);
+    expect(isDatabaseError(named("PrismaClientValidationError", "Unknown argument `nope`"))).toBe(false);
+    expect(isDatabaseError(new TypeError("Cannot read properties of undefined"))).toBe(false);
+  });
+});

@@ -59,6 +59,18 @@ export function isDatabaseUnreachable(err: unknown): boolean {
 }
 
 /**
+ * Whether an error came from the database: Prisma's request and connection errors, the driver
+ * adapter's, or any that says the database could not be reached. Not Prisma's validation error
+ * (a query this code built wrong, not the database).
+ */
+export function isDatabaseError(err: unknown): boolean {
+  if (err instanceof DatabaseUnavailableError) return true;
+  const name = (err as { name?: unknown } | null)?.name;
+  if (typeof name === "string" && /^(?:PrismaClient(?:KnownRequest|UnknownRequest|Initialization|RustPanic)Error|DriverAdapterError)$/.test(name)) return true;
+  return isDatabaseUnreachable(err);
+}
+
+/**
  * The class of a refusal, which the HTTP layer turns into a status code. The core never names a
  * status itself: the same verb may one day answer a queue or a CLI.
  */

@@ -1,7 +1,8 @@
 "use client";
 import { useTranslations } from "next-intl";
+import { FAILURE_CLASSES } from "@/lib/failure-class";
 
-const CLASSES = ["invalid-credential", "busy", "rate-limited", "quota-exhausted", "bad-config", "bad-response", "network"] as const;
+const CLASSES = FAILURE_CLASSES;
 
 /** A failure class in the page's language (the audit log's names; English keeps the codes). */
 export function useFailureLabel(): (errorClass: string) => string {

@@ -1,5 +1,6 @@
 import "server-only";
 import { CREDENTIAL_KINDS } from "@/lib/credential-kinds";
+import { FAILURE_CLASSES } from "@/lib/failure-class";
 
 /**
  * The OpenAPI 3.1 description of the consumer API (what services holding an API key may call),
@@ -415,7 +416,7 @@ export const openApiDocument = {
           failure: {
             type: "string",
             description: "On 503: the class of the last refresh failure.",
-            enum: ["invalid-credential", "busy", "rate-limited", "quota-exhausted", "bad-config", "bad-response", "network"],
+            enum: [...FAILURE_CLASSES],
           },
         },
       },

@@ -6,12 +6,12 @@ import { vendorContext } from "../apps/vendor-context";
 import { now } from "../clock";
 import { decrypt, encrypt, valueHash } from "../crypto";
 import { getDb } from "../db";
-import { AppError, notFound } from "../errors";
-import { serveCredential, NotServableError } from "../tickets/serve-credential";
+import { AppError, errorLine, notFound } from "../errors";
+import { serveCredential } from "../tickets/serve-credential";
 import { effectiveExpiry } from "../tickets/effective-expiry";
 import { refreshCredential } from "../tickets/refresh-credential";
 import { fetchFaceidTicket } from "../vendors/faceid";
-import { VendorError } from "../vendors/types";
+import { failureOf, VendorError } from "../vendors/types";
 
 export class NonceInputError extends AppError {
   constructor(field: string, message: string, kind: "invalid" | "not-found" | "conflict" = "invalid") {
@@ -102,8 +102,8 @@ export async function issueNonce({ input, actor }: { input: { appRef: string; us
       fetched = await fetchFaceidTicket(ctx, token.value, { type: "NONCE", userId: userId.data });
     }
   } catch (err) {
-    const failure = err instanceof VendorError ? err.failure : err instanceof NotServableError ? err.failure : "network";
-    const message = err instanceof Error ? err.message : String(err);
+    const failure = failureOf(err);
+    const message = err instanceof VendorError ? err.message : errorLine(err);
     // Standalone: the vendor issued nothing, so nothing is stored for this row to join.
     await db.auditEvent.create({
       data: {

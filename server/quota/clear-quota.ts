@@ -7,7 +7,7 @@ import { AppError } from "../errors";
 import { QUOTA_PAUSE_REASON } from "../tickets/failure-policy";
 import { clearWechatQuota } from "../vendors/wechat";
 import { QUOTA_BLOCK_REASON_PREFIX } from "./quota";
-import { VendorError } from "../vendors/types";
+import { failureOf } from "../vendors/types";
 
 /**
  * The 45009 runbook's action (admin): asks WeChat to reset the app's daily counters, then restarts
@@ -34,12 +34,12 @@ export async function clearQuota({ appRef, actor }: { appRef: string; actor: str
         actor,
         action: "app.clear-quota",
         target: app.id,
-        outcome: `failed: ${err instanceof VendorError ? err.failure : "network"}`,
+        outcome: `failed: ${failureOf(err)}`,
         detail: `${app.name}: ${message}`,
       },
     });
     throw new AppError("upstream", "WeChat refused clear_quota", message, {
-      extra: { failure: err instanceof VendorError ? err.failure : "network" },
+      extra: { failure: failureOf(err) },
     });
   }
   const at = now();

@@ -7,7 +7,7 @@ import { getDb } from "../db";
 import { notFound } from "../errors";
 import { checkYzbCode } from "../vendors/yzb";
 import { effectiveExpiryOf } from "./effective-expiry";
-import { VendorError } from "../vendors/types";
+import { failureOf } from "../vendors/types";
 import { type Sentence, sentence } from "@/lib/sentence";
 import { english, sentenceOf } from "./sentences";
 
@@ -58,7 +58,7 @@ export async function checkCredential({ input, actor }: { input: { credentialId:
           )
         : said({ available: true as const, outcome: "invalid" as const }, sentence("check.invalid", { text: r.message }));
     } catch (err) {
-      const failure = err instanceof VendorError ? err.failure : "network";
+      const failure = failureOf(err);
       const error = sentenceOf(err instanceof Error ? err.message : String(err), "error");
       probe = said({ available: true as const, outcome: "error" as const }, sentence("check.failed", { failure, error }));
     }

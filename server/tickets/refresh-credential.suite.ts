@@ -271,6 +271,51 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
       }
     });
 
+    it("a value the database refuses to store is a `database` failure in one line, retried soon; the last good ticket stays", async () => {
+      const { serveCredential } = await import("./serve-credential");
+      const s0 = await slot("jsapi_ticket");
+      expect((await refresh({ credentialId: s0.id, reason: "test" })).ok).toBe(true);
+      const good = await serveCredential({ appRef: s0.appRef, kind: "jsapi_ticket" });
+      // The vendor answers; the database then refuses every new version (as a full disk would).
+      const refuse =
+        provider === "sqlite"
+          ? [`CREATE TRIGGER refuse_versions BEFORE INSERT ON "CredentialVersion" BEGIN SELECT RAISE(ABORT, 'simulated: the disk is full'); END`]
+          : [
+              `CREATE FUNCTION refuse_versions() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'simulated: the disk is full'; END $$ LANGUAGE plpgsql`,
+              `CREATE TRIGGER refuse_versions BEFORE INSERT ON "CredentialVersion" FOR EACH ROW EXECUTE FUNCTION refuse_versions()`,
+            ];
+      const allow =
+        provider === "sqlite"
+          ? ["DROP TRIGGER IF EXISTS refuse_versions"]
+          : [`DROP TRIGGER IF EXISTS refuse_versions ON "CredentialVersion"`, "DROP FUNCTION IF EXISTS refuse_versions()"];
+      for (const sql of refuse) await db.$executeRawUnsafe(sql);
+      try {
+        const asked = await calls("/cgi-bin/ticket/getticket");
+        const t0 = Date.now();
+        const result = await refresh({ credentialId: s0.id, reason: "test" });
+        expect(await calls("/cgi-bin/ticket/getticket")).toBe(asked + 1);
+        expect(result).toMatchObject({ ok: false, failure: "database" });
+        const s = await slot("jsapi_ticket");
+        // Ops read "database", not the vendor's "network", with the cause in one line.
+        expect(s).toMatchObject({ status: "failing", lastErrorClass: "database", consecutiveFailures: 1 });
+        // (Prisma words the refusal in its own terms: on SQLite, a trigger's abort as a constraint violation.)
+        expect(s.lastError).toMatch(/credentialVersion\.\w+\(\)` invocation .+/);
+        expect(s.lastError).not.toMatch(/\n/);
+        expect(s.nextRefreshReason).toMatch(/retry 1 after database/);
+        // Retried like a network failure: the first backoff step, 5 s ± 25 %.
+        const wait = (s.nextRefreshAt!.getTime() - t0) / 1000;
+        expect(wait).toBeGreaterThanOrEqual(3);
+        expect(wait).toBeLessThanOrEqual(9);
+        const served = await serveCredential({ appRef: s0.appRef, kind: "jsapi_ticket" });
+        expect(served).toMatchObject({ value: good.value, generation: good.generation });
+      } finally {
+        for (const sql of allow) await db.$executeRawUnsafe(sql);
+      }
+      // The database back: the next refresh stores.
+      expect(await refresh({ credentialId: s0.id, reason: "test" })).toMatchObject({ ok: true });
+      expect(await slot("jsapi_ticket")).toMatchObject({ status: "active", consecutiveFailures: 0, lastErrorClass: null });
+    });
+
     describe("quota ledger", () => {
       const wechatApp = () => db.vendorApp.findFirstOrThrow({ where: { appId: "wx000000000000demo" } });
       const setPolicy = async (policy: unknown) => db.vendorApp.update({ where: { id: (await wechatApp()).id }, data: { policy: JSON.stringify(policy) } });

@@ -11,7 +11,7 @@ import { credentialsChanged, refreshFailed } from "../events";
 import { countRefresh } from "../metrics/registry";
 import { processSingleton } from "../process-state";
 import { endpointFor, quotaBlock } from "../quota/quota";
-import { VendorError, type FailureClass } from "../vendors/types";
+import { failureOf, VendorError, type FailureClass } from "../vendors/types";
 import { fetchWithParent } from "./fetch-with-parent";
 import { acquireLease, keepLeaseAlive, releaseLease, waitForLease } from "./lease";
 import { parsePolicyOverrides } from "./policy";
@@ -171,8 +171,9 @@ async function runRefresh(
       return { credentialId, ok: true, joined: true };
     }
     if (err instanceof NotFoundError) throw err;
-    const failure: FailureClass = err instanceof VendorError ? err.failure : "network";
-    const message = err instanceof Error ? err.message : String(err);
+    const failure: FailureClass = failureOf(err);
+    // One line: a database error's message spans several, starting with a blank one.
+    const message = err instanceof VendorError ? err.message : errorLine(err);
     if (getConfig().logRefreshes) {
       const code = (err as { code?: string } | null)?.code;
       console.log(

@@ -1,6 +1,7 @@
 import "server-only";
 import { createTranslator } from "use-intl/core";
 import en from "@/i18n/messages/en.json";
+import { FAILURE_CLASSES } from "@/lib/failure-class";
 import { isSentence, placeholderValue, type Sentence, type SentenceParam, sentence, tagsOf } from "@/lib/sentence";
 
 // The English of every sentence the server composes comes from i18n/messages/en.json (namespace
@@ -45,7 +46,7 @@ export function untranslated(text: string): Sentence {
 
 // ---- Reading a stored English text back into its sentence ----
 
-const FAILURES = ["invalid-credential", "busy", "rate-limited", "quota-exhausted", "bad-config", "bad-response", "network"];
+const FAILURES: readonly string[] = FAILURE_CLASSES;
 const VENDORS = ["WeChat", "Feishu", "FaceID", "yzb"];
 const INTEGERS = new Set(["count", "ms", "status", "used", "limit", "percent", "minutes", "jitter"]);
 /** Parameters that hold a nested sentence, and the namespace it comes from. */

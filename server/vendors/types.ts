@@ -1,7 +1,8 @@
 import "server-only";
+import { FAILURE_CLASSES as FAILURES, type FailureClass } from "@/lib/failure-class";
+import { isDatabaseError } from "../errors";
 
-/** Every vendor failure falls into one of these; the lifecycle engine acts on the class only. */
-export type FailureClass = "invalid-credential" | "busy" | "rate-limited" | "quota-exhausted" | "bad-config" | "bad-response" | "network";
+export type { FailureClass } from "@/lib/failure-class";
 
 export class VendorError extends Error {
   constructor(
@@ -12,6 +13,18 @@ export class VendorError extends Error {
     super(message);
     this.name = "VendorError";
   }
+}
+
+/**
+ * The class of what made a vendor call, a refresh or a NONCE fail: the vendor's own (a VendorError
+ * or a refusal that carries one), `database` when this server's database refused or did not answer,
+ * else `network`.
+ */
+export function failureOf(err: unknown): FailureClass {
+  if (err instanceof VendorError) return err.failure;
+  const carried = (err as { failure?: unknown } | null)?.failure;
+  if (typeof carried === "string" && (FAILURES as readonly string[]).includes(carried)) return carried as FailureClass;
+  return isDatabaseError(err) ? "database" : "network";
 }
 
 /** One call to a vendor as it is recorded (body already redacted). */
