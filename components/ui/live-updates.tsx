@@ -173,8 +173,9 @@ export function LiveUpdates() {
       void locks
         .request(CHANNEL, { signal: stop.signal }, () => {
           openStream((m) => {
-            handle(m);
+            // The other tabs first: this tab's own refetches and renders must not hold up their news.
             channel.postMessage(m);
+            handle(m);
           }, stop.signal);
           return new Promise<void>((resolve) => stop.signal.addEventListener("abort", () => resolve()));
         })
