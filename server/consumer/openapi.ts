@@ -415,8 +415,8 @@ export const openApiDocument = {
           field: { type: "string", description: "The input at fault, for 400 and some 404 answers." },
           failure: {
             type: "string",
-            description: "On 503: the class of the last refresh failure.",
-            enum: [...FAILURE_CLASSES],
+            description: "On 503: the class of the last refresh failure, or `database-unreachable` when this server's database does not answer.",
+            enum: [...FAILURE_CLASSES, "database-unreachable"],
           },
         },
       },

@@ -24,7 +24,12 @@ export class NonceVendorError extends AppError {
     readonly failure: string,
     message: string,
   ) {
-    super("upstream", "FaceID did not issue a NONCE ticket", message, { extra: { failure } });
+    // The database, not FaceID: a 503 to try again, and no claim about what FaceID did (the call may have gone through).
+    const database = failure === "database";
+    super(database ? "unavailable" : "upstream", database ? "Database error while issuing a NONCE ticket" : "FaceID did not issue a NONCE ticket", message, {
+      extra: { failure },
+      retryAfterSeconds: database ? 5 : undefined,
+    });
   }
 }
 

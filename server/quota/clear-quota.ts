@@ -3,11 +3,11 @@ import { credentialsChanged } from "../events";
 import { vendorContext } from "../apps/vendor-context";
 import { now } from "../clock";
 import { getDb } from "../db";
-import { AppError } from "../errors";
+import { AppError, errorLine } from "../errors";
 import { QUOTA_PAUSE_REASON } from "../tickets/failure-policy";
 import { clearWechatQuota } from "../vendors/wechat";
 import { QUOTA_BLOCK_REASON_PREFIX } from "./quota";
-import { failureOf } from "../vendors/types";
+import { failureOf, VendorError } from "../vendors/types";
 
 /**
  * The 45009 runbook's action (admin): asks WeChat to reset the app's daily counters, then restarts
@@ -28,19 +28,29 @@ export async function clearQuota({ appRef, actor }: { appRef: string; actor: str
   try {
     await clearWechatQuota(vendorContext(db, app, null));
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const failure = failureOf(err);
+    const message = err instanceof VendorError ? err.message : errorLine(err);
     await db.auditEvent.create({
       data: {
         actor,
         action: "app.clear-quota",
         target: app.id,
-        outcome: `failed: ${failureOf(err)}`,
+        outcome: `failed: ${failure}`,
         detail: `${app.name}: ${message}`,
       },
     });
-    throw new AppError("upstream", "WeChat refused clear_quota", message, {
-      extra: { failure: failureOf(err) },
-    });
+    // The database, not WeChat: the call may have gone through, and clear_quota is itself limited.
+    if (failure === "database")
+      throw new AppError(
+        "unavailable",
+        "Database error during clear_quota",
+        `${message}; WeChat may have reset the counters: check today's quota before calling it again`,
+        {
+          extra: { failure },
+          retryAfterSeconds: 5,
+        },
+      );
+    throw new AppError("upstream", "WeChat refused clear_quota", message, { extra: { failure } });
   }
   const at = now();
   const resumed = await db.$transaction(async (tx) => {

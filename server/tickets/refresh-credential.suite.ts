@@ -299,7 +299,7 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
         // Ops read "database", not the vendor's "network", with the cause in one line.
         expect(s).toMatchObject({ status: "failing", lastErrorClass: "database", consecutiveFailures: 1 });
         // (Prisma words the refusal in its own terms: on SQLite, a trigger's abort as a constraint violation.)
-        expect(s.lastError).toMatch(/credentialVersion\.\w+\(\)` invocation .+/);
+        expect(s.lastError).toMatch(/credentialVersion\.\w+\(\)` invocation\b.+/);
         expect(s.lastError).not.toMatch(/\n/);
         expect(s.nextRefreshReason).toMatch(/retry 1 after database/);
         // Retried like a network failure: the first backoff step, 5 s ± 25 %.
