@@ -18,6 +18,27 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
       return s.currentVersionId ? db.credentialVersion.findUniqueOrThrow({ where: { id: s.currentVersionId } }) : null;
     };
     const calls = async (endpoint: string) => (await h.stats()).calls[`wechat ${endpoint}`] ?? 0;
+    /** Makes the database refuse every insert into `table` (as a full disk would) until the returned function is called. */
+    const refuseInserts = async (table: string): Promise<() => Promise<void>> => {
+      const name = `refuse_${table.toLowerCase()}`;
+      const [refuse, allow] =
+        provider === "sqlite"
+          ? [
+              [`CREATE TRIGGER ${name} BEFORE INSERT ON "${table}" BEGIN SELECT RAISE(ABORT, 'simulated: the disk is full'); END`],
+              [`DROP TRIGGER IF EXISTS ${name}`],
+            ]
+          : [
+              [
+                `CREATE FUNCTION ${name}() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'simulated: the disk is full'; END $$ LANGUAGE plpgsql`,
+                `CREATE TRIGGER ${name} BEFORE INSERT ON "${table}" FOR EACH ROW EXECUTE FUNCTION ${name}()`,
+              ],
+              [`DROP TRIGGER IF EXISTS ${name} ON "${table}"`, `DROP FUNCTION IF EXISTS ${name}()`],
+            ];
+      for (const sql of refuse) await db.$executeRawUnsafe(sql);
+      return async () => {
+        for (const sql of allow) await db.$executeRawUnsafe(sql);
+      };
+    };
 
     async function loadDb() {
       return (await import("@/server/db")).getDb();
@@ -277,18 +298,7 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
       expect((await refresh({ credentialId: s0.id, reason: "test" })).ok).toBe(true);
       const good = await serveCredential({ appRef: s0.appRef, kind: "jsapi_ticket" });
       // The vendor answers; the database then refuses every new version (as a full disk would).
-      const refuse =
-        provider === "sqlite"
-          ? [`CREATE TRIGGER refuse_versions BEFORE INSERT ON "CredentialVersion" BEGIN SELECT RAISE(ABORT, 'simulated: the disk is full'); END`]
-          : [
-              `CREATE FUNCTION refuse_versions() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'simulated: the disk is full'; END $$ LANGUAGE plpgsql`,
-              `CREATE TRIGGER refuse_versions BEFORE INSERT ON "CredentialVersion" FOR EACH ROW EXECUTE FUNCTION refuse_versions()`,
-            ];
-      const allow =
-        provider === "sqlite"
-          ? ["DROP TRIGGER IF EXISTS refuse_versions"]
-          : [`DROP TRIGGER IF EXISTS refuse_versions ON "CredentialVersion"`, "DROP FUNCTION IF EXISTS refuse_versions()"];
-      for (const sql of refuse) await db.$executeRawUnsafe(sql);
+      const allow = await refuseInserts("CredentialVersion");
       try {
         const asked = await calls("/cgi-bin/ticket/getticket");
         const t0 = Date.now();
@@ -309,7 +319,7 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
         const served = await serveCredential({ appRef: s0.appRef, kind: "jsapi_ticket" });
         expect(served).toMatchObject({ value: good.value, generation: good.generation });
       } finally {
-        for (const sql of allow) await db.$executeRawUnsafe(sql);
+        await allow();
       }
       // The database back: the next refresh stores.
       expect(await refresh({ credentialId: s0.id, reason: "test" })).toMatchObject({ ok: true });
@@ -649,6 +659,25 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
         expect(await db.nonceTicket.count()).toBe(count);
         const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "nonce.issue" }, orderBy: { at: "desc" } });
         expect(audit.outcome).toBe("failed: busy");
+      });
+
+      it("a database that refuses to record FaceID's answer is a database error (503), not FaceID's refusal; nothing stored", async () => {
+        const { issueNonce } = await import("@/server/nonce/nonce-desk");
+        const app = await faceidApp();
+        await issueNonce({ input: { appRef: app.id, userId: "warm-up" }, actor: "tester" });
+        const count = await db.nonceTicket.count();
+        const allow = await refuseInserts("UpstreamCall");
+        let err: unknown;
+        try {
+          err = await issueNonce({ input: { appRef: app.id, userId: "qa-db" }, actor: "tester" }).catch((e) => e);
+        } finally {
+          await allow();
+        }
+        expect(err).toMatchObject({ kind: "unavailable", title: "Database error while issuing a NONCE ticket", failure: "database", retryAfterSeconds: 5 });
+        expect(await db.nonceTicket.count()).toBe(count);
+        const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "nonce.issue" }, orderBy: { at: "desc" } });
+        expect(audit.outcome).toBe("failed: database");
+        expect(audit.detail).not.toMatch(/\n/);
       });
     });
     it("a caller's audit row is written with the stored value, or with the recorded failure, and says which", async () => {
