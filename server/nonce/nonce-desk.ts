@@ -6,12 +6,12 @@ import { vendorContext } from "../apps/vendor-context";
 import { now } from "../clock";
 import { decrypt, encrypt, valueHash } from "../crypto";
 import { getDb } from "../db";
-import { AppError, errorLine, notFound } from "../errors";
+import { AppError, notFound } from "../errors";
 import { serveCredential } from "../tickets/serve-credential";
 import { effectiveExpiry } from "../tickets/effective-expiry";
 import { refreshCredential } from "../tickets/refresh-credential";
 import { fetchFaceidTicket } from "../vendors/faceid";
-import { failureOf, VendorError } from "../vendors/types";
+import { failureMessageOf, failureOf, VendorError } from "../vendors/types";
 
 export class NonceInputError extends AppError {
   constructor(field: string, message: string, kind: "invalid" | "not-found" | "conflict" = "invalid") {
@@ -108,7 +108,7 @@ export async function issueNonce({ input, actor }: { input: { appRef: string; us
     }
   } catch (err) {
     const failure = failureOf(err);
-    const message = err instanceof VendorError ? err.message : errorLine(err);
+    const message = failureMessageOf(err);
     // Standalone: the vendor issued nothing, so nothing is stored for this row to join.
     await db.auditEvent.create({
       data: {

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nextVendorDayStart } from "@/lib/vendor-day";
 import { startHarness, type Harness } from "@/test-support/engine-harness";
+import { refuseInserts } from "@/test-support/refuse-inserts";
 
 describe("clear_quota and the quota ledger", () => {
   let h: Harness;
@@ -74,13 +75,13 @@ describe("clear_quota and the quota ledger", () => {
   it("a database that refuses to record the call is a database error (503), not WeChat's refusal, and warns that the counters may be reset", async () => {
     const ticket = await slot("jsapi_ticket");
     const { clearQuota } = await import("./clear-quota");
-    await db.$executeRawUnsafe(`CREATE TRIGGER refuse_calls BEFORE INSERT ON "UpstreamCall" BEGIN SELECT RAISE(ABORT, 'simulated'); END`);
+    const allow = await refuseInserts(db, "sqlite", "UpstreamCall");
     try {
       const refused = clearQuota({ appRef: ticket.appRef, actor: "admin" });
       await expect(refused).rejects.toMatchObject({ kind: "unavailable", title: "Database error during clear_quota", extra: { failure: "database" } });
       await expect(refused).rejects.toThrow(/WeChat may have reset the counters: check today's quota before calling it again/);
     } finally {
-      await db.$executeRawUnsafe("DROP TRIGGER IF EXISTS refuse_calls");
+      await allow();
     }
     const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "app.clear-quota" }, orderBy: { at: "desc" } });
     expect(audit.outcome).toBe("failed: database");

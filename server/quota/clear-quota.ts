@@ -3,11 +3,11 @@ import { credentialsChanged } from "../events";
 import { vendorContext } from "../apps/vendor-context";
 import { now } from "../clock";
 import { getDb } from "../db";
-import { AppError, errorLine } from "../errors";
+import { AppError } from "../errors";
 import { QUOTA_PAUSE_REASON } from "../tickets/failure-policy";
 import { clearWechatQuota } from "../vendors/wechat";
 import { QUOTA_BLOCK_REASON_PREFIX } from "./quota";
-import { failureOf, VendorError } from "../vendors/types";
+import { failureMessageOf, failureOf } from "../vendors/types";
 
 /**
  * The 45009 runbook's action (admin): asks WeChat to reset the app's daily counters, then restarts
@@ -29,7 +29,7 @@ export async function clearQuota({ appRef, actor }: { appRef: string; actor: str
     await clearWechatQuota(vendorContext(db, app, null));
   } catch (err) {
     const failure = failureOf(err);
-    const message = err instanceof VendorError ? err.message : errorLine(err);
+    const message = failureMessageOf(err);
     await db.auditEvent.create({
       data: {
         actor,

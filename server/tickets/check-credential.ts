@@ -4,10 +4,10 @@ import { vendorContext } from "../apps/vendor-context";
 import { now } from "../clock";
 import { decrypt } from "../crypto";
 import { getDb } from "../db";
-import { errorLine, notFound } from "../errors";
+import { notFound } from "../errors";
 import { checkYzbCode } from "../vendors/yzb";
 import { effectiveExpiryOf } from "./effective-expiry";
-import { failureOf, VendorError } from "../vendors/types";
+import { failureMessageOf, failureOf } from "../vendors/types";
 import { type Sentence, sentence } from "@/lib/sentence";
 import { english, sentenceOf } from "./sentences";
 
@@ -59,7 +59,7 @@ export async function checkCredential({ input, actor }: { input: { credentialId:
         : said({ available: true as const, outcome: "invalid" as const }, sentence("check.invalid", { text: r.message }));
     } catch (err) {
       const failure = failureOf(err);
-      const error = sentenceOf(err instanceof VendorError ? err.message : errorLine(err), "error");
+      const error = sentenceOf(failureMessageOf(err), "error");
       probe = said({ available: true as const, outcome: "error" as const }, sentence("check.failed", { failure, error }));
     }
   }

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { nextVendorDayStart } from "@/lib/vendor-day";
 import { startHarness, type Harness } from "@/test-support/engine-harness";
+import { refuseInserts } from "@/test-support/refuse-inserts";
 import { WECHAT_BUSY_RETRY_MS } from "@/server/vendors/wechat";
 import { nextRefreshAt, policyFor } from "./policy";
 
@@ -18,28 +19,6 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
       return s.currentVersionId ? db.credentialVersion.findUniqueOrThrow({ where: { id: s.currentVersionId } }) : null;
     };
     const calls = async (endpoint: string) => (await h.stats()).calls[`wechat ${endpoint}`] ?? 0;
-    /** Makes the database refuse every insert into `table` (as a full disk would) until the returned function is called. */
-    const refuseInserts = async (table: string): Promise<() => Promise<void>> => {
-      const name = `refuse_${table.toLowerCase()}`;
-      const [refuse, allow] =
-        provider === "sqlite"
-          ? [
-              [`CREATE TRIGGER ${name} BEFORE INSERT ON "${table}" BEGIN SELECT RAISE(ABORT, 'simulated: the disk is full'); END`],
-              [`DROP TRIGGER IF EXISTS ${name}`],
-            ]
-          : [
-              [
-                `CREATE FUNCTION ${name}() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'simulated: the disk is full'; END $$ LANGUAGE plpgsql`,
-                `CREATE TRIGGER ${name} BEFORE INSERT ON "${table}" FOR EACH ROW EXECUTE FUNCTION ${name}()`,
-              ],
-              [`DROP TRIGGER IF EXISTS ${name} ON "${table}"`, `DROP FUNCTION IF EXISTS ${name}()`],
-            ];
-      for (const sql of refuse) await db.$executeRawUnsafe(sql);
-      return async () => {
-        for (const sql of allow) await db.$executeRawUnsafe(sql);
-      };
-    };
-
     async function loadDb() {
       return (await import("@/server/db")).getDb();
     }
@@ -298,7 +277,7 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
       expect((await refresh({ credentialId: s0.id, reason: "test" })).ok).toBe(true);
       const good = await serveCredential({ appRef: s0.appRef, kind: "jsapi_ticket" });
       // The vendor answers; the database then refuses every new version (as a full disk would).
-      const allow = await refuseInserts("CredentialVersion");
+      const allow = await refuseInserts(db, provider, "CredentialVersion");
       try {
         const asked = await calls("/cgi-bin/ticket/getticket");
         const t0 = Date.now();
@@ -666,7 +645,7 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
         const app = await faceidApp();
         await issueNonce({ input: { appRef: app.id, userId: "warm-up" }, actor: "tester" });
         const count = await db.nonceTicket.count();
-        const allow = await refuseInserts("UpstreamCall");
+        const allow = await refuseInserts(db, provider, "UpstreamCall");
         let err: unknown;
         try {
           err = await issueNonce({ input: { appRef: app.id, userId: "qa-db" }, actor: "tester" }).catch((e) => e);

@@ -11,7 +11,7 @@ import { credentialsChanged, refreshFailed } from "../events";
 import { countRefresh } from "../metrics/registry";
 import { processSingleton } from "../process-state";
 import { endpointFor, quotaBlock } from "../quota/quota";
-import { failureOf, VendorError, type FailureClass } from "../vendors/types";
+import { failureMessageOf, failureOf, VendorError, type FailureClass } from "../vendors/types";
 import { fetchWithParent } from "./fetch-with-parent";
 import { acquireLease, keepLeaseAlive, releaseLease, waitForLease } from "./lease";
 import { parsePolicyOverrides } from "./policy";
@@ -172,8 +172,7 @@ async function runRefresh(
     }
     if (err instanceof NotFoundError) throw err;
     const failure: FailureClass = failureOf(err);
-    // One line: a database error's message spans several, starting with a blank one.
-    const message = err instanceof VendorError ? err.message : errorLine(err);
+    const message = failureMessageOf(err);
     if (getConfig().logRefreshes) {
       const code = (err as { code?: string } | null)?.code;
       console.log(

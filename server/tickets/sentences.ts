@@ -46,7 +46,6 @@ export function untranslated(text: string): Sentence {
 
 // ---- Reading a stored English text back into its sentence ----
 
-const FAILURES: readonly string[] = FAILURE_CLASSES;
 const VENDORS = ["WeChat", "Feishu", "FaceID", "yzb"];
 const INTEGERS = new Set(["count", "ms", "status", "used", "limit", "percent", "minutes", "jitter"]);
 /** Parameters that hold a nested sentence, and the namespace it comes from. */
@@ -94,7 +93,7 @@ function decode(name: string, raw: string, context: { policy?: Sentence }): Sent
     const m = /^(\d+) s$/.exec(raw);
     return m ? Number(m[1]) : undefined;
   }
-  if (name === "failure") return FAILURES.includes(raw) ? raw : undefined;
+  if (name === "failure") return (FAILURE_CLASSES as readonly string[]).includes(raw) ? raw : undefined;
   if (name === "vendor") return VENDORS.includes(raw) ? raw : undefined;
   if (name === "code") return /^-?\d+$/.test(raw) ? raw : undefined;
   // "scheduled: <policy>": the credential's policy when it is the one the text names (else the text as it is).

@@ -1,6 +1,6 @@
 import "server-only";
 import { FAILURE_CLASSES as FAILURES, type FailureClass } from "@/lib/failure-class";
-import { isDatabaseError } from "../errors";
+import { errorLine, isDatabaseError } from "../errors";
 
 export type { FailureClass } from "@/lib/failure-class";
 
@@ -25,6 +25,14 @@ export function failureOf(err: unknown): FailureClass {
   const carried = (err as { failure?: unknown } | null)?.failure;
   if (typeof carried === "string" && (FAILURES as readonly string[]).includes(carried)) return carried as FailureClass;
   return isDatabaseError(err) ? "database" : "network";
+}
+
+/**
+ * What is stored and shown of that failure: a vendor's own message as it is, anything else in one
+ * line (a database error's message spans several, starting with a blank one).
+ */
+export function failureMessageOf(err: unknown): string {
+  return err instanceof VendorError ? err.message : errorLine(err);
 }
 
 /** One call to a vendor as it is recorded (body already redacted). */
