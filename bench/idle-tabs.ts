@@ -158,6 +158,8 @@ type Measured = {
   sentMs: number | null;
   sentEvents: number;
   domMs: number[];
+  /** The same by the page the tab shows: which kind of page is the slowest to show it. */
+  domByPage: Map<Where, number[]>;
   domPages: number;
   /** Change events each tab heard about the one refresh (each one is a refetch of what it names), on average. */
   changesPerTab: number;
@@ -259,7 +261,8 @@ async function measureShape(stack: Stack, shape: Shape, target: Credential): Pro
     const stored = (await res.json()).credential.generation as number;
     if (stored !== generation) throw new Error(`refresh stored generation ${stored}, expected ${generation}`);
     target.generation = generation;
-    const domAt = (await Promise.all(onScreen.filter((p) => p !== null))) as (number | null)[];
+    const shownAt = await Promise.all(onScreen);
+    const domAt = shownAt.filter((_, i) => onScreen[i] !== null);
     // What the stream said about it: a lease taken, the new value, the audit row (a few events
     // within a second). The last one a tab heard is when it knew all of it.
     await new Promise((r) => setTimeout(r, HEARD_WITHIN_MS));
@@ -290,6 +293,11 @@ async function measureShape(stack: Stack, shape: Shape, target: Credential): Pro
       sentMs: sent.length ? sent.at(-1)! - answeredAt : null,
       sentEvents: sent.length,
       domMs: domAt.map(after),
+      domByPage: shownAt.reduce((byPage, at, i) => {
+        const w = where(urls[i]!);
+        if (w) byPage.set(w, [...(byPage.get(w) ?? []), after(at)]);
+        return byPage;
+      }, new Map<Where, number[]>()),
       domPages: domAt.length,
       changesPerTab: sum(aboutIt.map((ms) => ms.length)) / pages.length,
     };
@@ -347,7 +355,7 @@ export async function benchIdleTabs(): Promise<string> {
       const r = await measureShape(stack, shape, target);
       // Said at once: on a busy machine the next shape can take many minutes.
       console.log(
-        `[idle-tabs] ${r.label}: server ${fmt(r.serverCpuPct, 1)} % (${r.perProcess}); ${fmt(r.changesPerTab, 1)} change events per tab for the refresh, sent ${r.sentMs === null ? "never" : `${fmt(r.sentMs)} ms`} (${r.sentEvents} events), heard max ${fmt(Math.max(...r.eventMs))} ms, on screen max ${fmt(Math.max(...r.domMs))} ms after the answer; ${fmt(r.pingsWhileIdle, 0)} pings per tab in the window; requests ${JSON.stringify([...r.requests])}`,
+        `[idle-tabs] ${r.label}: server ${fmt(r.serverCpuPct, 1)} % (${r.perProcess}); ${fmt(r.changesPerTab, 1)} change events per tab for the refresh, sent ${r.sentMs === null ? "never" : `${fmt(r.sentMs)} ms`} (${r.sentEvents} events), heard max ${fmt(Math.max(...r.eventMs))} ms, on screen max ${fmt(Math.max(...r.domMs))} ms after the answer (${[...r.domByPage].map(([w, xs]) => `${w} ${fmt(Math.max(...xs))} ms`).join(", ")}); ${fmt(r.pingsWhileIdle, 0)} pings per tab in the window; requests ${JSON.stringify([...r.requests])}`,
       );
       results.push(r);
     }
@@ -366,7 +374,7 @@ export async function benchIdleTabs(): Promise<string> {
     );
     const detail = results.map((r) => {
       const asked = [...r.requests].sort((a, b) => b[1] - a[1]).map(([p, n]) => `${p} ${n}`);
-      return `- ${r.label}: ${r.perProcess}; ${r.visible} of ${TABS} tabs visible; per tab ${fmt(r.pingsWhileIdle, 0)} pings and ${fmt(r.changesWhileIdle, 1)} changes heard in the window, then ${fmt(r.changesPerTab, 1)} change events about the refresh (${r.sentEvents} sent by the server); API answers in the window (path, status, count): ${asked.length ? asked.join(", ") : "none"}; the Refresh call itself (vendor call included) took ${fmt(r.refreshMs)} ms.`;
+      return `- ${r.label}: ${r.perProcess}; ${r.visible} of ${TABS} tabs visible; per tab ${fmt(r.pingsWhileIdle, 0)} pings and ${fmt(r.changesWhileIdle, 1)} changes heard in the window, then ${fmt(r.changesPerTab, 1)} change events about the refresh (${r.sentEvents} sent by the server); on screen max by page: ${[...r.domByPage].map(([w, xs]) => `${w} (${xs.length}) ${fmt(Math.max(...xs))} ms`).join(", ")}; API answers in the window (path, status, count): ${asked.length ? asked.join(", ") : "none"}; the Refresh call itself (vendor call included) took ${fmt(r.refreshMs)} ms.`;
     });
     return [
       "### Idle dashboard tabs",

@@ -223,6 +223,63 @@ test.describe("freshness", () => {
     );
   });
 
+  test("an idle page changes its DOM only when what it says changes: the change stream's pings leave it untouched", async ({ page }) => {
+    // Every DOM change is a frame in every open tab: with 100 tabs open, a change at each 2 s ping
+    // (the header's title said the time of the last answer) was most of an idle page's cost.
+    await page.addInitScript(() => {
+      const w = window as unknown as { __pings: number };
+      w.__pings = 0;
+      const add = EventSource.prototype.addEventListener;
+      EventSource.prototype.addEventListener = function (
+        this: EventSource,
+        type: string,
+        listener: EventListenerOrEventListenerObject,
+        options?: boolean | AddEventListenerOptions,
+      ) {
+        if (type !== "ping" || typeof listener !== "function") return add.call(this, type, listener, options);
+        return add.call(
+          this,
+          type,
+          (e: Event) => {
+            w.__pings++;
+            listener.call(this, e);
+          },
+          options,
+        );
+      } as typeof add;
+    });
+    for (const path of ["/apps", "/signatures"]) {
+      await gotoSignedIn(page, `${stack.baseUrl}${path}`, "admin");
+      await expect(page.getByTestId("updated-ago")).toHaveText("Updated just now", { timeout: 30_000 });
+      // From one ping to two more: each mutation batch (a commit) is noted with whether the page's text moved.
+      await expect.poll(() => page.evaluate(() => (window as unknown as { __pings: number }).__pings), { timeout: 10_000 }).toBeGreaterThan(0);
+      await page.evaluate(() => {
+        const w = window as unknown as { __pings: number; __from: number; __silent: string[]; __batches: number };
+        w.__from = w.__pings;
+        w.__silent = [];
+        w.__batches = 0;
+        let text = document.body.textContent;
+        new MutationObserver((records) => {
+          w.__batches++;
+          const now = document.body.textContent;
+          if (now === text)
+            w.__silent.push(
+              records.map((r) => `${r.type} ${r.attributeName ?? ""} on <${(r.target as Element).tagName?.toLowerCase() ?? "#text"}>`).join(", "),
+            );
+          text = now;
+        }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+      });
+      await expect
+        .poll(
+          () => page.evaluate(() => (window as unknown as { __pings: number; __from: number }).__pings - (window as unknown as { __from: number }).__from),
+          { timeout: 15_000 },
+        )
+        .toBeGreaterThanOrEqual(2);
+      const { silent } = await page.evaluate(() => ({ silent: (window as unknown as { __silent: string[] }).__silent }));
+      expect(silent, `${path}: DOM changes while the page's text stayed the same`).toEqual([]);
+    }
+  });
+
   test("the change stream needs a session; the tools pages never fetch the credential list", async ({ page }) => {
     const anonymous = await fetch(`${stack.baseUrl}/api/events`);
     expect(anonymous.status).toBe(401);
