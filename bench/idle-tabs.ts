@@ -5,7 +5,7 @@
 // API and the time until every tab has it. Two shapes: 100 tabs in ONE browser (they share one
 // change stream) and 100 browsers (100 streams: many ops people). The instance alone, with no tab
 // open, is measured first: what the tabs add is the difference.
-// Usage: node --conditions=react-server --import tsx bench/idle-tabs.ts [tabs] [windowSeconds]
+// Usage: node --conditions=react-server --import tsx bench/idle-tabs.ts [tabs] [windowSeconds] [one|many|both]
 import playwrightConfig from "../playwright.config";
 import http from "node:http";
 import { type BrowserContext, chromium, type Page } from "@playwright/test";
@@ -16,6 +16,8 @@ import { cpuSeconds, fmt, machine, percentile } from "./lib";
 
 const TABS = Number(process.argv[2] ?? 100);
 const WINDOW_S = Number(process.argv[3] ?? 60);
+/** Which shapes to run: one browser, many browsers (opening 100 of them takes many minutes on 2 cores), or both. */
+const SHAPES = process.argv[4] ?? "both";
 /** After the last tab opened: first fetches, sign-in audit rows and stream start-ups die down. */
 const SETTLE_MS = 15_000;
 /** Tabs opened at once (each is a server render of its page). */
@@ -350,7 +352,8 @@ export async function benchIdleTabs(): Promise<string> {
     };
     const manyBrowsers: Shape = { label: `${TABS} browsers, one tab each (${TABS} streams)`, contexts: newContext };
     const results: Measured[] = [];
-    for (const shape of [oneBrowser, manyBrowsers]) {
+    const shapes = SHAPES === "one" ? [oneBrowser] : SHAPES === "many" ? [manyBrowsers] : [oneBrowser, manyBrowsers];
+    for (const shape of shapes) {
       console.log(`[idle-tabs] ${shape.label}…`);
       const r = await measureShape(stack, shape, target);
       // Said at once: on a busy machine the next shape can take many minutes.
