@@ -18,6 +18,7 @@ const TABS = Number(process.argv[2] ?? 100);
 const WINDOW_S = Number(process.argv[3] ?? 60);
 /** Which shapes to run: one browser, many browsers (opening 100 of them takes many minutes on 2 cores), or both. */
 const SHAPES = process.argv[4] ?? "both";
+if (!["one", "many", "both"].includes(SHAPES)) throw new Error(`shapes: one, many or both, not ${SHAPES}`);
 /** After the last tab opened: first fetches, sign-in audit rows and stream start-ups die down. */
 const SETTLE_MS = 15_000;
 /** Tabs opened at once (each is a server render of its page). */
@@ -27,6 +28,7 @@ const CHANGE_TIMEOUT_MS = 30_000;
 const HEARD_WITHIN_MS = 3_000;
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const ms = (x: number) => (Number.isFinite(x) ? `${fmt(x)} ms` : "never");
 
 /** Chromium's processes: everything this benchmark started except the stack (Playwright's driver is in-process). */
 function browserPids(stack: Stack): number[] {
@@ -358,12 +360,11 @@ export async function benchIdleTabs(): Promise<string> {
       const r = await measureShape(stack, shape, target);
       // Said at once: on a busy machine the next shape can take many minutes.
       console.log(
-        `[idle-tabs] ${r.label}: server ${fmt(r.serverCpuPct, 1)} % (${r.perProcess}); ${fmt(r.changesPerTab, 1)} change events per tab for the refresh, sent ${r.sentMs === null ? "never" : `${fmt(r.sentMs)} ms`} (${r.sentEvents} events), heard max ${fmt(Math.max(...r.eventMs))} ms, on screen max ${fmt(Math.max(...r.domMs))} ms after the answer (${[...r.domByPage].map(([w, xs]) => `${w} ${fmt(Math.max(...xs))} ms`).join(", ")}); ${fmt(r.pingsWhileIdle, 0)} pings per tab in the window; requests ${JSON.stringify([...r.requests])}`,
+        `[idle-tabs] ${r.label}: server ${fmt(r.serverCpuPct, 1)} % (${r.perProcess}); ${fmt(r.changesPerTab, 1)} change events per tab for the refresh, sent ${r.sentMs === null ? "never" : `${fmt(r.sentMs)} ms`} (${r.sentEvents} events), heard max ${fmt(Math.max(...r.eventMs))} ms, on screen max ${fmt(Math.max(...r.domMs))} ms after the answer (${[...r.domByPage].map(([w, xs]) => `${w} ${ms(Math.max(...xs))}`).join(", ")}); ${fmt(r.pingsWhileIdle, 0)} pings per tab in the window; requests ${JSON.stringify([...r.requests])}`,
       );
       results.push(r);
     }
 
-    const ms = (x: number) => (Number.isFinite(x) ? `${fmt(x)} ms` : "never");
     const rows = results.map((r) =>
       [
         r.label,
@@ -377,7 +378,7 @@ export async function benchIdleTabs(): Promise<string> {
     );
     const detail = results.map((r) => {
       const asked = [...r.requests].sort((a, b) => b[1] - a[1]).map(([p, n]) => `${p} ${n}`);
-      return `- ${r.label}: ${r.perProcess}; ${r.visible} of ${TABS} tabs visible; per tab ${fmt(r.pingsWhileIdle, 0)} pings and ${fmt(r.changesWhileIdle, 1)} changes heard in the window, then ${fmt(r.changesPerTab, 1)} change events about the refresh (${r.sentEvents} sent by the server); on screen max by page: ${[...r.domByPage].map(([w, xs]) => `${w} (${xs.length}) ${fmt(Math.max(...xs))} ms`).join(", ")}; API answers in the window (path, status, count): ${asked.length ? asked.join(", ") : "none"}; the Refresh call itself (vendor call included) took ${fmt(r.refreshMs)} ms.`;
+      return `- ${r.label}: ${r.perProcess}; ${r.visible} of ${TABS} tabs visible; per tab ${fmt(r.pingsWhileIdle, 0)} pings and ${fmt(r.changesWhileIdle, 1)} changes heard in the window, then ${fmt(r.changesPerTab, 1)} change events about the refresh (${r.sentEvents} sent by the server); on screen max by page: ${[...r.domByPage].map(([w, xs]) => `${w} (${xs.length}) ${ms(Math.max(...xs))}`).join(", ")}; API answers in the window (path, status, count): ${asked.length ? asked.join(", ") : "none"}; the Refresh call itself (vendor call included) took ${fmt(r.refreshMs)} ms.`;
     });
     return [
       "### Idle dashboard tabs",

@@ -254,13 +254,11 @@ test.describe("freshness", () => {
       // From one ping to two more: each mutation batch (a commit) is noted with whether the page's text moved.
       await expect.poll(() => page.evaluate(() => (window as unknown as { __pings: number }).__pings), { timeout: 10_000 }).toBeGreaterThan(0);
       await page.evaluate(() => {
-        const w = window as unknown as { __pings: number; __from: number; __silent: string[]; __batches: number };
+        const w = window as unknown as { __pings: number; __from: number; __silent: string[] };
         w.__from = w.__pings;
         w.__silent = [];
-        w.__batches = 0;
         let text = document.body.textContent;
         new MutationObserver((records) => {
-          w.__batches++;
           const now = document.body.textContent;
           if (now === text)
             w.__silent.push(

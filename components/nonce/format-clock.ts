@@ -1,6 +1,6 @@
 "use client";
 import { useLocale } from "next-intl";
-import { zoneOffset } from "@/components/ui/format-time";
+import { dateTimeFormat, zoneOffset } from "@/components/ui/format-time";
 import { useDisplayZone } from "@/components/ui/use-time-zone";
 
 /**
@@ -15,7 +15,7 @@ export function useFormatClock(): (at: string) => string {
     const date = new Date(at);
     if (Number.isNaN(date.getTime())) return at;
     const zh = locale.startsWith("zh");
-    const text = new Intl.DateTimeFormat(locale, {
+    const text = dateTimeFormat(locale, {
       timeZone,
       hour: zh ? "2-digit" : "numeric",
       minute: "2-digit",

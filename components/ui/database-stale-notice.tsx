@@ -1,7 +1,7 @@
 "use client";
 import { useLocale, useTranslations } from "next-intl";
 import type { DatabaseOutage } from "@/lib/database-outage";
-import { zoneOffset } from "./format-time";
+import { dateTimeFormat, zoneOffset } from "./format-time";
 import { useDisplayZone } from "./use-time-zone";
 
 /** HH:MM:SS (24-hour) in the chosen zone, with its offset: the moments of an outage are minutes apart. */
@@ -11,7 +11,7 @@ function useFormatClockTime(): (iso: string) => string {
   return (iso) => {
     const at = new Date(iso);
     if (Number.isNaN(at.getTime())) return iso;
-    const time = new Intl.DateTimeFormat(locale, { timeZone: zone, hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }).format(at);
+    const time = dateTimeFormat(locale, { timeZone: zone, hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }).format(at);
     return `${time} ${zoneOffset(at, zone)}`;
   };
 }

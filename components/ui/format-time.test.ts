@@ -16,4 +16,23 @@ describe("formatDateTime", () => {
   it("names half-hour offsets", () => {
     expect(zoneOffset(new Date(at), "Asia/Kolkata")).toBe("UTC+5:30");
   });
+  it("makes its formatters once: a page of 100 moments builds two, not two per moment", () => {
+    const real = Intl.DateTimeFormat;
+    let made = 0;
+    Intl.DateTimeFormat = new Proxy(real, {
+      construct(target, args: ConstructorParameters<typeof Intl.DateTimeFormat>) {
+        made++;
+        return new target(...args);
+      },
+    });
+    try {
+      const base = Date.parse("2026-12-04T08:00:00Z");
+      const shown = Array.from({ length: 100 }, (_, i) => formatDateTime(new Date(base + i * 61_000).toISOString(), "en", "Europe/Berlin"));
+      expect(shown[0]).toBe("Dec 4, 2026, 9:00:00 AM UTC+1");
+      expect(shown[99]).toBe("Dec 4, 2026, 10:40:39 AM UTC+1");
+      expect(made).toBeLessThanOrEqual(2);
+    } finally {
+      Intl.DateTimeFormat = real;
+    }
+  });
 });
