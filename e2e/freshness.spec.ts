@@ -66,6 +66,9 @@ const signal = (pids: number[], sig: NodeJS.Signals) => {
   }
 };
 
+/** What the idle-page test keeps in the page: pings heard, the count when observing began, DOM changes that left the text as it was. */
+type IdleProbe = { __pings: number; __from: number; __silent: string[] };
+
 const banner = (page: Page) => page.getByRole("status").filter({ hasText: "The server has not answered since" });
 
 test.describe("freshness", () => {
@@ -227,7 +230,7 @@ test.describe("freshness", () => {
     // Every DOM change is a frame in every open tab: with 100 tabs open, a change at each 2 s ping
     // (the header's title said the time of the last answer) was most of an idle page's cost.
     await page.addInitScript(() => {
-      const w = window as unknown as { __pings: number };
+      const w = window as unknown as IdleProbe;
       w.__pings = 0;
       const add = EventSource.prototype.addEventListener;
       EventSource.prototype.addEventListener = function (
@@ -252,9 +255,9 @@ test.describe("freshness", () => {
       await gotoSignedIn(page, `${stack.baseUrl}${path}`, "admin");
       await expect(page.getByTestId("updated-ago")).toHaveText("Updated just now", { timeout: 30_000 });
       // From one ping to two more: each mutation batch (a commit) is noted with whether the page's text moved.
-      await expect.poll(() => page.evaluate(() => (window as unknown as { __pings: number }).__pings), { timeout: 10_000 }).toBeGreaterThan(0);
+      await expect.poll(() => page.evaluate(() => (window as unknown as IdleProbe).__pings), { timeout: 10_000 }).toBeGreaterThan(0);
       await page.evaluate(() => {
-        const w = window as unknown as { __pings: number; __from: number; __silent: string[] };
+        const w = window as unknown as IdleProbe;
         w.__from = w.__pings;
         w.__silent = [];
         let text = document.body.textContent;
@@ -269,11 +272,15 @@ test.describe("freshness", () => {
       });
       await expect
         .poll(
-          () => page.evaluate(() => (window as unknown as { __pings: number; __from: number }).__pings - (window as unknown as { __from: number }).__from),
+          () =>
+            page.evaluate(() => {
+              const w = window as unknown as IdleProbe;
+              return w.__pings - w.__from;
+            }),
           { timeout: 15_000 },
         )
         .toBeGreaterThanOrEqual(2);
-      const { silent } = await page.evaluate(() => ({ silent: (window as unknown as { __silent: string[] }).__silent }));
+      const silent = await page.evaluate(() => (window as unknown as IdleProbe).__silent);
       expect(silent, `${path}: DOM changes while the page's text stayed the same`).toEqual([]);
     }
   });

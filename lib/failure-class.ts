@@ -7,3 +7,8 @@
 export const FAILURE_CLASSES = ["invalid-credential", "busy", "rate-limited", "quota-exhausted", "bad-config", "bad-response", "network", "database"] as const;
 
 export type FailureClass = (typeof FAILURE_CLASSES)[number];
+
+/** Whether a stored or carried value names one of the classes. */
+export function isFailureClass(value: unknown): value is FailureClass {
+  return (FAILURE_CLASSES as readonly unknown[]).includes(value);
+}

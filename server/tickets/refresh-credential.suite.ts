@@ -19,6 +19,7 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
       return s.currentVersionId ? db.credentialVersion.findUniqueOrThrow({ where: { id: s.currentVersionId } }) : null;
     };
     const calls = async (endpoint: string) => (await h.stats()).calls[`wechat ${endpoint}`] ?? 0;
+
     async function loadDb() {
       return (await import("@/server/db")).getDb();
     }

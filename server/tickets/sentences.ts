@@ -1,7 +1,7 @@
 import "server-only";
 import { createTranslator } from "use-intl/core";
 import en from "@/i18n/messages/en.json";
-import { FAILURE_CLASSES } from "@/lib/failure-class";
+import { isFailureClass } from "@/lib/failure-class";
 import { isSentence, placeholderValue, type Sentence, type SentenceParam, sentence, tagsOf } from "@/lib/sentence";
 
 // The English of every sentence the server composes comes from i18n/messages/en.json (namespace
@@ -93,7 +93,7 @@ function decode(name: string, raw: string, context: { policy?: Sentence }): Sent
     const m = /^(\d+) s$/.exec(raw);
     return m ? Number(m[1]) : undefined;
   }
-  if (name === "failure") return (FAILURE_CLASSES as readonly string[]).includes(raw) ? raw : undefined;
+  if (name === "failure") return isFailureClass(raw) ? raw : undefined;
   if (name === "vendor") return VENDORS.includes(raw) ? raw : undefined;
   if (name === "code") return /^-?\d+$/.test(raw) ? raw : undefined;
   // "scheduled: <policy>": the credential's policy when it is the one the text names (else the text as it is).

@@ -1,5 +1,5 @@
 import "server-only";
-import { FAILURE_CLASSES as FAILURES, type FailureClass } from "@/lib/failure-class";
+import { type FailureClass, isFailureClass } from "@/lib/failure-class";
 import { errorLine, isDatabaseError } from "../errors";
 
 export type { FailureClass } from "@/lib/failure-class";
@@ -23,7 +23,7 @@ export class VendorError extends Error {
 export function failureOf(err: unknown): FailureClass {
   if (err instanceof VendorError) return err.failure;
   const carried = (err as { failure?: unknown } | null)?.failure;
-  if (typeof carried === "string" && (FAILURES as readonly string[]).includes(carried)) return carried as FailureClass;
+  if (isFailureClass(carried)) return carried;
   return isDatabaseError(err) ? "database" : "network";
 }
 
