@@ -20,13 +20,38 @@ const setCookie = (name: string, value: string) => {
   document.cookie = `${name}=${encodeURIComponent(value)}; path=/; max-age=31536000; samesite=lax`;
 };
 
-export const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
-const currentChoice = (): ZoneChoice => zoneChoice(decodeURIComponent(cookie(ZONE_COOKIE) ?? ""));
+// Read once, then again only when the tab is shown again: every time on the page asks for the zone
+// at each render, and each ask read document.cookie and built an Intl.DateTimeFormat (when the
+// choice is the browser's zone), a few hundred times per change on a busy overview.
+let known: { choice: ZoneChoice; browser: string } | null = null;
+const read = () => ({
+  choice: zoneChoice(decodeURIComponent(cookie(ZONE_COOKIE) ?? "")),
+  browser: Intl.DateTimeFormat().resolvedOptions().timeZone,
+});
+const current = () => (known ??= read());
+
+// Another tab's choice (the cookie is shared) or a new zone of the computer (a laptop that travelled)
+// shows when this tab is looked at again, on every time at once.
+if (typeof document !== "undefined") {
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState !== "visible" || !known) return;
+    const now = read();
+    if (now.choice === known.choice && now.browser === known.browser) return;
+    const moved = now.browser !== known.browser;
+    known = now;
+    if (moved) rememberBrowserZone();
+    for (const l of listeners) l();
+  });
+}
+
+export const browserZone = () => current().browser;
+const currentChoice = (): ZoneChoice => current().choice;
 const currentZone = () => (currentChoice() === "utc8" ? SHANGHAI : browserZone());
 
 /** Remembers the choice (a year) and re-renders every time shown. */
 export function chooseZone(choice: ZoneChoice) {
   setCookie(ZONE_COOKIE, choice === "utc8" ? SHANGHAI : "local");
+  known = { ...current(), choice };
   for (const l of listeners) l();
 }
 

@@ -1,0 +1,69 @@
+// @vitest-environment happy-dom
+// @vitest-environment-options {"url":"http://localhost:3000/"}
+import { NextIntlClientProvider } from "next-intl";
+import { act } from "react";
+import { createRoot } from "react-dom/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SHANGHAI } from "@/i18n/time-zone";
+import { browserZone, useDisplayZone } from "./use-time-zone";
+
+let cookieReads = 0;
+const cookieProperty = (o: object | null): PropertyDescriptor => Object.getOwnPropertyDescriptor(o!, "cookie") ?? cookieProperty(Object.getPrototypeOf(o));
+const jar = cookieProperty(Object.getPrototypeOf(document));
+beforeAll(() => {
+  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+  Object.defineProperty(document, "cookie", {
+    configurable: true,
+    get() {
+      cookieReads++;
+      return jar.get!.call(document);
+    },
+    set(v: string) {
+      jar.set!.call(document, v);
+    },
+  });
+});
+afterAll(() => {
+  delete (document as { cookie?: string }).cookie;
+});
+
+function Zone({ i }: { i: number }) {
+  return <span data-i={i}>{useDisplayZone()}</span>;
+}
+
+describe("useDisplayZone", () => {
+  const container = document.createElement("div");
+  const root = createRoot(container);
+  const draw = (n: number, pass: number) =>
+    act(async () =>
+      root.render(
+        <NextIntlClientProvider locale="en" messages={{}} timeZone="UTC">
+          <div data-pass={pass}>
+            {Array.from({ length: n }, (_, i) => (
+              <Zone key={i} i={i} />
+            ))}
+          </div>
+        </NextIntlClientProvider>,
+      ),
+    );
+  const shown = () => new Set([...container.querySelectorAll("span")].map((s) => s.textContent));
+
+  it("reads the choice once, not at every time drawn", async () => {
+    for (let pass = 0; pass < 3; pass++) await draw(50, pass);
+    expect(shown()).toEqual(new Set([browserZone()]));
+    // 150 times drawn: each read document.cookie (and built an Intl.DateTimeFormat) before.
+    expect(cookieReads).toBeLessThanOrEqual(1);
+  });
+
+  it("shows another tab's choice when this tab is looked at again, on every time at once", async () => {
+    // biome-ignore lint/suspicious/noDocumentCookie: another tab's choice, as the switch writes it.
+    document.cookie = `th_tz=${encodeURIComponent(SHANGHAI)}; path=/`;
+    await draw(50, 3);
+    expect(shown()).toEqual(new Set([browserZone()]));
+    await act(async () => {
+      document.dispatchEvent(new Event("visibilitychange"));
+    });
+    expect(shown()).toEqual(new Set([SHANGHAI]));
+    act(() => root.unmount());
+  });
+});
