@@ -25,6 +25,16 @@ describe("ServerClock", () => {
     expect(clock.offsetMs).toBe(60_000);
   });
 
+  it("holds its offset while new samples agree with it within their error, and moves when one does not", () => {
+    const clock = new ServerClock();
+    // Loopback: 2 ms round trips whose midpoints differ by a millisecond either way.
+    expect(clock.observe(iso(1_000 + 1 + 5_000), 1_000, 1_002)).toBe(5_000);
+    expect(clock.observe(iso(2_000 + 1 + 5_001), 2_000, 2_002)).toBe(5_000);
+    expect(clock.observe(iso(3_000 + 1 + 4_999), 3_000, 3_002)).toBe(5_000);
+    // The server's clock stepped by 30 ms: outside any sample's error, so the offset follows.
+    expect(clock.observe(iso(4_000 + 1 + 5_030), 4_000, 4_002)).toBe(5_030);
+  });
+
   it("ignores unparsable server times", () => {
     const clock = new ServerClock();
     expect(clock.observe("not a date", 0, 10)).toBe(0);

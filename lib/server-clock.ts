@@ -6,6 +6,8 @@
  */
 export class ServerClock {
   private samples: { offsetMs: number; rttMs: number }[] = [];
+  /** The offset given out last (null: none yet). */
+  private held: number | null = null;
 
   constructor(private readonly keep = 10) {}
 
@@ -19,10 +21,18 @@ export class ServerClock {
     return this.offsetMs;
   }
 
+  /**
+   * The best sample's offset; or the one given out last while that is still within the best
+   * sample's error (half its round trip): a new sample that says nothing new does not move it by a
+   * millisecond. Each new offset draws every row and countdown of a page again, in every open tab,
+   * and on a fast network every answer was a new best by a millisecond or two.
+   */
   get offsetMs(): number {
     let best: { offsetMs: number; rttMs: number } | undefined;
     for (const s of this.samples) if (!best || s.rttMs <= best.rttMs) best = s;
-    return best?.offsetMs ?? 0;
+    if (!best) return 0;
+    if (this.held === null || Math.abs(this.held - best.offsetMs) > best.rttMs / 2) this.held = best.offsetMs;
+    return this.held;
   }
 }
 

@@ -5,7 +5,7 @@ import { type ReactNode, useEffect, useRef } from "react";
 import { useAppCredentials } from "./api/get-credentials";
 import { useCredentialHistory } from "./api/get-credential-history";
 import { remainingSeconds } from "@/lib/time";
-import { Countdown, FirstPaintClock, useClockOffset, useFormatDuration, useSecondsLeft } from "@/components/ui/countdown";
+import { Countdown, FirstPaintClockProvider, useClockOffset, useFormatDuration, useSecondsLeft } from "@/components/ui/countdown";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { UNCONFIRMED_TEXT, useUnconfirmed } from "@/components/ui/freshness";
 import { useFormatDateTime } from "@/components/ui/date-time";
@@ -133,7 +133,7 @@ function Found({ id, app }: { id: string; app: string }) {
   const token = data?.credentials.find((t) => t.appRef === c.appRef && t.kind === "access_token" && t.id !== c.id);
 
   return (
-    <FirstPaintClock.Provider value={renderedAt}>
+    <FirstPaintClockProvider renderedAt={renderedAt}>
       <article aria-labelledby="credential-title" className="space-y-5">
         <nav aria-label={t("breadcrumb")} className="text-sm">
           <a href="/" className="text-sky-700 hover:underline dark:text-sky-400">
@@ -360,7 +360,7 @@ function Found({ id, app }: { id: string; app: string }) {
           />
         </Panel>
       </article>
-    </FirstPaintClock.Provider>
+    </FirstPaintClockProvider>
   );
 }
 

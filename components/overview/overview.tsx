@@ -2,7 +2,7 @@
 import { useTranslations } from "next-intl";
 import { useSearchParams } from "next/navigation";
 import { useEffect, useId, useState } from "react";
-import { FirstPaintClock, useClockOffset } from "@/components/ui/countdown";
+import { FirstPaintClockProvider, useClockOffset } from "@/components/ui/countdown";
 import { FilterSelect } from "@/components/ui/filter-select";
 import { filterControl } from "@/components/ui/styles";
 import { useHydrated } from "@/components/ui/use-hydrated";
@@ -101,7 +101,7 @@ export function Overview() {
   const filtered = Boolean(vendor || health || search.trim());
 
   return (
-    <FirstPaintClock.Provider value={renderedAt}>
+    <FirstPaintClockProvider renderedAt={renderedAt}>
       <section aria-labelledby="overview-title" className="space-y-4">
         <div className="flex flex-wrap items-end justify-between gap-2">
           <div>
@@ -235,6 +235,6 @@ export function Overview() {
           </>
         )}
       </section>
-    </FirstPaintClock.Provider>
+    </FirstPaintClockProvider>
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 import { useLocale, useTranslations } from "next-intl";
-import { createContext, useContext, useRef } from "react";
+import { createContext, type ReactNode, useContext, useRef } from "react";
 import { serverClock } from "@/lib/server-clock";
 import { formatDuration, heldSecondsLeft, remainingSeconds, type ShownLeft } from "@/lib/time";
 import { UNCONFIRMED_TEXT, useUnconfirmed } from "./freshness";
@@ -19,6 +19,17 @@ export function useFormatDuration(): (seconds: number) => string {
  * same text (the time left as the server saw it), which the first tick then brings up to date.
  */
 export const FirstPaintClock = createContext(0);
+
+/**
+ * Gives the countdowns below FirstPaintClock: `renderedAt` in the server's HTML and during
+ * hydration, 0 once the page ticks (nothing reads it then). Every answer carries a new serverTime,
+ * and a new value here drew every countdown of the page again at each refetch, in every open tab,
+ * past the memoised rows around them.
+ */
+export function FirstPaintClockProvider({ renderedAt, children }: { renderedAt: number; children: ReactNode }) {
+  const hydrated = useHydrated();
+  return <FirstPaintClock.Provider value={hydrated ? 0 : renderedAt}>{children}</FirstPaintClock.Provider>;
+}
 
 /**
  * The browser's offset to the server's clock for data rendered on the server, before any request

@@ -23,7 +23,6 @@ function cardLabels(scope: string, columns: readonly string[]): string {
 /** Card layout below `sm`: no header row (each cell carries its label above its value), cells stacked. */
 const cards =
   "max-sm:block max-sm:min-w-0 max-sm:[&_thead]:sr-only max-sm:[&_tbody]:block max-sm:[&_tbody>tr]:block max-sm:[&_tbody>tr]:py-2 max-sm:[&_tbody>tr>td]:block max-sm:[&_tbody>tr>td]:py-1 max-sm:[&_tbody>tr>td]:text-left max-sm:[&_tbody>tr>td]:whitespace-normal max-sm:[&_tbody>tr>td]:[overflow-wrap:anywhere] max-sm:[&_tbody>tr>td:empty]:hidden max-sm:[&_tbody>tr>td]:before:block max-sm:[&_tbody>tr>td]:before:text-xs max-sm:[&_tbody>tr>td]:before:font-medium max-sm:[&_tbody>tr>td]:before:text-slate-500 max-sm:dark:[&_tbody>tr>td]:before:text-slate-400";
-("max-sm:block max-sm:min-w-0 max-sm:[&_thead]:sr-only max-sm:[&_tbody]:block max-sm:[&_tbody>tr]:block max-sm:[&_tbody>tr]:py-2 max-sm:[&_tbody>tr>td]:grid max-sm:[&_tbody>tr>td]:grid-cols-[6.5rem_minmax(0,1fr)] max-sm:[&_tbody>tr>td]:gap-x-3 max-sm:[&_tbody>tr>td]:py-1 max-sm:[&_tbody>tr>td]:text-left max-sm:[&_tbody>tr>td]:whitespace-normal max-sm:[&_tbody>tr>td]:[overflow-wrap:anywhere] max-sm:[&_tbody>tr>td:empty]:hidden max-sm:[&_tbody>tr>td]:before:text-xs max-sm:[&_tbody>tr>td]:before:font-medium max-sm:[&_tbody>tr>td]:before:uppercase max-sm:[&_tbody>tr>td]:before:tracking-wide max-sm:[&_tbody>tr>td]:before:text-slate-500 max-sm:dark:[&_tbody>tr>td]:before:text-slate-400");
 
 /**
  * The dashboard's table: a keyboard-scrollable region with an accessible name, a caption for
