@@ -3,9 +3,7 @@ import { useTranslations } from "next-intl";
 import { useEffect, useSyncExternalStore } from "react";
 import type { ZoneChoice } from "@/i18n/time-zone";
 import { zoneOffset } from "./format-time";
-import { browserZone, chooseZone, rememberBrowserZone, useZoneChoice } from "./use-time-zone";
-
-const never = () => () => {};
+import { browserZone, chooseZone, rememberBrowserZone, subscribeZone, useZoneChoice } from "./use-time-zone";
 
 /** The time-zone switch's buttons: the browser's zone, or UTC+8 (the vendors' day). No reload needed. */
 export function TimeZoneButtons({ initial }: { initial: ZoneChoice }) {
@@ -13,7 +11,7 @@ export function TimeZoneButtons({ initial }: { initial: ZoneChoice }) {
   const choice = useZoneChoice(initial);
   // Only the browser knows its offset; the server renders the title without it.
   const localOffset = useSyncExternalStore(
-    never,
+    subscribeZone,
     () => zoneOffset(new Date(), browserZone()),
     () => "",
   );

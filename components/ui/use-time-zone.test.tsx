@@ -5,7 +5,7 @@ import { act } from "react";
 import { createRoot } from "react-dom/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SHANGHAI } from "@/i18n/time-zone";
-import { browserZone, useDisplayZone } from "./use-time-zone";
+import { browserZone, chooseZone, useDisplayZone } from "./use-time-zone";
 
 let cookieReads = 0;
 const cookieProperty = (o: object | null): PropertyDescriptor => Object.getOwnPropertyDescriptor(o!, "cookie") ?? cookieProperty(Object.getPrototypeOf(o));
@@ -55,15 +55,32 @@ describe("useDisplayZone", () => {
     expect(cookieReads).toBeLessThanOrEqual(1);
   });
 
-  it("shows another tab's choice when this tab is looked at again, on every time at once", async () => {
-    // biome-ignore lint/suspicious/noDocumentCookie: another tab's choice, as the switch writes it.
-    document.cookie = `th_tz=${encodeURIComponent(SHANGHAI)}; path=/`;
+  it("shows a choice missed meanwhile when this tab is looked at again, on every time at once", async () => {
     await draw(50, 3);
-    expect(shown()).toEqual(new Set([browserZone()]));
+    const before = [...shown()];
+    expect(before).toHaveLength(1);
+    const other = before[0] === SHANGHAI ? "local" : encodeURIComponent(SHANGHAI);
+    // biome-ignore lint/suspicious/noDocumentCookie: another tab's choice, as the switch writes it.
+    document.cookie = `th_tz=${other}; path=/`;
+    await draw(50, 4);
+    expect([...shown()]).toEqual(before);
     await act(async () => {
       document.dispatchEvent(new Event("visibilitychange"));
     });
+    expect(shown()).toEqual(new Set([before[0] === SHANGHAI ? browserZone() : SHANGHAI]));
+  });
+
+  it("shows a choice made in another tab at once", async () => {
+    await act(async () => chooseZone("utc8"));
+    await draw(50, 5);
     expect(shown()).toEqual(new Set([SHANGHAI]));
+    const otherTab = new BroadcastChannel("tickethub-zone");
+    await act(async () => {
+      otherTab.postMessage("local");
+      await new Promise((r) => setTimeout(r, 50));
+    });
+    otherTab.close();
+    expect(shown()).toEqual(new Set([browserZone()]));
     act(() => root.unmount());
   });
 });

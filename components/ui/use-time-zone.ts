@@ -6,7 +6,8 @@ import { BROWSER_ZONE_COOKIE, SHANGHAI, ZONE_COOKIE, type ZoneChoice, zoneChoice
 // The chosen zone lives in a cookie (so the server renders the same times) and in this store (so
 // every time on the page changes at once when the switch is clicked, without a reload).
 const listeners = new Set<() => void>();
-const subscribe = (listener: () => void) => {
+/** Subscribes to the zone's changes (a choice, here or in another tab; a new zone of the computer). */
+export const subscribeZone = (listener: () => void) => {
   listeners.add(listener);
   return () => void listeners.delete(listener);
 };
@@ -20,8 +21,8 @@ const setCookie = (name: string, value: string) => {
   document.cookie = `${name}=${encodeURIComponent(value)}; path=/; max-age=31536000; samesite=lax`;
 };
 
-// Read once, then again only when the tab is shown again: every time on the page asks for the zone
-// at each render, and each ask read document.cookie and built an Intl.DateTimeFormat (when the
+// Read once, then again only when something says it changed (below): every time on the page asks
+// for the zone at each render, and each ask read document.cookie and built an Intl.DateTimeFormat (when the
 // choice is the browser's zone), a few hundred times per change on a busy overview.
 let known: { choice: ZoneChoice; browser: string } | null = null;
 const read = () => ({
@@ -30,17 +31,28 @@ const read = () => ({
 });
 const current = () => (known ??= read());
 
-// Another tab's choice (the cookie is shared) or a new zone of the computer (a laptop that travelled)
-// shows when this tab is looked at again, on every time at once.
+const apply = (next: { choice: ZoneChoice; browser: string }) => {
+  if (known && next.choice === known.choice && next.browser === known.browser) return;
+  const moved = known !== null && next.browser !== known.browser;
+  known = next;
+  if (moved) rememberBrowserZone();
+  for (const l of listeners) l();
+};
+
+// A choice made in another tab or window (the cookie is shared) shows here at once, through a
+// BroadcastChannel; a new zone of the computer (a laptop that travelled), and a choice missed
+// meanwhile, when the tab is looked at again. Either way on every time at once.
+const CHANNEL = "tickethub-zone";
+const channel = typeof window !== "undefined" && typeof BroadcastChannel !== "undefined" ? new BroadcastChannel(CHANNEL) : null;
+if (channel) {
+  channel.onmessage = (e: MessageEvent<unknown>) => {
+    // Before this tab read the zone, there is nothing to update: it reads the cookie when asked.
+    if ((e.data === "utc8" || e.data === "local") && known) apply({ ...known, choice: e.data });
+  };
+}
 if (typeof document !== "undefined") {
   document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState !== "visible" || !known) return;
-    const now = read();
-    if (now.choice === known.choice && now.browser === known.browser) return;
-    const moved = now.browser !== known.browser;
-    known = now;
-    if (moved) rememberBrowserZone();
-    for (const l of listeners) l();
+    if (document.visibilityState === "visible" && known) apply(read());
   });
 }
 
@@ -51,8 +63,8 @@ const currentZone = () => (currentChoice() === "utc8" ? SHANGHAI : browserZone()
 /** Remembers the choice (a year) and re-renders every time shown. */
 export function chooseZone(choice: ZoneChoice) {
   setCookie(ZONE_COOKIE, choice === "utc8" ? SHANGHAI : "local");
-  known = { ...current(), choice };
-  for (const l of listeners) l();
+  apply({ ...current(), choice });
+  channel?.postMessage(choice);
 }
 
 /** Tells the server the browser's zone, for the next server render. */
@@ -64,10 +76,10 @@ export function rememberBrowserZone() {
 /** The zone times are shown in: during hydration the one the server rendered with, then the browser's choice. */
 export function useDisplayZone(): string {
   const serverZone = useIntlTimeZone() ?? "UTC";
-  return useSyncExternalStore(subscribe, currentZone, () => serverZone);
+  return useSyncExternalStore(subscribeZone, currentZone, () => serverZone);
 }
 
 /** The switch's state: the server's reading of the cookie during hydration, then the cookie. */
 export function useZoneChoice(initial: ZoneChoice): ZoneChoice {
-  return useSyncExternalStore(subscribe, currentChoice, () => initial);
+  return useSyncExternalStore(subscribeZone, currentChoice, () => initial);
 }
