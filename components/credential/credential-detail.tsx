@@ -1,7 +1,7 @@
 "use client";
 import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
-import { type ReactNode, useEffect, useRef } from "react";
+import { memo, type ReactNode, useEffect, useRef } from "react";
 import { useAppCredentials } from "./api/get-credentials";
 import { useCredentialHistory } from "./api/get-credential-history";
 import { remainingSeconds } from "@/lib/time";
@@ -87,7 +87,6 @@ function Found({ id, app }: { id: string; app: string }) {
   const formatDateTime = useFormatDateTime();
   const formatDuration = useFormatDuration();
   const kindLabel = useKindLabel();
-  const failure = useFailureLabel();
   const time = (iso: string | null) => (iso ? formatDateTime(iso) : "—");
   const c = data?.credentials.find((x) => x.id === id);
   const offset = useClockOffset(data);
@@ -304,26 +303,11 @@ function Found({ id, app }: { id: string; app: string }) {
               t("colFetchedWith"),
             ]}
             empty={history.isPending ? t("loadingShort") : t("noVersions")}
-            rows={versions.map((v) => [
-              <span key="g">
-                {v.generation}
-                {v.current && (
-                  <span className="ml-1 whitespace-nowrap rounded bg-emerald-100 px-1 text-xs text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-300">
-                    {t("current")}
-                  </span>
-                )}
-              </span>,
-              <code key="v" className="font-mono text-xs">
-                {v.maskedValue}
-              </code>,
-              time(v.fetchedAt),
-              formatDuration(v.expiresIn),
-              time(v.expiresAt),
-              time(v.supersededAt),
-              time(v.validUntil),
-              v.parent ? t("parentGeneration", { generation: String(v.parent.generation ?? "?") }) : "—",
-            ])}
-          />
+          >
+            {versions.map((v) => (
+              <VersionRow key={v.id} version={v} />
+            ))}
+          </Table>
           {history.data && <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">{t("retention", { days: String(history.data.retentionDays) })}</p>}
         </Panel>
 
@@ -332,32 +316,11 @@ function Found({ id, app }: { id: string; app: string }) {
             caption={t("callsCaption")}
             head={[t("colTime"), t("colEndpoint"), t("colLatency"), t("colHttp"), t("colVendorCode"), t("colMessage"), t("colOutcome")]}
             empty={history.isPending ? t("loadingShort") : t("noCalls")}
-            rows={(history.data?.calls ?? []).map((call) => [
-              time(call.startedAt),
-              <code key="e" className="font-mono text-xs">
-                {call.method} {call.endpoint}
-              </code>,
-              t("ms", { ms: String(call.latencyMs) }),
-              call.httpStatus ?? "—",
-              call.vendorCode ?? "—",
-              call.vendorMessage ? (
-                <span key="m" translate="no">
-                  {call.vendorMessage}
-                </span>
-              ) : (
-                "—"
-              ),
-              call.errorClass ? (
-                <span key="o" className="text-red-700 dark:text-red-400">
-                  {failure(call.errorClass)}
-                </span>
-              ) : (
-                <span key="o" className="text-emerald-700 dark:text-emerald-400">
-                  {t("ok")}
-                </span>
-              ),
-            ])}
-          />
+          >
+            {(history.data?.calls ?? []).map((call) => (
+              <CallRow key={call.id} call={call} />
+            ))}
+          </Table>
         </Panel>
       </article>
     </FirstPaintClockProvider>
@@ -373,8 +336,8 @@ function Panel({ title, children }: { title?: string; children: ReactNode }) {
   );
 }
 
-function Table({ caption, head, rows, empty }: { caption: string; head: string[]; rows: ReactNode[][]; empty: string }) {
-  if (rows.length === 0) return <p className="text-sm text-slate-500 dark:text-slate-400">{empty}</p>;
+function Table({ caption, head, empty, children }: { caption: string; head: string[]; empty: string; children: ReactNode[] }) {
+  if (children.length === 0) return <p className="text-sm text-slate-500 dark:text-slate-400">{empty}</p>;
   return (
     // Focusable, so keyboard users can scroll a long table.
     <div className="max-h-96 overflow-auto" tabIndex={0} role="region" aria-label={caption}>
@@ -389,21 +352,96 @@ function Table({ caption, head, rows, empty }: { caption: string; head: string[]
             ))}
           </tr>
         </thead>
-        <tbody>
-          {rows.map((r, i) => (
-            <tr key={i} className="border-t border-slate-100 dark:border-slate-800">
-              {r.map((cell, j) => (
-                <td key={j} className="px-2 py-1.5 align-top">
-                  {cell}
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
+        <tbody>{children}</tbody>
       </table>
     </div>
   );
 }
+
+function Row({ cells }: { cells: ReactNode[] }) {
+  return (
+    <tr className="border-t border-slate-100 dark:border-slate-800">
+      {cells.map((cell, j) => (
+        <td key={j} className="px-2 py-1.5 align-top">
+          {cell}
+        </td>
+      ))}
+    </tr>
+  );
+}
+
+type History = NonNullable<ReturnType<typeof useCredentialHistory>["data"]>;
+
+/**
+ * One version of the history. Memoised (as CallRow): the history is read again at each change, and
+ * a version that did not change is the same object (lib/share-by-id.ts), so only new and changed
+ * rows are drawn again, not all 200 of each table in every open tab.
+ */
+const VersionRow = memo(function VersionRow({ version: v }: { version: History["versions"][number] }) {
+  const t = useTranslations("credential");
+  const formatDateTime = useFormatDateTime();
+  const formatDuration = useFormatDuration();
+  const time = (iso: string | null) => (iso ? formatDateTime(iso) : "—");
+  return (
+    <Row
+      cells={[
+        <span key="g">
+          {v.generation}
+          {v.current && (
+            <span className="ml-1 whitespace-nowrap rounded bg-emerald-100 px-1 text-xs text-emerald-800 dark:bg-emerald-900/50 dark:text-emerald-300">
+              {t("current")}
+            </span>
+          )}
+        </span>,
+        <code key="v" className="font-mono text-xs">
+          {v.maskedValue}
+        </code>,
+        time(v.fetchedAt),
+        formatDuration(v.expiresIn),
+        time(v.expiresAt),
+        time(v.supersededAt),
+        time(v.validUntil),
+        v.parent ? t("parentGeneration", { generation: String(v.parent.generation ?? "?") }) : "—",
+      ]}
+    />
+  );
+});
+
+/** One upstream call of the history (memoised like VersionRow). */
+const CallRow = memo(function CallRow({ call }: { call: History["calls"][number] }) {
+  const t = useTranslations("credential");
+  const formatDateTime = useFormatDateTime();
+  const failure = useFailureLabel();
+  return (
+    <Row
+      cells={[
+        formatDateTime(call.startedAt),
+        <code key="e" className="font-mono text-xs">
+          {call.method} {call.endpoint}
+        </code>,
+        t("ms", { ms: String(call.latencyMs) }),
+        call.httpStatus ?? "—",
+        call.vendorCode ?? "—",
+        call.vendorMessage ? (
+          <span key="m" translate="no">
+            {call.vendorMessage}
+          </span>
+        ) : (
+          "—"
+        ),
+        call.errorClass ? (
+          <span key="o" className="text-red-700 dark:text-red-400">
+            {failure(call.errorClass)}
+          </span>
+        ) : (
+          <span key="o" className="text-emerald-700 dark:text-emerald-400">
+            {t("ok")}
+          </span>
+        ),
+      ]}
+    />
+  );
+});
 
 /**
  * What `render` shows for the seconds left until `at` (server clock), ticking on its own (in the

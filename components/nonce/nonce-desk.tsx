@@ -1,5 +1,5 @@
 "use client";
-import { useId, useState } from "react";
+import { memo, useId, useState } from "react";
 import { useTranslations } from "next-intl";
 import { DateTime, useFormatDateTime } from "@/components/ui/date-time";
 import { faceidUserId } from "@/lib/faceid-user-id";
@@ -9,13 +9,14 @@ import { useIssueNonce } from "./api/issue-nonce";
 import { useMarkNonceUsed } from "./api/mark-nonce-used";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import type { NonceView } from "@/lib/nonce-view";
-import { Countdown, useClockOffset, useFormatDuration } from "@/components/ui/countdown";
+import { Countdown, FirstPaintClockProvider, useClockOffset, useFormatDuration } from "@/components/ui/countdown";
 import { DataTable } from "@/components/ui/data-table";
 import { DataRow } from "@/components/ui/table-row";
 import { useNow } from "@/components/ui/use-now";
 import { primaryAction, secondaryAction } from "@/components/ui/styles";
 import { useFormatClock } from "./format-clock";
 import { type NonceState, nonceState, refusedAsExpired } from "./nonce-state";
+import { useNonceState } from "./use-nonce-state";
 
 // The desk's buttons also show a not-allowed cursor while disabled.
 const primary = `${primaryAction} disabled:cursor-not-allowed`;
@@ -244,14 +245,8 @@ function NonceActions({ nonce, state, value }: { nonce: NonceView; state: NonceS
 
 function RecentNonces() {
   const t = useTranslations("nonce");
-  const formatTime = useFormatDateTime();
-  const formatClock = useFormatClock();
   const { data, isPending, error } = useNonces();
-  const ticking = useNow();
-  const measured = useClockOffset(data);
-  // Until the page ticks (the server's HTML, hydration), each ticket's state as the server saw it
-  // when it answered; then on the browser's clock with the measured offset.
-  const [now, offset] = !data ? [0, 0] : ticking ? [ticking, measured] : [Date.parse(data.serverTime), 0];
+  const offset = useClockOffset(data);
   return (
     <section aria-labelledby="recent-title" className="space-y-3">
       <h2 id="recent-title" className="text-base font-semibold">
@@ -267,41 +262,59 @@ function RecentNonces() {
         error={error && !data && t("loadFailed", { error: error.message })}
         empty={data?.nonces.length === 0 && t("empty")}
       >
-        {data?.nonces.map((n) => {
-          const state = nonceState(n, now, offset);
-          return (
-            <DataRow key={n.id} name={t("row", { userId: n.userId, time: formatTime(n.issuedAt) })}>
-              <td className="px-4 py-2">
-                <DateTime at={n.issuedAt} />
-              </td>
-              <td translate="no" className="px-4 py-2">
-                {n.appName}
-              </td>
-              <td translate="no" className="px-4 py-2 font-mono">
-                {n.userId}
-              </td>
-              <td translate="no" className="px-4 py-2 font-mono text-xs">
-                {n.maskedValue}
-              </td>
-              <td translate="no" className="px-4 py-2">
-                {n.issuedBy}
-              </td>
-              <td className="whitespace-nowrap px-4 py-2">
-                <time dateTime={n.expiresAt}>{formatClock(n.expiresAt)}</time>
-              </td>
-              <td className="whitespace-nowrap px-4 py-2">
-                <NonceStateText state={state} />
-              </td>
-              <td className="px-4 py-2 text-right">
-                <NonceActions nonce={n} state={state} />
-              </td>
-            </DataRow>
-          );
-        })}
+        {data && (
+          // Until the page ticks (the server's HTML, hydration), each ticket's state as the server saw
+          // it when it answered; then on the browser's clock with the measured offset (useNonceState).
+          <FirstPaintClockProvider renderedAt={Date.parse(data.serverTime)}>
+            {data.nonces.map((n) => (
+              <NonceRow key={n.id} nonce={n} clockOffsetMs={offset} />
+            ))}
+          </FirstPaintClockProvider>
+        )}
       </DataTable>
     </section>
   );
 }
+
+/**
+ * One ticket of the list. Memoised: the list is not drawn again at each tick, and a row whose ticket
+ * (the same object while unchanged: TanStack Query's structural sharing) and offset are the same is
+ * drawn again only when its state reads differently (each second while live).
+ */
+const NonceRow = memo(function NonceRow({ nonce: n, clockOffsetMs }: { nonce: NonceView; clockOffsetMs: number }) {
+  const t = useTranslations("nonce");
+  const formatTime = useFormatDateTime();
+  const formatClock = useFormatClock();
+  const state = useNonceState(n, clockOffsetMs);
+  return (
+    <DataRow name={t("row", { userId: n.userId, time: formatTime(n.issuedAt) })}>
+      <td className="px-4 py-2">
+        <DateTime at={n.issuedAt} />
+      </td>
+      <td translate="no" className="px-4 py-2">
+        {n.appName}
+      </td>
+      <td translate="no" className="px-4 py-2 font-mono">
+        {n.userId}
+      </td>
+      <td translate="no" className="px-4 py-2 font-mono text-xs">
+        {n.maskedValue}
+      </td>
+      <td translate="no" className="px-4 py-2">
+        {n.issuedBy}
+      </td>
+      <td className="whitespace-nowrap px-4 py-2">
+        <time dateTime={n.expiresAt}>{formatClock(n.expiresAt)}</time>
+      </td>
+      <td className="whitespace-nowrap px-4 py-2">
+        <NonceStateText state={state} />
+      </td>
+      <td className="px-4 py-2 text-right">
+        <NonceActions nonce={n} state={state} />
+      </td>
+    </DataRow>
+  );
+});
 
 /** The first rule a typed user_id breaks, as a message key (the rules are the server's, lib/faceid-user-id.ts). */
 function userIdProblemKey(value: string): "required" | "tooLong" | "characters" | null {
