@@ -37,6 +37,15 @@ describe("shareById", () => {
     expect(moved.events[0]).toBe(before.events[2]);
   });
 
+  it("matches by place where ids repeat, and never hands one old item out twice", () => {
+    const before = [event("a", "first"), event("a", "second")];
+    const after = shareById(before, [event("a", "first"), event("a", "second")]);
+    expect(after).toBe(before);
+    const changed = shareById(before, [event("a", "second"), event("a", "first")]);
+    expect(changed.map((e) => e.detail)).toEqual(["second", "first"]);
+    expect(new Set(changed).size).toBe(2);
+  });
+
   it("shares by place where items have no id, and tells a removed key or an undefined one apart", () => {
     const before = { list: [1, 2, 3], a: { x: 1 }, b: undefined as number | undefined };
     const after = shareById(before, { list: [1, 2, 4], a: { x: 1 }, b: undefined });
@@ -44,6 +53,9 @@ describe("shareById", () => {
     expect(after.a).toBe(before.a);
     const keys = { a: 1, b: undefined as number | undefined };
     expect(shareById(keys, { a: 1, c: undefined })).not.toBe(keys);
+    const removed = { a: 1, b: 2 };
+    expect(shareById(removed, { a: 1 })).not.toBe(removed);
+    expect(shareById(removed, { a: 1 })).toEqual({ a: 1 });
     expect(shareById([{ id: "a" }], [])).toEqual([]);
   });
 });

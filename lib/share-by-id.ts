@@ -6,14 +6,15 @@
  * or a row moving up (a credential that needs attention) made every item after it a new object,
  * and every row was drawn again in every open tab.
  *
- * Arrays whose items all carry a string `id` are matched by it; any other array by place; plain
+ * Arrays whose items all carry a distinct string `id` are matched by it; any other array by place; plain
  * objects key by key; anything else is equal only when identical. The result has `next`'s shape
  * and order; it is `prev` itself when the two are deep-equal.
  */
 export function shareById<T>(prev: unknown, next: T): T {
   if (prev === next) return prev as T;
   if (Array.isArray(prev) && Array.isArray(next)) {
-    const byId = hasIds(prev) && hasIds(next) ? new Map(prev.map((item) => [item.id, item])) : null;
+    // Ids that repeat (in either list) say nothing safe about which item is which: by place then.
+    const byId = hasUniqueIds(prev) && hasUniqueIds(next) ? new Map(prev.map((item) => [item.id, item])) : null;
     let same = prev.length === next.length;
     const out = next.map((item: unknown, i) => {
       const shared = shareById(byId ? byId.get((item as WithId).id) : prev[i], item);
@@ -38,8 +39,10 @@ export function shareById<T>(prev: unknown, next: T): T {
 
 type WithId = { id: string };
 
-const hasIds = (items: unknown[]): items is WithId[] =>
-  items.length > 0 && items.every((x) => typeof x === "object" && x !== null && typeof (x as { id?: unknown }).id === "string");
+const hasUniqueIds = (items: unknown[]): items is WithId[] =>
+  items.length > 0 &&
+  items.every((x) => typeof x === "object" && x !== null && typeof (x as { id?: unknown }).id === "string") &&
+  new Set(items.map((x) => (x as WithId).id)).size === items.length;
 
 const isPlain = (o: unknown): o is Record<string, unknown> => {
   if (typeof o !== "object" || o === null) return false;

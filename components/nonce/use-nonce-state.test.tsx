@@ -44,4 +44,23 @@ describe("useNonceState", () => {
     expect(drawn.get("expired")).toEqual([{ kind: "expired", at: iso(T0 - 1_000) }]);
     act(() => root.unmount());
   });
+
+  it("shows a live ticket as used as soon as the list says so, and stops ticking it", async () => {
+    vi.useFakeTimers({ now: T0 + 100, toFake: ["setTimeout", "clearTimeout", "Date"] });
+    drawn.clear();
+    const root = createRoot(document.createElement("div"));
+    const usedAt = iso(T0 + 1_500);
+    const draw = (used: string | null) => act(async () => root.render(<Row id="marked" usedAt={used} expiresAt={iso(T0 + 60_000)} />));
+    await draw(null);
+    await act(async () => vi.advanceTimersByTime(1_000));
+    await draw(usedAt);
+    for (let s = 0; s < 3; s++) await act(async () => vi.advanceTimersByTime(1_000));
+    const states = drawn.get("marked")!;
+    // (The page's ticker is shared: its first reading may be the last test's, so only the end is asserted.)
+    expect(states.at(-2)).toEqual({ kind: "live", secondsLeft: 58 });
+    // Used from the render that said so, and drawn once for it: no tick after it draws the row again.
+    expect(states.at(-1)).toEqual({ kind: "used", at: usedAt });
+    expect(states.filter((x) => x?.kind === "used")).toHaveLength(1);
+    act(() => root.unmount());
+  });
 });
