@@ -170,4 +170,34 @@ test.describe("the change stream's first message", () => {
     await expect.poll(() => inFlight.size, { timeout: 10_000 }).toBe(0);
     expect(answers.filter((a) => !a.endsWith(" 304 etag"))).toEqual([]);
   });
+
+  test("a credential page confirms its history by ETag when another app's credential changes: 304s, no bodies", async ({ page }) => {
+    await settled();
+    const list = await tickets();
+    const shown = list.find((c) => c.appName === "Feishu demo" && c.kind === "jsapi_ticket")!;
+    const other = list.find((c) => c.appName === "WeChat demo" && c.kind === "access_token")!;
+    const history = `/api/credentials/${shown.id}/history`;
+    // Every read of the page's history and of its app's credentials, from the page's start on.
+    const answers: string[] = [];
+    page.on("response", (r) => {
+      const path = new URL(r.url()).pathname;
+      if (path === history || path === "/api/credentials")
+        answers.push(`${path === history ? "history" : "credentials"} ${r.status()} ${r.request().headers()["if-none-match"] ? "etag" : "no etag"}`);
+    });
+    await gotoSignedIn(page, `${stack.baseUrl}/credentials/${shown.id}`, "operator");
+    await expect(page.locator("#credential-title + p")).toContainText(`generation ${shown.generation}`, { timeout: 30_000 });
+    // Another app's token is renewed: the change stream names credentials, and the page reads its
+    // history and its app's credentials again, which did not change.
+    const refreshed = await api(
+      stack.baseUrl,
+      `/api/credentials/${other.id}/refresh`,
+      { method: "POST", body: JSON.stringify({ ifGeneration: other.generation }) },
+      "operator",
+    );
+    expect(refreshed.status).toBe(200);
+    await expect.poll(() => answers.filter((a) => a.startsWith("history ")).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+    await page.waitForTimeout(1_000);
+    expect(answers.filter((a) => !a.endsWith(" 304 etag"))).toEqual([]);
+    await expect(page.locator("#credential-title + p")).toContainText(`generation ${shown.generation}`);
+  });
 });

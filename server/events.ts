@@ -135,25 +135,44 @@ export function refreshFailed(credentialId: string): void {
   }
 }
 
+/** A signal without payload: who listens (kept per process), and telling them all (one failing listener does not stop the others). */
+function plainSignal(name: "Alert" | "Nonce"): { on: (listener: () => void) => () => void; emit: () => void } {
+  const listeners = () => processSingleton(`tickethub${name}Listeners`, () => new Set<() => void>());
+  return {
+    on: (listener) => {
+      listeners().add(listener);
+      return () => listeners().delete(listener);
+    },
+    emit: () => {
+      for (const listener of listeners()) {
+        try {
+          listener();
+        } catch (err) {
+          console.error(`[events] ${name} listener: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+    },
+  };
+}
+
 /**
  * "Alerts changed in this process" (opened, resolved, delivered, acknowledged, silenced): an answer
  * kept in memory (live/topic-memo.ts) is dropped at once, so whoever just acknowledged an alert
  * reads it acknowledged, before the next stamp read would have said so.
  */
-const alertListeners = () => processSingleton("tickethubAlertListeners", () => new Set<() => void>());
+const alerts = plainSignal("Alert");
 
 /** Calls `listener` after every change to alerts made in this process; returns a function that stops it. */
-export function onAlertsChanged(listener: () => void): () => void {
-  alertListeners().add(listener);
-  return () => alertListeners().delete(listener);
-}
+export const onAlertsChanged = alerts.on;
+export const alertsChanged = alerts.emit;
 
-export function alertsChanged(): void {
-  for (const listener of alertListeners()) {
-    try {
-      listener();
-    } catch (err) {
-      console.error(`[events] alerts-changed listener: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-}
+/**
+ * NONCE tickets issued or marked used by this process: the desk's list kept in memory
+ * (live/topic-memo.ts) is dropped at once, so the operator who issued one reads it in the list
+ * before the next stamp read would have said so.
+ */
+const nonces = plainSignal("Nonce");
+
+/** Calls `listener` after every NONCE ticket issued or marked used in this process; returns a function that stops it. */
+export const onNoncesChanged = nonces.on;
+export const noncesChanged = nonces.emit;

@@ -46,6 +46,8 @@ type ProcessSingletons = {
   tickethubTopicMemo: unknown;
   /** events.ts: who is told when alerts change in this process (the topic memo). */
   tickethubAlertListeners: unknown;
+  /** events.ts: who is told when NONCE tickets are issued or marked used in this process (the topic memo). */
+  tickethubNonceListeners: unknown;
   /** tickets/scheduler.ts: the one ticking scheduler and its lease watches. */
   tickethubScheduler: unknown;
   /** tickets/refresh-credential.ts: the refreshes running in this process (one flight per credential). */

@@ -13,6 +13,7 @@ import { refreshCredential } from "../tickets/refresh-credential";
 import { NotServableError, serveCredential, storedGeneration, type Served } from "../tickets/serve-credential";
 import type { KeyHolder } from "../consumer/api-keys";
 import { authenticateKey } from "./api-key";
+import { matchesEtag } from "./etag";
 import { readBody } from "./input";
 import { STALE_HEADER, staleHeaderValue, trackStaleReads } from "../fast/cache-store";
 
@@ -32,11 +33,6 @@ async function admit(req: Request, p: AppParams): Promise<{ key: KeyHolder; app:
 
 export function etagOf(appRef: string, kind: string, generation: number): string {
   return `"${appRef}.${kind}.${generation}"`;
-}
-
-export function matchesEtag(ifNoneMatchHeader: string | null | undefined, etag: string): boolean {
-  if (!ifNoneMatchHeader) return false;
-  return ifNoneMatchHeader.split(",").some((t) => t.trim().replace(/^W\//, "") === etag || t.trim() === "*");
 }
 
 export const CREDENTIAL_CACHE_CONTROL = "private, no-cache";

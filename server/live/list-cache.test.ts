@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CredentialView } from "@/lib/credential-view";
-import { matchesEtag, nextTimeChange } from "./list-cache";
+import { nextTimeChange } from "./list-cache";
 
 const at = Date.parse("2026-03-01T00:00:00Z");
 const iso = (s: number) => new Date(at + s * 1000).toISOString();
@@ -44,14 +44,5 @@ describe("nextTimeChange: when a rendered list stops being true by time alone", 
     expect(nextTimeChange([view({ refreshing: false, lease: { instance: "i", acquiredAt: iso(-60), expiresAt: iso(5) }, quota: null })], at)).toBe(
       at + 7190_000,
     );
-  });
-});
-
-describe("matchesEtag", () => {
-  it("reads If-None-Match lists, weak tags and *", () => {
-    expect(matchesEtag('"a", W/"b"', '"b"')).toBe(true);
-    expect(matchesEtag("*", '"b"')).toBe(true);
-    expect(matchesEtag('"a"', '"b"')).toBe(false);
-    expect(matchesEtag(null, '"b"')).toBe(false);
   });
 });

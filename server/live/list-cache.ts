@@ -1,7 +1,7 @@
 import "server-only";
-import { createHash } from "node:crypto";
 import type { CredentialView } from "@/lib/credential-view";
 import { now } from "../clock";
+import { contentEtag, matchesEtag } from "../http/etag";
 import { onCredentialsChanged } from "../events";
 import { processSingleton } from "../process-state";
 import { listCredentials } from "../tickets/list-credentials";
@@ -69,8 +69,6 @@ export function nextTimeChange(credentials: CredentialView[], atMs: number): num
   return next;
 }
 
-export const etagOf = (content: unknown) => `"${createHash("sha256").update(JSON.stringify(content)).digest("base64url").slice(0, 27)}"`;
-
 function stillTrue(r: Rendered | null, stamp: string | null): r is Rendered {
   return !!r && !!stamp && r.stamp === stamp && now().getTime() < r.validUntilServerMs && Date.now() - r.renderedAt < MAX_AGE_MS;
 }
@@ -97,15 +95,6 @@ export async function credentialList(): Promise<CredentialList> {
   return rendered;
 }
 
-/** Whether an If-None-Match header names `etag` (a list of tags, `*`, weak or strong). */
-export function matchesEtag(ifNoneMatch: string | null, etag: string): boolean {
-  if (!ifNoneMatch) return false;
-  return ifNoneMatch.split(",").some((t) => {
-    const tag = t.trim().replace(/^W\//, "");
-    return tag === "*" || tag === etag;
-  });
-}
-
 /**
  * A view of the list (`key` names it: a page of the overview with its filters), derived by
  * `derive` from the list and the server's time, with an ETag of its content. It is remembered with
@@ -121,7 +110,7 @@ export async function derivedView<T>(
   const kept = list.views.get(key);
   if (kept && atMs < kept.validUntilServerMs) return kept as { etag: string; answer: T };
   const { answer, validUntilServerMs } = derive(list.credentials, atMs);
-  const view = { etag: etagOf(answer), answer, validUntilServerMs };
+  const view = { etag: contentEtag(answer), answer, validUntilServerMs };
   list.views.delete(key);
   if (list.views.size >= MAX_VIEWS) list.views.delete(list.views.keys().next().value!);
   list.views.set(key, view);

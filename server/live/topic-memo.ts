@@ -1,8 +1,9 @@
 import "server-only";
-import { onAlertsChanged } from "../events";
+import { nowMs } from "../clock";
+import { onAlertsChanged, onNoncesChanged } from "../events";
 import { processSingleton } from "../process-state";
 import { freshTopics, type Topic, watchChanges } from "./changes";
-import { etagOf, matchesEtag } from "./list-cache";
+import { contentEtag, matchesEtag } from "../http/etag";
 
 /**
  * Answers that are the same for every signed-in user (the alert list, the audit log), kept in
@@ -11,8 +12,9 @@ import { etagOf, matchesEtag } from "./list-cache";
  * credential list's is.
  *
  * A kept answer is dropped when one of its topics' stamps moves (another instance's write, within
- * a poll), at once when this process changes alerts (events.ts), when time alone would change it
- * (`validUntilMs`: a silence ends), and after MAX_AGE_MS in any case: what the stamps do not see
+ * a poll), at once when this process changes alerts or NONCE tickets (events.ts), when time alone
+ * would change it (`validUntilMs`, on the server's clock: a silence ends, a ticket expires), and
+ * after MAX_AGE_MS in any case: what the stamps do not see
  * (an alert's delivery result written by another instance) is re-read once per instance, not once
  * per tab.
  */
@@ -30,6 +32,7 @@ const slot = () =>
       s.writes++;
     };
     onAlertsChanged(forget);
+    onNoncesChanged(forget);
     return { kept: new Map<string, Kept>(), writes: 0 };
   });
 
@@ -38,7 +41,7 @@ export type MemoSpec<T> = {
   key: string;
   /** The topics whose stamps say when it may have changed. */
   topics: readonly Topic[];
-  /** Reads the answer, and until when (Date.now() ms) it reads the same by time alone. */
+  /** Reads the answer, and until when (the server's clock, server/clock.ts `nowMs`) it reads the same by time alone. */
   render: () => Promise<{ answer: T; validUntilMs: number }>;
 };
 
@@ -48,8 +51,7 @@ function stampOf(topics: readonly Topic[]): string | null {
 }
 
 function stillTrue(kept: Kept | undefined, stamp: string | null): kept is Kept {
-  const at = Date.now();
-  return !!kept && !!stamp && kept.stamp === stamp && at < kept.validUntilMs && at - kept.renderedAt < MAX_AGE_MS;
+  return !!kept && !!stamp && kept.stamp === stamp && nowMs() < kept.validUntilMs && Date.now() - kept.renderedAt < MAX_AGE_MS;
 }
 
 /** The answer and its ETag: from memory while it stands, otherwise rendered (and kept). */
@@ -62,7 +64,7 @@ export async function memoAnswer<T>({ key, topics, render }: MemoSpec<T>): Promi
   if (stillTrue(kept, stamp)) return kept as { etag: string; answer: T };
   const writes = slot().writes;
   const { answer, validUntilMs } = await render();
-  const etag = etagOf(answer);
+  const etag = contentEtag(answer);
   const { kept: all } = slot();
   if (stamp && slot().writes === writes) {
     all.delete(key);

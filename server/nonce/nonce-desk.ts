@@ -7,6 +7,7 @@ import { now } from "../clock";
 import { decrypt, encrypt, valueHash } from "../crypto";
 import { getDb } from "../db";
 import { AppError, notFound } from "../errors";
+import { noncesChanged } from "../events";
 import { serveCredential } from "../tickets/serve-credential";
 import { effectiveExpiry } from "../tickets/effective-expiry";
 import { refreshCredential } from "../tickets/refresh-credential";
@@ -147,6 +148,7 @@ export async function issueNonce({ input, actor }: { input: { appRef: string; us
     });
     return created;
   });
+  noncesChanged();
   return { ...view(row, fetched.value, (await nonceEnds([row])).get(row.id)!), value: fetched.value };
 }
 
@@ -179,5 +181,6 @@ export async function markNonceUsed({ input, actor }: { input: { id: string }; a
         });
         return tx.nonceTicket.update({ where: { id }, data: { usedAt: now(), usedBy: actor }, include: { app: true } });
       });
+  if (updated !== row) noncesChanged();
   return view(updated, decrypt(updated.valueEnc), endsAt);
 }

@@ -7,6 +7,7 @@ import { decrypt } from "../crypto";
 import { getDb, type Db } from "../db";
 import { IN_BATCH, inBatches, yieldToLoop } from "../db-batch";
 import { notFound } from "../errors";
+import { contentEtag } from "../http/etag";
 
 /**
  * Every version a credential has held (newest first, values masked, with the token each ticket
@@ -62,6 +63,16 @@ export async function credentialHistory({ input }: { input: { credentialId: stri
       errorClass: c.errorClass,
     })),
   };
+}
+
+/**
+ * The ETag of a credential's history: of what it shows, not of the moment it was read (`serverTime`,
+ * sent in x-server-time with a 304), so an unchanged history is confirmed without a body. Every open
+ * credential page reads its history again at every change to any credential; it changes only when
+ * this one is refreshed or called.
+ */
+export function historyEtag({ serverTime: _at, ...shown }: CredentialHistory): string {
+  return contentEtag(shown);
 }
 
 /**

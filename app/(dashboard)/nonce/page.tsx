@@ -10,7 +10,7 @@ import { nonceKeys } from "@/lib/query-keys";
 import { roleAllows } from "@/lib/roles";
 import { now } from "@/server/clock";
 import { currentUser } from "@/server/http/current-user";
-import { recentNonces } from "@/server/nonce/nonce-desk";
+import { nonceListAnswer } from "@/server/live/nonce-list";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("nonce"))("pageTitle") };
@@ -26,7 +26,11 @@ export default async function NoncePage() {
   // Others see RequireRole's refusal: the list is not read (nor sent) for them.
   const recent = {
     queryKey: nonceKeys.list(),
-    queryFn: async (): Promise<NonceListWithClock> => ({ serverTime: now().toISOString(), nonces: await recentNonces(NONCE_LIST_LIMIT), clockOffsetMs: null }),
+    // The request GET /api/nonce makes: the same list, under the same ETag.
+    queryFn: async (): Promise<NonceListWithClock> => {
+      const { etag, answer } = await nonceListAnswer(NONCE_LIST_LIMIT);
+      return { serverTime: now().toISOString(), nonces: answer, etag, clockOffsetMs: null };
+    },
   };
   return (
     <RequireRole role="operator" what="nonce">

@@ -2,7 +2,7 @@ import { guarded } from "@/server/http/guard";
 import { json } from "@/server/http/problem";
 import { sessionToken } from "@/server/http/session-cookies";
 import { ALERT_LIST_MEMO, alertListAnswer } from "@/server/live/alert-list";
-import { matchesEtag } from "@/server/live/list-cache";
+import { matchesEtag } from "@/server/http/etag";
 import { recentlyConfirmedRole } from "@/server/live/session-memo";
 import { unchangedMemoEtag } from "@/server/live/topic-memo";
 

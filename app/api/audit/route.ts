@@ -5,7 +5,7 @@ import { json } from "@/server/http/problem";
 import { sessionToken } from "@/server/http/session-cookies";
 import { now } from "@/server/clock";
 import { auditListAnswer, auditListMemo } from "@/server/live/audit-list";
-import { matchesEtag } from "@/server/live/list-cache";
+import { matchesEtag } from "@/server/http/etag";
 import { recentlyConfirmedRole } from "@/server/live/session-memo";
 import { unchangedMemoEtag } from "@/server/live/topic-memo";
 import { numberIn } from "@/lib/number-rule";

@@ -3,7 +3,8 @@ import { guarded } from "@/server/http/guard";
 import { readQuery } from "@/server/http/input";
 import { json } from "@/server/http/problem";
 import { sessionToken } from "@/server/http/session-cookies";
-import { matchesEtag, unchangedEtag } from "@/server/live/list-cache";
+import { matchesEtag } from "@/server/http/etag";
+import { unchangedEtag } from "@/server/live/list-cache";
 import { overviewAnswer, overviewQuerySchema, viewKey } from "@/server/live/overview-list";
 import { recentlyConfirmedRole } from "@/server/live/session-memo";
 

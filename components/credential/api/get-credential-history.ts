@@ -1,18 +1,35 @@
 "use client";
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { credentialHistorySchema, HISTORY_LIMIT } from "@/lib/credential-view";
+import { type CredentialHistory, credentialHistorySchema, HISTORY_LIMIT } from "@/lib/credential-view";
+import { getQueryClient } from "@/lib/query-client";
 import { credentialKeys } from "@/lib/query-keys";
-import { fetchJson } from "@/components/ui/fetch-json";
+import { fetchJsonIfChanged } from "@/components/ui/fetch-json";
 import { acrossTabs } from "@/components/ui/shared-reads";
 import { SAFETY_REFETCH_MS } from "@/components/ui/safety-refetch";
 
-export const getCredentialHistory = (id: string) =>
-  fetchJson(`/api/credentials/${encodeURIComponent(id)}/history?limit=${HISTORY_LIMIT}`, credentialHistorySchema, { cache: "no-store" });
+/** A credential's history with the ETag of the answer it came in: what a 304 confirms. */
+export type CredentialHistoryWithEtag = CredentialHistory & { etag: string | null };
+
+/**
+ * The history, named by the one this tab holds (If-None-Match): every credential page reads it
+ * again at every change to any credential, and one that did not change comes back as a bodiless 304.
+ */
+export async function getCredentialHistory(id: string, { signal }: { signal?: AbortSignal } = {}): Promise<CredentialHistoryWithEtag> {
+  const held = getQueryClient().getQueryData<CredentialHistoryWithEtag>(credentialKeys.history(id));
+  const url = `/api/credentials/${encodeURIComponent(id)}/history?limit=${HISTORY_LIMIT}`;
+  const answer = await fetchJsonIfChanged(url, credentialHistorySchema, held?.etag ?? null, { signal });
+  if (!answer.changed) return { ...held!, serverTime: answer.serverTime ?? held!.serverTime };
+  return { ...answer.data, etag: answer.etag };
+}
 
 // Refetched when the change stream says this changed (live-updates.tsx); every SAFETY_REFETCH_MS (components/ui/safety-refetch.ts) as a safety net.
 // Read once for all of this browser's tabs (shared-reads.ts).
 export const credentialHistoryQueryOptions = (id: string) =>
-  queryOptions({ queryKey: credentialKeys.history(id), queryFn: acrossTabs(() => getCredentialHistory(id)), refetchInterval: SAFETY_REFETCH_MS });
+  queryOptions({
+    queryKey: credentialKeys.history(id),
+    queryFn: acrossTabs(({ signal }) => getCredentialHistory(id, { signal })),
+    refetchInterval: SAFETY_REFETCH_MS,
+  });
 
 export function useCredentialHistory(id: string) {
   return useQuery(credentialHistoryQueryOptions(id));

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
+import type { CredentialHistoryWithEtag } from "@/components/credential/api/get-credential-history";
 import type { CredentialListWithClock } from "@/components/credential/api/get-credentials";
 import { CredentialDetail } from "@/components/credential/credential-detail";
 import { Prefetched } from "@/components/ui/prefetched";
@@ -9,7 +10,7 @@ import { isDatabaseUnreachable } from "@/server/errors";
 import { currentUser } from "@/server/http/current-user";
 import { alertsPrefetch } from "@/server/live/alert-list";
 import { appOfCredential, overviewAnswer, overviewQuerySchema } from "@/server/live/overview-list";
-import { credentialHistory } from "@/server/tickets/history";
+import { credentialHistory, historyEtag } from "@/server/tickets/history";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("credential"))("pageTitle") };
@@ -42,7 +43,13 @@ export default async function CredentialPage({ params }: { params: Promise<{ id:
         return { serverTime: answer.serverTime, credentials: answer.credentials, etag, clockOffsetMs: null };
       },
     },
-    { queryKey: credentialKeys.history(id), queryFn: () => credentialHistory({ input: { credentialId: id, limit: HISTORY_LIMIT } }) },
+    {
+      queryKey: credentialKeys.history(id),
+      queryFn: async (): Promise<CredentialHistoryWithEtag> => {
+        const history = await credentialHistory({ input: { credentialId: id, limit: HISTORY_LIMIT } });
+        return { ...history, etag: historyEtag(history) };
+      },
+    },
     alertsPrefetch,
   ];
   return (

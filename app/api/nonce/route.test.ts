@@ -1,0 +1,87 @@
+// GET /api/nonce with If-None-Match against a real database, counting every SQL statement Prisma
+// sends (test-support/counted-route.ts, as app/api/audit/route.test.ts does for the audit log).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CountedRoute, type RouteGet, startCountedRoute } from "@/test-support/counted-route";
+
+type NonceList = { serverTime: string; nonces: { id: string; usedAt: string | null; expired: boolean }[] };
+
+describe("GET /api/nonce: 304 from memory while no ticket changed", () => {
+  let r: CountedRoute;
+  let GET: RouteGet;
+  let appRef: string;
+
+  beforeAll(async () => {
+    r = await startCountedRoute("operator1", "operator");
+    ({ GET } = await import("./route"));
+    appRef = (await r.db.vendorApp.findFirstOrThrow({ where: { vendor: "faceid" } })).id;
+  }, 120_000);
+  afterAll(async () => {
+    await r?.close();
+  });
+
+  const get = (etag?: string) => r.get(GET, "/api/nonce?limit=30", etag);
+  /** A ticket as the desk stores one, issued now and ending `lifeMs` from now (server clock). */
+  const addTicket = async (lifeMs: number) => {
+    const { encrypt, valueHash } = await import("@/server/crypto");
+    const { now } = await import("@/server/clock");
+    const issuedAt = now();
+    const value = `nonce-${issuedAt.getTime()}-${Math.random()}`;
+    const row = await r.db.nonceTicket.create({
+      data: {
+        appRef,
+        userId: "user-1",
+        valueEnc: encrypt(value),
+        valueHash: valueHash(value),
+        issuedBy: "operator1",
+        issuedAt,
+        expiresIn: 120,
+        expiresAt: new Date(issuedAt.getTime() + lifeMs),
+      },
+    });
+    return row.id;
+  };
+
+  it("answers 304 without a query while nothing changed, with the server's time; a ticket marked used here is read at once", async () => {
+    const id = await addTicket(120_000);
+    const first = await get();
+    expect(first.res.status).toBe(200);
+    const etag = first.res.headers.get("etag")!;
+    expect(etag).toMatch(/^".+"$/);
+    expect(((await first.res.json()) as NonceList).nonces.map((n) => n.id)).toContain(id);
+
+    const again = await get(etag);
+    expect(again.res.status).toBe(304);
+    expect(again.queries).toEqual([]);
+    expect(await again.res.text()).toBe("");
+    expect(Date.parse(again.res.headers.get("x-server-time")!)).toBeGreaterThan(0);
+
+    // Marked used in this process, asked at once (before any stamp read could see it): not the kept list.
+    const { markNonceUsed } = await import("@/server/nonce/nonce-desk");
+    await markNonceUsed({ input: { id }, actor: "operator1" });
+    const used = await GET(new Request("http://127.0.0.1/api/nonce?limit=30", { headers: { cookie: r.cookie, "if-none-match": etag } }), {});
+    expect(used.status).toBe(200);
+    expect(((await used.json()) as NonceList).nonces.find((n) => n.id === id)!.usedAt).not.toBeNull();
+  });
+
+  it("reads the list again when a ticket on it expires: it is shown expired, not kept as live", async () => {
+    const id = await addTicket(1_500);
+    const first = await get();
+    expect(((await first.res.json()) as NonceList).nonces.find((n) => n.id === id)!.expired).toBe(false);
+    const etag = first.res.headers.get("etag")!;
+    await new Promise((done) => setTimeout(done, 1_700));
+    const later = await get(etag);
+    expect(later.res.status).toBe(200);
+    expect(((await later.res.json()) as NonceList).nonces.find((n) => n.id === id)!.expired).toBe(true);
+  });
+
+  it("does not confirm the list to a session that may not read it: a viewer's If-None-Match is refused", async () => {
+    const etag = (await get()).res.headers.get("etag")!;
+    const viewer = await r.db.user.create({ data: { username: "viewer-n", passwordHash: "x", role: "viewer" } });
+    const { createSession } = await import("@/server/auth/session");
+    const { sessionConfirmed } = await import("@/server/live/session-memo");
+    const token = (await createSession(viewer.id)).token;
+    sessionConfirmed(token, "viewer"); // as any read of another page would have
+    const res = await GET(new Request("http://127.0.0.1/api/nonce?limit=30", { headers: { cookie: `th_session=${token}`, "if-none-match": etag } }), {});
+    expect(res.status).toBe(403);
+  });
+});
