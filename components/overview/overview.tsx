@@ -5,7 +5,6 @@ import { useEffect, useId, useState } from "react";
 import { FirstPaintClockProvider, useClockOffset } from "@/components/ui/countdown";
 import { FilterSelect } from "@/components/ui/filter-select";
 import { filterControl } from "@/components/ui/styles";
-import { useHydrated } from "@/components/ui/use-hydrated";
 import { useNowSelect } from "@/components/ui/use-now";
 import { ATTENTION_HEALTHS, HEALTHS, type Health, healthOf } from "@/lib/health";
 import type { CredentialView } from "@/lib/credential-view";
@@ -26,7 +25,6 @@ const SEARCH_SETTLE_MS = 250;
 export function Overview() {
   const t = useTranslations("overview");
   const th = useTranslations("health");
-  const hydrated = useHydrated();
   // Filters and the page live in the URL (/?health=at-risk&vendor=wechat&q=demo&page=2): a view can
   // be shared or bookmarked. The state is the truth while the page is open; the URL follows it with
   // history.replaceState (Next keeps useSearchParams in step), so quick changes never race.
@@ -48,7 +46,7 @@ export function Overview() {
       return merged;
     });
   const setHealth = (h: Health | "") => change({ health: h });
-  const { data, error, isPending, refetch, isFetching } = useOverview({ ...filters, q: search.trim() ? settled : "" });
+  const { data, error, isPending, refetch } = useOverview({ ...filters, q: search.trim() ? settled : "" });
   const attentionCount = data ? ATTENTION_HEALTHS.reduce((n, h) => n + data.totals[h], 0) : 0;
   const clockOffsetMs = useClockOffset(data);
   // Each row's health moves by time alone only at some moments (a value turning expiring, then
@@ -128,8 +126,6 @@ export function Overview() {
                   </span>
                 ))}
             {error && <span className="ml-2 text-red-700 dark:text-red-400">{t("paused", { error: error.message })}</span>}
-            {/* Not in the server's HTML: whether a refetch runs at hydration depends on the browser's clock. */}
-            {hydrated && isFetching && <span className="sr-only">{t("updating")}</span>}
           </p>
         </div>
 

@@ -1,5 +1,6 @@
 import "server-only";
 import type { NonceView } from "@/lib/nonce-view";
+import { nowMs, realMs } from "../clock";
 import { recentNonces } from "../nonce/nonce-desk";
 import { memoAnswer } from "./topic-memo";
 
@@ -26,8 +27,10 @@ export function nonceListAnswer(limit: number): Promise<{ etag: string; answer: 
   return memoAnswer({
     ...nonceListMemo(limit),
     render: async () => {
+      // Expiries are on the server's clock (simulated in some tests); the memo counts on this host's.
+      const [at, wall] = [nowMs(), Date.now()];
       const nonces = await recentNonces(limit);
-      return { answer: nonces, validUntilMs: firstExpiry(nonces) };
+      return { answer: nonces, validUntilMs: wall + realMs(firstExpiry(nonces) - at) };
     },
   });
 }

@@ -1,5 +1,4 @@
 import "server-only";
-import { nowMs } from "../clock";
 import { onAlertsChanged, onNoncesChanged } from "../events";
 import { processSingleton } from "../process-state";
 import { freshTopics, type Topic, watchChanges } from "./changes";
@@ -13,8 +12,8 @@ import { contentEtag, matchesEtag } from "../http/etag";
  *
  * A kept answer is dropped when one of its topics' stamps moves (another instance's write, within
  * a poll), at once when this process changes alerts or NONCE tickets (events.ts), when time alone
- * would change it (`validUntilMs`, on the server's clock: a silence ends, a ticket expires), and
- * after MAX_AGE_MS in any case: what the stamps do not see
+ * would change it (`validUntilMs`: a silence ends, a ticket expires), and after MAX_AGE_MS in any
+ * case: what the stamps do not see
  * (an alert's delivery result written by another instance) is re-read once per instance, not once
  * per tab.
  */
@@ -41,7 +40,7 @@ export type MemoSpec<T> = {
   key: string;
   /** The topics whose stamps say when it may have changed. */
   topics: readonly Topic[];
-  /** Reads the answer, and until when (the server's clock, server/clock.ts `nowMs`) it reads the same by time alone. */
+  /** Reads the answer, and until when (Date.now() ms) it reads the same by time alone. */
   render: () => Promise<{ answer: T; validUntilMs: number }>;
 };
 
@@ -51,7 +50,8 @@ function stampOf(topics: readonly Topic[]): string | null {
 }
 
 function stillTrue(kept: Kept | undefined, stamp: string | null): kept is Kept {
-  return !!kept && !!stamp && kept.stamp === stamp && nowMs() < kept.validUntilMs && Date.now() - kept.renderedAt < MAX_AGE_MS;
+  const at = Date.now();
+  return !!kept && !!stamp && kept.stamp === stamp && at < kept.validUntilMs && at - kept.renderedAt < MAX_AGE_MS;
 }
 
 /** The answer and its ETag: from memory while it stands, otherwise rendered (and kept). */

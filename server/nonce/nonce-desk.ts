@@ -154,7 +154,7 @@ export async function issueNonce({ input, actor }: { input: { appRef: string; us
 
 /** Recently issued NONCE tickets, newest first; values masked (a NONCE is shown once, at issue). */
 export async function recentNonces(limit: number): Promise<NonceView[]> {
-  const rows = await getDb().nonceTicket.findMany({ orderBy: { issuedAt: "desc" }, take: limit, include: { app: true } });
+  const rows = await getDb().nonceTicket.findMany({ orderBy: [{ issuedAt: "desc" }, { id: "desc" }], take: limit, include: { app: true } });
   const ends = await nonceEnds(rows);
   return rows.map((r) => view(r, decrypt(r.valueEnc), ends.get(r.id)!));
 }

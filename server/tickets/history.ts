@@ -26,7 +26,8 @@ export async function credentialHistory({ input }: { input: { credentialId: stri
     }),
     db.upstreamCall.findMany({
       where: { credentialId, ...(opts.before ? { startedAt: { lt: opts.before } } : {}) },
-      orderBy: { startedAt: "desc" },
+      // Ties by id: the same rows in the same order at every read (the answer's ETag names them).
+      orderBy: [{ startedAt: "desc" }, { id: "desc" }],
       take: opts.limit,
     }),
   ]);

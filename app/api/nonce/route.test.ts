@@ -1,6 +1,6 @@
 // GET /api/nonce with If-None-Match against a real database, counting every SQL statement Prisma
 // sends (test-support/counted-route.ts, as app/api/audit/route.test.ts does for the audit log).
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type CountedRoute, type RouteGet, startCountedRoute } from "@/test-support/counted-route";
 
 type NonceList = { serverTime: string; nonces: { id: string; usedAt: string | null; expired: boolean }[] };
@@ -15,6 +15,9 @@ describe("GET /api/nonce: 304 from memory while no ticket changed", () => {
     ({ GET } = await import("./route"));
     appRef = (await r.db.vendorApp.findFirstOrThrow({ where: { vendor: "faceid" } })).id;
   }, 120_000);
+  afterEach(() => {
+    vi.useRealTimers();
+  });
   afterAll(async () => {
     await r?.close();
   });
@@ -57,6 +60,7 @@ describe("GET /api/nonce: 304 from memory while no ticket changed", () => {
 
     // Marked used in this process, asked at once (before any stamp read could see it): not the kept list.
     const { markNonceUsed } = await import("@/server/nonce/nonce-desk");
+    await r.reset(); // stamps just read: only this process's own news can drop the kept list
     await markNonceUsed({ input: { id }, actor: "operator1" });
     const used = await GET(new Request("http://127.0.0.1/api/nonce?limit=30", { headers: { cookie: r.cookie, "if-none-match": etag } }), {});
     expect(used.status).toBe(200);
@@ -64,11 +68,12 @@ describe("GET /api/nonce: 304 from memory while no ticket changed", () => {
   });
 
   it("reads the list again when a ticket on it expires: it is shown expired, not kept as live", async () => {
-    const id = await addTicket(1_500);
+    // Five seconds to live; the clock is then moved six on, less than the kept list's age limit (15 s).
+    const id = await addTicket(5_000);
     const first = await get();
     expect(((await first.res.json()) as NonceList).nonces.find((n) => n.id === id)!.expired).toBe(false);
     const etag = first.res.headers.get("etag")!;
-    await new Promise((done) => setTimeout(done, 1_700));
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 6_000 });
     const later = await get(etag);
     expect(later.res.status).toBe(200);
     expect(((await later.res.json()) as NonceList).nonces.find((n) => n.id === id)!.expired).toBe(true);
@@ -81,6 +86,8 @@ describe("GET /api/nonce: 304 from memory while no ticket changed", () => {
     const { sessionConfirmed } = await import("@/server/live/session-memo");
     const token = (await createSession(viewer.id)).token;
     sessionConfirmed(token, "viewer"); // as any read of another page would have
+    expect((await get(etag)).res.status).toBe(304); // the operator's same request is confirmed from memory
+    await r.reset();
     const res = await GET(new Request("http://127.0.0.1/api/nonce?limit=30", { headers: { cookie: `th_session=${token}`, "if-none-match": etag } }), {});
     expect(res.status).toBe(403);
   });
