@@ -179,6 +179,8 @@ test.describe("the change stream's first message", () => {
     const history = `/api/credentials/${shown.id}/history`;
     // Every read of the page's history and of its app's credentials, from the page's start on.
     const answers: string[] = [];
+    const named: boolean[] = [];
+    let changed = false;
     const inFlight = new Set<unknown>();
     const watched = (url: string) => [history, "/api/credentials"].includes(new URL(url).pathname);
     page.on("request", (r) => watched(r.url()) && inFlight.add(r));
@@ -188,6 +190,8 @@ test.describe("the change stream's first message", () => {
       const path = new URL(r.url()).pathname;
       if (path === history || path === "/api/credentials")
         answers.push(`${path === history ? "history" : "credentials"} ${r.status()} ${r.request().headers()["if-none-match"] ? "etag" : "no etag"}`);
+      // The reads the change caused name the stamps the tab heard on its stream (x-tickethub-heard).
+      if (path === history && changed) named.push(!!r.request().headers()["x-tickethub-heard"]);
     });
     await gotoSignedIn(page, `${stack.baseUrl}/credentials/${shown.id}`, "operator");
     await expect(page.locator("#credential-title + p")).toContainText(`generation ${shown.generation}`, { timeout: 30_000 });
@@ -197,6 +201,7 @@ test.describe("the change stream's first message", () => {
     const historyReads = () => answers.filter((a) => a.startsWith("history ")).length;
     await expect.poll(() => inFlight.size, { timeout: 10_000 }).toBe(0);
     const before = historyReads();
+    changed = true;
     const refreshed = await api(
       stack.baseUrl,
       `/api/credentials/${other.id}/refresh`,
@@ -207,6 +212,8 @@ test.describe("the change stream's first message", () => {
     await expect.poll(historyReads, { timeout: 10_000 }).toBeGreaterThan(before);
     await expect.poll(() => inFlight.size, { timeout: 10_000 }).toBe(0);
     expect(answers.filter((a) => !a.endsWith(" 304 etag"))).toEqual([]);
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.every(Boolean)).toBe(true);
     await expect(page.locator("#credential-title + p")).toContainText(`generation ${shown.generation}`);
   });
 });

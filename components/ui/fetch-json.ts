@@ -2,7 +2,7 @@
 // browser side) rather than lib/ because it reads document.cookie and redirects the window.
 import { CSRF_COOKIE, CSRF_HEADER } from "@/lib/roles";
 import { heardFromServer } from "./freshness";
-import { noteWrite } from "./shared-reads";
+import { heardStamps, noteWrite } from "./shared-reads";
 
 export class ApiError extends Error {
   constructor(
@@ -126,14 +126,20 @@ export type Conditional<T> = { changed: true; data: T; etag: string | null; serv
 
 /**
  * A GET that names the version the caller holds (If-None-Match): a 304 says it is still current
- * without a body. Sent with `cache: "no-store"` so the browser hands the 304 to us (its own cache
+ * without a body. It also names the change stamps this tab heard (x-tickethub-heard), so that an
+ * instance that has not seen them yet does not confirm the old version from memory. Sent with `cache: "no-store"` so the browser hands the 304 to us (its own cache
  * would answer with its stored copy, whose serverTime is old); the server's time comes in
  * x-server-time either way.
  */
 export async function fetchJsonIfChanged<T>(url: string, source: SchemaSource<T>, etag: string | null, init?: RequestInit): Promise<Conditional<T>> {
   const loading = typeof source === "function" ? source() : Promise.resolve(source);
   loading.catch(() => {});
-  const res = await send(url, { ...init, cache: "no-store", headers: { ...init?.headers, ...(etag ? { "if-none-match": etag } : {}) } });
+  const heard = heardStamps();
+  const res = await send(url, {
+    ...init,
+    cache: "no-store",
+    headers: { ...init?.headers, ...(etag ? { "if-none-match": etag } : {}), ...(heard ? { "x-tickethub-heard": heard } : {}) },
+  });
   const serverTime = res.headers.get("x-server-time");
   if (res.status === 304 && etag) {
     await res.arrayBuffer().catch(() => {}); // no body; reading it ends the request cleanly

@@ -48,10 +48,24 @@ const retag = () => {
   stamps = topics === null && databaseDownSince === null ? null : JSON.stringify([topics, databaseDownSince]);
 };
 
+/** The stamps as the dashboard's reads name them to the server (x-tickethub-heard: `topic=stamp,…`). */
+let heard: string | null = null;
+
 /** The change stream's latest stamps, as this tab heard them. */
 export function noteStamps(next: Record<string, string>): void {
-  topics = JSON.stringify(Object.entries(next).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const entries = Object.entries(next).sort(([a], [b]) => (a < b ? -1 : 1));
+  topics = JSON.stringify(entries);
+  heard = entries.length ? entries.map(([t, stamp]) => `${t}=${stamp}`).join(",") : null;
   retag();
+}
+
+/**
+ * The stamps this tab heard last, for a read to name (null: none yet). Behind a load balancer the
+ * stream and a read may reach different instances; one that has not yet seen what the stream told
+ * this tab answers from its database, not with a 304 from memory (server/live/changes.ts knowsHeard).
+ */
+export function heardStamps(): string | null {
+  return heard;
 }
 
 /**

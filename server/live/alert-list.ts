@@ -1,6 +1,7 @@
 import "server-only";
 import { alertKeys } from "@/lib/query-keys";
 import { listAlerts } from "../alerts/alerts";
+import type { Topics } from "./changes";
 import { memoAnswer, type MemoSpec } from "./topic-memo";
 
 type AlertList = Awaited<ReturnType<typeof listAlerts>>;
@@ -19,9 +20,10 @@ export function silenceEndsAt(list: AlertList): number {
  * GET /api/alerts's answer (open incidents and the most recent resolved ones) with its ETag, the
  * same for every user: read once per instance while nothing changes (topic-memo.ts).
  */
-export function alertListAnswer(): Promise<{ etag: string; answer: AlertList }> {
+export function alertListAnswer(heard: Partial<Topics> | null = null): Promise<{ etag: string; answer: AlertList }> {
   return memoAnswer({
     ...ALERT_LIST_MEMO,
+    heard,
     render: async () => {
       const list = await listAlerts();
       return { answer: list, validUntilMs: silenceEndsAt(list) };

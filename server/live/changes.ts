@@ -70,6 +70,8 @@ type State = {
   /** When the current watch began (Date.now()): an old last read right after a restart says nothing yet. */
   watchingSince: number;
   emitted: Topics | null;
+  /** The stamps this process has confirmed lately, per topic, oldest first (knowsHeard). */
+  seen: Record<Topic, string[]>;
   listeners: Set<(topics: Topics) => void>;
   /** What outage listeners were last told ("" = the database answers), and who listens. */
   outageSaid: string;
@@ -101,6 +103,7 @@ const state = () =>
     failingSinceWall: null,
     watchingSince: 0,
     emitted: null,
+    seen: { credentials: [], apps: [], keys: [], nonces: [], audit: [], alerts: [] },
     listeners: new Set(),
     outageSaid: "",
     outageListeners: new Set(),
@@ -174,6 +177,7 @@ function moved(s: State): Topics | null {
  * supplementary read ends if that is later, and MAX_HOLD_MS after it at the latest.
  */
 function emitIfMoved(s: State) {
+  remember(s);
   if (s.held || !moved(s)) return;
   const held: NonNullable<State["held"]> = { windowOver: false, maxOver: false, timers: [] };
   const after = (ms: number, mark: () => void) => {
@@ -344,6 +348,54 @@ export function freshTopics(): Topics | null {
   const at = Date.now();
   if (!s.cacheStamp || at - s.cacheStampAt > FRESH_MS || at - s.extraAt > FRESH_MS) return null;
   return topics(s);
+}
+
+/**
+ * How many stamps per topic are remembered: with thousands of apps the credentials' moves a few
+ * times a second, and a tab's request follows the news it answers within a second or two.
+ */
+const SEEN_KEPT = 64;
+
+/** Adds the current stamps to those seen (every read that may have moved them comes through emitIfMoved). */
+function remember(s: State) {
+  const current = topics(s);
+  if (!current) return;
+  for (const t of Object.keys(current) as Topic[]) {
+    const seen = s.seen[t];
+    if (seen.includes(current[t])) continue;
+    seen.push(current[t]);
+    if (seen.length > SEEN_KEPT) seen.shift();
+  }
+}
+
+/**
+ * Whether this process has confirmed every stamp `heard` names for `topics`: what a tab heard on
+ * its change stream, which may come from another instance behind the same load balancer (round
+ * robin, no sticky sessions). Only then may the tab be answered from memory. A stamp not seen here
+ * means the tab heard of a change this process has not read yet (the other instance polled first),
+ * and a 304 from memory would leave it on the old answer until the next change or the safety
+ * refetch, minutes later: it is answered from the database instead. Null `heard`: nothing to compare.
+ */
+export function knowsHeard(heard: Partial<Topics> | null, topicsOfAnswer: readonly Topic[]): boolean {
+  if (!heard) return true;
+  const { seen } = state();
+  return topicsOfAnswer.every((t) => heard[t] === undefined || seen[t].includes(heard[t]));
+}
+
+/** The header in which the dashboard names the stamps its tab heard last (components/ui/shared-reads.ts). */
+export const HEARD_HEADER = "x-tickethub-heard";
+const TOPIC_NAMES = new Set<string>(["credentials", "apps", "keys", "nonces", "audit", "alerts"] satisfies Topic[]);
+
+/** The stamps a request says its tab heard (`topic=stamp,…`, see HEARD_HEADER); null without any. Malformed parts are ignored. */
+export function heardOf(req: Request): Partial<Topics> | null {
+  const raw = req.headers.get(HEARD_HEADER);
+  if (!raw || raw.length > 512) return null;
+  const heard: Partial<Topics> = {};
+  for (const part of raw.split(",")) {
+    const [topic, stamp, extra] = part.trim().split("=");
+    if (topic && stamp && extra === undefined && TOPIC_NAMES.has(topic) && /^[\w-]{1,64}$/.test(stamp)) heard[topic as Topic] = stamp;
+  }
+  return Object.keys(heard).length ? heard : null;
 }
 
 /**

@@ -5,7 +5,7 @@ import { contentEtag, matchesEtag } from "../http/etag";
 import { onCredentialsChanged } from "../events";
 import { processSingleton } from "../process-state";
 import { listCredentials } from "../tickets/list-credentials";
-import { freshTopics, watchChanges } from "./changes";
+import { freshTopics, knowsHeard, type Topics, watchChanges } from "./changes";
 
 /**
  * The last rendered credential list, shared by every tab on this instance, with how long it stays
@@ -73,10 +73,19 @@ function stillTrue(r: Rendered | null, stamp: string | null): r is Rendered {
   return !!r && !!stamp && r.stamp === stamp && now().getTime() < r.validUntilServerMs && Date.now() - r.renderedAt < MAX_AGE_MS;
 }
 
-/** The list, from memory while it is still true, otherwise from the database (and remembered). */
-export async function credentialList(): Promise<CredentialList> {
+/** The credentials' stamp the list in memory may be trusted under, or null (read the database). */
+function trustedStamp(heard: Partial<Topics> | null): string | null {
+  return knowsHeard(heard, ["credentials"]) ? (freshTopics()?.credentials ?? null) : null;
+}
+
+/**
+ * The list, from memory while it is still true, otherwise from the database (and remembered).
+ * `heard`: the stamps the asking tab heard (changes.ts heardOf); one this process has not seen yet
+ * sends it to the database, and that read is not kept (it is not known under which stamp it was read).
+ */
+export async function credentialList(heard: Partial<Topics> | null = null): Promise<CredentialList> {
   await watchChanges();
-  const stamp = freshTopics()?.credentials ?? null;
+  const stamp = trustedStamp(heard);
   const last = slot().last;
   if (stillTrue(last, stamp)) return last;
   // The stamp is taken before reading: a change landing meanwhile moves it, so this render is
@@ -104,8 +113,9 @@ export async function credentialList(): Promise<CredentialList> {
 export async function derivedView<T>(
   key: string,
   derive: (credentials: CredentialView[], atMs: number) => { answer: T; validUntilServerMs: number },
+  heard: Partial<Topics> | null = null,
 ): Promise<{ etag: string; answer: T }> {
-  const list = await credentialList();
+  const list = await credentialList(heard);
   const atMs = now().getTime();
   const kept = list.views.get(key);
   if (kept && atMs < kept.validUntilServerMs) return kept as { etag: string; answer: T };
@@ -121,10 +131,10 @@ export async function derivedView<T>(
  * The ETag of view `key` when it is known without the database and the client's If-None-Match
  * names it: the client holds exactly what it would be sent. Null when the list must be asked.
  */
-export function unchangedEtag(ifNoneMatch: string | null, key: string): string | null {
+export function unchangedEtag(ifNoneMatch: string | null, key: string, heard: Partial<Topics> | null = null): string | null {
   if (!ifNoneMatch) return null;
   const last = slot().last;
-  if (!stillTrue(last, freshTopics()?.credentials ?? null)) return null;
+  if (!stillTrue(last, trustedStamp(heard))) return null;
   const view = last.views.get(key);
   if (!view || now().getTime() >= view.validUntilServerMs) return null;
   return matchesEtag(ifNoneMatch, view.etag) ? view.etag : null;

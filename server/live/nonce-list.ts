@@ -2,6 +2,7 @@ import "server-only";
 import type { NonceView } from "@/lib/nonce-view";
 import { nowMs, realMs } from "../clock";
 import { recentNonces } from "../nonce/nonce-desk";
+import type { Topics } from "./changes";
 import { memoAnswer } from "./topic-memo";
 
 /**
@@ -23,9 +24,10 @@ export function firstExpiry(nonces: NonceView[]): number {
  * while nothing changes (topic-memo.ts), so every open desk's refetch of an unchanged list is a 304
  * without a database query.
  */
-export function nonceListAnswer(limit: number): Promise<{ etag: string; answer: NonceView[] }> {
+export function nonceListAnswer(limit: number, heard: Partial<Topics> | null = null): Promise<{ etag: string; answer: NonceView[] }> {
   return memoAnswer({
     ...nonceListMemo(limit),
+    heard,
     render: async () => {
       // Expiries are on the server's clock (simulated in some tests); the memo counts on this host's.
       const [at, wall] = [nowMs(), Date.now()];

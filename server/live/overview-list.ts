@@ -10,6 +10,7 @@ import { numberIn } from "@/lib/number-rule";
 import { ATTENTION_SHOWN, OVERVIEW_PAGE_SIZE, type OverviewQuery, SEARCH_MAX } from "@/lib/overview-query";
 import type { OverviewAnswer } from "@/lib/overview-view";
 import { now } from "../clock";
+import type { Topics } from "./changes";
 import { credentialList, derivedView } from "./list-cache";
 
 /**
@@ -92,13 +93,13 @@ export function overviewOf(
  * derived once per query and shared by every tab asking the same. The route and the page's server
  * prefetch both call this: one answer, one shape.
  */
-export async function overviewList(query: OverviewRequest): Promise<OverviewView> {
-  return derivedView(viewKey(query), (credentials, atMs) => overviewOf(credentials, query, atMs));
+export async function overviewList(query: OverviewRequest, heard: Partial<Topics> | null = null): Promise<OverviewView> {
+  return derivedView(viewKey(query), (credentials, atMs) => overviewOf(credentials, query, atMs), heard);
 }
 
 /** The overview's answer as sent: with the server's time now. */
-export async function overviewAnswer(query: OverviewRequest): Promise<{ etag: string; answer: OverviewAnswer }> {
-  const { etag, answer } = await overviewList(query);
+export async function overviewAnswer(query: OverviewRequest, heard: Partial<Topics> | null = null): Promise<{ etag: string; answer: OverviewAnswer }> {
+  const { etag, answer } = await overviewList(query, heard);
   return { etag, answer: { serverTime: now().toISOString(), ...answer } };
 }
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { onAlertsChanged, onNoncesChanged } from "../events";
 import { processSingleton } from "../process-state";
-import { freshTopics, type Topic, watchChanges } from "./changes";
+import { freshTopics, knowsHeard, type Topic, type Topics, watchChanges } from "./changes";
 import { contentEtag, matchesEtag } from "../http/etag";
 
 /**
@@ -42,9 +42,12 @@ export type MemoSpec<T> = {
   topics: readonly Topic[];
   /** Reads the answer, and until when (Date.now() ms) it reads the same by time alone. */
   render: () => Promise<{ answer: T; validUntilMs: number }>;
+  /** The stamps the asking tab heard (changes.ts heardOf): one this process has not seen yet sends it to the database. */
+  heard?: Partial<Topics> | null;
 };
 
-function stampOf(topics: readonly Topic[]): string | null {
+function stampOf(topics: readonly Topic[], heard: Partial<Topics> | null): string | null {
+  if (!knowsHeard(heard, topics)) return null;
   const fresh = freshTopics();
   return fresh ? topics.map((t) => fresh[t]).join("|") : null;
 }
@@ -55,11 +58,11 @@ function stillTrue(kept: Kept | undefined, stamp: string | null): kept is Kept {
 }
 
 /** The answer and its ETag: from memory while it stands, otherwise rendered (and kept). */
-export async function memoAnswer<T>({ key, topics, render }: MemoSpec<T>): Promise<{ etag: string; answer: T }> {
+export async function memoAnswer<T>({ key, topics, render, heard = null }: MemoSpec<T>): Promise<{ etag: string; answer: T }> {
   await watchChanges();
   // The stamp is taken before reading: a change landing meanwhile moves it, so this render is
   // dropped at the next request rather than trusted past the change.
-  const stamp = stampOf(topics);
+  const stamp = stampOf(topics, heard);
   const kept = slot().kept.get(key);
   if (stillTrue(kept, stamp)) return kept as { etag: string; answer: T };
   const writes = slot().writes;
@@ -78,9 +81,9 @@ export async function memoAnswer<T>({ key, topics, render }: MemoSpec<T>): Promi
  * The kept answer's ETag when it still stands and If-None-Match names it (the client holds exactly
  * it): a 304 needs nothing else. Null when the answer must be read.
  */
-export function unchangedMemoEtag(ifNoneMatch: string | null, key: string, topics: readonly Topic[]): string | null {
+export function unchangedMemoEtag(ifNoneMatch: string | null, key: string, topics: readonly Topic[], heard: Partial<Topics> | null = null): string | null {
   if (!ifNoneMatch) return null;
   const kept = slot().kept.get(key);
-  if (!stillTrue(kept, stampOf(topics))) return null;
+  if (!stillTrue(kept, stampOf(topics, heard))) return null;
   return matchesEtag(ifNoneMatch, kept.etag) ? kept.etag : null;
 }

@@ -2,6 +2,7 @@ import { guarded } from "@/server/http/guard";
 import { json } from "@/server/http/problem";
 import { sessionToken } from "@/server/http/session-cookies";
 import { ALERT_LIST_MEMO, alertListAnswer } from "@/server/live/alert-list";
+import { heardOf } from "@/server/live/changes";
 import { matchesEtag } from "@/server/http/etag";
 import { recentlyConfirmedRole } from "@/server/live/session-memo";
 import { unchangedMemoEtag } from "@/server/live/topic-memo";
@@ -11,7 +12,7 @@ const headers = (etag: string) => ({ etag, "cache-control": "private, no-cache" 
 
 // guarded's session check records the session as confirmed (auth/session.ts), for the 304 below.
 const full = guarded("viewer", "GET /api/alerts", async (req: Request) => {
-  const { etag, answer } = await alertListAnswer();
+  const { etag, answer } = await alertListAnswer(heardOf(req));
   if (matchesEtag(req.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers: headers(etag) });
   return json(answer, { headers: headers(etag) });
 });
@@ -25,7 +26,7 @@ const full = guarded("viewer", "GET /api/alerts", async (req: Request) => {
 export async function GET(req: Request, ctx: unknown): Promise<Response> {
   const ifNoneMatch = req.headers.get("if-none-match");
   if (ifNoneMatch && recentlyConfirmedRole(sessionToken(req))) {
-    const etag = unchangedMemoEtag(ifNoneMatch, ALERT_LIST_MEMO.key, ALERT_LIST_MEMO.topics);
+    const etag = unchangedMemoEtag(ifNoneMatch, ALERT_LIST_MEMO.key, ALERT_LIST_MEMO.topics, heardOf(req));
     if (etag) return new Response(null, { status: 304, headers: headers(etag) });
   }
   return full(req, ctx);

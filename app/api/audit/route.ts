@@ -5,6 +5,7 @@ import { json } from "@/server/http/problem";
 import { sessionToken } from "@/server/http/session-cookies";
 import { now } from "@/server/clock";
 import { auditListAnswer, auditListMemo } from "@/server/live/audit-list";
+import { heardOf } from "@/server/live/changes";
 import { matchesEtag } from "@/server/http/etag";
 import { recentlyConfirmedRole } from "@/server/live/session-memo";
 import { unchangedMemoEtag } from "@/server/live/topic-memo";
@@ -26,7 +27,7 @@ const headers = (etag: string) => ({ etag, "cache-control": "private, no-cache",
 
 // guarded's session check records the session as confirmed (auth/session.ts), for the 304 below.
 const full = guarded("viewer", "GET /api/audit", async (req: Request) => {
-  const { etag, answer } = await auditListAnswer(readQuery(req, querySchema));
+  const { etag, answer } = await auditListAnswer(readQuery(req, querySchema), heardOf(req));
   if (matchesEtag(req.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers: headers(etag) });
   return json({ serverTime: now().toISOString(), events: answer }, { headers: headers(etag) });
 });
@@ -42,7 +43,7 @@ export async function GET(req: Request, ctx: unknown): Promise<Response> {
   if (ifNoneMatch && recentlyConfirmedRole(sessionToken(req))) {
     const query = querySchema.safeParse(Object.fromEntries(new URL(req.url).searchParams));
     const memo = query.success ? auditListMemo(query.data) : null;
-    const etag = memo ? unchangedMemoEtag(ifNoneMatch, memo.key, memo.topics) : null;
+    const etag = memo ? unchangedMemoEtag(ifNoneMatch, memo.key, memo.topics, heardOf(req)) : null;
     if (etag) return new Response(null, { status: 304, headers: headers(etag) });
   }
   return full(req, ctx);

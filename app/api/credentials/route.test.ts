@@ -129,4 +129,41 @@ describe("GET /api/credentials: 304 from memory while nothing changed", () => {
     expect(later.res.headers.get("etag")).not.toBe(etag);
     vi.useRealTimers();
   });
+
+  it("answers a tab that heard of a change this instance has not read yet from the database, not with a 304 from memory", async () => {
+    const { freshTopics } = await import("@/server/live/changes");
+    type Listed = { credentials: { id: string; lastError: unknown }[] };
+    let first = await get();
+    let etag = first.res.headers.get("etag")!;
+    // Renewals started by the other tests may still be landing: wait until the list is answered from memory.
+    for (let i = 0; i < 30 && (await get(etag)).res.status !== 304; i++) {
+      await new Promise((done) => setTimeout(done, 100));
+      first = await get();
+      etag = first.res.headers.get("etag")!;
+    }
+    const target = ((await first.res.json()) as Listed).credentials[0]!.id;
+    const heardBefore = `credentials=${freshTopics()!.credentials}`;
+    // Another instance writes, and tells a tab through its stream; this one has not polled since
+    // (the clock is held, so its stamps stay fresh for the whole test, however busy the machine).
+    await r.reset();
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    await r.db.credential.update({ where: { id: target }, data: { lastError: "40001 invalid credential" } });
+    r.queries.length = 0;
+    const ask = (heard?: string) =>
+      GET(
+        new Request("http://127.0.0.1/api/credentials", {
+          headers: { cookie: r.cookie, "if-none-match": etag, ...(heard ? { "x-tickethub-heard": heard } : {}) },
+        }),
+        {},
+      );
+    // A tab that names no stamp (or one this instance has seen) is confirmed from memory, as before.
+    expect((await ask()).status).toBe(304);
+    expect((await ask(heardBefore)).status).toBe(304);
+    expect(r.queries).toEqual([]);
+    // A tab that heard a stamp this instance has not seen gets the list as the database has it.
+    const told = await ask("credentials=heardelsewhere0000,audit=x");
+    expect(told.status).toBe(200);
+    expect(JSON.stringify(((await told.json()) as Listed).credentials.find((c) => c.id === target)!.lastError)).toContain("40001 invalid credential");
+    vi.useRealTimers();
+  });
 });

@@ -4,6 +4,7 @@ import { readQuery } from "@/server/http/input";
 import { json } from "@/server/http/problem";
 import { sessionToken } from "@/server/http/session-cookies";
 import { matchesEtag } from "@/server/http/etag";
+import { heardOf } from "@/server/live/changes";
 import { unchangedEtag } from "@/server/live/list-cache";
 import { overviewAnswer, overviewQuerySchema, viewKey } from "@/server/live/overview-list";
 import { recentlyConfirmedRole } from "@/server/live/session-memo";
@@ -14,7 +15,7 @@ const headers = (etag: string) => ({ etag, "cache-control": "private, no-cache",
 
 // guarded's session check records the session as confirmed (auth/session.ts), for the 304 below.
 const full = guarded("viewer", "GET /api/credentials", async (req: Request) => {
-  const { etag, answer } = await overviewAnswer(readQuery(req, overviewQuerySchema));
+  const { etag, answer } = await overviewAnswer(readQuery(req, overviewQuerySchema), heardOf(req));
   if (matchesEtag(req.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers: headers(etag) });
   return json(answer, { headers: headers(etag) });
 });
@@ -24,15 +25,16 @@ const full = guarded("viewer", "GET /api/credentials", async (req: Request) => {
  * the page asked for, "needs attention" first, with totals over every credential), with an ETag.
  * Without `limit`, every credential. `If-None-Match` naming the current answer → 304 from memory (no
  * database query) when the session was confirmed within the last minute and the database's change
- * stamp, read within the last poll, says nothing changed (server/live/list-cache.ts); otherwise the
- * session, the query and the list are checked as usual.
+ * stamp, read within the last poll, says nothing changed (server/live/list-cache.ts), and this
+ * process has seen the stamp the tab heard (x-tickethub-heard: another instance may have told it of
+ * a change first); otherwise the session, the query and the list are checked as usual.
  */
 export async function GET(req: Request, ctx: unknown): Promise<Response> {
   const role = recentlyConfirmedRole(sessionToken(req));
   const ifNoneMatch = req.headers.get("if-none-match");
   if (role && ifNoneMatch) {
     const query = overviewQuerySchema.safeParse(Object.fromEntries(new URL(req.url).searchParams));
-    const etag = query.success ? unchangedEtag(ifNoneMatch, viewKey(query.data)) : null;
+    const etag = query.success ? unchangedEtag(ifNoneMatch, viewKey(query.data), heardOf(req)) : null;
     if (etag) return new Response(null, { status: 304, headers: headers(etag) });
   }
   return full(req, ctx);

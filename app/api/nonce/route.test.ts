@@ -77,6 +77,9 @@ describe("GET /api/nonce: 304 from memory while no ticket changed", () => {
     const later = await get(etag);
     expect(later.res.status).toBe(200);
     expect(((await later.res.json()) as NonceList).nonces.find((n) => n.id === id)!.expired).toBe(true);
+    // Back on the real clock that ticket is live for a few seconds more: gone, it cannot expire under the next test.
+    vi.useRealTimers();
+    await r.db.nonceTicket.delete({ where: { id } });
   });
 
   it("does not confirm the list to a session that may not read it: a viewer's If-None-Match is refused", async () => {
@@ -90,5 +93,18 @@ describe("GET /api/nonce: 304 from memory while no ticket changed", () => {
     await r.reset();
     const res = await GET(new Request("http://127.0.0.1/api/nonce?limit=30", { headers: { cookie: `th_session=${token}`, "if-none-match": etag } }), {});
     expect(res.status).toBe(403);
+  });
+
+  it("answers a desk that heard of a NONCE change this instance has not read yet from the database, not from memory", async () => {
+    const { freshTopics } = await import("@/server/live/changes");
+    const etag = (await get()).res.headers.get("etag")!;
+    const ask = (heard: string) =>
+      GET(new Request("http://127.0.0.1/api/nonce?limit=30", { headers: { cookie: r.cookie, "if-none-match": etag, "x-tickethub-heard": heard } }), {});
+    await r.reset();
+    expect((await ask(`nonces=${freshTopics()!.nonces}`)).status).toBe(304);
+    expect(r.queries).toEqual([]);
+    await r.reset();
+    expect((await ask("nonces=heardelsewhere0000")).status).toBe(304); // nothing changed: the database says so
+    expect(r.queries.length).toBeGreaterThan(0);
   });
 });

@@ -6,6 +6,7 @@ import { now } from "@/server/clock";
 import { json, problem } from "@/server/http/problem";
 import { sessionToken } from "@/server/http/session-cookies";
 import { matchesEtag } from "@/server/http/etag";
+import { heardOf } from "@/server/live/changes";
 import { nonceListAnswer, nonceListMemo } from "@/server/live/nonce-list";
 import { recentlyConfirmedRole } from "@/server/live/session-memo";
 import { unchangedMemoEtag } from "@/server/live/topic-memo";
@@ -34,7 +35,7 @@ const headers = (etag: string) => ({ etag, "cache-control": "private, no-cache",
 
 // guarded's session check records the session as confirmed (auth/session.ts), for the 304 below.
 const full = guarded("operator", "GET /api/nonce", async (req: Request) => {
-  const { etag, answer } = await nonceListAnswer(readQuery(req, listQuery).limit);
+  const { etag, answer } = await nonceListAnswer(readQuery(req, listQuery).limit, heardOf(req));
   if (matchesEtag(req.headers.get("if-none-match"), etag)) return new Response(null, { status: 304, headers: headers(etag) });
   return json({ serverTime: now().toISOString(), nonces: answer }, { headers: headers(etag) });
 });
@@ -51,7 +52,7 @@ export async function GET(req: Request, ctx: unknown): Promise<Response> {
   if (role && roleAllows(role, "operator")) {
     const query = listQuery.safeParse(Object.fromEntries(new URL(req.url).searchParams));
     const memo = query.success ? nonceListMemo(query.data.limit) : null;
-    const etag = memo ? unchangedMemoEtag(ifNoneMatch, memo.key, memo.topics) : null;
+    const etag = memo ? unchangedMemoEtag(ifNoneMatch, memo.key, memo.topics, heardOf(req)) : null;
     if (etag) return new Response(null, { status: 304, headers: headers(etag) });
   }
   return full(req, ctx);
