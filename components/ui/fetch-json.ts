@@ -1,5 +1,6 @@
 // The one client-side HTTP helper every feature's `api/` files use. It lives in components/ (the
 // browser side) rather than lib/ because it reads document.cookie and redirects the window.
+import { HEARD_HEADER } from "@/lib/heard-stamps";
 import { CSRF_COOKIE, CSRF_HEADER } from "@/lib/roles";
 import { heardFromServer } from "./freshness";
 import { heardStamps, noteWrite } from "./shared-reads";
@@ -138,7 +139,7 @@ export async function fetchJsonIfChanged<T>(url: string, source: SchemaSource<T>
   const res = await send(url, {
     ...init,
     cache: "no-store",
-    headers: { ...init?.headers, ...(etag ? { "if-none-match": etag } : {}), ...(heard ? { "x-tickethub-heard": heard } : {}) },
+    headers: { ...init?.headers, ...(etag ? { "if-none-match": etag } : {}), ...(heard ? { [HEARD_HEADER]: heard } : {}) },
   });
   const serverTime = res.headers.get("x-server-time");
   if (res.status === 304 && etag) {

@@ -1,5 +1,6 @@
 "use client";
 import { hashKey, type QueryFunction, type QueryKey } from "@tanstack/react-query";
+import { formatHeard } from "@/lib/heard-stamps";
 
 /**
  * Tabs of one browser read once for all of them (issue 13). When a change comes, every open tab
@@ -48,14 +49,14 @@ const retag = () => {
   stamps = topics === null && databaseDownSince === null ? null : JSON.stringify([topics, databaseDownSince]);
 };
 
-/** The stamps as the dashboard's reads name them to the server (x-tickethub-heard: `topic=stamp,…`). */
+/** The stamps as the dashboard's reads name them to the server (lib/heard-stamps.ts). */
 let heard: string | null = null;
 
 /** The change stream's latest stamps, as this tab heard them. */
 export function noteStamps(next: Record<string, string>): void {
   const entries = Object.entries(next).sort(([a], [b]) => (a < b ? -1 : 1));
   topics = JSON.stringify(entries);
-  heard = entries.length ? entries.map(([t, stamp]) => `${t}=${stamp}`).join(",") : null;
+  heard = formatHeard(next);
   retag();
 }
 

@@ -70,4 +70,15 @@ describe("headers only an instance sets", () => {
     expect(req.headers["x-tickethub-requested-path"]).toBeUndefined();
     expect(req.headers.accept).toBe("*/*");
   });
+
+  it("lets in the stamps a dashboard tab heard (x-tickethub-heard), and only that of its own headers", () => {
+    const raw = ["Host", "127.0.0.1:3000", "X-Tickethub-Heard", "credentials=a.b", "x-tickethub-client", "10.0.0.1"];
+    const headers: Record<string, string> = {};
+    for (let i = 0; i < raw.length; i += 2) headers[raw[i]!.toLowerCase()] = raw[i + 1]!;
+    const req = { rawHeaders: [...raw], headers, url: "/api/credentials", socket: { remoteAddress: "127.0.0.1" } } as unknown as IncomingMessage;
+    expect(admitRequest(req, [])).toBeNull();
+    expect(req.headers["x-tickethub-heard"]).toBe("credentials=a.b");
+    expect(req.rawHeaders).toContain("credentials=a.b");
+    expect(req.headers["x-tickethub-client"]).toBe("127.0.0.1");
+  });
 });

@@ -1,6 +1,7 @@
 import "server-only";
 import type { IncomingMessage } from "node:http";
 import ipaddr from "ipaddr.js";
+import { HEARD_HEADER } from "@/lib/heard-stamps";
 
 // The first thing every request meets (the read plane, scripts/read-plane.ts, owns the socket): it refuses what Next would
 // answer with a bare 500 (a malformed Host, malformed percent-encoding in the path) and decides who
@@ -170,8 +171,9 @@ export function admitRequest(req: IncomingMessage, trusted: readonly Range[]): R
   }
   const drop = (name: string) => !fromProxy || name === CLIENT_HEADER;
   // Ticket Hub's own headers (the client address, the change count, the asked path) are set inside
-  // an instance, never taken from outside.
-  const internal = (name: string) => name.startsWith("x-tickethub-");
+  // an instance, never taken from outside; but for the one a dashboard tab sends itself (the stamps
+  // it heard, lib/heard-stamps.ts), read as untrusted input.
+  const internal = (name: string) => name.startsWith("x-tickethub-") && name !== HEARD_HEADER;
   const kept: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();

@@ -1,6 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import type { DatabaseOutage } from "@/lib/database-outage";
+import { HEARD_HEADER, type LiveTopic, parseHeard } from "@/lib/heard-stamps";
 import { now } from "../clock";
 import { getDb } from "../db";
 import { isDatabaseUnreachable } from "../errors";
@@ -33,7 +34,7 @@ import { processSingleton } from "../process-state";
  * The supplementary stamp is one query every POLL_MS, and only while someone listens or asked for
  * the list within the last minute: an instance nobody watches does not pay for it.
  */
-export type Topic = "credentials" | "apps" | "keys" | "nonces" | "audit" | "alerts";
+export type Topic = LiveTopic;
 export type Topics = Record<Topic, string>;
 
 const POLL_MS = 500;
@@ -70,7 +71,7 @@ type State = {
   /** When the current watch began (Date.now()): an old last read right after a restart says nothing yet. */
   watchingSince: number;
   emitted: Topics | null;
-  /** The stamps this process has confirmed lately, per topic, oldest first (knowsHeard). */
+  /** The parts of the stamps this process has confirmed lately, per topic, oldest first (knowsHeard). */
   seen: Record<Topic, string[]>;
   listeners: Set<(topics: Topics) => void>;
   /** What outage listeners were last told ("" = the database answers), and who listens. */
@@ -155,7 +156,9 @@ async function readExtra(): Promise<NonNullable<State["extra"]>> {
 function topics(s: State): Topics | null {
   if (!s.extra) return null;
   return {
-    credentials: short(s.cacheStamp ?? "no-read-cache", s.extra.credentials),
+    // Two parts, each read on its own (the read cache's stamp, the supplementary read): another
+    // instance reads them at other moments, and knows a tab's stamp when it has seen each part.
+    credentials: `${short(s.cacheStamp ?? "no-read-cache")}.${short(s.extra.credentials)}`,
     apps: s.cacheStamp ? short(appsStampOf(s.cacheStamp)) : short("no-read-cache", s.extra.credentials),
     keys: short(s.extra.keys),
     nonces: short(s.extra.nonces),
@@ -347,29 +350,38 @@ export function freshTopics(): Topics | null {
   const s = state();
   const at = Date.now();
   if (!s.cacheStamp || at - s.cacheStampAt > FRESH_MS || at - s.extraAt > FRESH_MS) return null;
-  return topics(s);
+  const current = topics(s);
+  remember(s, current);
+  return current;
 }
 
 /**
- * How many stamps per topic are remembered: with thousands of apps the credentials' moves a few
- * times a second, and a tab's request follows the news it answers within a second or two.
+ * How many stamp parts per topic are remembered: with thousands of apps the credentials' two parts
+ * move a few times a second, and a tab's request follows the news it answers within a second or two.
  */
-const SEEN_KEPT = 64;
+const SEEN_KEPT = 128;
 
-/** Adds the current stamps to those seen (every read that may have moved them comes through emitIfMoved). */
-function remember(s: State) {
-  const current = topics(s);
+/**
+ * Adds the current stamps to those seen, part by part, newest last (a part seen again moves to the
+ * end). Called with every read that may move them (emitIfMoved) and whenever they are handed out
+ * (freshTopics: a page's render, a memo's key).
+ */
+function remember(s: State, current: Topics | null = topics(s)) {
   if (!current) return;
   for (const t of Object.keys(current) as Topic[]) {
     const seen = s.seen[t];
-    if (seen.includes(current[t])) continue;
-    seen.push(current[t]);
-    if (seen.length > SEEN_KEPT) seen.shift();
+    for (const part of current[t].split(".")) {
+      if (seen.at(-1) === part) continue;
+      const at = seen.indexOf(part);
+      if (at >= 0) seen.splice(at, 1);
+      seen.push(part);
+      if (seen.length > SEEN_KEPT) seen.shift();
+    }
   }
 }
 
 /**
- * Whether this process has confirmed every stamp `heard` names for `topics`: what a tab heard on
+ * Whether this process has confirmed every stamp `heard` names for `topics` (each part of it): what a tab heard on
  * its change stream, which may come from another instance behind the same load balancer (round
  * robin, no sticky sessions). Only then may the tab be answered from memory. A stamp not seen here
  * means the tab heard of a change this process has not read yet (the other instance polled first),
@@ -379,23 +391,12 @@ function remember(s: State) {
 export function knowsHeard(heard: Partial<Topics> | null, topicsOfAnswer: readonly Topic[]): boolean {
   if (!heard) return true;
   const { seen } = state();
-  return topicsOfAnswer.every((t) => heard[t] === undefined || seen[t].includes(heard[t]));
+  return topicsOfAnswer.every((t) => heard[t] === undefined || heard[t].split(".").every((part) => seen[t].includes(part)));
 }
 
-/** The header in which the dashboard names the stamps its tab heard last (components/ui/shared-reads.ts). */
-export const HEARD_HEADER = "x-tickethub-heard";
-const TOPIC_NAMES = new Set<string>(["credentials", "apps", "keys", "nonces", "audit", "alerts"] satisfies Topic[]);
-
-/** The stamps a request says its tab heard (`topic=stamp,…`, see HEARD_HEADER); null without any. Malformed parts are ignored. */
+/** The stamps a request says its tab heard (lib/heard-stamps.ts); null without any. */
 export function heardOf(req: Request): Partial<Topics> | null {
-  const raw = req.headers.get(HEARD_HEADER);
-  if (!raw || raw.length > 512) return null;
-  const heard: Partial<Topics> = {};
-  for (const part of raw.split(",")) {
-    const [topic, stamp, extra] = part.trim().split("=");
-    if (topic && stamp && extra === undefined && TOPIC_NAMES.has(topic) && /^[\w-]{1,64}$/.test(stamp)) heard[topic as Topic] = stamp;
-  }
-  return Object.keys(heard).length ? heard : null;
+  return parseHeard(req.headers.get(HEARD_HEADER));
 }
 
 /**
