@@ -28,3 +28,42 @@ export class SingleFlight<T> {
     this.flights.clear();
   }
 }
+
+/**
+ * Calls by key that a caller shares only when they began after it asked: one running, and at most
+ * one waiting for it to end, which every caller arriving meanwhile joins. A burst of callers makes at
+ * most two calls, and each gets an answer read after it asked (what it was told had changed before
+ * it asked is in it), where SingleFlight may hand it one begun before.
+ */
+export class FreshFlight<T> {
+  private readonly running = new Map<string, Promise<T>>();
+  private readonly waiting = new Map<string, Promise<T>>();
+
+  run(key: string, call: () => PromiseLike<T>): Promise<T> {
+    const waiting = this.waiting.get(key);
+    if (waiting) return waiting;
+    const running = this.running.get(key);
+    if (!running) return this.start(key, call);
+    const next = running
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => {
+        this.waiting.delete(key);
+        return this.start(key, call);
+      });
+    this.waiting.set(key, next);
+    return next;
+  }
+
+  private start(key: string, call: () => PromiseLike<T>): Promise<T> {
+    const flight = Promise.resolve(call());
+    this.running.set(key, flight);
+    const done = () => {
+      if (this.running.get(key) === flight) this.running.delete(key);
+    };
+    flight.then(done, done);
+    return flight;
+  }
+}

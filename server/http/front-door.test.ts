@@ -81,4 +81,17 @@ describe("headers only an instance sets", () => {
     expect(req.rawHeaders).toContain("credentials=a.b");
     expect(req.headers["x-tickethub-client"]).toBe("127.0.0.1");
   });
+
+  it("keeps the heard stamps on the quick path too (no other forwarded or internal header)", () => {
+    const raw = ["Host", "127.0.0.1:3000", "x-tickethub-heard", "nonces=Z9"];
+    const req = {
+      rawHeaders: [...raw],
+      headers: { host: "127.0.0.1:3000", "x-tickethub-heard": "nonces=Z9" },
+      url: "/api/nonce",
+      socket: { remoteAddress: "127.0.0.1" },
+    } as unknown as IncomingMessage;
+    expect(admitRequest(req, [])).toBeNull();
+    expect(req.headers["x-tickethub-heard"]).toBe("nonces=Z9");
+    expect(req.headers["x-tickethub-client"]).toBe("127.0.0.1");
+  });
 });

@@ -133,7 +133,7 @@ export function admitRequest(req: IncomingMessage, trusted: readonly Range[]): R
       const first = name.charCodeAt(0) | 0x20;
       if (first !== 0x78 && first !== 0x66) continue;
       const lower = name.toLowerCase();
-      if (FORWARDED.has(lower) || lower.startsWith("x-tickethub-")) forwarded = true;
+      if (FORWARDED.has(lower) || (lower.startsWith("x-tickethub-") && lower !== HEARD_HEADER)) forwarded = true;
     }
   }
   if (!host) return BAD_HOST;

@@ -324,6 +324,7 @@ export function watchChanges(): Promise<void> | undefined {
   if (last) {
     s.cacheStamp = last.stamp;
     s.cacheStampAt = last.at;
+    remember(s);
   }
   s.unsubscribe = onStampRead((stamp) => {
     const movedNow = s.cacheStamp !== null && stamp !== s.cacheStamp;

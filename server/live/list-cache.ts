@@ -4,6 +4,7 @@ import { now } from "../clock";
 import { contentEtag, matchesEtag } from "../http/etag";
 import { onCredentialsChanged } from "../events";
 import { processSingleton } from "../process-state";
+import { FreshFlight } from "../single-flight";
 import { listCredentials } from "../tickets/list-credentials";
 import { freshTopics, knowsHeard, type Topics, watchChanges } from "./changes";
 
@@ -75,8 +76,13 @@ function stillTrue(r: Rendered | null, stamp: string | null): r is Rendered {
 
 /** The credentials' stamp the list in memory may be trusted under, or null (read the database). */
 function trustedStamp(heard: Partial<Topics> | null): string | null {
-  return knowsHeard(heard, ["credentials"]) ? (freshTopics()?.credentials ?? null) : null;
+  // Fresh stamps first: reading them records them (changes.ts), so a tab that heard them is known.
+  const fresh = freshTopics();
+  return fresh && knowsHeard(heard, ["credentials"]) ? fresh.credentials : null;
 }
+
+/** Reads for tabs that heard of a change this process has not seen: shared by those asking meanwhile, each read begun after its callers asked. */
+const unseen = new FreshFlight<CredentialView[]>();
 
 /**
  * The list, from memory while it is still true, otherwise from the database (and remembered).
@@ -92,7 +98,7 @@ export async function credentialList(heard: Partial<Topics> | null = null): Prom
   // dropped at the next request rather than trusted past the change.
   const atMs = now().getTime();
   const writes = slot().writes;
-  const credentials = await listCredentials();
+  const credentials = stamp === null && heard ? await unseen.run("list", listCredentials) : await listCredentials();
   const rendered = {
     stamp: stamp ?? "",
     credentials,

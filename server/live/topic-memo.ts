@@ -1,6 +1,7 @@
 import "server-only";
 import { onAlertsChanged, onNoncesChanged } from "../events";
 import { processSingleton } from "../process-state";
+import { FreshFlight } from "../single-flight";
 import { freshTopics, knowsHeard, type Topic, type Topics, watchChanges } from "./changes";
 import { contentEtag, matchesEtag } from "../http/etag";
 
@@ -47,10 +48,13 @@ export type MemoSpec<T> = {
 };
 
 function stampOf(topics: readonly Topic[], heard: Partial<Topics> | null): string | null {
-  if (!knowsHeard(heard, topics)) return null;
+  // Fresh stamps first: reading them records them (changes.ts), so a tab that heard them is known.
   const fresh = freshTopics();
-  return fresh ? topics.map((t) => fresh[t]).join("|") : null;
+  return fresh && knowsHeard(heard, topics) ? topics.map((t) => fresh[t]).join("|") : null;
 }
+
+/** Renders for tabs that heard of a change this process has not seen: shared by those asking meanwhile, each begun after its callers asked. */
+const unseen = new FreshFlight<{ answer: unknown; validUntilMs: number }>();
 
 function stillTrue(kept: Kept | undefined, stamp: string | null): kept is Kept {
   const at = Date.now();
@@ -66,7 +70,7 @@ export async function memoAnswer<T>({ key, topics, render, heard = null }: MemoS
   const kept = slot().kept.get(key);
   if (stillTrue(kept, stamp)) return kept as { etag: string; answer: T };
   const writes = slot().writes;
-  const { answer, validUntilMs } = await render();
+  const { answer, validUntilMs } = (stamp === null && heard ? await unseen.run(key, render) : await render()) as Awaited<ReturnType<typeof render>>;
   const etag = contentEtag(answer);
   const { kept: all } = slot();
   if (stamp && slot().writes === writes) {

@@ -160,6 +160,11 @@ describe("GET /api/credentials: 304 from memory while nothing changed", () => {
     expect((await ask()).status).toBe(304);
     expect((await ask(heardBefore)).status).toBe(304);
     expect(r.queries).toEqual([]);
+    // Each part of the stamp on its own: an instance that has seen both (in other pairs) knows it.
+    const [cachePart, extraPart] = freshTopics()!.credentials.split(".");
+    expect((await ask(`credentials=${heardBefore.split("=")[1]!.split(".")[0]}.${extraPart}`)).status).toBe(304);
+    expect((await ask(`credentials=${cachePart}.unseenpart000`)).status).toBe(200);
+    r.queries.length = 0;
     // A tab that heard a stamp this instance has not seen gets the list as the database has it.
     const told = await ask("credentials=heardelsewhere0000,audit=x");
     expect(told.status).toBe(200);
