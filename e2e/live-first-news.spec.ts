@@ -6,6 +6,7 @@
 // changed; the change, when something did change before the stream spoke.
 import { expect, type Page, test } from "@playwright/test";
 import { api, gotoSignedIn } from "./support/auth";
+import { watchReads } from "./support/reads";
 import { startStack, type Stack } from "./support/stack";
 
 // When the stream's first `change` message reached the page (before the dashboard's own listener,
@@ -84,14 +85,14 @@ test.describe("the change stream's first message", () => {
     // Each page is a new document in the same tab, so each one's stream is a first one. What each
     // page has in its HTML (Prefetched) is not read when the stream speaks (a slow machine may still
     // read it once as the page starts, when it is older than a second by then); what a page reads as
-    // it starts (/apps, /audit) is not read again.
+    // it starts (/apps) is not read again.
     const inHtml: [string, string[]][] = [
       ["/", ["/api/credentials", "/api/alerts"]],
       [`/credentials/${ticket.id}`, ["/api/credentials", "/api/alerts"]],
       ["/nonce", ["/api/catalog", "/api/nonce"]],
       ["/admin", ["/api/apps", "/api/keys", "/api/users"]],
       ["/apps", []],
-      ["/audit", []],
+      ["/audit", ["/api/audit"]],
       ["/signatures", ["/api/catalog"]],
       ["/yzb", ["/api/catalog"]],
     ];
@@ -134,41 +135,42 @@ test.describe("the change stream's first message", () => {
     expect((await pageReads(page)).afterNews).toContainEqual(expect.stringMatching(/^\/api\/credentials\?app=/));
   });
 
-  test("what a page came with is confirmed by its ETag when read again: 304s, no bodies", async ({ page }) => {
+  test("what a page came with is confirmed by its ETag when read again: 304s, no bodies", async ({ context }) => {
     // Headless Chromium keeps every page visible: hiding and showing the tab is played through the
     // Page Visibility API, which is what TanStack Query listens to.
-    await page.context().addInitScript(`
+    await context.addInitScript(`
       let hiddenNow = false;
       Object.defineProperty(Document.prototype, "visibilityState", { configurable: true, get: () => (hiddenNow ? "hidden" : "visible") });
       Object.defineProperty(Document.prototype, "hidden", { configurable: true, get: () => hiddenNow });
       window.__setHidden = (h) => { hiddenNow = h; document.dispatchEvent(new Event("visibilitychange", { bubbles: true })); };
     `);
-    const setHidden = (hidden: boolean) => page.evaluate((h) => (window as unknown as { __setHidden: (h: boolean) => void }).__setHidden(h), hidden);
-    const watched = (url: string) => ["/api/credentials", "/api/alerts"].includes(new URL(url).pathname);
-    // Every read of the two queries from the page's start on. A slow machine reads what the page
-    // came with once as it starts (it is older than a second by then); the tab then shares that
-    // answer with itself for a while (components/ui/shared-reads.ts, SHARE_MS) and its return into
-    // view sends nothing. Either way each query is read at least once, and every read names what the
-    // page holds and is confirmed without a body.
-    const inFlight = new Set<unknown>();
-    const answers: string[] = [];
-    page.on("request", (r) => watched(r.url()) && inFlight.add(r));
-    page.on("requestfinished", (r) => inFlight.delete(r));
-    page.on("requestfailed", (r) => inFlight.delete(r));
-    page.on("response", (r) => {
-      if (watched(r.url())) answers.push(`${new URL(r.url()).pathname} ${r.status()} ${r.request().headers()["if-none-match"] ? "etag" : "no etag"}`);
-    });
-    await gotoSignedIn(page, `${stack.baseUrl}/`, "viewer");
-    await expect(page.getByTestId("updated-ago")).toBeVisible({ timeout: 30_000 });
-    // The tab comes back into view after more than a second: TanStack Query reads what the page
-    // shows again (refetchOnWindowFocus), naming what the HTML brought.
-    await setHidden(true);
-    await page.waitForTimeout(1_500);
-    await setHidden(false);
-    const paths = () => [...new Set(answers.map((a) => a.split(" ")[0]))].sort();
-    await expect.poll(paths, { timeout: 10_000 }).toEqual(["/api/alerts", "/api/credentials"]);
-    await expect.poll(() => inFlight.size, { timeout: 10_000 }).toBe(0);
-    expect(answers.filter((a) => !a.endsWith(" 304 etag"))).toEqual([]);
+    const pages: [string, string[]][] = [
+      ["/", ["/api/alerts", "/api/credentials"]],
+      ["/audit", ["/api/audit"]],
+    ];
+    for (const [path, queries] of pages) {
+      const page = await context.newPage();
+      const setHidden = (hidden: boolean) => page.evaluate((h) => (window as unknown as { __setHidden: (h: boolean) => void }).__setHidden(h), hidden);
+      // Every read of the page's queries from its start on. A slow machine reads what the page came
+      // with once as it starts (it is older than a second by then); the tab then shares that answer
+      // with itself for a while (components/ui/shared-reads.ts, SHARE_MS) and its return into view
+      // sends nothing. Either way each query is read at least once, and every read names what the
+      // page holds and is confirmed without a body.
+      const reads = watchReads(page, (p) => (queries.includes(p) ? p : null));
+      if (path === "/") await gotoSignedIn(page, `${stack.baseUrl}${path}`, "viewer");
+      else await page.goto(`${stack.baseUrl}${path}`);
+      await expect(page.getByTestId("updated-ago")).toBeVisible({ timeout: 30_000 });
+      // The tab comes back into view after more than a second: TanStack Query reads what the page
+      // shows again (refetchOnWindowFocus), naming what the HTML brought.
+      await setHidden(true);
+      await page.waitForTimeout(1_500);
+      await setHidden(false);
+      const paths = () => [...new Set(reads.answers.map((a) => a.split(" ")[0]))].sort();
+      await expect.poll(paths, { timeout: 10_000 }).toEqual(queries);
+      await reads.settled();
+      expect(reads.notConfirmed(), path).toEqual([]);
+      await page.close();
+    }
   });
 
   test("a credential page confirms its history by ETag when another app's credential changes: 304s, no bodies", async ({ page }) => {
@@ -178,28 +180,18 @@ test.describe("the change stream's first message", () => {
     const other = list.find((c) => c.appName === "WeChat demo" && c.kind === "access_token")!;
     const history = `/api/credentials/${shown.id}/history`;
     // Every read of the page's history and of its app's credentials, from the page's start on.
-    const answers: string[] = [];
+    const reads = watchReads(page, (path) => (path === history ? "history" : path === "/api/credentials" ? "credentials" : null));
+    // The reads the change caused name the stamps the tab heard on its stream (x-tickethub-heard).
     const named: boolean[] = [];
     let changed = false;
-    const inFlight = new Set<unknown>();
-    const watched = (url: string) => [history, "/api/credentials"].includes(new URL(url).pathname);
-    page.on("request", (r) => watched(r.url()) && inFlight.add(r));
-    page.on("requestfinished", (r) => inFlight.delete(r));
-    page.on("requestfailed", (r) => inFlight.delete(r));
-    page.on("response", (r) => {
-      const path = new URL(r.url()).pathname;
-      if (path === history || path === "/api/credentials")
-        answers.push(`${path === history ? "history" : "credentials"} ${r.status()} ${r.request().headers()["if-none-match"] ? "etag" : "no etag"}`);
-      // The reads the change caused name the stamps the tab heard on its stream (x-tickethub-heard).
-      if (path === history && changed) named.push(!!r.request().headers()["x-tickethub-heard"]);
-    });
+    page.on("request", (r) => void (changed && new URL(r.url()).pathname === history && named.push(!!r.headers()["x-tickethub-heard"])));
     await gotoSignedIn(page, `${stack.baseUrl}/credentials/${shown.id}`, "operator");
     await expect(page.locator("#credential-title + p")).toContainText(`generation ${shown.generation}`, { timeout: 30_000 });
     // Another app's token is renewed: the change stream names credentials, and the page reads its
     // history and its app's credentials again, which did not change. (A busy machine may also have
     // read them once as the page started: those reads are counted and asserted too.)
-    const historyReads = () => answers.filter((a) => a.startsWith("history ")).length;
-    await expect.poll(() => inFlight.size, { timeout: 10_000 }).toBe(0);
+    const historyReads = () => reads.answers.filter((a) => a.startsWith("history ")).length;
+    await reads.settled();
     const before = historyReads();
     changed = true;
     const refreshed = await api(
@@ -210,8 +202,8 @@ test.describe("the change stream's first message", () => {
     );
     expect(refreshed.status).toBe(200);
     await expect.poll(historyReads, { timeout: 10_000 }).toBeGreaterThan(before);
-    await expect.poll(() => inFlight.size, { timeout: 10_000 }).toBe(0);
-    expect(answers.filter((a) => !a.endsWith(" 304 etag"))).toEqual([]);
+    await reads.settled();
+    expect(reads.notConfirmed()).toEqual([]);
     expect(named.length).toBeGreaterThan(0);
     expect(named.every(Boolean)).toBe(true);
     await expect(page.locator("#credential-title + p")).toContainText(`generation ${shown.generation}`);

@@ -12,5 +12,8 @@ export const auditEventSchema = z.object({
 });
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 
+/** How many of the newest events the audit page shows. */
+export const AUDIT_LIMIT = 200;
+
 export const auditListSchema = z.object({ serverTime: z.string(), events: z.array(auditEventSchema) });
 export type AuditList = z.infer<typeof auditListSchema>;

@@ -1,19 +1,17 @@
 "use client";
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { type AuditList, auditListSchema } from "@/lib/audit-view";
+import { AUDIT_LIMIT, type AuditList, auditListSchema } from "@/lib/audit-view";
 import { auditKeys } from "@/lib/query-keys";
-import { fetchJsonIfChanged } from "@/components/ui/fetch-json";
+import { type Etagged, readHeld } from "@/components/ui/held-reads";
 import { acrossTabs } from "@/components/ui/shared-reads";
 import { SAFETY_REFETCH_MS } from "@/components/ui/safety-refetch";
 
-/** The log this tab holds and its ETag: what a 304 confirms (the server answers it from memory). */
-let held: { etag: string; data: AuditList } | null = null;
+/** The log with the ETag of the answer it came in: what a 304 confirms (the server answers it from memory). */
+export type AuditListWithEtag = Etagged<AuditList>;
 
-export async function getAudit({ signal }: { signal?: AbortSignal } = {}): Promise<AuditList> {
-  const answer = await fetchJsonIfChanged("/api/audit?limit=200", auditListSchema, held?.etag ?? null, { signal });
-  if (!answer.changed) return { ...held!.data, serverTime: answer.serverTime ?? held!.data.serverTime };
-  held = answer.etag ? { etag: answer.etag, data: answer.data } : null;
-  return answer.data;
+/** The log, named by the one this tab holds (If-None-Match), in its HTML (app/(dashboard)/audit/page.tsx) or fetched. */
+export function getAudit({ signal }: { signal?: AbortSignal } = {}): Promise<AuditListWithEtag> {
+  return readHeld(auditKeys.list(), `/api/audit?limit=${AUDIT_LIMIT}`, auditListSchema, { signal });
 }
 
 // Refetched when the change stream says this changed (live-updates.tsx); every SAFETY_REFETCH_MS (components/ui/safety-refetch.ts) as a safety net.

@@ -1,25 +1,21 @@
 "use client";
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { type CredentialHistory, credentialHistorySchema, HISTORY_LIMIT } from "@/lib/credential-view";
-import { getQueryClient } from "@/lib/query-client";
 import { credentialKeys } from "@/lib/query-keys";
-import { fetchJsonIfChanged } from "@/components/ui/fetch-json";
+import { type Etagged, readHeld } from "@/components/ui/held-reads";
 import { acrossTabs } from "@/components/ui/shared-reads";
 import { SAFETY_REFETCH_MS } from "@/components/ui/safety-refetch";
 
 /** A credential's history with the ETag of the answer it came in: what a 304 confirms. */
-export type CredentialHistoryWithEtag = CredentialHistory & { etag: string | null };
+export type CredentialHistoryWithEtag = Etagged<CredentialHistory>;
 
 /**
  * The history, named by the one this tab holds (If-None-Match): every credential page reads it
  * again at every change to any credential, and one that did not change comes back as a bodiless 304.
  */
-export async function getCredentialHistory(id: string, { signal }: { signal?: AbortSignal } = {}): Promise<CredentialHistoryWithEtag> {
-  const held = getQueryClient().getQueryData<CredentialHistoryWithEtag>(credentialKeys.history(id));
+export function getCredentialHistory(id: string, { signal }: { signal?: AbortSignal } = {}): Promise<CredentialHistoryWithEtag> {
   const url = `/api/credentials/${encodeURIComponent(id)}/history?limit=${HISTORY_LIMIT}`;
-  const answer = await fetchJsonIfChanged(url, credentialHistorySchema, held?.etag ?? null, { signal });
-  if (!answer.changed) return { ...held!, serverTime: answer.serverTime ?? held!.serverTime };
-  return { ...answer.data, etag: answer.etag };
+  return readHeld(credentialKeys.history(id), url, credentialHistorySchema, { signal });
 }
 
 // Refetched when the change stream says this changed (live-updates.tsx); every SAFETY_REFETCH_MS (components/ui/safety-refetch.ts) as a safety net.

@@ -1,10 +1,8 @@
 "use client";
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import type { CredentialList } from "@/lib/credential-view";
-import { getQueryClient } from "@/lib/query-client";
 import { credentialKeys } from "@/lib/query-keys";
-import { serverClock } from "@/lib/server-clock";
-import { fetchJsonIfChanged } from "@/components/ui/fetch-json";
+import { type Clocked, readHeldWithClock } from "@/components/ui/held-reads";
 import { acrossTabs } from "@/components/ui/shared-reads";
 import { SAFETY_REFETCH_MS } from "@/components/ui/safety-refetch";
 
@@ -21,17 +19,12 @@ const listSchema = () => import("@/lib/credential-view").then((m) => m.credentia
  * 304 confirms) and the offset to the server's clock (null: rendered on the server, no request of
  * this page measured it yet: see useClockOffset).
  */
-export type CredentialListWithClock = CredentialList & { etag: string | null; clockOffsetMs: number | null };
+export type CredentialListWithClock = Clocked<CredentialList>;
 
 const appUrl = (app: string) => `/api/credentials?app=${encodeURIComponent(app)}`;
 
-async function getAppCredentials(app: string, { signal }: { signal?: AbortSignal } = {}): Promise<CredentialListWithClock> {
-  const held = getQueryClient().getQueryData<CredentialListWithClock>(credentialKeys.app(app));
-  const sentAt = Date.now();
-  const answer = await fetchJsonIfChanged(appUrl(app), listSchema, held?.etag ?? null, { signal });
-  const data = answer.changed ? { ...answer.data, etag: answer.etag } : held!;
-  const serverTime = answer.serverTime ?? data.serverTime;
-  return { ...data, serverTime, clockOffsetMs: serverClock.observe(serverTime, sentAt, Date.now()) };
+function getAppCredentials(app: string, { signal }: { signal?: AbortSignal } = {}): Promise<CredentialListWithClock> {
+  return readHeldWithClock(credentialKeys.app(app), appUrl(app), listSchema, { signal });
 }
 
 /**

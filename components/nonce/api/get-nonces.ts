@@ -2,9 +2,7 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { NONCE_LIST_LIMIT, type NonceList, nonceListSchema } from "@/lib/nonce-view";
 import { nonceKeys } from "@/lib/query-keys";
-import { getQueryClient } from "@/lib/query-client";
-import { serverClock } from "@/lib/server-clock";
-import { fetchJsonIfChanged } from "@/components/ui/fetch-json";
+import { type Clocked, readHeldWithClock } from "@/components/ui/held-reads";
 import { acrossTabs } from "@/components/ui/shared-reads";
 import { SAFETY_REFETCH_MS } from "@/components/ui/safety-refetch";
 
@@ -13,16 +11,11 @@ import { SAFETY_REFETCH_MS } from "@/components/ui/safety-refetch";
  * listed at once after issuing it keeps the ETag of the list it was added to) and the offset to
  * the server's clock (null: rendered on the server: see useClockOffset).
  */
-export type NonceListWithClock = NonceList & { etag: string | null; clockOffsetMs: number | null };
+export type NonceListWithClock = Clocked<NonceList>;
 
 /** The list, named by the one this tab holds (If-None-Match): an unchanged one comes back as a bodiless 304 the server answers from memory. */
-export async function getNonces({ signal }: { signal?: AbortSignal } = {}): Promise<NonceListWithClock> {
-  const held = getQueryClient().getQueryData<NonceListWithClock>(nonceKeys.list());
-  const sentAt = Date.now();
-  const answer = await fetchJsonIfChanged(`/api/nonce?limit=${NONCE_LIST_LIMIT}`, nonceListSchema, held?.etag ?? null, { signal });
-  const data = answer.changed ? { ...answer.data, etag: answer.etag } : held!;
-  const serverTime = answer.serverTime ?? data.serverTime;
-  return { ...data, serverTime, clockOffsetMs: serverClock.observe(serverTime, sentAt, Date.now()) };
+export function getNonces({ signal }: { signal?: AbortSignal } = {}): Promise<NonceListWithClock> {
+  return readHeldWithClock(nonceKeys.list(), `/api/nonce?limit=${NONCE_LIST_LIMIT}`, nonceListSchema, { signal });
 }
 
 // In the desk's HTML (app/(dashboard)/nonce/page.tsx). Refetched when the change stream says this changed (live-updates.tsx); every SAFETY_REFETCH_MS (components/ui/safety-refetch.ts) as a safety net.

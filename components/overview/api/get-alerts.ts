@@ -1,9 +1,8 @@
 "use client";
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import type { AlertList, AlertView } from "@/lib/alert-view";
-import { getQueryClient } from "@/lib/query-client";
 import { alertKeys } from "@/lib/query-keys";
-import { fetchJsonIfChanged } from "@/components/ui/fetch-json";
+import { type Etagged, readHeld } from "@/components/ui/held-reads";
 import { acrossTabs } from "@/components/ui/shared-reads";
 import { SAFETY_REFETCH_MS } from "@/components/ui/safety-refetch";
 
@@ -14,13 +13,10 @@ const alertsSchema = () => import("@/lib/alert-view").then((m) => m.alertListSch
  * (the server answers it from memory). In the query's data, so a list from the page's HTML
  * (alertsPrefetch) is confirmed like a fetched one.
  */
-export type AlertListWithEtag = AlertList & { etag?: string | null };
+export type AlertListWithEtag = Etagged<AlertList>;
 
-export async function getAlerts({ signal }: { signal?: AbortSignal } = {}): Promise<AlertListWithEtag> {
-  const held = getQueryClient().getQueryData<AlertListWithEtag>(alertKeys.all);
-  const answer = await fetchJsonIfChanged("/api/alerts", alertsSchema, held?.etag ?? null, { signal });
-  if (!answer.changed) return held!;
-  return { ...answer.data, etag: answer.etag };
+export function getAlerts({ signal }: { signal?: AbortSignal } = {}): Promise<AlertListWithEtag> {
+  return readHeld(alertKeys.all, "/api/alerts", alertsSchema, { signal });
 }
 
 /**

@@ -1,11 +1,10 @@
 "use client";
 import { keepPreviousData, type Query, queryOptions, useQuery } from "@tanstack/react-query";
-import { fetchJsonIfChanged } from "@/components/ui/fetch-json";
+import { readHeldWithClock } from "@/components/ui/held-reads";
 import { acrossTabs } from "@/components/ui/shared-reads";
 import { SAFETY_REFETCH_MS } from "@/components/ui/safety-refetch";
 import { type OverviewQuery, overviewApiPath, overviewSearch } from "@/lib/overview-query";
 import type { OverviewData } from "@/lib/overview-view";
-import { getQueryClient } from "@/lib/query-client";
 import { credentialKeys } from "@/lib/query-keys";
 import { serverClock } from "@/lib/server-clock";
 
@@ -18,13 +17,8 @@ import { serverClock } from "@/lib/server-clock";
 // zod/mini comes with the first request, not with the page (see fetch-json.ts SchemaSource).
 const answerSchema = () => import("@/lib/overview-view").then((m) => m.overviewAnswerSchema);
 
-export async function getOverview(query: OverviewQuery, { signal }: { signal?: AbortSignal } = {}): Promise<OverviewData> {
-  const held = getQueryClient().getQueryData<OverviewData>(credentialKeys.overview(overviewSearch(query)));
-  const sentAt = Date.now();
-  const answer = await fetchJsonIfChanged(overviewApiPath(query), answerSchema, held?.etag ?? null, { signal });
-  const data = answer.changed ? { ...answer.data, etag: answer.etag } : held!;
-  const serverTime = answer.serverTime ?? data.serverTime;
-  return { ...data, serverTime, clockOffsetMs: serverClock.observe(serverTime, sentAt, Date.now()) };
+export function getOverview(query: OverviewQuery, { signal }: { signal?: AbortSignal } = {}): Promise<OverviewData> {
+  return readHeldWithClock(credentialKeys.overview(overviewSearch(query)), overviewApiPath(query), answerSchema, { signal });
 }
 
 /** Whether an answer still holds by time: no credential on it has moved to another health since. */
