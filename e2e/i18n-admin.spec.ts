@@ -123,6 +123,21 @@ test.describe("admin pages in both languages", () => {
     await context.close();
   });
 
+  test("each admin page's lists are in its first HTML, in Chinese and in English (no script runs)", async ({ browser }) => {
+    for (const lang of ["zh-CN", "en"] as const) {
+      const context = await browser.newContext({ locale: lang, javaScriptEnabled: false });
+      const page = await context.newPage();
+      await signInContext(page, stack.baseUrl, "admin");
+      for (const [path, ready] of PAGES[lang]) {
+        await page.goto(`${stack.baseUrl}${path}`);
+        await ready(page).catch((err: Error) => {
+          throw new Error(`${lang} ${path}: not in the first HTML: ${err.message}`);
+        });
+      }
+      await context.close();
+    }
+  });
+
   test("users and keys are in the page's first HTML, and the key section stays where that HTML put it once the page is live", async ({ browser }) => {
     const open = async (javaScriptEnabled: boolean) => {
       const context = await browser.newContext({ locale: "en-GB", javaScriptEnabled, viewport: { width: 1280, height: 900 } });
