@@ -234,7 +234,7 @@ async function openAndResolve(changes: { opened: number; resolved: number }): Pr
     if (held(c)) continue;
     // A silence outlives its incident: the same condition reopening (flapping) stays quiet until it ends.
     const silenced = await db.alert.findFirst({
-      where: { kind: c.kind, subject: c.subject, silencedUntil: { gt: new Date() } },
+      where: { kind: c.kind, subject: c.subject, silencedUntil: { gt: now() } },
       orderBy: { openedAt: "desc" },
       select: { silencedUntil: true, silencedBy: true },
     });
@@ -260,19 +260,19 @@ async function openAndResolve(changes: { opened: number; resolved: number }): Pr
     changes.opened++;
     if (silenced) continue;
     const d = await deliver({ status: "firing", alert });
-    await db.alert.update({ where: { id: alert.id }, data: { firingSentAt: d.sent ? new Date() : null, lastDeliveryError: d.error } });
+    await db.alert.update({ where: { id: alert.id }, data: { firingSentAt: d.sent ? now() : null, lastDeliveryError: d.error } });
   }
   const active = new Set(conditions.map((c) => c.key));
   for (const a of open) {
     if (active.has(a.openKey!)) continue;
     if (held({ key: a.openKey!, kind: a.kind, credentialId: a.credentialId })) continue;
-    const resolvedAt = new Date();
+    const resolvedAt = now();
     const done = await db.alert.updateMany({ where: { id: a.id, openKey: a.openKey }, data: { openKey: null, resolvedAt } });
     if (done.count !== 1) continue; // another instance resolved it
     changes.resolved++;
     if (a.silencedUntil && a.silencedUntil > resolvedAt) continue;
     const d = await deliver({ status: "resolved", alert: { ...a, resolvedAt } });
-    await db.alert.update({ where: { id: a.id }, data: { resolvedSentAt: d.sent ? new Date() : null, lastDeliveryError: d.error } });
+    await db.alert.update({ where: { id: a.id }, data: { resolvedSentAt: d.sent ? now() : null, lastDeliveryError: d.error } });
   }
 }
 
@@ -373,7 +373,9 @@ export async function listAlerts(limit = 50) {
   ]);
   const appName = new Map(apps.map((a) => [a.id, a.name]));
   const appVendor = new Map(apps.map((a) => [a.id, a.vendor]));
-  const at = new Date();
+  // Silences are written and judged on the server's clock (manage-alerts.ts), as everything else
+  // the lifecycle decides by time: instances on hosts whose clocks differ end one at one moment.
+  const at = now();
   const view = (a: (typeof open)[number]) => ({
     id: a.id,
     kind: a.kind,

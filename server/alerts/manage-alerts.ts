@@ -1,4 +1,5 @@
 import "server-only";
+import { now, nowMs } from "../clock";
 import { getDb } from "../db";
 import { AppError } from "../errors";
 import { alertsChanged } from "../events";
@@ -16,7 +17,7 @@ async function openAlert(id: string) {
 export async function acknowledgeAlert({ id, actor }: { id: string; actor: string }) {
   const alert = await openAlert(id);
   if (alert.acknowledgedAt) return { id, acknowledgedAt: alert.acknowledgedAt.toISOString(), acknowledgedBy: alert.acknowledgedBy };
-  const at = new Date();
+  const at = now();
   await getDb().$transaction(async (tx) => {
     await tx.alert.update({ where: { id }, data: { acknowledgedAt: at, acknowledgedBy: actor } });
     await tx.auditEvent.create({
@@ -39,7 +40,8 @@ export async function acknowledgeAlert({ id, actor }: { id: string; actor: strin
  */
 export async function silenceAlert({ id, minutes, actor }: { id: string; minutes: number; actor: string }) {
   const alert = await openAlert(id);
-  const until = minutes > 0 ? new Date(Date.now() + minutes * 60_000) : null;
+  // On the server's clock (server/clock.ts): every instance then ends it at the same moment.
+  const until = minutes > 0 ? new Date(nowMs() + minutes * 60_000) : null;
   await getDb().$transaction(async (tx) => {
     await tx.alert.update({ where: { id }, data: { silencedUntil: until, silencedBy: until ? actor : null } });
     await tx.auditEvent.create({

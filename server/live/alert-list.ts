@@ -1,6 +1,7 @@
 import "server-only";
 import { alertKeys } from "@/lib/query-keys";
 import { listAlerts } from "../alerts/alerts";
+import { nowMs, realMs } from "../clock";
 import type { Topics } from "./changes";
 import { memoAnswer, type MemoSpec } from "./topic-memo";
 
@@ -9,7 +10,7 @@ type AlertList = Awaited<ReturnType<typeof listAlerts>>;
 /** The alert list's memo: it changes with the alerts' stamp, and with the apps' (it names apps). */
 export const ALERT_LIST_MEMO = { key: "alerts", topics: ["alerts", "apps"] } as const satisfies Omit<MemoSpec<AlertList>, "render">;
 
-/** When the first shown silence ends (Date.now() ms): the list then shows that alert unsilenced. */
+/** When the first shown silence ends (the server's clock, ms): the list then shows that alert unsilenced. */
 export function silenceEndsAt(list: AlertList): number {
   let next = Number.POSITIVE_INFINITY;
   for (const a of [...list.open, ...list.recent]) if (a.silencedUntil) next = Math.min(next, Date.parse(a.silencedUntil));
@@ -25,8 +26,10 @@ export function alertListAnswer(heard: Partial<Topics> | null = null): Promise<{
     ...ALERT_LIST_MEMO,
     heard,
     render: async () => {
+      // Silences are on the server's clock (simulated in some tests); the memo counts on this host's.
+      const [at, wall] = [nowMs(), Date.now()];
       const list = await listAlerts();
-      return { answer: list, validUntilMs: silenceEndsAt(list) };
+      return { answer: list, validUntilMs: wall + realMs(silenceEndsAt(list) - at) };
     },
   });
 }

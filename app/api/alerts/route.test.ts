@@ -75,7 +75,9 @@ describe("GET /api/alerts: 304 from memory while nothing changed", () => {
   });
 
   it("stops answering from memory when a silence ends (the alert speaks again)", async () => {
-    const until = new Date(Date.now() + 60_000);
+    // Five seconds of silence; the clock is then moved six on, less than the kept list's age limit
+    // (15 s, topic-memo.ts): only the silence's end can make the list be read again.
+    const until = new Date(Date.now() + 5_000);
     await openAlert("a3", { silencedUntil: until });
     const first = await get();
     const etag = first.res.headers.get("etag")!;
@@ -86,6 +88,33 @@ describe("GET /api/alerts: 304 from memory while nothing changed", () => {
     expect(later.res.status).toBe(200);
     expect(((await later.res.json()) as AlertList).open.every((a) => a.silencedUntil === null)).toBe(true);
     vi.useRealTimers();
+  });
+
+  it("silences on the server's clock: a host two minutes behind the database ends them when every other instance does", async () => {
+    const { now, syncClock } = await import("@/server/clock");
+    const { silenceAlert } = await import("@/server/alerts/manage-alerts");
+    // Eight measurements replace every kept one (server/clock.ts keeps eight).
+    const setDbAhead = async (ms: number) => {
+      for (let i = 0; i < 8; i++) await syncClock(async () => Date.now() + ms, 1);
+    };
+    try {
+      await setDbAhead(120_000);
+      const server = now().getTime();
+      expect(server - Date.now()).toBeGreaterThan(110_000);
+      // Silenced for a minute: until a minute after the server's now, not this host's.
+      const a = await openAlert("a4");
+      const { silencedUntil } = await silenceAlert({ id: a.id, minutes: 1, actor: "op" });
+      expect(Date.parse(silencedUntil!) - server).toBeGreaterThanOrEqual(60_000);
+      expect(Date.parse(silencedUntil!) - server).toBeLessThan(70_000);
+      // A silence written by an instance whose host was right, ending 90 s from this host's now (30 s
+      // ago on the server's clock), has ended: the list shows the alert unsilenced.
+      const b = await openAlert("a5", { silencedUntil: new Date(Date.now() + 90_000) });
+      const list = (await (await get()).res.json()) as AlertList;
+      expect(list.open.find((x) => x.id === b.id)!.silencedUntil).toBeNull();
+      expect(list.open.find((x) => x.id === a.id)!.silencedUntil).toBe(silencedUntil);
+    } finally {
+      await setDbAhead(0);
+    }
   });
 
   it("does not answer from memory without a session", async () => {

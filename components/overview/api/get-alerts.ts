@@ -2,6 +2,7 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import type { AlertList, AlertView } from "@/lib/alert-view";
 import { alertKeys } from "@/lib/query-keys";
+import { serverClock } from "@/lib/server-clock";
 import { type Etagged, readHeld } from "@/components/ui/held-reads";
 import { acrossTabs } from "@/components/ui/shared-reads";
 import { SAFETY_REFETCH_MS } from "@/components/ui/safety-refetch";
@@ -18,6 +19,9 @@ export type AlertListWithEtag = Etagged<AlertList>;
 export function getAlerts({ signal }: { signal?: AbortSignal } = {}): Promise<AlertListWithEtag> {
   return readHeld(alertKeys.all, "/api/alerts", alertsSchema, { signal });
 }
+
+/** Silences end on the server's clock: the browser's, moved by the offset its reads measured. */
+const serverNow = () => Date.now() + serverClock.offsetMs;
 
 /**
  * When to refetch without news: every SAFETY_REFETCH_MS, and soon after the earliest silence ends (nothing in
@@ -37,13 +41,13 @@ export function silencesHold(list: AlertList, nowMs: number): boolean {
 }
 
 /** Read once for all of this browser's tabs (shared-reads.ts), while every silence it shows still runs. */
-const readAlerts = acrossTabs(getAlerts, (list) => silencesHold(list, Date.now()));
+const readAlerts = acrossTabs(getAlerts, (list) => silencesHold(list, serverNow()));
 
 // Refetched when the change stream says this changed (live-updates.tsx); see nextRefetchMs for the rest.
 export const alertsQueryOptions = queryOptions({
   queryKey: alertKeys.all,
   queryFn: readAlerts,
-  refetchInterval: (query) => nextRefetchMs(query.state.data, Date.now()),
+  refetchInterval: (query) => nextRefetchMs(query.state.data, serverNow()),
 });
 
 export function useAlerts() {
