@@ -117,11 +117,32 @@ const IN_PAGE = `
   window.__live = [];
   const channel = new BroadcastChannel("tickethub-live");
   channel.onmessage = (e) => window.__live.push({ at: Date.now(), type: e.data && e.data.type });
+  // The page's API reads (the last 50), for the report of a tab that never showed the change.
+  window.__reads = [];
+  const nativeFetch = window.fetch;
+  window.fetch = async (...args) => {
+    const url = String((args[0] && args[0].url) || args[0]);
+    const read = { at: Date.now(), url: url.slice(0, 80) };
+    if (url.includes("/api/")) {
+      window.__reads.push(read);
+      if (window.__reads.length > 50) window.__reads.shift();
+    }
+    try {
+      const res = await nativeFetch(...args);
+      read.status = res.status;
+      read.ms = Date.now() - read.at;
+      return res;
+    } catch (err) {
+      read.error = String(err);
+      throw err;
+    }
+  };
   // Resolves with the time the change shows: on the overview the credential's row says its new
   // generation, on its own page the header does, on /audit one more row links to it.
   window.__whenShown = (where, label, text, id, timeoutMs) => new Promise((resolve) => {
     const links = () => document.querySelectorAll('main a[href="/credentials/' + id + '"]').length;
     const before = links();
+    const askedAt = Date.now();
     const shown = () => {
       if (where === "audit") return links() > before;
       const scope = where === "detail"
@@ -136,13 +157,28 @@ const IN_PAGE = `
       resolve(Date.now());
     });
     observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-    setTimeout(() => { observer.disconnect(); resolve(null); }, timeoutMs);
+    setTimeout(() => {
+      observer.disconnect();
+      // What the tab showed instead, for the benchmark's report of tabs that never showed it.
+      const scope = where === "detail" ? document.querySelector("article header") : [...document.querySelectorAll("[aria-label]")].find((e) => e.getAttribute("aria-label") === label);
+      window.__missed = { where, url: location.pathname, found: !!scope, text: (scope ? scope.textContent : document.body.textContent || "").slice(0, 160), reads: window.__reads.filter((r) => r.at >= askedAt), heard: window.__live.filter((m) => m.at >= askedAt && m.type === "change").length };
+      resolve(null);
+    }, timeoutMs);
   });
 `;
 type Where = "overview" | "detail" | "audit";
 type InPage = {
   __live: { at: number; type: string }[];
   __whenShown: (where: Where, label: string, text: string, id: string, timeoutMs: number) => Promise<number | null>;
+  /** What a tab that did not show the change showed instead, when its wait ended. */
+  __missed?: {
+    where: Where;
+    url: string;
+    found: boolean;
+    text: string;
+    reads: { at: number; url: string; status?: number; ms?: number; error?: string }[];
+    heard: number;
+  };
 };
 
 type Shape = { label: string; contexts: (i: number) => Promise<BrowserContext> };
@@ -240,6 +276,7 @@ async function measureShape(stack: Stack, shape: Shape, target: Credential): Pro
     const label = `${target.appName} ${target.kindLabel}`;
     const heardBefore = heard.map((h) => h.length);
     const where = (url: string): Where | null => (url === "/" ? "overview" : url.startsWith("/credentials/") ? "detail" : url === "/audit" ? "audit" : null);
+    const failures: string[] = [];
     const onScreen = pages.map((p, i) => {
       const w = where(urls[i]!);
       if (!w) return null;
@@ -251,7 +288,10 @@ async function measureShape(stack: Stack, shape: Shape, target: Credential): Pro
           id: target.id,
           timeoutMs: CHANGE_TIMEOUT_MS,
         })
-        .catch(() => null);
+        .catch((err: Error) => {
+          failures.push(`${urls[i]}: ${err.message.split("\n")[0]}`);
+          return null;
+        });
     });
     await new Promise((r) => setTimeout(r, 200)); // the observers are in place
     const sentAt = Date.now();
@@ -280,8 +320,15 @@ async function measureShape(stack: Stack, shape: Shape, target: Credential): Pro
     const sent = observer.changes.filter((at) => at >= sentAt && at <= answeredAt + HEARD_WITHIN_MS);
     const eventAt = aboutIt.map((ms) => ms.at(-1)?.at ?? null);
     const missed = (xs: (number | null)[]) => xs.filter((x) => x === null).length;
-    if (missed(domAt) || missed(eventAt))
+    if (missed(domAt) || missed(eventAt)) {
       console.warn(`[idle-tabs] ${shape.label}: ${missed(eventAt)} tab(s) never heard the change, ${missed(domAt)} never showed it`);
+      const why = await Promise.all(
+        pages.map((p, i) =>
+          onScreen[i] !== null && shownAt[i] === null ? p.evaluate(() => (window as unknown as InPage).__missed).catch((e: Error) => e.message) : null,
+        ),
+      );
+      for (const w of [...why.filter(Boolean).slice(0, 5), ...failures.slice(0, 5)]) console.warn(`[idle-tabs]   not shown: ${JSON.stringify(w)}`);
+    }
     const after = (x: number | null) => (x === null ? Number.POSITIVE_INFINITY : x - answeredAt);
     return {
       label: shape.label,
