@@ -143,6 +143,7 @@ const IN_PAGE = `
     const links = () => document.querySelectorAll('main a[href="/credentials/' + id + '"]').length;
     const before = links();
     const askedAt = Date.now();
+    window.__missed = null;
     const shown = () => {
       if (where === "audit") return links() > before;
       const scope = where === "detail"

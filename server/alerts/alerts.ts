@@ -242,6 +242,8 @@ async function openAndResolve(changes: { opened: number; resolved: number }): Pr
     try {
       alert = await db.alert.create({
         data: {
+          // On the server's clock, as its resolvedAt and its silence (the schema's default is this host's).
+          openedAt: now(),
           openKey: c.key,
           kind: c.kind,
           subject: c.subject,

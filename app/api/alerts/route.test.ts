@@ -75,9 +75,9 @@ describe("GET /api/alerts: 304 from memory while nothing changed", () => {
   });
 
   it("stops answering from memory when a silence ends (the alert speaks again)", async () => {
-    // Five seconds of silence; the clock is then moved six on, less than the kept list's age limit
+    // Ten seconds of silence; the clock is then moved eleven on, less than the kept list's age limit
     // (15 s, topic-memo.ts): only the silence's end can make the list be read again.
-    const until = new Date(Date.now() + 5_000);
+    const until = new Date(Date.now() + 10_000);
     await openAlert("a3", { silencedUntil: until });
     const first = await get();
     const etag = first.res.headers.get("etag")!;
