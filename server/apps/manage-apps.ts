@@ -3,6 +3,7 @@ import { credentialsChanged } from "../events";
 import { appInputSchema, LIVE_BASE_URLS, VENDOR_HOSTS, type AppView } from "@/lib/app-input";
 import { isVendor, VENDOR_LABELS, type VendorId } from "@/lib/credential-kinds";
 import { policyOverridesSchema } from "@/lib/policy-overrides";
+import { appKeys } from "@/lib/query-keys";
 import type { Role } from "@/lib/roles";
 import { maskWebhookUrl, webhookUrlProblem } from "@/lib/webhook-url";
 import { now } from "../clock";
@@ -78,6 +79,9 @@ function view(a: Row, role: Role): AppView {
     alertChannel: ((ch) => (ch ? describeChannel(ch) : null))(appChannel(a)),
   };
 }
+
+/** The app list as a page's server render reads it for the browser's query cache (Prefetched), as GET /api/apps answers it. */
+export const appsPrefetch = (role: Role) => ({ queryKey: appKeys.list(), queryFn: async () => ({ apps: await listApps({ role }) }) });
 
 export async function listApps({ role }: { role: Role }): Promise<AppView[]> {
   const rows = await getDb().vendorApp.findMany({ orderBy: [{ vendor: "asc" }, { name: "asc" }], include: { _count: { select: { credentials: true } } } });

@@ -395,6 +395,16 @@ export function knowsHeard(heard: Partial<Topics> | null, topicsOfAnswer: readon
   return topicsOfAnswer.every((t) => heard[t] === undefined || heard[t].split(".").every((part) => seen[t].includes(part)));
 }
 
+/**
+ * The stamps of `topics` (joined) that an answer kept in memory may be trusted under, or null: read
+ * the database (no fresh stamps, or the tab heard one this process has not seen). The fresh stamps
+ * are read first: reading them records them, so a tab that heard them is known.
+ */
+export function trustedStamp(topics: readonly Topic[], heard: Partial<Topics> | null): string | null {
+  const fresh = freshTopics();
+  return fresh && knowsHeard(heard, topics) ? topics.map((t) => fresh[t]).join("|") : null;
+}
+
 /** The stamps a request says its tab heard (lib/heard-stamps.ts); null without any. */
 export function heardOf(req: Request): Partial<Topics> | null {
   return parseHeard(req.headers.get(HEARD_HEADER));

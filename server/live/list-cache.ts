@@ -6,7 +6,7 @@ import { onCredentialsChanged } from "../events";
 import { processSingleton } from "../process-state";
 import { FreshFlight } from "../single-flight";
 import { listCredentials } from "../tickets/list-credentials";
-import { freshTopics, knowsHeard, type Topics, watchChanges } from "./changes";
+import { type Topics, trustedStamp, watchChanges } from "./changes";
 
 /**
  * The last rendered credential list, shared by every tab on this instance, with how long it stays
@@ -74,13 +74,6 @@ function stillTrue(r: Rendered | null, stamp: string | null): r is Rendered {
   return !!r && !!stamp && r.stamp === stamp && now().getTime() < r.validUntilServerMs && Date.now() - r.renderedAt < MAX_AGE_MS;
 }
 
-/** The credentials' stamp the list in memory may be trusted under, or null (read the database). */
-function trustedStamp(heard: Partial<Topics> | null): string | null {
-  // Fresh stamps first: reading them records them (changes.ts), so a tab that heard them is known.
-  const fresh = freshTopics();
-  return fresh && knowsHeard(heard, ["credentials"]) ? fresh.credentials : null;
-}
-
 /** Reads for tabs that heard of a change this process has not seen: shared by those asking meanwhile, each read begun after its callers asked. */
 const unseen = new FreshFlight<CredentialView[]>();
 
@@ -91,7 +84,7 @@ const unseen = new FreshFlight<CredentialView[]>();
  */
 export async function credentialList(heard: Partial<Topics> | null = null): Promise<CredentialList> {
   await watchChanges();
-  const stamp = trustedStamp(heard);
+  const stamp = trustedStamp(["credentials"], heard);
   const last = slot().last;
   if (stillTrue(last, stamp)) return last;
   // The stamp is taken before reading: a change landing meanwhile moves it, so this render is
@@ -140,7 +133,7 @@ export async function derivedView<T>(
 export function unchangedEtag(ifNoneMatch: string | null, key: string, heard: Partial<Topics> | null = null): string | null {
   if (!ifNoneMatch) return null;
   const last = slot().last;
-  if (!stillTrue(last, trustedStamp(heard))) return null;
+  if (!stillTrue(last, trustedStamp(["credentials"], heard))) return null;
   const view = last.views.get(key);
   if (!view || now().getTime() >= view.validUntilServerMs) return null;
   return matchesEtag(ifNoneMatch, view.etag) ? view.etag : null;

@@ -2,7 +2,7 @@ import "server-only";
 import { onAlertsChanged, onNoncesChanged } from "../events";
 import { processSingleton } from "../process-state";
 import { FreshFlight } from "../single-flight";
-import { freshTopics, knowsHeard, type Topic, type Topics, watchChanges } from "./changes";
+import { type Topic, type Topics, trustedStamp, watchChanges } from "./changes";
 import { contentEtag, matchesEtag } from "../http/etag";
 
 /**
@@ -47,12 +47,6 @@ export type MemoSpec<T> = {
   heard?: Partial<Topics> | null;
 };
 
-function stampOf(topics: readonly Topic[], heard: Partial<Topics> | null): string | null {
-  // Fresh stamps first: reading them records them (changes.ts), so a tab that heard them is known.
-  const fresh = freshTopics();
-  return fresh && knowsHeard(heard, topics) ? topics.map((t) => fresh[t]).join("|") : null;
-}
-
 /** Renders for tabs that heard of a change this process has not seen: shared by those asking meanwhile, each begun after its callers asked. */
 const unseen = new FreshFlight<{ answer: unknown; validUntilMs: number }>();
 
@@ -66,7 +60,7 @@ export async function memoAnswer<T>({ key, topics, render, heard = null }: MemoS
   await watchChanges();
   // The stamp is taken before reading: a change landing meanwhile moves it, so this render is
   // dropped at the next request rather than trusted past the change.
-  const stamp = stampOf(topics, heard);
+  const stamp = trustedStamp(topics, heard);
   const kept = slot().kept.get(key);
   if (stillTrue(kept, stamp)) return kept as { etag: string; answer: T };
   const writes = slot().writes;
@@ -88,6 +82,6 @@ export async function memoAnswer<T>({ key, topics, render, heard = null }: MemoS
 export function unchangedMemoEtag(ifNoneMatch: string | null, key: string, topics: readonly Topic[], heard: Partial<Topics> | null = null): string | null {
   if (!ifNoneMatch) return null;
   const kept = slot().kept.get(key);
-  if (!stillTrue(kept, stampOf(topics, heard))) return null;
+  if (!stillTrue(kept, trustedStamp(topics, heard))) return null;
   return matchesEtag(ifNoneMatch, kept.etag) ? kept.etag : null;
 }

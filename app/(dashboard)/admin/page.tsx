@@ -4,9 +4,9 @@ import { ApiKeysPanel } from "@/components/admin/api-keys-panel";
 import { UsersPanel } from "@/components/admin/users-panel";
 import { RequireRole } from "@/components/session/session-context";
 import { Prefetched } from "@/components/ui/prefetched";
-import { adminKeys, appKeys } from "@/lib/query-keys";
+import { adminKeys } from "@/lib/query-keys";
 import { roleAllows } from "@/lib/roles";
-import { listApps } from "@/server/apps/manage-apps";
+import { appsPrefetch } from "@/server/apps/manage-apps";
 import { listUsers } from "@/server/auth/manage-users";
 import { listApiKeys } from "@/server/consumer/api-keys";
 import { currentUser } from "@/server/http/current-user";
@@ -28,7 +28,7 @@ export default async function AdminPage() {
       ? [
           { queryKey: adminKeys.users(), queryFn: async () => ({ users: await listUsers() }) },
           { queryKey: adminKeys.apiKeys(), queryFn: async () => ({ keys: await listApiKeys() }) },
-          { queryKey: appKeys.list(), queryFn: async () => ({ apps: await listApps({ role: user.role }) }) },
+          appsPrefetch(user.role),
         ]
       : [];
   return (

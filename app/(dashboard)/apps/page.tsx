@@ -3,9 +3,8 @@ import { getTranslations } from "next-intl/server";
 import { AppsPage } from "@/components/apps/apps-page";
 import { RequireRole } from "@/components/session/session-context";
 import { Prefetched } from "@/components/ui/prefetched";
-import { appKeys } from "@/lib/query-keys";
 import { roleAllows } from "@/lib/roles";
-import { listApps } from "@/server/apps/manage-apps";
+import { appsPrefetch } from "@/server/apps/manage-apps";
 import { currentUser } from "@/server/http/current-user";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -19,8 +18,7 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function Apps() {
   const user = await currentUser();
   // Others see RequireRole's refusal: nothing is read for them.
-  const apps =
-    user && roleAllows(user.role, "admin") ? [{ queryKey: appKeys.list(), queryFn: async () => ({ apps: await listApps({ role: user.role }) }) }] : [];
+  const apps = user && roleAllows(user.role, "admin") ? [appsPrefetch(user.role)] : [];
   return (
     <RequireRole role="admin" what="apps">
       <Prefetched queries={apps}>
