@@ -1,8 +1,8 @@
 "use client";
 import { useTranslations } from "next-intl";
 import { DatabaseStaleNotice } from "./database-stale-notice";
-import { useFreshness } from "./freshness";
-import { useNow } from "./use-now";
+import { useDatabaseOutage } from "./database-outage";
+import { type Freshness, useFreshnessSelect } from "./freshness";
 
 /** HH:MM:SS on the browser's clock, 24-hour. */
 function formatClockTime(ms: number): string {
@@ -29,14 +29,31 @@ export function updatedWords(ago: number, databaseDown: boolean, silent: boolean
   return ago <= JUST_NOW_S ? { key: "justNow" } : { key: "ago", seconds: ago };
 }
 
-/** "Updated 3 s ago" in the header: when the server last answered this page. */
+/**
+ * Whole seconds since the server's last answer as the header counts them: 0 within JUST_NOW_S (so
+ * that a ping or a tick there changes nothing), null before the page ticks or has heard from it.
+ */
+export function shownSecondsAgo(f: Freshness, nowMs: number): number | null {
+  if (!nowMs || !f.lastHeardAt) return null;
+  const ago = Math.max(0, Math.floor((nowMs - f.lastHeardAt) / 1000));
+  return ago <= JUST_NOW_S ? 0 : ago;
+}
+
+/**
+ * "Updated 3 s ago" in the header: when the server last answered this page. It renders only when
+ * its words do: not at each ping and tick of a healthy page, which say "just now" all along.
+ */
 export function UpdatedAgo() {
   const t = useTranslations("freshness");
-  const { lastHeardAt, stale, silent, database } = useFreshness();
-  const now = useNow();
+  const ago = useFreshnessSelect(shownSecondsAgo, true);
+  // The last answer's time, for the title once the header counts (it stands still then).
+  const lastHeardAt = useFreshnessSelect((f, now) => (shownSecondsAgo(f, now) ? f.lastHeardAt : 0), true);
+  const silent = useFreshnessSelect((f) => f.stale);
+  const database = useDatabaseOutage();
+  const stale = silent || database !== null;
   // Until the page has heard from the server (the server's HTML, hydration) the place is kept with
   // the words a healthy page shows, unseen: the header does not move when they appear.
-  if (!now || !lastHeardAt) {
+  if (ago === null) {
     return (
       <span aria-hidden className="invisible whitespace-nowrap text-xs tabular-nums">
         <span className="mr-1 inline-block h-2 w-2" />
@@ -44,7 +61,7 @@ export function UpdatedAgo() {
       </span>
     );
   }
-  const words = updatedWords(Math.max(0, Math.floor((now - lastHeardAt) / 1000)), database !== null, silent);
+  const words = updatedWords(ago, database !== null, silent);
   return (
     <span
       data-testid="updated-ago"
@@ -65,7 +82,10 @@ export function UpdatedAgo() {
  */
 export function StaleBanner() {
   const t = useTranslations("freshness");
-  const { lastHeardAt, silent, database } = useFreshness();
+  const silent = useFreshnessSelect((f) => f.stale);
+  // Since when, while silent: each ping moves lastHeardAt, and the banner is not drawn again for it.
+  const lastHeardAt = useFreshnessSelect((f) => (f.stale ? f.lastHeardAt : 0));
+  const database = useDatabaseOutage();
   return (
     <div role="status" aria-live="polite" className="empty:hidden">
       {silent ? (

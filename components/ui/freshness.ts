@@ -1,8 +1,8 @@
 "use client";
 import { useTranslations } from "next-intl";
 import { useSyncExternalStore } from "react";
-import type { DatabaseOutage } from "@/lib/database-outage";
 import { useDatabaseOutage } from "./database-outage";
+import { subscribeNow, tickingNow } from "./use-now";
 
 /**
  * Whether the server is answering, as the whole page sees it: every answer (fetch-json.ts) and
@@ -66,13 +66,6 @@ function subscribe(listener: () => void) {
 
 const serverSnapshot: Freshness = { lastHeardAt: 0, stale: false, watching: false };
 
-export type PageFreshness = Freshness & {
-  /** The server itself has not answered for STALE_AFTER_MS. */
-  silent: boolean;
-  /** The server answers, but says its database does not (database-outage.ts). */
-  database: DatabaseOutage | null;
-};
-
 /**
  * Whether nothing on the page is confirmed (useFreshness's `stale`), rendering again only when that
  * changes: not at every heartbeat, as useFreshness does (lastHeardAt moves every 2 s).
@@ -105,15 +98,26 @@ export function useUnconfirmed(): { "data-stale": true; title: string } | null {
 }
 
 /**
- * The page's freshness; re-renders when the server is heard from or goes quiet, or its database
- * does. `stale`: either way nothing on the page is confirmed (a silent server, or its database down).
+ * `select(freshness, now)` whenever the server is heard from or goes quiet, and with `ticking` at each
+ * tick of the page's ticker too (use-now.ts; `now` 0 during server rendering and hydration), rendering again only
+ * when it reads differently (Object.is). A healthy page hears a ping every 2 s and ticks every
+ * second; what the header shows of them ("Updated just now", the banner) changes only when the
+ * server is late, so with useFreshness's whole snapshot every open tab drew it again 1½ times a
+ * second for nothing (100 idle tabs share the machine's cores: bench/idle-tabs.ts).
  */
-export function useFreshness(): PageFreshness {
-  const server = useSyncExternalStore(
-    subscribe,
-    () => snapshot,
-    () => serverSnapshot,
+export function useFreshnessSelect<T>(select: (freshness: Freshness, nowMs: number) => T, ticking = false): T {
+  return useSyncExternalStore(
+    ticking ? subscribeBoth : subscribe,
+    () => select(snapshot, tickingNow()),
+    () => select(serverSnapshot, 0),
   );
-  const database = useDatabaseOutage();
-  return { ...server, silent: server.stale, stale: server.stale || database !== null, database };
+}
+
+function subscribeBoth(listener: () => void): () => void {
+  const heard = subscribe(listener);
+  const ticks = subscribeNow(listener);
+  return () => {
+    heard();
+    ticks();
+  };
 }

@@ -22,7 +22,8 @@ function schedule() {
   }, wait);
 }
 
-function subscribe(listener: () => void) {
+/** Calls `listener` at each tick of the shared ticker (above); returns the unsubscribe. */
+export function subscribeNow(listener: () => void): () => void {
   listeners.add(listener);
   if (!timer) {
     now = Date.now();
@@ -44,10 +45,15 @@ function subscribe(listener: () => void) {
  */
 export function useNowSelect<T>(select: (nowMs: number) => T): T {
   return useSyncExternalStore(
-    subscribe,
-    () => select(now || Date.now()),
+    subscribeNow,
+    () => select(tickingNow()),
     () => select(0),
   );
+}
+
+/** The ticker's time (ms) for a store read in the browser: the last tick, or now before the first. */
+export function tickingNow(): number {
+  return now || Date.now();
 }
 
 /** The browser's time in ms, updated at each second of the server's clock; 0 during server rendering. */

@@ -1,0 +1,78 @@
+// @vitest-environment happy-dom
+import { NextIntlClientProvider } from "next-intl";
+import { act, Profiler } from "react";
+import { createRoot } from "react-dom/client";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import en from "@/i18n/messages/en.json";
+import { heardFromServer, STALE_AFTER_MS, watchFreshness } from "./freshness";
+import { StaleBanner, UpdatedAgo } from "./freshness-status";
+
+beforeAll(() => {
+  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+});
+
+const cleanup: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanup.splice(0)) act(c);
+  vi.useRealTimers();
+});
+
+/** The header's freshness and the banner, each counting the times React drew it (Profiler commits). */
+async function mountHeader() {
+  const drawn = { header: 0, banner: 0 };
+  const container = document.createElement("div");
+  const root = createRoot(container);
+  await act(async () =>
+    root.render(
+      <NextIntlClientProvider locale="en" messages={en} timeZone="UTC">
+        <Profiler id="header" onRender={() => drawn.header++}>
+          <UpdatedAgo />
+        </Profiler>
+        <Profiler id="banner" onRender={() => drawn.banner++}>
+          <StaleBanner />
+        </Profiler>
+      </NextIntlClientProvider>,
+    ),
+  );
+  cleanup.push(() => root.unmount());
+  return { drawn, text: () => container.textContent ?? "" };
+}
+
+/** Moves the page's clock: its once-a-second ticker and the freshness timer fire as they would. */
+const pass = (ms: number) => act(async () => void vi.advanceTimersByTime(ms));
+
+describe("the header's freshness on an idle page", () => {
+  it("is not drawn again at each ping and tick while it says just now; it counts once the server is late", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], now: Date.parse("2026-12-05T12:00:00.400Z") });
+    const stop = watchFreshness();
+    cleanup.push(stop);
+    heardFromServer();
+    const page = await mountHeader();
+    await pass(1_000);
+    expect(page.text()).toContain("Updated just now");
+    const before = { ...page.drawn };
+    // Ten seconds of a healthy stream: a ping every 2 s, a tick every second.
+    for (let i = 0; i < 5; i++) {
+      await pass(1_000);
+      await act(async () => heardFromServer());
+      await pass(1_000);
+    }
+    expect(page.text()).toContain("Updated just now");
+    // 10 ticks and 5 pings: the old header was drawn 15 times, the banner 5.
+    expect(page.drawn).toEqual(before);
+
+    // The server goes quiet: the header counts from 3 s, and the banner appears at STALE_AFTER_MS.
+    await pass(3_000);
+    expect(page.text()).toContain("Updated 3 s ago");
+    await pass(STALE_AFTER_MS);
+    expect(page.text()).toMatch(/Updated [67] s ago/);
+    expect(page.text()).toContain("The server has not answered since");
+    expect(page.drawn.header).toBeGreaterThan(before.header);
+    expect(page.drawn.banner).toBeGreaterThan(before.banner);
+
+    // It answers again: just now, and the banner goes.
+    await act(async () => heardFromServer());
+    expect(page.text()).toContain("Updated just now");
+    expect(page.text()).not.toContain("has not answered");
+  });
+});
