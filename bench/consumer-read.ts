@@ -9,12 +9,13 @@ import os from "node:os";
 import nodePath from "node:path";
 import autocannon from "autocannon";
 import { startStack } from "../e2e/support/stack";
+import { STALE_HEADER } from "../server/fast/cache-store";
 import { fmt, machine, pacedLoad, percentile, processRss, rssOf, wechatKey } from "./lib";
 
 const seconds = Number(process.argv[2] ?? 5);
 const CONNECTIONS = 20;
 /**
- * Rounds of bare Node then the fast path at full speed. This machine's speed drifts between runs
+ * Rounds of bare Node, the fast path, then bare Node with the fast path's further headers, at full speed. This machine's speed drifts between runs
  * of the same code (bare Node alone 29k-55k requests/s from one run to the next), and one slow
  * spell inside one of two long rounds moved the ratio of the means by 0.1 or more: the figure is
  * the median of the rounds' ratios, each from two runs seconds apart.
@@ -70,39 +71,60 @@ export async function benchConsumerRead(): Promise<string> {
     // answer as the bare server's body.
     let body = "";
     let via: string | null = null;
+    let answerHeaders = new Headers();
     for (let i = 0, until = Date.now() + 30_000; i < 50 || via !== "fast"; i++) {
       if (Date.now() > until) throw new Error(`expected the fast path to answer within 30 s, got ${via}`);
       const res = await fetch(`${stacks.fast.baseUrl}${path}`, { headers: { authorization: `Bearer ${keys.fast}` } });
       body = await res.text();
       via = res.headers.get("x-tickethub-path");
+      answerHeaders = res.headers;
       if (via !== "fast") await new Promise((r) => setTimeout(r, 20));
     }
 
     // The baseline runs in its own process, as Ticket Hub does, so both get a core of their own.
     const bodyFile = nodePath.join(os.tmpdir(), `bench-body-${process.pid}.json`);
     writeFileSync(bodyFile, body);
-    const bare = spawn(
-      process.execPath,
-      [
-        "-e",
-        `
+    // A second baseline answers with the headers a consumer read carries besides bare Node's own
+    // (its ETag, cache-control, nosniff, x-tickethub-path): what serving and parsing them costs on
+    // this machine, apart from the read plane's work (the goal is held to the plain one).
+    const carried = [...answerHeaders].filter(([name]) => !["content-type", "content-length", "date", "connection", "keep-alive", STALE_HEADER].includes(name));
+    const startBare = async (extra: [string, string][]) => {
+      const child = spawn(
+        process.execPath,
+        [
+          "-e",
+          `
       const body = require("node:fs").readFileSync(${JSON.stringify(bodyFile)});
-      const s = require("node:http").createServer((req, res) => { res.writeHead(200, { "content-type": "application/json", "content-length": body.length }); res.end(body); });
+      const extra = ${JSON.stringify(extra.flat())};
+      const s = require("node:http").createServer((req, res) => { res.writeHead(200, ["content-type", "application/json", "content-length", String(body.length), ...extra]); res.end(body); });
       s.keepAliveTimeout = 65_000; // as the read plane's: idle connections stay open on both
       s.listen(0, "127.0.0.1", () => console.log(s.address().port));
     `,
-      ],
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
-    const port = await new Promise<number>((resolve) => bare.stdout!.once("data", (d) => resolve(Number(String(d).trim()))));
-    const bareUrl = `http://127.0.0.1:${port}${path}`;
+        ],
+        { stdio: ["ignore", "pipe", "inherit"] },
+      );
+      children.push(child);
+      const port = await new Promise<number>((resolve, reject) => {
+        child.stdout!.once("data", (d) => resolve(Number(String(d).trim())));
+        child.once("exit", (code) => reject(new Error(`the baseline server exited (${code}) before it listened`)));
+      });
+      return { child, url: `http://127.0.0.1:${port}${path}` };
+    };
+    const children: ReturnType<typeof spawn>[] = [];
+    const bare = { kill: () => children.forEach((c) => c.kill()) };
     try {
-      // Alternating, so that drift in the machine's load hits both alike.
+      const plain = await startBare([]);
+      const withHeaders = await startBare(carried);
+      const bareUrl = plain.url;
+      // Alternating, so that drift in the machine's load hits both alike: bare Node and the fast path
+      // next to each other, as before the second baseline came (the goal's figure), then that one.
       const bareRuns: Run[] = [];
+      const headedRuns: Run[] = [];
       const fastRuns: Run[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         bareRuns.push(await load(bareUrl, {}));
         fastRuns.push(await load(`${stacks.fast.baseUrl}${path}`, { authorization: `Bearer ${keys.fast}` }));
+        headedRuns.push(await load(withHeaders.url, {}));
       }
       // The fixed rate alternates too, evenly paced (lib.ts pacedLoad: one request every
       // millisecond, open loop). The first run after the saturating ones pays for what they left
@@ -142,6 +164,7 @@ export async function benchConsumerRead(): Promise<string> {
       };
       const results = {
         bare: mean(bareRuns),
+        headed: mean(headedRuns),
         fast: mean(fastRuns),
         route: routeRun,
         ...(await fixedRate()),
@@ -152,17 +175,21 @@ export async function benchConsumerRead(): Promise<string> {
       };
       const ratios = fastRuns.map((f, i) => f.rps / bareRuns[i]!.rps);
       const ratio = median(ratios);
+      // Each round's gap in two factors: bare Node with the headers / without them, and the fast path / bare Node with them.
+      const headersRatios = headedRuns.map((h, i) => h.rps / bareRuns[i]!.rps);
+      const headedRatios = fastRuns.map((f, i) => f.rps / headedRuns[i]!.rps);
       const metrics = async () => (await fetch(`${stacks.fast.baseUrl}/api/metrics`, { headers: { authorization: `Bearer ${keys.fast}` } })).text();
       const memory: Record<string, number | undefined> = { ...(await processRss(metrics)), total: await rssOf(metrics) };
       const row = (name: string, r: Run) => `| ${name} | ${fmt(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.non2xx + r.errors} |`;
       const lines = [
         `### Consumer read (\`GET ${path}\`)`,
         "",
-        `${seconds} s per full-speed run, ${FIXED_SECONDS} s per fixed-rate run; autocannon in the benchmark's process, each server in a process of its own; ${CONNECTIONS} connections (10 for the fixed-rate runs). Bare Node and the fast path ran alternately, ${ROUNDS} rounds at full speed, then ${FIXED_ROUNDS} times each at a fixed rate, alternately, evenly paced (one request due every millisecond, open loop, from the benchmark's process over up to 10 kept-alive connections, one request at a time on each, read with a minimal HTTP/1.1 reader on \`net\` sockets; latencies to the microsecond, from each send), after 3 s of each at that rate, not counted (rate the runs' mean; p50 and p99 over all the runs' requests together: since 2026-12-03 the figure the goal is held to, the worst single run's before); then once each with autocannon's \`overallRate\`, which sends each connection's share of a second in one burst at full speed when the second starts (autocannon's resolution is 1 ms, with its coordinated-omission correction).`,
+        `${seconds} s per full-speed run, ${FIXED_SECONDS} s per fixed-rate run; autocannon in the benchmark's process, each server in a process of its own; ${CONNECTIONS} connections (10 for the fixed-rate runs). Bare Node, the fast path and bare Node with the fast path's further headers ran alternately, ${ROUNDS} rounds at full speed; then bare Node and the fast path ${FIXED_ROUNDS} times each at a fixed rate, alternately, evenly paced (one request due every millisecond, open loop, from the benchmark's process over up to 10 kept-alive connections, one request at a time on each, read with a minimal HTTP/1.1 reader on \`net\` sockets; latencies to the microsecond, from each send), after 3 s of each at that rate, not counted (rate the runs' mean; p50 and p99 over all the runs' requests together: since 2026-12-03 the figure the goal is held to, the worst single run's before); then once each with autocannon's \`overallRate\`, which sends each connection's share of a second in one burst at full speed when the second starts (autocannon's resolution is 1 ms, with its coordinated-omission correction).`,
         "",
         "| server | requests/s | p50 ms | p99 ms | errors |",
         "|---|---:|---:|---:|---:|",
         row("bare Node `http`, same JSON from memory", results.bare),
+        row(`bare Node \`http\`, same JSON and Ticket Hub's ${carried.length} further headers`, results.headed),
         row("Ticket Hub, fast path (cache hit)", results.fast),
         row("Ticket Hub, route handler (`TICKETHUB_READ_CACHE=off`)", results.route),
         row("bare Node `http` at a fixed 1,000 requests/s (evenly paced)", results.bareAt1000),
@@ -170,7 +197,7 @@ export async function benchConsumerRead(): Promise<string> {
         row("bare Node `http`, autocannon `overallRate: 1000` (bursts)", results.bareBurst),
         row("Ticket Hub, fast path, autocannon `overallRate: 1000` (bursts)", results.fastBurst),
         "",
-        `Fast path / bare Node: **${fmt(ratio, 2)}×**, the median of the ${ROUNDS} rounds' ratios (${ratios.map((r) => fmt(r, 2)).join(", ")}; goal ≥ 0.85×: ${ratio >= 0.85 ? "met" : "not met"}); the means' ratio ${fmt(results.fast.rps / results.bare.rps, 2)}×. p99 at a fixed 1,000 requests/s: **${fmt(results.fastAt1000.p99, 2)} ms** over the ${FIXED_ROUNDS} runs' ${fmt(results.fastAtRuns.reduce((n, r) => n + (r.latencies?.length ?? 0), 0))} answers, ${results.fastAt1000.non2xx + results.fastAt1000.errors} failed (goal ≤ 2 ms with none failed: ${results.fastAt1000.p99 <= 2 && results.fastAt1000.non2xx + results.fastAt1000.errors === 0 ? "met" : "not met"}; bare Node ${fmt(results.bareAt1000.p99, 2)} ms with the same client, this machine's floor); in autocannon's one-second bursts ${fmt(results.fastBurst.p99, 0)} ms (bare Node ${fmt(results.bareBurst.p99, 0)} ms). Each ${FIXED_SECONDS} s run's own p99 in the order run, fast path: ${results.fastAtRuns.map((r) => fmt(r.p99, 2)).join(", ")} ms (worst ${fmt(Math.max(...results.fastAtRuns.map((r) => r.p99)), 2)} ms); bare Node: ${results.bareAtRuns.map((r) => fmt(r.p99, 2)).join(", ")} ms (worst ${fmt(Math.max(...results.bareAtRuns.map((r) => r.p99)), 2)} ms).`,
+        `Fast path / bare Node: **${fmt(ratio, 2)}×**, the median of the ${ROUNDS} rounds' ratios (${ratios.map((r) => fmt(r, 2)).join(", ")}; goal ≥ 0.85×: ${ratio >= 0.85 ? "met" : "not met"}); the means' ratio ${fmt(results.fast.rps / results.bare.rps, 2)}×. The gap in two factors, round by round (their product is that round's ratio above): the headers a consumer read carries besides bare Node's own (${carried.map(([n]) => `\`${n}\``).join(", ")}), as bare Node with them / without them, sending them and parsing them in the client on the same two cores: ${headersRatios.map((r) => fmt(r, 2)).join(", ")} (median ${fmt(median(headersRatios), 2)}×); the read plane's own work, as the fast path / bare Node with them: ${headedRatios.map((r) => fmt(r, 2)).join(", ")} (median ${fmt(median(headedRatios), 2)}×). p99 at a fixed 1,000 requests/s: **${fmt(results.fastAt1000.p99, 2)} ms** over the ${FIXED_ROUNDS} runs' ${fmt(results.fastAtRuns.reduce((n, r) => n + (r.latencies?.length ?? 0), 0))} answers, ${results.fastAt1000.non2xx + results.fastAt1000.errors} failed (goal ≤ 2 ms with none failed: ${results.fastAt1000.p99 <= 2 && results.fastAt1000.non2xx + results.fastAt1000.errors === 0 ? "met" : "not met"}; bare Node ${fmt(results.bareAt1000.p99, 2)} ms with the same client, this machine's floor); in autocannon's one-second bursts ${fmt(results.fastBurst.p99, 0)} ms (bare Node ${fmt(results.bareBurst.p99, 0)} ms). Each ${FIXED_SECONDS} s run's own p99 in the order run, fast path: ${results.fastAtRuns.map((r) => fmt(r.p99, 2)).join(", ")} ms (worst ${fmt(Math.max(...results.fastAtRuns.map((r) => r.p99)), 2)} ms); bare Node: ${results.bareAtRuns.map((r) => fmt(r.p99, 2)).join(", ")} ms (worst ${fmt(Math.max(...results.bareAtRuns.map((r) => r.p99)), 2)} ms).`,
         "",
         `RSS after the runs (demo apps): read plane **${mib(memory["read-plane"])} MiB** (goal ≤ 120 MiB: ${memory["read-plane"]! <= 120 * 2 ** 20 ? "met" : "not met"}), Next server ${mib(memory.next)} MiB (instance ${mib(memory.total)} MiB).`,
       ];

@@ -67,8 +67,8 @@ function subscribe(listener: () => void) {
 const serverSnapshot: Freshness = { lastHeardAt: 0, stale: false, watching: false };
 
 /**
- * Whether nothing on the page is confirmed (useFreshness's `stale`), rendering again only when that
- * changes: not at every heartbeat, as useFreshness does (lastHeardAt moves every 2 s).
+ * Whether nothing on the page is confirmed (a silent server, or its database down), rendering again
+ * only when that changes: not at every heartbeat (lastHeardAt moves every 2 s).
  */
 export function useStale(): boolean {
   const silent = useSyncExternalStore(
@@ -102,7 +102,7 @@ export function useUnconfirmed(): { "data-stale": true; title: string } | null {
  * tick of the page's ticker too (use-now.ts; `now` 0 during server rendering and hydration), rendering again only
  * when it reads differently (Object.is). A healthy page hears a ping every 2 s and ticks every
  * second; what the header shows of them ("Updated just now", the banner) changes only when the
- * server is late, so with useFreshness's whole snapshot every open tab drew it again 1½ times a
+ * server is late, so with the whole snapshot and the ticker's time every open tab drew it again 1½ times a
  * second for nothing (100 idle tabs share the machine's cores: bench/idle-tabs.ts).
  */
 export function useFreshnessSelect<T>(select: (freshness: Freshness, nowMs: number) => T, ticking = false): T {
