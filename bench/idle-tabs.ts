@@ -131,6 +131,18 @@ const IN_PAGE = `
       const res = await nativeFetch(...args);
       read.status = res.status;
       read.ms = Date.now() - read.at;
+      // Which generation of the watched credential a list answer carried: the server's part or the page's.
+      if (res.status === 200 && window.__watchId && url.includes("/api/credentials")) {
+        res.clone().text().then((body) => {
+          const at = body.indexOf('"id":"' + window.__watchId + '"');
+          if (at === -1) return;
+          const from = body.lastIndexOf('"id":"', at - 1);
+          const to = body.indexOf('"id":"', at + 1);
+          const own = body.slice(from === -1 ? 0 : from, to === -1 ? body.length : to);
+          const m = /"generation":(\\d+)/.exec(own.slice(at - (from === -1 ? 0 : from))) || /"generation":(\\d+)/.exec(own);
+          if (m) read.generation = Number(m[1]);
+        }, () => {});
+      }
       return res;
     } catch (err) {
       read.error = String(err);
@@ -144,6 +156,7 @@ const IN_PAGE = `
     const before = links();
     const askedAt = Date.now();
     window.__missed = null;
+    window.__watchId = id;
     const shown = () => {
       if (where === "audit") return links() > before;
       const scope = where === "detail"
