@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { credentialListSchema } from "@/lib/credential-view";
 import { ApiError, failedText, parseAnswer, UnexpectedAnswerError } from "./fetch-json";
 
@@ -62,6 +62,67 @@ describe("fetchJson", () => {
     } finally {
       globalThis.fetch = real;
     }
+  });
+});
+
+describe("fetchJson's deadline", () => {
+  /**
+   * A server (fetch stubbed) whose headers come after `headersMs` and its body `bodyMs` after them
+   * (never: null); the request's signal cuts both off, as a real fetch's does.
+   */
+  const slow =
+    (headersMs: number, bodyMs: number | null, body: unknown) =>
+    (_url: unknown, init?: RequestInit): Promise<Response> =>
+      new Promise((resolve, reject) => {
+        const signal = init!.signal!;
+        const aborted = () => signal.reason ?? new DOMException("This operation was aborted", "AbortError");
+        const headers = setTimeout(() => {
+          const stream = new ReadableStream<Uint8Array>({
+            start(controller) {
+              const rest =
+                bodyMs === null
+                  ? undefined
+                  : setTimeout(() => {
+                      controller.enqueue(new TextEncoder().encode(JSON.stringify(body)));
+                      controller.close();
+                    }, bodyMs);
+              signal.addEventListener("abort", () => {
+                clearTimeout(rest);
+                controller.error(aborted());
+              });
+            },
+          });
+          resolve(new Response(stream, { status: 200, headers: { "content-type": "application/json" } }));
+        }, headersMs);
+        signal.addEventListener("abort", () => {
+          clearTimeout(headers);
+          reject(aborted());
+        });
+      });
+  const real = globalThis.fetch;
+  afterEach(() => {
+    globalThis.fetch = real;
+  });
+
+  it("reads to the end an answer that came in time, though reading it takes past the first deadline", async () => {
+    // The deadline 200 ms; the headers after 120 ms, the body 120 ms after them (240 ms in all):
+    // a tab too busy to read it at once. With one deadline for both, the body was cut off and the
+    // answer failed as malformed.
+    globalThis.fetch = slow(120, 120, { ok: true }) as typeof fetch;
+    const { fetchJson, anyAnswer } = await import("./fetch-json");
+    await expect(fetchJson("/api/credentials", anyAnswer, undefined, 200)).resolves.toEqual({ ok: true });
+  });
+
+  it("says the server did not answer when its body does not come within its own deadline", async () => {
+    globalThis.fetch = slow(50, null, null) as typeof fetch;
+    const { fetchJson, anyAnswer } = await import("./fetch-json");
+    await expect(fetchJson("/api/credentials", anyAnswer, undefined, 200)).rejects.toMatchObject({ status: 0, title: "Ticket Hub did not answer" });
+  });
+
+  it("says so when the headers do not come in time either", async () => {
+    globalThis.fetch = slow(1_000, 0, { ok: true }) as typeof fetch;
+    const { fetchJson, anyAnswer } = await import("./fetch-json");
+    await expect(fetchJson("/api/credentials", anyAnswer, undefined, 200)).rejects.toMatchObject({ status: 0, title: "Ticket Hub did not answer" });
   });
 });
 

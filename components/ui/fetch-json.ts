@@ -74,33 +74,63 @@ export const REQUEST_TIMEOUT_MS = 8_000;
  */
 export const VENDOR_WAIT_TIMEOUT_MS = 60_000;
 
+/** An answer whose body is read within its own deadline (see send). */
+type Sent = { res: Response; json: () => Promise<unknown>; discard: () => Promise<void> };
+
+const didNotAnswer = (timeoutMs: number) =>
+  new ApiError(0, "Ticket Hub did not answer", `No answer within ${timeoutMs / 1000} s: the server may be overloaded or stopped. Try again.`, null);
+
 /**
  * Sends a request with the dashboard's rules: a timeout (REQUEST_TIMEOUT_MS unless the caller names
  * another, on top of the caller's signal), the session's CSRF value on state-changing methods, and a
  * 401 on a page sends the user to sign in. Any answer is news that the server is alive (freshness.ts).
+ *
+ * The timeout is for the answer to come. Once its headers are here, reading its body has a deadline
+ * of its own, as long again: a tab starved of CPU (many open tabs on a busy machine) can take
+ * seconds to read an answer that came in time, and with one deadline for both a list answered after
+ * 5 s was cut off at 8 s while it was read, failed as malformed, was asked again and cut off again,
+ * and the tab kept showing the list from before the change (bench/idle-tabs.ts, 100 browsers).
  */
-async function send(url: string, init?: RequestInit, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Response> {
+async function send(url: string, init?: RequestInit, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Sent> {
   const unsafe = !!init?.method && !["GET", "HEAD"].includes(init.method.toUpperCase());
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+  const timeout = new AbortController();
+  let deadline = setTimeout(() => timeout.abort(), timeoutMs);
+  const signal = init?.signal ? AbortSignal.any([init.signal, timeout.signal]) : timeout.signal;
   let res: Response;
   try {
     res = await fetch(url, { ...init, signal, headers: { accept: "application/json", ...(unsafe ? { [CSRF_HEADER]: csrfToken() } : {}), ...init?.headers } });
   } catch (err) {
+    clearTimeout(deadline);
     if (unsafe) noteWrite(); // it may have been done all the same
-    if (timeout.aborted) {
-      throw new ApiError(0, "Ticket Hub did not answer", `No answer within ${timeoutMs / 1000} s: the server may be overloaded or stopped. Try again.`, null);
-    }
+    if (timeout.signal.aborted) throw didNotAnswer(timeoutMs);
     if (init?.signal?.aborted) throw err;
     throw new ApiError(0, "Ticket Hub is not reachable", "Check that the server is running, then try again.", null);
   }
+  clearTimeout(deadline);
+  deadline = setTimeout(() => timeout.abort(), timeoutMs);
   heardFromServer();
   // What other tabs read before this write was answered no longer serves this tab (shared-reads.ts).
   if (unsafe) noteWrite();
   if (res.status === 401 && typeof window !== "undefined" && !url.startsWith("/api/auth/")) {
     window.location.assign(`/signin?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
   }
-  return res;
+  /** Reads the body (null when it is not JSON, e.g. a proxy's HTML error page); cut off by the deadline, the answer did not come. */
+  const json = async (): Promise<unknown> => {
+    try {
+      return await res.json();
+    } catch (err) {
+      if (timeout.signal.aborted) throw didNotAnswer(timeoutMs);
+      if (init?.signal?.aborted) throw err;
+      return null;
+    } finally {
+      clearTimeout(deadline);
+    }
+  };
+  const discard = async () => {
+    await res.arrayBuffer().catch(() => {});
+    clearTimeout(deadline);
+  };
+  return { res, json, discard };
 }
 
 async function problemOf(res: Response, body: unknown): Promise<ApiError> {
@@ -116,8 +146,8 @@ async function problemOf(res: Response, body: unknown): Promise<ApiError> {
 export async function fetchJson<T>(url: string, source: SchemaSource<T>, init?: RequestInit, timeoutMs?: number): Promise<T> {
   const loading = typeof source === "function" ? source() : Promise.resolve(source);
   loading.catch(() => {}); // awaited below; a failed load must not surface as an unhandled rejection first
-  const res = await send(url, init, timeoutMs);
-  const body: unknown = await res.json().catch(() => null);
+  const { res, json } = await send(url, init, timeoutMs);
+  const body = await json();
   if (res.status === 204) return parseAnswer(await loading, undefined);
   if (!res.ok) throw await problemOf(res, body);
   return parseAnswer(await loading, body);
@@ -136,17 +166,17 @@ export async function fetchJsonIfChanged<T>(url: string, source: SchemaSource<T>
   const loading = typeof source === "function" ? source() : Promise.resolve(source);
   loading.catch(() => {});
   const heard = heardStamps();
-  const res = await send(url, {
+  const { res, json, discard } = await send(url, {
     ...init,
     cache: "no-store",
     headers: { ...init?.headers, ...(etag ? { "if-none-match": etag } : {}), ...(heard ? { [HEARD_HEADER]: heard } : {}) },
   });
   const serverTime = res.headers.get("x-server-time");
   if (res.status === 304 && etag) {
-    await res.arrayBuffer().catch(() => {}); // no body; reading it ends the request cleanly
+    await discard(); // no body; reading it ends the request cleanly
     return { changed: false, serverTime };
   }
-  const body: unknown = await res.json().catch(() => null);
+  const body = await json();
   if (!res.ok) throw await problemOf(res, body);
   return { changed: true, data: parseAnswer(await loading, body), etag: res.headers.get("etag"), serverTime };
 }
