@@ -116,7 +116,20 @@ describe("fetchJson's deadline", () => {
   it("says the server did not answer when its body does not come within its own deadline", async () => {
     globalThis.fetch = slow(50, null, null) as typeof fetch;
     const { fetchJson, anyAnswer } = await import("./fetch-json");
-    await expect(fetchJson("/api/credentials", anyAnswer, undefined, 200)).rejects.toMatchObject({ status: 0, title: "Ticket Hub did not answer" });
+    await expect(fetchJson("/api/credentials", anyAnswer, undefined, 200)).rejects.toMatchObject({
+      status: 0,
+      title: "Ticket Hub did not answer",
+      detail: expect.stringContaining("did not arrive in full within 0.2 s"),
+    });
+  });
+
+  it("gives up a body when its reader cancels (a superseded refetch), rather than answer with nothing", async () => {
+    globalThis.fetch = slow(20, 1_000, { ok: true }) as typeof fetch;
+    const { fetchJson, anyAnswer } = await import("./fetch-json");
+    const cancel = new AbortController();
+    const asked = fetchJson("/api/credentials", anyAnswer, { signal: cancel.signal }, 5_000);
+    setTimeout(() => cancel.abort(), 100);
+    await expect(asked).rejects.toMatchObject({ name: "AbortError" });
   });
 
   it("says so when the headers do not come in time either", async () => {

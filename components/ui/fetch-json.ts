@@ -77,8 +77,15 @@ export const VENDOR_WAIT_TIMEOUT_MS = 60_000;
 /** An answer whose body is read within its own deadline (see send). */
 type Sent = { res: Response; json: () => Promise<unknown>; discard: () => Promise<void> };
 
-const didNotAnswer = (timeoutMs: number) =>
-  new ApiError(0, "Ticket Hub did not answer", `No answer within ${timeoutMs / 1000} s: the server may be overloaded or stopped. Try again.`, null);
+const didNotAnswer = (timeoutMs: number, started: boolean) =>
+  new ApiError(
+    0,
+    "Ticket Hub did not answer",
+    started
+      ? `Its answer did not arrive in full within ${timeoutMs / 1000} s of its start: the server or this browser may be overloaded. Try again.`
+      : `No answer within ${timeoutMs / 1000} s: the server may be overloaded or stopped. Try again.`,
+    null,
+  );
 
 /**
  * Sends a request with the dashboard's rules: a timeout (REQUEST_TIMEOUT_MS unless the caller names
@@ -94,15 +101,15 @@ const didNotAnswer = (timeoutMs: number) =>
 async function send(url: string, init?: RequestInit, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Sent> {
   const unsafe = !!init?.method && !["GET", "HEAD"].includes(init.method.toUpperCase());
   const timeout = new AbortController();
-  let deadline = setTimeout(() => timeout.abort(), timeoutMs);
   const signal = init?.signal ? AbortSignal.any([init.signal, timeout.signal]) : timeout.signal;
+  let deadline = setTimeout(() => timeout.abort(), timeoutMs);
   let res: Response;
   try {
     res = await fetch(url, { ...init, signal, headers: { accept: "application/json", ...(unsafe ? { [CSRF_HEADER]: csrfToken() } : {}), ...init?.headers } });
   } catch (err) {
     clearTimeout(deadline);
     if (unsafe) noteWrite(); // it may have been done all the same
-    if (timeout.signal.aborted) throw didNotAnswer(timeoutMs);
+    if (timeout.signal.aborted) throw didNotAnswer(timeoutMs, false);
     if (init?.signal?.aborted) throw err;
     throw new ApiError(0, "Ticket Hub is not reachable", "Check that the server is running, then try again.", null);
   }
@@ -119,7 +126,7 @@ async function send(url: string, init?: RequestInit, timeoutMs = REQUEST_TIMEOUT
     try {
       return await res.json();
     } catch (err) {
-      if (timeout.signal.aborted) throw didNotAnswer(timeoutMs);
+      if (timeout.signal.aborted) throw didNotAnswer(timeoutMs, true);
       if (init?.signal?.aborted) throw err;
       return null;
     } finally {
