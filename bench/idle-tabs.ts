@@ -134,12 +134,11 @@ const IN_PAGE = `
       // Which generation of the watched credential a list answer carried: the server's part or the page's.
       if (res.status === 200 && window.__watchId && url.includes("/api/credentials")) {
         res.clone().text().then((body) => {
+          // A credential's view starts with its id: its generation comes before the next one's id.
           const at = body.indexOf('"id":"' + window.__watchId + '"');
           if (at === -1) return;
-          const from = body.lastIndexOf('"id":"', at - 1);
           const to = body.indexOf('"id":"', at + 1);
-          const own = body.slice(from === -1 ? 0 : from, to === -1 ? body.length : to);
-          const m = /"generation":(\\d+)/.exec(own.slice(at - (from === -1 ? 0 : from))) || /"generation":(\\d+)/.exec(own);
+          const m = /"generation":(\\d+)/.exec(body.slice(at, to === -1 ? body.length : to));
           if (m) read.generation = Number(m[1]);
         }, () => {});
       }
@@ -190,7 +189,8 @@ type InPage = {
     url: string;
     found: boolean;
     text: string;
-    reads: { at: number; url: string; status?: number; ms?: number; error?: string }[];
+    /** generation: the watched credential's, in a 200 list answer. */
+    reads: { at: number; url: string; status?: number; ms?: number; error?: string; generation?: number }[];
     heard: number;
   };
 };
