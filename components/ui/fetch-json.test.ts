@@ -137,6 +137,41 @@ describe("fetchJson's deadline", () => {
     const { fetchJson, anyAnswer } = await import("./fetch-json");
     await expect(fetchJson("/api/credentials", anyAnswer, undefined, 200)).rejects.toMatchObject({ status: 0, title: "Ticket Hub did not answer" });
   });
+
+  describe("in a browser without AbortSignal.any (Chrome before 116, Safari before 17.4)", () => {
+    const any = AbortSignal.any;
+    afterEach(() => {
+      AbortSignal.any = any;
+    });
+    const withoutAny = () => {
+      // @ts-expect-error: removed, as such a browser lacks it
+      delete AbortSignal.any;
+      expect(typeof AbortSignal.any).toBe("undefined");
+    };
+
+    it("reads what a caller may cancel (every TanStack read), where it threw a TypeError before", async () => {
+      withoutAny();
+      globalThis.fetch = slow(20, 20, { ok: true }) as typeof fetch;
+      const { fetchJson, anyAnswer } = await import("./fetch-json");
+      await expect(fetchJson("/api/credentials", anyAnswer, { signal: new AbortController().signal }, 2_000)).resolves.toEqual({ ok: true });
+    });
+
+    it("still gives up when the caller cancels, and still says when the server is late", async () => {
+      withoutAny();
+      globalThis.fetch = slow(20, 1_000, { ok: true }) as typeof fetch;
+      const { fetchJson, anyAnswer } = await import("./fetch-json");
+      const cancel = new AbortController();
+      const asked = fetchJson("/api/credentials", anyAnswer, { signal: cancel.signal }, 5_000);
+      setTimeout(() => cancel.abort(), 100);
+      await expect(asked).rejects.toMatchObject({ name: "AbortError" });
+
+      globalThis.fetch = slow(1_000, 0, { ok: true }) as typeof fetch;
+      await expect(fetchJson("/api/credentials", anyAnswer, { signal: new AbortController().signal }, 200)).rejects.toMatchObject({
+        status: 0,
+        title: "Ticket Hub did not answer",
+      });
+    });
+  });
 });
 
 describe("failedText", () => {

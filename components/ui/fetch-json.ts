@@ -98,10 +98,28 @@ const didNotAnswer = (timeoutMs: number, started: boolean) =>
  * 5 s was cut off at 8 s while it was read, failed as malformed, was asked again and cut off again,
  * and the tab kept showing the list from before the change (bench/idle-tabs.ts, 100 browsers).
  */
+/**
+ * A signal that aborts when either does, with that one's reason. AbortSignal.any where the browser
+ * has it; older browsers lack it (Chrome before 116, Firefox before 124, Safari before 17.4), and
+ * there every read that a caller can cancel (all of TanStack Query's) threw a TypeError instead of
+ * being asked.
+ */
+export function eitherSignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  if (typeof AbortSignal.any === "function") return AbortSignal.any([a, b]);
+  const both = new AbortController();
+  const follow = (s: AbortSignal) => {
+    if (s.aborted) both.abort(s.reason);
+    else s.addEventListener("abort", () => both.abort(s.reason), { once: true, signal: both.signal });
+  };
+  follow(a);
+  follow(b);
+  return both.signal;
+}
+
 async function send(url: string, init?: RequestInit, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Sent> {
   const unsafe = !!init?.method && !["GET", "HEAD"].includes(init.method.toUpperCase());
   const timeout = new AbortController();
-  const signal = init?.signal ? AbortSignal.any([init.signal, timeout.signal]) : timeout.signal;
+  const signal = init?.signal ? eitherSignal(init.signal, timeout.signal) : timeout.signal;
   let deadline = setTimeout(() => timeout.abort(), timeoutMs);
   let res: Response;
   try {
