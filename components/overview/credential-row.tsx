@@ -2,7 +2,7 @@
 import { useTranslations } from "next-intl";
 import { memo, type ReactNode } from "react";
 import type { CredentialView } from "@/lib/credential-view";
-import { Countdown, useFormatDuration, useSecondsLeft } from "@/components/ui/countdown";
+import { Countdown, setText, useFormatDuration, usePaintedSecondsLeft } from "@/components/ui/countdown";
 import { useFormatDateTime } from "@/components/ui/date-time";
 import { HealthBadge } from "@/components/ui/status-badge";
 import type { Health } from "@/lib/health";
@@ -96,14 +96,19 @@ export const CredentialRow = memo(function CredentialRow({
   );
 });
 
+/** Whether a time counted to is unknown yet, passed, or still ahead: what React draws; the seconds are painted. */
+const dueness = (left: number | null) => (left === null ? "unknown" : left > 0 ? "ahead" : "due");
+
 function PreviousValidity({ until, clockOffsetMs }: { until: string; clockOffsetMs: number }) {
-  const left = useSecondsLeft(until, clockOffsetMs);
   const t = useTranslations("overview");
   const duration = useFormatDuration();
+  const { left, ref } = usePaintedSecondsLeft<HTMLSpanElement, string>(until, clockOffsetMs, dueness, (el, left) => {
+    if (left > 0) setText(el, t("stillValid", { duration: duration(left) }));
+  });
   const unconfirmed = useUnconfirmed();
   if (left === null) return null;
   return (
-    <span {...unconfirmed} className={unconfirmed ? UNCONFIRMED_TEXT : undefined}>
+    <span ref={ref} {...unconfirmed} className={unconfirmed ? UNCONFIRMED_TEXT : undefined}>
       {left > 0 ? t("stillValid", { duration: duration(left) }) : t("noLongerValid")}
     </span>
   );
@@ -120,9 +125,11 @@ function NextRefresh({
   fallback: string | null;
   clockOffsetMs: number;
 }) {
-  const left = useSecondsLeft(at, clockOffsetMs);
   const t = useTranslations("overview");
   const duration = useFormatDuration();
+  const { left, ref } = usePaintedSecondsLeft<HTMLDivElement, string>(at, clockOffsetMs, dueness, (el, left) => {
+    if (left > 0) setText(el, t("inDuration", { duration: duration(left) }));
+  });
   const unconfirmed = useUnconfirmed();
   // The reason is the scheduler's, as a sentence the server composed (English `fallback` from an older server).
   const hasReason = !!(reason || fallback);
@@ -137,7 +144,7 @@ function NextRefresh({
   return (
     <div className="contents">
       {/* "Due now" on an unconfirmed page says when a refresh was planned, not that one will run. */}
-      <div {...unconfirmed} className={`tabular-nums ${unconfirmed ? UNCONFIRMED_TEXT : ""}`}>
+      <div ref={ref} {...unconfirmed} className={`tabular-nums ${unconfirmed ? UNCONFIRMED_TEXT : ""}`}>
         {left === null ? "…" : left > 0 ? t("inDuration", { duration: duration(left) }) : t("dueNow")}
       </div>
       {hasReason && (

@@ -1,11 +1,11 @@
 "use client";
 import { useLocale, useTranslations } from "next-intl";
-import { createContext, type ReactNode, useContext, useRef } from "react";
+import { createContext, type ReactNode, type RefObject, useContext, useLayoutEffect, useRef, useSyncExternalStore } from "react";
 import { serverClock } from "@/lib/server-clock";
 import { formatDuration, heldSecondsLeft, remainingSeconds, type ShownLeft } from "@/lib/time";
 import { UNCONFIRMED_TEXT, useUnconfirmed } from "./freshness";
 import { useHydrated } from "./use-hydrated";
-import { useNow } from "./use-now";
+import { subscribeNow, tickingNow, useNow } from "./use-now";
 
 /** formatDuration in the page's language ("1h 59m 58s", "1小时59分58秒"). */
 export function useFormatDuration(): (seconds: number) => string {
@@ -90,13 +90,90 @@ export function useHeld(): (at: string, left: number) => number {
 }
 
 /**
+ * For a text that counts the seconds to `at` (a countdown, "in 5m 03s"): the seconds to render
+ * (useSecondsLeft's, held the same way), and a ref for the element whose text and attributes
+ * `paint` brings up to date at each tick of the page's ticker, outside React. React draws the
+ * component again only when `phase(left)` reads differently (a colour, "expired", no value):
+ * with every countdown drawn by React every second, an idle overview tab spent ~4 ms of script a
+ * second on it, all of them at the same moment (the ticker is on the server's second), and 50 such
+ * tabs on 2 cores held up the next change (bench/idle-tabs.ts).
+ * `paint` gets the element and seconds that are not null; it writes only what differs (setText,
+ * setAttr). It also runs after each render, so text React skipped (its last render said the
+ * same) is never left behind.
+ */
+export function usePaintedSecondsLeft<E extends HTMLElement, P extends string | number | boolean | null>(
+  at: string | null,
+  clockOffsetMs: number,
+  phase: (left: number | null) => P,
+  paint: (el: E, left: number) => void,
+): { left: number | null; ref: RefObject<E | null> } {
+  const renderedAt = useContext(FirstPaintClock);
+  const hydrated = useHydrated();
+  const shown = useRef<ShownLeft | null>(null);
+  const ref = useRef<E | null>(null);
+  /** Seconds left at `nowMs` of the ticker (0: the server's render, or hydration). */
+  const leftAt = (nowMs: number): number | null => {
+    if (!at || (!nowMs && !renderedAt)) return null;
+    const left = heldSecondsLeft(shown.current, at, nowMs ? remainingSeconds(at, nowMs, clockOffsetMs) : remainingSeconds(at, renderedAt, 0));
+    shown.current = { at, left };
+    return left;
+  };
+  useSyncExternalStore(
+    subscribeNow,
+    () => phase(leftAt(tickingNow())),
+    () => phase(leftAt(0)),
+  );
+  const left = leftAt(hydrated ? tickingNow() : 0);
+  const latest = useRef({ leftAt, paint });
+  const draw = useRef(() => {
+    const el = ref.current;
+    const l = latest.current.leftAt(tickingNow());
+    if (el && l !== null) latest.current.paint(el, l);
+  });
+  useLayoutEffect(() => {
+    latest.current = { leftAt, paint };
+    if (hydrated) draw.current();
+  });
+  useLayoutEffect(() => subscribeNow(draw.current), []);
+  return { left, ref };
+}
+
+/**
+ * Sets an element's text when it differs (an equal write is still a change to lay out), in its text
+ * node as React does (a new node in its place would be a new box to style and lay out).
+ */
+export function setText(el: Element, text: string): void {
+  const node = el.firstChild;
+  if (node !== null && node === el.lastChild && node.nodeType === Node.TEXT_NODE) {
+    if (node.nodeValue !== text) node.nodeValue = text;
+  } else if (el.textContent !== text) el.textContent = text;
+}
+
+/** Sets an attribute when it differs. */
+export function setAttr(el: Element, name: string, value: string): void {
+  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+}
+
+/**
  * Time left until `expiresAt`, recomputed every second from the server's clock
- * (browser time + measured offset), never from a copied state.
+ * (browser time + measured offset), never from a copied state. Its text, label and bar are painted
+ * at each tick (usePaintedSecondsLeft); React draws it when its colour or state changes.
  */
 export function Countdown({ expiresAt, lifetime, clockOffsetMs }: { expiresAt: string; lifetime: number; clockOffsetMs: number }) {
-  const left = useSecondsLeft(expiresAt, clockOffsetMs);
   const t = useTranslations("countdown");
   const duration = useFormatDuration();
+  const phase = (left: number | null) => (left === null ? "none" : left <= 0 ? "expired" : left / lifetime < 0.1 ? "low" : "ok");
+  const { left, ref } = usePaintedSecondsLeft<HTMLDivElement, string>(expiresAt, clockOffsetMs, phase, (el, left) => {
+    const timer = el.firstElementChild;
+    const bar = el.lastElementChild?.firstElementChild;
+    if (!(timer instanceof HTMLElement) || !(bar instanceof HTMLElement)) return;
+    setAttr(timer, "data-remaining-seconds", String(left));
+    // Expired, the text and bar stay as React drew them.
+    if (left <= 0) return;
+    setText(timer, duration(left));
+    setAttr(timer, "aria-label", t("expiresIn", { seconds: String(left) }));
+    bar.style.transform = barTransform(left, lifetime);
+  });
   // While the server does not answer, the countdown keeps running on the last known expiry but
   // turns grey: the value may have been replaced (or not) since.
   const unconfirmed = useUnconfirmed();
@@ -105,7 +182,7 @@ export function Countdown({ expiresAt, lifetime, clockOffsetMs }: { expiresAt: s
   const share = Math.max(0, Math.min(1, left / lifetime));
   const tone = stale ? "bg-slate-400" : left <= 0 ? "bg-red-500" : share < 0.1 ? "bg-amber-500" : "bg-emerald-500";
   return (
-    <div className="min-w-28 md:min-w-32">
+    <div ref={ref} className="min-w-28 md:min-w-32">
       <span
         role="timer"
         aria-label={left > 0 ? t("expiresIn", { seconds: String(left) }) : t("expired")}
@@ -118,8 +195,10 @@ export function Countdown({ expiresAt, lifetime, clockOffsetMs }: { expiresAt: s
       <div className="mt-1 h-1 w-full overflow-hidden rounded bg-slate-200 dark:bg-slate-800" aria-hidden>
         {/* Moved once a second with the text, never animated between ticks: a transition here kept
             every open tab laying out at 60 frames a second (100 tabs: two cores busy). */}
-        <div className={`h-full w-full origin-left ${tone}`} style={{ transform: `scaleX(${share})` }} />
+        <div className={`h-full w-full origin-left ${tone}`} style={{ transform: barTransform(left, lifetime) }} />
       </div>
     </div>
   );
 }
+
+const barTransform = (left: number, lifetime: number) => `scaleX(${Math.max(0, Math.min(1, left / lifetime))})`;

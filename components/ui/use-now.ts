@@ -34,6 +34,8 @@ export function subscribeNow(listener: () => void): () => void {
     if (listeners.size === 0 && timer) {
       clearTimeout(timer);
       timer = undefined;
+      // Stopped, its last tick is no time to render by (tickingNow: now, until it ticks again).
+      now = 0;
     }
   };
 }
