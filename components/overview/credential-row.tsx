@@ -99,7 +99,7 @@ export const CredentialRow = memo(function CredentialRow({
 /** Whether a time counted to is unknown yet, passed, or still ahead: what React draws; the seconds are painted. */
 const dueness = (left: number | null) => (left === null ? "unknown" : left > 0 ? "ahead" : "due");
 
-function PreviousValidity({ until, clockOffsetMs }: { until: string; clockOffsetMs: number }) {
+export function PreviousValidity({ until, clockOffsetMs }: { until: string; clockOffsetMs: number }) {
   const t = useTranslations("overview");
   const duration = useFormatDuration();
   const { left, ref } = usePaintedSecondsLeft<HTMLSpanElement, string>(until, clockOffsetMs, dueness, (el, left) => {
@@ -114,7 +114,7 @@ function PreviousValidity({ until, clockOffsetMs }: { until: string; clockOffset
   );
 }
 
-function NextRefresh({
+export function NextRefresh({
   at,
   reason,
   fallback,

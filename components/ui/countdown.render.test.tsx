@@ -5,7 +5,9 @@ import { createRoot, hydrateRoot } from "react-dom/client";
 import { renderToString } from "react-dom/server";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import en from "@/i18n/messages/en.json";
+import { NextRefresh, PreviousValidity } from "@/components/overview/credential-row";
 import { Countdown, FirstPaintClockProvider } from "./countdown";
+import { heardFromServer, STALE_AFTER_MS, watchFreshness } from "./freshness";
 
 beforeAll(() => {
   (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
@@ -125,5 +127,68 @@ describe("a countdown on an idle page", () => {
     expect(read(container)).toMatchObject({ text: "59s", seconds: "59" });
     await pass(1_000);
     expect(read(container)).toMatchObject({ text: "58s", seconds: "58" });
+  });
+});
+
+describe("the overview's next refresh and previous value", () => {
+  /** `NextRefresh` and `PreviousValidity` to moments `next` and `until` s from START (.5 s past the second). */
+  async function mountTimes(next: number, until: number) {
+    const drawn = { next: 0, previous: 0 };
+    const container = document.createElement("div");
+    const root = createRoot(container);
+    const at = (s: number) => new Date(START - 500 + s * 1000).toISOString();
+    await act(async () =>
+      root.render(
+        <NextIntlClientProvider locale="en" messages={en} timeZone="UTC">
+          <Profiler id="next" onRender={() => drawn.next++}>
+            <NextRefresh at={at(next)} reason={null} fallback={null} clockOffsetMs={0} />
+          </Profiler>
+          <Profiler id="previous" onRender={() => drawn.previous++}>
+            <PreviousValidity until={at(until)} clockOffsetMs={0} />
+          </Profiler>
+        </NextIntlClientProvider>,
+      ),
+    );
+    cleanup.push(() => root.unmount());
+    const next$ = () => container.querySelector<HTMLElement>(".tabular-nums")!;
+    const previous$ = () => container.querySelector<HTMLElement>("span");
+    return {
+      drawn,
+      next: () => next$().textContent,
+      previous: () => previous$()?.textContent ?? null,
+      stale: () => ({ next: next$().dataset.stale ?? null, previous: previous$()?.dataset.stale ?? null }),
+    };
+  }
+
+  it("count without React drawing them, and say when the moment has come", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], now: START });
+    const page = await mountTimes(3, 2);
+    expect([page.next(), page.previous()]).toEqual(["in 2s", "still valid 1s"]);
+    const before = { ...page.drawn };
+    await pass(1_000);
+    expect([page.next(), page.previous()]).toEqual(["in 1s", "no longer valid"]);
+    // The previous value's end is a change of state: drawn once; the next refresh only counted.
+    expect(page.drawn).toEqual({ next: before.next, previous: before.previous + 1 });
+    await pass(1_000);
+    expect(page.next()).toBe("due now");
+    expect(page.drawn).toEqual({ next: before.next + 1, previous: before.previous + 1 });
+  });
+
+  it("turn grey when the server goes quiet and keep counting", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], now: START });
+    const stop = watchFreshness();
+    cleanup.push(stop);
+    heardFromServer();
+    const page = await mountTimes(60, 120);
+    expect(page.stale()).toEqual({ next: null, previous: null });
+    expect(page.next()).toBe("in 59s");
+    await pass(STALE_AFTER_MS);
+    expect(page.stale()).toEqual({ next: "true", previous: "true" });
+    expect([page.next(), page.previous()]).toEqual(["in 55s", "still valid 1m 55s"]);
+    await pass(1_000);
+    expect(page.next()).toBe("in 54s");
+    await act(async () => heardFromServer());
+    expect(page.stale()).toEqual({ next: null, previous: null });
+    expect(page.next()).toBe("in 54s");
   });
 });

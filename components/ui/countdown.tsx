@@ -111,17 +111,20 @@ export function usePaintedSecondsLeft<E extends HTMLElement, P extends string | 
   const hydrated = useHydrated();
   const shown = useRef<ShownLeft | null>(null);
   const ref = useRef<E | null>(null);
-  /** Seconds left at `nowMs` of the ticker (0: the server's render, or hydration). */
-  const leftAt = (nowMs: number): number | null => {
+  /**
+   * Seconds left at `nowMs` of the ticker (0: the server's render, or hydration), as shown: `keep`
+   * records them as what was shown last (render and paint do; the store's snapshot only looks).
+   */
+  const leftAt = (nowMs: number, keep = true): number | null => {
     if (!at || (!nowMs && !renderedAt)) return null;
     const left = heldSecondsLeft(shown.current, at, nowMs ? remainingSeconds(at, nowMs, clockOffsetMs) : remainingSeconds(at, renderedAt, 0));
-    shown.current = { at, left };
+    if (keep) shown.current = { at, left };
     return left;
   };
   useSyncExternalStore(
     subscribeNow,
-    () => phase(leftAt(tickingNow())),
-    () => phase(leftAt(0)),
+    () => phase(leftAt(tickingNow(), false)),
+    () => phase(leftAt(0, false)),
   );
   const left = leftAt(hydrated ? tickingNow() : 0);
   const latest = useRef({ leftAt, paint });

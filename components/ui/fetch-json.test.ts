@@ -156,6 +156,21 @@ describe("fetchJson's deadline", () => {
       await expect(fetchJson("/api/credentials", anyAnswer, { signal: new AbortController().signal }, 2_000)).resolves.toEqual({ ok: true });
     });
 
+    it("lets go of the caller's signal once the request is over (a signal kept for many requests gathers nothing)", async () => {
+      withoutAny();
+      const { eitherSignal } = await import("./fetch-json");
+      const caller = new AbortController();
+      const deadline = new AbortController();
+      const first = eitherSignal(caller.signal, deadline.signal);
+      const second = eitherSignal(caller.signal, deadline.signal);
+      first.release();
+      caller.abort(new Error("cancelled"));
+      // The released one no longer follows it; the one still in use does, with its reason.
+      expect(first.signal.aborted).toBe(false);
+      expect(second.signal.aborted).toBe(true);
+      expect((second.signal.reason as Error).message).toBe("cancelled");
+    });
+
     it("still gives up when the caller cancels, and still says when the server is late", async () => {
       withoutAny();
       globalThis.fetch = slow(20, 1_000, { ok: true }) as typeof fetch;

@@ -88,6 +88,26 @@ const didNotAnswer = (timeoutMs: number, started: boolean) =>
   );
 
 /**
+ * A signal that aborts when either does, with that one's reason, and `release` to call once the
+ * request is over. AbortSignal.any where the browser has it; older browsers lack it (Chrome before
+ * 116, Firefox before 124, Safari before 17.4), and there every read that a caller can cancel (all of
+ * TanStack Query's) threw a TypeError instead of being asked. There it follows both signals with
+ * listeners, which `release` removes (a caller's signal kept for many requests would gather them).
+ */
+export function eitherSignal(a: AbortSignal, b: AbortSignal): { signal: AbortSignal; release: () => void } {
+  if (typeof AbortSignal.any === "function") return { signal: AbortSignal.any([a, b]), release: () => {} };
+  const both = new AbortController();
+  const released = new AbortController();
+  const follow = (s: AbortSignal) => {
+    if (s.aborted) both.abort(s.reason);
+    else if (!both.signal.aborted) s.addEventListener("abort", () => both.abort(s.reason), { once: true, signal: released.signal });
+  };
+  follow(a);
+  follow(b);
+  return { signal: both.signal, release: () => released.abort() };
+}
+
+/**
  * Sends a request with the dashboard's rules: a timeout (REQUEST_TIMEOUT_MS unless the caller names
  * another, on top of the caller's signal), the session's CSRF value on state-changing methods, and a
  * 401 on a page sends the user to sign in. Any answer is news that the server is alive (freshness.ts).
@@ -98,34 +118,21 @@ const didNotAnswer = (timeoutMs: number, started: boolean) =>
  * 5 s was cut off at 8 s while it was read, failed as malformed, was asked again and cut off again,
  * and the tab kept showing the list from before the change (bench/idle-tabs.ts, 100 browsers).
  */
-/**
- * A signal that aborts when either does, with that one's reason. AbortSignal.any where the browser
- * has it; older browsers lack it (Chrome before 116, Firefox before 124, Safari before 17.4), and
- * there every read that a caller can cancel (all of TanStack Query's) threw a TypeError instead of
- * being asked.
- */
-export function eitherSignal(a: AbortSignal, b: AbortSignal): AbortSignal {
-  if (typeof AbortSignal.any === "function") return AbortSignal.any([a, b]);
-  const both = new AbortController();
-  const follow = (s: AbortSignal) => {
-    if (s.aborted) both.abort(s.reason);
-    else s.addEventListener("abort", () => both.abort(s.reason), { once: true, signal: both.signal });
-  };
-  follow(a);
-  follow(b);
-  return both.signal;
-}
-
 async function send(url: string, init?: RequestInit, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Sent> {
   const unsafe = !!init?.method && !["GET", "HEAD"].includes(init.method.toUpperCase());
   const timeout = new AbortController();
-  const signal = init?.signal ? eitherSignal(init.signal, timeout.signal) : timeout.signal;
+  const either = init?.signal ? eitherSignal(init.signal, timeout.signal) : null;
+  const signal = either?.signal ?? timeout.signal;
   let deadline = setTimeout(() => timeout.abort(), timeoutMs);
+  const done = () => {
+    clearTimeout(deadline);
+    either?.release();
+  };
   let res: Response;
   try {
     res = await fetch(url, { ...init, signal, headers: { accept: "application/json", ...(unsafe ? { [CSRF_HEADER]: csrfToken() } : {}), ...init?.headers } });
   } catch (err) {
-    clearTimeout(deadline);
+    done();
     if (unsafe) noteWrite(); // it may have been done all the same
     if (timeout.signal.aborted) throw didNotAnswer(timeoutMs, false);
     if (init?.signal?.aborted) throw err;
@@ -148,12 +155,12 @@ async function send(url: string, init?: RequestInit, timeoutMs = REQUEST_TIMEOUT
       if (init?.signal?.aborted) throw err;
       return null;
     } finally {
-      clearTimeout(deadline);
+      done();
     }
   };
   const discard = async () => {
     await res.arrayBuffer().catch(() => {});
-    clearTimeout(deadline);
+    done();
   };
   return { res, json, discard };
 }
