@@ -6,6 +6,7 @@ import { type DatabaseOutage, parseDatabaseOutage } from "@/lib/database-outage"
 import { noteDatabase } from "./database-outage";
 import { heardFromServer, watchFreshness } from "./freshness";
 import { noteDatabaseDown, noteStamps } from "./shared-reads";
+import { retryStuckReads } from "./stuck-reads";
 
 type Topic = "credentials" | "apps" | "keys" | "nonces" | "audit" | "alerts";
 type Topics = Record<Topic, string>;
@@ -158,6 +159,8 @@ export function LiveUpdates() {
         noteDatabaseDown(m.database?.since ?? null);
         // The database answers again: refetch what the page shows, confirmed now (and clear errors the outage left).
         if (noteDatabase(m.database)) invalidate(queryClient, TOPICS, hidden());
+        // The server answers: a read that failed on the way (a change's refetch cut off) is asked again.
+        else if (!hidden()) retryStuckReads(queryClient);
       } else if (m.type === "signedout") {
         window.location.assign(`/signin?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
       }
