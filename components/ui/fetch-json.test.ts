@@ -132,6 +132,26 @@ describe("fetchJson's deadline", () => {
     await expect(asked).rejects.toMatchObject({ name: "AbortError" });
   });
 
+  it("says the answer broke off when its body fails on the way (a reset connection), not that it was malformed", async () => {
+    globalThis.fetch = (async () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('{"credentials":['));
+            controller.error(new TypeError("network error"));
+          },
+        }),
+        { status: 200, headers: { "content-type": "application/json" } },
+      )) as typeof fetch;
+    const { fetchJson, anyAnswer, ApiError } = await import("./fetch-json");
+    const failed = await fetchJson("/api/credentials", anyAnswer).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(ApiError);
+    expect(failed).toMatchObject({ status: 0, title: "Ticket Hub did not answer", detail: expect.stringContaining("broke off") });
+    // An answer that is not JSON at all (a proxy's HTML page) still reads as nothing, for the schema to refuse.
+    globalThis.fetch = (async () => new Response("<html>Bad gateway</html>", { status: 200 })) as typeof fetch;
+    await expect(fetchJson("/api/credentials", anyAnswer)).resolves.toBeNull();
+  });
+
   it("says so when the headers do not come in time either", async () => {
     globalThis.fetch = slow(1_000, 0, { ok: true }) as typeof fetch;
     const { fetchJson, anyAnswer } = await import("./fetch-json");

@@ -146,14 +146,19 @@ async function send(url: string, init?: RequestInit, timeoutMs = REQUEST_TIMEOUT
   if (res.status === 401 && typeof window !== "undefined" && !url.startsWith("/api/auth/")) {
     window.location.assign(`/signin?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
   }
-  /** Reads the body (null when it is not JSON, e.g. a proxy's HTML error page); cut off by the deadline, the answer did not come. */
+  /**
+   * Reads the body: null when it is not JSON (a proxy's HTML error page); cut off by the deadline or
+   * broken off on the way (a reset connection), the answer did not come, which is worth asking again
+   * (stuck-reads.ts), unlike an answer that came malformed.
+   */
   const json = async (): Promise<unknown> => {
     try {
       return await res.json();
     } catch (err) {
       if (timeout.signal.aborted) throw didNotAnswer(timeoutMs, true);
       if (init?.signal?.aborted) throw err;
-      return null;
+      if (err instanceof SyntaxError) return null;
+      throw new ApiError(0, "Ticket Hub did not answer", "Its answer broke off on the way. Try again.", null);
     } finally {
       done();
     }

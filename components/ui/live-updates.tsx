@@ -159,8 +159,9 @@ export function LiveUpdates() {
         noteDatabaseDown(m.database?.since ?? null);
         // The database answers again: refetch what the page shows, confirmed now (and clear errors the outage left).
         if (noteDatabase(m.database)) invalidate(queryClient, TOPICS, hidden());
-        // The server answers: a read that failed on the way (a change's refetch cut off) is asked again.
-        else if (!hidden()) retryStuckReads(queryClient);
+        // The server answers: a read that failed on the way (a change's refetch cut off) is asked
+        // again; not while its database is down (those reads answer 503, and its return refetches all).
+        else if (!hidden() && !m.database) retryStuckReads(queryClient);
       } else if (m.type === "signedout") {
         window.location.assign(`/signin?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
       }
