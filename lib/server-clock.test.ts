@@ -35,6 +35,15 @@ describe("ServerClock", () => {
     expect(clock.observe(iso(4_000 + 1 + 5_030), 4_000, 4_002)).toBe(5_030);
   });
 
+  it("counts a request's sample once when it is observed again (a read shared with other tabs)", () => {
+    const clock = new ServerClock(2);
+    clock.observe(iso(1_000 + 1 + 5_000), 1_000, 1_002); // fast, exact
+    const slow = [iso(2_000 + 900 + 5_000), 2_000, 2_400] as const; // 400 ms round trip, 500 ms off
+    clock.observe(...slow);
+    // Observed where it was read and again where it is used: the fast sample is still among the last two.
+    expect(clock.observe(...slow)).toBe(5_000);
+  });
+
   it("ignores unparsable server times", () => {
     const clock = new ServerClock();
     expect(clock.observe("not a date", 0, 10)).toBe(0);

@@ -5,7 +5,7 @@
  * whenever one response is slow.
  */
 export class ServerClock {
-  private samples: { offsetMs: number; rttMs: number }[] = [];
+  private samples: { offsetMs: number; rttMs: number; at: number; server: number }[] = [];
   /** The offset given out last (null: none yet). */
   private held: number | null = null;
 
@@ -14,8 +14,11 @@ export class ServerClock {
   /** Record one request; returns the current best offset (server time − browser time, ms). */
   observe(serverTime: string, sentAt: number, receivedAt: number): number {
     const server = Date.parse(serverTime);
-    if (Number.isFinite(server) && receivedAt >= sentAt) {
-      this.samples.push({ offsetMs: server - (sentAt + receivedAt) / 2, rttMs: receivedAt - sentAt });
+    const last = this.samples.at(-1);
+    // The same request's sample again (a read shared with other tabs is observed where it was made and where it is used).
+    const again = last?.at === sentAt && last.server === server && last.rttMs === receivedAt - sentAt;
+    if (Number.isFinite(server) && receivedAt >= sentAt && !again) {
+      this.samples.push({ offsetMs: server - (sentAt + receivedAt) / 2, rttMs: receivedAt - sentAt, at: sentAt, server });
       if (this.samples.length > this.keep) this.samples.shift();
     }
     return this.offsetMs;

@@ -3,47 +3,9 @@
 // browser does. A "read" counts the requests a tab would send to the server.
 import type { QueryFunction, QueryFunctionContext } from "@tanstack/react-query";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { fakeLocks } from "@/test-support/fake-locks";
 
 type Tab = typeof import("./shared-reads");
-
-/** Web Locks, exclusive mode only: one holder per name, the others in the order they asked. */
-function fakeLocks() {
-  const queues = new Map<string, (() => void)[]>();
-  const held = new Set<string>();
-  const next = (name: string) => {
-    const q = queues.get(name) ?? [];
-    const grant = q.shift();
-    if (grant) grant();
-    else held.delete(name);
-  };
-  return {
-    request<T>(name: string, options: { signal?: AbortSignal }, callback: () => Promise<T>): Promise<T> {
-      return new Promise<T>((resolve, reject) => {
-        const run = () => {
-          held.add(name);
-          Promise.resolve()
-            .then(callback)
-            .then(resolve, reject)
-            .finally(() => next(name));
-        };
-        if (options.signal?.aborted) return reject(options.signal.reason);
-        if (!held.has(name)) return run();
-        const q = queues.get(name) ?? [];
-        const entry = () => {
-          options.signal?.removeEventListener("abort", onAbort);
-          run();
-        };
-        const onAbort = () => {
-          q.splice(q.indexOf(entry), 1);
-          reject(options.signal!.reason);
-        };
-        options.signal?.addEventListener("abort", onAbort, { once: true });
-        q.push(entry);
-        queues.set(name, q);
-      });
-    },
-  };
-}
 
 const STAMPS = { credentials: "c1", apps: "a1", keys: "k1", nonces: "n1", audit: "u1", alerts: "l1" };
 const ctx = () => ({ queryKey: ["credentials", "list"], signal: new AbortController().signal, meta: undefined }) as unknown as QueryFunctionContext;

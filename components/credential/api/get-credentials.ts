@@ -2,8 +2,7 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import type { CredentialList } from "@/lib/credential-view";
 import { credentialKeys } from "@/lib/query-keys";
-import { type Clocked, readHeldWithClock } from "@/components/ui/held-reads";
-import { acrossTabs } from "@/components/ui/shared-reads";
+import { type Clocked, clockedAcrossTabs, readHeldWithClock } from "@/components/ui/held-reads";
 import { SAFETY_REFETCH_MS } from "@/components/ui/safety-refetch";
 
 // The credential page's data: its app's credentials from GET /api/credentials?app= (the overview's
@@ -35,7 +34,7 @@ function getAppCredentials(app: string, { signal }: { signal?: AbortSignal } = {
 export const appCredentialsQueryOptions = (app: string) =>
   queryOptions({
     queryKey: credentialKeys.app(app),
-    queryFn: acrossTabs(({ signal }) => getAppCredentials(app, { signal })),
+    queryFn: clockedAcrossTabs(({ signal }) => getAppCredentials(app, { signal })),
     refetchInterval: SAFETY_REFETCH_MS,
   });
 

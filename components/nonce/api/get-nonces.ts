@@ -2,8 +2,7 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { NONCE_LIST_LIMIT, type NonceList, nonceListSchema } from "@/lib/nonce-view";
 import { nonceKeys } from "@/lib/query-keys";
-import { type Clocked, readHeldWithClock } from "@/components/ui/held-reads";
-import { acrossTabs } from "@/components/ui/shared-reads";
+import { type Clocked, clockedAcrossTabs, readHeldWithClock } from "@/components/ui/held-reads";
 import { SAFETY_REFETCH_MS } from "@/components/ui/safety-refetch";
 
 /**
@@ -20,7 +19,7 @@ export function getNonces({ signal }: { signal?: AbortSignal } = {}): Promise<No
 
 // In the desk's HTML (app/(dashboard)/nonce/page.tsx). Refetched when the change stream says this changed (live-updates.tsx); every SAFETY_REFETCH_MS (components/ui/safety-refetch.ts) as a safety net.
 // Read once for all of this browser's tabs (shared-reads.ts).
-export const noncesQueryOptions = queryOptions({ queryKey: nonceKeys.list(), queryFn: acrossTabs(getNonces), refetchInterval: SAFETY_REFETCH_MS });
+export const noncesQueryOptions = queryOptions({ queryKey: nonceKeys.list(), queryFn: clockedAcrossTabs(getNonces), refetchInterval: SAFETY_REFETCH_MS });
 
 export function useNonces() {
   return useQuery(noncesQueryOptions);

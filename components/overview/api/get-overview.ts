@@ -1,7 +1,6 @@
 "use client";
 import { keepPreviousData, type Query, queryOptions, useQuery } from "@tanstack/react-query";
-import { readHeldWithClock } from "@/components/ui/held-reads";
-import { acrossTabs } from "@/components/ui/shared-reads";
+import { clockedAcrossTabs, readHeldWithClock } from "@/components/ui/held-reads";
 import { SAFETY_REFETCH_MS } from "@/components/ui/safety-refetch";
 import { type OverviewQuery, overviewApiPath, overviewSearch } from "@/lib/overview-query";
 import type { OverviewData } from "@/lib/overview-view";
@@ -38,7 +37,7 @@ export const overviewQueryOptions = (query: OverviewQuery) =>
   queryOptions({
     queryKey: credentialKeys.overview(overviewSearch(query)),
     // Read once for all of this browser's tabs on the same page of the overview (shared-reads.ts).
-    queryFn: acrossTabs(({ signal }) => getOverview(query, { signal }), stillValid),
+    queryFn: clockedAcrossTabs(({ signal }) => getOverview(query, { signal }), stillValid),
     refetchInterval,
     // While another page or filter loads, the rows shown stay (no "Loading…" flash between pages).
     placeholderData: keepPreviousData,
