@@ -3,7 +3,7 @@
 // the server's answers come from a stubbed fetch, on a browser clock this test moves by hand.
 import type { QueryFunction, QueryFunctionContext } from "@tanstack/react-query";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { fakeLocks } from "@/test-support/fake-locks";
+import { stubBrowserTabs } from "@/test-support/browser-tabs";
 
 type Tab = { reads: typeof import("./held-reads"); shared: typeof import("./shared-reads"); clock: typeof import("@/lib/server-clock") };
 type Listed = { serverTime: string; generation: number };
@@ -14,27 +14,15 @@ const schema = { parse: (x: unknown) => x as Listed };
 
 describe("countdown data read once for the tabs of a browser", () => {
   let tabs: Tab[] = [];
-  let opened: BroadcastChannel[] = [];
+  let unstub = () => {};
   /** The browser's clock (Date.now), and the server's: `offset` ms ahead, give or take `jitter`. */
   let now = 1_000_000;
   const server = { offset: 5_000, jitter: 0, roundTripMs: 2, requests: 0 };
   beforeEach(async () => {
-    opened = [];
     now = 1_000_000;
     Object.assign(server, { offset: 5_000, jitter: 0, roundTripMs: 2, requests: 0 });
     vi.spyOn(Date, "now").mockImplementation(() => now);
-    const Native = globalThis.BroadcastChannel;
-    vi.stubGlobal(
-      "BroadcastChannel",
-      class extends Native {
-        constructor(name: string) {
-          super(name);
-          opened.push(this);
-        }
-      },
-    );
-    vi.stubGlobal("window", globalThis);
-    vi.stubGlobal("navigator", { locks: fakeLocks() });
+    unstub = stubBrowserTabs();
     vi.stubGlobal("fetch", async () => {
       server.requests++;
       // The server stamps its answer halfway through the round trip.
@@ -53,8 +41,7 @@ describe("countdown data read once for the tabs of a browser", () => {
     }
   });
   afterEach(() => {
-    for (const c of opened) c.close();
-    vi.unstubAllGlobals();
+    unstub();
     vi.restoreAllMocks();
   });
 

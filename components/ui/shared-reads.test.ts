@@ -3,7 +3,7 @@
 // browser does. A "read" counts the requests a tab would send to the server.
 import type { QueryFunction, QueryFunctionContext } from "@tanstack/react-query";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { fakeLocks } from "@/test-support/fake-locks";
+import { stubBrowserTabs } from "@/test-support/browser-tabs";
 
 type Tab = typeof import("./shared-reads");
 
@@ -30,21 +30,9 @@ function server(ms = 30) {
 
 describe("tabs of one browser share their reads", () => {
   let tabs: Tab[] = [];
-  let opened: BroadcastChannel[] = [];
+  let unstub = () => {};
   beforeEach(async () => {
-    opened = [];
-    const Native = globalThis.BroadcastChannel;
-    vi.stubGlobal(
-      "BroadcastChannel",
-      class extends Native {
-        constructor(name: string) {
-          super(name);
-          opened.push(this);
-        }
-      },
-    );
-    vi.stubGlobal("window", globalThis);
-    vi.stubGlobal("navigator", { locks: fakeLocks() });
+    unstub = stubBrowserTabs();
     tabs = [];
     for (let i = 0; i < 3; i++) {
       vi.resetModules();
@@ -54,8 +42,7 @@ describe("tabs of one browser share their reads", () => {
     }
   });
   afterEach(() => {
-    for (const c of opened) c.close();
-    vi.unstubAllGlobals();
+    unstub();
   });
 
   const query = <T>(tab: Tab, read: () => Promise<T>, holds?: (data: T) => boolean) =>

@@ -1,6 +1,6 @@
-// Web Locks for tests that play a browser's tabs in one process (components/ui/shared-reads.test.ts,
-// held-reads.test.ts): exclusive mode only, each name granted to one holder at a time, the others
-// in the order they asked, as a browser does.
+// For tests that play a browser's tabs in one process (components/ui/shared-reads.test.ts,
+// held-reads.test.ts): what the tabs share, on Node's BroadcastChannel and a Web Locks manager.
+import { vi } from "vitest";
 
 /** Web Locks, exclusive mode only: one holder per name, the others in the order they asked. */
 export function fakeLocks() {
@@ -38,5 +38,29 @@ export function fakeLocks() {
         queues.set(name, q);
       });
     },
+  };
+}
+
+/**
+ * Stubs what the tabs of one browser share: BroadcastChannel (Node's, every channel opened kept to
+ * be closed), Web Locks (fakeLocks) and `window`. Returns what undoes it, for afterEach.
+ */
+export function stubBrowserTabs(): () => void {
+  const opened: BroadcastChannel[] = [];
+  const Native = globalThis.BroadcastChannel;
+  vi.stubGlobal(
+    "BroadcastChannel",
+    class extends Native {
+      constructor(name: string) {
+        super(name);
+        opened.push(this);
+      }
+    },
+  );
+  vi.stubGlobal("window", globalThis);
+  vi.stubGlobal("navigator", { locks: fakeLocks() });
+  return () => {
+    for (const c of opened) c.close();
+    vi.unstubAllGlobals();
   };
 }
