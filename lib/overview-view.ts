@@ -31,4 +31,4 @@ export type OverviewAnswer = z.infer<typeof overviewAnswerSchema>;
  * the browser's measured offset to the server's clock (null in data rendered on the server: the
  * browser measures it when it takes the page over).
  */
-export type OverviewData = OverviewAnswer & { etag: string | null; clockOffsetMs: number | null };
+export type OverviewData = OverviewAnswer & { etag: string | null; clockOffsetMs: number | null; clockSample?: { sentAt: number; receivedAt: number } };

@@ -44,6 +44,15 @@ describe("ServerClock", () => {
     expect(clock.observe(...slow)).toBe(5_000);
   });
 
+  it("counts a sample once when it comes again after others (an answer another tab read, kept and used again)", () => {
+    const clock = new ServerClock(3);
+    clock.observe(iso(1_000 + 1 + 5_000), 1_000, 1_002); // fast, exact
+    const slow = [iso(2_000 + 900 + 5_000), 2_000, 2_400] as const;
+    clock.observe(...slow);
+    clock.observe(iso(3_000 + 950 + 5_000), 3_000, 3_500); // another slow one
+    expect(clock.observe(...slow)).toBe(5_000);
+  });
+
   it("ignores unparsable server times", () => {
     const clock = new ServerClock();
     expect(clock.observe("not a date", 0, 10)).toBe(0);

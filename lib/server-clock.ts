@@ -14,9 +14,9 @@ export class ServerClock {
   /** Record one request; returns the current best offset (server time − browser time, ms). */
   observe(serverTime: string, sentAt: number, receivedAt: number): number {
     const server = Date.parse(serverTime);
-    const last = this.samples.at(-1);
-    // The same request's sample again (a read shared with other tabs is observed where it was made and where it is used).
-    const again = last?.at === sentAt && last.server === server && last.rttMs === receivedAt - sentAt;
+    // A request's sample seen again (a read shared with other tabs is observed where it was made and
+    // where it is used; an answer kept for a while serves this tab again): counted once.
+    const again = this.samples.some((s) => s.at === sentAt && s.server === server && s.rttMs === receivedAt - sentAt);
     if (Number.isFinite(server) && receivedAt >= sentAt && !again) {
       this.samples.push({ offsetMs: server - (sentAt + receivedAt) / 2, rttMs: receivedAt - sentAt, at: sentAt, server });
       if (this.samples.length > this.keep) this.samples.shift();

@@ -20,9 +20,12 @@ export function getOverview(query: OverviewQuery, { signal }: { signal?: AbortSi
   return readHeldWithClock(credentialKeys.overview(overviewSearch(query)), overviewApiPath(query), answerSchema, { signal });
 }
 
-/** Whether an answer still holds by time: no credential on it has moved to another health since. */
+/**
+ * Whether an answer still holds by time: no credential on it has moved to another health since. On
+ * this tab's clock: the answer may come from another tab (shared-reads.ts), with that tab's offset.
+ */
 function stillValid(data: OverviewData): boolean {
-  return !data.validUntil || Date.parse(data.validUntil) > Date.now() + (data.clockOffsetMs ?? serverClock.offsetMs);
+  return !data.validUntil || Date.parse(data.validUntil) > Date.now() + serverClock.offsetMs;
 }
 
 /** Refetch when time alone moves a credential to another health (at least 1 s apart), else the safety interval. */
