@@ -15,18 +15,11 @@ import { UNCONFIRMED_TEXT, useUnconfirmed } from "@/components/ui/freshness";
 /**
  * One credential's row. Memoised: the overview renders again when a row's health or the list
  * changes, and a row whose credential (the same object while the list is unchanged: TanStack
- * Query's structural sharing), offset and health are the same is left alone; its countdowns tick
- * on their own. With every row rendered every second, 100 open tabs kept two cores busy.
+ * Query's structural sharing) and health are the same is left alone; its countdowns tick on their
+ * own, on the offset the overview gives them (ClockOffset). With every row rendered every second,
+ * 100 open tabs kept two cores busy.
  */
-export const CredentialRow = memo(function CredentialRow({
-  credential: c,
-  clockOffsetMs,
-  health,
-}: {
-  credential: CredentialView;
-  clockOffsetMs: number;
-  health: Health;
-}) {
+export const CredentialRow = memo(function CredentialRow({ credential: c, health }: { credential: CredentialView; health: Health }) {
   const t = useTranslations("overview");
   const formatTime = useFormatDateTime();
   const kindLabel = useKindLabel()(c.kindLabel);
@@ -64,13 +57,12 @@ export const CredentialRow = memo(function CredentialRow({
         )}
         {c.previous && (
           <div className="mt-1 text-xs text-slate-500 dark:text-slate-400">
-            {t("previous")} <code className="font-mono">{c.previous.maskedValue}</code>{" "}
-            <PreviousValidity until={c.previous.validUntil} clockOffsetMs={clockOffsetMs} />
+            {t("previous")} <code className="font-mono">{c.previous.maskedValue}</code> <PreviousValidity until={c.previous.validUntil} />
           </div>
         )}
       </Cell>
       <Cell label={t("colExpiresIn")} tagged={false} className="order-4">
-        {c.current ? <Countdown expiresAt={c.current.expiresAt} lifetime={c.current.expiresIn} clockOffsetMs={clockOffsetMs} /> : "—"}
+        {c.current ? <Countdown expiresAt={c.current.expiresAt} lifetime={c.current.expiresIn} /> : "—"}
       </Cell>
       <Cell label={t("colStatus")} tagged={false} className="order-2 text-right md:text-left">
         <HealthBadge health={health} />
@@ -81,7 +73,7 @@ export const CredentialRow = memo(function CredentialRow({
         )}
       </Cell>
       <Cell label={t("colNextRefresh")} narrow="flex" className="order-7 col-span-2 text-sm">
-        <NextRefresh at={c.nextRefreshAt} reason={c.nextRefreshReasonSentence} fallback={c.nextRefreshReason} clockOffsetMs={clockOffsetMs} />
+        <NextRefresh at={c.nextRefreshAt} reason={c.nextRefreshReasonSentence} fallback={c.nextRefreshReason} />
         {c.quota && <QuotaLine quota={c.quota} />}
         {c.refreshing && c.lease && (
           <div className="text-xs text-sky-700 dark:text-sky-400" title={t("leaseUntil", { time: formatTime(c.lease.expiresAt) })}>
@@ -99,7 +91,7 @@ export const CredentialRow = memo(function CredentialRow({
 /** Whether a time counted to is unknown yet, passed, or still ahead: what React draws; the seconds are painted. */
 const dueness = (left: number | null) => (left === null ? "unknown" : left > 0 ? "ahead" : "due");
 
-export function PreviousValidity({ until, clockOffsetMs }: { until: string; clockOffsetMs: number }) {
+export function PreviousValidity({ until, clockOffsetMs }: { until: string; clockOffsetMs?: number }) {
   const t = useTranslations("overview");
   const duration = useFormatDuration();
   const { left, ref } = usePaintedSecondsLeft<HTMLSpanElement, string>(until, clockOffsetMs, dueness, (el, left) => {
@@ -123,7 +115,7 @@ export function NextRefresh({
   at: string | null;
   reason: Sentence | null | undefined;
   fallback: string | null;
-  clockOffsetMs: number;
+  clockOffsetMs?: number;
 }) {
   const t = useTranslations("overview");
   const duration = useFormatDuration();

@@ -2,7 +2,7 @@
 import { useTranslations } from "next-intl";
 import { useSearchParams } from "next/navigation";
 import { useEffect, useId, useState } from "react";
-import { FirstPaintClockProvider, useClockOffset } from "@/components/ui/countdown";
+import { ClockOffset, FirstPaintClockProvider, useClockOffset } from "@/components/ui/countdown";
 import { FilterSelect } from "@/components/ui/filter-select";
 import { filterControl } from "@/components/ui/styles";
 import { useNowSelect } from "@/components/ui/use-now";
@@ -214,9 +214,11 @@ export function Overview() {
                   </tr>
                 </thead>
                 <tbody className="block md:table-row-group">
-                  {rows.map(({ c, health: h }) => (
-                    <CredentialRow key={c.id} credential={c} clockOffsetMs={clockOffsetMs} health={h} />
-                  ))}
+                  <ClockOffset.Provider value={clockOffsetMs}>
+                    {rows.map(({ c, health: h }) => (
+                      <CredentialRow key={c.id} credential={c} health={h} />
+                    ))}
+                  </ClockOffset.Provider>
                   {rows.length === 0 && (
                     <tr className="block md:table-row">
                       <td colSpan={7} className="block px-4 py-8 text-center text-sm text-slate-500 dark:text-slate-400 md:table-cell">

@@ -3,21 +3,14 @@ import { NextIntlClientProvider } from "next-intl";
 import { act, Profiler } from "react";
 import { createRoot, hydrateRoot } from "react-dom/client";
 import { renderToString } from "react-dom/server";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { actEnvironment } from "@/test-support/react-act";
 import en from "@/i18n/messages/en.json";
 import { NextRefresh, PreviousValidity } from "@/components/overview/credential-row";
 import { Countdown, FirstPaintClockProvider } from "./countdown";
 import { heardFromServer, STALE_AFTER_MS, watchFreshness } from "./freshness";
 
-beforeAll(() => {
-  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-});
-
-const cleanup: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanup.splice(0)) act(c);
-  vi.useRealTimers();
-});
+const cleanup = actEnvironment();
 
 const START = Date.parse("2026-12-05T12:00:00.500Z");
 /** Moves the page's clock: its once-a-second ticker fires as it would. */

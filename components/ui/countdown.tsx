@@ -32,6 +32,15 @@ export function FirstPaintClockProvider({ renderedAt, children }: { renderedAt: 
 }
 
 /**
+ * The offset to the server's clock for the countdowns below that are given none (usePaintedSecondsLeft):
+ * a list puts it here, not on each of its memoised rows, so that a new offset draws its countdowns
+ * again and not whole rows. A tab's first read after its server render measures a new one (until
+ * then the countdowns ran on firstPaintOffset's), and every row of the overview was drawn again
+ * then, in every open tab: the first change after a page load cost each tab the whole table.
+ */
+export const ClockOffset = createContext(0);
+
+/**
  * The browser's offset to the server's clock for data rendered on the server, before any request
  * of this page measured it: the server read its clock between the moment the browser asked for the
  * page and the first byte of the answer, so that round trip bounds the error (a later request with
@@ -103,10 +112,12 @@ export function useHeld(): (at: string, left: number) => number {
  */
 export function usePaintedSecondsLeft<E extends HTMLElement, P extends string | number | boolean | null>(
   at: string | null,
-  clockOffsetMs: number,
+  givenOffsetMs: number | undefined,
   phase: (left: number | null) => P,
   paint: (el: E, left: number) => void,
 ): { left: number | null; ref: RefObject<E | null> } {
+  const inheritedOffsetMs = useContext(ClockOffset);
+  const clockOffsetMs = givenOffsetMs ?? inheritedOffsetMs;
   const renderedAt = useContext(FirstPaintClock);
   const hydrated = useHydrated();
   const shown = useRef<ShownLeft | null>(null);
@@ -162,7 +173,7 @@ export function setAttr(el: Element, name: string, value: string): void {
  * (browser time + measured offset), never from a copied state. Its text, label and bar are painted
  * at each tick (usePaintedSecondsLeft); React draws it when its colour or state changes.
  */
-export function Countdown({ expiresAt, lifetime, clockOffsetMs }: { expiresAt: string; lifetime: number; clockOffsetMs: number }) {
+export function Countdown({ expiresAt, lifetime, clockOffsetMs }: { expiresAt: string; lifetime: number; clockOffsetMs?: number }) {
   const t = useTranslations("countdown");
   const duration = useFormatDuration();
   const phase = (left: number | null) => (left === null ? "none" : left <= 0 ? "expired" : left / lifetime < 0.1 ? "low" : "ok");

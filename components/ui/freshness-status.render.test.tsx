@@ -2,20 +2,13 @@
 import { NextIntlClientProvider } from "next-intl";
 import { act, Profiler } from "react";
 import { createRoot } from "react-dom/client";
-import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { actEnvironment } from "@/test-support/react-act";
 import en from "@/i18n/messages/en.json";
 import { heardFromServer, STALE_AFTER_MS, watchFreshness } from "./freshness";
 import { StaleBanner, UpdatedAgo } from "./freshness-status";
 
-beforeAll(() => {
-  (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-});
-
-const cleanup: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanup.splice(0)) act(c);
-  vi.useRealTimers();
-});
+const cleanup = actEnvironment();
 
 /** The header's freshness and the banner, each counting the times React drew it (Profiler commits). */
 async function mountHeader() {
