@@ -1,6 +1,7 @@
 import * as z from "zod/mini";
 import { credentialListSchema, credentialViewSchema } from "./credential-view";
 import { HEALTHS } from "./health";
+import type { ClockSample } from "./server-clock";
 
 /**
  * GET /api/credentials: `credentials` is the page asked for (every credential when no `limit` is
@@ -31,4 +32,4 @@ export type OverviewAnswer = z.infer<typeof overviewAnswerSchema>;
  * the browser's measured offset to the server's clock (null in data rendered on the server: the
  * browser measures it when it takes the page over).
  */
-export type OverviewData = OverviewAnswer & { etag: string | null; clockOffsetMs: number | null; clockSample?: { sentAt: number; receivedAt: number } };
+export type OverviewData = OverviewAnswer & { etag: string | null; clockOffsetMs: number | null; clockSample?: ClockSample };

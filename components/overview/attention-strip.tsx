@@ -2,7 +2,8 @@
 import { useTranslations } from "next-intl";
 import type { CredentialView } from "@/lib/credential-view";
 import { ATTENTION_HEALTHS, type Health } from "@/lib/health";
-import { useFormatDuration, useSecondsLeft } from "@/components/ui/countdown";
+import { useContext } from "react";
+import { ClockOffset, useFormatDuration, useSecondsLeft } from "@/components/ui/countdown";
 import { UNCONFIRMED_TEXT, useUnconfirmed } from "@/components/ui/freshness";
 import { HealthBadge } from "@/components/ui/status-badge";
 import { SentenceText } from "@/components/ui/sentence";
@@ -14,20 +15,19 @@ type Row = { c: CredentialView; health: Health };
  * "Needs attention": what will break clients, most urgent first, leading the page. Each chip
  * filters the table to that health (kept in the URL, so the view can be shared in an incident
  * channel); each credential links to its page with its runbook. `rows` are the most urgent of all
- * credentials and `counts` count all of them by health, whichever page the table shows.
+ * credentials and `counts` count all of them by health, whichever page the table shows. Its
+ * countdowns run on the offset to the server's clock the page provides (ClockOffset).
  */
 export function AttentionStrip({
   rows,
   counts: totals,
   selected,
   onSelect,
-  clockOffsetMs,
 }: {
   rows: Row[];
   counts: Record<Health, number>;
   selected: Health | "";
   onSelect: (health: Health | "") => void;
-  clockOffsetMs: number;
 }) {
   const t = useTranslations("overview");
   const th = useTranslations("health");
@@ -61,7 +61,7 @@ export function AttentionStrip({
               {c.appName} {kindLabel(c.kindLabel)}
             </a>
             <span className="text-slate-700 dark:text-slate-300">
-              <BreaksIn at={c.impact.breaksAt} clockOffsetMs={clockOffsetMs} />
+              <BreaksIn at={c.impact.breaksAt} />
               {c.impact.blockedBy ? " · " : ""}
               {c.impact.blockedBy && <SentenceText sentence={c.impact.blockedBySentence} fallback={c.impact.blockedBy} />}
             </span>
@@ -77,10 +77,10 @@ export function AttentionStrip({
  * "breaks in 4m 10s" (ticking each second on its own), or "failing now" once it has; grey while
  * nothing on the page is confirmed (counted from the last known expiry).
  */
-function BreaksIn({ at, clockOffsetMs }: { at: string | null; clockOffsetMs: number }) {
+function BreaksIn({ at }: { at: string | null }) {
   const t = useTranslations("overview");
   const duration = useFormatDuration();
-  const breaks = useSecondsLeft(at, clockOffsetMs);
+  const breaks = useSecondsLeft(at, useContext(ClockOffset));
   const unconfirmed = useUnconfirmed();
   return (
     <span {...unconfirmed} className={unconfirmed ? UNCONFIRMED_TEXT : undefined}>

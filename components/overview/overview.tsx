@@ -1,10 +1,8 @@
 "use client";
 import { useTranslations } from "next-intl";
 import { useSearchParams } from "next/navigation";
-import { useEffect, useId, useState } from "react";
+import { memo, useCallback, useEffect, useMemo, useState } from "react";
 import { ClockOffset, FirstPaintClockProvider, useClockOffset } from "@/components/ui/countdown";
-import { FilterSelect } from "@/components/ui/filter-select";
-import { filterControl } from "@/components/ui/styles";
 import { useNowSelect } from "@/components/ui/use-now";
 import { ATTENTION_HEALTHS, HEALTHS, type Health, healthOf } from "@/lib/health";
 import type { CredentialView } from "@/lib/credential-view";
@@ -13,7 +11,17 @@ import { AlertsBanner } from "./alerts-banner";
 import { useOverview } from "./api/get-overview";
 import { AttentionStrip } from "./attention-strip";
 import { CredentialRow } from "./credential-row";
+import { OverviewFilters } from "./overview-filters";
 import { Pagination } from "./pagination";
+
+// What surrounds the rows is drawn again only when what it shows changes, not at every new answer
+// (one row's new value, the server's time of the answer; unchanged parts keep their objects:
+// TanStack Query's structural sharing). A change is drawn in every open overview tab, and with 50
+// of them on 2 cores that work decides when the last one shows it (bench/idle-tabs.ts).
+const Strip = memo(AttentionStrip);
+const Banner = memo(AlertsBanner);
+const Filters = memo(OverviewFilters);
+const Pages = memo(Pagination);
 
 /** How long typing pauses before the search goes to the server. */
 const SEARCH_SETTLE_MS = 250;
@@ -37,15 +45,19 @@ export function Overview() {
     const timer = setTimeout(() => setSettled(search), SEARCH_SETTLE_MS);
     return () => clearTimeout(timer);
   }, [search]);
-  const change = (next: Partial<OverviewQuery>) =>
-    setFilters((f) => {
-      // A new filter starts at the first page; only paging keeps the filters.
-      const merged = { ...f, page: 1, ...next };
-      const query = overviewSearch(merged);
-      window.history.replaceState(null, "", query ? `?${query}` : window.location.pathname);
-      return merged;
-    });
-  const setHealth = (h: Health | "") => change({ health: h });
+  const change = useCallback(
+    (next: Partial<OverviewQuery>) =>
+      setFilters((f) => {
+        // A new filter starts at the first page; only paging keeps the filters.
+        const merged = { ...f, page: 1, ...next };
+        const query = overviewSearch(merged);
+        window.history.replaceState(null, "", query ? `?${query}` : window.location.pathname);
+        return merged;
+      }),
+    [],
+  );
+  const setHealth = useCallback((h: Health | "") => change({ health: h }), [change]);
+  const setPage = useCallback((page: number) => change({ page }), [change]);
   const { data, error, isPending, refetch } = useOverview({ ...filters, q: search.trim() ? settled : "" });
   const attentionCount = data ? ATTENTION_HEALTHS.reduce((n, h) => n + data.totals[h], 0) : 0;
   const clockOffsetMs = useClockOffset(data);
@@ -64,7 +76,13 @@ export function Overview() {
   useEffect(() => {
     document.title = attentionCount > 0 ? t("pageTitleCount", { count: attentionCount }) : t("pageTitle");
   }, [attentionCount, t]);
-  const ids = { vendor: useId(), health: useId(), search: useId() };
+  // The strip's rows, the same objects while its credentials and their healths are.
+  const attentionData = data?.attention;
+  const attentionHealths = data ? healthLine.split(" ").slice(data.credentials.length).join(" ") : "";
+  const attention = useMemo(() => {
+    const healths = attentionHealths.split(" ") as Health[];
+    return (attentionData ?? []).map((c, i) => ({ c, health: healths[i]! }));
+  }, [attentionData, attentionHealths]);
 
   if (isPending) {
     return (
@@ -93,146 +111,105 @@ export function Overview() {
   // The server's order ("needs attention" first, then by app), each with its health now.
   const healths = healthLine.split(" ") as Health[];
   const rows = data.credentials.map((c, i) => ({ c, health: healths[i]! }));
-  const attention = data.attention.map((c, i) => ({ c, health: healths[data.credentials.length + i]! }));
   const total = HEALTHS.reduce((n, h) => n + data.totals[h], 0);
   const counts = HEALTHS.map((h) => [h, data.totals[h]] as const).filter(([, n]) => n > 0);
-  const filtered = Boolean(vendor || health || search.trim());
 
   return (
     <FirstPaintClockProvider renderedAt={renderedAt}>
-      <section aria-labelledby="overview-title" className="space-y-4">
-        <div className="flex flex-wrap items-end justify-between gap-2">
-          <div>
-            <h1 id="overview-title" className="text-2xl font-semibold tracking-tight">
-              {t("title")}
-            </h1>
-            <p className="text-sm text-slate-600 dark:text-slate-400">{t("intro")}</p>
-          </div>
-          <p aria-label={t("summary")} className="text-sm font-medium text-slate-700 dark:text-slate-300">
-            {counts.length === 0
-              ? t("noCredentials")
-              : counts.map(([h, n], i) => (
-                  <span key={h}>
-                    {i > 0 && " · "}
-                    <button
-                      type="button"
-                      aria-pressed={health === h}
-                      title={t("showOnly", { health: th(h).toLowerCase() })}
-                      onClick={() => setHealth(health === h ? "" : h)}
-                      className="rounded hover:underline focus-visible:outline-2 focus-visible:outline-sky-600 aria-pressed:underline"
-                    >
-                      {t("countHealth", { count: n, health: th(h).toLowerCase() })}
-                    </button>
-                  </span>
-                ))}
-            {error && <span className="ml-2 text-red-700 dark:text-red-400">{t("paused", { error: error.message })}</span>}
-          </p>
-        </div>
-
-        <AttentionStrip rows={attention} counts={data.totals} selected={health} onSelect={setHealth} clockOffsetMs={clockOffsetMs} />
-
-        <AlertsBanner />
-
-        {total > 0 && (
-          <form role="search" aria-label={t("filterLabel")} className="flex flex-wrap items-end gap-3" onSubmit={(e) => e.preventDefault()}>
-            <div className="flex flex-col gap-1">
-              <label htmlFor={ids.search} className="text-xs font-medium text-slate-600 dark:text-slate-400">
-                {t("search")}
-              </label>
-              <input
-                id={ids.search}
-                type="search"
-                value={search}
-                maxLength={200}
-                onChange={(e) => change({ q: e.target.value })}
-                placeholder={t("searchPlaceholder")}
-                className={`${filterControl} w-64`}
-              />
+      <ClockOffset.Provider value={clockOffsetMs}>
+        <section aria-labelledby="overview-title" className="space-y-4">
+          <div className="flex flex-wrap items-end justify-between gap-2">
+            <div>
+              <h1 id="overview-title" className="text-2xl font-semibold tracking-tight">
+                {t("title")}
+              </h1>
+              <p className="text-sm text-slate-600 dark:text-slate-400">{t("intro")}</p>
             </div>
-            <FilterSelect
-              id={ids.vendor}
-              label={t("vendor")}
-              anyLabel={t("allVendors")}
-              value={vendor}
-              options={data.vendors.map((v) => [v.vendor, v.label] as const)}
-              onChange={(v) => change({ vendor: v as OverviewQuery["vendor"] })}
-            />
-            <FilterSelect
-              id={ids.health}
-              label={t("health")}
-              anyLabel={t("anyHealth")}
-              value={health}
-              options={HEALTHS.map((h) => [h, th(h)] as const)}
-              onChange={setHealth}
-            />
-            {filtered && (
-              <p className="pb-1.5 text-sm text-slate-600 dark:text-slate-400" aria-live="polite">
-                {t("showing", { shown: data.page.matching, total })}{" "}
-                <button type="button" className="text-sky-700 underline dark:text-sky-400" onClick={() => change({ vendor: "", health: "", q: "" })}>
-                  {t("clearFilters")}
-                </button>
-              </p>
-            )}
-          </form>
-        )}
-
-        {total === 0 ? (
-          <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center dark:border-slate-700 dark:bg-slate-900">
-            <p className="font-medium">{t("emptyTitle")}</p>
-            <p className="mt-1 text-sm text-slate-500 dark:text-slate-400">
-              {t.rich("emptyBody", { code: (chunks) => <code className="font-mono">{chunks}</code> })}
+            <p aria-label={t("summary")} className="text-sm font-medium text-slate-700 dark:text-slate-300">
+              {counts.length === 0
+                ? t("noCredentials")
+                : counts.map(([h, n], i) => (
+                    <span key={h}>
+                      {i > 0 && " · "}
+                      <button
+                        type="button"
+                        aria-pressed={health === h}
+                        title={t("showOnly", { health: th(h).toLowerCase() })}
+                        onClick={() => setHealth(health === h ? "" : h)}
+                        className="rounded hover:underline focus-visible:outline-2 focus-visible:outline-sky-600 aria-pressed:underline"
+                      >
+                        {t("countHealth", { count: n, health: th(h).toLowerCase() })}
+                      </button>
+                    </span>
+                  ))}
+              {error && <span className="ml-2 text-red-700 dark:text-red-400">{t("paused", { error: error.message })}</span>}
             </p>
           </div>
-        ) : (
-          <>
-            <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
-              <table className="block w-full text-left text-sm md:table md:min-w-[960px]">
-                <caption className="sr-only">{t("caption")}</caption>
-                <thead className="hidden bg-slate-50 md:table-header-group text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50 dark:text-slate-400">
-                  <tr>
-                    <th scope="col" className="px-4 py-2 font-medium">
-                      {t("colApp")}
-                    </th>
-                    <th scope="col" className="px-4 py-2 font-medium">
-                      {t("colCredential")}
-                    </th>
-                    <th scope="col" className="px-4 py-2 font-medium">
-                      {t("colValue")}
-                    </th>
-                    <th scope="col" className="px-4 py-2 font-medium">
-                      {t("colExpiresIn")}
-                    </th>
-                    <th scope="col" className="px-4 py-2 font-medium">
-                      {t("colStatus")}
-                    </th>
-                    <th scope="col" className="px-4 py-2 font-medium">
-                      {t("colNextRefresh")}
-                    </th>
-                    <th scope="col" className="px-4 py-2 text-right font-medium">
-                      {t("colActions")}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody className="block md:table-row-group">
-                  <ClockOffset.Provider value={clockOffsetMs}>
+
+          <Strip rows={attention} counts={data.totals} selected={health} onSelect={setHealth} />
+
+          <Banner />
+
+          {total > 0 && (
+            <Filters search={search} vendor={vendor} health={health} vendors={data.vendors} matching={data.page.matching} total={total} onChange={change} />
+          )}
+
+          {total === 0 ? (
+            <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center dark:border-slate-700 dark:bg-slate-900">
+              <p className="font-medium">{t("emptyTitle")}</p>
+              <p className="mt-1 text-sm text-slate-500 dark:text-slate-400">
+                {t.rich("emptyBody", { code: (chunks) => <code className="font-mono">{chunks}</code> })}
+              </p>
+            </div>
+          ) : (
+            <>
+              <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
+                <table className="block w-full text-left text-sm md:table md:min-w-[960px]">
+                  <caption className="sr-only">{t("caption")}</caption>
+                  <thead className="hidden bg-slate-50 md:table-header-group text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50 dark:text-slate-400">
+                    <tr>
+                      <th scope="col" className="px-4 py-2 font-medium">
+                        {t("colApp")}
+                      </th>
+                      <th scope="col" className="px-4 py-2 font-medium">
+                        {t("colCredential")}
+                      </th>
+                      <th scope="col" className="px-4 py-2 font-medium">
+                        {t("colValue")}
+                      </th>
+                      <th scope="col" className="px-4 py-2 font-medium">
+                        {t("colExpiresIn")}
+                      </th>
+                      <th scope="col" className="px-4 py-2 font-medium">
+                        {t("colStatus")}
+                      </th>
+                      <th scope="col" className="px-4 py-2 font-medium">
+                        {t("colNextRefresh")}
+                      </th>
+                      <th scope="col" className="px-4 py-2 text-right font-medium">
+                        {t("colActions")}
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody className="block md:table-row-group">
                     {rows.map(({ c, health: h }) => (
                       <CredentialRow key={c.id} credential={c} health={h} />
                     ))}
-                  </ClockOffset.Provider>
-                  {rows.length === 0 && (
-                    <tr className="block md:table-row">
-                      <td colSpan={7} className="block px-4 py-8 text-center text-sm text-slate-500 dark:text-slate-400 md:table-cell">
-                        {t("noMatch")}
-                      </td>
-                    </tr>
-                  )}
-                </tbody>
-              </table>
-            </div>
-            <Pagination page={data.page} onPage={(p) => change({ page: p })} />
-          </>
-        )}
-      </section>
+                    {rows.length === 0 && (
+                      <tr className="block md:table-row">
+                        <td colSpan={7} className="block px-4 py-8 text-center text-sm text-slate-500 dark:text-slate-400 md:table-cell">
+                          {t("noMatch")}
+                        </td>
+                      </tr>
+                    )}
+                  </tbody>
+                </table>
+              </div>
+              <Pages page={data.page} onPage={setPage} />
+            </>
+          )}
+        </section>
+      </ClockOffset.Provider>
     </FirstPaintClockProvider>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 import type { QueryFunction, QueryKey } from "@tanstack/react-query";
 import { getQueryClient } from "@/lib/query-client";
-import { serverClock } from "@/lib/server-clock";
+import { type ClockSample, serverClock } from "@/lib/server-clock";
 import { fetchJsonIfChanged, type SchemaSource } from "./fetch-json";
 import { acrossTabs } from "./shared-reads";
 
@@ -28,7 +28,7 @@ export async function readHeld<T extends object>(queryKey: QueryKey, url: string
  * Data that shows countdowns: with the offset to the server's clock (null: rendered on the server:
  * see useClockOffset) and the request's timing, a sample of that clock (absent: rendered on the server).
  */
-export type Clocked<T> = Etagged<T> & { clockOffsetMs: number | null; clockSample?: { sentAt: number; receivedAt: number } };
+export type Clocked<T> = Etagged<T> & { clockOffsetMs: number | null; clockSample?: ClockSample };
 
 /** readHeld, and the offset to the server's clock with this request's sample (serverClock.observe). */
 export async function readHeldWithClock<T extends { serverTime: string }>(
@@ -39,7 +39,7 @@ export async function readHeldWithClock<T extends { serverTime: string }>(
 ): Promise<Clocked<T>> {
   const sentAt = Date.now();
   const data = await readHeld(queryKey, url, source, init);
-  const clockSample = { sentAt, receivedAt: Date.now() };
+  const clockSample: ClockSample = { sentAt, receivedAt: Date.now() };
   return { ...data, clockOffsetMs: serverClock.observe(data.serverTime, sentAt, clockSample.receivedAt), clockSample };
 }
 

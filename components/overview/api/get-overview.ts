@@ -28,11 +28,11 @@ function stillValid(data: OverviewData): boolean {
   return !data.validUntil || Date.parse(data.validUntil) > Date.now() + serverClock.offsetMs;
 }
 
-/** Refetch when time alone moves a credential to another health (at least 1 s apart), else the safety interval. */
+/** Refetch when time alone moves a credential to another health (at least 1 s apart), else the safety interval; on this tab's clock, as stillValid. */
 function refetchInterval(query: Query<OverviewData>): number {
   const data = query.state.data;
   if (!data?.validUntil) return SAFETY_REFETCH_MS;
-  const wait = Date.parse(data.validUntil) - (Date.now() + (data.clockOffsetMs ?? serverClock.offsetMs));
+  const wait = Date.parse(data.validUntil) - (Date.now() + serverClock.offsetMs);
   return Math.min(SAFETY_REFETCH_MS, Math.max(1_000, wait + 50));
 }
 
