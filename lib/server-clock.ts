@@ -1,12 +1,12 @@
+/** A request's timing in the browser's clock (ms), which with the server's time in its answer is one sample of that clock. */
+export type ClockSample = { sentAt: number; receivedAt: number };
+
 /**
  * Estimates the server's clock from (sent, server time, received) samples the way NTP does:
  * the sample with the shortest round trip has the smallest error, so the estimate follows
  * it rather than the latest poll. Countdowns then tick steadily instead of jumping a second
  * whenever one response is slow.
  */
-/** A request's timing in the browser's clock (ms), which with the server's time in its answer is one sample of that clock. */
-export type ClockSample = { sentAt: number; receivedAt: number };
-
 export class ServerClock {
   private samples: { offsetMs: number; rttMs: number; at: number; server: number }[] = [];
   /** The offset given out last (null: none yet). */

@@ -2,14 +2,41 @@
 import { useTranslations } from "next-intl";
 import type { CredentialView } from "@/lib/credential-view";
 import { ATTENTION_HEALTHS, type Health } from "@/lib/health";
-import { useContext } from "react";
-import { ClockOffset, useFormatDuration, useSecondsLeft } from "@/components/ui/countdown";
+import { useFormatDuration, useSecondsLeft } from "@/components/ui/countdown";
 import { UNCONFIRMED_TEXT, useUnconfirmed } from "@/components/ui/freshness";
 import { HealthBadge } from "@/components/ui/status-badge";
 import { SentenceText } from "@/components/ui/sentence";
 import { useKindLabel } from "./kind-label";
 
 type Row = { c: CredentialView; health: Health };
+type Props = {
+  rows: Row[];
+  counts: Record<Health, number>;
+  selected: Health | "";
+  onSelect: (health: Health | "") => void;
+};
+
+/** How many of the most urgent credentials the strip lists (the rest: "and N more below"). */
+const LISTED = 5;
+
+/** What the strip shows of a credential: its link, when clients break, and what blocks a refresh. */
+const shownOf = ({ c, health }: Row) =>
+  JSON.stringify([health, c.id, c.appName, c.kindLabel, c.impact.breaksAt, c.impact.blockedBy, c.impact.blockedBySentence ?? null]);
+
+/**
+ * Whether the strip reads the same with `next` as with `prev` (its React.memo comparison): the
+ * counts of each health that needs attention, the chip selected, and what it shows of each listed
+ * credential. The credentials it lists are the ones retried over and over during an incident: a
+ * new answer about them that changes only what the strip does not show (a retry's count, the
+ * error's text, a lease) does not draw it again in every open tab.
+ */
+export function sameStrip(prev: Props, next: Props): boolean {
+  if (prev.selected !== next.selected || prev.onSelect !== next.onSelect) return false;
+  if (ATTENTION_HEALTHS.some((h) => prev.counts[h] !== next.counts[h])) return false;
+  const a = prev.rows.slice(0, LISTED);
+  const b = next.rows.slice(0, LISTED);
+  return a.length === b.length && a.every((row, i) => row === b[i] || shownOf(row) === shownOf(b[i]!));
+}
 
 /**
  * "Needs attention": what will break clients, most urgent first, leading the page. Each chip
@@ -18,17 +45,7 @@ type Row = { c: CredentialView; health: Health };
  * credentials and `counts` count all of them by health, whichever page the table shows. Its
  * countdowns run on the offset to the server's clock the page provides (ClockOffset).
  */
-export function AttentionStrip({
-  rows,
-  counts: totals,
-  selected,
-  onSelect,
-}: {
-  rows: Row[];
-  counts: Record<Health, number>;
-  selected: Health | "";
-  onSelect: (health: Health | "") => void;
-}) {
+export function AttentionStrip({ rows, counts: totals, selected, onSelect }: Props) {
   const t = useTranslations("overview");
   const th = useTranslations("health");
   const kindLabel = useKindLabel();
@@ -54,7 +71,7 @@ export function AttentionStrip({
         ))}
       </div>
       <ul className="mt-2 space-y-1 text-sm">
-        {rows.slice(0, 5).map(({ c, health }) => (
+        {rows.slice(0, LISTED).map(({ c, health }) => (
           <li key={c.id} className="flex flex-wrap items-center gap-x-2">
             <HealthBadge health={health} />
             <a translate="no" href={`/credentials/${c.id}`} className="font-medium text-sky-800 hover:underline dark:text-sky-300">
@@ -67,7 +84,7 @@ export function AttentionStrip({
             </span>
           </li>
         ))}
-        {urgent > 5 && <li className="text-slate-600 dark:text-slate-400">{t("moreBelow", { count: urgent - 5 })}</li>}
+        {urgent > LISTED && <li className="text-slate-600 dark:text-slate-400">{t("moreBelow", { count: urgent - LISTED })}</li>}
       </ul>
     </section>
   );
@@ -80,7 +97,7 @@ export function AttentionStrip({
 function BreaksIn({ at }: { at: string | null }) {
   const t = useTranslations("overview");
   const duration = useFormatDuration();
-  const breaks = useSecondsLeft(at, useContext(ClockOffset));
+  const breaks = useSecondsLeft(at);
   const unconfirmed = useUnconfirmed();
   return (
     <span {...unconfirmed} className={unconfirmed ? UNCONFIRMED_TEXT : undefined}>

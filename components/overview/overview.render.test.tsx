@@ -1,21 +1,25 @@
 // @vitest-environment happy-dom
-import { replaceEqualDeep } from "@tanstack/react-query";
 import { NextIntlClientProvider } from "next-intl";
 import { act } from "react";
 import { createRoot } from "react-dom/client";
 import { describe, expect, it, vi } from "vitest";
 import en from "@/i18n/messages/en.json";
+import type { CredentialView } from "@/lib/credential-view";
 import { HEALTHS, type Health } from "@/lib/health";
 import type { OverviewData } from "@/lib/overview-view";
+import { shareById } from "@/lib/share-by-id";
 import { credentialView } from "@/test-support/credential-view";
 import { actEnvironment } from "@/test-support/react-act";
 import { Overview } from "./overview";
 
-// What surrounds the rows, each part counting how often React draws it.
-const drawn = vi.hoisted(() => ({ strip: 0, banner: 0, filters: 0, pages: 0 }));
-vi.mock("./attention-strip", () => ({
-  AttentionStrip: () => {
+// What surrounds the rows, each part counting how often React draws it (the strip with the health
+// it was given for each credential), and the rows drawn.
+const drawn = vi.hoisted(() => ({ strip: 0, banner: 0, filters: 0, pages: 0, rows: [] as string[], stripHealths: "" }));
+vi.mock("./attention-strip", async (original) => ({
+  ...(await original<typeof import("./attention-strip")>()),
+  AttentionStrip: ({ rows }: { rows: { c: CredentialView; health: Health }[] }) => {
     drawn.strip++;
+    drawn.stripHealths = rows.map((r) => r.health).join(" ");
     return null;
   },
 }));
@@ -37,7 +41,12 @@ vi.mock("./pagination", () => ({
     return null;
   },
 }));
-vi.mock("./credential-row", () => ({ CredentialRow: () => null }));
+vi.mock("./credential-row", () => ({
+  CredentialRow: ({ credential }: { credential: CredentialView }) => {
+    drawn.rows.push(credential.id);
+    return null;
+  },
+}));
 vi.mock("next/navigation", () => ({ useSearchParams: () => new URLSearchParams() }));
 // The page's query: its data is what the test says the last answer was.
 const query = vi.hoisted(() => ({ data: undefined as unknown }));
@@ -50,17 +59,30 @@ const cleanup = actEnvironment();
 const START = Date.parse("2026-12-05T12:00:00.500Z");
 const at = (s: number) => new Date(START - 500 + s * 1000).toISOString();
 
-/** An answer as the server sends it: 60 credentials, this page's three, one of them needing attention. */
-function answer(serverTime: string, over: { generation?: number; expiring?: number } = {}): OverviewData {
+/**
+ * An answer as the server sends it: 60 credentials, this page's three; two need attention: c0 fails
+ * its refreshes (`failures` so far), c2's value expires 20 s from the test's start.
+ */
+function answer(serverTime: string, over: { generation?: number; failures?: number; expiring?: number } = {}): OverviewData {
   const totals = Object.fromEntries(HEALTHS.map((h) => [h, 0])) as Record<Health, number>;
-  totals.healthy = 59 - (over.expiring ?? 0);
-  totals.expiring = over.expiring ?? 0;
+  totals.healthy = 58 - (over.expiring ?? 0);
+  totals.expiring = 1 + (over.expiring ?? 0);
   totals.failing = 1;
-  const failing = credentialView(at, { id: "c0", lastError: { message: "errcode 40001", class: "auth", at: at(-10) }, consecutiveFailures: 3 });
+  const failures = over.failures ?? 3;
+  const failing = credentialView(at, {
+    id: "c0",
+    impact: { state: "broken", atRisk: true, breaksAt: at(-5), refreshPossibleAt: at(0), blockedBy: null, attention: 0 },
+    lastError: { message: `errcode 40001 (attempt ${failures})`, class: "auth", at: at(-1) },
+    consecutiveFailures: failures,
+  });
+  const soon = credentialView(at, {
+    id: "c2",
+    current: { maskedValue: "efgh••••••stuv", fetchedAt: at(-7180), expiresIn: 7200, expiresAt: at(20), vendorExpireTime: null },
+  });
   return {
     serverTime,
-    credentials: [failing, credentialView(at, { id: "c1", generation: over.generation ?? 1 }), credentialView(at, { id: "c2" })],
-    attention: [failing],
+    credentials: [failing, soon, credentialView(at, { id: "c1", generation: over.generation ?? 1 })],
+    attention: [failing, soon],
     totals,
     vendors: [{ vendor: "wechat", label: "WeChat" }],
     page: { number: 1, size: 3, matching: 60, pages: 20 },
@@ -71,36 +93,49 @@ function answer(serverTime: string, over: { generation?: number; expiring?: numb
 }
 
 describe("the overview", () => {
-  it("draws only the rows again for a new value in one of them, not the strip, alerts, filters or pages around them", async () => {
+  it("draws the strip, alerts, filters and pages around its rows again only when what they show changes", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"], now: START });
     const container = document.createElement("div");
     const root = createRoot(container);
-    // A new answer as the query holds it: TanStack Query keeps the objects of what did not change.
+    cleanup.push(() => root.unmount());
+    const draw = () =>
+      root.render(
+        <NextIntlClientProvider locale="en" messages={en} timeZone="UTC">
+          <Overview />
+        </NextIntlClientProvider>,
+      );
+    // A new answer as the query holds it: the objects of what did not change are kept (lib/query-client.ts).
     const take = (next: OverviewData) =>
       act(async () => {
-        query.data = replaceEqualDeep(query.data, next);
-        root.render(
-          <NextIntlClientProvider locale="en" messages={en} timeZone="UTC">
-            <Overview />
-          </NextIntlClientProvider>,
-        );
+        query.data = shareById(query.data, next);
+        draw();
       });
     await take(answer(at(0)));
-    cleanup.push(() => root.unmount());
     expect(container.querySelector("h1")?.textContent).toBe("Credentials");
-    const before = { ...drawn };
-    expect(before).toEqual({ strip: expect.any(Number), banner: expect.any(Number), filters: expect.any(Number), pages: expect.any(Number) });
+    const before = { strip: drawn.strip, banner: drawn.banner, filters: drawn.filters, pages: drawn.pages };
     for (const n of Object.values(before)) expect(n).toBeGreaterThan(0);
+    expect(drawn.stripHealths).toBe("failing expiring");
+    const shell = () => ({ strip: drawn.strip, banner: drawn.banner, filters: drawn.filters, pages: drawn.pages });
 
-    // A refresh elsewhere: a new generation in row c1, a new answer (the server's time moves on).
-    await take(answer(at(5), { generation: 2 }));
-    expect(drawn).toEqual(before);
+    // A refresh elsewhere: a new generation in row c1, in a new answer (the server's time moves on).
+    drawn.rows = [];
+    await take(answer(at(2), { generation: 2 }));
+    expect(drawn.rows).toContain("c1");
+    expect(shell()).toEqual(before);
 
-    // What the strip shows changes (one credential of the 60 now expiring): the strip alone is drawn again.
-    await take(answer(at(10), { generation: 2, expiring: 1 }));
-    expect(drawn.strip).toBe(before.strip + 1);
-    expect(drawn.filters).toBe(before.filters);
-    expect(drawn.banner).toBe(before.banner);
-    expect(drawn.pages).toBe(before.pages);
+    // Another failed retry of c0: its count and error text change, not what the strip shows of it.
+    await take(answer(at(4), { generation: 2, failures: 4 }));
+    expect(shell()).toEqual(before);
+
+    // Time alone: c2's value expires (the page's ticker), and the strip shows it as expired.
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(20_000);
+    });
+    expect(drawn.stripHealths).toBe("failing expired");
+    expect(shell()).toEqual({ ...before, strip: before.strip + 1 });
+
+    // New counts (one more credential of the 60 expiring): the strip again, nothing else.
+    await take(answer(at(22), { generation: 2, failures: 4, expiring: 1 }));
+    expect(shell()).toEqual({ ...before, strip: before.strip + 2 });
   });
 });

@@ -1,7 +1,7 @@
 "use client";
 import { useTranslations } from "next-intl";
 import { useSearchParams } from "next/navigation";
-import { memo, useCallback, useEffect, useMemo, useState } from "react";
+import { memo, useCallback, useEffect, useState } from "react";
 import { ClockOffset, FirstPaintClockProvider, useClockOffset } from "@/components/ui/countdown";
 import { useNowSelect } from "@/components/ui/use-now";
 import { ATTENTION_HEALTHS, HEALTHS, type Health, healthOf } from "@/lib/health";
@@ -9,16 +9,17 @@ import type { CredentialView } from "@/lib/credential-view";
 import { type OverviewQuery, overviewQueryOf, overviewSearch } from "@/lib/overview-query";
 import { AlertsBanner } from "./alerts-banner";
 import { useOverview } from "./api/get-overview";
-import { AttentionStrip } from "./attention-strip";
+import { AttentionStrip, sameStrip } from "./attention-strip";
 import { CredentialRow } from "./credential-row";
 import { OverviewFilters } from "./overview-filters";
 import { Pagination } from "./pagination";
 
 // What surrounds the rows is drawn again only when what it shows changes, not at every new answer
-// (one row's new value, the server's time of the answer; unchanged parts keep their objects:
-// TanStack Query's structural sharing). A change is drawn in every open overview tab, and with 50
-// of them on 2 cores that work decides when the last one shows it (bench/idle-tabs.ts).
-const Strip = memo(AttentionStrip);
+// (one row's new value, the server's time of the answer): unchanged parts keep their objects
+// (lib/share-by-id.ts), and the strip compares what it shows of its credentials (sameStrip). A
+// change is drawn in every open overview tab, and with 50 of them on 2 cores that work decides
+// when the last one shows it (bench/idle-tabs.ts).
+const Strip = memo(AttentionStrip, sameStrip);
 const Banner = memo(AlertsBanner);
 const Filters = memo(OverviewFilters);
 const Pages = memo(Pagination);
@@ -76,13 +77,6 @@ export function Overview() {
   useEffect(() => {
     document.title = attentionCount > 0 ? t("pageTitleCount", { count: attentionCount }) : t("pageTitle");
   }, [attentionCount, t]);
-  // The strip's rows, the same objects while its credentials and their healths are.
-  const attentionData = data?.attention;
-  const attentionHealths = data ? healthLine.split(" ").slice(data.credentials.length).join(" ") : "";
-  const attention = useMemo(() => {
-    const healths = attentionHealths.split(" ") as Health[];
-    return (attentionData ?? []).map((c, i) => ({ c, health: healths[i]! }));
-  }, [attentionData, attentionHealths]);
 
   if (isPending) {
     return (
@@ -111,6 +105,7 @@ export function Overview() {
   // The server's order ("needs attention" first, then by app), each with its health now.
   const healths = healthLine.split(" ") as Health[];
   const rows = data.credentials.map((c, i) => ({ c, health: healths[i]! }));
+  const attention = data.attention.map((c, i) => ({ c, health: healths[data.credentials.length + i]! }));
   const total = HEALTHS.reduce((n, h) => n + data.totals[h], 0);
   const counts = HEALTHS.map((h) => [h, data.totals[h]] as const).filter(([, n]) => n > 0);
 

@@ -32,8 +32,8 @@ export function FirstPaintClockProvider({ renderedAt, children }: { renderedAt: 
 }
 
 /**
- * The offset to the server's clock for the countdowns below that are given none (usePaintedSecondsLeft):
- * a list puts it here, not on each of its memoised rows, so that a new offset draws its countdowns
+ * The offset to the server's clock for the countdowns below that are given none (usePaintedSecondsLeft,
+ * useSecondsLeft): a list puts it here, not on each of its memoised rows, so that a new offset draws its countdowns
  * again and not whole rows. A tab's first read after its server render measures a new one (until
  * then the countdowns ran on firstPaintOffset's), and every row of the overview was drawn again
  * then, in every open tab: the first change after a page load cost each tab the whole table.
@@ -71,12 +71,15 @@ export function useClockOffset(data: { serverTime: string; clockOffsetMs: number
 }
 
 /**
- * Seconds left until `at` (ISO), ticking each second on the server's clock (browser time + offset),
+ * Seconds left until `at` (ISO), ticking each second on the server's clock (browser time + the
+ * offset given, or ClockOffset's),
  * never a few more than last shown (useHeld); before the page's ticker runs, the server's own reading
  * (FirstPaintClock, no offset), so the server's HTML shows it and hydration finds the same. Null
  * without `at`, or before either clock is known (outside a FirstPaintClock: until the page ticks).
  */
-export function useSecondsLeft(at: string | null, clockOffsetMs: number): number | null {
+export function useSecondsLeft(at: string | null, givenOffsetMs?: number): number | null {
+  const inheritedOffsetMs = useContext(ClockOffset);
+  const clockOffsetMs = givenOffsetMs ?? inheritedOffsetMs;
   const ticking = useNow();
   const renderedAt = useContext(FirstPaintClock);
   const held = useHeld();
