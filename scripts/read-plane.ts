@@ -18,7 +18,7 @@ import { admitRequest } from "../server/http/front-door";
 import { mirrorRetention, peerHeard, STREAM_PEER_SILENT_MS, silentPeer, watchPeer } from "../server/health/instance-state";
 import { healthAnswer } from "../server/http/health";
 import { metricsAnswer } from "../server/http/metrics";
-import { eventsAnswer } from "../server/http/events";
+import { eventsToNode } from "../server/http/events";
 import { shareChangeReads } from "../server/live/changes";
 import { answerRefusal, answerWithWeb, problemBody, webRequestOf, writeWebAnswer } from "../server/http/node-answers";
 import { securityHeaders } from "../server/http/security-headers.mjs";
@@ -147,14 +147,15 @@ function serveEvents(req: http.IncomingMessage, res: http.ServerResponse): void 
   }
   const gone = new AbortController();
   res.on("close", () => gone.abort());
-  eventsAnswer(webRequestOf(req, gone.signal), () => !nextServerSilent())
-    .then((answer) => {
-      if (answer.status >= 500) {
-        answer.body?.cancel().catch(() => {});
+  eventsToNode(webRequestOf(req, gone.signal), res, headers, () => !nextServerSilent())
+    .then((refused) => {
+      if (!refused) return;
+      if (refused.status >= 500) {
+        refused.body?.cancel().catch(() => {});
         forward(req, res);
         return;
       }
-      return writeWebAnswer(res, answer, headers);
+      return writeWebAnswer(res, refused, headers);
     })
     .catch((err) => fail(res, err));
 }

@@ -38,6 +38,8 @@ type ProcessSingletons = {
   tickethubRefreshFailedListeners: unknown;
   /** live/changes.ts: the change stamps the dashboard's stream and ETags are keyed by. */
   tickethubLive: unknown;
+  /** live/event-stream.ts: the one heartbeat that pings every open change stream. */
+  tickethubStreamHeartbeat: unknown;
   /** live/list-cache.ts: the last rendered credential list and its validity. */
   tickethubListCache: unknown;
   /** live/session-memo.ts: sessions the database recently confirmed, for answers that carry no data. */

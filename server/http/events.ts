@@ -1,18 +1,21 @@
 import "server-only";
+import type { ServerResponse } from "node:http";
 import { sessionFromToken } from "../auth/session";
 import { isDatabaseUnreachable } from "../errors";
 import { databaseDownSinceWall } from "../live/changes";
-import { changeStream } from "../live/event-stream";
+import { changeStream, openChangeStream } from "../live/event-stream";
 import { roleConfirmedBefore } from "../live/session-memo";
 import { authenticate } from "./guard";
+import { streamTo } from "./node-answers";
 import { internalError } from "./problem";
 import { sessionToken } from "./session-cookies";
 
 /**
  * GET /api/events: the dashboard's change stream (Server-Sent Events; server/live/event-stream.ts).
- * One implementation for both adapters: the Next route (app/api/events) and the read plane, which
- * answers it itself (no hop through the Next server for every ping of every open browser).
- * `no-transform` keeps any compression from buffering the events.
+ * One implementation, two adapters: the Next route (app/api/events: eventsAnswer, a web Response)
+ * and the read plane, which answers it itself (no hop through the Next server for every ping of
+ * every open browser) and writes it straight to its Node response (eventsToNode: no web stream
+ * between the bytes and the socket). `no-transform` keeps any compression from buffering the events.
  *
  * A viewer's session, checked in the database; while the database does not answer, a session this
  * process confirmed (any request: the page itself, an API call, the stream's own checks) just
@@ -20,7 +23,14 @@ import { sessionToken } from "./session-cookies";
  * no data, and its pings are how the page learns that the database, not the server, is down.
  * `alive`: see changeStream.
  */
-export async function eventsAnswer(req: Request, alive?: () => boolean): Promise<Response> {
+export const EVENT_STREAM_HEADERS: Readonly<Record<string, string>> = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache, no-transform",
+  "x-accel-buffering": "no",
+};
+
+/** Whether `req` may open the stream: its session check (to repeat while it is open), or the refusal. */
+async function admit(req: Request): Promise<{ stillSignedIn: () => Promise<boolean> } | Response> {
   const token = sessionToken(req);
   try {
     await authenticate(req, "viewer");
@@ -29,12 +39,31 @@ export async function eventsAnswer(req: Request, alive?: () => boolean): Promise
     if (!kept) return internalError(err, "GET /api/events");
   }
   // sessionFromToken keeps the memo of confirmed sessions up to date either way.
-  const stillSignedIn = async () => !!(await sessionFromToken(token));
-  return new Response(changeStream({ signal: req.signal, stillSignedIn, alive }), {
-    headers: {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache, no-transform",
-      "x-accel-buffering": "no",
-    },
+  return { stillSignedIn: async () => !!(await sessionFromToken(token)) };
+}
+
+export async function eventsAnswer(req: Request, alive?: () => boolean): Promise<Response> {
+  const admitted = await admit(req);
+  if (admitted instanceof Response) return admitted;
+  return new Response(changeStream({ signal: req.signal, stillSignedIn: admitted.stillSignedIn, alive }), {
+    headers: EVENT_STREAM_HEADERS,
   });
+}
+
+/**
+ * The read plane's adapter: the stream written to `res` (with `extraHeaders`, as Next adds them to
+ * its answers), or the refusal, unwritten, for the caller to send or hand on. `req.signal` must
+ * abort when `res` closes.
+ */
+export async function eventsToNode(
+  req: Request,
+  res: ServerResponse,
+  extraHeaders: readonly { key: string; value: string }[],
+  alive?: () => boolean,
+): Promise<Response | null> {
+  const admitted = await admit(req);
+  if (admitted instanceof Response) return admitted;
+  if (req.signal.aborted) return null;
+  openChangeStream(streamTo(res, EVENT_STREAM_HEADERS, extraHeaders), { signal: req.signal, stillSignedIn: admitted.stillSignedIn, alive });
+  return null;
 }

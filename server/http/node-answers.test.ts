@@ -1,7 +1,7 @@
 import http from "node:http";
 import net, { type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeWebAnswer } from "./node-answers";
+import { streamTo, writeWebAnswer } from "./node-answers";
 
 // The read plane writes streamed answers (/api/metrics, the change stream) with writeWebAnswer: a
 // loopback server whose answers are streams that count what they were asked to make.
@@ -10,7 +10,22 @@ let pulls = 0;
 /** When the last answer's stream was cancelled (its maker let go), if it was. */
 let cancelledAt: number | null = null;
 const STALL_MS = 300;
+/** The read plane's change streams (streamTo): what its last one could still write, and when it could not. */
+let streamed: { writes: number; refusedAt: number | null } = { writes: 0, refusedAt: null };
 const server = http.createServer((req, res) => {
+  if (req.url === "/stream") {
+    streamed = { writes: 0, refusedAt: null };
+    const sink = streamTo(res, { "content-type": "text/event-stream" }, [{ key: "x-frame-options", value: "DENY" }], { stallMs: STALL_MS });
+    // A ping's worth every few ms, as long as the sink takes it (the change stream ends when it does not).
+    const timer = setInterval(() => {
+      if (sink.write(CHUNK)) streamed.writes++;
+      else {
+        streamed.refusedAt = Date.now();
+        clearInterval(timer);
+      }
+    }, 5);
+    return;
+  }
   pulls = 0;
   cancelledAt = null;
   const body =
@@ -80,6 +95,39 @@ describe("writeWebAnswer", () => {
       const made = pulls;
       await new Promise((r) => setTimeout(r, 100));
       expect(pulls).toBe(made);
+    } finally {
+      client.destroy();
+    }
+  });
+});
+
+describe("streamTo (the read plane's change streams)", () => {
+  it("sends the headers at once and each write as it comes", async () => {
+    const res = await fetch(`${base}/stream`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/event-stream");
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
+    const reader = res.body!.getReader();
+    let got = 0;
+    while (got < 3 * CHUNK.length) got += (await reader.read()).value!.byteLength;
+    await reader.cancel();
+    // A client that leaves: the next write is refused, so the stream ends and stops being pinged.
+    for (let waited = 0; streamed.refusedAt === null && waited < 5_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    expect(streamed.refusedAt).not.toBeNull();
+  });
+
+  it("cuts off a client that stops reading without closing, after its socket stayed full for the stall time", async () => {
+    const client = net.connect(Number(new URL(base).port), "127.0.0.1");
+    client.on("error", () => {});
+    client.pause();
+    streamed = { writes: 0, refusedAt: null };
+    const sentAt = Date.now();
+    client.write("GET /stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    try {
+      for (let waited = 0; streamed.refusedAt === null && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      expect(streamed.refusedAt, "the stream was let go").not.toBeNull();
+      expect(streamed.refusedAt! - sentAt).toBeGreaterThanOrEqual(STALL_MS - 10);
+      expect(streamed.writes).toBeGreaterThan(0);
     } finally {
       client.destroy();
     }

@@ -1,5 +1,6 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { StreamSink } from "../live/event-stream";
 
 // Answers written straight to a Node response by the process that owns the port (scripts/read-plane.ts),
 // in the same problem+json shape as server/http/problem.ts.
@@ -135,6 +136,46 @@ export async function writeWebAnswer(
   } finally {
     reader.cancel().catch(() => {});
   }
+}
+
+/**
+ * A 200 whose body is written as it comes, straight to `res` (no web stream between, as
+ * writeWebAnswer has): the headers leave at once; the sink's writes go to the socket; a client that
+ * leaves the socket full for `stallMs` is cut off, as in writeWebAnswer. Its `write` answers false
+ * once the response is closed.
+ */
+export function streamTo(
+  res: ServerResponse,
+  headers: Readonly<Record<string, string>>,
+  extraHeaders: readonly { key: string; value: string }[],
+  { stallMs = STALL_MS }: { stallMs?: number } = {},
+): StreamSink {
+  const out: string[] = [];
+  for (const { key, value } of extraHeaders) out.push(key, value);
+  for (const [key, value] of Object.entries(headers)) out.push(key, value);
+  res.writeHead(200, out);
+  res.flushHeaders();
+  let stall: ReturnType<typeof setTimeout> | null = null;
+  const unstall = () => {
+    if (stall) clearTimeout(stall);
+    stall = null;
+  };
+  res.on("drain", unstall);
+  res.on("close", unstall);
+  return {
+    write(bytes) {
+      if (res.destroyed || res.writableEnded) return false;
+      if (!res.write(bytes) && !stall) {
+        stall = setTimeout(() => res.destroy(), stallMs);
+        stall.unref();
+      }
+      return true;
+    },
+    close() {
+      unstall();
+      if (!res.destroyed && !res.writableEnded) res.end();
+    },
+  };
 }
 
 /**

@@ -179,6 +179,32 @@ describe("change stream", () => {
     expect(databaseOutage()).toBeNull();
   });
 
+  it("pings every open stream at one beat: the same ping, made once, whatever the number of open browsers", async () => {
+    const { changeStream, HEARTBEAT_MS } = await import("./event-stream");
+    const open = async () => {
+      const abort = new AbortController();
+      const reader = changeStream({ signal: abort.signal, stillSignedIn: async () => true }).getReader();
+      const decoder = new TextDecoder();
+      let text = "";
+      const pings = () => text.split("\n\n").filter((b) => b.startsWith("event: ping"));
+      const until = async (n: number) => {
+        while (pings().length < n) text += decoder.decode((await reader.read()).value);
+      };
+      await until(1); // its own first ping, at once
+      return { abort, pings, until };
+    };
+    const first = await open();
+    await new Promise((r) => setTimeout(r, HEARTBEAT_MS / 4));
+    const second = await open();
+    await Promise.all([first.until(2), second.until(2)]);
+    // Opened HEARTBEAT_MS / 4 apart, pinged by the same beat: one ping, to the byte (a timer per
+    // stream would have made each its own, HEARTBEAT_MS / 4 apart).
+    expect(second.pings()[1]).toBe(first.pings()[1]);
+    expect(first.pings()[0]).not.toBe(second.pings()[0]);
+    first.abort.abort();
+    second.abort.abort();
+  });
+
   it("ends at its next ping once `alive` says no (the read plane's Next server stopped answering), so the browser reconnects", async () => {
     const { changeStream } = await import("./event-stream");
     let alive = true;

@@ -1,9 +1,11 @@
 import "server-only";
 import { now } from "../clock";
+import { processSingleton } from "../process-state";
 import { databaseOutage, latestTopics, onDatabaseOutageChanged, onTopicsChanged, type Topics } from "./changes";
 
 /**
- * The dashboard's change stream (Server-Sent Events), as bytes: the route wraps it in a Response.
+ * The dashboard's change stream (Server-Sent Events), as bytes written to a sink: the Next route
+ * wraps it in a ReadableStream (changeStream), the read plane writes it to its Node response.
  *
  * - `change`: the topics' stamps (changes.ts) when one moves, and once at the start, so a client
  *   that reconnects after a gap compares and refetches what moved meanwhile. What moves together
@@ -11,6 +13,7 @@ import { databaseOutage, latestTopics, onDatabaseOutageChanged, onTopicsChanged,
  * - `ping`: every HEARTBEAT_MS with the server's time: the browser's liveness signal (no ping for
  *   a few seconds = the server stopped answering) and a clock sample; and whether the database
  *   answers (changes.ts databaseOutage): a live server whose database is down confirms nothing.
+ *   The first at once; then the process's streams are pinged together (heartbeat below).
  * - every SESSION_CHECK_MS the session is checked again (`stillSignedIn`); when it is gone the
  *   stream says `signedout` and ends.
  * - `alive` (the read plane serves the stream: is the Next server behind it answering?) is asked
@@ -21,75 +24,129 @@ import { databaseOutage, latestTopics, onDatabaseOutageChanged, onTopicsChanged,
 export const HEARTBEAT_MS = 2_000;
 export const SESSION_CHECK_MS = 30_000;
 
-export function changeStream({
-  signal,
-  stillSignedIn,
-  alive = () => true,
-}: {
+/**
+ * Where a stream's bytes go. `write` answers false when the client is gone (the stream then ends);
+ * `close` ends the answer.
+ */
+export type StreamSink = { write(bytes: Uint8Array): boolean; close(): void };
+
+type StreamOptions = {
   signal: AbortSignal;
   stillSignedIn: () => Promise<boolean>;
   alive?: () => boolean;
-}): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  let cleanup = () => {};
+};
+
+const encoder = new TextEncoder();
+const eventBytes = (name: string, data: unknown) => encoder.encode(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+// `database`: null while the database answers; otherwise the page says its values are unconfirmed.
+const pingBytes = () => eventBytes("ping", { serverTime: now().toISOString(), database: databaseOutage() });
+
+/**
+ * One heartbeat for all of this process's streams: a timer per stream woke the process 50 times a
+ * second for 100 open browsers, and made, encoded and queued the same ping 100 times. Here the ping
+ * is made once per beat, and once more at once when the database stops answering or answers again
+ * (not at the next beat), and each stream writes the same bytes.
+ */
+const heartbeat = processSingleton("tickethubStreamHeartbeat", () => ({
+  streams: new Set<(ping: Uint8Array) => void>(),
+  timer: null as ReturnType<typeof setInterval> | null,
+  stopOutage: null as (() => void) | null,
+}));
+
+function pingAll() {
+  const { streams } = heartbeat;
+  if (streams.size === 0) return;
+  const ping = pingBytes();
+  for (const stream of [...streams]) stream(ping);
+}
+
+function joinHeartbeat(stream: (ping: Uint8Array) => void): () => void {
+  const beat = heartbeat;
+  beat.streams.add(stream);
+  beat.timer ??= setInterval(pingAll, HEARTBEAT_MS);
+  beat.stopOutage ??= onDatabaseOutageChanged(pingAll);
+  return () => {
+    beat.streams.delete(stream);
+    if (beat.streams.size > 0) return;
+    if (beat.timer) clearInterval(beat.timer);
+    beat.stopOutage?.();
+    beat.timer = null;
+    beat.stopOutage = null;
+  };
+}
+
+/** Starts a change stream into `sink`; it ends when `signal` aborts, the session ends or `alive` says no. */
+export function openChangeStream(sink: StreamSink, { signal, stillSignedIn, alive = () => true }: StreamOptions): void {
+  let closed = false;
+  const send = (bytes: Uint8Array) => {
+    if (!closed && !sink.write(bytes)) end();
+  };
+  const change = (topics: Topics) => send(eventBytes("change", { topics, serverTime: now().toISOString() }));
+  const ping = (bytes: Uint8Array) => {
+    if (alive()) send(bytes);
+    else end();
+  };
+
+  const stopListening = onTopicsChanged(change);
+  const leaveHeartbeat = joinHeartbeat(ping);
+  const sessionCheck = setInterval(() => {
+    stillSignedIn().then(
+      (ok) => {
+        if (ok) return;
+        send(eventBytes("signedout", {}));
+        end();
+      },
+      () => {}, // the database does not answer: keep the stream; the next check decides
+    );
+  }, SESSION_CHECK_MS);
+  function end() {
+    if (closed) return;
+    closed = true;
+    stopListening();
+    leaveHeartbeat();
+    clearInterval(sessionCheck);
+    signal.removeEventListener("abort", end);
+    sink.close();
+  }
+  signal.addEventListener("abort", end);
+
+  // A reconnecting EventSource waits this long; the first ping tells the browser at once that the server answers.
+  send(encoder.encode("retry: 1000\n\n"));
+  ping(pingBytes());
+  const topics = latestTopics();
+  if (topics) change(topics);
+}
+
+/** The change stream as a web ReadableStream (the Next route's answer; tests). */
+export function changeStream(options: StreamOptions): ReadableStream<Uint8Array> {
+  const gone = new AbortController();
+  options.signal.addEventListener("abort", () => gone.abort(), { once: true });
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      let closed = false;
-      const send = (text: string) => {
-        if (closed) return;
-        try {
-          controller.enqueue(encoder.encode(text));
-        } catch {
-          end();
-        }
-      };
-      const event = (name: string, data: unknown) => send(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
-      const change = (topics: Topics) => event("change", { topics, serverTime: now().toISOString() });
-      // `database`: null while the database answers; otherwise the page says its values are unconfirmed.
-      const ping = () => {
-        if (alive()) event("ping", { serverTime: now().toISOString(), database: databaseOutage() });
-        else end();
-      };
-
-      const stopListening = onTopicsChanged(change);
-      // The database stopping or answering again is said at once, not at the next heartbeat.
-      const stopOutage = onDatabaseOutageChanged(ping);
-      const heartbeat = setInterval(ping, HEARTBEAT_MS);
-      const sessionCheck = setInterval(() => {
-        stillSignedIn().then(
-          (ok) => {
-            if (ok) return;
-            event("signedout", {});
-            end();
+      let open = true;
+      openChangeStream(
+        {
+          write(bytes) {
+            try {
+              controller.enqueue(bytes);
+              return true;
+            } catch {
+              return false;
+            }
           },
-          () => {}, // the database does not answer: keep the stream; the next check decides
-        );
-      }, SESSION_CHECK_MS);
-      function end() {
-        if (closed) return;
-        closed = true;
-        cleanup();
-        try {
-          controller.close();
-        } catch {}
-      }
-      cleanup = () => {
-        stopListening();
-        stopOutage();
-        clearInterval(heartbeat);
-        clearInterval(sessionCheck);
-        signal.removeEventListener("abort", end);
-      };
-      signal.addEventListener("abort", end);
-
-      // A reconnecting EventSource waits this long; the first ping tells the browser at once that the server answers.
-      send("retry: 1000\n\n");
-      ping();
-      const topics = latestTopics();
-      if (topics) change(topics);
+          close() {
+            if (!open) return;
+            open = false;
+            try {
+              controller.close();
+            } catch {}
+          },
+        },
+        { ...options, signal: gone.signal },
+      );
     },
     cancel() {
-      cleanup();
+      gone.abort();
     },
   });
 }
