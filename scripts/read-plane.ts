@@ -147,7 +147,7 @@ function serveEvents(req: http.IncomingMessage, res: http.ServerResponse): void 
   }
   const gone = new AbortController();
   res.on("close", () => gone.abort());
-  eventsToNode(webRequestOf(req, gone.signal), res, headers, () => !nextServerSilent())
+  eventsToNode(webRequestOf(req, gone.signal), res, { closed: gone.signal, extraHeaders: headers, alive: () => !nextServerSilent() })
     .then((refused) => {
       if (!refused) return;
       if (refused.status >= 500) {

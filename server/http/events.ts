@@ -21,7 +21,7 @@ import { sessionToken } from "./session-cookies";
  * process confirmed (any request: the page itself, an API call, the stream's own checks) just
  * before the outage still gets its stream (session-memo.ts roleConfirmedBefore): the stream carries
  * no data, and its pings are how the page learns that the database, not the server, is down.
- * `alive`: see changeStream.
+ * `alive`: see event-stream.ts.
  */
 export const EVENT_STREAM_HEADERS: Readonly<Record<string, string>> = {
   "content-type": "text/event-stream; charset=utf-8",
@@ -52,18 +52,18 @@ export async function eventsAnswer(req: Request, alive?: () => boolean): Promise
 
 /**
  * The read plane's adapter: the stream written to `res` (with `extraHeaders`, as Next adds them to
- * its answers), or the refusal, unwritten, for the caller to send or hand on. `req.signal` must
- * abort when `res` closes.
+ * its answers), or the refusal, unwritten, for the caller to send or hand on. `closed` aborts when
+ * `res` closes (the caller's own signal: a web Request's signal, derived from it, may stop
+ * following it once the Request is collected).
  */
 export async function eventsToNode(
   req: Request,
   res: ServerResponse,
-  extraHeaders: readonly { key: string; value: string }[],
-  alive?: () => boolean,
+  { closed, extraHeaders, alive }: { closed: AbortSignal; extraHeaders: readonly { key: string; value: string }[]; alive?: () => boolean },
 ): Promise<Response | null> {
   const admitted = await admit(req);
   if (admitted instanceof Response) return admitted;
-  if (req.signal.aborted) return null;
-  openChangeStream(streamTo(res, EVENT_STREAM_HEADERS, extraHeaders), { signal: req.signal, stillSignedIn: admitted.stillSignedIn, alive });
+  if (closed.aborted) return null;
+  openChangeStream(streamTo(res, EVENT_STREAM_HEADERS, extraHeaders), { signal: closed, stillSignedIn: admitted.stillSignedIn, alive });
   return null;
 }

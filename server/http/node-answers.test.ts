@@ -3,8 +3,8 @@ import net, { type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { streamTo, writeWebAnswer } from "./node-answers";
 
-// The read plane writes streamed answers (/api/metrics, the change stream) with writeWebAnswer: a
-// loopback server whose answers are streams that count what they were asked to make.
+// The read plane writes streamed answers with writeWebAnswer (/api/metrics) and streamTo (the change
+// stream): a loopback server whose answers are streams that count what they were asked to make.
 const CHUNK = new Uint8Array(32 * 1024).fill(0x61);
 let pulls = 0;
 /** When the last answer's stream was cancelled (its maker let go), if it was. */
@@ -12,10 +12,34 @@ let cancelledAt: number | null = null;
 const STALL_MS = 300;
 /** The read plane's change streams (streamTo): what its last one could still write, and when it could not. */
 let streamed: { writes: number; refusedAt: number | null } = { writes: 0, refusedAt: null };
-const server = http.createServer((req, res) => {
+/** When the response of the last stream that ended unread closed, if it did. */
+let endedStream: { closedAt: number | null } = { closedAt: null };
+/** Holds the writes of the next stream until the test lets them go. */
+let held: Promise<void> = Promise.resolve();
+const server = http.createServer(async (req, res) => {
+  if (req.url === "/stream-ends") {
+    // A stream that ends while its client is not reading (signed out, the Next server gone): its end
+    // queues behind a full socket.
+    endedStream = { closedAt: null };
+    res.on("close", () => {
+      endedStream.closedAt = Date.now();
+    });
+    const sink = streamTo(res, { "content-type": "text/event-stream" }, [], { stallMs: STALL_MS });
+    // Until the socket is full: what it could not take is still waiting in the response a few ms later.
+    const timer = setInterval(() => {
+      if (res.writableLength >= 16 * CHUNK.length) {
+        clearInterval(timer);
+        sink.close();
+        return;
+      }
+      for (let i = 0; i < 16; i++) sink.write(CHUNK);
+    }, 5);
+    return;
+  }
   if (req.url === "/stream") {
     streamed = { writes: 0, refusedAt: null };
     const sink = streamTo(res, { "content-type": "text/event-stream" }, [{ key: "x-frame-options", value: "DENY" }], { stallMs: STALL_MS });
+    await held;
     // A ping's worth every few ms, as long as the sink takes it (the change stream ends when it does not).
     const timer = setInterval(() => {
       if (sink.write(CHUNK)) streamed.writes++;
@@ -103,7 +127,13 @@ describe("writeWebAnswer", () => {
 
 describe("streamTo (the read plane's change streams)", () => {
   it("sends the headers at once and each write as it comes", async () => {
+    let release = () => {};
+    held = new Promise((r) => {
+      release = r;
+    });
+    // The headers arrive before anything is written (a browser's EventSource opens on them).
     const res = await fetch(`${base}/stream`);
+    release();
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/event-stream");
     expect(res.headers.get("x-frame-options")).toBe("DENY");
@@ -128,6 +158,20 @@ describe("streamTo (the read plane's change streams)", () => {
       expect(streamed.refusedAt, "the stream was let go").not.toBeNull();
       expect(streamed.refusedAt! - sentAt).toBeGreaterThanOrEqual(STALL_MS - 10);
       expect(streamed.writes).toBeGreaterThan(0);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it("still cuts off a client that is not reading when its stream ends (the end waits behind the full socket)", async () => {
+    const client = net.connect(Number(new URL(base).port), "127.0.0.1");
+    client.on("error", () => {});
+    client.pause();
+    endedStream = { closedAt: null };
+    client.write("GET /stream-ends HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    try {
+      for (let waited = 0; endedStream.closedAt === null && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      expect(endedStream.closedAt, "the response was let go").not.toBeNull();
     } finally {
       client.destroy();
     }

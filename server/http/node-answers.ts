@@ -93,12 +93,12 @@ export function webRequestOf(req: IncomingMessage, signal?: AbortSignal, body?: 
 }
 
 /**
- * Writes a web handler's answer to a Node response as it comes, for an answer that streams (the
- * dashboard's Server-Sent Events, /api/metrics): the headers leave at once, then each chunk as the
+ * Writes a web handler's answer to a Node response as it comes, for an answer that streams
+ * (/api/metrics; the change stream's refusals): the headers leave at once, then each chunk as the
  * body yields it and the client takes it, until it ends or the client goes away (a HEAD gets the
  * headers only; a body that fails half-way cuts the connection, and so does a client that leaves
- * the socket full for `stallMs`: a change stream's pings take hours to fill it, a metrics scrape
- * seconds). `extraHeaders` as in answerWithWeb.
+ * the socket full for `stallMs`: a metrics scrape fills it in seconds). `extraHeaders` as in
+ * answerWithWeb.
  */
 export async function writeWebAnswer(
   res: ServerResponse,
@@ -140,9 +140,10 @@ export async function writeWebAnswer(
 
 /**
  * A 200 whose body is written as it comes, straight to `res` (no web stream between, as
- * writeWebAnswer has): the headers leave at once; the sink's writes go to the socket; a client that
- * leaves the socket full for `stallMs` is cut off, as in writeWebAnswer. Its `write` answers false
- * once the response is closed.
+ * writeWebAnswer has), for the read plane's change streams: the headers leave at once; the sink's
+ * writes go to the socket; a client that leaves the socket full for `stallMs` is cut off, as in
+ * writeWebAnswer (a change stream's pings take hours to fill it). Its `write` answers false once
+ * the response is closed.
  */
 export function streamTo(
   res: ServerResponse,
@@ -172,7 +173,8 @@ export function streamTo(
       return true;
     },
     close() {
-      unstall();
+      // A stall timer already running stays: the end queues behind a full socket, and a client
+      // that never reads it is still cut off (the response's close clears the timer).
       if (!res.destroyed && !res.writableEnded) res.end();
     },
   };
