@@ -28,6 +28,13 @@ export async function createSession(userId: string, db: Db = getDb()): Promise<{
 export async function sessionFromToken(token: string | null | undefined): Promise<SessionUser | null> {
   if (!token || token.length > 200) return null;
   const s = await getDb().session.findUnique({ where: { tokenHash: sha256(token) }, include: { user: true } });
+  return judged(token, s);
+}
+
+type StoredSession = { id: string; expiresAt: Date; user: { id: string; username: string; role: string; disabledAt: Date | null } };
+
+/** A stored session (or none) as the signed-in user, or null when it is gone, expired or its user disabled or of no role. */
+function judged(token: string, s: StoredSession | null): SessionUser | null {
   if (!s || s.expiresAt.getTime() <= Date.now() || s.user.disabledAt || !isRole(s.user.role)) {
     sessionGone(token);
     return null;
@@ -36,6 +43,24 @@ export async function sessionFromToken(token: string | null | undefined): Promis
   // stream that must reconnect during an outage right after is still let in (session-memo.ts).
   sessionConfirmed(token, s.user.role);
   return { id: s.user.id, username: s.user.username, role: s.user.role, sessionId: s.id, csrf: csrfFor(token) };
+}
+
+/**
+ * sessionFromToken for many tokens in one query (the change streams' periodic checks: one query for
+ * every open browser, not one each): each token's user, or null, as sessionFromToken would say.
+ */
+export async function sessionsFromTokens(tokens: readonly string[]): Promise<Map<string, SessionUser | null>> {
+  const out = new Map<string, SessionUser | null>();
+  const asked = new Map<string, string>();
+  for (const token of tokens) {
+    if (token.length > 200) out.set(token, null);
+    else asked.set(sha256(token), token);
+  }
+  if (asked.size === 0) return out;
+  const found = await getDb().session.findMany({ where: { tokenHash: { in: [...asked.keys()] } }, include: { user: true } });
+  const byHash = new Map(found.map((s) => [s.tokenHash, s]));
+  for (const [hash, token] of asked) out.set(token, judged(token, byHash.get(hash) ?? null));
+  return out;
 }
 
 /** Ends a session and records the sign-out, together. */

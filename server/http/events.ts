@@ -1,6 +1,6 @@
 import "server-only";
 import type { ServerResponse } from "node:http";
-import { sessionFromToken } from "../auth/session";
+import { sessionsFromTokens } from "../auth/session";
 import { isDatabaseUnreachable } from "../errors";
 import { databaseDownSinceWall } from "../live/changes";
 import { changeStream, openChangeStream } from "../live/event-stream";
@@ -38,8 +38,38 @@ async function admit(req: Request): Promise<{ stillSignedIn: () => Promise<boole
     const kept = isDatabaseUnreachable(err) && roleConfirmedBefore(token, databaseDownSinceWall() ?? Date.now());
     if (!kept) return internalError(err, "GET /api/events");
   }
-  // sessionFromToken keeps the memo of confirmed sessions up to date either way.
-  return { stillSignedIn: async () => !!(await sessionFromToken(token)) };
+  // sessionsFromTokens keeps the memo of confirmed sessions up to date either way.
+  return { stillSignedIn: () => sessionStillValid(token) };
+}
+
+/**
+ * The open streams' session checks come at the same heartbeat (event-stream.ts): the tokens asked
+ * within one turn of the event loop are checked in one query (sessionsFromTokens), not one query per
+ * open browser. A database that does not answer fails them all (each stream keeps going).
+ */
+let asked: Map<string, { resolve: (ok: boolean) => void; reject: (err: unknown) => void }[]> | null = null;
+export function sessionStillValid(token: string | null): Promise<boolean> {
+  if (!token) return Promise.resolve(false);
+  return new Promise((resolve, reject) => {
+    if (!asked) {
+      const batch = new Map<string, { resolve: (ok: boolean) => void; reject: (err: unknown) => void }[]>();
+      asked = batch;
+      setImmediate(() => {
+        asked = null;
+        sessionsFromTokens([...batch.keys()]).then(
+          (users) => {
+            for (const [t, waiting] of batch) for (const w of waiting) w.resolve(!!users.get(t));
+          },
+          (err) => {
+            for (const waiting of batch.values()) for (const w of waiting) w.reject(err);
+          },
+        );
+      });
+    }
+    const waiting = asked.get(token) ?? [];
+    waiting.push({ resolve, reject });
+    asked.set(token, waiting);
+  });
 }
 
 export async function eventsAnswer(req: Request, alive?: () => boolean): Promise<Response> {

@@ -213,6 +213,44 @@ describe("change stream", () => {
     second.abort.abort();
   });
 
+  it("checks every open stream's session at the same beat, every SESSION_CHECK_MS; one whose session is gone says so and ends", async () => {
+    const { beat, changeStream, HEARTBEAT_MS, SESSION_CHECK_MS } = await import("./event-stream");
+    const asked: string[] = [];
+    const open = (name: string, signedIn: boolean) => {
+      const abort = new AbortController();
+      const reader = changeStream({
+        signal: abort.signal,
+        stillSignedIn: async () => {
+          asked.push(name);
+          return signedIn;
+        },
+      }).getReader();
+      return { abort, reader };
+    };
+    const kept = open("kept", true);
+    const gone = open("gone", false);
+    // SESSION_CHECK_MS worth of beats, at once (the timer's own beats may come between awaits, not here).
+    for (let i = 0; i < SESSION_CHECK_MS / HEARTBEAT_MS; i++) beat();
+    expect(asked.sort()).toEqual(["gone", "kept"]);
+    const decoder = new TextDecoder();
+    let text = "";
+    for (;;) {
+      const { value, done } = await gone.reader.read();
+      if (done) break;
+      text += decoder.decode(value);
+    }
+    expect(text.trimEnd().split("\n\n").at(-1)).toBe("event: signedout\ndata: {}");
+    // The other goes on: the beats pinged it (its own first ping, and at least one more).
+    let more = "";
+    while (more.split("event: ping").length - 1 < 2) {
+      const { value, done } = await kept.reader.read();
+      expect(done).toBe(false);
+      more += decoder.decode(value);
+    }
+    expect(more).not.toContain("signedout");
+    kept.abort.abort();
+  });
+
   it("ends at its next ping once `alive` says no (the read plane's Next server stopped answering), so the browser reconnects", async () => {
     const { changeStream } = await import("./event-stream");
     let alive = true;

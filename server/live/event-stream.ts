@@ -14,15 +14,18 @@ import { databaseOutage, latestTopics, onDatabaseOutageChanged, onTopicsChanged,
  *   a few seconds = the server stopped answering) and a clock sample; and whether the database
  *   answers (changes.ts databaseOutage): a live server whose database is down confirms nothing.
  *   The first at once; then the process's streams are pinged together (heartbeat below).
- * - every SESSION_CHECK_MS the session is checked again (`stillSignedIn`); when it is gone the
- *   stream says `signedout` and ends.
+ * - every SESSION_CHECK_MS the session is checked again (`stillSignedIn`), every stream's at the
+ *   same beat (so that the adapter can ask for them together); when it is gone the stream says
+ *   `signedout` and ends.
  * - `alive` (the read plane serves the stream: is the Next server behind it answering?) is asked
  *   before every ping; when it says no the stream ends, so that the browser reconnects to whatever
  *   answers then (a hung Next server: nothing, and the page turns stale as it should; its pages
  *   and API would not answer either). The reconnected stream names the current stamps first.
  */
 export const HEARTBEAT_MS = 2_000;
-export const SESSION_CHECK_MS = 30_000;
+/** Every this many beats (SESSION_CHECK_MS). */
+const SESSION_CHECK_BEATS = 15;
+export const SESSION_CHECK_MS = SESSION_CHECK_BEATS * HEARTBEAT_MS;
 
 /**
  * Where a stream's bytes go. `write` answers false when the client is gone (the stream then ends);
@@ -41,14 +44,19 @@ const eventBytes = (name: string, data: unknown) => encoder.encode(`event: ${nam
 // `database`: null while the database answers; otherwise the page says its values are unconfirmed.
 const pingBytes = () => eventBytes("ping", { serverTime: now().toISOString(), database: databaseOutage() });
 
+/** What the heartbeat does to one stream: ping it, and check its session. */
+type Beaten = { ping(bytes: Uint8Array): void; checkSession(): void };
+
 /**
  * One heartbeat for all of this process's streams: a timer per stream woke the process 50 times a
  * second for 100 open browsers, and made, encoded and queued the same ping 100 times. Here the ping
  * is made once per beat, and once more at once when the database stops answering or answers again
- * (not at the next beat), and each stream writes the same bytes.
+ * (not at the next beat), and each stream writes the same bytes; every SESSION_CHECK_BEATS beats
+ * each stream's session is checked, all in the same turn.
  */
 const heartbeat = processSingleton("tickethubStreamHeartbeat", () => ({
-  streams: new Set<(ping: Uint8Array) => void>(),
+  streams: new Set<Beaten>(),
+  beats: 0,
   timer: null as ReturnType<typeof setInterval> | null,
   stopOutage: null as (() => void) | null,
 }));
@@ -57,21 +65,27 @@ function pingAll() {
   const { streams } = heartbeat;
   if (streams.size === 0) return;
   const ping = pingBytes();
-  for (const stream of [...streams]) stream(ping);
+  for (const stream of [...streams]) stream.ping(ping);
 }
 
-function joinHeartbeat(stream: (ping: Uint8Array) => void): () => void {
-  const beat = heartbeat;
-  beat.streams.add(stream);
-  beat.timer ??= setInterval(pingAll, HEARTBEAT_MS);
-  beat.stopOutage ??= onDatabaseOutageChanged(pingAll);
+/** One beat (the timer's; tests call it to skip the wait). */
+export function beat(): void {
+  pingAll();
+  if (++heartbeat.beats % SESSION_CHECK_BEATS !== 0) return;
+  for (const stream of [...heartbeat.streams]) stream.checkSession();
+}
+
+function joinHeartbeat(stream: Beaten): () => void {
+  heartbeat.streams.add(stream);
+  heartbeat.timer ??= setInterval(beat, HEARTBEAT_MS);
+  heartbeat.stopOutage ??= onDatabaseOutageChanged(pingAll);
   return () => {
-    beat.streams.delete(stream);
-    if (beat.streams.size > 0) return;
-    if (beat.timer) clearInterval(beat.timer);
-    beat.stopOutage?.();
-    beat.timer = null;
-    beat.stopOutage = null;
+    heartbeat.streams.delete(stream);
+    if (heartbeat.streams.size > 0) return;
+    if (heartbeat.timer) clearInterval(heartbeat.timer);
+    heartbeat.stopOutage?.();
+    heartbeat.timer = null;
+    heartbeat.stopOutage = null;
   };
 }
 
@@ -87,9 +101,8 @@ export function openChangeStream(sink: StreamSink, { signal, stillSignedIn, aliv
     else end();
   };
 
-  const stopListening = onTopicsChanged(change);
-  const leaveHeartbeat = joinHeartbeat(ping);
-  const sessionCheck = setInterval(() => {
+  const checkSession = () => {
+    if (closed) return;
     stillSignedIn().then(
       (ok) => {
         if (ok) return;
@@ -98,13 +111,14 @@ export function openChangeStream(sink: StreamSink, { signal, stillSignedIn, aliv
       },
       () => {}, // the database does not answer: keep the stream; the next check decides
     );
-  }, SESSION_CHECK_MS);
+  };
+  const stopListening = onTopicsChanged(change);
+  const leaveHeartbeat = joinHeartbeat({ ping, checkSession });
   function end() {
     if (closed) return;
     closed = true;
     stopListening();
     leaveHeartbeat();
-    clearInterval(sessionCheck);
     signal.removeEventListener("abort", end);
     sink.close();
   }
