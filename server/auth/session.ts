@@ -46,8 +46,8 @@ function judged(token: string, s: StoredSession | null): SessionUser | null {
 }
 
 /**
- * sessionFromToken for many tokens in one query (the change streams' periodic checks: one query for
- * every open browser, not one each): each token's user, or null, as sessionFromToken would say.
+ * sessionFromToken for many tokens in one findMany (the change streams' periodic checks: one query
+ * for every open browser, not one each): each token's user, or null, as sessionFromToken would say.
  */
 export async function sessionsFromTokens(tokens: readonly string[]): Promise<Map<string, SessionUser | null>> {
   const out = new Map<string, SessionUser | null>();

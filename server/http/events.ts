@@ -44,8 +44,10 @@ async function admit(req: Request): Promise<{ stillSignedIn: () => Promise<boole
 
 /**
  * The open streams' session checks come at the same heartbeat (event-stream.ts): the tokens asked
- * within one turn of the event loop are checked in one query (sessionsFromTokens), not one query per
- * open browser. A database that does not answer fails them all (each stream keeps going).
+ * within one turn of the event loop are checked with one findMany (sessionsFromTokens; Prisma splits
+ * a list longer than the database's bound parameters into several statements), not one query per
+ * open browser. A database that does not answer fails them all (each stream keeps going). Per copy
+ * of this module, not per process (process-state.ts): a second copy would only make a second query.
  */
 let asked: Map<string, { resolve: (ok: boolean) => void; reject: (err: unknown) => void }[]> | null = null;
 export function sessionStillValid(token: string | null): Promise<boolean> {

@@ -1,5 +1,6 @@
 import "server-only";
 import { now } from "../clock";
+import { errorLine, isDatabaseUnreachable } from "../errors";
 import { processSingleton } from "../process-state";
 import { databaseOutage, latestTopics, onDatabaseOutageChanged, onTopicsChanged, type Topics } from "./changes";
 
@@ -109,7 +110,11 @@ export function openChangeStream(sink: StreamSink, { signal, stillSignedIn, aliv
         send(eventBytes("signedout", {}));
         end();
       },
-      () => {}, // the database does not answer: keep the stream; the next check decides
+      (err) => {
+        // The database does not answer: keep the stream; the next check decides. Anything else is
+        // logged, as it skipped every stream's check at this beat.
+        if (!isDatabaseUnreachable(err)) console.error(`[events] the streams' session check failed: ${errorLine(err)}`);
+      },
     );
   };
   const stopListening = onTopicsChanged(change);
