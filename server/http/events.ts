@@ -49,29 +49,19 @@ async function admit(req: Request): Promise<{ stillSignedIn: () => Promise<boole
  * open browser. A database that does not answer fails them all (each stream keeps going). Per copy
  * of this module, not per process (process-state.ts): a second copy would only make a second query.
  */
-let asked: Map<string, { resolve: (ok: boolean) => void; reject: (err: unknown) => void }[]> | null = null;
+let batch: { tokens: Set<string>; users: ReturnType<typeof sessionsFromTokens> } | null = null;
 export function sessionStillValid(token: string | null): Promise<boolean> {
   if (!token) return Promise.resolve(false);
-  return new Promise((resolve, reject) => {
-    if (!asked) {
-      const batch = new Map<string, { resolve: (ok: boolean) => void; reject: (err: unknown) => void }[]>();
-      asked = batch;
-      setImmediate(() => {
-        asked = null;
-        sessionsFromTokens([...batch.keys()]).then(
-          (users) => {
-            for (const [t, waiting] of batch) for (const w of waiting) w.resolve(!!users.get(t));
-          },
-          (err) => {
-            for (const waiting of batch.values()) for (const w of waiting) w.reject(err);
-          },
-        );
-      });
-    }
-    const waiting = asked.get(token) ?? [];
-    waiting.push({ resolve, reject });
-    asked.set(token, waiting);
-  });
+  if (!batch) {
+    const tokens = new Set<string>();
+    const users = new Promise<void>((r) => setImmediate(r)).then(() => {
+      batch = null; // a token asked from now on goes with the next batch
+      return sessionsFromTokens([...tokens]);
+    });
+    batch = { tokens, users };
+  }
+  batch.tokens.add(token);
+  return batch.users.then((users) => !!users.get(token));
 }
 
 export async function eventsAnswer(req: Request, alive?: () => boolean): Promise<Response> {

@@ -67,17 +67,17 @@ export async function answerWithWeb(
 ): Promise<void> {
   const answer = await handler(webRequestOf(req));
   const body = Buffer.from(await answer.arrayBuffer());
-  const out = headerListOf(answer, extraHeaders);
+  const out = headerListOf(answer.headers, extraHeaders);
   out.push("content-length", String(body.length));
   res.writeHead(answer.status, out);
   res.end(req.method === "HEAD" ? undefined : body);
 }
 
 /** The extra headers, then the answer's, as the flat list Node's writeHead takes. */
-function headerListOf(answer: Response, extraHeaders: readonly { key: string; value: string }[]): string[] {
+function headerListOf(headers: Headers, extraHeaders: readonly { key: string; value: string }[]): string[] {
   const out: string[] = [];
   for (const { key, value } of extraHeaders) out.push(key, value);
-  answer.headers.forEach((v, k) => out.push(k, v));
+  headers.forEach((v, k) => out.push(k, v));
   return out;
 }
 
@@ -106,7 +106,7 @@ export async function writeWebAnswer(
   extraHeaders: readonly { key: string; value: string }[],
   { stallMs = STALL_MS }: { stallMs?: number } = {},
 ): Promise<void> {
-  res.writeHead(answer.status, headerListOf(answer, extraHeaders));
+  res.writeHead(answer.status, headerListOf(answer.headers, extraHeaders));
   res.flushHeaders();
   // A HEAD's body would be made only to be dropped.
   if (!answer.body || res.req.method === "HEAD") {
@@ -151,10 +151,7 @@ export function streamTo(
   extraHeaders: readonly { key: string; value: string }[],
   { stallMs = STALL_MS }: { stallMs?: number } = {},
 ): StreamSink {
-  const out: string[] = [];
-  for (const { key, value } of extraHeaders) out.push(key, value);
-  for (const [key, value] of Object.entries(headers)) out.push(key, value);
-  res.writeHead(200, out);
+  res.writeHead(200, headerListOf(new Headers(headers), extraHeaders));
   res.flushHeaders();
   let stall: ReturnType<typeof setTimeout> | null = null;
   const unstall = () => {
