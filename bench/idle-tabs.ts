@@ -117,6 +117,16 @@ const IN_PAGE = `
   window.__live = [];
   const channel = new BroadcastChannel("tickethub-live");
   channel.onmessage = (e) => window.__live.push({ at: Date.now(), type: e.data && e.data.type });
+  // When an answer another tab read for the overview's list arrived (components/ui/shared-reads.ts
+  // hands it over on a BroadcastChannel named by the query: "tickethub-read:" and the query's key).
+  window.__listShared = [];
+  const PageChannel = window.BroadcastChannel;
+  window.BroadcastChannel = class extends PageChannel {
+    constructor(name) {
+      super(name);
+      if (String(name).startsWith("tickethub-read:") && String(name).includes('"overview"')) this.addEventListener("message", () => window.__listShared.push(Date.now()));
+    }
+  };
   // The page's API reads (the last 50), for the report of a tab that never showed the change.
   window.__reads = [];
   const nativeFetch = window.fetch;
@@ -182,6 +192,9 @@ const IN_PAGE = `
 type Where = "overview" | "detail" | "audit";
 type InPage = {
   __live: { at: number; type: string }[];
+  /** When another tab's answer for the overview's list arrived. */
+  __listShared: number[];
+  __reads: { at: number; url: string; status?: number; ms?: number }[];
   __whenShown: (where: Where, label: string, text: string, id: string, timeoutMs: number) => Promise<number | null>;
   /** What a tab that did not show the change showed instead, when its wait ended. */
   __missed?: {
@@ -215,6 +228,13 @@ type Measured = {
   /** The same by the page the tab shows: which kind of page is the slowest to show it. */
   domByPage: Map<Where, number[]>;
   domPages: number;
+  /**
+   * On the overview tabs, when the new list was in the tab: its own read answered, or another tab's
+   * answer arrived (shared-reads.ts); and how many tabs read it themselves. Between the change heard
+   * and this: one tab asks the server for all; from this to on screen: each tab draws it.
+   */
+  listMs: number[];
+  listReaders: number;
   /** Change events each tab heard about the one refresh (each one is a refetch of what it names), on average. */
   changesPerTab: number;
 };
@@ -320,6 +340,17 @@ async function measureShape(stack: Stack, shape: Shape, target: Credential): Pro
     if (stored !== generation) throw new Error(`refresh stored generation ${stored}, expected ${generation}`);
     target.generation = generation;
     const shownAt = await Promise.all(onScreen);
+    const lists = await Promise.all(
+      pages.map((p, i) =>
+        where(urls[i]!) === "overview"
+          ? p.evaluate((since) => {
+              const w = window as unknown as InPage;
+              const read = w.__reads.find((r) => r.at >= since && r.url.startsWith("/api/credentials?") && r.ms !== undefined);
+              return { shared: w.__listShared.find((at) => at >= since) ?? null, read: read ? read.at + read.ms! : null };
+            }, sentAt)
+          : null,
+      ),
+    );
     const domAt = shownAt.filter((_, i) => onScreen[i] !== null);
     // What the stream said about it: a lease taken, the new value, the audit row (a few events
     // within a second). The last one a tab heard is when it knew all of it.
@@ -364,6 +395,8 @@ async function measureShape(stack: Stack, shape: Shape, target: Credential): Pro
         return byPage;
       }, new Map<Where, number[]>()),
       domPages: domAt.length,
+      listMs: lists.flatMap((l) => (l ? [after(l.read ?? l.shared)] : [])),
+      listReaders: lists.filter((l) => l?.read != null).length,
       changesPerTab: sum(aboutIt.map((ms) => ms.length)) / pages.length,
     };
   } finally {
@@ -405,13 +438,12 @@ export async function benchIdleTabs(): Promise<string> {
     // Wait for the start-up refreshes and sign-ins to be behind us.
     await new Promise((r) => setTimeout(r, 5_000));
     const alone = await measureAlone(stack);
-    let shared: BrowserContext | null = null;
+    // The promise, not the context: the first tabs open at once (OPEN_CONCURRENCY), and each would
+    // otherwise make a context of its own (a browser of its own, with its own stream and reads).
+    let shared: Promise<BrowserContext> | null = null;
     const oneBrowser: Shape = {
       label: `${TABS} tabs in one browser (one stream)`,
-      contexts: async () => {
-        shared ??= await newContext(0);
-        return shared;
-      },
+      contexts: () => (shared ??= newContext(0)),
     };
     const manyBrowsers: Shape = { label: `${TABS} browsers, one tab each (${TABS} streams)`, contexts: newContext };
     const results: Measured[] = [];
@@ -434,6 +466,7 @@ export async function benchIdleTabs(): Promise<string> {
         `${fmt(r.browserCpuPct, 0)} %`,
         `**${ms(r.sentMs ?? Number.POSITIVE_INFINITY)}**`,
         `${ms(percentile(r.eventMs, 0.5))} / **${ms(Math.max(...r.eventMs))}**`,
+        `${ms(percentile(r.listMs, 0.5))} / ${ms(Math.max(...r.listMs))} (${r.listReaders})`,
         `${ms(percentile(r.domMs, 0.5))} / **${ms(Math.max(...r.domMs))}**`,
       ].join(" | "),
     );
@@ -444,12 +477,12 @@ export async function benchIdleTabs(): Promise<string> {
     return [
       "### Idle dashboard tabs",
       "",
-      `${TABS} signed-in tabs in Debian's Chromium (headless), ${Math.ceil(TABS / 2)} on \`/\`, the rest over \`/nonce\`, \`/signatures\`, \`/yzb\`, \`/apps\`, \`/admin\`, \`/audit\` and one credential's page; ${SETTLE_MS / 1000} s to settle, then ${WINDOW_S} s with nothing changing. Server CPU = utime + stime of the instance's processes (start script, read plane, Next server; not the sandbox) over the window, as % of one core. Then one manual Refresh through the API; counted from its answer (the value is stored by then; the vendor call before it is not the dashboard's), the time until each tab had heard every stream message about it (all ${TABS}), and until it was on screen in the ${results[0]?.domPages ?? 0} tabs that show it (the new generation in its row on \`/\` and on its page, one more row on \`/audit\`). Negative: before the answer reached the benchmark. "Sent by the server": when a plain Node client of the same stream, in this benchmark's process, had the last message about it: the server's part. The tabs' part comes after it: every renderer of the browser runs on the instance's 2 cores too (the Chromium CPU column), and takes its turn behind the others; on the ops' own machines each browser has a machine of its own.`,
+      `${TABS} signed-in tabs in Debian's Chromium (headless), ${Math.ceil(TABS / 2)} on \`/\`, the rest over \`/nonce\`, \`/signatures\`, \`/yzb\`, \`/apps\`, \`/admin\`, \`/audit\` and one credential's page; ${SETTLE_MS / 1000} s to settle, then ${WINDOW_S} s with nothing changing. Server CPU = utime + stime of the instance's processes (start script, read plane, Next server; not the sandbox) over the window, as % of one core. Then one manual Refresh through the API; counted from its answer (the value is stored by then; the vendor call before it is not the dashboard's), the time until each tab had heard every stream message about it (all ${TABS}), until the ${Math.ceil(TABS / 2)} overview tabs had the new list (read by one tab of a browser, handed to the others: the number of tabs that read it is in brackets), and until it was on screen in the ${results[0]?.domPages ?? 0} tabs that show it (the new generation in its row on \`/\` and on its page, one more row on \`/audit\`). Negative: before the answer reached the benchmark. "Sent by the server": when a plain Node client of the same stream, in this benchmark's process, had the last message about it: the server's part. The tabs' part comes after it: every renderer of the browser runs on the instance's 2 cores too (the Chromium CPU column), and takes its turn behind the others; on the ops' own machines each browser has a machine of its own.`,
       "",
       `The instance alone, no tab open: **${fmt(alone, 1)} %** of one core (scheduler, alert checks, the read cache's 250 ms stamp poll in both processes).`,
       "",
-      "| shape | server CPU | added by the tabs | Chromium CPU | sent by the server | change heard p50 / max | on screen p50 / max |",
-      "|---|---:|---:|---:|---:|---:|---:|",
+      "| shape | server CPU | added by the tabs | Chromium CPU | sent by the server | change heard p50 / max | new list in the overview tabs p50 / max (tabs that read it) | on screen p50 / max |",
+      "|---|---:|---:|---:|---:|---:|---:|---:|",
       ...rows.map((r) => `| ${r} |`),
       "",
       ...detail,

@@ -24,6 +24,9 @@ const Banner = memo(AlertsBanner);
 const Filters = memo(OverviewFilters);
 const Pages = memo(Pagination);
 
+/** The table's columns, by their heading's message key. */
+const COLUMNS = ["colApp", "colCredential", "colValue", "colExpiresIn", "colStatus", "colNextRefresh", "colActions"] as const;
+
 /** How long typing pauses before the search goes to the server. */
 const SEARCH_SETTLE_MS = 250;
 
@@ -163,27 +166,11 @@ export function Overview() {
                   <caption className="sr-only">{t("caption")}</caption>
                   <thead className="hidden bg-slate-50 md:table-header-group text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-800/50 dark:text-slate-400">
                     <tr>
-                      <th scope="col" className="px-4 py-2 font-medium">
-                        {t("colApp")}
-                      </th>
-                      <th scope="col" className="px-4 py-2 font-medium">
-                        {t("colCredential")}
-                      </th>
-                      <th scope="col" className="px-4 py-2 font-medium">
-                        {t("colValue")}
-                      </th>
-                      <th scope="col" className="px-4 py-2 font-medium">
-                        {t("colExpiresIn")}
-                      </th>
-                      <th scope="col" className="px-4 py-2 font-medium">
-                        {t("colStatus")}
-                      </th>
-                      <th scope="col" className="px-4 py-2 font-medium">
-                        {t("colNextRefresh")}
-                      </th>
-                      <th scope="col" className="px-4 py-2 text-right font-medium">
-                        {t("colActions")}
-                      </th>
+                      {COLUMNS.map((column) => (
+                        <th key={column} scope="col" className={column === "colActions" ? "px-4 py-2 text-right font-medium" : "px-4 py-2 font-medium"}>
+                          {t(column)}
+                        </th>
+                      ))}
                     </tr>
                   </thead>
                   <tbody className="block md:table-row-group">
@@ -192,7 +179,7 @@ export function Overview() {
                     ))}
                     {rows.length === 0 && (
                       <tr className="block md:table-row">
-                        <td colSpan={7} className="block px-4 py-8 text-center text-sm text-slate-500 dark:text-slate-400 md:table-cell">
+                        <td colSpan={COLUMNS.length} className="block px-4 py-8 text-center text-sm text-slate-500 dark:text-slate-400 md:table-cell">
                           {t("noMatch")}
                         </td>
                       </tr>
