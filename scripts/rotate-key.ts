@@ -1,4 +1,4 @@
-// `npm run rotate-key`: re-encrypts every secret at rest (app secrets, credential versions,
+// `npm run rotate-key`: re-encrypts every secret at rest (app secrets and alert channels, credential versions,
 // NONCE tickets) with a new AES-256-GCM key, in one transaction.
 //
 // Stop every Ticket Hub instance first: each one caches the key it started with and would keep
@@ -140,7 +140,9 @@ async function main() {
       if (!fromEnv) fs.rmSync(pendingFile, { force: true });
       throw err;
     }
-    log(`re-encrypted ${counts.apps} app secrets, ${counts.versions} credential versions, ${counts.nonces} NONCE tickets`);
+    log(
+      `re-encrypted ${counts.apps} app secrets, ${counts.channels} app alert channels, ${counts.versions} credential versions, ${counts.nonces} NONCE tickets`,
+    );
 
     if (!fromEnv) {
       try {

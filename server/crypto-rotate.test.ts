@@ -13,6 +13,7 @@ const keyB = randomBytes(32);
 const SECRET = "app-secret-plaintext";
 const TOKEN = "access-token-plaintext";
 const NONCE = "nonce-ticket-plaintext";
+const CHANNEL = JSON.stringify({ type: "webhook", url: "https://hooks.example.com/rotate-plaintext" });
 
 let dir: string;
 let db: Db;
@@ -34,8 +35,16 @@ beforeEach(async () => {
 
 async function seed(key: Buffer, nonceKey: Buffer = key) {
   const app = await db.vendorApp.create({
-    data: { vendor: "wechat", name: "Rotate", appId: "wx-rotate", secretEnc: encrypt(SECRET, key), baseUrl: "https://api.example.com" },
+    data: {
+      vendor: "wechat",
+      name: "Rotate",
+      appId: "wx-rotate",
+      secretEnc: encrypt(SECRET, key),
+      alertChannelEnc: encrypt(CHANNEL, key),
+      baseUrl: "https://api.example.com",
+    },
   });
+
   const credential = await db.credential.create({ data: { appRef: app.id, kind: "access_token" } });
   const now = new Date();
   const version = await db.credentialVersion.create({
@@ -73,13 +82,21 @@ const snapshot = async () => ({
 describe("rotateKey", () => {
   it("re-encrypts every secret and keyed hash with the new key", async () => {
     const { app, version, nonce } = await seed(keyA);
-    expect(await rotateKey(db, keyA, keyB)).toEqual({ apps: 1, versions: 1, nonces: 1 });
+    // An app without an alert channel of its own keeps none.
+    await db.vendorApp.create({
+      data: { vendor: "wechat", name: "Plain", appId: "wx-plain", secretEnc: encrypt(SECRET, keyA), baseUrl: "https://api.example.com" },
+    });
+    expect(await rotateKey(db, keyA, keyB)).toEqual({ apps: 2, channels: 1, versions: 1, nonces: 1 });
 
     const a = await db.vendorApp.findUniqueOrThrow({ where: { id: app.id } });
     const v = await db.credentialVersion.findUniqueOrThrow({ where: { id: version.id } });
     const n = await db.nonceTicket.findUniqueOrThrow({ where: { id: nonce.id } });
 
     expect(decrypt(a.secretEnc, keyB)).toBe(SECRET);
+    // The app's own alert channel too: on the old key its alerts would stop reaching it.
+    expect(decrypt(a.alertChannelEnc!, keyB)).toBe(CHANNEL);
+    expect(() => decrypt(a.alertChannelEnc!, keyA)).toThrow();
+    expect((await db.vendorApp.findFirstOrThrow({ where: { appId: "wx-plain" } })).alertChannelEnc).toBeNull();
     expect(decrypt(v.valueEnc, keyB)).toBe(TOKEN);
     expect(decrypt(n.valueEnc, keyB)).toBe(NONCE);
     expect(() => decrypt(a.secretEnc, keyA)).toThrow();
@@ -92,7 +109,7 @@ describe("rotateKey", () => {
     expect(a.updatedAt).toEqual(app.updatedAt);
 
     expect(await checkKey(db, keyB)).toEqual({ status: "ok" });
-    expect(await checkKey(db, keyA)).toEqual({ status: "wrong", appId: app.id });
+    expect(await checkKey(db, keyA)).toMatchObject({ status: "wrong" });
   });
 
   it("refuses a wrong old key and leaves every row byte-for-byte unchanged", async () => {
@@ -123,7 +140,7 @@ describe("rotateKey", () => {
 
   it("reports an empty database", async () => {
     expect(await checkKey(db, keyA)).toEqual({ status: "empty" });
-    expect(await rotateKey(db, keyA, keyB)).toEqual({ apps: 0, versions: 0, nonces: 0 });
+    expect(await rotateKey(db, keyA, keyB)).toEqual({ apps: 0, channels: 0, versions: 0, nonces: 0 });
   });
 });
 
@@ -149,7 +166,7 @@ describe("npm run rotate-key", () => {
     expect(out.stderr).toBe("");
     expect(out.status).toBe(0);
     expect(out.stdout).toContain("stop every Ticket Hub instance");
-    expect(out.stdout).toContain("re-encrypted 1 app secrets, 1 credential versions, 1 NONCE tickets");
+    expect(out.stdout).toContain("re-encrypted 1 app secrets, 1 app alert channels, 1 credential versions, 1 NONCE tickets");
     const newKey = Buffer.from(readFileSync(keyFile(), "utf8").trim(), "base64");
     expect(newKey.length).toBe(32);
     expect(newKey.equals(keyA)).toBe(false);

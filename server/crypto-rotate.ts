@@ -3,14 +3,15 @@ import type { Prisma } from "@/generated/sqlite/client";
 import { decrypt, encrypt, valueHash } from "./crypto";
 import type { Db } from "./db";
 
-// Key rotation: every secret at rest (VendorApp.secretEnc, CredentialVersion.valueEnc/valueHash,
+// Key rotation: every secret at rest (VendorApp.secretEnc and alertChannelEnc, CredentialVersion.valueEnc/valueHash,
 // NonceTicket.valueEnc/valueHash) is decrypted with the old key and sealed again with the new one,
 // all in one transaction so the database is never left half on one key and half on the other.
 // `npm run rotate-key` (scripts/rotate-key.ts) is the command around it. No plaintext is logged.
 
 type Tx = Prisma.TransactionClient;
 
-export type RotateCounts = { apps: number; versions: number; nonces: number };
+/** `channels`: apps' own alert channels (a webhook URL or a chat bot's, sealed like a secret). */
+export type RotateCounts = { apps: number; channels: number; versions: number; nonces: number };
 
 export class KeyRotationError extends Error {
   constructor(
@@ -66,12 +67,20 @@ export async function rotateKey(db: Db, oldKey: Buffer, newKey: Buffer, options:
   const timeout = options.timeoutMs ?? 10 * 60_000;
   return db.$transaction(
     async (tx: Tx): Promise<RotateCounts> => {
+      let channels = 0;
       const apps = await eachBatch(
-        (after) => tx.vendorApp.findMany({ ...page(after), select: { id: true, secretEnc: true, updatedAt: true } }),
+        (after) => tx.vendorApp.findMany({ ...page(after), select: { id: true, secretEnc: true, alertChannelEnc: true, updatedAt: true } }),
         async (row) => {
           const secret = open(row.secretEnc, oldKey, "VendorApp", row.id, "secretEnc");
-          // updatedAt is kept: the app's settings did not change, only how its secret is sealed.
-          await tx.vendorApp.update({ where: { id: row.id }, data: { secretEnc: encrypt(secret, newKey), updatedAt: row.updatedAt } });
+          // The app's own alert channel is sealed with the same key: left on the old one, it would no
+          // longer open and the app's alerts would stop reaching it without a word (channels.ts appChannel).
+          const channel = row.alertChannelEnc === null ? null : open(row.alertChannelEnc, oldKey, "VendorApp", row.id, "alertChannelEnc");
+          if (channel !== null) channels++;
+          // updatedAt is kept: the app's settings did not change, only how its secrets are sealed.
+          await tx.vendorApp.update({
+            where: { id: row.id },
+            data: { secretEnc: encrypt(secret, newKey), alertChannelEnc: channel === null ? null : encrypt(channel, newKey), updatedAt: row.updatedAt },
+          });
         },
       );
       const versions = await eachBatch(
@@ -94,7 +103,7 @@ export async function rotateKey(db: Db, oldKey: Buffer, newKey: Buffer, options:
           });
         },
       );
-      return { apps, versions, nonces };
+      return { apps, channels, versions, nonces };
     },
     { timeout, maxWait: 30_000 },
   );
