@@ -180,8 +180,10 @@ export async function reportRefused(req: Request, p: AppParams & { kind: string 
         reason: `refused at the vendor (reported by API key ${key.prefix}…)`,
         need: { type: "ifGeneration", generation: body.generation },
       });
-      if (!result.ok) return problem(502, "Refresh failed", result.message, { failure: result.failure }, { "retry-after": "5" });
+      // Counted whether it worked or not: a service that reports in a loop while the vendor fails must
+      // not make a vendor call per report (joining another caller's refresh costs nothing).
       if (!result.joined) limits.refused.hit(key.id);
+      if (!result.ok) return problem(502, "Refresh failed", result.message, { failure: result.failure }, { "retry-after": "5" });
       refreshed = !result.joined;
     }
     // From the database: the refresh may have been stored by another instance a moment ago.
