@@ -51,10 +51,24 @@ function fakeBot(name: "feishu" | "dingtalk" | "wecom", got: Received[]): Promis
   return new Promise((r) => server.listen(0, "127.0.0.1", () => r(server)));
 }
 
+/** A loopback webhook that answers 503 to the first `failFirst` posts it gets, then 200. */
+function flakyWebhook(log: number[], failFirst: () => number): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      log.push(Date.now());
+      res.writeHead(log.length <= failFirst() ? 503 : 200).end();
+    });
+  });
+  return new Promise((r) => server.listen(0, "127.0.0.1", () => r(server)));
+}
+
 describe("alerts on sqlite", () => {
   let h: Harness;
   const got: Received[] = [];
   const bots: http.Server[] = [];
+  const flakyPosts: number[] = [];
+  let flakyFails = 0;
   let db: Awaited<ReturnType<typeof import("@/server/db").getDb>>;
   let evaluate: typeof import("./alerts").evaluateAlerts;
   let list: typeof import("./alerts").listAlerts;
@@ -64,9 +78,10 @@ describe("alerts on sqlite", () => {
 
   beforeAll(async () => {
     for (const name of ["feishu", "dingtalk", "wecom"] as const) bots.push(await fakeBot(name, got));
+    bots.push(await flakyWebhook(flakyPosts, () => flakyFails));
     const host = (i: number) => `127.0.0.1:${(bots[i]!.address() as AddressInfo).port}`;
     Object.assign(process.env, {
-      TICKETHUB_ALLOWED_WEBHOOK_HOSTS: [0, 1, 2].map(host).join(","),
+      TICKETHUB_ALLOWED_WEBHOOK_HOSTS: [0, 1, 2, 3].map(host).join(","),
       TICKETHUB_ALERT_FEISHU_URL: `http://${host(0)}/open-apis/bot/v2/hook/abc`,
       TICKETHUB_ALERT_FEISHU_SECRET: FEISHU_SECRET,
       TICKETHUB_ALERT_DINGTALK_URL: `http://${host(1)}/robot/send?access_token=ding-token`,
@@ -228,6 +243,45 @@ describe("alerts on sqlite", () => {
     await setAppAlertChannel({ id: app.id, channel: null, actor: "admin" });
     expect(await db.auditEvent.count({ where: { action: "app.alert-channel", target: app.id } })).toBe(3);
   });
+
+  it("a webhook that fails once and takes the retry: the alert is delivered with no delivery error; one that never takes it keeps its error", async () => {
+    const { setAppAlertChannel } = await import("./app-channel");
+    const app = await db.vendorApp.findFirstOrThrow({ where: { appId: "wx000000000000demo" } });
+    await setAppAlertChannel({
+      id: app.id,
+      channel: { type: "webhook", url: `http://127.0.0.1:${(bots[3]!.address() as AddressInfo).port}/hook` },
+      actor: "admin",
+    });
+    const token = await slot("access_token");
+    const openWith = async (fails: number) => {
+      flakyPosts.length = 0;
+      flakyFails = fails;
+      await h.control("/__sandbox/faults", { endpoint: "wechat /cgi-bin/token", mode: "bad-config", times: 1 });
+      await refresh({ credentialId: token.id, reason: "test" });
+      await evaluate();
+      return (await list()).open.find((a) => a.credentialId === token.id)!;
+    };
+    const resolve = async () => {
+      await refresh({ credentialId: token.id, reason: "test" });
+      await evaluate();
+    };
+    try {
+      // 503, then 200 a second later: got through.
+      const retried = await openWith(1);
+      expect(flakyPosts).toHaveLength(2);
+      expect(retried.notified).toBe(true);
+      expect(retried.deliveryError).toBeNull();
+      await resolve();
+      // 503 at every try (3): the error stays, though the global bots got it.
+      const failed = await openWith(99);
+      expect(flakyPosts.length).toBeGreaterThanOrEqual(3);
+      expect(failed.notified).toBe(true);
+      expect(failed.deliveryError).toBe("delivery failed: HTTP 503");
+      await resolve();
+    } finally {
+      await setAppAlertChannel({ id: app.id, channel: null, actor: "admin" });
+    }
+  }, 30_000);
 
   it("judges only the credentials that can raise a condition: none when all is well, each trouble when it comes, the same conditions as judging all", async () => {
     const { alertCandidates } = await import("./candidates");

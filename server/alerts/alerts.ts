@@ -14,8 +14,9 @@ import { postWebhook } from "./post-webhook";
 import { runbookFor } from "./runbook";
 import { isSentence, type Sentence, sentence } from "@/lib/sentence";
 import { english, sentenceOf, untranslated } from "../tickets/sentences";
+import type { AlertKind } from "./kinds";
 
-export type AlertKind = "refresh-failing" | "expiring" | "quota" | "bad-config" | "quota-exhausted" | "invalid-credential" | "at-risk";
+export type { AlertKind } from "./kinds";
 /** `message` is the English of `sentence` (what the webhooks and bots get); the dashboard renders the sentence in its language. */
 type Condition = { key: string; kind: AlertKind; subject: string; appRef: string; credentialId: string | null; message: string; sentence: Sentence };
 
@@ -150,7 +151,10 @@ async function alertTargets(appRef: string | null): Promise<AlertChannel[]> {
   return out;
 }
 
-/** Posts the alert to every target, up to three tries each (0, 1 s, 3 s): whether any got it, and the last error. */
+/**
+ * Posts the alert to every target, up to three tries each (0, 1 s, 3 s): whether any got it, and the
+ * error of the last target that never did (a try that failed before a retry got through is no error).
+ */
 async function deliver(d: Delivery): Promise<{ sent: boolean; error: string | null }> {
   const targets = await alertTargets(d.alert.appRef);
   if (targets.length === 0) return { sent: false, error: null };
@@ -179,6 +183,7 @@ async function deliver(d: Delivery): Promise<{ sent: boolean; error: string | nu
   };
   for (const channel of targets) {
     let ok = false;
+    let error: string | null = null;
     for (const wait of [0, 1_000, 3_000]) {
       if (wait) await new Promise((r) => setTimeout(r, wait));
       // Signed anew for each try: a bot refuses a stale timestamp.
@@ -189,11 +194,12 @@ async function deliver(d: Delivery): Promise<{ sent: boolean; error: string | nu
         ok = true;
         break;
       }
-      lastError = res.error;
+      error = res.error;
       if (!res.retry) break;
     }
     countAlertSent({ kind: d.alert.kind, status: d.status, outcome: ok ? "delivered" : "failed" });
     if (ok) sent = true;
+    else lastError = error;
   }
   return { sent, error: lastError };
 }
