@@ -23,6 +23,7 @@ const alerts = [
   { kind: "expiring", appRef: "app-wechat" },
   { kind: "quota", appRef: "app-feishu" },
   { kind: "quota", appRef: "app-feishu" },
+  { kind: "invalid-credential", appRef: "app-feishu" },
 ];
 const groupBy = vi.fn(async (args: { by: string[]; where: { appRef?: { in: string[] } } }) => {
   const rows = alerts.filter((a) => !args.where.appRef || args.where.appRef.in.includes(a.appRef));
@@ -78,6 +79,9 @@ describe("renderMetrics", () => {
     const text = await renderMetrics({ apps: "all" });
     for (const a of APPS) expect(text).toContain(`app_id="${a.appId}"`);
     expect(sample(text, "tickethub_alerts_open", 'kind="quota"')).toMatch(/ 2$/);
+    // Every kind the alert check raises, not only the first three (a refused credential was never counted).
+    expect(sample(text, "tickethub_alerts_open", 'kind="invalid-credential"')).toMatch(/ 1$/);
+    expect(sample(text, "tickethub_alerts_open", 'kind="bad-config"')).toMatch(/ 0$/);
     expect(text).toMatch(/^tickethub_alert_notifications_total\{/m);
     expect(text).toMatch(/^tickethub_refreshes_total\{vendor="feishu"/m);
   });

@@ -1,6 +1,7 @@
 import "server-only";
 import { getConfig } from "../config";
 import { getDb } from "../db";
+import { ALERT_KINDS } from "../alerts/kinds";
 import { LATENCY_BUCKETS_SECONDS, mergeSnapshots, snapshotRegistry, type RegistrySnapshot } from "./registry";
 import { currentStates } from "./states";
 import type { CredentialState } from "../tickets/list-credentials";
@@ -90,8 +91,6 @@ export type MetricsScope = { apps: "all" } | { apps: ReadonlySet<string> };
  * (scripts/read-plane.ts) runs the scheduler, so most refreshes and upstream calls are counted there.
  */
 export type PeerProcess = { name: string; registry: RegistrySnapshot; memory: { rss: number; heapUsed: number } };
-
-const ALERT_KINDS = ["refresh-failing", "expiring", "quota"] as const;
 
 /**
  * /api/metrics in the Prometheus text format (0.0.4): the state of every credential in scope (from
