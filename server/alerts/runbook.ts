@@ -31,7 +31,12 @@ export function hostAddresses(): string[] {
     .map((a) => a.address);
 }
 
-const WRONG_APP = new Set(["40013", "40001", "40125", "41002", "41004", "40002"]);
+/**
+ * Codes that say the app's id or secret is wrong wherever they come from. Not 40001: at WeChat's
+ * token endpoint it is a wrong AppSecret, at the ticket endpoint a token the vendor no longer takes
+ * (wechat.ts classifyWechat tells them apart, and the alert's kind says which it was).
+ */
+const WRONG_APP = new Set(["40013", "40125", "41002", "41004", "40002"]);
 
 /** A runbook's words come from i18n/messages (namespace `runbooks`): the API carries the English, the page shows its language by `id`. */
 function runbook(id: RunbookId, at: Pick<Runbook, "href" | "action" | "addresses">): Runbook {
@@ -46,10 +51,11 @@ export function runbookFor(a: { kind: string; message: string; vendor: string | 
     const wechat = a.vendor === "wechat" || a.message.includes("WeChat");
     return runbook(wechat ? "quotaWechat" : "quota", { href: null, action: wechat ? "clear-quota" : null, addresses: null });
   }
+  // Before the codes: a ticket refused with 40001 again after its token was renewed is this, not a wrong secret.
+  if (a.kind === "invalid-credential") return runbook("refusedAfterRenewal", { href: "/apps", action: null, addresses: null });
   if (a.kind === "bad-config" || (code && WRONG_APP.has(code))) {
     return runbook(code === "40013" ? "wrongAppId" : "wrongApp", { href: "/apps", action: null, addresses: null });
   }
-  if (a.kind === "invalid-credential") return runbook("refusedAfterRenewal", { href: "/apps", action: null, addresses: null });
   if (a.kind === "at-risk") return runbook("atRisk", { href: null, action: null, addresses: null });
   return null;
 }

@@ -1,0 +1,30 @@
+// Which runbook an alert gets: by its kind first (the vendor client already told what a code meant
+// where it came from), then by the vendor code in its message.
+import { describe, expect, it } from "vitest";
+import { runbookFor } from "./runbook";
+
+describe("runbookFor", () => {
+  it("a ticket refused with 40001 again after its token was renewed: the refused-after-renewal runbook, not a wrong secret", () => {
+    const r = runbookFor({ kind: "invalid-credential", message: "WeChat 40001: invalid credential, access_token is invalid or not latest", vendor: "wechat" });
+    expect(r?.id).toBe("refusedAfterRenewal");
+  });
+
+  it("40001 at the token endpoint (a wrong AppSecret, raised as bad-config): the wrong-app runbook", () => {
+    const r = runbookFor({ kind: "bad-config", message: "WeChat 40001: invalid credential", vendor: "wechat" });
+    expect(r?.id).toBe("wrongApp");
+    expect(r?.href).toBe("/apps");
+  });
+
+  it("a failing-refresh alert: a code that means a wrong app whatever the endpoint gets its runbook; 40001 alone says too little", () => {
+    expect(runbookFor({ kind: "refresh-failing", message: "WeChat 40013: invalid appid", vendor: "wechat" })?.id).toBe("wrongAppId");
+    expect(runbookFor({ kind: "refresh-failing", message: "WeChat 40125: invalid appsecret", vendor: "wechat" })?.id).toBe("wrongApp");
+    expect(runbookFor({ kind: "refresh-failing", message: "WeChat 40001: invalid credential", vendor: "wechat" })).toBeNull();
+  });
+
+  it("an IP not on the whitelist and a used-up WeChat quota keep their own runbooks", () => {
+    expect(runbookFor({ kind: "bad-config", message: "WeChat 40164: invalid ip 1.2.3.4", vendor: "wechat" })?.id).toBe("whitelistIp");
+    const quota = runbookFor({ kind: "quota-exhausted", message: "WeChat 45009: reach max api daily quota limit", vendor: "wechat" });
+    expect(quota?.id).toBe("quotaWechat");
+    expect(quota?.action).toBe("clear-quota");
+  });
+});
