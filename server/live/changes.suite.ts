@@ -1,7 +1,8 @@
 // The supplementary change stamp (changes.ts) on each database: an alert's notification outcome moves
 // the alerts topic; and behind a read plane: the read plane reads the supplementary stamp for the change
 // streams it serves and hands every read to its Next server, which then makes none of its own (one
-// query per poll for the instance, not two), and reads again itself once they stop coming.
+// query per poll for the instance, not two), and reads again itself once they stop coming; a watch
+// nobody needs stops, and starts again for the next listener.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startHarness, type Harness } from "@/test-support/engine-harness";
 
@@ -96,6 +97,51 @@ export function changesSuite(provider: "sqlite" | "postgresql") {
       await changes.readChangesNow();
       expect(asked).toHaveBeenCalledTimes(1);
       expect(changes.latestTopics()!.nonces).toBe(before.nonces);
+    });
+
+    it("a watch nobody needed for a minute stops polling, and the next listener starts it again: it hears what moved meanwhile and what moves after", async () => {
+      const { getDb } = await import("@/server/db");
+      const changes = await import("./changes");
+      changes.shareChangeReads(() => {});
+      const db = getDb();
+      const asked = vi.spyOn(db, "$queryRawUnsafe");
+      // The supplementary stamp's query (readExtra), not the other raw queries of the process.
+      const stampReads = () => asked.mock.calls.filter(([sql]) => String(sql).includes('"NonceTicket"')).length;
+      const cred = await db.credential.findFirstOrThrow();
+      const fail = () => db.credential.update({ where: { id: cred.id }, data: { consecutiveFailures: { increment: 1 } } });
+      const heardMove = async (got: import("./changes").Topics[], from: string) => {
+        for (let waited = 0; waited < 15_000 && !got.some((t) => t.credentials !== from); waited += 50) await new Promise((r) => setTimeout(r, 50));
+        return got.find((t) => t.credentials !== from)?.credentials ?? null;
+      };
+
+      // Watched by a listener, which then goes.
+      const first: import("./changes").Topics[] = [];
+      changes.onTopicsChanged((t) => first.push(t))();
+      await changes.readChangesNow();
+      const before = changes.latestTopics()!.credentials;
+      // A poll a minute after the last interest, with nobody listening, stops the watch.
+      const realNow = Date.now;
+      vi.spyOn(Date, "now").mockImplementation(() => realNow() + 61_000);
+      await changes.readChangesNow();
+      vi.mocked(Date.now).mockRestore();
+      const readsWhenStopped = stampReads();
+      await new Promise((r) => setTimeout(r, 1_300)); // more than two polls (POLL_MS)
+      expect(stampReads()).toBe(readsWhenStopped);
+
+      // A change while nobody watches, then a new listener (a tab opens the stream).
+      await fail();
+      const second: import("./changes").Topics[] = [];
+      const stop = changes.onTopicsChanged((t) => second.push(t));
+      try {
+        const moved = await heardMove(second, before);
+        expect(moved).not.toBeNull();
+        // Polling again: a change after the restart is heard too, by the timer alone.
+        await fail();
+        expect(await heardMove(second, moved!)).not.toBeNull();
+        expect(stampReads()).toBeGreaterThan(readsWhenStopped + 1);
+      } finally {
+        stop();
+      }
     });
   });
 }
