@@ -221,4 +221,72 @@ test.describe("alerts on what breaks clients", () => {
     await gotoSignedIn(page, `${stack.baseUrl}/credentials/${wrong[0]!.credentialId}`, "viewer");
     await expect(page.getByRole("article", { name: `Open alert: ${wrong[0]!.kind}` })).toContainText("notifications silenced by operator until");
   });
+
+  test("an app's quota running low has no credential page: an operator acknowledges and silences it in the overview's alert box, and ends the silence there", async ({
+    page,
+    browser,
+  }) => {
+    const admin = await apiSession(stack.baseUrl, "admin");
+    // The Feishu demo fetched its token at start: a limit of 1 call a day on that endpoint is 100 % used.
+    const apps = (await (await admin.fetch("/api/apps")).json()).apps as Record<string, unknown>[];
+    const feishu = apps.find((a) => a.vendor === "feishu" && a.demo)!;
+    const endpoint = "/open-apis/auth/v3/tenant_access_token/internal";
+    const saved = await admin.fetch(`/api/apps/${feishu.id}`, {
+      method: "PATCH",
+      body: JSON.stringify({
+        vendor: feishu.vendor,
+        name: feishu.name,
+        appId: feishu.appId,
+        baseUrl: "sandbox",
+        policy: JSON.stringify({ quotas: { [endpoint]: 1 } }),
+      }),
+    });
+    expect(saved.status, await saved.clone().text()).toBe(200);
+    await expect
+      .poll(async () => (await openAlerts(admin)).find((a) => a.kind === "quota" && a.message.includes(endpoint))?.credentialId, {
+        timeout: ONE_TICK_BOUND_MS * 2,
+        intervals: [200],
+      })
+      .toBeNull();
+
+    await gotoSignedIn(page, `${stack.baseUrl}/`, "operator");
+    const banner = page.getByRole("region", { name: /open alert/ });
+    const item = banner.getByRole("listitem").filter({ hasText: endpoint });
+    await expect(item).toContainText("calls used today");
+    await item.getByRole("button", { name: "Acknowledge" }).click();
+    await expect(item).toContainText("acknowledged by operator");
+    await page.screenshot({ path: "e2e/screenshots/overview-quota-alert-1280.png", fullPage: true });
+    await item.getByRole("button", { name: "Silence 1 h" }).click();
+    // Silenced: out of the red box, listed in the quiet line with who and until when, and its end.
+    const quiet = page.getByTestId("alerts-silenced");
+    const row = quiet.getByRole("listitem").filter({ hasText: endpoint });
+    await expect(row).toContainText("notifications silenced by operator until");
+    // Only there: no longer among the loud ones.
+    await expect(page.getByRole("listitem").filter({ hasText: endpoint })).toHaveCount(1);
+    await row.getByRole("button", { name: "End silence" }).click();
+    await expect(quiet.getByRole("listitem").filter({ hasText: endpoint })).toHaveCount(0);
+    await expect(banner.getByRole("listitem").filter({ hasText: endpoint })).toContainText("acknowledged by operator");
+    // A viewer reads it and has no buttons.
+    await gotoSignedIn(page, `${stack.baseUrl}/`, "viewer");
+    const seen = page
+      .getByRole("region", { name: /open alert/ })
+      .getByRole("listitem")
+      .filter({ hasText: endpoint });
+    await expect(seen).toContainText("calls used today");
+    await expect(seen.getByRole("button")).toHaveCount(0);
+    // In Chinese, for an operator: the same buttons in its words.
+    const zh = await browser.newContext({ locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+    try {
+      const zhPage = await zh.newPage();
+      await gotoSignedIn(zhPage, `${stack.baseUrl}/`, "operator");
+      const zhItem = zhPage
+        .getByRole("region", { name: /未关闭的告警/ })
+        .getByRole("listitem")
+        .filter({ hasText: endpoint });
+      await expect(zhItem.getByRole("button", { name: "静默 1 小时" })).toBeVisible();
+      await zhPage.screenshot({ path: "e2e/screenshots/overview-quota-alert-zh-CN-1280.png", fullPage: true });
+    } finally {
+      await zh.close();
+    }
+  });
 });

@@ -4,14 +4,14 @@ import { useTranslations } from "next-intl";
 import { useSession } from "@/components/session/session-context";
 import { alertsQueryOptions } from "@/components/overview/api/get-alerts";
 import { ConfirmAction } from "@/components/ui/confirm-action";
-import { small } from "@/components/ui/styles";
 import type { AlertView } from "@/lib/alert-view";
 import type { CredentialView } from "@/lib/credential-view";
 import { useFormatDuration, useSecondsLeft } from "@/components/ui/countdown";
 import { UNCONFIRMED_TEXT, useUnconfirmed } from "@/components/ui/freshness";
 import { DateTime, useFormatDateTime } from "@/components/ui/date-time";
 import { SentenceText } from "@/components/ui/sentence";
-import { acknowledgeAlert, clearQuota, silenceAlert, useAlertAction } from "./api/alert-actions";
+import { AlertActions } from "./alert-actions";
+import { clearQuota, useAlertAction } from "./api/alert-actions";
 
 const RUNBOOKS = ["whitelistIp", "quotaWechat", "quota", "wrongAppId", "wrongApp", "refusedAfterRenewal", "atRisk"] as const;
 type RunbookId = (typeof RUNBOOKS)[number];
@@ -81,10 +81,7 @@ function AlertCard({ alert: a, appRef }: { alert: AlertView; appRef: string }) {
   const { can } = useSession();
   const t = useTranslations("alerts");
   const time = useFormatDateTime();
-  const ack = useAlertAction(acknowledgeAlert);
-  const silence = useAlertAction(silenceAlert);
   const clear = useAlertAction(clearQuota);
-  const error = ack.error ?? silence.error ?? clear.error;
   const rb = a.runbook;
   const words = useRunbookWords(rb?.id);
   const headingId = `alert-${a.id}`;
@@ -126,26 +123,7 @@ function AlertCard({ alert: a, appRef }: { alert: AlertView; appRef: string }) {
         </div>
       )}
       <div className="mt-3 flex flex-wrap items-center gap-2">
-        {can("operator") && !a.acknowledgedAt && (
-          <button type="button" className={small} disabled={ack.isPending} onClick={() => ack.mutate({ id: a.id })}>
-            {t("acknowledge")}
-          </button>
-        )}
-        {can("operator") &&
-          (a.silencedUntil ? (
-            <button type="button" className={small} disabled={silence.isPending} onClick={() => silence.mutate({ id: a.id, minutes: 0 })}>
-              {t("endSilence")}
-            </button>
-          ) : (
-            <>
-              <button type="button" className={small} disabled={silence.isPending} onClick={() => silence.mutate({ id: a.id, minutes: 60 })}>
-                {t("silence1h")}
-              </button>
-              <button type="button" className={small} disabled={silence.isPending} onClick={() => silence.mutate({ id: a.id, minutes: 24 * 60 })}>
-                {t("silence24h")}
-              </button>
-            </>
-          ))}
+        <AlertActions alert={a} />
         {rb?.action === "clear-quota" && can("admin") && (
           <ConfirmAction
             title={t("clearTitle")}
@@ -162,9 +140,9 @@ function AlertCard({ alert: a, appRef }: { alert: AlertView; appRef: string }) {
             {t("cleared")}
           </span>
         )}
-        {error && (
+        {clear.error && (
           <span role="alert" className="text-xs text-red-700 dark:text-red-400">
-            {error.message}
+            {clear.error.message}
           </span>
         )}
       </div>

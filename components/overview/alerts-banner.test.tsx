@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import en from "@/i18n/messages/en.json";
 import type { AlertView } from "@/lib/alert-view";
 import { alertKeys } from "@/lib/query-keys";
+import { SessionProvider } from "@/components/session/session-context";
+import type { Role } from "@/lib/roles";
 import { AlertsBanner } from "./alerts-banner";
 import { nextRefetchMs } from "./api/get-alerts";
 import { SAFETY_REFETCH_MS } from "@/components/ui/safety-refetch";
@@ -28,14 +30,16 @@ const alert = (over: Partial<AlertView>): AlertView => ({
   ...over,
 });
 
-function render(open: AlertView[]): string {
+function render(open: AlertView[], role: Role = "viewer"): string {
   const client = new QueryClient();
   client.setQueryData(alertKeys.all, { open, recent: [] });
   return renderToStaticMarkup(
     <NextIntlClientProvider locale="en" messages={en} timeZone="UTC">
-      <QueryClientProvider client={client}>
-        <AlertsBanner />
-      </QueryClientProvider>
+      <SessionProvider user={{ username: "someone", role }}>
+        <QueryClientProvider client={client}>
+          <AlertsBanner />
+        </QueryClientProvider>
+      </SessionProvider>
     </NextIntlClientProvider>,
   );
 }
@@ -60,6 +64,39 @@ describe("the overview's alerts banner", () => {
     expect(html).not.toContain("open alert");
     expect(html).not.toContain("<section");
     expect(html).toContain("1 silenced alert");
+  });
+
+  it("an alert with no credential page (an app's quota running low): an operator acknowledges or silences it here; a viewer only reads it", () => {
+    const quota = alert({ id: "quota", kind: "quota", credentialId: null, message: "WeChat demo wechat token: 1700 of 2000 calls used today (85 %)" });
+    const operator = render([quota, loud], "operator");
+    expect(operator).toContain("1700 of 2000 calls used today");
+    // Its buttons; the credential's alert keeps its link to the page that has them.
+    expect(operator.match(/>Acknowledge</g)).toHaveLength(1);
+    expect(operator).toContain(">Silence 1 h<");
+    expect(operator).toContain(">Silence 24 h<");
+    expect(operator).toContain('href="/credentials/c"');
+    const viewer = render([quota, loud], "viewer");
+    expect(viewer).toContain("1700 of 2000 calls used today");
+    expect(viewer).not.toContain(">Acknowledge<");
+  });
+
+  it("a silenced alert with no credential page is listed in the quiet line, with who silenced it, until when, and the button that ends it", () => {
+    const quota = alert({
+      id: "quota",
+      kind: "quota",
+      credentialId: null,
+      message: "WeChat demo wechat token: 1700 of 2000 calls used today (85 %)",
+      silencedUntil: "2026-11-30T13:00:00.000Z",
+      silencedBy: "admin",
+    });
+    const html = render([quota, quiet], "operator");
+    expect(html).not.toContain("<section");
+    expect(html).toContain("2 silenced alerts");
+    expect(html).toContain("1700 of 2000 calls used today");
+    expect(html).toContain("notifications silenced by admin until");
+    expect(html.match(/>End silence</g)).toHaveLength(1);
+    // The silenced credential's alert stays a count: its page has its buttons.
+    expect(html).not.toContain("yzb demo: daily quota used up");
   });
 
   it("asks again soon after a silence ends (nothing in the database changes then)", () => {

@@ -1,7 +1,8 @@
 "use client";
 import { useTranslations } from "next-intl";
+import { AlertActions } from "@/components/alerts/alert-actions";
 import { useBannerAlerts } from "@/components/overview/api/get-alerts";
-import { DateTime } from "@/components/ui/date-time";
+import { DateTime, useFormatDateTime } from "@/components/ui/date-time";
 import { SentenceText } from "@/components/ui/sentence";
 
 const KINDS = ["at-risk", "refresh-failing", "expiring", "quota"] as const;
@@ -9,18 +10,38 @@ const isKind = (k: string): k is (typeof KINDS)[number] => (KINDS as readonly st
 
 /**
  * Open alert incidents, above the overview; nothing when all is well. Silenced ones only as a quiet
- * count (who silenced them, until when: on the credential page); acknowledged ones last, marked.
+ * count (who silenced them, until when: on the credential page); acknowledged ones last, marked. An
+ * alert with no credential page (an app's quota running low) gets its acknowledge and silence
+ * buttons here, and is listed when silenced, with the button that ends it.
  */
 export function AlertsBanner() {
   const { data } = useBannerAlerts();
   const t = useTranslations("overview");
   const tAlerts = useTranslations("alerts");
+  const time = useFormatDateTime();
   if (!data || (data.shown.length === 0 && data.silenced.length === 0)) return null;
+  const pageless = data.silenced.filter((a) => !a.credentialId);
   const silenced =
     data.silenced.length > 0 ? (
-      <p data-testid="alerts-silenced" className="text-xs text-slate-600 dark:text-slate-400">
-        {tAlerts("bannerSilenced", { count: data.silenced.length })}
-      </p>
+      <div data-testid="alerts-silenced" className="text-xs text-slate-600 dark:text-slate-400">
+        <p>{tAlerts("bannerSilenced", { count: data.silenced.length })}</p>
+        {pageless.length > 0 && (
+          <ul className="mt-1 space-y-1">
+            {pageless.map((a) => (
+              <li key={a.id} className="flex flex-wrap items-center gap-2">
+                <span>
+                  <SentenceText sentence={a.messageSentence} fallback={a.message} />
+                  {a.silencedUntil &&
+                    (a.silencedBy
+                      ? tAlerts("silencedUntilBy", { user: a.silencedBy, time: time(a.silencedUntil) })
+                      : tAlerts("silencedUntil", { time: time(a.silencedUntil) }))}
+                </span>
+                <AlertActions alert={a} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
     ) : null;
   if (data.shown.length === 0) return silenced;
   return (
@@ -52,10 +73,14 @@ export function AlertsBanner() {
               )}
               {a.acknowledgedAt && <> · {tAlerts("bannerAcknowledged", { user: a.acknowledgedBy ?? "?" })}</>}
             </span>
-            {a.credentialId && (
+            {a.credentialId ? (
               <a href={`/credentials/${a.credentialId}`} className="ml-2 text-xs underline">
                 {t("details")}
               </a>
+            ) : (
+              <span className="ml-2 inline-flex flex-wrap items-center gap-2 align-middle">
+                <AlertActions alert={a} />
+              </span>
             )}
           </li>
         ))}
