@@ -143,6 +143,10 @@ async function main() {
     log(
       `re-encrypted ${counts.apps} app secrets, ${counts.channels} app alert channels, ${counts.versions} credential versions, ${counts.nonces} NONCE tickets`,
     );
+    if (counts.lostChannels > 0)
+      log(
+        `${counts.lostChannels} app alert channel(s) did not open with the old key (sealed with an earlier one and unreadable since): removed; set them again on the Apps page (Edit → Alert channel)`,
+      );
 
     if (!fromEnv) {
       try {

@@ -86,7 +86,7 @@ describe("rotateKey", () => {
     await db.vendorApp.create({
       data: { vendor: "wechat", name: "Plain", appId: "wx-plain", secretEnc: encrypt(SECRET, keyA), baseUrl: "https://api.example.com" },
     });
-    expect(await rotateKey(db, keyA, keyB)).toEqual({ apps: 2, channels: 1, versions: 1, nonces: 1 });
+    expect(await rotateKey(db, keyA, keyB)).toEqual({ apps: 2, channels: 1, lostChannels: 0, versions: 1, nonces: 1 });
 
     const a = await db.vendorApp.findUniqueOrThrow({ where: { id: app.id } });
     const v = await db.credentialVersion.findUniqueOrThrow({ where: { id: version.id } });
@@ -112,6 +112,16 @@ describe("rotateKey", () => {
     expect(await checkKey(db, keyA)).toMatchObject({ status: "wrong" });
   });
 
+  it("an alert channel an earlier rotation left on its key (unreadable since) does not stop this one: removed and counted", async () => {
+    const { app } = await seed(keyA);
+    const earlier = randomBytes(32);
+    await db.vendorApp.update({ where: { id: app.id }, data: { alertChannelEnc: encrypt(CHANNEL, earlier) } });
+    expect(await rotateKey(db, keyA, keyB)).toEqual({ apps: 1, channels: 0, lostChannels: 1, versions: 1, nonces: 1 });
+    const a = await db.vendorApp.findUniqueOrThrow({ where: { id: app.id } });
+    expect(decrypt(a.secretEnc, keyB)).toBe(SECRET);
+    expect(a.alertChannelEnc).toBeNull();
+  });
+
   it("refuses a wrong old key and leaves every row byte-for-byte unchanged", async () => {
     const { app } = await seed(keyA);
     const before = await snapshot();
@@ -135,12 +145,12 @@ describe("rotateKey", () => {
     await seed(keyA);
     const err: unknown = await rotateKey(db, randomBytes(32), keyB).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
-    for (const plain of [SECRET, TOKEN, NONCE]) expect((err as Error).message).not.toContain(plain);
+    for (const plain of [SECRET, TOKEN, NONCE, CHANNEL]) expect((err as Error).message).not.toContain(plain);
   });
 
   it("reports an empty database", async () => {
     expect(await checkKey(db, keyA)).toEqual({ status: "empty" });
-    expect(await rotateKey(db, keyA, keyB)).toEqual({ apps: 0, channels: 0, versions: 0, nonces: 0 });
+    expect(await rotateKey(db, keyA, keyB)).toEqual({ apps: 0, channels: 0, lostChannels: 0, versions: 0, nonces: 0 });
   });
 });
 

@@ -10,8 +10,13 @@ import type { Db } from "./db";
 
 type Tx = Prisma.TransactionClient;
 
-/** `channels`: apps' own alert channels (a webhook URL or a chat bot's, sealed like a secret). */
-export type RotateCounts = { apps: number; channels: number; versions: number; nonces: number };
+/**
+ * `channels`: apps' own alert channels (a webhook URL or a chat bot's, sealed like a secret).
+ * `lostChannels`: channels that did not open with the old key though their app's secret did: sealed
+ * with an earlier key by a rotation that left them behind (before they were rotated too), unreadable
+ * since, so already out of use. They are removed, not let to stop the rotation; their apps need them set again.
+ */
+export type RotateCounts = { apps: number; channels: number; lostChannels: number; versions: number; nonces: number };
 
 export class KeyRotationError extends Error {
   constructor(
@@ -68,14 +73,22 @@ export async function rotateKey(db: Db, oldKey: Buffer, newKey: Buffer, options:
   return db.$transaction(
     async (tx: Tx): Promise<RotateCounts> => {
       let channels = 0;
+      let lostChannels = 0;
       const apps = await eachBatch(
         (after) => tx.vendorApp.findMany({ ...page(after), select: { id: true, secretEnc: true, alertChannelEnc: true, updatedAt: true } }),
         async (row) => {
           const secret = open(row.secretEnc, oldKey, "VendorApp", row.id, "secretEnc");
           // The app's own alert channel is sealed with the same key: left on the old one, it would no
           // longer open and the app's alerts would stop reaching it without a word (channels.ts appChannel).
-          const channel = row.alertChannelEnc === null ? null : open(row.alertChannelEnc, oldKey, "VendorApp", row.id, "alertChannelEnc");
-          if (channel !== null) channels++;
+          let channel: string | null = null;
+          if (row.alertChannelEnc !== null) {
+            try {
+              channel = decrypt(row.alertChannelEnc, oldKey);
+              channels++;
+            } catch {
+              lostChannels++;
+            }
+          }
           // updatedAt is kept: the app's settings did not change, only how its secrets are sealed.
           await tx.vendorApp.update({
             where: { id: row.id },
@@ -103,7 +116,7 @@ export async function rotateKey(db: Db, oldKey: Buffer, newKey: Buffer, options:
           });
         },
       );
-      return { apps, channels, versions, nonces };
+      return { apps, channels, lostChannels, versions, nonces };
     },
     { timeout, maxWait: 30_000 },
   );
