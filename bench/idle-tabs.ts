@@ -124,7 +124,14 @@ const IN_PAGE = `
   window.BroadcastChannel = class extends PageChannel {
     constructor(name) {
       super(name);
-      if (String(name).startsWith("tickethub-read:") && String(name).includes('"overview"')) this.addEventListener("message", () => window.__listShared.push(Date.now()));
+      // Which generation of the watched credential the answer carried (a note about the list read
+      // before the refresh was stored, a failed read, would not be the new list).
+      if (String(name).startsWith("tickethub-read:") && String(name).includes('"overview"'))
+        this.addEventListener("message", (e) => {
+          const list = e.data && e.data.ok && e.data.data && e.data.data.credentials;
+          const watched = Array.isArray(list) ? list.find((c) => c && c.id === window.__watchId) : undefined;
+          window.__listShared.push({ at: Date.now(), generation: watched ? watched.generation : undefined });
+        });
     }
   };
   // The page's API reads (the last 50), for the report of a tab that never showed the change.
@@ -192,9 +199,9 @@ const IN_PAGE = `
 type Where = "overview" | "detail" | "audit";
 type InPage = {
   __live: { at: number; type: string }[];
-  /** When another tab's answer for the overview's list arrived. */
-  __listShared: number[];
-  __reads: { at: number; url: string; status?: number; ms?: number }[];
+  /** When another tab's answer for the overview's list arrived, with the watched credential's generation in it. */
+  __listShared: { at: number; generation?: number }[];
+  __reads: { at: number; url: string; status?: number; ms?: number; generation?: number }[];
   __whenShown: (where: Where, label: string, text: string, id: string, timeoutMs: number) => Promise<number | null>;
   /** What a tab that did not show the change showed instead, when its wait ended. */
   __missed?: {
@@ -343,11 +350,16 @@ async function measureShape(stack: Stack, shape: Shape, target: Credential): Pro
     const lists = await Promise.all(
       pages.map((p, i) =>
         where(urls[i]!) === "overview"
-          ? p.evaluate((since) => {
-              const w = window as unknown as InPage;
-              const read = w.__reads.find((r) => r.at >= since && r.url.startsWith("/api/credentials?") && r.ms !== undefined);
-              return { shared: w.__listShared.find((at) => at >= since) ?? null, read: read ? read.at + read.ms! : null };
-            }, sentAt)
+          ? p.evaluate(
+              ({ since, generation }) => {
+                const w = window as unknown as InPage;
+                // The list with the new generation: this tab's own read (its generation is noted once
+                // its body is read) or another tab's answer. When its headers came: the body follows.
+                const read = w.__reads.find((r) => r.at >= since && r.url.startsWith("/api/credentials?") && r.generation === generation);
+                return { shared: w.__listShared.find((n) => n.at >= since && n.generation === generation)?.at ?? null, read: read ? read.at + read.ms! : null };
+              },
+              { since: sentAt, generation },
+            )
           : null,
       ),
     );
