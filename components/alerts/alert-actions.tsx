@@ -1,6 +1,7 @@
 "use client";
 import { useTranslations } from "next-intl";
 import { useSession } from "@/components/session/session-context";
+import { useFormatDateTime } from "@/components/ui/date-time";
 import { small } from "@/components/ui/styles";
 import type { AlertView } from "@/lib/alert-view";
 import { acknowledgeAlert, silenceAlert, useAlertAction } from "./api/alert-actions";
@@ -45,4 +46,12 @@ export function AlertActions({ alert: a }: { alert: AlertView }) {
       )}
     </>
   );
+}
+
+/** " · notifications silenced (by whom) until when", or nothing for an alert that is not silenced. */
+export function SilencedUntil({ alert: a }: { alert: AlertView }) {
+  const t = useTranslations("alerts");
+  const time = useFormatDateTime();
+  if (!a.silencedUntil) return null;
+  return <>{a.silencedBy ? t("silencedUntilBy", { user: a.silencedBy, time: time(a.silencedUntil) }) : t("silencedUntil", { time: time(a.silencedUntil) })}</>;
 }

@@ -10,7 +10,7 @@ import { useFormatDuration, useSecondsLeft } from "@/components/ui/countdown";
 import { UNCONFIRMED_TEXT, useUnconfirmed } from "@/components/ui/freshness";
 import { DateTime, useFormatDateTime } from "@/components/ui/date-time";
 import { SentenceText } from "@/components/ui/sentence";
-import { AlertActions } from "./alert-actions";
+import { AlertActions, SilencedUntil } from "./alert-actions";
 import { clearQuota, useAlertAction } from "./api/alert-actions";
 
 const RUNBOOKS = ["whitelistIp", "quotaWechat", "quota", "wrongAppId", "wrongApp", "refusedAfterRenewal", "atRisk"] as const;
@@ -96,11 +96,7 @@ function AlertCard({ alert: a, appRef }: { alert: AlertView; appRef: string }) {
       <p className="mt-1 text-xs text-slate-600 dark:text-slate-400">
         {t("opened", { time: time(a.openedAt) })}
         {a.acknowledgedAt ? t("acknowledgedBy", { user: a.acknowledgedBy ?? "?", time: time(a.acknowledgedAt) }) : t("notAcknowledged")}
-        {a.silencedUntil
-          ? a.silencedBy
-            ? t("silencedUntilBy", { user: a.silencedBy, time: time(a.silencedUntil) })
-            : t("silencedUntil", { time: time(a.silencedUntil) })
-          : ""}
+        <SilencedUntil alert={a} />
       </p>
       {rb && (
         <div className="mt-3 border-t border-slate-200 pt-3 dark:border-slate-800">

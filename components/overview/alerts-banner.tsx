@@ -1,8 +1,8 @@
 "use client";
 import { useTranslations } from "next-intl";
-import { AlertActions } from "@/components/alerts/alert-actions";
+import { AlertActions, SilencedUntil } from "@/components/alerts/alert-actions";
 import { useBannerAlerts } from "@/components/overview/api/get-alerts";
-import { DateTime, useFormatDateTime } from "@/components/ui/date-time";
+import { DateTime } from "@/components/ui/date-time";
 import { SentenceText } from "@/components/ui/sentence";
 
 const KINDS = ["at-risk", "refresh-failing", "expiring", "quota"] as const;
@@ -18,7 +18,6 @@ export function AlertsBanner() {
   const { data } = useBannerAlerts();
   const t = useTranslations("overview");
   const tAlerts = useTranslations("alerts");
-  const time = useFormatDateTime();
   if (!data || (data.shown.length === 0 && data.silenced.length === 0)) return null;
   const pageless = data.silenced.filter((a) => !a.credentialId);
   const silenced =
@@ -31,10 +30,7 @@ export function AlertsBanner() {
               <li key={a.id} className="flex flex-wrap items-center gap-2">
                 <span>
                   <SentenceText sentence={a.messageSentence} fallback={a.message} />
-                  {a.silencedUntil &&
-                    (a.silencedBy
-                      ? tAlerts("silencedUntilBy", { user: a.silencedBy, time: time(a.silencedUntil) })
-                      : tAlerts("silencedUntil", { time: time(a.silencedUntil) }))}
+                  <SilencedUntil alert={a} />
                 </span>
                 <AlertActions alert={a} />
               </li>

@@ -1,7 +1,7 @@
 import "server-only";
 import type { ServerResponse } from "node:http";
 import { sessionsFromTokens } from "../auth/session";
-import { isDatabaseUnreachable } from "../errors";
+import { errorLine, isDatabaseUnreachable } from "../errors";
 import { databaseDownSinceWall } from "../live/changes";
 import { changeStream, openChangeStream } from "../live/event-stream";
 import { roleConfirmedBefore } from "../live/session-memo";
@@ -54,10 +54,17 @@ export function sessionStillValid(token: string | null): Promise<boolean> {
   if (!token) return Promise.resolve(false);
   if (!batch) {
     const tokens = new Set<string>();
-    const users = new Promise<void>((r) => setImmediate(r)).then(() => {
-      batch = null; // a token asked from now on goes with the next batch
-      return sessionsFromTokens([...tokens]);
-    });
+    const users = new Promise<void>((r) => setImmediate(r))
+      .then(() => {
+        batch = null; // a token asked from now on goes with the next batch
+        return sessionsFromTokens([...tokens]);
+      })
+      .catch((err: unknown) => {
+        // Once for the batch, not once per waiting stream: a failure other than an unreachable
+        // database skipped every stream's check at this beat.
+        if (!isDatabaseUnreachable(err)) console.error(`[events] the streams' session check failed: ${errorLine(err)}`);
+        throw err;
+      });
     batch = { tokens, users };
   }
   batch.tokens.add(token);

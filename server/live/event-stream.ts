@@ -1,6 +1,5 @@
 import "server-only";
 import { now } from "../clock";
-import { errorLine, isDatabaseUnreachable } from "../errors";
 import { processSingleton } from "../process-state";
 import { databaseOutage, latestTopics, onDatabaseOutageChanged, onTopicsChanged, type Topics } from "./changes";
 
@@ -110,11 +109,9 @@ export function openChangeStream(sink: StreamSink, { signal, stillSignedIn, aliv
         send(eventBytes("signedout", {}));
         end();
       },
-      (err) => {
-        // The database does not answer: keep the stream; the next check decides. Anything else is
-        // logged, as it skipped every stream's check at this beat.
-        if (!isDatabaseUnreachable(err)) console.error(`[events] the streams' session check failed: ${errorLine(err)}`);
-      },
+      // The check failed (the database does not answer): keep the stream; the next check decides.
+      // Its cause is logged where the streams' checks are made (events.ts), once, not once per stream.
+      () => {},
     );
   };
   const stopListening = onTopicsChanged(change);
