@@ -129,7 +129,8 @@ async function signForPageFresh(req: Request, p: AppParams): Promise<Response> {
     const { signature } = jsSdkSignature({ ticket: ticket.value, nonceStr, timestamp, url: body.url });
     return json({ appId: app.appId, timestamp, nonceStr, signature, ticketGeneration: ticket.generation });
   } catch (err) {
-    if (err instanceof NotServableError) return problem(503, "No valid ticket", err.message, { failure: err.failure }, { "retry-after": "5" });
+    if (err instanceof NotServableError)
+      return problem(503, "No valid ticket", err.message, { failure: err.failure }, { "retry-after": String(err.retryAfterSeconds ?? 5) });
     return internalError(err, "POST /api/v1/apps/:vendor/:appId/jssdk-signature");
   }
 }

@@ -24,9 +24,25 @@ export class NotServableError extends AppError {
   constructor(
     message: string,
     readonly failure: string,
+    retryAfterSeconds = 5,
   ) {
-    super("unavailable", "No valid value", message, { extra: { failure }, retryAfterSeconds: 5 });
+    super("unavailable", "No valid value", message, { extra: { failure }, retryAfterSeconds });
   }
+}
+
+/**
+ * How long a read must leave the vendor alone after the credential's last refresh failed: until
+ * the retry its failure policy set (failure-policy.ts: backoff, the vendor's own Retry-After, the
+ * vendor's day for a used-up quota), and for good after a configuration error (a corrected app or
+ * a Refresh by hand starts again). Null: a read may call. Without this, a service polling a value
+ * that ran out during a vendor outage made one vendor call per read, which is what vendors punish
+ * (WeChat 45011, daily caps).
+ */
+export function readBackoffMs(slot: { status: string; lastErrorClass: string | null; nextRefreshAt: Date | null }, atMs: number): number | null {
+  if (slot.status !== "failing") return null;
+  if (slot.nextRefreshAt === null) return slot.lastErrorClass === "bad-config" ? Number.POSITIVE_INFINITY : null;
+  const left = slot.nextRefreshAt.getTime() - atMs;
+  return left > 0 ? left : null;
 }
 
 /**
@@ -84,16 +100,28 @@ async function serveFromDatabase(appRef: string, kind: CredentialKind): Promise<
   if (!slot) throw new NotServableError(`the app has no ${kind}`, "bad-config");
   const remaining = (v: { expiresAt: Date } | null) => (v ? Math.floor((v.expiresAt.getTime() - now().getTime()) / 1000) : -1);
   await waitForRefreshThatMayKill(slot);
-  let { version } = await currentOf(slot.id);
-  let failure: { failure: string; message: string } | null = null;
+  const current = await currentOf(slot.id);
+  let { version } = current;
+  let failure: { failure: string; message: string; retryAfterMs?: number } | null = null;
   if (remaining(version) < MIN_SERVE_SECONDS) {
-    const result = await refreshCredential({ credentialId: slot.id, reason: "read by a client", need: { type: "stale", minSeconds: MIN_SERVE_SECONDS } });
-    if (!result.ok) failure = { failure: result.failure, message: result.message };
-    ({ version } = await currentOf(slot.id));
+    const backoffMs = readBackoffMs(current.slot, now().getTime());
+    if (backoffMs === null) {
+      const result = await refreshCredential({ credentialId: slot.id, reason: "read by a client", need: { type: "stale", minSeconds: MIN_SERVE_SECONDS } });
+      if (!result.ok) failure = { failure: result.failure, message: result.message };
+      ({ version } = await currentOf(slot.id));
+    } else {
+      // The last refresh failed and its retry is not due: what is stored is served while valid, and no vendor call is made.
+      failure = {
+        failure: current.slot.lastErrorClass ?? "network",
+        message: current.slot.lastError ?? "the last refresh failed",
+        retryAfterMs: Number.isFinite(backoffMs) ? backoffMs : undefined,
+      };
+    }
   }
   const left = remaining(version);
   if (!version || left <= 0) {
-    throw new NotServableError(failure ? `no valid ${kind}: ${failure.message}` : `no valid ${kind}`, failure?.failure ?? "network");
+    const retryAfterSeconds = failure?.retryAfterMs === undefined ? undefined : Math.max(1, Math.ceil(failure.retryAfterMs / 1000));
+    throw new NotServableError(failure ? `no valid ${kind}: ${failure.message}` : `no valid ${kind}`, failure?.failure ?? "network", retryAfterSeconds);
   }
   return servedOf(version);
 }

@@ -1,0 +1,111 @@
+// A consumer read of a value about to run out refreshes it first; when that refresh fails, the
+// reads that follow leave the vendor alone until the retry the failure policy set (backoff, the
+// vendor's Retry-After): they serve the stored value while it is valid, then 503 with Retry-After,
+// and make no vendor call. Before, each read during a vendor outage was one more vendor call.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startHarness, type Harness } from "@/test-support/engine-harness";
+
+describe("consumer reads while the vendor fails (SQLite)", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness("sqlite");
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it("a read after a failed refresh waits for the policy's retry: the stored value while valid, then 503, and no vendor call", async () => {
+    const db = (await import("@/server/db")).getDb();
+    const { now } = await import("@/server/clock");
+    const keys = await import("@/server/consumer/api-keys");
+    const { refreshCredential } = await import("@/server/tickets/refresh-credential");
+    const { readCredential } = await import("./consumer");
+    const app = await db.vendorApp.findUniqueOrThrow({ where: { vendor_appId: { vendor: "wechat", appId: "wx000000000000demo" } } });
+    for (const c of await db.credential.findMany({ where: { appRef: app.id, kind: { in: ["access_token", "jsapi_ticket"] } } })) {
+      expect((await refreshCredential({ credentialId: c.id, reason: "test" })).ok).toBe(true);
+    }
+    const ticket = await db.credential.findFirstOrThrow({ where: { appRef: app.id, kind: "jsapi_ticket" } });
+    const version = await db.credentialVersion.findUniqueOrThrow({ where: { id: ticket.currentVersionId! } });
+    const { key } = await keys.createApiKey({ input: { name: "poller", appRefs: [app.id] }, actor: "test" });
+    const read = () =>
+      readCredential(new Request(`http://127.0.0.1/api/v1/apps/wechat/${app.appId}/jsapi_ticket`, { headers: { authorization: `Bearer ${key}` } }), {
+        vendor: "wechat",
+        appId: app.appId,
+        kind: "jsapi_ticket",
+      });
+    const ticketCalls = async () => ((await h.stats()) as { calls: Record<string, number> }).calls["wechat /cgi-bin/ticket/getticket"] ?? 0;
+    const expireIn = (ms: number) => db.credentialVersion.update({ where: { id: version.id }, data: { expiresAt: new Date(now().getTime() + ms) } });
+
+    // The vendor answers every ticket call "system busy" (-1), and the stored ticket has 30 s left: below the minute a read needs.
+    await h.control("/__sandbox/reset");
+    await h.control("/__sandbox/faults", { endpoint: "wechat /cgi-bin/ticket/getticket", mode: "busy" });
+    await expireIn(30_000);
+    const first = await read();
+    expect(first.status).toBe(200);
+    expect((await first.json()).generation).toBe(version.generation);
+    const afterFirst = await ticketCalls();
+    expect(afterFirst).toBeGreaterThan(0); // the first read tried
+    const failed = await db.credential.findUniqueOrThrow({ where: { id: ticket.id } });
+    expect(failed.status).toBe("failing");
+    expect(failed.nextRefreshAt!.getTime()).toBeGreaterThan(now().getTime());
+
+    // Twenty more reads within the backoff: the stored ticket, still valid, and no vendor call.
+    for (let i = 0; i < 20; i++) {
+      const r = await read();
+      expect(r.status).toBe(200);
+      expect((await r.json()).generation).toBe(version.generation);
+    }
+    expect(await ticketCalls()).toBe(afterFirst);
+
+    // Once it has run out: 503 naming the failure, Retry-After at the policy's retry, still no call.
+    await expireIn(-1_000);
+    const gone = await read();
+    expect(gone.status).toBe(503);
+    expect((await gone.json()).failure).toBe(failed.lastErrorClass);
+    const retryAfter = Number(gone.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(Math.ceil((failed.nextRefreshAt!.getTime() - failed.lastErrorAt!.getTime()) / 1000));
+    expect(await ticketCalls()).toBe(afterFirst);
+
+    // The retry is due (as the scheduler would find it): the next read tries again, and gets the new ticket once the vendor answers.
+    await h.control("/__sandbox/reset");
+    await db.credential.update({ where: { id: ticket.id }, data: { nextRefreshAt: new Date(now().getTime() - 1) } });
+    const back = await read();
+    expect(back.status).toBe(200);
+    expect((await back.json()).generation).toBe(version.generation + 1);
+  });
+
+  it("after a configuration error, reads make no vendor call; a Refresh by hand still does", async () => {
+    const db = (await import("@/server/db")).getDb();
+    const { now } = await import("@/server/clock");
+    const keys = await import("@/server/consumer/api-keys");
+    const { refreshCredential } = await import("@/server/tickets/refresh-credential");
+    const { recordFailure } = await import("@/server/tickets/record-failure");
+    const { readCredential } = await import("./consumer");
+    const app = await db.vendorApp.findUniqueOrThrow({ where: { vendor_appId: { vendor: "feishu", appId: "cli_demo000000000000" } } });
+    const ticket = await db.credential.findFirstOrThrow({ where: { appRef: app.id, kind: "jsapi_ticket" } });
+    expect((await refreshCredential({ credentialId: ticket.id, reason: "test" })).ok).toBe(true);
+    const { key } = await keys.createApiKey({ input: { name: "poller 2", appRefs: [app.id] }, actor: "test" });
+    const read = () =>
+      readCredential(new Request(`http://127.0.0.1/api/v1/apps/feishu/${app.appId}/jsapi_ticket`, { headers: { authorization: `Bearer ${key}` } }), {
+        vendor: "feishu",
+        appId: app.appId,
+        kind: "jsapi_ticket",
+      });
+    // The vendor refused the app's configuration (what a wrong secret leaves): refreshing stops.
+    await recordFailure(db, ticket.id, "bad-config", "app secret invalid");
+    const current = await db.credential.findUniqueOrThrow({ where: { id: ticket.id } });
+    await db.credentialVersion.update({ where: { id: current.currentVersionId! }, data: { expiresAt: new Date(now().getTime() - 1_000) } });
+    await h.control("/__sandbox/reset");
+    for (let i = 0; i < 5; i++) {
+      const r = await read();
+      expect(r.status).toBe(503);
+      expect((await r.json()).failure).toBe("bad-config");
+    }
+    const calls = Object.values(((await h.stats()) as { calls: Record<string, number> }).calls).reduce((a, b) => a + b, 0);
+    expect(calls).toBe(0);
+    // An operator who fixed it at the vendor presses Refresh: that call is made, and reads get the new ticket.
+    expect((await refreshCredential({ credentialId: ticket.id, reason: "refresh by an operator" })).ok).toBe(true);
+    expect((await read()).status).toBe(200);
+  });
+});
