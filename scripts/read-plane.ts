@@ -11,6 +11,8 @@ import os from "node:os";
 import path from "node:path";
 import { startClockSync } from "../server/clock-sync";
 import { getConfig } from "../server/config";
+import { wrongKeyAtStart } from "../server/crypto-rotate";
+import { getDb } from "../server/db";
 import { startReadCache } from "../server/fast/read-cache";
 import { tryConsumerRead, tryFastPath, tryProxy } from "../server/http/fast-path";
 import { forwarderTo, NEXT_KEEP_ALIVE_MS } from "../server/http/forward";
@@ -40,6 +42,13 @@ const root = process.env.TICKETHUB_ROOT ?? process.cwd();
 const config = getConfig();
 const port = Number(process.argv[2] ?? config.port);
 const headers = securityHeaders(false);
+
+// 0. A key that opens none of the stored secrets: say so and stop, before starting anything.
+const wrongKey = await wrongKeyAtStart(getDb());
+if (wrongKey) {
+  console.error(`[read plane] ${wrongKey}`);
+  process.exit(1);
+}
 
 // 1. The Next server, on a socket of this process's own, in a fresh folder only this user can enter
 // (mkdtemp makes it 0700 and unpredictable: no other user can connect, plant a file or race the

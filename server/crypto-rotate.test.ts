@@ -218,3 +218,31 @@ describe("npm run rotate-key", () => {
     expect(existsSync(`${keyFile()}.new`)).toBe(false);
   });
 });
+
+describe("an instance started with the wrong key", () => {
+  const root = path.resolve(import.meta.dirname, "..");
+
+  it("says which key does not open the stored secrets and exits 1, starting nothing", async () => {
+    await seed(keyA);
+    const childEnv = { ...process.env };
+    for (const k of Object.keys(childEnv)) if (k.startsWith("TICKETHUB_") || k === "DATABASE_URL") delete childEnv[k];
+    Object.assign(childEnv, {
+      TICKETHUB_DATA_DIR: dir,
+      DATABASE_URL: `file:${path.join(dir, "test.db")}`,
+      TICKETHUB_SECRET_KEY: keyB.toString("base64"),
+    });
+    const out = spawnSync(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/serve.ts"], {
+      cwd: root,
+      env: childEnv,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(out.status).toBe(1);
+    expect(out.stderr).toContain("TICKETHUB_SECRET_KEY does not open the stored secrets");
+    expect(out.stderr).toContain("npm run rotate-key");
+    // Neither key is printed, and the Next server was never started.
+    expect(out.stderr + out.stdout).not.toContain(keyA.toString("base64"));
+    expect(out.stderr + out.stdout).not.toContain(keyB.toString("base64"));
+    expect(out.stderr + out.stdout).not.toMatch(/Next server|Ready in/);
+  }, 90_000);
+});

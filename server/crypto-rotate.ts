@@ -1,7 +1,10 @@
 import "server-only";
+import path from "node:path";
 import type { Prisma } from "@/generated/sqlite/client";
-import { decrypt, encrypt, valueHash } from "./crypto";
+import { getConfig } from "./config";
+import { decrypt, encrypt, getKey, valueHash } from "./crypto";
 import type { Db } from "./db";
+import { errorLine } from "./errors";
 
 // Key rotation: every secret at rest (VendorApp.secretEnc and alertChannelEnc, CredentialVersion.valueEnc/valueHash,
 // NonceTicket.valueEnc/valueHash) is decrypted with the old key and sealed again with the new one,
@@ -136,4 +139,38 @@ export async function checkKey(db: Db, key: Buffer): Promise<{ status: "ok" | "e
   } catch {
     return { status: "wrong", appId: sample.id };
   }
+}
+
+const CHECK_TIMEOUT_MS = 3_000;
+
+/**
+ * At an instance's start (scripts/read-plane.ts): why it must not start, when this process's key
+ * does not open the stored secrets (TICKETHUB_SECRET_KEY changed without `rotate-key`, or another
+ * data folder's key file). Such an instance could decrypt no app secret and no stored value: every
+ * refresh would fail (as a network error, once retried with backoff) and every read answer 500.
+ * Null: the key opens them, nothing is stored yet, or the database does not answer (the check is
+ * then skipped, with a warning: an instance starts during a database outage and serves what it can).
+ */
+export async function wrongKeyAtStart(db: Db): Promise<string | null> {
+  const source = getConfig().secretKey ? "TICKETHUB_SECRET_KEY" : `the key file ${path.join(getConfig().dataDir, "secret.key")}`;
+  let checked: Awaited<ReturnType<typeof checkKey>>;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    // A database that does not answer at once (a PostgreSQL host down: connecting can take long) does not hold the start up.
+    const unanswered = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the database did not answer within ${CHECK_TIMEOUT_MS / 1000} s`)), CHECK_TIMEOUT_MS);
+    });
+    checked = await Promise.race([checkKey(db, getKey()), unanswered]);
+  } catch (err) {
+    console.warn(`[start] could not check the secret key against the stored secrets (${errorLine(err)}); starting anyway`);
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+  if (checked.status !== "wrong") return null;
+  return (
+    `${source} does not open the stored secrets (app ${checked.appId} does not decrypt with it): they were sealed with another key. ` +
+    `Start with the key they were sealed with; to change keys, stop every instance and run \`npm run rotate-key\` (README: Hardening). ` +
+    `Not starting: no app secret or stored value could be read.`
+  );
 }
