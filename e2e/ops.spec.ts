@@ -81,6 +81,39 @@ test.describe("ops: fast reads, metrics, alerts", () => {
     console.log(`fast path: the new generation was served ${Date.now() - t0} ms after the refresh`);
   });
 
+  test("the instance has one name: a refresh in flight is 'refreshing on' the instance /api/health and /api/metrics name", async () => {
+    const health = await (await fetch(`${stack.baseUrl}/api/health`)).json();
+    const metrics = await (await fetch(`${stack.baseUrl}/api/metrics`, { headers: { authorization: `Bearer ${key}` } })).text();
+    expect(metrics).toContain(`tickethub_instance_info{instance_id="${health.instance}"} 1`);
+    const operator = await apiSession(stack.baseUrl, "operator");
+    const ticket = ((await (await operator.fetch("/api/credentials")).json()).credentials as { id: string; vendor: string; kind: string }[]).find(
+      (c) => c.vendor === "wechat" && c.kind === "jsapi_ticket",
+    )!;
+    // The vendor takes 3 s to answer: the Refresh (made by the Next server behind the read plane) holds its lease meanwhile.
+    await fetch(`${stack.sandboxUrl}/__sandbox/faults`, {
+      method: "POST",
+      body: JSON.stringify({ endpoint: "wechat /cgi-bin/ticket/getticket", latencyMs: 3_000, times: 1 }),
+    });
+    const refreshed = operator.fetch(`/api/credentials/${ticket.id}/refresh`, { method: "POST", body: "{}" });
+    try {
+      let holder: string | null = null;
+      await expect
+        .poll(
+          async () => {
+            const list = (await (await operator.fetch("/api/credentials")).json()).credentials as { id: string; lease: { instance: string } | null }[];
+            holder = list.find((c) => c.id === ticket.id)?.lease?.instance ?? null;
+            return holder;
+          },
+          { timeout: 2_500, intervals: [100] },
+        )
+        .not.toBeNull();
+      expect(holder).toBe(health.instance);
+    } finally {
+      expect((await refreshed).status).toBe(200);
+      await fetch(`${stack.sandboxUrl}/__sandbox/faults`, { method: "DELETE" });
+    }
+  });
+
   test("/api/metrics parses as Prometheus text and has the credential, refresh, upstream, quota, lease and alert series", async () => {
     const res = await fetch(`${stack.baseUrl}/api/metrics`, { headers: { authorization: `Bearer ${key}` } });
     expect(res.status).toBe(200);

@@ -13,6 +13,7 @@ import { startClockSync } from "../server/clock-sync";
 import { getConfig } from "../server/config";
 import { wrongKeyAtStart } from "../server/crypto-rotate";
 import { getDb } from "../server/db";
+import { errorLine } from "../server/errors";
 import { startReadCache } from "../server/fast/read-cache";
 import { tryConsumerRead, tryFastPath, tryProxy } from "../server/http/fast-path";
 import { forwarderTo, NEXT_KEEP_ALIVE_MS } from "../server/http/forward";
@@ -26,6 +27,7 @@ import { answerRefusal, answerWithWeb, problemBody, webRequestOf, writeWebAnswer
 import { securityHeaders } from "../server/http/security-headers.mjs";
 import type { PeerProcess } from "../server/metrics/render";
 import { lastStatesRead } from "../server/metrics/states";
+import { releaseLeasesOf } from "../server/tickets/lease";
 import { leaveCheckpointsToAnotherProcess } from "../server/sqlite-checkpoints";
 import { exitWithParent } from "./lib/exit-with-parent";
 import { relayCredentialChanges, type InstanceMessage } from "./lib/instance-ipc";
@@ -49,6 +51,9 @@ if (wrongKey) {
   console.error(`[read plane] ${wrongKey}`);
   process.exit(1);
 }
+// Leases an earlier run of this instance held (it crashed mid-refresh) are freed now, not after their
+// TTL; here, before either process can take one under this instance's id (below: both use it).
+await releaseLeasesOf(getDb(), config.instanceId).catch((err: unknown) => console.warn(`[lease] could not free old leases: ${errorLine(err)}`));
 
 // 1. The Next server, on a socket of this process's own, in a fresh folder only this user can enter
 // (mkdtemp makes it 0700 and unpredictable: no other user can connect, plant a file or race the
@@ -59,7 +64,9 @@ const removeSocketDir = () => rmSync(socketDir, { recursive: true, force: true }
 process.on("exit", removeSocketDir);
 const child = spawn(process.execPath, nextServerArgs(root, port), {
   cwd: root,
-  env: { ...process.env, TICKETHUB_NEXT_SOCKET: socketPath, TICKETHUB_SUPERVISOR_PID: String(process.pid) },
+  // One instance id for both processes (the default is made from the process id): health, metrics,
+  // logs and "refreshing on …" name the same instance whichever process refreshed.
+  env: { ...process.env, TICKETHUB_INSTANCE_ID: config.instanceId, TICKETHUB_NEXT_SOCKET: socketPath, TICKETHUB_SUPERVISOR_PID: String(process.pid) },
   stdio: ["ignore", "inherit", "inherit", "ipc"],
 });
 const channel = child as unknown as { send: (m: InstanceMessage) => boolean; on(e: "message", l: (m: InstanceMessage) => void): void };

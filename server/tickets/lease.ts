@@ -21,7 +21,7 @@ export async function acquireLease(db: Db, credentialId: string, owner: string):
   const removed = await db.refreshLease.deleteMany({ where: { credentialId, owner: stale.owner, expiresAt: { lt: at } } });
   if (removed.count) {
     countLeaseTakeover();
-    console.warn(`[lease] ${owner.split(":")[0]} took over the expired refresh lease of ${stale.owner.split(":")[0]} on ${credentialId}`);
+    console.warn(`[lease] ${instanceOf(owner)} took over the expired refresh lease of ${instanceOf(stale.owner)} on ${credentialId}`);
   }
   return insertLease(db, credentialId, owner, at);
 }
