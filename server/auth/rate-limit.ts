@@ -35,6 +35,12 @@ export class RateLimiter {
     return { retryAfterSeconds: Math.max(1, Math.ceil((w.start + this.windowMs - t) / 1000)) };
   }
 
+  /** Gives back one hit counted in `key`'s current window (a reservation that was not used). */
+  giveBack(key: string): void {
+    const w = this.windows.get(key);
+    if (w && this.clock() - w.start < this.windowMs && w.count > 0) w.count -= 1;
+  }
+
   /** Forgets `key` (e.g. after a successful sign-in). */
   reset(key: string): void {
     this.windows.delete(key);

@@ -9,7 +9,7 @@ import { now } from "../clock";
 import { internalError, json, problem } from "./problem";
 import { jsSdkSignature } from "../signatures";
 import { limits } from "../auth/rate-limit";
-import { refreshCredential } from "../tickets/refresh-credential";
+import { refreshCredential, refreshInFlight } from "../tickets/refresh-credential";
 import { NotServableError, serveCredential, storedGeneration, type Served } from "../tickets/serve-credential";
 import type { KeyHolder } from "../consumer/api-keys";
 import { authenticateKey } from "./api-key";
@@ -167,8 +167,16 @@ export async function reportRefused(req: Request, p: AppParams & { kind: string 
     }
     let refreshed = false;
     if (body.generation === stored.generation) {
-      const limited = limits.refused.blocked(key.id);
-      if (limited)
+      // The vendor call is counted before it is made (a reservation), so concurrent reports for
+      // several credentials cannot all pass the check before any is counted; joining a refresh of
+      // this credential already running here costs nothing, and a refresh that turns out joined
+      // (another process held the lease, or the value moved meanwhile) gives its reservation back.
+      // Failures count too: a service that reports in a loop while the vendor fails must not make
+      // a vendor call per report.
+      const joining = refreshInFlight(stored.id);
+      const limited = joining ? null : limits.refused.hit(key.id);
+      if (limited) {
+        limits.refused.giveBack(key.id);
         return problem(
           429,
           "Too many refusals reported",
@@ -176,14 +184,13 @@ export async function reportRefused(req: Request, p: AppParams & { kind: string 
           {},
           { "retry-after": String(limited.retryAfterSeconds) },
         );
+      }
       const result = await refreshCredential({
         credentialId: stored.id,
         reason: `refused at the vendor (reported by API key ${key.prefix}…)`,
         need: { type: "ifGeneration", generation: body.generation },
       });
-      // Counted whether it worked or not: a service that reports in a loop while the vendor fails must
-      // not make a vendor call per report (joining another caller's refresh costs nothing).
-      if (!result.joined) limits.refused.hit(key.id);
+      if (!joining && result.joined) limits.refused.giveBack(key.id);
       if (!result.ok) return problem(502, "Refresh failed", result.message, { failure: result.failure }, { "retry-after": "5" });
       refreshed = !result.joined;
     }

@@ -56,4 +56,44 @@ describe("refusal reports while the vendor fails (SQLite)", () => {
     const after = await db.credentialVersion.findFirstOrThrow({ where: { credentialId: ticket.id }, orderBy: { generation: "desc" } });
     expect(after.generation).toBe(generation);
   });
+
+  it("concurrent reports for several credentials are held to the limit too: each vendor call is counted before it is made", async () => {
+    const db = (await import("@/server/db")).getDb();
+    const keys = await import("@/server/consumer/api-keys");
+    const { refreshCredential } = await import("@/server/tickets/refresh-credential");
+    const { reportRefused } = await import("./consumer");
+    const { limits } = await import("@/server/auth/rate-limit");
+    const apps = await db.vendorApp.findMany({ where: { demo: true } });
+    const slots = await db.credential.findMany({ where: { appRef: { in: apps.map((a) => a.id) } }, include: { app: true } });
+    await h.control("/__sandbox/reset");
+    for (const c of slots) expect((await refreshCredential({ credentialId: c.id, reason: "test" })).ok).toBe(true);
+    // Every vendor endpoint answers after 400 ms: every report is past its check before any call returns.
+    for (const endpoint of Object.keys(((await h.stats()) as { calls: Record<string, number> }).calls)) {
+      await h.control("/__sandbox/faults", { endpoint, latencyMs: 400 });
+    }
+    const { key, view } = await keys.createApiKey({ input: { name: "concurrent reporter", appRefs: apps.map((a) => a.id) }, actor: "test" });
+    // This key has 3 vendor calls left in its minute.
+    for (let i = 0; i < limits.refused.limit - 3; i++) limits.refused.hit(view.id);
+    const reported = await Promise.all(
+      (await Promise.all(slots.map(async (c) => ({ c, generation: (await db.credential.findUniqueOrThrow({ where: { id: c.id } })).generation })))).map(
+        ({ c, generation }) =>
+          reportRefused(
+            new Request(`http://127.0.0.1/api/v1/apps/${c.app.vendor}/${c.app.appId}/${c.kind}/refused`, {
+              method: "POST",
+              headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+              body: JSON.stringify({ generation }),
+            }),
+            { vendor: c.app.vendor, appId: c.app.appId, kind: c.kind },
+          ),
+      ),
+    );
+    await h.control("/__sandbox/reset");
+    const outcomes = await Promise.all(
+      reported.map(async (r) => (r.status === 200 ? ((await r.json()).refreshed ? "refreshed" : "current") : String(r.status))),
+    );
+    expect(slots.length).toBeGreaterThan(3);
+    // Three refreshes (a ticket whose token another report renewed meanwhile is already current), the rest refused with 429.
+    expect(outcomes.filter((o) => o === "refreshed").length).toBeLessThanOrEqual(3);
+    expect(outcomes.filter((o) => o === "429").length).toBeGreaterThanOrEqual(slots.length - 3);
+  });
 });

@@ -67,6 +67,11 @@ export function refreshCredential(args: { credentialId: string; reason: string; 
   });
 }
 
+/** Whether a refresh of this credential is running in this process: a call now joins it (and makes no vendor call of its own). */
+export function refreshInFlight(credentialId: string): boolean {
+  return running.has(credentialId);
+}
+
 /** Whether the credential, as just read, still needs the refresh its caller asked for. */
 async function stillNeeded(db: Db, slot: { nextRefreshAt: Date | null; generation: number; currentVersionId: string | null }, need: Need): Promise<boolean> {
   if (need.type === "always") return true;
