@@ -36,6 +36,8 @@ export const credentialViewSchema = z.extend(catalogEntrySchema, {
       limit: z.nullable(z.number()),
       limitSource: z.nullable(z.enum(["app", "vendor"])),
       exhausted: z.boolean(),
+      /** Exhausted, or at the configured share of the limit (TICKETHUB_ALERT_QUOTA_PERCENT): health "Quota low". */
+      low: z.boolean(),
       resetsAt: z.string(),
     }),
   ),

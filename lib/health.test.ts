@@ -16,9 +16,9 @@ describe("healthOf", () => {
     expect(healthOf(cred({ status: "failing", current: { ...cred().current!, expiresAt: at(-5) } }), NOW, 0)).toBe("failing");
     expect(healthOf(cred({ current: { ...cred().current!, expiresAt: at(-5) } }), NOW, 0)).toBe("expired");
     expect(healthOf(cred({ current: { ...cred().current!, expiresAt: at(600) } }), NOW, 0)).toBe("expiring");
-    expect(healthOf(cred({ quota: { endpoint: "/x", used: 1600, limit: 2000, limitSource: "vendor", exhausted: false, resetsAt: at(9999) } }), NOW, 0)).toBe(
-      "quota-low",
-    );
+    expect(
+      healthOf(cred({ quota: { endpoint: "/x", used: 1600, limit: 2000, limitSource: "vendor", exhausted: false, low: true, resetsAt: at(9999) } }), NOW, 0),
+    ).toBe("quota-low");
     expect(healthOf(cred({ nextRefreshAt: at(-60) }), NOW, 0)).toBe("refresh-due");
     expect(healthOf(cred({ previous: { maskedValue: "x", validUntil: at(200) } }), NOW, 0)).toBe("in-overlap");
     expect(healthOf(cred({ current: null, status: "pending" }), NOW, 0)).toBe("pending");

@@ -28,7 +28,7 @@ export function healthOf(c: CredentialView, nowMs: number, clockOffsetMs: number
   if (c.impact.atRisk) return "at-risk";
   if (c.status === "failing") return "retrying";
   if (!c.refreshing && left < Math.max(EXPIRING_MIN_SECONDS, c.current.expiresIn * EXPIRING_SHARE)) return "expiring";
-  if (c.quota && (c.quota.exhausted || (c.quota.limit !== null && c.quota.used >= c.quota.limit * 0.8))) return "quota-low";
+  if (c.quota?.low) return "quota-low";
   if (!c.refreshing && c.nextRefreshAt && remainingSeconds(c.nextRefreshAt, nowMs, clockOffsetMs) < -DUE_GRACE_SECONDS) return "refresh-due";
   if (c.previous && remainingSeconds(c.previous.validUntil, nowMs, clockOffsetMs) > 0) return "in-overlap";
   return "healthy";

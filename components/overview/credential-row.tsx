@@ -154,8 +154,7 @@ export function NextRefresh({
 /** Today's calls to the credential's endpoint against its daily limit (the vendors' day, UTC+8). */
 function QuotaLine({ quota }: { quota: NonNullable<CredentialView["quota"]> }) {
   const t = useTranslations("overview");
-  const share = quota.limit ? quota.used / quota.limit : 0;
-  const tone = quota.exhausted ? "text-red-700 dark:text-red-400" : share >= 0.8 ? "text-amber-700 dark:text-amber-400" : "text-slate-500 dark:text-slate-400";
+  const tone = quota.exhausted ? "text-red-700 dark:text-red-400" : quota.low ? "text-amber-700 dark:text-amber-400" : "text-slate-500 dark:text-slate-400";
   const title = quota.limit
     ? t("quotaTitleLimit", {
         used: quota.used,

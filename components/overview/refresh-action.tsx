@@ -42,10 +42,7 @@ export function RefreshAction({ credential: c, label, align = "right" }: { crede
               <p>{q ? t.rich("fetchesWith", { endpoint: q.endpoint, code: (chunks) => <code className="font-mono">{chunks}</code> }) : t("fetches")}</p>
             )}
             {q && !c.refreshing && (
-              <p
-                data-testid="quota-cost"
-                className={q.exhausted || (q.limit !== null && q.used / q.limit >= 0.8) ? "font-medium text-amber-800 dark:text-amber-300" : ""}
-              >
+              <p data-testid="quota-cost" className={q.low ? "font-medium text-amber-800 dark:text-amber-300" : ""}>
                 {q.exhausted
                   ? t("quotaExhausted", { used: q.used })
                   : q.limit !== null

@@ -22,7 +22,7 @@ const view = {
   nextRefreshAt: null,
   nextRefreshReason: null,
   policy: "p",
-  quota: { endpoint: "/cgi-bin/ticket/getticket", used: 1, limit: null, limitSource: null, exhausted: false, resetsAt: "2026-01-01T16:00:00Z" },
+  quota: { endpoint: "/cgi-bin/ticket/getticket", used: 1, limit: null, limitSource: null, exhausted: false, low: false, resetsAt: "2026-01-01T16:00:00Z" },
   impact: { state: "ok", atRisk: false, breaksAt: "2026-01-01T02:00:00Z", refreshPossibleAt: null, blockedBy: null, attention: 6 },
 };
 const list = (c: unknown) => parseAnswer(credentialListSchema, { serverTime: "2026-01-01T00:00:00Z", credentials: [c] });

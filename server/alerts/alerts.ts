@@ -7,6 +7,7 @@ import { getDb } from "../db";
 import { alertsChanged, onRefreshFailed } from "../events";
 import { countAlertSent } from "../metrics/registry";
 import { credentialViews } from "../tickets/list-credentials";
+import { quotaReached } from "../quota/quota";
 import { alertCandidates } from "./candidates";
 import type { CredentialView } from "@/lib/credential-view";
 import { type AlertChannel, appChannel, channelRequest } from "./channels";
@@ -106,7 +107,7 @@ export function conditionsOf(views: CredentialView[], at: number): Condition[] {
       }
     }
     const q = c.quota;
-    if (q?.limit && !quotaSeen.has(`${c.appRef}|${q.endpoint}`) && (q.used / q.limit) * 100 >= quotaPercent) {
+    if (q?.limit && !quotaSeen.has(`${c.appRef}|${q.endpoint}`) && quotaReached(q.used, q.limit, quotaPercent)) {
       quotaSeen.add(`${c.appRef}|${q.endpoint}`);
       push({
         key: `quota:${c.appRef}|${q.endpoint}`,

@@ -10,7 +10,7 @@ const view = (over: Partial<CredentialView>): CredentialView =>
     lease: null,
     current: { maskedValue: "x", fetchedAt: iso(-10), expiresIn: 7200, expiresAt: iso(7190), vendorExpireTime: null },
     previous: null,
-    quota: { endpoint: "/t", used: 1, limit: null, limitSource: null, exhausted: false, resetsAt: iso(36_000) },
+    quota: { endpoint: "/t", used: 1, limit: null, limitSource: null, exhausted: false, low: false, resetsAt: iso(36_000) },
     impact: { state: "ok", atRisk: false, breaksAt: null, refreshPossibleAt: null, blockedBy: null, attention: 6 },
     ...over,
   }) as CredentialView;
@@ -21,9 +21,9 @@ describe("nextTimeChange: when a rendered list stops being true by time alone", 
     expect(nextTimeChange([view({}), view({ previous: { maskedValue: "y", validUntil: iso(240) } })], at)).toBe(at + 240_000);
     const lease = { instance: "i", acquiredAt: iso(-1), expiresAt: iso(29) };
     expect(nextTimeChange([view({ refreshing: true, lease })], at)).toBe(at + 29_000);
-    expect(nextTimeChange([view({ quota: { endpoint: "/t", used: 1, limit: 5, limitSource: "app", exhausted: false, resetsAt: iso(60) } })], at)).toBe(
-      at + 60_000,
-    );
+    expect(
+      nextTimeChange([view({ quota: { endpoint: "/t", used: 1, limit: 5, limitSource: "app", exhausted: false, low: false, resetsAt: iso(60) } })], at),
+    ).toBe(at + 60_000);
   });
 
   it("counts the moment a waited-for refresh becomes possible (a retry, a quota reset): the time to impact changes then", () => {

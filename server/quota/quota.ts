@@ -2,6 +2,7 @@ import "server-only";
 import type { VendorApp } from "@/generated/sqlite/client";
 import type { CredentialKind, VendorId } from "@/lib/credential-kinds";
 import { nextVendorDayStart, vendorDay } from "@/lib/vendor-day";
+import { getConfig } from "../config";
 import type { Db } from "../db";
 import { parsePolicyOverrides } from "../tickets/policy";
 import { CLEAR_QUOTA_PATH } from "../vendors/wechat";
@@ -47,8 +48,15 @@ export type QuotaUse = {
   limitSource: "app" | "vendor" | null;
   /** Set when no more scheduled calls go out today: the limit is reached or the vendor said so. */
   exhausted: boolean;
+  /** Exhausted, or at TICKETHUB_ALERT_QUOTA_PERCENT of a known limit: health "Quota low", as the quota alert judges it (quotaReached). */
+  low: boolean;
   resetsAt: string;
 };
+
+/** Whether `used` calls reach `percent` % of `limit` (the quota alert's rule and the "Quota low" health). */
+export function quotaReached(used: number, limit: number | null, percent: number): boolean {
+  return limit !== null && limit > 0 && used * 100 >= limit * percent;
+}
 
 function limitFor(app: Pick<VendorApp, "vendor" | "policy">, endpoint: string): { limit: number | null; limitSource: QuotaUse["limitSource"] } {
   const configured = parsePolicyOverrides(app.policy).quotas?.[endpoint];
@@ -63,7 +71,12 @@ type Row = { appRef: string | null; endpoint: string; errorClass: string | null;
  * The quota ledger of some apps for the vendors' day of `at`: every endpoint called today, plus
  * every endpoint with a known limit, keyed by app id.
  */
-export async function quotaLedger(db: Db, apps: Pick<VendorApp, "id" | "vendor" | "policy" | "quotaClearedAt">[], at: Date): Promise<Map<string, QuotaUse[]>> {
+export async function quotaLedger(
+  db: Db,
+  apps: Pick<VendorApp, "id" | "vendor" | "policy" | "quotaClearedAt">[],
+  at: Date,
+  lowPercent: number = getConfig().alerts.quotaPercent,
+): Promise<Map<string, QuotaUse[]>> {
   const day = vendorDay(at);
   const resetsAt = nextVendorDayStart(at).toISOString();
   // Today's calls of each app, from its last clear_quota on: WeChat's counters start again there
@@ -117,7 +130,7 @@ export async function quotaLedger(db: Db, apps: Pick<VendorApp, "id" | "vendor" 
         const used = counts.get(`${app.id} ${endpoint}`) ?? 0;
         const { limit, limitSource } = limitFor(app, endpoint);
         const exhausted = refused.has(`${app.id} ${endpoint}`) || (limit !== null && used >= limit);
-        return { endpoint, used, limit, limitSource, exhausted, resetsAt };
+        return { endpoint, used, limit, limitSource, exhausted, low: exhausted || quotaReached(used, limit, lowPercent), resetsAt };
       }),
     );
   }

@@ -330,6 +330,34 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
         }
       });
 
+      it("'Quota low' follows the configured share of the limit (TICKETHUB_ALERT_QUOTA_PERCENT, as the quota alert does)", async () => {
+        const { quotaLedger } = await import("../quota/quota");
+        const { healthOf } = await import("@/lib/health");
+        for (let i = 0; i < 4; i++) expect((await refresh({ credentialId: (await slot("jsapi_ticket")).id, reason: "test" })).ok).toBe(true);
+        const used = (await view("jsapi_ticket")).quota!.used;
+        expect(used).toBeGreaterThanOrEqual(4);
+        try {
+          // The default 80 %: the largest limit `used` is 80 % of is low (and not used up); a larger one is not low.
+          const lowAt = Math.floor((used * 100) / 80);
+          await setPolicy({ quotas: { "/cgi-bin/ticket/getticket": lowAt } });
+          const low = await view("jsapi_ticket");
+          expect(low.quota).toMatchObject({ used, limit: lowAt, exhausted: false, low: true });
+          expect(healthOf(low, Date.now(), 0)).toBe("quota-low");
+          await setPolicy({ quotas: { "/cgi-bin/ticket/getticket": Math.floor((used * 100) / 79) + 1 } });
+          const roomy = await view("jsapi_ticket");
+          expect(roomy.quota).toMatchObject({ used, exhausted: false, low: false });
+          expect(healthOf(roomy, Date.now(), 0)).not.toBe("quota-low");
+          // Another share: the same ledger judged at 50 %.
+          await setPolicy({ quotas: { "/cgi-bin/ticket/getticket": used * 2 } });
+          const app = await wechatApp();
+          const at50 = (await quotaLedger(db, [app], new Date(), 50)).get(app.id)!.find((q) => q.endpoint === "/cgi-bin/ticket/getticket")!;
+          const at51 = (await quotaLedger(db, [app], new Date(), 51)).get(app.id)!.find((q) => q.endpoint === "/cgi-bin/ticket/getticket")!;
+          expect([at50.low, at51.low]).toEqual([true, false]);
+        } finally {
+          await setPolicy({});
+        }
+      });
+
       it("a used-up limit pauses scheduled refreshes of that endpoint until the vendor's reset; the Refresh button still works", async () => {
         const ticket = await slot("jsapi_ticket");
         expect((await refresh({ credentialId: ticket.id, reason: "test" })).ok).toBe(true);
