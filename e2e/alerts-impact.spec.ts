@@ -261,6 +261,8 @@ test.describe("alerts on what breaks clients", () => {
     const quiet = page.getByTestId("alerts-silenced");
     const row = quiet.getByRole("listitem").filter({ hasText: endpoint });
     await expect(row).toContainText("notifications silenced by operator until");
+    await expect(quiet).toContainText(/silenced alerts? with no credential page/);
+    await quiet.screenshot({ path: test.info().outputPath("overview-quota-silenced.png") });
     // Only there: no longer among the loud ones.
     await expect(page.getByRole("listitem").filter({ hasText: endpoint })).toHaveCount(1);
     await row.getByRole("button", { name: "End silence" }).click();
@@ -285,6 +287,13 @@ test.describe("alerts on what breaks clients", () => {
         .filter({ hasText: endpoint });
       await expect(zhItem.getByRole("button", { name: "静默 1 小时" })).toBeVisible();
       await zhPage.screenshot({ path: "e2e/screenshots/overview-quota-alert-zh-CN-1280.png", fullPage: true });
+      // Silenced, in its words: listed in the quiet line, counted apart from credentials' alerts.
+      await zhItem.getByRole("button", { name: "静默 1 小时" }).click();
+      const zhQuiet = zhPage.getByTestId("alerts-silenced");
+      await expect(zhQuiet).toContainText("没有凭证页面的告警");
+      await zhQuiet.screenshot({ path: test.info().outputPath("overview-quota-silenced-zh-CN.png") });
+      await zhQuiet.getByRole("listitem").filter({ hasText: endpoint }).getByRole("button").click();
+      await expect(zhQuiet.getByRole("listitem").filter({ hasText: endpoint })).toHaveCount(0);
     } finally {
       await zh.close();
     }

@@ -91,7 +91,9 @@ describe("the overview's alerts banner", () => {
     });
     const html = render([quota, quiet], "operator");
     expect(html).not.toContain("<section");
-    expect(html).toContain("2 silenced alerts");
+    // Counted apart: the credential's alert is on its page, the quota alert is listed here.
+    expect(html).toContain("1 silenced alert: its notifications are held back; who silenced it and until when is on its credential page");
+    expect(html).toContain("1 silenced alert with no credential page (an app&#x27;s quota), its notifications held back:");
     expect(html).toContain("1700 of 2000 calls used today");
     expect(html).toContain("notifications silenced by admin until");
     expect(html.match(/>End silence</g)).toHaveLength(1);

@@ -23,7 +23,8 @@ export function AlertsBanner() {
   const silenced =
     data.silenced.length > 0 ? (
       <div data-testid="alerts-silenced" className="text-xs text-slate-600 dark:text-slate-400">
-        <p>{tAlerts("bannerSilenced", { count: data.silenced.length })}</p>
+        {data.silenced.length > pageless.length && <p>{tAlerts("bannerSilenced", { count: data.silenced.length - pageless.length })}</p>}
+        {pageless.length > 0 && <p>{tAlerts("bannerSilencedHere", { count: pageless.length })}</p>}
         {pageless.length > 0 && (
           <ul className="mt-1 space-y-1">
             {pageless.map((a) => (
