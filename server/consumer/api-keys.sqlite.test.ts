@@ -43,4 +43,23 @@ describe("API keys and the outage memory (SQLite)", () => {
     expect(read(kept.key)?.served.generation).toBeGreaterThan(0);
     expect(await keys.keyHolderFor(`Bearer ${kept.key}`)).toMatchObject({ prefix: kept.view.prefix });
   });
+
+  // Last in this file: it leaves the database's clock 90 s ahead of this host's.
+  it("a revocation and a key's last use are stamped on the database's clock, not this host's", async () => {
+    vi.restoreAllMocks(); // the database answers again
+    const db = (await import("@/server/db")).getDb();
+    const keys = await import("./api-keys");
+    const { syncClock } = await import("@/server/clock");
+    const app = await db.vendorApp.findUniqueOrThrow({ where: { vendor_appId: { vendor: "wechat", appId: "wx000000000000demo" } } });
+    await syncClock(async () => Date.now() + 90_000);
+    const { key, view } = await keys.createApiKey({ input: { name: "clock", appRefs: [app.id] }, actor: "test" });
+    const asked = Date.now();
+    expect(await keys.keyHolderFor(`Bearer ${key}`)).toMatchObject({ id: view.id });
+    await keys.revokeApiKey({ id: view.id, actor: "test" });
+    const row = await db.apiKey.findUniqueOrThrow({ where: { id: view.id } });
+    for (const stamp of [row.lastUsedAt!, row.revokedAt!]) {
+      expect(stamp.getTime() - asked).toBeGreaterThanOrEqual(89_000);
+      expect(stamp.getTime() - Date.now()).toBeLessThanOrEqual(91_000);
+    }
+  });
 });

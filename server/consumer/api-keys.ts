@@ -1,6 +1,7 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import type { ApiKeyView } from "@/lib/api-key-view";
+import { now, nowMs } from "../clock";
 import { getDb } from "../db";
 import { AppError, DatabaseUnavailableError, errorLine, notFound, isDatabaseUnreachable } from "../errors";
 import { credentialsChanged, keyRevoked, onCredentialsChanged } from "../events";
@@ -15,12 +16,15 @@ export function bearerKey(header: string | null | undefined): string | null {
   return m ? m[1]! : null;
 }
 
-/** Last use is kept to the minute: a read should not cost a write each time. */
-export function lastUseIsStale(lastUsedAt: Date | null, at = Date.now()): boolean {
+/**
+ * Last use is kept to the minute: a read should not cost a write each time. Stamped on the
+ * database's clock (clock.ts), as every instance's revocations and uses are: hosts' clocks may disagree.
+ */
+export function lastUseIsStale(lastUsedAt: Date | null, at = nowMs()): boolean {
   return !lastUsedAt || at - lastUsedAt.getTime() > 60_000;
 }
 
-export async function touchKey(id: string, at = new Date()): Promise<void> {
+export async function touchKey(id: string, at = now()): Promise<void> {
   await getDb().apiKey.update({ where: { id }, data: { lastUsedAt: at } });
 }
 
@@ -100,7 +104,7 @@ export async function revokeApiKey({ id, actor }: { id: string; actor: string })
   if (!row) throw notFound("API key", id);
   if (!row.revokedAt) {
     await db.$transaction([
-      db.apiKey.update({ where: { id }, data: { revokedAt: new Date() } }),
+      db.apiKey.update({ where: { id }, data: { revokedAt: now() } }),
       db.auditEvent.create({ data: { actor, action: "apikey.revoked", target: id, outcome: "ok", detail: `${row.name} (${row.prefix}…)` } }),
     ]);
     // Every copy (this process's read cache and list, the read plane's cache over IPC) drops it now,
@@ -140,7 +144,7 @@ export async function keyHolderFor(authorization: string | null): Promise<KeyHol
   if (lastUseIsStale(lastUse ? new Date(lastUse) : null)) {
     // Noted before the write: the reads arriving meanwhile do not each write the same row again.
     if (touched.size >= 10_000) touched.clear();
-    touched.set(row.id, Date.now());
+    touched.set(row.id, nowMs());
     await touchKey(row.id).catch((err: unknown) => console.warn(`[api-keys] last use not recorded: ${errorLine(err)}`));
   }
   return { id: row.id, name: row.name, prefix: row.prefix, appRefs: parseScope(row.appRefs) };

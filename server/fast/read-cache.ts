@@ -681,8 +681,8 @@ export function lookup(keyHash: string, t: ReadTarget, at: number): CacheHit | n
     }
     const served = fresh.creds.get(t.credKey);
     if (!served || served.expiresAt.getTime() - at < MIN_CACHED_SECONDS * 1000) return null;
-    const touch = lastUseIsStale(key.lastUsedAt);
-    if (touch) key.lastUsedAt = new Date();
+    const touch = lastUseIsStale(key.lastUsedAt, at);
+    if (touch) key.lastUsedAt = new Date(at);
     return { keyId: key.id, touchKey: touch, appRef: app.id, kind: t.kind, served, staleSince: null };
   }
   const stale = staleServed(app.id, t.kind, at);
