@@ -197,6 +197,72 @@ test.describe("locked down and consumable", () => {
     await expect(page).toHaveURL(`${stack.baseUrl}/`);
   });
 
+  test("an admin resets a locked-out user's password: their sessions end, the old password is refused, the new one signs in", async ({ page, browser }) => {
+    const admin = await apiSession(stack.baseUrl, "admin");
+    const first = "night-shift-first-pw";
+    const next = "night-shift-second-pw";
+    expect(
+      (await admin.fetch("/api/users", { method: "POST", body: JSON.stringify({ username: "night-shift", password: first, role: "operator" }) })).status,
+    ).toBe(201);
+    const signIn = (password: string) =>
+      fetch(`${stack.baseUrl}/api/auth/signin`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ username: "night-shift", password }),
+      });
+    const signedIn = await signIn(first);
+    expect(signedIn.status).toBe(200);
+    const cookie = signedIn.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
+    const me = () => fetch(`${stack.baseUrl}/api/auth/me`, { headers: { cookie } });
+    expect((await me()).status).toBe(200);
+
+    await gotoSignedIn(page, `${stack.baseUrl}/admin`, "admin");
+    const row = page.getByRole("row", { name: "night-shift" });
+    await row.getByRole("button", { name: "Reset the password of night-shift" }).click();
+    const dialog = page.getByRole("dialog", { name: "Reset the password of night-shift?" });
+    const field = dialog.getByLabel("New password");
+    // The field has the focus: type, Enter.
+    await expect(field).toBeFocused();
+    await page.keyboard.type("too-short");
+    await page.keyboard.press("Enter");
+    // Refused by the form (12 characters at least): still open, nothing changed.
+    await expect(dialog).toBeVisible();
+    expect((await me()).status).toBe(200);
+    await field.fill(next);
+    // Its text wraps inside it (it opens from a row whose buttons are kept on one line).
+    const fits = (d: typeof dialog) => d.locator("form").evaluate((f) => f.scrollWidth <= f.clientWidth);
+    expect(await fits(dialog)).toBe(true);
+    await page.screenshot({ path: test.info().outputPath("admin-reset-password.png") });
+    await dialog.getByRole("button", { name: "Set password" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByRole("status").filter({ hasText: "Password of night-shift reset; their sessions ended." })).toBeVisible();
+    // The old session is over at once; the old password is refused, the new one works.
+    expect((await me()).status).toBe(401);
+    expect((await signIn(first)).status).toBe(401);
+    expect((await signIn(next)).status).toBe(200);
+    // An admin cannot reset their own password here (that needs the current one), nor a disabled user's.
+    await expect(page.getByRole("row", { name: "admin", exact: true }).getByRole("button", { name: /Reset the password/ })).toHaveCount(0);
+
+    // In Chinese.
+    const zh = await browser.newContext({ locale: "zh-CN" });
+    try {
+      const zhPage = await zh.newPage();
+      await gotoSignedIn(zhPage, `${stack.baseUrl}/admin`, "admin");
+      await zhPage.getByRole("row", { name: "night-shift" }).getByRole("button", { name: "重置 night-shift 的密码" }).click();
+      const zhDialog = zhPage.getByRole("dialog", { name: "重置 night-shift 的密码？" });
+      await expect(zhDialog.getByLabel("新密码")).toBeFocused();
+      expect(await fits(zhDialog)).toBe(true);
+      await zhPage.screenshot({ path: test.info().outputPath("admin-reset-password-zh-CN.png") });
+      await zhDialog.getByRole("button", { name: "取消" }).click();
+      await expect(zhDialog).toBeHidden();
+    } finally {
+      await zh.close();
+    }
+  });
+
   test("admin creates a key scoped to one app: reads its ticket with ETag/304, is refused another app, 401 once revoked", async ({ page }) => {
     await gotoSignedIn(page, `${stack.baseUrl}/admin`, "admin");
     await expect(page.getByRole("heading", { name: "Users & keys" })).toBeVisible();

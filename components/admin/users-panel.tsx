@@ -1,6 +1,7 @@
 "use client";
 import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useChangeUser, useCreateUser, useUsers } from "./api/users";
 import { ROLES, type Role } from "@/lib/roles";
 import { DataTable } from "@/components/ui/data-table";
@@ -8,9 +9,9 @@ import { DateTime } from "@/components/ui/date-time";
 import { ErrorMessage, StatusMessage } from "@/components/ui/feedback";
 import { DataRow, EnableToggle, RowActions, StateText } from "@/components/ui/table-row";
 import { useSession } from "@/components/session/session-context";
-import { field, panel, primary } from "@/components/ui/styles";
+import { field, panel, primary, small } from "@/components/ui/styles";
 
-/** Users: add one with a role, change roles, disable or enable. */
+/** Users: add one with a role, change roles, reset a password, disable or enable. */
 export function UsersPanel() {
   const { data, isPending, error } = useUsers();
   const create = useCreateUser();
@@ -118,6 +119,9 @@ export function UsersPanel() {
               <StateText on={!u.disabled} onLabel={t("active")} offLabel={t("inactive")} />
             </td>
             <RowActions>
+              {u.username !== me.username && !u.disabled && (
+                <ResetPassword id={u.id} username={u.username} onDone={() => setMessage(t("passwordReset", { username: u.username }))} />
+              )}
               <EnableToggle
                 name={u.username}
                 enabled={!u.disabled}
@@ -134,5 +138,64 @@ export function UsersPanel() {
         ))}
       </DataTable>
     </section>
+  );
+}
+
+/**
+ * "Reset password" for another user (someone locked out at 3 a.m.): the admin types a new one, at
+ * least 12 characters like any password; the user's sessions end at once (server/auth/manage-users.ts).
+ * The admin hands the password over themselves: it is never shown again nor sent anywhere.
+ */
+function ResetPassword({ id, username, onDone }: { id: string; username: string; onDone: () => void }) {
+  const t = useTranslations("users");
+  const change = useChangeUser();
+  const [open, setOpen] = useState(false);
+  const [password, setPassword] = useState("");
+  const close = () => {
+    setOpen(false);
+    setPassword("");
+    change.reset();
+  };
+  return (
+    <>
+      <button type="button" className={small} onClick={() => setOpen(true)} aria-label={t("resetPasswordOf", { username })}>
+        {t("resetPassword")}
+      </button>
+      <ConfirmDialog
+        open={open}
+        focusField
+        title={t("resetPasswordTitle", { username })}
+        confirmLabel={change.isPending ? t("resetting") : t("resetConfirm")}
+        onCancel={close}
+        onConfirm={() => {
+          if (change.isPending) return;
+          change.mutate(
+            { id, change: { password } },
+            {
+              onSuccess: () => {
+                close();
+                onDone();
+              },
+            },
+          );
+        }}
+      >
+        <p>{t("resetConsequence", { username })}</p>
+        <label className="block text-sm font-medium">
+          {t("newPassword")}
+          <input
+            className={field}
+            required
+            type="password"
+            minLength={12}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            autoComplete="new-password"
+          />
+        </label>
+        <p className="text-xs text-slate-600 dark:text-slate-400">{t("rules")}</p>
+        <ErrorMessage error={change.error} />
+      </ConfirmDialog>
+    </>
   );
 }

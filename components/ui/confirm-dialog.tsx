@@ -4,7 +4,8 @@ import { useEffect, useId, useRef, type ReactNode } from "react";
 
 /**
  * A modal confirmation on the native <dialog>: focus moves into it, Escape and Cancel close it,
- * the confirm button is focused first so Enter confirms.
+ * the confirm button is focused first so Enter confirms; or, with `focusField`, the first field of
+ * the body (a dialog that asks for something, e.g. a new password), where Enter submits too.
  */
 export function ConfirmDialog({
   open,
@@ -13,6 +14,7 @@ export function ConfirmDialog({
   confirmLabel,
   onConfirm,
   onCancel,
+  focusField = false,
 }: {
   open: boolean;
   title: string;
@@ -20,6 +22,7 @@ export function ConfirmDialog({
   confirmLabel: string;
   onConfirm: () => void;
   onCancel: () => void;
+  focusField?: boolean;
 }) {
   const t = useTranslations("confirm");
   const ref = useRef<HTMLDialogElement>(null);
@@ -30,10 +33,11 @@ export function ConfirmDialog({
     if (!d) return;
     if (open && !d.open) {
       d.showModal();
-      confirmRef.current?.focus();
+      const first = focusField ? d.querySelector<HTMLElement>("input, select, textarea") : null;
+      (first ?? confirmRef.current)?.focus();
     }
     if (!open && d.open) d.close();
-  }, [open]);
+  }, [open, focusField]);
   return (
     <dialog
       ref={ref}
@@ -42,7 +46,7 @@ export function ConfirmDialog({
         e.preventDefault();
         onCancel();
       }}
-      className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-lg border border-slate-200 bg-white p-0 text-left text-slate-900 shadow-xl backdrop:bg-slate-900/40 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
+      className="m-auto w-[min(28rem,calc(100vw-2rem))] whitespace-normal rounded-lg border border-slate-200 bg-white p-0 text-left text-slate-900 shadow-xl backdrop:bg-slate-900/40 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
     >
       {open && (
         <form
