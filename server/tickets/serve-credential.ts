@@ -31,18 +31,26 @@ export class NotServableError extends AppError {
 }
 
 /**
- * How long a read must leave the vendor alone after the credential's last refresh failed: until
- * the retry its failure policy set (failure-policy.ts: backoff, the vendor's own Retry-After, the
- * vendor's day for a used-up quota), and for good after a configuration error (a corrected app or
- * a Refresh by hand starts again). Null: a read may call. Without this, a service polling a value
- * that ran out during a vendor outage made one vendor call per read, which is what vendors punish
- * (WeChat 45011, daily caps).
+ * The longest a read leaves the vendor alone after a failed refresh: the failure policy's longest
+ * backoff (failure-policy.ts). Past it a read tries again whatever else set the next refresh (a
+ * configuration error stops scheduled refreshes, Ticket Hub's own quota count pauses them to the
+ * vendors' day, a refresh started before an app was saved can stop it again), so a credential whose
+ * cause is gone (a token renewed, a whitelist fixed at the vendor) comes back through the reads
+ * that need it, at most one vendor call per 5 minutes.
  */
-export function readBackoffMs(slot: { status: string; lastErrorClass: string | null; nextRefreshAt: Date | null }, atMs: number): number | null {
-  if (slot.status !== "failing") return null;
-  if (slot.nextRefreshAt === null) return slot.lastErrorClass === "bad-config" ? Number.POSITIVE_INFINITY : null;
-  const left = slot.nextRefreshAt.getTime() - atMs;
-  return left > 0 ? left : null;
+const READ_RETRY_CAP_MS = 300_000;
+
+/**
+ * How long a read must leave the vendor alone: after a failed refresh, until the retry its failure
+ * policy set (backoff, the vendor's own Retry-After) and at most READ_RETRY_CAP_MS after it. Null:
+ * a read may call. Without this, a service polling a value that ran out during a vendor outage made
+ * one vendor call per read, which is what vendors punish (WeChat 45011, daily caps).
+ */
+export function readBackoffMs(slot: { status: string; lastErrorAt: Date | null; nextRefreshAt: Date | null }, atMs: number): number | null {
+  if (slot.status !== "failing" || !slot.lastErrorAt) return null;
+  const capped = slot.lastErrorAt.getTime() + READ_RETRY_CAP_MS;
+  const until = slot.nextRefreshAt ? Math.min(slot.nextRefreshAt.getTime(), capped) : capped;
+  return until > atMs ? until - atMs : null;
 }
 
 /**
@@ -114,7 +122,7 @@ async function serveFromDatabase(appRef: string, kind: CredentialKind): Promise<
       failure = {
         failure: current.slot.lastErrorClass ?? "network",
         message: current.slot.lastError ?? "the last refresh failed",
-        retryAfterMs: Number.isFinite(backoffMs) ? backoffMs : undefined,
+        retryAfterMs: backoffMs,
       };
     }
   }

@@ -24,7 +24,7 @@ export class GenerationConflict extends Error {}
 export async function storeVersion(
   db: Db,
   args: {
-    slot: { id: string; generation: number; currentVersionId: string | null };
+    slot: { id: string; generation: number; currentVersionId: string | null; status: string };
     app: Pick<VendorApp, "id" | "vendor" | "tokenVariant" | "tokenPath">;
     vendor: VendorId;
     kind: CredentialKind;
@@ -99,6 +99,14 @@ export async function storeVersion(
       });
     }
     if (args.kind === "access_token") {
+      // What failed for want of a token (fetch-with-parent.ts: "access token: …", with the token's
+      // class, e.g. a configuration error, which stops refreshes) is due now that there is one.
+      // Only a token that was failing can have left such failures (no query otherwise).
+      if (slot.status === "failing")
+        await tx.credential.updateMany({
+          where: { appRef: args.app.id, kind: { not: "access_token" }, status: "failing", lastError: { startsWith: "access token:" } },
+          data: { nextRefreshAt: now(), nextRefreshReason: english(sentence("reason.tokenRotated")) },
+        });
       // Tickets that die with their token are due now, fetched with the new one.
       const bound = VENDOR_KINDS[args.vendor].filter((k) => k.parent === "access_token" && policyFor(args.vendor, k.kind).refreshWithParent);
       if (bound.length) {
