@@ -31,4 +31,23 @@ describe("RateLimiter", () => {
     l.reset("k");
     expect(l.hit("k")).toBeNull();
   });
+
+  it("a reservation counts at once, refuses over the limit without counting, and is given back only in its own window", () => {
+    let t = 0;
+    const l = new RateLimiter(2, 60_000, () => t);
+    const first = l.reserve("k");
+    const second = l.reserve("k");
+    expect("giveBack" in first && "giveBack" in second).toBe(true);
+    expect(l.reserve("k")).toEqual({ retryAfterSeconds: 60 });
+    // The second was not used: one more fits.
+    if ("giveBack" in second) second.giveBack();
+    expect("giveBack" in l.reserve("k")).toBe(true);
+    expect(l.blocked("k")).not.toBeNull();
+    // Given back after its window ended: the new window's count stays.
+    t = 61_000;
+    l.reserve("k");
+    l.reserve("k");
+    if ("giveBack" in first) first.giveBack();
+    expect(l.blocked("k")).not.toBeNull();
+  });
 });

@@ -35,10 +35,22 @@ export class RateLimiter {
     return { retryAfterSeconds: Math.max(1, Math.ceil((w.start + this.windowMs - t) / 1000)) };
   }
 
-  /** Gives back one hit counted in `key`'s current window (a reservation that was not used). */
-  giveBack(key: string): void {
-    const w = this.windows.get(key);
-    if (w && this.clock() - w.start < this.windowMs && w.count > 0) w.count -= 1;
+  /**
+   * Counts one hit for `key` ahead of the thing it limits: null with the wait when over the limit
+   * (nothing counted then), else the reservation's `giveBack` for when the thing did not happen. A
+   * reservation belongs to its window: one given back after that window ended changes nothing.
+   */
+  reserve(key: string): { retryAfterSeconds: number } | { giveBack: () => void } {
+    const over = this.hit(key);
+    const w = this.windows.get(key)!;
+    const giveBack = () => {
+      if (this.windows.get(key) === w && w.count > 0) w.count -= 1;
+    };
+    if (over) {
+      giveBack();
+      return over;
+    }
+    return { giveBack };
   }
 
   /** Forgets `key` (e.g. after a successful sign-in). */

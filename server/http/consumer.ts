@@ -174,23 +174,21 @@ export async function reportRefused(req: Request, p: AppParams & { kind: string 
       // Failures count too: a service that reports in a loop while the vendor fails must not make
       // a vendor call per report.
       const joining = refreshInFlight(stored.id);
-      const limited = joining ? null : limits.refused.hit(key.id);
-      if (limited) {
-        limits.refused.giveBack(key.id);
+      const reserved = joining ? null : limits.refused.reserve(key.id);
+      if (reserved && "retryAfterSeconds" in reserved)
         return problem(
           429,
           "Too many refusals reported",
-          `At most ${limits.refused.limit} refreshes a minute from one API key; wait ${limited.retryAfterSeconds} s.`,
+          `At most ${limits.refused.limit} refreshes a minute from one API key; wait ${reserved.retryAfterSeconds} s.`,
           {},
-          { "retry-after": String(limited.retryAfterSeconds) },
+          { "retry-after": String(reserved.retryAfterSeconds) },
         );
-      }
       const result = await refreshCredential({
         credentialId: stored.id,
         reason: `refused at the vendor (reported by API key ${key.prefix}…)`,
         need: { type: "ifGeneration", generation: body.generation },
       });
-      if (!joining && result.joined) limits.refused.giveBack(key.id);
+      if (reserved && result.joined) reserved.giveBack();
       if (!result.ok) return problem(502, "Refresh failed", result.message, { failure: result.failure }, { "retry-after": "5" });
       refreshed = !result.joined;
     }
