@@ -11,6 +11,7 @@ import { getConfig } from "../config";
 import { encrypt } from "../crypto";
 import { getDb, type Db } from "../db";
 import { AppError, notFound } from "../errors";
+import { APP_CHANGED_REASON } from "../tickets/failure-policy";
 import { ensureCredentialSlots } from "./seed-demo-apps";
 import { appChannel, describeChannel } from "../alerts/channels";
 
@@ -189,7 +190,7 @@ export async function updateApp({ id, input, actor }: { id: string; input: unkno
     if (invalidates) {
       await tx.credential.updateMany({
         where: { appRef: id },
-        data: { nextRefreshAt: now(), nextRefreshReason: "app settings changed: fetch with the new ones" },
+        data: { nextRefreshAt: now(), nextRefreshReason: APP_CHANGED_REASON },
       });
     }
     await tx.auditEvent.create({

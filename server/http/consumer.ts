@@ -188,7 +188,7 @@ export async function reportRefused(req: Request, p: AppParams & { kind: string 
         reason: `refused at the vendor (reported by API key ${key.prefix}…)`,
         need: { type: "ifGeneration", generation: body.generation },
       });
-      if (reserved && result.joined) reserved.giveBack();
+      if (reserved && result.joined && !(result.ok && result.vendorCalled)) reserved.giveBack();
       if (!result.ok) return problem(502, "Refresh failed", result.message, { failure: result.failure }, { "retry-after": "5" });
       refreshed = !result.joined;
     }

@@ -2,7 +2,7 @@
 // reads that follow leave the vendor alone until the retry the failure policy set (backoff, the
 // vendor's Retry-After): they serve the stored value while it is valid, then 503 with Retry-After,
 // and make no vendor call. Before, each read during a vendor outage was one more vendor call.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startHarness, type Harness } from "@/test-support/engine-harness";
 
 describe("consumer reads while the vendor fails (SQLite)", () => {
@@ -134,5 +134,40 @@ describe("consumer reads while the vendor fails (SQLite)", () => {
     expect(due.nextRefreshReason).toContain("token rotated");
     // Reads may fetch it now; the scheduler would too.
     expect(readBackoffMs(due, now().getTime())).toBeNull();
+  });
+
+  // Last in this file: the save points the demo app at the configured sandbox address.
+  it("an app saved while a refresh with its old settings is at the vendor: that refresh's configuration error leaves the credential due, as the save made it", async () => {
+    const db = (await import("@/server/db")).getDb();
+    const { now } = await import("@/server/clock");
+    const { refreshCredential } = await import("@/server/tickets/refresh-credential");
+    const { updateApp } = await import("@/server/apps/manage-apps");
+    const app = await db.vendorApp.findUniqueOrThrow({ where: { vendor_appId: { vendor: "wechat", appId: "wx000000000000demo" } } });
+    const token = await db.credential.findFirstOrThrow({ where: { appRef: app.id, kind: "access_token" } });
+    await h.control("/__sandbox/reset");
+    // The vendor refuses the old settings, a second after the call arrives.
+    await h.control("/__sandbox/faults", { endpoint: "wechat /cgi-bin/token", mode: "bad-config", latencyMs: 1_000, times: 1 });
+    let settled = false;
+    const refreshing = refreshCredential({ credentialId: token.id, reason: "test" }).finally(() => {
+      settled = true;
+    });
+    await vi.waitFor(async () => expect(((await h.stats()) as { calls: Record<string, number> }).calls["wechat /cgi-bin/token"]).toBe(1), {
+      timeout: 5_000,
+      interval: 20,
+    });
+    // The admin saves the corrected secret meanwhile: every credential of the app is due.
+    await updateApp({
+      id: app.id,
+      input: { vendor: "wechat", name: app.name, appId: app.appId, secret: "demo-wechat-secret", baseUrl: "sandbox" },
+      actor: "test",
+    });
+    expect(settled).toBe(false); // the save came before the refusal
+    expect(await refreshing).toMatchObject({ ok: false, failure: "bad-config" });
+    const after = await db.credential.findUniqueOrThrow({ where: { id: token.id } });
+    // The failure is shown, and the credential stays due (a configuration error alone stops it: nextRefreshAt null).
+    expect(after.lastErrorClass).toBe("bad-config");
+    expect(after.nextRefreshAt).not.toBeNull();
+    expect(after.nextRefreshAt!.getTime()).toBeLessThanOrEqual(now().getTime());
+    expect(after.nextRefreshReason).toBe("app settings changed: fetch with the new ones");
   });
 });

@@ -6,6 +6,8 @@ import { english } from "./sentences";
 
 /** Why a credential is paused after a vendor said its daily quota is used up (failurePolicy, quota-pause.ts). */
 export const QUOTA_PAUSE_REASON = english(sentence("reason.quotaPause"));
+/** Why a credential is due at once after its app's settings were saved (manage-apps.ts, record-failure.ts). */
+export const APP_CHANGED_REASON = english(sentence("reason.appChanged"));
 
 export type FailureDecision = { status: "failing"; nextRefreshAt: Date | null; reason: string };
 

@@ -102,6 +102,7 @@ async function runRefresh(
   let slotVendor: string | undefined;
   let slotKind: string | undefined;
   let slotAppRef: string | undefined;
+  let slotAppRevision: number | undefined;
   let failed = false;
   const stopHeartbeat = keepLeaseAlive(db, credentialId, owner);
   try {
@@ -113,6 +114,7 @@ async function runRefresh(
     slotVendor = vendor;
     slotKind = slot.kind;
     slotAppRef = slot.appRef;
+    slotAppRevision = slot.app.revision;
     const spec = isVendor(vendor) ? kindSpec(vendor, slot.kind) : undefined;
     if (!isVendor(vendor) || !spec) throw new VendorError("bad-config", `unknown credential ${vendor} ${slot.kind}`);
     // A used-up daily quota pauses scheduled calls to that endpoint until the vendor's reset; a
@@ -173,7 +175,7 @@ async function runRefresh(
     if (err instanceof GenerationConflict) {
       if (getConfig().logRefreshes)
         console.log(`[refresh] ${getConfig().instanceId} ${slotVendor} ${slotKind}: another writer stored a newer generation first`);
-      return { credentialId, ok: true, joined: true };
+      return { credentialId, ok: true, joined: true, vendorCalled: true };
     }
     if (err instanceof NotFoundError) throw err;
     const failure: FailureClass = failureOf(err);
@@ -184,7 +186,15 @@ async function runRefresh(
         `[refresh] ${getConfig().instanceId} ${slotVendor ?? "?"} ${slotKind ?? credentialId} failed (${reason}): ${failure}: ${errorLine(err)}${code ? ` [${code}]` : ""}`,
       );
     }
-    const retryAt = await recordFailure(db, credentialId, failure, message, err instanceof VendorError ? err.detail.retryAfterMs : undefined, audit);
+    const retryAt = await recordFailure(
+      db,
+      credentialId,
+      failure,
+      message,
+      err instanceof VendorError ? err.detail.retryAfterMs : undefined,
+      audit,
+      slotAppRevision,
+    );
     // The dashboard's list shows the failure (server/live/list-cache.ts): it must not answer from before it.
     credentialsChanged(retryAt === undefined ? undefined : { credentialId, nextRefreshAt: retryAt, appRef: slotAppRef });
     failed = true;

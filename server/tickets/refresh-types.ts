@@ -13,7 +13,8 @@ import type { FailureClass } from "../vendors/types";
 export type AuditNote = { actor: string; action: string; describe: (generation: number) => string /** Defaults to the credential. */; target?: string };
 
 export type RefreshResult =
-  | { credentialId: string; ok: true; joined: boolean; boundTickets?: string[]; audited?: boolean }
+  /** `vendorCalled`: a joined refresh that still made its own vendor call (another writer stored a newer value first). */
+  | { credentialId: string; ok: true; joined: boolean; boundTickets?: string[]; audited?: boolean; vendorCalled?: boolean }
   | { credentialId: string; ok: false; joined: boolean; failure: FailureClass; message: string; audited?: boolean };
 
 /**
