@@ -12,6 +12,7 @@ import { encrypt } from "../crypto";
 import { getDb, type Db } from "../db";
 import { AppError, notFound } from "../errors";
 import { APP_CHANGED_REASON } from "../tickets/failure-policy";
+import { APP_SETTINGS } from "../tickets/record-failure";
 import { ensureCredentialSlots } from "./seed-demo-apps";
 import { appChannel, describeChannel } from "../alerts/channels";
 
@@ -184,7 +185,7 @@ export async function updateApp({ id, input, actor }: { id: string; input: unkno
     ...(v.secret ? { secretEnc: encrypt(v.secret) } : {}),
   };
   const changed = (Object.keys(data) as (keyof typeof data)[]).filter((k) => (k === "secretEnc" ? true : data[k] !== current[k]));
-  const invalidates = changed.some((k) => ["secretEnc", "appId", "baseUrl", "tokenVariant", "tokenPath"].includes(k));
+  const invalidates = changed.some((k) => k in APP_SETTINGS);
   const row = await db.$transaction(async (tx) => {
     await tx.vendorApp.update({ where: { id }, data });
     if (invalidates) {

@@ -112,6 +112,23 @@ describe("consumer reads while the vendor fails (SQLite)", () => {
     expect(await calls()).toBe(1);
   });
 
+  it("a wait the vendor set (a used-up daily quota) is kept by reads in full, past the 5 minutes", async () => {
+    const db = (await import("@/server/db")).getDb();
+    const { now } = await import("@/server/clock");
+    const { recordFailure } = await import("@/server/tickets/record-failure");
+    const { readBackoffMs } = await import("@/server/tickets/serve-credential");
+    const app = await db.vendorApp.findUniqueOrThrow({ where: { vendor_appId: { vendor: "feishu", appId: "cli_demo000000000000" } } });
+    const ticket = await db.credential.findFirstOrThrow({ where: { appRef: app.id, kind: "jsapi_ticket" } });
+    await recordFailure(db, ticket.id, "quota-exhausted", "daily quota used up");
+    // Six minutes later (the failure stamped back), still before the vendors' day turns.
+    await db.credential.update({ where: { id: ticket.id }, data: { lastErrorAt: new Date(now().getTime() - 360_000) } });
+    const paused = await db.credential.findUniqueOrThrow({ where: { id: ticket.id } });
+    expect(paused.nextRefreshAt!.getTime()).toBeGreaterThan(now().getTime());
+    expect(readBackoffMs(paused, now().getTime())).toBe(paused.nextRefreshAt!.getTime() - now().getTime());
+    // Of our own making (a network failure), the same row waits no longer than 5 minutes: a read may try now.
+    expect(readBackoffMs({ ...paused, lastErrorClass: "network" }, now().getTime())).toBeNull();
+  });
+
   it("a ticket stopped for want of a token (the token's configuration error) is due again once the token is renewed", async () => {
     const db = (await import("@/server/db")).getDb();
     const { now } = await import("@/server/clock");
@@ -169,5 +186,21 @@ describe("consumer reads while the vendor fails (SQLite)", () => {
     expect(after.nextRefreshAt).not.toBeNull();
     expect(after.nextRefreshAt!.getTime()).toBeLessThanOrEqual(now().getTime());
     expect(after.nextRefreshReason).toBe("app settings changed: fetch with the new ones");
+
+    // A save that changes no setting a call is made with (a rename: the row changes, its revision with
+    // it) leaves the failure policy to decide: stopped. (The app back on this test's sandbox first.)
+    await db.vendorApp.update({ where: { id: app.id }, data: { baseUrl: h.sandboxUrl } });
+    await h.control("/__sandbox/faults", { endpoint: "wechat /cgi-bin/token", mode: "bad-config", latencyMs: 1_000, times: 1 });
+    const calls = async () => ((await h.stats()) as { calls: Record<string, number> }).calls["wechat /cgi-bin/token"] ?? 0;
+    const before = await calls();
+    settled = false;
+    const again = refreshCredential({ credentialId: token.id, reason: "test" }).finally(() => {
+      settled = true;
+    });
+    await vi.waitFor(async () => expect(await calls()).toBe(before + 1), { timeout: 5_000, interval: 20 });
+    await db.vendorApp.update({ where: { id: app.id }, data: { name: "WeChat demo renamed" } });
+    expect(settled).toBe(false);
+    expect(await again).toMatchObject({ ok: false, failure: "bad-config" });
+    expect((await db.credential.findUniqueOrThrow({ where: { id: token.id } })).nextRefreshAt).toBeNull();
   });
 });

@@ -15,7 +15,7 @@ import { failureMessageOf, failureOf, VendorError, type FailureClass } from "../
 import { fetchWithParent } from "./fetch-with-parent";
 import { acquireLease, keepLeaseAlive, releaseLease, waitForLease } from "./lease";
 import { parsePolicyOverrides } from "./policy";
-import { recordFailure } from "./record-failure";
+import { type AppSettings, recordFailure } from "./record-failure";
 import { english, sentenceOf } from "./sentences";
 import type { AuditNote, Need, RefreshResult } from "./refresh-types";
 import { GenerationConflict, storeVersion } from "./store-version";
@@ -102,7 +102,7 @@ async function runRefresh(
   let slotVendor: string | undefined;
   let slotKind: string | undefined;
   let slotAppRef: string | undefined;
-  let slotAppRevision: number | undefined;
+  let slotAppSettings: AppSettings | undefined;
   let failed = false;
   const stopHeartbeat = keepLeaseAlive(db, credentialId, owner);
   try {
@@ -114,7 +114,7 @@ async function runRefresh(
     slotVendor = vendor;
     slotKind = slot.kind;
     slotAppRef = slot.appRef;
-    slotAppRevision = slot.app.revision;
+    slotAppSettings = slot.app;
     const spec = isVendor(vendor) ? kindSpec(vendor, slot.kind) : undefined;
     if (!isVendor(vendor) || !spec) throw new VendorError("bad-config", `unknown credential ${vendor} ${slot.kind}`);
     // A used-up daily quota pauses scheduled calls to that endpoint until the vendor's reset; a
@@ -193,7 +193,7 @@ async function runRefresh(
       message,
       err instanceof VendorError ? err.detail.retryAfterMs : undefined,
       audit,
-      slotAppRevision,
+      slotAppSettings,
     );
     // The dashboard's list shows the failure (server/live/list-cache.ts): it must not answer from before it.
     credentialsChanged(retryAt === undefined ? undefined : { credentialId, nextRefreshAt: retryAt, appRef: slotAppRef });

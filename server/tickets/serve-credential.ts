@@ -31,25 +31,31 @@ export class NotServableError extends AppError {
 }
 
 /**
- * The longest a read leaves the vendor alone after a failed refresh: the failure policy's longest
- * backoff (failure-policy.ts). Past it a read tries again whatever else set the next refresh (a
- * configuration error stops scheduled refreshes, Ticket Hub's own quota count pauses them to the
- * vendors' day, a refresh started before an app was saved can stop it again), so a credential whose
- * cause is gone (a token renewed, a whitelist fixed at the vendor) comes back through the reads
- * that need it, at most one vendor call per 5 minutes.
+ * The longest a read leaves the vendor alone after a failed refresh, unless the vendor itself said
+ * how long (below): the failure policy's longest backoff (failure-policy.ts). Past it a read tries
+ * again whatever else set the next refresh (a configuration error stops scheduled refreshes, Ticket
+ * Hub's own quota count pauses them to the vendors' day, a refresh started before an app was saved
+ * can stop it again), so a credential whose cause is gone (a token renewed, a whitelist fixed at
+ * the vendor) comes back through the reads that need it, at most one vendor call per 5 minutes.
  */
 const READ_RETRY_CAP_MS = 300_000;
+/** Failures whose wait the vendor set (a used-up daily quota, a rate limit's reset, WeChat's "try again in a few minutes"): reads keep all of it. */
+const VENDOR_SET_WAIT = new Set(["quota-exhausted", "rate-limited", "busy"]);
 
 /**
  * How long a read must leave the vendor alone: after a failed refresh, until the retry its failure
- * policy set (backoff, the vendor's own Retry-After) and at most READ_RETRY_CAP_MS after it. Null:
- * a read may call. Without this, a service polling a value that ran out during a vendor outage made
- * one vendor call per read, which is what vendors punish (WeChat 45011, daily caps).
+ * policy set, and for a failure of our own making at most READ_RETRY_CAP_MS after it. Null: a read
+ * may call. Without this, a service polling a value that ran out during a vendor outage made one
+ * vendor call per read, which is what vendors punish (WeChat 45011, daily caps).
  */
-export function readBackoffMs(slot: { status: string; lastErrorAt: Date | null; nextRefreshAt: Date | null }, atMs: number): number | null {
+export function readBackoffMs(
+  slot: { status: string; lastErrorClass: string | null; lastErrorAt: Date | null; nextRefreshAt: Date | null },
+  atMs: number,
+): number | null {
   if (slot.status !== "failing" || !slot.lastErrorAt) return null;
   const capped = slot.lastErrorAt.getTime() + READ_RETRY_CAP_MS;
-  const until = slot.nextRefreshAt ? Math.min(slot.nextRefreshAt.getTime(), capped) : capped;
+  const next = slot.nextRefreshAt?.getTime() ?? null;
+  const until = next === null ? capped : VENDOR_SET_WAIT.has(slot.lastErrorClass ?? "") ? next : Math.min(next, capped);
   return until > atMs ? until - atMs : null;
 }
 

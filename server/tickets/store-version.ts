@@ -58,6 +58,16 @@ export async function storeVersion(
       nextRefreshAt: next,
       nextRefreshReason: english(sentence("reason.scheduled", { policy: policy.sentence })),
     };
+    if (args.kind === "access_token" && slot.status === "failing") {
+      // What failed for want of a token (fetch-with-parent.ts: "access token: …", with the token's
+      // class, e.g. a configuration error, which stops refreshes) is due now that there is one, be
+      // it new or the one held (the vendor may hand that back). Only a token that was failing can
+      // have left such failures (no query otherwise).
+      await tx.credential.updateMany({
+        where: { appRef: args.app.id, kind: { not: "access_token" }, status: "failing", lastError: { startsWith: "access token:" } },
+        data: { nextRefreshAt: now(), nextRefreshReason: english(sentence("reason.tokenRotated")) },
+      });
+    }
     if (prev && prev.valueHash === hash) {
       // The vendor handed back the value we hold (Feishu with ≥30 min left, stable_token): no new version.
       const same = await tx.credential.updateMany({ where: { id: slot.id, generation: slot.generation }, data: scheduled });
@@ -99,14 +109,6 @@ export async function storeVersion(
       });
     }
     if (args.kind === "access_token") {
-      // What failed for want of a token (fetch-with-parent.ts: "access token: …", with the token's
-      // class, e.g. a configuration error, which stops refreshes) is due now that there is one.
-      // Only a token that was failing can have left such failures (no query otherwise).
-      if (slot.status === "failing")
-        await tx.credential.updateMany({
-          where: { appRef: args.app.id, kind: { not: "access_token" }, status: "failing", lastError: { startsWith: "access token:" } },
-          data: { nextRefreshAt: now(), nextRefreshReason: english(sentence("reason.tokenRotated")) },
-        });
       // Tickets that die with their token are due now, fetched with the new one.
       const bound = VENDOR_KINDS[args.vendor].filter((k) => k.parent === "access_token" && policyFor(args.vendor, k.kind).refreshWithParent);
       if (bound.length) {
