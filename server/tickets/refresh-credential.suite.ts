@@ -73,6 +73,32 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
       expect((await slot("jsapi_ticket")).generation).toBe(2);
     });
 
+    it("a refresh that waited for another instance's lease takes that holder's failure as its own answer: no second vendor call", async () => {
+      const { acquireLease, releaseLease } = await import("./lease");
+      const { recordFailure } = await import("./record-failure");
+      const ticketSlot = await slot("jsapi_ticket");
+      const other = "other-instance:holder";
+      expect(await acquireLease(db, ticketSlot.id, other)).toBe(true);
+      const waiting = refresh({ credentialId: ticketSlot.id, reason: "test" });
+      // The holder's vendor call failed (the vendor was busy): it records that, then lets go. (A second
+      // for the waiting refresh to find the lease taken and start waiting: two queries.)
+      await new Promise((r) => setTimeout(r, 1_000));
+      await recordFailure(db, ticketSlot.id, "busy", "WeChat -1: system error");
+      await releaseLease(db, ticketSlot.id, other);
+      expect(await waiting).toMatchObject({ ok: false, joined: true, failure: "busy" });
+      expect(await calls("/cgi-bin/ticket/getticket")).toBe(0);
+      expect(await calls("/cgi-bin/token")).toBe(0);
+      expect(await slot("jsapi_ticket")).toMatchObject({ status: "failing", consecutiveFailures: 1 });
+      // A holder that let go without recording anything (it found nothing to do) is no answer: the waiting refresh calls.
+      await h.control("/__sandbox/reset");
+      expect(await acquireLease(db, ticketSlot.id, other)).toBe(true);
+      const next = refresh({ credentialId: ticketSlot.id, reason: "test" });
+      await new Promise((r) => setTimeout(r, 300));
+      await releaseLease(db, ticketSlot.id, other);
+      expect(await next).toMatchObject({ ok: true, joined: false });
+      expect(await calls("/cgi-bin/ticket/getticket")).toBe(1);
+    });
+
     it("says a credential that does not exist is not found, and leaves no lease behind", async () => {
       const { NotFoundError } = await import("./refresh-credential");
       await expect(refresh({ credentialId: "no-such-credential", reason: "test" })).rejects.toBeInstanceOf(NotFoundError);

@@ -90,11 +90,16 @@ async function runRefresh(
   // Up to two tries for the lease: the second one takes over from a holder that died.
   for (let attempt = 0; attempt < 2; attempt++) {
     if (await leaseOf(db, credentialId, owner)) break;
-    const before = (await db.credential.findUniqueOrThrow({ where: { id: credentialId } })).generation;
+    const before = await db.credential.findUniqueOrThrow({ where: { id: credentialId }, select: { generation: true, lastErrorAt: true } });
     await waitForLease(db, credentialId, getConfig().leaseTtlMs + 1_000);
     const slot = await db.credential.findUniqueOrThrow({ where: { id: credentialId } });
-    if (slot.generation !== before || !(await stillNeeded(db, slot, need)) || attempt === 1) {
-      return slot.status === "failing" && slot.lastError && slot.generation === before
+    const sameGeneration = slot.generation === before.generation;
+    // The holder (another instance) called the vendor and recorded a failure: its answer is this
+    // call's too. Calling again at once would double the calls to a failing vendor per waiting
+    // instance, against the backoff that failure just set (a holder that died records nothing).
+    const holderFailed = sameGeneration && !!slot.lastErrorAt && slot.lastErrorAt.getTime() !== before.lastErrorAt?.getTime();
+    if (!sameGeneration || holderFailed || !(await stillNeeded(db, slot, need)) || attempt === 1) {
+      return slot.status === "failing" && slot.lastError && sameGeneration
         ? { credentialId, ok: false, joined: true, failure: (slot.lastErrorClass ?? "network") as FailureClass, message: slot.lastError }
         : { credentialId, ok: true, joined: true };
     }
