@@ -155,6 +155,29 @@ describe("consumer reads while the vendor fails (SQLite)", () => {
     expect(readBackoffMs(due, now().getTime())).toBeNull();
   });
 
+  it("…and also when the vendor hands back the token already held (Feishu with 30 minutes or more left)", async () => {
+    const db = (await import("@/server/db")).getDb();
+    const { now } = await import("@/server/clock");
+    const { refreshCredential } = await import("@/server/tickets/refresh-credential");
+    const { recordFailure } = await import("@/server/tickets/record-failure");
+    const app = await db.vendorApp.findUniqueOrThrow({ where: { vendor_appId: { vendor: "feishu", appId: "cli_demo000000000000" } } });
+    const token = await db.credential.findFirstOrThrow({ where: { appRef: app.id, kind: "access_token" } });
+    const ticket = await db.credential.findFirstOrThrow({ where: { appRef: app.id, kind: "jsapi_ticket" } });
+    await h.control("/__sandbox/reset");
+    // A token the vendor holds with its full two hours left.
+    expect((await refreshCredential({ credentialId: token.id, reason: "test" })).ok).toBe(true);
+    const held = await db.credential.findUniqueOrThrow({ where: { id: token.id } });
+    await recordFailure(db, token.id, "bad-config", "app secret invalid");
+    await recordFailure(db, ticket.id, "bad-config", "access token: app secret invalid");
+    expect((await db.credential.findUniqueOrThrow({ where: { id: ticket.id } })).nextRefreshAt).toBeNull();
+    expect((await refreshCredential({ credentialId: token.id, reason: "refresh by an operator" })).ok).toBe(true);
+    // The same value came back: no new generation of the token, and yet the ticket is due.
+    expect((await db.credential.findUniqueOrThrow({ where: { id: token.id } })).generation).toBe(held.generation);
+    const due = await db.credential.findUniqueOrThrow({ where: { id: ticket.id } });
+    expect(due.nextRefreshAt!.getTime()).toBeLessThanOrEqual(now().getTime());
+    expect(due.nextRefreshReason).toContain("token rotated");
+  });
+
   // Last in this file: the save points the demo app at the configured sandbox address.
   it("an app saved while a refresh with its old settings is at the vendor: that refresh's configuration error leaves the credential due, as the save made it", async () => {
     const db = (await import("@/server/db")).getDb();
