@@ -57,8 +57,13 @@ test.describe("tabs of one browser", () => {
       tabs.push(page);
     }
     for (const page of tabs) await expect(row(page, t)).toContainText(`generation ${t.generation}`, { timeout: 30_000 });
-    // The first reads after load are behind us.
-    await tabs[0]!.waitForTimeout(1_500);
+    // The first reads after load are behind us: no list request for a second (a busy machine may take
+    // longer than a fixed pause to send them).
+    let lastAsked = Date.now();
+    context.on("request", (r) => {
+      if (new URL(r.url()).pathname === "/api/credentials") lastAsked = Date.now();
+    });
+    await expect.poll(() => Date.now() - lastAsked, { timeout: 15_000, intervals: [200] }).toBeGreaterThan(1_000);
     const asked = listRequests(context);
     const heardBefore = await changesHeard(tabs[2]!);
 

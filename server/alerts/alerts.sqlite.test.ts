@@ -158,10 +158,12 @@ describe("alerts on sqlite", () => {
     }
   });
 
-  it("45009 on getticket: the ticket is at risk with the moment it breaks, the alert opens, acknowledge and silence are audited", async () => {
+  it("45009 on getticket: the ticket is at risk with the moment it breaks, the alert opens, acknowledge and silence are audited", async (ctx) => {
     const ticket = await slot("jsapi_ticket");
     // A ticket that dies before the vendors' next day starts, whatever the time of day now.
     const untilReset = Math.floor((nextVendorDayStart(new Date()).getTime() - Date.now()) / 1000);
+    // In the vendors' last two minutes no ticket can die before their next day: nothing is at risk.
+    if (untilReset < 120) ctx.skip();
     await h.control("/__sandbox/next-lifetime", { endpoint: "wechat /cgi-bin/ticket/getticket", expiresIn: Math.max(30, Math.min(1800, untilReset - 60)) });
     expect(await refresh({ credentialId: ticket.id, reason: "test" })).toMatchObject({ ok: true });
     await h.control("/__sandbox/faults", { endpoint: "wechat /cgi-bin/ticket/getticket", mode: "quota", times: 1 });

@@ -2,7 +2,7 @@
 // reads that follow leave the vendor alone until the retry the failure policy set (backoff, the
 // vendor's Retry-After): they serve the stored value while it is valid, then 503 with Retry-After,
 // and make no vendor call. Before, each read during a vendor outage was one more vendor call.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 import { startHarness, type Harness } from "@/test-support/engine-harness";
 
 describe("consumer reads while the vendor fails (SQLite)", () => {
@@ -187,8 +187,15 @@ describe("consumer reads while the vendor fails (SQLite)", () => {
     const app = await db.vendorApp.findUniqueOrThrow({ where: { vendor_appId: { vendor: "wechat", appId: "wx000000000000demo" } } });
     const token = await db.credential.findFirstOrThrow({ where: { appRef: app.id, kind: "access_token" } });
     await h.control("/__sandbox/reset");
-    // The vendor refuses the old settings, a second after the call arrives.
-    await h.control("/__sandbox/faults", { endpoint: "wechat /cgi-bin/token", mode: "bad-config", latencyMs: 1_000, times: 1 });
+    // The vendor refuses the old settings 3 s after the call arrives: time for the save on a busy
+    // machine, and the harness's 1.5 s vendor timeout raised so that the refusal, not a timeout, ends the call.
+    const config = (await import("@/server/config")).getConfig() as { upstreamTimeoutMs: number };
+    const timeoutWas = config.upstreamTimeoutMs;
+    config.upstreamTimeoutMs = 15_000;
+    onTestFinished(() => {
+      config.upstreamTimeoutMs = timeoutWas;
+    });
+    await h.control("/__sandbox/faults", { endpoint: "wechat /cgi-bin/token", mode: "bad-config", latencyMs: 3_000, times: 1 });
     let settled = false;
     const refreshing = refreshCredential({ credentialId: token.id, reason: "test" }).finally(() => {
       settled = true;
@@ -215,7 +222,7 @@ describe("consumer reads while the vendor fails (SQLite)", () => {
     // A save that changes no setting a call is made with (a rename: the row changes, its revision with
     // it) leaves the failure policy to decide: stopped. (The app back on this test's sandbox first.)
     await db.vendorApp.update({ where: { id: app.id }, data: { baseUrl: h.sandboxUrl } });
-    await h.control("/__sandbox/faults", { endpoint: "wechat /cgi-bin/token", mode: "bad-config", latencyMs: 1_000, times: 1 });
+    await h.control("/__sandbox/faults", { endpoint: "wechat /cgi-bin/token", mode: "bad-config", latencyMs: 3_000, times: 1 });
     const calls = async () => ((await h.stats()) as { calls: Record<string, number> }).calls["wechat /cgi-bin/token"] ?? 0;
     const before = await calls();
     settled = false;

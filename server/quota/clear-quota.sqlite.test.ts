@@ -23,7 +23,9 @@ describe("clear_quota and the quota ledger", () => {
     await h?.close();
   });
 
-  it("after clear_quota today's used count starts again: quota not exhausted, a refresh possible now, the paused ticket due", async () => {
+  it("after clear_quota today's used count starts again: quota not exhausted, a refresh possible now, the paused ticket due", async (ctx) => {
+    // Today's count is the test's subject: not across the vendors' midnight (16:00 UTC), where it starts again by itself.
+    if (nextVendorDayStart(new Date()).getTime() - Date.now() < 60_000) ctx.skip();
     const ticket = await slot("jsapi_ticket");
     expect(await refresh({ credentialId: ticket.id, reason: "test" })).toMatchObject({ ok: true });
     expect(await refresh({ credentialId: ticket.id, reason: "test" })).toMatchObject({ ok: true });
