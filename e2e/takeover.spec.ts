@@ -42,11 +42,13 @@ test("SIGKILL of the instance holding a refresh lease: another instance complete
     expect(held.refreshing).toBe(true);
     expect(held.lease?.instance).toBe(a.name);
 
+    // The vendor answers again (A's call, already there, still hangs): B's takeover call must not
+    // meet the hang, however long the reads below take on a busy machine.
+    await fetch(`${cluster.sandboxUrl}/__sandbox/faults`, { method: "DELETE" });
     await a.kill("SIGKILL");
     const killedAt = Date.now();
     // A live holder renews its lease (heartbeat): the expiry that counts is the one its last beat wrote.
     const leaseExpiresAt = Date.parse((await ticketOf(b.url)).lease!.expiresAt);
-    await fetch(`${cluster.sandboxUrl}/__sandbox/faults`, { method: "DELETE" });
 
     // Nobody asks B: its scheduler sees the credential due (A marked it so when it took the lease).
     await expect.poll(async () => (await ticketOf(b.url)).generation, { timeout: LEASE_TTL_MS + 10_000, intervals: [50] }).toBe(before.generation + 1);
