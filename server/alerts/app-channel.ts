@@ -1,4 +1,5 @@
 import "server-only";
+import { now } from "../clock";
 import { webhookUrlProblem } from "@/lib/webhook-url";
 import { getConfig } from "../config";
 import { encrypt } from "../crypto";
@@ -38,6 +39,7 @@ export async function setAppAlertChannel({ id, channel, actor }: { id: string; c
     const shown = next ? describeChannel(next) : null;
     await tx.auditEvent.create({
       data: {
+        at: now(),
         actor,
         action: "app.alert-channel",
         target: id,

@@ -22,6 +22,7 @@ export async function acknowledgeAlert({ id, actor }: { id: string; actor: strin
     await tx.alert.update({ where: { id }, data: { acknowledgedAt: at, acknowledgedBy: actor } });
     await tx.auditEvent.create({
       data: {
+        at: now(),
         actor,
         action: "alert.acknowledge",
         target: alert.credentialId ?? alert.subject,
@@ -46,6 +47,7 @@ export async function silenceAlert({ id, minutes, actor }: { id: string; minutes
     await tx.alert.update({ where: { id }, data: { silencedUntil: until, silencedBy: until ? actor : null } });
     await tx.auditEvent.create({
       data: {
+        at: now(),
         actor,
         action: until ? "alert.silence" : "alert.unsilence",
         target: alert.credentialId ?? alert.subject,

@@ -153,7 +153,7 @@ export async function createApp({ input, actor }: { input: unknown; actor: strin
     const app = await tx.vendorApp.create({ data });
     await ensureCredentialSlots(tx as Db, app.id, v.vendor);
     await tx.auditEvent.create({
-      data: { actor, action: "app.create", target: app.id, outcome: "ok", detail: `${VENDOR_LABELS[v.vendor]} ${v.name} (${v.appId})` },
+      data: { at: now(), actor, action: "app.create", target: app.id, outcome: "ok", detail: `${VENDOR_LABELS[v.vendor]} ${v.name} (${v.appId})` },
     });
     return tx.vendorApp.findUniqueOrThrow({ where: { id: app.id }, include: withCount });
   });
@@ -196,6 +196,7 @@ export async function updateApp({ id, input, actor }: { id: string; input: unkno
     }
     await tx.auditEvent.create({
       data: {
+        at: now(),
         actor,
         action: "app.update",
         target: id,
@@ -219,7 +220,7 @@ export async function setAppEnabled({ id, enabled, actor }: { id: string; enable
     await db.$transaction([
       db.vendorApp.update({ where: { id }, data: { enabled } }),
       db.auditEvent.create({
-        data: { actor, action: enabled ? "app.enable" : "app.disable", target: id, outcome: "ok", detail: `${current.name} (${current.appId})` },
+        data: { at: now(), actor, action: enabled ? "app.enable" : "app.disable", target: id, outcome: "ok", detail: `${current.name} (${current.appId})` },
       }),
     ]);
     // Every copy (this process's read cache and list, the read plane's cache over IPC) drops it now.

@@ -1,4 +1,5 @@
 import "server-only";
+import { now } from "../clock";
 import type { Role } from "@/lib/roles";
 import type { UserView } from "@/lib/user-input";
 import { getDb } from "../db";
@@ -23,7 +24,9 @@ export async function createUser({ input, actor }: { input: { username: string; 
   const passwordHash = await hashPassword(input.password);
   const user = await db.$transaction(async (tx) => {
     const created = await tx.user.create({ data: { username: input.username, role: input.role, passwordHash } });
-    await tx.auditEvent.create({ data: { actor, action: "user.created", target: created.id, outcome: "ok", detail: `${created.username} (${created.role})` } });
+    await tx.auditEvent.create({
+      data: { at: now(), actor, action: "user.created", target: created.id, outcome: "ok", detail: `${created.username} (${created.role})` },
+    });
     return created;
   });
   return toUserView(user);
@@ -67,7 +70,7 @@ export async function changeUser({
     const row = await tx.user.update({ where: { id }, data });
     // A new password or a disabled account signs the user out everywhere.
     if (change.password !== undefined || change.disabled === true) await tx.session.deleteMany({ where: { userId: id } });
-    await tx.auditEvent.create({ data: { actor, action: "user.changed", target: id, outcome: "ok", detail: `${user.username}: ${what}` } });
+    await tx.auditEvent.create({ data: { at: now(), actor, action: "user.changed", target: id, outcome: "ok", detail: `${user.username}: ${what}` } });
     return row;
   });
   return toUserView(updated);

@@ -1,4 +1,5 @@
 import "server-only";
+import { now } from "../clock";
 import { createHash, randomBytes } from "node:crypto";
 import { isRole, type Role } from "@/lib/roles";
 import { getConfig } from "../config";
@@ -68,6 +69,6 @@ export async function signOut({ actor }: { actor: Pick<SessionUser, "sessionId" 
   const db = getDb();
   await db.$transaction([
     db.session.deleteMany({ where: { id: actor.sessionId } }),
-    db.auditEvent.create({ data: { actor: actor.username, action: "user.signout", outcome: "signed out" } }),
+    db.auditEvent.create({ data: { at: now(), actor: actor.username, action: "user.signout", outcome: "signed out" } }),
   ]);
 }

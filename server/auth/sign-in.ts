@@ -1,4 +1,5 @@
 import "server-only";
+import { now } from "../clock";
 import type { Role } from "@/lib/roles";
 import { getDb, type Db } from "../db";
 import { AppError } from "../errors";
@@ -33,13 +34,16 @@ export async function signIn({ input, address }: { input: { username: string; pa
   if (!user) {
     const attack = signInLimiter.fail(address, name);
     // Standalone (this one and the attack row): a failed sign-in changes nothing stored to join.
-    await db.auditEvent.create({ data: { actor: input.username.slice(0, 64), action: "user.signin", outcome: "failed: wrong username or password" } });
+    await db.auditEvent.create({
+      data: { at: now(), actor: input.username.slice(0, 64), action: "user.signin", outcome: "failed: wrong username or password" },
+    });
     if (attack) {
       console.warn(
         `[signin] ${attack.failures} failed sign-ins for "${attack.username}" from ${attack.addresses}+ addresses within ${attack.windowMinutes} min`,
       );
       await db.auditEvent.create({
         data: {
+          at: now(),
           actor: "Ticket Hub",
           action: "user.signin.attack",
           target: attack.username.slice(0, 64),
@@ -53,7 +57,7 @@ export async function signIn({ input, address }: { input: { username: string; pa
   signInLimiter.succeed(address, name);
   const session = await db.$transaction(async (tx) => {
     const started = await createSession(user.id, tx as Db);
-    await tx.auditEvent.create({ data: { actor: user.username, action: "user.signin", outcome: "signed in" } });
+    await tx.auditEvent.create({ data: { at: now(), actor: user.username, action: "user.signin", outcome: "signed in" } });
     return started;
   });
   return { user: { username: user.username, role: user.role }, session };
@@ -71,7 +75,7 @@ export async function setUpFirstAdmin({ input }: { input: { username: string; pa
     if ((await tx.user.count()) > 0) return null;
     const created = await tx.user.create({ data: { username: input.username, role: "admin", passwordHash } });
     await tx.auditEvent.create({
-      data: { actor: created.username, action: "user.created", target: created.username, outcome: "first admin created on the first-run screen" },
+      data: { at: now(), actor: created.username, action: "user.created", target: created.username, outcome: "first admin created on the first-run screen" },
     });
     return created;
   });

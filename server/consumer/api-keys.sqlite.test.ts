@@ -45,7 +45,7 @@ describe("API keys and the outage memory (SQLite)", () => {
   });
 
   // Last in this file: it leaves the database's clock 90 s ahead of this host's.
-  it("a revocation and a key's last use are stamped on the database's clock, not this host's", async () => {
+  it("a revocation, a key's last use and their audit rows are stamped on the database's clock, not this host's", async () => {
     vi.restoreAllMocks(); // the database answers again
     const db = (await import("@/server/db")).getDb();
     const keys = await import("./api-keys");
@@ -57,7 +57,11 @@ describe("API keys and the outage memory (SQLite)", () => {
     expect(await keys.keyHolderFor(`Bearer ${key}`)).toMatchObject({ id: view.id });
     await keys.revokeApiKey({ id: view.id, actor: "test" });
     const row = await db.apiKey.findUniqueOrThrow({ where: { id: view.id } });
-    for (const stamp of [row.lastUsedAt!, row.revokedAt!]) {
+    // So are the audit log's rows of both: in the order they happened, whichever instance wrote them
+    // (the proxy's force_refresh counts its day's rows by the database's clock too).
+    const audit = await db.auditEvent.findMany({ where: { target: view.id }, orderBy: { at: "asc" } });
+    expect(audit.map((a) => a.action)).toEqual(["apikey.created", "apikey.revoked"]);
+    for (const stamp of [row.lastUsedAt!, row.revokedAt!, ...audit.map((a) => a.at)]) {
       expect(stamp.getTime() - asked).toBeGreaterThanOrEqual(89_000);
       expect(stamp.getTime() - Date.now()).toBeLessThanOrEqual(91_000);
     }

@@ -85,6 +85,7 @@ export async function createApiKey({
     const created = await tx.apiKey.create({ data: { name: input.name, prefix, keyHash: keyHashOf(key), appRefs: JSON.stringify(refs), createdBy: actor } });
     await tx.auditEvent.create({
       data: {
+        at: now(),
         actor,
         action: "apikey.created",
         target: created.id,
@@ -105,7 +106,7 @@ export async function revokeApiKey({ id, actor }: { id: string; actor: string })
   if (!row.revokedAt) {
     await db.$transaction([
       db.apiKey.update({ where: { id }, data: { revokedAt: now() } }),
-      db.auditEvent.create({ data: { actor, action: "apikey.revoked", target: id, outcome: "ok", detail: `${row.name} (${row.prefix}…)` } }),
+      db.auditEvent.create({ data: { at: now(), actor, action: "apikey.revoked", target: id, outcome: "ok", detail: `${row.name} (${row.prefix}…)` } }),
     ]);
     // Every copy (this process's read cache and list, the read plane's cache over IPC) drops it now,
     // and the memory kept for an outage refuses it from now on.

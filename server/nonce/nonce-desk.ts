@@ -113,6 +113,7 @@ export async function issueNonce({ input, actor }: { input: { appRef: string; us
     // Standalone: the vendor issued nothing, so nothing is stored for this row to join.
     await db.auditEvent.create({
       data: {
+        at: now(),
         actor,
         action: "nonce.issue",
         target: app.id,
@@ -144,7 +145,7 @@ export async function issueNonce({ input, actor }: { input: { appRef: string; us
       include: { app: true },
     });
     await tx.auditEvent.create({
-      data: { actor, action: "nonce.issue", target: app.id, outcome: "issued", detail: `${app.name} user_id ${userId.data} (${created.id})` },
+      data: { at: now(), actor, action: "nonce.issue", target: app.id, outcome: "issued", detail: `${app.name} user_id ${userId.data} (${created.id})` },
     });
     return created;
   });
@@ -177,7 +178,7 @@ export async function markNonceUsed({ input, actor }: { input: { id: string }; a
     ? row
     : await db.$transaction(async (tx) => {
         await tx.auditEvent.create({
-          data: { actor, action: "nonce.mark-used", target: row.appRef, outcome: "ok", detail: `${row.app.name} user_id ${row.userId} (${row.id})` },
+          data: { at: now(), actor, action: "nonce.mark-used", target: row.appRef, outcome: "ok", detail: `${row.app.name} user_id ${row.userId} (${row.id})` },
         });
         return tx.nonceTicket.update({ where: { id }, data: { usedAt: now(), usedBy: actor }, include: { app: true } });
       });

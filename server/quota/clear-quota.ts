@@ -31,13 +31,7 @@ export async function clearQuota({ appRef, actor }: { appRef: string; actor: str
     const failure = failureOf(err);
     const message = failureMessageOf(err);
     await db.auditEvent.create({
-      data: {
-        actor,
-        action: "app.clear-quota",
-        target: app.id,
-        outcome: `failed: ${failure}`,
-        detail: `${app.name}: ${message}`,
-      },
+      data: { at: now(), actor, action: "app.clear-quota", target: app.id, outcome: `failed: ${failure}`, detail: `${app.name}: ${message}` },
     });
     // The database, not WeChat: the call may have gone through, and clear_quota is itself limited.
     if (failure === "database")
@@ -70,6 +64,7 @@ export async function clearQuota({ appRef, actor }: { appRef: string; actor: str
     });
     await tx.auditEvent.create({
       data: {
+        at: now(),
         actor,
         action: "app.clear-quota",
         target: app.id,

@@ -66,6 +66,7 @@ export async function checkCredential({ input, actor }: { input: { credentialId:
   // Standalone: a check changes nothing stored, so there is no transaction for its row to join.
   await db.auditEvent.create({
     data: {
+      at: now(),
       actor,
       action: "credential.check",
       target: slot.id,

@@ -53,6 +53,7 @@ export async function refreshByOperator({ input, actor }: { input: { credentialI
     // behalf, so the row stands alone (the change it saw was audited in its own transaction).
     await getDb().auditEvent.create({
       data: {
+        at: now(),
         actor,
         action: "credential.refresh",
         target: credential.id,

@@ -1,4 +1,5 @@
 import "server-only";
+import { now } from "../clock";
 import { decrypt } from "../crypto";
 import { getDb } from "../db";
 import { AppError } from "../errors";
@@ -28,6 +29,7 @@ export async function revealValue({
   // Standalone: a reveal changes nothing, so there is no transaction for its row to join.
   await db.auditEvent.create({
     data: {
+      at: now(),
       actor,
       action: `credential.${action}`,
       target: slot.id,

@@ -137,6 +137,7 @@ export async function writeAudit(
   if (!audit) return;
   await tx.auditEvent.create({
     data: {
+      at: now(),
       actor: audit.actor,
       action: audit.action,
       target: audit.target ?? credentialId,

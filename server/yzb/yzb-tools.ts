@@ -1,4 +1,5 @@
 import "server-only";
+import { now } from "../clock";
 import { vendorContext } from "../apps/vendor-context";
 import { getDb } from "../db";
 import { AppError } from "../errors";
@@ -42,6 +43,7 @@ export async function exchangeCode({ input, actor }: { input: { appRef: string; 
   // Standalone: an exchange stores nothing, so there is no transaction for its row to join.
   await db.auditEvent.create({
     data: {
+      at: now(),
       actor,
       action: "yzb.exchange-code",
       target: app.id,
@@ -66,7 +68,7 @@ export async function checkCode({
   const r = await checkYzbCode(vendorContext(db, app, null), { type: input.type, code: input.code, openId: input.openId }).catch(vendorFailure(CHECK));
   // Standalone: a check stores nothing, so there is no transaction for its row to join.
   await db.auditEvent.create({
-    data: { actor, action: "yzb.check-code", target: app.id, outcome: r.valid ? "valid" : "invalid", detail: `${app.name} ${input.type}` },
+    data: { at: now(), actor, action: "yzb.check-code", target: app.id, outcome: r.valid ? "valid" : "invalid", detail: `${app.name} ${input.type}` },
   });
   return r.valid ? { valid: true as const, vendorExpiresAt: r.expiresAt.toISOString() } : { valid: false as const, message: r.message };
 }
