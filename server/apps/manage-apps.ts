@@ -11,7 +11,11 @@ import { getConfig } from "../config";
 import { encrypt } from "../crypto";
 import { getDb, type Db } from "../db";
 import { AppError, notFound } from "../errors";
+import { QUOTA_BLOCK_REASON_PREFIX } from "../quota/quota";
 import { APP_CHANGED_REASON } from "../tickets/failure-policy";
+import { parsePolicyOverrides } from "../tickets/policy";
+import { english } from "../tickets/sentences";
+import { sentence } from "@/lib/sentence";
 import { APP_SETTINGS } from "../tickets/record-failure";
 import { ensureCredentialSlots } from "./seed-demo-apps";
 import { appChannel, describeChannel } from "../alerts/channels";
@@ -186,12 +190,21 @@ export async function updateApp({ id, input, actor }: { id: string; input: unkno
   };
   const changed = (Object.keys(data) as (keyof typeof data)[]).filter((k) => (k === "secretEnc" ? true : data[k] !== current[k]));
   const invalidates = changed.some((k) => k in APP_SETTINGS);
+  // New daily limits: what the old ones paused until the vendors' day turns is due now; the scheduler
+  // asks the ledger again first (quotaBlock), so what is still over a limit, or was refused by the
+  // vendor itself, pauses again without a vendor call.
+  const limitsChanged = JSON.stringify(parsePolicyOverrides(data.policy).quotas ?? {}) !== JSON.stringify(parsePolicyOverrides(current.policy).quotas ?? {});
   const row = await db.$transaction(async (tx) => {
     await tx.vendorApp.update({ where: { id }, data });
     if (invalidates) {
       await tx.credential.updateMany({
         where: { appRef: id },
         data: { nextRefreshAt: now(), nextRefreshReason: APP_CHANGED_REASON },
+      });
+    } else if (limitsChanged) {
+      await tx.credential.updateMany({
+        where: { appRef: id, nextRefreshReason: { startsWith: QUOTA_BLOCK_REASON_PREFIX } },
+        data: { nextRefreshAt: now(), nextRefreshReason: english(sentence("reason.quotaLimitsChanged")) },
       });
     }
     await tx.auditEvent.create({

@@ -1,7 +1,7 @@
 // WeChat clear_quota (the 45009 runbook's action) on a real database and the real sandbox: the quota
 // ledger's count for today starts again with it, so the overview's quota and time to impact say a
 // refresh can succeed now, and a ticket the scheduler paused for its endpoint's limit is due again.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { nextVendorDayStart } from "@/lib/vendor-day";
 import { startHarness, type Harness } from "@/test-support/engine-harness";
 import { refuseInserts } from "@/test-support/refuse-inserts";
@@ -62,6 +62,40 @@ describe("clear_quota and the quota ledger", () => {
 
     const audit = await db.auditEvent.findMany({ where: { action: "app.clear-quota" } });
     expect(audit.map((a) => [a.actor, a.target, a.outcome])).toEqual([["admin", ticket.appRef, "ok"]]);
+  });
+
+  it("an app's daily limit raised: what the old limit paused until the vendors' day turns is due now, and the scheduled refresh goes through", async (ctx) => {
+    if (nextVendorDayStart(new Date()).getTime() - Date.now() < 60_000) ctx.skip();
+    const { updateApp } = await import("@/server/apps/manage-apps");
+    const ticket = await slot("jsapi_ticket");
+    expect(await refresh({ credentialId: ticket.id, reason: "test" })).toMatchObject({ ok: true });
+    const used = (await creds({ credentialId: ticket.id }))[0]!.quota!.used;
+    const limits = (limit: number) => JSON.stringify({ quotas: { "/cgi-bin/ticket/getticket": limit } });
+    await db.vendorApp.update({ where: { id: ticket.appRef }, data: { policy: limits(used) } });
+    await db.credential.update({ where: { id: ticket.id }, data: { nextRefreshAt: new Date(Date.now() - 1000) } });
+    expect(await refresh({ credentialId: ticket.id, reason: "scheduled", need: { type: "due" } })).toMatchObject({ ok: false, failure: "quota-exhausted" });
+    const reset = nextVendorDayStart(new Date()).getTime();
+    expect((await slot("jsapi_ticket")).nextRefreshAt!.getTime()).toBe(reset);
+    // The form saves every field; "sandbox" is this test's sandbox, so only what the test changes changes.
+    const config = (await import("@/server/config")).getConfig() as { sandbox: { url: string } };
+    const sandboxWas = config.sandbox.url;
+    config.sandbox.url = h.sandboxUrl;
+    onTestFinished(() => {
+      config.sandbox.url = sandboxWas;
+    });
+    const app = await db.vendorApp.findUniqueOrThrow({ where: { id: ticket.appRef } });
+    const save = (name: string, limit: number) =>
+      updateApp({ id: app.id, input: { vendor: "wechat", name, appId: app.appId, baseUrl: "sandbox", policy: limits(limit) }, actor: "admin" });
+    // A save that keeps the limits (a rename) leaves the pause as it is.
+    await save(`${app.name} renamed`, used);
+    expect((await slot("jsapi_ticket")).nextRefreshAt!.getTime()).toBe(reset);
+    // The admin raises the limit: the paused ticket is due now, and its scheduled refresh asks the vendor.
+    await save(app.name, used + 100);
+    const due = await slot("jsapi_ticket");
+    expect(due.nextRefreshAt!.getTime()).toBeLessThanOrEqual(Date.now());
+    expect(due.nextRefreshReason).toBe("quota limits changed: due now, if today's use allows");
+    expect(await refresh({ credentialId: ticket.id, reason: "scheduled", need: { type: "due" } })).toMatchObject({ ok: true, joined: false });
+    await db.vendorApp.update({ where: { id: app.id }, data: { policy: "{}" } });
   });
 
   it("a refused clear_quota leaves the ledger as it was, and is audited", async () => {

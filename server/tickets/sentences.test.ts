@@ -27,6 +27,7 @@ const REASONS = [
   "quota exhausted on /cgi-bin/ticket/getticket (the vendor reported its daily quota used up): paused until the vendor's reset at 00:00 UTC+8",
   "quota pause lifted (/cgi-bin/ticket/getticket answered again): due now",
   "quota cleared with clear_quota: due now",
+  "quota limits changed: due now, if today's use allows",
   "first fetch",
   "app settings changed: fetch with the new ones",
   "token rotated: fetch with the new token",
