@@ -52,8 +52,8 @@ describe("API keys and the outage memory (SQLite)", () => {
     const { syncClock } = await import("@/server/clock");
     const app = await db.vendorApp.findUniqueOrThrow({ where: { vendor_appId: { vendor: "wechat", appId: "wx000000000000demo" } } });
     await syncClock(async () => Date.now() + 90_000);
-    const { key, view } = await keys.createApiKey({ input: { name: "clock", appRefs: [app.id] }, actor: "test" });
     const asked = Date.now();
+    const { key, view } = await keys.createApiKey({ input: { name: "clock", appRefs: [app.id] }, actor: "test" });
     expect(await keys.keyHolderFor(`Bearer ${key}`)).toMatchObject({ id: view.id });
     await keys.revokeApiKey({ id: view.id, actor: "test" });
     const row = await db.apiKey.findUniqueOrThrow({ where: { id: view.id } });

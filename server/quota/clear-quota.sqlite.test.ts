@@ -1,7 +1,7 @@
 // WeChat clear_quota (the 45009 runbook's action) on a real database and the real sandbox: the quota
 // ledger's count for today starts again with it, so the overview's quota and time to impact say a
 // refresh can succeed now, and a ticket the scheduler paused for its endpoint's limit is due again.
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from "vitest";
 import { nextVendorDayStart } from "@/lib/vendor-day";
 import { startHarness, type Harness } from "@/test-support/engine-harness";
 import { refuseInserts } from "@/test-support/refuse-inserts";
@@ -84,6 +84,10 @@ describe("clear_quota and the quota ledger", () => {
       config.sandbox.url = sandboxWas;
     });
     const app = await db.vendorApp.findUniqueOrThrow({ where: { id: ticket.appRef } });
+    onTestFinished(async () => {
+      vi.restoreAllMocks();
+      await db.vendorApp.update({ where: { id: app.id }, data: { name: app.name, policy: "{}" } });
+    });
     const save = (name: string, limit: number) =>
       updateApp({ id: app.id, input: { vendor: "wechat", name, appId: app.appId, baseUrl: "sandbox", policy: limits(limit) }, actor: "admin" });
     // A save that keeps the limits (a rename) leaves the pause as it is.
@@ -95,7 +99,22 @@ describe("clear_quota and the quota ledger", () => {
     expect(due.nextRefreshAt!.getTime()).toBeLessThanOrEqual(Date.now());
     expect(due.nextRefreshReason).toBe("quota limits changed: due now, if today's use allows");
     expect(await refresh({ credentialId: ticket.id, reason: "scheduled", need: { type: "due" } })).toMatchObject({ ok: true, joined: false });
-    await db.vendorApp.update({ where: { id: app.id }, data: { policy: "{}" } });
+
+    // The save lands while a scheduled refresh is reading the ledger with the old limit: that refresh
+    // does not pause the ticket over the new limit; it stays due for the scheduler's next turn.
+    const usedNow = (await creds({ credentialId: ticket.id }))[0]!.quota!.used;
+    await db.vendorApp.update({ where: { id: app.id }, data: { policy: limits(usedNow) } });
+    await db.credential.update({ where: { id: ticket.id }, data: { nextRefreshAt: new Date(Date.now() - 1000) } });
+    const ledger = db.upstreamCall.groupBy.bind(db.upstreamCall);
+    vi.spyOn(db.upstreamCall, "groupBy").mockImplementationOnce((async (args: Parameters<typeof ledger>[0]) => {
+      const answer = await ledger(args as never);
+      await save(app.name, usedNow + 100);
+      return answer;
+    }) as never);
+    expect(await refresh({ credentialId: ticket.id, reason: "scheduled", need: { type: "due" } })).toMatchObject({ ok: false, failure: "quota-exhausted" });
+    vi.restoreAllMocks();
+    expect((await slot("jsapi_ticket")).nextRefreshAt!.getTime()).toBeLessThanOrEqual(Date.now());
+    expect(await refresh({ credentialId: ticket.id, reason: "scheduled", need: { type: "due" } })).toMatchObject({ ok: true, joined: false });
   });
 
   it("a refused clear_quota leaves the ledger as it was, and is audited", async () => {

@@ -89,14 +89,25 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
       expect(await calls("/cgi-bin/ticket/getticket")).toBe(0);
       expect(await calls("/cgi-bin/token")).toBe(0);
       expect(await slot("jsapi_ticket")).toMatchObject({ status: "failing", consecutiveFailures: 1 });
-      // A holder that let go without recording anything (it found nothing to do) is no answer: the waiting refresh calls.
+      // A holder whose call failed with settings an admin has replaced since leaves the credential due
+      // now (record-failure.ts): no answer for a refresh that will call with the new ones.
       await h.control("/__sandbox/reset");
       expect(await acquireLease(db, ticketSlot.id, other)).toBe(true);
+      const afterSave = refresh({ credentialId: ticketSlot.id, reason: "test" });
+      await new Promise((r) => setTimeout(r, 1_000));
+      const app = await db.vendorApp.findUniqueOrThrow({ where: { id: ticketSlot.appRef } });
+      await recordFailure(db, ticketSlot.id, "bad-config", "WeChat 40125: invalid appsecret", undefined, undefined, { ...app, secretEnc: "sealed-old-secret" });
+      expect((await slot("jsapi_ticket")).nextRefreshAt!.getTime()).toBeLessThanOrEqual(Date.now());
+      await releaseLease(db, ticketSlot.id, other);
+      expect(await afterSave).toMatchObject({ ok: true, joined: false });
+      expect(await calls("/cgi-bin/ticket/getticket")).toBe(1);
+      // A holder that let go without recording anything (it found nothing to do) is no answer: the waiting refresh calls.
+      expect(await acquireLease(db, ticketSlot.id, other)).toBe(true);
       const next = refresh({ credentialId: ticketSlot.id, reason: "test" });
-      await new Promise((r) => setTimeout(r, 300));
+      await new Promise((r) => setTimeout(r, 1_000));
       await releaseLease(db, ticketSlot.id, other);
       expect(await next).toMatchObject({ ok: true, joined: false });
-      expect(await calls("/cgi-bin/ticket/getticket")).toBe(1);
+      expect(await calls("/cgi-bin/ticket/getticket")).toBe(2);
     });
 
     it("says a credential that does not exist is not found, and leaves no lease behind", async () => {

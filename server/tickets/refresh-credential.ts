@@ -90,14 +90,22 @@ async function runRefresh(
   // Up to two tries for the lease: the second one takes over from a holder that died.
   for (let attempt = 0; attempt < 2; attempt++) {
     if (await leaseOf(db, credentialId, owner)) break;
+    const holder = await db.refreshLease.findUnique({ where: { credentialId }, select: { acquiredAt: true } });
     const before = await db.credential.findUniqueOrThrow({ where: { id: credentialId }, select: { generation: true, lastErrorAt: true } });
     await waitForLease(db, credentialId, getConfig().leaseTtlMs + 1_000);
     const slot = await db.credential.findUniqueOrThrow({ where: { id: credentialId } });
     const sameGeneration = slot.generation === before.generation;
-    // The holder (another instance) called the vendor and recorded a failure: its answer is this
-    // call's too. Calling again at once would double the calls to a failing vendor per waiting
-    // instance, against the backoff that failure just set (a holder that died records nothing).
-    const holderFailed = sameGeneration && !!slot.lastErrorAt && slot.lastErrorAt.getTime() !== before.lastErrorAt?.getTime();
+    // The holder (another instance) called the vendor and recorded a failure that set a wait (a
+    // backoff, the vendor's Retry-After, a stop): its answer is this call's too. Calling again at once
+    // would add a call to a failing vendor per waiting instance, against that wait. A holder that died
+    // records nothing; one whose settings an admin replaced meanwhile leaves the credential due now
+    // (record-failure.ts): then this refresh calls, with the new settings.
+    const failedAt = slot.lastErrorAt?.getTime();
+    const holderFailed =
+      sameGeneration &&
+      failedAt !== undefined &&
+      (holder ? failedAt >= holder.acquiredAt.getTime() : failedAt !== before.lastErrorAt?.getTime()) &&
+      (slot.nextRefreshAt === null || slot.nextRefreshAt > now());
     if (!sameGeneration || holderFailed || !(await stillNeeded(db, slot, need)) || attempt === 1) {
       return slot.status === "failing" && slot.lastError && sameGeneration
         ? { credentialId, ok: false, joined: true, failure: (slot.lastErrorClass ?? "network") as FailureClass, message: slot.lastError }
@@ -127,7 +135,12 @@ async function runRefresh(
     if (need.type === "due") {
       const blocked = await quotaBlock(db, slot.app, endpointFor(slot.app, spec.kind), now());
       if (blocked) {
-        await db.credential.update({ where: { id: credentialId }, data: { nextRefreshAt: blocked.until, nextRefreshReason: blocked.reason } });
+        // Paused only while the app is as read: limits an admin saved meanwhile (manage-apps.ts) leave
+        // it due, and the scheduler's next turn asks the ledger with them.
+        await db.credential.updateMany({
+          where: { id: credentialId, app: { is: { revision: slot.app.revision } } },
+          data: { nextRefreshAt: blocked.until, nextRefreshReason: blocked.reason },
+        });
         return { credentialId, ok: false, joined: false, failure: "quota-exhausted", message: blocked.reason };
       }
     }
