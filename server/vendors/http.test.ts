@@ -7,7 +7,7 @@ import { vendorFailure } from "@/test-support/fake-vendor";
 import { loopbackForFile } from "@/test-support/loopback";
 import { fetchFaceidAccessToken } from "./faceid";
 import { fetchFeishuTenantToken } from "./feishu";
-import { upstream, vendorUrl } from "./http";
+import { MAX_ANSWER_BYTES, upstream, vendorUrl } from "./http";
 import type { CallRecord, VendorContext } from "./types";
 import { fetchWechatAccessToken } from "./wechat";
 import { fetchYzbAccessToken } from "./yzb";
@@ -135,5 +135,50 @@ describe("redirects are failures, not followed", () => {
     }
     expect(redirecting.seen).toHaveLength(Object.keys(VENDOR_CALLS).length);
     expect(elsewhere.seen).toHaveLength(0);
+  });
+});
+
+describe("a vendor's answer is read up to MAX_ANSWER_BYTES", () => {
+  // A token answer padded to `bytes`, sent in chunks; `declare`: with its Content-Length (else chunked, unannounced).
+  let bytes = 0;
+  let declare = true;
+  let sent = 0;
+  const padded = listener((_q, r) => {
+    const head = '{"status":"2000","data":{"access_token":"t","expires_in":7200},"pad":"';
+    const body = Buffer.from(`${head}${"x".repeat(Math.max(0, bytes - head.length - 2))}"}`);
+    r.writeHead(200, { "content-type": "application/json", ...(declare ? { "content-length": body.length } : {}) });
+    sent = 0;
+    const step = 16 * 1024;
+    const next = () => {
+      if (sent >= body.length || r.destroyed) return void r.end();
+      const chunk = body.subarray(sent, sent + step);
+      sent += chunk.length;
+      if (r.write(chunk)) setImmediate(next);
+      else r.once("drain", next);
+    };
+    r.on("close", () => {});
+    next();
+  });
+  const yzb = (records: CallRecord[]) => fetchYzbAccessToken(ctx({ baseUrl: padded.origin }, records));
+
+  it("a larger one (announced or not) is a bad-response, recorded, and the rest is not read", async () => {
+    for (const announced of [true, false]) {
+      bytes = 128 * MAX_ANSWER_BYTES;
+      declare = announced;
+      const records: CallRecord[] = [];
+      const err = await vendorFailure(yzb(records));
+      expect(err).toMatchObject({ failure: "bad-response" });
+      expect(records).toMatchObject([{ errorClass: "bad-response", vendorMessage: expect.stringMatching(/more than 64 KiB: not read/) }]);
+      // The connection was let go: far less than the 8 MiB went out (socket buffers aside).
+      await new Promise((r) => setTimeout(r, 100));
+      expect(sent, `announced: ${announced}`).toBeLessThan(bytes / 2);
+    }
+  });
+
+  it("one within it is read whole", async () => {
+    bytes = MAX_ANSWER_BYTES - 100;
+    declare = false;
+    const records: CallRecord[] = [];
+    expect(await yzb(records)).toMatchObject({ value: "t", expiresIn: 7200 });
   });
 });

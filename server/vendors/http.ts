@@ -46,6 +46,40 @@ export function vendorUrl(ctx: Pick<VendorContext, "baseUrl">, path: string, que
 export type UpstreamResponse = { status: number; contentType: string; text: string; headers: Headers };
 
 /**
+ * The most of a vendor's answer that is read. Every documented answer is well under 1 kB; something
+ * much larger (a captive portal's page, a misrouted download, a broken or hostile server at the app's
+ * base URL) is a bad answer, and reading it whole would hold it in memory, twice parsed.
+ */
+export const MAX_ANSWER_BYTES = 64 * 1024;
+
+class AnswerTooLarge extends Error {}
+
+/** The body as text, up to MAX_ANSWER_BYTES: past that (said by Content-Length or seen while reading) the read stops and the connection is let go. */
+async function boundedText(response: Response): Promise<string> {
+  const declared = Number(response.headers.get("content-length"));
+  if (declared > MAX_ANSWER_BYTES) {
+    await response.body?.cancel().catch(() => {});
+    throw new AnswerTooLarge();
+  }
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_ANSWER_BYTES) {
+      await reader.cancel().catch(() => {});
+      throw new AnswerTooLarge();
+    }
+    chunks.push(value);
+  }
+  // As Response.text() decodes: UTF-8, a byte order mark dropped.
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
+/**
  * One HTTP call to a vendor with a timeout. Transport failures and 5xx become `network`;
  * the caller parses the body and finishes the record through `finish`. A URL off the app's origin
  * is refused (recorded as `bad-config`, nothing sent), and a redirect is a failure, not followed:
@@ -94,8 +128,11 @@ export async function upstream(
       cache: "no-store",
       redirect: "error",
     });
-    text = await response.text();
+    text = await boundedText(response);
   } catch (err) {
+    if (err instanceof AnswerTooLarge) {
+      throw await fail("bad-response", `${req.url.origin} answered with more than ${MAX_ANSWER_BYTES / 1024} KiB: not read`, {});
+    }
     const e = err as Error & { cause?: { code?: string; message?: string } };
     // fetch reports `redirect: "error"` as a network error whose cause says so.
     if (e.cause?.message === "unexpected redirect") throw await fail("bad-response", `${req.url.origin} answered with a redirect: not followed`, {});
