@@ -131,7 +131,10 @@ export async function upstream(
     text = await boundedText(response);
   } catch (err) {
     if (err instanceof AnswerTooLarge) {
-      throw await fail("bad-response", `${req.url.origin} answered with more than ${MAX_ANSWER_BYTES / 1024} KiB: not read`, {});
+      const status = response!.status;
+      // A gateway's large error page is still the vendor's 5xx (network), as a small one is.
+      if (status >= 500) throw await fail("network", `HTTP ${status} from the vendor`, { httpStatus: status });
+      throw await fail("bad-response", `${req.url.origin} answered with more than ${MAX_ANSWER_BYTES / 1024} KiB: not read`, { httpStatus: status });
     }
     const e = err as Error & { cause?: { code?: string; message?: string } };
     // fetch reports `redirect: "error"` as a network error whose cause says so.
