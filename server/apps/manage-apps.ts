@@ -202,10 +202,7 @@ export async function updateApp({ id, input, actor }: { id: string; input: unkno
         data: { nextRefreshAt: now(), nextRefreshReason: APP_CHANGED_REASON },
       });
     } else if (limitsChanged) {
-      await tx.credential.updateMany({
-        where: { appRef: id, nextRefreshReason: { startsWith: QUOTA_BLOCK_REASON_PREFIX } },
-        data: { nextRefreshAt: now(), nextRefreshReason: english(sentence("reason.quotaLimitsChanged")) },
-      });
+      await resumeQuotaPaused(tx as Db, id);
     }
     await tx.auditEvent.create({
       data: {
@@ -219,9 +216,20 @@ export async function updateApp({ id, input, actor }: { id: string; input: unkno
     });
     return tx.vendorApp.findUniqueOrThrow({ where: { id }, include: withCount });
   });
+  // Once more after the commit: a scheduled refresh that read the old limits may have paused a
+  // credential while the save's transaction ran (on PostgreSQL it did not wait for it).
+  if (!invalidates && limitsChanged) await resumeQuotaPaused(db, id);
   // Every copy (this process's read cache and list, the read plane's cache over IPC) drops it now.
   credentialsChanged();
   return view(row, "admin");
+}
+
+/** Makes what the ledger's limits paused (quotaBlock) due now: new limits were saved. */
+function resumeQuotaPaused(db: Db, appRef: string) {
+  return db.credential.updateMany({
+    where: { appRef, nextRefreshReason: { startsWith: QUOTA_BLOCK_REASON_PREFIX } },
+    data: { nextRefreshAt: now(), nextRefreshReason: english(sentence("reason.quotaLimitsChanged")) },
+  });
 }
 
 /** Disables (the scheduler and the proxy leave it alone; nothing is deleted) or enables an app. */

@@ -136,11 +136,19 @@ async function runRefresh(
       const blocked = await quotaBlock(db, slot.app, endpointFor(slot.app, spec.kind), now());
       if (blocked) {
         // Paused only while the app is as read: limits an admin saved meanwhile (manage-apps.ts) leave
-        // it due, and the scheduler's next turn asks the ledger with them.
-        await db.credential.updateMany({
+        // it due, and the scheduler's next turn asks the ledger with them. A save that committed while
+        // this write ran (PostgreSQL reads the app row as of the statement's start) is seen by the
+        // re-read, which makes it due again; the save itself sweeps once more after its commit.
+        const paused = await db.credential.updateMany({
           where: { id: credentialId, app: { is: { revision: slot.app.revision } } },
           data: { nextRefreshAt: blocked.until, nextRefreshReason: blocked.reason },
         });
+        if (paused.count === 1 && (await db.vendorApp.findUnique({ where: { id: slot.appRef }, select: { revision: true } }))?.revision !== slot.app.revision) {
+          await db.credential.updateMany({
+            where: { id: credentialId, nextRefreshReason: blocked.reason },
+            data: { nextRefreshAt: now(), nextRefreshReason: english(sentence("reason.quotaLimitsChanged")) },
+          });
+        }
         return { credentialId, ok: false, joined: false, failure: "quota-exhausted", message: blocked.reason };
       }
     }
