@@ -298,4 +298,37 @@ test.describe("alerts on what breaks clients", () => {
       await zh.close();
     }
   });
+
+  test("40164 (an IP not on WeChat's whitelist): the card names the address WeChat saw the call come from, in both languages", async ({ page, browser }) => {
+    const admin = await apiSession(stack.baseUrl, "admin");
+    const token = (await credentials(admin)).find((c) => c.appId === "wx000000000000demo" && c.kind === "access_token")!;
+    // The sandbox answers as WeChat does for a caller off the whitelist: 40164 naming the caller's address.
+    await fetch(`${stack.sandboxUrl}/__sandbox/faults`, { method: "POST", body: JSON.stringify({ endpoint: "wechat /cgi-bin/token", mode: "bad-config" }) });
+    try {
+      await admin.fetch(`/api/credentials/${token.id}/refresh`, { method: "POST" });
+      await expect
+        .poll(async () => (await openAlerts(admin)).find((a) => a.credentialId === token.id && a.message.includes("40164"))?.kind, {
+          timeout: ONE_TICK_BOUND_MS,
+          intervals: [100],
+        })
+        .toBe("bad-config");
+      await gotoSignedIn(page, `${stack.baseUrl}/credentials/${token.id}`, "operator");
+      const card = page.getByRole("article", { name: "Open alert: bad-config" });
+      await expect(card).toContainText("Runbook: Whitelist this server's outbound IP");
+      await expect(card.getByTestId("seen-address")).toHaveText("WeChat saw the refused call come from 203.0.113.9: whitelist this address.");
+      await card.screenshot({ path: test.info().outputPath("alert-40164-en.png") });
+      const zh = await browser.newContext({ locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+      try {
+        const zhPage = await zh.newPage();
+        await gotoSignedIn(zhPage, `${stack.baseUrl}/credentials/${token.id}`, "operator");
+        const zhCard = zhPage.getByRole("article", { name: "未关闭的告警：bad-config" });
+        await expect(zhCard.getByTestId("seen-address")).toHaveText("微信看到被拒绝的调用来自 203.0.113.9：请将此地址加入白名单。");
+        await zhCard.screenshot({ path: test.info().outputPath("alert-40164-zh-CN.png") });
+      } finally {
+        await zh.close();
+      }
+    } finally {
+      await fetch(`${stack.sandboxUrl}/__sandbox/faults`, { method: "DELETE" });
+    }
+  });
 });

@@ -30,6 +30,8 @@ export const alertViewSchema = z.object({
       linkText: z.nullable(z.string()),
       action: z.nullable(z.enum(["clear-quota"])),
       addresses: z.nullable(z.array(z.string())),
+      /** 40164: the address WeChat says the refused call came from (server/alerts/runbook.ts). */
+      seenAddress: z.optional(z.nullable(z.string())),
     }),
   ),
   /** `message` and `deliveryError` as codes and parameters (lib/sentence.ts); null where there is none (or on rows from before). */

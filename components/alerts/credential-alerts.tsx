@@ -104,6 +104,11 @@ function AlertCard({ alert: a, appRef }: { alert: AlertView; appRef: string }) {
           <p className="mt-1" {...(words ? {} : { lang: "en" })}>
             {words ? words.text : rb.text}
           </p>
+          {rb.seenAddress && (
+            <p className="mt-1" data-testid="seen-address">
+              {t.rich("seenAddress", { address: rb.seenAddress, addr: (chunks) => <span className="font-mono">{chunks}</span> })}
+            </p>
+          )}
           {rb.addresses && rb.addresses.length > 0 && (
             <p className="mt-1">{t.rich("addresses", { addresses: rb.addresses.join(", "), addr: (chunks) => <span className="font-mono">{chunks}</span> })}</p>
           )}

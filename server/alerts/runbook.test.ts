@@ -21,6 +21,16 @@ describe("runbookFor", () => {
     expect(runbookFor({ kind: "refresh-failing", message: "WeChat 40001: invalid credential", vendor: "wechat" })).toBeNull();
   });
 
+  it("40164 names the address WeChat saw the call come from: the one to whitelist, whichever instance draws the page", () => {
+    const seen = (message: string) => runbookFor({ kind: "bad-config", message, vendor: "wechat" })?.seenAddress;
+    expect(seen("WeChat 40164: invalid ip 203.0.113.9, not in whitelist")).toBe("203.0.113.9");
+    expect(seen("WeChat 40164: invalid ip 198.51.100.7 ipv6 ::ffff:198.51.100.7, not in whitelist rid: 6566f3c1-1b2c")).toBe("198.51.100.7");
+    expect(seen("WeChat 40164: invalid ip 2001:db8::1, not in whitelist")).toBe("2001:db8::1");
+    expect(seen("WeChat 40164: invalid ip")).toBeNull();
+    // Another runbook has none.
+    expect(runbookFor({ kind: "bad-config", message: "WeChat 40125: invalid appsecret", vendor: "wechat" })?.seenAddress).toBeNull();
+  });
+
   it("an IP not on the whitelist and a used-up WeChat quota keep their own runbooks", () => {
     expect(runbookFor({ kind: "bad-config", message: "WeChat 40164: invalid ip 1.2.3.4", vendor: "wechat" })?.id).toBe("whitelistIp");
     const quota = runbookFor({ kind: "quota-exhausted", message: "WeChat 45009: reach max api daily quota limit", vendor: "wechat" });

@@ -16,7 +16,18 @@ export type Runbook = {
   action: "clear-quota" | null;
   /** 40164: this host's interface addresses (the vendor sees the egress NAT's, which may differ). */
   addresses: string[] | null;
+  /**
+   * 40164: the address WeChat says the refused call came from ("invalid ip 203.0.113.9, …"): the one
+   * to whitelist, whichever instance made the call or draws the page. Null when the message names none.
+   */
+  seenAddress: string | null;
 };
+
+/** The caller's address WeChat names in a 40164 message ("invalid ip 203.0.113.9 ipv6 ::ffff:…, not in whitelist"). */
+function seenAddressOf(message: string): string | null {
+  const m = /\binvalid ip ([0-9A-Fa-f.:]+?)(?=[\s,]|$)/.exec(message);
+  return m && m[1]!.length <= 45 ? m[1]! : null;
+}
 
 /** The vendor code in a stored error message ("WeChat 40164: invalid ip …"). */
 function codeOf(message: string): string | null {
@@ -39,14 +50,16 @@ export function hostAddresses(): string[] {
 const WRONG_APP = new Set(["40013", "40125", "41002", "41004", "40002"]);
 
 /** A runbook's words come from i18n/messages (namespace `runbooks`): the API carries the English, the page shows its language by `id`. */
-function runbook(id: RunbookId, at: Pick<Runbook, "href" | "action" | "addresses">): Runbook {
+function runbook(id: RunbookId, at: Pick<Runbook, "href" | "action" | "addresses"> & Partial<Pick<Runbook, "seenAddress">>): Runbook {
   const words: { title: string; text: string; link?: string } = en.runbooks[id];
-  return { id, title: words.title, text: words.text, linkText: words.link ?? null, ...at };
+  return { id, title: words.title, text: words.text, linkText: words.link ?? null, seenAddress: null, ...at };
 }
 
 export function runbookFor(a: { kind: string; message: string; vendor: string | null }): Runbook | null {
   const code = codeOf(a.message);
-  if (code === "40164") return runbook("whitelistIp", { href: "https://mp.weixin.qq.com/", action: null, addresses: hostAddresses() });
+  if (code === "40164") {
+    return runbook("whitelistIp", { href: "https://mp.weixin.qq.com/", action: null, addresses: hostAddresses(), seenAddress: seenAddressOf(a.message) });
+  }
   if (a.kind === "quota-exhausted" || code === "45009") {
     const wechat = a.vendor === "wechat" || a.message.includes("WeChat");
     return runbook(wechat ? "quotaWechat" : "quota", { href: null, action: wechat ? "clear-quota" : null, addresses: null });
