@@ -303,9 +303,14 @@ test.describe("alerts on what breaks clients", () => {
     const admin = await apiSession(stack.baseUrl, "admin");
     const token = (await credentials(admin)).find((c) => c.appId === "wx000000000000demo" && c.kind === "access_token")!;
     // The sandbox answers as WeChat does for a caller off the whitelist: 40164 naming the caller's address.
-    await fetch(`${stack.sandboxUrl}/__sandbox/faults`, { method: "POST", body: JSON.stringify({ endpoint: "wechat /cgi-bin/token", mode: "bad-config" }) });
+    const fault = await fetch(`${stack.sandboxUrl}/__sandbox/faults`, {
+      method: "POST",
+      body: JSON.stringify({ endpoint: "wechat /cgi-bin/token", mode: "bad-config" }),
+    });
+    expect(fault.ok).toBe(true);
     try {
-      await admin.fetch(`/api/credentials/${token.id}/refresh`, { method: "POST" });
+      const refused = await admin.fetch(`/api/credentials/${token.id}/refresh`, { method: "POST" });
+      expect(refused.status, await refused.clone().text()).toBe(502);
       await expect
         .poll(async () => (await openAlerts(admin)).find((a) => a.credentialId === token.id && a.message.includes("40164"))?.kind, {
           timeout: ONE_TICK_BOUND_MS,

@@ -27,6 +27,12 @@ describe("runbookFor", () => {
     expect(seen("WeChat 40164: invalid ip 198.51.100.7 ipv6 ::ffff:198.51.100.7, not in whitelist rid: 6566f3c1-1b2c")).toBe("198.51.100.7");
     expect(seen("WeChat 40164: invalid ip 2001:db8::1, not in whitelist")).toBe("2001:db8::1");
     expect(seen("WeChat 40164: invalid ip")).toBeNull();
+    expect(seen("WeChat 40164: invalid ip face, not in whitelist")).toBeNull();
+    // As the alert's message wraps the error, and a sentence that ends at the address.
+    expect(seen("WeChat demo Access token: bad configuration, refreshing stopped (WeChat 40164: invalid ip 203.0.113.9); clients break at …")).toBe(
+      "203.0.113.9",
+    );
+    expect(seen("WeChat 40164: invalid ip 203.0.113.9.")).toBe("203.0.113.9");
     // Another runbook has none.
     expect(runbookFor({ kind: "bad-config", message: "WeChat 40125: invalid appsecret", vendor: "wechat" })?.seenAddress).toBeNull();
   });

@@ -1,4 +1,5 @@
 import "server-only";
+import { isIP } from "node:net";
 import os from "node:os";
 import en from "@/i18n/messages/en.json";
 
@@ -25,8 +26,10 @@ export type Runbook = {
 
 /** The caller's address WeChat names in a 40164 message ("invalid ip 203.0.113.9 ipv6 ::ffff:…, not in whitelist"). */
 function seenAddressOf(message: string): string | null {
-  const m = /\binvalid ip ([0-9A-Fa-f.:]+?)(?=[\s,]|$)/.exec(message);
-  return m && m[1]!.length <= 45 ? m[1]! : null;
+  const m = /\binvalid ip ([0-9A-Fa-f.:]{2,45})/.exec(message);
+  // The sentence may end right after it ("… invalid ip 1.2.3.4.", or the alert's "(…)" around the error).
+  const address = m?.[1]?.replace(/\.$/, "");
+  return address && isIP(address) ? address : null;
 }
 
 /** The vendor code in a stored error message ("WeChat 40164: invalid ip …"). */

@@ -218,7 +218,7 @@ export async function updateApp({ id, input, actor }: { id: string; input: unkno
   });
   // Once more after the commit: a scheduled refresh that read the old limits may have paused a
   // credential while the save's transaction ran (on PostgreSQL it did not wait for it).
-  if (!invalidates && limitsChanged) await resumeQuotaPaused(db, id);
+  if (limitsChanged) await resumeQuotaPaused(db, id);
   // Every copy (this process's read cache and list, the read plane's cache over IPC) drops it now.
   credentialsChanged();
   return view(row, "admin");

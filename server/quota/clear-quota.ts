@@ -74,6 +74,12 @@ export async function clearQuota({ appRef, actor }: { appRef: string; actor: str
     });
     return done.count;
   });
+  // Once more after the commit: a scheduled refresh that read the ledger before the clear may have
+  // paused a credential while the transaction ran (on PostgreSQL it did not wait for it).
+  await db.credential.updateMany({
+    where: { appRef: app.id, nextRefreshReason: { startsWith: QUOTA_BLOCK_REASON_PREFIX } },
+    data: { nextRefreshAt: now(), nextRefreshReason: "quota cleared with clear_quota: due now" },
+  });
   // Paused credentials are due now: the scheduler, the caches and the dashboard's list hear it at once.
   credentialsChanged();
   return { appRef: app.id, resumed };
