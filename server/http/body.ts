@@ -1,4 +1,5 @@
 import "server-only";
+import { readBounded } from "./bounded-body";
 import { HttpProblem } from "./problem";
 
 /** Every JSON body Ticket Hub accepts fits in this (an app with its policy JSON is the largest). */
@@ -19,25 +20,9 @@ export async function readJson(req: Request, limit = MAX_JSON_BODY): Promise<unk
       field: "content-type",
     });
   }
-  const tooLarge = () => new HttpProblem(413, "Body too large", `body: must be at most ${limit / 1024} KiB`, { field: "body" });
-  const declared = Number(req.headers.get("content-length") ?? "");
-  if (declared > limit) throw tooLarge();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (req.body) {
-    const reader = req.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge();
-      }
-      chunks.push(value);
-    }
-  }
-  const text = Buffer.concat(chunks).toString("utf8");
+  const bytes = await readBounded(req.body, req.headers.get("content-length"), limit);
+  if (!bytes) throw new HttpProblem(413, "Body too large", `body: must be at most ${limit / 1024} KiB`, { field: "body" });
+  const text = bytes.toString("utf8");
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -1,6 +1,7 @@
 import "server-only";
 import { isPlainVendorPath } from "@/lib/vendor-path";
 import { now } from "../clock";
+import { readBounded } from "../http/bounded-body";
 import { VendorError, type CallRecord, type FailureClass, type VendorContext } from "./types";
 
 const SENSITIVE_KEYS = /token|ticket|secret|password|value|open_id/i;
@@ -56,27 +57,10 @@ class AnswerTooLarge extends Error {}
 
 /** The body as text, up to MAX_ANSWER_BYTES: past that (said by Content-Length or seen while reading) the read stops and the connection is let go. */
 async function boundedText(response: Response): Promise<string> {
-  const declared = Number(response.headers.get("content-length"));
-  if (declared > MAX_ANSWER_BYTES) {
-    await response.body?.cancel().catch(() => {});
-    throw new AnswerTooLarge();
-  }
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_ANSWER_BYTES) {
-      await reader.cancel().catch(() => {});
-      throw new AnswerTooLarge();
-    }
-    chunks.push(value);
-  }
+  const bytes = await readBounded(response.body, response.headers.get("content-length"), MAX_ANSWER_BYTES);
+  if (!bytes) throw new AnswerTooLarge();
   // As Response.text() decodes: UTF-8, a byte order mark dropped.
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  return new TextDecoder().decode(bytes);
 }
 
 /**
