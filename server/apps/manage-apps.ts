@@ -11,7 +11,7 @@ import { getConfig } from "../config";
 import { encrypt } from "../crypto";
 import { getDb, type Db } from "../db";
 import { AppError, notFound } from "../errors";
-import { QUOTA_BLOCK_REASON_PREFIX } from "../quota/quota";
+import { resumeQuotaBlocked } from "../quota/quota";
 import { APP_CHANGED_REASON } from "../tickets/failure-policy";
 import { parsePolicyOverrides } from "../tickets/policy";
 import { english } from "../tickets/sentences";
@@ -202,7 +202,7 @@ export async function updateApp({ id, input, actor }: { id: string; input: unkno
         data: { nextRefreshAt: now(), nextRefreshReason: APP_CHANGED_REASON },
       });
     } else if (limitsChanged) {
-      await resumeQuotaPaused(tx as Db, id);
+      await resumeQuotaBlocked(tx as Db, { appRef: id }, english(sentence("reason.quotaLimitsChanged")));
     }
     await tx.auditEvent.create({
       data: {
@@ -218,18 +218,10 @@ export async function updateApp({ id, input, actor }: { id: string; input: unkno
   });
   // Once more after the commit: a scheduled refresh that read the old limits may have paused a
   // credential while the save's transaction ran (on PostgreSQL it did not wait for it).
-  if (limitsChanged) await resumeQuotaPaused(db, id);
+  if (limitsChanged) await resumeQuotaBlocked(db, { appRef: id }, english(sentence("reason.quotaLimitsChanged")));
   // Every copy (this process's read cache and list, the read plane's cache over IPC) drops it now.
   credentialsChanged();
   return view(row, "admin");
-}
-
-/** Makes what the ledger's limits paused (quotaBlock) due now: new limits were saved. */
-function resumeQuotaPaused(db: Db, appRef: string) {
-  return db.credential.updateMany({
-    where: { appRef, nextRefreshReason: { startsWith: QUOTA_BLOCK_REASON_PREFIX } },
-    data: { nextRefreshAt: now(), nextRefreshReason: english(sentence("reason.quotaLimitsChanged")) },
-  });
 }
 
 /** Disables (the scheduler and the proxy leave it alone; nothing is deleted) or enables an app. */

@@ -6,8 +6,10 @@ import { getDb } from "../db";
 import { AppError } from "../errors";
 import { QUOTA_PAUSE_REASON } from "../tickets/failure-policy";
 import { clearWechatQuota } from "../vendors/wechat";
-import { QUOTA_BLOCK_REASON_PREFIX } from "./quota";
+import { QUOTA_BLOCK_REASON_PREFIX, resumeQuotaBlocked } from "./quota";
 import { failureMessageOf, failureOf } from "../vendors/types";
+
+const CLEARED_REASON = "quota cleared with clear_quota: due now";
 
 /**
  * The 45009 runbook's action (admin): asks WeChat to reset the app's daily counters, then restarts
@@ -60,7 +62,7 @@ export async function clearQuota({ appRef, actor }: { appRef: string; actor: str
           { status: "failing", lastErrorClass: "quota-exhausted" },
         ],
       },
-      data: { nextRefreshAt: at, nextRefreshReason: "quota cleared with clear_quota: due now" },
+      data: { nextRefreshAt: at, nextRefreshReason: CLEARED_REASON },
     });
     await tx.auditEvent.create({
       data: {
@@ -76,10 +78,7 @@ export async function clearQuota({ appRef, actor }: { appRef: string; actor: str
   });
   // Once more after the commit: a scheduled refresh that read the ledger before the clear may have
   // paused a credential while the transaction ran (on PostgreSQL it did not wait for it).
-  await db.credential.updateMany({
-    where: { appRef: app.id, nextRefreshReason: { startsWith: QUOTA_BLOCK_REASON_PREFIX } },
-    data: { nextRefreshAt: now(), nextRefreshReason: "quota cleared with clear_quota: due now" },
-  });
+  await resumeQuotaBlocked(db, { appRef: app.id }, CLEARED_REASON);
   // Paused credentials are due now: the scheduler, the caches and the dashboard's list hear it at once.
   credentialsChanged();
   return { appRef: app.id, resumed };

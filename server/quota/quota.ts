@@ -2,9 +2,12 @@ import "server-only";
 import type { VendorApp } from "@/generated/sqlite/client";
 import type { CredentialKind, VendorId } from "@/lib/credential-kinds";
 import { nextVendorDayStart, vendorDay } from "@/lib/vendor-day";
+import { sentence } from "@/lib/sentence";
+import { now } from "../clock";
 import { getConfig } from "../config";
 import type { Db } from "../db";
 import { parsePolicyOverrides } from "../tickets/policy";
+import { english } from "../tickets/sentences";
 import { CLEAR_QUOTA_PATH } from "../vendors/wechat";
 import { DEFAULT_TOKEN_PATH } from "../vendors/yzb";
 
@@ -151,4 +154,38 @@ export async function quotaBlock(
   if (!use?.exhausted) return null;
   const why = use.limit !== null && use.used >= use.limit ? `${use.used}/${use.limit} calls used today` : "the vendor reported its daily quota used up";
   return { until: new Date(use.resetsAt), reason: `${QUOTA_BLOCK_REASON_PREFIX}${endpoint} (${why}): paused until the vendor's reset at 00:00 UTC+8` };
+}
+
+/**
+ * Pauses a credential as quotaBlock said, only while its app is as read (revision): limits an
+ * admin saved meanwhile (manage-apps.ts) leave it due, and the scheduler's next turn asks the
+ * ledger with them. A save that committed while this write ran (PostgreSQL reads the app row as
+ * of the statement's start) is seen by the re-read, which makes it due again; the save itself
+ * sweeps once more after its commit.
+ */
+export async function pauseForQuota(
+  db: Db,
+  credentialId: string,
+  app: Pick<VendorApp, "id" | "revision">,
+  blocked: { until: Date; reason: string },
+): Promise<void> {
+  const paused = await db.credential.updateMany({
+    where: { id: credentialId, app: { is: { revision: app.revision } } },
+    data: { nextRefreshAt: blocked.until, nextRefreshReason: blocked.reason },
+  });
+  if (paused.count === 1 && (await db.vendorApp.findUnique({ where: { id: app.id }, select: { revision: true } }))?.revision !== app.revision) {
+    await resumeQuotaBlocked(db, { id: credentialId }, english(sentence("reason.quotaLimitsChanged")));
+  }
+}
+
+/**
+ * Makes what quotaBlock paused due now, with the reason given: new limits were saved, the vendor's
+ * counters were cleared, or a pause raced such a change. The scheduler asks the ledger again first,
+ * so what is still over a limit pauses again without a vendor call.
+ */
+export function resumeQuotaBlocked(db: Db, where: { appRef: string } | { id: string }, reason: string) {
+  return db.credential.updateMany({
+    where: { ...where, nextRefreshReason: { startsWith: QUOTA_BLOCK_REASON_PREFIX } },
+    data: { nextRefreshAt: now(), nextRefreshReason: reason },
+  });
 }

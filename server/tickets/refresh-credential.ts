@@ -10,7 +10,7 @@ import { errorLine } from "../errors";
 import { credentialsChanged, refreshFailed } from "../events";
 import { countRefresh } from "../metrics/registry";
 import { processSingleton } from "../process-state";
-import { endpointFor, quotaBlock } from "../quota/quota";
+import { endpointFor, pauseForQuota, quotaBlock } from "../quota/quota";
 import { failureMessageOf, failureOf, VendorError, type FailureClass } from "../vendors/types";
 import { fetchWithParent } from "./fetch-with-parent";
 import { acquireLease, keepLeaseAlive, releaseLease, waitForLease } from "./lease";
@@ -135,20 +135,7 @@ async function runRefresh(
     if (need.type === "due") {
       const blocked = await quotaBlock(db, slot.app, endpointFor(slot.app, spec.kind), now());
       if (blocked) {
-        // Paused only while the app is as read: limits an admin saved meanwhile (manage-apps.ts) leave
-        // it due, and the scheduler's next turn asks the ledger with them. A save that committed while
-        // this write ran (PostgreSQL reads the app row as of the statement's start) is seen by the
-        // re-read, which makes it due again; the save itself sweeps once more after its commit.
-        const paused = await db.credential.updateMany({
-          where: { id: credentialId, app: { is: { revision: slot.app.revision } } },
-          data: { nextRefreshAt: blocked.until, nextRefreshReason: blocked.reason },
-        });
-        if (paused.count === 1 && (await db.vendorApp.findUnique({ where: { id: slot.appRef }, select: { revision: true } }))?.revision !== slot.app.revision) {
-          await db.credential.updateMany({
-            where: { id: credentialId, nextRefreshReason: blocked.reason },
-            data: { nextRefreshAt: now(), nextRefreshReason: english(sentence("reason.quotaLimitsChanged")) },
-          });
-        }
+        await pauseForQuota(db, credentialId, slot.app, blocked);
         return { credentialId, ok: false, joined: false, failure: "quota-exhausted", message: blocked.reason };
       }
     }
