@@ -1,7 +1,9 @@
 import { createHmac } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
+import Database from "better-sqlite3";
 import { expect, test } from "@playwright/test";
 import { nextVendorDayStart } from "../lib/vendor-day";
 import { putTicketAtRisk } from "./support/at-risk";
@@ -253,6 +255,11 @@ test.describe("alerts on what breaks clients", () => {
     const banner = page.getByRole("region", { name: /open alert/ });
     const item = banner.getByRole("listitem").filter({ hasText: endpoint });
     await expect(item).toContainText("calls used today");
+    // Whose limit it is and what helps, folded under its title: the app's own, raised on the Apps page; no clear_quota.
+    await item.getByText("Runbook: The app's own daily limit").click();
+    await expect(item).toContainText("Raising the limit on the Apps page");
+    await expect(item.getByRole("link", { name: "Apps page" })).toHaveAttribute("href", "/apps");
+    await expect(item.getByRole("button", { name: /Clear quota/ })).toHaveCount(0);
     await item.getByRole("button", { name: "Acknowledge" }).click();
     await expect(item).toContainText("acknowledged by operator");
     await page.screenshot({ path: "e2e/screenshots/overview-quota-alert-1280.png", fullPage: true });
@@ -335,5 +342,75 @@ test.describe("alerts on what breaks clients", () => {
     } finally {
       await fetch(`${stack.sandboxUrl}/__sandbox/faults`, { method: "DELETE" });
     }
+  });
+
+  test("WeChat's published token limit running out: the overview's alert box offers the admin clear_quota, which resolves it", async ({ page, browser }) => {
+    // The day's calls are counted until the vendors' midnight: not across it.
+    test.skip(nextVendorDayStart(new Date()).getTime() - Date.now() < 120_000, "the vendors' day ends within 2 minutes");
+    const admin = await apiSession(stack.baseUrl, "admin");
+    const apps = (await (await admin.fetch("/api/apps")).json()).apps as { id: string; vendor: string; demo: boolean }[];
+    const wechat = apps.find((a) => a.vendor === "wechat" && a.demo)!;
+    // What a busy day of token calls leaves in the ledger: 1,600 of the 2,000 WeChat publishes (80 %).
+    // Written straight into the stack's database: 1,600 real calls to the sandbox would take minutes.
+    const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const db = new Database(path.join(stack.dataDir, "tickethub.db"), { fileMustExist: true, timeout: 10_000 });
+    try {
+      const insert = db.prepare(
+        `INSERT INTO "UpstreamCall" (id, appRef, vendor, endpoint, method, day, startedAt, latencyMs, httpStatus) VALUES (?, ?, 'wechat', '/cgi-bin/token', 'GET', ?, ?, 5, 200)`,
+      );
+      const startedAt = new Date().toISOString().replace("Z", "+00:00");
+      db.transaction(() => {
+        for (let i = 0; i < 1600; i++) insert.run(`e2e-quota-${i}`, wechat.id, day, startedAt);
+      })();
+    } finally {
+      db.close();
+    }
+    await expect
+      .poll(async () => (await openAlerts(admin)).find((a) => a.kind === "quota" && a.message.includes("/cgi-bin/token"))?.runbook?.title, {
+        timeout: ONE_TICK_BOUND_MS * 2,
+        intervals: [200],
+      })
+      .toBe("WeChat's daily quota running out");
+
+    // An operator reads the runbook and has no clear_quota: that is the admin's.
+    await gotoSignedIn(page, `${stack.baseUrl}/`, "operator");
+    const banner = page.getByRole("region", { name: /open alert/ });
+    const item = banner.getByRole("listitem").filter({ hasText: "/cgi-bin/token" });
+    // Its own calls today come on top of the 1,600 (the earlier tests' refreshes and the demo's start).
+    await expect(item).toContainText(/of 2,?000 calls used today/);
+    await expect(item.getByRole("button", { name: "Acknowledge" })).toBeVisible();
+    await expect(item.getByRole("button", { name: /Clear quota/ })).toHaveCount(0);
+
+    await gotoSignedIn(page, `${stack.baseUrl}/`, "admin");
+    await item.getByText("Runbook: WeChat's daily quota running out").click();
+    await expect(item).toContainText("at most 10 resets a month per account");
+    await page.screenshot({ path: test.info().outputPath("overview-wechat-quota-runbook.png"), fullPage: true });
+    const zh = await browser.newContext({ locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+    try {
+      const zhPage = await zh.newPage();
+      await gotoSignedIn(zhPage, `${stack.baseUrl}/`, "admin");
+      const zhItem = zhPage
+        .getByRole("region", { name: /未关闭的告警/ })
+        .getByRole("listitem")
+        .filter({ hasText: "/cgi-bin/token" });
+      await zhItem.getByText("处理手册：微信每日配额即将用完").click();
+      await expect(zhItem.getByRole("button", { name: "清零配额（WeChat clear_quota）" })).toBeVisible();
+      await zhPage.screenshot({ path: test.info().outputPath("overview-wechat-quota-runbook-zh-CN.png"), fullPage: true });
+    } finally {
+      await zh.close();
+    }
+
+    // The admin clears it (after the confirmation): WeChat's counters and Ticket Hub's count start again, and the alert resolves.
+    const clears = async () =>
+      ((await (await admin.fetch(`/api/audit?target=${wechat.id}`)).json()).events as { action: string; actor: string; outcome: string }[]).filter(
+        (e) => e.action === "app.clear-quota" && e.outcome === "ok",
+      ).length;
+    const clearedBefore = await clears();
+    const cleared = page.waitForResponse((r) => r.url().endsWith(`/api/apps/${wechat.id}/clear-quota`));
+    await item.getByRole("button", { name: /Clear quota/ }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Clear quota" }).click();
+    expect((await cleared).status()).toBe(200);
+    await expect(banner.getByRole("listitem").filter({ hasText: "/cgi-bin/token" })).toHaveCount(0, { timeout: ONE_TICK_BOUND_MS + 5_000 });
+    expect(await clears()).toBe(clearedBefore + 1);
   });
 });

@@ -1,9 +1,7 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
-import { useSession } from "@/components/session/session-context";
 import { alertsQueryOptions } from "@/components/overview/api/get-alerts";
-import { ConfirmAction } from "@/components/ui/confirm-action";
 import type { AlertView } from "@/lib/alert-view";
 import type { CredentialView } from "@/lib/credential-view";
 import { useFormatDuration, useSecondsLeft } from "@/components/ui/countdown";
@@ -11,19 +9,7 @@ import { UNCONFIRMED_TEXT, useUnconfirmed } from "@/components/ui/freshness";
 import { DateTime, useFormatDateTime } from "@/components/ui/date-time";
 import { SentenceText } from "@/components/ui/sentence";
 import { AlertActions, SilencedUntil } from "./alert-actions";
-import { clearQuota, useAlertAction } from "./api/alert-actions";
-
-const RUNBOOKS = ["whitelistIp", "quotaWechat", "quota", "wrongAppId", "wrongApp", "refusedAfterRenewal", "atRisk"] as const;
-type RunbookId = (typeof RUNBOOKS)[number];
-const WITH_LINK: readonly string[] = ["whitelistIp", "wrongAppId", "wrongApp", "refusedAfterRenewal"] satisfies RunbookId[];
-
-/** A runbook's title, text and link text in the page's language (by the id the server sends); null for one this build does not know. */
-function useRunbookWords(id: string | undefined): { title: string; text: string; link: string | null } | null {
-  const t = useTranslations("runbooks");
-  if (!id || !(RUNBOOKS as readonly string[]).includes(id)) return null;
-  const rb = id as RunbookId;
-  return { title: t(`${rb}.title`), text: t(`${rb}.text`), link: WITH_LINK.includes(rb) ? t(`${rb as "whitelistIp"}.link`) : null };
-}
+import { ClearQuotaAction, RunbookDetails } from "./runbook";
 
 /**
  * Time to impact and the credential's open alerts with their runbooks: what breaks when, what to do
@@ -78,12 +64,9 @@ export function CredentialAlerts({ credential: c, clockOffsetMs }: { credential:
 }
 
 function AlertCard({ alert: a, appRef }: { alert: AlertView; appRef: string }) {
-  const { can } = useSession();
   const t = useTranslations("alerts");
   const time = useFormatDateTime();
-  const clear = useAlertAction(clearQuota);
   const rb = a.runbook;
-  const words = useRunbookWords(rb?.id);
   const headingId = `alert-${a.id}`;
   return (
     <article aria-labelledby={headingId} className="rounded-lg border border-red-200 bg-white p-4 text-sm shadow-sm dark:border-red-900 dark:bg-slate-900">
@@ -100,52 +83,12 @@ function AlertCard({ alert: a, appRef }: { alert: AlertView; appRef: string }) {
       </p>
       {rb && (
         <div className="mt-3 border-t border-slate-200 pt-3 dark:border-slate-800">
-          <h3 className="font-medium">{t("runbook", { title: words ? words.title : rb.title })}</h3>
-          <p className="mt-1" {...(words ? {} : { lang: "en" })}>
-            {words ? words.text : rb.text}
-          </p>
-          {rb.seenAddress && (
-            <p className="mt-1" data-testid="seen-address">
-              {t.rich("seenAddress", { address: rb.seenAddress, addr: (chunks) => <span className="font-mono">{chunks}</span> })}
-            </p>
-          )}
-          {rb.addresses && rb.addresses.length > 0 && (
-            <p className="mt-1">{t.rich("addresses", { addresses: rb.addresses.join(", "), addr: (chunks) => <span className="font-mono">{chunks}</span> })}</p>
-          )}
-          {rb.href && (
-            <a
-              href={rb.href}
-              className="mt-1 inline-block text-sky-700 underline dark:text-sky-400"
-              {...(rb.href.startsWith("http") ? { target: "_blank", rel: "noreferrer" } : {})}
-            >
-              {words?.link ?? <span lang="en">{rb.linkText ?? rb.href}</span>}
-            </a>
-          )}
+          <RunbookDetails runbook={rb} />
         </div>
       )}
       <div className="mt-3 flex flex-wrap items-center gap-2">
         <AlertActions alert={a} />
-        {rb?.action === "clear-quota" && can("admin") && (
-          <ConfirmAction
-            title={t("clearTitle")}
-            confirmLabel={t("clearConfirm")}
-            disabled={clear.isPending}
-            body={t("clearBody")}
-            onConfirm={() => clear.mutate({ appRef })}
-          >
-            {t("clearButton")}
-          </ConfirmAction>
-        )}
-        {clear.isSuccess && (
-          <span role="status" className="text-xs text-emerald-700 dark:text-emerald-400">
-            {t("cleared")}
-          </span>
-        )}
-        {clear.error && (
-          <span role="alert" className="text-xs text-red-700 dark:text-red-400">
-            {clear.error.message}
-          </span>
-        )}
+        <ClearQuotaAction alert={a} appRef={appRef} />
       </div>
     </article>
   );

@@ -466,4 +466,42 @@ describe("alerts on sqlite", () => {
     await evaluate();
     expect(await ofTicket()).toEqual([]);
   });
+
+  it("an app's quota alert says whose limit it is: at WeChat's published one, clear_quota (which resolves it); at the app's own, the Apps page", async (ctx) => {
+    // The day's calls are counted until the vendors' midnight: not across it.
+    if (nextVendorDayStart(new Date()).getTime() - Date.now() < 120_000) ctx.skip();
+    const token = await slot("access_token");
+    const call = {
+      method: "GET",
+      day: vendorDay(new Date()),
+      startedAt: new Date(),
+      latencyMs: 1,
+      appRef: token.appRef,
+      vendor: "wechat",
+      endpoint: "/cgi-bin/token",
+    };
+    await db.upstreamCall.deleteMany();
+    // 80 % of the 2,000 tokens a day WeChat publishes.
+    await db.upstreamCall.createMany({ data: Array.from({ length: 1600 }, () => call) });
+    await evaluate();
+    const quotaAlert = async () => (await list()).open.find((a) => a.kind === "quota" && a.appRef === token.appRef);
+    expect(await quotaAlert()).toMatchObject({
+      credentialId: null,
+      runbook: { id: "quotaWechatCount", action: "clear-quota", href: null },
+    });
+    // The chat bots get the same runbook with the alert.
+    const firing = got.filter((g) => g.status === "firing" && g.text.includes("/cgi-bin/token"));
+    expect(firing.map((g) => g.bot).sort()).toEqual(["dingtalk", "feishu", "wecom"]);
+    for (const g of firing) expect(g.text).toContain("Runbook: WeChat's daily quota running out");
+    // The same alert once the app sets a limit of its own: raising it is what helps, not a reset at WeChat.
+    await db.vendorApp.update({ where: { id: token.appRef }, data: { policy: JSON.stringify({ quotas: { "/cgi-bin/token": 1700 } }) } });
+    expect(await quotaAlert()).toMatchObject({ runbook: { id: "quotaAppLimit", action: null, href: "/apps" } });
+    await db.vendorApp.update({ where: { id: token.appRef }, data: { policy: "{}" } });
+    // The runbook's action: WeChat resets the app's counters, Ticket Hub's count starts again, the alert resolves.
+    const { clearQuota } = await import("@/server/quota/clear-quota");
+    await clearQuota({ appRef: token.appRef, actor: "admin" });
+    await evaluate();
+    expect(await quotaAlert()).toBeUndefined();
+    await db.upstreamCall.deleteMany();
+  });
 });

@@ -7,7 +7,7 @@ import { getDb } from "../db";
 import { alertsChanged, onRefreshFailed } from "../events";
 import { countAlertSent } from "../metrics/registry";
 import { credentialViews } from "../tickets/list-credentials";
-import { quotaReached } from "../quota/quota";
+import { limitFor, quotaReached } from "../quota/quota";
 import { alertCandidates } from "./candidates";
 import type { CredentialView } from "@/lib/credential-view";
 import { type AlertChannel, appChannel, channelRequest } from "./channels";
@@ -130,7 +130,7 @@ export function conditionsOf(views: CredentialView[], at: number): Condition[] {
 
 type Delivery = {
   status: "firing" | "resolved";
-  alert: { id: string; kind: string; message: string; openedAt: Date; resolvedAt: Date | null; appRef: string | null; credentialId: string | null };
+  alert: { id: string; kind: string; subject: string; message: string; openedAt: Date; resolvedAt: Date | null; appRef: string | null; credentialId: string | null };
 };
 
 /** The generic webhook(s) and chat bots an alert goes to: the global ones, then the app's own. */
@@ -150,6 +150,13 @@ async function alertTargets(appRef: string | null): Promise<AlertChannel[]> {
     if (channel) add(channel);
   }
   return out;
+}
+
+/** A quota alert's app vendor and whose limit it is now (its runbook depends on both); nothing for other alerts. */
+async function quotaLimitOf(a: { kind: string; subject: string; appRef: string | null }) {
+  if (a.kind !== "quota" || !a.appRef) return {};
+  const app = await getDb().vendorApp.findUnique({ where: { id: a.appRef }, select: { vendor: true, policy: true } });
+  return app ? { vendor: app.vendor, limitSource: limitFor(app, a.subject.slice(a.subject.indexOf("|") + 1)).limitSource } : {};
 }
 
 /**
@@ -174,7 +181,7 @@ async function deliver(d: Delivery): Promise<{ sent: boolean; error: string | nu
   });
   let lastError: string | null = null;
   const { allowedWebhookHosts } = getConfig().alerts;
-  const runbook = runbookFor({ kind: d.alert.kind, message: d.alert.message, vendor: null });
+  const runbook = runbookFor({ kind: d.alert.kind, message: d.alert.message, vendor: null, ...(await quotaLimitOf(d.alert)) });
   const text = {
     status: d.status,
     kind: d.alert.kind,
@@ -378,10 +385,15 @@ export async function listAlerts(limit = 50) {
   const [open, recent, apps] = await Promise.all([
     db.alert.findMany({ where: { openKey: { not: null } }, orderBy: { openedAt: "desc" } }),
     db.alert.findMany({ where: { openKey: null }, orderBy: { openedAt: "desc" }, take: limit }),
-    db.vendorApp.findMany({ select: { id: true, name: true, vendor: true } }),
+    db.vendorApp.findMany({ select: { id: true, name: true, vendor: true, policy: true } }),
   ]);
   const appName = new Map(apps.map((a) => [a.id, a.name]));
-  const appVendor = new Map(apps.map((a) => [a.id, a.vendor]));
+  const appById = new Map(apps.map((a) => [a.id, a]));
+  /** A quota alert's (subject "<app>|<endpoint>"): whose limit it is now, the app's own or the vendor's. */
+  const limitSourceOf = (a: { kind: string; subject: string; appRef: string | null }) => {
+    const app = a.kind === "quota" && a.appRef ? appById.get(a.appRef) : undefined;
+    return app ? limitFor(app, a.subject.slice(a.subject.indexOf("|") + 1)).limitSource : null;
+  };
   // Silences are written and judged on the server's clock (manage-alerts.ts), as everything else
   // the lifecycle decides by time: instances on hosts whose clocks differ end one at one moment.
   const at = now();
@@ -400,7 +412,7 @@ export async function listAlerts(limit = 50) {
     acknowledgedBy: a.acknowledgedBy,
     silencedUntil: a.silencedUntil && a.silencedUntil > at ? a.silencedUntil.toISOString() : null,
     silencedBy: a.silencedUntil && a.silencedUntil > at ? a.silencedBy : null,
-    runbook: runbookFor({ kind: a.kind, message: a.message, vendor: a.appRef ? (appVendor.get(a.appRef) ?? null) : null }),
+    runbook: runbookFor({ kind: a.kind, message: a.message, vendor: a.appRef ? (appById.get(a.appRef)?.vendor ?? null) : null, limitSource: limitSourceOf(a) }),
     messageSentence: storedSentence(a.sentence),
     deliveryErrorSentence: a.lastDeliveryError ? sentenceOf(a.lastDeliveryError, "delivery") : null,
   });

@@ -37,6 +37,19 @@ describe("runbookFor", () => {
     expect(runbookFor({ kind: "bad-config", message: "WeChat 40125: invalid appsecret", vendor: "wechat" })?.seenAddress).toBeNull();
   });
 
+  it("Ticket Hub's own count near a limit: clear_quota only at WeChat's published limit, the Apps page at the app's own, nothing for a vendor that offers no reset", () => {
+    const message = "WeChat demo /cgi-bin/token: 1600 of 2000 calls used today (80 %)";
+    expect(runbookFor({ kind: "quota", message, vendor: "wechat", limitSource: "vendor" })).toMatchObject({ id: "quotaWechatCount", action: "clear-quota" });
+    expect(runbookFor({ kind: "quota", message, vendor: "wechat", limitSource: "app" })).toMatchObject({ id: "quotaAppLimit", action: null, href: "/apps" });
+    expect(
+      runbookFor({ kind: "quota", message: "Feishu demo /open-apis/jssdk/ticket/get: 1 of 1 calls used today (100 %)", vendor: "feishu", limitSource: "app" })
+        ?.id,
+    ).toBe("quotaAppLimit");
+    expect(runbookFor({ kind: "quota", message, vendor: "yzb", limitSource: "vendor" })).toBeNull();
+    // Unknown (a notification built without the app at hand): none, as before.
+    expect(runbookFor({ kind: "quota", message, vendor: null })).toBeNull();
+  });
+
   it("an IP not on the whitelist and a used-up WeChat quota keep their own runbooks", () => {
     expect(runbookFor({ kind: "bad-config", message: "WeChat 40164: invalid ip 1.2.3.4", vendor: "wechat" })?.id).toBe("whitelistIp");
     const quota = runbookFor({ kind: "quota-exhausted", message: "WeChat 45009: reach max api daily quota limit", vendor: "wechat" });

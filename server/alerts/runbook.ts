@@ -58,7 +58,19 @@ function runbook(id: RunbookId, at: Pick<Runbook, "href" | "action" | "addresses
   return { id, title: words.title, text: words.text, linkText: words.link ?? null, seenAddress: null, ...at };
 }
 
-export function runbookFor(a: { kind: string; message: string; vendor: string | null }): Runbook | null {
+/**
+ * The runbook of an alert. `limitSource` (a quota alert's): whose daily limit the app's count runs up
+ * against, the app's own (policy) or the vendor's published one (server/quota/quota.ts limitFor).
+ */
+export function runbookFor(a: { kind: string; message: string; vendor: string | null; limitSource?: "app" | "vendor" | null }): Runbook | null {
+  // Ticket Hub's own count of today's calls near or at a limit (no vendor error, so no code).
+  if (a.kind === "quota") {
+    // A limit set for the app: raising it resumes what it paused (manage-apps.ts); clear_quota would spend a reset for nothing.
+    if (a.limitSource === "app") return runbook("quotaAppLimit", { href: "/apps", action: null, addresses: null });
+    // WeChat's published limit: WeChat's own counters are what runs out, and clear_quota resets them and the count.
+    if (a.limitSource === "vendor" && a.vendor === "wechat") return runbook("quotaWechatCount", { href: null, action: "clear-quota", addresses: null });
+    return null;
+  }
   const code = codeOf(a.message);
   if (code === "40164") {
     return runbook("whitelistIp", { href: "https://mp.weixin.qq.com/", action: null, addresses: hostAddresses(), seenAddress: seenAddressOf(a.message) });

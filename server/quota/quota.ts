@@ -61,7 +61,8 @@ export function quotaReached(used: number, limit: number | null, percent: number
   return limit !== null && limit > 0 && used * 100 >= limit * percent;
 }
 
-function limitFor(app: Pick<VendorApp, "vendor" | "policy">, endpoint: string): { limit: number | null; limitSource: QuotaUse["limitSource"] } {
+/** An endpoint's daily limit for an app: the one its policy sets, else the vendor's published one. */
+export function limitFor(app: Pick<VendorApp, "vendor" | "policy">, endpoint: string): { limit: number | null; limitSource: QuotaUse["limitSource"] } {
   const configured = parsePolicyOverrides(app.policy).quotas?.[endpoint];
   if (configured !== undefined) return { limit: configured, limitSource: "app" };
   const published = PUBLISHED_DAILY_LIMITS[app.vendor as VendorId]?.[endpoint];
