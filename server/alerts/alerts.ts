@@ -130,7 +130,16 @@ export function conditionsOf(views: CredentialView[], at: number): Condition[] {
 
 type Delivery = {
   status: "firing" | "resolved";
-  alert: { id: string; kind: string; subject: string; message: string; openedAt: Date; resolvedAt: Date | null; appRef: string | null; credentialId: string | null };
+  alert: {
+    id: string;
+    kind: string;
+    subject: string;
+    message: string;
+    openedAt: Date;
+    resolvedAt: Date | null;
+    appRef: string | null;
+    credentialId: string | null;
+  };
 };
 
 /** The generic webhook(s) and chat bots an alert goes to: the global ones, then the app's own. */
