@@ -89,6 +89,17 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
       expect(await calls("/cgi-bin/ticket/getticket")).toBe(0);
       expect(await calls("/cgi-bin/token")).toBe(0);
       expect(await slot("jsapi_ticket")).toMatchObject({ status: "failing", consecutiveFailures: 1 });
+      // A holder whose clock went back between its lease and its failure (a failure stamped before the
+      // lease it was made under): still the answer, found by the failure recorded while it waited.
+      await h.control("/__sandbox/reset");
+      expect(await acquireLease(db, ticketSlot.id, other)).toBe(true);
+      await db.refreshLease.update({ where: { credentialId: ticketSlot.id }, data: { acquiredAt: new Date(Date.now() + 60_000) } });
+      const stepped = refresh({ credentialId: ticketSlot.id, reason: "test" });
+      await new Promise((r) => setTimeout(r, 1_000));
+      await recordFailure(db, ticketSlot.id, "busy", "WeChat -1: system error");
+      await releaseLease(db, ticketSlot.id, other);
+      expect(await stepped).toMatchObject({ ok: false, joined: true, failure: "busy" });
+      expect(await calls("/cgi-bin/ticket/getticket")).toBe(0);
       // A holder whose call failed with settings an admin has replaced since leaves the credential due
       // now (record-failure.ts): no answer for a refresh that will call with the new ones.
       await h.control("/__sandbox/reset");

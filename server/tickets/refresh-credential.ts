@@ -99,12 +99,15 @@ async function runRefresh(
     // backoff, the vendor's Retry-After, a stop): its answer is this call's too. Calling again at once
     // would add a call to a failing vendor per waiting instance, against that wait. A holder that died
     // records nothing; one whose settings an admin replaced meanwhile leaves the credential due now
-    // (record-failure.ts): then this refresh calls, with the new settings.
+    // (record-failure.ts): then this refresh calls, with the new settings. Its failure is the one
+    // recorded while this refresh waited (a new lastErrorAt), or one stamped since it took the lease,
+    // which covers a failure recorded between the lease refused here and `before`'s read. Either
+    // alone is not enough: the holder's clock may be stepped back between its lease and its failure.
     const failedAt = slot.lastErrorAt?.getTime();
     const holderFailed =
       sameGeneration &&
       failedAt !== undefined &&
-      (holder ? failedAt >= holder.acquiredAt.getTime() : failedAt !== before.lastErrorAt?.getTime()) &&
+      (failedAt !== before.lastErrorAt?.getTime() || (holder !== null && failedAt >= holder.acquiredAt.getTime())) &&
       (slot.nextRefreshAt === null || slot.nextRefreshAt > now());
     if (!sameGeneration || holderFailed || !(await stillNeeded(db, slot, need)) || attempt === 1) {
       return slot.status === "failing" && slot.lastError && sameGeneration
