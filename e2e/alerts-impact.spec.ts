@@ -5,7 +5,7 @@ import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import Database from "better-sqlite3";
 import { expect, test } from "@playwright/test";
-import { nextVendorDayStart } from "../lib/vendor-day";
+import { nextVendorDayStart, vendorDay } from "../lib/vendor-day";
 import { putTicketAtRisk } from "./support/at-risk";
 import { apiSession, gotoSignedIn, type ApiSession } from "./support/auth";
 import { startStack, type Stack } from "./support/stack";
@@ -257,7 +257,7 @@ test.describe("alerts on what breaks clients", () => {
     await expect(item).toContainText("calls used today");
     // Whose limit it is and what helps, folded under its title: the app's own, raised on the Apps page; no clear_quota.
     await item.getByText("Runbook: The app's own daily limit").click();
-    await expect(item).toContainText("Raising the limit on the Apps page");
+    await expect(item).toContainText("If it is a cap of your own, raise it on the Apps page");
     await expect(item.getByRole("link", { name: "Apps page" })).toHaveAttribute("href", "/apps");
     await expect(item.getByRole("button", { name: /Clear quota/ })).toHaveCount(0);
     await item.getByRole("button", { name: "Acknowledge" }).click();
@@ -344,7 +344,7 @@ test.describe("alerts on what breaks clients", () => {
     }
   });
 
-  test("WeChat's published token limit running out: the overview's alert box offers the admin clear_quota, which resolves it", async ({ page, browser }) => {
+  test("WeChat's published token limit nearly used: the overview's alert box offers the admin clear_quota, which resolves it", async ({ page, browser }) => {
     // The day's calls are counted until the vendors' midnight: not across it.
     test.skip(nextVendorDayStart(new Date()).getTime() - Date.now() < 120_000, "the vendors' day ends within 2 minutes");
     const admin = await apiSession(stack.baseUrl, "admin");
@@ -352,7 +352,7 @@ test.describe("alerts on what breaks clients", () => {
     const wechat = apps.find((a) => a.vendor === "wechat" && a.demo)!;
     // What a busy day of token calls leaves in the ledger: 1,600 of the 2,000 WeChat publishes (80 %).
     // Written straight into the stack's database: 1,600 real calls to the sandbox would take minutes.
-    const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const day = vendorDay(new Date());
     const db = new Database(path.join(stack.dataDir, "tickethub.db"), { fileMustExist: true, timeout: 10_000 });
     try {
       const insert = db.prepare(
@@ -361,7 +361,7 @@ test.describe("alerts on what breaks clients", () => {
       const startedAt = new Date().toISOString().replace("Z", "+00:00");
       db.transaction(() => {
         for (let i = 0; i < 1600; i++) insert.run(`e2e-quota-${i}`, wechat.id, day, startedAt);
-      })();
+      }).immediate();
     } finally {
       db.close();
     }
@@ -370,7 +370,7 @@ test.describe("alerts on what breaks clients", () => {
         timeout: ONE_TICK_BOUND_MS * 2,
         intervals: [200],
       })
-      .toBe("WeChat's daily quota running out");
+      .toBe("WeChat's daily quota low or used up");
 
     // An operator reads the runbook and has no clear_quota: that is the admin's.
     await gotoSignedIn(page, `${stack.baseUrl}/`, "operator");
@@ -382,8 +382,11 @@ test.describe("alerts on what breaks clients", () => {
     await expect(item.getByRole("button", { name: /Clear quota/ })).toHaveCount(0);
 
     await gotoSignedIn(page, `${stack.baseUrl}/`, "admin");
-    await item.getByText("Runbook: WeChat's daily quota running out").click();
+    await item.getByText("Runbook: WeChat's daily quota low or used up").click();
     await expect(item).toContainText("at most 10 resets a month per account");
+    // The box with the runbook open, its action inside it: no accessibility violation.
+    const axe = await new AxeBuilder({ page }).include("section[aria-labelledby='alerts-title']").analyze();
+    expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
     await page.screenshot({ path: test.info().outputPath("overview-wechat-quota-runbook.png"), fullPage: true });
     const zh = await browser.newContext({ locale: "zh-CN", timezoneId: "Asia/Shanghai" });
     try {
@@ -393,7 +396,7 @@ test.describe("alerts on what breaks clients", () => {
         .getByRole("region", { name: /未关闭的告警/ })
         .getByRole("listitem")
         .filter({ hasText: "/cgi-bin/token" });
-      await zhItem.getByText("处理手册：微信每日配额即将用完").click();
+      await zhItem.getByText("处理手册：微信每日配额将尽或已用完").click();
       await expect(zhItem.getByRole("button", { name: "清零配额（WeChat clear_quota）" })).toBeVisible();
       await zhPage.screenshot({ path: test.info().outputPath("overview-wechat-quota-runbook-zh-CN.png"), fullPage: true });
     } finally {

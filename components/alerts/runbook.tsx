@@ -3,28 +3,20 @@ import { useTranslations } from "next-intl";
 import { useSession } from "@/components/session/session-context";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import type { AlertView } from "@/lib/alert-view";
+import type Messages from "@/i18n/messages/en.json";
 import { clearQuota, useAlertAction } from "./api/alert-actions";
 
-const RUNBOOKS = [
-  "whitelistIp",
-  "quotaWechat",
-  "quota",
-  "quotaWechatCount",
-  "quotaAppLimit",
-  "wrongAppId",
-  "wrongApp",
-  "refusedAfterRenewal",
-  "atRisk",
-] as const;
-type RunbookId = (typeof RUNBOOKS)[number];
-const WITH_LINK: readonly string[] = ["whitelistIp", "quotaAppLimit", "wrongAppId", "wrongApp", "refusedAfterRenewal"] satisfies RunbookId[];
+type RunbookId = keyof (typeof Messages)["runbooks"];
 
-/** A runbook's title, text and link text in the page's language (by the id the server sends); null for one this build does not know. */
+/**
+ * A runbook's title, text and link text in the page's language (by the id the server sends); null
+ * for one this build does not know (a newer server's): it then reads in English, as sent.
+ */
 function useRunbookWords(id: string | undefined): { title: string; text: string; link: string | null } | null {
   const t = useTranslations("runbooks");
-  if (!id || !(RUNBOOKS as readonly string[]).includes(id)) return null;
+  if (!id || !t.has(`${id as RunbookId}.title`)) return null;
   const rb = id as RunbookId;
-  return { title: t(`${rb}.title`), text: t(`${rb}.text`), link: WITH_LINK.includes(rb) ? t(`${rb as "whitelistIp"}.link`) : null };
+  return { title: t(`${rb}.title`), text: t(`${rb}.text`), link: t.has(`${rb as "whitelistIp"}.link`) ? t(`${rb as "whitelistIp"}.link`) : null };
 }
 
 /**
@@ -36,7 +28,11 @@ export function RunbookDetails({ runbook: rb, heading = true }: { runbook: NonNu
   const words = useRunbookWords(rb.id);
   return (
     <>
-      {heading && <h3 className="font-medium">{t("runbook", { title: words ? words.title : rb.title })}</h3>}
+      {heading && (
+        <h3 className="font-medium">
+          <RunbookTitle runbook={rb} />
+        </h3>
+      )}
       <p className="mt-1" {...(words ? {} : { lang: "en" })}>
         {words ? words.text : rb.text}
       </p>
@@ -61,15 +57,29 @@ export function RunbookDetails({ runbook: rb, heading = true }: { runbook: NonNu
   );
 }
 
-/** The runbook folded under its title (the overview's alert box, where an alert has no credential page to hold it). */
-export function RunbookDisclosure({ runbook: rb }: { runbook: NonNullable<AlertView["runbook"]> }) {
+/** The title of a runbook in the page's language; one this build does not know reads in English (and says so). */
+function RunbookTitle({ runbook: rb }: { runbook: NonNullable<AlertView["runbook"]> }) {
   const t = useTranslations("alerts");
   const words = useRunbookWords(rb.id);
+  return words ? t("runbook", { title: words.title }) : <span lang="en">{t("runbook", { title: rb.title })}</span>;
+}
+
+/**
+ * An alert's runbook folded under its title, with its action after the text that explains it: the
+ * overview's alert box, where an alert has no credential page to hold them (an app's quota).
+ */
+export function RunbookDisclosure({ alert: a }: { alert: AlertView }) {
+  if (!a.runbook) return null;
   return (
     <details className="mt-1 rounded border border-red-200 bg-white/70 px-3 py-2 text-slate-800 dark:border-red-900 dark:bg-slate-900/60 dark:text-slate-200">
-      <summary className="cursor-pointer text-xs font-medium">{t("runbook", { title: words ? words.title : rb.title })}</summary>
+      <summary className="cursor-pointer text-xs font-medium">
+        <RunbookTitle runbook={a.runbook} />
+      </summary>
       <div className="mt-1 text-xs">
-        <RunbookDetails runbook={rb} heading={false} />
+        <RunbookDetails runbook={a.runbook} heading={false} />
+        <div className="mt-2 flex flex-wrap items-center gap-2">
+          <ClearQuotaAction alert={a} />
+        </div>
       </div>
     </details>
   );
@@ -85,6 +95,13 @@ export function ClearQuotaAction({ alert: a, appRef: pageApp }: { alert: AlertVi
   const clear = useAlertAction(clearQuota);
   const appRef = a.appRef ?? pageApp;
   if (a.runbook?.action !== "clear-quota" || !appRef || !can("admin")) return null;
+  // Cleared: the alert resolves at the next alert tick; a second press until then would spend another of the month's 10 resets.
+  if (clear.isSuccess)
+    return (
+      <span role="status" className="text-xs text-emerald-700 dark:text-emerald-400">
+        {t("cleared")}
+      </span>
+    );
   return (
     <>
       <ConfirmAction
@@ -96,11 +113,6 @@ export function ClearQuotaAction({ alert: a, appRef: pageApp }: { alert: AlertVi
       >
         {t("clearButton")}
       </ConfirmAction>
-      {clear.isSuccess && (
-        <span role="status" className="text-xs text-emerald-700 dark:text-emerald-400">
-          {t("cleared")}
-        </span>
-      )}
       {clear.error && (
         <span role="alert" className="text-xs text-red-700 dark:text-red-400">
           {clear.error.message}

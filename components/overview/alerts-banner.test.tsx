@@ -80,6 +80,28 @@ describe("the overview's alerts banner", () => {
     expect(viewer).not.toContain(">Acknowledge<");
   });
 
+  it("an app's quota alert brings its runbook, folded under its title, with clear_quota inside it for an admin only; one this build does not know reads in English", () => {
+    const runbook = { title: "WeChat's daily quota low or used up", text: "…", href: null, linkText: null, addresses: null };
+    const quota = alert({
+      id: "quota",
+      kind: "quota",
+      credentialId: null,
+      message: "WeChat demo /cgi-bin/token: 1700 of 2000 calls used today (85 %)",
+      runbook: { id: "quotaWechatCount", action: "clear-quota", ...runbook },
+    });
+    const admin = render([quota], "admin");
+    expect(admin).toMatch(/<details[^>]*><summary[^>]*>Runbook: WeChat&#x27;s daily quota low or used up<\/summary>/);
+    expect(admin).toContain("at most 10 resets a month per account");
+    // The action after the text that explains it, inside the disclosure.
+    expect(admin.indexOf(">Clear quota (WeChat clear_quota)<")).toBeGreaterThan(admin.indexOf("at most 10 resets a month per account"));
+    expect(admin.indexOf(">Clear quota (WeChat clear_quota)<")).toBeLessThan(admin.indexOf("</details>"));
+    const operator = render([quota], "operator");
+    expect(operator).toContain("at most 10 resets a month per account");
+    expect(operator).not.toContain("Clear quota");
+    const newer = render([alert({ ...quota, runbook: { ...quota.runbook!, id: "fromANewerServer", title: "Something new", text: "Do this." } })], "admin");
+    expect(newer).toContain('<span lang="en">Runbook: Something new</span>');
+  });
+
   it("a silenced alert with no credential page is listed in the quiet line, with who silenced it, until when, and the button that ends it", () => {
     const quota = alert({
       id: "quota",

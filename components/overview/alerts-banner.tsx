@@ -1,7 +1,7 @@
 "use client";
 import { useTranslations } from "next-intl";
 import { AlertActions, SilencedUntil } from "@/components/alerts/alert-actions";
-import { ClearQuotaAction, RunbookDisclosure } from "@/components/alerts/runbook";
+import { RunbookDisclosure } from "@/components/alerts/runbook";
 import { useBannerAlerts } from "@/components/overview/api/get-alerts";
 import { DateTime } from "@/components/ui/date-time";
 import { SentenceText } from "@/components/ui/sentence";
@@ -78,11 +78,10 @@ export function AlertsBanner() {
             ) : (
               <span className="ml-2 inline-flex flex-wrap items-center gap-2 align-middle">
                 <AlertActions alert={a} />
-                <ClearQuotaAction alert={a} />
               </span>
             )}
             {/* No credential page to hold it: the runbook opens here (an app's quota: raise its limit, or clear_quota). */}
-            {!a.credentialId && a.runbook && <RunbookDisclosure runbook={a.runbook} />}
+            {!a.credentialId && <RunbookDisclosure alert={a} />}
           </li>
         ))}
       </ul>

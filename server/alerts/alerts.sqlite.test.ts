@@ -492,10 +492,10 @@ describe("alerts on sqlite", () => {
     // The chat bots get the same runbook with the alert.
     const firing = got.filter((g) => g.status === "firing" && g.text.includes("/cgi-bin/token"));
     expect(firing.map((g) => g.bot).sort()).toEqual(["dingtalk", "feishu", "wecom"]);
-    for (const g of firing) expect(g.text).toContain("Runbook: WeChat's daily quota running out");
-    // The same alert once the app sets a limit of its own: raising it is what helps, not a reset at WeChat.
+    for (const g of firing) expect(g.text).toContain("Runbook: WeChat's daily quota low or used up");
+    // The same alert once the app sets a limit of its own: raising it on the Apps page helps too.
     await db.vendorApp.update({ where: { id: token.appRef }, data: { policy: JSON.stringify({ quotas: { "/cgi-bin/token": 1700 } }) } });
-    expect(await quotaAlert()).toMatchObject({ runbook: { id: "quotaAppLimit", action: null, href: "/apps" } });
+    expect(await quotaAlert()).toMatchObject({ runbook: { id: "quotaAppLimitWechat", action: "clear-quota", href: "/apps" } });
     await db.vendorApp.update({ where: { id: token.appRef }, data: { policy: "{}" } });
     // The runbook's action: WeChat resets the app's counters, Ticket Hub's count starts again, the alert resolves.
     const { clearQuota } = await import("@/server/quota/clear-quota");

@@ -7,7 +7,7 @@ import { getDb } from "../db";
 import { alertsChanged, onRefreshFailed } from "../events";
 import { countAlertSent } from "../metrics/registry";
 import { credentialViews } from "../tickets/list-credentials";
-import { limitFor, quotaReached } from "../quota/quota";
+import { quotaAlertLimitSource, quotaReached } from "../quota/quota";
 import { alertCandidates } from "./candidates";
 import type { CredentialView } from "@/lib/credential-view";
 import { type AlertChannel, appChannel, channelRequest } from "./channels";
@@ -165,7 +165,7 @@ async function alertTargets(appRef: string | null): Promise<AlertChannel[]> {
 async function quotaLimitOf(a: { kind: string; subject: string; appRef: string | null }) {
   if (a.kind !== "quota" || !a.appRef) return {};
   const app = await getDb().vendorApp.findUnique({ where: { id: a.appRef }, select: { vendor: true, policy: true } });
-  return app ? { vendor: app.vendor, limitSource: limitFor(app, a.subject.slice(a.subject.indexOf("|") + 1)).limitSource } : {};
+  return app ? { vendor: app.vendor, limitSource: quotaAlertLimitSource(app, a.subject) } : {};
 }
 
 /**
@@ -398,10 +398,9 @@ export async function listAlerts(limit = 50) {
   ]);
   const appName = new Map(apps.map((a) => [a.id, a.name]));
   const appById = new Map(apps.map((a) => [a.id, a]));
-  /** A quota alert's (subject "<app>|<endpoint>"): whose limit it is now, the app's own or the vendor's. */
-  const limitSourceOf = (a: { kind: string; subject: string; appRef: string | null }) => {
+  const quotaLimitSourceOf = (a: { kind: string; subject: string; appRef: string | null }) => {
     const app = a.kind === "quota" && a.appRef ? appById.get(a.appRef) : undefined;
-    return app ? limitFor(app, a.subject.slice(a.subject.indexOf("|") + 1)).limitSource : null;
+    return app ? quotaAlertLimitSource(app, a.subject) : null;
   };
   // Silences are written and judged on the server's clock (manage-alerts.ts), as everything else
   // the lifecycle decides by time: instances on hosts whose clocks differ end one at one moment.
@@ -421,7 +420,12 @@ export async function listAlerts(limit = 50) {
     acknowledgedBy: a.acknowledgedBy,
     silencedUntil: a.silencedUntil && a.silencedUntil > at ? a.silencedUntil.toISOString() : null,
     silencedBy: a.silencedUntil && a.silencedUntil > at ? a.silencedBy : null,
-    runbook: runbookFor({ kind: a.kind, message: a.message, vendor: a.appRef ? (appById.get(a.appRef)?.vendor ?? null) : null, limitSource: limitSourceOf(a) }),
+    runbook: runbookFor({
+      kind: a.kind,
+      message: a.message,
+      vendor: a.appRef ? (appById.get(a.appRef)?.vendor ?? null) : null,
+      limitSource: quotaLimitSourceOf(a),
+    }),
     messageSentence: storedSentence(a.sentence),
     deliveryErrorSentence: a.lastDeliveryError ? sentenceOf(a.lastDeliveryError, "delivery") : null,
   });

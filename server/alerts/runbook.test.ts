@@ -37,10 +37,15 @@ describe("runbookFor", () => {
     expect(runbookFor({ kind: "bad-config", message: "WeChat 40125: invalid appsecret", vendor: "wechat" })?.seenAddress).toBeNull();
   });
 
-  it("Ticket Hub's own count near a limit: clear_quota only at WeChat's published limit, the Apps page at the app's own, nothing for a vendor that offers no reset", () => {
+  it("Ticket Hub's own count near a limit: clear_quota for WeChat, the Apps page at the app's own limit, nothing for a vendor limit with no reset", () => {
     const message = "WeChat demo /cgi-bin/token: 1600 of 2000 calls used today (80 %)";
     expect(runbookFor({ kind: "quota", message, vendor: "wechat", limitSource: "vendor" })).toMatchObject({ id: "quotaWechatCount", action: "clear-quota" });
-    expect(runbookFor({ kind: "quota", message, vendor: "wechat", limitSource: "app" })).toMatchObject({ id: "quotaAppLimit", action: null, href: "/apps" });
+    // A limit set for a WeChat app may be a cap of its own (raise it) or WeChat's real one (clear_quota resets it): both.
+    expect(runbookFor({ kind: "quota", message, vendor: "wechat", limitSource: "app" })).toMatchObject({
+      id: "quotaAppLimitWechat",
+      action: "clear-quota",
+      href: "/apps",
+    });
     expect(
       runbookFor({ kind: "quota", message: "Feishu demo /open-apis/jssdk/ticket/get: 1 of 1 calls used today (100 %)", vendor: "feishu", limitSource: "app" })
         ?.id,

@@ -65,10 +65,14 @@ function runbook(id: RunbookId, at: Pick<Runbook, "href" | "action" | "addresses
 export function runbookFor(a: { kind: string; message: string; vendor: string | null; limitSource?: "app" | "vendor" | null }): Runbook | null {
   // Ticket Hub's own count of today's calls near or at a limit (no vendor error, so no code).
   if (a.kind === "quota") {
-    // A limit set for the app: raising it resumes what it paused (manage-apps.ts); clear_quota would spend a reset for nothing.
-    if (a.limitSource === "app") return runbook("quotaAppLimit", { href: "/apps", action: null, addresses: null });
-    // WeChat's published limit: WeChat's own counters are what runs out, and clear_quota resets them and the count.
-    if (a.limitSource === "vendor" && a.vendor === "wechat") return runbook("quotaWechatCount", { href: null, action: "clear-quota", addresses: null });
+    const wechat = a.vendor === "wechat";
+    // WeChat's clear_quota resets WeChat's counters and Ticket Hub's count of the app (every endpoint,
+    // quota.ts quotaLedger): the way out at WeChat's published limit, and at a limit set for the app
+    // that mirrors WeChat's real one. A limit set as a cap of the app's own is raised on the Apps page
+    // instead, which resumes what it paused (manage-apps.ts).
+    if (a.limitSource === "app")
+      return runbook(wechat ? "quotaAppLimitWechat" : "quotaAppLimit", { href: "/apps", action: wechat ? "clear-quota" : null, addresses: null });
+    if (a.limitSource === "vendor" && wechat) return runbook("quotaWechatCount", { href: null, action: "clear-quota", addresses: null });
     return null;
   }
   const code = codeOf(a.message);

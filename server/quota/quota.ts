@@ -61,12 +61,16 @@ export function quotaReached(used: number, limit: number | null, percent: number
   return limit !== null && limit > 0 && used * 100 >= limit * percent;
 }
 
-/** An endpoint's daily limit for an app: the one its policy sets, else the vendor's published one. */
-export function limitFor(app: Pick<VendorApp, "vendor" | "policy">, endpoint: string): { limit: number | null; limitSource: QuotaUse["limitSource"] } {
+function limitFor(app: Pick<VendorApp, "vendor" | "policy">, endpoint: string): { limit: number | null; limitSource: QuotaUse["limitSource"] } {
   const configured = parsePolicyOverrides(app.policy).quotas?.[endpoint];
   if (configured !== undefined) return { limit: configured, limitSource: "app" };
   const published = PUBLISHED_DAILY_LIMITS[app.vendor as VendorId]?.[endpoint];
   return published !== undefined ? { limit: published, limitSource: "vendor" } : { limit: null, limitSource: null };
+}
+
+/** Whose daily limit a quota alert (subject "<app id>|<endpoint>", alerts.ts) is about now: the app's own or the vendor's. */
+export function quotaAlertLimitSource(app: Pick<VendorApp, "vendor" | "policy">, subject: string): QuotaUse["limitSource"] {
+  return limitFor(app, subject.slice(subject.indexOf("|") + 1)).limitSource;
 }
 
 type Row = { appRef: string | null; endpoint: string; errorClass: string | null; _count: { _all: number }; _max: { startedAt: Date | null } };

@@ -95,7 +95,8 @@ export function refreshSuite(provider: "sqlite" | "postgresql") {
       expect(await acquireLease(db, ticketSlot.id, other)).toBe(true);
       await db.refreshLease.update({ where: { credentialId: ticketSlot.id }, data: { acquiredAt: new Date(Date.now() + 60_000) } });
       const stepped = refresh({ credentialId: ticketSlot.id, reason: "test" });
-      await new Promise((r) => setTimeout(r, 1_000));
+      // Longer than above: only a failure recorded after the waiter's first reads counts here.
+      await new Promise((r) => setTimeout(r, 3_000));
       await recordFailure(db, ticketSlot.id, "busy", "WeChat -1: system error");
       await releaseLease(db, ticketSlot.id, other);
       expect(await stepped).toMatchObject({ ok: false, joined: true, failure: "busy" });
