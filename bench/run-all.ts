@@ -8,6 +8,7 @@ import { benchIdleTabs } from "./idle-tabs";
 import { machine } from "./lib";
 import { benchMemory } from "./memory";
 import { benchScale } from "./scale";
+import { benchTabCost } from "./tab-cost";
 import { benchThunderingHerd } from "./thundering-herd";
 
 const sections: string[] = [];
@@ -17,6 +18,7 @@ for (const [name, run] of [
   ["thundering herd (PostgreSQL)", () => benchThunderingHerd(true)],
   ["dashboard", benchDashboard],
   ["idle dashboard tabs", benchIdleTabs],
+  ["one tab's cost", benchTabCost],
   ["memory", benchMemory],
   ["thousands of apps", () => benchScale()],
 ] as const) {

@@ -34,6 +34,8 @@ export const alertViewSchema = z.object({
       seenAddress: z.optional(z.nullable(z.string())),
     }),
   ),
+  /** When WeChat's clear_quota last reset the app's counters, if that came after the alert opened (null otherwise): the runbook's action is done for it. */
+  quotaClearedAt: z.optional(z.nullable(z.string())),
   /** `message` and `deliveryError` as codes and parameters (lib/sentence.ts); null where there is none (or on rows from before). */
   messageSentence: z.optional(z.nullable(sentenceSchema)),
   deliveryErrorSentence: z.optional(z.nullable(sentenceSchema)),

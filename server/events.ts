@@ -136,7 +136,7 @@ export function refreshFailed(credentialId: string): void {
 }
 
 /** A signal without payload: who listens (kept per process), and telling them all (one failing listener does not stop the others). */
-function plainSignal(name: "Alert" | "Nonce"): { on: (listener: () => void) => () => void; emit: () => void } {
+function plainSignal(name: "Alert" | "Nonce" | "QuotaCleared"): { on: (listener: () => void) => () => void; emit: () => void } {
   const listeners = () => processSingleton(`tickethub${name}Listeners`, () => new Set<() => void>());
   return {
     on: (listener) => {
@@ -176,3 +176,14 @@ const nonces = plainSignal("Nonce");
 /** Calls `listener` after every NONCE ticket issued or marked used in this process; returns a function that stops it. */
 export const onNoncesChanged = nonces.on;
 export const noncesChanged = nonces.emit;
+
+/**
+ * WeChat's clear_quota went through and is on record (quota/clear-quota.ts): the app's count starts
+ * again, so its quota alerts resolve. The alert evaluator listens (server/alerts/alerts.ts) and judges
+ * at once, not at its next tick (15 s, up to 10 min), while the Clear quota button would still be offered.
+ */
+const quotaClearedSignal = plainSignal("QuotaCleared");
+
+/** Calls `listener` after every clear_quota recorded by this process; returns a function that stops it. */
+export const onQuotaCleared = quotaClearedSignal.on;
+export const quotaCleared = quotaClearedSignal.emit;

@@ -50,6 +50,8 @@ type ProcessSingletons = {
   tickethubAlertListeners: unknown;
   /** events.ts: who is told when NONCE tickets are issued or marked used in this process (the topic memo). */
   tickethubNonceListeners: unknown;
+  /** events.ts: who is told when clear_quota is recorded in this process (the alert evaluator). */
+  tickethubQuotaClearedListeners: unknown;
   /** tickets/scheduler.ts: the one ticking scheduler and its lease watches. */
   tickethubScheduler: unknown;
   /** tickets/refresh-credential.ts: the refreshes running in this process (one flight per credential). */

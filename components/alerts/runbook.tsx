@@ -1,7 +1,9 @@
 "use client";
 import { useTranslations } from "next-intl";
+import { useEffect, useRef } from "react";
 import { useSession } from "@/components/session/session-context";
 import { ConfirmAction } from "@/components/ui/confirm-action";
+import { DateTime } from "@/components/ui/date-time";
 import type { AlertView } from "@/lib/alert-view";
 import type Messages from "@/i18n/messages/en.json";
 import { clearQuota, useAlertAction } from "./api/alert-actions";
@@ -77,9 +79,11 @@ export function RunbookDisclosure({ alert: a }: { alert: AlertView }) {
       </summary>
       <div className="mt-1 text-xs">
         <RunbookDetails runbook={a.runbook} heading={false} />
-        <div className="mt-2 flex flex-wrap items-center gap-2">
-          <ClearQuotaAction alert={a} />
-        </div>
+        {a.runbook.action && (
+          <div className="mt-2 flex flex-wrap items-center gap-2">
+            <ClearQuotaAction alert={a} />
+          </div>
+        )}
       </div>
     </details>
   );
@@ -93,13 +97,19 @@ export function ClearQuotaAction({ alert: a, appRef: pageApp }: { alert: AlertVi
   const { can } = useSession();
   const t = useTranslations("alerts");
   const clear = useAlertAction(clearQuota);
+  // The button that had the focus gives way to its outcome: the focus goes there (once), not to the page's start.
+  const outcome = useRef<HTMLSpanElement>(null);
+  useEffect(() => {
+    if (clear.isSuccess) outcome.current?.focus();
+  }, [clear.isSuccess]);
   const appRef = a.appRef ?? pageApp;
   if (a.runbook?.action !== "clear-quota" || !appRef || !can("admin")) return null;
-  // Cleared: the alert resolves at the next alert tick; a second press until then would spend another of the month's 10 resets.
-  if (clear.isSuccess)
+  // Done for this incident, here or anywhere (another tab, another admin, another alert of the app):
+  // until the alert resolves, a second press would spend another of the month's 10 resets.
+  if (clear.isSuccess || a.quotaClearedAt)
     return (
-      <span role="status" className="text-xs text-emerald-700 dark:text-emerald-400">
-        {t("cleared")}
+      <span ref={outcome} tabIndex={-1} role="status" className="text-xs text-emerald-700 outline-none dark:text-emerald-400">
+        {clear.isSuccess ? t("cleared") : t.rich("clearedAt", { when: () => <DateTime at={a.quotaClearedAt!} /> })}
       </span>
     );
   return (

@@ -15,7 +15,8 @@ type LiveMessage = { type: "ping"; database: DatabaseOutage | null } | { type: "
 /** What each topic of the stream (server/live/changes.ts) invalidates; only queries on screen refetch. */
 const AFFECTS: Record<Topic, readonly (readonly string[])[]> = {
   credentials: [credentialKeys.all],
-  apps: [catalogKeys.all, appKeys.all],
+  // The alerts too: they name their app, and say whose quota limit an app's alert is about and whether its clear_quota is done.
+  apps: [catalogKeys.all, appKeys.all, alertKeys.all],
   // The admin's key list: keys created or revoked anywhere, and their last use (to the minute).
   keys: [adminKeys.apiKeys()],
   nonces: [nonceKeys.all],

@@ -4,7 +4,7 @@ import { parsePolicyOverrides } from "../tickets/policy";
 import { now } from "../clock";
 import { getConfig } from "../config";
 import { getDb } from "../db";
-import { alertsChanged, onRefreshFailed } from "../events";
+import { alertsChanged, onQuotaCleared, onRefreshFailed } from "../events";
 import { countAlertSent } from "../metrics/registry";
 import { credentialViews } from "../tickets/list-credentials";
 import { quotaAlertLimitSource, quotaReached } from "../quota/quota";
@@ -370,9 +370,11 @@ export function startAlerts(): () => void {
   const timer = setInterval(() => void evaluate(), getConfig().alerts.intervalMs);
   timer.unref();
   const stopListening = onRefreshFailed(() => void evaluate());
+  const stopListeningToClears = onQuotaCleared(() => void evaluate());
   stopAlerts = () => {
     clearInterval(timer);
     stopListening();
+    stopListeningToClears();
     stopAlerts = null;
   };
   return stopAlerts;
@@ -394,7 +396,7 @@ export async function listAlerts(limit = 50) {
   const [open, recent, apps] = await Promise.all([
     db.alert.findMany({ where: { openKey: { not: null } }, orderBy: { openedAt: "desc" } }),
     db.alert.findMany({ where: { openKey: null }, orderBy: { openedAt: "desc" }, take: limit }),
-    db.vendorApp.findMany({ select: { id: true, name: true, vendor: true, policy: true } }),
+    db.vendorApp.findMany({ select: { id: true, name: true, vendor: true, policy: true, quotaClearedAt: true } }),
   ]);
   const appName = new Map(apps.map((a) => [a.id, a.name]));
   const appById = new Map(apps.map((a) => [a.id, a]));
@@ -426,6 +428,11 @@ export async function listAlerts(limit = 50) {
       vendor: a.appRef ? (appById.get(a.appRef)?.vendor ?? null) : null,
       limitSource: quotaLimitSourceOf(a),
     }),
+    // A clear_quota since the incident opened (this one's action, or another alert's of the app): not offered again for it.
+    quotaClearedAt: (() => {
+      const cleared = a.appRef ? appById.get(a.appRef)?.quotaClearedAt : null;
+      return cleared && cleared >= a.openedAt ? cleared.toISOString() : null;
+    })(),
     messageSentence: storedSentence(a.sentence),
     deliveryErrorSentence: a.lastDeliveryError ? sentenceOf(a.lastDeliveryError, "delivery") : null,
   });

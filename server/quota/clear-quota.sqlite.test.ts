@@ -142,4 +142,22 @@ describe("clear_quota and the quota ledger", () => {
     expect(audit.outcome).toBe("failed: database");
     expect(audit.detail).not.toMatch(/\n/);
   });
+
+  it("WeChat reset the counters but the database did not take it: the error says not to call clear_quota again, and the ledger is as it was", async () => {
+    const ticket = await slot("jsapi_ticket");
+    const { clearQuota } = await import("./clear-quota");
+    const before = (await db.vendorApp.findUniqueOrThrow({ where: { id: ticket.appRef } })).quotaClearedAt;
+    const calls = (await h.stats()).calls["wechat /cgi-bin/clear_quota/v2"] ?? 0;
+    // The recording transaction writes its audit row last: refused, the whole record rolls back.
+    const allow = await refuseInserts(db, "sqlite", "AuditEvent");
+    try {
+      const refused = clearQuota({ appRef: ticket.appRef, actor: "admin" });
+      await expect(refused).rejects.toMatchObject({ kind: "unavailable", title: "clear_quota done at WeChat, not recorded", extra: { failure: "database" } });
+      await expect(refused).rejects.toThrow(/WeChat reset the app's counters, but the database did not take it .*: do not call clear_quota again/);
+    } finally {
+      await allow();
+    }
+    expect((await h.stats()).calls["wechat /cgi-bin/clear_quota/v2"]).toBe(calls + 1);
+    expect((await db.vendorApp.findUniqueOrThrow({ where: { id: ticket.appRef } })).quotaClearedAt).toEqual(before);
+  });
 });

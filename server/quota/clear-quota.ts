@@ -1,5 +1,5 @@
 import "server-only";
-import { credentialsChanged } from "../events";
+import { credentialsChanged, quotaCleared } from "../events";
 import { vendorContext } from "../apps/vendor-context";
 import { now } from "../clock";
 import { getDb } from "../db";
@@ -49,37 +49,60 @@ export async function clearQuota({ appRef, actor }: { appRef: string; actor: str
     throw new AppError("upstream", "WeChat refused clear_quota", message, { extra: { failure } });
   }
   const at = now();
-  const resumed = await db.$transaction(async (tx) => {
-    // Today's quota ledger starts again (quota.ts): the overview's counts and time to impact say a refresh can succeed now.
-    await tx.vendorApp.update({ where: { id: app.id }, data: { quotaClearedAt: sentAt } });
-    const done = await tx.credential.updateMany({
-      where: {
-        appRef: app.id,
-        OR: [
-          // Paused by a quota error, or by the ledger's limit (quotaBlock), or failing with the vendor's quota error.
-          { nextRefreshReason: QUOTA_PAUSE_REASON },
-          { nextRefreshReason: { startsWith: QUOTA_BLOCK_REASON_PREFIX } },
-          { status: "failing", lastErrorClass: "quota-exhausted" },
-        ],
-      },
-      data: { nextRefreshAt: at, nextRefreshReason: CLEARED_REASON },
-    });
-    await tx.auditEvent.create({
-      data: {
-        at: now(),
-        actor,
-        action: "app.clear-quota",
-        target: app.id,
-        outcome: "ok",
-        detail: `${app.name} (${app.appId}): WeChat clear_quota reset the daily counters; ${done.count} paused credential${done.count === 1 ? "" : "s"} due now`,
-      },
-    });
-    return done.count;
-  });
+  const resumed = await recordClear(() =>
+    db.$transaction(async (tx) => {
+      // Today's quota ledger starts again (quota.ts): the overview's counts and time to impact say a refresh can succeed now.
+      await tx.vendorApp.update({ where: { id: app.id }, data: { quotaClearedAt: sentAt } });
+      const done = await tx.credential.updateMany({
+        where: {
+          appRef: app.id,
+          OR: [
+            // Paused by a quota error, or by the ledger's limit (quotaBlock), or failing with the vendor's quota error.
+            { nextRefreshReason: QUOTA_PAUSE_REASON },
+            { nextRefreshReason: { startsWith: QUOTA_BLOCK_REASON_PREFIX } },
+            { status: "failing", lastErrorClass: "quota-exhausted" },
+          ],
+        },
+        data: { nextRefreshAt: at, nextRefreshReason: CLEARED_REASON },
+      });
+      await tx.auditEvent.create({
+        data: {
+          at: now(),
+          actor,
+          action: "app.clear-quota",
+          target: app.id,
+          outcome: "ok",
+          detail: `${app.name} (${app.appId}): WeChat clear_quota reset the daily counters; ${done.count} paused credential${done.count === 1 ? "" : "s"} due now`,
+        },
+      });
+      return done.count;
+    }),
+  );
   // Once more after the commit: a scheduled refresh that read the ledger before the clear may have
   // paused a credential while the transaction ran (on PostgreSQL it did not wait for it).
   await resumeQuotaBlocked(db, { appRef: app.id }, CLEARED_REASON);
   // Paused credentials are due now: the scheduler, the caches and the dashboard's list hear it at once.
   credentialsChanged();
+  // The app's count starts again: its quota alerts are judged now, and resolve.
+  quotaCleared();
   return { appRef: app.id, resumed };
+}
+
+/**
+ * Records a clear_quota WeChat has done. Should the database fail here, the counters are reset at
+ * WeChat but not in Ticket Hub's ledger: the error says so, so that nobody spends another of the
+ * month's resets on the same day's quota.
+ */
+async function recordClear<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (failureOf(err) !== "database") throw err;
+    throw new AppError(
+      "unavailable",
+      "clear_quota done at WeChat, not recorded",
+      `WeChat reset the app's counters, but the database did not take it (${failureMessageOf(err)}): do not call clear_quota again; paused credentials wait for the vendors' reset at 00:00 UTC+8, or a Refresh by hand`,
+      { extra: { failure: "database" }, retryAfterSeconds: 5 },
+    );
+  }
 }
