@@ -109,7 +109,7 @@ export async function benchTabCost(): Promise<string> {
     const perSecond = (w: Window) => (w.tasksMs * 1000) / w.spanMs;
     const idlePerS = perSecond(idle);
     const row = (label: string, w: Window, scale = 1) =>
-      `| ${label} | **${fmt(w.tasksMs * scale, 1)} ms** | ${w.tasks} | ${PHASES.map(([p]) => fmt(w.phases.get(p)! * scale, 1)).join(" | ")} |`;
+      `| ${label} | **${fmt(w.tasksMs * scale, 1)} ms** | ${fmt(w.tasks * scale)} | ${PHASES.map(([p]) => fmt(w.phases.get(p)! * scale, 1)).join(" | ")} |`;
     // What fits in 1 s: the cores' time, less what the tabs' ticks take meanwhile, over the cost of one change.
     const fits = (cores: number, perChange: number) => Math.floor((cores * 1000) / (perChange + idlePerS));
     const lines = [
