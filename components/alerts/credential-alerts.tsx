@@ -57,13 +57,13 @@ export function CredentialAlerts({ credential: c, clockOffsetMs }: { credential:
         </div>
       )}
       {mine.map((a) => (
-        <AlertCard key={a.id} alert={a} appRef={c.appRef} />
+        <AlertCard key={a.id} alert={a} appRef={c.appRef} refusedAt={c.lastError?.class === "quota-exhausted" ? c.lastError.at : null} />
       ))}
     </section>
   );
 }
 
-function AlertCard({ alert: a, appRef }: { alert: AlertView; appRef: string }) {
+function AlertCard({ alert: a, appRef, refusedAt }: { alert: AlertView; appRef: string; refusedAt: string | null }) {
   const t = useTranslations("alerts");
   const time = useFormatDateTime();
   const rb = a.runbook;
@@ -88,7 +88,7 @@ function AlertCard({ alert: a, appRef }: { alert: AlertView; appRef: string }) {
       )}
       <div className="mt-3 flex flex-wrap items-center gap-2">
         <AlertActions alert={a} />
-        <ClearQuotaAction alert={a} appRef={appRef} />
+        <ClearQuotaAction alert={a} appRef={appRef} refusedAt={refusedAt} />
       </div>
     </article>
   );

@@ -4,7 +4,9 @@ import { useEffect, useRef } from "react";
 import { useSession } from "@/components/session/session-context";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { DateTime } from "@/components/ui/date-time";
+import { ApiError } from "@/components/ui/fetch-json";
 import type { AlertView } from "@/lib/alert-view";
+import { vendorDay } from "@/lib/vendor-day";
 import type Messages from "@/i18n/messages/en.json";
 import { clearQuota, useAlertAction } from "./api/alert-actions";
 
@@ -71,6 +73,7 @@ function RunbookTitle({ runbook: rb }: { runbook: NonNullable<AlertView["runbook
  * overview's alert box, where an alert has no credential page to hold them (an app's quota).
  */
 export function RunbookDisclosure({ alert: a }: { alert: AlertView }) {
+  const { can } = useSession();
   if (!a.runbook) return null;
   return (
     <details className="mt-1 rounded border border-red-200 bg-white/70 px-3 py-2 text-slate-800 dark:border-red-900 dark:bg-slate-900/60 dark:text-slate-200">
@@ -79,7 +82,7 @@ export function RunbookDisclosure({ alert: a }: { alert: AlertView }) {
       </summary>
       <div className="mt-1 text-xs">
         <RunbookDetails runbook={a.runbook} heading={false} />
-        {a.runbook.action && (
+        {a.runbook.action && can("admin") && (
           <div className="mt-2 flex flex-wrap items-center gap-2">
             <ClearQuotaAction alert={a} />
           </div>
@@ -93,7 +96,7 @@ export function RunbookDisclosure({ alert: a }: { alert: AlertView }) {
  * The runbook's action, WeChat clear_quota on the alert's app, for an admin (nothing for others),
  * behind a confirmation (each account has 10 resets a month), with its outcome.
  */
-export function ClearQuotaAction({ alert: a, appRef: pageApp }: { alert: AlertView; appRef?: string }) {
+export function ClearQuotaAction({ alert: a, appRef: pageApp, refusedAt }: { alert: AlertView; appRef?: string; refusedAt?: string | null }) {
   const { can } = useSession();
   const t = useTranslations("alerts");
   const clear = useAlertAction(clearQuota);
@@ -105,11 +108,23 @@ export function ClearQuotaAction({ alert: a, appRef: pageApp }: { alert: AlertVi
   const appRef = a.appRef ?? pageApp;
   if (a.runbook?.action !== "clear-quota" || !appRef || !can("admin")) return null;
   // Done for this incident, here or anywhere (another tab, another admin, another alert of the app):
-  // until the alert resolves, a second press would spend another of the month's 10 resets.
-  if (clear.isSuccess || a.quotaClearedAt)
+  // until the alert resolves, a second press would spend another of the month's 10 resets. Offered
+  // again once the vendor refuses after the clear (`refusedAt`: the credential's last quota refusal),
+  // and on a new vendors' day (a new day's quota).
+  const cleared = a.quotaClearedAt;
+  const clearStands = !!cleared && (!refusedAt || refusedAt < cleared) && vendorDay(new Date(cleared)) === vendorDay(new Date());
+  // WeChat reset the counters but Ticket Hub could not record it: the error says so, and no button invites a second reset.
+  const doneAtWechat = clear.error instanceof ApiError && (clear.error.body as { clearedAtWechat?: unknown } | null)?.clearedAtWechat === true;
+  if (doneAtWechat)
+    return (
+      <span role="alert" className="text-xs text-red-700 dark:text-red-400">
+        {clear.error!.message}
+      </span>
+    );
+  if (clear.isSuccess || clearStands)
     return (
       <span ref={outcome} tabIndex={-1} role="status" className="text-xs text-emerald-700 outline-none dark:text-emerald-400">
-        {clear.isSuccess ? t("cleared") : t.rich("clearedAt", { when: () => <DateTime at={a.quotaClearedAt!} /> })}
+        {clear.isSuccess ? t("cleared") : t.rich("clearedAt", { when: () => <DateTime at={cleared!} /> })}
       </span>
     );
   return (

@@ -99,7 +99,7 @@ describe("the overview's alerts banner", () => {
     expect(operator).toContain("at most 10 resets a month per account");
     expect(operator).not.toContain("Clear quota");
     // Done since the alert opened (in another tab, by another admin): said, and not offered again.
-    const done = render([{ ...quota, quotaClearedAt: "2026-11-30T12:30:00.000Z" }], "admin");
+    const done = render([{ ...quota, quotaClearedAt: new Date().toISOString() }], "admin");
     expect(done).not.toContain(">Clear quota (WeChat clear_quota)<");
     expect(done).toContain("Quota cleared with clear_quota at");
     const newer = render([alert({ ...quota, runbook: { ...quota.runbook!, id: "fromANewerServer", title: "Something new", text: "Do this." } })], "admin");

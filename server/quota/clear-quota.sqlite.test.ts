@@ -152,7 +152,13 @@ describe("clear_quota and the quota ledger", () => {
     const allow = await refuseInserts(db, "sqlite", "AuditEvent");
     try {
       const refused = clearQuota({ appRef: ticket.appRef, actor: "admin" });
-      await expect(refused).rejects.toMatchObject({ kind: "unavailable", title: "clear_quota done at WeChat, not recorded", extra: { failure: "database" } });
+      // Not "try again shortly" (409, no Retry-After): trying again is what must not happen.
+      await expect(refused).rejects.toMatchObject({
+        kind: "conflict",
+        title: "clear_quota done at WeChat, not recorded",
+        extra: { failure: "database", clearedAtWechat: true },
+        retryAfterSeconds: undefined,
+      });
       await expect(refused).rejects.toThrow(/WeChat reset the app's counters, but the database did not take it .*: do not call clear_quota again/);
     } finally {
       await allow();
