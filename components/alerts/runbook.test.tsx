@@ -7,26 +7,17 @@ import { SessionProvider } from "@/components/session/session-context";
 import en from "@/i18n/messages/en.json";
 import type { AlertView } from "@/lib/alert-view";
 import { vendorDayStart } from "@/lib/vendor-day";
+import { alertView } from "@/test-support/alert-view";
 import { ClearQuotaAction } from "./runbook";
 
-const alert = (over: Partial<AlertView>): AlertView => ({
-  id: "a",
-  kind: "quota-exhausted",
-  message: "WeChat demo jsapi ticket: daily quota used up (WeChat 45009)",
-  appName: "WeChat demo",
-  credentialId: "c",
-  openedAt: new Date(Date.now() - 60_000).toISOString(),
-  resolvedAt: null,
-  notified: true,
-  deliveryError: null,
-  appRef: "app",
-  acknowledgedAt: null,
-  acknowledgedBy: null,
-  silencedUntil: null,
-  silencedBy: null,
-  runbook: { id: "quotaWechat", title: "Daily quota used up", text: "…", href: null, linkText: null, action: "clear-quota", addresses: null },
-  ...over,
-});
+const alert = (over: Partial<AlertView>): AlertView =>
+  alertView({
+    kind: "quota-exhausted",
+    message: "WeChat demo jsapi ticket: daily quota used up (WeChat 45009)",
+    openedAt: new Date(Date.now() - 60_000).toISOString(),
+    runbook: { id: "quotaWechat", title: "Daily quota used up", text: "…", href: null, linkText: null, action: "clear-quota", addresses: null },
+    ...over,
+  });
 
 function render(a: AlertView, refusedAt: string | null = null): string {
   return renderToStaticMarkup(

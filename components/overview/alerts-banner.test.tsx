@@ -10,25 +10,9 @@ import type { Role } from "@/lib/roles";
 import { AlertsBanner } from "./alerts-banner";
 import { nextRefetchMs } from "./api/get-alerts";
 import { SAFETY_REFETCH_MS } from "@/components/ui/safety-refetch";
+import { alertView } from "@/test-support/alert-view";
 
-const alert = (over: Partial<AlertView>): AlertView => ({
-  id: "a",
-  kind: "bad-config",
-  message: "m",
-  appName: "WeChat demo",
-  credentialId: "c",
-  openedAt: "2026-11-30T12:00:00.000Z",
-  resolvedAt: null,
-  notified: true,
-  deliveryError: null,
-  appRef: "app",
-  acknowledgedAt: null,
-  acknowledgedBy: null,
-  silencedUntil: null,
-  silencedBy: null,
-  runbook: null,
-  ...over,
-});
+const alert = alertView;
 
 function render(open: AlertView[], role: Role = "viewer"): string {
   const client = new QueryClient();
