@@ -11,11 +11,9 @@ import { getConfig } from "../config";
 import { encrypt } from "../crypto";
 import { getDb, type Db } from "../db";
 import { AppError, notFound } from "../errors";
-import { resumeQuotaBlocked } from "../quota/quota";
+import { QUOTA_LIMITS_CHANGED_REASON, resumeQuotaBlocked } from "../quota/quota";
 import { APP_CHANGED_REASON } from "../tickets/failure-policy";
 import { parsePolicyOverrides } from "../tickets/policy";
-import { english } from "../tickets/sentences";
-import { sentence } from "@/lib/sentence";
 import { APP_SETTINGS } from "../tickets/record-failure";
 import { ensureCredentialSlots } from "./seed-demo-apps";
 import { appChannel, describeChannel } from "../alerts/channels";
@@ -202,7 +200,7 @@ export async function updateApp({ id, input, actor }: { id: string; input: unkno
         data: { nextRefreshAt: now(), nextRefreshReason: APP_CHANGED_REASON },
       });
     } else if (limitsChanged) {
-      await resumeQuotaBlocked(tx as Db, { appRef: id }, english(sentence("reason.quotaLimitsChanged")));
+      await resumeQuotaBlocked(tx as Db, { appRef: id }, QUOTA_LIMITS_CHANGED_REASON);
     }
     await tx.auditEvent.create({
       data: {
@@ -218,7 +216,7 @@ export async function updateApp({ id, input, actor }: { id: string; input: unkno
   });
   // Once more after the commit: a scheduled refresh that read the old limits may have paused a
   // credential while the save's transaction ran (on PostgreSQL it did not wait for it).
-  if (limitsChanged) await resumeQuotaBlocked(db, { appRef: id }, english(sentence("reason.quotaLimitsChanged")));
+  if (limitsChanged) await resumeQuotaBlocked(db, { appRef: id }, QUOTA_LIMITS_CHANGED_REASON);
   // Every copy (this process's read cache and list, the read plane's cache over IPC) drops it now.
   credentialsChanged();
   return view(row, "admin");

@@ -145,6 +145,9 @@ export async function quotaLedger(
   return ledger;
 }
 
+/** The reason a credential the quota paused becomes due when its app's limits change (or changed while it was paused). */
+export const QUOTA_LIMITS_CHANGED_REASON = english(sentence("reason.quotaLimitsChanged"));
+
 /** How quotaBlock's reason begins: a credential the scheduler paused for its endpoint's limit is found by it (clear-quota.ts). */
 export const QUOTA_BLOCK_REASON_PREFIX = "quota exhausted on ";
 
@@ -179,7 +182,7 @@ export async function pauseForQuota(
     data: { nextRefreshAt: blocked.until, nextRefreshReason: blocked.reason },
   });
   if (paused.count === 1 && (await db.vendorApp.findUnique({ where: { id: app.id }, select: { revision: true } }))?.revision !== app.revision) {
-    await resumeQuotaBlocked(db, { id: credentialId }, english(sentence("reason.quotaLimitsChanged")));
+    await resumeQuotaBlocked(db, { id: credentialId }, QUOTA_LIMITS_CHANGED_REASON);
   }
 }
 
