@@ -415,5 +415,13 @@ test.describe("alerts on what breaks clients", () => {
     expect((await cleared).status()).toBe(200);
     await expect(banner.getByRole("listitem").filter({ hasText: "/cgi-bin/token" })).toHaveCount(0, { timeout: ONE_TICK_BOUND_MS + 5_000 });
     expect(await clears()).toBe(clearedBefore + 1);
+    // The alert took its "Quota cleared" line with it: a line where the box was says so, with the
+    // focus the line had (not dropped to the page's start), until dismissed.
+    const note = page.getByTestId("quota-cleared-note");
+    await expect(note).toContainText(/Quota cleared with clear_quota for .+: its quota alert has resolved/);
+    await expect(note).toBeFocused();
+    await page.screenshot({ path: test.info().outputPath("overview-wechat-quota-cleared.png"), fullPage: true });
+    await note.getByRole("button", { name: "Dismiss" }).click();
+    await expect(note).toHaveCount(0);
   });
 });

@@ -72,7 +72,7 @@ function RunbookTitle({ runbook: rb }: { runbook: NonNullable<AlertView["runbook
  * An alert's runbook folded under its title, with its action after the text that explains it: the
  * overview's alert box, where an alert has no credential page to hold them (an app's quota).
  */
-export function RunbookDisclosure({ alert: a }: { alert: AlertView }) {
+export function RunbookDisclosure({ alert: a, onCleared }: { alert: AlertView; onCleared?: (alert: AlertView) => void }) {
   const { can } = useSession();
   if (!a.runbook) return null;
   return (
@@ -84,7 +84,7 @@ export function RunbookDisclosure({ alert: a }: { alert: AlertView }) {
         <RunbookDetails runbook={a.runbook} heading={false} />
         {a.runbook.action && can("admin") && (
           <div className="mt-2 flex flex-wrap items-center gap-2">
-            <ClearQuotaAction alert={a} />
+            <ClearQuotaAction alert={a} onCleared={onCleared} />
           </div>
         )}
       </div>
@@ -96,10 +96,29 @@ export function RunbookDisclosure({ alert: a }: { alert: AlertView }) {
  * The runbook's action, WeChat clear_quota on the alert's app, for an admin (nothing for others),
  * behind a confirmation (each account has 10 resets a month), with its outcome.
  */
-export function ClearQuotaAction({ alert: a, appRef: pageApp, refusedAt }: { alert: AlertView; appRef?: string; refusedAt?: string | null }) {
+export function ClearQuotaAction({
+  alert: a,
+  appRef: pageApp,
+  refusedAt,
+  onCleared,
+}: {
+  alert: AlertView;
+  appRef?: string;
+  refusedAt?: string | null;
+  /** Told once WeChat cleared the quota: the alert may resolve at once and take this action off the page with it. */
+  onCleared?: (alert: AlertView) => void;
+}) {
   const { can } = useSession();
   const t = useTranslations("alerts");
-  const clear = useAlertAction(clearQuota);
+  const told = useRef({ a, onCleared });
+  told.current = { a, onCleared };
+  const clear = useAlertAction(async (args: { appRef: string }) => {
+    const answer = await clearQuota(args);
+    // Told as soon as WeChat's answer is in, before the alerts are read again: that read may find
+    // the alert resolved and take this action off the page before it ever shows its outcome.
+    told.current.onCleared?.(told.current.a);
+    return answer;
+  });
   // The button that had the focus gives way to its outcome: the focus goes there (once), not to the page's start.
   const outcome = useRef<HTMLSpanElement>(null);
   useEffect(() => {

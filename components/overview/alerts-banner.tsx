@@ -1,9 +1,11 @@
 "use client";
 import { useTranslations } from "next-intl";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { AlertActions, SilencedUntil } from "@/components/alerts/alert-actions";
 import { RunbookDisclosure } from "@/components/alerts/runbook";
 import { useBannerAlerts } from "@/components/overview/api/get-alerts";
 import { DateTime } from "@/components/ui/date-time";
+import type { AlertView } from "@/lib/alert-view";
 import { SentenceText } from "@/components/ui/sentence";
 
 const KINDS = ["at-risk", "refresh-failing", "expiring", "quota"] as const;
@@ -19,7 +21,8 @@ export function AlertsBanner() {
   const { data } = useBannerAlerts();
   const t = useTranslations("overview");
   const tAlerts = useTranslations("alerts");
-  if (!data || (data.shown.length === 0 && data.silenced.length === 0)) return null;
+  const { note: cleared, onCleared } = useClearedNote(data?.shown);
+  if (!data || (data.shown.length === 0 && data.silenced.length === 0)) return cleared;
   const pageless = data.silenced.filter((a) => !a.credentialId);
   const silenced =
     data.silenced.length > 0 ? (
@@ -41,51 +44,93 @@ export function AlertsBanner() {
         )}
       </div>
     ) : null;
-  if (data.shown.length === 0) return silenced;
+  if (data.shown.length === 0)
+    return (
+      <>
+        {cleared}
+        {silenced}
+      </>
+    );
   return (
-    <section
-      aria-labelledby="alerts-title"
-      className="rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-100"
-    >
-      <h2 id="alerts-title" className="font-semibold">
-        {t("alertsTitle", { count: data.shown.length })}
-      </h2>
-      <ul className="mt-2 space-y-1">
-        {data.shown.map((a) => (
-          <li key={a.id}>
-            <span className="font-medium">
-              {/* A failure class (bad-config, quota-exhausted…) is a code: it reads the same in every language. */}
-              {isKind(a.kind) ? t(`alertKinds.${a.kind}`) : <span translate="no">{a.kind}</span>}:
-            </span>{" "}
-            <SentenceText sentence={a.messageSentence} fallback={a.message} />{" "}
-            <span className="text-xs text-red-800 dark:text-red-300">
-              {t.rich("since", { when: () => <DateTime at={a.openedAt} /> })} ·{" "}
-              {a.deliveryError ? (
-                <>
-                  {t("webhookError")} <SentenceText sentence={a.deliveryErrorSentence} fallback={a.deliveryError} />
-                </>
-              ) : a.notified ? (
-                t("webhookSent")
-              ) : (
-                t("noWebhook")
-              )}
-              {a.acknowledgedAt && <> · {tAlerts("bannerAcknowledged", { user: a.acknowledgedBy ?? "?" })}</>}
-            </span>
-            {a.credentialId ? (
-              <a href={`/credentials/${a.credentialId}`} className="ml-2 text-xs underline">
-                {t("details")}
-              </a>
-            ) : (
-              <span className="ml-2 inline-flex flex-wrap items-center gap-2 align-middle">
-                <AlertActions alert={a} />
+    <>
+      {cleared}
+      <section
+        aria-labelledby="alerts-title"
+        className="rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-100"
+      >
+        <h2 id="alerts-title" className="font-semibold">
+          {t("alertsTitle", { count: data.shown.length })}
+        </h2>
+        <ul className="mt-2 space-y-1">
+          {data.shown.map((a) => (
+            <li key={a.id}>
+              <span className="font-medium">
+                {/* A failure class (bad-config, quota-exhausted…) is a code: it reads the same in every language. */}
+                {isKind(a.kind) ? t(`alertKinds.${a.kind}`) : <span translate="no">{a.kind}</span>}:
+              </span>{" "}
+              <SentenceText sentence={a.messageSentence} fallback={a.message} />{" "}
+              <span className="text-xs text-red-800 dark:text-red-300">
+                {t.rich("since", { when: () => <DateTime at={a.openedAt} /> })} ·{" "}
+                {a.deliveryError ? (
+                  <>
+                    {t("webhookError")} <SentenceText sentence={a.deliveryErrorSentence} fallback={a.deliveryError} />
+                  </>
+                ) : a.notified ? (
+                  t("webhookSent")
+                ) : (
+                  t("noWebhook")
+                )}
+                {a.acknowledgedAt && <> · {tAlerts("bannerAcknowledged", { user: a.acknowledgedBy ?? "?" })}</>}
               </span>
-            )}
-            {/* No credential page to hold it: the runbook opens here (an app's quota: raise its limit, or clear_quota). */}
-            {!a.credentialId && <RunbookDisclosure alert={a} />}
-          </li>
-        ))}
-      </ul>
-      {silenced && <div className="mt-2">{silenced}</div>}
-    </section>
+              {a.credentialId ? (
+                <a href={`/credentials/${a.credentialId}`} className="ml-2 text-xs underline">
+                  {t("details")}
+                </a>
+              ) : (
+                <span className="ml-2 inline-flex flex-wrap items-center gap-2 align-middle">
+                  <AlertActions alert={a} />
+                </span>
+              )}
+              {/* No credential page to hold it: the runbook opens here (an app's quota: raise its limit, or clear_quota). */}
+              {!a.credentialId && <RunbookDisclosure alert={a} onCleared={onCleared} />}
+            </li>
+          ))}
+        </ul>
+        {silenced && <div className="mt-2">{silenced}</div>}
+      </section>
+    </>
   );
+}
+
+/**
+ * After a clear_quota made here, the app's quota alert resolves within a second and leaves the
+ * box, with the "Quota cleared" line that had the focus: this says it instead, where the box was,
+ * and takes the focus if it fell to the page (not from wherever the user went meanwhile). It stays
+ * until dismissed or the page is left.
+ */
+function useClearedNote(shown: AlertView[] | undefined) {
+  const t = useTranslations("alerts");
+  const [cleared, setCleared] = useState<AlertView | null>(null);
+  const ref = useRef<HTMLDivElement>(null);
+  const onCleared = useCallback((a: AlertView) => setCleared(a), []);
+  // While the alert is still open, its own line says it (the action's outcome).
+  const gone = cleared !== null && shown !== undefined && !shown.some((a) => a.id === cleared.id);
+  useEffect(() => {
+    if (gone && (document.activeElement === null || document.activeElement === document.body)) ref.current?.focus();
+  }, [gone]);
+  const note = gone ? (
+    <div
+      ref={ref}
+      tabIndex={-1}
+      role="status"
+      data-testid="quota-cleared-note"
+      className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-emerald-200 bg-emerald-50 px-4 py-2 text-sm text-emerald-900 outline-none focus-visible:outline-2 focus-visible:outline-sky-600 dark:border-emerald-900 dark:bg-emerald-950 dark:text-emerald-100"
+    >
+      <span>{t("clearedResolved", { app: cleared.appName ?? cleared.appRef ?? "?" })}</span>
+      <button type="button" onClick={() => setCleared(null)} className="ml-auto text-xs underline focus-visible:outline-2 focus-visible:outline-sky-600">
+        {t("dismiss")}
+      </button>
+    </div>
+  ) : null;
+  return { note, onCleared };
 }
