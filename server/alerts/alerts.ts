@@ -1,4 +1,5 @@
 import "server-only";
+import type { VendorApp } from "@/generated/sqlite/client";
 import { errorLine } from "../errors";
 import { parsePolicyOverrides } from "../tickets/policy";
 import { now } from "../clock";
@@ -161,11 +162,17 @@ async function alertTargets(appRef: string | null): Promise<AlertChannel[]> {
   return out;
 }
 
-/** A quota alert's app vendor and whose limit it is now (its runbook depends on both); nothing for other alerts. */
-async function quotaLimitOf(a: { kind: string; subject: string; appRef: string | null }) {
-  if (a.kind !== "quota" || !a.appRef) return {};
-  const app = await getDb().vendorApp.findUnique({ where: { id: a.appRef }, select: { vendor: true, policy: true } });
-  return app ? { vendor: app.vendor, limitSource: quotaAlertLimitSource(app, a.subject) } : {};
+/**
+ * An alert's runbook, with what it depends on of its app: its vendor, and for a quota alert whose
+ * limit it is now (the app's policy). One for the chat messages and the alert list alike.
+ */
+function alertRunbook(a: { kind: string; message: string; subject: string }, app: Pick<VendorApp, "vendor" | "policy"> | null | undefined) {
+  return runbookFor({
+    kind: a.kind,
+    message: a.message,
+    vendor: app?.vendor ?? null,
+    limitSource: a.kind === "quota" && app ? quotaAlertLimitSource(app, a.subject) : null,
+  });
 }
 
 /**
@@ -190,7 +197,8 @@ async function deliver(d: Delivery): Promise<{ sent: boolean; error: string | nu
   });
   let lastError: string | null = null;
   const { allowedWebhookHosts } = getConfig().alerts;
-  const runbook = runbookFor({ kind: d.alert.kind, message: d.alert.message, vendor: null, ...(await quotaLimitOf(d.alert)) });
+  const app = d.alert.appRef ? await getDb().vendorApp.findUnique({ where: { id: d.alert.appRef }, select: { vendor: true, policy: true } }) : null;
+  const runbook = alertRunbook(d.alert, app);
   const text = {
     status: d.status,
     kind: d.alert.kind,
@@ -400,10 +408,6 @@ export async function listAlerts(limit = 50) {
   ]);
   const appName = new Map(apps.map((a) => [a.id, a.name]));
   const appById = new Map(apps.map((a) => [a.id, a]));
-  const quotaLimitSourceOf = (a: { kind: string; subject: string; appRef: string | null }) => {
-    const app = a.kind === "quota" && a.appRef ? appById.get(a.appRef) : undefined;
-    return app ? quotaAlertLimitSource(app, a.subject) : null;
-  };
   // Silences are written and judged on the server's clock (manage-alerts.ts), as everything else
   // the lifecycle decides by time: instances on hosts whose clocks differ end one at one moment.
   const at = now();
@@ -422,12 +426,7 @@ export async function listAlerts(limit = 50) {
     acknowledgedBy: a.acknowledgedBy,
     silencedUntil: a.silencedUntil && a.silencedUntil > at ? a.silencedUntil.toISOString() : null,
     silencedBy: a.silencedUntil && a.silencedUntil > at ? a.silencedBy : null,
-    runbook: runbookFor({
-      kind: a.kind,
-      message: a.message,
-      vendor: a.appRef ? (appById.get(a.appRef)?.vendor ?? null) : null,
-      limitSource: quotaLimitSourceOf(a),
-    }),
+    runbook: alertRunbook(a, a.appRef ? appById.get(a.appRef) : null),
     // A clear_quota since the incident opened (this one's action, or another alert's of the app): not offered again for it.
     quotaClearedAt: (() => {
       const cleared = a.appRef ? appById.get(a.appRef)?.quotaClearedAt : null;
