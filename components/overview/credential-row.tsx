@@ -1,7 +1,8 @@
 "use client";
 import { useTranslations } from "next-intl";
-import { memo, type ReactNode } from "react";
+import { memo, type ReactNode, useMemo } from "react";
 import type { CredentialView } from "@/lib/credential-view";
+import { templateOf } from "@/lib/message-template";
 import { Countdown, setText, useFormatDuration, usePaintedSecondsLeft } from "@/components/ui/countdown";
 import { useFormatDateTime } from "@/components/ui/date-time";
 import { HealthBadge } from "@/components/ui/status-badge";
@@ -94,14 +95,15 @@ const dueness = (left: number | null) => (left === null ? "unknown" : left > 0 ?
 export function PreviousValidity({ until, clockOffsetMs }: { until: string; clockOffsetMs?: number }) {
   const t = useTranslations("overview");
   const duration = useFormatDuration();
+  const stillValid = useMemo(() => templateOf((d) => t("stillValid", { duration: d })), [t]);
   const { left, ref } = usePaintedSecondsLeft<HTMLSpanElement, string>(until, clockOffsetMs, dueness, (el, left) => {
-    if (left > 0) setText(el, t("stillValid", { duration: duration(left) }));
+    if (left > 0) setText(el, stillValid(duration(left)));
   });
   const unconfirmed = useUnconfirmed();
   if (left === null) return null;
   return (
     <span ref={ref} {...unconfirmed} className={unconfirmed ? UNCONFIRMED_TEXT : undefined}>
-      {left > 0 ? t("stillValid", { duration: duration(left) }) : t("noLongerValid")}
+      {left > 0 ? stillValid(duration(left)) : t("noLongerValid")}
     </span>
   );
 }
@@ -119,8 +121,9 @@ export function NextRefresh({
 }) {
   const t = useTranslations("overview");
   const duration = useFormatDuration();
+  const inDuration = useMemo(() => templateOf((d) => t("inDuration", { duration: d })), [t]);
   const { left, ref } = usePaintedSecondsLeft<HTMLDivElement, string>(at, clockOffsetMs, dueness, (el, left) => {
-    if (left > 0) setText(el, t("inDuration", { duration: duration(left) }));
+    if (left > 0) setText(el, inDuration(duration(left)));
   });
   const unconfirmed = useUnconfirmed();
   // The reason is the scheduler's, as a sentence the server composed (English `fallback` from an older server).
@@ -137,7 +140,7 @@ export function NextRefresh({
     <div className="contents">
       {/* "Due now" on an unconfirmed page says when a refresh was planned, not that one will run. */}
       <div ref={ref} {...unconfirmed} className={`tabular-nums ${unconfirmed ? UNCONFIRMED_TEXT : ""}`}>
-        {left === null ? "…" : left > 0 ? t("inDuration", { duration: duration(left) }) : t("dueNow")}
+        {left === null ? "…" : left > 0 ? inDuration(duration(left)) : t("dueNow")}
       </div>
       {hasReason && (
         // Wrapped in the table, one line on a phone's card (the full reason is on the credential's page and

@@ -1,6 +1,7 @@
 "use client";
 import { useLocale, useTranslations } from "next-intl";
-import { createContext, type ReactNode, type RefObject, useContext, useLayoutEffect, useRef, useSyncExternalStore } from "react";
+import { createContext, type ReactNode, type RefObject, useContext, useLayoutEffect, useMemo, useRef, useSyncExternalStore } from "react";
+import { templateOf } from "@/lib/message-template";
 import { serverClock } from "@/lib/server-clock";
 import { formatDuration, heldSecondsLeft, remainingSeconds, type ShownLeft } from "@/lib/time";
 import { UNCONFIRMED_TEXT, useUnconfirmed } from "./freshness";
@@ -179,6 +180,7 @@ export function setAttr(el: Element, name: string, value: string): void {
 export function Countdown({ expiresAt, lifetime, clockOffsetMs }: { expiresAt: string; lifetime: number; clockOffsetMs?: number }) {
   const t = useTranslations("countdown");
   const duration = useFormatDuration();
+  const expiresIn = useMemo(() => templateOf((seconds) => t("expiresIn", { seconds })), [t]);
   const phase = (left: number | null) => (left === null ? "none" : left <= 0 ? "expired" : left / lifetime < 0.1 ? "low" : "ok");
   const { left, ref } = usePaintedSecondsLeft<HTMLDivElement, string>(expiresAt, clockOffsetMs, phase, (el, left) => {
     const timer = el.firstElementChild;
@@ -188,7 +190,7 @@ export function Countdown({ expiresAt, lifetime, clockOffsetMs }: { expiresAt: s
     // Expired, the text and bar stay as React drew them.
     if (left <= 0) return;
     setText(timer, duration(left));
-    setAttr(timer, "aria-label", t("expiresIn", { seconds: String(left) }));
+    setAttr(timer, "aria-label", expiresIn(String(left)));
     bar.style.transform = barTransform(left, lifetime);
   });
   // While the server does not answer, the countdown keeps running on the last known expiry but
@@ -202,7 +204,7 @@ export function Countdown({ expiresAt, lifetime, clockOffsetMs }: { expiresAt: s
     <div ref={ref} className="min-w-28 md:min-w-32">
       <span
         role="timer"
-        aria-label={left > 0 ? t("expiresIn", { seconds: String(left) }) : t("expired")}
+        aria-label={left > 0 ? expiresIn(String(left)) : t("expired")}
         data-remaining-seconds={left}
         {...unconfirmed}
         className={`font-mono text-sm tabular-nums ${stale ? UNCONFIRMED_TEXT : left <= 0 ? "text-red-600 dark:text-red-400" : ""}`}
