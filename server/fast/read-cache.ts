@@ -123,6 +123,17 @@ export function appsStampOf(stamp: string): string {
 }
 
 /**
+ * Whether `next` differs from `prev` only by leases taken (refreshes that began: more rows in
+ * RefreshLease, nothing else moved). False for stamps that are not the read cache's (no parts).
+ */
+export function onlyLeasesTaken(prev: string, next: string): boolean {
+  const p = partsOf(prev);
+  const n = partsOf(next);
+  if (STAMP_PARTS.some((k) => n[k] === "")) return false;
+  return STAMP_PARTS.every((k) => (k === "l" ? Number(n.l) > Number(p.l) : n[k] === p[k]));
+}
+
+/**
  * What the last load saw, so that the next one reads only what changed since: every credential's
  * generation (enabled app or not), the newest `updatedAt` of credentials and apps.
  */

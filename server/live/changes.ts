@@ -7,7 +7,7 @@ import { getDb } from "../db";
 import { isDatabaseUnreachable } from "../errors";
 import { lastStampRead, onStampRead } from "../events";
 import { lastConfirmedAt } from "../fast/cache-store";
-import { appsStampOf } from "../fast/read-cache";
+import { appsStampOf, onlyLeasesTaken } from "../fast/read-cache";
 import { processSingleton } from "../process-state";
 
 /**
@@ -52,6 +52,15 @@ const IDLE_STOP_MS = 60_000;
 export const COALESCE_MS = 100;
 export const MAX_HOLD_MS = 250;
 /**
+ * A refresh that began (its lease taken) and nothing else: told only once it has run this long.
+ * Most refreshes end well within it, and then their lease and their value are one event, not two:
+ * every open tab that shows credentials read and drew the list twice for each refresh, once to
+ * show "refreshing on …" for the few hundred ms of a vendor call (with 100 tabs on 2 cores, the
+ * first round was still being drawn when the value came: bench/idle-tabs.ts). A slow or hung
+ * vendor call still shows as refreshing, a second late.
+ */
+export const LEASE_QUIET_MS = 1_000;
+/**
  * No stamp read for this long counts as an unreachable database even without an error (a hung
  * connection): six polls missed. The page promises "stale within 5 s"; the stream says it at once
  * (onDatabaseOutageChanged), so this plus one poll is what the page waits.
@@ -71,6 +80,10 @@ type State = {
   /** When the current watch began (Date.now()): an old last read right after a restart says nothing yet. */
   watchingSince: number;
   emitted: Topics | null;
+  /** The read cache's stamp and the supplementary credentials part when `emitted` was told (onlyRefreshesBegan). */
+  emittedRaw: { cacheStamp: string | null; credentials: string | null } | null;
+  /** Waiting for refreshes that began to end (LEASE_QUIET_MS): its timer, or "over" once it ran out. */
+  leaseQuiet: NodeJS.Timeout | "over" | null;
   /** The parts of the stamps this process has confirmed lately, per topic, oldest first (knowsHeard). */
   seen: Record<Topic, string[]>;
   listeners: Set<(topics: Topics) => void>;
@@ -104,6 +117,8 @@ const state = () =>
     failingSinceWall: null,
     watchingSince: 0,
     emitted: null,
+    emittedRaw: null,
+    leaseQuiet: null,
     seen: { credentials: [], apps: [], keys: [], nonces: [], audit: [], alerts: [] },
     listeners: new Set(),
     outageSaid: "",
@@ -181,7 +196,12 @@ function moved(s: State): Topics | null {
  */
 function emitIfMoved(s: State) {
   remember(s);
-  if (s.held || !moved(s)) return;
+  if (s.held) return;
+  if (!moved(s)) {
+    endLeaseQuiet(s);
+    return;
+  }
+  if (leaseQuiet(s)) return;
   const held: NonNullable<State["held"]> = { windowOver: false, maxOver: false, timers: [] };
   const after = (ms: number, mark: () => void) => {
     const t = setTimeout(() => {
@@ -203,8 +223,42 @@ function release(s: State) {
   s.held = null;
   const next = moved(s);
   if (!next) return;
+  endLeaseQuiet(s);
   s.emitted = next;
+  s.emittedRaw = { cacheStamp: s.cacheStamp, credentials: s.extra?.credentials ?? null };
   notify("listener", s.listeners, (l) => l(next));
+}
+
+/** Whether all that moved since the last event is refreshes that began (leases taken): see LEASE_QUIET_MS. */
+function onlyRefreshesBegan(s: State): boolean {
+  const told = s.emittedRaw;
+  const next = topics(s);
+  if (!told?.cacheStamp || !s.cacheStamp || !next || !s.emitted || told.credentials !== (s.extra?.credentials ?? null)) return false;
+  const emitted = s.emitted;
+  return (Object.keys(next) as Topic[]).every((t) => t === "credentials" || next[t] === emitted[t]) && onlyLeasesTaken(told.cacheStamp, s.cacheStamp);
+}
+
+/** Whether to keep a movement untold for now: refreshes began, and LEASE_QUIET_MS has not run out since. */
+function leaseQuiet(s: State): boolean {
+  if (!onlyRefreshesBegan(s)) {
+    endLeaseQuiet(s);
+    return false;
+  }
+  if (s.leaseQuiet === "over") return false;
+  if (!s.leaseQuiet) {
+    const t = setTimeout(() => {
+      s.leaseQuiet = "over";
+      emitIfMoved(s);
+    }, LEASE_QUIET_MS);
+    t.unref();
+    s.leaseQuiet = t;
+  }
+  return true;
+}
+
+function endLeaseQuiet(s: State) {
+  if (s.leaseQuiet && s.leaseQuiet !== "over") clearTimeout(s.leaseQuiet);
+  s.leaseQuiet = null;
 }
 
 /** The supplementary stamp read now because the read cache's moved (one at a time; one more if it moved again meanwhile). */
@@ -306,6 +360,7 @@ function stop(s: State) {
   s.timer = null;
   for (const t of s.held?.timers ?? []) clearTimeout(t);
   s.held = null;
+  endLeaseQuiet(s);
   s.failingSince = null;
   s.failingSinceWall = null;
   s.outageSaid = "";
