@@ -123,14 +123,15 @@ export function appsStampOf(stamp: string): string {
 }
 
 /**
- * Whether `next` differs from `prev` only by leases taken (refreshes that began: more rows in
- * RefreshLease, nothing else moved). False for stamps that are not the read cache's (no parts).
+ * Whether `next` differs from `prev` only as refreshes beginning make it: leases taken (more rows
+ * in RefreshLease) and credentials marked "in progress" (their newest `updatedAt`), no generation,
+ * slot, app or key moved. False for stamps that are not the read cache's (no parts).
  */
-export function onlyLeasesTaken(prev: string, next: string): boolean {
+export function onlyRefreshesBegan(prev: string, next: string): boolean {
   const p = partsOf(prev);
   const n = partsOf(next);
   if (STAMP_PARTS.some((k) => n[k] === "")) return false;
-  return STAMP_PARTS.every((k) => (k === "l" ? Number(n.l) > Number(p.l) : n[k] === p[k]));
+  return STAMP_PARTS.every((k) => (k === "l" ? Number(n.l) > Number(p.l) : k === "u" || n[k] === p[k]));
 }
 
 /**

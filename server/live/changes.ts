@@ -7,7 +7,7 @@ import { getDb } from "../db";
 import { isDatabaseUnreachable } from "../errors";
 import { lastStampRead, onStampRead } from "../events";
 import { lastConfirmedAt } from "../fast/cache-store";
-import { appsStampOf, onlyLeasesTaken } from "../fast/read-cache";
+import { appsStampOf, onlyRefreshesBegan as onlyRefreshesBeganIn } from "../fast/read-cache";
 import { processSingleton } from "../process-state";
 
 /**
@@ -52,7 +52,8 @@ const IDLE_STOP_MS = 60_000;
 export const COALESCE_MS = 100;
 export const MAX_HOLD_MS = 250;
 /**
- * A refresh that began (its lease taken) and nothing else: told only once it has run this long.
+ * Refreshes that began (their leases taken, their credentials marked "in progress") and nothing
+ * else: told only once they have run this long.
  * Most refreshes end well within it, and then their lease and their value are one event, not two:
  * every open tab that shows credentials read and drew the list twice for each refresh, once to
  * show "refreshing on …" for the few hundred ms of a vendor call (with 100 tabs on 2 cores, the
@@ -80,7 +81,7 @@ type State = {
   /** When the current watch began (Date.now()): an old last read right after a restart says nothing yet. */
   watchingSince: number;
   emitted: Topics | null;
-  /** The read cache's stamp and the supplementary credentials part when `emitted` was told (onlyRefreshesBegan). */
+  /** The read cache's stamp and the supplementary credentials part (newest updatedAt|failures) when `emitted` was told (onlyRefreshesBegan). */
   emittedRaw: { cacheStamp: string | null; credentials: string | null } | null;
   /** Waiting for refreshes that began to end (LEASE_QUIET_MS): its timer, or "over" once it ran out. */
   leaseQuiet: NodeJS.Timeout | "over" | null;
@@ -229,13 +230,20 @@ function release(s: State) {
   notify("listener", s.listeners, (l) => l(next));
 }
 
-/** Whether all that moved since the last event is refreshes that began (leases taken): see LEASE_QUIET_MS. */
+/**
+ * Whether all that moved since the last event is refreshes that began: leases taken and credentials
+ * marked "in progress" (their newest updatedAt, in both stamps), no failure counted, no other topic
+ * moved. See LEASE_QUIET_MS.
+ */
 function onlyRefreshesBegan(s: State): boolean {
   const told = s.emittedRaw;
   const next = topics(s);
-  if (!told?.cacheStamp || !s.cacheStamp || !next || !s.emitted || told.credentials !== (s.extra?.credentials ?? null)) return false;
+  if (!told?.cacheStamp || !s.cacheStamp || !next || !s.emitted) return false;
+  // The supplementary part is "newest updatedAt|failures": only the first may have moved.
+  const failures = (credentials: string | null | undefined) => credentials?.split("|")[1] ?? null;
+  if (failures(told.credentials) === null || failures(told.credentials) !== failures(s.extra?.credentials)) return false;
   const emitted = s.emitted;
-  return (Object.keys(next) as Topic[]).every((t) => t === "credentials" || next[t] === emitted[t]) && onlyLeasesTaken(told.cacheStamp, s.cacheStamp);
+  return (Object.keys(next) as Topic[]).every((t) => t === "credentials" || next[t] === emitted[t]) && onlyRefreshesBeganIn(told.cacheStamp, s.cacheStamp);
 }
 
 /** Whether to keep a movement untold for now: refreshes began, and LEASE_QUIET_MS has not run out since. */

@@ -123,7 +123,7 @@ describe("change stream", () => {
     expect(changes().slice(seen - 1)).toEqual([told, latestTopics()]);
     abort.abort();
   });
-  it("a refresh that began is not told until it ends (one event, with its value), or until it has run LEASE_QUIET_MS", async () => {
+  it("a refresh that began (lease, 'in progress') is not told until it ends (one event, with its value), or until it has run LEASE_QUIET_MS", async () => {
     const { stampRead } = await import("@/server/events");
     const { COALESCE_MS, LEASE_QUIET_MS, MAX_HOLD_MS, onTopicsChanged, readChangesNow } = await import("./changes");
     const told: { at: number; credentials: string }[] = [];
@@ -137,8 +137,10 @@ describe("change stream", () => {
       const before = told.length;
       stampRead("20|4|2000|1|500|2|5|1|0"); // a refresh takes its lease
       await readChangesNow();
+      stampRead("20|4|2003|1|500|2|5|1|0"); // and marks its credential "in progress"
+      await readChangesNow();
       await settled();
-      expect(told.length).toBe(before); // its lease alone: not told yet
+      expect(told.length).toBe(before); // its beginning alone: not told yet
       stampRead("21|4|2001|0|500|2|5|1|0"); // its value, its lease released
       await readChangesNow();
       await settled();
