@@ -21,7 +21,7 @@ export function AlertsBanner() {
   const { data } = useBannerAlerts();
   const t = useTranslations("overview");
   const tAlerts = useTranslations("alerts");
-  const { note: cleared, onCleared } = useClearedNote(data?.shown);
+  const { note: cleared, onCleared } = useClearedNote(data);
   if (!data || (data.shown.length === 0 && data.silenced.length === 0)) return cleared;
   const pageless = data.silenced.filter((a) => !a.credentialId);
   const silenced =
@@ -55,6 +55,7 @@ export function AlertsBanner() {
     <>
       {cleared}
       <section
+        data-alerts-box
         aria-labelledby="alerts-title"
         className="rounded-lg border border-red-200 bg-red-50 p-4 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-100"
       >
@@ -102,22 +103,38 @@ export function AlertsBanner() {
   );
 }
 
+/** How long after a clear the note waits for the alert to resolve: after that the alert's own line says it. */
+const NOTE_WINDOW_MS = 60_000;
+
 /**
  * After a clear_quota made here, the app's quota alert resolves within a second and leaves the
  * box, with the "Quota cleared" line that had the focus: this says it instead, where the box was,
- * and takes the focus if it fell to the page (not from wherever the user went meanwhile). It stays
- * until dismissed or the page is left.
+ * and takes the focus back if the box had it and it fell to the page (not from wherever the user
+ * went meanwhile). It stays until dismissed or the page is left; an alert still open a minute after
+ * the clear (WeChat refused again) is left to its own line, and no note comes when it resolves later.
  */
-function useClearedNote(shown: AlertView[] | undefined) {
+function useClearedNote(data: { shown: AlertView[]; silenced: AlertView[] } | undefined) {
   const t = useTranslations("alerts");
-  const [cleared, setCleared] = useState<AlertView | null>(null);
+  const [cleared, setCleared] = useState<{ alert: AlertView; boxHadFocus: boolean } | null>(null);
   const ref = useRef<HTMLDivElement>(null);
-  const onCleared = useCallback((a: AlertView) => setCleared(a), []);
-  // While the alert is still open, its own line says it (the action's outcome).
-  const gone = cleared !== null && shown !== undefined && !shown.some((a) => a.id === cleared.id);
+  const onCleared = useCallback((a: AlertView) => setCleared({ alert: a, boxHadFocus: !!document.activeElement?.closest("[data-alerts-box]") }), []);
+  // Resolved: neither listed nor silenced (a silenced alert is still open). While it is open, its own line says it.
+  const open = data && [...data.shown, ...data.silenced];
+  const gone = cleared !== null && open !== undefined && !open.some((a) => a.id === cleared.alert.id);
   useEffect(() => {
-    if (gone && (document.activeElement === null || document.activeElement === document.body)) ref.current?.focus();
-  }, [gone]);
+    if (!cleared || gone) return;
+    const timer = setTimeout(() => setCleared(null), NOTE_WINDOW_MS);
+    return () => clearTimeout(timer);
+  }, [cleared, gone]);
+  const boxHadFocus = cleared?.boxHadFocus ?? false;
+  useEffect(() => {
+    if (gone && boxHadFocus && (document.activeElement === null || document.activeElement === document.body)) ref.current?.focus({ preventScroll: true });
+  }, [gone, boxHadFocus]);
+  const dismiss = () => {
+    setCleared(null);
+    // The focus goes to the page's heading, just above where the note was, not to the page's start.
+    document.getElementById("overview-title")?.focus({ preventScroll: true });
+  };
   const note = gone ? (
     <div
       ref={ref}
@@ -126,8 +143,8 @@ function useClearedNote(shown: AlertView[] | undefined) {
       data-testid="quota-cleared-note"
       className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-emerald-200 bg-emerald-50 px-4 py-2 text-sm text-emerald-900 outline-none focus-visible:outline-2 focus-visible:outline-sky-600 dark:border-emerald-900 dark:bg-emerald-950 dark:text-emerald-100"
     >
-      <span>{t("clearedResolved", { app: cleared.appName ?? cleared.appRef ?? "?" })}</span>
-      <button type="button" onClick={() => setCleared(null)} className="ml-auto text-xs underline focus-visible:outline-2 focus-visible:outline-sky-600">
+      <span>{t("clearedResolved", { app: cleared.alert.appName ?? cleared.alert.appRef ?? "?" })}</span>
+      <button type="button" onClick={dismiss} className="ml-auto text-xs underline focus-visible:outline-2 focus-visible:outline-sky-600">
         {t("dismiss")}
       </button>
     </div>

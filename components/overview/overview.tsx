@@ -118,7 +118,7 @@ export function Overview() {
         <section aria-labelledby="overview-title" className="space-y-4">
           <div className="flex flex-wrap items-end justify-between gap-2">
             <div>
-              <h1 id="overview-title" className="text-2xl font-semibold tracking-tight">
+              <h1 id="overview-title" tabIndex={-1} className="text-2xl font-semibold tracking-tight outline-none">
                 {t("title")}
               </h1>
               <p className="text-sm text-slate-600 dark:text-slate-400">{t("intro")}</p>

@@ -58,9 +58,17 @@ export const MAX_HOLD_MS = 250;
  * every open tab that shows credentials read and drew the list twice for each refresh, once to
  * show "refreshing on …" for the few hundred ms of a vendor call (with 100 tabs on 2 cores, the
  * first round was still being drawn when the value came: bench/idle-tabs.ts). A slow or hung
- * vendor call still shows as refreshing, a second late.
+ * vendor call still shows as refreshing, a second late. What moves meanwhile and looks the same
+ * (another credential's newest updatedAt: a pause for quota) waits with it, then the usual
+ * coalescing: told at most LEASE_QUIET_MS + MAX_HOLD_MS after. Anything else is told at once.
  */
 export const LEASE_QUIET_MS = 1_000;
+let leaseQuietMs = LEASE_QUIET_MS;
+
+/** Tests: how long a refresh's beginning is kept untold (LEASE_QUIET_MS otherwise). */
+export function setLeaseQuietMs(ms: number): void {
+  leaseQuietMs = ms;
+}
 /**
  * No stamp read for this long counts as an unreachable database even without an error (a hung
  * connection): six polls missed. The page promises "stale within 5 s"; the stream says it at once
@@ -222,9 +230,9 @@ function release(s: State) {
   if (!held || !held.windowOver || (s.prompt && !held.maxOver)) return;
   for (const t of held.timers) clearTimeout(t);
   s.held = null;
+  endLeaseQuiet(s);
   const next = moved(s);
   if (!next) return;
-  endLeaseQuiet(s);
   s.emitted = next;
   s.emittedRaw = { cacheStamp: s.cacheStamp, credentials: s.extra?.credentials ?? null };
   notify("listener", s.listeners, (l) => l(next));
@@ -257,7 +265,7 @@ function leaseQuiet(s: State): boolean {
     const t = setTimeout(() => {
       s.leaseQuiet = "over";
       emitIfMoved(s);
-    }, LEASE_QUIET_MS);
+    }, leaseQuietMs);
     t.unref();
     s.leaseQuiet = t;
   }
