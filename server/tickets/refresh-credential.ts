@@ -120,6 +120,8 @@ async function runRefresh(
   let slotAppRef: string | undefined;
   let slotAppSettings: AppSettings | undefined;
   let failed = false;
+  /** Released with the value or the failure (their transactions), where one was written. */
+  let released = false;
   const stopHeartbeat = keepLeaseAlive(db, credentialId, owner);
   try {
     // Read once the lease is held: what another holder stored before letting go is seen here.
@@ -182,7 +184,9 @@ async function runRefresh(
       reason,
       overrides: parsePolicyOverrides(slot.app.policy),
       audit,
+      leaseOwner: owner,
     });
+    released = true;
     // Credentials whose quota pause this success lifted may be due now: then more than this one changed.
     credentialsChanged(stored.lifted ? undefined : { credentialId, nextRefreshAt: stored.nextRefreshAt, appRef: slot.appRef });
     countRefresh({ vendor, kind: spec.kind, outcome: "success", class: "none" });
@@ -210,7 +214,9 @@ async function runRefresh(
       err instanceof VendorError ? err.detail.retryAfterMs : undefined,
       audit,
       slotAppSettings,
+      owner,
     );
+    released = true;
     // The dashboard's list shows the failure (server/live/list-cache.ts): it must not answer from before it.
     credentialsChanged(retryAt === undefined ? undefined : { credentialId, nextRefreshAt: retryAt, appRef: slotAppRef });
     failed = true;
@@ -219,7 +225,7 @@ async function runRefresh(
   } finally {
     stopHeartbeat();
     try {
-      await releaseLease(db, credentialId, owner);
+      if (!released) await releaseLease(db, credentialId, owner);
     } finally {
       // An alert that this failure warrants opens now, not at the evaluator's next tick
       // (server/alerts), and once the lease is gone: the evaluator holds an at-risk alert back while

@@ -46,6 +46,18 @@ describe("queries per scheduled refresh (SQLite)", () => {
     expect((await scheduled("wechat", "access_token")).length).toBeLessThanOrEqual(13);
   });
 
+  it("the lease ends in the transaction that stores the value: the new value is never seen still 'refreshing' (one change for the stamps and the dashboard)", async () => {
+    const sent = await scheduled("wechat", "access_token");
+    const at = (re: RegExp) => sent.findIndex((q) => re.test(q));
+    const stored = at(/^INSERT INTO \S*CredentialVersion/);
+    const released = sent.map((q, i) => (/^DELETE FROM \S*RefreshLease/.test(q) ? i : -1)).filter((i) => i >= 0);
+    const commit = sent.findIndex((q, i) => i > stored && /^COMMIT/.test(q));
+    expect(stored).toBeGreaterThan(0);
+    expect(released).toHaveLength(1);
+    expect(released[0]).toBeGreaterThan(stored);
+    expect(released[0]).toBeLessThan(commit);
+  });
+
   it("a ticket's scheduled refresh with a usable token: the token is read, not fetched", async () => {
     await scheduled("wechat", "jsapi_ticket");
     const tokenCalls = (await h.stats()).calls["wechat /cgi-bin/token"];

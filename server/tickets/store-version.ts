@@ -36,6 +36,12 @@ export async function storeVersion(
     overrides: PolicyOverrides;
     /** The caller's audit row, written in the same transaction as the value. */
     audit?: AuditNote;
+    /**
+     * The refresh lease the caller holds (its owner), released in the same transaction: the value
+     * and the end of "refreshing" become visible at once, one change for the stamps and the
+     * dashboard (server/live/changes.ts), not a value still "refreshing" and then another change.
+     */
+    leaseOwner?: string;
   },
 ): Promise<{ boundTickets: string[]; nextRefreshAt: Date; lifted: number }> {
   const { slot, fetched, fetchedAt } = args;
@@ -101,6 +107,7 @@ export async function storeVersion(
       },
     });
     await writeAudit(tx, slot.id, args.audit, slot.generation + 1);
+    if (args.leaseOwner) await tx.refreshLease.deleteMany({ where: { credentialId: slot.id, owner: args.leaseOwner } });
     if (prev) {
       const overlapEnd = fetchedAt.getTime() + policy.overlapSeconds * 1000;
       await tx.credentialVersion.updateMany({
