@@ -423,5 +423,7 @@ test.describe("alerts on what breaks clients", () => {
     await page.screenshot({ path: test.info().outputPath("overview-wechat-quota-cleared.png"), fullPage: true });
     await note.getByRole("button", { name: "Dismiss" }).click();
     await expect(note).toHaveCount(0);
+    // The focus goes to the page's heading, just above where the note was (not to the page's start).
+    await expect(page.getByRole("heading", { level: 1 })).toBeFocused();
   });
 });

@@ -115,21 +115,31 @@ const NOTE_WINDOW_MS = 60_000;
  */
 function useClearedNote(data: { shown: AlertView[]; silenced: AlertView[] } | undefined) {
   const t = useTranslations("alerts");
-  const [cleared, setCleared] = useState<{ alert: AlertView; boxHadFocus: boolean } | null>(null);
+  const [cleared, setCleared] = useState<AlertView | null>(null);
   const ref = useRef<HTMLDivElement>(null);
-  const onCleared = useCallback((a: AlertView) => setCleared({ alert: a, boxHadFocus: !!document.activeElement?.closest("[data-alerts-box]") }), []);
+  const onCleared = useCallback((a: AlertView) => setCleared(a), []);
+  // Whether the focus was last in the alert box: a focused element that goes away (the alert's line,
+  // or its button while disabled) drops it to the page with no event; moving it anywhere else says so.
+  const focusInBox = useRef(false);
+  useEffect(() => {
+    const onFocus = (e: FocusEvent) => {
+      focusInBox.current = e.target instanceof Element && e.target.closest("[data-alerts-box]") !== null;
+    };
+    document.addEventListener("focusin", onFocus);
+    return () => document.removeEventListener("focusin", onFocus);
+  }, []);
   // Resolved: neither listed nor silenced (a silenced alert is still open). While it is open, its own line says it.
   const open = data && [...data.shown, ...data.silenced];
-  const gone = cleared !== null && open !== undefined && !open.some((a) => a.id === cleared.alert.id);
+  const gone = cleared !== null && open !== undefined && !open.some((a) => a.id === cleared.id);
   useEffect(() => {
     if (!cleared || gone) return;
     const timer = setTimeout(() => setCleared(null), NOTE_WINDOW_MS);
     return () => clearTimeout(timer);
   }, [cleared, gone]);
-  const boxHadFocus = cleared?.boxHadFocus ?? false;
   useEffect(() => {
-    if (gone && boxHadFocus && (document.activeElement === null || document.activeElement === document.body)) ref.current?.focus({ preventScroll: true });
-  }, [gone, boxHadFocus]);
+    if (gone && focusInBox.current && (document.activeElement === null || document.activeElement === document.body))
+      ref.current?.focus({ preventScroll: true });
+  }, [gone]);
   const dismiss = () => {
     setCleared(null);
     // The focus goes to the page's heading, just above where the note was, not to the page's start.
@@ -143,7 +153,7 @@ function useClearedNote(data: { shown: AlertView[]; silenced: AlertView[] } | un
       data-testid="quota-cleared-note"
       className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-emerald-200 bg-emerald-50 px-4 py-2 text-sm text-emerald-900 outline-none focus-visible:outline-2 focus-visible:outline-sky-600 dark:border-emerald-900 dark:bg-emerald-950 dark:text-emerald-100"
     >
-      <span>{t("clearedResolved", { app: cleared.alert.appName ?? cleared.alert.appRef ?? "?" })}</span>
+      <span>{t("clearedResolved", { app: cleared.appName ?? cleared.appRef ?? "?" })}</span>
       <button type="button" onClick={dismiss} className="ml-auto text-xs underline focus-visible:outline-2 focus-visible:outline-sky-600">
         {t("dismiss")}
       </button>
