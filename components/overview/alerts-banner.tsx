@@ -118,15 +118,21 @@ function useClearedNote(data: { shown: AlertView[]; silenced: AlertView[] } | un
   const [cleared, setCleared] = useState<AlertView | null>(null);
   const ref = useRef<HTMLDivElement>(null);
   const onCleared = useCallback((a: AlertView) => setCleared(a), []);
-  // Whether the focus was last in the alert box: a focused element that goes away (the alert's line,
-  // or its button while disabled) drops it to the page with no event; moving it anywhere else says so.
+  // Whether the focus (or a click) was last in the alert box: a focused element that goes away (the
+  // alert's line, or its button while disabled) drops it to the page with no event; moving it
+  // anywhere else, or clicking anywhere else, says so.
   const focusInBox = useRef(false);
   useEffect(() => {
-    const onFocus = (e: FocusEvent) => {
+    // A click counts too: one on plain text elsewhere moves no focus, yet the user went there.
+    const onFocus = (e: Event) => {
       focusInBox.current = e.target instanceof Element && e.target.closest("[data-alerts-box]") !== null;
     };
     document.addEventListener("focusin", onFocus);
-    return () => document.removeEventListener("focusin", onFocus);
+    document.addEventListener("pointerdown", onFocus);
+    return () => {
+      document.removeEventListener("focusin", onFocus);
+      document.removeEventListener("pointerdown", onFocus);
+    };
   }, []);
   // Resolved: neither listed nor silenced (a silenced alert is still open). While it is open, its own line says it.
   const open = data && [...data.shown, ...data.silenced];

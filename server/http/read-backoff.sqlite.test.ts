@@ -173,6 +173,8 @@ describe("consumer reads while the vendor fails (SQLite)", () => {
     expect((await refreshCredential({ credentialId: token.id, reason: "refresh by an operator" })).ok).toBe(true);
     // The same value came back: no new generation of the token, and yet the ticket is due.
     expect((await db.credential.findUniqueOrThrow({ where: { id: token.id } })).generation).toBe(held.generation);
+    // And the refresh is over: its lease went with the write (not left to expire, "refreshing" for 30 s).
+    expect(await db.refreshLease.findUnique({ where: { credentialId: token.id } })).toBeNull();
     const due = await db.credential.findUniqueOrThrow({ where: { id: ticket.id } });
     expect(due.nextRefreshAt!.getTime()).toBeLessThanOrEqual(now().getTime());
     expect(due.nextRefreshReason).toContain("token rotated");

@@ -54,6 +54,10 @@ export async function storeVersion(
   const prev = slot.currentVersionId
     ? await db.credentialVersion.findUnique({ where: { id: slot.currentVersionId }, select: { id: true, valueHash: true, expiresAt: true } })
     : null;
+  // Every way out of the transaction that stores something releases the caller's lease with it.
+  const release = async (tx: Tx) => {
+    if (args.leaseOwner) await tx.refreshLease.deleteMany({ where: { credentialId: slot.id, owner: args.leaseOwner } });
+  };
   const stored = await db.$transaction(async (tx): Promise<{ boundTickets: string[] }> => {
     const scheduled = {
       status: "active",
@@ -79,6 +83,7 @@ export async function storeVersion(
       const same = await tx.credential.updateMany({ where: { id: slot.id, generation: slot.generation }, data: scheduled });
       if (same.count !== 1) throw new GenerationConflict();
       await writeAudit(tx, slot.id, args.audit, slot.generation);
+      await release(tx);
       return { boundTickets: [] };
     }
     // Compare-and-set on the generation: a slower, older fetch never overwrites a newer value. The
@@ -107,7 +112,7 @@ export async function storeVersion(
       },
     });
     await writeAudit(tx, slot.id, args.audit, slot.generation + 1);
-    if (args.leaseOwner) await tx.refreshLease.deleteMany({ where: { credentialId: slot.id, owner: args.leaseOwner } });
+    await release(tx);
     if (prev) {
       const overlapEnd = fetchedAt.getTime() + policy.overlapSeconds * 1000;
       await tx.credentialVersion.updateMany({
