@@ -28,8 +28,6 @@ export async function recordFailure(
   retryAfterMs?: number,
   audit?: AuditNote,
   calledWith?: AppSettings,
-  /** The refresh lease the caller holds (its owner), released with the failure (as storeVersion's). */
-  leaseOwner?: string,
 ): Promise<Date | null | undefined> {
   const slot = await db.credential.findUnique({ where: { id: credentialId }, include: { app: { select: APP_SETTINGS } } });
   if (!slot) return undefined;
@@ -55,7 +53,6 @@ export async function recordFailure(
       },
     });
     await writeAudit(tx, credentialId, audit, slot.generation, { failure, message });
-    if (leaseOwner) await tx.refreshLease.deleteMany({ where: { credentialId, owner: leaseOwner } });
   });
   return decision.nextRefreshAt;
 }

@@ -89,7 +89,6 @@ async function runRefresh(
   const owner = `${getConfig().instanceId}:${randomUUID()}`;
   // Up to two tries for the lease: the second one takes over from a holder that died.
   for (let attempt = 0; attempt < 2; attempt++) {
-    const askedAt = now().getTime();
     if (await leaseOf(db, credentialId, owner)) break;
     const holder = await db.refreshLease.findUnique({ where: { credentialId }, select: { acquiredAt: true } });
     const before = await db.credential.findUniqueOrThrow({ where: { id: credentialId }, select: { generation: true, lastErrorAt: true } });
@@ -104,13 +103,13 @@ async function runRefresh(
     // recorded while this refresh waited (a new lastErrorAt), or one stamped since it took the lease,
     // which covers a failure recorded between the lease refused here and `before`'s read. Either
     // alone is not enough: the holder's clock may be stepped back between its lease and its failure.
-    // A holder whose failure (and, in the same transaction, the end of its lease) came between the
-    // refusal and the holder's read is gone by then: its failure is stamped since this refresh asked.
+    // (A failing holder releases its lease after recording its failure, not in the same transaction
+    // as it, unlike a value: its row is still there to compare with.)
     const failedAt = slot.lastErrorAt?.getTime();
     const holderFailed =
       sameGeneration &&
       failedAt !== undefined &&
-      (failedAt !== before.lastErrorAt?.getTime() || (holder !== null ? failedAt >= holder.acquiredAt.getTime() : failedAt >= askedAt)) &&
+      (failedAt !== before.lastErrorAt?.getTime() || (holder !== null && failedAt >= holder.acquiredAt.getTime())) &&
       (slot.nextRefreshAt === null || slot.nextRefreshAt > now());
     if (!sameGeneration || holderFailed || !(await stillNeeded(db, slot, need)) || attempt === 1) {
       return slot.status === "failing" && slot.lastError && sameGeneration
@@ -123,7 +122,7 @@ async function runRefresh(
   let slotAppRef: string | undefined;
   let slotAppSettings: AppSettings | undefined;
   let failed = false;
-  /** Released with the value or the failure (their transactions), where one was written. */
+  /** Released with the value (storeVersion's transaction), where one was stored. */
   let released = false;
   const stopHeartbeat = keepLeaseAlive(db, credentialId, owner);
   try {
@@ -217,9 +216,7 @@ async function runRefresh(
       err instanceof VendorError ? err.detail.retryAfterMs : undefined,
       audit,
       slotAppSettings,
-      owner,
     );
-    released = true;
     // The dashboard's list shows the failure (server/live/list-cache.ts): it must not answer from before it.
     credentialsChanged(retryAt === undefined ? undefined : { credentialId, nextRefreshAt: retryAt, appRef: slotAppRef });
     failed = true;

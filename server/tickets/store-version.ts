@@ -40,6 +40,8 @@ export async function storeVersion(
      * The refresh lease the caller holds (its owner), released in the same transaction: the value
      * and the end of "refreshing" become visible at once, one change for the stamps and the
      * dashboard (server/live/changes.ts), not a value still "refreshing" and then another change.
+     * (A failure is recorded first and its lease released after: a waiter refused the lease compares
+     * the failure's time with the holder's row, refresh-credential.ts holderFailed.)
      */
     leaseOwner?: string;
   },
