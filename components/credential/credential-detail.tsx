@@ -1,7 +1,8 @@
 "use client";
 import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
-import { memo, type ReactNode, useEffect, useRef } from "react";
+import { memo, type ReactNode, useEffect, useMemo, useRef } from "react";
+import { templateOf } from "@/lib/message-template";
 import { useAppCredentials } from "./api/get-credentials";
 import { useCredentialHistory } from "./api/get-credential-history";
 import { remainingSeconds } from "@/lib/time";
@@ -92,6 +93,16 @@ function Found({ id, app }: { id: string; app: string }) {
   const offset = useClockOffset(data);
   const renderedAt = data ? Date.parse(data.serverTime) : 0;
   const versions = history.data?.versions ?? [];
+  // The ticking lines' messages as templates, formatted once, not each second (lib/message-template.ts).
+  const inDuration = useMemo(() => templateOf((d) => t("inDuration", { duration: d })), [t]);
+  const previousLine = useMemo(() => {
+    const byGeneration = new Map<number, (duration: string) => string>();
+    return (generation: number, duration: string) => {
+      const line = byGeneration.get(generation) ?? templateOf((d) => t("previousLine", { generation: String(generation), duration: d }));
+      byGeneration.set(generation, line);
+      return line(duration);
+    };
+  }, [t]);
   // What moves by time alone only at some moments (the health, which superseded value is still
   // accepted) is chosen at each tick, and the page renders again only when it changes: the texts that
   // count down tick on their own (Ticking), not the whole page with its charts and tables every second.
@@ -212,7 +223,7 @@ function Found({ id, app }: { id: string; app: string }) {
                   <Ticking
                     at={previous.validUntil!}
                     offsetMs={offset}
-                    render={(left) => t("previousLine", { generation: String(previous.generation), duration: left === null ? "…" : formatDuration(left) })}
+                    render={(left) => previousLine(previous.generation, left === null ? "…" : formatDuration(left))}
                   />
                 </p>
               </div>
@@ -232,7 +243,7 @@ function Found({ id, app }: { id: string; app: string }) {
                     testId="next-refresh"
                     at={c.nextRefreshAt}
                     offsetMs={offset}
-                    render={(left) => (left === null ? "…" : left > 0 ? t("inDuration", { duration: formatDuration(left) }) : t("dueNow"))}
+                    render={(left) => (left === null ? "…" : left > 0 ? inDuration(formatDuration(left)) : t("dueNow"))}
                   />
                 ) : (
                   t("notScheduled")

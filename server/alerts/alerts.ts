@@ -143,8 +143,11 @@ type Delivery = {
   };
 };
 
-/** The generic webhook(s) and chat bots an alert goes to: the global ones, then the app's own. */
-async function alertTargets(appRef: string | null): Promise<AlertChannel[]> {
+/**
+ * The generic webhook(s) and chat bots an alert goes to (the global ones, then the app's own), and
+ * the app's row as read for them (its vendor and policy also make the message's runbook).
+ */
+async function alertTargets(appRef: string | null): Promise<{ targets: AlertChannel[]; app: Pick<VendorApp, "vendor" | "policy"> | null }> {
   const { webhookUrl, chatBots } = getConfig().alerts;
   const out: AlertChannel[] = [];
   const add = (c: AlertChannel) => {
@@ -152,14 +155,14 @@ async function alertTargets(appRef: string | null): Promise<AlertChannel[]> {
   };
   if (webhookUrl) add({ type: "webhook", url: webhookUrl });
   for (const bot of chatBots) add(bot);
-  if (appRef) {
-    const app = await getDb().vendorApp.findUnique({ where: { id: appRef }, select: { policy: true, alertChannelEnc: true } });
-    const own = app ? parsePolicyOverrides(app.policy).alertWebhookUrl : undefined;
+  const app = appRef ? await getDb().vendorApp.findUnique({ where: { id: appRef }, select: { vendor: true, policy: true, alertChannelEnc: true } }) : null;
+  if (app) {
+    const own = parsePolicyOverrides(app.policy).alertWebhookUrl;
     if (own) add({ type: "webhook", url: own });
-    const channel = app ? appChannel(app) : null;
+    const channel = appChannel(app);
     if (channel) add(channel);
   }
-  return out;
+  return { targets: out, app };
 }
 
 /**
@@ -180,7 +183,7 @@ function alertRunbook(a: { kind: string; message: string; subject: string }, app
  * error of the last target that never did (a try that failed before a retry got through is no error).
  */
 async function deliver(d: Delivery): Promise<{ sent: boolean; error: string | null }> {
-  const targets = await alertTargets(d.alert.appRef);
+  const { targets, app } = await alertTargets(d.alert.appRef);
   if (targets.length === 0) return { sent: false, error: null };
   let sent = false;
   const body = JSON.stringify({
@@ -197,7 +200,6 @@ async function deliver(d: Delivery): Promise<{ sent: boolean; error: string | nu
   });
   let lastError: string | null = null;
   const { allowedWebhookHosts } = getConfig().alerts;
-  const app = d.alert.appRef ? await getDb().vendorApp.findUnique({ where: { id: d.alert.appRef }, select: { vendor: true, policy: true } }) : null;
   const runbook = alertRunbook(d.alert, app);
   const text = {
     status: d.status,

@@ -89,8 +89,8 @@ type State = {
   /** When the current watch began (Date.now()): an old last read right after a restart says nothing yet. */
   watchingSince: number;
   emitted: Topics | null;
-  /** The read cache's stamp and the supplementary credentials part (newest updatedAt|failures) when `emitted` was told (onlyRefreshesBegan). */
-  emittedRaw: { cacheStamp: string | null; credentials: string | null } | null;
+  /** The read cache's stamp and the failures counted (the supplementary credentials part's second half) when `emitted` was told (onlyRefreshesBegan). */
+  emittedRaw: { cacheStamp: string | null; failures: string | null } | null;
   /** Waiting for refreshes that began to end (LEASE_QUIET_MS): its timer, or "over" once it ran out. */
   leaseQuiet: NodeJS.Timeout | "over" | null;
   /** The parts of the stamps this process has confirmed lately, per topic, oldest first (knowsHeard). */
@@ -227,14 +227,14 @@ function emitIfMoved(s: State) {
 
 function release(s: State) {
   const held = s.held;
-  if (!held || !held.windowOver || (s.prompt && !held.maxOver)) return;
+  if (!held?.windowOver || (s.prompt && !held.maxOver)) return;
   for (const t of held.timers) clearTimeout(t);
   s.held = null;
   endLeaseQuiet(s);
   const next = moved(s);
   if (!next) return;
   s.emitted = next;
-  s.emittedRaw = { cacheStamp: s.cacheStamp, credentials: s.extra?.credentials ?? null };
+  s.emittedRaw = { cacheStamp: s.cacheStamp, failures: failuresOf(s.extra?.credentials) };
   notify("listener", s.listeners, (l) => l(next));
 }
 
@@ -247,19 +247,23 @@ function onlyRefreshesBegan(s: State): boolean {
   const told = s.emittedRaw;
   const next = topics(s);
   if (!told?.cacheStamp || !s.cacheStamp || !next || !s.emitted) return false;
-  // The supplementary part is "newest updatedAt|failures": only the first may have moved.
-  const failures = (credentials: string | null | undefined) => credentials?.split("|")[1] ?? null;
-  if (failures(told.credentials) === null || failures(told.credentials) !== failures(s.extra?.credentials)) return false;
+  // Of the supplementary part only its newest updatedAt may have moved, not its failures.
+  if (told.failures === null || told.failures !== failuresOf(s.extra?.credentials)) return false;
   const emitted = s.emitted;
   return (Object.keys(next) as Topic[]).every((t) => t === "credentials" || next[t] === emitted[t]) && onlyRefreshesBeganIn(told.cacheStamp, s.cacheStamp);
 }
 
-/** Whether to keep a movement untold for now: refreshes began, and LEASE_QUIET_MS has not run out since. */
+/** The failures counted, from the supplementary credentials part ("newest updatedAt|failures"). */
+function failuresOf(credentials: string | null | undefined): string | null {
+  return credentials?.split("|")[1] ?? null;
+}
+
+/**
+ * Whether to keep a movement untold for now: refreshes began, and LEASE_QUIET_MS has not run out
+ * since. Anything else is held as usual, and its release ends the quiet.
+ */
 function leaseQuiet(s: State): boolean {
-  if (!onlyRefreshesBegan(s)) {
-    endLeaseQuiet(s);
-    return false;
-  }
+  if (!onlyRefreshesBegan(s)) return false;
   if (s.leaseQuiet === "over") return false;
   if (!s.leaseQuiet) {
     const t = setTimeout(() => {
