@@ -2,7 +2,7 @@
 // signed-in tabs in Debian's Chromium, half on `/` and the rest spread over the other pages. With
 // nothing changing, the CPU time the instance's processes (read plane + Next server, from
 // /proc/<pid>/stat) spend over the window, as % of one core; then one manual Refresh through the
-// API and the time until every tab has it. Two shapes: 100 tabs in ONE browser (they share one
+// API and the time until every tab has it, and the same again once their change path is warm. Two shapes: 100 tabs in ONE browser (they share one
 // change stream) and 100 browsers (100 streams: many ops people). The instance alone, with no tab
 // open, is measured first: what the tabs add is the difference.
 // Usage: node --conditions=react-server --import tsx bench/idle-tabs.ts [tabs] [windowSeconds] [one|many|both]
@@ -26,9 +26,15 @@ const OPEN_CONCURRENCY = 4;
 const CHANGE_TIMEOUT_MS = 30_000;
 /** The stream's messages about one change (lease, value, audit row) all come within this. */
 const HEARD_WITHIN_MS = 3_000;
+/** After the first change's figures are in: the same refresh again (the tabs' change path warm). */
+const LATER_GAP_MS = 10_000;
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const ms = (x: number) => (Number.isFinite(x) ? `${fmt(x)} ms` : "never");
+const byPage = (c: { domByPage: Map<string, number[]> }) => [...c.domByPage].map(([w, xs]) => `${w} (${xs.length}) ${ms(Math.max(...xs))}`).join(", ");
+/** One change's figures in a line of the log. */
+const said = (c: { changesPerTab: number; sentMs: number | null; sentEvents: number; eventMs: number[]; domMs: number[]; domByPage: Map<string, number[]> }) =>
+  `${fmt(c.changesPerTab, 1)} change events per tab, sent ${c.sentMs === null ? "never" : `${fmt(c.sentMs)} ms`} (${c.sentEvents} events), heard max ${fmt(Math.max(...c.eventMs))} ms, on screen max ${fmt(Math.max(...c.domMs))} ms after the answer (${byPage(c)})`;
 
 /** Chromium's processes: everything this benchmark started except the stack (Playwright's driver is in-process). */
 function browserPids(stack: Stack): number[] {
@@ -226,6 +232,12 @@ type Measured = {
   changesWhileIdle: number;
   pingsWhileIdle: number;
   visible: number;
+  /** The first change after the idle window (the tabs' change path not run since their load), and the same refresh again LATER_GAP_MS after it. */
+  first: ChangeFigures;
+  later: ChangeFigures;
+};
+
+type ChangeFigures = {
   refreshMs: number;
   eventMs: number[];
   /** When the plain Node client beside the browser had the stream's last message about the refresh (observeStream), and how many there were. */
@@ -267,40 +279,21 @@ async function openTabs(stack: Stack, shape: Shape, urls: string[]): Promise<{ p
   return { pages, contexts };
 }
 
-async function measureShape(stack: Stack, shape: Shape, target: Credential): Promise<Measured> {
-  const urls = tabUrls(TABS, target.id);
-  const { pages, contexts } = await openTabs(stack, shape, urls);
+/**
+ * One change: a manual Refresh of `target`, and when each tab heard of it, had the new list and
+ * showed it (see the report).
+ */
+async function measureChange(
+  stack: Stack,
+  pages: Page[],
+  urls: string[],
+  contexts: BrowserContext[],
+  target: Credential,
+  shapeLabel: string,
+): Promise<ChangeFigures> {
+  const heard = await Promise.all(pages.map((p) => p.evaluate(() => (window as unknown as InPage).__live)));
   let observer: ReturnType<typeof observeStream> | undefined;
   try {
-    await new Promise((r) => setTimeout(r, SETTLE_MS));
-    const visible = sum(await Promise.all(pages.map((p) => p.evaluate(() => (document.visibilityState === "visible" ? 1 : 0)))));
-
-    // The idle window: nothing changes; count what the tabs ask for meanwhile, by answer (a 304 is
-    // answered from memory when nothing changed).
-    const requests = new Map<string, number>();
-    const count = (url: string, status: number) => {
-      const u = new URL(url);
-      if (u.origin !== stack.baseUrl || !u.pathname.startsWith("/api/")) return;
-      const key = `${u.pathname.replace(/\/credentials\/[^/]+/, "/credentials/{id}")} ${status}`;
-      requests.set(key, (requests.get(key) ?? 0) + 1);
-    };
-    for (const c of contexts) c.on("response", (r) => count(r.url(), r.status()));
-    const pids = stack.pids();
-    const chromiumPids = browserPids(stack);
-    const before = pids.map(cpuSeconds);
-    const browserBefore = sum(chromiumPids.map(cpuSeconds));
-    const windowStart = Date.now();
-    await new Promise((r) => setTimeout(r, WINDOW_S * 1000));
-    const seconds = (Date.now() - windowStart) / 1000;
-    const used = pids.map((p, i) => cpuSeconds(p) - before[i]!);
-    const browserUsed = sum(browserPids(stack).map(cpuSeconds)) - browserBefore;
-    for (const c of contexts) c.removeAllListeners("response");
-    const heard = await Promise.all(pages.map((p) => p.evaluate(() => (window as unknown as InPage).__live)));
-    const inWindow = heard.flat().filter((m) => m.at >= windowStart && m.at <= windowStart + seconds * 1000);
-    // Each tab hears each message once (from its own stream or relayed): per tab, on average.
-    const changesWhileIdle = inWindow.filter((m) => m.type === "change").length / pages.length;
-    const pingsWhileIdle = inWindow.filter((m) => m.type === "ping").length / pages.length;
-
     // One change: a manual Refresh of `target`. The tabs that show it (its row on `/`, its page, the
     // audit log) note when it is on screen; every tab notes the stream's messages.
     const cookies = await contexts[0]!.cookies(stack.baseUrl);
@@ -378,7 +371,7 @@ async function measureShape(stack: Stack, shape: Shape, target: Credential): Pro
     const eventAt = aboutIt.map((ms) => ms.at(-1)?.at ?? null);
     const missed = (xs: (number | null)[]) => xs.filter((x) => x === null).length;
     if (missed(domAt) || missed(eventAt)) {
-      console.warn(`[idle-tabs] ${shape.label}: ${missed(eventAt)} tab(s) never heard the change, ${missed(domAt)} never showed it`);
+      console.warn(`[idle-tabs] ${shapeLabel}: ${missed(eventAt)} tab(s) never heard the change, ${missed(domAt)} never showed it`);
       const why = await Promise.all(
         pages.map((p, i) =>
           onScreen[i] !== null && shownAt[i] === null ? p.evaluate(() => (window as unknown as InPage).__missed).catch((e: Error) => e.message) : null,
@@ -388,14 +381,6 @@ async function measureShape(stack: Stack, shape: Shape, target: Credential): Pro
     }
     const after = (x: number | null) => (x === null ? Number.POSITIVE_INFINITY : x - answeredAt);
     return {
-      label: shape.label,
-      serverCpuPct: (100 * sum(used)) / seconds,
-      perProcess: ["start script", "read plane", "Next server"].map((name, i) => `${name} ${fmt((100 * (used[i] ?? 0)) / seconds, 1)} %`).join(", "),
-      browserCpuPct: (100 * browserUsed) / seconds,
-      requests,
-      changesWhileIdle,
-      pingsWhileIdle,
-      visible,
       refreshMs: answeredAt - sentAt,
       eventMs: eventAt.map(after),
       sentMs: sent.length ? sent.at(-1)! - answeredAt : null,
@@ -413,6 +398,59 @@ async function measureShape(stack: Stack, shape: Shape, target: Credential): Pro
     };
   } finally {
     observer?.stop();
+  }
+}
+
+async function measureShape(stack: Stack, shape: Shape, target: Credential): Promise<Measured> {
+  const urls = tabUrls(TABS, target.id);
+  const { pages, contexts } = await openTabs(stack, shape, urls);
+  try {
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    const visible = sum(await Promise.all(pages.map((p) => p.evaluate(() => (document.visibilityState === "visible" ? 1 : 0)))));
+
+    // The idle window: nothing changes; count what the tabs ask for meanwhile, by answer (a 304 is
+    // answered from memory when nothing changed).
+    const requests = new Map<string, number>();
+    const count = (url: string, status: number) => {
+      const u = new URL(url);
+      if (u.origin !== stack.baseUrl || !u.pathname.startsWith("/api/")) return;
+      const key = `${u.pathname.replace(/\/credentials\/[^/]+/, "/credentials/{id}")} ${status}`;
+      requests.set(key, (requests.get(key) ?? 0) + 1);
+    };
+    for (const c of contexts) c.on("response", (r) => count(r.url(), r.status()));
+    const pids = stack.pids();
+    const chromiumPids = browserPids(stack);
+    const before = pids.map(cpuSeconds);
+    const browserBefore = sum(chromiumPids.map(cpuSeconds));
+    const windowStart = Date.now();
+    await new Promise((r) => setTimeout(r, WINDOW_S * 1000));
+    const seconds = (Date.now() - windowStart) / 1000;
+    const used = pids.map((p, i) => cpuSeconds(p) - before[i]!);
+    const browserUsed = sum(browserPids(stack).map(cpuSeconds)) - browserBefore;
+    for (const c of contexts) c.removeAllListeners("response");
+    const heard = await Promise.all(pages.map((p) => p.evaluate(() => (window as unknown as InPage).__live)));
+    const inWindow = heard.flat().filter((m) => m.at >= windowStart && m.at <= windowStart + seconds * 1000);
+    // Each tab hears each message once (from its own stream or relayed): per tab, on average.
+    const changesWhileIdle = inWindow.filter((m) => m.type === "change").length / pages.length;
+    const pingsWhileIdle = inWindow.filter((m) => m.type === "ping").length / pages.length;
+
+    const first = await measureChange(stack, pages, urls, contexts, target, shape.label);
+    // The same refresh again once the first has settled: the tabs' change path has run once (warm).
+    await new Promise((r) => setTimeout(r, LATER_GAP_MS));
+    const later = await measureChange(stack, pages, urls, contexts, target, shape.label);
+    return {
+      label: shape.label,
+      serverCpuPct: (100 * sum(used)) / seconds,
+      perProcess: ["start script", "read plane", "Next server"].map((name, i) => `${name} ${fmt((100 * (used[i] ?? 0)) / seconds, 1)} %`).join(", "),
+      browserCpuPct: (100 * browserUsed) / seconds,
+      requests,
+      changesWhileIdle,
+      pingsWhileIdle,
+      visible,
+      first,
+      later,
+    };
+  } finally {
     for (const c of contexts) await c.close();
   }
 }
@@ -465,37 +503,41 @@ export async function benchIdleTabs(): Promise<string> {
       const r = await measureShape(stack, shape, target);
       // Said at once: on a busy machine the next shape can take many minutes.
       console.log(
-        `[idle-tabs] ${r.label}: server ${fmt(r.serverCpuPct, 1)} % (${r.perProcess}); ${fmt(r.changesPerTab, 1)} change events per tab for the refresh, sent ${r.sentMs === null ? "never" : `${fmt(r.sentMs)} ms`} (${r.sentEvents} events), heard max ${fmt(Math.max(...r.eventMs))} ms, on screen max ${fmt(Math.max(...r.domMs))} ms after the answer (${[...r.domByPage].map(([w, xs]) => `${w} ${ms(Math.max(...xs))}`).join(", ")}); ${fmt(r.pingsWhileIdle, 0)} pings per tab in the window; requests ${JSON.stringify([...r.requests])}`,
+        `[idle-tabs] ${r.label}: server ${fmt(r.serverCpuPct, 1)} % (${r.perProcess}); ${(["first", "later"] as const).map((k) => `${k} change: ${said(r[k])}`).join("; ")}; ${fmt(r.pingsWhileIdle, 0)} pings per tab in the window; requests ${JSON.stringify([...r.requests])}`,
       );
       results.push(r);
     }
 
+    const changeCells = (c: ChangeFigures) => [
+      `**${ms(c.sentMs ?? Number.POSITIVE_INFINITY)}**`,
+      `${ms(percentile(c.eventMs, 0.5))} / **${ms(Math.max(...c.eventMs))}**`,
+      `${ms(percentile(c.listMs, 0.5))} / ${ms(Math.max(...c.listMs))} (${c.listReaders})`,
+      `${ms(percentile(c.domMs, 0.5))} / **${ms(Math.max(...c.domMs))}**`,
+    ];
     const rows = results.map((r) =>
-      [
-        r.label,
-        `**${fmt(r.serverCpuPct, 1)} %**`,
-        `${fmt(r.serverCpuPct - alone, 1)} %`,
-        `${fmt(r.browserCpuPct, 0)} %`,
-        `**${ms(r.sentMs ?? Number.POSITIVE_INFINITY)}**`,
-        `${ms(percentile(r.eventMs, 0.5))} / **${ms(Math.max(...r.eventMs))}**`,
-        `${ms(percentile(r.listMs, 0.5))} / ${ms(Math.max(...r.listMs))} (${r.listReaders})`,
-        `${ms(percentile(r.domMs, 0.5))} / **${ms(Math.max(...r.domMs))}**`,
-      ].join(" | "),
+      [r.label, `**${fmt(r.serverCpuPct, 1)} %**`, `${fmt(r.serverCpuPct - alone, 1)} %`, `${fmt(r.browserCpuPct, 0)} %`, ...changeCells(r.first)].join(" | "),
     );
+    const laterRows = results.map((r) => [r.label, `${fmt(r.later.refreshMs)} ms`, ...changeCells(r.later)].join(" | "));
     const detail = results.map((r) => {
       const asked = [...r.requests].sort((a, b) => b[1] - a[1]).map(([p, n]) => `${p} ${n}`);
-      return `- ${r.label}: ${r.perProcess}; ${r.visible} of ${TABS} tabs visible; per tab ${fmt(r.pingsWhileIdle, 0)} pings and ${fmt(r.changesWhileIdle, 1)} changes heard in the window, then ${fmt(r.changesPerTab, 1)} change events about the refresh (${r.sentEvents} sent by the server); on screen max by page: ${[...r.domByPage].map(([w, xs]) => `${w} (${xs.length}) ${ms(Math.max(...xs))}`).join(", ")}; API answers in the window (path, status, count): ${asked.length ? asked.join(", ") : "none"}; the Refresh call itself (vendor call included) took ${fmt(r.refreshMs)} ms.`;
+      return `- ${r.label}: ${r.perProcess}; ${r.visible} of ${TABS} tabs visible; per tab ${fmt(r.pingsWhileIdle, 0)} pings and ${fmt(r.changesWhileIdle, 1)} changes heard in the window, then ${fmt(r.first.changesPerTab, 1)} change events about the refresh (${r.first.sentEvents} sent by the server); on screen max by page: ${byPage(r.first)}; API answers in the window (path, status, count): ${asked.length ? asked.join(", ") : "none"}; the Refresh call itself (vendor call included) took ${fmt(r.first.refreshMs)} ms. The later change: ${fmt(r.later.changesPerTab, 1)} change events per tab (${r.later.sentEvents} sent), on screen max by page: ${byPage(r.later)}.`;
     });
     return [
       "### Idle dashboard tabs",
       "",
-      `${TABS} signed-in tabs in Debian's Chromium (headless), ${Math.ceil(TABS / 2)} on \`/\`, the rest over \`/nonce\`, \`/signatures\`, \`/yzb\`, \`/apps\`, \`/admin\`, \`/audit\` and one credential's page; ${SETTLE_MS / 1000} s to settle, then ${WINDOW_S} s with nothing changing. Server CPU = utime + stime of the instance's processes (start script, read plane, Next server; not the sandbox) over the window, as % of one core. Then one manual Refresh through the API; counted from its answer (the value is stored by then; the vendor call before it is not the dashboard's), the time until each tab had heard every stream message about it (all ${TABS}), until the ${Math.ceil(TABS / 2)} overview tabs had the new list (read by one tab of a browser, handed to the others: the number of tabs that read it is in brackets), and until it was on screen in the ${results[0]?.domPages ?? 0} tabs that show it (the new generation in its row on \`/\` and on its page, one more row on \`/audit\`). Negative: before the answer reached the benchmark. "Sent by the server": when a plain Node client of the same stream, in this benchmark's process, had the last message about it: the server's part. The tabs' part comes after it: every renderer of the browser runs on the instance's 2 cores too (the Chromium CPU column), and takes its turn behind the others; on the ops' own machines each browser has a machine of its own.`,
+      `${TABS} signed-in tabs in Debian's Chromium (headless), ${Math.ceil(TABS / 2)} on \`/\`, the rest over \`/nonce\`, \`/signatures\`, \`/yzb\`, \`/apps\`, \`/admin\`, \`/audit\` and one credential's page; ${SETTLE_MS / 1000} s to settle, then ${WINDOW_S} s with nothing changing. Server CPU = utime + stime of the instance's processes (start script, read plane, Next server; not the sandbox) over the window, as % of one core. Then one manual Refresh through the API; counted from its answer (the value is stored by then; the vendor call before it is not the dashboard's), the time until each tab had heard every stream message about it (all ${TABS}), until the ${Math.ceil(TABS / 2)} overview tabs had the new list (read by one tab of a browser, handed to the others: the number of tabs that read it is in brackets), and until it was on screen in the ${results[0]?.first.domPages ?? 0} tabs that show it (the new generation in its row on \`/\` and on its page, one more row on \`/audit\`). Negative: before the answer reached the benchmark. "Sent by the server": when a plain Node client of the same stream, in this benchmark's process, had the last message about it: the server's part. The tabs' part comes after it: every renderer of the browser runs on the instance's 2 cores too (the Chromium CPU column), and takes its turn behind the others; on the ops' own machines each browser has a machine of its own.`,
       "",
       `The instance alone, no tab open: **${fmt(alone, 1)} %** of one core (scheduler, alert checks, the read cache's 250 ms stamp poll in both processes).`,
       "",
       "| shape | server CPU | added by the tabs | Chromium CPU | sent by the server | change heard p50 / max | new list in the overview tabs p50 / max (tabs that read it) | on screen p50 / max |",
       "|---|---:|---:|---:|---:|---:|---:|---:|",
       ...rows.map((r) => `| ${r} |`),
+      "",
+      `The same refresh again ${LATER_GAP_MS / 1000} s after the first had settled: every tab has run its change path once (the first change after a page load also pays for compiling it), as in a dashboard that has been open through one change (\`bench/tab-cost.ts\`: "a later change").`,
+      "",
+      "| shape | Refresh call | sent by the server | change heard p50 / max | new list in the overview tabs p50 / max (tabs that read it) | on screen p50 / max |",
+      "|---|---:|---:|---:|---:|---:|",
+      ...laterRows.map((r) => `| ${r} |`),
       "",
       ...detail,
       "",
