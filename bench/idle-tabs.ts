@@ -32,9 +32,21 @@ const LATER_GAP_MS = 10_000;
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const ms = (x: number) => (Number.isFinite(x) ? `${fmt(x)} ms` : "never");
 const byPage = (c: { domByPage: Map<string, number[]> }) => [...c.domByPage].map(([w, xs]) => `${w} (${xs.length}) ${ms(Math.max(...xs))}`).join(", ");
+const readsOf = (c: { reads: { askedMs: number; tookMs: number }[] }) =>
+  c.reads.length
+    ? `the list read ${c.reads.map((r) => `asked at ${ms(r.askedMs)}, its headers ${ms(r.tookMs)} later`).join("; ")}`
+    : "no tab's own read of the list seen";
 /** One change's figures in a line of the log. */
-const said = (c: { changesPerTab: number; sentMs: number | null; sentEvents: number; eventMs: number[]; domMs: number[]; domByPage: Map<string, number[]> }) =>
-  `${fmt(c.changesPerTab, 1)} change events per tab, sent ${c.sentMs === null ? "never" : `${fmt(c.sentMs)} ms`} (${c.sentEvents} events), heard max ${fmt(Math.max(...c.eventMs))} ms, on screen max ${fmt(Math.max(...c.domMs))} ms after the answer (${byPage(c)})`;
+const said = (c: {
+  changesPerTab: number;
+  sentMs: number | null;
+  sentEvents: number;
+  eventMs: number[];
+  domMs: number[];
+  domByPage: Map<string, number[]>;
+  reads: { askedMs: number; tookMs: number }[];
+}) =>
+  `${fmt(c.changesPerTab, 1)} change events per tab, sent ${c.sentMs === null ? "never" : `${fmt(c.sentMs)} ms`} (${c.sentEvents} events), heard max ${fmt(Math.max(...c.eventMs))} ms, ${readsOf(c)}, on screen max ${fmt(Math.max(...c.domMs))} ms after the answer (${byPage(c)})`;
 
 /** Chromium's processes: everything this benchmark started except the stack (Playwright's driver is in-process). */
 function browserPids(stack: Stack): number[] {
@@ -254,6 +266,8 @@ type ChangeFigures = {
    */
   listMs: number[];
   listReaders: number;
+  /** The reading tabs' reads of the list: when each was asked (after the answer) and how long its headers took. */
+  reads: { askedMs: number; tookMs: number }[];
   /** Change events each tab heard about the one refresh (each one is a refetch of what it names), on average. */
   changesPerTab: number;
 };
@@ -349,7 +363,11 @@ async function measureChange(
                 // The list with the new generation: this tab's own read (its generation is noted once
                 // its body is read) or another tab's answer. When its headers came: the body follows.
                 const read = w.__reads.find((r) => r.at >= since && r.url.startsWith("/api/credentials?") && r.generation === generation);
-                return { shared: w.__listShared.find((n) => n.at >= since && n.generation === generation)?.at ?? null, read: read ? read.at + read.ms! : null };
+                return {
+                  shared: w.__listShared.find((n) => n.at >= since && n.generation === generation)?.at ?? null,
+                  read: read ? read.at + read.ms! : null,
+                  asked: read ? read.at : null,
+                };
               },
               { since: sentAt, generation },
             )
@@ -394,6 +412,7 @@ async function measureChange(
       domPages: domAt.length,
       listMs: lists.flatMap((l) => (l ? [after(l.read ?? l.shared)] : [])),
       listReaders: lists.filter((l) => l?.read != null).length,
+      reads: lists.flatMap((l) => (l?.read != null && l.asked != null ? [{ askedMs: l.asked - answeredAt, tookMs: l.read - l.asked }] : [])),
       changesPerTab: sum(aboutIt.map((ms) => ms.length)) / pages.length,
     };
   } finally {
@@ -520,7 +539,7 @@ export async function benchIdleTabs(): Promise<string> {
     const laterRows = results.map((r) => [r.label, `${fmt(r.later.refreshMs)} ms`, ...changeCells(r.later)].join(" | "));
     const detail = results.map((r) => {
       const asked = [...r.requests].sort((a, b) => b[1] - a[1]).map(([p, n]) => `${p} ${n}`);
-      return `- ${r.label}: ${r.perProcess}; ${r.visible} of ${TABS} tabs visible; per tab ${fmt(r.pingsWhileIdle, 0)} pings and ${fmt(r.changesWhileIdle, 1)} changes heard in the window, then ${fmt(r.first.changesPerTab, 1)} change events about the refresh (${r.first.sentEvents} sent by the server); on screen max by page: ${byPage(r.first)}; API answers in the window (path, status, count): ${asked.length ? asked.join(", ") : "none"}; the Refresh call itself (vendor call included) took ${fmt(r.first.refreshMs)} ms. The later change: ${fmt(r.later.changesPerTab, 1)} change events per tab (${r.later.sentEvents} sent), on screen max by page: ${byPage(r.later)}.`;
+      return `- ${r.label}: ${r.perProcess}; ${r.visible} of ${TABS} tabs visible; per tab ${fmt(r.pingsWhileIdle, 0)} pings and ${fmt(r.changesWhileIdle, 1)} changes heard in the window, then ${fmt(r.first.changesPerTab, 1)} change events about the refresh (${r.first.sentEvents} sent by the server); on screen max by page: ${byPage(r.first)}; ${readsOf(r.first)}; API answers in the window (path, status, count): ${asked.length ? asked.join(", ") : "none"}; the Refresh call itself (vendor call included) took ${fmt(r.first.refreshMs)} ms. The later change: ${fmt(r.later.changesPerTab, 1)} change events per tab (${r.later.sentEvents} sent), on screen max by page: ${byPage(r.later)}; ${readsOf(r.later)}.`;
     });
     return [
       "### Idle dashboard tabs",

@@ -4,9 +4,9 @@ import { now } from "../clock";
 import { contentEtag, matchesEtag } from "../http/etag";
 import { onCredentialsChanged } from "../events";
 import { processSingleton } from "../process-state";
-import { FreshFlight } from "../single-flight";
+import { FreshFlight, SingleFlight } from "../single-flight";
 import { listCredentials } from "../tickets/list-credentials";
-import { type Topics, trustedStamp, watchChanges } from "./changes";
+import { onTopicsChanged, type Topics, trustedStamp, watchChanges } from "./changes";
 
 /**
  * The last rendered credential list, shared by every tab on this instance, with how long it stays
@@ -35,8 +35,30 @@ type Rendered = {
 };
 /** Views kept per render: the pages open tabs look at; a new one beyond this drops the oldest. */
 const MAX_VIEWS = 64;
+
+/** How a view is derived from the list (a page of the overview with its filters). */
+type Derive = (credentials: CredentialView[], atMs: number) => { answer: unknown; validUntilServerMs: number };
+
+/**
+ * A view asked for within this long is rendered again as soon as the credentials move (rendered
+ * ahead), so the tabs looking at it find it in memory when the change stream sends them to ask.
+ */
+export const AHEAD_FOR_MS = 60_000;
+
+type Slot = {
+  last: Rendered | null;
+  writes: number;
+  /** The views asked for lately, by key: when, and how to derive them (rendered ahead on a change). */
+  asked: Map<string, { at: number; derive: Derive }>;
+  /** Listening for changes while views are asked for (renderAhead), or null; and the timer that stops it. */
+  stopListening: (() => void) | null;
+  restTimer: NodeJS.Timeout | null;
+  /** The credentials' stamp the last render ahead was for, and that render (done when it is). */
+  aheadFor: string | null;
+  ahead: Promise<void>;
+};
 const slot = () =>
-  processSingleton<{ last: Rendered | null; writes: number }>("tickethubListCache", () => {
+  processSingleton<Slot>("tickethubListCache", () => {
     // A write in this process (or relayed from the other process of this instance) drops the
     // rendered list at once: whoever just refreshed, failed, or changed an app reads it next.
     // `writes` counts them, so a render that began before one is not remembered after it.
@@ -45,7 +67,7 @@ const slot = () =>
       s.last = null;
       s.writes++;
     });
-    return { last: null, writes: 0 };
+    return { last: null, writes: 0, asked: new Map(), stopListening: null, restTimer: null, aheadFor: null, ahead: Promise.resolve() };
   });
 
 export type CredentialList = { credentials: CredentialView[]; views: Map<string, View> };
@@ -76,6 +98,11 @@ function stillTrue(r: Rendered | null, stamp: string | null): r is Rendered {
 
 /** Reads for tabs that heard of a change this process has not seen: shared by those asking meanwhile, each read begun after its callers asked. */
 const unseen = new FreshFlight<CredentialView[]>();
+/**
+ * Renders under a known stamp, by stamp and the writes this process had heard of when it began: a
+ * request arriving while the render ahead (or another request's) is still reading joins it.
+ */
+const rendering = new SingleFlight<Rendered>();
 
 /**
  * The list, from memory while it is still true, otherwise from the database (and remembered).
@@ -87,6 +114,12 @@ export async function credentialList(heard: Partial<Topics> | null = null): Prom
   const stamp = trustedStamp(["credentials"], heard);
   const last = slot().last;
   if (stillTrue(last, stamp)) return last;
+  if (stamp === null) return render(null, heard);
+  const writes = slot().writes;
+  return rendering.run(`${writes}|${stamp}`, () => render(stamp, heard));
+}
+
+async function render(stamp: string | null, heard: Partial<Topics> | null): Promise<Rendered> {
   // The stamp is taken before reading: a change landing meanwhile moves it, so this render is
   // dropped at the next request rather than trusted past the change.
   const atMs = now().getTime();
@@ -104,6 +137,70 @@ export async function credentialList(heard: Partial<Topics> | null = null): Prom
 }
 
 /**
+ * Notes that view `key` was asked for, and listens for changes while views are (renderAhead).
+ */
+function noteAsked(key: string, derive: Derive) {
+  const s = slot();
+  s.asked.delete(key);
+  // As many as a render keeps (MAX_VIEWS): the most recently asked.
+  if (s.asked.size >= MAX_VIEWS) s.asked.delete(s.asked.keys().next().value!);
+  s.asked.set(key, { at: Date.now(), derive });
+  if (s.stopListening) return;
+  s.stopListening = onTopicsChanged((topics) => {
+    s.ahead = renderAhead(topics.credentials);
+  });
+  s.restTimer = setTimeout(rest, AHEAD_FOR_MS);
+  s.restTimer.unref();
+}
+
+/** The render ahead of the last change told (tests): resolves once it is in memory, or failed. */
+export function renderedAhead(): Promise<void> {
+  return slot().ahead;
+}
+
+/** Forgets the views not asked for within AHEAD_FOR_MS; with none left, stops listening. */
+function forgetOld(s: Slot): boolean {
+  const since = Date.now() - AHEAD_FOR_MS;
+  for (const [key, a] of s.asked) if (a.at < since) s.asked.delete(key);
+  if (s.asked.size > 0) return false;
+  s.stopListening?.();
+  s.stopListening = null;
+  if (s.restTimer) clearTimeout(s.restTimer);
+  s.restTimer = null;
+  return true;
+}
+
+/** Checks again when the newest view asked for would be forgotten. */
+function rest() {
+  const s = slot();
+  s.restTimer = null;
+  if (forgetOld(s)) return;
+  const newest = Math.max(...[...s.asked.values()].map((a) => a.at));
+  s.restTimer = setTimeout(rest, Math.max(1_000, newest + AHEAD_FOR_MS - Date.now()));
+  s.restTimer.unref();
+}
+
+/**
+ * The credentials moved (the change stream tells the tabs now, and they will ask): the list and
+ * the views asked for within AHEAD_FOR_MS are rendered at once, while the news travels, so the
+ * first tab to ask (one per browser: components/ui/shared-reads.ts) finds them in memory, or joins
+ * the read in flight, instead of waiting for the database behind its request. With 100 tabs on
+ * the instance's own 2 cores, that request took 190-540 ms (bench/idle-tabs.ts). Nothing is
+ * rendered that the tabs would not ask for: only the views they asked lately, once per change.
+ * With no view asked for that long it stops listening (and lets the change watch rest).
+ */
+async function renderAhead(credentialsStamp: string) {
+  const s = slot();
+  if (forgetOld(s) || s.aheadFor === credentialsStamp) return;
+  s.aheadFor = credentialsStamp;
+  try {
+    for (const [key, a] of [...s.asked]) await derivedView(key, a.derive, null, false);
+  } catch {
+    // The database did not answer: the tabs' own requests say so (and are retried).
+  }
+}
+
+/**
  * A view of the list (`key` names it: a page of the overview with its filters), derived by
  * `derive` from the list and the server's time, with an ETag of its content. It is remembered with
  * the list while both stay true (derive says until when its view reads the same by time alone), so
@@ -113,7 +210,9 @@ export async function derivedView<T>(
   key: string,
   derive: (credentials: CredentialView[], atMs: number) => { answer: T; validUntilServerMs: number },
   heard: Partial<Topics> | null = null,
+  asked = true,
 ): Promise<{ etag: string; answer: T }> {
+  if (asked) noteAsked(key, derive);
   const list = await credentialList(heard);
   const atMs = now().getTime();
   const kept = list.views.get(key);
