@@ -42,20 +42,26 @@ type Derive = (credentials: CredentialView[], atMs: number) => { answer: unknown
 /**
  * A view asked for within this long is rendered again as soon as the credentials move (rendered
  * ahead), so the tabs looking at it find it in memory when the change stream sends them to ask.
+ * Longer than an idle tab's safety refetch (components/ui/safety-refetch.ts, 120 s), whose 304 from
+ * memory counts as asking: a page left open through a quiet spell is still rendered ahead.
  */
-export const AHEAD_FOR_MS = 60_000;
+export const AHEAD_FOR_MS = 150_000;
 
 type Slot = {
   last: Rendered | null;
+  /** Renders are numbered as they begin; `last` is only ever replaced by a later one (lastSeq). */
+  renders: number;
+  lastSeq: number;
   writes: number;
-  /** The views asked for lately, by key: when, and how to derive them (rendered ahead on a change). */
+  /** The views asked for lately, by key: when (performance.now()), and how to derive them (rendered ahead on a change). */
   asked: Map<string, { at: number; derive: Derive }>;
   /** Listening for changes while views are asked for (renderAhead), or null; and the timer that stops it. */
   stopListening: (() => void) | null;
   restTimer: NodeJS.Timeout | null;
-  /** The credentials' stamp the last render ahead was for, and that render (done when it is). */
+  /** The credentials' stamp rendered ahead last; the render ahead running (done when it is), and whether a change came meanwhile. */
   aheadFor: string | null;
-  ahead: Promise<void>;
+  ahead: Promise<void> | null;
+  aheadAgain: boolean;
 };
 const slot = () =>
   processSingleton<Slot>("tickethubListCache", () => {
@@ -67,7 +73,18 @@ const slot = () =>
       s.last = null;
       s.writes++;
     });
-    return { last: null, writes: 0, asked: new Map(), stopListening: null, restTimer: null, aheadFor: null, ahead: Promise.resolve() };
+    return {
+      last: null,
+      renders: 0,
+      lastSeq: 0,
+      writes: 0,
+      asked: new Map(),
+      stopListening: null,
+      restTimer: null,
+      aheadFor: null,
+      ahead: null,
+      aheadAgain: false,
+    };
   });
 
 export type CredentialList = { credentials: CredentialView[]; views: Map<string, View> };
@@ -124,6 +141,7 @@ async function render(stamp: string | null, heard: Partial<Topics> | null): Prom
   // dropped at the next request rather than trusted past the change.
   const atMs = now().getTime();
   const writes = slot().writes;
+  const seq = ++slot().renders;
   const credentials = stamp === null && heard ? await unseen.run("list", listCredentials) : await listCredentials();
   const rendered = {
     stamp: stamp ?? "",
@@ -132,7 +150,12 @@ async function render(stamp: string | null, heard: Partial<Topics> | null): Prom
     renderedAt: Date.now(),
     views: new Map<string, View>(),
   };
-  if (stamp && slot().writes === writes) slot().last = rendered;
+  // Not over a render begun later (renders under successive stamps may overlap; the later one read later).
+  const sl = slot();
+  if (stamp && sl.writes === writes && seq > sl.lastSeq) {
+    sl.last = rendered;
+    sl.lastSeq = seq;
+  }
   return rendered;
 }
 
@@ -144,23 +167,24 @@ function noteAsked(key: string, derive: Derive) {
   s.asked.delete(key);
   // As many as a render keeps (MAX_VIEWS): the most recently asked.
   if (s.asked.size >= MAX_VIEWS) s.asked.delete(s.asked.keys().next().value!);
-  s.asked.set(key, { at: Date.now(), derive });
+  s.asked.set(key, { at: performance.now(), derive });
   if (s.stopListening) return;
-  s.stopListening = onTopicsChanged((topics) => {
-    s.ahead = renderAhead(topics.credentials);
+  s.stopListening = onTopicsChanged(() => {
+    if (s.ahead) s.aheadAgain = true;
+    else s.ahead = renderAhead().finally(() => (s.ahead = null));
   });
   s.restTimer = setTimeout(rest, AHEAD_FOR_MS);
   s.restTimer.unref();
 }
 
-/** The render ahead of the last change told (tests): resolves once it is in memory, or failed. */
+/** The render ahead running (tests): resolves once it is in memory, or failed. */
 export function renderedAhead(): Promise<void> {
-  return slot().ahead;
+  return slot().ahead ?? Promise.resolve();
 }
 
 /** Forgets the views not asked for within AHEAD_FOR_MS; with none left, stops listening. */
 function forgetOld(s: Slot): boolean {
-  const since = Date.now() - AHEAD_FOR_MS;
+  const since = performance.now() - AHEAD_FOR_MS;
   for (const [key, a] of s.asked) if (a.at < since) s.asked.delete(key);
   if (s.asked.size > 0) return false;
   s.stopListening?.();
@@ -176,7 +200,7 @@ function rest() {
   s.restTimer = null;
   if (forgetOld(s)) return;
   const newest = Math.max(...[...s.asked.values()].map((a) => a.at));
-  s.restTimer = setTimeout(rest, Math.max(1_000, newest + AHEAD_FOR_MS - Date.now()));
+  s.restTimer = setTimeout(rest, Math.max(1_000, newest + AHEAD_FOR_MS - performance.now()));
   s.restTimer.unref();
 }
 
@@ -185,19 +209,36 @@ function rest() {
  * the views asked for within AHEAD_FOR_MS are rendered at once, while the news travels, so the
  * first tab to ask (one per browser: components/ui/shared-reads.ts) finds them in memory, or joins
  * the read in flight, instead of waiting for the database behind its request. With 100 tabs on
- * the instance's own 2 cores, that request took 190-540 ms (bench/idle-tabs.ts). Nothing is
- * rendered that the tabs would not ask for: only the views they asked lately, once per change.
- * With no view asked for that long it stops listening (and lets the change watch rest).
+ * the instance's own 2 cores, that request took 190-540 ms (bench/idle-tabs.ts).
+ *
+ * Once per change, and only what the tabs would ask for anyway: one read of the list, under the
+ * stamp this process trusts now (none trusted, as while the database lags: nothing is rendered,
+ * the tabs' requests read as before); then the views asked lately (pages of the overview, a
+ * credential's page; not the whole list a script may ask for), one per turn of the event loop, while
+ * that read is still the list in memory. A change told while one runs is rendered after it, once,
+ * under the newest stamp. With no view asked for that long it stops listening (and lets the change
+ * watch rest).
  */
-async function renderAhead(credentialsStamp: string) {
+async function renderAhead(): Promise<void> {
   const s = slot();
-  if (forgetOld(s) || s.aheadFor === credentialsStamp) return;
-  s.aheadFor = credentialsStamp;
-  try {
-    for (const [key, a] of [...s.asked]) await derivedView(key, a.derive, null, false);
-  } catch {
-    // The database did not answer: the tabs' own requests say so (and are retried).
-  }
+  do {
+    s.aheadAgain = false;
+    if (forgetOld(s)) return;
+    const stamp = trustedStamp(["credentials"], null);
+    if (stamp === null || stamp === s.aheadFor) continue;
+    try {
+      const list = await credentialList();
+      if (s.last !== list) continue; // not kept (a write meanwhile): the tabs' requests read it
+      for (const [key, a] of [...s.asked]) {
+        if (s.last !== list || s.aheadAgain) break;
+        viewIn(list, key, a.derive);
+        await new Promise((r) => setImmediate(r));
+      }
+      s.aheadFor = stamp;
+    } catch {
+      // The database did not answer: the tabs' own requests say so (and are retried).
+    }
+  } while (s.aheadAgain);
 }
 
 /**
@@ -205,18 +246,23 @@ async function renderAhead(credentialsStamp: string) {
  * `derive` from the list and the server's time, with an ETag of its content. It is remembered with
  * the list while both stay true (derive says until when its view reads the same by time alone), so
  * the tabs looking at the same page share one derivation and a 304 needs no work at all.
+ * `ahead`: a page tabs look at, rendered ahead of their asking after a change (renderAhead).
  */
 export async function derivedView<T>(
   key: string,
   derive: (credentials: CredentialView[], atMs: number) => { answer: T; validUntilServerMs: number },
   heard: Partial<Topics> | null = null,
-  asked = true,
+  ahead = false,
 ): Promise<{ etag: string; answer: T }> {
-  if (asked) noteAsked(key, derive);
-  const list = await credentialList(heard);
+  if (ahead) noteAsked(key, derive);
+  return viewIn(await credentialList(heard), key, derive) as { etag: string; answer: T };
+}
+
+/** View `key` of `list`: kept from before while it holds, otherwise derived and kept. */
+function viewIn(list: CredentialList, key: string, derive: Derive): View {
   const atMs = now().getTime();
   const kept = list.views.get(key);
-  if (kept && atMs < kept.validUntilServerMs) return kept as { etag: string; answer: T };
+  if (kept && atMs < kept.validUntilServerMs) return kept;
   const { answer, validUntilServerMs } = derive(list.credentials, atMs);
   const view = { etag: contentEtag(answer), answer, validUntilServerMs };
   list.views.delete(key);
@@ -234,6 +280,9 @@ export function unchangedEtag(ifNoneMatch: string | null, key: string, heard: Pa
   const last = slot().last;
   if (!stillTrue(last, trustedStamp(["credentials"], heard))) return null;
   const view = last.views.get(key);
-  if (!view || now().getTime() >= view.validUntilServerMs) return null;
-  return matchesEtag(ifNoneMatch, view.etag) ? view.etag : null;
+  if (!view || now().getTime() >= view.validUntilServerMs || !matchesEtag(ifNoneMatch, view.etag)) return null;
+  // A tab still looks at it (an idle tab's safety refetch): it stays rendered ahead.
+  const asked = slot().asked.get(key);
+  if (asked) asked.at = performance.now();
+  return view.etag;
 }
