@@ -229,12 +229,17 @@ async function renderAhead(): Promise<void> {
     try {
       const list = await credentialList();
       if (s.last !== list) continue; // not kept (a write meanwhile): the tabs' requests read it
+      let done = true;
       for (const [key, a] of [...s.asked]) {
-        if (s.last !== list || s.aheadAgain) break;
+        if (s.last !== list || s.aheadAgain) {
+          done = false;
+          break;
+        }
         viewIn(list, key, a.derive);
         await new Promise((r) => setImmediate(r));
       }
-      s.aheadFor = stamp;
+      // Cut short by a newer change or a write: the next round (or the tabs) render the rest.
+      if (done) s.aheadFor = stamp;
     } catch {
       // The database did not answer: the tabs' own requests say so (and are retried).
     }
