@@ -94,10 +94,7 @@ export function overviewOf(
  * prefetch both call this: one answer, one shape.
  */
 export async function overviewList(query: OverviewRequest, heard: Partial<Topics> | null = null): Promise<OverviewView> {
-  // A page of the overview or one app's (a credential's page) is rendered ahead of the tabs' asking
-  // after a change; not the whole list a script may ask for.
-  const ahead = query.limit !== undefined || query.app !== undefined;
-  return derivedView(viewKey(query), (credentials, atMs) => overviewOf(credentials, query, atMs), heard, ahead);
+  return derivedView(viewKey(query), (credentials, atMs) => overviewOf(credentials, query, atMs), heard);
 }
 
 /** The overview's answer as sent: with the server's time now. */
