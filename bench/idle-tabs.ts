@@ -31,21 +31,13 @@ const LATER_GAP_MS = 10_000;
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const ms = (x: number) => (Number.isFinite(x) ? `${fmt(x)} ms` : "never");
-const byPage = (c: { domByPage: Map<string, number[]> }) => [...c.domByPage].map(([w, xs]) => `${w} (${xs.length}) ${ms(Math.max(...xs))}`).join(", ");
-const readsOf = (c: { reads: { askedMs: number; tookMs: number }[] }) =>
+const byPage = (c: ChangeFigures) => [...c.domByPage].map(([w, xs]) => `${w} (${xs.length}) ${ms(Math.max(...xs))}`).join(", ");
+const readsOf = (c: ChangeFigures) =>
   c.reads.length
     ? `the list read ${c.reads.map((r) => `asked at ${ms(r.askedMs)}, its headers ${ms(r.tookMs)} later`).join("; ")}`
     : "no tab's own read of the list seen";
 /** One change's figures in a line of the log. */
-const said = (c: {
-  changesPerTab: number;
-  sentMs: number | null;
-  sentEvents: number;
-  eventMs: number[];
-  domMs: number[];
-  domByPage: Map<string, number[]>;
-  reads: { askedMs: number; tookMs: number }[];
-}) =>
+const said = (c: ChangeFigures) =>
   `${fmt(c.changesPerTab, 1)} change events per tab, sent ${c.sentMs === null ? "never" : `${fmt(c.sentMs)} ms`} (${c.sentEvents} events), heard max ${fmt(Math.max(...c.eventMs))} ms, ${readsOf(c)}, on screen max ${fmt(Math.max(...c.domMs))} ms after the answer (${byPage(c)})`;
 
 /** Chromium's processes: everything this benchmark started except the stack (Playwright's driver is in-process). */
