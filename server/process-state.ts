@@ -42,6 +42,8 @@ type ProcessSingletons = {
   tickethubStreamHeartbeat: unknown;
   /** live/list-cache.ts: the last rendered credential list and its validity. */
   tickethubListCache: unknown;
+  /** live/kept-list.ts: the credential list's views as last read, for the next render to read only what changed. */
+  tickethubKeptList: unknown;
   /** live/session-memo.ts: sessions the database recently confirmed, for answers that carry no data. */
   tickethubSessionMemo: unknown;
   /** live/topic-memo.ts: answers kept while the change stamps of what they show stand (the alert list). */

@@ -5,8 +5,8 @@ import { contentEtag, matchesEtag } from "../http/etag";
 import { onCredentialsChanged } from "../events";
 import { processSingleton } from "../process-state";
 import { FreshFlight } from "../single-flight";
-import { listCredentials } from "../tickets/list-credentials";
 import { type Topics, trustedStamp, watchChanges } from "./changes";
+import { keptList } from "./kept-list";
 
 /**
  * The last rendered credential list, shared by every tab on this instance, with how long it stays
@@ -18,8 +18,9 @@ import { type Topics, trustedStamp, watchChanges } from "./changes";
  * lapses, the vendors' day turns and quota counts reset). Health states (expiring, refresh due…)
  * are derived from these fields and the clock (lib/health.ts): in the browser each second, and on
  * the server for a view grouped by health, which says itself until when it holds (derivedView).
- * As a safety net against a change the stamps do not see, it is re-rendered at least
- * every MAX_AGE_MS (one render per instance, not per tab; an unchanged render keeps its ETag).
+ * As a safety net against a change the stamps do not see, it is rendered again at least every
+ * MAX_AGE_MS (one render per instance, not per tab; an unchanged render keeps its ETag); a render
+ * reads again what may have changed, and every app over a sweep (kept-list.ts).
  */
 const MAX_AGE_MS = 30_000;
 
@@ -50,57 +51,39 @@ const slot = () =>
 
 export type CredentialList = { credentials: CredentialView[]; views: Map<string, View> };
 
-/** When the first time-dependent field of the list would change (server clock, ms). */
-export function nextTimeChange(credentials: CredentialView[], atMs: number): number {
-  let next = Number.POSITIVE_INFINITY;
-  const consider = (iso: string | null | undefined) => {
-    if (!iso) return;
-    const t = Date.parse(iso);
-    if (t > atMs && t < next) next = t;
-  };
-  for (const c of credentials) {
-    consider(c.current?.expiresAt);
-    consider(c.previous?.validUntil);
-    if (c.refreshing) consider(c.lease?.expiresAt);
-    consider(c.quota?.resetsAt);
-    // Time to impact moves by time alone too: a retry's moment passes, a value's end comes.
-    consider(c.impact.refreshPossibleAt);
-    consider(c.impact.breaksAt);
-  }
-  return next;
-}
-
 function stillTrue(r: Rendered | null, stamp: string | null): r is Rendered {
   return !!r && !!stamp && r.stamp === stamp && now().getTime() < r.validUntilServerMs && Date.now() - r.renderedAt < MAX_AGE_MS;
 }
 
-/** Reads for tabs that heard of a change this process has not seen: shared by those asking meanwhile, each read begun after its callers asked. */
-const unseen = new FreshFlight<CredentialView[]>();
+/**
+ * Renders of the list: shared by the callers asking meanwhile, each begun after its callers asked
+ * (what they heard had changed is in it), one at a time (kept-list.ts updates what it keeps in place).
+ */
+const renders = new FreshFlight<Rendered>();
+
+async function render(): Promise<Rendered> {
+  // The stamp is taken before reading: a change landing meanwhile moves it, so this render is
+  // dropped at the next request rather than trusted past the change. A render read after a tab
+  // heard of a change this process has not seen yet holds at least what its stamp says: it is kept
+  // under it too.
+  const stamp = trustedStamp(["credentials"], null);
+  const writes = slot().writes;
+  const { credentials, validUntilServerMs } = await keptList();
+  const rendered = { stamp: stamp ?? "", credentials, validUntilServerMs, renderedAt: Date.now(), views: new Map<string, View>() };
+  if (stamp && slot().writes === writes) slot().last = rendered;
+  return rendered;
+}
 
 /**
- * The list, from memory while it is still true, otherwise from the database (and remembered).
- * `heard`: the stamps the asking tab heard (changes.ts heardOf); one this process has not seen yet
- * sends it to the database, and that read is not kept (it is not known under which stamp it was read).
+ * The list, from memory while it is still true, otherwise from the database (kept-list.ts: only
+ * what may have changed is read again), and remembered. `heard`: the stamps the asking tab heard
+ * (changes.ts heardOf); one this process has not seen yet sends it to the database.
  */
 export async function credentialList(heard: Partial<Topics> | null = null): Promise<CredentialList> {
   await watchChanges();
-  const stamp = trustedStamp(["credentials"], heard);
   const last = slot().last;
-  if (stillTrue(last, stamp)) return last;
-  // The stamp is taken before reading: a change landing meanwhile moves it, so this render is
-  // dropped at the next request rather than trusted past the change.
-  const atMs = now().getTime();
-  const writes = slot().writes;
-  const credentials = stamp === null && heard ? await unseen.run("list", listCredentials) : await listCredentials();
-  const rendered = {
-    stamp: stamp ?? "",
-    credentials,
-    validUntilServerMs: nextTimeChange(credentials, atMs),
-    renderedAt: Date.now(),
-    views: new Map<string, View>(),
-  };
-  if (stamp && slot().writes === writes) slot().last = rendered;
-  return rendered;
+  if (stillTrue(last, trustedStamp(["credentials"], heard))) return last;
+  return renders.run("list", render);
 }
 
 /**

@@ -3,11 +3,10 @@ import { vendorDay } from "@/lib/vendor-day";
 import { now } from "../clock";
 import { getDb } from "../db";
 import { inPages } from "../db-batch";
-import { SINCE_MARGIN_MS } from "../fast/read-cache";
 import { processSingleton } from "../process-state";
 import { SingleFlight } from "../single-flight";
 import { newRound, type Sweep, sweepStep } from "../sweep";
-import { type CredentialState, listedIds, type StateParts, stateAt, statePartsOf } from "../tickets/list-credentials";
+import { appsWritten, type CredentialState, listedIds, listShape, type StateParts, stateAt, statePartsOf } from "../tickets/list-credentials";
 
 /**
  * The credentials' states for /api/metrics, kept between scrapes. A scrape reports every credential:
@@ -63,7 +62,7 @@ export function currentStates(): Promise<CredentialState[]> {
 
 async function read(): Promise<CredentialState[]> {
   const at = now();
-  const shape = await shapeNow();
+  const shape = await listShape();
   const last = kept().last;
   const k = last && last.shape === shape && last.day === vendorDay(at) ? await again(last, at) : await full(shape, at);
   kept().last = k;
@@ -83,14 +82,6 @@ function stateNow(parts: StateParts, at: Date): CredentialState {
   if (had?.status === state.status) return had;
   said.set(parts, state);
   return state;
-}
-
-/** What moves when the list's membership or order, or an app's limits, may have changed. */
-async function shapeNow(): Promise<string> {
-  const [row] = await getDb().$queryRawUnsafe<Record<string, unknown>[]>(
-    `SELECT (SELECT COUNT(*) FROM "VendorApp") AS n, (SELECT COALESCE(SUM("revision"), 0) FROM "VendorApp") AS v, (SELECT COUNT(*) FROM "Credential") AS c`,
-  );
-  return ["n", "v", "c"].map((k) => String(row?.[k])).join("|");
 }
 
 async function full(shape: string, at: Date): Promise<Kept> {
@@ -114,19 +105,7 @@ async function full(shape: string, at: Date): Promise<Kept> {
 
 /** `k` with the apps whose credential rows moved read again (in place: the previous scrape is done with it). */
 async function again(k: Kept, at: Date): Promise<Kept> {
-  const rows = await getDb().credential.findMany({
-    where: { updatedAt: { gte: new Date(k.credSince - SINCE_MARGIN_MS) } },
-    select: { id: true, appRef: true, updatedAt: true },
-  });
-  const moved = new Set<string>();
-  let credSince = k.credSince;
-  for (const r of rows) {
-    const ms = r.updatedAt.getTime();
-    if (ms > credSince) credSince = ms;
-    const had = k.parts.get(r.id);
-    // Not listed: a disabled app's credential (a new one changes the count: read in full).
-    if (had && had.updatedAtMs !== ms) moved.add(r.appRef);
-  }
+  const { apps: moved, sinceMs: credSince } = await appsWritten(k.credSince, (id) => k.parts.get(id)?.updatedAtMs);
   const changed = moved.size;
   const { due, sweep } = sweepStep(k.sweep, () => [...k.byApp.keys()], Date.now(), statesSweep.everyMs, SWEEP_MAX_APPS);
   for (const app of due) moved.add(app);

@@ -7,6 +7,7 @@ import { now } from "../clock";
 import { decrypt } from "../crypto";
 import { type Db, getDb } from "../db";
 import { inBatches, inPages } from "../db-batch";
+import { SINCE_MARGIN_MS } from "../fast/read-cache";
 import { endpointFor, quotaLedger } from "../quota/quota";
 import { effectiveExpiries } from "./effective-expiry";
 import { parsePolicyOverrides, policyFor } from "./policy";
@@ -33,21 +34,60 @@ export async function listCredentials(filter: { credentialId?: string } = {}): P
 /**
  * The views of some credentials of enabled apps (the whole list's, or those the alert evaluation
  * judges: alerts/candidates.ts), by pages, each page in the list's order, all judged at `at`.
+ * `updatedAt`, when given, gets each credential's row updatedAt as read (ms): what a later look at
+ * the row compares with (server/live/kept-list.ts).
  */
-export async function credentialViews(ids: readonly string[], at = now()): Promise<CredentialView[]> {
+export async function credentialViews(ids: readonly string[], at = now(), updatedAt?: Map<string, number>): Promise<CredentialView[]> {
   const db = getDb();
-  return inPages(ids, async (page) =>
-    viewsOf(
-      db,
-      await db.credential.findMany({ where: { id: { in: page }, app: { enabled: true } }, include: { app: true, lease: true }, orderBy: LIST_ORDER }),
-      at,
-    ),
-  );
+  return inPages(ids, async (page) => {
+    const slots = await db.credential.findMany({
+      where: { id: { in: page }, app: { enabled: true } },
+      include: { app: true, lease: true },
+      orderBy: LIST_ORDER,
+    });
+    if (updatedAt) for (const s of slots) updatedAt.set(s.id, s.updatedAt.getTime());
+    return viewsOf(db, slots, at);
+  });
 }
 
 /** Which credentials the whole list holds (every enabled app's), in its order: read before its pages. */
 export async function listedIds(db: Db): Promise<string[]> {
   return (await db.credential.findMany({ where: { app: { enabled: true } }, select: { id: true }, orderBy: LIST_ORDER })).map((s) => s.id);
+}
+
+/**
+ * What moves when the list's membership or order, or an app's limits, may have changed: the counts
+ * of apps and credentials and the sum of the apps' revisions (a trigger bumps an app's at every
+ * update). Slots are added and removed only with their app.
+ */
+export async function listShape(): Promise<string> {
+  const [row] = await getDb().$queryRawUnsafe<Record<string, unknown>[]>(
+    `SELECT (SELECT COUNT(*) FROM "VendorApp") AS n, (SELECT COALESCE(SUM("revision"), 0) FROM "VendorApp") AS v, (SELECT COUNT(*) FROM "Credential") AS c`,
+  );
+  return ["n", "v", "c"].map((k) => String(row?.[k])).join("|");
+}
+
+/**
+ * The apps with a credential row written since `sinceMs` (less SINCE_MARGIN_MS: a writer sets
+ * `updatedAt` before its transaction commits, so a row may appear later with an older time) whose
+ * `updatedAt` is not the one last read of it (`readAt`: undefined for a row not listed, a disabled
+ * app's), and the newest `updatedAt` seen. A refresh, a failure, a pause each write their row, and
+ * the vendor calls its app's quota counts come with those writes.
+ */
+export async function appsWritten(sinceMs: number, readAt: (id: string) => number | undefined): Promise<{ apps: Set<string>; sinceMs: number }> {
+  const rows = await getDb().credential.findMany({
+    where: { updatedAt: { gte: new Date(sinceMs - SINCE_MARGIN_MS) } },
+    select: { id: true, appRef: true, updatedAt: true },
+  });
+  const apps = new Set<string>();
+  let newest = sinceMs;
+  for (const r of rows) {
+    const ms = r.updatedAt.getTime();
+    if (ms > newest) newest = ms;
+    const had = readAt(r.id);
+    if (had !== undefined && had !== ms) apps.add(r.appRef);
+  }
+  return { apps, sinceMs: newest };
 }
 
 type Slot = Prisma.CredentialGetPayload<{ include: { app: true; lease: true } }>;

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { CredentialView } from "@/lib/credential-view";
-import { nextTimeChange } from "./list-cache";
+import { timeChangeOf } from "./kept-list";
+
+/** The first moment any of `views` reads differently by time alone. */
+const nextTimeChange = (views: CredentialView[], atMs: number) => Math.min(...views.map((c) => timeChangeOf(c, atMs)));
 
 const at = Date.parse("2026-03-01T00:00:00Z");
 const iso = (s: number) => new Date(at + s * 1000).toISOString();
@@ -15,7 +18,7 @@ const view = (over: Partial<CredentialView>): CredentialView =>
     ...over,
   }) as CredentialView;
 
-describe("nextTimeChange: when a rendered list stops being true by time alone", () => {
+describe("timeChangeOf: when a kept view (and so the rendered list) stops being true by time alone", () => {
   it("is the earliest expiry, end of overlap, lapse of a held lease or quota reset still ahead", () => {
     expect(nextTimeChange([view({})], at)).toBe(at + 7190_000);
     expect(nextTimeChange([view({}), view({ previous: { maskedValue: "y", validUntil: iso(240) } })], at)).toBe(at + 240_000);

@@ -1,0 +1,181 @@
+import "server-only";
+import type { CredentialView } from "@/lib/credential-view";
+import { vendorDay } from "@/lib/vendor-day";
+import { now } from "../clock";
+import { getDb } from "../db";
+import { processSingleton } from "../process-state";
+import { newRound, type Sweep, sweepStep } from "../sweep";
+import { instanceOf } from "../tickets/lease";
+import { appsWritten, credentialViews, listedIds, listShape } from "../tickets/list-credentials";
+
+/**
+ * The dashboard's credential list kept between renders (list-cache.ts renders it once per change
+ * for every tab). Reading it whole took 0.64-0.99 s with 3,000 apps (6,759 credentials: ~480 ms in
+ * SQLite over 136 pages, the rest Prisma's mapping, the views and their garbage), once for every
+ * change while a dashboard was open, and every tab waited for it. So a render reads again only the
+ * apps of the credentials whose view may read differently now (each app whole: a FaceID SIGN
+ * ticket's expiry is capped by its token's, and tickets of one app share an endpoint's quota count):
+ *  - a credential row written since the last look (a refresh, a failure, a pause for quota);
+ *  - a refresh lease taken, renewed or given back (its own table: no credential row moves);
+ *  - a moment passed at which a view reads differently by time alone (nextTimeChange: a value
+ *    expires, an overlap ends, a lease lapses, a retry becomes possible);
+ * and everything when the list's shape moved (an app added, removed, renamed, disabled, its policy
+ * or quota reset changed: listShape) or the vendors' day turned (every quota count starts again).
+ * A safety net for what no row shows (a vendor call that writes no credential counts in its app's
+ * quota; a write that commits more than SINCE_MARGIN_MS after its updatedAt): every app is read
+ * again over a sweep of `listSweep.everyMs` spread over the renders (server/sweep.ts), as the
+ * metrics' states (server/metrics/states.ts) and the read cache do.
+ */
+export const listSweep = { everyMs: 30_000 };
+
+type Kept = {
+  /** The credentials in the list's order, each one's view and row updatedAt (ms) as last read, and each app's credentials. */
+  order: string[];
+  views: Map<string, CredentialView>;
+  updatedAt: Map<string, number>;
+  byApp: Map<string, string[]>;
+  /** Per credential, the first moment (server clock, ms) its view reads differently by time alone. */
+  timeChange: Map<string, number>;
+  /** The credentials whose view shows a lease. */
+  leased: Set<string>;
+  /** The newest credential updatedAt seen (ms). */
+  credSince: number;
+  shape: string;
+  day: string;
+  sweep: Sweep;
+};
+
+const kept = () => processSingleton<{ last: Kept | null }>("tickethubKeptList", () => ({ last: null }));
+
+/** How the last render read the list (for tests and the benchmarks): in full, or how many apps again (`swept` of them for the sweep alone), and in how long. */
+export const lastListRead = { full: false, apps: 0, swept: 0, ms: 0 };
+
+/** When view `c` first reads differently by time alone after `atMs` (server clock, ms; +∞: never). */
+export function timeChangeOf(c: CredentialView, atMs: number): number {
+  let next = Number.POSITIVE_INFINITY;
+  const consider = (iso: string | null | undefined) => {
+    if (!iso) return;
+    const t = Date.parse(iso);
+    if (t > atMs && t < next) next = t;
+  };
+  consider(c.current?.expiresAt);
+  consider(c.previous?.validUntil);
+  if (c.refreshing) consider(c.lease?.expiresAt);
+  consider(c.quota?.resetsAt);
+  // Time to impact moves by time alone too: a retry's moment passes, a value's end comes.
+  consider(c.impact.refreshPossibleAt);
+  consider(c.impact.breaksAt);
+  return next;
+}
+
+/**
+ * Every credential of every enabled app with its state, values masked (listCredentials' answer),
+ * and until when it reads the same by time alone (server clock, ms). Callers do not overlap
+ * (list-cache.ts reads through one flight): a read updates what is kept in place.
+ */
+export async function keptList(): Promise<{ credentials: CredentialView[]; validUntilServerMs: number }> {
+  const started = performance.now();
+  const at = now();
+  const shape = await listShape();
+  const last = kept().last;
+  const k = last && last.shape === shape && last.day === vendorDay(at) ? await again(last, at) : await full(shape, at);
+  kept().last = k;
+  lastListRead.ms = performance.now() - started;
+  let validUntilServerMs = Number.POSITIVE_INFINITY;
+  for (const t of k.timeChange.values()) if (t < validUntilServerMs) validUntilServerMs = t;
+  return { credentials: k.order.map((id) => k.views.get(id)!), validUntilServerMs };
+}
+
+/** Forgets what is kept: the next read is a full one (tests). */
+export function forgetKeptList(): void {
+  kept().last = null;
+}
+
+async function full(shape: string, at: Date): Promise<Kept> {
+  const updatedAt = new Map<string, number>();
+  const read = await credentialViews(await listedIds(getDb()), at, updatedAt);
+  const k: Kept = {
+    order: [],
+    views: new Map(),
+    updatedAt,
+    byApp: new Map(),
+    timeChange: new Map(),
+    leased: new Set(),
+    credSince: 0,
+    shape,
+    day: vendorDay(at),
+    sweep: newRound([], 0),
+  };
+  for (const c of read) {
+    k.order.push(c.id);
+    const ids = k.byApp.get(c.appRef);
+    if (ids) ids.push(c.id);
+    else k.byApp.set(c.appRef, [c.id]);
+  }
+  put(k, read, at);
+  for (const ms of updatedAt.values()) if (ms > k.credSince) k.credSince = ms;
+  // The sweep's round starts once every app has been read.
+  k.sweep = newRound([...k.byApp.keys()], Date.now());
+  Object.assign(lastListRead, { full: true, apps: k.byApp.size, swept: 0 });
+  return k;
+}
+
+/** Views read at `at` into `k`, with what tells when each must be read again. */
+function put(k: Kept, views: CredentialView[], at: Date): void {
+  const atMs = at.getTime();
+  for (const c of views) {
+    k.views.set(c.id, c);
+    k.timeChange.set(c.id, timeChangeOf(c, atMs));
+    if (c.lease) k.leased.add(c.id);
+    else k.leased.delete(c.id);
+  }
+}
+
+/** `k` with the apps whose credentials' views may have changed read again (in place: the render before is done with it). */
+async function again(k: Kept, at: Date): Promise<Kept> {
+  const [written, leases] = await Promise.all([
+    appsWritten(k.credSince, (id) => k.updatedAt.get(id)),
+    getDb().refreshLease.findMany({ select: { credentialId: true, owner: true, instance: true, acquiredAt: true, expiresAt: true } }),
+  ]);
+  const dirty = written.apps;
+  const appOf = (id: string) => k.views.get(id)?.appRef;
+  // A lease taken, renewed, given back or taken over: as the view shows it (listCredentials).
+  const held = new Set<string>();
+  for (const l of leases) {
+    held.add(l.credentialId);
+    const shown = k.views.get(l.credentialId)?.lease;
+    if (
+      !shown ||
+      shown.instance !== (l.instance || instanceOf(l.owner)) ||
+      shown.acquiredAt !== l.acquiredAt.toISOString() ||
+      shown.expiresAt !== l.expiresAt.toISOString()
+    ) {
+      const app = appOf(l.credentialId);
+      if (app) dirty.add(app);
+    }
+  }
+  for (const id of k.leased) if (!held.has(id)) dirty.add(appOf(id)!);
+  // A moment passed at which a view reads differently.
+  const atMs = at.getTime();
+  for (const [id, t] of k.timeChange) if (t <= atMs) dirty.add(appOf(id)!);
+  const changed = dirty.size;
+  const { due, sweep } = sweepStep(k.sweep, () => [...k.byApp.keys()], Date.now(), listSweep.everyMs);
+  for (const app of due) dirty.add(app);
+  // In the list's order (credentialViews keeps it within a page of ids, and the merge below keeps the whole).
+  const ids = [...dirty].flatMap((app) => k.byApp.get(app) ?? []);
+  const updatedAt = new Map<string, number>();
+  const read = await credentialViews(ids, at, updatedAt);
+  // A listed credential that did not come back (its app disabled meanwhile: the shape moved too) is read in full.
+  if (read.length !== ids.length) return full(await listShape(), at);
+  // Only once all is read: a render that fails here (the database went away) leaves the next one to read the same apps.
+  put(k, read, at);
+  let credSince = written.sinceMs;
+  for (const [id, ms] of updatedAt) {
+    k.updatedAt.set(id, ms);
+    if (ms > credSince) credSince = ms;
+  }
+  k.credSince = credSince;
+  k.sweep = sweep;
+  Object.assign(lastListRead, { full: false, apps: dirty.size, swept: dirty.size - changed });
+  return k;
+}
