@@ -32,9 +32,33 @@ describe("the rolling sweep", () => {
     expect(sweepStep(done, () => ["new"], 999, 1_000).due).toEqual([]);
     const later = ["a", "b", "c", "d"];
     const next = sweepStep(done, () => later, 1_500, 1_000);
-    // A new round began at 1,500 over the ids given then; none is due at its very start.
-    expect(next.sweep).toMatchObject({ ids: later, next: 0, startedAt: 1_500 });
-    expect(sweepStep(next.sweep, () => later, 2_000, 1_000).due).toEqual(["a", "b"]);
+    // The new round began when it was due, at 1,000, over the ids given at 1,500: half of its period is gone, half of them are due.
+    expect(next.due).toEqual(["a", "b"]);
+    expect(next.sweep).toMatchObject({ ids: later, next: 2, startedAt: 1_000 });
+    expect(sweepStep(next.sweep, () => later, 2_000, 1_000).due).toEqual(["c", "d"]);
+  });
+
+  it("reads every id within a period and a step when the steps come a period apart (a quiet dashboard's renders)", () => {
+    let s = newRound(ids, 0);
+    const lastSeen = new Map<string, number>();
+    let longest = 0;
+    for (let at = 30_000; at <= 300_000; at += 30_000) {
+      const step = sweepStep(s, () => ids, at, 30_000);
+      for (const id of step.due) {
+        longest = Math.max(longest, at - (lastSeen.get(id) ?? 0));
+        lastSeen.set(id, at);
+      }
+      s = step.sweep;
+    }
+    expect(lastSeen.size).toBe(ids.length);
+    expect(longest).toBeLessThanOrEqual(30_000);
+  });
+
+  it("after a long pause, hands out at most one round at once", () => {
+    const done = sweepStep(newRound(ids, 0), () => ids, 1_000, 1_000).sweep;
+    const late = sweepStep(done, () => ids, 10_000, 1_000);
+    expect(late.due).toEqual(ids);
+    expect(late.sweep.startedAt).toBe(9_000);
   });
 
   it("an empty list sweeps nothing and starts again after its period", () => {

@@ -16,7 +16,10 @@ export function newRound(ids: string[], at: number): Sweep {
  * The ids whose turn has come at `at` (ms, in order, spread evenly over a round of `everyMs`), and
  * the sweep after them: at most `maxPerStep` at one step (after a quiet spell the sweep catches up
  * over several steps, not in one burst). A round that is done starts again `everyMs` after it
- * began, over the ids `current()` gives then.
+ * began, over the ids `current()` gives then; a step that comes later than that finds the new
+ * round's share of the time since already due (at most a whole round). A new round that started
+ * with nothing due at the step that began it left every id unread for two periods when the steps
+ * came a period apart (a quiet dashboard renders its list every 30 s: kept-list.ts).
  */
 export function sweepStep(
   s: Sweep,
@@ -28,7 +31,7 @@ export function sweepStep(
   let round = s;
   if (round.next >= round.ids.length) {
     if (at - round.startedAt < everyMs) return { due: [], sweep: round };
-    round = newRound(current(), at);
+    round = newRound(current(), Math.max(round.startedAt + everyMs, at - everyMs));
   }
   const dueBy = Math.floor((round.ids.length * (at - round.startedAt)) / Math.max(1, everyMs));
   const end = Math.min(round.ids.length, Math.max(round.next, dueBy), round.next + maxPerStep);

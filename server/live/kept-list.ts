@@ -22,11 +22,15 @@ import { appsWritten, credentialViews, listedIds, listShape } from "../tickets/l
  * and everything when the list's shape moved (an app added, removed, renamed, disabled, its policy
  * or quota reset changed: listShape) or the vendors' day turned (every quota count starts again).
  * A safety net for what no row shows (a vendor call that writes no credential counts in its app's
- * quota; a write that commits more than SINCE_MARGIN_MS after its updatedAt): every app is read
- * again over a sweep of `listSweep.everyMs` spread over the renders (server/sweep.ts), as the
- * metrics' states (server/metrics/states.ts) and the read cache do.
+ * quota, a NONCE ticket issued counts in its SIGN ticket's; a failure written by a host whose clock
+ * is more than SINCE_MARGIN_MS behind): every app is read again over a sweep of `listSweep.everyMs`
+ * spread over the renders (server/sweep.ts), as the metrics' states (server/metrics/states.ts) and
+ * the read cache do, at most SWEEP_MAX_APPS at one render (~130 ms of reading with 3,000 apps).
+ * A refresh the look by updatedAt missed (its host's clock behind, its commit late) still shows in
+ * the sum of generations, which is checked at every render (missedRefreshes).
  */
 export const listSweep = { everyMs: 30_000 };
+const SWEEP_MAX_APPS = 500;
 
 type Kept = {
   /** The credentials in the list's order, each one's view and row updatedAt (ms) as last read, and each app's credentials. */
@@ -47,8 +51,8 @@ type Kept = {
 
 const kept = () => processSingleton<{ last: Kept | null }>("tickethubKeptList", () => ({ last: null }));
 
-/** How the last render read the list (for tests and the benchmarks): in full, or how many apps again (`swept` of them for the sweep alone), and in how long. */
-export const lastListRead = { full: false, apps: 0, swept: 0, ms: 0 };
+/** How the last render read the list (for tests and the benchmarks): in full, or how many apps again (`swept` of them for the sweep alone, `missed` for a refresh updatedAt did not show), and in how long. */
+export const lastListRead = { full: false, apps: 0, swept: 0, missed: 0, ms: 0 };
 
 /** When view `c` first reads differently by time alone after `atMs` (server clock, ms; +∞: never). */
 export function timeChangeOf(c: CredentialView, atMs: number): number {
@@ -116,7 +120,7 @@ async function full(shape: string, at: Date): Promise<Kept> {
   for (const ms of updatedAt.values()) if (ms > k.credSince) k.credSince = ms;
   // The sweep's round starts once every app has been read.
   k.sweep = newRound([...k.byApp.keys()], Date.now());
-  Object.assign(lastListRead, { full: true, apps: k.byApp.size, swept: 0 });
+  Object.assign(lastListRead, { full: true, apps: k.byApp.size, swept: 0, missed: 0 });
   return k;
 }
 
@@ -133,6 +137,8 @@ function put(k: Kept, views: CredentialView[], at: Date): void {
 
 /** `k` with the apps whose credentials' views may have changed read again (in place: the render before is done with it). */
 async function again(k: Kept, at: Date): Promise<Kept> {
+  // The sum first: every view read after it holds at least the generation it counted.
+  const generations = await generationSum();
   const [written, leases] = await Promise.all([
     appsWritten(k.credSince, (id) => k.updatedAt.get(id)),
     getDb().refreshLease.findMany({ select: { credentialId: true, owner: true, instance: true, acquiredAt: true, expiresAt: true } }),
@@ -159,7 +165,7 @@ async function again(k: Kept, at: Date): Promise<Kept> {
   const atMs = at.getTime();
   for (const [id, t] of k.timeChange) if (t <= atMs) dirty.add(appOf(id)!);
   const changed = dirty.size;
-  const { due, sweep } = sweepStep(k.sweep, () => [...k.byApp.keys()], Date.now(), listSweep.everyMs);
+  const { due, sweep } = sweepStep(k.sweep, () => [...k.byApp.keys()], Date.now(), listSweep.everyMs, SWEEP_MAX_APPS);
   for (const app of due) dirty.add(app);
   // In the list's order (credentialViews keeps it within a page of ids, and the merge below keeps the whole).
   const ids = [...dirty].flatMap((app) => k.byApp.get(app) ?? []);
@@ -176,6 +182,33 @@ async function again(k: Kept, at: Date): Promise<Kept> {
   }
   k.credSince = credSince;
   k.sweep = sweep;
-  Object.assign(lastListRead, { full: false, apps: dirty.size, swept: dirty.size - changed });
+  const missed = await missedRefreshes(k, generations, at);
+  Object.assign(lastListRead, { full: false, apps: dirty.size + missed, swept: dirty.size - changed, missed });
   return k;
+}
+
+/** The sum of the listed credentials' generations (every enabled app's): one indexed pass. */
+async function generationSum(): Promise<number> {
+  const [row] = await getDb().$queryRawUnsafe<{ g: unknown }[]>(
+    `SELECT COALESCE(SUM(c."generation"), 0) AS g FROM "Credential" c JOIN "VendorApp" a ON a."id" = c."appRef" WHERE a."enabled"`,
+  );
+  return Number(row?.g ?? 0);
+}
+
+/**
+ * When the kept views' generations add up to less than `generations` (summed before they were
+ * read), a refresh went unseen by updatedAt (written on a host whose clock is behind, committed
+ * late): its app is found by its generation and read again. How many apps that was.
+ */
+async function missedRefreshes(k: Kept, generations: number, at: Date): Promise<number> {
+  let kept = 0;
+  for (const v of k.views.values()) kept += v.generation;
+  if (kept >= generations) return 0;
+  const rows = await getDb().credential.findMany({ where: { app: { enabled: true } }, select: { id: true, appRef: true, generation: true } });
+  const apps = new Set(rows.filter((r) => (k.views.get(r.id)?.generation ?? r.generation) < r.generation).map((r) => r.appRef));
+  const ids = [...apps].flatMap((app) => k.byApp.get(app) ?? []);
+  const updatedAt = new Map<string, number>();
+  put(k, await credentialViews(ids, at, updatedAt), at);
+  for (const [id, ms] of updatedAt) k.updatedAt.set(id, ms);
+  return apps.size;
 }

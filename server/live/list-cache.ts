@@ -37,7 +37,7 @@ type Rendered = {
 /** Views kept per render: the pages open tabs look at; a new one beyond this drops the oldest. */
 const MAX_VIEWS = 64;
 const slot = () =>
-  processSingleton<{ last: Rendered | null; writes: number }>("tickethubListCache", () => {
+  processSingleton<{ last: Rendered | null; writes: number; renders: FreshFlight<Rendered> }>("tickethubListCache", () => {
     // A write in this process (or relayed from the other process of this instance) drops the
     // rendered list at once: whoever just refreshed, failed, or changed an app reads it next.
     // `writes` counts them, so a render that began before one is not remembered after it.
@@ -46,7 +46,10 @@ const slot = () =>
       s.last = null;
       s.writes++;
     });
-    return { last: null, writes: 0 };
+    // Renders of the list: shared by the callers asking meanwhile, each begun after its callers
+    // asked (what they heard had changed is in it), one at a time in the process (kept-list.ts
+    // updates what it keeps in place).
+    return { last: null, writes: 0, renders: new FreshFlight<Rendered>() };
   });
 
 export type CredentialList = { credentials: CredentialView[]; views: Map<string, View> };
@@ -54,12 +57,6 @@ export type CredentialList = { credentials: CredentialView[]; views: Map<string,
 function stillTrue(r: Rendered | null, stamp: string | null): r is Rendered {
   return !!r && !!stamp && r.stamp === stamp && now().getTime() < r.validUntilServerMs && Date.now() - r.renderedAt < MAX_AGE_MS;
 }
-
-/**
- * Renders of the list: shared by the callers asking meanwhile, each begun after its callers asked
- * (what they heard had changed is in it), one at a time (kept-list.ts updates what it keeps in place).
- */
-const renders = new FreshFlight<Rendered>();
 
 async function render(): Promise<Rendered> {
   // The stamp is taken before reading: a change landing meanwhile moves it, so this render is
@@ -83,7 +80,7 @@ export async function credentialList(heard: Partial<Topics> | null = null): Prom
   await watchChanges();
   const last = slot().last;
   if (stillTrue(last, trustedStamp(["credentials"], heard))) return last;
-  return renders.run("list", render);
+  return slot().renders.run("list", render);
 }
 
 /**

@@ -1,0 +1,3 @@
+import { keptListSuite } from "./kept-list.suite";
+
+keptListSuite("postgresql");
