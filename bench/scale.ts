@@ -9,8 +9,13 @@
 // refreshes planned within the run are expected to start in it; those that had not started by its
 // end are reported beside the lateness of those that did. A bare Node process with a 10 ms timer
 // runs beside it through the hour: how late that timer fired is the machine's share of a late start.
+// One dashboard is open on the overview through the hour (openDashboard): it hears every change on
+// the stream and asks for its page of the list, as a tab does; how long those answers took, and
+// how the Next server rendered the list for them (server/live/kept-list.ts), are reported too.
 // Usage: node --conditions=react-server --import tsx bench/scale.ts [simulatedMinutes] [appsPerVendor] [timeScale]
+import http from "node:http";
 import { apiSession } from "../e2e/support/auth";
+import { formatHeard, HEARD_HEADER } from "../lib/heard-stamps";
 import { processTree } from "../e2e/support/procfs";
 import { instancePids, type Stack, startStack } from "../e2e/support/stack";
 import { cpuSeconds, fmt, machine, percentile, procRss, processRss, rssOf, startTimerProbe } from "./lib";
@@ -105,6 +110,7 @@ export async function benchScale(simulatedMinutes = 60, perVendor = 750): Promis
     const t0 = Date.now();
     // Pauses of half a simulated second and more: what could make a start later than 1 s.
     probe = startTimerProbe(Math.min(20, 1000 / SCALE / 2));
+    const dashboard = openDashboard(stack.baseUrl, admin.cookie);
     const rssNow = () => procRss(planePid) + procRss(nextPid);
     let scrapedAt = t0;
     let reads = 0;
@@ -139,6 +145,7 @@ export async function benchScale(simulatedMinutes = 60, perVendor = 750): Promis
     const runEnd = simNow();
     const realSeconds = (Date.now() - t0) / 1000;
     const watched = await probe.stop();
+    const listed0 = dashboard.stop();
     const [planeCpu, nextCpu] = [cpuSeconds(planePid!) - cpuAtStart[0]!, cpuSeconds(nextPid!) - cpuAtStart[1]!].map((s) => (100 * s) / realSeconds);
     // A process that ended meanwhile reads 0: it counts nothing rather than less than nothing.
     const sandboxCpu = (100 * sandboxPids.reduce((sum, p, i) => sum + Math.max(0, cpuSeconds(p) - sandboxCpuAtStart[i]!), 0)) / realSeconds;
@@ -179,6 +186,12 @@ export async function benchScale(simulatedMinutes = 60, perVendor = 750): Promis
       .map((l) => `${fmt(l.ms, 1)} ms (${l.phases})`);
     const incremental = loads.filter((l) => !l.full && l.apps + l.swept > 0);
     const full = loads.filter((l) => l.full).map((l) => l.ms);
+    const renders = [...log.matchAll(/\[list\] (full|incremental) render: (\d+) apps read \((\d+) swept, (\d+) missed\) in ([\d.]+) ms/g)].map((m) => ({
+      full: m[1] === "full",
+      apps: Number(m[2]),
+      ms: Number(m[5]),
+    }));
+    const partRenders = renders.filter((r) => !r.full);
     const starts = [...log.matchAll(/\[scheduler\] planned refresh starts (-?\d+) ms(?:.*; wall clock (\d+))?/g)].map((m) => ({
       ms: Number(m[1]),
       wall: m[2] === undefined ? Number.NaN : Number(m[2]),
@@ -222,6 +235,20 @@ export async function benchScale(simulatedMinutes = 60, perVendor = 750): Promis
         0.99,
       )} ms (${incremental.length} reloads, up to ${Math.max(0, ...incremental.map((l) => l.apps))} apps changed each, ${incremental.filter((l) => l.swept > 0).length} of them with apps swept); full ${full.length} × (p50 ${ms(full, 0.5)} ms). Slowest one-app reloads: ${slowest.join("; ") || "–"}.`,
       "",
+      `One dashboard open on \`/\` through the hour (it asks for its page of 50 after each change it hears on the stream, one request at a time): ${fmt(listed0.heard)} changes heard, ${fmt(listed0.answers.length)} list answers (${listed0.notOk} not 200/304), **p50 ${ms(listed0.answers, 0.5)} ms, p99 ${ms(listed0.answers, 0.99)} ms**, max ${ms(listed0.answers, 1)} ms. The Next server rendered the list ${fmt(renders.length)} times: ${fmt(partRenders.length)} read only what had changed (p50 ${ms(
+        partRenders.map((r) => r.ms),
+        0.5,
+      )} ms, p99 ${ms(
+        partRenders.map((r) => r.ms),
+        0.99,
+      )} ms, p50 ${ms(
+        partRenders.map((r) => r.apps),
+        0.5,
+      )} apps read, the sweep's included), ${renders.length - partRenders.length} in full (p50 ${ms(
+        renders.filter((r) => r.full).map((r) => r.ms),
+        0.5,
+      )} ms).`,
+      "",
       `Planned refreshes during the run: ${fmt(planned)} started (${fmt(plannedWithin)} seeded ones were planned within it, some of them replaced by a refresh with their token; at its end ${fmt(overdue)} credentials were due by more than 1 s (simulated) and not yet refreshed), the latest started **${fmt(lateMax / 1000, 1)} s (simulated)** after its planned time (goal ≤ 1 s); ${lateOver} later than 1 s, p99 ${ms(late, 0.99)} ms (simulated). At ${SCALE}× a simulated second is ${fmt(1000 / SCALE, 0)} ms of real time. The machine's share: a bare Node process beside the instance, with nothing to do but a 10 ms timer, saw it fire ${probeWorst ? `up to **${fmt(probeWorst)} ms**` : `never more than ${fmt(Math.min(20, 1000 / SCALE / 2))} ms`} late (${probeOver} times more than ${fmt(1000 / SCALE, 0)} ms in ${fmt(watched.ticks)} ticks; it shares the cores with the instance, the sandbox and this benchmark, so this counts their contention as well as the VM's); of the ${lateWatched.length} starts later than 1 s while it watched, ${machineMade} would have been within 1 s without the time it was held up too. /api/metrics was scraped every ${SCRAPE_EVERY_MS / 1000} s (before 2026-12-03, after every 1,000 reads: every ~5.5 s).`,
       "",
       `Between the import and the hour, while the instance took it in (${caughtUp === null ? "not done in 120 s" : `${fmt(caughtUp / 1000, 1)} s real until both caches held every app and no refresh was overdue by more than 1 s (simulated), then ${SETTLE_MS / 1000} s more`}): ${catchUp.length} planned refreshes started, the latest ${fmt(Math.max(0, ...catchUp) / 1000, 1)} s (simulated) after its planned time, ${catchUp.filter((ms) => ms > 1_000).length} later than 1 s (not counted above).`,
@@ -230,6 +257,70 @@ export async function benchScale(simulatedMinutes = 60, perVendor = 750): Promis
     probe?.kill();
     await stack.stop();
   }
+}
+
+/**
+ * A dashboard tab on the overview, without a browser: its change stream, and after each change it
+ * hears, its page of the list with the stamps it heard and its ETag (a 304 when nothing it shows
+ * changed), one request at a time (changes heard meanwhile make one more). `stop` ends it and says
+ * how many changes it heard and how long each answer took (ms, to its last byte).
+ */
+function openDashboard(baseUrl: string, cookie: string) {
+  const answers: number[] = [];
+  let heard = 0;
+  let notOk = 0;
+  let stamps: Record<string, string> = {};
+  let etag = "";
+  let busy = false;
+  let again = false;
+  let stopped = false;
+  const ask = async () => {
+    if (busy) {
+      again = true;
+      return;
+    }
+    busy = true;
+    do {
+      again = false;
+      const t0 = performance.now();
+      const headers: Record<string, string> = { cookie, [HEARD_HEADER]: formatHeard(stamps) ?? "" };
+      if (etag) headers["if-none-match"] = etag;
+      try {
+        const res = await fetch(`${baseUrl}/api/credentials?limit=50`, { headers });
+        await res.arrayBuffer();
+        if (res.status === 200) etag = res.headers.get("etag") ?? "";
+        else if (res.status !== 304) notOk++;
+        answers.push(performance.now() - t0);
+      } catch {
+        notOk++;
+      }
+    } while (again && !stopped);
+    busy = false;
+  };
+  const url = new URL("/api/events", baseUrl);
+  let buffer = "";
+  const req = http.get({ host: url.hostname, port: url.port, path: url.pathname, headers: { cookie, accept: "text/event-stream" } }, (res) => {
+    res.setEncoding("utf8");
+    res.on("data", (chunk: string) => {
+      buffer += chunk;
+      const events = buffer.split("\n\n");
+      buffer = events.pop() ?? "";
+      for (const e of events) {
+        if (!e.startsWith("event: change")) continue;
+        heard++;
+        stamps = (JSON.parse(e.slice(e.indexOf("data: ") + 6)) as { topics: Record<string, string> }).topics;
+        void ask();
+      }
+    });
+  });
+  req.on("error", () => {});
+  return {
+    stop: () => {
+      stopped = true;
+      req.destroy();
+      return { heard, answers, notOk };
+    },
+  };
 }
 
 /**

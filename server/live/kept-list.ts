@@ -2,6 +2,7 @@ import "server-only";
 import type { CredentialView } from "@/lib/credential-view";
 import { vendorDay } from "@/lib/vendor-day";
 import { now } from "../clock";
+import { getConfig } from "../config";
 import { getDb } from "../db";
 import { processSingleton } from "../process-state";
 import { newRound, type Sweep, sweepStep } from "../sweep";
@@ -85,6 +86,10 @@ export async function keptList(): Promise<{ credentials: CredentialView[]; valid
   const k = last && last.shape === shape && last.day === vendorDay(at) ? await again(last, at) : await full(shape, at);
   kept().last = k;
   lastListRead.ms = performance.now() - started;
+  if (getConfig().logRefreshes) {
+    const { full, apps, swept, missed, ms } = lastListRead;
+    console.log(`[list] ${full ? "full" : "incremental"} render: ${apps} apps read (${swept} swept, ${missed} missed) in ${ms.toFixed(1)} ms`);
+  }
   let validUntilServerMs = Number.POSITIVE_INFINITY;
   for (const t of k.timeChange.values()) if (t < validUntilServerMs) validUntilServerMs = t;
   return { credentials: k.order.map((id) => k.views.get(id)!), validUntilServerMs };
