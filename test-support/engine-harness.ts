@@ -48,3 +48,13 @@ export async function startHarness(provider: "sqlite" | "postgresql"): Promise<H
     },
   };
 }
+
+/** Fetches a value for every credential of the demo WeChat app (token first, then its tickets), as the scheduler would; throws if one fails. */
+export async function fetchWechatValues(): Promise<void> {
+  const db = (await import("@/server/db")).getDb();
+  const { refreshCredential } = await import("@/server/tickets/refresh-credential");
+  for (const c of await db.credential.findMany({ where: { app: { vendor: "wechat" } }, orderBy: { kind: "asc" } })) {
+    const outcome = await refreshCredential({ credentialId: c.id, reason: "test" });
+    if (!outcome.ok) throw new Error(`could not fetch ${c.kind}: ${JSON.stringify(outcome)}`);
+  }
+}

@@ -3,7 +3,7 @@
 // a refresh in it still sends its app's reads to the database at once. Its own file: the cache is
 // started once per process.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startHarness, type Harness } from "@/test-support/engine-harness";
+import { fetchWechatValues, startHarness, type Harness } from "@/test-support/engine-harness";
 
 describe("a follower's read cache (SQLite)", () => {
   let h: Harness;
@@ -19,9 +19,7 @@ describe("a follower's read cache (SQLite)", () => {
     cache = await import("./read-cache");
     store = await import("./cache-store");
     refresh = (await import("../tickets/refresh-credential")).refreshCredential;
-    for (const c of await db.credential.findMany({ where: { app: { vendor: "wechat" } }, orderBy: { kind: "asc" } })) {
-      expect((await refresh({ credentialId: c.id, reason: "test" })).ok).toBe(true);
-    }
+    await fetchWechatValues();
   }, 120_000);
   afterAll(async () => {
     await h?.close();

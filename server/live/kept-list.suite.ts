@@ -4,7 +4,7 @@
 // reads, it says what reading everything would say (listCredentials).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { vendorDay } from "@/lib/vendor-day";
-import { startHarness, type Harness } from "@/test-support/engine-harness";
+import { fetchWechatValues, startHarness, type Harness } from "@/test-support/engine-harness";
 
 export function keptListSuite(provider: "sqlite" | "postgresql") {
   describe(`the dashboard's credential list between renders (${provider})`, () => {
@@ -20,9 +20,7 @@ export function keptListSuite(provider: "sqlite" | "postgresql") {
       kept = await import("./kept-list");
       list = await import("../tickets/list-credentials");
       refresh = (await import("../tickets/refresh-credential")).refreshCredential;
-      for (const c of await db.credential.findMany({ where: { app: { vendor: "wechat" } }, orderBy: { kind: "asc" } })) {
-        expect((await refresh({ credentialId: c.id, reason: "test" })).ok).toBe(true);
-      }
+      await fetchWechatValues();
     }, 120_000);
     afterAll(async () => {
       await h?.close();

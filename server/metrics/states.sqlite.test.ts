@@ -3,7 +3,7 @@
 // changed. Whatever it reads, it says what reading everything would say.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { vendorDay } from "@/lib/vendor-day";
-import { startHarness, type Harness } from "@/test-support/engine-harness";
+import { fetchWechatValues, startHarness, type Harness } from "@/test-support/engine-harness";
 
 describe("the metrics' credential states between scrapes (SQLite)", () => {
   let h: Harness;
@@ -18,9 +18,7 @@ describe("the metrics' credential states between scrapes (SQLite)", () => {
     states = await import("./states");
     list = await import("../tickets/list-credentials");
     refresh = (await import("../tickets/refresh-credential")).refreshCredential;
-    for (const c of await db.credential.findMany({ where: { app: { vendor: "wechat" } }, orderBy: { kind: "asc" } })) {
-      expect((await refresh({ credentialId: c.id, reason: "test" })).ok).toBe(true);
-    }
+    await fetchWechatValues();
   }, 120_000);
   afterAll(async () => {
     await h?.close();
