@@ -318,7 +318,7 @@ function openDashboard(baseUrl: string, cookie: string) {
     stop: () => {
       stopped = true;
       req.destroy();
-      return { heard, answers, notOk };
+      return { heard, answers: [...answers], notOk };
     },
   };
 }

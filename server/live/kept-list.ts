@@ -18,7 +18,7 @@ import { appsWritten, credentialViews, listedIds, listShape } from "../tickets/l
  * ticket's expiry is capped by its token's, and tickets of one app share an endpoint's quota count):
  *  - a credential row written since the last look (a refresh, a failure, a pause for quota);
  *  - a refresh lease taken, renewed or given back (its own table: no credential row moves);
- *  - a moment passed at which a view reads differently by time alone (nextTimeChange: a value
+ *  - a moment passed at which a view reads differently by time alone (timeChangeOf: a value
  *    expires, an overlap ends, a lease lapses, a retry becomes possible);
  * and everything when the list's shape moved (an app added, removed, renamed, disabled, its policy
  * or quota reset changed: listShape) or the vendors' day turned (every quota count starts again).
@@ -26,12 +26,13 @@ import { appsWritten, credentialViews, listedIds, listShape } from "../tickets/l
  * quota, a NONCE ticket issued counts in its SIGN ticket's; a failure written by a host whose clock
  * is more than SINCE_MARGIN_MS behind): every app is read again over a sweep of `listSweep.everyMs`
  * spread over the renders (server/sweep.ts), as the metrics' states (server/metrics/states.ts) and
- * the read cache do, at most SWEEP_MAX_APPS at one render (~130 ms of reading with 3,000 apps).
+ * the read cache do. Uncapped: with 3,000 apps and several renders a second each reads 10-30 apps
+ * for it (bench/scale.ts), and a quiet dashboard, rendered every 30 s, reads every app at each (a
+ * round capped per render would leave some unread for minutes there).
  * A refresh the look by updatedAt missed (its host's clock behind, its commit late) still shows in
  * the sum of generations, which is checked at every render (missedRefreshes).
  */
 export const listSweep = { everyMs: 30_000 };
-const SWEEP_MAX_APPS = 500;
 
 type Kept = {
   /** The credentials in the list's order, each one's view and row updatedAt (ms) as last read, and each app's credentials. */
@@ -170,7 +171,7 @@ async function again(k: Kept, at: Date): Promise<Kept> {
   const atMs = at.getTime();
   for (const [id, t] of k.timeChange) if (t <= atMs) dirty.add(appOf(id)!);
   const changed = dirty.size;
-  const { due, sweep } = sweepStep(k.sweep, () => [...k.byApp.keys()], Date.now(), listSweep.everyMs, SWEEP_MAX_APPS);
+  const { due, sweep } = sweepStep(k.sweep, () => [...k.byApp.keys()], Date.now(), listSweep.everyMs);
   for (const app of due) dirty.add(app);
   // In the list's order (credentialViews keeps it within a page of ids, and the merge below keeps the whole).
   const ids = [...dirty].flatMap((app) => k.byApp.get(app) ?? []);
