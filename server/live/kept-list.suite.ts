@@ -3,8 +3,7 @@
 // given back, a moment passed), and in full when an app or the list's shape changed. Whatever it
 // reads, it says what reading everything would say (listCredentials).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { vendorDay } from "@/lib/vendor-day";
-import { fetchWechatValues, startHarness, type Harness } from "@/test-support/engine-harness";
+import { fetchWechatValues, recordWechatCall, startHarness, type Harness } from "@/test-support/engine-harness";
 
 export function keptListSuite(provider: "sqlite" | "postgresql") {
   describe(`the dashboard's credential list between renders (${provider})`, () => {
@@ -127,19 +126,7 @@ export function keptListSuite(provider: "sqlite" | "postgresql") {
         const quotaOf = async () => (await viewOf(token.id))?.quota;
         const used = (await quotaOf())!.used;
         expect(used).toBeGreaterThan(0);
-        const at = new Date();
-        await db.upstreamCall.create({
-          data: {
-            appRef: token.appRef,
-            vendor: "wechat",
-            endpoint: (await quotaOf())!.endpoint,
-            method: "GET",
-            day: vendorDay(at),
-            startedAt: at,
-            latencyMs: 1,
-            httpStatus: 200,
-          },
-        });
+        await recordWechatCall(token.appRef, (await quotaOf())!.endpoint);
         // Within the period its turn has not come: the render still says what it read before.
         expect((await quotaOf())?.used).toBe(used);
         // Its turn comes (the period has passed): read again, not in full.

@@ -2,8 +2,7 @@
 // again only the apps whose credential rows moved, and in full when an app or the list's shape
 // changed. Whatever it reads, it says what reading everything would say.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { vendorDay } from "@/lib/vendor-day";
-import { fetchWechatValues, startHarness, type Harness } from "@/test-support/engine-harness";
+import { fetchWechatValues, recordWechatCall, startHarness, type Harness } from "@/test-support/engine-harness";
 
 describe("the metrics' credential states between scrapes (SQLite)", () => {
   let h: Harness;
@@ -75,10 +74,7 @@ describe("the metrics' credential states between scrapes (SQLite)", () => {
       const endpoint = (await quotaOf())!.endpoint;
       const before = await usedOf();
       expect(before).toBeGreaterThan(0);
-      const at = new Date();
-      await db.upstreamCall.create({
-        data: { appRef: wechat.id, vendor: "wechat", endpoint, method: "GET", day: vendorDay(at), startedAt: at, latencyMs: 1, httpStatus: 200 },
-      });
+      await recordWechatCall(wechat.id, endpoint);
       // Within the period its turn has not come: the scrape still says what it read before.
       expect(await usedOf()).toBe(before);
       // Its turn comes (the period has passed): read again, not in full.
