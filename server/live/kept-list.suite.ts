@@ -55,11 +55,14 @@ export function keptListSuite(provider: "sqlite" | "postgresql") {
       expect(await viewOf(feishu.id)).toMatchObject({ status: "failing", consecutiveFailures: 3, lastError: { message: "boom" } });
     });
 
-    it("shows a refresh written with an updatedAt from a host whose clock is a minute behind (found by its generation)", async () => {
+    it("shows a refresh that neither look by time saw (its row's updatedAt and its call's start a minute old): found by its generation", async () => {
       expect(await render()).toMatchObject({ full: false });
       const ticket = await db.credential.findFirstOrThrow({ where: { app: { vendor: "wechat" }, kind: "wx_card_ticket" } });
+      const since = new Date(Date.now() - 1_000);
       expect((await refresh({ credentialId: ticket.id, reason: "test" })).ok).toBe(true);
-      await db.credential.update({ where: { id: ticket.id }, data: { updatedAt: new Date(Date.now() - 60_000) } });
+      const minuteAgo = new Date(Date.now() - 60_000);
+      await db.credential.update({ where: { id: ticket.id }, data: { updatedAt: minuteAgo } });
+      expect((await db.upstreamCall.updateMany({ where: { appRef: ticket.appRef, startedAt: { gte: since } }, data: { startedAt: minuteAgo } })).count).toBeGreaterThan(0);
       expect(await render()).toMatchObject({ full: false, apps: 1, missed: 1 });
       expect((await viewOf(ticket.id))?.generation).toBe(ticket.generation + 1);
       expect(await render()).toMatchObject({ full: false, apps: 0, missed: 0 });
@@ -117,25 +120,33 @@ export function keptListSuite(provider: "sqlite" | "postgresql") {
       expect(await render()).toMatchObject({ full: true, apps });
     });
 
-    it("reads every app again over a sweep of the renders: a vendor call that writes no credential shows in its app's quota without a full read", async () => {
+    it("shows a vendor call that writes no credential (a NONCE ticket issued, a proxied call) in its app's quota at the next render, reading that app only", async () => {
+      expect(await render()).toMatchObject({ full: false });
+      const token = await db.credential.findFirstOrThrow({ where: { app: { vendor: "wechat", enabled: true }, kind: "access_token" } });
+      const quota = (await viewOf(token.id))!.quota!;
+      expect(quota.used).toBeGreaterThan(0);
+      await recordWechatCall(token.appRef, quota.endpoint);
+      expect(await render()).toMatchObject({ full: false, apps: 1, swept: 0 });
+      expect((await viewOf(token.id))?.quota?.used).toBe(quota.used + 1);
+      expect(await render()).toMatchObject({ full: false, apps: 0 });
+    });
+
+    it("reads every app again over a sweep of the renders: a failure written on a host whose clock is a minute behind shows without a full read", async () => {
       const period = kept.listSweep.everyMs;
       try {
         kept.listSweep.everyMs = 3_600_000;
         expect(await render()).toMatchObject({ full: false });
-        const token = await db.credential.findFirstOrThrow({ where: { app: { vendor: "wechat", enabled: true }, kind: "access_token" } });
-        const quotaOf = async () => (await viewOf(token.id))?.quota;
-        const used = (await quotaOf())!.used;
-        expect(used).toBeGreaterThan(0);
-        await recordWechatCall(token.appRef, (await quotaOf())!.endpoint);
+        const yzb = await db.credential.findFirstOrThrow({ where: { app: { vendor: "yzb" } } });
+        await db.credential.update({ where: { id: yzb.id }, data: { status: "failing", consecutiveFailures: 2, updatedAt: new Date(Date.now() - 60_000) } });
         // Within the period its turn has not come: the render still says what it read before.
-        expect((await quotaOf())?.used).toBe(used);
+        expect((await viewOf(yzb.id))?.consecutiveFailures).toBe(0);
         // Its turn comes (the period has passed): read again, not in full.
         kept.listSweep.everyMs = 1;
         await new Promise((r) => setTimeout(r, 5));
         const read = await render();
         expect(read).toMatchObject({ full: false });
         expect(read.swept).toBeGreaterThan(0);
-        expect((await quotaOf())?.used).toBe(used + 1);
+        expect(await viewOf(yzb.id)).toMatchObject({ status: "failing", consecutiveFailures: 2 });
       } finally {
         kept.listSweep.everyMs = period;
       }

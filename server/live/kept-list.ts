@@ -7,6 +7,7 @@ import { getDb } from "../db";
 import { processSingleton } from "../process-state";
 import { newRound, type Sweep, sweepStep } from "../sweep";
 import { instanceOf } from "../tickets/lease";
+import { SINCE_MARGIN_MS } from "../fast/read-cache";
 import { appsWritten, credentialViews, listedIds, listShape } from "../tickets/list-credentials";
 
 /**
@@ -20,19 +21,21 @@ import { appsWritten, credentialViews, listedIds, listShape } from "../tickets/l
  *  - a refresh lease taken, renewed or given back (its own table: no credential row moves);
  *  - a moment passed at which a view reads differently by time alone (timeChangeOf: a value
  *    expires, an overlap ends, a lease lapses, a retry becomes possible);
+ *  - a vendor call recorded for the app (its quota counts), with or without a credential row
+ *    written: a NONCE ticket issued counts in the SIGN ticket's (calledApps);
  * and everything when the list's shape moved (an app added, removed, renamed, disabled, its policy
  * or quota reset changed: listShape) or the vendors' day turned (every quota count starts again).
- * A safety net for what no row shows (a vendor call that writes no credential counts in its app's
- * quota, a NONCE ticket issued counts in its SIGN ticket's; a failure written by a host whose clock
- * is more than SINCE_MARGIN_MS behind): every app is read again over a sweep of `listSweep.everyMs`
- * spread over the renders (server/sweep.ts), as the metrics' states (server/metrics/states.ts) and
- * the read cache do. Uncapped: with 3,000 apps and several renders a second each reads 10-30 apps
- * for it (bench/scale.ts), and a quiet dashboard, rendered every 30 s, reads every app at each (a
- * round capped per render would leave some unread for minutes there).
+ * A safety net for what these do not see (a row or a call committed later than their look-backs
+ * reach; a failure written by a host whose clock is more than SINCE_MARGIN_MS behind): every app is
+ * read again over a sweep of `listSweep.everyMs` spread over the renders (server/sweep.ts), as the
+ * metrics' states (server/metrics/states.ts) and the read cache do. Uncapped: a quiet dashboard,
+ * rendered every 30 s (list-cache.ts), reads a tenth of the apps at each. With a 30 s sweep and no
+ * look at the calls, the sweep was ~15 of the ~20 apps a render read with 3,000 apps and a
+ * dashboard open (bench/scale.ts).
  * A refresh the look by updatedAt missed (its host's clock behind, its commit late) still shows in
  * the sum of generations, which is checked at every render (missedRefreshes).
  */
-export const listSweep = { everyMs: 30_000 };
+export const listSweep = { everyMs: 5 * 60_000 };
 
 type Kept = {
   /** The credentials in the list's order, each one's view and row updatedAt (ms) as last read, and each app's credentials. */
@@ -44,6 +47,8 @@ type Kept = {
   timeChange: Map<string, number>;
   /** The credentials whose view shows a lease. */
   leased: Set<string>;
+  /** The vendor calls within the last look's window (calledApps), by id. */
+  calls: Set<string>;
   /** The newest credential updatedAt seen (ms). */
   credSince: number;
   shape: string;
@@ -103,6 +108,8 @@ export function forgetKeptList(): void {
 
 async function full(shape: string, at: Date): Promise<Kept> {
   const updatedAt = new Map<string, number>();
+  // The calls first: every view read after them counts them in its quota.
+  const { seen: calls } = await calledApps(new Set(), at);
   const read = await credentialViews(await listedIds(getDb()), at, updatedAt);
   const k: Kept = {
     order: [],
@@ -111,6 +118,7 @@ async function full(shape: string, at: Date): Promise<Kept> {
     byApp: new Map(),
     timeChange: new Map(),
     leased: new Set(),
+    calls,
     credSince: 0,
     shape,
     day: vendorDay(at),
@@ -145,11 +153,13 @@ function put(k: Kept, views: CredentialView[], at: Date): void {
 async function again(k: Kept, at: Date): Promise<Kept> {
   // The sum first: every view read after it holds at least the generation it counted.
   const generations = await generationSum();
-  const [written, leases] = await Promise.all([
+  const [written, called, leases] = await Promise.all([
     appsWritten(k.credSince, (id) => k.updatedAt.get(id)),
+    calledApps(k.calls, at),
     getDb().refreshLease.findMany({ select: { credentialId: true, owner: true, instance: true, acquiredAt: true, expiresAt: true } }),
   ]);
   const dirty = written.apps;
+  for (const app of called.apps) if (k.byApp.has(app)) dirty.add(app);
   const appOf = (id: string) => k.views.get(id)?.appRef;
   // A lease taken, renewed, given back or taken over: as the view shows it (listCredentials).
   const held = new Set<string>();
@@ -187,10 +197,30 @@ async function again(k: Kept, at: Date): Promise<Kept> {
     if (ms > credSince) credSince = ms;
   }
   k.credSince = credSince;
+  k.calls = called.seen;
   k.sweep = sweep;
   const missed = await missedRefreshes(k, generations, at);
   Object.assign(lastListRead, { full: false, apps: dirty.size + missed, swept: dirty.size - changed, missed });
   return k;
+}
+
+/**
+ * The apps with a vendor call recorded since the last look (`seen`: the calls it found), and the
+ * calls within the window now. A call's row is written when it ends, with the moment it started
+ * (server clock: clock.ts), so the window reaches back a whole vendor timeout and SINCE_MARGIN_MS
+ * more (as many simulated ms under a test clock). A call counts in its app's quota for the day
+ * whether or not a credential row moves with it: a NONCE ticket issued (the desk, the proxy)
+ * counts in the SIGN ticket's, `checkCode` and auth-code exchanges in yzb's endpoints.
+ */
+async function calledApps(seen: Set<string>, at: Date): Promise<{ apps: Set<string>; seen: Set<string> }> {
+  const { upstreamTimeoutMs, time } = getConfig();
+  const rows = await getDb().upstreamCall.findMany({
+    where: { startedAt: { gte: new Date(at.getTime() - (upstreamTimeoutMs + SINCE_MARGIN_MS) * time.scale) } },
+    select: { id: true, appRef: true },
+  });
+  const apps = new Set<string>();
+  for (const r of rows) if (r.appRef && !seen.has(r.id)) apps.add(r.appRef);
+  return { apps, seen: new Set(rows.map((r) => r.id)) };
 }
 
 /** The sum of the listed credentials' generations (every enabled app's): one indexed pass. */
