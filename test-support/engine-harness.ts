@@ -59,10 +59,9 @@ export async function fetchWechatValues(): Promise<void> {
   }
 }
 
-/** Records a successful call of app `appRef` to a WeChat `endpoint` now, that no credential row shows (a proxied call): it counts in the app's quota for today. */
-export async function recordWechatCall(appRef: string, endpoint: string): Promise<void> {
+/** Records a successful call of app `appRef` to a WeChat `endpoint` begun `at`, that no credential row shows (a proxied call): it counts in the app's quota for today. */
+export async function recordWechatCall(appRef: string, endpoint: string, at = new Date()): Promise<void> {
   const { vendorDay } = await import("@/lib/vendor-day");
-  const at = new Date();
   await (await import("@/server/db")).getDb().upstreamCall.create({
     data: { appRef, vendor: "wechat", endpoint, method: "GET", day: vendorDay(at), startedAt: at, latencyMs: 1, httpStatus: 200 },
   });

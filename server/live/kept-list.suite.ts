@@ -62,7 +62,9 @@ export function keptListSuite(provider: "sqlite" | "postgresql") {
       expect((await refresh({ credentialId: ticket.id, reason: "test" })).ok).toBe(true);
       const minuteAgo = new Date(Date.now() - 60_000);
       await db.credential.update({ where: { id: ticket.id }, data: { updatedAt: minuteAgo } });
-      expect((await db.upstreamCall.updateMany({ where: { appRef: ticket.appRef, startedAt: { gte: since } }, data: { startedAt: minuteAgo } })).count).toBeGreaterThan(0);
+      expect(
+        (await db.upstreamCall.updateMany({ where: { appRef: ticket.appRef, startedAt: { gte: since } }, data: { startedAt: minuteAgo } })).count,
+      ).toBeGreaterThan(0);
       expect(await render()).toMatchObject({ full: false, apps: 1, missed: 1 });
       expect((await viewOf(ticket.id))?.generation).toBe(ticket.generation + 1);
       expect(await render()).toMatchObject({ full: false, apps: 0, missed: 0 });
@@ -129,6 +131,18 @@ export function keptListSuite(provider: "sqlite" | "postgresql") {
       expect(await render()).toMatchObject({ full: false, apps: 1, swept: 0 });
       expect((await viewOf(token.id))?.quota?.used).toBe(quota.used + 1);
       expect(await render()).toMatchObject({ full: false, apps: 0 });
+    });
+
+    it("finds a call that started long before the render and was recorded since the last one (within a vendor timeout and the margins of it)", async () => {
+      expect(await render()).toMatchObject({ full: false });
+      const lastLook = Date.now();
+      const token = await db.credential.findFirstOrThrow({ where: { app: { vendor: "wechat", enabled: true }, kind: "access_token" } });
+      const quota = (await viewOf(token.id))!.quota!;
+      await new Promise((r) => setTimeout(r, 300));
+      // Within the margin of the last look, but not of this render's: found only when the look reaches back from the last one.
+      await recordWechatCall(token.appRef, quota.endpoint, new Date(lastLook - kept.callMarginMs() + 1));
+      expect(await render()).toMatchObject({ full: false, apps: 1, swept: 0 });
+      expect((await viewOf(token.id))?.quota?.used).toBe(quota.used + 1);
     });
 
     it("reads every app again over a sweep of the renders: a failure written on a host whose clock is a minute behind shows without a full read", async () => {

@@ -26,12 +26,13 @@ import { appsWritten, credentialViews, listedIds, listShape } from "../tickets/l
  * and everything when the list's shape moved (an app added, removed, renamed, disabled, its policy
  * or quota reset changed: listShape) or the vendors' day turned (every quota count starts again).
  * A safety net for what these do not see (a row or a call committed later than their look-backs
- * reach; a failure written by a host whose clock is more than SINCE_MARGIN_MS behind): every app is
- * read again over a sweep of `listSweep.everyMs` spread over the renders (server/sweep.ts), as the
- * metrics' states (server/metrics/states.ts) and the read cache do. Uncapped: a quiet dashboard,
- * rendered every 30 s (list-cache.ts), reads a tenth of the apps at each. With a 30 s sweep and no
- * look at the calls, the sweep was ~15 of the ~20 apps a render read with 3,000 apps and a
- * dashboard open (bench/scale.ts).
+ * reach: a vendor call longer than this instance's timeout allows, set longer on another; a failure
+ * written by a host whose clock is more than SINCE_MARGIN_MS behind): every app is read again over
+ * a sweep of `listSweep.everyMs` spread over the renders (server/sweep.ts), as the metrics' states
+ * (server/metrics/states.ts) and the read cache do. Uncapped: a quiet dashboard, rendered every
+ * 30 s (list-cache.ts), reads a tenth of the apps at each. With a 30 s sweep and no look at the
+ * calls, the sweep was ~15 of the ~20 apps a render read with 3,000 apps and a dashboard open
+ * (bench/scale.ts).
  * A refresh the look by updatedAt missed (its host's clock behind, its commit late) still shows in
  * the sum of generations, which is checked at every render (missedRefreshes).
  */
@@ -47,8 +48,9 @@ type Kept = {
   timeChange: Map<string, number>;
   /** The credentials whose view shows a lease. */
   leased: Set<string>;
-  /** The vendor calls within the last look's window (calledApps), by id. */
+  /** The vendor calls the last look found (calledApps), by id, and when it looked (server clock, ms). */
   calls: Set<string>;
+  callsAt: number;
   /** The newest credential updatedAt seen (ms). */
   credSince: number;
   shape: string;
@@ -109,7 +111,7 @@ export function forgetKeptList(): void {
 async function full(shape: string, at: Date): Promise<Kept> {
   const updatedAt = new Map<string, number>();
   // The calls first: every view read after them counts them in its quota.
-  const { seen: calls } = await calledApps(new Set(), at);
+  const { seen: calls } = await calledApps(new Set(), at.getTime(), at);
   const read = await credentialViews(await listedIds(getDb()), at, updatedAt);
   const k: Kept = {
     order: [],
@@ -119,6 +121,7 @@ async function full(shape: string, at: Date): Promise<Kept> {
     timeChange: new Map(),
     leased: new Set(),
     calls,
+    callsAt: at.getTime(),
     credSince: 0,
     shape,
     day: vendorDay(at),
@@ -155,7 +158,7 @@ async function again(k: Kept, at: Date): Promise<Kept> {
   const generations = await generationSum();
   const [written, called, leases] = await Promise.all([
     appsWritten(k.credSince, (id) => k.updatedAt.get(id)),
-    calledApps(k.calls, at),
+    calledApps(k.calls, k.callsAt, at),
     getDb().refreshLease.findMany({ select: { credentialId: true, owner: true, instance: true, acquiredAt: true, expiresAt: true } }),
   ]);
   const dirty = written.apps;
@@ -198,6 +201,7 @@ async function again(k: Kept, at: Date): Promise<Kept> {
   }
   k.credSince = credSince;
   k.calls = called.seen;
+  k.callsAt = at.getTime();
   k.sweep = sweep;
   const missed = await missedRefreshes(k, generations, at);
   Object.assign(lastListRead, { full: false, apps: dirty.size + missed, swept: dirty.size - changed, missed });
@@ -205,19 +209,22 @@ async function again(k: Kept, at: Date): Promise<Kept> {
 }
 
 /**
- * The apps with a vendor call recorded since the last look (`seen`: the calls it found), and the
- * calls within the window now. A call's row is written when it ends, with the moment it started
- * (server clock: clock.ts), so the window reaches back a whole vendor timeout and SINCE_MARGIN_MS
- * more (as many simulated ms under a test clock). A call counts in its app's quota for the day
- * whether or not a credential row moves with it: a NONCE ticket issued (the desk, the proxy)
- * counts in the SIGN ticket's, `checkCode` and auth-code exchanges in yzb's endpoints.
+ * How long after its start a vendor call's row may appear (ms): the vendor's timeout (this
+ * instance's setting), then SQLite's busy timeout (10 s: sqlite-adapter.ts) and SINCE_MARGIN_MS more.
  */
-async function calledApps(seen: Set<string>, at: Date): Promise<{ apps: Set<string>; seen: Set<string> }> {
-  const { upstreamTimeoutMs, time } = getConfig();
-  const rows = await getDb().upstreamCall.findMany({
-    where: { startedAt: { gte: new Date(at.getTime() - (upstreamTimeoutMs + SINCE_MARGIN_MS) * time.scale) } },
-    select: { id: true, appRef: true },
-  });
+export const callMarginMs = () => getConfig().upstreamTimeoutMs + 10_000 + SINCE_MARGIN_MS;
+
+/**
+ * The apps with a vendor call recorded since the last look at `lastAtMs` (`seen`: the calls it
+ * found), and every call found now. A call's row is written when it ends, with the moment it
+ * started (server clock: clock.ts), so the look reaches back from the last one by callMarginMs (as
+ * many simulated ms under a test clock). A call counts in its app's quota for the day whether or
+ * not a credential row moves with it: a NONCE ticket issued (the desk, the proxy) counts in the
+ * SIGN ticket's, `checkCode` and auth-code exchanges in yzb's endpoints.
+ */
+async function calledApps(seen: Set<string>, lastAtMs: number, at: Date): Promise<{ apps: Set<string>; seen: Set<string> }> {
+  const from = Math.min(lastAtMs, at.getTime()) - callMarginMs() * getConfig().time.scale;
+  const rows = await getDb().upstreamCall.findMany({ where: { startedAt: { gte: new Date(from) } }, select: { id: true, appRef: true } });
   const apps = new Set<string>();
   for (const r of rows) if (r.appRef && !seen.has(r.id)) apps.add(r.appRef);
   return { apps, seen: new Set(rows.map((r) => r.id)) };

@@ -72,7 +72,8 @@ export async function listShape(): Promise<string> {
  * `updatedAt` before its transaction commits, so a row may appear later with an older time) whose
  * `updatedAt` is not the one last read of it (`readAt`: undefined for a row not listed, a disabled
  * app's), and the newest `updatedAt` seen. A refresh, a failure, a pause each write their row, and
- * the vendor calls its app's quota counts come with those writes.
+ * most vendor calls an app's quota counts come with those writes (the metrics' states count on
+ * that; the dashboard's kept list also looks at the calls: live/kept-list.ts).
  */
 export async function appsWritten(sinceMs: number, readAt: (id: string) => number | undefined): Promise<{ apps: Set<string>; sinceMs: number }> {
   const rows = await getDb().credential.findMany({
