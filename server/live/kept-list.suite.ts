@@ -138,9 +138,10 @@ export function keptListSuite(provider: "sqlite" | "postgresql") {
       const lastLook = Date.now();
       const token = await db.credential.findFirstOrThrow({ where: { app: { vendor: "wechat", enabled: true }, kind: "access_token" } });
       const quota = (await viewOf(token.id))!.quota!;
-      await new Promise((r) => setTimeout(r, 300));
-      // Within the margin of the last look, but not of this render's: found only when the look reaches back from the last one.
-      await recordWechatCall(token.appRef, quota.endpoint, new Date(lastLook - kept.callMarginMs() + 1));
+      await new Promise((r) => setTimeout(r, 1_000));
+      // Within the margin of the last look, but not of this render's (a second later): found only when the look reaches back from
+      // the last one. 200 ms inside it: the server's clock (clock.ts, the database's) may differ from this host's by a few ms.
+      await recordWechatCall(token.appRef, quota.endpoint, new Date(lastLook - kept.callMarginMs() + 200));
       expect(await render()).toMatchObject({ full: false, apps: 1, swept: 0 });
       expect((await viewOf(token.id))?.quota?.used).toBe(quota.used + 1);
     });
