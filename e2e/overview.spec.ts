@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page, type Request as PwRequest } from "@playwright/test";
 import { formatDuration } from "../lib/time";
 import { skewBrowserClock } from "./support/browser-clock";
 import { sandboxStats, startStack, type Stack } from "./support/stack";
@@ -208,12 +208,20 @@ test.describe("overview on the embedded default (SQLite + sandbox)", () => {
     // After the refresh, every read of the list fails with a 503 until two have failed and 4 s have
     // passed since the first: the change's refetch, TanStack's one retry 1 s later and any second
     // change's read, however late the machine delivers them. Only a read asked after that shows it.
+    // A read let through before the failures begin can reach the server after the refresh on a busy
+    // machine and show the change by itself (CI saw it: 1 read failed): failing starts only when no
+    // such read is still out.
     let failing = false;
     let firstFailedAt = 0;
     let failed = 0;
+    const through = new Set<PwRequest>();
+    const done = (request: PwRequest) => through.delete(request);
+    page.on("requestfinished", done);
+    page.on("requestfailed", done);
     await page.route(
       (url) => url.pathname === "/api/credentials",
       (route) => {
+        if (!failing) through.add(route.request());
         if (!failing || (failed >= 2 && Date.now() - firstFailedAt >= 4_000)) return route.continue();
         if (!failed) firstFailedAt = Date.now();
         failed++;
@@ -226,7 +234,12 @@ test.describe("overview on the embedded default (SQLite + sandbox)", () => {
     );
     const list = await (await api(stack.baseUrl, `/api/credentials`)).json();
     const id = list.credentials.find((c: { vendor: string; kind: string }) => c.vendor === "wechat" && c.kind === "jsapi_ticket").id;
-    failing = true;
+    await expect
+      .poll(() => {
+        if (through.size === 0) failing = true;
+        return failing;
+      })
+      .toBe(true);
     expect((await api(stack.baseUrl, `/api/credentials/${id}/refresh`, { method: "POST" })).status).toBe(200);
     const refreshedAt = Date.now();
     // Without asking again it waited for the next change or the 2-min safety refetch.
