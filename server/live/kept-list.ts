@@ -116,7 +116,7 @@ async function full(shape: string, at: Date): Promise<Kept> {
   const k: Kept = {
     order: [],
     views: new Map(),
-    updatedAt,
+    updatedAt: new Map(),
     byApp: new Map(),
     timeChange: new Map(),
     leased: new Set(),
@@ -133,16 +133,19 @@ async function full(shape: string, at: Date): Promise<Kept> {
     if (ids) ids.push(c.id);
     else k.byApp.set(c.appRef, [c.id]);
   }
-  put(k, read, at);
-  for (const ms of updatedAt.values()) if (ms > k.credSince) k.credSince = ms;
+  k.credSince = put(k, read, updatedAt, at);
   // The sweep's round starts once every app has been read.
   k.sweep = newRound([...k.byApp.keys()], Date.now());
   Object.assign(lastListRead, { full: true, apps: k.byApp.size, swept: 0, missed: 0 });
   return k;
 }
 
-/** Views read at `at` into `k`, with what tells when each must be read again. */
-function put(k: Kept, views: CredentialView[], at: Date): void {
+/**
+ * Views read at `at` into `k`, with what tells when each must be read again: their rows'
+ * `updatedAt` (ms, by id) and the moment each reads differently by time alone. Returns the newest
+ * `updatedAt` among them (0 for none).
+ */
+function put(k: Kept, views: CredentialView[], updatedAt: Map<string, number>, at: Date): number {
   const atMs = at.getTime();
   for (const c of views) {
     k.views.set(c.id, c);
@@ -150,6 +153,12 @@ function put(k: Kept, views: CredentialView[], at: Date): void {
     if (c.lease) k.leased.add(c.id);
     else k.leased.delete(c.id);
   }
+  let newest = 0;
+  for (const [id, ms] of updatedAt) {
+    k.updatedAt.set(id, ms);
+    if (ms > newest) newest = ms;
+  }
+  return newest;
 }
 
 /** `k` with the apps whose credentials' views may have changed read again (in place: the render before is done with it). */
@@ -193,13 +202,7 @@ async function again(k: Kept, at: Date): Promise<Kept> {
   // A listed credential that did not come back (its app disabled meanwhile: the shape moved too) is read in full.
   if (read.length !== ids.length) return full(await listShape(), at);
   // Only once all is read: a render that fails here (the database went away) leaves the next one to read the same apps.
-  put(k, read, at);
-  let credSince = written.sinceMs;
-  for (const [id, ms] of updatedAt) {
-    k.updatedAt.set(id, ms);
-    if (ms > credSince) credSince = ms;
-  }
-  k.credSince = credSince;
+  k.credSince = Math.max(written.sinceMs, put(k, read, updatedAt, at));
   k.calls = called.seen;
   k.callsAt = at.getTime();
   k.sweep = sweep;
@@ -251,7 +254,6 @@ async function missedRefreshes(k: Kept, generations: number, at: Date): Promise<
   const apps = new Set(rows.filter((r) => (k.views.get(r.id)?.generation ?? r.generation) < r.generation).map((r) => r.appRef));
   const ids = [...apps].flatMap((app) => k.byApp.get(app) ?? []);
   const updatedAt = new Map<string, number>();
-  put(k, await credentialViews(ids, at, updatedAt), at);
-  for (const [id, ms] of updatedAt) k.updatedAt.set(id, ms);
+  put(k, await credentialViews(ids, at, updatedAt), updatedAt, at);
   return apps.size;
 }
