@@ -52,6 +52,16 @@ const IDLE_STOP_MS = 60_000;
 export const COALESCE_MS = 100;
 export const MAX_HOLD_MS = 250;
 /**
+ * At most one event every MIN_GAP_MS: a movement seen sooner after the last event is held until
+ * then, with whatever else moves meanwhile. With thousands of apps something moves several times a
+ * second (3,000 apps at 12×: ~6.6 events a second, bench/scale.ts), and every open tab read its page
+ * of the list again at each, and the Next server rendered the list for it; a person watching sees
+ * no difference between six updates a second and two. A change alone (nothing told in the last
+ * MIN_GAP_MS) is told as before; one in a busy stretch waits up to MIN_GAP_MS - COALESCE_MS more,
+ * and still reaches an open tab within a second.
+ */
+export const MIN_GAP_MS = 500;
+/**
  * Refreshes that began (their leases taken, their credentials marked "in progress") and nothing
  * else: told only once they have run this long.
  * Most refreshes end well within it, and then their lease and their value are one event, not two:
@@ -89,6 +99,8 @@ type State = {
   /** When the current watch began (Date.now()): an old last read right after a restart says nothing yet. */
   watchingSince: number;
   emitted: Topics | null;
+  /** When the last event was told (Date.now(); 0: never). */
+  emittedAtWall: number;
   /** The read cache's stamp and the failures counted (the supplementary credentials part's second half) when `emitted` was told (onlyRefreshesBegan). */
   emittedRaw: { cacheStamp: string | null; failures: string | null } | null;
   /** Waiting for refreshes that began to end (LEASE_QUIET_MS): its timer, or "over" once it ran out. */
@@ -126,6 +138,7 @@ const state = () =>
     failingSinceWall: null,
     watchingSince: 0,
     emitted: null,
+    emittedAtWall: 0,
     emittedRaw: null,
     leaseQuiet: null,
     seen: { credentials: [], apps: [], keys: [], nonces: [], audit: [], alerts: [] },
@@ -201,7 +214,8 @@ function moved(s: State): Topics | null {
 
 /**
  * Tells the listeners what moved, once: COALESCE_MS after the first movement, or when the prompted
- * supplementary read ends if that is later, and MAX_HOLD_MS after it at the latest.
+ * supplementary read ends if that is later, and MAX_HOLD_MS after it at the latest; in a busy
+ * stretch not before MIN_GAP_MS after the last event.
  */
 function emitIfMoved(s: State) {
   remember(s);
@@ -220,8 +234,9 @@ function emitIfMoved(s: State) {
     t.unref();
     held.timers.push(t);
   };
-  after(COALESCE_MS, () => (held.windowOver = true));
-  after(MAX_HOLD_MS, () => (held.maxOver = true));
+  const holdMs = Math.max(COALESCE_MS, s.emittedAtWall + MIN_GAP_MS - Date.now());
+  after(holdMs, () => (held.windowOver = true));
+  after(Math.max(MAX_HOLD_MS, holdMs), () => (held.maxOver = true));
   s.held = held;
 }
 
@@ -234,6 +249,7 @@ function release(s: State) {
   const next = moved(s);
   if (!next) return;
   s.emitted = next;
+  s.emittedAtWall = Date.now();
   s.emittedRaw = { cacheStamp: s.cacheStamp, failures: failuresOf(s.extra?.credentials) };
   notify("listener", s.listeners, (l) => l(next));
 }

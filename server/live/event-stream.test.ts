@@ -125,10 +125,10 @@ describe("change stream", () => {
   });
   it("a refresh that began (lease, 'in progress') is not told until it ends (one event, with its value), or until it has run its quiet time", async () => {
     const { stampRead } = await import("@/server/events");
-    const { COALESCE_MS, LEASE_QUIET_MS, MAX_HOLD_MS, onTopicsChanged, readChangesNow, setLeaseQuietMs } = await import("./changes");
+    const { COALESCE_MS, LEASE_QUIET_MS, MAX_HOLD_MS, MIN_GAP_MS, onTopicsChanged, readChangesNow, setLeaseQuietMs } = await import("./changes");
     const told: { at: number; credentials: string }[] = [];
     const stop = onTopicsChanged((t) => told.push({ at: Date.now(), credentials: t.credentials }));
-    const settled = () => new Promise((r) => setTimeout(r, MAX_HOLD_MS + COALESCE_MS + 100));
+    const settled = () => new Promise((r) => setTimeout(r, Math.max(MAX_HOLD_MS, MIN_GAP_MS) + COALESCE_MS + 100));
     const waitFor = async (n: number) => {
       for (let waited = 0; told.length < n && waited < 30_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
     };
@@ -170,6 +170,38 @@ describe("change stream", () => {
       expect(told.at(-1)!.at - began).toBeGreaterThanOrEqual(LEASE_QUIET_MS);
     } finally {
       setLeaseQuietMs(LEASE_QUIET_MS);
+      stop();
+    }
+  });
+
+  it("in a busy stretch events come at most one every MIN_GAP_MS; what moves meanwhile is told with the next", async () => {
+    const { stampRead } = await import("@/server/events");
+    const { MIN_GAP_MS, latestTopics, onTopicsChanged, readChangesNow } = await import("./changes");
+    const told: { at: number; credentials: string }[] = [];
+    const stop = onTopicsChanged((t) => told.push({ at: Date.now(), credentials: t.credentials }));
+    const waitFor = async (n: number) => {
+      for (let waited = 0; told.length < n && waited < 30_000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+    };
+    try {
+      // Nothing told for longer than the gap: a change alone is told as before.
+      await new Promise((r) => setTimeout(r, MIN_GAP_MS + 100));
+      const before = told.length;
+      stampRead("30|4|3000|0|500|2|5|1|0");
+      await readChangesNow();
+      await waitFor(before + 1);
+      // Right after it, two more movements: neither is told before the gap has passed since it, and
+      // both are told, the last one's stamps in the end.
+      stampRead("31|4|3001|0|500|2|5|1|0");
+      await readChangesNow();
+      stampRead("32|4|3002|0|500|2|5|1|0");
+      await readChangesNow();
+      await waitFor(before + 2);
+      expect(told.length).toBeGreaterThanOrEqual(before + 2);
+      expect(told[before + 1]!.at - told[before]!.at).toBeGreaterThanOrEqual(MIN_GAP_MS - 1);
+      await new Promise((r) => setTimeout(r, MIN_GAP_MS + 300));
+      for (let i = before + 1; i < told.length; i++) expect(told[i]!.at - told[i - 1]!.at).toBeGreaterThanOrEqual(MIN_GAP_MS - 1);
+      expect(told.at(-1)!.credentials).toBe(latestTopics()?.credentials);
+    } finally {
       stop();
     }
   });
