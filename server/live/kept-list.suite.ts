@@ -146,6 +146,19 @@ export function keptListSuite(provider: "sqlite" | "postgresql") {
       expect((await viewOf(token.id))?.quota?.used).toBe(quota.used + 1);
     });
 
+    it("reads in full after a pause longer than fullAfterMs (a dashboard closed for a while), not every call since", async () => {
+      const pause = kept.listSweep.fullAfterMs;
+      try {
+        await render();
+        kept.listSweep.fullAfterMs = 2_000;
+        expect(await render()).toMatchObject({ full: false });
+        await new Promise((r) => setTimeout(r, 2_500));
+        expect(await render()).toMatchObject({ full: true });
+      } finally {
+        kept.listSweep.fullAfterMs = pause;
+      }
+    });
+
     it("reads every app again over a sweep of the renders: a failure written on a host whose clock is a minute behind shows without a full read", async () => {
       const period = kept.listSweep.everyMs;
       try {
