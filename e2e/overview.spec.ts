@@ -201,27 +201,29 @@ test.describe("overview on the embedded default (SQLite + sandbox)", () => {
   });
 
   test("a change whose reads fail on the way still shows up, asked again at the stream's pings", async ({ page }) => {
-    await gotoSignedIn(page, stack.baseUrl);
-    const row = page.getByRole("row", { name: TICKET_ROW });
-    await expect(row.getByRole("timer")).toBeVisible();
-    const before = await maskedValue(page, TICKET_ROW);
     // After the refresh, every read of the list fails with a 503 until two have failed and 4 s have
     // passed since the first: the change's refetch, TanStack's one retry 1 s later and any second
     // change's read, however late the machine delivers them. Only a read asked after that shows it.
     // A read let through before the failures begin can reach the server after the refresh on a busy
     // machine and show the change by itself (CI saw it: 1 read failed): failing starts only when no
-    // such read is still out.
+    // such read is still out (each is followed from the page's first request).
     let failing = false;
     let firstFailedAt = 0;
     let failed = 0;
     const through = new Set<PwRequest>();
     const done = (request: PwRequest) => through.delete(request);
+    page.on("request", (request) => {
+      if (!failing && new URL(request.url()).pathname === "/api/credentials") through.add(request);
+    });
     page.on("requestfinished", done);
     page.on("requestfailed", done);
+    await gotoSignedIn(page, stack.baseUrl);
+    const row = page.getByRole("row", { name: TICKET_ROW });
+    await expect(row.getByRole("timer")).toBeVisible();
+    const before = await maskedValue(page, TICKET_ROW);
     await page.route(
       (url) => url.pathname === "/api/credentials",
       (route) => {
-        if (!failing) through.add(route.request());
         if (!failing || (failed >= 2 && Date.now() - firstFailedAt >= 4_000)) return route.continue();
         if (!failed) firstFailedAt = Date.now();
         failed++;
@@ -235,10 +237,13 @@ test.describe("overview on the embedded default (SQLite + sandbox)", () => {
     const list = await (await api(stack.baseUrl, `/api/credentials`)).json();
     const id = list.credentials.find((c: { vendor: string; kind: string }) => c.vendor === "wechat" && c.kind === "jsapi_ticket").id;
     await expect
-      .poll(() => {
-        if (through.size === 0) failing = true;
-        return failing;
-      })
+      .poll(
+        () => {
+          if (through.size === 0) failing = true;
+          return failing;
+        },
+        { message: "list reads let through are still out" },
+      )
       .toBe(true);
     expect((await api(stack.baseUrl, `/api/credentials/${id}/refresh`, { method: "POST" })).status).toBe(200);
     const refreshedAt = Date.now();

@@ -47,7 +47,8 @@ const IDLE_STOP_MS = 60_000;
  * POLL_MS) see them at different polls: 2-3 events, and every open tab refetches what each one
  * names. So a movement is told COALESCE_MS after it is seen, with whatever else moved meanwhile,
  * and a new read-cache stamp reads the supplementary stamp at once (its updatedAt and audit row
- * come with the same write) and waits for that read, for at most MAX_HOLD_MS in all.
+ * come with the same write) and waits for that read, for at most MAX_HOLD_MS in all (MIN_GAP_MS
+ * in a busy stretch, below).
  */
 export const COALESCE_MS = 100;
 export const MAX_HOLD_MS = 250;
@@ -57,8 +58,10 @@ export const MAX_HOLD_MS = 250;
  * second (3,000 apps at 12×: ~6.6 events a second, bench/scale.ts), and every open tab read its page
  * of the list again at each, and the Next server rendered the list for it; a person watching sees
  * no difference between six updates a second and two. A change alone (nothing told in the last
- * MIN_GAP_MS) is told as before; one in a busy stretch waits up to MIN_GAP_MS - COALESCE_MS more,
- * and still reaches an open tab within a second.
+ * MIN_GAP_MS) is told as before; one in a busy stretch waits up to MIN_GAP_MS - COALESCE_MS more:
+ * within 750 ms of its write when the read cache's stamp shows it (every 250 ms), within a second
+ * when only the supplementary read does (every POLL_MS: a failure, keys, nonces, audit, alerts).
+ * When the movement is held that long, the prompted supplementary read has had its MAX_HOLD_MS.
  */
 export const MIN_GAP_MS = 500;
 /**
@@ -99,8 +102,8 @@ type State = {
   /** When the current watch began (Date.now()): an old last read right after a restart says nothing yet. */
   watchingSince: number;
   emitted: Topics | null;
-  /** When the last event was told (Date.now(); 0: never). */
-  emittedAtWall: number;
+  /** When the last event was told (performance.now(): monotonic, a step of the wall clock does not hold the next one; -∞: never). */
+  emittedAtMono: number;
   /** The read cache's stamp and the failures counted (the supplementary credentials part's second half) when `emitted` was told (onlyRefreshesBegan). */
   emittedRaw: { cacheStamp: string | null; failures: string | null } | null;
   /** Waiting for refreshes that began to end (LEASE_QUIET_MS): its timer, or "over" once it ran out. */
@@ -138,7 +141,7 @@ const state = () =>
     failingSinceWall: null,
     watchingSince: 0,
     emitted: null,
-    emittedAtWall: 0,
+    emittedAtMono: Number.NEGATIVE_INFINITY,
     emittedRaw: null,
     leaseQuiet: null,
     seen: { credentials: [], apps: [], keys: [], nonces: [], audit: [], alerts: [] },
@@ -234,7 +237,7 @@ function emitIfMoved(s: State) {
     t.unref();
     held.timers.push(t);
   };
-  const holdMs = Math.max(COALESCE_MS, s.emittedAtWall + MIN_GAP_MS - Date.now());
+  const holdMs = Math.min(MIN_GAP_MS, Math.max(COALESCE_MS, s.emittedAtMono + MIN_GAP_MS - performance.now()));
   after(holdMs, () => (held.windowOver = true));
   after(Math.max(MAX_HOLD_MS, holdMs), () => (held.maxOver = true));
   s.held = held;
@@ -249,7 +252,7 @@ function release(s: State) {
   const next = moved(s);
   if (!next) return;
   s.emitted = next;
-  s.emittedAtWall = Date.now();
+  s.emittedAtMono = performance.now();
   s.emittedRaw = { cacheStamp: s.cacheStamp, failures: failuresOf(s.extra?.credentials) };
   notify("listener", s.listeners, (l) => l(next));
 }

@@ -54,6 +54,8 @@ type Kept = {
   /** The vendor calls the last look found (calledApps), by id, and when it looked (server clock, ms). */
   calls: Set<string>;
   callsAt: number;
+  /** When it was last read (Date.now(): the sweep's clock, real time under a scaled test clock). */
+  readAtWall: number;
   /** The newest credential updatedAt seen (ms). */
   credSince: number;
   shape: string;
@@ -95,9 +97,10 @@ export async function keptList(): Promise<{ credentials: CredentialView[]; valid
   const shape = await listShape();
   const last = kept().last;
   const k =
-    last && last.shape === shape && last.day === vendorDay(at) && at.getTime() - last.callsAt <= listSweep.fullAfterMs
+    last && last.shape === shape && last.day === vendorDay(at) && Date.now() - last.readAtWall <= listSweep.fullAfterMs
       ? await again(last, at)
       : await full(shape, at);
+  k.readAtWall = Date.now();
   kept().last = k;
   lastListRead.ms = performance.now() - started;
   if (getConfig().logRefreshes) {
@@ -128,6 +131,7 @@ async function full(shape: string, at: Date): Promise<Kept> {
     leased: new Set(),
     calls,
     callsAt: at.getTime(),
+    readAtWall: 0,
     credSince: 0,
     shape,
     day: vendorDay(at),
