@@ -112,7 +112,7 @@ if (plan.sandbox.enabled && !plan.sandbox.start && !(await sandboxUp()))
 // With glibc's malloc at most two arenas (unless set otherwise): each thread that allocates (V8's
 // collector and compiler threads, libuv's pool) otherwise gets arenas of its own, and what they
 // free stays resident in them. 3,000 apps through a simulated hour with a dashboard open
-// (bench/scale.ts): the Next server's RSS climbed to 281 MiB with the default, 257 MiB with two.
+// (bench/scale.ts): the Next server's RSS climbed to 281 MiB with the default, 257-268 MiB with two.
 // Other C libraries ignore it.
 run("instance", plan.instanceArgs, { ...env, MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX ?? "2" });
 log(`dashboard: http://localhost:${plan.port}  (database: ${plan.where}${plan.sandbox.enabled ? `, vendor sandbox: ${plan.sandbox.url}` : ""})`);

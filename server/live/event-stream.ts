@@ -9,7 +9,8 @@ import { databaseOutage, latestTopics, onDatabaseOutageChanged, onTopicsChanged,
  *
  * - `change`: the topics' stamps (changes.ts) when one moves, and once at the start, so a client
  *   that reconnects after a gap compares and refetches what moved meanwhile. What moves together
- *   (a refresh's lease, value and audit row) is one event, told within changes.ts MAX_HOLD_MS (MIN_GAP_MS after the last event in a busy stretch).
+ *   (a refresh's lease, value and audit row) is one event, told within changes.ts MAX_HOLD_MS
+ *   (MIN_GAP_MS after the last event in a busy stretch).
  * - `ping`: every HEARTBEAT_MS with the server's time: the browser's liveness signal (no ping for
  *   a few seconds = the server stopped answering) and a clock sample; and whether the database
  *   answers (changes.ts databaseOutage): a live server whose database is down confirms nothing.
