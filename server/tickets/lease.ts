@@ -26,10 +26,14 @@ export async function acquireLease(db: Db, credentialId: string, owner: string):
   return insertLease(db, credentialId, owner, at);
 }
 
-/** Inserts the lease row; false when one is there already. (createMany: nothing read back, where `create` would return the row.) */
+/**
+ * Inserts the lease row; false when one is there already. Only its key is read back (a bare create
+ * returns the row); not createMany, whose query plan Prisma never caches (vendor-context.ts).
+ */
 async function insertLease(db: Db, credentialId: string, owner: string, at: Date): Promise<boolean> {
   try {
-    await db.refreshLease.createMany({
+    await db.refreshLease.create({
+      select: { credentialId: true },
       data: {
         credentialId,
         owner,

@@ -4,7 +4,8 @@
 // the transaction it already opens) is throughput lost. The bounds are what the refresh needs:
 // the lease, one read of the credential with its app, the quota ledger, the in-progress mark, the
 // parent token (tickets), the vendor call's record, the compare-and-set transaction, the release;
-// and none of its writes reads back what it wrote.
+// none of its writes reads back more than the key it wrote; and once a refresh of its kind has run,
+// the next one compiles no query plan (Prisma caches plans, but never createMany's).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { swapInCountingClient } from "@/test-support/counting-db";
 import { startHarness, type Harness } from "@/test-support/engine-harness";
@@ -35,8 +36,9 @@ describe("queries per scheduled refresh (SQLite)", () => {
     const sent = queries.filter((q) => !q.includes("RefreshLease` SET"));
     expect(result).toMatchObject({ ok: true, joined: false });
     // No write reads back the row it wrote (Prisma's create and update return every column: the
-    // encrypted value, the vendor's redacted body), which the refresh never uses.
-    expect(sent.filter((q) => /^(INSERT|UPDATE)/.test(q) && /RETURNING/.test(q))).toEqual([]);
+    // encrypted value, the vendor's redacted body), which the refresh never uses: at most its key.
+    const readBack = sent.filter((q) => /^(INSERT|UPDATE)/.test(q) && /RETURNING/.test(q)).map((q) => q.replace(/^.*RETURNING\s+/s, ""));
+    expect(readBack.filter((cols) => !/^`(id|credentialId)` AS `\1`$/.test(cols.trim()))).toEqual([]);
     expect((await db.credential.findUniqueOrThrow({ where: { id: slot.id } })).generation).toBe(slot.generation + 1);
     return sent;
   }
@@ -56,6 +58,35 @@ describe("queries per scheduled refresh (SQLite)", () => {
     expect(released).toHaveLength(1);
     expect(released[0]).toBeGreaterThan(stored);
     expect(released[0]).toBeLessThan(commit);
+  });
+
+  it("a refresh like one before it compiles no query plan (the query compiler's work; createMany's plan is never cached)", async () => {
+    // Prisma's own debug log says whether each query's plan came from its cache.
+    const said: string[] = [];
+    const warn = console.warn;
+    const g = globalThis as { DEBUG?: string; DEBUG_COLORS?: boolean };
+    const was = { debug: g.DEBUG, colors: g.DEBUG_COLORS };
+    console.warn = (...args: unknown[]) => void said.push(args.map(String).join(" "));
+    g.DEBUG = "prisma:client:clientEngine";
+    g.DEBUG_COLORS = false;
+    const compiled = () => said.filter((line) => line.includes("query plan cache miss")).length;
+    try {
+      // A query shape this client has never seen: the log must say it was compiled, or it says nothing of use.
+      await db.credentialVersion.findMany({ where: { valueHash: "x", supersededAt: null, expiresIn: { gt: 1 } }, take: 3 });
+      expect(compiled()).toBe(1);
+      for (const [vendor, kind] of [["wechat", "access_token"], ["wechat", "jsapi_ticket"]] as const) {
+        // The first value, then one that supersedes a previous version: every shape a refresh sends.
+        await scheduled(vendor, kind);
+        await scheduled(vendor, kind);
+        said.length = 0;
+        await scheduled(vendor, kind);
+        expect({ vendor, kind, compiled: compiled() }).toEqual({ vendor, kind, compiled: 0 });
+      }
+    } finally {
+      console.warn = warn;
+      g.DEBUG = was.debug;
+      g.DEBUG_COLORS = was.colors;
+    }
   });
 
   it("a ticket's scheduled refresh with a usable token: the token is read, not fetched", async () => {

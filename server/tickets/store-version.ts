@@ -98,8 +98,10 @@ export async function storeVersion(
       data: { ...scheduled, generation: slot.generation + 1, currentVersionId: versionId },
     });
     if (won.count !== 1) throw new GenerationConflict();
-    // createMany and updateMany below: nothing read back (create and update return the whole row, the encrypted value with it).
-    await tx.credentialVersion.createMany({
+    // Only the key read back, and updateMany below nothing (a bare create or update returns the whole
+    // row, the encrypted value with it). Not createMany: Prisma never caches its query plan (vendor-context.ts).
+    await tx.credentialVersion.create({
+      select: { id: true },
       data: {
         id: versionId,
         credentialId: slot.id,
