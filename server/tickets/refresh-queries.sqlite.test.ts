@@ -74,7 +74,10 @@ describe("queries per scheduled refresh (SQLite)", () => {
       // A query shape this client has never seen: the log must say it was compiled, or it says nothing of use.
       await db.credentialVersion.findMany({ where: { valueHash: "x", supersededAt: null, expiresIn: { gt: 1 } }, take: 3 });
       expect(compiled()).toBe(1);
-      for (const [vendor, kind] of [["wechat", "access_token"], ["wechat", "jsapi_ticket"]] as const) {
+      for (const [vendor, kind] of [
+        ["wechat", "access_token"],
+        ["wechat", "jsapi_ticket"],
+      ] as const) {
         // The first value, then one that supersedes a previous version: every shape a refresh sends.
         await scheduled(vendor, kind);
         await scheduled(vendor, kind);
