@@ -49,7 +49,8 @@ export function nextServerBundle(root: string): string {
  * growing under load while what lived in them did not: through bench/scale.ts's 3,000-app hour
  * (a 10 s log of v8.getHeapSpaceStatistics) the read plane's old space went from 34 to 77 MiB
  * committed with 41-50 MiB in use, its RSS from 132 to 193 MiB; with the flag it stayed within
- * 42-56 MiB committed (as much in use), RSS 151-160 MiB at the end, its CPU the same (22 % of a core).
+ * 42-56 MiB committed (as much in use), RSS 151-160 MiB in its last samples (170 MiB at the end of
+ * bench/scale.ts's own run, against 185-194 MiB without), its CPU about the same (22-24 % of a core).
  * The Next server does not take it: its full collections come far more often (a young generation of
  * 2 MiB, 1.3× growth), and compacting at each took it from 61 to 73 % of a core and made 430
  * planned refreshes start more than 1 s (simulated) late instead of 3.

@@ -28,7 +28,7 @@ export async function acquireLease(db: Db, credentialId: string, owner: string):
 
 /**
  * Inserts the lease row; false when one is there already. Only its key is read back (a bare create
- * returns the row); not createMany, whose query plan Prisma never caches (vendor-context.ts).
+ * returns the row); not createMany, whose query plan Prisma never caches (server/apps/vendor-context.ts).
  */
 async function insertLease(db: Db, credentialId: string, owner: string, at: Date): Promise<boolean> {
   try {

@@ -99,7 +99,7 @@ export async function storeVersion(
     });
     if (won.count !== 1) throw new GenerationConflict();
     // Only the key read back, and updateMany below nothing (a bare create or update returns the whole
-    // row, the encrypted value with it). Not createMany: Prisma never caches its query plan (vendor-context.ts).
+    // row, the encrypted value with it). Not createMany: Prisma never caches its query plan (server/apps/vendor-context.ts).
     await tx.credentialVersion.create({
       select: { id: true },
       data: {
