@@ -163,9 +163,11 @@ const state = () =>
 const short = (...parts: unknown[]) => createHash("sha256").update(parts.map(String).join("|")).digest("base64url").slice(0, 16);
 const cell = (v: unknown): string => (v instanceof Date ? String(v.getTime()) : v === null || v === undefined ? "-" : String(v));
 
-async function readExtra(): Promise<NonNullable<State["extra"]>> {
-  const rows = await getDb().$queryRawUnsafe<Record<string, unknown>[]>(
-    `SELECT (SELECT MAX("updatedAt") FROM "Credential") AS cu,
+/**
+ * The supplementary stamp: read after nearly every change while a stream is open (promptExtra), so
+ * every part comes from an index or a small table (the failures' sum from its own index).
+ */
+export const EXTRA_SQL = `SELECT (SELECT MAX("updatedAt") FROM "Credential") AS cu,
             (SELECT COALESCE(SUM("consecutiveFailures"), 0) FROM "Credential") AS cf,
             (SELECT COUNT(*) FROM "ApiKey") AS kc,
             (SELECT COUNT("revokedAt") FROM "ApiKey") AS kr,
@@ -180,8 +182,10 @@ async function readExtra(): Promise<NonNullable<State["extra"]>> {
             (SELECT COUNT("silencedUntil") FROM "Alert" WHERE "openKey" IS NOT NULL) AS sc,
             (SELECT MAX("silencedUntil") FROM "Alert" WHERE "openKey" IS NOT NULL) AS sm
        FROM (SELECT COUNT("resolvedAt") AS ar, COUNT("firingSentAt") AS af, COUNT("resolvedSentAt") AS asn,
-                    COUNT("lastDeliveryError") AS ae FROM "Alert") a`,
-  );
+                    COUNT("lastDeliveryError") AS ae FROM "Alert") a`;
+
+async function readExtra(): Promise<NonNullable<State["extra"]>> {
+  const rows = await getDb().$queryRawUnsafe<Record<string, unknown>[]>(EXTRA_SQL);
   const r = rows[0] ?? {};
   const c = (k: string) => cell(r[k]);
   return {

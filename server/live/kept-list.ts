@@ -243,11 +243,15 @@ async function calledApps(seen: Set<string>, lastAtMs: number, at: Date): Promis
   return { apps, seen: new Set(rows.map((r) => r.id)) };
 }
 
-/** The sum of the listed credentials' generations (every enabled app's): one indexed pass. */
+/**
+ * The sum of the listed credentials' generations (every enabled app's): every credential's from the
+ * index on generation, less the disabled apps' (found by app). Read at every render; as a join of
+ * every credential row with its app it took ~2-5 ms with 3,000 apps (bench/scale.ts), this ~0.3 ms.
+ */
+export const GENERATION_SUM_SQL = `SELECT (SELECT COALESCE(SUM("generation"), 0) FROM "Credential")
+  - (SELECT COALESCE(SUM("generation"), 0) FROM "Credential" WHERE "appRef" IN (SELECT "id" FROM "VendorApp" WHERE NOT "enabled")) AS g`;
 async function generationSum(): Promise<number> {
-  const [row] = await getDb().$queryRawUnsafe<{ g: unknown }[]>(
-    `SELECT COALESCE(SUM(c."generation"), 0) AS g FROM "Credential" c JOIN "VendorApp" a ON a."id" = c."appRef" WHERE a."enabled"`,
-  );
+  const [row] = await getDb().$queryRawUnsafe<{ g: unknown }[]>(GENERATION_SUM_SQL);
   return Number(row?.g ?? 0);
 }
 

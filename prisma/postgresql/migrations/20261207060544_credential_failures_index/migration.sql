@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Credential_consecutiveFailures_idx" ON "Credential"("consecutiveFailures");
