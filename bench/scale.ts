@@ -1,5 +1,6 @@
 // Thousands of apps: one instance with 3,000 apps (750 per vendor, ~6,750 credentials) through one
-// simulated hour at 12× (Ticket Hub and the sandbox on the same fast clock), with consumer reads.
+// simulated hour at 4× (Ticket Hub and the sandbox on the same fast clock), with consumer reads;
+// `npm run bench` runs the hour at 12× too, as a stress run (see SCALE).
 // Reports the instance's RSS at the end, how long the read cache's reloads took (one app changed,
 // any increment, full), and how late planned refreshes started (simulated seconds), from the
 // instance's own log lines (TICKETHUB_LOG_REFRESHES=on).
@@ -21,8 +22,19 @@ import { instancePids, type Stack, startStack } from "../e2e/support/stack";
 import { cpuSeconds, fmt, machine, percentile, procRss, processRss, rssOf, startTimerProbe } from "./lib";
 import { countGenerations, countOverdue, SEED_SECRET_KEY, seedAppList, seedApps } from "./lib-seed";
 
-/** Simulated seconds per real second (argv[4]): 12× makes the hour 5 real minutes and ~23 refreshes a second. */
-let SCALE = 12;
+/**
+ * Simulated seconds per real second (benchScale's `scale`, argv[4]). A time scale makes the hour's
+ * planned refreshes come that many times as fast as these apps plan them (~1.9 a second), and a
+ * simulated second that much shorter: a start "within 1 s (simulated)" is within 250 ms of real time
+ * at 4×, 83 ms at 12×. The run of record is at 4× (15 real minutes, ~7.6 refreshes a second: still
+ * four times the rate these apps make). At 12× (5 real minutes, ~23 a second) the tolerance is
+ * close to what the machine alone holds a process up by: the bare process beside the instance
+ * (startTimerProbe), with nothing to do but its 10 ms timer, fired up to 23-34 ms late in most runs
+ * of 2026-12-07 and 74 ms in one (2 cores shared with the instance, the sandbox and this benchmark;
+ * the VM's own pauses). So 12× is reported beside it, as a stress run of the same hour.
+ */
+const DEFAULT_SCALE = 4;
+let SCALE = DEFAULT_SCALE;
 
 /** How long (real ms) the hour waits after the instance has taken the import in (caughtUpWith). */
 const SETTLE_MS = 3_000;
@@ -32,7 +44,8 @@ const SCRAPE_EVERY_MS = 15_000;
 
 const secretOf = (appId: string) => `scale-secret-${appId}`;
 
-export async function benchScale(simulatedMinutes = 60, perVendor = 750): Promise<string> {
+export async function benchScale(simulatedMinutes = 60, perVendor = 750, scale = DEFAULT_SCALE): Promise<string> {
+  SCALE = scale;
   const apps = seedAppList(perVendor, "scale");
   const epoch = String(Date.now());
   const stack = await startStack({
@@ -221,7 +234,7 @@ export async function benchScale(simulatedMinutes = 60, perVendor = 750): Promis
     const mb = (b: number) => fmt(b / 2 ** 20, 0);
     const ms = (xs: number[], p: number) => (xs.length ? fmt(percentile(xs, p), 1) : "–");
     return [
-      "### Thousands of apps",
+      SCALE === DEFAULT_SCALE ? "### Thousands of apps" : `### Thousands of apps at ${SCALE}× (stress)`,
       "",
       `One instance, ${fmt(listed.length)} apps (${fmt(counted.credentials)} credentials; adding them with their values took ${fmt(addSeconds)} s), then ${simulatedMinutes} simulated minutes at ${SCALE}× (${fmt(realMs / 1000)} s real): ${fmt(reads)} consumer reads (${failed} not 200; ${fmt((100 * fromMemory) / reads, 0)} % answered from the read cache), ${fmt(counted.generations)} values fetched in all. CPU during the hour, as % of one core: read plane ${fmt(planeCpu!, 0)} %, Next server ${fmt(nextCpu!, 0)} % (2 cores, which they share with the vendors' sandbox: ${fmt(sandboxCpu, 0)} %, and this benchmark's process, its reads and scrapes: ${fmt(ownCpu, 0)} %).`,
       "",
@@ -356,6 +369,5 @@ async function caughtUpWith(stack: Stack, from: number, apps: number, simNow: ()
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`machine: ${machine()}\n`);
-  SCALE = Number(process.argv[4] ?? SCALE);
-  console.log(await benchScale(Number(process.argv[2] ?? 60), Number(process.argv[3] ?? 750)));
+  console.log(await benchScale(Number(process.argv[2] ?? 60), Number(process.argv[3] ?? 750), Number(process.argv[4] ?? DEFAULT_SCALE)));
 }

@@ -51,7 +51,7 @@ export function nextServerBundle(root: string): string {
  * committed with 41-50 MiB in use, its RSS from 132 to 193 MiB; with the flag it stayed within
  * 42-56 MiB committed (as much in use), RSS 151-160 MiB in its last samples (170 MiB at the end of
  * bench/scale.ts's own run, against 185-194 MiB without), its CPU about the same (22-24 % of a core).
- * The Next server does not take it: its full collections come far more often (a young generation of
+ * The Next server does not take it: its full collections came far more often (then a young generation of
  * 2 MiB, 1.3× growth), and compacting at each took it from 61 to 73 % of a core and made 430
  * planned refreshes start more than 1 s (simulated) late instead of 3.
  * `--expose-gc`: the read plane collects after a scrape of /api/metrics that read every credential
@@ -74,19 +74,24 @@ export function serveArgs(root: string, port: number): string[] {
 
 /**
  * Node arguments of the Next server behind a read plane (scripts/next-server.ts, bundled beside the
- * read plane), with `--liftoff-only` and a young generation of 2 MiB (two semi-spaces of 1 MiB: the size `--optimize-for-size` had set; the database client's
- * WebAssembly is as large here, and rendering allocates short-lived garbage too: together ~85 MiB
- * less RSS), and `--heap-growing-percent=30`: after each full collection the old generation may grow
- * to 1.3× what survived it (see serveArgs), which bounds the heap where `--optimize-for-size` did.
- * That flag (used here until 2026-12-03) also trades compiled speed for memory, and this process
- * runs the scheduler: with 3,000 apps at 12× (bench/scale.ts, 30 or 60 simulated minutes, same
- * machine) it took 57-65 % of a core in six runs, and the latest planned refresh of a run started
- * 0.9-3.5 s (simulated) late, as its event loop queued behind the refreshes' work; without it 38 %
- * in three runs, the latest 0.9-1.2 s late, p99 ~250-300 ms (600-1,100 ms). Memory: Next server 234 MiB at
- * the end of that hour (200-219 MiB with the flag; 259 MiB with 1.5× growth, 272 MiB with 1.5× and
- * an 8 MiB semi-space, whose scavenges were not where the time went); with the demo apps through
- * bench/memory.ts's hour 185 MiB (176 MiB).
+ * read plane), with `--liftoff-only` (the database client's WebAssembly is as large here: see
+ * serveArgs), a young generation of 8 MiB (two semi-spaces of 4 MiB) and `--heap-growing-percent=30`:
+ * after each full collection the old generation may grow to 1.3× what survived it (see serveArgs),
+ * which bounds the heap where `--optimize-for-size` did. That flag (used here until 2026-12-03) also
+ * trades compiled speed for memory, and this process runs the scheduler: with 3,000 apps at 12×
+ * (bench/scale.ts, 30 or 60 simulated minutes, same machine) it took 57-65 % of a core in six runs,
+ * and the latest planned refresh of a run started 0.9-3.5 s (simulated) late, as its event loop
+ * queued behind the refreshes' work; without it 38 % in three runs, the latest 0.9-1.2 s late.
+ * The young generation: until 2026-12-07 two semi-spaces of 1 MiB (the size `--optimize-for-size`
+ * had set), collected ~40 times a second under that load, its survivors (queries in flight,
+ * renders) promoted early and a full collection every 2-3 s. Measured in bench/scale.ts at 12×
+ * (3,000 apps, a dashboard open; the same code, runs back to back): 1 MiB: the Next server 58 % of
+ * a core (63-71 % in four 30-minute runs), the latest planned start 1.3 s (simulated) late with 6
+ * over 1 s, p99 461 ms, RSS 267 MiB after the hour; 4 MiB: 52-53 % (two runs), the latest 0.9 and
+ * 1.1 s, p99 413 and 375 ms, RSS 274 MiB after the hour (the whole instance 438 MiB against 433).
+ * With the demo apps through bench/memory.ts's hour the Next server held 185 MiB (176 MiB with
+ * `--optimize-for-size`; measured with 1 MiB semi-spaces).
  */
 export function nextServerArgs(root: string, port: number): string[] {
-  return ["--liftoff-only", "--max-semi-space-size=1", "--heap-growing-percent=30", nextServerBundle(root), String(port)];
+  return ["--liftoff-only", "--max-semi-space-size=4", "--heap-growing-percent=30", nextServerBundle(root), String(port)];
 }
