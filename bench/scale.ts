@@ -121,7 +121,7 @@ export async function benchScale(simulatedMinutes = 60, perVendor = 750, scale =
     const runStart = simNow();
     const realMs = (simulatedMinutes * 60_000) / SCALE;
     const t0 = Date.now();
-    // Pauses of half a simulated second and more: what could make a start later than 1 s.
+    // A 20 ms timer (half a simulated second at the most): its pauses are the machine's share of a late start.
     probe = startTimerProbe(Math.min(20, 1000 / SCALE / 2));
     const dashboard = openDashboard(stack.baseUrl, admin.cookie);
     const rssNow = () => procRss(planePid) + procRss(nextPid);

@@ -20,11 +20,12 @@ export function nextServerBundle(root: string): string {
  * `--liftoff-only`: the database client's query compiler is WebAssembly; V8's baseline compiler
  * alone keeps ~35 MiB less of compiled code, and the read plane compiles few queries (it also
  * compiles them faster: a cache reload took ~5 ms instead of ~20 ms).
- * `--max-semi-space-size=8`: a read allocates only short-lived garbage, and the young generation's
- * size decides how often it is collected. Measured as the read plane's CPU time per request against
- * a bare Node server's (20 connections, loaded machine): 2 MiB 0.73–0.75× (a scavenge every few ms
- * at full load), 4 MiB 0.79–0.82×, the default 16 MiB 0.82–0.83× but ~25 MiB more RSS. 8 MiB fits in
- * the memory the small query compiler saves (scripts/lib/read-plane-bundle.ts).
+ * `--max-semi-space-size=8` (semi-spaces of 8 MiB): a read allocates only short-lived garbage, and
+ * the young generation's size decides how often it is collected. Measured as the read plane's CPU
+ * time per request against a bare Node server's (20 connections, loaded machine), by semi-space
+ * size: 2 MiB 0.73–0.75× (a scavenge every few ms at full load), 4 MiB 0.79–0.82×, the default
+ * 16 MiB 0.82–0.83× but ~25 MiB more RSS. 8 MiB fits in the memory the small query compiler saves
+ * (scripts/lib/read-plane-bundle.ts).
  * `--no-parallel-scavenge`: those scavenges are short (a young generation of garbage), and V8
  * posts each to Node's worker pool as parallel jobs, whose waking and synchronising cost more than
  * they save there, and whose threads compete with the other processes on the host (the Next
@@ -51,13 +52,13 @@ export function nextServerBundle(root: string): string {
  * committed with 41-50 MiB in use, its RSS from 132 to 193 MiB; with the flag it stayed within
  * 42-56 MiB committed (as much in use), RSS 151-160 MiB in its last samples (170 MiB at the end of
  * bench/scale.ts's own run, against 185-194 MiB without), its CPU about the same (22-24 % of a core).
- * The Next server does not take it: its full collections came far more often (then a young generation of
- * 2 MiB, 1.3× growth), and compacting at each took it from 61 to 73 % of a core and made 430
+ * The Next server does not take it: its full collections come far more often (semi-spaces of
+ * 1 MiB, 1.3× growth), and compacting at each took it from 61 to 73 % of a core and made 430
  * planned refreshes start more than 1 s (simulated) late instead of 3.
  * `--expose-gc`: the read plane collects after a scrape of /api/metrics that read every credential
  * and after each full load of its cache (scripts/read-plane.ts).
- * `--optimize-for-size` would bound the heap too, but it also shrinks the young generation to
- * 1 MiB (the trade measured for `--max-semi-space-size` above).
+ * `--optimize-for-size` would bound the heap too, but it also shrinks the semi-spaces to 1 MiB (the
+ * trade measured for `--max-semi-space-size` above).
  */
 export function serveArgs(root: string, port: number): string[] {
   return [
@@ -74,24 +75,27 @@ export function serveArgs(root: string, port: number): string[] {
 
 /**
  * Node arguments of the Next server behind a read plane (scripts/next-server.ts, bundled beside the
- * read plane), with `--liftoff-only` (the database client's WebAssembly is as large here: see
- * serveArgs), a young generation of 8 MiB (two semi-spaces of 4 MiB) and `--heap-growing-percent=30`:
- * after each full collection the old generation may grow to 1.3× what survived it (see serveArgs),
- * which bounds the heap where `--optimize-for-size` did. That flag (used here until 2026-12-03) also
- * trades compiled speed for memory, and this process runs the scheduler: with 3,000 apps at 12×
- * (bench/scale.ts, 30 or 60 simulated minutes, same machine) it took 57-65 % of a core in six runs,
- * and the latest planned refresh of a run started 0.9-3.5 s (simulated) late, as its event loop
- * queued behind the refreshes' work; without it 38 % in three runs, the latest 0.9-1.2 s late.
- * The young generation: until 2026-12-07 two semi-spaces of 1 MiB (the size `--optimize-for-size`
- * had set), collected ~40 times a second under that load, its survivors (queries in flight,
- * renders) promoted early and a full collection every 2-3 s. Measured in bench/scale.ts at 12×
- * (3,000 apps, a dashboard open; the same code, runs back to back): 1 MiB: the Next server 58 % of
- * a core (63-71 % in four 30-minute runs), the latest planned start 1.3 s (simulated) late with 6
- * over 1 s, p99 461 ms, RSS 267 MiB after the hour; 4 MiB: 52-53 % (two runs), the latest 0.9 and
- * 1.1 s, p99 413 and 375 ms, RSS 274 MiB after the hour (the whole instance 438 MiB against 433).
- * With the demo apps through bench/memory.ts's hour the Next server held 185 MiB (176 MiB with
- * `--optimize-for-size`; measured with 1 MiB semi-spaces).
+ * read plane), with `--liftoff-only` and semi-spaces of 1 MiB (the size `--optimize-for-size` had
+ * set; the database client's WebAssembly is as large here, and rendering allocates short-lived
+ * garbage too: together ~85 MiB less RSS), and `--heap-growing-percent=30`: after each full
+ * collection the old generation may grow to 1.3× what survived it (see serveArgs), which bounds the
+ * heap where `--optimize-for-size` did. That flag (used here until 2026-12-03) also trades compiled
+ * speed for memory, and this process runs the scheduler: with 3,000 apps at 12× (bench/scale.ts, 30
+ * or 60 simulated minutes, same machine) it took 57-65 % of a core in six runs, and the latest
+ * planned refresh of a run started 0.9-3.5 s (simulated) late, as its event loop queued behind the
+ * refreshes' work; without it 38 % in three runs, the latest 0.9-1.2 s late, p99 ~250-300 ms
+ * (600-1,100 ms); no dashboard was open in those runs. Memory: Next server 234 MiB at the end of
+ * that hour (200-219 MiB with the flag; 259 MiB with 1.5× growth, 272 MiB with 1.5× and 8 MiB
+ * semi-spaces, whose scavenges were not where the time went); with the demo apps through
+ * bench/memory.ts's hour 185 MiB (176 MiB).
+ * Semi-spaces of 4 MiB, tried again on 2026-12-07 with a dashboard open (bench/scale.ts, 60
+ * simulated minutes, the same code back to back): at 12× the Next server used 52 % of a core
+ * instead of 58 % (p99 start lateness 413 ms instead of 461 ms; 53 % in a 30-minute run, against
+ * 63-71 %), its RSS 274 MiB instead of 267; at 4×, the benchmark's hour of record, 27 % instead of
+ * 29 %, the latest start 0.4 s (simulated) instead of 0.5 s, but its RSS 283 MiB instead of 271 and
+ * the whole instance's 431 MiB instead of 420 (peak sampled 457 MiB against 441; the goal is 450).
+ * Not kept: the memory is the tighter of the two goals.
  */
 export function nextServerArgs(root: string, port: number): string[] {
-  return ["--liftoff-only", "--max-semi-space-size=4", "--heap-growing-percent=30", nextServerBundle(root), String(port)];
+  return ["--liftoff-only", "--max-semi-space-size=1", "--heap-growing-percent=30", nextServerBundle(root), String(port)];
 }

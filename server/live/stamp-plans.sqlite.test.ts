@@ -24,13 +24,13 @@ describe("sums over every credential read indexes (SQLite)", () => {
     await h?.close();
   });
 
-  /** The steps of SQLite's plan for `sql` that walk a whole table (not an index, not a constant row). */
+  /** The steps of SQLite's plan for `sql` that visit every row of a table (directly or through an index that does not cover the query). */
   const fullScans = (sql: string) =>
     sqlite
       .prepare(`EXPLAIN QUERY PLAN ${sql}`)
       .all()
       .map((r) => (r as { detail: string }).detail)
-      .filter((d) => d.startsWith("SCAN ") && d !== "SCAN CONSTANT ROW" && !/USING (COVERING )?INDEX/.test(d));
+      .filter((d) => d.startsWith("SCAN ") && d !== "SCAN CONSTANT ROW" && !d.includes("USING COVERING INDEX"));
 
   it("the change streams' supplementary stamp walks no Credential row", async () => {
     const { EXTRA_SQL } = await import("./changes");
@@ -52,7 +52,8 @@ describe("sums over every credential read indexes (SQLite)", () => {
       const [row] = await db.$queryRawUnsafe<{ g: unknown }[]>(GENERATION_SUM_SQL);
       expect(Number(row?.g)).toBe(enabled);
     } finally {
-      await db.vendorApp.update({ where: { id: disabled!.id }, data: { enabled: true } });
+      await db.vendorApp.update({ where: { id: disabled!.id }, data: { enabled: disabled!.enabled } });
+      await db.credential.updateMany({ data: { generation: { decrement: 3 } } });
     }
   });
 });
