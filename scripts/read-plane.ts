@@ -29,6 +29,7 @@ import type { PeerProcess } from "../server/metrics/render";
 import { lastStatesRead } from "../server/metrics/states";
 import { releaseLeasesOf } from "../server/tickets/lease";
 import { leaveCheckpointsToAnotherProcess } from "../server/sqlite-checkpoints";
+import { compactWhenFragmented, READ_PLANE_COMPACTION } from "./lib/compact-when-fragmented";
 import { exitWithParent } from "./lib/exit-with-parent";
 import { relayCredentialChanges, type InstanceMessage } from "./lib/instance-ipc";
 import { keepTickShape } from "./lib/keep-tick-shape";
@@ -120,6 +121,17 @@ const gc = (globalThis as { gc?: (o: { type: "major"; execution: "async" }) => P
 function collectGarbage(): void {
   gc?.({ type: "major", execution: "async" }).catch(() => {});
 }
+// Its old generation's pages compacted when enough of them is free, not at every full collection.
+const mib = (n: number) => (n / 2 ** 20).toFixed(0);
+compactWhenFragmented(
+  READ_PLANE_COMPACTION,
+  config.logCompactions
+    ? (before, after, ms) =>
+        console.log(
+          `[read plane] compacted the old generation: ${mib(before.committed)} → ${mib(after.committed)} MiB committed (${mib(after.used)} MiB in use) in a pause of ${ms.toFixed(0)} ms`,
+        )
+    : undefined,
+);
 
 await startClockSync();
 // Every stamp it reads goes to the Next server too, which then need not read its own.

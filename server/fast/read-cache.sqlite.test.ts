@@ -3,6 +3,7 @@
 // every app read again over a sweep.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "@/test-support/engine-harness";
+import { openPlanReader } from "@/test-support/query-plan";
 
 describe("read cache reloads by change (SQLite)", () => {
   let h: Harness;
@@ -267,8 +268,9 @@ describe("read cache reloads by change (SQLite)", () => {
     expect(told).toBe(before + 1);
   });
   it("reads its change stamp from indexes: no row of Credential or VendorApp is visited", async () => {
-    const plan = await db.$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${cache.STAMP_SQL}`);
-    const steps = plan.map((p) => p.detail).filter((d) => /\b(Credential|VendorApp)\b/.test(d));
+    const plans = await openPlanReader();
+    const steps = plans.steps(cache.STAMP_SQL).filter((d) => /\b(Credential|VendorApp)\b/.test(d));
+    plans.close();
     expect(steps.length).toBeGreaterThanOrEqual(6);
     for (const step of steps) expect(step).toMatch(/USING (COVERING )?INDEX/);
   });

@@ -4,42 +4,31 @@
 // (kept-list.ts). A Credential row is wide (the last error's text): walking all of them took 2-5 ms
 // a read with 3,000 apps, each read holding the event loop of the process that made it. So both
 // read Credential from indexes only; the generation sum visits the credentials of disabled apps alone.
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHarness, type Harness } from "@/test-support/engine-harness";
+import { fullScans, openPlanReader, type PlanReader } from "@/test-support/query-plan";
 
 describe("sums over every credential read indexes (SQLite)", () => {
   let h: Harness;
-  let sqlite: Database.Database;
+  let plans: PlanReader;
 
   beforeAll(async () => {
     h = await startHarness("sqlite");
-    const { getConfig } = await import("@/server/config");
-    const { database } = getConfig();
-    if (database.provider !== "sqlite") throw new Error("expected SQLite");
-    sqlite = new Database(database.file, { readonly: true });
+    plans = await openPlanReader();
   }, 120_000);
   afterAll(async () => {
-    sqlite?.close();
+    plans?.close();
     await h?.close();
   });
 
-  /** The steps of SQLite's plan for `sql` that visit every row of a table (directly or through an index that does not cover the query). */
-  const fullScans = (sql: string) =>
-    sqlite
-      .prepare(`EXPLAIN QUERY PLAN ${sql}`)
-      .all()
-      .map((r) => (r as { detail: string }).detail)
-      .filter((d) => d.startsWith("SCAN ") && d !== "SCAN CONSTANT ROW" && !d.includes("USING COVERING INDEX"));
-
   it("the change streams' supplementary stamp walks no Credential row", async () => {
     const { EXTRA_SQL } = await import("./changes");
-    expect(fullScans(EXTRA_SQL).filter((d) => /\bCredential\b/.test(d))).toEqual([]);
+    expect(fullScans(plans.steps(EXTRA_SQL)).filter((d) => /\bCredential\b/.test(d))).toEqual([]);
   });
 
   it("the kept list's sum of generations walks only the apps, and counts the enabled apps' credentials alone", async () => {
     const { GENERATION_SUM_SQL } = await import("./kept-list");
-    expect(fullScans(GENERATION_SUM_SQL)).toEqual(["SCAN VendorApp"]);
+    expect(fullScans(plans.steps(GENERATION_SUM_SQL))).toEqual(["SCAN VendorApp"]);
     const { getDb } = await import("@/server/db");
     const db = getDb();
     const [disabled] = await db.vendorApp.findMany({ take: 1, orderBy: { id: "asc" } });

@@ -5,10 +5,10 @@
 // quota queries scanned every row ever kept, and an app's ledger every call of the app in the history.
 // Retention, once an hour, finds what is old by an index on time too: the vendor calls, and the
 // values kept as history (each refresh keeps one: millions over the retention with thousands of apps).
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { swapInCountingClient } from "@/test-support/counting-db";
 import { startHarness, type Harness } from "@/test-support/engine-harness";
+import { openPlanReader } from "@/test-support/query-plan";
 
 describe("queries over today's vendor calls (SQLite)", () => {
   let h: Harness;
@@ -28,19 +28,13 @@ describe("queries over today's vendor calls (SQLite)", () => {
   async function plansOf(run: () => Promise<unknown>, table = "UpstreamCall"): Promise<string[][]> {
     queries.length = 0;
     await run();
-    const sqlite = new Database(file, { readonly: true });
+    const plans = await openPlanReader(file);
     try {
       return queries
         .filter((q) => q.sql.includes(`\`${table}\``) && q.sql.startsWith("SELECT"))
-        .map((q) =>
-          sqlite
-            .prepare(`EXPLAIN QUERY PLAN ${q.sql}`)
-            .all(...q.params.map((p) => (typeof p === "boolean" ? Number(p) : p)))
-            .map((r) => (r as { detail: string }).detail)
-            .filter((d) => d.includes(table)),
-        );
+        .map((q) => plans.steps(q.sql, q.params).filter((d) => d.includes(table)));
     } finally {
-      sqlite.close();
+      plans.close();
     }
   }
 
@@ -160,4 +154,40 @@ describe("queries over today's vendor calls (SQLite)", () => {
     // After the first batch each one starts where the last ended, not at the index's oldest entry.
     expect(byExpiry.slice(1).every((steps) => steps.some((s) => /\(expiresAt>\?/.test(s)))).toBe(true);
   }
+
+  it("retention deletes the NONCE tickets issued before its cutoff, found by their issue time, and keeps the recent ones", async () => {
+    const { pruneHistory } = await import("../tickets/history");
+    const { IN_BATCH } = await import("../db-batch");
+    const app = await db.vendorApp.findFirstOrThrow();
+    const old = new Date(Date.now() - 40 * 86_400_000);
+    const recent = new Date(Date.now() - 60_000);
+    const nonce = (issuedAt: Date, i: number, tag: string) => ({
+      appRef: app.id,
+      userId: `user-${i}`,
+      valueEnc: "x",
+      valueHash: `${tag}-${i}`,
+      issuedBy: "qa",
+      issuedAt: new Date(issuedAt.getTime() + i),
+      expiresIn: 120,
+      expiresAt: new Date(issuedAt.getTime() + i + 120_000),
+    });
+    const expired = IN_BATCH + 50;
+    await db.nonceTicket.createMany({ data: Array.from({ length: expired }, (_, i) => nonce(old, i, "old-nonce")) });
+    await db.nonceTicket.createMany({ data: Array.from({ length: 3 }, (_, i) => nonce(recent, i, "recent-nonce")) });
+    try {
+      let pruned: Awaited<ReturnType<typeof pruneHistory>> | undefined;
+      const plans = await plansOf(async () => {
+        pruned = await pruneHistory(db);
+      }, "NonceTicket");
+      expect(pruned?.nonces).toBe(expired);
+      expect(await db.nonceTicket.count({ where: { valueHash: { startsWith: "old-nonce-" } } })).toBe(0);
+      expect(await db.nonceTicket.count({ where: { valueHash: { startsWith: "recent-nonce-" } } })).toBe(3);
+      // Found by the index on the issue time, a batch at a time.
+      expect(plans.length).toBeGreaterThanOrEqual(2);
+      for (const steps of plans)
+        for (const step of steps) expect(step).toMatch(/^SEARCH (main\.)?NonceTicket USING (COVERING )?INDEX NonceTicket_issuedAt_idx \(issuedAt<\?\)/);
+    } finally {
+      await db.nonceTicket.deleteMany({ where: { valueHash: { startsWith: "recent-nonce-" } } });
+    }
+  });
 });

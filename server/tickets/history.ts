@@ -77,18 +77,19 @@ export function historyEtag({ serverTime: _at, ...shown }: CredentialHistory): s
 }
 
 /**
- * Deletes what is older than the retention setting: upstream calls, audit events, and versions
+ * Deletes what is older than the retention setting: upstream calls, audit events, NONCE tickets
+ * issued before it (each lives minutes; the audit keeps who issued it for as long), and versions
  * that are neither current, nor still inside an overlap window, nor the token a current ticket
  * was fetched with. Returns how many rows went.
  */
-export async function pruneHistory(db: Db = getDb(), at: Date = now()): Promise<{ versions: number; calls: number; audit: number }> {
+export async function pruneHistory(db: Db = getDb(), at: Date = now()): Promise<{ versions: number; calls: number; audit: number; nonces: number }> {
   const cutoff = new Date(at.getTime() - getConfig().retentionDays * 86_400_000);
   const slots = await db.credential.findMany({ select: { currentVersionId: true } });
   const currentIds = slots.map((s) => s.currentVersionId).filter((id): id is string => id !== null);
   const currentParents = await inBatches(currentIds, (ids) => db.credentialVersion.findMany({ where: { id: { in: ids } }, select: { parentVersionId: true } }));
   const keep = new Set([...currentIds, ...currentParents.map((p) => p.parentVersionId).filter((id): id is string => id !== null)]);
   // All three to their end, even when one fails: the run is said to be over only when nothing deletes any more.
-  const [versions, calls, audit] = settled(
+  const [versions, calls, audit, nonces] = settled(
     await Promise.allSettled([
       pruneVersions(db, cutoff, keep),
       pruneOlder(
@@ -99,9 +100,15 @@ export async function pruneHistory(db: Db = getDb(), at: Date = now()): Promise<
         (take) => db.auditEvent.findMany({ where: { at: { lt: cutoff } }, select: { id: true }, orderBy: { at: "asc" }, take }),
         (ids) => db.auditEvent.deleteMany({ where: { id: { in: ids } } }),
       ),
+      // A service that issues a NONCE per verification adds rows without end; every change stream
+      // counts them (server/live/changes.ts EXTRA_SQL).
+      pruneOlder(
+        (take) => db.nonceTicket.findMany({ where: { issuedAt: { lt: cutoff } }, select: { id: true }, orderBy: { issuedAt: "asc" }, take }),
+        (ids) => db.nonceTicket.deleteMany({ where: { id: { in: ids } } }),
+      ),
     ]),
   );
-  return { versions, calls, audit };
+  return { versions, calls, audit, nonces };
 }
 
 /** The values, or the first failure thrown. */

@@ -224,7 +224,8 @@ async function pass(): Promise<{ delay: number; plannedAt: number }> {
     pruneHistory(db, at)
       .then((n) => {
         retentionRan();
-        if (n.versions + n.calls + n.audit > 0) console.log(`[retention] deleted ${n.versions} versions, ${n.calls} upstream calls, ${n.audit} audit events`);
+        if (n.versions + n.calls + n.audit + n.nonces > 0)
+          console.log(`[retention] deleted ${n.versions} versions, ${n.calls} upstream calls, ${n.audit} audit events, ${n.nonces} NONCE tickets`);
       })
       .catch((err) => {
         // /api/health names it (check-health.ts): one log line an hour is easy to miss.
