@@ -96,7 +96,15 @@ export async function startCluster(opts: {
   for (let i = 0; i < opts.instances; i++) {
     const port = await freePort();
     const name = `instance-${i + 1}`;
-    const instanceEnv = { ...env, PORT: String(port), TICKETHUB_INSTANCE_ID: name, TICKETHUB_LOG_REFRESHES: "on", ...opts.instanceEnv?.(i) };
+    // Two malloc arenas, as scripts/start.mjs runs an instance: the tests and benchmarks measure what it runs.
+    const instanceEnv = {
+      ...env,
+      MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX ?? process.env.MALLOC_ARENA_MAX ?? "2",
+      PORT: String(port),
+      TICKETHUB_INSTANCE_ID: name,
+      TICKETHUB_LOG_REFRESHES: "on",
+      ...opts.instanceEnv?.(i),
+    };
     let p = spawnLogged(serveArgs(root, port), instanceEnv);
     logs.push(() => p.output());
     const url = `http://127.0.0.1:${port}`;
