@@ -107,6 +107,18 @@ function nextServerMetrics(): Promise<PeerProcess[]> {
   }).then((peer) => (peer ? [peer] : []));
 }
 
+// Its old generation's pages compacted when enough of them is free, not at every full collection.
+const mib = (n: number) => (n / 2 ** 20).toFixed(0);
+const compactor = compactWhenFragmented(
+  READ_PLANE_COMPACTION,
+  config.logCompactions
+    ? ({ before, after, pauseMs, compacted }) =>
+        console.log(
+          `[read plane] ${compacted ? "compacted" : "asked to compact, but did not shrink"} the old generation: ${mib(before.committed)} → ${mib(after.committed)} MiB committed (${mib(after.used)} MiB in use), a pause of ${pauseMs.toFixed(0)} ms`,
+        )
+    : undefined,
+);
+
 /**
  * A scrape of /api/metrics with thousands of apps that reads every credential's state (the first,
  * and after an app or the vendors' day changed: server/metrics/states.ts) writes ~40,000 lines from ~100 MiB of short-lived
@@ -119,19 +131,10 @@ function nextServerMetrics(): Promise<PeerProcess[]> {
  */
 const gc = (globalThis as { gc?: (o: { type: "major"; execution: "async" }) => Promise<void> }).gc;
 function collectGarbage(): void {
+  // Not while V8 is asked to compact: this collection would, marking inside its pause. Its own next one will.
+  if (compactor.asking()) return;
   gc?.({ type: "major", execution: "async" }).catch(() => {});
 }
-// Its old generation's pages compacted when enough of them is free, not at every full collection.
-const mib = (n: number) => (n / 2 ** 20).toFixed(0);
-compactWhenFragmented(
-  READ_PLANE_COMPACTION,
-  config.logCompactions
-    ? (before, after, ms) =>
-        console.log(
-          `[read plane] compacted the old generation: ${mib(before.committed)} → ${mib(after.committed)} MiB committed (${mib(after.used)} MiB in use) in a pause of ${ms.toFixed(0)} ms`,
-        )
-    : undefined,
-);
 
 await startClockSync();
 // Every stamp it reads goes to the Next server too, which then need not read its own.

@@ -18,9 +18,9 @@ export interface CompactionPolicy {
 
 /**
  * The read plane's policy. Through bench/scale.ts's 3,000-app hour its old generation holds
- * 41-50 MiB of live objects; without compaction its committed pages grew to 77 MiB (the free space
- * scattered over pages V8's own heuristics do not pick: they evacuate only pages at least 70 % free,
- * 4 MiB a collection). One compaction of ~45 MiB pauses the process for 100-180 ms on a loaded
+ * 31-50 MiB of live objects; without compaction its committed pages grew to 77 MiB (the free space
+ * scattered over pages V8's own heuristics do not pick: outside its memory-reducing collections they
+ * evacuate only pages mostly free, 70 % to start with, a few MiB a collection). One compaction of ~45 MiB pauses the process for 100-180 ms on a loaded
  * machine (every consumer read in flight waits), so it is worth doing only when a quarter or more
  * of the committed pages' space is free, and at most once a minute.
  */
@@ -46,56 +46,92 @@ export function fragmented(space: OldSpace, policy: CompactionPolicy): boolean {
 /** Whether V8 compacts at each full collection from the next one that starts marking on. */
 function compactEveryFullCollection(on: boolean): void {
   // V8 has no per-collection switch for it; it reads the flag when a collection starts marking, and
-  // Node leaves flags writable after start (--no-freeze-flags-after-init is V8's default there).
+  // Node starts V8 with --no-freeze-flags-after-init, so flags stay writable after start.
   v8.setFlagsFromString(on ? "--compact-on-every-full-gc" : "--no-compact-on-every-full-gc");
 }
 
 const isMajor = (e: PerformanceEntry) => (e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR;
 
+/** What compactWhenFragmented tells after it has asked for a compaction. */
+export interface Compaction {
+  /** The space when it asked, and half a second after the collection that answered. */
+  before: OldSpace;
+  after: OldSpace;
+  /** That collection's pause (ms). */
+  pauseMs: number;
+  /** Whether it gave pages back (no: two collections came and the pages stayed as committed). */
+  compacted: boolean;
+}
+
+/** A running compactWhenFragmented. */
+export interface Compactor {
+  /** Whether V8 is asked to compact at its next full collection (a forced one then would compact inside its pause). */
+  asking(): boolean;
+  stop(): void;
+}
+
 /**
  * After each full collection, checks the old generation's pages, and when the policy says they are
  * fragmented has V8 compact them at its next full collection: one of its own, marked concurrently
- * beside the program, whose pause is then the moving alone (a forced `gc()` marks inside its pause
- * too: 180-200 ms with 3,000 apps on a loaded machine). Instead of `--compact-on-every-full-gc`:
- * with 3,000 apps the read plane makes a full collection about every 12 s, and compacting at each
- * one stalled consumer reads for 100-180 ms each time (bench/scale.ts at 12×: p99.9 147 ms with it,
- * 54 ms without; serve-args.ts). It stays asked for until a collection has left the pages
- * unfragmented (one whose marking had begun before it was asked for does not compact them).
- * `onCompacted` hears the space before and after, and that collection's pause (ms). Returns a
- * function that stops it.
+ * beside the program, whose pause is then mostly the moving (a forced `gc()` marks inside its pause
+ * too: 180-200 ms with 3,000 apps on a loaded machine; the read plane holds its forced ones back
+ * meanwhile, see `asking`). Instead of `--compact-on-every-full-gc`: with 3,000 apps the read plane
+ * makes a full collection about every 12 s, and compacting at each one stalled consumer reads for
+ * 100-180 ms each time (bench/scale.ts at 12×: p99.9 147 ms with it, 54 ms without; serve-args.ts).
+ * It asks until a collection has given pages back, for two collections at most (one whose marking
+ * had begun before it asked does not compact), then waits the policy's interval whatever came of
+ * it. `onCompaction` hears each outcome.
  */
-export function compactWhenFragmented(policy: CompactionPolicy, onCompacted?: (before: OldSpace, after: OldSpace, pauseMs: number) => void): () => void {
+export function compactWhenFragmented(policy: CompactionPolicy, onCompaction?: (c: Compaction) => void): Compactor {
   let asked: OldSpace | null = null;
+  let answers = 0;
   let last = -Infinity;
   let found = 0;
+  let pause = 0;
+  let stopped = false;
+  const done = (before: OldSpace, compacted: boolean) => {
+    compactEveryFullCollection(false);
+    asked = null;
+    found = 0;
+    last = performance.now();
+    const pauseMs = pause;
+    // Right after a compaction the space's figures still leave out part of what was moved (in the
+    // test's heap ~18 of the 30 MiB in use): the report reads them half a second later.
+    if (onCompaction) setTimeout(() => onCompaction({ before, after: oldSpace(), pauseMs, compacted }), 500).unref();
+  };
   const check = () => {
+    if (stopped) return;
     const space = oldSpace();
-    found = fragmented(space, policy) ? found + 1 : 0;
     if (asked) {
-      if (fragmented(space, policy)) return;
-      compactEveryFullCollection(false);
-      // Right after a compaction the space's figures leave out pages V8 is still sweeping.
-      const [before, ms] = [asked, pause];
-      if (onCompacted) setTimeout(() => onCompacted(before, oldSpace(), ms), 500).unref();
-      asked = null;
-      last = performance.now();
-    } else if (performance.now() - last >= policy.minIntervalMs && found >= policy.inARow) {
+      answers++;
+      // Pages given back: the committed size fell by more than the noise of a collection's sweeping.
+      if (space.committed <= asked.committed - policy.minFreeBytes / 2) done(asked, true);
+      else if (answers >= 2) done(asked, false);
+      return;
+    }
+    found = fragmented(space, policy) ? found + 1 : 0;
+    if (found >= policy.inARow && performance.now() - last >= policy.minIntervalMs) {
       asked = space;
+      answers = 0;
       compactEveryFullCollection(true);
     }
   };
-  let pause = 0;
   const observer = new PerformanceObserver((list) => {
     const major = list.getEntries().filter(isMajor).at(-1);
     if (!major) return;
     pause = major.duration;
     // Sweeping goes on beside the program after the pause; by the next turn of the loop the space's
-    // figures count what survived.
+    // figures count what survived it (after a compaction, see `done`).
     setImmediate(check);
   });
   observer.observe({ entryTypes: ["gc"] });
-  return () => {
-    observer.disconnect();
-    if (asked) compactEveryFullCollection(false);
+  return {
+    asking: () => asked !== null,
+    stop: () => {
+      stopped = true;
+      observer.disconnect();
+      if (asked) compactEveryFullCollection(false);
+      asked = null;
+    },
   };
 }

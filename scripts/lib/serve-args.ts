@@ -57,7 +57,7 @@ export function nextServerBundle(root: string): string {
  * 1 MiB, 1.3× growth), and compacting at each took it from 61 to 73 % of a core and made 430
  * planned refreshes start more than 1 s (simulated) late instead of 3.
  * `--expose-gc`: the read plane collects after a scrape of /api/metrics that read every credential
- * and after each full load of its cache (scripts/read-plane.ts), and compacts when fragmented.
+ * and after each full load of its cache (scripts/read-plane.ts).
  * `--optimize-for-size` would bound the heap too, but it also shrinks the semi-spaces to 1 MiB (the
  * trade measured for `--max-semi-space-size` above).
  */

@@ -269,8 +269,12 @@ describe("read cache reloads by change (SQLite)", () => {
   });
   it("reads its change stamp from indexes: no row of Credential or VendorApp is visited", async () => {
     const plans = await openPlanReader();
-    const steps = plans.steps(cache.STAMP_SQL).filter((d) => /\b(Credential|VendorApp)\b/.test(d));
-    plans.close();
+    let steps: string[];
+    try {
+      steps = plans.steps(cache.STAMP_SQL).filter((d) => /\b(Credential|VendorApp)\b/.test(d));
+    } finally {
+      plans.close();
+    }
     expect(steps.length).toBeGreaterThanOrEqual(6);
     for (const step of steps) expect(step).toMatch(/USING (COVERING )?INDEX/);
   });

@@ -88,7 +88,7 @@ export async function pruneHistory(db: Db = getDb(), at: Date = now()): Promise<
   const currentIds = slots.map((s) => s.currentVersionId).filter((id): id is string => id !== null);
   const currentParents = await inBatches(currentIds, (ids) => db.credentialVersion.findMany({ where: { id: { in: ids } }, select: { parentVersionId: true } }));
   const keep = new Set([...currentIds, ...currentParents.map((p) => p.parentVersionId).filter((id): id is string => id !== null)]);
-  // All three to their end, even when one fails: the run is said to be over only when nothing deletes any more.
+  // All four to their end, even when one fails: the run is said to be over only when nothing deletes any more.
   const [versions, calls, audit, nonces] = settled(
     await Promise.allSettled([
       pruneVersions(db, cutoff, keep),
