@@ -29,7 +29,6 @@ import type { PeerProcess } from "../server/metrics/render";
 import { lastStatesRead } from "../server/metrics/states";
 import { releaseLeasesOf } from "../server/tickets/lease";
 import { leaveCheckpointsToAnotherProcess } from "../server/sqlite-checkpoints";
-import { compactWhenFragmented, READ_PLANE_COMPACTION } from "./lib/compact-when-fragmented";
 import { exitWithParent } from "./lib/exit-with-parent";
 import { relayCredentialChanges, type InstanceMessage } from "./lib/instance-ipc";
 import { keepTickShape } from "./lib/keep-tick-shape";
@@ -107,18 +106,6 @@ function nextServerMetrics(): Promise<PeerProcess[]> {
   }).then((peer) => (peer ? [peer] : []));
 }
 
-// Its old generation's pages compacted when enough of them is free, not at every full collection.
-const mib = (n: number) => (n / 2 ** 20).toFixed(0);
-const compactor = compactWhenFragmented(
-  READ_PLANE_COMPACTION,
-  config.logCompactions
-    ? ({ before, after, pauseMs, compacted }) =>
-        console.log(
-          `[read plane] ${compacted ? "compacted" : "asked to compact, but did not shrink"} the old generation: ${mib(before.committed)} → ${mib(after.committed)} MiB committed (${mib(after.used)} MiB in use), a pause of ${pauseMs.toFixed(0)} ms`,
-        )
-    : undefined,
-);
-
 /**
  * A scrape of /api/metrics with thousands of apps that reads every credential's state (the first,
  * and after an app or the vendors' day changed: server/metrics/states.ts) writes ~40,000 lines from ~100 MiB of short-lived
@@ -131,8 +118,6 @@ const compactor = compactWhenFragmented(
  */
 const gc = (globalThis as { gc?: (o: { type: "major"; execution: "async" }) => Promise<void> }).gc;
 function collectGarbage(): void {
-  // Not while V8 is asked to compact: this collection would, marking inside its pause. Its own next one will.
-  if (compactor.asking()) return;
   gc?.({ type: "major", execution: "async" }).catch(() => {});
 }
 

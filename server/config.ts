@@ -40,7 +40,6 @@ const envSchema = z.object({
   TICKETHUB_LEASE_TTL_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   TICKETHUB_INSTANCE_ID: z.string().trim().min(1).max(100).optional(),
   TICKETHUB_LOG_REFRESHES: onOff.default("off"),
-  TICKETHUB_LOG_COMPACTIONS: onOff.default("off"),
   TICKETHUB_RETENTION_DAYS: numberIn(1, 3650, "must be a whole number of days (1-3650)", { int: true, coerce: true }).default(30),
   TICKETHUB_SESSION_HOURS: numberIn(1, 720, "must be a number of hours (1-720)", { int: true, coerce: true }).default(12),
   TICKETHUB_ADMIN_USERNAME: z
@@ -183,8 +182,6 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     leaseTtlMs: e.TICKETHUB_LEASE_TTL_MS,
     instanceId: e.TICKETHUB_INSTANCE_ID ?? `${os.hostname()}-${process.pid}`,
     logRefreshes: e.TICKETHUB_LOG_REFRESHES === "on",
-    /** The read plane logs each compaction of its heap (scripts/lib/compact-when-fragmented.ts). */
-    logCompactions: e.TICKETHUB_LOG_COMPACTIONS === "on",
     /** Superseded versions, upstream calls, audit events and NONCE tickets older than this are deleted. */
     retentionDays: e.TICKETHUB_RETENTION_DAYS,
     sessionHours: e.TICKETHUB_SESSION_HOURS,

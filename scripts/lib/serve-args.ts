@@ -45,15 +45,26 @@ export function nextServerBundle(root: string): string {
  * where in that cycle it fell. bench/scale.ts (20 simulated minutes, a 5 s memory log): RSS
  * 145–265 MiB without, 144–170 MiB with, a full collection every ~10 s (concurrent marking; CPU
  * within the runs' spread).
- * No `--compact-on-every-full-gc` (77fa78a to 2026-12-07): without compaction the old generation's
- * committed pages kept growing under load while what lived in them did not (bench/scale.ts's
- * 3,000-app hour: 34 to 77 MiB committed with 41-50 MiB in use, RSS 185-194 MiB at the end against
- * 170 with the flag), but compacting at every full collection (about every 12 s there) paused the
- * read plane for 100-180 ms each time, and every consumer read in flight with it: at 12×, 30
- * simulated minutes, consumer reads p99.9 147 ms and 110 reads over 100 ms with the flag, 54 ms and
- * none without. The read plane compacts only when its pages are fragmented instead
- * (scripts/lib/compact-when-fragmented.ts).
- * The Next server does not compact either: its full collections come far more often (semi-spaces of
+ * `--compact-on-every-full-gc`: each full collection also moves the survivors of fragmented pages
+ * together and gives the emptied pages back. Without it the old generation's committed pages kept
+ * growing under load while what lived in them did not: through bench/scale.ts's 3,000-app hour
+ * (a 10 s log of v8.getHeapSpaceStatistics) the read plane's old space went from 34 to 77 MiB
+ * committed with 41-50 MiB in use, its RSS from 132 to 193 MiB; with the flag it stayed within
+ * 42-56 MiB committed (as much in use), RSS 151-160 MiB in its last samples (170 MiB at the end of
+ * bench/scale.ts's own run, against 185-194 MiB without), its CPU about the same (22-24 % of a core).
+ * What it costs: each compaction moves every live object, a pause of 90-180 ms on a loaded machine
+ * with every consumer read in flight waiting (bench/scale.ts at 12×, a full collection every ~12 s:
+ * consumer reads p99.9 147 ms, 110 of ~27,000 over 100 ms; without the flag 54 ms and none). Tried
+ * on 2026-12-07 (bbba801-3562e14, in git history): compacting only when two full collections in a
+ * row found a quarter of the pages free (the flag set with v8.setFlagsFromString for one of V8's own
+ * collections), at most every 30 or 60 s. At 12× p99.9 66-82 ms, 10-20 reads over 100 ms; but the
+ * pages refill with what the reads promote within a minute (31-37 MiB committed after a compaction,
+ * 50-61 MiB before the next), and at 4×, the hour of record, the read plane ended at 166-173 MiB
+ * instead of 149 and the whole instance at 447 MiB both times (peak 448-450; goal 450). Not kept:
+ * the memory goal would be met by chance. What the reads promote is the thing to cut (a sampling
+ * heap profile of what outlived the young generation over 90 s at 4×: 81 MiB, half of it the
+ * database client's query path, e.g. 17 MiB rendering query templates with long parameter lists).
+ * The Next server does not take it: its full collections come far more often (semi-spaces of
  * 1 MiB, 1.3× growth), and compacting at each took it from 61 to 73 % of a core and made 430
  * planned refreshes start more than 1 s (simulated) late instead of 3.
  * `--expose-gc`: the read plane collects after a scrape of /api/metrics that read every credential
@@ -67,6 +78,7 @@ export function serveArgs(root: string, port: number): string[] {
     "--max-semi-space-size=8",
     "--no-parallel-scavenge",
     "--heap-growing-percent=50",
+    "--compact-on-every-full-gc",
     "--expose-gc",
     readPlaneBundle(root),
     String(port),
