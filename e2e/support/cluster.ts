@@ -96,7 +96,8 @@ export async function startCluster(opts: {
   for (let i = 0; i < opts.instances; i++) {
     const port = await freePort();
     const name = `instance-${i + 1}`;
-    // Two malloc arenas, as scripts/start.mjs runs an instance: the tests and benchmarks measure what it runs.
+    // Two malloc arenas, as scripts/start.mjs runs an instance (startStack runs that script): the
+    // multi-instance tests and the herd benchmark then measure what it runs.
     const instanceEnv = {
       ...env,
       MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX ?? process.env.MALLOC_ARENA_MAX ?? "2",

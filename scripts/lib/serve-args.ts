@@ -60,12 +60,12 @@ export function nextServerBundle(root: string): string {
  * collections), at most every 30 or 60 s. At 12× p99.9 66-82 ms, 10-20 reads over 100 ms; but the
  * pages refill with what the reads promote within a minute (31-37 MiB committed after a compaction,
  * 50-61 MiB before the next), and at 4×, the hour of record, the read plane ended at 166-173 MiB
- * instead of 149 and the whole instance at 447 MiB both times (peak 448-450; goal 450), where with
- * the flag it ended at 421 MiB (read plane 152) and its consumer reads were no slower there: p99.9
- * 45 ms, 46 of ~165,000 over 100 ms (the policy's runs: 41-45 ms, 20-55). Not kept: at the hour of
- * record it bought nothing, and the memory goal would have been met by chance. What the reads promote is the thing to cut (a sampling
- * heap profile of what outlived the young generation over 90 s at 4×: 81 MiB, half of it the
- * database client's query path, e.g. 17 MiB rendering query templates with long parameter lists).
+ * and the whole instance at 447 MiB both times (peak 448-450; goal 450), where with the flag it
+ * ended at 421 MiB (read plane 152) and its consumer reads were no slower there: p99.9 45 ms, 46
+ * of ~165,000 over 100 ms (the policy's runs: 41-45 ms, 20-55). Not kept: at the hour of record it
+ * bought nothing, and the memory goal would have been met by chance. What the reads promote is the
+ * thing to cut (a sampling heap profile of what outlived the young generation over 90 s at 4×:
+ * 81 MiB, half of it the database client's query path, e.g. 17 MiB rendering query templates).
  * The Next server does not take it: its full collections come far more often (semi-spaces of
  * 1 MiB, 1.3× growth), and compacting at each took it from 61 to 73 % of a core and made 430
  * planned refreshes start more than 1 s (simulated) late instead of 3.
