@@ -100,8 +100,8 @@ export async function pruneHistory(db: Db = getDb(), at: Date = now()): Promise<
         (take) => db.auditEvent.findMany({ where: { at: { lt: cutoff } }, select: { id: true }, orderBy: { at: "asc" }, take }),
         (ids) => db.auditEvent.deleteMany({ where: { id: { in: ids } } }),
       ),
-      // A service that issues a NONCE per verification adds rows without end; every change stream
-      // counts them (server/live/changes.ts EXTRA_SQL).
+      // Issued at the QA desk, they add up over the months, and every change stream counts them
+      // (server/live/changes.ts EXTRA_SQL).
       pruneOlder(
         (take) => db.nonceTicket.findMany({ where: { issuedAt: { lt: cutoff } }, select: { id: true }, orderBy: { issuedAt: "asc" }, take }),
         (ids) => db.nonceTicket.deleteMany({ where: { id: { in: ids } } }),
