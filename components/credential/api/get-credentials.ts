@@ -4,6 +4,7 @@ import type { CredentialList } from "@/lib/credential-view";
 import { credentialKeys } from "@/lib/query-keys";
 import { type Clocked, clockedAcrossTabs, readHeldWithClock } from "@/components/ui/held-reads";
 import { SAFETY_REFETCH_MS } from "@/components/ui/safety-refetch";
+import { useSchemasWhenIdle } from "@/components/ui/schema-when-idle";
 
 // The credential page's data: its app's credentials from GET /api/credentials?app= (the overview's
 // answer, filtered), in the page's HTML (app/(dashboard)/credentials/[id]/page.tsx). It is refetched when the change stream (components/ui/live-updates.tsx) says
@@ -40,11 +41,13 @@ export const appCredentialsQueryOptions = (app: string) =>
 
 /** One app's credentials (see appCredentialsQueryOptions). */
 export function useAppCredentials(app: string) {
+  useSchemasWhenIdle(listSchema);
   return useQuery(appCredentialsQueryOptions(app));
 }
 
 /** One credential, from its app's credentials. */
 export function useCredential(id: string, app: string) {
+  useSchemasWhenIdle(listSchema);
   return useQuery({
     ...appCredentialsQueryOptions(app),
     select: (data) => ({ credential: data.credentials.find((c) => c.id === id) ?? null }),

@@ -2,6 +2,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { credentialKeys } from "@/lib/query-keys";
 import { fetchJson, jsonBody, VENDOR_WAIT_TIMEOUT_MS } from "@/components/ui/fetch-json";
+import { useSchemasWhenIdle } from "@/components/ui/schema-when-idle";
 import type { CredentialListWithClock } from "./get-credentials";
 
 const refreshSchema = () => import("@/lib/credential-view").then((m) => m.refreshResponseSchema);
@@ -11,6 +12,8 @@ export const refreshCredential = ({ id, ifGeneration }: { id: string; ifGenerati
   fetchJson(`/api/credentials/${encodeURIComponent(id)}/refresh`, refreshSchema, jsonBody("POST", { ifGeneration }), VENDOR_WAIT_TIMEOUT_MS);
 
 export function useRefreshCredential() {
+  // The first Refresh pressed after the page loaded does not wait for zod (schema-when-idle.ts).
+  useSchemasWhenIdle(refreshSchema);
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: refreshCredential,

@@ -6,6 +6,7 @@ import { serverClock } from "@/lib/server-clock";
 import { type Etagged, readHeld } from "@/components/ui/held-reads";
 import { acrossTabs } from "@/components/ui/shared-reads";
 import { SAFETY_REFETCH_MS } from "@/components/ui/safety-refetch";
+import { useSchemasWhenIdle } from "@/components/ui/schema-when-idle";
 
 const alertsSchema = () => import("@/lib/alert-view").then((m) => m.alertListSchema);
 
@@ -51,6 +52,7 @@ export const alertsQueryOptions = queryOptions({
 });
 
 export function useAlerts() {
+  useSchemasWhenIdle(alertsSchema);
   return useQuery(alertsQueryOptions);
 }
 
@@ -72,5 +74,7 @@ export function bannerAlerts(list: AlertList): BannerAlerts {
 
 /** The open alerts as the overview's banner shows them (bannerAlerts), from the same query as the credential page. */
 export function useBannerAlerts() {
+  // Ready before the first change's read (schema-when-idle.ts).
+  useSchemasWhenIdle(alertsSchema);
   return useQuery({ ...alertsQueryOptions, select: bannerAlerts });
 }

@@ -6,6 +6,7 @@ import { type OverviewQuery, overviewApiPath, overviewSearch } from "@/lib/overv
 import type { OverviewData } from "@/lib/overview-view";
 import { credentialKeys } from "@/lib/query-keys";
 import { serverClock } from "@/lib/server-clock";
+import { useSchemasWhenIdle } from "@/components/ui/schema-when-idle";
 
 // A page of the overview. Its first page comes in the HTML (app/(dashboard)/page.tsx prefetches it
 // on the server); after that it is refetched when the change stream (components/ui/live-updates.tsx)
@@ -47,5 +48,7 @@ export const overviewQueryOptions = (query: OverviewQuery) =>
   });
 
 export function useOverview(query: OverviewQuery) {
+  // Ready before the first change's read (schema-when-idle.ts).
+  useSchemasWhenIdle(answerSchema);
   return useQuery(overviewQueryOptions(query));
 }

@@ -1,0 +1,51 @@
+"use client";
+import { useEffect } from "react";
+import type { SchemaSource } from "./fetch-json";
+
+/**
+ * The overview's schemas come with its first request, not with the page (fetch-json.ts
+ * SchemaSource): zod/mini (~85 kB of script) stays off the first paint. But a tab's first request
+ * after its load is its first change's: it then parsed and ran zod and the page's schemas (~45 ms of
+ * its main thread, bench/_firstprof.ts), and with many tabs open the one that reads the list for
+ * all of them (shared-reads.ts) made the others wait that long for it. So a page loads the schemas
+ * its reads and actions will need once the browser is idle after its load, and the first change
+ * finds them ready.
+ */
+const loaded = new WeakSet<() => Promise<unknown>>();
+
+/** At the latest this long after the page asked, when the browser is never idle meanwhile. */
+export const IDLE_TIMEOUT_MS = 3_000;
+
+/** Runs `load` when the browser is idle (or after IDLE_TIMEOUT_MS); returns a cancel. */
+function whenIdle(load: () => void): () => void {
+  if (typeof requestIdleCallback === "function") {
+    const id = requestIdleCallback(load, { timeout: IDLE_TIMEOUT_MS });
+    return () => cancelIdleCallback(id);
+  }
+  // Safari before 18.4 has no requestIdleCallback.
+  const timer = setTimeout(load, IDLE_TIMEOUT_MS / 3);
+  return () => clearTimeout(timer);
+}
+
+/**
+ * Loads each schema loader among `sources` once per page, when the browser is idle after the
+ * component mounted (a schema given as such is loaded already). A failed load is left to the
+ * request that needs it, which loads it again and says why.
+ */
+export function loadSchemasWhenIdle(sources: readonly SchemaSource<unknown>[]): () => void {
+  const loaders = sources.filter((s): s is () => Promise<never> => typeof s === "function" && !loaded.has(s));
+  if (loaders.length === 0) return () => {};
+  return whenIdle(() => {
+    for (const load of loaders) {
+      if (loaded.has(load)) continue;
+      loaded.add(load);
+      load().catch(() => loaded.delete(load));
+    }
+  });
+}
+
+/** loadSchemasWhenIdle for a component's lifetime: the loaders must be module-level functions (the same at every render). */
+export function useSchemasWhenIdle(...sources: SchemaSource<unknown>[]): void {
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the loaders are module-level constants; a new array each render is the same list.
+  useEffect(() => loadSchemasWhenIdle(sources), sources);
+}
