@@ -38,6 +38,22 @@ describe("queries over today's vendor calls (SQLite)", () => {
     }
   }
 
+  /**
+   * One run of the retention, with the plans of its reads of `table` (plansOf) and the DELETEs it
+   * sent to it, each checked to carry at most one batch of ids.
+   */
+  async function pruneWithPlans(table: string) {
+    const { pruneHistory } = await import("../tickets/history");
+    const { IN_BATCH } = await import("../db-batch");
+    let pruned: Awaited<ReturnType<typeof pruneHistory>> | undefined;
+    const plans = await plansOf(async () => {
+      pruned = await pruneHistory(db);
+    }, table);
+    const deletes = queries.filter((q) => q.sql.startsWith("DELETE") && q.sql.includes(`\`${table}\``));
+    for (const d of deletes) expect(d.params.length).toBeLessThanOrEqual(IN_BATCH);
+    return { pruned: pruned!, plans, deletes };
+  }
+
   it("an app's quota ledger and the alerts' quota candidates search today's calls by an index, never scan the history", async () => {
     const { quotaLedger } = await import("./quota");
     const { alertCandidates } = await import("../alerts/candidates");
@@ -60,7 +76,6 @@ describe("queries over today's vendor calls (SQLite)", () => {
   });
 
   it("retention finds the calls older than its cutoff by an index on their time, and deletes them a batch at a time", async () => {
-    const { pruneHistory } = await import("../tickets/history");
     const { IN_BATCH } = await import("../db-batch");
     const app = await db.vendorApp.findFirstOrThrow();
     const old = new Date(Date.now() - 40 * 86_400_000);
@@ -77,11 +92,8 @@ describe("queries over today's vendor calls (SQLite)", () => {
       })),
     });
     const kept = await db.upstreamCall.count({ where: { startedAt: { gte: new Date(Date.now() - 86_400_000) } } });
-    let pruned: Awaited<ReturnType<typeof pruneHistory>> | undefined;
-    const plans = await plansOf(async () => {
-      pruned = await pruneHistory(db);
-    });
-    expect(pruned?.calls).toBe(expired);
+    const { pruned, plans, deletes } = await pruneWithPlans("UpstreamCall");
+    expect(pruned.calls).toBe(expired);
     expect(await db.upstreamCall.count({ where: { startedAt: { lt: new Date(Date.now() - 86_400_000) } } })).toBe(0);
     expect(await db.upstreamCall.count()).toBe(kept);
     // Its reads of UpstreamCall: a search by the time index, never a scan of the whole history.
@@ -89,9 +101,7 @@ describe("queries over today's vendor calls (SQLite)", () => {
     for (const steps of plans)
       for (const step of steps) expect(step).toMatch(/^SEARCH (main\.)?UpstreamCall USING (COVERING )?INDEX UpstreamCall_startedAt_idx \(startedAt<\?\)/);
     // The deletes: one batch each (the event loop runs between them), not one statement for all.
-    const deletes = queries.filter((q) => q.sql.startsWith("DELETE") && q.sql.includes("`UpstreamCall`"));
     expect(deletes.length).toBeGreaterThanOrEqual(3);
-    for (const d of deletes) expect(d.params.length).toBeLessThanOrEqual(IN_BATCH);
   });
 
   it("retention finds the versions that ended before its cutoff by an index on their expiry, and keeps the current ones", async () => {
@@ -136,13 +146,9 @@ describe("queries over today's vendor calls (SQLite)", () => {
   });
 
   async function expectPrunedByExpiry(currentId: string, ended: number) {
-    const { pruneHistory } = await import("../tickets/history");
     const before = await db.credentialVersion.count();
-    let pruned: Awaited<ReturnType<typeof pruneHistory>> | undefined;
-    const plans = await plansOf(async () => {
-      pruned = await pruneHistory(db);
-    }, "CredentialVersion");
-    expect(pruned?.versions).toBe(ended);
+    const { pruned, plans } = await pruneWithPlans("CredentialVersion");
+    expect(pruned.versions).toBe(ended);
     expect(await db.credentialVersion.count({ where: { valueHash: { startsWith: "ended-" } } })).toBe(0);
     expect(await db.credentialVersion.count()).toBe(before - ended);
     expect(await db.credentialVersion.findUnique({ where: { id: currentId } })).not.toBeNull();
@@ -156,7 +162,6 @@ describe("queries over today's vendor calls (SQLite)", () => {
   }
 
   it("retention deletes the NONCE tickets issued before its cutoff, found by their issue time, and keeps the recent ones", async () => {
-    const { pruneHistory } = await import("../tickets/history");
     const { IN_BATCH } = await import("../db-batch");
     const app = await db.vendorApp.findFirstOrThrow();
     const old = new Date(Date.now() - 40 * 86_400_000);
@@ -175,11 +180,8 @@ describe("queries over today's vendor calls (SQLite)", () => {
     await db.nonceTicket.createMany({ data: Array.from({ length: expired }, (_, i) => nonce(old, i, "old-nonce")) });
     await db.nonceTicket.createMany({ data: Array.from({ length: 3 }, (_, i) => nonce(recent, i, "recent-nonce")) });
     try {
-      let pruned: Awaited<ReturnType<typeof pruneHistory>> | undefined;
-      const plans = await plansOf(async () => {
-        pruned = await pruneHistory(db);
-      }, "NonceTicket");
-      expect(pruned?.nonces).toBe(expired);
+      const { pruned, plans, deletes } = await pruneWithPlans("NonceTicket");
+      expect(pruned.nonces).toBe(expired);
       expect(await db.nonceTicket.count({ where: { valueHash: { startsWith: "old-nonce-" } } })).toBe(0);
       expect(await db.nonceTicket.count({ where: { valueHash: { startsWith: "recent-nonce-" } } })).toBe(3);
       // Found by the index on the issue time (a full batch, the rest, then none left), and deleted a batch at a time.
@@ -188,9 +190,7 @@ describe("queries over today's vendor calls (SQLite)", () => {
         expect(steps.length).toBeGreaterThan(0);
         for (const step of steps) expect(step).toMatch(/^SEARCH (main\.)?NonceTicket USING (COVERING )?INDEX NonceTicket_issuedAt_idx \(issuedAt<\?\)/);
       }
-      const deletes = queries.filter((q) => q.sql.startsWith("DELETE") && q.sql.includes("`NonceTicket`"));
       expect(deletes.length).toBeGreaterThanOrEqual(2);
-      for (const d of deletes) expect(d.params.length).toBeLessThanOrEqual(IN_BATCH);
     } finally {
       // Whatever it left (all of them if the retention failed).
       await db.nonceTicket.deleteMany({ where: { OR: [{ valueHash: { startsWith: "recent-nonce-" } }, { valueHash: { startsWith: "old-nonce-" } }] } });
