@@ -373,14 +373,27 @@ async function measureChange(
     // What the stream said about it: a lease taken, the new value, the audit row (a few events
     // within a second). The last one a tab heard is when it knew all of it.
     await new Promise((r) => setTimeout(r, HEARD_WITHIN_MS));
-    const aboutIt = await Promise.all(
-      pages.map(async (p, i) => {
-        const live = await p.evaluate(() => (window as unknown as InPage).__live);
-        return live.slice(heardBefore[i]).filter((m) => m.type === "change" && m.at >= sentAt && m.at <= answeredAt + HEARD_WITHIN_MS);
-      }),
-    );
     observer.stop();
     const sent = observer.changes.filter((at) => at >= sentAt && at <= answeredAt + HEARD_WITHIN_MS);
+    // Each tab's messages about it are the first that many it heard after the refresh was asked for,
+    // whenever they came: a renderer behind 99 others may hear them after the server's window
+    // (the change was then counted as never heard, in a tab that showed it).
+    const expected = Math.max(1, sent.length);
+    const heardDeadline = Date.now() + CHANGE_TIMEOUT_MS;
+    let aboutIt: InPage["__live"][] = [];
+    for (;;) {
+      aboutIt = await Promise.all(
+        pages.map(async (p, i) => {
+          const live = await p.evaluate(() => (window as unknown as InPage).__live);
+          return live
+            .slice(heardBefore[i])
+            .filter((m) => m.type === "change" && m.at >= sentAt)
+            .slice(0, expected);
+        }),
+      );
+      if (aboutIt.every((ms) => ms.length >= expected) || Date.now() > heardDeadline) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
     const eventAt = aboutIt.map((ms) => ms.at(-1)?.at ?? null);
     const missed = (xs: (number | null)[]) => xs.filter((x) => x === null).length;
     if (missed(domAt) || missed(eventAt)) {

@@ -42,8 +42,9 @@ function describeIssue(issue: Issue): string {
 
 type Schema<T> = { parse: (data: unknown) => T };
 /**
- * A schema, or a loader for one: the overview passes loaders so zod/mini is fetched alongside its
- * first request instead of weighing on the page's first load (Turbopack keeps ~24 kB gzip of it).
+ * A schema, or a loader for one: the overview passes loaders so zod/mini (Turbopack keeps ~24 kB
+ * gzip of it) does not weigh on the page's first load. Pages load them once the browser is idle
+ * after it (schema-when-idle.ts), or with the first request that needs one if that comes first.
  */
 export type SchemaSource<T> = Schema<T> | (() => Promise<Schema<T>>);
 

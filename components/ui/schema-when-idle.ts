@@ -3,13 +3,13 @@ import { useEffect } from "react";
 import type { SchemaSource } from "./fetch-json";
 
 /**
- * The overview's schemas come with its first request, not with the page (fetch-json.ts
- * SchemaSource): zod/mini (~85 kB of script) stays off the first paint. But a tab's first request
- * after its load is its first change's: it then parsed and ran zod and the page's schemas (~45 ms of
- * its main thread, bench/_firstprof.ts), and with many tabs open the one that reads the list for
- * all of them (shared-reads.ts) made the others wait that long for it. So a page loads the schemas
- * its reads and actions will need once the browser is idle after its load, and the first change
- * finds them ready.
+ * The overview's schemas are not part of the page (fetch-json.ts SchemaSource): zod/mini (~85 kB of
+ * script) stays off the first paint. They came with a tab's first request after its load, which is
+ * its first change's: that read then fetched, parsed and ran zod and the page's schemas (~45 ms of
+ * the tab's main thread in a CPU profile of the first change, 2026-12-07), and with many tabs open
+ * the one that reads the list for all of them (shared-reads.ts) made the others wait for it. The
+ * first Refresh pressed waited for them too. So a page loads the schemas its reads and actions will
+ * need once the browser is idle after its load, and the first change finds them ready.
  */
 const loaded = new WeakSet<() => Promise<unknown>>();
 

@@ -11,7 +11,7 @@ import { useSchemasWhenIdle } from "@/components/ui/schema-when-idle";
 // credentials changed, and every 30 s as a safety net; each refetch names the list it holds
 // (If-None-Match) and an unchanged one comes back as a bodiless 304 the server answers from memory.
 
-// The schema is loaded with the first request, not with the page: see SchemaSource.
+// The schema is loaded after the page, when the browser is idle or with the first request: see SchemaSource.
 const listSchema = () => import("@/lib/credential-view").then((m) => m.credentialListSchema);
 
 /**

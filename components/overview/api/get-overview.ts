@@ -14,7 +14,7 @@ import { useSchemasWhenIdle } from "@/components/ui/schema-when-idle";
 // and every SAFETY_REFETCH_MS as a safety net. Each refetch names the answer it holds (If-None-Match): an
 // unchanged one comes back as a bodiless 304 the server answers from memory.
 
-// zod/mini comes with the first request, not with the page (see fetch-json.ts SchemaSource).
+// zod/mini comes after the page, when the browser is idle or with the first request (see fetch-json.ts SchemaSource).
 const answerSchema = () => import("@/lib/overview-view").then((m) => m.overviewAnswerSchema);
 
 export function getOverview(query: OverviewQuery, { signal }: { signal?: AbortSignal } = {}): Promise<OverviewData> {
