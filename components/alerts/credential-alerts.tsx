@@ -1,7 +1,6 @@
 "use client";
-import { useQuery } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
-import { alertsQueryOptions } from "@/components/overview/api/get-alerts";
+import { useAlerts } from "@/components/overview/api/get-alerts";
 import type { AlertView } from "@/lib/alert-view";
 import type { CredentialView } from "@/lib/credential-view";
 import { useFormatDuration, useSecondsLeft } from "@/components/ui/countdown";
@@ -16,7 +15,7 @@ import { ClearQuotaAction, RunbookDetails } from "./runbook";
  * about it, and the actions (acknowledge, silence, WeChat clear_quota) for those allowed to take them.
  */
 export function CredentialAlerts({ credential: c, clockOffsetMs }: { credential: CredentialView; clockOffsetMs: number }) {
-  const alerts = useQuery(alertsQueryOptions);
+  const alerts = useAlerts();
   const mine = (alerts.data?.open ?? []).filter((a) => a.credentialId === c.id);
   const { impact } = c;
   // Held like every countdown: a better estimate of the server's clock must not add a second.

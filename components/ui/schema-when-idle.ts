@@ -7,9 +7,10 @@ import type { SchemaSource } from "./fetch-json";
  * script) stays off the first paint. They came with a tab's first request after its load, which is
  * its first change's: that read then fetched, parsed and ran zod and the page's schemas (~45 ms of
  * the tab's main thread in a CPU profile of the first change, 2026-12-07), and with many tabs open
- * the one that reads the list for all of them (shared-reads.ts) made the others wait for it. The
- * first Refresh pressed waited for them too. So a page loads the schemas its reads and actions will
- * need once the browser is idle after its load, and the first change finds them ready.
+ * the one that reads the list for all of them (shared-reads.ts) made the others wait for it; the
+ * first Refresh pressed ran them too (its request fetched them meanwhile). So a page starts loading
+ * the schemas its reads and actions will need once the browser is idle after its load, and the
+ * first change finds them ready.
  */
 const loaded = new WeakSet<() => Promise<unknown>>();
 
@@ -22,7 +23,7 @@ function whenIdle(load: () => void): () => void {
     const id = requestIdleCallback(load, { timeout: IDLE_TIMEOUT_MS });
     return () => cancelIdleCallback(id);
   }
-  // Safari before 18.4 has no requestIdleCallback.
+  // Safari has no requestIdleCallback.
   const timer = setTimeout(load, IDLE_TIMEOUT_MS / 3);
   return () => clearTimeout(timer);
 }
@@ -33,13 +34,16 @@ function whenIdle(load: () => void): () => void {
  * request that needs it, which loads it again and says why.
  */
 export function loadSchemasWhenIdle(sources: readonly SchemaSource<unknown>[]): () => void {
-  const loaders = sources.filter((s): s is () => Promise<never> => typeof s === "function" && !loaded.has(s));
+  const loaders = (sources.filter((s) => typeof s === "function") as (() => Promise<unknown>)[]).filter((load) => !loaded.has(load));
   if (loaders.length === 0) return () => {};
   return whenIdle(() => {
     for (const load of loaders) {
       if (loaded.has(load)) continue;
       loaded.add(load);
-      load().catch(() => loaded.delete(load));
+      // Started now; the chunk runs when it arrives. A loader that throws at once counts as failed too.
+      Promise.resolve()
+        .then(load)
+        .catch(() => loaded.delete(load));
     }
   });
 }

@@ -12,7 +12,7 @@ export const refreshCredential = ({ id, ifGeneration }: { id: string; ifGenerati
   fetchJson(`/api/credentials/${encodeURIComponent(id)}/refresh`, refreshSchema, jsonBody("POST", { ifGeneration }), VENDOR_WAIT_TIMEOUT_MS);
 
 export function useRefreshCredential() {
-  // The first Refresh pressed after the page loaded does not wait for zod (schema-when-idle.ts).
+  // The first Refresh pressed after the page loaded finds zod loaded (schema-when-idle.ts).
   useSchemasWhenIdle(refreshSchema);
   const queryClient = useQueryClient();
   return useMutation({
