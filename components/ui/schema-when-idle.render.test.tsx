@@ -51,6 +51,8 @@ describe("a page's schemas, loaded once the browser is idle after it mounted", (
     await goIdle();
     expect(state.loads).toBe(1);
     act(() => draw());
+    // Drawn again, it asks for nothing more (its effect did not run again).
+    expect(idle).toHaveLength(0);
     await goIdle();
     expect(state.loads).toBe(1);
     act(() => root.unmount());

@@ -71,7 +71,7 @@ describe("schemas loaded when the browser is idle", () => {
     expect(list.state.loads).toBe(2);
   });
 
-  it("without requestIdleCallback (older Safari) it loads after a pause instead", async () => {
+  it("without requestIdleCallback (Safari) it loads after a pause instead", async () => {
     vi.unstubAllGlobals();
     vi.stubGlobal("requestIdleCallback", undefined);
     vi.useFakeTimers();

@@ -5,8 +5,8 @@ import type { SchemaSource } from "./fetch-json";
 /**
  * The overview's schemas are not part of the page (fetch-json.ts SchemaSource): zod/mini (~85 kB of
  * script) stays off the first paint. They came with a tab's first request after its load, which is
- * its first change's: that read then fetched, parsed and ran zod and the page's schemas (~45 ms of
- * the tab's main thread in a CPU profile of the first change, 2026-12-07), and with many tabs open
+ * its first change's: the tab fetched them then and parsed and ran zod and the page's schemas
+ * (~45 ms of its main thread in one sampled CPU profile of a first change, 2026-12-07), and with many tabs open
  * the one that reads the list for all of them (shared-reads.ts) made the others wait for it; the
  * first Refresh pressed ran them too (its request fetched them meanwhile). So a page starts loading
  * the schemas its reads and actions will need once the browser is idle after its load, and the

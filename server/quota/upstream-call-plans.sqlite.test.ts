@@ -148,11 +148,13 @@ describe("queries over today's vendor calls (SQLite)", () => {
 
   async function expectPrunedByExpiry(currentId: string, ended: number) {
     const before = await db.credentialVersion.count();
-    const { pruned, plans } = await pruneWithPlans("CredentialVersion");
+    const { pruned, plans, deletes } = await pruneWithPlans("CredentialVersion");
     expect(pruned.versions).toBe(ended);
     expect(await db.credentialVersion.count({ where: { valueHash: { startsWith: "ended-" } } })).toBe(0);
     expect(await db.credentialVersion.count()).toBe(before - ended);
     expect(await db.credentialVersion.findUnique({ where: { id: currentId } })).not.toBeNull();
+    // Deleted a batch at a time (pruneWithPlans checks each one's size), not in one statement.
+    expect(deletes.length).toBeGreaterThanOrEqual(3);
     // Its reads of CredentialVersion: searches (the current values' lineage by id, the ended ones by
     // the expiry index), never a walk over every version kept.
     for (const steps of plans) for (const step of steps) expect(step).toMatch(/^SEARCH /);
