@@ -8,6 +8,7 @@ import { DataTable } from "@/components/ui/data-table";
 import { ErrorMessage, StatusMessage } from "@/components/ui/feedback";
 import { DataRow, EnableToggle, NameCell, RowActions, StateText } from "@/components/ui/table-row";
 import { primary, small } from "@/components/ui/styles";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { AppForm } from "./app-form";
 
 /** Register, edit and disable vendor apps. Secrets are write-only. */
@@ -17,6 +18,9 @@ export function AppsPage() {
   const [editing, setEditing] = useState<AppView | "new" | null>(null);
   const [message, setMessage] = useState("");
   const toggle = useSetAppEnabled();
+  // The server's HTML shows the buttons before React runs them: a click then did nothing (the form
+  // never opened), so they are disabled until the page is hydrated.
+  const hydrated = useHydrated();
 
   return (
     <section aria-labelledby="apps-title" className="space-y-4">
@@ -30,6 +34,7 @@ export function AppsPage() {
         {editing === null && (
           <button
             type="button"
+            disabled={!hydrated}
             onClick={() => {
               setEditing("new");
               setMessage("");
@@ -92,6 +97,7 @@ export function AppsPage() {
               <button
                 type="button"
                 className={small}
+                disabled={!hydrated}
                 onClick={() => {
                   setEditing(a);
                   setMessage("");
@@ -103,7 +109,7 @@ export function AppsPage() {
               <EnableToggle
                 name={a.name}
                 enabled={a.enabled}
-                pending={toggle.isPending}
+                pending={toggle.isPending || !hydrated}
                 consequence={<p>{t("disableConsequence", { count: a.credentials })}</p>}
                 onChange={(enabled) =>
                   toggle.mutate({ id: a.id, enabled }, { onSuccess: () => setMessage(t(enabled ? "enabledMessage" : "disabledMessage", { name: a.name })) })
